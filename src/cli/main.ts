@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ExitCode, HrsyncError } from '../errors.js';
+import { addOptions } from './options.js';
+import { colourFor, type Io } from './terminal.js';
+
+const EXAMPLES = {
+  validate: `
+Examples:
+  $ hrsync validate users.csv
+  $ hrsync validate groups.csv companies.csv users.csv --target accessplanit
+  $ hrsync validate export.csv --encoding windows-1252 --map mapping.json
+  $ hrsync validate users.csv --target springest --format github     # in a CI job
+  $ hrsync validate users.ndjson --format json > report.json
+
+Exit codes: 0 valid (warnings allowed), 3 invalid, 64 usage error.`,
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Builds the program. Command modules load lazily, so `hrsync --help` stays fast. */
+export function program(io: Io, setExit: (code: number) => void): Command {
+  const cli = new Command('hrsync')
+    .description('Keep people data in step between HR systems and training platforms.')
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+
+  addOptions(
+    cli
+      .command('validate')
+      .summary('check employee files against a platform’s field rules')
+      .description('Check CSV, JSON or NDJSON files of users, companies or groups against a platform’s field rules.\nNothing is sent anywhere.')
+      .argument('<files...>', 'CSV, JSON or NDJSON files (several files are checked together: references and duplicates span them)')
+      .addHelpText('after', EXAMPLES.validate),
+    ['target', 'entity', 'map', 'encoding', 'delimiter', 'format', 'maxErrors'],
+  ).action(async (files: string[], flags) => {
+    const { validateCommand } = await import('./commands/validate.js');
+    setExit(await validateCommand(files, flags, io));
+  });
+  return cli;
+}
+
+/** The one place that turns outcomes into exit codes. Returns the code; bin/hrsync.js sets it. */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let code: number = ExitCode.ok;
+  const cli = program(io, (c) => (code = c));
+  const c = colourFor(io.stderr, io.env);
+  try {
+    if (argv.length <= 2) {
+      cli.outputHelp();
+      return ExitCode.ok;
+    }
+    await cli.parseAsync(argv);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version "errors" are successes; anything else commander rejects is a usage error.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof HrsyncError) {
+      io.stderr.write(`${c.red('error:')} ${error.message}\n`);
+      if (error.hint) io.stderr.write(`${c.dim(`hint: ${error.hint}`)}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`${c.red('internal error:')} ${error instanceof Error ? error.message : String(error)}\n`);
+    if (io.env.HRSYNC_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    else io.stderr.write(c.dim('this is a bug in hrsync; run with HRSYNC_DEBUG=1 for details\n'));
+    return ExitCode.internal;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Typed errors: each carries the exit code the CLI maps it to. Only src/cli/main.ts exits.
+ * Exit codes are part of the public contract (README "Exit codes").
+ */
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  changes: 2,
+  invalidInput: 3,
+  targetFailed: 4,
+  partialFailure: 5,
+  safetyStop: 6,
+  interrupted: 130,
+  usage: 64,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export abstract class HrsyncError extends Error {
+  abstract readonly exitCode: ExitCodeValue;
+  /** A line of advice shown under the message, e.g. which flag to use. */
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** Wrong flags, arguments, mapping or config file. Exit 64. */
+export class UsageError extends HrsyncError {
+  readonly exitCode = ExitCode.usage;
+}
+
+/** The input cannot be read as records at all (e.g. not a file). Exit 3. */
+export class InputError extends HrsyncError {
+  readonly exitCode = ExitCode.invalidInput;
+}

@@ -1,0 +1,195 @@
+import { Parser, CsvError, type Options } from 'csv-parse';
+import { EncodingFault, lineOfByteOffset, openDecoded } from './decode.js';
+import { sniffDelimiter } from './delimiter.js';
+import { LineCounter } from './line-counter.js';
+import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
+import { encodingProblem } from './problems.js';
+
+const SNIFF_BYTES = 64 * 1024;
+
+interface CsvInfo {
+  bytes: number;
+}
+
+/**
+ * Streams a CSV file: the header first, then one record per row with the physical line it starts on.
+ * Memory stays bounded whatever the file's size. Problems are yielded in file order; a fatal one
+ * (bad encoding, unterminated quote) ends the stream.
+ */
+export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+  const decoded = await openDecoded(file, options.encoding);
+  const head: Buffer[] = [];
+  let headSize = 0;
+  let ended = false;
+  try {
+    while (headSize < SNIFF_BYTES) {
+      const next = await decoded.chunks.next();
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      head.push(next.value);
+      headSize += next.value.length;
+    }
+  } catch (error) {
+    yield { kind: 'header', file, format: 'csv', columns: [], encoding: decoded.encoding };
+    yield { kind: 'problem', problem: await faultProblem(file, error) };
+    return;
+  }
+  const delimiter = options.delimiter ?? sniffDelimiter(Buffer.concat(head).toString('utf8'), ended);
+  const counter = new LineCounter();
+  const parser = syncParser({
+    delimiter,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    bom: false,
+  });
+
+  let columns: string[] | undefined;
+  let keep: boolean[] = [];
+  const parsed: Array<{ record: string[]; info: CsvInfo }> = [];
+  const push = (item: unknown) => parsed.push(item as { record: string[]; info: CsvInfo });
+
+  function* drain(): Generator<ReadEvent> {
+    for (const item of parsed) {
+      const line = counter.recordSpan(item.info.bytes);
+      const cells = item.record;
+      if (!columns) {
+        columns = cells.map((c) => c.trim());
+        const header = checkHeader(file, line, columns);
+        keep = header.keep;
+        yield { kind: 'header', file, format: 'csv', columns, delimiter, encoding: decoded.encoding };
+        for (const problem of header.problems) yield { kind: 'problem', problem };
+        continue;
+      }
+      if (cells.every((c) => c.trim() === '')) continue; // a row of empty cells is a blank line (Excel writes ;;;;)
+      const values: RawRecord['values'] = {};
+      for (let i = 0; i < columns.length; i++) if (keep[i]) values[columns[i]!] = cells[i] ?? '';
+      const record: RawRecord = { file, line, values };
+      if (cells.length !== columns.length) {
+        record.cellCount = cells.length;
+        yield { kind: 'problem', problem: raggedProblem(file, line, cells.length, columns.length) };
+      }
+      yield { kind: 'record', record };
+    }
+    parsed.length = 0;
+  }
+
+  async function* chunks(): AsyncGenerator<Buffer> {
+    yield* head;
+    if (!ended) yield* decoded.chunks;
+  }
+
+  const header = (): ReadEvent => ({ kind: 'header', file, format: 'csv', columns: [], delimiter, encoding: decoded.encoding });
+  let failure: ReadProblem | undefined;
+  try {
+    for await (const chunk of chunks()) {
+      counter.feed(chunk);
+      const error = parser.parse(chunk, false, push, noop);
+      yield* drain();
+      if (error) {
+        failure = csvProblem(file, counter.startOfNext(), error);
+        break;
+      }
+    }
+    if (!failure) {
+      const error = parser.parse(undefined, true, push, noop);
+      yield* drain();
+      if (error) failure = csvProblem(file, counter.startOfNext(), error);
+    }
+  } catch (error) {
+    failure = await faultProblem(file, error);
+  }
+  if (!columns) yield header();
+  if (failure) yield { kind: 'problem', problem: failure };
+}
+
+const noop = () => {};
+
+interface SyncParser {
+  parse(chunk: Buffer | undefined, end: boolean, push: (item: unknown) => void, close: () => void): Error | undefined;
+}
+
+/**
+ * csv-parse's own synchronous core, the one its stream class wraps (`parser.api`). Driving it
+ * directly keeps every record parsed before an error (the stream drops its buffer when it fails)
+ * and saves a stream hop per chunk.
+ */
+function syncParser(options: Options): SyncParser {
+  return (new Parser(options) as unknown as { api: SyncParser }).api;
+}
+
+function raggedProblem(file: string, line: number, cells: number, columns: number): ReadProblem {
+  return {
+    file,
+    line,
+    code: 'ragged_row',
+    message: `row has ${cells} ${cells === 1 ? 'cell' : 'cells'} but the header has ${columns} columns`,
+    hint: 'a value containing the delimiter must be quoted, e.g. "Smith, Jr."',
+    fatal: false,
+  };
+}
+
+async function faultProblem(file: string, error: unknown): Promise<ReadProblem> {
+  if (error instanceof EncodingFault) return encodingProblem(file, await lineOfByteOffset(file, error.byteOffset), error.encoding);
+  throw error;
+}
+
+function csvProblem(file: string, line: number, error: Error): ReadProblem {
+  if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return {
+      file,
+      line,
+      code: 'unterminated_quote',
+      message: 'a quoted value that starts on this line is never closed',
+      hint: 'every opening " needs a closing "; a " inside a quoted value is written as ""',
+      fatal: true,
+    };
+  }
+  const reason = error.message.replace(/:.*$/, '').trim();
+  return {
+    file,
+    line,
+    code: 'malformed_csv',
+    message: `the row starting on this line cannot be read as CSV (${reason.toLowerCase()})`,
+    hint: 'a " inside a quoted value must be doubled ("")',
+    fatal: true,
+  };
+}
+
+function checkHeader(file: string, line: number, columns: string[]): { keep: boolean[]; problems: ReadProblem[] } {
+  const problems: ReadProblem[] = [];
+  const seen = new Map<string, number>();
+  const keep = columns.map((name, i) => {
+    if (name === '') {
+      problems.push({
+        file,
+        line,
+        code: 'empty_header',
+        message: `column ${i + 1} has no name in the header`,
+        hint: 'give every column a name, or delete the empty column',
+        fatal: false,
+      });
+      return false;
+    }
+    const key = name.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push({
+        file,
+        line,
+        code: 'duplicate_header',
+        value: name,
+        message: `column ${i + 1} "${name}" has the same name as column ${first + 1}`,
+        hint: 'column names must be unique; rename or delete one of them',
+        fatal: false,
+      });
+      return false;
+    }
+    seen.set(key, i);
+    return true;
+  });
+  return { keep, problems };
+}

@@ -1,0 +1,322 @@
+import { EncodingFault, lineOfByteOffset, openDecoded } from './decode.js';
+import { encodingProblem } from './problems.js';
+import type { RawRecord, RawValue, ReadEvent, ReadOptions, ReadProblem } from './types.js';
+
+/** Reads a whole decoded file as text (JSON documents are parsed whole; NDJSON and CSV stream). */
+async function readText(file: string, options: ReadOptions): Promise<{ text: string; encoding: string } | ReadProblem> {
+  const decoded = await openDecoded(file, options.encoding);
+  const parts: Buffer[] = [];
+  try {
+    for await (const chunk of decoded.chunks) parts.push(chunk);
+  } catch (error) {
+    if (error instanceof EncodingFault) return encodingProblem(file, await lineOfByteOffset(file, error.byteOffset), error.encoding);
+    throw error;
+  }
+  return { text: Buffer.concat(parts).toString('utf8'), encoding: decoded.encoding };
+}
+
+/** Line and column (1-based) of a character offset. */
+export function position(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+class JsonSyntax extends Error {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Turns JSON.parse's message into a plain reason and an offset, on every Node version. */
+function parseFailure(error: unknown, base: number, length: number): JsonSyntax {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = /at position (\d+)/.exec(message);
+  const offset = at ? base + Number(at[1]) : base + length;
+  const reason = message
+    .replace(/,? "[^"]*"(\.\.\.)? is not valid JSON/, '')
+    .replace(/ in JSON at position \d+.*$/, '')
+    .replace(/^Unexpected end of JSON input$/, 'unexpected end of input')
+    .trim();
+  return new JsonSyntax(offset, reason || 'invalid JSON');
+}
+
+const WS = new Set([32, 9, 10, 13]);
+
+/**
+ * Finds the records of a JSON document: the elements of a top-level array, or of the one array
+ * property of a top-level object ({"users": [...]}). Yields each element's text and offset, so every
+ * record knows the line it starts on; the elements themselves are parsed with JSON.parse.
+ */
+function* elements(text: string): Generator<{ start: number; end: number }> {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && WS.has(text.charCodeAt(i))) i++;
+  };
+  const skipString = () => {
+    i++; // opening quote
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '\\') i += 2;
+      else if (c === '"') {
+        i++;
+        return;
+      } else i++;
+    }
+    throw new JsonSyntax(text.length, 'unterminated string');
+  };
+  const skipValue = () => {
+    const first = text[i];
+    if (first === undefined) throw new JsonSyntax(i, 'unexpected end of input');
+    if (first === '"') return skipString();
+    if (first === '[' || first === '{') {
+      let depth = 0;
+      while (i < text.length) {
+        const c = text[i];
+        if (c === '"') {
+          skipString();
+          continue;
+        }
+        if (c === '[' || c === '{') depth++;
+        else if ((c === ']' || c === '}') && --depth === 0) {
+          i++;
+          return;
+        }
+        i++;
+      }
+      throw new JsonSyntax(text.length, 'unexpected end of input');
+    }
+    const start = i;
+    while (i < text.length && !',]}'.includes(text[i]!) && !WS.has(text.charCodeAt(i))) i++;
+    if (i === start) throw new JsonSyntax(i, `unexpected "${first}"`);
+  };
+  const arrayElements = function* (): Generator<{ start: number; end: number }> {
+    i++; // [
+    ws();
+    if (text[i] === ']') {
+      i++;
+      return;
+    }
+    for (;;) {
+      ws();
+      const start = i;
+      skipValue();
+      yield { start, end: i };
+      ws();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      throw new JsonSyntax(i, i >= text.length ? 'unexpected end of input' : `expected "," or "]" but found "${text[i]}"`);
+    }
+  };
+
+  ws();
+  if (text[i] === '[') {
+    yield* arrayElements();
+  } else if (text[i] === '{') {
+    i++;
+    let arrayKey: string | undefined;
+    for (;;) {
+      ws();
+      if (text[i] === '}') {
+        i++;
+        break;
+      }
+      if (text[i] !== '"') throw new JsonSyntax(i, `expected a property name but found "${text[i] ?? 'end of input'}"`);
+      const keyStart = i;
+      skipString();
+      const key = JSON.parse(text.slice(keyStart, i)) as string;
+      ws();
+      if (text[i] !== ':') throw new JsonSyntax(i, `expected ":" after "${key}"`);
+      i++;
+      ws();
+      if (text[i] === '[') {
+        if (arrayKey !== undefined)
+          throw new JsonSyntax(keyStart, `the top-level object has more than one array ("${arrayKey}" and "${key}"); expected one array of records`);
+        arrayKey = key;
+        yield* arrayElements();
+      } else {
+        const valueStart = i;
+        skipValue();
+        try {
+          JSON.parse(text.slice(valueStart, i));
+        } catch (error) {
+          throw parseFailure(error, valueStart, i - valueStart);
+        }
+      }
+      ws();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === '}') {
+        i++;
+        break;
+      }
+      throw new JsonSyntax(i, i >= text.length ? 'unexpected end of input' : `expected "," or "}" but found "${text[i]}"`);
+    }
+    if (arrayKey === undefined) throw new JsonSyntax(0, 'the top-level object has no array of records (expected e.g. {"users": [ … ]})');
+  } else if (i >= text.length) {
+    return; // an empty file holds no records
+  } else {
+    throw new JsonSyntax(i, 'expected an array of records or an object holding one');
+  }
+  ws();
+  if (i < text.length) throw new JsonSyntax(i, `unexpected text after the end of the document`);
+}
+
+/** Flattens nested objects to dotted keys ({"address": {"city": …}} → "address.city"), keeping arrays. */
+export function flatten(object: Record<string, unknown>, prefix = '', out: Record<string, RawValue> = {}): Record<string, RawValue> {
+  for (const [key, value] of Object.entries(object)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) flatten(value as Record<string, unknown>, name, out);
+    else out[name] = value as RawValue;
+  }
+  return out;
+}
+
+function notAnObject(file: string, line: number, value: unknown): ReadProblem {
+  const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+  return { file, line, code: 'not_an_object', message: `expected a record (a JSON object) but found ${kind}`, fatal: false };
+}
+
+/** Columns in order of first appearance over the records of a file. */
+class ColumnList {
+  private seen = new Set<string>();
+  readonly names: string[] = [];
+  add(values: Record<string, RawValue>): void {
+    for (const k of Object.keys(values))
+      if (!this.seen.has(k)) {
+        this.seen.add(k);
+        this.names.push(k);
+      }
+  }
+}
+
+export async function* readJson(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+  const read = await readText(file, options);
+  if ('code' in read) {
+    yield { kind: 'problem', problem: read };
+    return;
+  }
+  const { text, encoding } = read;
+  const records: RawRecord[] = [];
+  const problems: ReadProblem[] = [];
+  const columns = new ColumnList();
+  let line = 1;
+  let counted = 0;
+  try {
+    for (const { start, end } of elements(text)) {
+      line += position(text.slice(counted, start), start - counted).line - 1;
+      counted = start;
+      let value: unknown;
+      try {
+        value = JSON.parse(text.slice(start, end));
+      } catch (error) {
+        throw parseFailure(error, start, end - start);
+      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        problems.push(notAnObject(file, line, value));
+        continue;
+      }
+      const values = flatten(value as Record<string, unknown>);
+      columns.add(values);
+      records.push({ file, line, values });
+    }
+  } catch (error) {
+    if (!(error instanceof JsonSyntax)) throw error;
+    const at = position(text, error.offset);
+    yield { kind: 'header', file, format: 'json', columns: columns.names, encoding };
+    yield {
+      kind: 'problem',
+      problem: { file, line: at.line, column: at.column, code: 'invalid_json', message: `invalid JSON at column ${at.column}: ${error.message}`, fatal: true },
+    };
+    return;
+  }
+  yield { kind: 'header', file, format: 'json', columns: columns.names, encoding };
+  // Records and problems in file order.
+  const events: ReadEvent[] = [
+    ...records.map((record) => ({ kind: 'record', record }) as const),
+    ...problems.map((problem) => ({ kind: 'problem', problem }) as const),
+  ];
+  const lineOf = (e: ReadEvent) => (e.kind === 'record' ? e.record.line : e.kind === 'problem' ? e.problem.line : 0);
+  events.sort((a, b) => lineOf(a) - lineOf(b));
+  yield* events;
+}
+
+/**
+ * NDJSON: one JSON object per line, streamed; blank lines are skipped. The header event comes once the
+ * first record is read and lists its keys (the columns that decide the entity and the mapping).
+ */
+export async function* readNdjson(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+  const decoded = await openDecoded(file, options.encoding);
+  let pending = '';
+  let lineNo = 0;
+  let held: ReadEvent[] | undefined = []; // events before the first record, until the header is known
+  const header = (columns: string[]): ReadEvent => ({ kind: 'header', file, format: 'ndjson', columns, encoding: decoded.encoding });
+  const handle = (raw: string): ReadEvent | undefined => {
+    lineNo++;
+    const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (lineText.trim() === '') return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(lineText);
+    } catch (error) {
+      const failure = parseFailure(error, 0, lineText.length);
+      return {
+        kind: 'problem',
+        problem: { file, line: lineNo, column: failure.offset + 1, code: 'invalid_json', message: `invalid JSON at column ${failure.offset + 1}: ${failure.message}`, fatal: false },
+      };
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'problem', problem: notAnObject(file, lineNo, value) };
+    return { kind: 'record', record: { file, line: lineNo, values: flatten(value as Record<string, unknown>) } };
+  };
+  function* release(event: ReadEvent | undefined): Generator<ReadEvent> {
+    if (!event) return;
+    if (!held) {
+      yield event;
+      return;
+    }
+    held.push(event);
+    if (event.kind !== 'record') return;
+    yield header(Object.keys(event.record.values));
+    yield* held;
+    held = undefined;
+  }
+  try {
+    for await (const chunk of decoded.chunks) {
+      pending += chunk.toString('utf8');
+      let from = 0;
+      let nl: number;
+      while ((nl = pending.indexOf('\n', from)) !== -1) {
+        const event = handle(pending.slice(from, nl));
+        from = nl + 1;
+        yield* release(event);
+      }
+      pending = pending.slice(from);
+    }
+    if (pending !== '') yield* release(handle(pending));
+  } catch (error) {
+    if (!(error instanceof EncodingFault)) throw error;
+    yield* release({ kind: 'problem', problem: encodingProblem(file, await lineOfByteOffset(file, error.byteOffset), error.encoding) });
+  }
+  if (held) {
+    yield header([]);
+    yield* held;
+  }
+}

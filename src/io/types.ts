@@ -1,0 +1,55 @@
+/** A cell value as read from a file: CSV cells are strings; JSON keeps its own scalar and array types. */
+export type RawValue = string | number | boolean | null | RawValue[] | { [key: string]: RawValue };
+
+/** One record as read: where it starts (file, physical line) and its values keyed by source column. */
+export interface RawRecord {
+  file: string;
+  /** Physical line where the record starts; the header is line 1. */
+  line: number;
+  values: Record<string, RawValue>;
+  /** CSV only: the number of cells when it differs from the header's (a ragged row). */
+  cellCount?: number;
+}
+
+/** A problem found while reading, tied to a place in the file. Reading problems are always errors. */
+export interface ReadProblem {
+  file: string;
+  line: number;
+  column?: number;
+  code: ReadProblemCode;
+  message: string;
+  /** Advice, e.g. which flag to pass. */
+  hint?: string;
+  /** The offending value (a header name, a cell) when there is one. */
+  value?: string;
+  /** true when the rest of the file could not be read after this problem. */
+  fatal: boolean;
+}
+
+export type ReadProblemCode =
+  | 'encoding'
+  | 'unterminated_quote'
+  | 'malformed_csv'
+  | 'empty_header'
+  | 'duplicate_header'
+  | 'ragged_row'
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'no_records';
+
+export type FileFormat = 'csv' | 'json' | 'ndjson';
+
+export interface ReadOptions {
+  /** A WHATWG encoding label (utf-8, utf-16le, windows-1252, latin1 …); default: UTF-8 with BOM detection. */
+  encoding?: string;
+  /** CSV delimiter; default: detected among , ; TAB | */
+  delimiter?: string;
+  /** Override the format normally chosen from the file's extension. */
+  format?: FileFormat;
+}
+
+/** What a reader yields: first the header (columns in file order), then records and problems in file order. */
+export type ReadEvent =
+  | { kind: 'header'; file: string; format: FileFormat; columns: string[]; delimiter?: string; encoding: string }
+  | { kind: 'record'; record: RawRecord }
+  | { kind: 'problem'; problem: ReadProblem };

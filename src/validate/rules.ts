@@ -1,0 +1,46 @@
+import type { Entity } from '../model/entities.js';
+
+/** A closed list of values, matched ignoring case; aliases normalise other spellings onto it. */
+export interface ValueList {
+  values: readonly string[];
+  /** Lower-cased other spelling → listed value ("male" → "m"). */
+  aliases?: Readonly<Record<string, string>>;
+}
+
+/** A value (or each item of a list) must be the `field` of an existing `entity` record. */
+export interface Reference {
+  entity: Entity;
+  field: string;
+  /** Compare ignoring case (emails). */
+  ignoreCase?: boolean;
+  /** 'warning' where the platform may know records this run cannot see (Springest approvers). */
+  severity?: 'error' | 'warning';
+}
+
+/** What a target demands of one field. Every key is optional; a rule set is plain data. */
+export interface FieldRule {
+  required?: boolean;
+  maxLength?: number;
+  oneOf?: ValueList;
+  /** Must be a known country; normalised to the built-in list's name. */
+  country?: boolean;
+  /** Stored lower-cased by the platform: normalised here so diffs compare like with like. */
+  lowercase?: boolean;
+  /** For string fields, and for each item of a list field. */
+  ref?: Reference;
+  /** Approvers: each email valid, each label from this list. */
+  approverLabels?: ValueList;
+}
+
+export interface RuleSet {
+  /** The target type these rules come from ("accessplanit", "generic" …). */
+  target: string;
+  entity: Entity;
+  /** Fields the target stores; other mapped columns are ignored with a warning. 'all' for generic. */
+  accepts: readonly string[] | 'all';
+  fields: Readonly<Record<string, FieldRule>>;
+  /** Each inner list: at least one of these fields must have a value. */
+  oneRequired?: ReadonlyArray<readonly string[]>;
+  /** Fields whose values must be unique within a batch (emails compared ignoring case). */
+  unique: readonly string[];
+}
