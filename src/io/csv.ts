@@ -7,16 +7,13 @@ import { encodingProblem } from './problems.js';
 
 const SNIFF_BYTES = 64 * 1024;
 
-interface CsvInfo {
-  bytes: number;
-}
-
 /**
- * Streams a CSV file: the header first, then one record per row with the physical line it starts on.
- * Memory stays bounded whatever the file's size. Problems are yielded in file order; a fatal one
- * (bad encoding, unterminated quote) ends the stream.
+ * Streams a CSV file: the header first, then one record per row with the physical line it starts on,
+ * in batches (one per chunk read: a per-record async hop would cost more than the parse). Memory stays
+ * bounded whatever the file's size. Problems come in file order; a fatal one (bad encoding,
+ * unterminated quote) ends the stream.
  */
-export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
   const decoded = await openDecoded(file, options.encoding);
   const head: Buffer[] = [];
   let headSize = 0;
@@ -32,15 +29,16 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       headSize += next.value.length;
     }
   } catch (error) {
-    yield { kind: 'header', file, format: 'csv', columns: [], encoding: decoded.encoding };
-    yield { kind: 'problem', problem: await faultProblem(file, error) };
+    yield [
+      { kind: 'header', file, format: 'csv', columns: [], encoding: decoded.encoding },
+      { kind: 'problem', problem: await faultProblem(file, error) },
+    ];
     return;
   }
   const delimiter = options.delimiter ?? sniffDelimiter(Buffer.concat(head).toString('utf8'), ended);
   const counter = new LineCounter();
   const parser = syncParser({
     delimiter,
-    info: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
@@ -49,13 +47,18 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
 
   let columns: string[] | undefined;
   let keep: boolean[] = [];
-  const parsed: Array<{ record: string[]; info: CsvInfo }> = [];
-  const push = (item: unknown) => parsed.push(item as { record: string[]; info: CsvInfo });
+  // Each record and the byte offset where it ends (csv-parse sets info.bytes just before it pushes).
+  const parsed: string[][] = [];
+  const ends: number[] = [];
+  const push = (record: unknown) => {
+    parsed.push(record as string[]);
+    ends.push(parser.info.bytes);
+  };
 
   function* drain(): Generator<ReadEvent> {
-    for (const item of parsed) {
-      const line = counter.recordSpan(item.info.bytes);
-      const cells = item.record;
+    for (let k = 0; k < parsed.length; k++) {
+      const line = counter.recordSpan(ends[k]!);
+      const cells = parsed[k]!;
       if (!columns) {
         columns = cells.map((c) => c.trim());
         const header = checkHeader(file, line, columns);
@@ -75,6 +78,7 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       yield { kind: 'record', record };
     }
     parsed.length = 0;
+    ends.length = 0;
   }
 
   async function* chunks(): AsyncGenerator<Buffer> {
@@ -88,7 +92,8 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
     for await (const chunk of chunks()) {
       counter.feed(chunk);
       const error = parser.parse(chunk, false, push, noop);
-      yield* drain();
+      const batch = [...drain()];
+      if (batch.length) yield batch;
       if (error) {
         failure = csvProblem(file, counter.startOfNext(), error);
         break;
@@ -96,26 +101,31 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
     }
     if (!failure) {
       const error = parser.parse(undefined, true, push, noop);
-      yield* drain();
+      const batch = [...drain()];
+      if (batch.length) yield batch;
       if (error) failure = csvProblem(file, counter.startOfNext(), error);
     }
   } catch (error) {
     failure = await faultProblem(file, error);
   }
-  if (!columns) yield header();
-  if (failure) yield { kind: 'problem', problem: failure };
+  const tail: ReadEvent[] = [];
+  if (!columns) tail.push(header());
+  if (failure) tail.push({ kind: 'problem', problem: failure });
+  if (tail.length) yield tail;
 }
 
 const noop = () => {};
 
 interface SyncParser {
   parse(chunk: Buffer | undefined, end: boolean, push: (item: unknown) => void, close: () => void): Error | undefined;
+  info: { bytes: number };
 }
 
 /**
  * csv-parse's own synchronous core, the one its stream class wraps (`parser.api`). Driving it
  * directly keeps every record parsed before an error (the stream drops its buffer when it fails)
- * and saves a stream hop per chunk.
+ * and saves a stream hop per chunk. Its live `info.bytes` gives each record's end offset without
+ * the per-record info object that `info: true` builds.
  */
 function syncParser(options: Options): SyncParser {
   return (new Parser(options) as unknown as { api: SyncParser }).api;

@@ -208,10 +208,10 @@ class ColumnList {
   }
 }
 
-export async function* readJson(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+export async function* readJson(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
   const read = await readText(file, options);
   if ('code' in read) {
-    yield { kind: 'problem', problem: read };
+    yield [{ kind: 'header', file, format: 'json', columns: [], encoding: options.encoding ?? 'utf-8' }, { kind: 'problem', problem: read }];
     return;
   }
   const { text, encoding } = read;
@@ -241,14 +241,15 @@ export async function* readJson(file: string, options: ReadOptions = {}): AsyncG
   } catch (error) {
     if (!(error instanceof JsonSyntax)) throw error;
     const at = position(text, error.offset);
-    yield { kind: 'header', file, format: 'json', columns: columns.names, encoding };
-    yield {
-      kind: 'problem',
-      problem: { file, line: at.line, column: at.column, code: 'invalid_json', message: `invalid JSON at column ${at.column}: ${error.message}`, fatal: true },
-    };
+    yield [
+      { kind: 'header', file, format: 'json', columns: columns.names, encoding },
+      {
+        kind: 'problem',
+        problem: { file, line: at.line, column: at.column, code: 'invalid_json', message: `invalid JSON at column ${at.column}: ${error.message}`, fatal: true },
+      },
+    ];
     return;
   }
-  yield { kind: 'header', file, format: 'json', columns: columns.names, encoding };
   // Records and problems in file order.
   const events: ReadEvent[] = [
     ...records.map((record) => ({ kind: 'record', record }) as const),
@@ -256,14 +257,14 @@ export async function* readJson(file: string, options: ReadOptions = {}): AsyncG
   ];
   const lineOf = (e: ReadEvent) => (e.kind === 'record' ? e.record.line : e.kind === 'problem' ? e.problem.line : 0);
   events.sort((a, b) => lineOf(a) - lineOf(b));
-  yield* events;
+  yield [{ kind: 'header', file, format: 'json', columns: columns.names, encoding }, ...events];
 }
 
 /**
  * NDJSON: one JSON object per line, streamed; blank lines are skipped. The header event comes once the
  * first record is read and lists its keys (the columns that decide the entity and the mapping).
  */
-export async function* readNdjson(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+export async function* readNdjson(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
   const decoded = await openDecoded(file, options.encoding);
   let pending = '';
   let lineNo = 0;
@@ -303,20 +304,19 @@ export async function* readNdjson(file: string, options: ReadOptions = {}): Asyn
       pending += chunk.toString('utf8');
       let from = 0;
       let nl: number;
+      const batch: ReadEvent[] = [];
       while ((nl = pending.indexOf('\n', from)) !== -1) {
         const event = handle(pending.slice(from, nl));
         from = nl + 1;
-        yield* release(event);
+        batch.push(...release(event));
       }
       pending = pending.slice(from);
+      if (batch.length) yield batch;
     }
-    if (pending !== '') yield* release(handle(pending));
+    if (pending !== '') yield [...release(handle(pending))];
   } catch (error) {
     if (!(error instanceof EncodingFault)) throw error;
-    yield* release({ kind: 'problem', problem: encodingProblem(file, await lineOfByteOffset(file, error.byteOffset), error.encoding) });
+    yield [...release({ kind: 'problem', problem: encodingProblem(file, await lineOfByteOffset(file, error.byteOffset), error.encoding) })];
   }
-  if (held) {
-    yield header([]);
-    yield* held;
-  }
+  if (held) yield [header([]), ...held];
 }

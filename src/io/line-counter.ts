@@ -55,6 +55,10 @@ export class LineCounter {
     }
   }
 
+  /** Next LF and CR at or after the scan position in chunks[0] (-1: none left in it); -2: not looked up. */
+  private nextLf = -2;
+  private nextCr = -2;
+
   private advance(offset: number): void {
     while (this.pos < offset && this.chunks.length > 0) {
       const chunk = this.chunks[0]!;
@@ -66,31 +70,35 @@ export class LineCounter {
       if (this.pos >= chunkEnd) {
         this.chunks.shift();
         this.chunkStart = chunkEnd;
+        this.nextLf = this.nextCr = -2;
       }
     }
   }
 
+  /**
+   * Counts line breaks in chunk[from, to). The next LF and CR positions are remembered across calls,
+   * so a chunk is searched once in all, not once per record (an LF-only file has no CR to find).
+   */
   private countBreaks(chunk: Buffer, from: number, to: number): void {
     if (from >= to) return;
     // A CR that ended the previous span and an LF that starts this one are one line break.
     if (this.lastWasCR && chunk[from] === 0x0a) from++;
     this.lastWasCR = false;
-    let lf = chunk.indexOf(0x0a, from);
-    let cr = chunk.indexOf(0x0d, from);
     let i = from;
     while (i < to) {
-      if (lf !== -1 && lf < i) lf = chunk.indexOf(0x0a, i);
-      if (cr !== -1 && cr < i) cr = chunk.indexOf(0x0d, i);
-      const nextLf = lf === -1 || lf >= to ? Infinity : lf;
-      const nextCr = cr === -1 || cr >= to ? Infinity : cr;
-      if (nextLf === Infinity && nextCr === Infinity) break;
+      if (this.nextLf !== -1 && this.nextLf < i) this.nextLf = chunk.indexOf(0x0a, i);
+      if (this.nextCr !== -1 && this.nextCr < i) this.nextCr = chunk.indexOf(0x0d, i);
+      const lf = this.nextLf === -1 || this.nextLf >= to ? Infinity : this.nextLf;
+      const cr = this.nextCr === -1 || this.nextCr >= to ? Infinity : this.nextCr;
+      if (lf === Infinity && cr === Infinity) return;
       this.line++;
-      if (nextCr < nextLf) {
-        if (nextCr + 1 === to) {
+      if (cr < lf) {
+        if (cr + 1 === to) {
           this.lastWasCR = true; // the LF, if any, is in the next span
-          i = to;
-        } else i = chunk[nextCr + 1] === 0x0a ? nextCr + 2 : nextCr + 1;
-      } else i = nextLf + 1;
+          return;
+        }
+        i = chunk[cr + 1] === 0x0a ? cr + 2 : cr + 1;
+      } else i = lf + 1;
     }
   }
 }

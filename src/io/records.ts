@@ -15,10 +15,10 @@ export function formatOf(file: string, override?: FileFormat): FileFormat {
 }
 
 /**
- * Reads one input file as a stream of events: its header (columns), then records and read problems in
- * file order. The one entry point for every format.
+ * Reads one input file as a stream of event batches: its header (columns) first, then records and read
+ * problems in file order. The one entry point for every format.
  */
-export async function* readRecords(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+export async function* readRecords(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
   let info;
   try {
     info = await stat(file);

@@ -18,8 +18,17 @@ export function parseBoolean(value: string): boolean | undefined {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+
 /** An ISO date (a date-time is cut to its date), or undefined. */
 export function parseIsoDate(value: string): string | undefined {
+  // The common case, yyyy-mm-dd exactly, without a regex match array per value.
+  if (value.length === 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45) {
+    let digits = true;
+    for (const i of DATE_DIGITS) digits &&= isDigit(value.charCodeAt(i));
+    if (digits) return isValidDate(+value.slice(0, 4), +value.slice(5, 7), +value.slice(8, 10)) ? value : undefined;
+  }
   const m = ISO_DATE.exec(value.trim());
   if (!m || !isValidDate(Number(m[1]), Number(m[2]), Number(m[3]))) return undefined;
   return `${m[1]}-${m[2]}-${m[3]}`;
@@ -118,10 +127,10 @@ function convert(ctx: Context, def: FieldDef, raw: RawValue, mapping?: EntityMap
 /**
  * Maps one raw record onto canonical fields: columns by the column map, values converted to their
  * field's kind (dates to yyyy-mm-dd, booleans, lists), mapping-file transforms and defaults applied.
- * A value that cannot be converted is left out and reported.
+ * A value that cannot be converted is left out and reported in `issues`.
  */
-export function mapRecord(record: RawRecord, columns: ColumnMap, mapping?: EntityMapping): { record: CanonicalRecord; issues: Issue[] } {
-  const ctx: Context = { entity: columns.entity, file: record.file, line: record.line, issues: [] };
+export function mapRecord(record: RawRecord, columns: ColumnMap, mapping: EntityMapping | undefined, issues: Issue[]): CanonicalRecord {
+  const ctx: Context = { entity: columns.entity, file: record.file, line: record.line, issues };
   const values: CanonicalValues = {};
   for (const { column, field } of columns.mapped) {
     const value = convert(ctx, field, record.values[column] ?? null, mapping);
@@ -133,5 +142,5 @@ export function mapRecord(record: RawRecord, columns: ColumnMap, mapping?: Entit
       const converted = convert(ctx, fieldDef(columns.entity, field)!, value, mapping);
       if (converted !== undefined) values[field] = converted;
     }
-  return { record: { entity: columns.entity, file: record.file, line: record.line, values, source: record.values }, issues: ctx.issues };
+  return { entity: columns.entity, file: record.file, line: record.line, values, source: record.values };
 }

@@ -17,10 +17,12 @@ export const TRANSFORM_NAMES = ['trim', 'lower', 'upper', 'date:FORMAT'] as cons
 /** Two-digit years: 00–49 are 20xx, 50–99 are 19xx. */
 const PIVOT = 50;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function isValidDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= days;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
 }
 
 function dateTransform(format: string): Transform {

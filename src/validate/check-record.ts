@@ -4,7 +4,7 @@ import { COUNTRY_NAMES, normaliseCountry } from '../model/countries.js';
 import { FIELDS } from '../model/fields.js';
 import { closest } from '../mapping/headers.js';
 import { type Issue, quote, valueText } from './issues.js';
-import type { RuleSet, ValueList } from './rules.js';
+import type { FieldRule, RuleSet, ValueList } from './rules.js';
 
 const EMAIL = z.regexes.email;
 
@@ -24,6 +24,21 @@ function listMessage(list: ValueList): string {
 
 const isBlank = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0);
 
+/** A rule set prepared for the per-row loop: no key enumeration or field lookups per record. */
+interface Prepared {
+  emailFields: string[];
+  rules: Array<[string, FieldRule]>;
+}
+const prepared = new WeakMap<RuleSet, Prepared>();
+function prepare(rules: RuleSet): Prepared {
+  let p = prepared.get(rules);
+  if (!p) {
+    p = { emailFields: FIELDS[rules.entity].filter((d) => d.kind === 'email').map((d) => d.name), rules: Object.entries(rules.fields) };
+    prepared.set(rules, p);
+  }
+  return p;
+}
+
 /**
  * Checks one mapped record against a rule set and normalises what the rules define (titles, countries,
  * statuses, lower-cased tags). Mutates `record.values` to the normalised values. References are the
@@ -36,14 +51,14 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
   const add = (field: string | null, value: unknown, code: Issue['code'], message: string, hint: string | null = null, severity: Issue['severity'] = 'error') =>
     issues.push({ file: record.file, line: record.line, entity: record.entity, field, value: valueText(value), code, message, severity, hint });
 
+  const { emailFields, rules: fieldRules } = prepare(rules);
   // Field kinds every target shares: emails must be valid.
-  for (const def of FIELDS[record.entity]) {
-    const value = values[def.name];
-    if (def.kind === 'email' && typeof value === 'string' && !isEmail(value))
-      add(def.name, value, 'invalid_email', `${def.name} ${quote(value)} is not a valid email address`);
+  for (const field of emailFields) {
+    const value = values[field];
+    if (typeof value === 'string' && !isEmail(value)) add(field, value, 'invalid_email', `${field} ${quote(value)} is not a valid email address`);
   }
 
-  for (const [field, rule] of Object.entries(rules.fields)) {
+  for (const [field, rule] of fieldRules) {
     const value = values[field];
     if (isBlank(value)) {
       if (rule.required && columns.has(field)) add(field, null, 'required', `${field} is required but empty`);

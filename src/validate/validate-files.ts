@@ -55,11 +55,15 @@ export interface ValidationReport {
 interface OpenFile {
   index: number;
   summary: FileSummary;
-  events: AsyncGenerator<ReadEvent>;
+  events: AsyncGenerator<ReadEvent[]>;
+  /** Events of the first batch after the header. */
+  pending: ReadEvent[];
   columns: ColumnMap | undefined;
   rules: RuleSet | undefined;
   /** Fields the file supplies: a mapped column or a mapping default. */
   supplied: Set<string>;
+  /** The rule set's references, listed once for the row loop. */
+  refs: Array<[string, Reference]>;
 }
 
 interface Deferred {
@@ -120,7 +124,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
     for (const [index, path] of paths.entries()) {
       const events = readRecords(path, options.read);
       const first = await events.next();
-      const header = first.done ? undefined : first.value;
+      const [header, ...pending] = first.done ? [] : first.value;
       const summary: FileSummary = {
         file: path,
         entity: null,
@@ -132,7 +136,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
         errors: 0,
         warnings: 0,
       };
-      const file: OpenFile = { index, summary, events, columns: undefined, rules: undefined, supplied: new Set() };
+      const file: OpenFile = { index, summary, events, pending, columns: undefined, rules: undefined, supplied: new Set(), refs: [] };
       files.push(file);
       const columns = header?.kind === 'header' ? header.columns : [];
       if (columns.length === 0) continue; // nothing to map; read problems (if any) come with the records
@@ -159,6 +163,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
         continue;
       }
       file.rules = rules;
+      file.refs = Object.entries(rules.fields).flatMap(([field, rule]) => (rule.ref ? [[field, rule.ref] as [string, Reference]] : []));
       file.columns = mapColumns(guess.entity, columns, options.mapping?.[guess.entity]);
       for (const { field } of file.columns.mapped) file.supplied.add(field.name);
       for (const field of options.mapping?.[guess.entity]?.defaults.keys() ?? []) file.supplied.add(field);
@@ -202,7 +207,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
       const entity = file.summary.entity;
       const unchecked = new Set<string>();
       let problems = 0;
-      for await (const event of file.events) {
+      for await (const batch of withPending(file)) for (const event of batch) {
         if (event.kind === 'problem') {
           problems++;
           emit(problemIssue(event.problem, entity), file);
@@ -214,14 +219,16 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
         const raw = event.record;
         const location = pack(file.index, raw.line);
         if (raw.cellCount !== undefined || !file.columns || !file.rules) continue; // ragged, or file not checkable
-        const mapped = mapRecord(raw, file.columns, options.mapping?.[file.columns.entity]);
-        const rowIssues = mapped.issues;
-        checkRecord(mapped.record, file.rules, file.supplied, rowIssues);
-        const { values } = mapped.record;
-        for (const [field, index] of indexed.get(file.rules.entity) ?? []) for (const v of keyValues(values[field])) index.add(v, location);
-        for (const [field, rule] of Object.entries(file.rules.fields)) {
-          const ref = rule.ref;
-          if (!ref) continue;
+        const rowIssues: Issue[] = [];
+        const record = mapRecord(raw, file.columns, options.mapping?.[file.columns.entity], rowIssues);
+        checkRecord(record, file.rules, file.supplied, rowIssues);
+        const { values } = record;
+        for (const [field, index] of indexed.get(file.rules.entity) ?? []) {
+          const value = values[field];
+          if (typeof value === 'string') index.add(value, location);
+          else for (const v of keyValues(value)) index.add(v, location);
+        }
+        for (const [field, ref] of file.refs) {
           const refValues = keyValues(values[field]);
           if (refValues.length === 0) continue;
           if (!batchEntities.has(ref.entity)) {
@@ -237,7 +244,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
           }
           for (const value of refValues) {
             if (done.has(ref.entity) && ref.entity !== file.rules.entity) {
-              if (!indexes.get(`${ref.entity}.${ref.field}`)!.has(value)) rowIssues.push(referenceIssue(mapped.record, field, value, ref));
+              if (!indexes.get(`${ref.entity}.${ref.field}`)!.has(value)) rowIssues.push(referenceIssue(record, field, value, ref));
             } else deferred.push({ location, entity: file.rules.entity, field, value, ref });
           }
         }
@@ -247,7 +254,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
           if (issue.severity === 'error' && issue.line === raw.line) rowInvalid = true;
         }
         if (rowInvalid) invalid.add(location);
-        if (options.keepRecords) kept.push(mapped.record);
+        if (options.keepRecords) kept.push(record);
       }
       if (!file.columns && file.summary.rows === 0 && problems === 0 && file.summary.errors === 0)
         emit({ file: file.summary.file, line: 1, entity, field: null, value: null, code: 'no_records', severity: 'error',
@@ -299,8 +306,10 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
     await Promise.all(files.map((f) => f.events.return(undefined)));
   }
 
+  // Stable order: files as given, then line, then whole-row issues before fields in the model's order.
   const order = new Map(files.map((f) => [f.summary.file, f.index]));
-  issues.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line);
+  const rank = (i: Issue) => (i.field === null || !i.entity ? -1 : FIELDS[i.entity].findIndex((d) => d.name === i.field));
+  issues.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || rank(a) - rank(b));
   const summaries = files.map((f) => f.summary);
   const warnings = issues.filter((i) => i.severity === 'warning').length;
   const report: ValidationReport = {
@@ -316,6 +325,11 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
     report.records = kept.filter((r) => !invalid.has(pack(index.get(r.file)!, r.line)));
   }
   return report;
+}
+
+async function* withPending(file: OpenFile): AsyncGenerator<ReadEvent[]> {
+  if (file.pending.length) yield file.pending;
+  yield* file.events;
 }
 
 function describeOthers(others: Array<{ fileIndex: number; line: number }>, fileIndex: number, files: OpenFile[]): string {

@@ -38,7 +38,8 @@ export function renderValidationText(report: ValidationReport, c: ChalkInstance)
 
 /** JSON: the documented, stable shape (README "JSON output"). */
 export function renderValidationJson(report: ValidationReport): string {
-  const { ok, target, summary, files, issues, truncated } = report;
+  const { ok, target, summary, files, truncated } = report;
+  const issues = report.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint }));
   return JSON.stringify({ ok, target, summary, files, issues, truncated }, null, 2) + '\n';
 }
 

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { hrsync } from '../helpers/cli.js';
+
+const ANSI = /\u001b\[/;
+
+describe('hrsync validate (built binary)', () => {
+  it('passes the samples for accessplanit with exit 0', () => {
+    const run = hrsync(['validate', 'samples/groups.csv', 'samples/companies.csv', 'samples/users.csv', '--target', 'accessplanit']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('samples/users.csv: users, 20 rows, 0 errors, 0 warnings');
+    expect(run.stdout).toContain('✔ 3 files, 26 rows, 0 errors, 0 warnings');
+    expect(run.stdout).not.toMatch(ANSI);
+  });
+
+  it('exits 3 on invalid rows, one line per issue with file:line, then the counts', () => {
+    const run = hrsync(['validate', 'samples/invalid/users.csv', 'samples/companies.csv', '--target', 'accessplanit']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('samples/invalid/users.csv:2  error    email "jan@@acme.nl" is not a valid email address  [invalid_email]');
+    expect(run.stdout).toContain('samples/invalid/users.csv:6  error    companyId "C999" does not exist (not in companies.csv)  [unknown_reference]');
+    expect(run.stdout).toContain('samples/invalid/users.csv: users, 7 rows, 11 errors, 0 warnings');
+  });
+
+  it('prints the documented JSON shape', () => {
+    const run = hrsync(['validate', 'samples/invalid/companies.csv', 'samples/groups.csv', '--target', 'accessplanit', '--format', 'json']);
+    expect(run.code).toBe(3);
+    const report = JSON.parse(run.stdout);
+    expect(Object.keys(report)).toEqual(['ok', 'target', 'summary', 'files', 'issues', 'truncated']);
+    expect(report.ok).toBe(false);
+    expect(report.summary).toEqual({ files: 2, rows: 5, errors: 3, warnings: 0 });
+    expect(report.files[0]).toEqual({
+      file: 'samples/invalid/companies.csv', entity: 'companies', entityReason: 'columns Name, MainContactUserID, CompanyGroupIDs',
+      format: 'csv', encoding: 'utf-8', delimiter: ',', rows: 2, errors: 3, warnings: 0,
+    });
+    expect(report.issues[0]).toEqual({
+      file: 'samples/invalid/companies.csv', line: 3, entity: 'companies', field: 'name', value: null, code: 'required',
+      message: 'name is required but empty', severity: 'error', hint: null,
+    });
+    for (const issue of report.issues) expect(Object.keys(issue)).toEqual(['file', 'line', 'entity', 'field', 'value', 'code', 'message', 'severity', 'hint']);
+  });
+
+  it('prints GitHub Actions annotations', () => {
+    const run = hrsync(['validate', 'samples/invalid/companies.csv', 'samples/groups.csv', '--target', 'accessplanit', '--format', 'github']);
+    expect(run.code).toBe(3);
+    expect(run.stdout.split('\n')).toEqual([
+      '::error file=samples/invalid/companies.csv,line=3,title=name::name is required but empty',
+      '::error file=samples/invalid/companies.csv,line=3,title=email::email "zeta@example" is not a valid email address',
+      '::error file=samples/invalid/companies.csv,line=3,title=groupIds::groupIds "WHOLESALE" does not exist (not in groups.csv)',
+      '2 files, 5 rows, 3 errors, 0 warnings',
+      '',
+    ]);
+  });
+
+  it('finds the same issues on the same lines of an Excel export in all three formats', () => {
+    // BOM, semicolons, CRLF, a quoted two-line address, Dutch headers mapped by a file, a ;;;; row.
+    const args = ['validate', 'samples/invalid/excel-export.csv', '--map', 'samples/invalid/excel-mapping.json', '--target', 'accessplanit'];
+    const json = JSON.parse(hrsync([...args, '--format', 'json']).stdout);
+    const errors = json.issues.filter((i: { severity: string }) => i.severity === 'error').map((i: { line: number; field: string; code: string }) => [i.line, i.field, i.code]);
+    expect(errors).toEqual([
+      [4, 'dateOfBirth', 'invalid_date'],
+      [5, 'email', 'duplicate'],
+      [6, 'email', 'duplicate'],
+    ]);
+    expect(json.files[0]).toMatchObject({ delimiter: ';', rows: 4 });
+    const text = hrsync(args).stdout;
+    const github = hrsync([...args, '--format', 'github']).stdout;
+    for (const [line, field] of errors) {
+      expect(text).toContain(`samples/invalid/excel-export.csv:${line}  error    ${field}`);
+      expect(github).toContain(`::error file=samples/invalid/excel-export.csv,line=${line},title=${field}::`);
+    }
+  });
+
+  it('names the file and line of a Windows-1252 file read as UTF-8, and reads it with --encoding', () => {
+    const bad = hrsync(['validate', 'samples/invalid/users-windows-1252.csv']);
+    expect(bad.code).toBe(3);
+    expect(bad.stdout).toContain('samples/invalid/users-windows-1252.csv:2  error    this line has bytes that are not valid UTF-8');
+    expect(bad.stdout).toContain('--encoding windows-1252');
+    const good = hrsync(['validate', 'samples/invalid/users-windows-1252.csv', '--encoding', 'windows-1252', '--format', 'json']);
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout).files[0]).toMatchObject({ encoding: 'windows-1252', rows: 2 });
+  });
+
+  it('colours only when asked on a non-TTY, and respects NO_COLOR', () => {
+    const args = ['validate', 'samples/invalid/companies.csv', 'samples/groups.csv', '--target', 'accessplanit'];
+    expect(hrsync(args).stdout).not.toMatch(ANSI);
+    expect(hrsync(args, { FORCE_COLOR: '1' }).stdout).toMatch(ANSI);
+    expect(hrsync(args, { NO_COLOR: '1' }).stdout).not.toMatch(ANSI);
+  });
+
+  it('exits 64 on usage errors, with a clear message', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['validate', 'samples/users.csv', '--bogus'], /unknown option '--bogus'/],
+      [['validate'], /missing required argument 'files'/],
+      [['validate', 'samples/users.csv', '--target', 'moodle'], /unknown target "moodle"/],
+      [['validate', 'samples/users.csv', '--target', 'unified'], /unified is a read-only source/],
+      [['validate', 'samples/users.csv', '--format', 'xml'], /argument 'xml' is invalid/],
+      [['validate', 'samples/users.csv', '--encoding', 'klingon'], /unknown encoding "klingon"/],
+      [['validate', 'samples/users.csv', '--max-errors', 'lots'], /--max-errors must be a whole number/],
+      [['validate', 'samples/users.csv', '--map', 'nope.json'], /mapping file nope.json cannot be read/],
+      [['validate', 'samples/users.csv', '--delimiter', ';;'], /--delimiter must be one character/],
+    ];
+    for (const [args, message] of cases) {
+      const run = hrsync(args);
+      expect(run.code, args.join(' ')).toBe(64);
+      expect(run.stderr).toMatch(message);
+    }
+  });
+
+  it('exits 3 for a file that does not exist', () => {
+    const run = hrsync(['validate', 'samples/nope.csv']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('samples/nope.csv: no such file');
+  });
+
+  it('shows help with examples and exit codes', () => {
+    const run = hrsync(['validate', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('$ hrsync validate users.csv --target springest --format github');
+    expect(run.stdout).toContain('Exit codes: 0 valid');
+    expect(hrsync(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,35 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readRecords } from '../../src/io/records.js';
+import type { ReadEvent, ReadOptions } from '../../src/io/types.js';
+
+/** A fresh temporary folder for one test file's inputs. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hrsync-test-'));
+}
+
+/** Writes `content` (text as UTF-8, or raw bytes) to a file in `dir` and returns its path. */
+export function write(dir: string, name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+export async function readAll(path: string, options: ReadOptions = {}): Promise<ReadEvent[]> {
+  const events: ReadEvent[] = [];
+  for await (const batch of readRecords(path, options)) events.push(...batch);
+  return events;
+}
+
+/** Records as [line, values] pairs, and problems as [line, code], for compact assertions. */
+export async function summary(path: string, options: ReadOptions = {}) {
+  const events = await readAll(path, options);
+  const header = events.find((e) => e.kind === 'header');
+  return {
+    header: header?.kind === 'header' ? header : undefined,
+    records: events.flatMap((e) => (e.kind === 'record' ? [[e.record.line, e.record.values] as const] : [])),
+    problems: events.flatMap((e) => (e.kind === 'problem' ? [[e.problem.line, e.problem.code] as const] : [])),
+    problemDetails: events.flatMap((e) => (e.kind === 'problem' ? [e.problem] : [])),
+  };
+}
