@@ -2,17 +2,19 @@ import type { Entity } from '../model/entities.js';
 
 export type Severity = 'error' | 'warning';
 
-export type IssueCode =
+export const ISSUE_CODES = [
   // reading
-  | 'encoding' | 'unterminated_quote' | 'malformed_csv' | 'empty_header' | 'duplicate_header' | 'ragged_row'
-  | 'invalid_json' | 'not_an_object' | 'no_records' | 'unknown_entity' | 'unsupported_entity'
+  'encoding', 'unterminated_quote', 'malformed_csv', 'empty_header', 'duplicate_header', 'ragged_row',
+  'invalid_json', 'not_an_object', 'no_records', 'unknown_entity', 'unsupported_entity',
   // mapping
-  | 'unknown_column' | 'unused_column' | 'ambiguous_column' | 'missing_column'
+  'unknown_column', 'unused_column', 'ambiguous_column', 'missing_column',
   // values
-  | 'required' | 'too_long' | 'invalid_email' | 'invalid_date' | 'invalid_boolean' | 'not_in_list' | 'unknown_country'
-  | 'one_required' | 'invalid_value'
+  'required', 'too_long', 'invalid_email', 'invalid_date', 'invalid_boolean', 'not_in_list', 'unknown_country', 'one_required',
   // batch
-  | 'duplicate' | 'unknown_reference' | 'unchecked_reference';
+  'duplicate', 'unknown_reference', 'unchecked_reference',
+] as const;
+
+export type IssueCode = (typeof ISSUE_CODES)[number];
 
 /** One finding, tied to a place in an input file. This is the shape of `issues[]` in JSON output. */
 export interface Issue {

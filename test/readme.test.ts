@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { OPTIONS } from '../src/cli/options.js';
+import { FIELDS } from '../src/model/fields.js';
+import { ExitCode } from '../src/errors.js';
+import { ISSUE_CODES } from '../src/validate/issues.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README stays true', () => {
+  it('documents every option of the options table', () => {
+    for (const spec of Object.values(OPTIONS)) expect(readme).toContain(spec.flags.replace('|', '\\|'));
+  });
+
+  it('lists every canonical field', () => {
+    for (const [entity, defs] of Object.entries(FIELDS)) for (const d of defs) expect(readme, `${entity}.${d.name}`).toContain(`| \`${d.name}\` |`);
+  });
+
+  it('documents every exit code the CLI returns today', () => {
+    for (const code of [ExitCode.ok, ExitCode.internal, ExitCode.invalidInput, ExitCode.usage]) expect(readme).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
+  });
+
+  it('names every issue code', () => {
+    for (const code of ISSUE_CODES) expect(readme).toContain(`\`${code}\``);
+  });
+});
