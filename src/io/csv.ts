@@ -47,6 +47,8 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
 
   let columns: string[] | undefined;
   let keep: boolean[] = [];
+  let width = 0; // cells in the header row, unnamed trailing ones included
+  let headerLine = 1;
   // Each record and the byte offset where it ends (csv-parse sets info.bytes just before it pushes).
   const parsed: string[][] = [];
   const ends: number[] = [];
@@ -60,7 +62,12 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       const line = counter.recordSpan(ends[k]!);
       const cells = parsed[k]!;
       if (!columns) {
-        columns = cells.map((c) => c.trim());
+        // Excel exports trailing unnamed columns (a;b;;;): they are not columns unless a row fills one.
+        width = cells.length;
+        let named = width;
+        while (named > 0 && cells[named - 1]!.trim() === '') named--;
+        columns = cells.slice(0, named).map((c) => c.trim());
+        headerLine = line;
         const header = checkHeader(file, line, columns);
         keep = header.keep;
         yield { kind: 'header', file, format: 'csv', columns, delimiter, encoding: decoded.encoding };
@@ -71,10 +78,12 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       const values: RawRecord['values'] = {};
       for (let i = 0; i < columns.length; i++) if (keep[i]) values[columns[i]!] = cells[i] ?? '';
       const record: RawRecord = { file, line, values };
-      if (cells.length !== columns.length) {
+      if (cells.length !== width) {
         record.cellCount = cells.length;
-        yield { kind: 'problem', problem: raggedProblem(file, line, cells.length, columns.length) };
-      }
+        yield { kind: 'problem', problem: raggedProblem(file, line, cells.length, width) };
+      } else
+        for (let i = columns.length; i < width; i++)
+          if (cells[i]!.trim() !== '') yield { kind: 'problem', problem: unnamedValueProblem(file, line, i, cells[i]!, headerLine) };
       yield { kind: 'record', record };
     }
     parsed.length = 0;
@@ -129,6 +138,18 @@ interface SyncParser {
  */
 function syncParser(options: Options): SyncParser {
   return (new Parser(options) as unknown as { api: SyncParser }).api;
+}
+
+function unnamedValueProblem(file: string, line: number, index: number, value: string, headerLine: number): ReadProblem {
+  return {
+    file,
+    line,
+    code: 'empty_header',
+    value,
+    message: `column ${index + 1} has a value but no name in the header (line ${headerLine})`,
+    hint: 'name the column in the header, or clear the value',
+    fatal: false,
+  };
 }
 
 function raggedProblem(file: string, line: number, cells: number, columns: number): ReadProblem {

@@ -12,6 +12,7 @@ import { entitiesOf, rulesFor } from '../targets/registry.js';
 import { checkRecord } from './check-record.js';
 import { type Issue, quote } from './issues.js';
 import { KeyIndex, pack, unpack } from './key-index.js';
+import type { KnownRecords } from './known-records.js';
 import type { Reference, RuleSet } from './rules.js';
 
 export interface ValidateOptions {
@@ -25,6 +26,8 @@ export interface ValidateOptions {
   maxErrors?: number;
   /** Keep the records that passed every check (import plans from them). */
   keepRecords?: boolean;
+  /** Records already on the target: references the batch does not settle are looked up here. */
+  known?: KnownRecords;
 }
 
 export interface FileSummary {
@@ -232,6 +235,11 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
           const refValues = keyValues(values[field]);
           if (refValues.length === 0) continue;
           if (!batchEntities.has(ref.entity)) {
+            const known = options.known;
+            if (known && refValues.some((v) => known.has(ref.entity, ref.field, v) !== undefined)) {
+              for (const value of refValues) if (known.has(ref.entity, ref.field, value) === false) rowIssues.push(referenceIssue(record, field, value, ref));
+              continue;
+            }
             if (!unchecked.has(field)) {
               unchecked.add(field);
               rowIssues.push({
@@ -244,7 +252,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
           }
           for (const value of refValues) {
             if (done.has(ref.entity) && ref.entity !== file.rules.entity) {
-              if (!indexes.get(`${ref.entity}.${ref.field}`)!.has(value)) rowIssues.push(referenceIssue(record, field, value, ref));
+              if (!exists(ref, value)) rowIssues.push(referenceIssue(record, field, value, ref));
             } else deferred.push({ location, entity: file.rules.entity, field, value, ref });
           }
         }
@@ -261,19 +269,26 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
           message: 'the file is empty: no header and no records', hint: null }, file);
     }
 
+    /** In the batch, or else among the target's known records. */
+    function exists(ref: Reference, value: string): boolean {
+      return indexes.get(`${ref.entity}.${ref.field}`)!.has(value) || options.known?.has(ref.entity, ref.field, value) === true;
+    }
+
     function referenceIssue(record: { file: string; line: number; entity: Entity }, field: string, value: string, ref: Reference): Issue {
-      const where = files.filter((f) => f.summary.entity === ref.entity).map((f) => basename(f.summary.file)).join(', ');
+      const inBatch = files.filter((f) => f.summary.entity === ref.entity).map((f) => basename(f.summary.file));
+      const onTarget = options.known && options.known.has(ref.entity, ref.field, value) !== undefined ? options.known.label : undefined;
+      const where = [inBatch.length ? `not in ${inBatch.join(', ')}` : '', onTarget ? `${inBatch.length ? 'nor' : 'not'} on ${onTarget}` : ''].filter(Boolean).join(', ');
       const severity = ref.severity ?? 'error';
       return {
         file: record.file, line: record.line, entity: record.entity, field, value, code: 'unknown_reference', severity,
-        message: `${field} ${quote(value)} does not exist (not in ${where})`,
+        message: `${field} ${quote(value)} does not exist (${where})`,
         hint: severity === 'warning' ? `the platform rejects it unless such a ${ref.entity === 'users' ? 'user' : ref.entity} already exists there` : null,
       };
     }
 
     // 4. Batch-wide checks: references to records read later, then duplicates.
     for (const d of deferred) {
-      if (indexes.get(`${d.ref.entity}.${d.ref.field}`)!.has(d.value)) continue;
+      if (exists(d.ref, d.value)) continue;
       const { fileIndex, line } = unpack(d.location);
       const file = files[fileIndex]!;
       const issue = referenceIssue({ file: file.summary.file, line, entity: d.entity }, d.field, d.value, d.ref);

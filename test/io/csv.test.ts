@@ -135,3 +135,17 @@ describe('malformed CSV', () => {
     expect(problemDetails[1]!.message).toContain('column 3 "email" has the same name as column 1');
   });
 });
+
+describe('Excel artefacts', () => {
+  it('drops trailing unnamed columns, but reports a value in one', async () => {
+    const { header, records, problemDetails } = await summary(write(dir, 'trailing.csv', 'first;last;;\r\nAnn;Lee;;\r\nBo;Ek;;oops\r\n'));
+    expect(header?.columns).toEqual(['first', 'last']);
+    expect(records.map(([line, values]) => [line, values])).toEqual([[2, { first: 'Ann', last: 'Lee' }], [3, { first: 'Bo', last: 'Ek' }]]);
+    expect(problemDetails.map((p) => [p.line, p.code, p.message])).toEqual([[3, 'empty_header', 'column 4 has a value but no name in the header (line 1)']]);
+  });
+
+  it('still reports an unnamed column between named ones', async () => {
+    const { problems } = await summary(write(dir, 'middle.csv', 'first,,last\nAnn,x,Lee\n'));
+    expect(problems).toEqual([[1, 'empty_header']]);
+  });
+});

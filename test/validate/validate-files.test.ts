@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KnownRecords } from '../../src/validate/known-records.js';
 import { validateFiles } from '../../src/validate/validate-files.js';
 import { tempDir, write } from '../helpers/files.js';
 
@@ -162,5 +163,30 @@ describe('the batch', () => {
       [1, null, 'unknown_column', 'warning'],
       [1, 'name', 'missing_column', 'error'],
     ]);
+  });
+});
+
+describe('references against records already on the target', () => {
+  const onTarget = new KnownRecords('accessplanit "lms"').load('companies', [{ id: 'C50', name: 'On the platform' }], ['id']);
+
+  it('accepts a company that is on the target though not in the batch, and names both places otherwise', async () => {
+    const users = csv('known.csv', [USERS, ['U1', 'Ms', 'Ann', 'Lee', 'a@b.co.uk', 'GB', 'C50', ''], ['U2', 'Ms', 'Bo', 'Lee', 'b@b.co.uk', 'GB', 'C77', ''], ['U3', 'Ms', 'Cy', 'Lee', 'c@b.co.uk', 'GB', 'C1', '']]);
+    const report = await validateFiles([users, companies, groups], { target: 'accessplanit', known: onTarget });
+    expect(report.issues.filter((i) => i.file === users).map((i) => [i.line, i.message])).toEqual([
+      [3, 'companyId "C77" does not exist (not in companies.csv, nor on accessplanit "lms")'],
+    ]);
+  });
+
+  it('checks against the target alone when the batch has no companies file', async () => {
+    const users = csv('known-alone.csv', [USERS, ['U1', 'Ms', 'Ann', 'Lee', 'a@b.co.uk', 'GB', 'C50', ''], ['U2', 'Ms', 'Bo', 'Lee', 'b@b.co.uk', 'GB', 'C1', '']]);
+    const report = await validateFiles([users], { target: 'accessplanit', known: onTarget });
+    expect(report.issues.map((i) => [i.line, i.code, i.message])).toEqual([[3, 'unknown_reference', 'companyId "C1" does not exist (not on accessplanit "lms")']]);
+  });
+
+  it('still warns when the target could not list the referenced entity', async () => {
+    const usersOnly = new KnownRecords('springest').load('users', [], ['email']);
+    const users = csv('known-none.csv', [USERS, ['U1', 'Ms', 'Ann', 'Lee', 'a@b.co.uk', 'GB', 'C50', '']]);
+    const report = await validateFiles([users], { target: 'accessplanit', known: usersOnly });
+    expect(report.issues.map((i) => i.code)).toEqual(['unchecked_reference']);
   });
 });
