@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, HrsyncError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 import { addOptions } from './options.js';
 import { colourFor, type Io } from './terminal.js';
 
@@ -14,10 +16,20 @@ Examples:
   $ hrsync validate users.ndjson --format json > report.json
 
 Exit codes: 0 valid (warnings allowed), 3 invalid, 64 usage error.`,
+  sandbox: `
+Examples:
+  $ hrsync sandbox                                  # http://127.0.0.1:4010, state in .hrsync/sandbox.json
+  $ hrsync sandbox --port 0 --data /tmp/sb.json     # any free port, another state file
+  $ hrsync sandbox --latency 20ms,10ms --fault 503=0.05 --fault reset-after=0.02
+  $ hrsync sandbox --seed ./my-seed --springest-site nl=nl-key --springest-site de=de-key
+
+Demo credentials: accessplanit demo/demo or API key sandbox-key; Appenate CompanyId=1,
+IntegrationKey=sandbox-key; Springest site "default" api_key=sandbox-key; Unified connection
+"sandbox", bearer sandbox-key. Stops cleanly on Ctrl-C.`,
 };
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
@@ -41,6 +53,17 @@ export function program(io: Io, setExit: (code: number) => void): Command {
   ).action(async (files: string[], flags) => {
     const { validateCommand } = await import('./commands/validate.js');
     setExit(await validateCommand(files, flags, io));
+  });
+  addOptions(
+    cli
+      .command('sandbox')
+      .summary('run the local emulator of accessplanit, Appenate, Springest and Unified')
+      .description('Serve faithful emulations of all four platforms on one local HTTP server: auth, paging,\nvalidation errors, rate limits and injectable faults. Runs until Ctrl-C.')
+      .addHelpText('after', EXAMPLES.sandbox),
+    ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'springestSite', 'apiKey'],
+  ).action(async (flags) => {
+    const { sandboxCommand } = await import('./commands/sandbox.js');
+    setExit(await sandboxCommand(flags, io));
   });
   return cli;
 }

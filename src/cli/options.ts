@@ -17,16 +17,35 @@ export const OPTIONS = {
   delimiter: { flags: '-d, --delimiter <char>', description: 'CSV delimiter: , ; | or tab (default: detected)' },
   format: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json', 'github'], defaultValue: 'text' },
   maxErrors: { flags: '--max-errors <n>', description: 'stop after this many errors (0: no limit)', defaultValue: '0' },
-} as const satisfies Record<string, { flags: string; description: string; choices?: readonly string[]; defaultValue?: string }>;
+  host: { flags: '--host <host>', description: 'address to listen on', defaultValue: '127.0.0.1' },
+  port: { flags: '--port <port>', description: 'port to listen on (0: any free port)', defaultValue: '4010' },
+  data: { flags: '--data <file>', description: 'state file, written atomically after changes and loaded at start', defaultValue: '.hrsync/sandbox.json' },
+  seed: { flags: '--seed <dir>', description: 'folder of CSV/JSON users, companies and groups to start from (default: the samples)' },
+  latency: { flags: '--latency <ms[,jitter]>', description: 'added to every answer, e.g. 20ms or 20ms,10ms' },
+  fault: { flags: '--fault <kind=rate>', description: 'inject a fault at a rate (repeatable): 429, 500, 503, reset-before, reset-after, timeout', repeatable: true },
+  rateLimit: { flags: '--rate-limit <n/s>', description: 'requests per second across all platforms before 429' },
+  springestSite: { flags: '--springest-site <name=key>', description: 'another Springest site and its API key (repeatable)', repeatable: true },
+  apiKey: { flags: '--api-key <key>', description: 'the API key every platform accepts instead of sandbox-key' },
+} as const satisfies Record<string, OptionSpec>;
+
+interface OptionSpec {
+  flags: string;
+  description: string;
+  choices?: readonly string[];
+  defaultValue?: string;
+  /** May be given several times; the values collect into an array. */
+  repeatable?: boolean;
+}
 
 export type OptionName = keyof typeof OPTIONS;
 
 export function addOptions(command: Command, names: readonly OptionName[]): Command {
   for (const name of names) {
-    const spec = OPTIONS[name] as { flags: string; description: string; choices?: readonly string[]; defaultValue?: string };
+    const spec: OptionSpec = OPTIONS[name];
     const option = new Option(spec.flags, spec.description);
     if (spec.choices) option.choices(spec.choices);
     if (spec.defaultValue !== undefined) option.default(spec.defaultValue);
+    if (spec.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]).default([]);
     command.addOption(option);
   }
   return command;

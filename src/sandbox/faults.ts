@@ -1,0 +1,50 @@
+import { UsageError } from '../errors.js';
+
+/**
+ * Faults the sandbox injects, each at a rate between 0 and 1:
+ * - `429`, `500`, `503`: answer with that status (429 with Retry-After) and change nothing;
+ * - `reset-before`: drop the connection before the request is handled (nothing changes);
+ * - `reset-after`: handle the request, commit its change, then drop the connection without an
+ *   answer — the client cannot tell whether its POST took effect;
+ * - `timeout`: never answer (the connection stays open until the client gives up).
+ * Latency (fixed + random jitter) is separate, applied to every answer.
+ */
+export const FAULT_KINDS = ['429', '500', '503', 'reset-before', 'reset-after', 'timeout'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+export type FaultRates = Partial<Record<FaultKind, number>>;
+
+export interface Latency {
+  ms: number;
+  jitterMs: number;
+}
+
+/** Parses "--fault 503=0.1" (a rate, or a percentage "10%"). */
+export function parseFault(spec: string): [FaultKind, number] {
+  const [kind, rateText] = spec.split('=');
+  if (!kind || !(FAULT_KINDS as readonly string[]).includes(kind) || rateText === undefined)
+    throw new UsageError(`bad --fault "${spec}"`, `use KIND=RATE with KIND one of ${FAULT_KINDS.join(', ')} and RATE from 0 to 1 (or 0% to 100%)`);
+  const rate = rateText.endsWith('%') ? Number(rateText.slice(0, -1)) / 100 : Number(rateText);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new UsageError(`bad --fault rate "${rateText}": use a number from 0 to 1, or a percentage`);
+  return [kind as FaultKind, rate];
+}
+
+/** Parses "--latency 20ms" or "20ms,5ms" (fixed, jitter). */
+export function parseLatency(spec: string): Latency {
+  const [fixed, jitter] = spec.split(',').map((part) => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(part.trim());
+    if (!m) throw new UsageError(`bad --latency "${spec}"`, 'use e.g. 20ms or 20ms,10ms (fixed, jitter)');
+    return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+  });
+  return { ms: fixed ?? 0, jitterMs: jitter ?? 0 };
+}
+
+/** Picks at most one fault for a request, each kind with its own rate. */
+export function pickFault(rates: FaultRates, random: () => number): FaultKind | undefined {
+  let roll = random();
+  for (const kind of FAULT_KINDS) {
+    const rate = rates[kind] ?? 0;
+    if (roll < rate) return kind;
+    roll -= rate;
+  }
+  return undefined;
+}

@@ -1,0 +1,244 @@
+/**
+ * The OData subset accessplanit's v2 feeds document: $filter with eq ne gt ge lt le, and, or, not,
+ * parentheses and contains / startswith / endswith; $select, $orderby, $top, $skip, $count.
+ * Field names compare case-insensitively, string values case-sensitively (as SQL Server's default
+ * collation would not — [guess]: exact match is the safer emulation for a sync tool's tests).
+ */
+export class ODataError extends Error {}
+
+type Value = string | number | boolean | null;
+type Expr =
+  | { kind: 'literal'; value: Value }
+  | { kind: 'field'; name: string }
+  | { kind: 'compare'; op: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'; left: Expr; right: Expr }
+  | { kind: 'logical'; op: 'and' | 'or'; left: Expr; right: Expr }
+  | { kind: 'not'; operand: Expr }
+  | { kind: 'call'; name: 'contains' | 'startswith' | 'endswith'; args: Expr[] };
+
+type Token = { type: 'str'; value: string } | { type: 'num'; value: number } | { type: 'word'; value: string } | { type: 'punct'; value: '(' | ')' | ',' };
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === "'") {
+      let value = '';
+      i++;
+      for (;;) {
+        if (i >= text.length) throw new ODataError('unterminated string literal in $filter');
+        if (text[i] === "'") {
+          if (text[i + 1] === "'") {
+            value += "'";
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        value += text[i++];
+      }
+      tokens.push({ type: 'str', value });
+    } else if (c === '(' || c === ')' || c === ',') {
+      tokens.push({ type: 'punct', value: c });
+      i++;
+    } else if (/[-\d]/.test(c) && /^-?\d/.test(text.slice(i, i + 2))) {
+      const m = /^-?\d+(\.\d+)?/.exec(text.slice(i))!;
+      tokens.push({ type: 'num', value: Number(m[0]) });
+      i += m[0].length;
+    } else {
+      const m = /^[A-Za-z_][\w./]*/.exec(text.slice(i));
+      if (!m) throw new ODataError(`unexpected "${c}" in $filter at position ${i + 1}`);
+      tokens.push({ type: 'word', value: m[0] });
+      i += m[0].length;
+    }
+  }
+  return tokens;
+}
+
+const COMPARISONS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
+const FUNCTIONS = new Set(['contains', 'startswith', 'endswith']);
+
+export function parseFilter(text: string): Expr {
+  const tokens = tokenize(text);
+  let pos = 0;
+  const peek = () => tokens[pos];
+  const isWord = (t: Token | undefined, w: string) => t?.type === 'word' && t.value.toLowerCase() === w;
+  const expect = (p: '(' | ')' | ',') => {
+    const t = tokens[pos++];
+    if (t?.type !== 'punct' || t.value !== p) throw new ODataError(`expected "${p}" in $filter`);
+  };
+  const or = (): Expr => {
+    let left = and();
+    while (isWord(peek(), 'or')) {
+      pos++;
+      left = { kind: 'logical', op: 'or', left, right: and() };
+    }
+    return left;
+  };
+  const and = (): Expr => {
+    let left = unary();
+    while (isWord(peek(), 'and')) {
+      pos++;
+      left = { kind: 'logical', op: 'and', left, right: unary() };
+    }
+    return left;
+  };
+  const unary = (): Expr => {
+    if (isWord(peek(), 'not')) {
+      pos++;
+      return { kind: 'not', operand: unary() };
+    }
+    return comparison();
+  };
+  const comparison = (): Expr => {
+    const left = primary();
+    const t = peek();
+    if (t?.type === 'word' && COMPARISONS.has(t.value.toLowerCase())) {
+      pos++;
+      return { kind: 'compare', op: t.value.toLowerCase() as 'eq', left, right: primary() };
+    }
+    return left;
+  };
+  const primary = (): Expr => {
+    const t = tokens[pos++];
+    if (!t) throw new ODataError('$filter ends too early');
+    if (t.type === 'punct' && t.value === '(') {
+      const inner = or();
+      expect(')');
+      return inner;
+    }
+    if (t.type === 'str' || t.type === 'num') return { kind: 'literal', value: t.value };
+    if (t.type === 'word') {
+      const lower = t.value.toLowerCase();
+      if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true' };
+      if (lower === 'null') return { kind: 'literal', value: null };
+      if (FUNCTIONS.has(lower) && peek()?.type === 'punct' && (peek() as { value: string }).value === '(') {
+        pos++;
+        const args = [or()];
+        while (peek()?.type === 'punct' && (peek() as { value: string }).value === ',') {
+          pos++;
+          args.push(or());
+        }
+        expect(')');
+        if (args.length !== 2) throw new ODataError(`${lower}() takes two arguments`);
+        return { kind: 'call', name: lower as 'contains', args };
+      }
+      return { kind: 'field', name: t.value };
+    }
+    throw new ODataError(`unexpected "${t.value}" in $filter`);
+  };
+  const expr = or();
+  if (pos < tokens.length) throw new ODataError(`unexpected "${String(tokens[pos]!.value)}" in $filter`);
+  return expr;
+}
+
+export type Row = Record<string, unknown>;
+
+/** Reads a field ignoring case, as the platform's OData layer does. */
+export function fieldOf(row: Row, name: string): unknown {
+  if (name in row) return row[name];
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(row)) if (key.toLowerCase() === lower) return row[key];
+  return undefined;
+}
+
+function evaluate(expr: Expr, row: Row): Value {
+  switch (expr.kind) {
+    case 'literal':
+      return expr.value;
+    case 'field': {
+      const v = fieldOf(row, expr.name);
+      return v === undefined ? null : (v as Value);
+    }
+    case 'not':
+      return !evaluate(expr.operand, row);
+    case 'logical': {
+      const l = Boolean(evaluate(expr.left, row));
+      return expr.op === 'and' ? l && Boolean(evaluate(expr.right, row)) : l || Boolean(evaluate(expr.right, row));
+    }
+    case 'call': {
+      const [a, b] = expr.args.map((e) => evaluate(e, row));
+      if (typeof a !== 'string' || typeof b !== 'string') return false;
+      return expr.name === 'contains' ? a.toLowerCase().includes(b.toLowerCase()) : expr.name === 'startswith' ? a.toLowerCase().startsWith(b.toLowerCase()) : a.toLowerCase().endsWith(b.toLowerCase());
+    }
+    case 'compare': {
+      const l = evaluate(expr.left, row);
+      const r = evaluate(expr.right, row);
+      if (expr.op === 'eq') return l === r || (l === null && r === '') || (l === '' && r === null);
+      if (expr.op === 'ne') return !(l === r || (l === null && r === '') || (l === '' && r === null));
+      if (l === null || r === null) return false;
+      const c = l < r ? -1 : l > r ? 1 : 0;
+      return expr.op === 'gt' ? c > 0 : expr.op === 'ge' ? c >= 0 : expr.op === 'lt' ? c < 0 : c <= 0;
+    }
+  }
+}
+
+export function matches(expr: Expr, row: Row): boolean {
+  return Boolean(evaluate(expr, row));
+}
+
+export interface ListQuery {
+  filter?: Expr;
+  filterText: string;
+  orderBy: Array<{ field: string; desc: boolean }>;
+  select?: string[];
+  top?: number;
+  skip: number;
+  count: boolean;
+}
+
+/** Reads the OData query options of a URL; malformed ones throw ODataError (a 400). */
+export function parseListQuery(params: URLSearchParams, maxTop: number): ListQuery {
+  const get = (k: string) => params.get(k) ?? params.get(k.slice(1)) ?? undefined;
+  const filterText = (get('$filter') ?? '').trim();
+  const whole = (k: string) => {
+    const v = get(k);
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v)) throw new ODataError(`${k} must be a whole number, not "${v}"`);
+    return Number(v);
+  };
+  const top = whole('$top');
+  if (top !== undefined && top > maxTop) throw new ODataError(`$top may be at most ${maxTop}`);
+  const orderText = get('$orderby');
+  const orderBy = orderText
+    ? orderText.split(',').map((part) => {
+        const [field, dir] = part.trim().split(/\s+/);
+        if (!field || (dir && !/^(asc|desc)$/i.test(dir))) throw new ODataError(`bad $orderby "${orderText}"`);
+        return { field, desc: /^desc$/i.test(dir ?? '') };
+      })
+    : [];
+  const select = get('$select')?.split(',').map((s) => s.trim()).filter(Boolean);
+  const query: ListQuery = { filterText, orderBy, skip: whole('$skip') ?? 0, count: (get('$count') ?? '').toLowerCase() === 'true' };
+  if (filterText) query.filter = parseFilter(filterText);
+  if (top !== undefined) query.top = top;
+  if (select) query.select = select;
+  return query;
+}
+
+export function project(row: Row, select: string[] | undefined): Row {
+  if (!select) return row;
+  const out: Row = {};
+  for (const name of select) {
+    const key = Object.keys(row).find((k) => k.toLowerCase() === name.toLowerCase());
+    if (key) out[key] = row[key];
+  }
+  return out;
+}
+
+export function compareRows(orderBy: ListQuery['orderBy']): (a: Row, b: Row) => number {
+  return (a, b) => {
+    for (const { field, desc } of orderBy) {
+      const x = fieldOf(a, field) as Value;
+      const y = fieldOf(b, field) as Value;
+      if (x === y) continue;
+      if (x === null || x === undefined) return desc ? 1 : -1;
+      if (y === null || y === undefined) return desc ? -1 : 1;
+      const c = x < y ? -1 : 1;
+      return desc ? -c : c;
+    }
+    return 0;
+  };
+}

@@ -1,0 +1,279 @@
+import { randomBytes } from 'node:crypto';
+import { COUNTRY_NAMES } from '../../model/countries.js';
+import { ACCESSPLANIT_STATUSES, ACCESSPLANIT_TITLES } from '../../targets/accessplanit/rules.js';
+import { isObject, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http.js';
+import { compareRows, matches, ODataError, parseListQuery, project, type Row } from '../odata.js';
+import type { Platform, PlatformContext } from '../platform.js';
+import type { Table } from '../table.js';
+
+/**
+ * accessplanit API v2 feeds (platforms.md §1). Where the vendor is silent this emulates a guess,
+ * each marked [guess] here and nowhere else: the 400 body shape, the count field name, the upsert
+ * match rule, assigned ID formats, delete rules, the 401 body.
+ */
+const BASE = '/accessplan/api/v2/';
+const MODULES = ['User', 'Company', 'CompanyGroup'] as const;
+type Module = (typeof MODULES)[number];
+const MAX_TOP = 1000; // [guess] the largest page the platform serves
+
+const USER_FIELDS = ['ID', 'Title', 'Forenames', 'MiddleNames', 'Surname', 'ExternalID', 'Email', 'Phone', 'Mobile', 'JobTitle', 'Address', 'Town', 'County', 'Postcode', 'Country', 'MainCompanyID', 'MainRoleID', 'Status', 'MarketingOptIn', 'Sex', 'DOB'];
+const COMPANY_FIELDS = ['ID', 'Name', 'Email', 'MainContactUserID', 'ExternalID', 'Address', 'Town', 'County', 'Postcode', 'Country', 'CompanyGroupIDs'];
+const GROUP_FIELDS = ['ID', 'Label'];
+const WRITABLE: Record<Module, string[]> = { User: USER_FIELDS, Company: COMPANY_FIELDS, CompanyGroup: GROUP_FIELDS };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/; // the platform's own check, deliberately not hrsync's
+const TITLES = new Set(ACCESSPLANIT_TITLES.values);
+const STATUSES = new Set(ACCESSPLANIT_STATUSES.values);
+const COUNTRIES = new Set(COUNTRY_NAMES);
+
+interface Token {
+  expires: number;
+  refresh: string;
+}
+const accessTokens = new WeakMap<PlatformContext, Map<string, Token>>();
+const refreshTokens = new WeakMap<PlatformContext, Map<string, number>>();
+const windows = new WeakMap<PlatformContext, Map<string, { start: number; count: number }>>();
+
+const unauthorized = (): SandboxResponse => json(401, { message: 'Authorization has been denied for this request.' }, { 'www-authenticate': 'Bearer' }); // [guess] body
+const badRequest = (errors: Array<{ field: string; message: string }>): SandboxResponse => json(400, { errors }); // [guess] body shape
+const notFound = (module: Module, id: string): SandboxResponse => json(404, { message: `No ${module} with ID '${id}'` });
+
+/** "2025-02-22T11:01:38.17": ISO without zone, two decimals, as the platform writes dates. */
+export const accessplanitTimestamp = (ms: number): string => new Date(ms).toISOString().slice(0, 22);
+
+function moduleOf(path: string): { module: Module | 'Token' | undefined; id: string | undefined } {
+  const rest = path.slice(BASE.length).split('/').filter(Boolean).map(decodeURIComponent);
+  const name = rest[0] ?? '';
+  if (name.toLowerCase() === 'token') return { module: 'Token', id: undefined };
+  const module = MODULES.find((m) => m.toLowerCase() === name.toLowerCase());
+  return { module, id: rest[1] };
+}
+
+function checkToken(req: SandboxRequest, ctx: PlatformContext): boolean {
+  const header = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(.+)$/i.exec(header);
+  if (!m) return false;
+  const token = m[1]!.trim();
+  if (token === ctx.credentials.accessplanit.apiKey) return true;
+  const entry = accessTokens.get(ctx)?.get(token);
+  return entry !== undefined && entry.expires > ctx.now();
+}
+
+function issueTokens(ctx: PlatformContext): SandboxResponse {
+  const access = randomBytes(24).toString('base64url');
+  const refresh = randomBytes(24).toString('base64url');
+  const now = ctx.now();
+  if (!accessTokens.has(ctx)) accessTokens.set(ctx, new Map());
+  if (!refreshTokens.has(ctx)) refreshTokens.set(ctx, new Map());
+  accessTokens.get(ctx)!.set(access, { expires: now + ctx.tokenTtlSeconds * 1000, refresh });
+  refreshTokens.get(ctx)!.set(refresh, now + 14 * 24 * 3600 * 1000);
+  return json(200, {
+    access_token: access,
+    token_type: 'bearer',
+    expires_in: ctx.tokenTtlSeconds,
+    refresh_token: refresh,
+    userID: ctx.credentials.accessplanit.userName,
+    refresh_token_expires_in: 14 * 24 * 3600,
+  });
+}
+
+function token(req: SandboxRequest, ctx: PlatformContext): SandboxResponse {
+  if (req.method !== 'POST') return json(405, { message: 'The requested resource does not support this method.' });
+  const form = new URLSearchParams(req.body);
+  const grant = form.get('grant_type');
+  const invalid = (description: string) => json(400, { error: 'invalid_grant', error_description: description });
+  if (grant === 'password') {
+    const { userName, password } = ctx.credentials.accessplanit;
+    if (form.get('UserName') !== userName || form.get('Password') !== password) return invalid('The user name or password is incorrect.');
+    return issueTokens(ctx);
+  }
+  if (grant === 'refresh_token') {
+    const refresh = form.get('refresh_token') ?? '';
+    const expires = refreshTokens.get(ctx)?.get(refresh);
+    if (expires === undefined || expires <= ctx.now()) return invalid('The refresh token is invalid or has expired.');
+    refreshTokens.get(ctx)!.delete(refresh);
+    return issueTokens(ctx);
+  }
+  return json(400, { error: 'unsupported_grant_type' });
+}
+
+/** Fixed one-hour windows per endpoint, as the documented 5,000 requests per hour per endpoint. */
+function rateLimited(endpoint: string, ctx: PlatformContext): SandboxResponse | undefined {
+  if (!windows.has(ctx)) windows.set(ctx, new Map());
+  const map = windows.get(ctx)!;
+  const now = ctx.now();
+  let w = map.get(endpoint);
+  if (!w || now - w.start >= 3600_000) map.set(endpoint, (w = { start: now, count: 0 }));
+  if (++w.count <= ctx.accessplanitHourlyLimit) return undefined;
+  const retryAfter = Math.max(1, Math.ceil((w.start + 3600_000 - now) / 1000));
+  return json(429, { message: `Rate limit of ${ctx.accessplanitHourlyLimit} requests per hour exceeded for ${endpoint}.` }, { 'retry-after': String(retryAfter) }); // [guess] 429
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+
+/** The platform's own field rules, applied to the record as it would be after the write. */
+function validate(module: Module, row: Row, ctx: PlatformContext, creating: boolean): Array<{ field: string; message: string }> {
+  const errors: Array<{ field: string; message: string }> = [];
+  const need = (field: string, max?: number) => {
+    const v = str(row[field]).trim();
+    if (!v) errors.push({ field, message: `${field} is mandatory.` });
+    else if (max !== undefined && v.length > max) errors.push({ field, message: `${field} must be ${max} characters or fewer.` });
+  };
+  const max = (field: string, n: number) => {
+    if (str(row[field]).length > n) errors.push({ field, message: `${field} must be ${n} characters or fewer.` });
+  };
+  const email = (field: string) => {
+    const v = str(row[field]);
+    if (v && !EMAIL.test(v)) errors.push({ field, message: `${field} is not a valid email address.` });
+  };
+  const { User, Company, CompanyGroup } = ctx.state.accessplanit;
+  if (module === 'User') {
+    max('ID', 10);
+    need('Forenames', 50);
+    max('MiddleNames', 250);
+    need('Surname', 40);
+    email('Email');
+    if (str(row.Title) && !TITLES.has(str(row.Title))) errors.push({ field: 'Title', message: `Title '${str(row.Title)}' does not exist.` });
+    if (str(row.Country) && !COUNTRIES.has(str(row.Country))) errors.push({ field: 'Country', message: `Country '${str(row.Country)}' does not exist.` });
+    if (str(row.Status) && !STATUSES.has(str(row.Status))) errors.push({ field: 'Status', message: `Status '${str(row.Status)}' is not valid.` });
+    if (row.MarketingOptIn !== undefined && row.MarketingOptIn !== null && typeof row.MarketingOptIn !== 'boolean')
+      errors.push({ field: 'MarketingOptIn', message: 'MarketingOptIn must be true or false.' });
+    if (str(row.DOB) && Number.isNaN(Date.parse(str(row.DOB)))) errors.push({ field: 'DOB', message: 'DOB is not a valid date.' });
+    const company = str(row.MainCompanyID);
+    if (!company) {
+      if (creating) errors.push({ field: 'MainCompanyID', message: 'MainCompanyID is mandatory.' });
+    } else if (!Company.has(company)) errors.push({ field: 'MainCompanyID', message: `Company '${company}' does not exist.` });
+  } else if (module === 'Company') {
+    need('Name');
+    email('Email');
+    const contact = str(row.MainContactUserID);
+    if (contact && !User.has(contact)) errors.push({ field: 'MainContactUserID', message: `User '${contact}' does not exist.` });
+    const groups = row.CompanyGroupIDs;
+    if (!Array.isArray(groups) || groups.length === 0) errors.push({ field: 'CompanyGroupIDs', message: 'CompanyGroupIDs is mandatory.' });
+    else for (const g of groups) if (!CompanyGroup.has(str(g))) errors.push({ field: 'CompanyGroupIDs', message: `Company Group '${str(g)}' does not exist.` });
+  } else need('Label');
+  return errors;
+}
+
+/** [guess] ID formats: users "jasmit" (forename + surname letters), companies "DOEV908", groups numbers. */
+function assignId(module: Module, row: Row, table: Table): string {
+  const letters = (s: unknown) => str(s).normalize('NFD').replace(/[^A-Za-z]/g, '');
+  if (module === 'User') {
+    const stem = (letters(row.Forenames).slice(0, 2) + letters(row.Surname).slice(0, 4)).toLowerCase() || 'user';
+    if (!table.has(stem)) return stem;
+    for (let n = 2; ; n++) if (!table.has(`${stem}${n}`.slice(0, 10))) return `${stem}${n}`.slice(0, 10);
+  }
+  if (module === 'Company') {
+    const stem = (letters(row.Name).slice(0, 4).toUpperCase() || 'COMP').padEnd(4, 'X');
+    for (let n = table.size + 1; ; n++) if (!table.has(`${stem}${String(n).padStart(3, '0')}`)) return `${stem}${String(n).padStart(3, '0')}`;
+  }
+  for (let n = table.size + 1; ; n++) if (!table.has(String(n))) return String(n);
+}
+
+/** A record as the API returns it: MainCompanyName derived from the company. */
+function present(module: Module, row: Row, ctx: PlatformContext): Row {
+  if (module !== 'User') return row;
+  const company = ctx.state.accessplanit.Company.get(str(row.MainCompanyID));
+  return { ...row, MainCompanyName: company ? (company.Name ?? null) : null };
+}
+
+function pick(module: Module, body: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const field of WRITABLE[module]) {
+    const key = Object.keys(body).find((k) => k.toLowerCase() === field.toLowerCase());
+    if (key !== undefined) out[field] = body[key];
+  }
+  return out;
+}
+
+function list(module: Module, req: SandboxRequest, ctx: PlatformContext): SandboxResponse {
+  let query;
+  try {
+    query = parseListQuery(req.url.searchParams, MAX_TOP);
+  } catch (error) {
+    if (error instanceof ODataError) return json(400, { message: error.message });
+    throw error;
+  }
+  const table = ctx.state.accessplanit[module];
+  const key = `${query.filterText}|${JSON.stringify(query.orderBy)}`;
+  const rows = table.view(key === '|[]' ? '' : key, (all) => {
+    let out = query.filter ? all.filter((r) => matches(query.filter!, present(module, r, ctx))) : all;
+    if (query.orderBy.length) out = [...out].sort(compareRows(query.orderBy));
+    return out;
+  });
+  const page = rows.slice(query.skip, query.top === undefined ? query.skip + MAX_TOP : query.skip + query.top);
+  const body: Record<string, unknown> = { results: page.map((r) => project(present(module, r, ctx), query.select)) };
+  if (query.count) body.count = rows.length; // [guess] the count field's name
+  return json(200, body);
+}
+
+function write(module: Module, id: string | undefined, req: SandboxRequest, ctx: PlatformContext): SandboxResponse {
+  const table = ctx.state.accessplanit[module];
+  const stamp = accessplanitTimestamp(ctx.now());
+  if (req.method === 'DELETE') {
+    if (!id || !table.has(id)) return notFound(module, id ?? '');
+    // [guess] referential integrity on delete: a company with users, a group with companies, stay.
+    const { User, Company } = ctx.state.accessplanit;
+    if (module === 'Company' && User.find((u) => str(u.MainCompanyID) === id)) return badRequest([{ field: 'ID', message: `Company '${id}' still has users.` }]);
+    if (module === 'CompanyGroup' && Company.find((c) => Array.isArray(c.CompanyGroupIDs) && c.CompanyGroupIDs.map(str).includes(id)))
+      return badRequest([{ field: 'ID', message: `Company Group '${id}' is still used by companies.` }]);
+    table.delete(id);
+    return { status: 200, body: { message: `${module} '${id}' deleted.` }, wrote: true };
+  }
+  const body = parseJson(req.body);
+  if (!isObject(body)) return json(400, { message: 'The request body must be a JSON object.' });
+  const fields = pick(module, body);
+  if (req.method === 'PUT') {
+    if (!id) return json(405, { message: 'PUT needs an ID in the path.' });
+    const current = table.get(id);
+    if (!current) return notFound(module, id);
+    delete fields.ID;
+    const next = { ...current, ...fields, DateUpdated: stamp }; // only the fields sent change
+    const errors = validate(module, next, ctx, false);
+    if (errors.length) return badRequest(errors);
+    table.set(id, next);
+    return { status: 200, body: present(module, next, ctx), wrote: true };
+  }
+  if (req.method !== 'POST' || id) return json(405, { message: 'The requested resource does not support this method.' });
+  // [guess] upsert POST: a record with the same ID, else the same ExternalID, is updated.
+  const existing =
+    (fields.ID !== undefined && str(fields.ID) && table.get(str(fields.ID))) ||
+    (str(fields.ExternalID) ? table.find((r) => str(r.ExternalID) === str(fields.ExternalID)) : undefined);
+  if (existing) {
+    const next = { ...existing, ...fields, ID: existing.ID, DateUpdated: stamp };
+    const errors = validate(module, next, ctx, false);
+    if (errors.length) return badRequest(errors);
+    table.set(str(existing.ID), next);
+    return { status: 200, body: present(module, next, ctx), wrote: true };
+  }
+  const row: Row = { ...Object.fromEntries(WRITABLE[module].map((f) => [f, null])), ...(module === 'Company' ? { CompanyGroupIDs: [] } : {}), ...fields };
+  if (module === 'User' && row.MarketingOptIn === null) row.MarketingOptIn = false;
+  if (module === 'User' && !str(row.Status)) row.Status = 'New';
+  const errors = validate(module, row, ctx, true);
+  if (errors.length) return badRequest(errors);
+  row.ID = str(row.ID) || assignId(module, row, table);
+  row.DateCreated = stamp;
+  row.DateUpdated = stamp;
+  table.set(str(row.ID), row);
+  return { status: 201, body: present(module, row, ctx), wrote: true, headers: { location: `${BASE}${module}/${encodeURIComponent(str(row.ID))}` } };
+}
+
+export const accessplanit: Platform = {
+  name: 'accessplanit',
+  matches: (path) => path.startsWith(BASE) || path === BASE.slice(0, -1),
+  endpoint: (req) => moduleOf(req.url.pathname).module ?? 'unknown',
+  handle(req, ctx) {
+    const { module, id } = moduleOf(req.url.pathname);
+    if (module === 'Token') return token(req, ctx);
+    if (!module) return json(404, { message: 'No HTTP resource was found that matches the request URI.' });
+    if (!checkToken(req, ctx)) return unauthorized();
+    const limited = rateLimited(module, ctx);
+    if (limited) return limited;
+    if (req.method === 'GET') {
+      if (id === undefined) return list(module, req, ctx);
+      const row = ctx.state.accessplanit[module].get(id);
+      return row ? json(200, present(module, row, ctx)) : notFound(module, id);
+    }
+    return write(module, id, req, ctx);
+  },
+};

@@ -1,0 +1,100 @@
+import { SPRINGEST_APPROVER_LABELS } from '../../targets/springest/rules.js';
+import { isObject, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http.js';
+import type { Row } from '../odata.js';
+import type { Platform, PlatformContext } from '../platform.js';
+import { Table } from '../table.js';
+
+/**
+ * Springest Go users import (platforms.md §3, seed 003): POST /users.json upserts, matched on
+ * external_id, else email; EVERY field sent overwrites, empty values included. GET finds by
+ * external_id only. [guess]: the 400 and 401 bodies, 200 (not 201) for an update, ids as strings.
+ */
+const PATH = '/users.json';
+const FIELDS = [
+  'email', 'external_id', 'gender', 'first_name', 'last_name', 'phone_number', 'birthdate', 'birthplace', 'company_name', 'address',
+  'house_number', 'zip_code', 'city', 'country', 'active', 'job_title', 'department_name', 'business_unit', 'cost_center', 'cost_center_name',
+  'approvers', 'tags', 'employment_start_date', 'employment_end_date',
+];
+const DATES = ['birthdate', 'employment_start_date', 'employment_end_date'];
+const LABELS = new Set<string>(SPRINGEST_APPROVER_LABELS.values);
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const str = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+
+function site(req: SandboxRequest, ctx: PlatformContext): Table | undefined {
+  const key = req.url.searchParams.get('api_key');
+  const name = Object.entries(ctx.credentials.springest).find(([, k]) => k === key)?.[0];
+  if (!name) return undefined;
+  let table = ctx.state.springest.get(name);
+  if (!table) ctx.state.springest.set(name, (table = new Table()));
+  return table;
+}
+
+function validate(row: Row, users: Table, selfId: string | undefined): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  const add = (field: string, message: string) => (errors[field] ??= []).push(message);
+  if (!str(row.email) && !str(row.external_id)) add('base', 'email or external_id is required');
+  if (str(row.email) && !EMAIL.test(str(row.email))) add('email', 'is invalid');
+  if (str(row.gender) && !['m', 'f'].includes(str(row.gender))) add('gender', 'must be "m" or "f"');
+  for (const field of DATES) if (str(row[field]) && !/^\d{4}-\d{2}-\d{2}$/.test(str(row[field]))) add(field, 'must be formatted as yyyy-mm-dd');
+  if (row.active !== undefined && row.active !== null && typeof row.active !== 'boolean') add('active', 'must be true or false');
+  if (row.tags !== undefined && row.tags !== null && !Array.isArray(row.tags)) add('tags', 'must be an array');
+  if (row.approvers !== undefined && row.approvers !== null) {
+    if (!Array.isArray(row.approvers)) add('approvers', 'must be an array');
+    else
+      for (const approver of row.approvers as unknown[]) {
+        if (!isObject(approver)) {
+          add('approvers', 'must hold objects with email and label');
+          continue;
+        }
+        if (!LABELS.has(str(approver.label))) add('approvers', `label "${str(approver.label)}" is not one of ${[...LABELS].join(', ')}`);
+        const boss = users.find((u) => str(u.email).toLowerCase() === str(approver.email).toLowerCase() && u.id !== selfId);
+        if (!boss || boss.active === false) add('approvers', `approver ${str(approver.email)} is not an active user`);
+      }
+  }
+  return errors;
+}
+
+function present(row: Row): Row {
+  // The documented GET output; `active` is documented as a string.
+  return { id: row.id, external_id: row.external_id ?? null, user_email: row.email ?? null, active: String(row.active !== false), learning_track_status: 'no_tracks_assigned' };
+}
+
+export const springest: Platform = {
+  name: 'springest',
+  matches: (path) => path === PATH,
+  endpoint: () => 'users.json',
+  handle(req, ctx): SandboxResponse {
+    const users = site(req, ctx);
+    if (!users) return json(401, { error: 'Invalid API key' });
+    if (req.method === 'GET') {
+      const externalId = req.url.searchParams.get('external_id');
+      if (!externalId) return json(400, { errors: { external_id: ['is required'] } });
+      const row = users.find((u) => str(u.external_id) === externalId);
+      return row ? json(200, present(row)) : json(404, { error: 'User not found' });
+    }
+    if (req.method !== 'POST') return json(405, { error: 'Method not allowed' });
+    const body = parseJson(req.body);
+    if (!isObject(body)) return json(400, { errors: { base: ['the body must be a JSON object'] } });
+    const sent: Row = {};
+    for (const field of FIELDS) if (field in body) sent[field] = body[field];
+    if (Array.isArray(sent.tags)) sent.tags = (sent.tags as unknown[]).map((t) => str(t).toLowerCase());
+    // Match on external_id when given, else on email.
+    const existing = str(sent.external_id)
+      ? users.find((u) => str(u.external_id) === str(sent.external_id))
+      : str(sent.email)
+        ? users.find((u) => str(u.email).toLowerCase() === str(sent.email).toLowerCase())
+        : undefined;
+    const next: Row = existing ? { ...existing, ...sent } : { active: true, ...sent }; // every field sent overwrites, empty or not
+    const errors = validate(next, users, existing ? str(existing.id) : undefined);
+    if (Object.keys(errors).length) return json(400, { errors });
+    if (existing) {
+      users.set(str(existing.id), next);
+      return { ...json(200, { id: existing.id }), wrote: true };
+    }
+    let n = users.size + 1;
+    while (users.has(String(n))) n++;
+    next.id = String(n);
+    users.set(String(n), next);
+    return { ...json(201, { id: next.id }), wrote: true };
+  },
+};

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { AP_KEY, call, useSandbox } from '../helpers/sandbox.js';
+
+describe('accessplanit emulation', () => {
+  let clock = Date.UTC(2026, 10, 23, 9, 0, 0);
+  const sandbox = useSandbox({ now: () => clock, tokenTtlSeconds: 60 });
+  const ap = (path: string) => `${sandbox().urls.accessplanit}/${path}`;
+  const token = (body: string) => call(ap('Token'), { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+
+  describe('auth', () => {
+    it('issues tokens for the password grant, refreshes them, and expires them', async () => {
+      const bad = await token('grant_type=password&UserName=demo&Password=wrong');
+      expect(bad.status).toBe(400);
+      const granted = await token('grant_type=password&UserName=demo&Password=demo');
+      expect(granted.status).toBe(200);
+      expect(granted.body).toMatchObject({ token_type: 'bearer', expires_in: 60, userID: 'demo' });
+      const auth = { authorization: `Bearer ${granted.body.access_token}` };
+      expect((await call(ap('User'), { headers: auth })).status).toBe(200);
+      clock += 61_000;
+      expect((await call(ap('User'), { headers: auth })).status).toBe(401);
+      const refreshed = await token(`grant_type=refresh_token&refresh_token=${granted.body.refresh_token}`);
+      expect(refreshed.status).toBe(200);
+      expect((await call(ap('User'), { headers: { authorization: `Bearer ${refreshed.body.access_token}` } })).status).toBe(200);
+      // A refresh token works once.
+      expect((await token(`grant_type=refresh_token&refresh_token=${granted.body.refresh_token}`)).status).toBe(400);
+    });
+
+    it('answers 401 without a token or with a wrong one, and accepts the API key as a bearer', async () => {
+      expect((await call(ap('User'))).status).toBe(401);
+      expect((await call(ap('User'), { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+      expect((await call(ap('User'), { headers: AP_KEY })).status).toBe(200);
+    });
+  });
+
+  describe('records', () => {
+    it('serves the seed: the sample groups and companies, and five of the sample users', async () => {
+      const users = await call(ap('User?$count=true'), { headers: AP_KEY });
+      expect(users.body.count).toBe(5);
+      expect(users.body.results[0]).toMatchObject({ ID: 'jasmit', Forenames: 'James', Surname: 'Smith', ExternalID: 'E1001', Country: 'United Kingdom', MainCompanyID: 'ACME01', MainCompanyName: 'Acme Logistics Ltd' });
+      expect((await call(ap('CompanyGroup'), { headers: AP_KEY })).body.results.map((g: { ID: string }) => g.ID)).toEqual(['RETAIL', 'HEALTH', 'PROF']);
+      expect((await call(ap('Company/BRHT03'), { headers: AP_KEY })).body.CompanyGroupIDs).toEqual(['PROF', 'RETAIL']);
+    });
+
+    it('creates with an assigned ID and timestamps, updates only the fields sent, deletes', async () => {
+      const created = await call(ap('User'), { method: 'POST', headers: AP_KEY, json: { Forenames: 'Jo', Surname: 'Bloggs', Email: 'jo@x.co.uk', MainCompanyID: 'ACME01', JobTitle: 'Driver' } });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ ID: 'jobloggs'.slice(0, 6), Status: 'New', MarketingOptIn: false, DateCreated: '2026-11-23T09:01:01.00' });
+      const id = created.body.ID as string;
+      clock += 5000;
+      const updated = await call(ap(`User/${id}`), { method: 'PUT', headers: AP_KEY, json: { JobTitle: 'Senior Driver' } });
+      expect(updated.status).toBe(200);
+      expect(updated.body).toMatchObject({ JobTitle: 'Senior Driver', Email: 'jo@x.co.uk', DateCreated: '2026-11-23T09:01:01.00', DateUpdated: '2026-11-23T09:01:06.00' });
+      expect((await call(ap(`User/${id}`), { method: 'DELETE', headers: AP_KEY })).status).toBe(200);
+      expect((await call(ap(`User/${id}`), { headers: AP_KEY })).status).toBe(404);
+      expect((await call(ap('User/nobody'), { method: 'PUT', headers: AP_KEY, json: {} })).status).toBe(404);
+    });
+
+    it('gives a second Jo Bloggs another ID, and upserts a POST with a known ExternalID', async () => {
+      const a = await call(ap('User'), { method: 'POST', headers: AP_KEY, json: { Forenames: 'Jo', Surname: 'Bloggs', MainCompanyID: 'ACME01', ExternalID: 'X1' } });
+      const b = await call(ap('User'), { method: 'POST', headers: AP_KEY, json: { Forenames: 'Jo', Surname: 'Bloggs', MainCompanyID: 'ACME01' } });
+      expect(a.body.ID).not.toBe(b.body.ID);
+      const again = await call(ap('User'), { method: 'POST', headers: AP_KEY, json: { Forenames: 'Joanne', Surname: 'Bloggs', MainCompanyID: 'ACME01', ExternalID: 'X1' } });
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ ID: a.body.ID, Forenames: 'Joanne' });
+    });
+
+    it('enforces the field rules with 400 and the field errors', async () => {
+      const bad = await call(ap('User'), {
+        method: 'POST', headers: AP_KEY,
+        json: { ID: 'waytoolongid', Forenames: '', Surname: 'x'.repeat(41), Email: 'jan@@acme', Title: 'Sire', Country: 'UK', MainCompanyID: 'NOPE' },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['ID', 'Forenames', 'Surname', 'Email', 'Title', 'Country', 'MainCompanyID']);
+      const noCompany = await call(ap('User'), { method: 'POST', headers: AP_KEY, json: { Forenames: 'A', Surname: 'B' } });
+      expect(noCompany.body.errors).toEqual([{ field: 'MainCompanyID', message: 'MainCompanyID is mandatory.' }]);
+      const company = await call(ap('Company'), { method: 'POST', headers: AP_KEY, json: { Name: 'Zeta', MainContactUserID: 'ghost', CompanyGroupIDs: ['RETAIL', 'NOPE'] } });
+      expect(company.body.errors.map((e: { message: string }) => e.message)).toEqual(["User 'ghost' does not exist.", "Company Group 'NOPE' does not exist."]);
+      const noGroups = await call(ap('Company'), { method: 'POST', headers: AP_KEY, json: { Name: 'Zeta' } });
+      expect(noGroups.body.errors).toEqual([{ field: 'CompanyGroupIDs', message: 'CompanyGroupIDs is mandatory.' }]);
+      expect((await call(ap('CompanyGroup'), { method: 'POST', headers: AP_KEY, json: { Label: ' ' } })).status).toBe(400);
+      const badPut = await call(ap('User/jasmit'), { method: 'PUT', headers: AP_KEY, json: { Surname: '' } });
+      expect(badPut.body.errors).toEqual([{ field: 'Surname', message: 'Surname is mandatory.' }]);
+    });
+
+    it('keeps a company with users and a group with companies from being deleted', async () => {
+      expect((await call(ap('Company/ACME01'), { method: 'DELETE', headers: AP_KEY })).status).toBe(400);
+      expect((await call(ap('CompanyGroup/RETAIL'), { method: 'DELETE', headers: AP_KEY })).status).toBe(400);
+    });
+  });
+
+  describe('OData', () => {
+    const ids = async (query: string) => {
+      const reply = await call(ap(`User?${query}`), { headers: AP_KEY });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+      return reply.body.results.map((u: { ID: string }) => u.ID);
+    };
+
+    it('filters with eq, ne, contains, startswith, and, or, not and parentheses', async () => {
+      expect(await ids("$filter=ID eq 'jasmit'")).toEqual(['jasmit']);
+      expect(await ids("$filter=Surname eq 'O''Brien'")).toEqual(['chobri']);
+      expect(await ids("$filter=contains(Surname,'smi')")).toEqual(['jasmit']);
+      expect(await ids("$filter=startswith(Forenames,'T') and MainCompanyID eq 'ACME01'")).toEqual(['tokowa']);
+      expect(await ids("$filter=(Status eq 'New' or ID eq 'jasmit') and not (ExternalID eq 'E1001') and startswith(ExternalID,'E')")).toEqual(['tokowa']);
+      expect((await ids("$filter=MainCompanyID ne 'ACME01'")).length).toBeGreaterThan(0);
+      expect(await ids("$filter=ExternalID gt 'E1003' and ExternalID le 'E1005'")).toEqual(['tokowa', 'airahm']);
+      expect(await ids("$filter=MainCompanyName eq 'Northgate Health Clinic'")).toEqual(['airahm']);
+    });
+
+    it('selects, orders, pages and counts', async () => {
+      const reply = await call(ap("User?$select=ID,Surname&$orderby=Surname desc&$top=2&$skip=1&$count=true&$filter=ExternalID le 'E1005'"), { headers: AP_KEY });
+      expect(reply.body).toEqual({ results: [{ ID: 'airahm', Surname: 'Rahman' }, { ID: 'prpate', Surname: 'Patel' }], count: 5 });
+    });
+
+    it('pages at the boundaries: 0, 1, exactly a page, and a page plus one', async () => {
+      const page = (top: number, skip: number) => ids(`$orderby=ID&$top=${top}&$skip=${skip}&$filter=ExternalID le 'E1005'`);
+      expect(await page(0, 0)).toEqual([]);
+      expect(await page(1, 0)).toEqual(['airahm']);
+      expect(await page(5, 0)).toHaveLength(5);
+      expect(await page(5, 5)).toEqual([]);
+      expect(await page(4, 4)).toHaveLength(1);
+    });
+
+    it('answers 400 to malformed query options', async () => {
+      for (const q of ["$filter=ID eq 'x", '$filter=ID eq', '$top=-1', '$top=5000', '$orderby=ID sideways', '$filter=ID eq 1)'])
+        expect((await call(ap(`User?${q}`), { headers: AP_KEY })).status, q).toBe(400);
+    });
+  });
+});
+
+describe('accessplanit rate limit', () => {
+  const sandbox = useSandbox({ accessplanitHourlyLimit: 3 });
+  it('answers 429 with Retry-After past the hourly limit of an endpoint, counting endpoints apart', async () => {
+    const url = `${sandbox().urls.accessplanit}/User`;
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call(url, { headers: AP_KEY })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await call(url, { headers: AP_KEY });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(3500);
+    expect((await call(`${sandbox().urls.accessplanit}/Company`, { headers: AP_KEY })).status).toBe(200);
+  });
+});

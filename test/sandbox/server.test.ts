@@ -1,0 +1,152 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseFault, parseLatency, type FaultKind } from '../../src/sandbox/faults.js';
+import { startSandbox } from '../../src/sandbox/server.js';
+import { countRequests } from '../../src/sandbox/stats.js';
+import { ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/files.js';
+import { AP_KEY, call, useSandbox } from '../helpers/sandbox.js';
+
+const POST_USER = { Forenames: 'Fay', Surname: 'Ult', MainCompanyID: 'ACME01', ExternalID: 'F1' };
+
+describe('faults', () => {
+  const sandbox = useSandbox();
+  const users = () => `${sandbox().urls.accessplanit}/User`;
+  const only = (kind: FaultKind) => sandbox().setFaults({ [kind]: 1 });
+  const count = () => sandbox().state().accessplanit.User.size;
+
+  it('answers 429 (with Retry-After), 500 and 503 without changing anything', async () => {
+    for (const kind of ['429', '500', '503'] as const) {
+      only(kind);
+      const before = count();
+      const reply = await call(users(), { method: 'POST', headers: AP_KEY, json: POST_USER });
+      expect(reply.status).toBe(Number(kind));
+      if (kind === '429') expect(reply.headers.get('retry-after')).toBe('1');
+      expect(count()).toBe(before);
+    }
+    sandbox().setFaults({});
+  });
+
+  it('resets the connection before the write: nothing is committed', async () => {
+    only('reset-before');
+    const before = count();
+    await expect(call(users(), { method: 'POST', headers: AP_KEY, json: POST_USER })).rejects.toThrow();
+    sandbox().setFaults({});
+    expect(count()).toBe(before);
+  });
+
+  it('resets the connection after the write: committed, though the client never hears', async () => {
+    only('reset-after');
+    const before = count();
+    await expect(call(users(), { method: 'POST', headers: AP_KEY, json: POST_USER })).rejects.toThrow();
+    sandbox().setFaults({});
+    expect(count()).toBe(before + 1);
+    const found = await call(`${users()}?$filter=ExternalID eq 'F1'`, { headers: AP_KEY });
+    expect(found.body.results).toHaveLength(1);
+  });
+
+  it('never answers a timed-out request, and still stops cleanly', async () => {
+    only('timeout');
+    await expect(call(users(), { headers: AP_KEY, signal: AbortSignal.timeout(300) })).rejects.toThrow(/abort|timeout/i);
+    sandbox().setFaults({});
+  });
+
+  it('counts every request by platform, endpoint, method and status, faults as status 0', () => {
+    const stats = sandbox().stats();
+    expect(countRequests(stats, { platform: 'accessplanit', endpoint: 'User', method: 'POST', status: 0 })).toBe(2);
+    expect(countRequests(stats, { platform: 'accessplanit', status: 503 })).toBe(1);
+    expect(countRequests(stats, { platform: 'accessplanit', method: ['GET'], status: 0 })).toBe(1);
+  });
+
+  it('serves its counters over HTTP and resets to the seed', async () => {
+    const stats = await call(`${sandbox().url}/_sandbox/stats`);
+    expect(stats.body.total).toBeGreaterThan(0);
+    expect((await call(`${sandbox().url}/_sandbox/reset`, { method: 'POST' })).status).toBe(200);
+    expect(sandbox().stats().total).toBe(0);
+    expect(count()).toBe(5);
+  });
+});
+
+describe('latency and the global rate limit', () => {
+  it('delays answers by the latency asked for', async () => {
+    const sandbox = await startSandbox({ port: 0, latency: { ms: 120, jitterMs: 0 } });
+    try {
+      const started = performance.now();
+      await call(`${sandbox.urls.accessplanit}/User`, { headers: AP_KEY });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(110);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it('answers 429 past N requests per second across platforms', async () => {
+    let now = 1_000_000;
+    const sandbox = await startSandbox({ port: 0, rateLimitPerSecond: 2, now: () => now });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await call(`${sandbox.urls.accessplanit}/User`, { headers: AP_KEY })).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      now += 1000;
+      expect((await call(`${sandbox.url}/hris/sandbox/employee`, { headers: { authorization: 'sandbox-key' } })).status).toBe(200);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
+
+describe('persistence', () => {
+  it('writes state atomically and loads it after a restart', async () => {
+    const dataFile = join(tempDir(), 'state', 'sandbox.json');
+    const first = await startSandbox({ port: 0, dataFile });
+    const created = await call(`${first.urls.accessplanit}/User`, { method: 'POST', headers: AP_KEY, json: POST_USER });
+    await first.stop();
+    expect(existsSync(dataFile)).toBe(true);
+    expect(JSON.parse(readFileSync(dataFile, 'utf8')).version).toBe(1);
+    const second = await startSandbox({ port: 0, dataFile });
+    try {
+      const found = await call(`${second.urls.accessplanit}/User/${created.body.ID}`, { headers: AP_KEY });
+      expect(found.body).toMatchObject({ Forenames: 'Fay', ExternalID: 'F1' });
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('options', () => {
+  it('parses --fault and --latency, refusing what it does not know', () => {
+    expect(parseFault('503=0.1')).toEqual(['503', 0.1]);
+    expect(parseFault('reset-after=5%')).toEqual(['reset-after', 0.05]);
+    expect(() => parseFault('teapot=0.1')).toThrow(/bad --fault/);
+    expect(() => parseFault('503=2')).toThrow(/0 to 1/);
+    expect(parseLatency('20ms,5ms')).toEqual({ ms: 20, jitterMs: 5 });
+    expect(parseLatency('1s')).toEqual({ ms: 1000, jitterMs: 0 });
+    expect(() => parseLatency('fast')).toThrow(/bad --latency/);
+  });
+});
+
+describe('hrsync sandbox (built binary)', () => {
+  it('prints the base URLs and demo credentials, serves, and stops cleanly on Ctrl-C', async () => {
+    const dataFile = join(tempDir(), 'sb.json');
+    const child = spawn(process.execPath, ['bin/hrsync.js', 'sandbox', '--port', '0', '--data', dataFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await expect.poll(() => out, { timeout: 15_000 }).toContain('counters');
+    expect(out).toContain('user demo / password demo, or API key sandbox-key');
+    expect(out).toContain('CompanyId=1 IntegrationKey=sandbox-key');
+    const base = /hrsync sandbox on (http:\/\/\S+)/.exec(out)![1]!;
+    expect((await call(`${base}/accessplan/api/v2/CompanyGroup`, { headers: AP_KEY })).status).toBe(200);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(existsSync(dataFile)).toBe(true);
+  });
+
+  it('refuses bad flags with exit 64', async () => {
+    const { hrsync } = await import('../helpers/cli.js');
+    const run = hrsync(['sandbox', '--fault', 'teapot=1']);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain('bad --fault "teapot=1"');
+  });
+});

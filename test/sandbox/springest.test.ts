@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { call, useSandbox } from '../helpers/sandbox.js';
+
+describe('Springest emulation', () => {
+  const sandbox = useSandbox({ credentials: { springest: { default: 'sandbox-key', nl: 'nl-key' } } });
+  const users = (key: string, query = '') => `${sandbox().urls.springest}/users.json?api_key=${key}${query}`;
+
+  it('checks the api_key, each site with its own users', async () => {
+    expect((await call(users('wrong', '&external_id=E1001'))).status).toBe(401);
+    expect((await call(users('sandbox-key', '&external_id=E1001'))).body).toMatchObject({ external_id: 'E1001', user_email: 'james.smith@acme-logistics.co.uk', active: 'true' });
+    expect((await call(users('nl-key', '&external_id=E1001'))).status).toBe(404);
+  });
+
+  it('creates with 201 and the id, then upserts on external_id, else on email', async () => {
+    const created = await call(users('nl-key'), { method: 'POST', json: { external_id: 'N1', email: 'anouk@acme.nl', first_name: 'Anouk', job_title: 'Planner' } });
+    expect(created.status).toBe(201);
+    const again = await call(users('nl-key'), { method: 'POST', json: { external_id: 'N1', email: 'anouk.dejong@acme.nl', first_name: 'Anouk' } });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(created.body.id);
+    const byEmail = await call(users('nl-key'), { method: 'POST', json: { email: 'ANOUK.DEJONG@acme.nl', last_name: 'de Jong' } });
+    expect(byEmail.body.id).toBe(created.body.id);
+  });
+
+  it('overwrites every field it is sent, empty values included', async () => {
+    await call(users('nl-key'), { method: 'POST', json: { external_id: 'N2', email: 'daan@acme.nl', job_title: 'Driver', city: 'Utrecht' } });
+    await call(users('nl-key'), { method: 'POST', json: { external_id: 'N2', job_title: '' } });
+    const stored = sandbox().state().springest.get('nl')!.find((u) => u.external_id === 'N2')!;
+    expect(stored).toMatchObject({ job_title: '', city: 'Utrecht', email: 'daan@acme.nl' });
+  });
+
+  it('validates: email or external_id, email format, gender, dates, approvers; tags are lower-cased', async () => {
+    const bad = await call(users('nl-key'), {
+      method: 'POST',
+      json: { email: 'x@@y', gender: 'male', birthdate: '31-12-1990', approvers: [{ email: 'ghost@acme.nl', label: 'Boss' }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.errors)).toEqual(['email', 'gender', 'birthdate', 'approvers']);
+    expect((await call(users('nl-key'), { method: 'POST', json: { first_name: 'Nobody' } })).body.errors.base).toEqual(['email or external_id is required']);
+    const tagged = await call(users('nl-key'), {
+      method: 'POST',
+      json: { external_id: 'N3', email: 'sanne@acme.nl', tags: ['Sales', 'NL'], approvers: [{ email: 'anouk.dejong@acme.nl', label: 'Manager', can_approve: true }] },
+    });
+    expect(tagged.status).toBe(201);
+    expect(sandbox().state().springest.get('nl')!.find((u) => u.external_id === 'N3')!.tags).toEqual(['sales', 'nl']);
+  });
+});
