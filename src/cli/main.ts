@@ -60,7 +60,7 @@ export function program(io: Io, setExit: (code: number) => void): Command {
       .summary('run the local emulator of accessplanit, Appenate, Springest and Unified')
       .description('Serve faithful emulations of all four platforms on one local HTTP server: auth, paging,\nvalidation errors, rate limits and injectable faults. Runs until Ctrl-C.')
       .addHelpText('after', EXAMPLES.sandbox),
-    ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'springestSite', 'apiKey'],
+    ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'springestSite', 'apiKey', 'user', 'password', 'companyId', 'connection'],
   ).action(async (flags) => {
     const { sandboxCommand } = await import('./commands/sandbox.js');
     setExit(await sandboxCommand(flags, io));

@@ -26,6 +26,10 @@ export const OPTIONS = {
   rateLimit: { flags: '--rate-limit <n/s>', description: 'requests per second across all platforms before 429' },
   springestSite: { flags: '--springest-site <name=key>', description: 'another Springest site and its API key (repeatable)', repeatable: true },
   apiKey: { flags: '--api-key <key>', description: 'the API key every platform accepts instead of sandbox-key' },
+  user: { flags: '--user <name>', description: 'accessplanit user name for the password grant', defaultValue: 'demo' },
+  password: { flags: '--password <password>', description: 'accessplanit password for the password grant', defaultValue: 'demo' },
+  companyId: { flags: '--company-id <id>', description: 'Appenate CompanyId', defaultValue: '1' },
+  connection: { flags: '--connection <id>', description: 'Unified connection id', defaultValue: 'sandbox' },
 } as const satisfies Record<string, OptionSpec>;
 
 interface OptionSpec {

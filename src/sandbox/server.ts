@@ -28,7 +28,7 @@ export interface SandboxOptions {
   /** Persist state here (atomically, after changes); an existing file is loaded instead of seeding. */
   dataFile?: string;
   /** A folder of CSV/JSON users, companies and groups; default: hrsync's samples. */
-  seedDir?: string;
+  seed?: string;
   latency?: Latency;
   faults?: FaultRates;
   /** Seconds in the Retry-After of an injected 429. */
@@ -74,7 +74,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const loaded = options.dataFile ? await loadStateFile(options.dataFile) : undefined;
   if (loaded) ctx.state = loaded;
-  else await seedState(ctx, options.seedDir);
+  else await seedState(ctx, options.seed);
   const persister = options.dataFile ? new Persister(options.dataFile, () => ctx.state) : undefined;
   if (persister && !loaded) persister.changed();
 
@@ -179,7 +179,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     async reset() {
       ctx.state = emptyState();
-      await seedState(ctx, options.seedDir);
+      await seedState(ctx, options.seed);
       stats.reset();
       persister?.changed();
     },

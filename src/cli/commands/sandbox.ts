@@ -14,6 +14,10 @@ export interface SandboxFlags {
   rateLimit?: string;
   springestSite: string[];
   apiKey?: string;
+  user: string;
+  password: string;
+  companyId: string;
+  connection: string;
 }
 
 /** Flags → startSandbox options; every mistake is a usage error (exit 64). */
@@ -26,7 +30,7 @@ export function sandboxOptions(flags: SandboxFlags): SandboxOptions {
     faults[kind] = rate;
   }
   const options: SandboxOptions = { host: flags.host, port, dataFile: flags.data, faults };
-  if (flags.seed) options.seedDir = flags.seed;
+  if (flags.seed) options.seed = flags.seed;
   if (flags.latency) options.latency = parseLatency(flags.latency);
   if (flags.rateLimit) {
     const m = /^(\d+)\s*\/\s*s$/.exec(flags.rateLimit.trim());
@@ -41,10 +45,10 @@ export function sandboxOptions(flags: SandboxFlags): SandboxOptions {
     sites[name] = siteKey;
   }
   options.credentials = {
-    accessplanit: { ...DEMO_CREDENTIALS.accessplanit, ...(key ? { apiKey: key } : {}) },
-    appenate: { ...DEMO_CREDENTIALS.appenate, ...(key ? { integrationKey: key } : {}) },
+    accessplanit: { userName: flags.user, password: flags.password, apiKey: key ?? DEMO_CREDENTIALS.accessplanit.apiKey },
+    appenate: { companyId: flags.companyId, integrationKey: key ?? DEMO_CREDENTIALS.appenate.integrationKey },
     springest: sites,
-    unified: { ...DEMO_CREDENTIALS.unified, ...(key ? { apiKey: key } : {}) },
+    unified: { connectionId: flags.connection, apiKey: key ?? DEMO_CREDENTIALS.unified.apiKey },
   };
   return options;
 }
