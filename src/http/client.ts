@@ -1,0 +1,242 @@
+import { isIP } from 'node:net';
+import { Pool, type Dispatcher } from 'undici';
+import { UsageError } from '../errors.js';
+import { RemoteError, type FieldError } from './errors.js';
+import { TokenBucket } from './rate-limit.js';
+import { redact } from './redact.js';
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+  /** The longest Retry-After hrsync waits; a longer one fails at once with a clear message. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 20_000, maxRetryAfterMs: 120_000 };
+
+export interface HttpClientOptions {
+  /** Base URL every path is relative to. https, except on loopback hosts. */
+  baseUrl: string;
+  /** Names the target in messages, e.g. 'accessplanit "lms"'. */
+  label: string;
+  /** Requests in flight at most (the pool's connection count). */
+  concurrency?: number;
+  /** Per-endpoint request rate (requests per second); endpoints are named by the caller. */
+  ratePerSecond?: number;
+  retry?: Partial<RetryPolicy>;
+  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  /** Values that must never appear in any message: keys, passwords, tokens. */
+  secrets?: () => readonly string[];
+  /** Tests inject a MockAgent; otherwise a Pool for the origin. */
+  dispatcher?: Dispatcher;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  /** Path relative to the base URL, with its query string. */
+  path: string;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string as it is (set content-type in headers). */
+  body?: unknown;
+  /** The endpoint the rate limit counts against (default: the first path segment). */
+  endpoint?: string;
+  /** Statuses the caller handles itself (e.g. 404 on a lookup): answered, not thrown. */
+  accept?: number[];
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  text: string;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+export function isLoopback(hostname: string): boolean {
+  return LOOPBACK.has(hostname) || (isIP(hostname) === 4 && hostname.startsWith('127.'));
+}
+
+/** Seconds or an HTTP date → milliseconds to wait; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now: number): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  if (/^\d+(\.\d+)?$/.test(text.trim())) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+/** Statuses that say the request was not processed, so even a POST may be sent again. */
+const NOT_PROCESSED = new Set([429, 503]);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
+
+function networkCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: string }).code;
+    if (code && NETWORK_CODES.has(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * One target's HTTP client: a keep-alive pool for its origin, per-endpoint pacing, retries with
+ * exponential backoff and full jitter that honour Retry-After, and errors that say what failed
+ * without ever showing a secret. A write (POST) is sent again only when the server said it did not
+ * process it (429, 503); if its answer is lost, the caller gets `outcome_unknown` and decides.
+ */
+export class HttpClient {
+  readonly base: URL;
+  private readonly dispatcher: Dispatcher;
+  private readonly owned: boolean;
+  private readonly retry: RetryPolicy;
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: HttpClientOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    } catch {
+      throw new UsageError(`${options.label}: baseUrl "${redact(options.baseUrl)}" is not a URL`);
+    }
+    if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopback(base.hostname)))
+      throw new UsageError(`${options.label}: baseUrl must use https:// (plain http is allowed only on this machine, e.g. the sandbox)`);
+    this.base = base;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.owned = !options.dispatcher;
+    this.dispatcher =
+      options.dispatcher ??
+      new Pool(base.origin, {
+        connections: options.concurrency ?? 8,
+        connect: { timeout: options.timeouts?.connectMs ?? 10_000 },
+        headersTimeout: options.timeouts?.headersMs ?? 30_000,
+        bodyTimeout: options.timeouts?.bodyMs ?? 60_000,
+      });
+  }
+
+  private secrets(): readonly string[] {
+    return this.options.secrets?.() ?? [];
+  }
+
+  private describe(req: HttpRequest): string {
+    return `${this.options.label}: ${req.method} ${redact(new URL(req.path, this.base).pathname + (new URL(req.path, this.base).search || ''), this.secrets())}`;
+  }
+
+  private async pace(endpoint: string): Promise<void> {
+    const rate = this.options.ratePerSecond;
+    if (!rate) return;
+    let bucket = this.buckets.get(endpoint);
+    if (!bucket) this.buckets.set(endpoint, (bucket = new TokenBucket(rate, Math.max(1, Math.min(rate, 10)), this.now, this.sleep)));
+    await bucket.take();
+  }
+
+  private backoff(attempt: number): number {
+    return this.random() * Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** attempt);
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const url = new URL(req.path.replace(/^\//, ''), this.base);
+    const idempotent = req.method !== 'POST' && req.method !== 'PATCH';
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      if (typeof req.body !== 'string') headers['content-type'] ??= 'application/json';
+    }
+    const endpoint = req.endpoint ?? url.pathname.slice(this.base.pathname.length).split('/')[0] ?? '';
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt + 1 >= this.retry.attempts;
+      await this.pace(endpoint);
+      let status: number;
+      let responseHeaders: HttpResponse['headers'];
+      let text: string;
+      try {
+        const res = await this.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: req.method, headers, body: body ?? null });
+        status = res.statusCode;
+        responseHeaders = res.headers;
+        text = await res.body.text(); // always consume the body, or the connection is lost
+      } catch (error) {
+        const code = networkCode(error);
+        if (!code) throw error;
+        if (!idempotent)
+          throw new RemoteError('outcome_unknown', `${this.describe(req)}: no answer (${code}); the write may or may not have been applied`, undefined, [], 'look the record up before sending it again');
+        if (last) throw new RemoteError('unavailable', `${this.describe(req)}: no answer after ${this.retry.attempts} tries (${code})`, undefined);
+        await this.sleep(this.backoff(attempt));
+        continue;
+      }
+      if (RETRY_STATUSES.has(status) && (idempotent || NOT_PROCESSED.has(status))) {
+        const wait = retryAfterMs(responseHeaders['retry-after'], this.now());
+        if (wait !== undefined && wait > this.retry.maxRetryAfterMs)
+          throw new RemoteError('rate_limited', `${this.describe(req)}: ${status}, and the server asks to wait ${Math.ceil(wait / 1000)} s`, status, [], 'lower the target’s rateLimit or concurrency, or run again later');
+        if (!last) {
+          await this.sleep(wait ?? this.backoff(attempt));
+          continue;
+        }
+      }
+      const parsed = parseBody(text, responseHeaders['content-type']);
+      if ((status >= 200 && status < 300) || req.accept?.includes(status)) return { status, headers: responseHeaders, body: parsed, text };
+      throw this.failure(req, status, parsed, text, attempt + 1);
+    }
+  }
+
+  private failure(req: HttpRequest, status: number, body: unknown, text: string, tries: number): RemoteError {
+    const where = this.describe(req);
+    const snippet = redact(text.slice(0, 300), this.secrets()).replace(/\s+/g, ' ');
+    if (status === 401 || status === 403)
+      return new RemoteError('auth', `${where}: ${status} — the credentials were refused`, status, [], 'check the target’s credentials in the config (and the environment variables they name)');
+    if (status === 404) return new RemoteError('not_found', `${where}: 404 not found`, status);
+    if (status === 409) return new RemoteError('conflict', `${where}: 409 conflict: ${snippet}`, status);
+    if (status === 400 || status === 422) return new RemoteError('validation', `${where}: ${status} rejected: ${snippet}`, status, fieldErrorsOf(body));
+    if (status === 429) return new RemoteError('rate_limited', `${where}: 429 rate limited after ${tries} tries`, status, [], 'lower the target’s rateLimit or concurrency');
+    if (status >= 500) return new RemoteError('unavailable', `${where}: ${status} after ${tries} ${tries === 1 ? 'try' : 'tries'}: ${snippet}`, status);
+    return new RemoteError('unexpected', `${where}: unexpected ${status}: ${snippet}`, status);
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.dispatcher.close();
+  }
+}
+
+function parseBody(text: string, type: string | string[] | undefined): unknown {
+  const contentType = Array.isArray(type) ? type[0] : type;
+  if (!text) return undefined;
+  if (contentType?.includes('json') || /^\s*[[{]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/**
+ * Field errors in the shapes the four platforms use: accessplanit {"errors":[{field,message}]},
+ * Springest {"errors":{field:[messages]}}, Appenate {"ResponseStatus":{"Errors":[{FieldName,Message}]}}.
+ */
+export function fieldErrorsOf(body: unknown): FieldError[] {
+  if (!body || typeof body !== 'object') return [];
+  const b = body as Record<string, unknown>;
+  if (Array.isArray(b.errors))
+    return (b.errors as Array<Record<string, unknown>>).map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }));
+  if (b.errors && typeof b.errors === 'object')
+    return Object.entries(b.errors as Record<string, unknown>).flatMap(([field, messages]) =>
+      (Array.isArray(messages) ? messages : [messages]).map((m) => ({ field, message: String(m) })),
+    );
+  const status = b.ResponseStatus as { Errors?: Array<Record<string, unknown>>; Message?: string } | undefined;
+  if (status?.Errors?.length) return status.Errors.map((e) => ({ field: String(e.FieldName ?? ''), message: String(e.Message ?? '') }));
+  return [];
+}

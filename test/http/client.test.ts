@@ -1,0 +1,154 @@
+import { MockAgent } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { fieldErrorsOf, HttpClient, retryAfterMs, type HttpClientOptions } from '../../src/http/client.js';
+import { RemoteError } from '../../src/http/errors.js';
+import { parseRate, TokenBucket } from '../../src/http/rate-limit.js';
+import { redact } from '../../src/http/redact.js';
+import { UsageError } from '../../src/errors.js';
+
+const ORIGIN = 'https://acme.accessplanit.com';
+const SECRET = 'sk_live_TOPSECRET';
+
+function setup(extra: Partial<HttpClientOptions> = {}) {
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  const waits: number[] = [];
+  const client = new HttpClient({
+    baseUrl: `${ORIGIN}/accessplan/api/v2`,
+    label: 'accessplanit "lms"',
+    dispatcher: agent,
+    sleep: async (ms) => void waits.push(ms),
+    random: () => 0.5,
+    secrets: () => [SECRET],
+    ...extra,
+  });
+  return { pool: agent.get(ORIGIN), client, waits, agent };
+}
+
+async function failure(promise: Promise<unknown>): Promise<RemoteError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof RemoteError) return error;
+    throw error;
+  }
+  throw new Error('expected a RemoteError');
+}
+
+describe('HttpClient', () => {
+  it('retries a GET on 503 with exponential backoff and full jitter, then succeeds', async () => {
+    const { pool, client, waits } = setup();
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(503, 'busy').times(2);
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(200, { results: [] });
+    const res = await client.request({ method: 'GET', path: 'User' });
+    expect(res.body).toEqual({ results: [] });
+    expect(waits).toEqual([0.5 * 250, 0.5 * 500]);
+  });
+
+  it('honours Retry-After in seconds and as an HTTP date', async () => {
+    const now = Date.UTC(2026, 10, 23, 12, 0, 0);
+    const { pool, client, waits } = setup({ now: () => now });
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(429, '', { headers: { 'retry-after': '7' } });
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(429, '', { headers: { 'retry-after': new Date(now + 3000).toUTCString() } });
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(200, {});
+    await client.request({ method: 'GET', path: 'User' });
+    expect(waits).toEqual([7000, 3000]);
+    expect(retryAfterMs('nonsense', now)).toBeUndefined();
+  });
+
+  it('fails at once, clearly, when Retry-After is longer than it will wait', async () => {
+    const { pool, client } = setup();
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(429, '', { headers: { 'retry-after': '3600' } });
+    const error = await failure(client.request({ method: 'GET', path: 'User' }));
+    expect(error.kind).toBe('rate_limited');
+    expect(error.message).toContain('asks to wait 3600 s');
+  });
+
+  it('gives up after the attempts allowed, saying how many', async () => {
+    const { pool, client } = setup({ retry: { attempts: 3 } });
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(502, 'bad gateway').times(3);
+    const error = await failure(client.request({ method: 'GET', path: 'User' }));
+    expect(error).toMatchObject({ kind: 'unavailable', status: 502 });
+    expect(error.message).toContain('after 3 tries');
+    expect(error.exitCode).toBe(4);
+  });
+
+  it('sends a POST again after 429 or 503 (not processed) but never after 502 or a lost answer', async () => {
+    const { pool, client } = setup();
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).reply(503, '');
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).reply(201, { ID: 'jo' });
+    expect((await client.request({ method: 'POST', path: 'User', body: {} })).body).toEqual({ ID: 'jo' });
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).reply(502, '');
+    expect((await failure(client.request({ method: 'POST', path: 'User', body: {} }))).kind).toBe('unavailable');
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const lost = await failure(client.request({ method: 'POST', path: 'User', body: {} }));
+    expect(lost.kind).toBe('outcome_unknown');
+    expect(lost.hint).toContain('look the record up');
+  });
+
+  it('retries a GET whose connection was reset', async () => {
+    const { pool, client, waits } = setup();
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).replyWithError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(200, { ok: 1 });
+    expect((await client.request({ method: 'GET', path: 'User' })).body).toEqual({ ok: 1 });
+    expect(waits).toHaveLength(1);
+  });
+
+  it('classifies 401, 404 and 400 with the platform’s field errors', async () => {
+    const { pool, client } = setup();
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(401, '');
+    expect((await failure(client.request({ method: 'GET', path: 'User' }))).kind).toBe('auth');
+    pool.intercept({ path: '/accessplan/api/v2/User/x', method: 'GET' }).reply(404, '');
+    expect((await failure(client.request({ method: 'GET', path: 'User/x' }))).kind).toBe('not_found');
+    pool.intercept({ path: '/accessplan/api/v2/User/x', method: 'GET' }).reply(404, '');
+    expect((await client.request({ method: 'GET', path: 'User/x', accept: [404] })).status).toBe(404);
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).reply(400, { errors: [{ field: 'Email', message: 'bad' }] });
+    const invalid = await failure(client.request({ method: 'POST', path: 'User', body: {} }));
+    expect(invalid).toMatchObject({ kind: 'validation', fieldErrors: [{ field: 'Email', message: 'bad' }] });
+  });
+
+  it('reads field errors in the shapes of all the platforms', () => {
+    expect(fieldErrorsOf({ errors: { email: ['is invalid', 'is taken'] } })).toEqual([{ field: 'email', message: 'is invalid' }, { field: 'email', message: 'is taken' }]);
+    expect(fieldErrorsOf({ ResponseStatus: { Errors: [{ FieldName: 'Email', Message: 'x' }] } })).toEqual([{ field: 'Email', message: 'x' }]);
+  });
+
+  it('never shows a secret: not from the URL, the body quoted in an error, or a header', async () => {
+    const { pool, client } = setup({ baseUrl: `${ORIGIN}/x` });
+    pool.intercept({ path: `/x/users.json?api_key=${SECRET}`, method: 'POST' }).reply(400, `{"error": "key ${SECRET} is not allowed"}`);
+    const error = await failure(client.request({ method: 'POST', path: `users.json?api_key=${SECRET}`, body: { a: 1 }, headers: { authorization: `Bearer ${SECRET}` } }));
+    const everything = `${error.message} ${error.hint ?? ''} ${error.stack ?? ''} ${JSON.stringify(error)}`;
+    expect(everything).not.toContain(SECRET);
+    expect(error.message).toContain('users.json?api_key=***');
+  });
+
+  it('requires https except on this machine', () => {
+    expect(() => new HttpClient({ baseUrl: 'http://acme.accessplanit.com', label: 'lms' })).toThrow(UsageError);
+    for (const url of ['http://127.0.0.1:4010', 'http://localhost:4010', 'http://[::1]:4010']) expect(() => new HttpClient({ baseUrl: url, label: 'x', dispatcher: new MockAgent() })).not.toThrow();
+  });
+});
+
+describe('redact', () => {
+  it('stars secret values and secret-named parameters', () => {
+    expect(redact('GET /u?IntegrationKey=abc&CompanyId=1&api_key=zz')).toBe('GET /u?IntegrationKey=***&CompanyId=1&api_key=***');
+    expect(redact('grant_type=password&UserName=demo&Password=hunter2')).toBe('grant_type=password&UserName=demo&Password=***');
+    expect(redact('Authorization: Bearer abc.def')).toBe('Authorization: Bearer ***');
+    expect(redact('the key is s3cret!', ['s3cret!'])).toBe('the key is ***');
+  });
+});
+
+describe('rate limit', () => {
+  it('parses rates and paces a burst to the rate', async () => {
+    expect(parseRate('5000/h')).toBeCloseTo(5000 / 3600);
+    expect(parseRate('10/s')).toBe(10);
+    expect(parseRate('fast')).toBeUndefined();
+    let now = 0;
+    const slept: number[] = [];
+    const bucket = new TokenBucket(2, 2, () => now, async (ms) => {
+      slept.push(ms);
+      now += ms;
+    });
+    for (let i = 0; i < 5; i++) await bucket.take();
+    expect(now).toBe(1500); // two at once, then one every 500 ms
+    expect(slept).toEqual([500, 500, 500]);
+  });
+});
