@@ -9,13 +9,23 @@ import { colourFor, type Io } from './terminal.js';
 const EXAMPLES = {
   validate: `
 Examples:
-  $ hrsync validate users.csv
-  $ hrsync validate groups.csv companies.csv users.csv --target accessplanit
+  $ hrsync validate users.csv                       # against the default target (or the embedded sandbox)
+  $ hrsync validate groups.csv companies.csv users.csv --target lms
+  $ hrsync validate users.csv --target generic      # rules only, offline
   $ hrsync validate export.csv --encoding windows-1252 --map mapping.json
   $ hrsync validate users.csv --target springest --format github     # in a CI job
   $ hrsync validate users.ndjson --format json > report.json
 
 Exit codes: 0 valid (warnings allowed), 3 invalid, 64 usage error.`,
+  export: `
+Examples:
+  $ hrsync export -o users.csv                                   # users of the default target (or the sandbox)
+  $ hrsync export --target lms --entity companies -o companies.json
+  $ hrsync export --target lms --filter status=Enabled,New --fields externalId,email,firstName,lastName
+  $ hrsync export --target hr --since 2026-11-01 -o changed.ndjson
+  $ hrsync export --target lms --wire -o users-accessplanit-names.csv
+
+CSV cells that a spreadsheet would run as a formula (=, +, -, @, TAB, CR first) get a leading '.`,
   sandbox: `
 Examples:
   $ hrsync sandbox                                  # http://127.0.0.1:4010, state in .hrsync/sandbox.json
@@ -49,7 +59,7 @@ export function program(io: Io, setExit: (code: number) => void): Command {
       .description('Check CSV, JSON or NDJSON files of users, companies or groups against a platform’s field rules.\nNothing is sent anywhere.')
       .argument('<files...>', 'CSV, JSON or NDJSON files (several files are checked together: references and duplicates span them)')
       .addHelpText('after', EXAMPLES.validate),
-    ['target', 'entity', 'map', 'encoding', 'delimiter', 'format', 'maxErrors'],
+    ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'format', 'maxErrors'],
   ).action(async (files: string[], flags) => {
     const { validateCommand } = await import('./commands/validate.js');
     setExit(await validateCommand(files, flags, io));
@@ -65,6 +75,44 @@ export function program(io: Io, setExit: (code: number) => void): Command {
     const { sandboxCommand } = await import('./commands/sandbox.js');
     setExit(await sandboxCommand(flags, io));
   });
+  addOptions(
+    cli
+      .command('export')
+      .summary('pull users, companies or groups from a target into a file')
+      .description('Read every record of an entity from a target, page by page, into CSV, JSON or NDJSON.\nThe file appears only when complete. Exit 4 when the target fails.')
+      .addHelpText('after', EXAMPLES.export),
+    ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'],
+  ).action(async (flags) => {
+    const { exportCommand } = await import('./commands/export.js');
+    setExit(await exportCommand(flags, io));
+  });
+  const targets = addOptions(
+    cli.command('targets').summary('list the configured targets').description('List the targets in hrsync.config.json (or the embedded sandbox when there is none).'),
+    ['config', 'listFormat'],
+  ).action(async (flags) => {
+    const { targetsCommand } = await import('./commands/targets.js');
+    setExit(await targetsCommand(flags, io));
+  });
+  addOptions(
+    targets
+      .command('check')
+      .argument('[name]', 'one target (default: every configured target)')
+      .summary('check that targets are reachable and accept their credentials')
+      .description('Sign in to each target and count its users, companies and groups where it can list them.\nExit 4 when a target fails.'),
+    ['config', 'listFormat'],
+  ).action(async (name: string | undefined, flags) => {
+    const { checkCommand } = await import('./commands/targets.js');
+    setExit(await checkCommand(name, flags, io));
+  });
+  cli
+    .command('config')
+    .summary('configuration helpers')
+    .command('schema')
+    .description('Print the JSON Schema of hrsync.config.json, for editors ("$schema").')
+    .action(async () => {
+      const { schemaCommand } = await import('./commands/targets.js');
+      setExit(schemaCommand(io));
+    });
   return cli;
 }
 

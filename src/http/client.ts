@@ -23,8 +23,8 @@ export interface HttpClientOptions {
   label: string;
   /** Requests in flight at most (the pool's connection count). */
   concurrency?: number;
-  /** Per-endpoint request rate (requests per second); endpoints are named by the caller. */
-  ratePerSecond?: number;
+  /** Per-endpoint pacing: a steady rate and the burst allowed before pacing starts. */
+  rate?: { perSecond: number; burst: number };
   retry?: Partial<RetryPolicy>;
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
   /** Values that must never appear in any message: keys, passwords, tokens. */
@@ -136,10 +136,10 @@ export class HttpClient {
   }
 
   private async pace(endpoint: string): Promise<void> {
-    const rate = this.options.ratePerSecond;
+    const rate = this.options.rate;
     if (!rate) return;
     let bucket = this.buckets.get(endpoint);
-    if (!bucket) this.buckets.set(endpoint, (bucket = new TokenBucket(rate, Math.max(1, Math.min(rate, 10)), this.now, this.sleep)));
+    if (!bucket) this.buckets.set(endpoint, (bucket = new TokenBucket(rate.perSecond, Math.max(1, rate.burst), this.now, this.sleep)));
     await bucket.take();
   }
 

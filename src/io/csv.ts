@@ -4,6 +4,7 @@ import { sniffDelimiter } from './delimiter.js';
 import { LineCounter } from './line-counter.js';
 import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
 import { encodingProblem } from './problems.js';
+import { unneutralise } from './writers.js';
 
 const SNIFF_BYTES = 64 * 1024;
 
@@ -76,7 +77,8 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       }
       if (cells.every((c) => c.trim() === '')) continue; // a row of empty cells is a blank line (Excel writes ;;;;)
       const values: RawRecord['values'] = {};
-      for (let i = 0; i < columns.length; i++) if (keep[i]) values[columns[i]!] = cells[i] ?? '';
+      // A ' before a formula character was added by a CSV export (ours, or a spreadsheet's): drop it.
+      for (let i = 0; i < columns.length; i++) if (keep[i]) values[columns[i]!] = unneutralise(cells[i] ?? '');
       const record: RawRecord = { file, line, values };
       if (cells.length !== width) {
         record.cellCount = cells.length;

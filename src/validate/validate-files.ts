@@ -26,8 +26,11 @@ export interface ValidateOptions {
   maxErrors?: number;
   /** Keep the records that passed every check (import plans from them). */
   keepRecords?: boolean;
-  /** Records already on the target: references the batch does not settle are looked up here. */
-  known?: KnownRecords;
+  /**
+   * Records already on the target: references the batch does not settle are looked up here. A function
+   * is called once, after the headers are read, with the entities and fields the rules refer to.
+   */
+  known?: KnownRecords | ((needs: Map<Entity, Set<string>>) => Promise<KnownRecords>);
 }
 
 export interface FileSummary {
@@ -45,7 +48,10 @@ export interface FileSummary {
 
 export interface ValidationReport {
   ok: boolean;
+  /** Whose field rules were applied. */
   target: string;
+  /** The live target references were also checked against, e.g. 'accessplanit "sandbox"', or null. */
+  checkedAgainst: string | null;
   summary: { files: number; rows: number; errors: number; warnings: number };
   files: FileSummary[];
   issues: Issue[];
@@ -121,6 +127,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
   const indexes = new Map<string, KeyIndex>(); // "entity.field" → index
   const deferred: Deferred[] = [];
   let truncated = false;
+  let knownLabel: string | undefined;
 
   try {
     // 1. Open every file and read its header, to know which entity each holds.
@@ -171,6 +178,15 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
       for (const { field } of file.columns.mapped) file.supplied.add(field.name);
       for (const field of options.mapping?.[guess.entity]?.defaults.keys() ?? []) file.supplied.add(field);
     }
+
+    // The target's records, fetched once, for the references these files make.
+    let known: KnownRecords | undefined;
+    if (typeof options.known === 'function') {
+      const needs = new Map<Entity, Set<string>>();
+      for (const file of files) for (const [, ref] of file.refs) needs.set(ref.entity, (needs.get(ref.entity) ?? new Set()).add(ref.field));
+      if (needs.size) known = await options.known(needs);
+    } else known = options.known;
+    knownLabel = known?.label;
 
     // Indexes: unique keys of every entity in the batch, and the targets of references.
     const batchEntities = new Set(files.map((f) => f.summary.entity).filter((e): e is Entity => e !== null));
@@ -235,7 +251,6 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
           const refValues = keyValues(values[field]);
           if (refValues.length === 0) continue;
           if (!batchEntities.has(ref.entity)) {
-            const known = options.known;
             if (known && refValues.some((v) => known.has(ref.entity, ref.field, v) !== undefined)) {
               for (const value of refValues) if (known.has(ref.entity, ref.field, value) === false) rowIssues.push(referenceIssue(record, field, value, ref));
               continue;
@@ -271,12 +286,12 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
 
     /** In the batch, or else among the target's known records. */
     function exists(ref: Reference, value: string): boolean {
-      return indexes.get(`${ref.entity}.${ref.field}`)!.has(value) || options.known?.has(ref.entity, ref.field, value) === true;
+      return indexes.get(`${ref.entity}.${ref.field}`)?.has(value) === true || known?.has(ref.entity, ref.field, value) === true;
     }
 
     function referenceIssue(record: { file: string; line: number; entity: Entity }, field: string, value: string, ref: Reference): Issue {
       const inBatch = files.filter((f) => f.summary.entity === ref.entity).map((f) => basename(f.summary.file));
-      const onTarget = options.known && options.known.has(ref.entity, ref.field, value) !== undefined ? options.known.label : undefined;
+      const onTarget = known && known.has(ref.entity, ref.field, value) !== undefined ? known.label : undefined;
       const where = [inBatch.length ? `not in ${inBatch.join(', ')}` : '', onTarget ? `${inBatch.length ? 'nor' : 'not'} on ${onTarget}` : ''].filter(Boolean).join(', ');
       const severity = ref.severity ?? 'error';
       return {
@@ -330,6 +345,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
   const report: ValidationReport = {
     ok: errors === 0,
     target: options.target,
+    checkedAgainst: knownLabel ?? null,
     summary: { files: files.length, rows: summaries.reduce((n, f) => n + f.rows, 0), errors, warnings },
     files: summaries,
     issues,

@@ -32,15 +32,15 @@ export function renderValidationText(report: ValidationReport, c: ChalkInstance)
   if (files > 1 || report.truncated) {
     const total = `${plural(files, 'file')}, ${plural(rows, 'row')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
     out.push(errors ? c.red(`✖ ${total}`) : c.green(`✔ ${total}`));
-  } else if (errors === 0) out.push(c.green(`✔ valid for ${report.target}`));
+  } else if (errors === 0) out.push(c.green(`✔ valid for ${report.checkedAgainst ?? report.target}`));
   return out.join('\n') + '\n';
 }
 
 /** JSON: the documented, stable shape (README "JSON output"). */
 export function renderValidationJson(report: ValidationReport): string {
-  const { ok, target, summary, files, truncated } = report;
+  const { ok, target, checkedAgainst, summary, files, truncated } = report;
   const issues = report.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint }));
-  return JSON.stringify({ ok, target, summary, files, issues, truncated }, null, 2) + '\n';
+  return JSON.stringify({ ok, target, checkedAgainst, summary, files, issues, truncated }, null, 2) + '\n';
 }
 
 /** GitHub Actions workflow commands: escaping per the runner's rules for properties and messages. */

@@ -1,0 +1,145 @@
+import type { Dispatcher } from 'undici';
+import { UsageError } from '../../errors.js';
+import { HttpClient, type HttpRequest, type HttpResponse } from '../../http/client.js';
+import { RemoteError } from '../../http/errors.js';
+import type { CanonicalValues } from '../../model/canonical.js';
+import type { Entity } from '../../model/entities.js';
+import type { ListQuery, Target } from '../types.js';
+import { ACCESSPLANIT_WIRE, accessplanitField, fromAccessplanit } from './wire.js';
+
+export interface AccessplanitSettings {
+  name: string;
+  baseUrl: string;
+  /** An API key, sent as a bearer; or a user name and password for the token grant. */
+  apiKey?: string;
+  userName?: string;
+  password?: string;
+  concurrency?: number;
+  /** Requests per second per endpoint; default 5,000 an hour, as documented. */
+  ratePerSecond?: number;
+  /** Requests allowed at once before pacing starts (default 500: a tenth of the hourly budget). */
+  burst?: number;
+  pageSize?: number;
+  dispatcher?: Dispatcher;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+const MODULE: Record<Entity, string> = { users: 'User', companies: 'Company', groups: 'CompanyGroup' };
+/** Refresh a token this long before it expires. */
+const EARLY_MS = 60_000;
+
+/** An OData string literal: quotes doubled. */
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/** `status=Enabled,New` → `(Status eq 'Enabled' or Status eq 'New')`, joined with and; `since` → DateUpdated. */
+export function odataFilter(entity: Entity, filter: Record<string, string[]> = {}, since?: string): string | undefined {
+  const clauses = Object.entries(filter).map(([field, values]) => {
+    const wire = accessplanitField(entity, field);
+    if (!wire) throw new UsageError(`--filter ${field}: accessplanit ${entity} have no such field`);
+    const parts = values.map((v) => `${wire} eq ${literal(v)}`);
+    return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
+  });
+  if (since) {
+    const at = Date.parse(since);
+    if (Number.isNaN(at)) throw new UsageError(`--since "${since}" is not an ISO date or date-time`);
+    // [guess] DateUpdated is filterable and compares as its own zone-less ISO text.
+    clauses.push(`DateUpdated ge ${literal(new Date(at).toISOString().slice(0, 22))}`);
+  }
+  return clauses.length ? clauses.join(' and ') : undefined;
+}
+
+/** accessplanit API v2 feeds: users, companies and company groups. */
+export class AccessplanitTarget implements Target {
+  readonly type = 'accessplanit' as const;
+  readonly entities = ['users', 'companies', 'groups'] as const;
+  readonly can = { list: true, lookup: true, write: true };
+  readonly wire = ACCESSPLANIT_WIRE;
+  readonly label: string;
+  private readonly http: HttpClient;
+  private token: { value: string; expires: number; refresh?: string } | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly settings: AccessplanitSettings) {
+    this.label = `accessplanit "${settings.name}"`;
+    if (!settings.apiKey && !(settings.userName && settings.password))
+      throw new UsageError(`${this.label}: give an apiKey, or a userName and password`);
+    this.now = settings.now ?? Date.now;
+    this.http = new HttpClient({
+      baseUrl: settings.baseUrl,
+      label: this.label,
+      concurrency: settings.concurrency ?? 8,
+      rate: { perSecond: settings.ratePerSecond ?? 5000 / 3600, burst: settings.burst ?? 500 },
+      secrets: () => [settings.apiKey, settings.password, this.token?.value, this.token?.refresh].filter((s): s is string => !!s),
+      ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
+      ...(settings.sleep ? { sleep: settings.sleep } : {}),
+      ...(settings.now ? { now: settings.now } : {}),
+    });
+  }
+
+  get name(): string {
+    return this.settings.name;
+  }
+
+  private async grant(body: string): Promise<void> {
+    const res = await this.http.request({ method: 'POST', path: 'Token', endpoint: 'Token', body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, accept: [400] });
+    const b = res.body as { access_token?: string; expires_in?: number; refresh_token?: string } | undefined;
+    if (res.status !== 200 || !b?.access_token) throw new RemoteError('auth', `${this.label}: the token request was refused`, res.status, [], 'check userName and password in the config');
+    this.token = { value: b.access_token, expires: this.now() + (b.expires_in ?? 3600) * 1000, ...(b.refresh_token ? { refresh: b.refresh_token } : {}) };
+  }
+
+  private async bearer(): Promise<string> {
+    if (this.settings.apiKey) return this.settings.apiKey;
+    if (this.token && this.token.expires - EARLY_MS > this.now()) return this.token.value;
+    const refresh = this.token?.refresh;
+    if (refresh) {
+      try {
+        await this.grant(`grant_type=refresh_token&refresh_token=${encodeURIComponent(refresh)}`);
+        return this.token!.value;
+      } catch (error) {
+        if (!(error instanceof RemoteError) || error.kind !== 'auth') throw error; // refresh refused: sign in again
+      }
+    }
+    await this.grant(`grant_type=password&UserName=${encodeURIComponent(this.settings.userName!)}&Password=${encodeURIComponent(this.settings.password!)}`);
+    return this.token!.value;
+  }
+
+  /** Every call but the token grant: a bearer, and one fresh sign-in when a token is refused. */
+  async call(req: HttpRequest): Promise<HttpResponse> {
+    const send = async () => this.http.request({ ...req, headers: { ...req.headers, authorization: `Bearer ${await this.bearer()}` } });
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof RemoteError) || error.kind !== 'auth' || this.settings.apiKey) throw error;
+      this.token = undefined; // revoked or expired early: sign in once more
+      return send();
+    }
+  }
+
+  async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
+    const size = this.settings.pageSize ?? 500;
+    const filter = odataFilter(entity, query.filter, query.since);
+    for (let skip = 0; ; skip += size) {
+      const params = new URLSearchParams({ $top: String(size), $skip: String(skip), $orderby: 'ID' });
+      if (filter) params.set('$filter', filter);
+      const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
+      const rows = (res.body as { results?: Array<Record<string, unknown>> } | undefined)?.results;
+      if (!Array.isArray(rows)) throw new RemoteError('unexpected', `${this.label}: a ${MODULE[entity]} list answer has no results array`, res.status);
+      if (rows.length) yield rows.map((row) => fromAccessplanit(entity, row));
+      if (rows.length < size) return;
+    }
+  }
+
+  async count(entity: Entity, query: ListQuery = {}): Promise<number | undefined> {
+    const params = new URLSearchParams({ $top: '0', $count: 'true' });
+    const filter = odataFilter(entity, query.filter, query.since);
+    if (filter) params.set('$filter', filter);
+    const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
+    const n = (res.body as { count?: unknown } | undefined)?.count;
+    return typeof n === 'number' ? n : undefined;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}
