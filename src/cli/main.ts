@@ -100,9 +100,10 @@ export function program(io: Io, setExit: (code: number) => void): Command {
       .summary('check that targets are reachable and accept their credentials')
       .description('Sign in to each target and count its users, companies and groups where it can list them.\nExit 4 when a target fails.'),
     ['config', 'listFormat'],
-  ).action(async (name: string | undefined, flags) => {
+  ).action(async (name: string | undefined, _flags, command: Command) => {
+    // `targets` has the same options: whichever side of "check" they were written on, they count.
     const { checkCommand } = await import('./commands/targets.js');
-    setExit(await checkCommand(name, flags, io));
+    setExit(await checkCommand(name, command.optsWithGlobals(), io));
   });
   cli
     .command('config')

@@ -47,6 +47,8 @@ export interface HttpRequest {
   endpoint?: string;
   /** Statuses the caller handles itself (e.g. 404 on a lookup): answered, not thrown. */
   accept?: number[];
+  /** A POST that is safe to send twice (a token grant): retried like a GET. */
+  idempotent?: boolean;
 }
 
 export interface HttpResponse {
@@ -149,7 +151,7 @@ export class HttpClient {
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     const url = new URL(req.path.replace(/^\//, ''), this.base);
-    const idempotent = req.method !== 'POST' && req.method !== 'PATCH';
+    const idempotent = req.idempotent ?? (req.method !== 'POST' && req.method !== 'PATCH');
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.body !== undefined) {

@@ -35,7 +35,10 @@ export async function seedState(live: PlatformContext, dir: string | undefined):
   // Seeding is not traffic: it must not use up a rate limit's window.
   const ctx: PlatformContext = { ...live, accessplanitHourlyLimit: Infinity };
   const folder = dir ?? SAMPLES_DIR;
-  const names = (await readdir(folder)).filter((f) => /\.(csv|json|ndjson|jsonl)$/i.test(f)).sort();
+  // The samples: exactly their three data files. A seed folder: every data file but hrsync's own config.
+  const names = dir
+    ? (await readdir(folder)).filter((f) => /\.(csv|json|ndjson|jsonl)$/i.test(f) && !/^hrsync\./i.test(f)).sort()
+    : ['groups.csv', 'companies.csv', 'users.csv'];
   const files = names.map((f) => join(folder, f));
   const report = await validateFiles(files, { target: 'accessplanit', keepRecords: true });
   if (!report.ok) {

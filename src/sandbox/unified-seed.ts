@@ -1,7 +1,7 @@
 import type { Row } from './odata.js';
 
 /** mulberry32: a small seeded generator, so every sandbox starts with the same employees. */
-function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -32,7 +32,7 @@ const ascii = (s: string) => s.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowe
  * (home only), some in upper case, enum values outside the documented lists, managers, leavers.
  */
 export function generateEmployees(count: number, seed = 20261123): Row[] {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)]!;
   const start = Date.UTC(2025, 0, 1);
   const span = Date.UTC(2026, 10, 1) - start;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
+import { seededRandom } from '../../src/sandbox/unified-seed.js';
 
 /** Starts a sandbox on a free port for the tests of one file, and stops it after them. */
 export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
@@ -38,3 +39,7 @@ export async function call(url: string, init: RequestInit & { json?: unknown } =
 }
 
 export const AP_KEY = { authorization: 'Bearer sandbox-key' };
+
+
+/** A seeded generator, so injected faults fall the same way on every run. */
+export const seeded = seededRandom;

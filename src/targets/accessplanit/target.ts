@@ -82,7 +82,8 @@ export class AccessplanitTarget implements Target {
   }
 
   private async grant(body: string): Promise<void> {
-    const res = await this.http.request({ method: 'POST', path: 'Token', endpoint: 'Token', body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, accept: [400] });
+    // A grant is safe to ask for twice: a lost answer only costs an unused token.
+    const res = await this.http.request({ method: 'POST', path: 'Token', endpoint: 'Token', body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, accept: [400], idempotent: true });
     const b = res.body as { access_token?: string; expires_in?: number; refresh_token?: string } | undefined;
     if (res.status !== 200 || !b?.access_token) throw new RemoteError('auth', `${this.label}: the token request was refused`, res.status, [], 'check userName and password in the config');
     this.token = { value: b.access_token, expires: this.now() + (b.expires_in ?? 3600) * 1000, ...(b.refresh_token ? { refresh: b.refresh_token } : {}) };
@@ -106,13 +107,14 @@ export class AccessplanitTarget implements Target {
 
   /** Every call but the token grant: a bearer, and one fresh sign-in when a token is refused. */
   async call(req: HttpRequest): Promise<HttpResponse> {
-    const send = async () => this.http.request({ ...req, headers: { ...req.headers, authorization: `Bearer ${await this.bearer()}` } });
+    const send = (token: string) => this.http.request({ ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } });
+    const token = await this.bearer(); // a refused sign-in fails here, once
     try {
-      return await send();
+      return await send(token);
     } catch (error) {
       if (!(error instanceof RemoteError) || error.kind !== 'auth' || this.settings.apiKey) throw error;
       this.token = undefined; // revoked or expired early: sign in once more
-      return send();
+      return send(await this.bearer());
     }
   }
 
