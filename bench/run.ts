@@ -8,11 +8,11 @@ import { companiesCsv, generateUsers } from './generate.js';
  * Validation of a 1,000,000-row users CSV against csv-parse alone on the same file.
  * Goals (issue #2): peak memory under 300 MB, time within 1.5× of csv-parse alone.
  */
-const ONLY = process.env.BENCH_ONLY; // "validate" or "sandbox"
+const ONLY = process.env.BENCH_ONLY; // "validate", "sandbox" or "export"
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-if (ONLY === 'sandbox') {
-  await import('./sandbox.js');
+if (ONLY === 'sandbox' || ONLY === 'export') {
+  await import(ONLY === 'sandbox' ? './sandbox.js' : './export.js');
   process.exit(0);
 }
 const data = fileURLToPath(new URL('../../bench/data/', import.meta.url));
@@ -50,4 +50,7 @@ process.stdout.write(
     `goals: peak < 300 MB, time ≤ 1.5× csv-parse`,
   ].join('\n') + '\n',
 );
-if (ONLY !== 'validate') await import('./sandbox.js');
+if (ONLY !== 'validate') {
+  await import('./sandbox.js');
+  await import('./export.js');
+}
