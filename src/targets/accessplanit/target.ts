@@ -1,28 +1,23 @@
-import type { Dispatcher } from 'undici';
 import { UsageError } from '../../errors.js';
-import { HttpClient, type HttpRequest, type HttpResponse } from '../../http/client.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { RemoteError } from '../../http/errors.js';
 import type { CanonicalValues } from '../../model/canonical.js';
 import type { Entity } from '../../model/entities.js';
+import { connect, type ConnectionSettings } from '../connection.js';
 import type { ListQuery, Target } from '../types.js';
 import { ACCESSPLANIT_WIRE, accessplanitField, fromAccessplanit } from './wire.js';
 
-export interface AccessplanitSettings {
+/** Pacing unless the config says otherwise: the documented 5,000 an hour, a burst of a tenth of it. */
+const DOCUMENTED_RATE = { perSecond: 5000 / 3600, burst: 500 };
+
+export interface AccessplanitSettings extends ConnectionSettings {
   name: string;
   baseUrl: string;
   /** An API key, sent as a bearer; or a user name and password for the token grant. */
   apiKey?: string;
   userName?: string;
   password?: string;
-  concurrency?: number;
-  /** Requests per second per endpoint; default 5,000 an hour, as documented. */
-  ratePerSecond?: number;
-  /** Requests allowed at once before pacing starts (default 500: a tenth of the hourly budget). */
-  burst?: number;
   pageSize?: number;
-  dispatcher?: Dispatcher;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
 }
 
 const MODULE: Record<Entity, string> = { users: 'User', companies: 'Company', groups: 'CompanyGroup' };
@@ -65,16 +60,7 @@ export class AccessplanitTarget implements Target {
     if (!settings.apiKey && !(settings.userName && settings.password))
       throw new UsageError(`${this.label}: give an apiKey, or a userName and password`);
     this.now = settings.now ?? Date.now;
-    this.http = new HttpClient({
-      baseUrl: settings.baseUrl,
-      label: this.label,
-      concurrency: settings.concurrency ?? 8,
-      rate: { perSecond: settings.ratePerSecond ?? 5000 / 3600, burst: settings.burst ?? 500 },
-      secrets: () => [settings.apiKey, settings.password, this.token?.value, this.token?.refresh].filter((s): s is string => !!s),
-      ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
-      ...(settings.sleep ? { sleep: settings.sleep } : {}),
-      ...(settings.now ? { now: settings.now } : {}),
-    });
+    this.http = connect(settings.baseUrl, this.label, settings, () => [settings.apiKey, settings.password, this.token?.value, this.token?.refresh], DOCUMENTED_RATE);
   }
 
   get name(): string {

@@ -1,19 +1,16 @@
-import type { Dispatcher } from 'undici';
-import { HttpClient } from '../../http/client.js';
+import type { HttpClient } from '../../http/client.js';
+import { connect, type ConnectionSettings } from '../connection.js';
 import { RemoteError } from '../../http/errors.js';
 import type { CanonicalValues } from '../../model/canonical.js';
 import type { Entity } from '../../model/entities.js';
 import { invert, type ListQuery, type Target, type WireMap } from '../types.js';
 
-export interface AppenateSettings {
+export interface AppenateSettings extends ConnectionSettings {
   name: string;
   /** The brand's API root, ending in /api/v2. */
   baseUrl: string;
   companyId: string;
   integrationKey: string;
-  concurrency?: number;
-  ratePerSecond?: number;
-  dispatcher?: Dispatcher;
 }
 
 export const APPENATE_WIRE: WireMap = {
@@ -46,14 +43,7 @@ export class AppenateTarget implements Target {
 
   constructor(private readonly settings: AppenateSettings) {
     this.label = `appenate "${settings.name}"`;
-    this.http = new HttpClient({
-      baseUrl: settings.baseUrl,
-      label: this.label,
-      concurrency: settings.concurrency ?? 8,
-      ...(settings.ratePerSecond ? { rate: { perSecond: settings.ratePerSecond, burst: Math.max(1, Math.ceil(settings.ratePerSecond)) } } : {}),
-      secrets: () => [settings.integrationKey],
-      ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
-    });
+    this.http = connect(settings.baseUrl, this.label, settings, () => [settings.integrationKey]);
   }
 
   get name(): string {

@@ -1,6 +1,6 @@
-import type { Dispatcher } from 'undici';
 import { UsageError } from '../../errors.js';
-import { HttpClient } from '../../http/client.js';
+import type { HttpClient } from '../../http/client.js';
+import { connect, type ConnectionSettings } from '../connection.js';
 import type { CanonicalValues } from '../../model/canonical.js';
 import type { Target, WireMap } from '../types.js';
 
@@ -9,13 +9,10 @@ export interface SpringestSite {
   apiKey: string;
 }
 
-export interface SpringestSettings {
+export interface SpringestSettings extends ConnectionSettings {
   name: string;
   /** Site name → where it is and its key: every user goes to every site. */
   sites: Record<string, SpringestSite>;
-  concurrency?: number;
-  ratePerSecond?: number;
-  dispatcher?: Dispatcher;
 }
 
 /** Canonical field → Springest's import field (platforms.md §3). */
@@ -48,14 +45,7 @@ export class SpringestTarget implements Target {
     this.clients = Object.entries(settings.sites).map(([site, s]) => ({
       site,
       key: s.apiKey,
-      http: new HttpClient({
-        baseUrl: s.baseUrl,
-        label: `${this.label} site ${site}`,
-        concurrency: settings.concurrency ?? 8,
-        ...(settings.ratePerSecond ? { rate: { perSecond: settings.ratePerSecond, burst: Math.max(1, Math.ceil(settings.ratePerSecond)) } } : {}),
-        secrets: () => keys,
-        ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
-      }),
+      http: connect(s.baseUrl, `${this.label} site ${site}`, settings, () => keys),
     }));
   }
 

@@ -1,19 +1,16 @@
-import type { Dispatcher } from 'undici';
-import { HttpClient } from '../../http/client.js';
+import type { HttpClient } from '../../http/client.js';
+import { connect, type ConnectionSettings } from '../connection.js';
 import { RemoteError } from '../../http/errors.js';
 import type { CanonicalValues } from '../../model/canonical.js';
 import type { Entity } from '../../model/entities.js';
 import type { ListQuery, Target, WireMap } from '../types.js';
 
-export interface UnifiedSettings {
+export interface UnifiedSettings extends ConnectionSettings {
   name: string;
   baseUrl: string;
   connectionId: string;
   apiKey: string;
-  concurrency?: number;
-  ratePerSecond?: number;
   pageSize?: number;
-  dispatcher?: Dispatcher;
 }
 
 type Employee = Record<string, unknown> & {
@@ -84,14 +81,7 @@ export class UnifiedTarget implements Target {
 
   constructor(private readonly settings: UnifiedSettings) {
     this.label = `unified "${settings.name}"`;
-    this.http = new HttpClient({
-      baseUrl: settings.baseUrl,
-      label: this.label,
-      concurrency: settings.concurrency ?? 8,
-      ...(settings.ratePerSecond ? { rate: { perSecond: settings.ratePerSecond, burst: Math.max(1, Math.ceil(settings.ratePerSecond)) } } : {}),
-      secrets: () => [settings.apiKey],
-      ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
-    });
+    this.http = connect(settings.baseUrl, this.label, settings, () => [settings.apiKey]);
   }
 
   get name(): string {
