@@ -35,3 +35,8 @@ export class UsageError extends HrsyncError {
 export class InputError extends HrsyncError {
   readonly exitCode = ExitCode.invalidInput;
 }
+
+/** A safety limit stopped the run before any write (e.g. too many deactivations). Exit 6. */
+export class SafetyStop extends HrsyncError {
+  readonly exitCode = ExitCode.safetyStop;
+}

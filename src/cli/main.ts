@@ -17,6 +17,18 @@ Examples:
   $ hrsync validate users.ndjson --format json > report.json
 
 Exit codes: 0 valid (warnings allowed), 3 invalid, 64 usage error.`,
+  import: `
+Examples:
+  $ hrsync import samples/users.csv                          # into the embedded sandbox: shows the plan, asks
+  $ hrsync import users.csv --target lms --dry-run           # plan only
+  $ hrsync import groups.csv companies.csv users.csv --target lms --yes
+  $ hrsync import users.csv --dry-run --detailed-exitcode    # in CI: 0 nothing to do, 2 changes
+  $ hrsync import users.csv --missing deactivate --max-missing 5%
+  $ hrsync import users.csv --only E1001 --yes               # a canary run on one person
+  $ hrsync import .hrsync/runs/<time>/failed.csv --yes       # retry just the failures
+
+Exit codes: 0 done, 2 changes planned (--dry-run --detailed-exitcode), 3 invalid input,
+4 the target failed, 5 some rows failed or were skipped, 6 a safety limit, 64 usage, 130 Ctrl-C.`,
   export: `
 Examples:
   $ hrsync export -o users.csv                                   # users of the default target (or the sandbox)
@@ -74,6 +86,18 @@ export function program(io: Io, setExit: (code: number) => void): Command {
   ).action(async (flags) => {
     const { sandboxCommand } = await import('./commands/sandbox.js');
     setExit(await sandboxCommand(flags, io));
+  });
+  addOptions(
+    cli
+      .command('import')
+      .summary('plan the changes a file means for a target, show them, and apply them safely')
+      .description('Validate the files, read the target, plan the smallest set of writes (create, update,\ndeactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried,\nwith a result for every row.')
+      .argument('<files...>', 'CSV, JSON or NDJSON files of users, companies and groups (together: new companies are created before their users)')
+      .addHelpText('after', EXAMPLES.import),
+    ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'verbose'],
+  ).action(async (files: string[], flags) => {
+    const { importCommand } = await import('./commands/import.js');
+    setExit(await importCommand(files, flags, io));
   });
   addOptions(
     cli

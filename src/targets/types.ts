@@ -33,6 +33,38 @@ export interface Target {
   /** For a target that cannot list: one cheap authenticated call, to prove the credentials work. */
   check?(): Promise<void>;
   close(): Promise<void>;
+  /** Present on targets hrsync can write to. */
+  readonly writer?: Writable;
+}
+
+export type WriteAction = 'create' | 'update' | 'deactivate' | 'delete';
+
+/** One change to one record. `values` are canonical: all fields for a create, the changed ones for an update. */
+export interface WriteOp {
+  action: WriteAction;
+  entity: Entity;
+  /** The target's id of the record (update, deactivate, delete). */
+  id?: string;
+  values?: CanonicalValues;
+}
+
+/** A key a record is matched on: externalId, email, id … */
+export interface MatchKey {
+  field: string;
+  value: string;
+}
+
+export interface Writable {
+  /** Ordered keys to match input records on, per entity (the first that finds a record wins). */
+  matchKeys(entity: Entity): readonly string[];
+  /** Fields the platform computes: never diffed, never sent. */
+  readOnly(entity: Entity): readonly string[];
+  /** How a record is soft-deleted; undefined when the entity has no such state. */
+  deactivation(entity: Entity): { field: string; value: string | boolean } | undefined;
+  /** The record with this key, if any (used to settle a write whose answer was lost). */
+  lookup(entity: Entity, key: MatchKey): Promise<CanonicalValues | undefined>;
+  /** One write; resolves to the record's id. */
+  write(op: WriteOp): Promise<{ id: string }>;
 }
 
 /** Canonical field → wire name, for one entity of one platform. */

@@ -4,8 +4,8 @@ import { RemoteError } from '../../http/errors.js';
 import type { CanonicalValues } from '../../model/canonical.js';
 import type { Entity } from '../../model/entities.js';
 import { connect, type ConnectionSettings } from '../connection.js';
-import type { ListQuery, Target } from '../types.js';
-import { ACCESSPLANIT_WIRE, accessplanitField, fromAccessplanit } from './wire.js';
+import type { ListQuery, Target, Writable } from '../types.js';
+import { ACCESSPLANIT_WIRE, accessplanitField, fromAccessplanit, toAccessplanit } from './wire.js';
 
 /** Pacing unless the config says otherwise: the documented 5,000 an hour, a burst of a tenth of it. */
 const DOCUMENTED_RATE = { perSecond: 5000 / 3600, burst: 500 };
@@ -130,4 +130,35 @@ export class AccessplanitTarget implements Target {
   close(): Promise<void> {
     return this.http.close();
   }
+
+  readonly writer: Writable = {
+    matchKeys: (entity) => (entity === 'users' ? ['externalId', 'id', 'email'] : entity === 'companies' ? ['id', 'externalId'] : ['id']),
+    readOnly: (entity) => (entity === 'users' ? ['companyName'] : []),
+    deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'Disabled' } : undefined),
+    lookup: async (entity, key) => {
+      const wire = accessplanitField(entity, key.field);
+      if (!wire) return undefined;
+      const params = new URLSearchParams({ $top: '2', $filter: `${wire} eq ${literal(key.value)}` });
+      const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
+      const row = (res.body as { results?: Array<Record<string, unknown>> } | undefined)?.results?.[0];
+      return row ? fromAccessplanit(entity, row) : undefined;
+    },
+    write: async (op) => {
+      const module = MODULE[op.entity];
+      const path = op.id === undefined ? module : `${module}/${encodeURIComponent(op.id)}`;
+      if (op.action === 'delete') {
+        await this.call({ method: 'DELETE', path, endpoint: module });
+        return { id: op.id! };
+      }
+      const values = op.action === 'deactivate' ? { [this.writer.deactivation(op.entity)!.field]: this.writer.deactivation(op.entity)!.value as string } : op.values ?? {};
+      const body = toAccessplanit(op.entity, values);
+      if (op.action === 'create') {
+        delete body.ID;
+        if (values.id) body.ID = values.id; // an ID from the input is kept; otherwise the platform assigns one
+      }
+      const res = await this.call({ method: op.action === 'create' ? 'POST' : 'PUT', path, endpoint: module, body });
+      const id = (res.body as { ID?: unknown } | undefined)?.ID;
+      return { id: id === undefined || id === null ? op.id ?? '' : String(id) };
+    },
+  };
 }

@@ -1,0 +1,186 @@
+import { createInterface } from 'node:readline/promises';
+import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import ora from 'ora';
+import { applyPlan, type ApplyReport } from '../../apply/apply.js';
+import { ExitCode, SafetyStop, UsageError } from '../../errors.js';
+import type { CanonicalValues } from '../../model/canonical.js';
+import type { Entity } from '../../model/entities.js';
+import { buildPlan, MissingLimit, type MissingPolicy, type Plan } from '../../plan/plan.js';
+import { openTarget } from '../../targets/open.js';
+import { validateFiles } from '../../validate/validate-files.js';
+import { renderPlanText, summaryLine } from '../render/plan.js';
+import { renderValidationText } from '../render/validation.js';
+import { colourFor, plural, type Io } from '../terminal.js';
+import { knownFrom, validateOptions, type ValidateFlags } from './validate.js';
+
+export interface ImportFlags extends Omit<ValidateFlags, 'format'> {
+  format: 'text' | 'json';
+  dryRun?: boolean;
+  yes?: boolean;
+  detailedExitcode?: boolean;
+  out?: string;
+  match?: string;
+  missing: MissingPolicy;
+  maxMissing: string;
+  blank: 'ignore' | 'clear';
+  strict?: boolean;
+  only: string[];
+  limit?: string;
+  concurrency: string;
+  results?: string;
+  verbose?: boolean;
+}
+
+/** "10%" or "25" → the --max-missing limit. */
+export function parseMaxMissing(text: string): { count: number } | { fraction: number } {
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--max-missing must be a count or a percentage, not "${text}"`);
+  return m[2] ? { fraction: Number(m[1]) / 100 } : { count: Math.floor(Number(m[1])) };
+}
+
+function positive(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number of 1 or more, not "${text}"`);
+  return n;
+}
+
+const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+
+async function confirm(io: Io, question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: io.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * `hrsync import`: validate, read the target, plan the smallest set of writes, show it, and — unless
+ * --dry-run — apply it after confirmation. Exit codes: 0 done (or nothing to do), 2 changes planned
+ * (--dry-run --detailed-exitcode), 3 invalid input (--strict, or rows skipped in a dry run),
+ * 4 the target failed, 5 some rows failed or were skipped, 6 a safety limit, 64 usage, 130 Ctrl-C.
+ */
+export async function importCommand(files: string[], flags: ImportFlags, io: Io, stdinIsTTY = Boolean(process.stdin.isTTY)): Promise<number> {
+  if (!flags.dryRun && !flags.yes && !stdinIsTTY)
+    throw new UsageError('import changes the target: without a terminal to confirm on, pass --yes to apply or --dry-run to only plan');
+  const concurrency = positive('--concurrency', flags.concurrency) ?? 8;
+  const limit = positive('--limit', flags.limit);
+  const maxMissing = parseMaxMissing(flags.maxMissing);
+  const match = flags.match?.split(',').map((k) => k.trim()).filter(Boolean);
+  const options = await validateOptions({ ...flags, format: 'text', maxErrors: '0' });
+  const err = colourFor(io.stderr, io.env);
+  const out = colourFor(io.stdout, io.env);
+
+  const opened = await openTarget(flags.target, { config: flags.config, env: io.env });
+  try {
+    const target = opened.target;
+    if (!target) throw new UsageError(`"${flags.target}" names rules, not a target to import into`, 'pass a configured target, or "sandbox"');
+    if (!target.writer) throw new UsageError(`${target.label} is read-only: import into a platform, and use it with --from once that is supported`);
+    if (opened.note) io.stderr.write(`${err.dim(opened.note)}\n`);
+
+    // 1. Validate: same rules as `validate`; invalid rows are left out (or, with --strict, stop everything).
+    const report = await validateFiles(files, { ...options, target: opened.rules, known: knownFrom(target), keepRecords: true });
+    const invalidRows = new Set(report.issues.filter((i) => i.severity === 'error').map((i) => `${i.file}:${i.line}`)).size;
+    if (report.issues.length && flags.format === 'text') io.stderr.write(renderValidationText(report, err));
+    if (!report.ok && flags.strict) {
+      io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
+      return ExitCode.invalidInput;
+    }
+    const records = report.records ?? [];
+
+    // 2. Read what the target holds now, for each entity in the input.
+    const current = new Map<Entity, CanonicalValues[]>();
+    for (const entity of new Set(records.map((r) => r.entity))) {
+      const rows: CanonicalValues[] = [];
+      for await (const page of target.list(entity)) rows.push(...page);
+      current.set(entity, rows);
+    }
+
+    // 3. Plan.
+    let plan: Plan;
+    try {
+      plan = await buildPlan(target, records, {
+        ...(match ? { match } : {}),
+        missing: flags.missing,
+        maxMissing,
+        blank: flags.blank,
+        ...(flags.only.length ? { only: flags.only } : {}),
+        ...(limit ? { limit } : {}),
+        invalid: invalidRows,
+      }, current);
+    } catch (error) {
+      if (!(error instanceof MissingLimit)) throw error;
+      throw new SafetyStop(
+        `${error.message} (--max-missing ${flags.maxMissing}); nothing was written. The first: ${error.examples.join(', ')}`,
+        'check that the input is complete; if it is, raise --max-missing',
+      );
+    }
+    if (flags.out) await writeFile(flags.out, `${JSON.stringify(plan, null, 2)}\n`);
+    io.stdout.write(flags.format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan, out, Boolean(flags.verbose)));
+    const changes = plan.operations.length;
+    const inputProblems = plan.summary.invalid + plan.summary.conflicts;
+
+    if (flags.dryRun) {
+      if (inputProblems) return ExitCode.invalidInput;
+      return flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok;
+    }
+    if (changes === 0) return inputProblems ? ExitCode.partialFailure : ExitCode.ok;
+    if (!flags.yes && !(await confirm(io, `Apply ${plural(changes, 'change')} to ${target.label}? [y/N] `))) {
+      io.stderr.write('nothing was written\n');
+      return ExitCode.ok;
+    }
+
+    // 4. Apply.
+    const controller = new AbortController();
+    const onSignal = () => {
+      if (controller.signal.aborted) return;
+      controller.abort();
+      io.stderr.write(`\n${err.yellow('stopping:')} no new writes start; waiting for those in flight…\n`);
+    };
+    process.once('SIGINT', onSignal);
+    const spinner = ora({ stream: io.stderr, isSilent: !io.stderr.isTTY || Boolean(io.env.CI), discardStdin: false });
+    const started = performance.now();
+    let lastTenth = 0;
+    spinner.start(`applying ${plural(changes, 'change')} to ${target.label}`);
+    let result: ApplyReport;
+    try {
+      result = await applyPlan(target, plan.operations, {
+        concurrency,
+        resultsDir: flags.results ?? join('.hrsync', 'runs', stamp()),
+        signal: controller.signal,
+        onProgress: (done, total, failed) => {
+          const rate = done / Math.max(0.001, (performance.now() - started) / 1000);
+          spinner.text = `applying to ${target.label}: ${done}/${total} done, ${failed} failed, ${rate.toFixed(1)}/s`;
+          const tenth = Math.floor((done / total) * 10);
+          if (!io.stderr.isTTY && tenth > lastTenth) {
+            lastTenth = tenth;
+            io.stderr.write(`${done}/${total} done, ${failed} failed\n`);
+          }
+        },
+      });
+    } finally {
+      spinner.stop();
+      process.removeListener('SIGINT', onSignal);
+    }
+    const line = `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${plural(result.skipped, 'skipped', 'skipped')}`;
+    io.stderr.write(`${result.failed || result.skipped ? err.yellow(line) : err.green(`✔ ${line}`)}; results in ${result.resultsDir}\n`);
+    if (result.targetFailure) {
+      io.stderr.write(`${err.red('error:')} ${result.targetFailure.message}\n`);
+      return ExitCode.targetFailed;
+    }
+    if (result.interrupted) return ExitCode.interrupted;
+    if (result.failed || result.skipped || inputProblems) {
+      for (const r of result.results.filter((x) => x.status === 'failed').slice(0, 10))
+        io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${r.op.key}${r.op.file ? ` (${r.op.file}:${r.op.line})` : ''}: ${r.error}\n`);
+      return ExitCode.partialFailure;
+    }
+    return ExitCode.ok;
+  } finally {
+    await opened.close();
+  }
+}
+
+export { summaryLine };

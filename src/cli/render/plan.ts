@@ -1,0 +1,51 @@
+import type { ChalkInstance } from 'chalk';
+import type { FieldValue } from '../../model/canonical.js';
+import { cellText } from '../../io/writers.js';
+import type { Plan, PlannedOp } from '../../plan/plan.js';
+import { quote } from '../../validate/issues.js';
+import { formatCount } from '../terminal.js';
+
+const SHOWN = 20;
+const show = (v: FieldValue | null | undefined) => (v === null || v === undefined || v === '' ? '(blank)' : quote(cellText(v)));
+
+function opLines(op: PlannedOp, c: ChalkInstance): string[] {
+  const where = op.file ? c.dim(` (${op.file}:${op.line})`) : '';
+  const id = op.id ? c.dim(` id ${op.id}`) : '';
+  if (op.action === 'create') {
+    const v = op.values ?? {};
+    const name = [v.firstName, v.lastName].filter(Boolean).join(' ') || v.name || v.label || '';
+    return [`${c.green('+ create')} ${op.entity} ${op.key}${name ? ` ${quote(String(name))}` : ''}${where}`];
+  }
+  if (op.action === 'update')
+    return [`${c.yellow('~ update')} ${op.entity} ${op.key}${id}${where}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}`)];
+  return [`${c.red(`- ${op.action}`)} ${op.entity} ${op.key}${id}`];
+}
+
+/** The summary line: "Plan: 12 to create, 3 to update, 1 to deactivate, 1,184 unchanged, 2 invalid rows skipped." */
+export function summaryLine(plan: Plan): string {
+  const s = plan.summary;
+  const parts = [`${formatCount(s.create)} to create`, `${formatCount(s.update)} to update`];
+  if (s.deactivate) parts.push(`${formatCount(s.deactivate)} to deactivate`);
+  if (s.delete) parts.push(`${formatCount(s.delete)} to delete`);
+  parts.push(`${formatCount(s.unchanged)} unchanged`);
+  if (s.invalid) parts.push(`${formatCount(s.invalid)} invalid ${s.invalid === 1 ? 'row' : 'rows'} skipped`);
+  if (s.conflicts) parts.push(`${formatCount(s.conflicts)} ${s.conflicts === 1 ? 'conflict' : 'conflicts'} skipped`);
+  if (s.skipped) parts.push(`${formatCount(s.skipped)} left out by --only/--limit`);
+  return `Plan: ${parts.join(', ')}.`;
+}
+
+/** Text, like a good plan: each change, the first few per action and entity unless --verbose. */
+export function renderPlanText(plan: Plan, c: ChalkInstance, verbose: boolean): string {
+  const out: string[] = [];
+  const groups = new Map<string, PlannedOp[]>();
+  for (const op of plan.operations) groups.set(`${op.action} ${op.entity}`, [...(groups.get(`${op.action} ${op.entity}`) ?? []), op]);
+  for (const [, ops] of groups) {
+    for (const op of verbose ? ops : ops.slice(0, SHOWN)) out.push(...opLines(op, c));
+    if (!verbose && ops.length > SHOWN) out.push(c.dim(`  … and ${formatCount(ops.length - SHOWN)} more to ${ops[0]!.action} (--verbose shows all)`));
+  }
+  for (const conflict of plan.conflicts) out.push(`${c.magenta('! conflict')} ${conflict.entity} ${c.dim(`${conflict.file}:${conflict.line}`)}: ${conflict.message}`);
+  for (const note of plan.notes) out.push(c.dim(`note: ${note}`));
+  if (out.length) out.push('');
+  out.push(c.bold(summaryLine(plan)));
+  return out.join('\n') + '\n';
+}
