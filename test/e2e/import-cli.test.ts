@@ -1,0 +1,154 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { countRequests } from '../../src/sandbox/stats.js';
+import { hrsyncAsync } from '../helpers/cli.js';
+import { tempDir, write } from '../helpers/files.js';
+import { AP_KEY, seeded, useSandbox } from '../helpers/sandbox.js';
+
+const ENV = { AP_KEY: 'sandbox-key' };
+const WRITES = ['POST', 'PUT', 'DELETE'];
+
+describe('hrsync import against the sandbox (built binary)', () => {
+  const sandbox = useSandbox({ random: seeded(11) });
+  const project = () => {
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
+    return dir;
+  };
+  const users = () => sandbox().state().accessplanit.User.rows();
+  const importing = (dir: string, args: string[]) => hrsyncAsync(['import', ...args], ENV, dir);
+  const samples = (dir: string, name: string) => write(dir, name, readFileSync(join('samples', name)));
+
+  it('dry-run plans, apply writes, and a re-run plans nothing and makes no write call', async () => {
+    await sandbox().reset();
+    const dir = project();
+    samples(dir, 'users.csv');
+    const dry = await importing(dir, ['users.csv', '--dry-run', '--detailed-exitcode']);
+    expect(dry.code, dry.stderr).toBe(2);
+    expect(dry.stdout).toContain('Plan: 15 to create, 0 to update, 5 unchanged.');
+    expect(dry.stdout).toContain('+ create users externalId=E1006 "Gareth Jones" (users.csv:7)');
+    expect(countRequests(sandbox().stats(), { method: WRITES })).toBe(0);
+
+    const noYes = await importing(dir, ['users.csv']);
+    expect(noYes.code).toBe(64);
+
+    const applied = await importing(dir, ['users.csv', '--yes']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).toContain('15 changes applied, 0 failed, 0 skipped');
+    expect(users()).toHaveLength(20);
+    const results = readFileSync(join(dir, readdirSync(join(dir, '.hrsync', 'runs')).map((r) => join('.hrsync', 'runs', r, 'results.csv'))[0]!), 'utf8');
+    expect(results.trim().split('\n')).toHaveLength(16);
+
+    const before = sandbox().stats();
+    const again = await importing(dir, ['users.csv', '--yes', '--detailed-exitcode']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 20 unchanged.');
+    const after = sandbox().stats();
+    expect(countRequests(after, { method: WRITES }) - countRequests(before, { method: WRITES })).toBe(0);
+    // Reads: the companies for references and the users for the plan, one page each.
+    expect(countRequests(after, { method: 'GET' }) - countRequests(before, { method: 'GET' })).toBe(2);
+  });
+
+  it('updates only the fields that changed, leaves blanks alone unless --blank clear', async () => {
+    await sandbox().reset();
+    const dir = project();
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Mobile,Company ID\nE1001,James,Smith,Site Manager,,ACME01\n');
+    const plan = await importing(dir, ['u.csv', '--dry-run']);
+    expect(plan.stdout).toContain('~ update users externalId=E1001 id jasmit');
+    expect(plan.stdout).toContain('    jobTitle: "Warehouse Manager" → "Site Manager"');
+    expect(plan.stdout).not.toContain('mobile');
+    const cleared = await importing(dir, ['u.csv', '--dry-run', '--blank', 'clear']);
+    expect(cleared.stdout).toContain('    mobile: "07700 900101" → (blank)');
+    expect((await importing(dir, ['u.csv', '--yes', '--blank', 'clear'])).code).toBe(0);
+    expect(sandbox().state().accessplanit.User.get('jasmit')).toMatchObject({ JobTitle: 'Site Manager', Mobile: null, Email: 'james.smith@acme-logistics.co.uk' });
+  });
+
+  it('creates new groups and companies before the users that need them', async () => {
+    await sandbox().reset();
+    const dir = project();
+    write(dir, 'groups.csv', 'ID,Label\nNEWG,New group\n');
+    write(dir, 'companies.csv', 'ID,Name,CompanyGroupIDs\nNEWCO,New Co,NEWG\n');
+    write(dir, 'users.csv', 'Employee ID,First name,Last name,Email,Company ID\nN1,Nina,New,nina@newco.co.uk,NEWCO\n');
+    const run = await importing(dir, ['users.csv', 'companies.csv', 'groups.csv', '--yes']);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.stdout).toContain('Plan: 3 to create');
+    const user = users().find((u) => u.ExternalID === 'N1');
+    expect(user).toMatchObject({ MainCompanyID: 'NEWCO' });
+  });
+
+  it('reports a conflict when the keys point at different records, and does not guess', async () => {
+    await sandbox().reset();
+    const dir = project();
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Email,Company ID\nE1001,James,Smith,priya.patel@acme-logistics.co.uk,ACME01\n');
+    const run = await importing(dir, ['u.csv', '--dry-run', '--match', 'externalId,email']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('! conflict users u.csv:2: externalId=E1001 and email=priya.patel@acme-logistics.co.uk match different users (id jasmit, id prpate)');
+    expect(run.stdout).toContain('1 conflict skipped');
+  });
+
+  it('deactivates users missing from the input, but stops (exit 6) past --max-missing', async () => {
+    await sandbox().reset();
+    const dir = project();
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Email,Company ID\nE1001,James,Smith,james.smith@acme-logistics.co.uk,ACME01\n');
+    const stopped = await importing(dir, ['u.csv', '--missing', 'deactivate', '--yes']);
+    expect(stopped.code).toBe(6);
+    expect(stopped.stderr).toContain('4 of 5 users on the target are missing from the input: more than the limit of 0');
+    expect(stopped.stderr).toContain('externalId=E1002 (id prpate)');
+    expect(countRequests(sandbox().stats(), { method: WRITES })).toBe(0);
+    const run = await importing(dir, ['u.csv', '--missing', 'deactivate', '--max-missing', '4', '--yes']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('- deactivate users externalId=E1002 (id prpate)');
+    expect(users().filter((u) => u.Status === 'Disabled')).toHaveLength(4);
+    const again = await importing(dir, ['u.csv', '--missing', 'deactivate', '--max-missing', '0', '--dry-run']);
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 1 unchanged.');
+  });
+
+  it('skips invalid rows (exit 5 after applying the rest), or refuses everything with --strict', async () => {
+    await sandbox().reset();
+    const dir = project();
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Email,Company ID\nX1,Xena,Valid,xena@x.co.uk,ACME01\nX2,,Invalid,x2@x.co.uk,ACME01\n');
+    const strict = await importing(dir, ['u.csv', '--strict', '--yes']);
+    expect(strict.code).toBe(3);
+    expect(strict.stderr).toContain('u.csv:3  error    firstName is required but empty');
+    const run = await importing(dir, ['u.csv', '--yes']);
+    expect(run.code).toBe(5);
+    expect(run.stdout).toContain('1 invalid row skipped');
+    expect(users().some((u) => u.ExternalID === 'X1')).toBe(true);
+  });
+
+  it('reaches the exact state with no duplicates under 429s, 503s, resets before and after commit', async () => {
+    await sandbox().reset();
+    const dir = project();
+    const rows = ['Employee ID,First name,Last name,Email,Company ID'];
+    for (let i = 0; i < 40; i++) rows.push(`F${i},Fay${i},Ult,fay${i}@x.co.uk,ACME01`);
+    write(dir, 'u.csv', rows.join('\n') + '\n');
+    sandbox().setFaults({ '429': 0.08, '503': 0.08, 'reset-before': 0.08, 'reset-after': 0.15 });
+    try {
+      const run = await importing(dir, ['u.csv', '--yes', '--concurrency', '4']);
+      expect([0, 5]).toContain(run.code);
+      // Whatever failed is retried by running again; nothing is ever created twice.
+      if (run.code === 5) expect((await importing(dir, ['u.csv', '--yes'])).code).toBe(0);
+    } finally {
+      sandbox().setFaults({});
+    }
+    const created = users().filter((u) => String(u.ExternalID).startsWith('F'));
+    expect(created).toHaveLength(40);
+    expect(new Set(created.map((u) => u.ExternalID)).size).toBe(40);
+    expect(countRequests(sandbox().stats(), { platform: 'accessplanit', endpoint: 'User', method: 'POST', status: 0 })).toBeGreaterThan(0);
+    const check = await importing(dir, ['u.csv', '--dry-run', '--detailed-exitcode']);
+    expect(check.code).toBe(0);
+  }, 60_000);
+
+  it('makes canary runs with --only and --limit, and leaves missing records alone then', async () => {
+    await sandbox().reset();
+    const dir = project();
+    samples(dir, 'users.csv');
+    const only = await importing(dir, ['users.csv', '--only', 'E1006', '--missing', 'delete', '--dry-run']);
+    expect(only.stdout).toContain('Plan: 1 to create, 0 to update, 0 unchanged, 19 left out by --only/--limit.');
+    expect(only.stdout).toContain('--missing delete was not applied to users');
+    const limited = await importing(dir, ['users.csv', '--limit', '2', '--yes']);
+    expect(limited.code).toBe(0);
+    expect(users()).toHaveLength(7);
+  });
+});
