@@ -27,6 +27,8 @@ export interface PlannedOp {
   source?: Record<string, RawValue>;
   /** Fingerprint of the target record when planned (updates, deactivations, deletes). */
   fingerprint?: string;
+  /** For a target that cannot be listed: the fingerprint of what is sent, kept once it succeeds. */
+  sends?: string;
 }
 
 export interface Conflict {
@@ -74,6 +76,11 @@ export interface PlanOptions {
   limit?: number;
   /** Rows left out of the plan because they are invalid. */
   invalid: number;
+  /**
+   * For a target that cannot be listed: record key → fingerprint of the last payload sent
+   * successfully. Rows are compared with it instead of with the target's records.
+   */
+  synced?: Map<string, string>;
 }
 
 export class MissingLimit extends Error {
@@ -133,6 +140,11 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       }
     const fields = writableFields(target, entity);
     const matched = new Map<CanonicalValues, CanonicalRecord>();
+    if (options.synced) {
+      planBlind(input, keys, fields, options, ops, summary, () => budget-- > 0);
+      if (options.missing !== 'ignore') notes.push(`${target.label} cannot be listed: records missing from the input cannot be found, so --missing ${options.missing} did nothing`);
+      continue;
+    }
 
     for (const record of input) {
       const present = keys.filter((k) => typeof record.values[k] === 'string' && (record.values[k] as string).trim());
@@ -214,6 +226,37 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
   const ordered = [...ops.filter((o) => o.action === 'create' || o.action === 'update'), ...removals];
   summary.conflicts = conflicts.length;
   return { version: 1, target: target.label, createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, notes };
+}
+
+/**
+ * Without the target's records: a row is sent when what would be sent differs from what was last sent
+ * successfully (or was never sent). Only fields present are sent — never a blank, unless --blank clear,
+ * because such a platform overwrites every field it is sent.
+ */
+function planBlind(input: CanonicalRecord[], keys: string[], fields: Set<string>, options: PlanOptions, ops: PlannedOp[], summary: PlanSummary, spend: () => boolean): void {
+  for (const record of input) {
+    const present = keys.filter((k) => typeof record.values[k] === 'string' && (record.values[k] as string).trim());
+    if (options.only && !present.some((k) => options.only!.includes(String(record.values[k])))) {
+      summary.skipped++;
+      continue;
+    }
+    const key = keyText(present[0]!, lookupKey(present[0]!, record.values[present[0]!] as string));
+    const values: CanonicalValues = {};
+    for (const [f, v] of Object.entries(record.values)) if (fields.has(f) && (v !== null || options.blank === 'clear')) values[f] = v;
+    const sends = fingerprint(values);
+    const last = options.synced!.get(key);
+    if (last === sends) {
+      summary.unchanged++;
+      continue;
+    }
+    if (!spend()) {
+      summary.skipped++;
+      continue;
+    }
+    const action = last === undefined ? 'create' : 'update';
+    ops.push({ action, entity: record.entity, key, values, sends, file: record.file, line: record.line, source: record.source });
+    summary[action]++;
+  }
 }
 
 function describeRecord(row: CanonicalValues, keys: string[]): string {

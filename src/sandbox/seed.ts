@@ -61,7 +61,7 @@ export async function seedState(live: PlatformContext, dir: string | undefined):
   const { companyId, integrationKey } = ctx.credentials.appenate;
   for (const u of users)
     call(appenate, ctx, 'POST', `/api/v2/user?format=json&CompanyId=${companyId}&IntegrationKey=${encodeURIComponent(integrationKey)}`, {
-      ExternalId: u.values.externalId ?? null, FirstName: u.values.firstName, LastName: u.values.lastName, Email: u.values.email,
+      ExternalId: u.values.externalId ?? null, FirstName: u.values.firstName, LastName: u.values.lastName, Email: u.values.email, Country: u.values.country ?? null,
     });
   for (const [, key] of Object.entries(ctx.credentials.springest).slice(0, 1))
     for (const u of users)

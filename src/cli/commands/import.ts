@@ -7,6 +7,7 @@ import { ExitCode, SafetyStop, UsageError } from '../../errors.js';
 import type { CanonicalValues } from '../../model/canonical.js';
 import type { Entity } from '../../model/entities.js';
 import { buildPlan, MissingLimit, type MissingPolicy, type Plan } from '../../plan/plan.js';
+import { SyncState } from '../../plan/sync-state.js';
 import { openTarget } from '../../targets/open.js';
 import { validateFiles } from '../../validate/validate-files.js';
 import { renderPlanText, summaryLine } from '../render/plan.js';
@@ -91,13 +92,17 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io,
     }
     const records = report.records ?? [];
 
-    // 2. Read what the target holds now, for each entity in the input.
+    // 2. Read what the target holds now, for each entity in the input — or, for a target that
+    //    cannot be listed, what hrsync last sent it successfully.
     const current = new Map<Entity, CanonicalValues[]>();
-    for (const entity of new Set(records.map((r) => r.entity))) {
-      const rows: CanonicalValues[] = [];
-      for await (const page of target.list(entity)) rows.push(...page);
-      current.set(entity, rows);
-    }
+    const state = target.can.list ? undefined : SyncState.for(target.name, 'users');
+    const synced = state ? await state.load() : undefined;
+    if (target.can.list)
+      for (const entity of new Set(records.map((r) => r.entity))) {
+        const rows: CanonicalValues[] = [];
+        for await (const page of target.list(entity)) rows.push(...page);
+        current.set(entity, rows);
+      }
 
     // 3. Plan.
     let plan: Plan;
@@ -110,6 +115,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io,
         ...(flags.only.length ? { only: flags.only } : {}),
         ...(limit ? { limit } : {}),
         invalid: invalidRows,
+        ...(synced ? { synced } : {}),
       }, current);
     } catch (error) {
       if (!(error instanceof MissingLimit)) throw error;
@@ -164,6 +170,10 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io,
     } finally {
       spinner.stop();
       process.removeListener('SIGINT', onSignal);
+    }
+    if (state && synced) {
+      for (const r of result.results) if (r.status === 'ok' && r.op.sends) synced.set(r.op.key, r.op.sends);
+      await state.save(synced);
     }
     const line = `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${plural(result.skipped, 'skipped', 'skipped')}`;
     io.stderr.write(`${result.failed || result.skipped ? err.yellow(line) : err.green(`✔ ${line}`)}; results in ${result.resultsDir}\n`);

@@ -16,6 +16,8 @@ export const appenateUserRules: RuleSet = {
     lastName: { required: true },
     email: { required: true },
     websiteRole: { oneOf: APPENATE_WEBSITE_ROLES },
+    // [guess] a country name; normalised so "UK" and "United Kingdom" are not a change.
+    country: { country: true },
   },
   unique: ['id', 'externalId', 'email'],
 };

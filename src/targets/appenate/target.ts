@@ -3,7 +3,7 @@ import { connect, type ConnectionSettings } from '../connection.js';
 import { RemoteError } from '../../http/errors.js';
 import type { CanonicalValues } from '../../model/canonical.js';
 import type { Entity } from '../../model/entities.js';
-import { invert, type ListQuery, type Target, type WireMap } from '../types.js';
+import { invert, type ListQuery, type Target, type WireMap, type Writable } from '../types.js';
 
 export interface AppenateSettings extends ConnectionSettings {
   name: string;
@@ -88,4 +88,37 @@ export class AppenateTarget implements Target {
   close(): Promise<void> {
     return this.http.close();
   }
+
+  readonly writer: Writable = {
+    matchKeys: () => ['externalId', 'email', 'id'],
+    // The platform manages Status (Invited, then Active); hrsync never sends it. [guess] no soft delete.
+    readOnly: () => ['status'],
+    deactivation: () => undefined,
+    lookup: async (_entity, key) => {
+      const param = { id: 'Id', email: 'Email', externalId: 'ExternalId' }[key.field];
+      if (!param) return undefined;
+      const query = this.auth();
+      query.set(param, key.value);
+      const res = await this.http.request({ method: 'GET', path: `user?${query}`, endpoint: 'user', accept: [404] });
+      const user = (res.body as { User?: Record<string, unknown> } | undefined)?.User;
+      return res.status === 404 || !user ? undefined : fromAppenate(user);
+    },
+    write: async (op) => {
+      const query = this.auth();
+      if (op.action === 'delete') {
+        query.set('Id', op.id!);
+        await this.http.request({ method: 'DELETE', path: `user?${query}`, endpoint: 'user' });
+        return { id: op.id! };
+      }
+      const body: Record<string, unknown> = {};
+      for (const [field, value] of Object.entries(op.values ?? {})) {
+        const wire = APPENATE_WIRE[field];
+        if (wire && field !== 'id' && field !== 'status') body[wire] = value;
+      }
+      if (op.action === 'update') body.Id = op.id;
+      const res = await this.http.request({ method: op.action === 'create' ? 'POST' : 'PUT', path: `user?${query}`, endpoint: 'user', body });
+      const id = (res.body as { User?: { Id?: unknown } } | undefined)?.User?.Id;
+      return { id: id ? String(id) : op.id ?? '' };
+    },
+  };
 }

@@ -29,6 +29,8 @@ export const springestUserRules: RuleSet = {
     gender: { oneOf: SPRINGEST_GENDERS },
     status: { oneOf: SPRINGEST_ACTIVE },
     tags: { lowercase: true },
+    // [guess] free text on the platform; normalised so "UK" and "United Kingdom" are not a change.
+    country: { country: true },
     // An approver must already be an active user; users outside this run may be, so only a warning.
     approvers: { approverLabels: SPRINGEST_APPROVER_LABELS, ref: { entity: 'users', field: 'email', ignoreCase: true, severity: 'warning' } },
     managerEmail: { ref: { entity: 'users', field: 'email', ignoreCase: true, severity: 'warning' } },

@@ -1,8 +1,8 @@
 import { UsageError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { connect, type ConnectionSettings } from '../connection.js';
-import type { CanonicalValues } from '../../model/canonical.js';
-import type { Target, WireMap } from '../types.js';
+import type { Approver, CanonicalValues } from '../../model/canonical.js';
+import type { Target, WireMap, Writable } from '../types.js';
 
 export interface SpringestSite {
   baseUrl: string;
@@ -17,6 +17,7 @@ export interface SpringestSettings extends ConnectionSettings {
 
 /** Canonical field → Springest's import field (platforms.md §3). */
 export const SPRINGEST_WIRE: WireMap = {
+  managerEmail: 'approvers',
   externalId: 'external_id', email: 'email', gender: 'gender', firstName: 'first_name', lastName: 'last_name', phone: 'phone_number',
   dateOfBirth: 'birthdate', birthplace: 'birthplace', companyName: 'company_name', address: 'address', houseNumber: 'house_number',
   postcode: 'zip_code', town: 'city', country: 'country', status: 'active', jobTitle: 'job_title', department: 'department_name',
@@ -67,4 +68,50 @@ export class SpringestTarget implements Target {
   async close(): Promise<void> {
     await Promise.all(this.clients.map((c) => c.http.close()));
   }
+
+  readonly writer: Writable = {
+    matchKeys: () => ['externalId', 'email'],
+    readOnly: () => [],
+    deactivation: () => ({ field: 'status', value: 'inactive' }),
+    lookup: async (_entity, key) => {
+      if (key.field !== 'externalId') return undefined; // the API looks users up by external_id only
+      const { http, key: apiKey } = this.clients[0]!;
+      const res = await http.request({ method: 'GET', path: `users.json?api_key=${encodeURIComponent(apiKey)}&external_id=${encodeURIComponent(key.value)}`, accept: [404] });
+      const b = res.body as { id?: unknown; external_id?: string; user_email?: string; active?: unknown } | undefined;
+      if (res.status === 404 || !b?.id) return undefined;
+      return { id: String(b.id), externalId: b.external_id ?? null, email: b.user_email ?? null, status: String(b.active) === 'false' ? 'inactive' : 'active' };
+    },
+    /** An upsert on every site: safe to send again, so a lost answer is simply retried. */
+    write: async (op) => {
+      if (op.action === 'delete') throw new UsageError(`${this.label}: Springest users cannot be deleted through the API; deactivate them`);
+      const values = op.action === 'deactivate' ? { status: 'inactive' } : op.values ?? {};
+      let id = op.id ?? '';
+      for (const { http, key } of this.clients) {
+        const res = await http.request({ method: 'POST', path: `users.json?api_key=${encodeURIComponent(key)}`, body: toSpringest(values), idempotent: true });
+        id ||= String((res.body as { id?: unknown } | undefined)?.id ?? '');
+      }
+      return { id };
+    },
+  };
+}
+
+/**
+ * Canonical values → the import body: status becomes active (true/false), the manager becomes an
+ * approver labelled Manager, blanks (only present with --blank clear) are sent as empty strings.
+ */
+export function toSpringest(values: CanonicalValues): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(values)) {
+    const wire = SPRINGEST_WIRE[field];
+    if (!wire || field === 'managerEmail') continue; // the manager joins the approvers below
+    if (field === 'status') body.active = value === null ? true : value !== 'inactive';
+    else if (field === 'approvers') body.approvers = ((value as Approver[] | null) ?? []).map((a) => ({ email: a.email, label: a.label ?? 'Manager', can_approve: a.canApprove ?? true }));
+    else body[wire] = value === null ? '' : value;
+  }
+  const manager = values.managerEmail;
+  if (typeof manager === 'string' && manager) {
+    const approvers = (body.approvers as Array<{ email: string }> | undefined) ?? [];
+    if (!approvers.some((a) => a.email.toLowerCase() === manager.toLowerCase())) body.approvers = [...approvers, { email: manager, label: 'Manager', can_approve: true }];
+  }
+  return body;
 }
