@@ -26,6 +26,7 @@ Examples:
   $ hrsync import users.csv --missing deactivate --max-missing 5%
   $ hrsync import users.csv --only E1001 --yes               # a canary run on one person
   $ hrsync import .hrsync/runs/<time>/failed.csv --yes       # retry just the failures
+  $ hrsync import --from hr --target lms --since 2026-11-01 --yes   # incremental HR → LMS sync
 
 Exit codes: 0 done, 2 changes planned (--dry-run --detailed-exitcode), 3 invalid input,
 4 the target failed, 5 some rows failed or were skipped, 6 a safety limit, 64 usage, 130 Ctrl-C.`,
@@ -92,9 +93,9 @@ export function program(io: Io, setExit: (code: number) => void): Command {
       .command('import')
       .summary('plan the changes a file means for a target, show them, and apply them safely')
       .description('Validate the files, read the target, plan the smallest set of writes (create, update,\ndeactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried,\nwith a result for every row.')
-      .argument('<files...>', 'CSV, JSON or NDJSON files of users, companies and groups (together: new companies are created before their users)')
+      .argument('[files...]', 'CSV, JSON or NDJSON files of users, companies and groups (together: new companies are created before their users)')
       .addHelpText('after', EXAMPLES.import),
-    ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'verbose'],
+    ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'verbose'],
   ).action(async (files: string[], flags) => {
     const { importCommand } = await import('./commands/import.js');
     setExit(await importCommand(files, flags, io));

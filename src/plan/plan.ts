@@ -74,6 +74,8 @@ export interface PlanOptions {
   only?: string[];
   /** At most this many creates and updates. */
   limit?: number;
+  /** The input holds only what changed lately (--from … --since): missing records mean nothing. */
+  incremental?: boolean;
   /** Rows left out of the plan because they are invalid. */
   invalid: number;
   /**
@@ -124,7 +126,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
   const conflicts: Conflict[] = [];
   const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, delete: 0, unchanged: 0, invalid: options.invalid, conflicts: 0, skipped: 0 };
   const notes: string[] = [];
-  const partial = options.only !== undefined || options.limit !== undefined;
+  const partial = options.only !== undefined || options.limit !== undefined || options.incremental === true;
   let budget = options.limit ?? Infinity;
 
   for (const entity of DEPENDENCY_ORDER) {
@@ -203,7 +205,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
 
     if (options.missing === 'ignore') continue;
     if (partial) {
-      notes.push(`--missing ${options.missing} was not applied to ${entity}: with --only or --limit the input is not the whole population`);
+      notes.push(`--missing ${options.missing} was not applied to ${entity}: with --only, --limit or --since the input is not the whole population`);
       continue;
     }
     const deactivation = writer.deactivation(entity);

@@ -152,3 +152,29 @@ describe('hrsync import against the sandbox (built binary)', () => {
     expect(users()).toHaveLength(7);
   });
 });
+
+describe('hrsync import --from a source target', () => {
+  const sandbox = useSandbox();
+  it('reads the HR source, plans against the LMS, applies, and then has nothing to do; --since narrows it', async () => {
+    const dir = tempDir();
+    const s = sandbox();
+    write(dir, 'hrsync.config.json', JSON.stringify({
+      targets: {
+        lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:AP_KEY' },
+        hr: { type: 'unified', baseUrl: s.urls.unified, connectionId: 'sandbox', apiKey: 'env:AP_KEY' },
+      },
+      defaultTarget: 'lms',
+    }));
+    const run = await hrsyncAsync(['import', '--from', 'hr', '--yes'], ENV, dir);
+    expect(run.code).toBe(5); // 10 employees have a status accessplanit has no equivalent for: reported, skipped
+    expect(run.stdout).toContain('Plan: 290 to create, 0 to update, 0 unchanged, 10 invalid rows skipped.');
+    expect(run.stderr).toContain('status "on_leave" is not one of Enabled, New, Disabled');
+    expect(s.state().accessplanit.User.size).toBe(295);
+    const again = await hrsyncAsync(['import', '--from', 'hr', '--dry-run'], ENV, dir);
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 290 unchanged, 10 invalid rows skipped.');
+    const recent = await hrsyncAsync(['import', '--from', 'hr', '--since', '2026-10-01', '--missing', 'deactivate', '--dry-run'], ENV, dir);
+    expect(recent.stdout).toMatch(/Plan: 0 to create, 0 to update, \d+ unchanged/);
+    expect(recent.stdout).toContain('--missing deactivate was not applied to users');
+    expect((await hrsyncAsync(['import', 'x.csv', '--from', 'hr', '--dry-run'], ENV, dir)).code).toBe(64);
+  }, 60_000);
+});

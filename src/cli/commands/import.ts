@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { runExport } from '../../export/run-export.js';
 import ora from 'ora';
 import { applyPlan, type ApplyReport } from '../../apply/apply.js';
 import { ExitCode, SafetyStop, UsageError } from '../../errors.js';
@@ -31,6 +32,8 @@ export interface ImportFlags extends Omit<ValidateFlags, 'format'> {
   concurrency: string;
   results?: string;
   verbose?: boolean;
+  from?: string;
+  since?: string;
 }
 
 /** "10%" or "25" → the --max-missing limit. */
@@ -67,6 +70,10 @@ async function confirm(io: Io, question: string): Promise<boolean> {
 export async function importCommand(files: string[], flags: ImportFlags, io: Io, stdinIsTTY = Boolean(process.stdin.isTTY)): Promise<number> {
   if (!flags.dryRun && !flags.yes && !stdinIsTTY)
     throw new UsageError('import changes the target: without a terminal to confirm on, pass --yes to apply or --dry-run to only plan');
+  if (flags.from ? files.length > 0 : files.length === 0) throw new UsageError('give input files, or --from SOURCE, not both');
+  if (flags.since !== undefined && !flags.from) throw new UsageError('--since goes with --from');
+  if (flags.since !== undefined && Number.isNaN(Date.parse(flags.since))) throw new UsageError(`--since "${flags.since}" is not an ISO date or date-time`);
+  const resultsDir = flags.results ?? join('.hrsync', 'runs', stamp());
   const concurrency = positive('--concurrency', flags.concurrency) ?? 8;
   const limit = positive('--limit', flags.limit);
   const maxMissing = parseMaxMissing(flags.maxMissing);
@@ -81,6 +88,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io,
     if (!target) throw new UsageError(`"${flags.target}" names rules, not a target to import into`, 'pass a configured target, or "sandbox"');
     if (!target.writer) throw new UsageError(`${target.label} is read-only: import into a platform, and use it with --from once that is supported`);
     if (opened.note) io.stderr.write(`${err.dim(opened.note)}\n`);
+    if (flags.from) files = [await pullSource(flags.from, flags, resultsDir, io)];
 
     // 1. Validate: same rules as `validate`; invalid rows are left out (or, with --strict, stop everything).
     const report = await validateFiles(files, { ...options, target: opened.rules, known: knownFrom(target), keepRecords: true });
@@ -114,6 +122,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io,
         blank: flags.blank,
         ...(flags.only.length ? { only: flags.only } : {}),
         ...(limit ? { limit } : {}),
+        ...(flags.since ? { incremental: true } : {}),
         invalid: invalidRows,
         ...(synced ? { synced } : {}),
       }, current);
@@ -155,7 +164,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io,
     try {
       result = await applyPlan(target, plan.operations, {
         concurrency,
-        resultsDir: flags.results ?? join('.hrsync', 'runs', stamp()),
+        resultsDir,
         signal: controller.signal,
         onProgress: (done, total, failed) => {
           const rate = done / Math.max(0.001, (performance.now() - started) / 1000);
@@ -190,6 +199,26 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io,
     return ExitCode.ok;
   } finally {
     await opened.close();
+  }
+}
+
+/**
+ * --from: the source's users, written as they were read (canonical columns) to from-<name>.ndjson in
+ * the run's folder, which then goes through validation and planning like any input file — and stays
+ * there as the record of what the run acted on.
+ */
+async function pullSource(name: string, flags: ImportFlags, resultsDir: string, io: Io): Promise<string> {
+  const source = await openTarget(name, { config: flags.config, env: io.env });
+  try {
+    if (!source.target) throw new UsageError(`--from "${name}" names rules, not a target to read from`);
+    if (!source.target.can.list) throw new UsageError(`--from ${source.target.label}: it cannot be listed`);
+    await mkdir(resultsDir, { recursive: true });
+    const path = join(resultsDir, `from-${name.replace(/[^\w-]/g, '_')}.ndjson`);
+    const report = await runExport(source.target, { entity: 'users', output: path, format: 'ndjson', query: flags.since ? { since: flags.since } : {} }, io.stdout);
+    io.stderr.write(`${colourFor(io.stderr, io.env).dim(`read ${plural(report.rows, 'user')} from ${report.target}${flags.since ? ` changed since ${flags.since}` : ''} (${path})`)}\n`);
+    return path;
+  } finally {
+    await source.close();
   }
 }
 
