@@ -102,6 +102,17 @@ export function program(io: Io, setExit: (code: number) => void): Command {
   });
   addOptions(
     cli
+      .command('apply')
+      .argument('<plan>', 'a plan written by hrsync import --out')
+      .summary('apply a saved plan exactly, refusing when the target changed since')
+      .description('Apply the operations of a plan written by `hrsync import --out plan.json`. Every record they\ntouch is read again first; when any changed since the plan was made, nothing is written (exit 6)\nunless --force.'),
+    ['config', 'force', 'concurrency', 'results'],
+  ).action(async (planFile: string, flags) => {
+    const { applyCommand } = await import('./commands/apply.js');
+    setExit(await applyCommand(planFile, flags, io));
+  });
+  addOptions(
+    cli
       .command('export')
       .summary('pull users, companies or groups from a target into a file')
       .description('Read every record of an entity from a target, page by page, into CSV, JSON or NDJSON.\nThe file appears only when complete. Exit 4 when the target fails.')

@@ -37,6 +37,7 @@ export const OPTIONS = {
   limit: { flags: '--limit <n>', description: 'at most n creates and updates: a canary run' },
   concurrency: { flags: '--concurrency <n>', description: 'writes in flight at most', defaultValue: '8' },
   results: { flags: '--results <dir>', description: 'where results.csv, failed.csv and the journal go (default: .hrsync/runs/<time>/)' },
+  force: { flags: '--force', description: 'apply even when records changed since the plan was made' },
   from: { flags: '--from <source>', description: 'read the users from a listable target (e.g. a Unified HR connection) instead of files' },
   verbose: { flags: '--verbose', description: 'show every planned change, not the first 20 per kind' },
   listFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },

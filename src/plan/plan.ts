@@ -52,7 +52,9 @@ export interface PlanSummary {
 
 export interface Plan {
   version: 1;
+  /** The target's label, and the name `hrsync apply` opens it by. */
   target: string;
+  targetName: string;
   createdAt: string;
   operations: PlannedOp[];
   conflicts: Conflict[];
@@ -227,7 +229,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
   removals.sort((a, b) => DEPENDENCY_ORDER.indexOf(b.entity) - DEPENDENCY_ORDER.indexOf(a.entity));
   const ordered = [...ops.filter((o) => o.action === 'create' || o.action === 'update'), ...removals];
   summary.conflicts = conflicts.length;
-  return { version: 1, target: target.label, createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, notes };
+  return { version: 1, target: target.label, targetName: target.name, createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, notes };
 }
 
 /**

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countRequests } from '../../src/sandbox/stats.js';
-import { hrsyncAsync } from '../helpers/cli.js';
+import { BIN, hrsyncAsync } from '../helpers/cli.js';
 import { tempDir, write } from '../helpers/files.js';
 import { AP_KEY, seeded, useSandbox } from '../helpers/sandbox.js';
 
@@ -176,5 +178,84 @@ describe('hrsync import --from a source target', () => {
     expect(recent.stdout).toMatch(/Plan: 0 to create, 0 to update, \d+ unchanged/);
     expect(recent.stdout).toContain('--missing deactivate was not applied to users');
     expect((await hrsyncAsync(['import', 'x.csv', '--from', 'hr', '--dry-run'], ENV, dir)).code).toBe(64);
+  }, 60_000);
+});
+
+describe('hrsync apply plan.json', () => {
+  const sandbox = useSandbox();
+  it('applies a saved plan, and refuses one that went stale unless --force', async () => {
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Site Manager,ACME01\nP1,Pat,Plan,Tester,ACME01\n');
+    const planned = await hrsyncAsync(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], ENV, dir);
+    expect(planned.stdout).toContain('Plan: 1 to create, 1 to update');
+    expect((await hrsyncAsync(['apply', 'plan.json'], ENV, dir)).code).toBe(0);
+    expect(sandbox().state().accessplanit.User.get('jasmit')).toMatchObject({ JobTitle: 'Site Manager' });
+
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Director,ACME01\n');
+    await hrsyncAsync(['import', 'u.csv', '--dry-run', '--out', 'plan2.json'], ENV, dir);
+    // Someone changes the record between plan and apply.
+    await fetch(`${sandbox().urls.accessplanit}/User/jasmit`, { method: 'PUT', headers: { ...AP_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ Mobile: '07000 000000' }) });
+    const refused = await hrsyncAsync(['apply', 'plan2.json'], ENV, dir);
+    expect(refused.code).toBe(6);
+    expect(refused.stderr).toContain('users externalId=E1001 (id jasmit) changed since the plan was made');
+    expect(sandbox().state().accessplanit.User.get('jasmit')).toMatchObject({ JobTitle: 'Site Manager' });
+    const forced = await hrsyncAsync(['apply', 'plan2.json', '--force'], ENV, dir);
+    expect(forced.code).toBe(0);
+    expect(sandbox().state().accessplanit.User.get('jasmit')).toMatchObject({ JobTitle: 'Director', Mobile: '07000 000000' });
+    // A plan whose create has happened since is stale too.
+    expect((await hrsyncAsync(['apply', 'plan.json'], ENV, dir)).stderr).toContain('users externalId=P1 exists now');
+  }, 60_000);
+});
+
+describe('interrupted imports', () => {
+  const sandbox = useSandbox({ latency: { ms: 40, jitterMs: 10 } });
+  const setup = () => {
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
+    const rows = ['Employee ID,First name,Last name,Email,Company ID'];
+    for (let i = 0; i < 60; i++) rows.push(`K${i},Kim${i},Ill,kim${i}@x.co.uk,ACME01`);
+    write(dir, 'u.csv', rows.join('\n') + '\n');
+    return dir;
+  };
+  const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('K'));
+  const start = (dir: string) => spawn(process.execPath, [BIN, 'import', 'u.csv', '--yes', '--concurrency', '2'], { cwd: dir, env: { ...process.env, ...ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('converges with no duplicates when a run killed with SIGKILL is run again', async () => {
+    await sandbox().reset();
+    const dir = setup();
+    const child = start(dir);
+    await expect.poll(() => created().length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(8);
+    child.kill('SIGKILL');
+    await once(child, 'close');
+    const partial = created().length;
+    expect(partial).toBeLessThan(60);
+    const again = await hrsyncAsync(['import', 'u.csv', '--yes', '--concurrency', '8'], ENV, dir);
+    expect(again.code, again.stderr).toBe(0);
+    // Writes in flight when it was killed may still have landed: they are simply found unchanged.
+    const [, toCreate, unchanged] = /Plan: (\d+) to create, 0 to update, (\d+) unchanged\./.exec(again.stdout)!.map(Number);
+    expect(toCreate! + unchanged!).toBe(60);
+    expect(unchanged).toBeGreaterThanOrEqual(partial);
+    expect(created()).toHaveLength(60);
+    expect(new Set(created().map((u) => u.ExternalID)).size).toBe(60);
+  }, 60_000);
+
+  it('on Ctrl-C finishes the writes in flight, writes the results, and exits 130', async () => {
+    await sandbox().reset();
+    const dir = setup();
+    const child = start(dir);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    await expect.poll(() => created().length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(8);
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'close')) as [number];
+    expect(code).toBe(130);
+    expect(stderr).toContain('stopping: no new writes start');
+    const runs = readdirSync(join(dir, '.hrsync', 'runs'));
+    const results = readFileSync(join(dir, '.hrsync', 'runs', runs[0]!, 'results.csv'), 'utf8');
+    const ok = results.split('\n').filter((l) => l.includes(',ok,')).length;
+    expect(ok).toBe(created().length);
+    expect(results).toContain('skipped,,not tried: interrupted');
+    expect(readFileSync(join(dir, '.hrsync', 'runs', runs[0]!, 'failed.csv'), 'utf8').split('\n')[0]).toBe('Employee ID,First name,Last name,Email,Company ID');
   }, 60_000);
 });

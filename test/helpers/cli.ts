@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/hrsync.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/hrsync.js', import.meta.url));
 
 export interface Run {
   code: number | null;

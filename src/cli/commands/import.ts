@@ -7,9 +7,10 @@ import { applyPlan, type ApplyReport } from '../../apply/apply.js';
 import { ExitCode, SafetyStop, UsageError } from '../../errors.js';
 import type { CanonicalValues } from '../../model/canonical.js';
 import type { Entity } from '../../model/entities.js';
-import { buildPlan, MissingLimit, type MissingPolicy, type Plan } from '../../plan/plan.js';
+import { buildPlan, MissingLimit, type MissingPolicy, type Plan, type PlannedOp } from '../../plan/plan.js';
 import { SyncState } from '../../plan/sync-state.js';
 import { openTarget } from '../../targets/open.js';
+import type { Target } from '../../targets/types.js';
 import { validateFiles } from '../../validate/validate-files.js';
 import { renderPlanText, summaryLine } from '../render/plan.js';
 import { renderValidationText } from '../render/validation.js';
@@ -149,57 +150,67 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io,
     }
 
     // 4. Apply.
-    const controller = new AbortController();
-    const onSignal = () => {
-      if (controller.signal.aborted) return;
-      controller.abort();
-      io.stderr.write(`\n${err.yellow('stopping:')} no new writes start; waiting for those in flight…\n`);
-    };
-    process.once('SIGINT', onSignal);
-    const spinner = ora({ stream: io.stderr, isSilent: !io.stderr.isTTY || Boolean(io.env.CI), discardStdin: false });
-    const started = performance.now();
-    let lastTenth = 0;
-    spinner.start(`applying ${plural(changes, 'change')} to ${target.label}`);
-    let result: ApplyReport;
-    try {
-      result = await applyPlan(target, plan.operations, {
-        concurrency,
-        resultsDir,
-        signal: controller.signal,
-        onProgress: (done, total, failed) => {
-          const rate = done / Math.max(0.001, (performance.now() - started) / 1000);
-          spinner.text = `applying to ${target.label}: ${done}/${total} done, ${failed} failed, ${rate.toFixed(1)}/s`;
-          const tenth = Math.floor((done / total) * 10);
-          if (!io.stderr.isTTY && tenth > lastTenth) {
-            lastTenth = tenth;
-            io.stderr.write(`${done}/${total} done, ${failed} failed\n`);
-          }
-        },
-      });
-    } finally {
-      spinner.stop();
-      process.removeListener('SIGINT', onSignal);
-    }
+    const result = await runApply(target, plan.operations, { concurrency, resultsDir }, io);
     if (state && synced) {
       for (const r of result.results) if (r.status === 'ok' && r.op.sends) synced.set(r.op.key, r.op.sends);
       await state.save(synced);
     }
-    const line = `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${plural(result.skipped, 'skipped', 'skipped')}`;
-    io.stderr.write(`${result.failed || result.skipped ? err.yellow(line) : err.green(`✔ ${line}`)}; results in ${result.resultsDir}\n`);
-    if (result.targetFailure) {
-      io.stderr.write(`${err.red('error:')} ${result.targetFailure.message}\n`);
-      return ExitCode.targetFailed;
-    }
-    if (result.interrupted) return ExitCode.interrupted;
-    if (result.failed || result.skipped || inputProblems) {
-      for (const r of result.results.filter((x) => x.status === 'failed').slice(0, 10))
-        io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${r.op.key}${r.op.file ? ` (${r.op.file}:${r.op.line})` : ''}: ${r.error}\n`);
-      return ExitCode.partialFailure;
-    }
-    return ExitCode.ok;
+    return applyExitCode(result, inputProblems, io);
   } finally {
     await opened.close();
   }
+}
+
+/** Applies with progress (a spinner on a terminal, a line per tenth otherwise) and Ctrl-C handling. */
+export async function runApply(target: Target, ops: PlannedOp[], options: { concurrency: number; resultsDir: string }, io: Io): Promise<ApplyReport> {
+  const err = colourFor(io.stderr, io.env);
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) return;
+    controller.abort();
+    io.stderr.write(`\n${err.yellow('stopping:')} no new writes start; waiting for those in flight…\n`);
+  };
+  process.once('SIGINT', onSignal);
+  const spinner = ora({ stream: io.stderr, isSilent: !io.stderr.isTTY || Boolean(io.env.CI), discardStdin: false });
+  const started = performance.now();
+  let lastTenth = 0;
+  spinner.start(`applying ${plural(ops.length, 'change')} to ${target.label}`);
+  try {
+    return await applyPlan(target, ops, {
+      ...options,
+      signal: controller.signal,
+      onProgress: (done, total, failed) => {
+        const rate = done / Math.max(0.001, (performance.now() - started) / 1000);
+        spinner.text = `applying to ${target.label}: ${done}/${total} done, ${failed} failed, ${rate.toFixed(1)}/s`;
+        const tenth = Math.floor((done / total) * 10);
+        if (!io.stderr.isTTY && tenth > lastTenth) {
+          lastTenth = tenth;
+          io.stderr.write(`${done}/${total} done, ${failed} failed\n`);
+        }
+      },
+    });
+  } finally {
+    spinner.stop();
+    process.removeListener('SIGINT', onSignal);
+  }
+}
+
+/** The closing lines and the exit code of an apply: 0, 4 (target failed), 5 (rows failed or skipped), 130. */
+export function applyExitCode(result: ApplyReport, inputProblems: number, io: Io): number {
+  const err = colourFor(io.stderr, io.env);
+  const line = `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${plural(result.skipped, 'skipped', 'skipped')}`;
+  io.stderr.write(`${result.failed || result.skipped ? err.yellow(line) : err.green(`✔ ${line}`)}; results in ${result.resultsDir}\n`);
+  if (result.targetFailure) {
+    io.stderr.write(`${err.red('error:')} ${result.targetFailure.message}\n`);
+    return ExitCode.targetFailed;
+  }
+  if (result.interrupted) return ExitCode.interrupted;
+  if (result.failed || result.skipped || inputProblems) {
+    for (const r of result.results.filter((x) => x.status === 'failed').slice(0, 10))
+      io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${r.op.key}${r.op.file ? ` (${r.op.file}:${r.op.line})` : ''}: ${r.error}\n`);
+    return ExitCode.partialFailure;
+  }
+  return ExitCode.ok;
 }
 
 /**
