@@ -8,11 +8,11 @@ import { companiesCsv, generateUsers } from './generate.js';
  * Validation of a 1,000,000-row users CSV against csv-parse alone on the same file.
  * Goals (issue #2): peak memory under 300 MB, time within 1.5× of csv-parse alone.
  */
-const ONLY = process.env.BENCH_ONLY; // "validate", "sandbox" or "export"
+const ONLY = process.env.BENCH_ONLY; // "validate", "sandbox", "export" or "import"
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-if (ONLY === 'sandbox' || ONLY === 'export') {
-  await import(ONLY === 'sandbox' ? './sandbox.js' : './export.js');
+if (ONLY === 'sandbox' || ONLY === 'export' || ONLY === 'import') {
+  await import(`./${ONLY}.js`);
   process.exit(0);
 }
 const data = fileURLToPath(new URL('../../bench/data/', import.meta.url));
@@ -53,4 +53,5 @@ process.stdout.write(
 if (ONLY !== 'validate') {
   await import('./sandbox.js');
   await import('./export.js');
+  await import('./import.js');
 }

@@ -9,6 +9,8 @@ export class Table {
   private readonly byId = new Map<string, Row>();
   private cache: Row[] | undefined;
   private views = new Map<string, Row[]>();
+  /** Field → normalised value → ids, kept up to date on every set and delete. */
+  private readonly indexes = new Map<string, { normalise: (v: unknown) => string; byValue: Map<string, Set<string>> }>();
   version = 0;
 
   constructor(rows: Iterable<[string, Row]> = []) {
@@ -28,14 +30,53 @@ export class Table {
   }
 
   set(id: string, row: Row): void {
+    const before = this.byId.get(id);
+    if (before) this.unindex(id, before);
     this.byId.set(id, row);
+    this.index(id, row);
     this.changed();
   }
 
   delete(id: string): boolean {
-    const deleted = this.byId.delete(id);
-    if (deleted) this.changed();
-    return deleted;
+    const before = this.byId.get(id);
+    if (!before) return false;
+    this.unindex(id, before);
+    this.byId.delete(id);
+    this.changed();
+    return true;
+  }
+
+  /**
+   * The first record whose field, normalised, equals the value — through an index built on first use
+   * and maintained on every change, so a POST that checks for a match costs no scan.
+   */
+  findBy(field: string, value: string, normalise: (v: unknown) => string = (v) => (v === null || v === undefined ? '' : String(v))): Row | undefined {
+    let index = this.indexes.get(field);
+    if (!index) {
+      index = { normalise, byValue: new Map() };
+      this.indexes.set(field, index);
+      for (const [id, row] of this.byId) this.add(index, id, row[field]);
+    }
+    const ids = index.byValue.get(index.normalise(value));
+    if (!ids) return undefined;
+    for (const id of ids) return this.byId.get(id);
+    return undefined;
+  }
+
+  private add(index: { normalise: (v: unknown) => string; byValue: Map<string, Set<string>> }, id: string, value: unknown): void {
+    const key = index.normalise(value);
+    if (key === '') return;
+    let ids = index.byValue.get(key);
+    if (!ids) index.byValue.set(key, (ids = new Set()));
+    ids.add(id);
+  }
+
+  private index(id: string, row: Row): void {
+    for (const [field, index] of this.indexes) this.add(index, id, row[field]);
+  }
+
+  private unindex(id: string, row: Row): void {
+    for (const [field, index] of this.indexes) index.byValue.get(index.normalise(row[field]))?.delete(id);
   }
 
   rows(): Row[] {

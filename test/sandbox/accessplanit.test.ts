@@ -139,3 +139,20 @@ describe('accessplanit rate limit', () => {
     expect((await call(`${sandbox().urls.accessplanit}/Company`, { headers: AP_KEY })).status).toBe(200);
   });
 });
+
+describe('accessplanit user IDs', () => {
+  const sandbox = useSandbox();
+  it('stay unique and at most 10 characters when every shorter ID for a name is taken', async () => {
+    const table = sandbox().state().accessplanit.User;
+    // Jo Bloggs → stem "joblog"; take joblog and joblog2 … joblog9999, as 10,000 earlier Jo Bloggses would.
+    table.set('joblog', { ID: 'joblog' });
+    for (let n = 2; n <= 9999; n++) table.set(`joblog${n}`, { ID: `joblog${n}` });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const reply = await call(`${sandbox().urls.accessplanit}/User`, { method: 'POST', headers: AP_KEY, json: { Forenames: 'Jo', Surname: 'Bloggs', MainCompanyID: 'ACME01' } });
+      expect(reply.status).toBe(201);
+      ids.push(reply.body.ID);
+    }
+    expect(ids).toEqual(['joblo10000', 'joblo10001', 'joblo10002']);
+  });
+});

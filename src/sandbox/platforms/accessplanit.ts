@@ -155,13 +155,25 @@ function validate(module: Module, row: Row, ctx: PlatformContext, creating: bool
   return errors;
 }
 
+/** The next number to try after each user-ID stem, so a thousand Jo Bloggs cost no rescans. */
+const nextSuffix = new WeakMap<Table, Map<string, number>>();
+
 /** [guess] ID formats: users "jasmit" (forename + surname letters), companies "DOEV908", groups numbers. */
 function assignId(module: Module, row: Row, table: Table): string {
   const letters = (s: unknown) => str(s).normalize('NFD').replace(/[^A-Za-z]/g, '');
   if (module === 'User') {
     const stem = (letters(row.Forenames).slice(0, 2) + letters(row.Surname).slice(0, 4)).toLowerCase() || 'user';
     if (!table.has(stem)) return stem;
-    for (let n = 2; ; n++) if (!table.has(`${stem}${n}`.slice(0, 10))) return `${stem}${n}`.slice(0, 10);
+    if (!nextSuffix.has(table)) nextSuffix.set(table, new Map());
+    const counters = nextSuffix.get(table)!;
+    for (let n = counters.get(stem) ?? 2; ; n++) {
+      const suffix = String(n);
+      const id = stem.slice(0, 10 - suffix.length) + suffix; // at most 10 characters: the stem gives way
+      if (!table.has(id)) {
+        counters.set(stem, n + 1);
+        return id;
+      }
+    }
   }
   if (module === 'Company') {
     const stem = (letters(row.Name).slice(0, 4).toUpperCase() || 'COMP').padEnd(4, 'X');
@@ -238,7 +250,7 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
   // [guess] upsert POST: a record with the same ID, else the same ExternalID, is updated.
   const existing =
     (fields.ID !== undefined && str(fields.ID) && table.get(str(fields.ID))) ||
-    (str(fields.ExternalID) ? table.find((r) => str(r.ExternalID) === str(fields.ExternalID)) : undefined);
+    (str(fields.ExternalID) ? table.findBy('ExternalID', str(fields.ExternalID)) : undefined);
   if (existing) {
     const next = { ...existing, ...fields, ID: existing.ID, DateUpdated: stamp };
     const errors = validate(module, next, ctx, false);

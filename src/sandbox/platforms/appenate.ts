@@ -20,6 +20,7 @@ const failure = (code: number, errorCode: string, message: string, errors: Array
   json(code, { ResponseStatus: status(errorCode, message, errors) });
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+const lower = (v: unknown) => str(v).toLowerCase();
 
 /** Query parameters compare ignoring case (ServiceStack binds them that way). */
 function param(req: SandboxRequest, name: string, body?: Record<string, unknown>): string | undefined {
@@ -34,7 +35,8 @@ function validate(row: Row, ctx: PlatformContext, selfId: string | undefined) {
     if (!str(row[field]).trim()) errors.push({ ErrorCode: 'NotEmpty', FieldName: field, Message: `'${field}' should not be empty.` });
   const email = str(row.Email);
   if (email && !EMAIL.test(email)) errors.push({ ErrorCode: 'Email', FieldName: 'Email', Message: `'Email' is not a valid email address.` });
-  if (email && ctx.state.appenate.users.find((u) => str(u.Email).toLowerCase() === email.toLowerCase() && u.Id !== selfId))
+  const holder = email ? ctx.state.appenate.users.findBy('Email', email, lower) : undefined;
+  if (holder && holder.Id !== selfId)
     errors.push({ ErrorCode: 'Unique', FieldName: 'Email', Message: `A user with email '${email}' already exists.` }); // [guess]
   if (str(row.WebsiteRole) && !ROLES.has(str(row.WebsiteRole)))
     errors.push({ ErrorCode: 'Enum', FieldName: 'WebsiteRole', Message: `'${str(row.WebsiteRole)}' is not a valid WebsiteRole.` });
@@ -81,9 +83,9 @@ function findOne(req: SandboxRequest, ctx: PlatformContext): Row | undefined | '
   const id = param(req, 'Id');
   if (id) return users.get(id);
   const email = param(req, 'Email');
-  if (email) return users.find((u) => str(u.Email).toLowerCase() === email.toLowerCase());
+  if (email) return users.findBy('Email', email, lower);
   const externalId = param(req, 'ExternalId');
-  if (externalId) return users.find((u) => str(u.ExternalId) === externalId);
+  if (externalId) return users.findBy('ExternalId', externalId);
   return 'missing-key';
 }
 

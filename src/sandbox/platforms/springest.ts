@@ -69,7 +69,7 @@ export const springest: Platform = {
     if (req.method === 'GET') {
       const externalId = req.url.searchParams.get('external_id');
       if (!externalId) return json(400, { errors: { external_id: ['is required'] } });
-      const row = users.find((u) => str(u.external_id) === externalId);
+      const row = users.findBy('external_id', externalId);
       return row ? json(200, present(row)) : json(404, { error: 'User not found' });
     }
     if (req.method !== 'POST') return json(405, { error: 'Method not allowed' });
@@ -80,9 +80,9 @@ export const springest: Platform = {
     if (Array.isArray(sent.tags)) sent.tags = (sent.tags as unknown[]).map((t) => str(t).toLowerCase());
     // Match on external_id when given, else on email.
     const existing = str(sent.external_id)
-      ? users.find((u) => str(u.external_id) === str(sent.external_id))
+      ? users.findBy('external_id', str(sent.external_id))
       : str(sent.email)
-        ? users.find((u) => str(u.email).toLowerCase() === str(sent.email).toLowerCase())
+        ? users.findBy('email', str(sent.email), (v) => str(v).toLowerCase())
         : undefined;
     const next: Row = existing ? { ...existing, ...sent } : { active: true, ...sent }; // every field sent overwrites, empty or not
     const errors = validate(next, users, existing ? str(existing.id) : undefined);

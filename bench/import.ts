@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { countRequests, type StatsSnapshot } from '../src/sandbox/stats.js';
+
+/**
+ * Import numbers, printed (issue #5): a nightly sync of 10,000 users with 1% changed — API calls made
+ * against the minimum (changes + pages read + auth) and against pushing every row; and 10,000 creates
+ * at 20 ms latency — throughput against the bound concurrency ÷ latency (goal ≥ 80%).
+ */
+const N = Number(process.env.BENCH_IMPORT_USERS ?? 10_000);
+const CONCURRENCY = 8;
+const PAGE = 500;
+const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/hrsync.js', import.meta.url));
+
+async function sandbox(users: number, latencyMs: number): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [here('sandbox-server.js'), String(users), String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.on('exit', () => child.kill('SIGTERM'));
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { url: line.toString().trim(), stop: () => child.kill('SIGTERM') };
+}
+const stats = async (url: string) => (await (await fetch(`${url}/_sandbox/stats`)).json()) as StatsSnapshot;
+
+async function importing(url: string, csv: string): Promise<{ ms: number; applyMs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hrsync-bench-'));
+  writeFileSync(join(dir, 'hrsync.config.json'), JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: `${url}/accessplan/api/v2`, apiKey: 'env:AP_KEY', concurrency: CONCURRENCY, rateLimit: '100000/s' } } }));
+  writeFileSync(join(dir, 'users.csv'), csv);
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, 'import', 'users.csv', '--yes', '--concurrency', String(CONCURRENCY), '--results', 'run'], { cwd: dir, env: { ...process.env, AP_KEY: 'sandbox-key' }, stdio: ['ignore', 'ignore', 'ignore'] });
+  const [code] = (await once(child, 'close')) as [number];
+  if (code !== 0) throw new Error(`import exited ${code}`);
+  const ms = performance.now() - started;
+  // The apply phase, from the journal: first completed write to last.
+  const at = readFileSync(join(dir, 'run', 'journal.ndjson'), 'utf8').trim().split('\n').map((l) => Date.parse((JSON.parse(l) as { at: string }).at));
+  return { ms, applyMs: at.length > 1 ? at.at(-1)! - at[0]! : 0 };
+}
+
+const HEADER = 'Employee ID,First name,Last name,Email,Company ID,Status\n';
+const row = (i: number, last = `Last${i}`) => `X${i},First${i},${last},u${i}@example.co.uk,ACME01,${i % 10 ? 'Enabled' : 'Disabled'}\n`;
+mkdirSync(fileURLToPath(new URL('../../bench/data/', import.meta.url)), { recursive: true });
+
+// 1. Nightly sync: the target already holds the N users; 1% have a new surname.
+{
+  const { url, stop } = await sandbox(N, 0);
+  let csv = HEADER;
+  const changed = Math.round(N / 100);
+  for (let i = 0; i < N; i++) csv += row(i, i % 100 === 0 ? `Renamed${i}` : undefined);
+  const before = await stats(url);
+  const { ms } = await importing(url, csv);
+  const after = await stats(url);
+  const calls = (f: Parameters<typeof countRequests>[1]) => countRequests(after, f) - countRequests(before, f);
+  const made = calls({});
+  const writes = calls({ method: ['POST', 'PUT', 'DELETE'] });
+  const reads = calls({ method: 'GET' });
+  const minimumReads = Math.ceil((N + 5) / PAGE) + 1; // the users, page by page, and the one page of companies references need
+  const minimum = changed + minimumReads; // + 0 for auth: an API key needs no token call
+  process.stdout.write(
+    `nightly sync of ${N.toLocaleString('en-US')} users, ${changed} changed: ${made} API calls (${writes} writes, ${reads} reads) in ${(ms / 1000).toFixed(1)} s; ` +
+      `minimum ${minimum} (${changed} changes + ${minimumReads} pages + 0 auth); pushing every row: ${N.toLocaleString('en-US')}\n`,
+  );
+  stop();
+}
+
+// 2. Creates at 20 ms latency.
+{
+  const latency = 20;
+  const { url, stop } = await sandbox(0, latency);
+  let csv = HEADER;
+  for (let i = 0; i < N; i++) csv += row(i);
+  const before = await stats(url);
+  const { ms, applyMs } = await importing(url, csv);
+  const after = await stats(url);
+  const creates = countRequests(after, { method: 'POST', endpoint: 'User' }) - countRequests(before, { method: 'POST', endpoint: 'User' });
+  const bound = CONCURRENCY / (latency / 1000);
+  // The first journal line is written one latency after the apply starts: count it in.
+  const rate = creates / ((applyMs + latency) / 1000);
+  process.stdout.write(
+    `${creates.toLocaleString('en-US')} creates at ${latency} ms latency, concurrency ${CONCURRENCY}: apply ${(applyMs / 1000).toFixed(1)} s = ${rate.toFixed(0)} creates/s, ` +
+      `${((rate / bound) * 100).toFixed(0)}% of the bound ${bound}/s (goal ≥ 80%); whole run with validation and planning ${(ms / 1000).toFixed(1)} s\n`,
+  );
+  stop();
+}
