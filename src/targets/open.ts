@@ -16,6 +16,8 @@ export interface OpenedTarget {
   rules: string;
   /** One line to tell the user when the choice was made for them (the embedded sandbox). */
   note: string | undefined;
+  /** The in-process sandbox: a throwaway local emulation, not anyone's real data. */
+  embedded: boolean;
   close(): Promise<void>;
 }
 
@@ -51,11 +53,11 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
 }
 
 function live(target: Target): OpenedTarget {
-  return { target, rules: target.type, note: undefined, close: () => target.close() };
+  return { target, rules: target.type, note: undefined, embedded: false, close: () => target.close() };
 }
 
 function rulesOnly(rules: string): OpenedTarget {
-  return { target: undefined, rules, note: undefined, close: async () => {} };
+  return { target: undefined, rules, note: undefined, embedded: false, close: async () => {} };
 }
 
 function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
@@ -73,6 +75,7 @@ async function embedded(cwd: string, note: string | undefined): Promise<OpenedTa
     target,
     rules: 'accessplanit' satisfies TargetType,
     note,
+    embedded: true,
     async close() {
       await target.close();
       await sandbox.stop();

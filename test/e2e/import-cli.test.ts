@@ -259,3 +259,17 @@ describe('interrupted imports', () => {
     expect(readFileSync(join(dir, '.hrsync', 'runs', runs[0]!, 'failed.csv'), 'utf8').split('\n')[0]).toBe('Employee ID,First name,Last name,Email,Company ID');
   }, 60_000);
 });
+
+describe('the README’s main job', () => {
+  it('imports the samples into the embedded sandbox with nothing configured, then has nothing to do', async () => {
+    const dir = tempDir();
+    write(dir, 'users.csv', readFileSync(join('samples', 'users.csv')));
+    const first = await hrsyncAsync(['import', 'users.csv'], {}, dir);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('no hrsync.config.json here: using the embedded sandbox');
+    expect(first.stdout).toContain('Plan: 15 to create, 0 to update, 5 unchanged.');
+    expect(first.stderr).toContain('15 changes applied, 0 failed, 0 skipped');
+    const again = await hrsyncAsync(['import', 'users.csv'], {}, dir);
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 20 unchanged.');
+  }, 60_000);
+});

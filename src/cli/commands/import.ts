@@ -69,8 +69,6 @@ async function confirm(io: Io, question: string): Promise<boolean> {
  * 4 the target failed, 5 some rows failed or were skipped, 6 a safety limit, 64 usage, 130 Ctrl-C.
  */
 export async function importCommand(files: string[], flags: ImportFlags, io: Io, stdinIsTTY = Boolean(process.stdin.isTTY)): Promise<number> {
-  if (!flags.dryRun && !flags.yes && !stdinIsTTY)
-    throw new UsageError('import changes the target: without a terminal to confirm on, pass --yes to apply or --dry-run to only plan');
   if (flags.from ? files.length > 0 : files.length === 0) throw new UsageError('give input files, or --from SOURCE, not both');
   if (flags.since !== undefined && !flags.from) throw new UsageError('--since goes with --from');
   if (flags.since !== undefined && Number.isNaN(Date.parse(flags.since))) throw new UsageError(`--since "${flags.since}" is not an ISO date or date-time`);
@@ -89,6 +87,10 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io,
     if (!target) throw new UsageError(`"${flags.target}" names rules, not a target to import into`, 'pass a configured target, or "sandbox"');
     if (!target.writer) throw new UsageError(`${target.label} is read-only: import into a platform, and use it with --from once that is supported`);
     if (opened.note) io.stderr.write(`${err.dim(opened.note)}\n`);
+    // Writing to a real target without a terminal to confirm on takes --yes; the embedded sandbox is
+    // a throwaway emulation, so there the plan is shown and applied (on a terminal it still asks).
+    if (!flags.dryRun && !flags.yes && !stdinIsTTY && !opened.embedded)
+      throw new UsageError(`import changes ${target.label}: without a terminal to confirm on, pass --yes to apply or --dry-run to only plan`);
     if (flags.from) files = [await pullSource(flags.from, flags, resultsDir, io)];
 
     // 1. Validate: same rules as `validate`; invalid rows are left out (or, with --strict, stop everything).
@@ -144,7 +146,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io,
       return flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok;
     }
     if (changes === 0) return inputProblems ? ExitCode.partialFailure : ExitCode.ok;
-    if (!flags.yes && !(await confirm(io, `Apply ${plural(changes, 'change')} to ${target.label}? [y/N] `))) {
+    if (!flags.yes && stdinIsTTY && !(await confirm(io, `Apply ${plural(changes, 'change')} to ${target.label}? [y/N] `))) {
       io.stderr.write('nothing was written\n');
       return ExitCode.ok;
     }
