@@ -13,6 +13,7 @@ const common = {
     .regex(/^\s*\d+(\.\d+)?\s*\/\s*(s|sec|second|m|min|minute|h|hour)\s*$/i, { error: 'write a rate such as "5000/h" or "10/s"' })
     .optional()
     .describe('Requests per endpoint, e.g. "5000/h" (accessplanit’s documented limit) or "10/s"'),
+  timeout: z.number().positive().max(600).optional().describe('Seconds to wait for an answer before retrying, or settling a write (default 30)'),
 };
 
 const accessplanit = z

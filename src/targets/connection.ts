@@ -8,6 +8,8 @@ export interface ConnectionSettings {
   ratePerSecond?: number;
   /** Requests allowed at once before pacing starts. */
   burst?: number;
+  /** Milliseconds to wait for an answer's headers (and between body chunks). */
+  timeoutMs?: number;
   dispatcher?: Dispatcher;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -22,6 +24,7 @@ export function connect(baseUrl: string, label: string, settings: ConnectionSett
     concurrency: settings.concurrency ?? 8,
     ...(perSecond ? { rate: { perSecond, burst: settings.burst ?? defaultRate?.burst ?? Math.max(1, Math.ceil(perSecond)) } } : {}),
     secrets: () => secrets().filter((s): s is string => !!s),
+    ...(settings.timeoutMs ? { timeouts: { headersMs: settings.timeoutMs, bodyMs: settings.timeoutMs } } : {}),
     ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
     ...(settings.sleep ? { sleep: settings.sleep } : {}),
     ...(settings.now ? { now: settings.now } : {}),

@@ -22,6 +22,7 @@ export function createTarget(name: string, config: TargetConfig, options: Create
     name,
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
     ...(rate ? { ratePerSecond: rate } : {}),
+    ...(config.timeout ? { timeoutMs: config.timeout * 1000 } : {}),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   };
   switch (config.type) {

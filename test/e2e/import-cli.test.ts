@@ -129,17 +129,40 @@ describe('hrsync import against the sandbox (built binary)', () => {
     try {
       const run = await importing(dir, ['u.csv', '--yes', '--concurrency', '4']);
       expect([0, 5]).toContain(run.code);
-      // Whatever failed is retried by running again; nothing is ever created twice.
-      if (run.code === 5) expect((await importing(dir, ['u.csv', '--yes'])).code).toBe(0);
     } finally {
       sandbox().setFaults({});
     }
+    // Whatever failed is retried by running again; nothing is ever created twice.
+    expect((await importing(dir, ['u.csv', '--yes'])).code).toBe(0);
     const created = users().filter((u) => String(u.ExternalID).startsWith('F'));
     expect(created).toHaveLength(40);
     expect(new Set(created.map((u) => u.ExternalID)).size).toBe(40);
     expect(countRequests(sandbox().stats(), { platform: 'accessplanit', endpoint: 'User', method: 'POST', status: 0 })).toBeGreaterThan(0);
     const check = await importing(dir, ['u.csv', '--dry-run', '--detailed-exitcode']);
     expect(check.code).toBe(0);
+  }, 60_000);
+
+  it('settles writes whose answer never comes (timeouts): every person exactly once', async () => {
+    await sandbox().reset();
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY', timeout: 0.5 } } }));
+    const rows = ['Employee ID,First name,Last name,Email,Company ID'];
+    for (let i = 0; i < 12; i++) rows.push(`T${i},Tim${i},Out,tim${i}@x.co.uk,ACME01`);
+    write(dir, 'u.csv', rows.join('\n') + '\n');
+    sandbox().setFaults({ timeout: 0.15 });
+    let code: number | null;
+    try {
+      code = (await importing(dir, ['u.csv', '--yes'])).code;
+    } finally {
+      sandbox().setFaults({});
+    }
+    expect([0, 5]).toContain(code);
+    // Whatever could not be settled in time is simply run again.
+    expect((await importing(dir, ['u.csv', '--yes'])).code).toBe(0);
+    expect(countRequests(sandbox().stats(), { platform: 'accessplanit', status: 0 })).toBeGreaterThan(0);
+    const created = users().filter((u) => String(u.ExternalID).startsWith('T'));
+    expect(created).toHaveLength(12);
+    expect(new Set(created.map((u) => u.ExternalID)).size).toBe(12);
   }, 60_000);
 
   it('makes canary runs with --only and --limit, and leaves missing records alone then', async () => {
