@@ -50,8 +50,9 @@ export class AppenateTarget implements Target {
     return this.settings.name;
   }
 
+  /** Credentials, JSON, and groups and folders by name rather than GUID (hrsync's groups are names). */
   private auth(): URLSearchParams {
-    return new URLSearchParams({ format: 'json', CompanyId: this.settings.companyId, IntegrationKey: this.settings.integrationKey });
+    return new URLSearchParams({ format: 'json', CompanyId: this.settings.companyId, IntegrationKey: this.settings.integrationKey, UseNames: 'true' });
   }
 
   private async search(params: Record<string, string>, pageNo: number, pageSize: number): Promise<{ users: Array<Record<string, unknown>>; total: number }> {
@@ -116,6 +117,7 @@ export class AppenateTarget implements Target {
         if (wire && field !== 'id' && field !== 'status') body[wire] = value;
       }
       if (op.action === 'update') body.Id = op.id;
+      if (body.Groups !== undefined) body.UseNames = true;
       const res = await this.http.request({ method: op.action === 'create' ? 'POST' : 'PUT', path: `user?${query}`, endpoint: 'user', body });
       const id = (res.body as { User?: { Id?: unknown } } | undefined)?.User?.Id;
       return { id: id ? String(id) : op.id ?? '' };
