@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const server = spawn(process.execPath, [here('sandbox-server.js'), String(USERS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-process.on('exit', () => server.kill('SIGTERM'));
+process.on('exit', () => server.kill('SIGKILL')); // a bench server has nothing to save, and a hung one ignores SIGTERM
 const [line] = (await once(server.stdout!, 'data')) as [Buffer];
 const url = line.toString().trim();
 

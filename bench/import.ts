@@ -19,7 +19,7 @@ const bin = fileURLToPath(new URL('../../bin/hrsync.js', import.meta.url));
 
 async function sandbox(users: number, latencyMs: number): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [here('sandbox-server.js'), String(users), String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  process.on('exit', () => child.kill('SIGTERM'));
+  process.on('exit', () => child.kill('SIGKILL')); // nothing to save; a hung server ignores SIGTERM
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   return { url: line.toString().trim(), stop: () => child.kill('SIGTERM') };
 }

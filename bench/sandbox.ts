@@ -16,7 +16,7 @@ const server = spawn(process.execPath, [fileURLToPath(new URL('sandbox-server.js
 const [line] = (await once(server.stdout!, 'data')) as [Buffer];
 const url = line.toString().trim();
 const pool = new Pool(url, { connections: CONCURRENCY, pipelining: 1 });
-process.on('exit', () => server.kill('SIGTERM'));
+process.on('exit', () => server.kill('SIGKILL')); // a bench server has nothing to save, and a hung one ignores SIGTERM
 const auth = { authorization: 'Bearer sandbox-key' };
 
 async function get(path: string): Promise<string> {

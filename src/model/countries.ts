@@ -32,7 +32,13 @@ for (const entry of DATA.split('|')) {
 }
 for (const [alias, name] of Object.entries(ALIASES)) LOOKUP.set(key(alias), name);
 
+/** Answers for values already seen: a file holds a handful of distinct countries over many rows. */
+const SEEN = new Map<string, string | undefined>();
+
 /** The list's name for a country name, alias or ISO alpha-2 code, or undefined when unknown. */
 export function normaliseCountry(value: string): string | undefined {
-  return LOOKUP.get(key(value)) ?? LOOKUP.get(key(value).replace(/^the /, ''));
+  if (SEEN.has(value)) return SEEN.get(value);
+  const name = LOOKUP.get(key(value)) ?? LOOKUP.get(key(value).replace(/^the /, ''));
+  if (SEEN.size < 10_000) SEEN.set(value, name);
+  return name;
 }

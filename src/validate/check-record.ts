@@ -12,10 +12,18 @@ export function isEmail(value: string): boolean {
   return EMAIL.test(value);
 }
 
+/** Each list as one map, lower-cased spelling or alias → listed value, built on first use. */
+const LIST_INDEX = new WeakMap<ValueList, Map<string, string>>();
+
 /** The listed spelling of a value (case-insensitive, aliases applied), or undefined. */
 export function matchList(list: ValueList, value: string): string | undefined {
-  const lower = value.trim().toLowerCase();
-  return list.values.find((v) => v.toLowerCase() === lower) ?? list.aliases?.[lower];
+  let index = LIST_INDEX.get(list);
+  if (!index) {
+    index = new Map(Object.entries(list.aliases ?? {}));
+    for (const v of list.values) index.set(v.toLowerCase(), v);
+    LIST_INDEX.set(list, index);
+  }
+  return index.get(value.trim().toLowerCase());
 }
 
 function listMessage(list: ValueList): string {
