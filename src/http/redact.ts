@@ -14,7 +14,3 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   return out.replace(/(authorization:\s*)(bearer\s+)?\S+/gi, '$1$2***');
 }
 
-/** A URL without its secrets, for messages: path and query kept, secret values starred. */
-export function redactUrl(url: URL | string, secrets: readonly string[] = []): string {
-  return redact(String(url), secrets);
-}

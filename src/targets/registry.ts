@@ -16,10 +16,6 @@ const RULES: Record<string, Partial<Record<Entity, RuleSet>>> = {
 /** Target types whose rules `validate --target` can apply. Unified is a read-only source. */
 export const RULE_TARGETS = Object.keys(RULES);
 
-export function hasRules(target: string): boolean {
-  return target in RULES;
-}
-
 export function rulesFor(target: string, entity: Entity): RuleSet | undefined {
   return RULES[target]?.[entity];
 }

@@ -2,7 +2,7 @@ import ora from 'ora';
 import { ExitCode, UsageError } from '../../errors.js';
 import { runExport, type ExportReport } from '../../export/run-export.js';
 import type { FileFormat } from '../../io/types.js';
-import { isEntity, type Entity } from '../../model/entities.js';
+import { isEntity, SINGULAR, type Entity } from '../../model/entities.js';
 import { openTarget } from '../../targets/open.js';
 import type { ListQuery } from '../../targets/types.js';
 import { colourFor, formatCount, plural, type Io } from '../terminal.js';
@@ -71,7 +71,7 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
     );
     spinner.stop();
     const where = output === '-' ? 'stdout' : output;
-    io.stderr.write(`${c.green('✔')} exported ${plural(report.rows, entity === 'companies' ? 'company' : entity.slice(0, -1), entity)} from ${report.target} to ${where} in ${(report.ms / 1000).toFixed(1)} s\n`);
+    io.stderr.write(`${c.green('✔')} exported ${plural(report.rows, SINGULAR[entity], entity)} from ${report.target} to ${where} in ${(report.ms / 1000).toFixed(1)} s\n`);
     return ExitCode.ok;
   } catch (error) {
     spinner.stop();

@@ -12,7 +12,7 @@ import { SyncState } from '../../plan/sync-state.js';
 import { openTarget } from '../../targets/open.js';
 import type { Target } from '../../targets/types.js';
 import { validateFiles } from '../../validate/validate-files.js';
-import { renderPlanText, summaryLine } from '../render/plan.js';
+import { renderPlanText } from '../render/plan.js';
 import { renderValidationText } from '../render/validation.js';
 import { colourFor, plural, type Io } from '../terminal.js';
 import { knownFrom, validateOptions, type ValidateFlags } from './validate.js';
@@ -235,4 +235,3 @@ async function pullSource(name: string, flags: ImportFlags, resultsDir: string, 
   }
 }
 
-export { summaryLine };
