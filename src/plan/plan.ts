@@ -145,7 +145,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     const fields = writableFields(target, entity);
     const matched = new Map<CanonicalValues, CanonicalRecord>();
     if (options.synced) {
-      planBlind(input, keys, fields, options, ops, summary, () => budget-- > 0);
+      planBlind(input, keys, fields, options, ops, summary, conflicts, () => budget-- > 0);
       if (options.missing !== 'ignore') notes.push(`${target.label} cannot be listed: records missing from the input cannot be found, so --missing ${options.missing} did nothing`);
       continue;
     }
@@ -156,12 +156,16 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
         summary.skipped++;
         continue;
       }
+      if (present.length === 0) {
+        conflicts.push({ entity, file: record.file, line: record.line, message: unmatchable(keys) });
+        continue;
+      }
       const hits = new Map<CanonicalValues, string>();
       for (const k of present) {
         const hit = indexes.get(k)!.get(lookupKey(k, record.values[k] as string));
         if (hit && !hits.has(hit)) hits.set(hit, keyText(k, record.values[k] as string));
       }
-      const describe = present.length ? keyText(present[0]!, record.values[present[0]!] as string) : `line ${record.line}`;
+      const describe = keyText(present[0]!, record.values[present[0]!] as string);
       if (hits.size > 1) {
         conflicts.push({ entity, file: record.file, line: record.line, message: `${[...hits.values()].join(' and ')} match different ${entity} (${[...hits.keys()].map((h) => `id ${String(h.id)}`).join(', ')})` });
         continue;
@@ -237,11 +241,15 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
  * successfully (or was never sent). Only fields present are sent — never a blank, unless --blank clear,
  * because such a platform overwrites every field it is sent.
  */
-function planBlind(input: CanonicalRecord[], keys: string[], fields: Set<string>, options: PlanOptions, ops: PlannedOp[], summary: PlanSummary, spend: () => boolean): void {
+function planBlind(input: CanonicalRecord[], keys: string[], fields: Set<string>, options: PlanOptions, ops: PlannedOp[], summary: PlanSummary, conflicts: Conflict[], spend: () => boolean): void {
   for (const record of input) {
     const present = keys.filter((k) => typeof record.values[k] === 'string' && (record.values[k] as string).trim());
     if (options.only && !present.some((k) => options.only!.includes(String(record.values[k])))) {
       summary.skipped++;
+      continue;
+    }
+    if (present.length === 0) {
+      conflicts.push({ entity: record.entity, file: record.file, line: record.line, message: unmatchable(keys) });
       continue;
     }
     const key = keyText(present[0]!, lookupKey(present[0]!, record.values[present[0]!] as string));
@@ -262,6 +270,9 @@ function planBlind(input: CanonicalRecord[], keys: string[], fields: Set<string>
     summary[action]++;
   }
 }
+
+/** A row no key can find again would be created anew on every run: it is left out instead. */
+const unmatchable = (keys: string[]) => `has none of the keys it is matched on (${keys.join(', ')}): it could not be found again on the next run, so it is left out rather than created`;
 
 function describeRecord(row: CanonicalValues, keys: string[]): string {
   const k = keys.find((f) => typeof row[f] === 'string' && row[f]) ?? 'id';

@@ -296,3 +296,19 @@ describe('the README’s main job', () => {
     expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 20 unchanged.');
   }, 60_000);
 });
+
+describe('rows no key can find again', () => {
+  const sandbox = useSandbox();
+  it('are left out with the reason, never created (they would be created again on every run)', async () => {
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
+    write(dir, 'u.csv', 'First name,Last name,Company ID\nNo,Keys,ACME01\n');
+    const run = await hrsyncAsync(['import', 'u.csv', '--dry-run'], ENV, dir);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('has none of the keys it is matched on (externalId, id, email)');
+    expect(run.stdout).toContain('Plan: 0 to create');
+    write(dir, 'g.csv', 'Label\nRetail customers\nBrand new\n');
+    const groups = await hrsyncAsync(['import', 'g.csv', '--dry-run'], ENV, dir);
+    expect(groups.stdout).toContain('Plan: 1 to create, 0 to update, 1 unchanged.');
+  });
+});

@@ -132,7 +132,8 @@ export class AccessplanitTarget implements Target {
   }
 
   readonly writer: Writable = {
-    matchKeys: (entity) => (entity === 'users' ? ['externalId', 'id', 'email'] : entity === 'companies' ? ['id', 'externalId'] : ['id']),
+    // Groups and companies without IDs in the input are found by label and name.
+    matchKeys: (entity) => (entity === 'users' ? ['externalId', 'id', 'email'] : entity === 'companies' ? ['id', 'externalId', 'name'] : ['id', 'label']),
     readOnly: (entity) => (entity === 'users' ? ['companyName'] : []),
     deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'Disabled' } : undefined),
     lookup: async (entity, key) => {
