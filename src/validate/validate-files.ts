@@ -57,7 +57,7 @@ export interface ValidationReport {
   issues: Issue[];
   /** true when --max-errors stopped the run before every row was checked. */
   truncated: boolean;
-  /** With keepRecords: the records that passed, in file order. */
+  /** With keepRecords: the records that passed, in file order (none from a file with a file-level error). */
   records?: CanonicalRecord[];
 }
 
@@ -84,6 +84,9 @@ interface Deferred {
 }
 
 class Stop extends Error {}
+
+/** Errors about a whole file: with one of these, none of the file's records is kept. */
+const FILE_LEVEL = new Set<Issue['code']>(['missing_column', 'empty_header', 'duplicate_header', 'unknown_entity', 'unsupported_entity', 'no_records']);
 
 function problemIssue(problem: ReadProblem, entity: Entity | null): Issue {
   return {
@@ -117,12 +120,16 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
   let errors = 0;
   const maxErrors = options.maxErrors && options.maxErrors > 0 ? options.maxErrors : Infinity;
   const files: OpenFile[] = [];
-  const emit = (issue: Issue, file?: OpenFile) => {
+  const emit = (issue: Issue, file?: OpenFile, fatal = false) => {
     issues.push(issue);
     if (file) file.summary[issue.severity === 'error' ? 'errors' : 'warnings']++;
+    if (file && issue.severity === 'error' && (fatal || FILE_LEVEL.has(issue.code))) broken.add(file.index);
     if (issue.severity === 'error' && ++errors >= maxErrors) throw new Stop();
   };
   const invalid = new Set<number>(); // locations of records with an error
+  // Files whose records cannot be trusted at all: a required column missing, a header that cannot be
+  // read, a read cut short. None of their records is kept: half a file must not look like the whole.
+  const broken = new Set<number>();
   const kept: CanonicalRecord[] = [];
   const indexes = new Map<string, KeyIndex>(); // "entity.field" → index
   const deferred: Deferred[] = [];
@@ -229,7 +236,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
       for await (const batch of withPending(file)) for (const event of batch) {
         if (event.kind === 'problem') {
           problems++;
-          emit(problemIssue(event.problem, entity), file);
+          emit(problemIssue(event.problem, entity), file, event.problem.fatal);
           if (!event.problem.fatal) invalid.add(pack(file.index, event.problem.line));
           continue;
         }
@@ -353,7 +360,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
   };
   if (options.keepRecords) {
     const index = new Map(files.map((f) => [f.summary.file, f.index]));
-    report.records = kept.filter((r) => !invalid.has(pack(index.get(r.file)!, r.line)));
+    report.records = kept.filter((r) => !broken.has(index.get(r.file)!) && !invalid.has(pack(index.get(r.file)!, r.line)));
   }
   return report;
 }

@@ -190,3 +190,15 @@ describe('references against records already on the target', () => {
     expect(report.issues.map((i) => i.code)).toEqual(['unchecked_reference']);
   });
 });
+
+describe('records kept for import', () => {
+  it('keeps none from a file with a file-level error or a read cut short', async () => {
+    const noSurname = csv('no-surname-keep.csv', [['Forenames', 'Email', 'MainCompanyID'], ['Ann', 'a@b.co.uk', 'C1']]);
+    const cut = write(dir, 'cut.csv', Buffer.concat([Buffer.from('First name,Last name\nAnn,Lee\nBo,Ek\n'), Buffer.from('Caf\xe9,X\n', 'latin1'), Buffer.from('Di,Ma\n')]));
+    const fine = csv('fine.csv', [['First name', 'Last name'], ['Cy', 'Oz']]);
+    const ap = await validateFiles([noSurname, companies, groups], { target: 'accessplanit', keepRecords: true });
+    expect(ap.records!.filter((r) => r.file === noSurname)).toEqual([]);
+    const generic = await validateFiles([cut, fine], { target: 'generic', keepRecords: true });
+    expect(generic.records!.map((r) => r.values.firstName)).toEqual(['Cy']);
+  });
+});

@@ -95,13 +95,14 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io,
 
     // 1. Validate: same rules as `validate`; invalid rows are left out (or, with --strict, stop everything).
     const report = await validateFiles(files, { ...options, target: opened.rules, known: knownFrom(target), keepRecords: true });
-    const invalidRows = new Set(report.issues.filter((i) => i.severity === 'error').map((i) => `${i.file}:${i.line}`)).size;
     if (report.issues.length && flags.format === 'text') io.stderr.write(renderValidationText(report, err));
     if (!report.ok && flags.strict) {
       io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
       return ExitCode.invalidInput;
     }
     const records = report.records ?? [];
+    // Every row read is either planned or counted here (a file-level error leaves out the whole file).
+    const invalidRows = Math.max(0, report.summary.rows - records.length) + (report.ok ? 0 : report.files.filter((f) => f.rows === 0 && f.errors > 0).length);
 
     // 2. Read what the target holds now, for each entity in the input — or, for a target that
     //    cannot be listed, what hrsync last sent it successfully.
