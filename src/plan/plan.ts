@@ -151,15 +151,8 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     }
 
     for (const record of input) {
-      const present = keys.filter((k) => typeof record.values[k] === 'string' && (record.values[k] as string).trim());
-      if (options.only && !present.some((k) => options.only!.includes(String(record.values[k])))) {
-        summary.skipped++;
-        continue;
-      }
-      if (present.length === 0) {
-        conflicts.push({ entity, file: record.file, line: record.line, message: unmatchable(keys) });
-        continue;
-      }
+      const present = presentKeys(record, keys, options, summary, conflicts);
+      if (!present) continue;
       const hits = new Map<CanonicalValues, string>();
       for (const k of present) {
         const hit = indexes.get(k)!.get(lookupKey(k, record.values[k] as string));
@@ -243,15 +236,8 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
  */
 function planBlind(input: CanonicalRecord[], keys: string[], fields: Set<string>, options: PlanOptions, ops: PlannedOp[], summary: PlanSummary, conflicts: Conflict[], spend: () => boolean): void {
   for (const record of input) {
-    const present = keys.filter((k) => typeof record.values[k] === 'string' && (record.values[k] as string).trim());
-    if (options.only && !present.some((k) => options.only!.includes(String(record.values[k])))) {
-      summary.skipped++;
-      continue;
-    }
-    if (present.length === 0) {
-      conflicts.push({ entity: record.entity, file: record.file, line: record.line, message: unmatchable(keys) });
-      continue;
-    }
+    const present = presentKeys(record, keys, options, summary, conflicts);
+    if (!present) continue;
     const key = keyText(present[0]!, lookupKey(present[0]!, record.values[present[0]!] as string));
     const values: CanonicalValues = {};
     for (const [f, v] of Object.entries(record.values)) if (fields.has(f) && (v !== null || options.blank === 'clear')) values[f] = v;
@@ -271,8 +257,25 @@ function planBlind(input: CanonicalRecord[], keys: string[], fields: Set<string>
   }
 }
 
-/** A row no key can find again would be created anew on every run: it is left out instead. */
-const unmatchable = (keys: string[]) => `has none of the keys it is matched on (${keys.join(', ')}): it could not be found again on the next run, so it is left out rather than created`;
+/**
+ * The match keys a row has a value for, or undefined when the row is left out: by --only (counted as
+ * skipped), or because it has none — a row no key can find again would be created anew on every run.
+ */
+function presentKeys(record: CanonicalRecord, keys: string[], options: PlanOptions, summary: PlanSummary, conflicts: Conflict[]): string[] | undefined {
+  const present = keys.filter((k) => typeof record.values[k] === 'string' && (record.values[k] as string).trim());
+  if (options.only && !present.some((k) => options.only!.includes(String(record.values[k])))) {
+    summary.skipped++;
+    return undefined;
+  }
+  if (present.length === 0) {
+    conflicts.push({
+      entity: record.entity, file: record.file, line: record.line,
+      message: `has none of the keys it is matched on (${keys.join(', ')}): it could not be found again on the next run, so it is left out rather than created`,
+    });
+    return undefined;
+  }
+  return present;
+}
 
 function describeRecord(row: CanonicalValues, keys: string[]): string {
   const k = keys.find((f) => typeof row[f] === 'string' && row[f]) ?? 'id';
