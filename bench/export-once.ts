@@ -1,5 +1,5 @@
-import { runExport } from '../src/export/run-export.js';
-import { AccessplanitTarget } from '../src/targets/accessplanit/target.js';
+import { runExport } from '../src/app/export-run.js';
+import { AccessplanitTarget } from '../src/connectors/accessplanit/target.js';
 
 /** One export in its own process, so its peak memory is its own. */
 const [baseUrl, out] = process.argv.slice(2);

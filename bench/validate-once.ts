@@ -1,4 +1,4 @@
-import { validateFiles } from '../src/validate/validate-files.js';
+import { validateFiles } from '../src/core/validate/validate-files.js';
 
 /** One validate run in its own process, so its peak memory is its own. */
 const [target, ...files] = process.argv.slice(2);

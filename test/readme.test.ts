@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPTIONS } from '../src/cli/options.js';
-import { FIELDS } from '../src/model/fields.js';
+import { FIELDS } from '../src/core/model/fields.js';
 import { ExitCode } from '../src/errors.js';
-import { ISSUE_CODES } from '../src/validate/issues.js';
+import { ISSUE_CODES } from '../src/core/model/issues.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

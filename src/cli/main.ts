@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, HrsyncError } from '../errors.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../shared/package-root.js';
 import { addOptions } from './options.js';
 import { colourFor, type Io } from './terminal.js';
 

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { ENTITIES } from '../model/entities.js';
+import { ENTITIES } from '../core/model/entities.js';
 
 /**
  * Every option of every command, declared once: commander's flags and help come from here, and a test

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
 import { UsageError } from '../errors.js';
 import { RemoteError, type FieldError } from './errors.js';
-import { TokenBucket } from './rate-limit.js';
+import { TokenBucket } from '../shared/token-bucket.js';
 import { redact } from './redact.js';
 
 export interface RetryPolicy {

@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
-import type { Approver, FieldValue } from '../model/canonical.js';
+import type { Approver, FieldValue } from '../core/model/canonical.js';
 import type { FileFormat } from './types.js';
 
 /** First characters that make a spreadsheet run a cell as a formula (OWASP CSV injection). */

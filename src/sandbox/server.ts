@@ -7,7 +7,7 @@ import { accessplanit } from './platforms/accessplanit.js';
 import { appenate } from './platforms/appenate.js';
 import { springest } from './platforms/springest.js';
 import { unified } from './platforms/unified.js';
-import { seedState } from './seed.js';
+import { seedState } from '../app/sandbox-seed.js';
 import { emptyState, loadStateFile, Persister, type SandboxState } from './state.js';
 import { Stats, type StatsSnapshot } from './stats.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
-import { seededRandom } from '../../src/sandbox/unified-seed.js';
+import { seededRandom } from '../../src/sandbox/platforms/unified-seed.js';
 
 /** Starts a sandbox on a free port for the tests of one file, and stops it after them. */
 export function useSandbox(options: SandboxOptions = {}): () => Sandbox {

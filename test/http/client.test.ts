@@ -2,7 +2,7 @@ import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { fieldErrorsOf, HttpClient, retryAfterMs, type HttpClientOptions } from '../../src/http/client.js';
 import { RemoteError } from '../../src/http/errors.js';
-import { parseRate, TokenBucket } from '../../src/http/rate-limit.js';
+import { parseRate, TokenBucket } from '../../src/shared/token-bucket.js';
 import { redact } from '../../src/http/redact.js';
 import { UsageError } from '../../src/errors.js';
 

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SafetyStop, UsageError } from '../../errors.js';
-import { fingerprint, type Plan, type PlannedOp } from '../../plan/plan.js';
-import { openTarget } from '../../targets/open.js';
-import type { Target } from '../../targets/types.js';
+import { fingerprint, type Plan, type PlannedOp } from '../../core/plan/plan.js';
+import { openTarget } from '../../app/open-target.js';
+import type { Target } from '../../core/ports.js';
 import { colourFor, plural, type Io } from '../terminal.js';
 import { applyExitCode, runApply } from './import.js';
 

@@ -1,10 +1,10 @@
 import ora from 'ora';
 import { ExitCode, UsageError } from '../../errors.js';
-import { runExport, type ExportReport } from '../../export/run-export.js';
+import { runExport, type ExportReport } from '../../app/export-run.js';
 import type { FileFormat } from '../../io/types.js';
-import { isEntity, SINGULAR, type Entity } from '../../model/entities.js';
-import { openTarget } from '../../targets/open.js';
-import type { ListQuery } from '../../targets/types.js';
+import { isEntity, SINGULAR, type Entity } from '../../core/model/entities.js';
+import { openTarget } from '../../app/open-target.js';
+import type { ListQuery } from '../../core/ports.js';
 import { colourFor, formatCount, plural, type Io } from '../terminal.js';
 
 export interface ExportFlags {

@@ -1,7 +1,7 @@
 import { ExitCode, UsageError } from '../../errors.js';
 import { parseFault, parseLatency, type FaultRates } from '../../sandbox/faults.js';
 import { DEMO_CREDENTIALS, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.js';
-import { SeedError } from '../../sandbox/seed.js';
+import { SeedError } from '../../app/sandbox-seed.js';
 import { colourFor, type Io } from '../terminal.js';
 
 export interface SandboxFlags {

@@ -3,7 +3,7 @@ import { configJsonSchema } from '../../config/schema.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { RemoteError } from '../../http/errors.js';
 import { redact } from '../../http/redact.js';
-import { openTarget } from '../../targets/open.js';
+import { openTarget } from '../../app/open-target.js';
 import { colourFor, formatCount, type Io } from '../terminal.js';
 
 export interface TargetsFlags {

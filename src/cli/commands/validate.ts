@@ -1,13 +1,13 @@
 import { ExitCode, UsageError } from '../../errors.js';
 import { parseDelimiterOption } from '../../io/delimiter.js';
 import { resolveEncoding } from '../../io/decode.js';
-import { loadMapping } from '../../mapping/mapping-file.js';
-import type { Entity } from '../../model/entities.js';
-import { RULE_TARGETS } from '../../targets/registry.js';
-import { openTarget } from '../../targets/open.js';
-import type { Target } from '../../targets/types.js';
-import { KnownRecords } from '../../validate/known-records.js';
-import { validateFiles, type ValidateOptions, type ValidationReport } from '../../validate/validate-files.js';
+import { loadMapping } from '../../core/mapping/mapping-file.js';
+import type { Entity } from '../../core/model/entities.js';
+import { RULE_TARGETS } from '../../connectors/registry.js';
+import { openTarget } from '../../app/open-target.js';
+import type { Target } from '../../core/ports.js';
+import { KnownRecords } from '../../core/validate/known-records.js';
+import { validateFiles, type ValidateOptions, type ValidationReport } from '../../core/validate/validate-files.js';
 import { colourFor, type Io } from '../terminal.js';
 import { renderValidationGithub, renderValidationJson, renderValidationText } from '../render/validation.js';
 

@@ -1,8 +1,8 @@
 import type { ChalkInstance } from 'chalk';
-import type { FieldValue } from '../../model/canonical.js';
+import type { FieldValue } from '../../core/model/canonical.js';
 import { cellText } from '../../io/writers.js';
-import type { Plan, PlannedOp } from '../../plan/plan.js';
-import { quote } from '../../validate/issues.js';
+import type { Plan, PlannedOp } from '../../core/plan/plan.js';
+import { quote } from '../../core/model/issues.js';
 import { formatCount } from '../terminal.js';
 
 const SHOWN = 20;

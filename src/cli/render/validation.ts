@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
-import type { ValidationReport } from '../../validate/validate-files.js';
-import type { Issue } from '../../validate/issues.js';
+import type { ValidationReport } from '../../core/validate/validate-files.js';
+import type { Issue } from '../../core/model/issues.js';
 import { formatCount, plural } from '../terminal.js';
 
 /** Text: issues grouped per file, one line each (file:line, severity, message), then counts. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { COUNTRY_NAMES } from '../../model/countries.js';
-import { ACCESSPLANIT_STATUSES, ACCESSPLANIT_TITLES } from '../../targets/accessplanit/rules.js';
+import { COUNTRY_NAMES } from '../../core/model/countries.js';
+import { ACCESSPLANIT_STATUSES, ACCESSPLANIT_TITLES } from '../../connectors/accessplanit/rules.js';
 import { isObject, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http.js';
 import { compareRows, matches, ODataError, parseListQuery, project, type Row } from '../odata.js';
 import type { Platform, PlatformContext } from '../platform.js';

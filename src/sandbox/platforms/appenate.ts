@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { APPENATE_WEBSITE_ROLES } from '../../targets/appenate/rules.js';
+import { APPENATE_WEBSITE_ROLES } from '../../connectors/appenate/rules.js';
 import { isObject, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { Row } from '../odata.js';
 import type { Platform, PlatformContext } from '../platform.js';

@@ -1,4 +1,4 @@
-import { SPRINGEST_APPROVER_LABELS } from '../../targets/springest/rules.js';
+import { SPRINGEST_APPROVER_LABELS } from '../../connectors/springest/rules.js';
 import { isObject, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { Row } from '../odata.js';
 import type { Platform, PlatformContext } from '../platform.js';

@@ -1,0 +1,72 @@
+import type { FileFormat } from '../io/types.js';
+import { openWriter } from '../io/writers.js';
+import type { Entity } from '../core/model/entities.js';
+import { FIELDS } from '../core/model/fields.js';
+import { UsageError } from '../errors.js';
+import type { ListQuery, Target } from '../core/ports.js';
+import { closest } from '../core/mapping/headers.js';
+
+export interface ExportOptions {
+  entity: Entity;
+  /** A file, or "-" for stdout. */
+  output: string;
+  format: FileFormat;
+  /** Canonical fields to write, in this order (default: every field the target holds, in the model's order). */
+  fields?: string[];
+  query?: ListQuery;
+  /** Column names in the platform's own words instead of canonical names. */
+  wire?: boolean;
+  onProgress?: (rows: number) => void;
+}
+
+export interface ExportReport {
+  target: string;
+  entity: Entity;
+  output: string;
+  format: FileFormat;
+  rows: number;
+  columns: string[];
+  ms: number;
+}
+
+/** The columns an export writes: the target's fields for the entity, in the canonical model's order. */
+export function exportColumns(target: Target, entity: Entity, fields: string[] | undefined, wire: boolean): Array<{ field: string; header: string }> {
+  const map = target.wire[entity];
+  if (!map) throw new UsageError(`${target.label} does not hold ${entity} (it holds ${target.entities.join(', ')})`);
+  const held = FIELDS[entity].map((d) => d.name).filter((f) => f in map);
+  const chosen = fields ?? held;
+  for (const f of chosen)
+    if (!held.includes(f)) {
+      const near = closest(f, held);
+      throw new UsageError(`--fields: ${target.label} ${entity} have no field "${f}"${near ? ` (did you mean "${near}"?)` : ''}`, `fields: ${held.join(', ')}`);
+    }
+  return chosen.map((field) => ({ field, header: wire ? map[field]! : field }));
+}
+
+/**
+ * Streams every record of an entity from a target into a file, page by page: memory stays flat
+ * however many records there are. The file appears only when complete; on failure nothing is left.
+ */
+export async function runExport(target: Target, options: ExportOptions, stdout: NodeJS.WritableStream): Promise<ExportReport> {
+  if (!target.can.list) await drain(target.list(options.entity)); // the target's own words on why it cannot
+  const columns = exportColumns(target, options.entity, options.fields, options.wire ?? false);
+  const started = performance.now();
+  const writer = openWriter(options.output, options.format, columns, stdout);
+  let rows = 0;
+  try {
+    for await (const page of target.list(options.entity, options.query)) {
+      await writer.write(page);
+      rows += page.length;
+      options.onProgress?.(rows);
+    }
+    await writer.commit();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  return { target: target.label, entity: options.entity, output: options.output, format: options.format, rows, columns: columns.map((c) => c.header), ms: performance.now() - started };
+}
+
+async function drain(pages: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of pages) break;
+}

@@ -1,0 +1,165 @@
+import { UsageError } from '../../errors.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
+import { RemoteError } from '../../http/errors.js';
+import type { CanonicalValues } from '../../core/model/canonical.js';
+import type { Entity } from '../../core/model/entities.js';
+import { connect, type ConnectionSettings } from '../connection.js';
+import type { ListQuery, Target, Writable } from '../../core/ports.js';
+import { ACCESSPLANIT_WIRE, accessplanitField, fromAccessplanit, toAccessplanit } from './wire.js';
+
+/** Pacing unless the config says otherwise: the documented 5,000 an hour, a burst of a tenth of it. */
+const DOCUMENTED_RATE = { perSecond: 5000 / 3600, burst: 500 };
+
+export interface AccessplanitSettings extends ConnectionSettings {
+  name: string;
+  baseUrl: string;
+  /** An API key, sent as a bearer; or a user name and password for the token grant. */
+  apiKey?: string;
+  userName?: string;
+  password?: string;
+  pageSize?: number;
+}
+
+const MODULE: Record<Entity, string> = { users: 'User', companies: 'Company', groups: 'CompanyGroup' };
+/** Refresh a token this long before it expires. */
+const EARLY_MS = 60_000;
+
+/** An OData string literal: quotes doubled. */
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/** `status=Enabled,New` → `(Status eq 'Enabled' or Status eq 'New')`, joined with and; `since` → DateUpdated. */
+export function odataFilter(entity: Entity, filter: Record<string, string[]> = {}, since?: string): string | undefined {
+  const clauses = Object.entries(filter).map(([field, values]) => {
+    const wire = accessplanitField(entity, field);
+    if (!wire) throw new UsageError(`--filter ${field}: accessplanit ${entity} have no such field`);
+    const parts = values.map((v) => `${wire} eq ${literal(v)}`);
+    return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
+  });
+  if (since) {
+    const at = Date.parse(since);
+    if (Number.isNaN(at)) throw new UsageError(`--since "${since}" is not an ISO date or date-time`);
+    // [guess] DateUpdated is filterable and compares as its own zone-less ISO text.
+    clauses.push(`DateUpdated ge ${literal(new Date(at).toISOString().slice(0, 22))}`);
+  }
+  return clauses.length ? clauses.join(' and ') : undefined;
+}
+
+/** accessplanit API v2 feeds: users, companies and company groups. */
+export class AccessplanitTarget implements Target {
+  readonly type = 'accessplanit' as const;
+  readonly entities = ['users', 'companies', 'groups'] as const;
+  readonly can = { list: true, lookup: true, write: true };
+  readonly wire = ACCESSPLANIT_WIRE;
+  readonly label: string;
+  private readonly http: HttpClient;
+  private token: { value: string; expires: number; refresh?: string } | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly settings: AccessplanitSettings) {
+    this.label = `accessplanit "${settings.name}"`;
+    if (!settings.apiKey && !(settings.userName && settings.password))
+      throw new UsageError(`${this.label}: give an apiKey, or a userName and password`);
+    this.now = settings.now ?? Date.now;
+    this.http = connect(settings.baseUrl, this.label, settings, () => [settings.apiKey, settings.password, this.token?.value, this.token?.refresh], DOCUMENTED_RATE);
+  }
+
+  get name(): string {
+    return this.settings.name;
+  }
+
+  private async grant(body: string): Promise<void> {
+    // A grant is safe to ask for twice: a lost answer only costs an unused token.
+    const res = await this.http.request({ method: 'POST', path: 'Token', endpoint: 'Token', body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, accept: [400], idempotent: true });
+    const b = res.body as { access_token?: string; expires_in?: number; refresh_token?: string } | undefined;
+    if (res.status !== 200 || !b?.access_token) throw new RemoteError('auth', `${this.label}: the token request was refused`, res.status, [], 'check userName and password in the config');
+    this.token = { value: b.access_token, expires: this.now() + (b.expires_in ?? 3600) * 1000, ...(b.refresh_token ? { refresh: b.refresh_token } : {}) };
+  }
+
+  private async bearer(): Promise<string> {
+    if (this.settings.apiKey) return this.settings.apiKey;
+    if (this.token && this.token.expires - EARLY_MS > this.now()) return this.token.value;
+    const refresh = this.token?.refresh;
+    if (refresh) {
+      try {
+        await this.grant(`grant_type=refresh_token&refresh_token=${encodeURIComponent(refresh)}`);
+        return this.token!.value;
+      } catch (error) {
+        if (!(error instanceof RemoteError) || error.kind !== 'auth') throw error; // refresh refused: sign in again
+      }
+    }
+    await this.grant(`grant_type=password&UserName=${encodeURIComponent(this.settings.userName!)}&Password=${encodeURIComponent(this.settings.password!)}`);
+    return this.token!.value;
+  }
+
+  /** Every call but the token grant: a bearer, and one fresh sign-in when a token is refused. */
+  async call(req: HttpRequest): Promise<HttpResponse> {
+    const send = (token: string) => this.http.request({ ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } });
+    const token = await this.bearer(); // a refused sign-in fails here, once
+    try {
+      return await send(token);
+    } catch (error) {
+      if (!(error instanceof RemoteError) || error.kind !== 'auth' || this.settings.apiKey) throw error;
+      this.token = undefined; // revoked or expired early: sign in once more
+      return send(await this.bearer());
+    }
+  }
+
+  async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
+    const size = this.settings.pageSize ?? 500;
+    const filter = odataFilter(entity, query.filter, query.since);
+    for (let skip = 0; ; skip += size) {
+      const params = new URLSearchParams({ $top: String(size), $skip: String(skip), $orderby: 'ID' });
+      if (filter) params.set('$filter', filter);
+      const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
+      const rows = (res.body as { results?: Array<Record<string, unknown>> } | undefined)?.results;
+      if (!Array.isArray(rows)) throw new RemoteError('unexpected', `${this.label}: a ${MODULE[entity]} list answer has no results array`, res.status);
+      if (rows.length) yield rows.map((row) => fromAccessplanit(entity, row));
+      if (rows.length < size) return;
+    }
+  }
+
+  async count(entity: Entity, query: ListQuery = {}): Promise<number | undefined> {
+    const params = new URLSearchParams({ $top: '0', $count: 'true' });
+    const filter = odataFilter(entity, query.filter, query.since);
+    if (filter) params.set('$filter', filter);
+    const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
+    const n = (res.body as { count?: unknown } | undefined)?.count;
+    return typeof n === 'number' ? n : undefined;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  readonly writer: Writable = {
+    // Groups and companies without IDs in the input are found by label and name.
+    matchKeys: (entity) => (entity === 'users' ? ['externalId', 'id', 'email'] : entity === 'companies' ? ['id', 'externalId', 'name'] : ['id', 'label']),
+    readOnly: (entity) => (entity === 'users' ? ['companyName'] : []),
+    deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'Disabled' } : undefined),
+    lookup: async (entity, key) => {
+      const wire = accessplanitField(entity, key.field);
+      if (!wire) return undefined;
+      const params = new URLSearchParams({ $top: '2', $filter: `${wire} eq ${literal(key.value)}` });
+      const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
+      const row = (res.body as { results?: Array<Record<string, unknown>> } | undefined)?.results?.[0];
+      return row ? fromAccessplanit(entity, row) : undefined;
+    },
+    write: async (op) => {
+      const module = MODULE[op.entity];
+      const path = op.id === undefined ? module : `${module}/${encodeURIComponent(op.id)}`;
+      if (op.action === 'delete') {
+        await this.call({ method: 'DELETE', path, endpoint: module });
+        return { id: op.id! };
+      }
+      const values = op.action === 'deactivate' ? { [this.writer.deactivation(op.entity)!.field]: this.writer.deactivation(op.entity)!.value as string } : op.values ?? {};
+      const body = toAccessplanit(op.entity, values);
+      if (op.action === 'create') {
+        delete body.ID;
+        if (values.id) body.ID = values.id; // an ID from the input is kept; otherwise the platform assigns one
+      }
+      const res = await this.call({ method: op.action === 'create' ? 'POST' : 'PUT', path, endpoint: module, body });
+      const id = (res.body as { ID?: unknown } | undefined)?.ID;
+      return { id: id === undefined || id === null ? op.id ?? '' : String(id) };
+    },
+  };
+}

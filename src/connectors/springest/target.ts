@@ -1,0 +1,117 @@
+import { UsageError } from '../../errors.js';
+import type { HttpClient } from '../../http/client.js';
+import { connect, type ConnectionSettings } from '../connection.js';
+import type { Approver, CanonicalValues } from '../../core/model/canonical.js';
+import type { Target, WireMap, Writable } from '../../core/ports.js';
+
+export interface SpringestSite {
+  baseUrl: string;
+  apiKey: string;
+}
+
+export interface SpringestSettings extends ConnectionSettings {
+  name: string;
+  /** Site name → where it is and its key: every user goes to every site. */
+  sites: Record<string, SpringestSite>;
+}
+
+/** Canonical field → Springest's import field (platforms.md §3). */
+export const SPRINGEST_WIRE: WireMap = {
+  managerEmail: 'approvers',
+  externalId: 'external_id', email: 'email', gender: 'gender', firstName: 'first_name', lastName: 'last_name', phone: 'phone_number',
+  dateOfBirth: 'birthdate', birthplace: 'birthplace', companyName: 'company_name', address: 'address', houseNumber: 'house_number',
+  postcode: 'zip_code', town: 'city', country: 'country', status: 'active', jobTitle: 'job_title', department: 'department_name',
+  businessUnit: 'business_unit', costCenter: 'cost_center', costCenterName: 'cost_center_name', approvers: 'approvers', tags: 'tags',
+  startDate: 'employment_start_date', endDate: 'employment_end_date',
+};
+
+/** A probe no real user has, to check a key without touching data. */
+const PROBE = '__hrsync_check__';
+
+/**
+ * Springest Go users import: users only, written by upsert; looked up by external_id. It has no
+ * endpoint that lists users, so `list` says so rather than pretend.
+ */
+export class SpringestTarget implements Target {
+  readonly type = 'springest' as const;
+  readonly entities = ['users'] as const;
+  readonly can = { list: false, lookup: true, write: true };
+  readonly wire = { users: SPRINGEST_WIRE };
+  readonly label: string;
+  private readonly clients: Array<{ site: string; http: HttpClient; key: string }>;
+
+  constructor(private readonly settings: SpringestSettings) {
+    this.label = `springest "${settings.name}"`;
+    const keys = Object.values(settings.sites).map((s) => s.apiKey);
+    this.clients = Object.entries(settings.sites).map(([site, s]) => ({
+      site,
+      key: s.apiKey,
+      http: connect(s.baseUrl, `${this.label} site ${site}`, settings, () => keys),
+    }));
+  }
+
+  get name(): string {
+    return this.settings.name;
+  }
+
+  // eslint-disable-next-line require-yield -- it refuses before yielding anything
+  async *list(): AsyncIterable<CanonicalValues[]> {
+    throw new UsageError(`${this.label} cannot be listed: Springest's API has no endpoint that returns all users (it looks a user up by external_id only)`);
+  }
+
+  /** Every site answers a lookup with its key: 404 for the probe means the key works. */
+  async check(): Promise<void> {
+    for (const { http, key } of this.clients)
+      await http.request({ method: 'GET', path: `users.json?api_key=${encodeURIComponent(key)}&external_id=${PROBE}`, accept: [404] });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.http.close()));
+  }
+
+  readonly writer: Writable = {
+    matchKeys: () => ['externalId', 'email'],
+    readOnly: () => [],
+    deactivation: () => ({ field: 'status', value: 'inactive' }),
+    lookup: async (_entity, key) => {
+      if (key.field !== 'externalId') return undefined; // the API looks users up by external_id only
+      const { http, key: apiKey } = this.clients[0]!;
+      const res = await http.request({ method: 'GET', path: `users.json?api_key=${encodeURIComponent(apiKey)}&external_id=${encodeURIComponent(key.value)}`, accept: [404] });
+      const b = res.body as { id?: unknown; external_id?: string; user_email?: string; active?: unknown } | undefined;
+      if (res.status === 404 || !b?.id) return undefined;
+      return { id: String(b.id), externalId: b.external_id ?? null, email: b.user_email ?? null, status: String(b.active) === 'false' ? 'inactive' : 'active' };
+    },
+    /** An upsert on every site: safe to send again, so a lost answer is simply retried. */
+    write: async (op) => {
+      if (op.action === 'delete') throw new UsageError(`${this.label}: Springest users cannot be deleted through the API; deactivate them`);
+      const values = op.action === 'deactivate' ? { status: 'inactive' } : op.values ?? {};
+      let id = op.id ?? '';
+      for (const { http, key } of this.clients) {
+        const res = await http.request({ method: 'POST', path: `users.json?api_key=${encodeURIComponent(key)}`, body: toSpringest(values), idempotent: true });
+        id ||= String((res.body as { id?: unknown } | undefined)?.id ?? '');
+      }
+      return { id };
+    },
+  };
+}
+
+/**
+ * Canonical values → the import body: status becomes active (true/false), the manager becomes an
+ * approver labelled Manager, blanks (only present with --blank clear) are sent as empty strings.
+ */
+export function toSpringest(values: CanonicalValues): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(values)) {
+    const wire = SPRINGEST_WIRE[field];
+    if (!wire || field === 'managerEmail') continue; // the manager joins the approvers below
+    if (field === 'status') body.active = value === null ? true : value !== 'inactive';
+    else if (field === 'approvers') body.approvers = ((value as Approver[] | null) ?? []).map((a) => ({ email: a.email, label: a.label ?? 'Manager', can_approve: a.canApprove ?? true }));
+    else body[wire] = value === null ? '' : value;
+  }
+  const manager = values.managerEmail;
+  if (typeof manager === 'string' && manager) {
+    const approvers = (body.approvers as Array<{ email: string }> | undefined) ?? [];
+    if (!approvers.some((a) => a.email.toLowerCase() === manager.toLowerCase())) body.approvers = [...approvers, { email: manager, label: 'Manager', can_approve: true }];
+  }
+  return body;
+}

@@ -1,0 +1,143 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { RemoteError } from '../../http/errors.js';
+import { neutralise } from '../../io/writers.js';
+import type { RawValue } from '../../io/types.js';
+import { DEPENDENCY_ORDER } from '../model/entities.js';
+import type { PlannedOp } from '../plan/plan.js';
+import type { Target } from '../ports.js';
+
+export interface OpResult {
+  op: PlannedOp;
+  status: 'ok' | 'failed' | 'skipped';
+  id?: string;
+  error?: string;
+}
+
+export interface ApplyOptions {
+  concurrency: number;
+  resultsDir: string;
+  /** Aborted: no new writes start; those in flight finish. */
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, failed: number) => void;
+}
+
+export interface ApplyReport {
+  results: OpResult[];
+  ok: number;
+  failed: number;
+  skipped: number;
+  resultsDir: string;
+  interrupted: boolean;
+  /** Set when the target failed as a whole (credentials refused): the rest was not tried. */
+  targetFailure?: RemoteError;
+}
+
+/** Creates and updates per entity in dependency order, then removals in reverse: each phase finishes before the next. */
+function phases(ops: PlannedOp[]): PlannedOp[][] {
+  const out: PlannedOp[][] = [];
+  for (const entity of DEPENDENCY_ORDER) out.push(ops.filter((o) => o.entity === entity && (o.action === 'create' || o.action === 'update')));
+  for (const entity of [...DEPENDENCY_ORDER].reverse()) out.push(ops.filter((o) => o.entity === entity && (o.action === 'deactivate' || o.action === 'delete')));
+  return out.filter((p) => p.length > 0);
+}
+
+/**
+ * A create whose answer was lost may have happened: look the record up by its keys before anything
+ * is sent again, so a reset after the commit never makes a duplicate.
+ */
+async function create(target: Target, op: PlannedOp): Promise<string> {
+  const writer = target.writer!;
+  const keys = writer.matchKeys(op.entity).filter((k) => typeof op.values?.[k] === 'string' && op.values[k]);
+  let last: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return (await writer.write(op)).id;
+    } catch (error) {
+      if (!(error instanceof RemoteError) || error.kind !== 'outcome_unknown') throw error;
+      last = error;
+      if (keys.length === 0)
+        throw new RemoteError('outcome_unknown', `${error.message}; it has no key (${writer.matchKeys(op.entity).join(', ')}) to look it up by, so it was not sent again`, undefined);
+      for (const field of keys) {
+        const found = await writer.lookup(op.entity, { field, value: String(op.values![field]) });
+        if (found) return String(found.id);
+      }
+      // Not there: the first attempt did not happen, so sending it again is safe.
+    }
+  }
+  throw last;
+}
+
+/**
+ * Applies a plan: bounded concurrency within a phase, a journal line appended as each write completes
+ * (so a run killed half-way leaves a record of what happened; running the import again converges),
+ * and results files at the end: results.csv for every operation, failed rows in their input's columns.
+ */
+export async function applyPlan(target: Target, ops: PlannedOp[], options: ApplyOptions): Promise<ApplyReport> {
+  await mkdir(options.resultsDir, { recursive: true });
+  // One descriptor for the run; each line is handed to the OS synchronously as its write completes
+  // (microseconds, and it survives kill -9), without holding a worker up for a threadpool round trip.
+  const journal = openSync(join(options.resultsDir, 'journal.ndjson'), 'a');
+  const results = new Map<PlannedOp, OpResult>();
+  let failed = 0;
+  let targetFailure: RemoteError | undefined;
+  const stopped = () => options.signal?.aborted === true || targetFailure !== undefined;
+
+  const run = async (op: PlannedOp): Promise<void> => {
+    let result: OpResult;
+    try {
+      const id = op.action === 'create' ? await create(target, op) : (await target.writer!.write({ action: op.action, entity: op.entity, ...(op.id ? { id: op.id } : {}), ...(op.values ? { values: op.values } : {}) })).id;
+      result = { op, status: 'ok', id };
+    } catch (error) {
+      if (!(error instanceof RemoteError)) throw error;
+      if (error.kind === 'auth') targetFailure ??= error;
+      const detail = error.fieldErrors.length ? error.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') : error.message;
+      result = { op, status: 'failed', error: detail };
+      failed++;
+    }
+    results.set(op, result);
+    writeSync(journal, `${JSON.stringify({ at: new Date().toISOString(), entity: op.entity, action: op.action, key: op.key, file: op.file ?? null, line: op.line ?? null, status: result.status, id: result.id ?? op.id ?? null, error: result.error ?? null })}\n`);
+    options.onProgress?.(results.size, ops.length, failed);
+  };
+
+  try {
+    for (const phase of phases(ops)) {
+      let next = 0;
+      const worker = async () => {
+        while (!stopped() && next < phase.length) await run(phase[next++]!);
+      };
+      await Promise.all(Array.from({ length: Math.min(options.concurrency, phase.length) }, worker));
+      if (stopped()) break;
+    }
+  } finally {
+    closeSync(journal);
+  }
+
+  const all = ops.map((op) => results.get(op) ?? { op, status: 'skipped' as const, error: targetFailure ? 'not tried: the target failed' : 'not tried: interrupted' });
+  await writeResults(options.resultsDir, all);
+  return {
+    results: all,
+    ok: all.filter((r) => r.status === 'ok').length,
+    failed,
+    skipped: all.filter((r) => r.status === 'skipped').length,
+    resultsDir: options.resultsDir,
+    interrupted: options.signal?.aborted === true,
+    ...(targetFailure ? { targetFailure } : {}),
+  };
+}
+
+/** results.csv: one row per operation; failed[-<input>].csv: the failed rows in their input's own columns. */
+async function writeResults(dir: string, results: OpResult[]): Promise<void> {
+  const rows = results.map((r) => [r.op.file ?? '', r.op.line ?? '', r.op.key, r.op.entity, r.op.action, r.status, r.id ?? r.op.id ?? '', r.error ?? ''].map((c) => neutralise(String(c))));
+  await writeFile(join(dir, 'results.csv'), stringify([['file', 'line', 'key', 'entity', 'action', 'status', 'targetId', 'error'], ...rows]));
+  const unfinished = results.filter((r) => r.status !== 'ok' && r.op.file && r.op.source);
+  const byFile = new Map<string, Array<Record<string, RawValue>>>();
+  for (const r of unfinished) byFile.set(r.op.file!, [...(byFile.get(r.op.file!) ?? []), r.op.source!]);
+  for (const [file, sources] of byFile) {
+    const columns = [...new Set(sources.flatMap((s) => Object.keys(s)))];
+    const name = byFile.size === 1 ? 'failed.csv' : `failed-${basename(file).replace(/\.[^.]+$/, '')}.csv`;
+    const cells = (v: RawValue | undefined) => neutralise(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    await writeFile(join(dir, name), stringify([columns, ...sources.map((s) => columns.map((c) => cells(s[c])))]));
+  }
+}

@@ -1,0 +1,146 @@
+import type { RawRecord, RawValue } from '../../io/types.js';
+import type { Approver, CanonicalRecord, CanonicalValues, FieldValue } from '../model/canonical.js';
+import type { Entity } from '../model/entities.js';
+import { fieldDef, type FieldDef } from '../model/fields.js';
+import { type Issue, quote, valueText } from '../model/issues.js';
+import type { ColumnMap } from './columns.js';
+import type { EntityMapping } from './mapping-file.js';
+import { isValidDate } from './transforms.js';
+
+const TRUE = new Set(['true', 'yes', 'y', '1', 'on', 'ja', 'j']);
+const FALSE = new Set(['false', 'no', 'n', '0', 'off', 'nee']);
+const LIST_SEPARATOR = /[;,|]/;
+
+export function parseBoolean(value: string): boolean | undefined {
+  const v = value.trim().toLowerCase();
+  return TRUE.has(v) ? true : FALSE.has(v) ? false : undefined;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+
+/** An ISO date (a date-time is cut to its date), or undefined. */
+export function parseIsoDate(value: string): string | undefined {
+  // The common case, yyyy-mm-dd exactly, without a regex match array per value.
+  if (value.length === 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45) {
+    let digits = true;
+    for (const i of DATE_DIGITS) digits &&= isDigit(value.charCodeAt(i));
+    if (digits) return isValidDate(+value.slice(0, 4), +value.slice(5, 7), +value.slice(8, 10)) ? value : undefined;
+  }
+  const m = ISO_DATE.exec(value.trim());
+  if (!m || !isValidDate(Number(m[1]), Number(m[2]), Number(m[3]))) return undefined;
+  return `${m[1]}-${m[2]}-${m[3]}`;
+}
+
+/** A guess at the date format a value is written in, for the hint of an invalid date. */
+function dateHint(field: string, value: string): string {
+  const example = /^\d{1,2}([/.-])\d{1,2}\1\d{4}/.exec(value.trim());
+  const format = example ? `dd${example[1]}mm${example[1]}yyyy` : 'dd-mm-yyyy';
+  return `write dates as yyyy-mm-dd, or read this format with a --map file: {"transforms": {"${field}": "date:${format}"}}`;
+}
+
+function parseApprovers(raw: RawValue): Approver[] {
+  const items: Approver[] = [];
+  const list = Array.isArray(raw) ? raw : String(raw).split(/[;|]/);
+  for (const item of list) {
+    if (item && typeof item === 'object' && !Array.isArray(item)) {
+      const o = item as Record<string, RawValue>;
+      const approver: Approver = { email: String(o.email ?? '').trim() };
+      if (o.label !== undefined && o.label !== null) approver.label = String(o.label).trim();
+      const can = o.can_approve ?? o.canApprove;
+      if (typeof can === 'boolean') approver.canApprove = can;
+      items.push(approver);
+      continue;
+    }
+    const text = String(item ?? '').trim();
+    if (!text) continue;
+    const colon = text.indexOf(':');
+    items.push(colon === -1 ? { email: text } : { email: text.slice(0, colon).trim(), label: text.slice(colon + 1).trim() });
+  }
+  return items;
+}
+
+function toText(raw: RawValue): string {
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  return JSON.stringify(raw);
+}
+
+interface Context {
+  entity: Entity;
+  file: string;
+  line: number;
+  issues: Issue[];
+}
+
+function issue(ctx: Context, field: string, value: unknown, code: Issue['code'], message: string, hint: string | null = null): void {
+  ctx.issues.push({ file: ctx.file, line: ctx.line, entity: ctx.entity, field, value: valueText(value), code, message, severity: 'error', hint });
+}
+
+/** Converts one raw value to its field's kind; undefined when it cannot (an issue is recorded). */
+function convert(ctx: Context, def: FieldDef, raw: RawValue, mapping?: EntityMapping): FieldValue | null | undefined {
+  if (raw === null || raw === undefined) return null;
+  if (Array.isArray(raw) && def.kind !== 'list' && def.kind !== 'approvers') raw = raw.map(toText).join(';');
+  if (def.kind === 'approvers') {
+    const approvers = parseApprovers(raw);
+    return approvers.length ? approvers : null;
+  }
+  if (def.kind === 'list' && Array.isArray(raw)) {
+    const list = raw.map((v) => toText(v).trim()).filter(Boolean);
+    return list.length ? list : null;
+  }
+  if (def.kind === 'boolean' && typeof raw === 'boolean') return raw;
+  let text = toText(raw).trim();
+  for (const transform of mapping?.transforms.get(def.name) ?? []) {
+    if (text === '') break;
+    const out = transform(text);
+    if (!out.ok) {
+      issue(ctx, def.name, text, 'invalid_date', `${def.name} ${quote(text)} is not a date in the form ${out.expected}`);
+      return undefined;
+    }
+    text = out.value;
+  }
+  if (text === '') return null;
+  switch (def.kind) {
+    case 'string':
+    case 'email':
+      return text;
+    case 'list': {
+      const list = text.split(LIST_SEPARATOR).map((s) => s.trim()).filter(Boolean);
+      return list.length ? list : null;
+    }
+    case 'boolean': {
+      const b = parseBoolean(text);
+      if (b === undefined) issue(ctx, def.name, text, 'invalid_boolean', `${def.name} ${quote(text)} is not true or false`, 'use true/false, yes/no or 1/0');
+      return b;
+    }
+    case 'date': {
+      const d = parseIsoDate(text);
+      if (d === undefined) issue(ctx, def.name, text, 'invalid_date', `${def.name} ${quote(text)} is not a valid date (expected yyyy-mm-dd)`, dateHint(def.name, text));
+      return d;
+    }
+  }
+}
+
+/**
+ * Maps one raw record onto canonical fields: columns by the column map, values converted to their
+ * field's kind (dates to yyyy-mm-dd, booleans, lists), mapping-file transforms and defaults applied.
+ * A value that cannot be converted is left out and reported in `issues`.
+ */
+export function mapRecord(record: RawRecord, columns: ColumnMap, mapping: EntityMapping | undefined, issues: Issue[]): CanonicalRecord {
+  const ctx: Context = { entity: columns.entity, file: record.file, line: record.line, issues };
+  const values: CanonicalValues = {};
+  for (const { column, field } of columns.mapped) {
+    const value = convert(ctx, field, record.values[column] ?? null, mapping);
+    if (value !== undefined) values[field.name] = value;
+  }
+  if (mapping)
+    for (const [field, value] of mapping.defaults) {
+      if (values[field] !== undefined && values[field] !== null) continue;
+      const converted = convert(ctx, fieldDef(columns.entity, field)!, value, mapping);
+      if (converted !== undefined) values[field] = converted;
+    }
+  return { entity: columns.entity, file: record.file, line: record.line, values, source: record.values };
+}

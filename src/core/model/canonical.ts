@@ -1,0 +1,27 @@
+import type { Entity } from './entities.js';
+import type { RawValue } from '../../io/types.js';
+
+/** A Springest-style approver: someone who can see (and maybe approve) a user's bookings. */
+export interface Approver {
+  email: string;
+  label?: string;
+  canApprove?: boolean;
+}
+
+export type FieldValue = string | boolean | string[] | Approver[];
+
+/**
+ * Canonical values of one record, keyed by canonical field name. A key set to null was blank in the
+ * input (the column is there, the cell is empty); a missing key means the input has no such column.
+ * The difference matters: a blank cell leaves a target's value alone unless asked to clear it.
+ */
+export type CanonicalValues = Record<string, FieldValue | null>;
+
+export interface CanonicalRecord {
+  entity: Entity;
+  file: string;
+  line: number;
+  values: CanonicalValues;
+  /** The row as read, in the input's own columns (for failed-rows files). */
+  source: Record<string, RawValue>;
+}

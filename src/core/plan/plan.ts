@@ -1,0 +1,283 @@
+import { createHash } from 'node:crypto';
+import type { RawValue } from '../../io/types.js';
+import type { CanonicalRecord, CanonicalValues, FieldValue } from '../model/canonical.js';
+import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
+import type { Target, WriteAction } from '../ports.js';
+import { same } from './compare.js';
+
+export interface Change {
+  field: string;
+  from: FieldValue | null;
+  to: FieldValue | null;
+}
+
+export interface PlannedOp {
+  action: WriteAction;
+  entity: Entity;
+  /** How a person finds the record: "externalId=E1001" or the target id. */
+  key: string;
+  /** The target's id (update, deactivate, delete). */
+  id?: string;
+  /** What to send: every field for a create, the changed ones for an update. */
+  values?: CanonicalValues;
+  changes?: Change[];
+  /** The input row it comes from (creates and updates). */
+  file?: string;
+  line?: number;
+  source?: Record<string, RawValue>;
+  /** Fingerprint of the target record when planned (updates, deactivations, deletes). */
+  fingerprint?: string;
+  /** For a target that cannot be listed: the fingerprint of what is sent, kept once it succeeds. */
+  sends?: string;
+}
+
+export interface Conflict {
+  entity: Entity;
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  deactivate: number;
+  delete: number;
+  unchanged: number;
+  invalid: number;
+  conflicts: number;
+  /** Rows left out by --only or --limit. */
+  skipped: number;
+}
+
+export interface Plan {
+  version: 1;
+  /** The target's label, and the name `hrsync apply` opens it by. */
+  target: string;
+  targetName: string;
+  createdAt: string;
+  operations: PlannedOp[];
+  conflicts: Conflict[];
+  summary: PlanSummary;
+  /** Notes a person should read: e.g. why missing records were not looked at. */
+  notes: string[];
+}
+
+export type MissingPolicy = 'ignore' | 'deactivate' | 'delete';
+
+export interface PlanOptions {
+  /** Ordered match keys, overriding the target's defaults. */
+  match?: string[];
+  missing: MissingPolicy;
+  /** Most missing records acted on before the run stops: a count, or a fraction of the target's records. */
+  maxMissing: { count: number } | { fraction: number };
+  blank: 'ignore' | 'clear';
+  /** Only rows whose match key has one of these values. */
+  only?: string[];
+  /** At most this many creates and updates. */
+  limit?: number;
+  /** The input holds only what changed lately (--from … --since): missing records mean nothing. */
+  incremental?: boolean;
+  /** Rows left out of the plan because they are invalid. */
+  invalid: number;
+  /**
+   * For a target that cannot be listed: record key → fingerprint of the last payload sent
+   * successfully. Rows are compared with it instead of with the target's records.
+   */
+  synced?: Map<string, string>;
+}
+
+export class MissingLimit extends Error {
+  constructor(
+    readonly entity: Entity,
+    readonly count: number,
+    readonly total: number,
+    readonly limit: number,
+    readonly examples: string[],
+  ) {
+    super(`${count} of ${total} ${entity} on the target are missing from the input: more than the limit of ${limit}`);
+  }
+}
+
+/** A short stable digest of a record, to tell later whether it changed. */
+export function fingerprint(values: CanonicalValues): string {
+  const sorted = Object.keys(values).sort().map((k) => [k, values[k]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
+}
+
+const keyText = (field: string, value: string) => `${field}=${value}`;
+const lookupKey = (field: string, value: string) => (/email/i.test(field) ? value.trim().toLowerCase() : value.trim());
+
+/** Fields the target stores for an entity, less those it computes itself. */
+function writableFields(target: Target, entity: Entity): Set<string> {
+  const readOnly = new Set(target.writer?.readOnly(entity) ?? []);
+  return new Set(Object.keys(target.wire[entity] ?? {}).filter((f) => !readOnly.has(f)));
+}
+
+/**
+ * The smallest set of writes that makes the target say what the input says. Each input record is
+ * matched on ordered keys: keys that point at different records are a conflict, reported, never
+ * guessed. Only the fields present in the input are compared (blank cells leave values alone unless
+ * --blank clear), after normalising, so an unchanged record costs nothing. Records on the target that
+ * the input lacks are left alone, deactivated or deleted as asked — unless there are more of them than
+ * --max-missing allows. Creates and updates run groups → companies → users; removals in reverse.
+ */
+export async function buildPlan(target: Target, records: CanonicalRecord[], options: PlanOptions, current: Map<Entity, CanonicalValues[]>): Promise<Plan> {
+  const writer = target.writer!;
+  const ops: PlannedOp[] = [];
+  const conflicts: Conflict[] = [];
+  const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, delete: 0, unchanged: 0, invalid: options.invalid, conflicts: 0, skipped: 0 };
+  const notes: string[] = [];
+  const partial = options.only !== undefined || options.limit !== undefined || options.incremental === true;
+  let budget = options.limit ?? Infinity;
+
+  for (const entity of DEPENDENCY_ORDER) {
+    const input = records.filter((r) => r.entity === entity);
+    if (input.length === 0) continue;
+    const existing = current.get(entity) ?? [];
+    const keys = options.match ?? [...writer.matchKeys(entity)];
+    const indexes = new Map(keys.map((k) => [k, new Map<string, CanonicalValues>()]));
+    for (const row of existing)
+      for (const k of keys) {
+        const v = row[k];
+        if (typeof v === 'string' && v.trim()) indexes.get(k)!.set(lookupKey(k, v), row);
+      }
+    const fields = writableFields(target, entity);
+    const matched = new Map<CanonicalValues, CanonicalRecord>();
+    if (options.synced) {
+      planBlind(input, keys, fields, options, ops, summary, conflicts, () => budget-- > 0);
+      if (options.missing !== 'ignore') notes.push(`${target.label} cannot be listed: records missing from the input cannot be found, so --missing ${options.missing} did nothing`);
+      continue;
+    }
+
+    for (const record of input) {
+      const present = presentKeys(record, keys, options, summary, conflicts);
+      if (!present) continue;
+      const hits = new Map<CanonicalValues, string>();
+      for (const k of present) {
+        const hit = indexes.get(k)!.get(lookupKey(k, record.values[k] as string));
+        if (hit && !hits.has(hit)) hits.set(hit, keyText(k, record.values[k] as string));
+      }
+      const describe = keyText(present[0]!, record.values[present[0]!] as string);
+      if (hits.size > 1) {
+        conflicts.push({ entity, file: record.file, line: record.line, message: `${[...hits.values()].join(' and ')} match different ${entity} (${[...hits.keys()].map((h) => `id ${String(h.id)}`).join(', ')})` });
+        continue;
+      }
+      const [hit] = [...hits.keys()];
+      if (hit && matched.has(hit)) {
+        const other = matched.get(hit)!;
+        conflicts.push({ entity, file: record.file, line: record.line, message: `${describe} matches the same record (id ${String(hit.id)}) as line ${other.line}` });
+        continue;
+      }
+      const base = { entity, file: record.file, line: record.line, source: record.source };
+      if (!hit) {
+        const values: CanonicalValues = {};
+        for (const [f, v] of Object.entries(record.values)) if (fields.has(f) && v !== null) values[f] = v;
+        if (budget-- <= 0) {
+          summary.skipped++;
+          continue;
+        }
+        ops.push({ ...base, action: 'create', key: describe, values });
+        summary.create++;
+        continue;
+      }
+      matched.set(hit, record);
+      const changes: Change[] = [];
+      for (const [f, v] of Object.entries(record.values)) {
+        if (!fields.has(f) || f === 'id') continue;
+        if (v === null && options.blank === 'ignore') continue;
+        const now = hit[f] ?? null;
+        if (v === null ? now === null || now === '' : same(f, v, now)) continue;
+        changes.push({ field: f, from: now, to: v });
+      }
+      if (changes.length === 0) {
+        summary.unchanged++;
+        continue;
+      }
+      if (budget-- <= 0) {
+        summary.skipped++;
+        continue;
+      }
+      ops.push({ ...base, action: 'update', key: describe, id: String(hit.id), values: Object.fromEntries(changes.map((c) => [c.field, c.to])), changes, fingerprint: fingerprint(hit) });
+      summary.update++;
+    }
+
+    if (options.missing === 'ignore') continue;
+    if (partial) {
+      notes.push(`--missing ${options.missing} was not applied to ${entity}: with --only, --limit or --since the input is not the whole population`);
+      continue;
+    }
+    const deactivation = writer.deactivation(entity);
+    if (options.missing === 'deactivate' && !deactivation) {
+      notes.push(`${target.label} cannot deactivate ${entity}: missing ${entity} were left alone (use --missing delete to remove them)`);
+      continue;
+    }
+    const missing = existing.filter((row) => !matched.has(row) && !(deactivation && options.missing === 'deactivate' && same(deactivation.field, row[deactivation.field], deactivation.value)));
+    const limit = 'count' in options.maxMissing ? options.maxMissing.count : Math.floor(existing.length * options.maxMissing.fraction);
+    if (missing.length > limit)
+      throw new MissingLimit(entity, missing.length, existing.length, limit, missing.slice(0, 10).map((r) => describeRecord(r, keys)));
+    for (const row of missing) {
+      ops.push({ action: options.missing, entity, key: describeRecord(row, keys), id: String(row.id), fingerprint: fingerprint(row) });
+      summary[options.missing]++;
+    }
+  }
+  // Removals run after every create and update, users before the companies and groups they need.
+  const removals = ops.filter((o) => o.action === 'deactivate' || o.action === 'delete');
+  removals.sort((a, b) => DEPENDENCY_ORDER.indexOf(b.entity) - DEPENDENCY_ORDER.indexOf(a.entity));
+  const ordered = [...ops.filter((o) => o.action === 'create' || o.action === 'update'), ...removals];
+  summary.conflicts = conflicts.length;
+  return { version: 1, target: target.label, targetName: target.name, createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, notes };
+}
+
+/**
+ * Without the target's records: a row is sent when what would be sent differs from what was last sent
+ * successfully (or was never sent). Only fields present are sent — never a blank, unless --blank clear,
+ * because such a platform overwrites every field it is sent.
+ */
+function planBlind(input: CanonicalRecord[], keys: string[], fields: Set<string>, options: PlanOptions, ops: PlannedOp[], summary: PlanSummary, conflicts: Conflict[], spend: () => boolean): void {
+  for (const record of input) {
+    const present = presentKeys(record, keys, options, summary, conflicts);
+    if (!present) continue;
+    const key = keyText(present[0]!, lookupKey(present[0]!, record.values[present[0]!] as string));
+    const values: CanonicalValues = {};
+    for (const [f, v] of Object.entries(record.values)) if (fields.has(f) && (v !== null || options.blank === 'clear')) values[f] = v;
+    const sends = fingerprint(values);
+    const last = options.synced!.get(key);
+    if (last === sends) {
+      summary.unchanged++;
+      continue;
+    }
+    if (!spend()) {
+      summary.skipped++;
+      continue;
+    }
+    const action = last === undefined ? 'create' : 'update';
+    ops.push({ action, entity: record.entity, key, values, sends, file: record.file, line: record.line, source: record.source });
+    summary[action]++;
+  }
+}
+
+/**
+ * The match keys a row has a value for, or undefined when the row is left out: by --only (counted as
+ * skipped), or because it has none — a row no key can find again would be created anew on every run.
+ */
+function presentKeys(record: CanonicalRecord, keys: string[], options: PlanOptions, summary: PlanSummary, conflicts: Conflict[]): string[] | undefined {
+  const present = keys.filter((k) => typeof record.values[k] === 'string' && (record.values[k] as string).trim());
+  if (options.only && !present.some((k) => options.only!.includes(String(record.values[k])))) {
+    summary.skipped++;
+    return undefined;
+  }
+  if (present.length === 0) {
+    conflicts.push({
+      entity: record.entity, file: record.file, line: record.line,
+      message: `has none of the keys it is matched on (${keys.join(', ')}): it could not be found again on the next run, so it is left out rather than created`,
+    });
+    return undefined;
+  }
+  return present;
+}
+
+function describeRecord(row: CanonicalValues, keys: string[]): string {
+  const k = keys.find((f) => typeof row[f] === 'string' && row[f]) ?? 'id';
+  return `${keyText(k, String(row[k]))}${k !== 'id' && row.id ? ` (id ${String(row.id)})` : ''}`;
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { Approver, CanonicalRecord } from '../model/canonical.js';
+import { COUNTRY_NAMES, normaliseCountry } from '../model/countries.js';
+import { FIELDS } from '../model/fields.js';
+import { closest } from '../mapping/headers.js';
+import { type Issue, quote, valueText } from '../model/issues.js';
+import type { FieldRule, RuleSet, ValueList } from './types.js';
+
+const EMAIL = z.regexes.email;
+
+export function isEmail(value: string): boolean {
+  return EMAIL.test(value);
+}
+
+/** Each list as one map, lower-cased spelling or alias → listed value, built on first use. */
+const LIST_INDEX = new WeakMap<ValueList, Map<string, string>>();
+
+/** The listed spelling of a value (case-insensitive, aliases applied), or undefined. */
+export function matchList(list: ValueList, value: string): string | undefined {
+  let index = LIST_INDEX.get(list);
+  if (!index) {
+    index = new Map(Object.entries(list.aliases ?? {}));
+    for (const v of list.values) index.set(v.toLowerCase(), v);
+    LIST_INDEX.set(list, index);
+  }
+  return index.get(value.trim().toLowerCase());
+}
+
+function listMessage(list: ValueList): string {
+  return list.values.length <= 12 ? `one of ${list.values.join(', ')}` : `a listed value`;
+}
+
+const isBlank = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0);
+
+/** A rule set prepared for the per-row loop: no key enumeration or field lookups per record. */
+interface Prepared {
+  emailFields: string[];
+  rules: Array<[string, FieldRule]>;
+}
+const prepared = new WeakMap<RuleSet, Prepared>();
+function prepare(rules: RuleSet): Prepared {
+  let p = prepared.get(rules);
+  if (!p) {
+    p = { emailFields: FIELDS[rules.entity].filter((d) => d.kind === 'email').map((d) => d.name), rules: Object.entries(rules.fields) };
+    prepared.set(rules, p);
+  }
+  return p;
+}
+
+/**
+ * Checks one mapped record against a rule set and normalises what the rules define (titles, countries,
+ * statuses, lower-cased tags). Mutates `record.values` to the normalised values. References are the
+ * batch's job: this sees one record.
+ * `columns` are the fields the file supplies (a column or a default): a field the file lacks
+ * altogether was reported once for the file, not again on every row.
+ */
+export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: ReadonlySet<string>, issues: Issue[]): void {
+  const { values } = record;
+  const add = (field: string | null, value: unknown, code: Issue['code'], message: string, hint: string | null = null, severity: Issue['severity'] = 'error') =>
+    issues.push({ file: record.file, line: record.line, entity: record.entity, field, value: valueText(value), code, message, severity, hint });
+
+  const { emailFields, rules: fieldRules } = prepare(rules);
+  // Field kinds every target shares: emails must be valid.
+  for (const field of emailFields) {
+    const value = values[field];
+    if (typeof value === 'string' && !isEmail(value)) add(field, value, 'invalid_email', `${field} ${quote(value)} is not a valid email address`);
+  }
+
+  for (const [field, rule] of fieldRules) {
+    const value = values[field];
+    if (isBlank(value)) {
+      if (rule.required && columns.has(field)) add(field, null, 'required', `${field} is required but empty`);
+      continue;
+    }
+    if (rule.maxLength !== undefined && typeof value === 'string' && value.length > rule.maxLength)
+      add(field, value, 'too_long', `${field} ${quote(value)} is ${value.length} characters long; ${rules.target} allows at most ${rule.maxLength}`);
+    if (rule.oneOf && typeof value === 'string') {
+      const match = matchList(rule.oneOf, value);
+      if (match === undefined) {
+        const near = closest(value, rule.oneOf.values);
+        add(field, value, 'not_in_list', `${field} ${quote(value)} is not ${listMessage(rule.oneOf)}`, near ? `did you mean "${near}"?` : null);
+      } else values[field] = match;
+    }
+    if (rule.country && typeof value === 'string') {
+      const name = normaliseCountry(value);
+      if (name === undefined) {
+        const near = closest(value, COUNTRY_NAMES);
+        add(field, value, 'unknown_country', `country ${quote(value)} is not a known country`, near ? `did you mean "${near}"?` : 'use a country name such as "United Kingdom" or an ISO code such as GB');
+      } else values[field] = name;
+    }
+    if (rule.lowercase) {
+      if (typeof value === 'string') values[field] = value.toLowerCase();
+      else if (Array.isArray(value)) values[field] = (value as string[]).map((v) => v.toLowerCase());
+    }
+    if (rule.approverLabels && Array.isArray(value)) {
+      for (const approver of value as Approver[]) {
+        if (!isEmail(approver.email)) add(field, approver.email, 'invalid_email', `approver email ${quote(approver.email)} is not a valid email address`);
+        if (approver.label !== undefined) {
+          const label = matchList(rule.approverLabels, approver.label);
+          if (label === undefined) add(field, approver.label, 'not_in_list', `approver label ${quote(approver.label)} is not ${listMessage(rule.approverLabels)}`);
+          else approver.label = label;
+        }
+      }
+    }
+  }
+
+  for (const group of rules.oneRequired ?? []) {
+    if (!group.some((f) => columns.has(f))) continue; // reported once for the file
+    if (group.every((f) => isBlank(values[f])))
+      add(null, null, 'one_required', `${group.join(' or ')} is required: ${group.length === 2 ? 'both are' : 'all are'} empty`);
+  }
+}

@@ -1,0 +1,137 @@
+import { MockAgent } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { AccessplanitTarget, odataFilter } from '../../src/connectors/accessplanit/target.js';
+import { AppenateTarget } from '../../src/connectors/appenate/target.js';
+import { SpringestTarget } from '../../src/connectors/springest/target.js';
+import { fromUnified, UnifiedTarget } from '../../src/connectors/unified/target.js';
+import { RemoteError } from '../../src/http/errors.js';
+import type { CanonicalValues } from '../../src/core/model/canonical.js';
+
+const AP = 'https://acme.accessplanit.com';
+const agent = () => {
+  const a = new MockAgent();
+  a.disableNetConnect();
+  return a;
+};
+async function all(pages: AsyncIterable<CanonicalValues[]>): Promise<CanonicalValues[]> {
+  const rows: CanonicalValues[] = [];
+  for await (const page of pages) rows.push(...page);
+  return rows;
+}
+const users = (n: number, from = 0) => ({ results: Array.from({ length: n }, (_, i) => ({ ID: `u${from + i}`, Forenames: 'A', Surname: 'B', DOB: '1990-01-02T00:00:00', MarketingOptIn: true })) });
+
+describe('accessplanit connector', () => {
+  it('pages with $top/$skip until a short page: 0, exactly a page, and a page plus one', async () => {
+    for (const [total, pages] of [[0, 1], [3, 2], [4, 2]] as const) {
+      const a = agent();
+      const pool = a.get(AP);
+      const seen: string[] = [];
+      for (let p = 0; p < pages; p++) {
+        const n = Math.max(0, Math.min(3, total - p * 3));
+        pool
+          .intercept({ path: (path) => path.startsWith('/accessplan/api/v2/User?') && new URLSearchParams(path.split('?')[1]).get('$skip') === String(p * 3), method: 'GET' })
+          .reply((opts) => (seen.push(opts.path), { statusCode: 200, data: users(n, p * 3) }));
+      }
+      const target = new AccessplanitTarget({ name: 'lms', baseUrl: `${AP}/accessplan/api/v2`, apiKey: 'k', pageSize: 3, dispatcher: a });
+      const rows = await all(target.list('users'));
+      expect(rows).toHaveLength(total);
+      expect(seen).toHaveLength(pages);
+      if (total) expect(rows[0]).toEqual({ id: 'u0', firstName: 'A', lastName: 'B', dateOfBirth: '1990-01-02', marketingOptIn: true });
+    }
+  });
+
+  it('pushes filters and --since down as $filter', () => {
+    expect(odataFilter('users', { status: ['Enabled', 'New'], companyId: ["O'Neil"] })).toBe("(Status eq 'Enabled' or Status eq 'New') and MainCompanyID eq 'O''Neil'");
+    expect(odataFilter('users', {}, '2026-11-01')).toBe("DateUpdated ge '2026-11-01T00:00:00.00'");
+    expect(() => odataFilter('groups', { colour: ['red'] })).toThrow(/no such field/);
+  });
+
+  it('signs in with the password grant, refreshes before expiry, and signs in again once on 401', async () => {
+    let now = 0;
+    const a = agent();
+    const pool = a.get(AP);
+    const tokens: string[] = [];
+    const grant = (access: string) => ({ access_token: access, expires_in: 3600, refresh_token: `r-${access}`, token_type: 'bearer' });
+    pool.intercept({ path: '/accessplan/api/v2/Token', method: 'POST', body: (b) => b.includes('grant_type=password') && b.includes('Password=s3cret') }).reply(200, grant('t1'));
+    pool.intercept({ path: '/accessplan/api/v2/Token', method: 'POST', body: (b) => b.includes('refresh_token=r-t1') }).reply(200, grant('t2'));
+    pool.intercept({ path: '/accessplan/api/v2/Token', method: 'POST', body: (b) => b.includes('grant_type=password') }).reply(200, grant('t3'));
+    const seen = (status: number, body: object) => ({ statusCode: status, data: body });
+    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply((opts) => (tokens.push(String((opts.headers as Record<string, string>).authorization)), seen(200, users(1)))).times(2);
+    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply((opts) => (tokens.push(String((opts.headers as Record<string, string>).authorization)), seen(401, {})));
+    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply((opts) => (tokens.push(String((opts.headers as Record<string, string>).authorization)), seen(200, users(1))));
+    const target = new AccessplanitTarget({ name: 'lms', baseUrl: `${AP}/accessplan/api/v2`, userName: 'me', password: 's3cret', pageSize: 5, dispatcher: a, now: () => now });
+    await all(target.list('users'));
+    now += 3600_000 - 30_000; // inside the last minute: refresh first
+    await all(target.list('users'));
+    await all(target.list('users')); // 401: signs in again, tries once more
+    expect(tokens).toEqual(['Bearer t1', 'Bearer t2', 'Bearer t2', 'Bearer t3']);
+  });
+
+  it('reports refused credentials as an auth error that names no secret', async () => {
+    const a = agent();
+    a.get(AP).intercept({ path: '/accessplan/api/v2/Token', method: 'POST' }).reply(400, { error: 'invalid_grant' });
+    const target = new AccessplanitTarget({ name: 'lms', baseUrl: `${AP}/accessplan/api/v2`, userName: 'me', password: 'hunter2-secret', dispatcher: a });
+    const error = await all(target.list('users')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect((error as RemoteError).kind).toBe('auth');
+    expect(JSON.stringify(error) + String(error) + (error as Error).stack).not.toContain('hunter2-secret');
+  });
+});
+
+describe('Appenate connector', () => {
+  it('lists everyone through search pages of 250, with the key never in a message', async () => {
+    const a = agent();
+    const pool = a.get('https://secure.appenate.com');
+    const page = (n: number, offset: number) => ({ Users: Array.from({ length: n }, (_, i) => ({ Id: `g${offset + i}`, FirstName: 'A', LastName: 'B', Email: `u${offset + i}@x.nl`, Status: 'Active', Groups: [] })), TotalRows: 251 });
+    pool.intercept({ path: (p) => p.startsWith('/api/v2/user/search?') && p.includes('PageNo=0') && p.includes('PageSize=250') && p.includes('Name=&'), method: 'GET' }).reply(200, page(250, 0));
+    pool.intercept({ path: (p) => p.includes('PageNo=1'), method: 'GET' }).reply(200, page(1, 250));
+    const target = new AppenateTarget({ name: 'forms', baseUrl: 'https://secure.appenate.com/api/v2', companyId: '7', integrationKey: 'int-key-123', dispatcher: a });
+    const rows = await all(target.list('users'));
+    expect(rows).toHaveLength(251);
+    expect(rows[250]).toEqual({ id: 'g250', firstName: 'A', lastName: 'B', email: 'u250@x.nl', status: 'Active', groups: [] });
+    pool.intercept({ path: (p) => p.includes('PageNo=0'), method: 'GET' }).reply(500, 'oops int-key-123');
+    const error = (await all(new AppenateTarget({ name: 'forms', baseUrl: 'https://secure.appenate.com/api/v2', companyId: '7', integrationKey: 'int-key-123', dispatcher: a, }).list('users')).catch((e: unknown) => e)) as Error;
+    expect(error.message).not.toContain('int-key-123');
+  }, 20_000);
+});
+
+describe('Springest connector', () => {
+  it('says plainly that it cannot list, and checks each site’s key', async () => {
+    const a = agent();
+    const target = new SpringestTarget({ name: 'go', sites: { nl: { baseUrl: 'https://acme.api.go.springest.nl', apiKey: 'nl-key' } }, dispatcher: a });
+    await expect(all(target.list())).rejects.toThrow(/cannot be listed/);
+    a.get('https://acme.api.go.springest.nl').intercept({ path: (p) => p.startsWith('/users.json?api_key=nl-key'), method: 'GET' }).reply(404, {});
+    await expect(target.check()).resolves.toBeUndefined();
+    a.get('https://acme.api.go.springest.nl').intercept({ path: (p) => p.startsWith('/users.json'), method: 'GET' }).reply(401, {});
+    const error = (await target.check().catch((e: unknown) => e)) as RemoteError;
+    expect(error.kind).toBe('auth');
+    expect(error.message).toContain('api_key=***');
+  });
+});
+
+describe('Unified connector', () => {
+  it('maps employees: work email first, employee number as external id, statuses lower-cased', () => {
+    expect(
+      fromUnified({
+        id: 'e1', employee_number: 'E9', name: 'Zoë van Dijk', emails: [{ email: 'home@x.nl', type: 'HOME' }, { email: 'WORK@X.NL', type: 'WORK' }],
+        telephones: [{ telephone: '+31 6', type: 'MOBILE' }], employment_status: 'INACTIVE', date_of_birth: '1990-04-03T00:00:00.000Z',
+        address: { address1: 'Dam 1', city: 'Amsterdam', postal_code: '1012', country_code: 'NL' }, terminated_at: '2026-10-31T17:00:00Z',
+      }),
+    ).toMatchObject({ externalId: 'E9', firstName: 'Zoë', lastName: 'van Dijk', email: 'WORK@X.NL', mobile: '+31 6', status: 'inactive', dateOfBirth: '1990-04-03', town: 'Amsterdam', country: 'NL', endDate: '2026-10-31' });
+    expect(fromUnified({ id: 'e2', emails: [] })).toMatchObject({ externalId: 'e2', email: null });
+  });
+
+  it('pages with limit/offset, sends updated_gte, and looks each unseen manager up once', async () => {
+    const a = agent();
+    const pool = a.get('https://api.unified.to');
+    const emp = (i: number, manager?: string) => ({ id: `e${i}`, employee_number: `N${i}`, emails: [{ email: `e${i}@x.nl`, type: 'WORK' }], ...(manager ? { manager_id: manager } : {}) });
+    pool.intercept({ path: (p) => p.includes('offset=0') && p.includes('updated_gte=2026-11-01'), method: 'GET' }).reply(200, [emp(1), emp(2, 'e1')]);
+    pool.intercept({ path: (p) => p.includes('offset=2'), method: 'GET' }).reply(200, [emp(3, 'boss'), emp(4, 'boss')]);
+    pool.intercept({ path: (p) => p.includes('offset=4'), method: 'GET' }).reply(200, []);
+    pool.intercept({ path: '/hris/conn/employee/boss', method: 'GET' }).reply(200, emp(99));
+    const target = new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', pageSize: 2, dispatcher: a });
+    const rows = await all(target.list('users', { since: '2026-11-01' }));
+    expect(rows.map((r) => [r.externalId, r.managerEmail ?? null])).toEqual([['N1', null], ['N2', 'e1@x.nl'], ['N3', 'e99@x.nl'], ['N4', 'e99@x.nl']]);
+    a.assertNoPendingInterceptors();
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { mapColumns } from '../../src/core/mapping/columns.js';
+import { inferEntity } from '../../src/core/mapping/infer-entity.js';
+import { compileMapping } from '../../src/core/mapping/mapping-file.js';
+import { mapRecord } from '../../src/core/mapping/row.js';
+import { compileTransform } from '../../src/core/mapping/transforms.js';
+import { UsageError } from '../../src/errors.js';
+import type { Issue } from '../../src/core/model/issues.js';
+
+const fieldsOf = (entity: 'users' | 'companies' | 'groups', columns: string[]) =>
+  Object.fromEntries(mapColumns(entity, columns).mapped.map(({ column, field }) => [column, field.name]));
+
+describe('header aliases', () => {
+  it('maps every platform wire name and common HR export header, ignoring case, spaces, _ and -', () => {
+    expect(
+      fieldsOf('users', [
+        'Forenames', 'Surname', 'MainCompanyID', 'E-mail', 'Employee ID', 'Job title', 'Post code',
+      ]),
+    ).toEqual({ Forenames: 'firstName', Surname: 'lastName', MainCompanyID: 'companyId', 'E-mail': 'email', 'Employee ID': 'externalId', 'Job title': 'jobTitle', 'Post code': 'postcode' });
+    expect(fieldsOf('users', ['FirstName', 'first_name', 'Given name'])).toEqual({ FirstName: 'firstName' });
+    expect(fieldsOf('users', ['Given name', 'Family name', 'Work email', 'Employee number', 'Company', 'ZIP', 'zip_code'])).toEqual({
+      'Given name': 'firstName', 'Family name': 'lastName', 'Work email': 'email', 'Employee number': 'externalId', Company: 'companyName', ZIP: 'postcode',
+    });
+    expect(fieldsOf('users', ['first_name', 'last_name', 'external_id', 'employee_number'])).toEqual({
+      first_name: 'firstName', last_name: 'lastName', external_id: 'externalId',
+    });
+    expect(fieldsOf('companies', ['ID', 'Name', 'MainContactUserID', 'CompanyGroupIDs'])).toEqual({
+      ID: 'id', Name: 'name', MainContactUserID: 'mainContactUserId', CompanyGroupIDs: 'groupIds',
+    });
+    expect(fieldsOf('groups', ['ID', 'Label'])).toEqual({ ID: 'id', Label: 'label' });
+  });
+
+  it('reports unknown columns with a suggestion when one is close, and a second column for a field', () => {
+    const map = mapColumns('users', ['Frist name', 'Shoe size', 'Email', 'Work email']);
+    expect(map.unknown).toEqual([{ column: 'Frist name', suggestion: 'firstName' }, { column: 'Shoe size' }]);
+    expect(map.shadowed).toEqual([{ column: 'Work email', field: 'email', winner: 'Email' }]);
+  });
+
+  it('lets a mapping file name columns, ignore them with null, and win over aliases', () => {
+    const mapping = compileMapping({ users: { columns: { Personeelsnummer: 'externalId', 'Employee ID': null, Mail: 'email' } } }, 'm.json');
+    const map = mapColumns('users', ['Employee ID', 'Personeelsnummer', 'Email', 'Mail'], mapping.users);
+    expect(Object.fromEntries(map.mapped.map((m) => [m.column, m.field.name]))).toEqual({ Personeelsnummer: 'externalId', Mail: 'email' });
+    expect(map.unknown).toEqual([]);
+    expect(map.shadowed).toEqual([{ column: 'Email', field: 'email', winner: 'Mail' }]);
+  });
+});
+
+describe('mapping file', () => {
+  it('accepts field names in any case and rejects unknown fields with a suggestion', () => {
+    expect(compileMapping({ users: { defaults: { COUNTRY: 'Netherlands' } } }, 'm.json').users!.defaults.get('country')).toBe('Netherlands');
+    expect(() => compileMapping({ users: { columns: { X: 'externalIdd' } } }, 'm.json')).toThrow(/m\.json: users\.columns\.X: "externalIdd" is not a users field \(did you mean "externalId"\?\)/);
+  });
+
+  it('rejects unknown keys and transforms as usage errors naming the file', () => {
+    expect(() => compileMapping({ user: {} }, 'm.json')).toThrow(UsageError);
+    expect(() => compileMapping({ users: { transforms: { dateOfBirth: 'date:yyyy' } } }, 'm.json')).toThrow(/m\.json: users\.transforms\.dateOfBirth: date format "yyyy" needs a day, a month and a year/);
+    expect(() => compileMapping({ users: { transforms: { email: 'shout' } } }, 'm.json')).toThrow(/unknown transform "shout"/);
+  });
+});
+
+describe('transforms', () => {
+  it('reads dates in the named format into yyyy-mm-dd and rejects impossible dates', () => {
+    const t = compileTransform('date:dd-mm-yyyy');
+    expect(t('03-04-1988')).toEqual({ ok: true, value: '1988-04-03' });
+    expect(t('1-6-1992')).toEqual({ ok: true, value: '1992-06-01' });
+    expect(t('31-02-1990')).toEqual({ ok: false, expected: 'dd-mm-yyyy' });
+    expect(compileTransform('date:mm/dd/yyyy')('12/31/1999 00:00')).toEqual({ ok: true, value: '1999-12-31' });
+    expect(compileTransform('date:dd.mm.yy')('29.02.24')).toEqual({ ok: true, value: '2024-02-29' });
+    expect(compileTransform('date:dd.mm.yy')('01.01.75')).toEqual({ ok: true, value: '1975-01-01' });
+  });
+
+  it('applies trim, lower and upper', () => {
+    expect(compileTransform('lower')('Ann@X.NL')).toEqual({ ok: true, value: 'ann@x.nl' });
+    expect(compileTransform('UPPER')('gb')).toEqual({ ok: true, value: 'GB' });
+  });
+});
+
+describe('mapping a record', () => {
+  const columns = mapColumns('users', ['First name', 'Opt in', 'DOB', 'Tags', 'Country', 'Approvers']);
+  const mapping = compileMapping({ users: { defaults: { country: 'Netherlands' }, transforms: { dateOfBirth: 'date:dd/mm/yyyy' } } }, 'm.json').users;
+
+  it('trims, converts kinds, applies transforms and fills defaults for blank cells', () => {
+    const issues: Issue[] = [];
+    const record = mapRecord(
+      { file: 'f.csv', line: 2, values: { 'First name': '  Ann ', 'Opt in': 'Yes', DOB: '03/04/1988', Tags: 'a; b,c|d', Country: '', Approvers: 'm@x.nl:Manager; h@x.nl' } },
+      columns,
+      mapping,
+      issues,
+    );
+    expect(issues).toEqual([]);
+    expect(record.values).toEqual({
+      firstName: 'Ann', marketingOptIn: true, dateOfBirth: '1988-04-03', tags: ['a', 'b', 'c', 'd'], country: 'Netherlands',
+      approvers: [{ email: 'm@x.nl', label: 'Manager' }, { email: 'h@x.nl' }],
+    });
+  });
+
+  it('keeps blank cells as null (present but empty) and reports values it cannot convert', () => {
+    const issues: Issue[] = [];
+    const record = mapRecord({ file: 'f.csv', line: 7, values: { 'First name': '', 'Opt in': 'maybe', DOB: '1988-04-03', Tags: '', Country: 'UK', Approvers: '' } }, columns, undefined, issues);
+    expect(record.values).toEqual({ firstName: null, tags: null, dateOfBirth: '1988-04-03', country: 'UK', approvers: null });
+    expect(issues.map((i) => [i.line, i.field, i.code])).toEqual([[7, 'marketingOptIn', 'invalid_boolean']]);
+  });
+
+  it('says how to read a non-ISO date', () => {
+    const issues: Issue[] = [];
+    mapRecord({ file: 'f.csv', line: 3, values: { DOB: '03/04/1988' } }, columns, undefined, issues);
+    expect(issues[0]).toMatchObject({ code: 'invalid_date', message: 'dateOfBirth "03/04/1988" is not a valid date (expected yyyy-mm-dd)' });
+    expect(issues[0]!.hint).toContain('"date:dd/mm/yyyy"');
+  });
+});
+
+describe('entity inference', () => {
+  it('decides by the columns only one entity has', () => {
+    expect(inferEntity('x.csv', ['Forenames', 'Surname', 'Email'])).toMatchObject({ entity: 'users', unsure: false });
+    expect(inferEntity('x.csv', ['ID', 'Name', 'CompanyGroupIDs'])).toMatchObject({ entity: 'companies', unsure: false });
+  });
+
+  it('breaks a tie with the file name and says so; gives up when nothing helps', () => {
+    expect(inferEntity('data/groups.csv', ['ID', 'Name'])).toMatchObject({ entity: 'groups', unsure: true });
+    expect(inferEntity('accounts.csv', ['ID', 'Name'])).toMatchObject({ entity: 'companies', unsure: true });
+    expect(inferEntity('export.csv', ['ID', 'Name'])).toMatchObject({ entity: undefined });
+    expect(inferEntity('export.csv', ['a', 'b'])).toMatchObject({ entity: undefined, reason: 'no column names a users, companies or groups field' });
+  });
+});
