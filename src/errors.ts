@@ -40,3 +40,36 @@ export class InputError extends HrsyncError {
 export class SafetyStop extends HrsyncError {
   readonly exitCode = ExitCode.safetyStop;
 }
+
+export type RemoteErrorKind =
+  | 'auth' // 401/403: credentials wrong or expired
+  | 'validation' // 400/422 with the platform's field errors
+  | 'not_found' // 404
+  | 'conflict' // 409
+  | 'rate_limited' // 429 after retries, or a Retry-After longer than hrsync will wait
+  | 'unavailable' // 5xx, resets, timeouts after retries
+  | 'outcome_unknown' // a write whose request was sent but whose answer never came
+  | 'unexpected'; // a status or body the client does not understand
+
+export interface FieldError {
+  /** The platform's field name as it sent it. */
+  field: string;
+  message: string;
+}
+
+/**
+ * A target (platform) failed: exit 4. Connectors throw it, the core classifies by `kind`. Messages
+ * never contain secrets (the HTTP layer redacts them before building one).
+ */
+export class RemoteError extends HrsyncError {
+  readonly exitCode = ExitCode.targetFailed;
+  constructor(
+    readonly kind: RemoteErrorKind,
+    message: string,
+    readonly status: number | undefined,
+    readonly fieldErrors: FieldError[] = [],
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}

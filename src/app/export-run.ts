@@ -4,7 +4,7 @@ import type { Entity } from '../core/model/entities.js';
 import { FIELDS } from '../core/model/fields.js';
 import { UsageError } from '../errors.js';
 import type { ListQuery, Target } from '../core/ports.js';
-import { closest } from '../core/mapping/headers.js';
+import { closest } from '../shared/closest.js';
 
 export interface ExportOptions {
   entity: Entity;
@@ -47,11 +47,12 @@ export function exportColumns(target: Target, entity: Entity, fields: string[] |
  * Streams every record of an entity from a target into a file, page by page: memory stays flat
  * however many records there are. The file appears only when complete; on failure nothing is left.
  */
-export async function runExport(target: Target, options: ExportOptions, stdout: NodeJS.WritableStream): Promise<ExportReport> {
+export async function runExport(target: Target, options: ExportOptions, stdout?: NodeJS.WritableStream): Promise<ExportReport> {
   if (!target.can.list) await drain(target.list(options.entity)); // the target's own words on why it cannot
   const columns = exportColumns(target, options.entity, options.fields, options.wire ?? false);
   const started = performance.now();
-  const writer = openWriter(options.output, options.format, columns, stdout);
+  if (options.output === '-' && !stdout) throw new UsageError('an export to standard output needs a stream to write to');
+  const writer = openWriter(options.output, options.format, columns, stdout!);
   let rows = 0;
   try {
     for await (const page of target.list(options.entity, options.query)) {

@@ -1,19 +1,24 @@
 import { join } from 'node:path';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import type { Dispatcher } from 'undici';
+import { loadConfig, resolveSecret, type LoadedConfig } from '../config/load.js';
+import type { TargetConfig } from '../config/schema.js';
+import { connectorFor, EMBEDDED_TYPE, RULE_SET_NAMES, rulesNamed } from '../connectors/registry.js';
+import type { ConnectorDefinition } from '../connectors/types.js';
+import type { Target } from '../core/ports.js';
+import type { RuleBook } from '../core/rules/types.js';
 import { UsageError } from '../errors.js';
-import { startSandbox } from '../sandbox/server.js';
-import { AccessplanitTarget } from '../connectors/accessplanit/target.js';
-import { createTarget, type CreateOptions } from './create-target.js';
-import { RULE_TARGETS } from '../connectors/registry.js';
-import type { Target, TargetType } from '../core/ports.js';
+import { startEmbedded } from './embedded-sandbox.js';
 
+/** Where the embedded sandbox keeps its state, under the working folder. */
 export const EMBEDDED_STATE = join('.hrsync', 'sandbox.json');
 
 export interface OpenedTarget {
   /** The live target; undefined for rules alone (generic, or a platform type with no target). */
   target: Target | undefined;
-  /** Whose field rules apply. */
-  rules: string;
+  /** The rules that apply to its input; undefined for a source, which takes no input. */
+  rules: RuleBook | undefined;
+  /** Its connector, for what it is (a target or a source). */
+  connector: ConnectorDefinition | undefined;
   /** One line to tell the user when the choice was made for them (the embedded sandbox). */
   note: string | undefined;
   /** The in-process sandbox: a throwaway local emulation, not anyone's real data. */
@@ -21,26 +26,44 @@ export interface OpenedTarget {
   close(): Promise<void>;
 }
 
-export interface OpenOptions extends CreateOptions {
-  config?: string;
-  cwd?: string;
+export interface OpenOptions {
+  /** --config, else hrsync.config.{json,yaml,yml} in `cwd`. */
+  config?: string | undefined;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Tests: every connection through this dispatcher. */
+  dispatcher?: Dispatcher;
+}
+
+/** Builds the connector for one configured target, its secrets read from `env` when it is used. */
+export function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher'>): { target: Target; connector: ConnectorDefinition } {
+  const connector = connectorFor(entry.type);
+  if (!connector) throw new UsageError(`target "${name}": unknown type "${entry.type}"`);
+  const parsed = connector.configSchema.parse(entry);
+  const target = connector.create(parsed, {
+    name,
+    secret: (reference, key) => resolveSecret(reference, `target "${name}": ${key}`, options.env)!,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+  });
+  return { target, connector };
 }
 
 /**
  * What --target NAME means, in order: a target in the config; "generic" (rules only, no target);
  * "sandbox" (the embedded sandbox); a platform type with no such target configured (its rules only).
  * With no --target: the config's defaultTarget (or its only target); with no config at all, the
- * embedded sandbox's accessplanit, started in-process with its state in .hrsync/sandbox.json.
+ * embedded sandbox, started in-process with its state in .hrsync/sandbox.json.
  */
 export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedTarget> {
-  const cwd = options.cwd ?? process.cwd();
-  const loaded = await loadConfig(options.config, cwd);
+  const loaded = await loadConfig(options.config, options.cwd);
   const configured = (n: string) => live(createTarget(n, loaded!.config.targets[n]!, options));
   if (name !== undefined) {
     if (loaded && name in loaded.config.targets) return configured(name);
-    if (name === 'generic') return rulesOnly('generic');
-    if (name === 'sandbox') return embedded(cwd, undefined);
-    if (RULE_TARGETS.includes(name)) return rulesOnly(name);
+    if (name === 'sandbox') return embedded(options, undefined);
+    const rules = rulesNamed(name);
+    if (rules) return { target: undefined, rules, connector: connectorFor(name), note: undefined, embedded: false, close: async () => {} };
+    const source = connectorFor(name);
+    if (source) throw new UsageError(`${name} is a read-only source, with no rules of its own: validate against the platform you import into`, `rule sets: ${RULE_SET_NAMES.join(', ')}`);
     throw unknown(name, loaded);
   }
   if (loaded) {
@@ -49,36 +72,33 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
     if (!chosen) throw new UsageError(`${loaded.path} has several targets and no defaultTarget`, `pass --target ${names.join(' | ')}`);
     return configured(chosen);
   }
-  return embedded(cwd, `no hrsync.config.json here: using the embedded sandbox (accessplanit emulation, state in ${EMBEDDED_STATE})`);
+  return embedded(options, `no hrsync.config.json here: using the embedded sandbox (${EMBEDDED_TYPE} emulation, state in ${EMBEDDED_STATE})`);
 }
 
-function live(target: Target): OpenedTarget {
-  return { target, rules: target.type, note: undefined, embedded: false, close: () => target.close() };
-}
-
-function rulesOnly(rules: string): OpenedTarget {
-  return { target: undefined, rules, note: undefined, embedded: false, close: async () => {} };
+function live({ target, connector }: { target: Target; connector: ConnectorDefinition }): OpenedTarget {
+  return { target, rules: rulesNamed(connector.type), connector, note: undefined, embedded: false, close: () => target.close() };
 }
 
 function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
   const configured = loaded ? Object.keys(loaded.config.targets) : [];
   return new UsageError(
     `unknown target "${name}"`,
-    `targets: ${[...configured, 'sandbox', ...RULE_TARGETS].join(', ')}${loaded ? '' : ' (no hrsync.config.json found)'}`,
+    `targets: ${[...configured, 'sandbox', ...RULE_SET_NAMES].join(', ')}${loaded ? '' : ' (no hrsync.config.json found)'}`,
   );
 }
 
-async function embedded(cwd: string, note: string | undefined): Promise<OpenedTarget> {
-  const sandbox = await startSandbox({ port: 0, dataFile: join(cwd, EMBEDDED_STATE) });
-  const target = new AccessplanitTarget({ name: 'sandbox', baseUrl: sandbox.urls.accessplanit, apiKey: sandbox.credentials.accessplanit.apiKey });
+async function embedded(options: OpenOptions, note: string | undefined): Promise<OpenedTarget> {
+  const running = await startEmbedded({ dataFile: join(options.cwd, EMBEDDED_STATE) });
+  const { target, connector } = running.open(EMBEDDED_TYPE, 'sandbox');
   return {
     target,
-    rules: 'accessplanit' satisfies TargetType,
+    rules: rulesNamed(connector.type),
+    connector,
     note,
     embedded: true,
     async close() {
       await target.close();
-      await sandbox.stop();
+      await running.stop();
     },
   };
 }

@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 
 /**
  * For a target that cannot be listed (Springest): what hrsync last sent successfully, per record key,
@@ -9,7 +10,7 @@ import { dirname, join } from 'node:path';
 export class SyncState {
   constructor(readonly path: string) {}
 
-  static for(targetName: string, entity: string, cwd = process.cwd()): SyncState {
+  static for(targetName: string, entity: string, cwd: string): SyncState {
     return new SyncState(join(cwd, '.hrsync', 'state', targetName.replace(/[^\w-]/g, '_'), `${entity}.json`));
   }
 
@@ -23,9 +24,6 @@ export class SyncState {
 
   /** Written atomically: a crash leaves the previous state, and the next run sends a little more. */
   async save(state: Map<string, string>): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    const temp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify(Object.fromEntries(state), null, 1)}\n`);
-    await rename(temp, this.path);
+    await writeFileAtomic(this.path, `${JSON.stringify(Object.fromEntries(state), null, 1)}\n`);
   }
 }

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, HrsyncError } from '../errors.js';
 import { packageRoot } from '../shared/package-root.js';
-import { addOptions } from './options.js';
-import { colourFor, type Io } from './terminal.js';
+import { addOptions, PLATFORM_OPTIONS } from './options.js';
+import { colourFor, processIo, type Io } from './terminal.js';
 
 const EXAMPLES = {
   validate: `
@@ -13,7 +13,7 @@ Examples:
   $ hrsync validate groups.csv companies.csv users.csv --target lms
   $ hrsync validate users.csv --target generic      # rules only, offline
   $ hrsync validate export.csv --encoding windows-1252 --map mapping.json
-  $ hrsync validate users.csv --target springest --format github     # in a CI job
+  $ hrsync validate users.csv --target lms --format github           # in a CI job
   $ hrsync validate users.ndjson --format json > report.json
 
 Exit codes: 0 valid (warnings allowed), 3 invalid, 64 usage error.`,
@@ -36,7 +36,7 @@ Examples:
   $ hrsync export --target lms --entity companies -o companies.json
   $ hrsync export --target lms --filter status=Enabled,New --fields externalId,email,firstName,lastName
   $ hrsync export --target hr --since 2026-11-01 -o changed.ndjson
-  $ hrsync export --target lms --wire -o users-accessplanit-names.csv
+  $ hrsync export --target lms --wire -o users-platform-names.csv
 
 CSV cells that a spreadsheet would run as a formula (=, +, -, @, TAB, CR first) get a leading '.`,
   sandbox: `
@@ -44,11 +44,10 @@ Examples:
   $ hrsync sandbox                                  # http://127.0.0.1:4010, state in .hrsync/sandbox.json
   $ hrsync sandbox --port 0 --data /tmp/sb.json     # any free port, another state file
   $ hrsync sandbox --latency 20ms,10ms --fault 503=0.05 --fault reset-after=0.02
-  $ hrsync sandbox --seed ./my-seed --springest-site nl=nl-key --springest-site de=de-key
+  $ hrsync sandbox --seed ./my-seed --api-key my-key
 
-Demo credentials: accessplanit demo/demo or API key sandbox-key; Appenate CompanyId=1,
-IntegrationKey=sandbox-key; Springest site "default" api_key=sandbox-key; Unified connection
-"sandbox", bearer sandbox-key. Stops cleanly on Ctrl-C.`,
+Every platform accepts the demo key sandbox-key (or --api-key); the banner shows where each one is
+and how to sign in. Stops cleanly on Ctrl-C.`,
 };
 
 function version(): string {
@@ -80,10 +79,11 @@ export function program(io: Io, setExit: (code: number) => void): Command {
   addOptions(
     cli
       .command('sandbox')
-      .summary('run the local emulator of accessplanit, Appenate, Springest and Unified')
-      .description('Serve faithful emulations of all four platforms on one local HTTP server: auth, paging,\nvalidation errors, rate limits and injectable faults. Runs until Ctrl-C.')
+      .summary('run the local emulator of every platform hrsync speaks to')
+      .description('Serve faithful emulations of the platforms on one local HTTP server: auth, paging,\nvalidation errors, rate limits and injectable faults. Runs until Ctrl-C.')
       .addHelpText('after', EXAMPLES.sandbox),
-    ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'springestSite', 'apiKey', 'user', 'password', 'companyId', 'connection'],
+    ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'],
+    PLATFORM_OPTIONS,
   ).action(async (flags) => {
     const { sandboxCommand } = await import('./commands/sandbox.js');
     setExit(await sandboxCommand(flags, io));
@@ -154,7 +154,7 @@ export function program(io: Io, setExit: (code: number) => void): Command {
 }
 
 /** The one place that turns outcomes into exit codes. Returns the code; bin/hrsync.js sets it. */
-export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code: number = ExitCode.ok;
   const cli = program(io, (c) => (code = c));
   const c = colourFor(io.stderr, io.env);

@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
+import { RULE_SET_NAMES } from '../connectors/registry.js';
 import { ENTITIES } from '../core/model/entities.js';
+import { sandboxFlags } from '../sandbox/server.js';
 
 /**
  * Every option of every command, declared once: commander's flags and help come from here, and a test
@@ -8,7 +10,7 @@ import { ENTITIES } from '../core/model/entities.js';
 export const OPTIONS = {
   target: {
     flags: '-t, --target <name>',
-    description: 'a configured target, "sandbox", or rules only: generic, accessplanit, appenate, springest (default: the config’s defaultTarget, else the embedded sandbox)',
+    description: `a configured target, "sandbox", or rules only: ${RULE_SET_NAMES.join(', ')} (default: the config’s defaultTarget, else the embedded sandbox)`,
   },
   config: { flags: '-c, --config <file>', description: 'the config file (default: hrsync.config.json, .yaml or .yml here)' },
   entity: { flags: '-e, --entity <entity>', description: 'what the files hold (default: inferred from the columns)', choices: ENTITIES },
@@ -38,7 +40,7 @@ export const OPTIONS = {
   concurrency: { flags: '--concurrency <n>', description: 'writes in flight at most', defaultValue: '8' },
   results: { flags: '--results <dir>', description: 'where results.csv, failed.csv and the journal go (default: .hrsync/runs/<time>/)' },
   force: { flags: '--force', description: 'apply even when records changed since the plan was made' },
-  from: { flags: '--from <source>', description: 'read the users from a listable target (e.g. a Unified HR connection) instead of files' },
+  from: { flags: '--from <source>', description: 'read the users from a listable target (an HR source, such as an HRIS connection) instead of files' },
   verbose: { flags: '--verbose', description: 'show every planned change, not the first 20 per kind' },
   listFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
   maxErrors: { flags: '--max-errors <n>', description: 'stop after this many errors (0: no limit)', defaultValue: '0' },
@@ -49,15 +51,13 @@ export const OPTIONS = {
   latency: { flags: '--latency <ms[,jitter]>', description: 'added to every answer, e.g. 20ms or 20ms,10ms' },
   fault: { flags: '--fault <kind=rate>', description: 'inject a fault at a rate (repeatable): 429, 500, 503, reset-before, reset-after, timeout', repeatable: true },
   rateLimit: { flags: '--rate-limit <n/s>', description: 'requests per second across all platforms before 429' },
-  springestSite: { flags: '--springest-site <name=key>', description: 'another Springest site and its API key (repeatable)', repeatable: true },
   apiKey: { flags: '--api-key <key>', description: 'the API key every platform accepts instead of sandbox-key' },
-  user: { flags: '--user <name>', description: 'accessplanit user name for the password grant', defaultValue: 'demo' },
-  password: { flags: '--password <password>', description: 'accessplanit password for the password grant', defaultValue: 'demo' },
-  companyId: { flags: '--company-id <id>', description: 'Appenate CompanyId', defaultValue: '1' },
-  connection: { flags: '--connection <id>', description: 'Unified connection id', defaultValue: 'sandbox' },
 } as const satisfies Record<string, OptionSpec>;
 
-interface OptionSpec {
+/** The sandbox's credential flags, declared by each emulated platform (src/sandbox/platforms/). */
+export const PLATFORM_OPTIONS: ReadonlyArray<[string, OptionSpec]> = sandboxFlags();
+
+export interface OptionSpec {
   flags: string;
   description: string;
   choices?: readonly string[];
@@ -68,9 +68,8 @@ interface OptionSpec {
 
 export type OptionName = keyof typeof OPTIONS;
 
-export function addOptions(command: Command, names: readonly OptionName[]): Command {
-  for (const name of names) {
-    const spec: OptionSpec = OPTIONS[name];
+export function addOptions(command: Command, names: readonly OptionName[], extra: ReadonlyArray<[string, OptionSpec]> = []): Command {
+  for (const spec of [...names.map((name): OptionSpec => OPTIONS[name]), ...extra.map(([, spec]) => spec)]) {
     const option = new Option(spec.flags, spec.description);
     if (spec.choices) option.choices(spec.choices);
     if (spec.defaultValue !== undefined) option.default(spec.defaultValue);

@@ -1,20 +1,60 @@
+import { createInterface } from 'node:readline/promises';
 import { Chalk, type ChalkInstance } from 'chalk';
+
+/** Where a command writes: a terminal, a pipe, or a test's buffer. */
+export interface OutStream {
+  write(text: string): boolean;
+  isTTY?: boolean;
+}
+
+/**
+ * Everything a command touches outside hrsync: its output streams, environment, working folder,
+ * whether stdin is a terminal (and how to ask on it), and the process signals. `main(argv, io)` runs
+ * in-process with a test's own.
+ */
+export interface Io {
+  stdout: OutStream;
+  stderr: OutStream;
+  env: NodeJS.ProcessEnv;
+  /** Relative paths in arguments are read and written from here. */
+  cwd: string;
+  /** A terminal to confirm on. */
+  stdinIsTTY: boolean;
+  /** Asks a question on the terminal and returns the answer. */
+  ask(question: string): Promise<string>;
+  /** Where SIGINT and SIGTERM come from. */
+  signals: NodeJS.EventEmitter;
+}
+
+/** The real process's streams, environment, folder, terminal and signals. */
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    async ask(question) {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+    signals: process,
+  };
+}
 
 /**
  * Colour only when the stream is a terminal, and never with NO_COLOR set (https://no-color.org);
  * FORCE_COLOR forces it on (for CI logs that render ANSI).
  */
-export function colourFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
+export function colourFor(stream: OutStream, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   const off = (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
   const level = forced ? 1 : off || !stream.isTTY ? 0 : 1;
   return new Chalk({ level });
-}
-
-export interface Io {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  env: NodeJS.ProcessEnv;
 }
 
 export const formatCount = (n: number): string => n.toLocaleString('en-US');

@@ -33,7 +33,7 @@ export async function loadConfig(explicit: string | undefined, cwd = process.cwd
     const first = parsed.error.issues[0]!;
     throw new UsageError(`${path}: ${first.path.join('.') || '(top)'}: ${first.message}`, 'run `hrsync config schema` for the full schema');
   }
-  return { path, config: parsed.data };
+  return { path, config: parsed.data as Config };
 }
 
 /** Reads "env:NAME" from the environment; a missing variable is a usage error naming it. */

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { FieldError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 
 /** What every connector's HTTP side can be tuned with (from the config, or by tests). */
@@ -10,20 +11,37 @@ export interface ConnectionSettings {
   burst?: number;
   /** Milliseconds to wait for an answer's headers (and between body chunks). */
   timeoutMs?: number;
+  /** Records asked for per page when listing (default: the connector's own). */
+  pageSize?: number;
   dispatcher?: Dispatcher;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
 
+export interface ConnectOptions {
+  baseUrl: string;
+  /** Names the target in messages: 'accessplanit "lms"'. */
+  label: string;
+  settings: ConnectionSettings;
+  /** Values no message may show: read when a message is built, so refreshed tokens count. */
+  secrets: () => Array<string | undefined>;
+  /** Pacing when the config sets none: the platform's documented limit. */
+  defaultRate?: { perSecond: number; burst: number };
+  /** The platform's field errors in a rejected write's body. */
+  fieldErrors?: (body: unknown) => FieldError[];
+}
+
 /** One connector's HTTP client: concurrency 8 unless set, paced only when a rate is known. */
-export function connect(baseUrl: string, label: string, settings: ConnectionSettings, secrets: () => Array<string | undefined>, defaultRate?: { perSecond: number; burst: number }): HttpClient {
+export function connect(options: ConnectOptions): HttpClient {
+  const { settings, defaultRate } = options;
   const perSecond = settings.ratePerSecond ?? defaultRate?.perSecond;
   return new HttpClient({
-    baseUrl,
-    label,
+    baseUrl: options.baseUrl,
+    label: options.label,
     concurrency: settings.concurrency ?? 8,
     ...(perSecond ? { rate: { perSecond, burst: settings.burst ?? defaultRate?.burst ?? Math.max(1, Math.ceil(perSecond)) } } : {}),
-    secrets: () => secrets().filter((s): s is string => !!s),
+    secrets: () => options.secrets().filter((s): s is string => !!s),
+    ...(options.fieldErrors ? { fieldErrors: options.fieldErrors } : {}),
     ...(settings.timeoutMs ? { timeouts: { headersMs: settings.timeoutMs, bodyMs: settings.timeoutMs } } : {}),
     ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
     ...(settings.sleep ? { sleep: settings.sleep } : {}),

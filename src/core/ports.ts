@@ -1,29 +1,28 @@
 import type { CanonicalValues } from './model/canonical.js';
 import type { Entity } from './model/entities.js';
 
-export const TARGET_TYPES = ['accessplanit', 'appenate', 'springest', 'unified'] as const;
-export type TargetType = (typeof TARGET_TYPES)[number];
-
 /** Which records to read: canonical field → accepted values (pushed down to the platform where it can filter). */
 export interface ListQuery {
   filter?: Record<string, string[]>;
-  /** Only records changed at or after this ISO instant (where the platform can tell). */
+  /** Only records changed at or after this instant (an ISO date or date-time; where the platform can tell). */
   since?: string;
 }
 
 /**
- * One platform account, as hrsync sees it. The core owns diffing, ordering, concurrency, progress and
- * reports; a target owns only its wire format, paging, auth and rules. Adding a platform touches its
- * folder and the registry.
+ * One platform account, as the core sees it: the port every connector implements. The core owns
+ * diffing, ordering, concurrency, progress and reports; a connector owns only its wire format,
+ * paging, auth and rules. Adding a platform is its folder under src/connectors/ and one line in
+ * src/connectors/registry.ts.
  */
 export interface Target {
   /** The configured name ("lms"), or "sandbox" for the embedded one. */
   readonly name: string;
-  readonly type: TargetType;
+  /** The connector type ("accessplanit"). */
+  readonly type: string;
   /** For messages: 'accessplanit "lms"'. */
   readonly label: string;
   readonly entities: readonly Entity[];
-  readonly can: { list: boolean; lookup: boolean; write: boolean };
+  readonly can: { list: boolean };
   /** Canonical field → the platform's own name, per entity: the fields it holds, in its words. */
   readonly wire: Partial<Record<Entity, WireMap>>;
   /** Pages of canonical records; memory stays flat however many there are. */
@@ -34,7 +33,7 @@ export interface Target {
   check?(): Promise<void>;
   close(): Promise<void>;
   /** Present on targets hrsync can write to. */
-  readonly writer?: Writable;
+  readonly writer?: TargetWriter;
 }
 
 export type WriteAction = 'create' | 'update' | 'deactivate' | 'delete';
@@ -54,13 +53,15 @@ export interface MatchKey {
   value: string;
 }
 
-export interface Writable {
+export interface TargetWriter {
   /** Ordered keys to match input records on, per entity (the first that finds a record wins). */
   matchKeys(entity: Entity): readonly string[];
   /** Fields the platform computes: never diffed, never sent. */
   readOnly(entity: Entity): readonly string[];
   /** How a record is soft-deleted; undefined when the entity has no such state. */
   deactivation(entity: Entity): { field: string; value: string | boolean } | undefined;
+  /** Whether records of this entity can be deleted through the API. */
+  canDelete(entity: Entity): boolean;
   /** The record with this key, if any (used to settle a write whose answer was lost). */
   lookup(entity: Entity, key: MatchKey): Promise<CanonicalValues | undefined>;
   /** One write; resolves to the record's id. */

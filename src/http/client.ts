@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
 import { UsageError } from '../errors.js';
-import { RemoteError, type FieldError } from './errors.js';
+import { RemoteError, type FieldError } from '../errors.js';
 import { TokenBucket } from '../shared/token-bucket.js';
 import { redact } from './redact.js';
 
@@ -29,6 +29,8 @@ export interface HttpClientOptions {
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
   /** Values that must never appear in any message: keys, passwords, tokens. */
   secrets?: () => readonly string[];
+  /** The platform's field errors in a 400/422 body (each connector knows its own shape). */
+  fieldErrors?: (body: unknown) => FieldError[];
   /** Tests inject a MockAgent; otherwise a Pool for the origin. */
   dispatcher?: Dispatcher;
   sleep?: (ms: number) => Promise<void>;
@@ -201,7 +203,7 @@ export class HttpClient {
       return new RemoteError('auth', `${where}: ${status} — the credentials were refused`, status, [], 'check the target’s credentials in the config (and the environment variables they name)');
     if (status === 404) return new RemoteError('not_found', `${where}: 404 not found`, status);
     if (status === 409) return new RemoteError('conflict', `${where}: 409 conflict: ${snippet}`, status);
-    if (status === 400 || status === 422) return new RemoteError('validation', `${where}: ${status} rejected: ${snippet}`, status, fieldErrorsOf(body));
+    if (status === 400 || status === 422) return new RemoteError('validation', `${where}: ${status} rejected: ${snippet}`, status, this.options.fieldErrors?.(body) ?? []);
     if (status === 429) return new RemoteError('rate_limited', `${where}: 429 rate limited after ${tries} tries`, status, [], 'lower the target’s rateLimit or concurrency');
     if (status >= 500) return new RemoteError('unavailable', `${where}: ${status} after ${tries} ${tries === 1 ? 'try' : 'tries'}: ${snippet}`, status);
     return new RemoteError('unexpected', `${where}: unexpected ${status}: ${snippet}`, status);
@@ -223,22 +225,4 @@ function parseBody(text: string, type: string | string[] | undefined): unknown {
     }
   }
   return text;
-}
-
-/**
- * Field errors in the shapes the four platforms use: accessplanit {"errors":[{field,message}]},
- * Springest {"errors":{field:[messages]}}, Appenate {"ResponseStatus":{"Errors":[{FieldName,Message}]}}.
- */
-export function fieldErrorsOf(body: unknown): FieldError[] {
-  if (!body || typeof body !== 'object') return [];
-  const b = body as Record<string, unknown>;
-  if (Array.isArray(b.errors))
-    return (b.errors as Array<Record<string, unknown>>).map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }));
-  if (b.errors && typeof b.errors === 'object')
-    return Object.entries(b.errors as Record<string, unknown>).flatMap(([field, messages]) =>
-      (Array.isArray(messages) ? messages : [messages]).map((m) => ({ field, message: String(m) })),
-    );
-  const status = b.ResponseStatus as { Errors?: Array<Record<string, unknown>>; Message?: string } | undefined;
-  if (status?.Errors?.length) return status.Errors.map((e) => ({ field: String(e.FieldName ?? ''), message: String(e.Message ?? '') }));
-  return [];
 }

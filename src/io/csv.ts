@@ -1,3 +1,4 @@
+import { onDisk } from './paths.js';
 import { Parser, CsvError, type Options } from 'csv-parse';
 import { EncodingFault, lineOfByteOffset, openDecoded } from './decode.js';
 import { sniffDelimiter } from './delimiter.js';
@@ -15,7 +16,7 @@ const SNIFF_BYTES = 64 * 1024;
  * unterminated quote) ends the stream.
  */
 export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
-  const decoded = await openDecoded(file, options.encoding);
+  const decoded = await openDecoded(onDisk(file, options), options.encoding);
   const head: Buffer[] = [];
   let headSize = 0;
   let ended = false;
@@ -32,7 +33,7 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
   } catch (error) {
     yield [
       { kind: 'header', file, format: 'csv', columns: [], encoding: decoded.encoding },
-      { kind: 'problem', problem: await faultProblem(file, error) },
+      { kind: 'problem', problem: await faultProblem(file, error, options) },
     ];
     return;
   }
@@ -117,7 +118,7 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       if (error) failure = csvProblem(file, counter.startOfNext(), error);
     }
   } catch (error) {
-    failure = await faultProblem(file, error);
+    failure = await faultProblem(file, error, options);
   }
   const tail: ReadEvent[] = [];
   if (!columns) tail.push(header());
@@ -165,8 +166,8 @@ function raggedProblem(file: string, line: number, cells: number, columns: numbe
   };
 }
 
-async function faultProblem(file: string, error: unknown): Promise<ReadProblem> {
-  if (error instanceof EncodingFault) return encodingProblem(file, await lineOfByteOffset(file, error.byteOffset), error.encoding);
+async function faultProblem(file: string, error: unknown, options: ReadOptions): Promise<ReadProblem> {
+  if (error instanceof EncodingFault) return encodingProblem(file, await lineOfByteOffset(onDisk(file, options), error.byteOffset), error.encoding);
   throw error;
 }
 

@@ -1,15 +1,17 @@
+import { onDisk } from './paths.js';
 import { EncodingFault, lineOfByteOffset, openDecoded } from './decode.js';
 import { encodingProblem } from './problems.js';
-import type { RawRecord, RawValue, ReadEvent, ReadOptions, ReadProblem } from './types.js';
+import type { RawValue } from '../core/model/canonical.js';
+import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
 
 /** Reads a whole decoded file as text (JSON documents are parsed whole; NDJSON and CSV stream). */
 async function readText(file: string, options: ReadOptions): Promise<{ text: string; encoding: string } | ReadProblem> {
-  const decoded = await openDecoded(file, options.encoding);
+  const decoded = await openDecoded(onDisk(file, options), options.encoding);
   const parts: Buffer[] = [];
   try {
     for await (const chunk of decoded.chunks) parts.push(chunk);
   } catch (error) {
-    if (error instanceof EncodingFault) return encodingProblem(file, await lineOfByteOffset(file, error.byteOffset), error.encoding);
+    if (error instanceof EncodingFault) return encodingProblem(file, await lineOfByteOffset(onDisk(file, options), error.byteOffset), error.encoding);
     throw error;
   }
   return { text: Buffer.concat(parts).toString('utf8'), encoding: decoded.encoding };
@@ -265,7 +267,7 @@ export async function* readJson(file: string, options: ReadOptions = {}): AsyncG
  * first record is read and lists its keys (the columns that decide the entity and the mapping).
  */
 export async function* readNdjson(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
-  const decoded = await openDecoded(file, options.encoding);
+  const decoded = await openDecoded(onDisk(file, options), options.encoding);
   let pending = '';
   let lineNo = 0;
   let held: ReadEvent[] | undefined = []; // events before the first record, until the header is known
@@ -316,7 +318,7 @@ export async function* readNdjson(file: string, options: ReadOptions = {}): Asyn
     if (pending !== '') yield [...release(handle(pending))];
   } catch (error) {
     if (!(error instanceof EncodingFault)) throw error;
-    yield [...release({ kind: 'problem', problem: encodingProblem(file, await lineOfByteOffset(file, error.byteOffset), error.encoding) })];
+    yield [...release({ kind: 'problem', problem: encodingProblem(file, await lineOfByteOffset(onDisk(file, options), error.byteOffset), error.encoding) })];
   }
   if (held) yield [header([]), ...held];
 }

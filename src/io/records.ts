@@ -1,3 +1,4 @@
+import { onDisk } from './paths.js';
 import { extname } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { readCsv } from './csv.js';
@@ -21,7 +22,7 @@ export function formatOf(file: string, override?: FileFormat): FileFormat {
 export async function* readRecords(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
   let info;
   try {
-    info = await stat(file);
+    info = await stat(onDisk(file, options));
   } catch {
     throw new InputError(`${file}: no such file`);
   }

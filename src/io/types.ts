@@ -1,5 +1,4 @@
-/** A cell value as read from a file: CSV cells are strings; JSON keeps its own scalar and array types. */
-export type RawValue = string | number | boolean | null | RawValue[] | { [key: string]: RawValue };
+import type { RawValue } from '../core/model/canonical.js';
 
 /** One record as read: where it starts (file, physical line) and its values keyed by source column. */
 export interface RawRecord {
@@ -46,6 +45,8 @@ export interface ReadOptions {
   delimiter?: string;
   /** Override the format normally chosen from the file's extension. */
   format?: FileFormat;
+  /** Relative paths are read from here (default: the process's working folder); messages keep them as given. */
+  cwd?: string;
 }
 
 /** What a reader yields: first the header (columns in file order), then records and problems in file order. */

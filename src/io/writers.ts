@@ -1,6 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { pendingFile } from '../shared/atomic-write.js';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
 import type { Approver, FieldValue } from '../core/model/canonical.js';
@@ -41,8 +40,8 @@ export interface RecordWriter {
  */
 export function openWriter(path: string, format: FileFormat, columns: Array<{ field: string; header: string }>, stdout: NodeJS.WritableStream): RecordWriter {
   const toStdout = path === '-';
-  const temp = toStdout ? '' : join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
-  const out: NodeJS.WritableStream | WriteStream = toStdout ? stdout : createWriteStream(temp);
+  const pending = toStdout ? undefined : pendingFile(path);
+  const out: NodeJS.WritableStream | WriteStream = pending ? createWriteStream(pending.temp, { mode: 0o600 }) : stdout;
   let first = true;
   const put = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
@@ -77,16 +76,16 @@ export function openWriter(path: string, format: FileFormat, columns: Array<{ fi
         csv.end();
         await csvDone;
       } else if (format === 'json') await put(first ? '[]\n' : '\n]\n');
-      if (toStdout) return;
+      if (!pending) return;
       const file = out as WriteStream;
       file.end();
       await once(file, 'close');
-      await rename(temp, path);
+      await pending.commit();
     },
     async abort() {
-      if (toStdout) return;
+      if (!pending) return;
       (out as WriteStream).destroy();
-      await rm(temp, { force: true });
+      await pending.abort();
     },
   };
 }

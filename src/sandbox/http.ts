@@ -51,3 +51,22 @@ export function parseJson(body: string): unknown {
 export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+
+/** A value as text: strings as they are, null and undefined as "". */
+export const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+
+/** The fields of a body a platform stores, matched ignoring case (as .NET and Rails model binders do). */
+export function pickFields(body: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) {
+    const key = Object.keys(body).find((k) => k.toLowerCase() === field.toLowerCase());
+    if (key !== undefined) out[field] = body[key];
+  }
+  return out;
+}
+
+/**
+ * The e-mail check a typical server applies (something@something.tld, no spaces): deliberately not
+ * hrsync's own, so the two can disagree and a test notices.
+ */
+export const SERVER_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -1,25 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { TokenBucket } from '../shared/token-bucket.js';
 import { pickFault, type FaultRates, type Latency } from './faults.js';
 import { json, readBody, send, type SandboxRequest, type SandboxResponse } from './http.js';
-import type { Credentials, Platform, PlatformContext } from './platform.js';
-import { accessplanit } from './platforms/accessplanit.js';
-import { appenate } from './platforms/appenate.js';
-import { springest } from './platforms/springest.js';
-import { unified } from './platforms/unified.js';
-import { seedState } from '../app/sandbox-seed.js';
-import { emptyState, loadStateFile, Persister, type SandboxState } from './state.js';
+import type { CredentialFlag, PlatformContext } from './platform.js';
+import { PLATFORMS, type PlatformName, type SandboxCredentials, type SandboxSettings, type SandboxState } from './platforms/index.js';
+import { loadStateFile, Persister, stateJson, type AnyPlatform, type Slices } from './state.js';
 import { Stats, type StatsSnapshot } from './stats.js';
-
-export const PLATFORMS: readonly Platform[] = [accessplanit, appenate, springest, unified];
-
-/** The demo credentials every sandbox accepts unless told otherwise (README "Sandbox"). */
-export const DEMO_CREDENTIALS: Credentials = {
-  accessplanit: { userName: 'demo', password: 'demo', apiKey: 'sandbox-key' },
-  appenate: { companyId: '1', integrationKey: 'sandbox-key' },
-  springest: { default: 'sandbox-key' },
-  unified: { connectionId: 'sandbox', apiKey: 'sandbox-key' },
-};
 
 export interface SandboxOptions {
   host?: string;
@@ -27,18 +14,25 @@ export interface SandboxOptions {
   port?: number;
   /** Persist state here (atomically, after changes); an existing file is loaded instead of seeding. */
   dataFile?: string;
-  /** A folder of CSV/JSON users, companies and groups; default: hrsync's samples. */
-  seed?: string;
+  /**
+   * Fills a fresh sandbox (at start when there is no state file, and on reset), as a client would:
+   * through the platforms' own APIs. While it runs, no fault, latency, rate limit or counter applies.
+   */
+  seed?: (sandbox: Sandbox) => Promise<void>;
   latency?: Latency;
   faults?: FaultRates;
   /** Seconds in the Retry-After of an injected 429. */
   retryAfterSeconds?: number;
   /** All platforms together: at most this many requests per second, then 429. */
   rateLimitPerSecond?: number;
-  /** accessplanit: requests per hour per endpoint (documented: 5,000). */
-  accessplanitHourlyLimit?: number;
-  tokenTtlSeconds?: number;
-  credentials?: Partial<Credentials>;
+  /** The one key every platform accepts instead of its demo key. */
+  apiKey?: string;
+  /** Each platform's credential flags, as `hrsync sandbox` parsed them. */
+  flags?: Record<string, unknown>;
+  /** Credentials per platform, given in code (tests). */
+  credentials?: { [P in PlatformName]?: Partial<SandboxCredentials[P]> };
+  /** Settings per platform: limits, token lifetimes, a tenant's lookup lists … */
+  settings?: { [P in PlatformName]?: Partial<SandboxSettings[P]> };
   /** For tests: a seeded random source and a clock. */
   random?: () => number;
   now?: () => number;
@@ -47,50 +41,52 @@ export interface SandboxOptions {
 export interface Sandbox {
   url: string;
   /** Base URL of each platform, as a client configures it. */
-  urls: Record<Platform['name'], string>;
-  credentials: Credentials;
+  urls: Record<PlatformName, string>;
+  credentials: SandboxCredentials;
   stats(): StatsSnapshot;
   state(): SandboxState;
   /** Changes the injected faults from now on. */
   setFaults(faults: FaultRates): void;
-  /** Back to the seed, counters cleared. */
+  /** Back to a fresh state (seeded again), counters cleared. */
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts the emulator of the four platforms on a real socket. */
+/** Starts the emulator of every platform in src/sandbox/platforms/index.ts on a real socket. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const platforms: readonly AnyPlatform[] = PLATFORMS;
   const random = options.random ?? Math.random;
-  const credentials: Credentials = { ...DEMO_CREDENTIALS, ...options.credentials };
+  const now = options.now ?? Date.now;
   let faults: FaultRates = { ...options.faults };
-  const ctx: PlatformContext = {
-    state: emptyState(),
-    now: options.now ?? Date.now,
-    credentials,
-    accessplanitHourlyLimit: options.accessplanitHourlyLimit ?? 5000,
-    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+  let seeding = false;
+  const credentials = Object.fromEntries(
+    platforms.map((p) => [p.name, p.credentials({ key: options.apiKey, flags: options.flags ?? {}, given: (options.credentials as Record<string, unknown> | undefined)?.[p.name] })]),
+  ) as SandboxCredentials;
+  const credentialsOf = (p: AnyPlatform) => (credentials as Record<string, unknown>)[p.name];
+  const contexts = new Map<string, PlatformContext<unknown, unknown, unknown>>(
+    platforms.map((p) => {
+      const settings = { ...p.defaultSettings, ...(options.settings as Record<string, object> | undefined)?.[p.name] };
+      return [p.name, { state: undefined, credentials: credentialsOf(p), settings, now, seeding: false }];
+    }),
+  );
+  const fresh = () => {
+    for (const p of platforms) {
+      const ctx = contexts.get(p.name)!;
+      ctx.state = p.createState(ctx.credentials, ctx.settings);
+    }
   };
-  const loaded = options.dataFile ? await loadStateFile(options.dataFile) : undefined;
-  if (loaded) ctx.state = loaded;
-  else await seedState(ctx, options.seed);
-  const persister = options.dataFile ? new Persister(options.dataFile, () => ctx.state) : undefined;
-  if (persister && !loaded) persister.changed();
+  const slices = (): Slices => new Map(platforms.map((p) => [p.name, contexts.get(p.name)!.state]));
+
+  const loaded = options.dataFile ? await loadStateFile(options.dataFile, platforms, credentialsOf) : undefined;
+  fresh();
+  for (const [name, state] of loaded ?? []) contexts.get(name)!.state = state;
+  const persister = options.dataFile ? new Persister(options.dataFile, () => stateJson(platforms, slices())) : undefined;
 
   const stats = new Stats();
   const held = new Set<Socket>(); // connections a "timeout" fault keeps waiting
-  let bucket = { tokens: options.rateLimitPerSecond ?? Infinity, at: ctx.now() };
-
-  const globallyLimited = (): boolean => {
-    const limit = options.rateLimitPerSecond;
-    if (!limit) return false;
-    const now = ctx.now();
-    bucket = { tokens: Math.min(limit, bucket.tokens + ((now - bucket.at) / 1000) * limit), at: now };
-    if (bucket.tokens < 1) return true;
-    bucket.tokens -= 1;
-    return false;
-  };
+  const limit = options.rateLimitPerSecond ? new TokenBucket(options.rateLimitPerSecond, options.rateLimitPerSecond, now) : undefined;
 
   async function admin(req: SandboxRequest): Promise<SandboxResponse> {
     const path = req.url.pathname;
@@ -107,12 +103,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const url = new URL(raw.url ?? '/', 'http://sandbox');
     const req: SandboxRequest = { method: raw.method ?? 'GET', url, headers: raw.headers, body: await readBody(raw) };
     if (url.pathname.startsWith('/_sandbox/')) return send(res, await admin(req));
-    const platform = PLATFORMS.find((p) => p.matches(url.pathname));
+    const platform = platforms.find((p) => p.matches(url.pathname));
     if (!platform) return send(res, json(404, { message: `no emulated platform serves ${url.pathname}` }));
+    const ctx = contexts.get(platform.name)!;
+    if (seeding) {
+      ctx.seeding = true;
+      try {
+        const response = platform.handle(req, ctx);
+        if (response.wrote) persister?.changed();
+        return send(res, response);
+      } finally {
+        ctx.seeding = false;
+      }
+    }
     const endpoint = platform.endpoint(req);
     const record = (status: number) => stats.record(platform.name, endpoint, req.method, status);
 
-    if (globallyLimited()) {
+    if (limit && !limit.tryTake()) {
       record(429);
       return send(res, json(429, { message: 'sandbox rate limit' }, { 'retry-after': '1' }));
     }
@@ -163,23 +170,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
 
+  const seed = async () => {
+    if (!options.seed) return;
+    seeding = true;
+    try {
+      await options.seed(sandbox);
+    } finally {
+      seeding = false;
+    }
+  };
+
   const sandbox: Sandbox = {
     url,
-    urls: {
-      accessplanit: `${url}/accessplan/api/v2`,
-      appenate: `${url}/api/v2`,
-      springest: url,
-      unified: url,
-    },
+    urls: Object.fromEntries(platforms.map((p) => [p.name, `${url}${p.basePath}`])) as Record<PlatformName, string>,
     credentials,
     stats: () => stats.snapshot(),
-    state: () => ctx.state,
+    state: () => Object.fromEntries(slices()) as SandboxState,
     setFaults(next) {
       faults = { ...next };
     },
     async reset() {
-      ctx.state = emptyState();
-      await seedState(ctx, options.seed);
+      fresh();
+      await seed();
       stats.reset();
       persister?.changed();
     },
@@ -192,5 +204,36 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await persister?.flush();
     },
   };
+  if (!loaded) {
+    try {
+      await seed();
+    } catch (error) {
+      await sandbox.stop().catch(() => undefined);
+      throw error;
+    }
+    persister?.changed();
+  }
   return sandbox;
+}
+
+/** What `hrsync sandbox` prints: where each platform is and how to sign in. Keys are demo values. */
+export function describeSandbox(sandbox: Sandbox): string {
+  const platforms: readonly AnyPlatform[] = PLATFORMS;
+  return [
+    `hrsync sandbox on ${sandbox.url}`,
+    ...platforms.map((p) => `  ${p.describe(sandbox.url, (sandbox.credentials as Record<string, unknown>)[p.name])}`),
+    `  counters      GET ${sandbox.url}/_sandbox/stats   reset: POST ${sandbox.url}/_sandbox/reset`,
+  ].join('\n');
+}
+
+/** How hrsync's connectors reach the emulated platforms of a running sandbox, by platform name. */
+export function sandboxClients(sandbox: Sandbox): Array<{ platform: string } & NonNullable<ReturnType<NonNullable<AnyPlatform['client']>>>> {
+  const platforms: readonly AnyPlatform[] = PLATFORMS;
+  return platforms.flatMap((p) => (p.client ? [{ platform: p.name, ...p.client(sandbox.url, (sandbox.credentials as Record<string, unknown>)[p.name]) }] : []));
+}
+
+/** The credential flags every emulated platform adds to `hrsync sandbox`, by option name. */
+export function sandboxFlags(): Array<[string, CredentialFlag]> {
+  const platforms: readonly AnyPlatform[] = PLATFORMS;
+  return platforms.flatMap((p) => Object.entries(p.flags));
 }

@@ -1,65 +1,58 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { Row } from './odata.js';
-import { Table } from './table.js';
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
+import { StateShapeError, type EmulatedPlatform } from './platform.js';
 
-/** Everything the sandbox holds, per platform. Persisted as JSON ({"version": 1, …}). */
-export interface SandboxState {
-  accessplanit: { User: Table; Company: Table; CompanyGroup: Table };
-  appenate: { users: Table };
-  /** Site name → its users (each site has its own API key and its own users). */
-  springest: Map<string, Table>;
-  /** Connection id → employees. */
-  unified: Map<string, Table>;
+/**
+ * The state file: {"version": 1, "<platform>": <its slice>, …}, one slice per emulated platform in
+ * the shape that platform writes. A platform added since the file was written starts fresh; a
+ * platform no longer emulated is ignored.
+ */
+const VERSION = 1;
+
+export type Slices = Map<string, unknown>;
+
+/** Any platform, as the server handles them all alike. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each platform types its own slice
+export type AnyPlatform = EmulatedPlatform<string, any, any, any>;
+
+function damaged(path: string, why: string): InputError {
+  return new InputError(`the sandbox state file ${path} is damaged: ${why}`, `delete ${path} to start again from the seed`);
 }
 
-interface StateFile {
-  version: 1;
-  accessplanit: Record<'User' | 'Company' | 'CompanyGroup', Array<[string, Row]>>;
-  appenate: { users: Array<[string, Row]> };
-  springest: Record<string, Array<[string, Row]>>;
-  unified: Record<string, Array<[string, Row]>>;
-}
-
-export function emptyState(): SandboxState {
-  return {
-    accessplanit: { User: new Table(), Company: new Table(), CompanyGroup: new Table() },
-    appenate: { users: new Table() },
-    springest: new Map(),
-    unified: new Map(),
-  };
-}
-
-export function toFile(state: SandboxState): StateFile {
-  const ap = state.accessplanit;
-  return {
-    version: 1,
-    accessplanit: { User: ap.User.entries(), Company: ap.Company.entries(), CompanyGroup: ap.CompanyGroup.entries() },
-    appenate: { users: state.appenate.users.entries() },
-    springest: Object.fromEntries([...state.springest].map(([site, t]) => [site, t.entries()])),
-    unified: Object.fromEntries([...state.unified].map(([id, t]) => [id, t.entries()])),
-  };
-}
-
-export function fromFile(file: StateFile): SandboxState {
-  return {
-    accessplanit: { User: new Table(file.accessplanit.User), Company: new Table(file.accessplanit.Company), CompanyGroup: new Table(file.accessplanit.CompanyGroup) },
-    appenate: { users: new Table(file.appenate.users) },
-    springest: new Map(Object.entries(file.springest).map(([site, rows]) => [site, new Table(rows)])),
-    unified: new Map(Object.entries(file.unified).map(([id, rows]) => [id, new Table(rows)])),
-  };
-}
-
-export async function loadStateFile(path: string): Promise<SandboxState | undefined> {
+/** The saved slices, or undefined when there is no state file; a damaged file is an input error naming it. */
+export async function loadStateFile(path: string, platforms: readonly AnyPlatform[], credentials: (p: AnyPlatform) => unknown): Promise<Slices | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new InputError(`the sandbox state file ${path} cannot be read: ${(error as Error).message}`);
   }
-  const file = JSON.parse(text) as StateFile;
-  if (file.version !== 1) throw new Error(`${path}: unknown sandbox state version ${String(file.version)}`);
-  return fromFile(file);
+  let file: unknown;
+  try {
+    file = JSON.parse(text);
+  } catch (error) {
+    throw damaged(path, `not JSON (${(error as Error).message})`);
+  }
+  if (file === null || typeof file !== 'object' || Array.isArray(file)) throw damaged(path, 'not a JSON object');
+  const saved = file as Record<string, unknown>;
+  if (saved.version !== VERSION) throw damaged(path, `version ${JSON.stringify(saved.version)}, this hrsync reads version ${VERSION}`);
+  const slices: Slices = new Map();
+  for (const platform of platforms) {
+    if (!(platform.name in saved)) continue;
+    try {
+      slices.set(platform.name, platform.loadState(saved[platform.name], credentials(platform)));
+    } catch (error) {
+      if (error instanceof StateShapeError) throw damaged(path, error.message);
+      throw error;
+    }
+  }
+  return slices;
+}
+
+export function stateJson(platforms: readonly AnyPlatform[], slices: Slices): string {
+  return JSON.stringify({ version: VERSION, ...Object.fromEntries(platforms.map((p) => [p.name, p.saveState(slices.get(p.name))])) });
 }
 
 /**
@@ -70,25 +63,26 @@ export async function loadStateFile(path: string): Promise<SandboxState | undefi
 export class Persister {
   private dirty = false;
   private running: Promise<void> | undefined;
+  /** A write that failed (a read-only folder, a full disk): reported by the next flush. */
+  private failure: unknown;
 
   constructor(
     private readonly path: string,
-    private readonly state: () => SandboxState,
+    private readonly text: () => string,
   ) {}
 
   changed(): void {
     this.dirty = true;
-    this.running ??= this.loop();
+    this.running ??= this.loop().catch((error: unknown) => {
+      this.failure = error;
+    });
   }
 
   private async loop(): Promise<void> {
     try {
       while (this.dirty) {
         this.dirty = false;
-        await mkdir(dirname(this.path), { recursive: true });
-        const temp = `${this.path}.${process.pid}.tmp`;
-        await writeFile(temp, JSON.stringify(toFile(this.state())));
-        await rename(temp, this.path);
+        await writeFileAtomic(this.path, this.text());
       }
     } finally {
       this.running = undefined;
@@ -97,5 +91,10 @@ export class Persister {
 
   async flush(): Promise<void> {
     while (this.running) await this.running;
+    if (this.failure) {
+      const failure = this.failure;
+      this.failure = undefined;
+      throw failure;
+    }
   }
 }

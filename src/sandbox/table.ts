@@ -1,4 +1,5 @@
 import type { Row } from './odata.js';
+import { StateShapeError } from './platform.js';
 
 /**
  * Records of one kind, keyed by id, in insertion order. `rows()` is an array cached until the next
@@ -108,4 +109,21 @@ export class Table {
     this.cache = undefined;
     this.views.clear();
   }
+}
+
+/** A table as it was saved: [id, row] pairs. Anything else is a damaged state file. */
+export function tableFrom(json: unknown, what: string): Table {
+  if (!Array.isArray(json) || !json.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && e[1] !== null && typeof e[1] === 'object'))
+    throw new StateShapeError(`${what} is not a list of [id, record] pairs`);
+  return new Table(json as Array<[string, Row]>);
+}
+
+/** Tables keyed by a name (a site, a connection) as saved: {name: [[id, row] …]}. */
+export function tablesFrom(json: unknown, what: string): Map<string, Table> {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new StateShapeError(`${what} is not an object`);
+  return new Map(Object.entries(json).map(([name, rows]) => [name, tableFrom(rows, `${what}.${name}`)]));
+}
+
+export function tablesJson(tables: Map<string, Table>): Record<string, Array<[string, Row]>> {
+  return Object.fromEntries([...tables].map(([name, table]) => [name, table.entries()]));
 }

@@ -1,6 +1,7 @@
 /**
- * A token bucket: `rate` requests per second on average, bursts of up to `burst`. A long run paces
- * itself under a platform's limit instead of bouncing off 429s. `take()` waits for a token.
+ * A token bucket: `rate` tokens per second on average, bursts of up to `burst`. Clients pace
+ * themselves with `take()` (waits for a token) instead of bouncing off 429s; a server enforces a
+ * limit with `tryTake()` (false when empty).
  */
 export class TokenBucket {
   private tokens: number;
@@ -16,17 +17,23 @@ export class TokenBucket {
     this.at = now();
   }
 
+  private refill(): void {
+    const now = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.rate);
+    this.at = now;
+  }
+
+  /** Takes a token if one is there now. */
+  tryTake(): boolean {
+    this.refill();
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Waits until a token is there, then takes it. */
   async take(): Promise<void> {
-    for (;;) {
-      const now = this.now();
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.rate);
-      this.at = now;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      await this.sleep(((1 - this.tokens) / this.rate) * 1000);
-    }
+    while (!this.tryTake()) await this.sleep(((1 - this.tokens) / this.rate) * 1000);
   }
 }
 

@@ -1,10 +1,10 @@
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { AccessplanitTarget, odataFilter } from '../../src/connectors/accessplanit/target.js';
-import { AppenateTarget } from '../../src/connectors/appenate/target.js';
-import { SpringestTarget } from '../../src/connectors/springest/target.js';
+import { accessplanitFieldErrors, AccessplanitTarget, odataFilter } from '../../src/connectors/accessplanit/target.js';
+import { appenateFieldErrors, AppenateTarget } from '../../src/connectors/appenate/target.js';
+import { springestFieldErrors, SpringestTarget } from '../../src/connectors/springest/target.js';
 import { fromUnified, UnifiedTarget } from '../../src/connectors/unified/target.js';
-import { RemoteError } from '../../src/http/errors.js';
+import { RemoteError } from '../../src/errors.js';
 import type { CanonicalValues } from '../../src/core/model/canonical.js';
 
 const AP = 'https://acme.accessplanit.com';
@@ -133,5 +133,16 @@ describe('Unified connector', () => {
     const rows = await all(target.list('users', { since: '2026-11-01' }));
     expect(rows.map((r) => [r.externalId, r.managerEmail ?? null])).toEqual([['N1', null], ['N2', 'e1@x.nl'], ['N3', 'e99@x.nl'], ['N4', 'e99@x.nl']]);
     a.assertNoPendingInterceptors();
+  });
+});
+
+describe('field errors, in each platform’s own shape', () => {
+  it('are read by the connector that knows the shape', () => {
+    expect(accessplanitFieldErrors({ errors: [{ field: 'Email', message: 'bad' }] })).toEqual([{ field: 'Email', message: 'bad' }]);
+    expect(springestFieldErrors({ errors: { email: ['is invalid', 'is taken'] } })).toEqual([{ field: 'email', message: 'is invalid' }, { field: 'email', message: 'is taken' }]);
+    expect(appenateFieldErrors({ ResponseStatus: { Errors: [{ FieldName: 'Email', Message: 'x' }] } })).toEqual([{ field: 'Email', message: 'x' }]);
+    // Another platform's shape is not taken for its own.
+    expect(accessplanitFieldErrors({ errors: { email: ['is invalid'] } })).toEqual([]);
+    expect(springestFieldErrors({ errors: [{ field: 'Email', message: 'bad' }] })).toEqual([]);
   });
 });

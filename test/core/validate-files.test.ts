@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KnownRecords } from '../../src/core/validate/known-records.js';
+import { rulesNamed } from '../../src/connectors/registry.js';
 import { validateFiles } from '../../src/core/validate/validate-files.js';
 import { tempDir, write } from '../helpers/files.js';
 
@@ -23,7 +24,7 @@ describe('accessplanit users', () => {
       ['U2', 'Sire', '', 'L'.repeat(41), 'jan@@acme.nl', 'Narnia', 'C999', 'Gone'],
       ['U34567890AB', 'Dr', 'B'.repeat(51), 'Ok', '', 'Great Britain', '', ''],
     ]);
-    const report = await validateFiles([groups, companies, users], { target: 'accessplanit', keepRecords: true });
+    const report = await validateFiles([groups, companies, users], { rules: rulesNamed('accessplanit')!, keepRecords: true });
     const usersIssues = report.issues.filter((i) => i.file === users).map((i) => [i.line, i.field, i.code]);
     expect(usersIssues).toEqual([
       [3, 'title', 'not_in_list'],
@@ -48,7 +49,7 @@ describe('accessplanit users', () => {
 
   it('checks company groups exist and main contacts exist, whichever order the files come in', async () => {
     const users = csv('contacts.csv', [USERS, ['U1', 'Ms', 'Ann', 'Lee', 'ann@acme.co.uk', 'GB', 'C1', 'Enabled']]);
-    const report = await validateFiles([users, companies, groups], { target: 'accessplanit' });
+    const report = await validateFiles([users, companies, groups], { rules: rulesNamed('accessplanit')! });
     expect(report.issues.filter((i) => i.file === companies).map((i) => [i.line, i.field, i.value, i.code])).toEqual([
       [3, 'mainContactUserId', 'U9', 'unknown_reference'],
       [3, 'groupIds', 'G7', 'unknown_reference'],
@@ -58,20 +59,20 @@ describe('accessplanit users', () => {
 
   it('reports a required column missing from the whole file once, not on every row', async () => {
     const users = csv('no-surname.csv', [['Forenames', 'Email', 'MainCompanyID'], ['Ann', 'a@b.co.uk', 'C1'], ['Bo', 'b@b.co.uk', 'C1']]);
-    const report = await validateFiles([companies, groups, users], { target: 'accessplanit' });
+    const report = await validateFiles([companies, groups, users], { rules: rulesNamed('accessplanit')! });
     expect(report.issues.filter((i) => i.file === users).map((i) => [i.line, i.field, i.code])).toEqual([[1, 'lastName', 'missing_column']]);
   });
 
   it('says when references could not be checked, once per field', async () => {
     const users = csv('alone.csv', [USERS, ['U1', 'Ms', 'Ann', 'Lee', 'a@b.co.uk', 'GB', 'C1', ''], ['U2', 'Ms', 'Bo', 'Lee', 'b@b.co.uk', 'GB', 'C2', '']]);
-    const report = await validateFiles([users], { target: 'accessplanit' });
+    const report = await validateFiles([users], { rules: rulesNamed('accessplanit')! });
     expect(found(report)).toEqual([[1, 'companyId', 'unchecked_reference', 'warning']]);
     expect(report.ok).toBe(true);
   });
 
   it('warns about columns accessplanit does not store', async () => {
     const users = csv('extra.csv', [[...USERS, 'Tags'], ['U1', 'Ms', 'Ann', 'Lee', 'a@b.co.uk', 'GB', 'C1', '', 'x']]);
-    const report = await validateFiles([users, companies, groups], { target: 'accessplanit' });
+    const report = await validateFiles([users, companies, groups], { rules: rulesNamed('accessplanit')! });
     expect(report.issues.filter((i) => i.file === users).map((i) => [i.code, i.value])).toEqual([['unused_column', 'Tags']]);
   });
 });
@@ -80,7 +81,7 @@ describe('duplicates', () => {
   it('flags every line involved, naming the others; emails compare ignoring case, across files', async () => {
     const a = csv('dup-a.csv', [['Employee ID', 'First name', 'Last name', 'Email'], ['E1', 'Ann', 'Lee', 'Ann.Lee@x.nl'], ['E2', 'Bo', 'Ek', 'bo@x.nl'], ['E1', 'Cy', 'Oz', 'ANN.LEE@X.NL']]);
     const b = csv('dup-b.csv', [['Employee ID', 'First name', 'Last name', 'Email'], ['E9', 'Di', 'Ma', 'ann.lee@x.nl']]);
-    const report = await validateFiles([a, b], { target: 'generic' });
+    const report = await validateFiles([a, b], { rules: rulesNamed('generic')! });
     expect(report.issues.map((i) => [i.file === a ? 'a' : 'b', i.line, i.field, i.code])).toEqual([
       ['a', 2, 'externalId', 'duplicate'],
       ['a', 2, 'email', 'duplicate'],
@@ -102,7 +103,7 @@ describe('springest users', () => {
       ['2', 'ann@x.nl', 'Ann', 'x', 'a', 'boss@x.nl:Manager; nobody@x.nl:Boss', '31-01-1980'],
       ['', '', 'Nobody', 'm', '', 'not-an-email', ''],
     ]);
-    const report = await validateFiles([users], { target: 'springest', keepRecords: true });
+    const report = await validateFiles([users], { rules: rulesNamed('springest')!, keepRecords: true });
     expect(found(report)).toEqual([
       [3, 'gender', 'not_in_list', 'error'],
       [3, 'dateOfBirth', 'invalid_date', 'error'],
@@ -118,7 +119,7 @@ describe('springest users', () => {
   });
 
   it('holds users only', async () => {
-    const report = await validateFiles([groups], { target: 'springest' });
+    const report = await validateFiles([groups], { rules: rulesNamed('springest')! });
     expect(found(report)).toEqual([[1, null, 'unsupported_entity', 'error']]);
   });
 });
@@ -126,7 +127,7 @@ describe('springest users', () => {
 describe('appenate users', () => {
   it('requires first name, last name and email, and a known website role', async () => {
     const users = csv('ap.csv', [['FirstName', 'LastName', 'Email', 'WebsiteRole'], ['Ann', 'Lee', 'a@x.nl', 'admin'], ['Bo', '', '', 'Root']]);
-    const report = await validateFiles([users], { target: 'appenate', keepRecords: true });
+    const report = await validateFiles([users], { rules: rulesNamed('appenate')!, keepRecords: true });
     expect(found(report)).toEqual([
       [3, 'lastName', 'required', 'error'],
       [3, 'email', 'required', 'error'],
@@ -141,9 +142,9 @@ describe('the batch', () => {
     const rows = [['First name', 'Last name', 'Email']];
     for (let i = 0; i < 50; i++) rows.push([`P${i}`, '', `p${i}@x.nl`]);
     const users = csv('many.csv', rows);
-    const all = await validateFiles([users], { target: 'generic' });
+    const all = await validateFiles([users], { rules: rulesNamed('generic')! });
     expect(all.summary).toEqual({ files: 1, rows: 50, errors: 50, warnings: 0 });
-    const some = await validateFiles([users], { target: 'generic', maxErrors: 5 });
+    const some = await validateFiles([users], { rules: rulesNamed('generic')!, maxErrors: 5 });
     expect(some.truncated).toBe(true);
     expect(some.summary.errors).toBe(5);
   });
@@ -151,13 +152,13 @@ describe('the batch', () => {
   it('reports a file it cannot tell the entity of, and an empty file', async () => {
     const odd = csv('export.csv', [['a', 'b'], ['1', '2']]);
     const empty = write(dir, 'empty.csv', '');
-    const report = await validateFiles([odd, empty], { target: 'generic' });
+    const report = await validateFiles([odd, empty], { rules: rulesNamed('generic')! });
     expect(report.issues.map((i) => [i.file === odd ? 'odd' : 'empty', i.code])).toEqual([['odd', 'unknown_entity'], ['empty', 'no_records']]);
   });
 
   it('uses --entity instead of guessing', async () => {
     const odd = csv('people-export.csv', [['ID', 'Label'], ['1', 'Ann']]);
-    const report = await validateFiles([odd], { target: 'generic', entity: 'companies' });
+    const report = await validateFiles([odd], { rules: rulesNamed('generic')!, entity: 'companies' });
     expect(report.files[0]).toMatchObject({ entity: 'companies', entityReason: '--entity' });
     expect(found(report)).toEqual([
       [1, null, 'unknown_column', 'warning'],
@@ -171,7 +172,7 @@ describe('references against records already on the target', () => {
 
   it('accepts a company that is on the target though not in the batch, and names both places otherwise', async () => {
     const users = csv('known.csv', [USERS, ['U1', 'Ms', 'Ann', 'Lee', 'a@b.co.uk', 'GB', 'C50', ''], ['U2', 'Ms', 'Bo', 'Lee', 'b@b.co.uk', 'GB', 'C77', ''], ['U3', 'Ms', 'Cy', 'Lee', 'c@b.co.uk', 'GB', 'C1', '']]);
-    const report = await validateFiles([users, companies, groups], { target: 'accessplanit', known: onTarget });
+    const report = await validateFiles([users, companies, groups], { rules: rulesNamed('accessplanit')!, known: onTarget });
     expect(report.issues.filter((i) => i.file === users).map((i) => [i.line, i.message])).toEqual([
       [3, 'companyId "C77" does not exist (not in companies.csv, nor on accessplanit "lms")'],
     ]);
@@ -179,14 +180,14 @@ describe('references against records already on the target', () => {
 
   it('checks against the target alone when the batch has no companies file', async () => {
     const users = csv('known-alone.csv', [USERS, ['U1', 'Ms', 'Ann', 'Lee', 'a@b.co.uk', 'GB', 'C50', ''], ['U2', 'Ms', 'Bo', 'Lee', 'b@b.co.uk', 'GB', 'C1', '']]);
-    const report = await validateFiles([users], { target: 'accessplanit', known: onTarget });
+    const report = await validateFiles([users], { rules: rulesNamed('accessplanit')!, known: onTarget });
     expect(report.issues.map((i) => [i.line, i.code, i.message])).toEqual([[3, 'unknown_reference', 'companyId "C1" does not exist (not on accessplanit "lms")']]);
   });
 
   it('still warns when the target could not list the referenced entity', async () => {
     const usersOnly = new KnownRecords('springest').load('users', [], ['email']);
     const users = csv('known-none.csv', [USERS, ['U1', 'Ms', 'Ann', 'Lee', 'a@b.co.uk', 'GB', 'C50', '']]);
-    const report = await validateFiles([users], { target: 'accessplanit', known: usersOnly });
+    const report = await validateFiles([users], { rules: rulesNamed('accessplanit')!, known: usersOnly });
     expect(report.issues.map((i) => i.code)).toEqual(['unchecked_reference']);
   });
 });
@@ -196,9 +197,9 @@ describe('records kept for import', () => {
     const noSurname = csv('no-surname-keep.csv', [['Forenames', 'Email', 'MainCompanyID'], ['Ann', 'a@b.co.uk', 'C1']]);
     const cut = write(dir, 'cut.csv', Buffer.concat([Buffer.from('First name,Last name\nAnn,Lee\nBo,Ek\n'), Buffer.from('Caf\xe9,X\n', 'latin1'), Buffer.from('Di,Ma\n')]));
     const fine = csv('fine.csv', [['First name', 'Last name'], ['Cy', 'Oz']]);
-    const ap = await validateFiles([noSurname, companies, groups], { target: 'accessplanit', keepRecords: true });
+    const ap = await validateFiles([noSurname, companies, groups], { rules: rulesNamed('accessplanit')!, keepRecords: true });
     expect(ap.records!.filter((r) => r.file === noSurname)).toEqual([]);
-    const generic = await validateFiles([cut, fine], { target: 'generic', keepRecords: true });
+    const generic = await validateFiles([cut, fine], { rules: rulesNamed('generic')!, keepRecords: true });
     expect(generic.records!.map((r) => r.values.firstName)).toEqual(['Cy']);
   });
 });

@@ -115,7 +115,7 @@ describe('hrsync validate (built binary)', () => {
   it('shows help with examples and exit codes', () => {
     const run = hrsync(['validate', '--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('$ hrsync validate users.csv --target springest --format github');
+    expect(run.stdout).toContain('$ hrsync validate users.csv --target lms --format github');
     expect(run.stdout).toContain('Exit codes: 0 valid');
     expect(hrsync(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
-import { seededRandom } from '../../src/sandbox/platforms/unified-seed.js';
+import { startEmbedded, type SeededSandboxOptions } from '../../src/app/embedded-sandbox.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { seededRandom } from '../../src/sandbox/platforms/unified/employees.js';
 
-/** Starts a sandbox on a free port for the tests of one file, and stops it after them. */
-export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
+/** Starts a sandbox seeded as the embedded one is, on a free port, for the tests of one file; stops it after them. */
+export function useSandbox(options: SeededSandboxOptions = {}): () => Sandbox {
   let sandbox: Sandbox | undefined;
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, ...options });
+    sandbox = (await startEmbedded({ port: 0, ...options })).sandbox;
   });
   afterAll(async () => {
     await sandbox?.stop();

@@ -3,7 +3,7 @@ import { AP_KEY, call, useSandbox } from '../helpers/sandbox.js';
 
 describe('accessplanit emulation', () => {
   let clock = Date.UTC(2026, 10, 23, 9, 0, 0);
-  const sandbox = useSandbox({ now: () => clock, tokenTtlSeconds: 60 });
+  const sandbox = useSandbox({ now: () => clock, settings: { accessplanit: { tokenTtlSeconds: 60 } } });
   const ap = (path: string) => `${sandbox().urls.accessplanit}/${path}`;
   const token = (body: string) => call(ap('Token'), { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
@@ -128,7 +128,7 @@ describe('accessplanit emulation', () => {
 });
 
 describe('accessplanit rate limit', () => {
-  const sandbox = useSandbox({ accessplanitHourlyLimit: 3 });
+  const sandbox = useSandbox({ settings: { accessplanit: { hourlyLimit: 3 } } });
   it('answers 429 with Retry-After past the hourly limit of an endpoint, counting endpoints apart', async () => {
     const url = `${sandbox().urls.accessplanit}/User`;
     const statuses = [];

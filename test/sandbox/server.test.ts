@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFault, parseLatency, type FaultKind } from '../../src/sandbox/faults.js';
+import { startEmbedded } from '../../src/app/embedded-sandbox.js';
+import { InputError } from '../../src/errors.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { countRequests } from '../../src/sandbox/stats.js';
 import { ROOT } from '../helpers/cli.js';
@@ -99,17 +101,51 @@ describe('latency and the global rate limit', () => {
 describe('persistence', () => {
   it('writes state atomically and loads it after a restart', async () => {
     const dataFile = join(tempDir(), 'state', 'sandbox.json');
-    const first = await startSandbox({ port: 0, dataFile });
+    const first = (await startEmbedded({ port: 0, dataFile })).sandbox;
     const created = await call(`${first.urls.accessplanit}/User`, { method: 'POST', headers: AP_KEY, json: POST_USER });
     await first.stop();
     expect(existsSync(dataFile)).toBe(true);
     expect(JSON.parse(readFileSync(dataFile, 'utf8')).version).toBe(1);
-    const second = await startSandbox({ port: 0, dataFile });
+    const second = (await startEmbedded({ port: 0, dataFile })).sandbox;
     try {
       const found = await call(`${second.urls.accessplanit}/User/${created.body.ID}`, { headers: AP_KEY });
       expect(found.body).toMatchObject({ Forenames: 'Fay', ExternalID: 'F1' });
     } finally {
       await second.stop();
+    }
+  });
+
+  it('refuses a damaged state file with an input error (exit 3) that names it and says what to do', async () => {
+    const dir = tempDir();
+    const dataFile = join(dir, 'sandbox.json');
+    const cases: Array<[string, RegExp]> = [
+      ['{x', /is damaged: not JSON/],
+      ['[1, 2]', /is damaged: not a JSON object/],
+      ['{"version": 2}', /is damaged: version 2, this hrsync reads version 1/],
+      ['{"version": 1, "accessplanit": {"User": 5}}', /is damaged: accessplanit.User is not a list of \[id, record\] pairs/],
+    ];
+    for (const [text, message] of cases) {
+      writeFileSync(dataFile, text);
+      const error = await startSandbox({ port: 0, dataFile }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toMatch(message);
+      expect((error as InputError).message).toContain(dataFile);
+      expect((error as InputError).hint).toBe(`delete ${dataFile} to start again from the seed`);
+    }
+  });
+
+  it('starts a platform added since the state file was written from its own fresh state', async () => {
+    const dataFile = join(tempDir(), 'sandbox.json');
+    writeFileSync(dataFile, JSON.stringify({ version: 1, accessplanit: { User: [], Company: [], CompanyGroup: [] } }));
+    const sandbox = await startSandbox({ port: 0, dataFile });
+    try {
+      expect(sandbox.state().accessplanit.User.size).toBe(0);
+      expect(sandbox.state().unified.get('sandbox')!.size).toBe(300); // the source's own built-in employees
+    } finally {
+      await sandbox.stop();
     }
   });
 });

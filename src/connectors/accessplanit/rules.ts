@@ -22,7 +22,7 @@ const USER_FIELDS = [
 
 export const accessplanitRules: Record<Entity, RuleSet> = {
   users: {
-    target: 'accessplanit',
+    name: 'accessplanit',
     entity: 'users',
     accepts: USER_FIELDS,
     fields: {
@@ -38,7 +38,7 @@ export const accessplanitRules: Record<Entity, RuleSet> = {
     unique: ['id', 'externalId', 'email'],
   },
   companies: {
-    target: 'accessplanit',
+    name: 'accessplanit',
     entity: 'companies',
     accepts: ['id', 'externalId', 'name', 'email', 'mainContactUserId', 'address', 'town', 'county', 'postcode', 'country', 'groupIds'],
     fields: {
@@ -49,7 +49,7 @@ export const accessplanitRules: Record<Entity, RuleSet> = {
     unique: ['id', 'externalId'],
   },
   groups: {
-    target: 'accessplanit',
+    name: 'accessplanit',
     entity: 'groups',
     accepts: ['id', 'label'],
     fields: { label: { required: true } },

@@ -1,10 +1,9 @@
-import { UsageError } from '../../errors.js';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
-import { RemoteError } from '../../http/errors.js';
 import type { CanonicalValues } from '../../core/model/canonical.js';
 import type { Entity } from '../../core/model/entities.js';
+import type { ListQuery, Target, TargetWriter } from '../../core/ports.js';
+import { RemoteError, UsageError, type FieldError } from '../../errors.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, type ConnectionSettings } from '../connection.js';
-import type { ListQuery, Target, Writable } from '../../core/ports.js';
 import { ACCESSPLANIT_WIRE, accessplanitField, fromAccessplanit, toAccessplanit } from './wire.js';
 
 /** Pacing unless the config says otherwise: the documented 5,000 an hour, a burst of a tenth of it. */
@@ -17,7 +16,16 @@ export interface AccessplanitSettings extends ConnectionSettings {
   apiKey?: string;
   userName?: string;
   password?: string;
-  pageSize?: number;
+}
+
+/** Records asked for per page. [guess] the platform's largest page is undocumented. */
+const PAGE_SIZE = 500;
+
+/** [guess] a 400's body: {"errors":[{"field","message"}]}. */
+export function accessplanitFieldErrors(body: unknown): FieldError[] {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors)) return [];
+  return errors.map((e: Record<string, unknown>) => ({ field: String(e?.field ?? ''), message: String(e?.message ?? '') }));
 }
 
 const MODULE: Record<Entity, string> = { users: 'User', companies: 'Company', groups: 'CompanyGroup' };
@@ -31,13 +39,12 @@ const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 export function odataFilter(entity: Entity, filter: Record<string, string[]> = {}, since?: string): string | undefined {
   const clauses = Object.entries(filter).map(([field, values]) => {
     const wire = accessplanitField(entity, field);
-    if (!wire) throw new UsageError(`--filter ${field}: accessplanit ${entity} have no such field`);
+    if (!wire) throw new UsageError(`a filter on ${field}: accessplanit ${entity} have no such field`);
     const parts = values.map((v) => `${wire} eq ${literal(v)}`);
     return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
   });
   if (since) {
-    const at = Date.parse(since);
-    if (Number.isNaN(at)) throw new UsageError(`--since "${since}" is not an ISO date or date-time`);
+    const at = Date.parse(since); // checked by the caller
     // [guess] DateUpdated is filterable and compares as its own zone-less ISO text.
     clauses.push(`DateUpdated ge ${literal(new Date(at).toISOString().slice(0, 22))}`);
   }
@@ -48,7 +55,7 @@ export function odataFilter(entity: Entity, filter: Record<string, string[]> = {
 export class AccessplanitTarget implements Target {
   readonly type = 'accessplanit' as const;
   readonly entities = ['users', 'companies', 'groups'] as const;
-  readonly can = { list: true, lookup: true, write: true };
+  readonly can = { list: true };
   readonly wire = ACCESSPLANIT_WIRE;
   readonly label: string;
   private readonly http: HttpClient;
@@ -60,7 +67,14 @@ export class AccessplanitTarget implements Target {
     if (!settings.apiKey && !(settings.userName && settings.password))
       throw new UsageError(`${this.label}: give an apiKey, or a userName and password`);
     this.now = settings.now ?? Date.now;
-    this.http = connect(settings.baseUrl, this.label, settings, () => [settings.apiKey, settings.password, this.token?.value, this.token?.refresh], DOCUMENTED_RATE);
+    this.http = connect({
+      baseUrl: settings.baseUrl,
+      label: this.label,
+      settings,
+      secrets: () => [settings.apiKey, settings.password, this.token?.value, this.token?.refresh],
+      defaultRate: DOCUMENTED_RATE,
+      fieldErrors: accessplanitFieldErrors,
+    });
   }
 
   get name(): string {
@@ -105,7 +119,7 @@ export class AccessplanitTarget implements Target {
   }
 
   async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
-    const size = this.settings.pageSize ?? 500;
+    const size = this.settings.pageSize ?? PAGE_SIZE;
     const filter = odataFilter(entity, query.filter, query.since);
     for (let skip = 0; ; skip += size) {
       const params = new URLSearchParams({ $top: String(size), $skip: String(skip), $orderby: 'ID' });
@@ -131,11 +145,12 @@ export class AccessplanitTarget implements Target {
     return this.http.close();
   }
 
-  readonly writer: Writable = {
+  readonly writer: TargetWriter = {
     // Groups and companies without IDs in the input are found by label and name.
     matchKeys: (entity) => (entity === 'users' ? ['externalId', 'id', 'email'] : entity === 'companies' ? ['id', 'externalId', 'name'] : ['id', 'label']),
     readOnly: (entity) => (entity === 'users' ? ['companyName'] : []),
     deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'Disabled' } : undefined),
+    canDelete: () => true,
     lookup: async (entity, key) => {
       const wire = accessplanitField(entity, key.field);
       if (!wire) return undefined;

@@ -8,7 +8,7 @@ export const APPENATE_WEBSITE_ROLES = {
 } as const;
 
 export const appenateUserRules: RuleSet = {
-  target: 'appenate',
+  name: 'appenate',
   entity: 'users',
   accepts: ['id', 'externalId', 'firstName', 'lastName', 'email', 'status', 'country', 'websiteRole', 'groups'],
   fields: {

@@ -1,9 +1,9 @@
-import type { HttpClient } from '../../http/client.js';
-import { connect, type ConnectionSettings } from '../connection.js';
-import { RemoteError } from '../../http/errors.js';
 import type { CanonicalValues } from '../../core/model/canonical.js';
 import type { Entity } from '../../core/model/entities.js';
-import { invert, type ListQuery, type Target, type WireMap, type Writable } from '../../core/ports.js';
+import { invert, type ListQuery, type Target, type TargetWriter, type WireMap } from '../../core/ports.js';
+import { RemoteError, type FieldError } from '../../errors.js';
+import type { HttpClient } from '../../http/client.js';
+import { connect, type ConnectionSettings } from '../connection.js';
 
 export interface AppenateSettings extends ConnectionSettings {
   name: string;
@@ -19,6 +19,12 @@ export const APPENATE_WIRE: WireMap = {
 };
 const FROM_WIRE = invert(APPENATE_WIRE);
 const PAGE = 250; // the documented maximum
+
+/** ServiceStack's error shape: {"ResponseStatus":{"ErrorCode","Message","Errors":[{"ErrorCode","FieldName","Message"}]}}. */
+export function appenateFieldErrors(body: unknown): FieldError[] {
+  const status = (body as { ResponseStatus?: { Errors?: Array<Record<string, unknown>> } } | undefined)?.ResponseStatus;
+  return (status?.Errors ?? []).map((e) => ({ field: String(e.FieldName ?? ''), message: String(e.Message ?? '') }));
+}
 
 export function fromAppenate(row: Record<string, unknown>): CanonicalValues {
   const out: CanonicalValues = {};
@@ -36,14 +42,14 @@ export function fromAppenate(row: Record<string, unknown>): CanonicalValues {
 export class AppenateTarget implements Target {
   readonly type = 'appenate' as const;
   readonly entities = ['users'] as const;
-  readonly can = { list: true, lookup: true, write: true };
+  readonly can = { list: true };
   readonly wire = { users: APPENATE_WIRE };
   readonly label: string;
   private readonly http: HttpClient;
 
   constructor(private readonly settings: AppenateSettings) {
     this.label = `appenate "${settings.name}"`;
-    this.http = connect(settings.baseUrl, this.label, settings, () => [settings.integrationKey]);
+    this.http = connect({ baseUrl: settings.baseUrl, label: this.label, settings, secrets: () => [settings.integrationKey], fieldErrors: appenateFieldErrors });
   }
 
   get name(): string {
@@ -73,11 +79,12 @@ export class AppenateTarget implements Target {
     const params: Record<string, string> = { Name: '' };
     if (statuses?.length === 1) params.Status = statuses[0]!; // pushed down; several are filtered here
     const rest = Object.entries(query.filter ?? {}).filter(([f]) => !(f === 'status' && statuses?.length === 1));
+    const size = this.settings.pageSize ?? PAGE;
     for (let page = 0; ; page++) {
-      const { users, total } = await this.search(params, page, PAGE);
+      const { users, total } = await this.search(params, page, size);
       const rows = users.map(fromAppenate).filter((r) => rest.every(([f, vs]) => vs.includes(String(r[f] ?? ''))));
       if (rows.length) yield rows;
-      if (users.length < PAGE || (page + 1) * PAGE >= total) return;
+      if (users.length < size || (page + 1) * size >= total) return;
     }
   }
 
@@ -90,11 +97,12 @@ export class AppenateTarget implements Target {
     return this.http.close();
   }
 
-  readonly writer: Writable = {
+  readonly writer: TargetWriter = {
     matchKeys: () => ['externalId', 'email', 'id'],
     // The platform manages Status (Invited, then Active); hrsync never sends it. [guess] no soft delete.
     readOnly: () => ['status'],
     deactivation: () => undefined,
+    canDelete: () => true,
     lookup: async (_entity, key) => {
       const param = { id: 'Id', email: 'Email', externalId: 'ExternalId' }[key.field];
       if (!param) return undefined;

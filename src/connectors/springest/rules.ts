@@ -18,7 +18,7 @@ export const SPRINGEST_ACTIVE = {
 } as const;
 
 export const springestUserRules: RuleSet = {
-  target: 'springest',
+  name: 'springest',
   entity: 'users',
   accepts: [
     'externalId', 'email', 'gender', 'firstName', 'lastName', 'phone', 'dateOfBirth', 'birthplace', 'companyName', 'address',
@@ -32,8 +32,8 @@ export const springestUserRules: RuleSet = {
     // [guess] free text on the platform; normalised so "UK" and "United Kingdom" are not a change.
     country: { country: true },
     // An approver must already be an active user; users outside this run may be, so only a warning.
-    approvers: { approverLabels: SPRINGEST_APPROVER_LABELS, ref: { entity: 'users', field: 'email', ignoreCase: true, severity: 'warning' } },
-    managerEmail: { ref: { entity: 'users', field: 'email', ignoreCase: true, severity: 'warning' } },
+    approvers: { approverLabels: SPRINGEST_APPROVER_LABELS, ref: { entity: 'users', field: 'email', severity: 'warning' } },
+    managerEmail: { ref: { entity: 'users', field: 'email', severity: 'warning' } },
   },
   oneRequired: [['email', 'externalId']],
   unique: ['externalId', 'email'],

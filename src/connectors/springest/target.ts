@@ -1,8 +1,8 @@
-import { UsageError } from '../../errors.js';
+import type { Approver, CanonicalValues } from '../../core/model/canonical.js';
+import type { Target, TargetWriter, WireMap } from '../../core/ports.js';
+import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { connect, type ConnectionSettings } from '../connection.js';
-import type { Approver, CanonicalValues } from '../../core/model/canonical.js';
-import type { Target, WireMap, Writable } from '../../core/ports.js';
 
 export interface SpringestSite {
   baseUrl: string;
@@ -25,6 +25,15 @@ export const SPRINGEST_WIRE: WireMap = {
   startDate: 'employment_start_date', endDate: 'employment_end_date',
 };
 
+/** [guess] a 400's body: {"errors": {"email": ["is invalid"]}}. */
+export function springestFieldErrors(body: unknown): FieldError[] {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  if (!errors || typeof errors !== 'object' || Array.isArray(errors)) return [];
+  return Object.entries(errors as Record<string, unknown>).flatMap(([field, messages]) =>
+    (Array.isArray(messages) ? messages : [messages]).map((m) => ({ field, message: String(m) })),
+  );
+}
+
 /** A probe no real user has, to check a key without touching data. */
 const PROBE = '__hrsync_check__';
 
@@ -35,7 +44,7 @@ const PROBE = '__hrsync_check__';
 export class SpringestTarget implements Target {
   readonly type = 'springest' as const;
   readonly entities = ['users'] as const;
-  readonly can = { list: false, lookup: true, write: true };
+  readonly can = { list: false };
   readonly wire = { users: SPRINGEST_WIRE };
   readonly label: string;
   private readonly clients: Array<{ site: string; http: HttpClient; key: string }>;
@@ -46,7 +55,7 @@ export class SpringestTarget implements Target {
     this.clients = Object.entries(settings.sites).map(([site, s]) => ({
       site,
       key: s.apiKey,
-      http: connect(s.baseUrl, `${this.label} site ${site}`, settings, () => keys),
+      http: connect({ baseUrl: s.baseUrl, label: `${this.label} site ${site}`, settings, secrets: () => keys, fieldErrors: springestFieldErrors }),
     }));
   }
 
@@ -69,10 +78,11 @@ export class SpringestTarget implements Target {
     await Promise.all(this.clients.map((c) => c.http.close()));
   }
 
-  readonly writer: Writable = {
+  readonly writer: TargetWriter = {
     matchKeys: () => ['externalId', 'email'],
     readOnly: () => [],
     deactivation: () => ({ field: 'status', value: 'inactive' }),
+    canDelete: () => false,
     lookup: async (_entity, key) => {
       if (key.field !== 'externalId') return undefined; // the API looks users up by external_id only
       const { http, key: apiKey } = this.clients[0]!;
@@ -83,7 +93,7 @@ export class SpringestTarget implements Target {
     },
     /** An upsert on every site: safe to send again, so a lost answer is simply retried. */
     write: async (op) => {
-      if (op.action === 'delete') throw new UsageError(`${this.label}: Springest users cannot be deleted through the API; deactivate them`);
+      if (op.action === 'delete') throw new RemoteError('unexpected', `${this.label}: Springest users cannot be deleted through the API; deactivate them`, undefined);
       const values = op.action === 'deactivate' ? { status: 'inactive' } : op.values ?? {};
       let id = op.id ?? '';
       for (const { http, key } of this.clients) {

@@ -1,16 +1,15 @@
-import type { HttpClient } from '../../http/client.js';
-import { connect, type ConnectionSettings } from '../connection.js';
-import { RemoteError } from '../../http/errors.js';
 import type { CanonicalValues } from '../../core/model/canonical.js';
 import type { Entity } from '../../core/model/entities.js';
 import type { ListQuery, Target, WireMap } from '../../core/ports.js';
+import { RemoteError } from '../../errors.js';
+import type { HttpClient } from '../../http/client.js';
+import { connect, type ConnectionSettings } from '../connection.js';
 
 export interface UnifiedSettings extends ConnectionSettings {
   name: string;
   baseUrl: string;
   connectionId: string;
   apiKey: string;
-  pageSize?: number;
 }
 
 type Employee = Record<string, unknown> & {
@@ -73,7 +72,7 @@ export function fromUnified(e: Employee): CanonicalValues {
 export class UnifiedTarget implements Target {
   readonly type = 'unified' as const;
   readonly entities = ['users'] as const;
-  readonly can = { list: true, lookup: true, write: false };
+  readonly can = { list: true };
   readonly wire = { users: UNIFIED_WIRE };
   readonly label: string;
   private readonly http: HttpClient;
@@ -81,7 +80,7 @@ export class UnifiedTarget implements Target {
 
   constructor(private readonly settings: UnifiedSettings) {
     this.label = `unified "${settings.name}"`;
-    this.http = connect(settings.baseUrl, this.label, settings, () => [settings.apiKey]);
+    this.http = connect({ baseUrl: settings.baseUrl, label: this.label, settings, secrets: () => [settings.apiKey] });
   }
 
   get name(): string {

@@ -2,12 +2,13 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { RemoteError } from '../../http/errors.js';
+import { RemoteError } from '../../errors.js';
 import { neutralise } from '../../io/writers.js';
-import type { RawValue } from '../../io/types.js';
+import type { RawValue } from '../model/canonical.js';
 import { DEPENDENCY_ORDER } from '../model/entities.js';
 import type { PlannedOp } from '../plan/plan.js';
 import type { Target } from '../ports.js';
+import { runPool } from '../../shared/pool.js';
 
 export interface OpResult {
   op: PlannedOp;
@@ -75,14 +76,16 @@ async function create(target: Target, op: PlannedOp): Promise<string> {
  * and results files at the end: results.csv for every operation, failed rows in their input's columns.
  */
 export async function applyPlan(target: Target, ops: PlannedOp[], options: ApplyOptions): Promise<ApplyReport> {
-  await mkdir(options.resultsDir, { recursive: true });
+  await mkdir(options.resultsDir, { recursive: true, mode: 0o700 });
   // One descriptor for the run; each line is handed to the OS synchronously as its write completes
   // (microseconds, and it survives kill -9), without holding a worker up for a threadpool round trip.
-  const journal = openSync(join(options.resultsDir, 'journal.ndjson'), 'a');
+  const journal = openSync(join(options.resultsDir, 'journal.ndjson'), 'a', 0o600);
   const results = new Map<PlannedOp, OpResult>();
   let failed = 0;
   let targetFailure: RemoteError | undefined;
-  const stopped = () => options.signal?.aborted === true || targetFailure !== undefined;
+  /** Not the target's failure but hrsync's own (a bug): no new writes, results written, then it is thrown. */
+  let internal: unknown;
+  const stopped = () => options.signal?.aborted === true || targetFailure !== undefined || internal !== undefined;
 
   const run = async (op: PlannedOp): Promise<void> => {
     let result: OpResult;
@@ -90,10 +93,14 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
       const id = op.action === 'create' ? await create(target, op) : (await target.writer!.write({ action: op.action, entity: op.entity, ...(op.id ? { id: op.id } : {}), ...(op.values ? { values: op.values } : {}) })).id;
       result = { op, status: 'ok', id };
     } catch (error) {
-      if (!(error instanceof RemoteError)) throw error;
-      if (error.kind === 'auth') targetFailure ??= error;
-      const detail = error.fieldErrors.length ? error.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') : error.message;
-      result = { op, status: 'failed', error: detail };
+      if (error instanceof RemoteError) {
+        if (error.kind === 'auth') targetFailure ??= error;
+        const detail = error.fieldErrors.length ? error.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') : error.message;
+        result = { op, status: 'failed', error: detail };
+      } else {
+        internal ??= error;
+        result = { op, status: 'failed', error: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+      }
       failed++;
     }
     results.set(op, result);
@@ -103,19 +110,17 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
 
   try {
     for (const phase of phases(ops)) {
-      let next = 0;
-      const worker = async () => {
-        while (!stopped() && next < phase.length) await run(phase[next++]!);
-      };
-      await Promise.all(Array.from({ length: Math.min(options.concurrency, phase.length) }, worker));
+      await runPool(phase, options.concurrency, run, stopped);
       if (stopped()) break;
     }
   } finally {
     closeSync(journal);
   }
 
-  const all = ops.map((op) => results.get(op) ?? { op, status: 'skipped' as const, error: targetFailure ? 'not tried: the target failed' : 'not tried: interrupted' });
+  const why = targetFailure ? 'not tried: the target failed' : internal !== undefined ? 'not tried: hrsync failed' : 'not tried: interrupted';
+  const all = ops.map((op) => results.get(op) ?? { op, status: 'skipped' as const, error: why });
   await writeResults(options.resultsDir, all);
+  if (internal !== undefined) throw internal;
   return {
     results: all,
     ok: all.filter((r) => r.status === 'ok').length,
@@ -130,7 +135,7 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
 /** results.csv: one row per operation; failed[-<input>].csv: the failed rows in their input's own columns. */
 async function writeResults(dir: string, results: OpResult[]): Promise<void> {
   const rows = results.map((r) => [r.op.file ?? '', r.op.line ?? '', r.op.key, r.op.entity, r.op.action, r.status, r.id ?? r.op.id ?? '', r.error ?? ''].map((c) => neutralise(String(c))));
-  await writeFile(join(dir, 'results.csv'), stringify([['file', 'line', 'key', 'entity', 'action', 'status', 'targetId', 'error'], ...rows]));
+  await writeFile(join(dir, 'results.csv'), stringify([['file', 'line', 'key', 'entity', 'action', 'status', 'targetId', 'error'], ...rows]), { mode: 0o600 });
   const unfinished = results.filter((r) => r.status !== 'ok' && r.op.file && r.op.source);
   const byFile = new Map<string, Array<Record<string, RawValue>>>();
   for (const r of unfinished) byFile.set(r.op.file!, [...(byFile.get(r.op.file!) ?? []), r.op.source!]);
@@ -138,6 +143,6 @@ async function writeResults(dir: string, results: OpResult[]): Promise<void> {
     const columns = [...new Set(sources.flatMap((s) => Object.keys(s)))];
     const name = byFile.size === 1 ? 'failed.csv' : `failed-${basename(file).replace(/\.[^.]+$/, '')}.csv`;
     const cells = (v: RawValue | undefined) => neutralise(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-    await writeFile(join(dir, name), stringify([columns, ...sources.map((s) => columns.map((c) => cells(s[c])))]));
+    await writeFile(join(dir, name), stringify([columns, ...sources.map((s) => columns.map((c) => cells(s[c])))]), { mode: 0o600 });
   }
 }

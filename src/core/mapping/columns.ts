@@ -1,6 +1,7 @@
 import type { Entity } from '../model/entities.js';
 import { FIELDS, type FieldDef } from '../model/fields.js';
-import { closest, normaliseHeader } from './headers.js';
+import { closest } from '../../shared/closest.js';
+import { normaliseHeader } from './headers.js';
 import type { EntityMapping } from './mapping-file.js';
 
 /** Alias (normalised header) → field, per entity. */

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../../errors.js';
 import { ENTITIES, type Entity } from '../model/entities.js';
 import { FIELDS } from '../model/fields.js';
-import { closest, normaliseHeader } from './headers.js';
+import { closest } from '../../shared/closest.js';
+import { normaliseHeader } from './headers.js';
 import { compileTransform, type Transform } from './transforms.js';
 
 const entityMappingSchema = z.strictObject({
@@ -83,10 +85,10 @@ export function compileMapping(document: unknown, source: string): Mapping {
 }
 
 /** Loads --map FILE (JSON). Any problem with it is a usage error naming the file. */
-export async function loadMapping(path: string): Promise<Mapping> {
+export async function loadMapping(path: string, cwd?: string): Promise<Mapping> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(cwd ? resolve(cwd, path) : path, 'utf8');
   } catch {
     throw new UsageError(`mapping file ${path} cannot be read`);
   }

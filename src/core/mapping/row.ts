@@ -1,5 +1,5 @@
-import type { RawRecord, RawValue } from '../../io/types.js';
-import type { Approver, CanonicalRecord, CanonicalValues, FieldValue } from '../model/canonical.js';
+import type { RawRecord } from '../../io/types.js';
+import type { Approver, CanonicalRecord, CanonicalValues, FieldValue, RawValue } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 import { fieldDef, type FieldDef } from '../model/fields.js';
 import { type Issue, quote, valueText } from '../model/issues.js';

@@ -1,5 +1,7 @@
 import type { Entity } from './entities.js';
-import type { RawValue } from '../../io/types.js';
+
+/** A cell value as read from a file: CSV cells are strings; JSON keeps its own scalar and array types. */
+export type RawValue = string | number | boolean | null | RawValue[] | { [key: string]: RawValue };
 
 /** A Springest-style approver: someone who can see (and maybe approve) a user's bookings. */
 export interface Approver {

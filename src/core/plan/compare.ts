@@ -1,4 +1,5 @@
 import type { Approver, FieldValue } from '../model/canonical.js';
+import { ignoresCase } from '../model/keys.js';
 
 /**
  * Values as a platform would store them, for comparison only: trimmed; emails ignoring case; phone
@@ -14,7 +15,7 @@ export function normalise(field: string, value: FieldValue | null | undefined): 
       .sort()
       .join('|');
   const text = value.trim();
-  if (/email/i.test(field)) return text.toLowerCase();
+  if (ignoresCase(field)) return text.toLowerCase();
   if (field === 'phone' || field === 'mobile') return text.replace(/[\s().-]/g, '');
   return text;
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { RawValue } from '../../io/types.js';
-import type { CanonicalRecord, CanonicalValues, FieldValue } from '../model/canonical.js';
+import type { CanonicalRecord, CanonicalValues, FieldValue, RawValue } from '../model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
 import type { Target, WriteAction } from '../ports.js';
 import { same } from './compare.js';
+import { keyValue } from '../model/keys.js';
 
 export interface Change {
   field: string;
@@ -106,7 +106,6 @@ export function fingerprint(values: CanonicalValues): string {
 }
 
 const keyText = (field: string, value: string) => `${field}=${value}`;
-const lookupKey = (field: string, value: string) => (/email/i.test(field) ? value.trim().toLowerCase() : value.trim());
 
 /** Fields the target stores for an entity, less those it computes itself. */
 function writableFields(target: Target, entity: Entity): Set<string> {
@@ -140,7 +139,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     for (const row of existing)
       for (const k of keys) {
         const v = row[k];
-        if (typeof v === 'string' && v.trim()) indexes.get(k)!.set(lookupKey(k, v), row);
+        if (typeof v === 'string' && v.trim()) indexes.get(k)!.set(keyValue(k, v), row);
       }
     const fields = writableFields(target, entity);
     const matched = new Map<CanonicalValues, CanonicalRecord>();
@@ -155,7 +154,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       if (!present) continue;
       const hits = new Map<CanonicalValues, string>();
       for (const k of present) {
-        const hit = indexes.get(k)!.get(lookupKey(k, record.values[k] as string));
+        const hit = indexes.get(k)!.get(keyValue(k, record.values[k] as string));
         if (hit && !hits.has(hit)) hits.set(hit, keyText(k, record.values[k] as string));
       }
       const describe = keyText(present[0]!, record.values[present[0]!] as string);
@@ -207,6 +206,10 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       notes.push(`--missing ${options.missing} was not applied to ${entity}: with --only, --limit or --since the input is not the whole population`);
       continue;
     }
+    if (options.missing === 'delete' && !writer.canDelete(entity)) {
+      notes.push(`${target.label} cannot delete ${entity} through its API: missing ${entity} were left alone`);
+      continue;
+    }
     const deactivation = writer.deactivation(entity);
     if (options.missing === 'deactivate' && !deactivation) {
       notes.push(`${target.label} cannot deactivate ${entity}: missing ${entity} were left alone (use --missing delete to remove them)`);
@@ -238,7 +241,7 @@ function planBlind(input: CanonicalRecord[], keys: string[], fields: Set<string>
   for (const record of input) {
     const present = presentKeys(record, keys, options, summary, conflicts);
     if (!present) continue;
-    const key = keyText(present[0]!, lookupKey(present[0]!, record.values[present[0]!] as string));
+    const key = keyText(present[0]!, keyValue(present[0]!, record.values[present[0]!] as string));
     const values: CanonicalValues = {};
     for (const [f, v] of Object.entries(record.values)) if (fields.has(f) && (v !== null || options.blank === 'clear')) values[f] = v;
     const sends = fingerprint(values);

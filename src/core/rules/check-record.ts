@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Approver, CanonicalRecord } from '../model/canonical.js';
 import { COUNTRY_NAMES, normaliseCountry } from '../model/countries.js';
 import { FIELDS } from '../model/fields.js';
-import { closest } from '../mapping/headers.js';
+import { closest } from '../../shared/closest.js';
 import { type Issue, quote, valueText } from '../model/issues.js';
 import type { FieldRule, RuleSet, ValueList } from './types.js';
 
@@ -73,7 +73,7 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
       continue;
     }
     if (rule.maxLength !== undefined && typeof value === 'string' && value.length > rule.maxLength)
-      add(field, value, 'too_long', `${field} ${quote(value)} is ${value.length} characters long; ${rules.target} allows at most ${rule.maxLength}`);
+      add(field, value, 'too_long', `${field} ${quote(value)} is ${value.length} characters long; ${rules.name} allows at most ${rule.maxLength}`);
     if (rule.oneOf && typeof value === 'string') {
       const match = matchList(rule.oneOf, value);
       if (match === undefined) {

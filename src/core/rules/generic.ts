@@ -4,12 +4,12 @@ import type { Entity } from '../model/entities.js';
 /** No target: the checks every platform shares. Valid emails and dates come from the field kinds. */
 export const genericRules: Record<Entity, RuleSet> = {
   users: {
-    target: 'generic',
+    name: 'generic',
     entity: 'users',
     accepts: 'all',
     fields: { firstName: { required: true }, lastName: { required: true } },
     unique: ['id', 'externalId', 'email'],
   },
-  companies: { target: 'generic', entity: 'companies', accepts: 'all', fields: { name: { required: true } }, unique: ['id', 'externalId'] },
-  groups: { target: 'generic', entity: 'groups', accepts: 'all', fields: { label: { required: true } }, unique: ['id'] },
+  companies: { name: 'generic', entity: 'companies', accepts: 'all', fields: { name: { required: true } }, unique: ['id', 'externalId'] },
+  groups: { name: 'generic', entity: 'groups', accepts: 'all', fields: { label: { required: true } }, unique: ['id'] },
 };

@@ -11,8 +11,6 @@ export interface ValueList {
 export interface Reference {
   entity: Entity;
   field: string;
-  /** Compare ignoring case (emails). */
-  ignoreCase?: boolean;
   /** 'warning' where the platform may know records this run cannot see (Springest approvers). */
   severity?: 'error' | 'warning';
 }
@@ -33,8 +31,8 @@ export interface FieldRule {
 }
 
 export interface RuleSet {
-  /** The target type these rules come from ("accessplanit", "generic" …). */
-  target: string;
+  /** Whose rules these are, for messages: "accessplanit", "generic" … */
+  name: string;
   entity: Entity;
   /** Fields the target stores; other mapped columns are ignored with a warning. 'all' for generic. */
   accepts: readonly string[] | 'all';
@@ -43,4 +41,12 @@ export interface RuleSet {
   oneRequired?: ReadonlyArray<readonly string[]>;
   /** Fields whose values must be unique within a batch (emails compared ignoring case). */
   unique: readonly string[];
+}
+
+/** The rule sets that apply to a batch: one per entity the platform holds, under one name for messages. */
+export interface RuleBook {
+  /** "accessplanit", "generic" … (the `target` of a validation report). */
+  name: string;
+  /** A missing entity means the platform does not hold it. */
+  entities: Partial<Record<Entity, RuleSet>>;
 }

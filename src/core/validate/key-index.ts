@@ -1,3 +1,5 @@
+import { ignoresCase, keyValue } from '../model/keys.js';
+
 /**
  * Where each value of one key field was seen in a batch, for duplicate and reference checks at
  * once. A location is packed into one number (file index × 2³² + line).
@@ -40,10 +42,15 @@ export class KeyIndex {
   private where = new Float64Array(this.capacity);
   private readonly repeats = new Map<string, number[]>();
 
-  constructor(readonly ignoreCase: boolean) {}
+  /** Values compare by the one key rule (core/model/keys.ts) for this field. */
+  readonly ignoreCase: boolean;
+
+  constructor(readonly field: string) {
+    this.ignoreCase = ignoresCase(field);
+  }
 
   private key(value: string): string {
-    return this.ignoreCase ? value.trim().toLowerCase() : value.trim();
+    return keyValue(this.field, value);
   }
 
   /** The slot holding the current hash, or the empty slot where it belongs. */

@@ -1,5 +1,6 @@
 import type { CanonicalValues } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
+import { keyValue } from '../model/keys.js';
 
 /**
  * Records that already exist on a target, for references a batch does not settle itself: a user's
@@ -13,10 +14,6 @@ export class KnownRecords {
   /** `label` names the source in messages, e.g. 'accessplanit "lms"'. */
   constructor(readonly label: string) {}
 
-  private static norm(field: string, value: string): string {
-    return field === 'email' ? value.trim().toLowerCase() : value.trim();
-  }
-
   /** Adds every record of an entity: after this, absence from it means "does not exist there". */
   load(entity: Entity, records: Iterable<CanonicalValues>, fields: readonly string[]): this {
     this.loaded.add(entity);
@@ -24,7 +21,7 @@ export class KnownRecords {
     for (const record of records)
       for (const field of fields) {
         const value = record[field];
-        if (typeof value === 'string' && value.trim()) this.values.get(`${entity}.${field}`)!.add(KnownRecords.norm(field, value));
+        if (typeof value === 'string' && value.trim()) this.values.get(`${entity}.${field}`)!.add(keyValue(field, value));
       }
     return this;
   }
@@ -32,6 +29,6 @@ export class KnownRecords {
   /** true or false when this entity was loaded with this field; undefined when it cannot tell. */
   has(entity: Entity, field: string, value: string): boolean | undefined {
     if (!this.loaded.has(entity)) return undefined;
-    return this.values.get(`${entity}.${field}`)?.has(KnownRecords.norm(field, value));
+    return this.values.get(`${entity}.${field}`)?.has(keyValue(field, value));
   }
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { APPENATE_WEBSITE_ROLES } from '../../connectors/appenate/rules.js';
-import { isObject, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http.js';
+import { isObject, json, parseJson, pickFields, SERVER_EMAIL, str, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { Row } from '../odata.js';
-import type { Platform, PlatformContext } from '../platform.js';
+import { definePlatform, type PlatformContext } from '../platform.js';
+import { Table, tableFrom } from '../table.js';
 
 /**
  * Appenate users API v2 (platforms.md §2). [guess] marks what the vendor does not document: listing
@@ -10,8 +10,19 @@ import type { Platform, PlatformContext } from '../platform.js';
  */
 const BASE = '/api/v2/user';
 const MAX_PAGE = 250;
-const ROLES = new Set<string>(APPENATE_WEBSITE_ROLES.values);
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** WebsiteRole values the brands' POST User pages name [doc: eFormsMobile "POST User", seed 002]. */
+const ROLES = new Set(['ReadOnly', 'User', 'Admin', 'EnterpriseAdmin', 'VendorAdmin', 'SuperAdmin']);
+
+export interface AppenateState {
+  users: Table;
+}
+
+export interface AppenateCredentials {
+  companyId: string;
+  integrationKey: string;
+}
+
+type Ctx = PlatformContext<AppenateState, AppenateCredentials, Record<string, never>>;
 const WRITABLE = ['ExternalId', 'FirstName', 'LastName', 'Email', 'WebsiteRole', 'Folders', 'Groups', 'Country', 'TimeZone', 'Type', 'Status'];
 
 const status = (errorCode?: string, message?: string, errors: Array<{ ErrorCode: string; FieldName: string; Message: string }> = []) =>
@@ -19,7 +30,6 @@ const status = (errorCode?: string, message?: string, errors: Array<{ ErrorCode:
 const failure = (code: number, errorCode: string, message: string, errors: Array<{ ErrorCode: string; FieldName: string; Message: string }> = []): SandboxResponse =>
   json(code, { ResponseStatus: status(errorCode, message, errors) });
 
-const str = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
 const lower = (v: unknown) => str(v).toLowerCase();
 
 /** Query parameters compare ignoring case (ServiceStack binds them that way). */
@@ -29,13 +39,13 @@ function param(req: SandboxRequest, name: string, body?: Record<string, unknown>
   return undefined;
 }
 
-function validate(row: Row, ctx: PlatformContext, selfId: string | undefined) {
+function validate(row: Row, ctx: Ctx, selfId: string | undefined) {
   const errors: Array<{ ErrorCode: string; FieldName: string; Message: string }> = [];
   for (const field of ['FirstName', 'LastName', 'Email'])
     if (!str(row[field]).trim()) errors.push({ ErrorCode: 'NotEmpty', FieldName: field, Message: `'${field}' should not be empty.` });
   const email = str(row.Email);
-  if (email && !EMAIL.test(email)) errors.push({ ErrorCode: 'Email', FieldName: 'Email', Message: `'Email' is not a valid email address.` });
-  const holder = email ? ctx.state.appenate.users.findBy('Email', email, lower) : undefined;
+  if (email && !SERVER_EMAIL.test(email)) errors.push({ ErrorCode: 'Email', FieldName: 'Email', Message: `'Email' is not a valid email address.` });
+  const holder = email ? ctx.state.users.findBy('Email', email, lower) : undefined;
   if (holder && holder.Id !== selfId)
     errors.push({ ErrorCode: 'Unique', FieldName: 'Email', Message: `A user with email '${email}' already exists.` }); // [guess]
   if (str(row.WebsiteRole) && !ROLES.has(str(row.WebsiteRole)))
@@ -43,16 +53,8 @@ function validate(row: Row, ctx: PlatformContext, selfId: string | undefined) {
   return errors;
 }
 
-function pick(body: Record<string, unknown>): Row {
-  const out: Row = {};
-  for (const field of WRITABLE) {
-    const key = Object.keys(body).find((k) => k.toLowerCase() === field.toLowerCase());
-    if (key !== undefined) out[field] = body[key];
-  }
-  return out;
-}
 
-function search(req: SandboxRequest, ctx: PlatformContext): SandboxResponse {
+function search(req: SandboxRequest, ctx: Ctx): SandboxResponse {
   const name = param(req, 'Name');
   const email = param(req, 'Email');
   const externalId = param(req, 'ExternalId');
@@ -63,7 +65,7 @@ function search(req: SandboxRequest, ctx: PlatformContext): SandboxResponse {
   if (!Number.isInteger(pageNo) || pageNo < 0) return failure(400, 'ArgumentException', 'PageNo must be 0 or more.');
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE) return failure(400, 'ArgumentException', `PageSize must be between 1 and ${MAX_PAGE}.`);
   const wanted = param(req, 'Status');
-  const all = ctx.state.appenate.users.rows();
+  const all = ctx.state.users.rows();
   // [guess] an empty Name= matches every user; filters compare ignoring case, Name as a substring.
   const hits = name === '' && email === undefined && externalId === undefined && !wanted ? all : all.filter((u) => {
     const full = `${str(u.FirstName)} ${str(u.LastName)}`.toLowerCase();
@@ -78,8 +80,8 @@ function search(req: SandboxRequest, ctx: PlatformContext): SandboxResponse {
   return json(200, { Users: page, TotalRows: hits.length, PageNo: pageNo, PageSize: pageSize, ResponseStatus: status() });
 }
 
-function findOne(req: SandboxRequest, ctx: PlatformContext): Row | undefined | 'missing-key' {
-  const users = ctx.state.appenate.users;
+function findOne(req: SandboxRequest, ctx: Ctx): Row | undefined | 'missing-key' {
+  const users = ctx.state.users;
   const id = param(req, 'Id');
   if (id) return users.get(id);
   const email = param(req, 'Email');
@@ -89,19 +91,38 @@ function findOne(req: SandboxRequest, ctx: PlatformContext): Row | undefined | '
   return 'missing-key';
 }
 
-export const appenate: Platform = {
+export const appenate = definePlatform({
   name: 'appenate',
+  summary: 'Appenate users API v2: user (GET by Id, Email or ExternalId; POST, PUT, DELETE) and user/search, errors in a ServiceStack ResponseStatus',
+  basePath: BASE.slice(0, -'/user'.length),
+  flags: {
+    companyId: { flags: '--company-id <id>', description: 'Appenate CompanyId', defaultValue: '1' },
+  },
+  credentials: ({ key, flags = {}, given }): AppenateCredentials => ({
+    companyId: typeof flags.companyId === 'string' ? flags.companyId : '1',
+    integrationKey: key ?? 'sandbox-key',
+    ...(given as Partial<AppenateCredentials> | undefined),
+  }),
+  defaultSettings: {},
+  createState: (): AppenateState => ({ users: new Table() }),
+  saveState: (state) => ({ users: state.users.entries() }),
+  loadState: (saved): AppenateState => ({ users: tableFrom((saved as { users?: unknown } | null)?.users, 'appenate.users') }),
+  describe: (origin, c) => `appenate      ${origin}${BASE}   CompanyId=${c.companyId} IntegrationKey=${c.integrationKey}`,
+  client: (origin, c) => ({
+    config: { type: 'appenate', baseUrl: `${origin}${BASE.slice(0, -'/user'.length)}`, companyId: c.companyId, integrationKey: 'env:HRSYNC_SANDBOX_APPENATE_KEY' },
+    env: { HRSYNC_SANDBOX_APPENATE_KEY: c.integrationKey },
+  }),
   matches: (path) => path === BASE || path.startsWith(`${BASE}/`),
   endpoint: (req) => (req.url.pathname.toLowerCase().endsWith('/search') ? 'user/search' : 'user'),
   handle(req, ctx) {
     const body = req.method === 'POST' || req.method === 'PUT' ? parseJson(req.body) : undefined;
     const bodyObject = isObject(body) ? body : undefined;
-    const { companyId, integrationKey } = ctx.credentials.appenate;
+    const { companyId, integrationKey } = ctx.credentials;
     if (param(req, 'CompanyId', bodyObject) !== companyId || param(req, 'IntegrationKey', bodyObject) !== integrationKey)
       return failure(401, 'Unauthorized', 'Invalid CompanyId or IntegrationKey.');
     const format = (param(req, 'format') ?? 'json').toLowerCase();
     if (format !== 'json') return failure(400, 'NotSupported', 'The sandbox answers format=json only.');
-    const users = ctx.state.appenate.users;
+    const users = ctx.state.users;
     const path = req.url.pathname.toLowerCase();
     if (path.endsWith('/search')) return req.method === 'GET' ? search(req, ctx) : failure(405, 'MethodNotAllowed', 'Use GET.');
     if (path !== BASE.toLowerCase()) return failure(404, 'NotFound', 'Unknown route.');
@@ -117,7 +138,7 @@ export const appenate: Platform = {
       return { ...json(200, { ResponseStatus: status() }), wrote: true };
     }
     if (!bodyObject) return failure(400, 'SerializationException', 'The request body must be a JSON object.');
-    const fields = pick(bodyObject);
+    const fields: Row = pickFields(bodyObject, WRITABLE);
     if (req.method === 'PUT') {
       const id = param(req, 'Id', bodyObject);
       const current = id ? users.get(id) : undefined;
@@ -138,4 +159,4 @@ export const appenate: Platform = {
     users.set(str(row.Id), row);
     return { ...json(200, { User: row, ResponseStatus: status() }), wrote: true };
   },
-};
+});

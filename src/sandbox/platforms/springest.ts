@@ -1,8 +1,8 @@
-import { SPRINGEST_APPROVER_LABELS } from '../../connectors/springest/rules.js';
-import { isObject, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http.js';
+import { UsageError } from '../../errors.js';
+import { isObject, json, parseJson, SERVER_EMAIL, str, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { Row } from '../odata.js';
-import type { Platform, PlatformContext } from '../platform.js';
-import { Table } from '../table.js';
+import { definePlatform, type PlatformContext } from '../platform.js';
+import { Table, tablesFrom, tablesJson } from '../table.js';
 
 /**
  * Springest Go users import (platforms.md §3, seed 003): POST /users.json upserts, matched on
@@ -16,16 +16,22 @@ const FIELDS = [
   'approvers', 'tags', 'employment_start_date', 'employment_end_date',
 ];
 const DATES = ['birthdate', 'employment_start_date', 'employment_end_date'];
-const LABELS = new Set<string>(SPRINGEST_APPROVER_LABELS.values);
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const str = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+/** Approver labels, as seed 003 lists them [doc]. */
+const LABELS = new Set(['Manager', 'Non-approving manager', 'Higher manager']);
 
-function site(req: SandboxRequest, ctx: PlatformContext): Table | undefined {
+/** Site name → its users: each site has its own key and its own users. */
+export type SpringestState = Map<string, Table>;
+/** Site name → its API key. */
+export type SpringestCredentials = Record<string, string>;
+
+type Ctx = PlatformContext<SpringestState, SpringestCredentials, Record<string, never>>;
+
+function site(req: SandboxRequest, ctx: Ctx): Table | undefined {
   const key = req.url.searchParams.get('api_key');
-  const name = Object.entries(ctx.credentials.springest).find(([, k]) => k === key)?.[0];
+  const name = Object.entries(ctx.credentials).find(([, k]) => k === key)?.[0];
   if (!name) return undefined;
-  let table = ctx.state.springest.get(name);
-  if (!table) ctx.state.springest.set(name, (table = new Table()));
+  let table = ctx.state.get(name);
+  if (!table) ctx.state.set(name, (table = new Table()));
   return table;
 }
 
@@ -33,7 +39,7 @@ function validate(row: Row, users: Table, selfId: string | undefined): Record<st
   const errors: Record<string, string[]> = {};
   const add = (field: string, message: string) => (errors[field] ??= []).push(message);
   if (!str(row.email) && !str(row.external_id)) add('base', 'email or external_id is required');
-  if (str(row.email) && !EMAIL.test(str(row.email))) add('email', 'is invalid');
+  if (str(row.email) && !SERVER_EMAIL.test(str(row.email))) add('email', 'is invalid');
   if (str(row.gender) && !['m', 'f'].includes(str(row.gender))) add('gender', 'must be "m" or "f"');
   for (const field of DATES) if (str(row[field]) && !/^\d{4}-\d{2}-\d{2}$/.test(str(row[field]))) add(field, 'must be formatted as yyyy-mm-dd');
   if (row.active !== undefined && row.active !== null && typeof row.active !== 'boolean') add('active', 'must be true or false');
@@ -59,11 +65,34 @@ function present(row: Row): Row {
   return { id: row.id, external_id: row.external_id ?? null, user_email: row.email ?? null, active: String(row.active !== false), learning_track_status: 'no_tracks_assigned' };
 }
 
-export const springest: Platform = {
+export const springest = definePlatform({
   name: 'springest',
+  summary: 'Springest Go users import: POST /users.json upserts, GET /users.json looks up by external_id; one key per site',
+  basePath: '',
+  flags: {
+    springestSite: { flags: '--springest-site <name=key>', description: 'another Springest site and its API key (repeatable)', repeatable: true },
+  },
+  credentials: ({ key, flags = {}, given }): SpringestCredentials => {
+    const sites: SpringestCredentials = { default: key ?? 'sandbox-key' };
+    for (const spec of (flags.springestSite as string[] | undefined) ?? []) {
+      const [name, siteKey] = spec.split('=');
+      if (!name || !siteKey) throw new UsageError(`bad --springest-site "${spec}"`, 'use NAME=KEY');
+      sites[name] = siteKey;
+    }
+    return { ...sites, ...(given as SpringestCredentials | undefined) };
+  },
+  defaultSettings: {},
+  createState: (): SpringestState => new Map(),
+  saveState: (state) => tablesJson(state),
+  loadState: (saved) => tablesFrom(saved, 'springest'),
+  describe: (origin, c) => `springest     ${origin}${PATH}   ${Object.entries(c).map(([name, key]) => `site ${name}: api_key=${key}`).join(', ')}`,
+  client: (origin, c) => ({
+    config: { type: 'springest', sites: { default: { baseUrl: origin, apiKey: 'env:HRSYNC_SANDBOX_SPRINGEST_KEY' } } },
+    env: { HRSYNC_SANDBOX_SPRINGEST_KEY: c.default ?? Object.values(c)[0]! },
+  }),
   matches: (path) => path === PATH,
   endpoint: () => 'users.json',
-  handle(req, ctx): SandboxResponse {
+  handle(req, ctx) {
     const users = site(req, ctx);
     if (!users) return json(401, { error: 'Invalid API key' });
     if (req.method === 'GET') {
@@ -97,4 +126,4 @@ export const springest: Platform = {
     users.set(String(n), next);
     return { ...json(201, { id: next.id }), wrote: true };
   },
-};
+});

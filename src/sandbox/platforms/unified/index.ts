@@ -1,6 +1,8 @@
-import { json, type SandboxRequest } from '../http.js';
-import { fieldOf, type Row } from '../odata.js';
-import type { Platform, PlatformContext } from '../platform.js';
+import { json, type SandboxRequest } from '../../http.js';
+import { fieldOf, type Row } from '../../odata.js';
+import { definePlatform, type PlatformContext } from '../../platform.js';
+import { Table, tablesFrom, tablesJson } from '../../table.js';
+import { generateEmployees } from './employees.js';
 
 /**
  * Unified.to HRIS employees (platforms.md §4): a read-only source. The official SDK sends the API
@@ -9,20 +11,55 @@ import type { Platform, PlatformContext } from '../platform.js';
 const PATH = /^\/hris\/([^/]+)\/employee(?:\/([^/]+))?$/;
 const MAX_LIMIT = 1000; // [guess]
 
-function authorised(req: SandboxRequest, ctx: PlatformContext): boolean {
-  const header = (req.headers.authorization ?? '').trim();
-  const key = header.replace(/^Bearer\s+/i, '');
-  return key === ctx.credentials.unified.apiKey;
+/** Connection id → its employees. */
+export type UnifiedState = Map<string, Table>;
+
+export interface UnifiedCredentials {
+  connectionId: string;
+  apiKey: string;
 }
 
-export const unified: Platform = {
+export interface UnifiedSettings {
+  /** How many employees a new connection starts with (generated, seeded: the same every time). */
+  employees: number;
+}
+
+type Ctx = PlatformContext<UnifiedState, UnifiedCredentials, UnifiedSettings>;
+
+function authorised(req: SandboxRequest, ctx: Ctx): boolean {
+  const header = (req.headers.authorization ?? '').trim();
+  const key = header.replace(/^Bearer\s+/i, '');
+  return key === ctx.credentials.apiKey;
+}
+
+export const unified = definePlatform({
   name: 'unified',
+  summary: 'Unified.to HRIS: GET /hris/{connection}/employee (limit, offset, updated_gte, sort, order, query, company_id, fields) and by id; read only',
+  basePath: '',
+  flags: {
+    connection: { flags: '--connection <id>', description: 'Unified connection id', defaultValue: 'sandbox' },
+  },
+  credentials: ({ key, flags = {}, given }): UnifiedCredentials => ({
+    connectionId: typeof flags.connection === 'string' ? flags.connection : 'sandbox',
+    apiKey: key ?? 'sandbox-key',
+    ...(given as Partial<UnifiedCredentials> | undefined),
+  }),
+  defaultSettings: { employees: 300 } as UnifiedSettings,
+  /** A new connection holds generated employees with the mess of real HR data. */
+  createState: (c: UnifiedCredentials, settings: UnifiedSettings): UnifiedState => new Map([[c.connectionId, new Table(generateEmployees(settings.employees).map((e): [string, Row] => [String(e.id), e]))]]),
+  saveState: (state) => tablesJson(state),
+  loadState: (saved) => tablesFrom(saved, 'unified'),
+  describe: (origin, c) => `unified       ${origin}/hris/${c.connectionId}/employee   Authorization: Bearer ${c.apiKey}`,
+  client: (origin, c) => ({
+    config: { type: 'unified', baseUrl: origin, connectionId: c.connectionId, apiKey: 'env:HRSYNC_SANDBOX_UNIFIED_KEY' },
+    env: { HRSYNC_SANDBOX_UNIFIED_KEY: c.apiKey },
+  }),
   matches: (path) => PATH.test(path),
   endpoint: (req) => (PATH.exec(req.url.pathname)?.[2] ? 'employee/{id}' : 'employee'),
   handle(req, ctx) {
     if (!authorised(req, ctx)) return json(401, { message: 'Unauthorized', status: 401 });
     const [, connection, id] = PATH.exec(req.url.pathname)!;
-    const employees = ctx.state.unified.get(decodeURIComponent(connection!));
+    const employees = ctx.state.get(decodeURIComponent(connection!));
     if (!employees) return json(404, { message: `Connection ${connection} not found`, status: 404 });
     if (req.method !== 'GET') return json(405, { message: 'The sandbox serves employees read-only', status: 405 });
     if (id) {
@@ -60,4 +97,4 @@ export const unified: Platform = {
     const page = rows.slice(offset, offset + limit).map((row) => (fields ? Object.fromEntries(['id', ...fields].map((f) => [f, fieldOf(row, f)]).filter(([, v]) => v !== undefined)) : row)) as Row[];
     return json(200, page);
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Row } from '../odata.js';
+import type { Row } from '../../odata.js';
 
 /** mulberry32: a small seeded generator, so every sandbox starts with the same employees. */
 export function seededRandom(seed: number): () => number {

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { COUNTRY_NAMES } from '../../core/model/countries.js';
-import { ACCESSPLANIT_STATUSES, ACCESSPLANIT_TITLES } from '../../connectors/accessplanit/rules.js';
-import { isObject, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http.js';
-import { compareRows, matches, ODataError, parseListQuery, project, type Row } from '../odata.js';
-import type { Platform, PlatformContext } from '../platform.js';
-import type { Table } from '../table.js';
+import { isObject, json, parseJson, pickFields, SERVER_EMAIL, str, type SandboxRequest, type SandboxResponse } from '../../http.js';
+import { compareRows, matches, ODataError, parseListQuery, project, type Row } from '../../odata.js';
+import { definePlatform, StateShapeError, type PlatformContext } from '../../platform.js';
+import { Table, tableFrom } from '../../table.js';
+import { COUNTRIES, STATUSES, TITLES } from './values.js';
 
 /**
  * accessplanit API v2 feeds (platforms.md §1). Where the vendor is silent this emulates a guess,
@@ -21,18 +20,40 @@ const COMPANY_FIELDS = ['ID', 'Name', 'Email', 'MainContactUserID', 'ExternalID'
 const GROUP_FIELDS = ['ID', 'Label'];
 const WRITABLE: Record<Module, string[]> = { User: USER_FIELDS, Company: COMPANY_FIELDS, CompanyGroup: GROUP_FIELDS };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/; // the platform's own check, deliberately not hrsync's
-const TITLES = new Set(ACCESSPLANIT_TITLES.values);
-const STATUSES = new Set(ACCESSPLANIT_STATUSES.values);
-const COUNTRIES = new Set(COUNTRY_NAMES);
 
 interface Token {
   expires: number;
   refresh: string;
 }
-const accessTokens = new WeakMap<PlatformContext, Map<string, Token>>();
-const refreshTokens = new WeakMap<PlatformContext, Map<string, number>>();
-const windows = new WeakMap<PlatformContext, Map<string, { start: number; count: number }>>();
+
+/** A tenant: its records, and (not saved) the tokens it issued and the rate windows it counts. */
+export interface AccessplanitState {
+  User: Table;
+  Company: Table;
+  CompanyGroup: Table;
+  accessTokens: Map<string, Token>;
+  refreshTokens: Map<string, number>;
+  windows: Map<string, { start: number; count: number }>;
+}
+
+export interface AccessplanitCredentials {
+  userName: string;
+  password: string;
+  apiKey: string;
+}
+
+export interface AccessplanitSettings {
+  /** Requests per hour per endpoint before 429 (documented: 5,000). */
+  hourlyLimit: number;
+  /** Access-token lifetime (documented: 60 minutes). */
+  tokenTtlSeconds: number;
+  /** The tenant's lookup lists: what Title, Status and Country must be one of. */
+  titles: readonly string[];
+  statuses: readonly string[];
+  countries: readonly string[];
+}
+
+type Ctx = PlatformContext<AccessplanitState, AccessplanitCredentials, AccessplanitSettings>;
 
 const unauthorized = (): SandboxResponse => json(401, { message: 'Authorization has been denied for this request.' }, { 'www-authenticate': 'Bearer' }); // [guess] body
 const badRequest = (errors: Array<{ field: string; message: string }>): SandboxResponse => json(400, { errors }); // [guess] body shape
@@ -49,70 +70,67 @@ function moduleOf(path: string): { module: Module | 'Token' | undefined; id: str
   return { module, id: rest[1] };
 }
 
-function checkToken(req: SandboxRequest, ctx: PlatformContext): boolean {
+function checkToken(req: SandboxRequest, ctx: Ctx): boolean {
   const header = req.headers.authorization ?? '';
   const m = /^Bearer\s+(.+)$/i.exec(header);
   if (!m) return false;
   const token = m[1]!.trim();
-  if (token === ctx.credentials.accessplanit.apiKey) return true;
-  const entry = accessTokens.get(ctx)?.get(token);
+  if (token === ctx.credentials.apiKey) return true;
+  const entry = ctx.state.accessTokens.get(token);
   return entry !== undefined && entry.expires > ctx.now();
 }
 
-function issueTokens(ctx: PlatformContext): SandboxResponse {
+function issueTokens(ctx: Ctx): SandboxResponse {
   const access = randomBytes(24).toString('base64url');
   const refresh = randomBytes(24).toString('base64url');
   const now = ctx.now();
-  if (!accessTokens.has(ctx)) accessTokens.set(ctx, new Map());
-  if (!refreshTokens.has(ctx)) refreshTokens.set(ctx, new Map());
-  accessTokens.get(ctx)!.set(access, { expires: now + ctx.tokenTtlSeconds * 1000, refresh });
-  refreshTokens.get(ctx)!.set(refresh, now + 14 * 24 * 3600 * 1000);
+  ctx.state.accessTokens.set(access, { expires: now + ctx.settings.tokenTtlSeconds * 1000, refresh });
+  ctx.state.refreshTokens.set(refresh, now + 14 * 24 * 3600 * 1000);
   return json(200, {
     access_token: access,
     token_type: 'bearer',
-    expires_in: ctx.tokenTtlSeconds,
+    expires_in: ctx.settings.tokenTtlSeconds,
     refresh_token: refresh,
-    userID: ctx.credentials.accessplanit.userName,
+    userID: ctx.credentials.userName,
     refresh_token_expires_in: 14 * 24 * 3600,
   });
 }
 
-function token(req: SandboxRequest, ctx: PlatformContext): SandboxResponse {
+function token(req: SandboxRequest, ctx: Ctx): SandboxResponse {
   if (req.method !== 'POST') return json(405, { message: 'The requested resource does not support this method.' });
   const form = new URLSearchParams(req.body);
   const grant = form.get('grant_type');
   const invalid = (description: string) => json(400, { error: 'invalid_grant', error_description: description });
   if (grant === 'password') {
-    const { userName, password } = ctx.credentials.accessplanit;
+    const { userName, password } = ctx.credentials;
     if (form.get('UserName') !== userName || form.get('Password') !== password) return invalid('The user name or password is incorrect.');
     return issueTokens(ctx);
   }
   if (grant === 'refresh_token') {
     const refresh = form.get('refresh_token') ?? '';
-    const expires = refreshTokens.get(ctx)?.get(refresh);
+    const expires = ctx.state.refreshTokens.get(refresh);
     if (expires === undefined || expires <= ctx.now()) return invalid('The refresh token is invalid or has expired.');
-    refreshTokens.get(ctx)!.delete(refresh);
+    ctx.state.refreshTokens.delete(refresh);
     return issueTokens(ctx);
   }
   return json(400, { error: 'unsupported_grant_type' });
 }
 
 /** Fixed one-hour windows per endpoint, as the documented 5,000 requests per hour per endpoint. */
-function rateLimited(endpoint: string, ctx: PlatformContext): SandboxResponse | undefined {
-  if (!windows.has(ctx)) windows.set(ctx, new Map());
-  const map = windows.get(ctx)!;
+function rateLimited(endpoint: string, ctx: Ctx): SandboxResponse | undefined {
+  if (ctx.seeding) return undefined;
+  const map = ctx.state.windows;
   const now = ctx.now();
   let w = map.get(endpoint);
   if (!w || now - w.start >= 3600_000) map.set(endpoint, (w = { start: now, count: 0 }));
-  if (++w.count <= ctx.accessplanitHourlyLimit) return undefined;
+  if (++w.count <= ctx.settings.hourlyLimit) return undefined;
   const retryAfter = Math.max(1, Math.ceil((w.start + 3600_000 - now) / 1000));
-  return json(429, { message: `Rate limit of ${ctx.accessplanitHourlyLimit} requests per hour exceeded for ${endpoint}.` }, { 'retry-after': String(retryAfter) }); // [guess] 429
+  return json(429, { message: `Rate limit of ${ctx.settings.hourlyLimit} requests per hour exceeded for ${endpoint}.` }, { 'retry-after': String(retryAfter) }); // [guess] 429
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
 
 /** The platform's own field rules, applied to the record as it would be after the write. */
-function validate(module: Module, row: Row, ctx: PlatformContext, creating: boolean): Array<{ field: string; message: string }> {
+function validate(module: Module, row: Row, ctx: Ctx, creating: boolean): Array<{ field: string; message: string }> {
   const errors: Array<{ field: string; message: string }> = [];
   const need = (field: string, max?: number) => {
     const v = str(row[field]).trim();
@@ -124,18 +142,18 @@ function validate(module: Module, row: Row, ctx: PlatformContext, creating: bool
   };
   const email = (field: string) => {
     const v = str(row[field]);
-    if (v && !EMAIL.test(v)) errors.push({ field, message: `${field} is not a valid email address.` });
+    if (v && !SERVER_EMAIL.test(v)) errors.push({ field, message: `${field} is not a valid email address.` });
   };
-  const { User, Company, CompanyGroup } = ctx.state.accessplanit;
+  const { User, Company, CompanyGroup } = ctx.state;
   if (module === 'User') {
     max('ID', 10);
     need('Forenames', 50);
     max('MiddleNames', 250);
     need('Surname', 40);
     email('Email');
-    if (str(row.Title) && !TITLES.has(str(row.Title))) errors.push({ field: 'Title', message: `Title '${str(row.Title)}' does not exist.` });
-    if (str(row.Country) && !COUNTRIES.has(str(row.Country))) errors.push({ field: 'Country', message: `Country '${str(row.Country)}' does not exist.` });
-    if (str(row.Status) && !STATUSES.has(str(row.Status))) errors.push({ field: 'Status', message: `Status '${str(row.Status)}' is not valid.` });
+    if (str(row.Title) && !ctx.settings.titles.includes(str(row.Title))) errors.push({ field: 'Title', message: `Title '${str(row.Title)}' does not exist.` });
+    if (str(row.Country) && !ctx.settings.countries.includes(str(row.Country))) errors.push({ field: 'Country', message: `Country '${str(row.Country)}' does not exist.` });
+    if (str(row.Status) && !ctx.settings.statuses.includes(str(row.Status))) errors.push({ field: 'Status', message: `Status '${str(row.Status)}' is not valid.` });
     if (row.MarketingOptIn !== undefined && row.MarketingOptIn !== null && typeof row.MarketingOptIn !== 'boolean')
       errors.push({ field: 'MarketingOptIn', message: 'MarketingOptIn must be true or false.' });
     if (str(row.DOB) && Number.isNaN(Date.parse(str(row.DOB)))) errors.push({ field: 'DOB', message: 'DOB is not a valid date.' });
@@ -183,22 +201,14 @@ function assignId(module: Module, row: Row, table: Table): string {
 }
 
 /** A record as the API returns it: MainCompanyName derived from the company. */
-function present(module: Module, row: Row, ctx: PlatformContext): Row {
+function present(module: Module, row: Row, ctx: Ctx): Row {
   if (module !== 'User') return row;
-  const company = ctx.state.accessplanit.Company.get(str(row.MainCompanyID));
+  const company = ctx.state.Company.get(str(row.MainCompanyID));
   return { ...row, MainCompanyName: company ? (company.Name ?? null) : null };
 }
 
-function pick(module: Module, body: Record<string, unknown>): Row {
-  const out: Row = {};
-  for (const field of WRITABLE[module]) {
-    const key = Object.keys(body).find((k) => k.toLowerCase() === field.toLowerCase());
-    if (key !== undefined) out[field] = body[key];
-  }
-  return out;
-}
 
-function list(module: Module, req: SandboxRequest, ctx: PlatformContext): SandboxResponse {
+function list(module: Module, req: SandboxRequest, ctx: Ctx): SandboxResponse {
   let query;
   try {
     query = parseListQuery(req.url.searchParams, MAX_TOP);
@@ -206,7 +216,7 @@ function list(module: Module, req: SandboxRequest, ctx: PlatformContext): Sandbo
     if (error instanceof ODataError) return json(400, { message: error.message });
     throw error;
   }
-  const table = ctx.state.accessplanit[module];
+  const table = ctx.state[module];
   const key = `${query.filterText}|${JSON.stringify(query.orderBy)}`;
   const rows = table.view(key === '|[]' ? '' : key, (all) => {
     let out = query.filter ? all.filter((r) => matches(query.filter!, present(module, r, ctx))) : all;
@@ -219,13 +229,13 @@ function list(module: Module, req: SandboxRequest, ctx: PlatformContext): Sandbo
   return json(200, body);
 }
 
-function write(module: Module, id: string | undefined, req: SandboxRequest, ctx: PlatformContext): SandboxResponse {
-  const table = ctx.state.accessplanit[module];
+function write(module: Module, id: string | undefined, req: SandboxRequest, ctx: Ctx): SandboxResponse {
+  const table = ctx.state[module];
   const stamp = accessplanitTimestamp(ctx.now());
   if (req.method === 'DELETE') {
     if (!id || !table.has(id)) return notFound(module, id ?? '');
     // [guess] referential integrity on delete: a company with users, a group with companies, stay.
-    const { User, Company } = ctx.state.accessplanit;
+    const { User, Company } = ctx.state;
     if (module === 'Company' && User.find((u) => str(u.MainCompanyID) === id)) return badRequest([{ field: 'ID', message: `Company '${id}' still has users.` }]);
     if (module === 'CompanyGroup' && Company.find((c) => Array.isArray(c.CompanyGroupIDs) && c.CompanyGroupIDs.map(str).includes(id)))
       return badRequest([{ field: 'ID', message: `Company Group '${id}' is still used by companies.` }]);
@@ -234,7 +244,7 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
   }
   const body = parseJson(req.body);
   if (!isObject(body)) return json(400, { message: 'The request body must be a JSON object.' });
-  const fields = pick(module, body);
+  const fields: Row = pickFields(body, WRITABLE[module]);
   if (req.method === 'PUT') {
     if (!id) return json(405, { message: 'PUT needs an ID in the path.' });
     const current = table.get(id);
@@ -270,10 +280,43 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
   return { status: 201, body: present(module, row, ctx), wrote: true, headers: { location: `${BASE}${module}/${encodeURIComponent(str(row.ID))}` } };
 }
 
-export const accessplanit: Platform = {
+const TABLES = ['User', 'Company', 'CompanyGroup'] as const;
+
+export const accessplanit = definePlatform({
   name: 'accessplanit',
+  summary: 'accessplanit API v2: Token (password and refresh grants, or an API key), User, Company, CompanyGroup with OData-style lists',
+  basePath: BASE.slice(0, -1),
   matches: (path) => path.startsWith(BASE) || path === BASE.slice(0, -1),
   endpoint: (req) => moduleOf(req.url.pathname).module ?? 'unknown',
+  flags: {
+    user: { flags: '--user <name>', description: 'accessplanit user name for the password grant', defaultValue: 'demo' },
+    password: { flags: '--password <password>', description: 'accessplanit password for the password grant', defaultValue: 'demo' },
+  },
+  credentials: ({ key, flags = {}, given }): AccessplanitCredentials => ({
+    userName: typeof flags.user === 'string' ? flags.user : 'demo',
+    password: typeof flags.password === 'string' ? flags.password : 'demo',
+    apiKey: key ?? 'sandbox-key',
+    ...(given as Partial<AccessplanitCredentials> | undefined),
+  }),
+  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES } satisfies AccessplanitSettings as AccessplanitSettings,
+  createState: (): AccessplanitState => ({
+    User: new Table(), Company: new Table(), CompanyGroup: new Table(),
+    accessTokens: new Map(), refreshTokens: new Map(), windows: new Map(),
+  }),
+  saveState: (state) => Object.fromEntries(TABLES.map((t) => [t, state[t].entries()])),
+  loadState: (saved): AccessplanitState => {
+    if (saved === null || typeof saved !== 'object') throw new StateShapeError('accessplanit is not an object');
+    const tables = saved as Record<string, unknown>;
+    return {
+      User: tableFrom(tables.User, 'accessplanit.User'), Company: tableFrom(tables.Company, 'accessplanit.Company'), CompanyGroup: tableFrom(tables.CompanyGroup, 'accessplanit.CompanyGroup'),
+      accessTokens: new Map(), refreshTokens: new Map(), windows: new Map(),
+    };
+  },
+  describe: (origin, c) => `accessplanit  ${origin}${BASE.slice(0, -1)}   user ${c.userName} / password ${c.password}, or API key ${c.apiKey}`,
+  client: (origin, c) => ({
+    config: { type: 'accessplanit', baseUrl: `${origin}${BASE.slice(0, -1)}`, apiKey: 'env:HRSYNC_SANDBOX_ACCESSPLANIT_KEY' },
+    env: { HRSYNC_SANDBOX_ACCESSPLANIT_KEY: c.apiKey },
+  }),
   handle(req, ctx) {
     const { module, id } = moduleOf(req.url.pathname);
     if (module === 'Token') return token(req, ctx);
@@ -283,9 +326,9 @@ export const accessplanit: Platform = {
     if (limited) return limited;
     if (req.method === 'GET') {
       if (id === undefined) return list(module, req, ctx);
-      const row = ctx.state.accessplanit[module].get(id);
+      const row = ctx.state[module].get(id);
       return row ? json(200, present(module, row, ctx)) : notFound(module, id);
     }
     return write(module, id, req, ctx);
   },
-};
+});

@@ -1,0 +1,106 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { applyPlan, type ApplyReport } from '../core/apply/apply.js';
+import type { CanonicalValues } from '../core/model/canonical.js';
+import type { Entity } from '../core/model/entities.js';
+import { buildPlan, MissingLimit, type Plan, type PlanOptions } from '../core/plan/plan.js';
+import type { Target } from '../core/ports.js';
+import type { ValidationReport } from '../core/validate/validate-files.js';
+import { SafetyStop, UsageError } from '../errors.js';
+import { runExport, type ExportReport } from './export-run.js';
+import type { OpenedTarget } from './open-target.js';
+import { SyncState } from './sync-state.js';
+import { runValidation, type InputOptions } from './validate-run.js';
+
+export interface ImportOptions extends InputOptions {
+  /** How to plan; `invalid` and `synced` are filled in here. */
+  plan: Omit<PlanOptions, 'invalid' | 'synced'>;
+  /** Plan nothing when any row is invalid. */
+  strict?: boolean;
+  /** The working folder: sync state lives under it. */
+  cwd: string;
+  /** How --max-missing was written, for the message when it stops the run. */
+  maxMissingText?: string;
+}
+
+export interface PlannedImport {
+  target: Target;
+  validation: ValidationReport;
+  /** Undefined when --strict stopped the run on invalid rows. */
+  plan: Plan | undefined;
+  /** Rows that are in the input but not in the plan because they are invalid or conflicting. */
+  inputProblems: number;
+  /** For a target that cannot be listed: what was last sent to it, updated after a successful apply. */
+  sync?: { state: SyncState; sent: Map<string, string> };
+}
+
+/**
+ * The import use case, up to the plan: validate the files (the same rules as `validate`), read what
+ * the target holds now for each entity in the input — or, for a target that cannot be listed, what
+ * hrsync last sent it — and plan the smallest set of writes. Writes nothing.
+ */
+export async function planImport(opened: OpenedTarget, files: string[], options: ImportOptions): Promise<PlannedImport> {
+  const target = opened.target;
+  if (!target) throw new UsageError(`"${opened.rules?.name}" names rules, not a target to import into`, 'pass a configured target, or "sandbox"');
+  if (!target.writer) throw new UsageError(`${target.label} is read-only: import into a platform, and read from it with --from`);
+  const validation = await runValidation(opened, files, { ...options, keepRecords: true });
+  if (!validation.ok && options.strict) return { target, validation, plan: undefined, inputProblems: validation.summary.errors };
+  const records = validation.records ?? [];
+  // Every row read is either planned or counted here (a file-level error leaves out the whole file).
+  const invalid = Math.max(0, validation.summary.rows - records.length) + (validation.ok ? 0 : validation.files.filter((f) => f.rows === 0 && f.errors > 0).length);
+
+  const current = new Map<Entity, CanonicalValues[]>();
+  const state = target.can.list ? undefined : SyncState.for(target.name, 'users', options.cwd);
+  const sent = state ? await state.load() : undefined;
+  if (target.can.list)
+    for (const entity of new Set(records.map((r) => r.entity))) {
+      const rows: CanonicalValues[] = [];
+      for await (const page of target.list(entity)) rows.push(...page);
+      current.set(entity, rows);
+    }
+
+  let plan: Plan;
+  try {
+    plan = await buildPlan(target, records, { ...options.plan, invalid, ...(sent ? { synced: sent } : {}) }, current);
+  } catch (error) {
+    if (!(error instanceof MissingLimit)) throw error;
+    throw new SafetyStop(
+      `${error.message}${options.maxMissingText ? ` (--max-missing ${options.maxMissingText})` : ''}; nothing was written. The first: ${error.examples.join(', ')}`,
+      'check that the input is complete; if it is, raise --max-missing',
+    );
+  }
+  return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, ...(state && sent ? { sync: { state, sent } } : {}) };
+}
+
+export interface ApplyRunOptions {
+  concurrency: number;
+  /** Where results.csv, failed.csv and the journal go (absolute, or relative to `cwd`). */
+  resultsDir: string;
+  cwd: string;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, failed: number) => void;
+}
+
+/** Applies a plan, then remembers what was sent successfully to a target that cannot be listed. */
+export async function applyImport(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: ApplyRunOptions): Promise<ApplyReport> {
+  const result = await applyPlan(planned.target, planned.plan?.operations ?? [], { ...options, resultsDir: resolve(options.cwd, options.resultsDir) });
+  if (planned.sync) {
+    for (const r of result.results) if (r.status === 'ok' && r.op.sends) planned.sync.sent.set(r.op.key, r.op.sends);
+    await planned.sync.state.save(planned.sync.sent);
+  }
+  return { ...result, resultsDir: options.resultsDir };
+}
+
+/**
+ * --from: the source's users, written as they were read (canonical columns) to from-<name>.ndjson in
+ * the run's folder, which then goes through validation and planning like any input file — and stays
+ * there as the record of what the run acted on.
+ */
+export async function pullSource(source: OpenedTarget, name: string, options: { since?: string; resultsDir: string; cwd: string }): Promise<{ path: string; report: ExportReport }> {
+  if (!source.target) throw new UsageError(`--from "${name}" names rules, not a target to read from`);
+  if (!source.target.can.list) throw new UsageError(`--from ${source.target.label}: it cannot be listed`);
+  await mkdir(resolve(options.cwd, options.resultsDir), { recursive: true, mode: 0o700 });
+  const path = join(options.resultsDir, `from-${name.replace(/[^\w-]/g, '_')}.ndjson`);
+  const report = await runExport(source.target, { entity: 'users', output: resolve(options.cwd, path), format: 'ndjson', query: options.since ? { since: options.since } : {} });
+  return { path, report };
+}

@@ -1,0 +1,41 @@
+import type { Mapping } from '../core/mapping/mapping-file.js';
+import type { Entity } from '../core/model/entities.js';
+import type { Target } from '../core/ports.js';
+import { KnownRecords } from '../core/validate/known-records.js';
+import { validateFiles, type ValidationReport } from '../core/validate/validate-files.js';
+import { UsageError } from '../errors.js';
+import type { ReadOptions } from '../io/types.js';
+import type { OpenedTarget } from './open-target.js';
+
+/** How to read and check the input files: the same for `validate` and `import`. */
+export interface InputOptions {
+  entity?: Entity;
+  mapping?: Mapping;
+  read?: ReadOptions;
+  /** Stop after this many errors (0: no limit). */
+  maxErrors?: number;
+}
+
+/** Reads the records references need from a live target, once, keeping only the fields they use. */
+export function knownFrom(target: Target): (needs: Map<Entity, Set<string>>) => Promise<KnownRecords> {
+  return async (needs) => {
+    const known = new KnownRecords(target.label);
+    for (const [entity, fields] of needs) {
+      if (!target.can.list || !target.entities.includes(entity)) continue;
+      const keep = [...fields];
+      const rows = [];
+      for await (const page of target.list(entity)) for (const row of page) rows.push(Object.fromEntries(keep.map((f) => [f, row[f] ?? null])));
+      known.load(entity, rows, keep);
+    }
+    return known;
+  };
+}
+
+/**
+ * `validate`: the files against the rules of the opened target (or rule set); references the batch
+ * does not settle are checked against the live target's records when there is one.
+ */
+export async function runValidation(opened: OpenedTarget, files: string[], options: InputOptions & { keepRecords?: boolean }): Promise<ValidationReport> {
+  if (!opened.rules) throw new UsageError(`${opened.target?.label ?? 'this target'} is a read-only source: validate against the platform you import into`);
+  return validateFiles(files, { ...options, rules: opened.rules, ...(opened.target ? { known: knownFrom(opened.target) } : {}) });
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { parseRate } from '../shared/token-bucket.js';
+import type { ConnectionSettings } from './connection.js';
+
+/** Credentials are never written in the config: only a reference to an environment variable. */
+export const secretRef = z
+  .string()
+  .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, { error: 'credentials go in the environment: write "env:NAME" and set NAME' })
+  .describe('A reference to an environment variable holding the secret, e.g. "env:AP_KEY"');
+
+/** Options every connector's config entry takes: how its HTTP side behaves. */
+export const connectionOptions = {
+  concurrency: z.int().min(1).max(64).optional().describe('Requests in flight at most (default 8)'),
+  rateLimit: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*\/\s*(s|sec|second|m|min|minute|h|hour)\s*$/i, { error: 'write a rate such as "5000/h" or "10/s"' })
+    .optional()
+    .describe('Requests per endpoint, e.g. "5000/h" or "10/s" (default: the platform’s documented limit, where it has one)'),
+  timeout: z.number().positive().max(600).optional().describe('Seconds to wait for an answer before retrying, or settling a write (default 30)'),
+};
+
+export interface ConnectionOptions {
+  concurrency?: number | undefined;
+  rateLimit?: string | undefined;
+  timeout?: number | undefined;
+}
+
+/** The common options of a config entry → the HTTP settings every connector takes. */
+export function connectionSettings(config: ConnectionOptions, extra: ConnectionSettings = {}): ConnectionSettings {
+  const rate = config.rateLimit === undefined ? undefined : parseRate(config.rateLimit);
+  return {
+    ...(config.concurrency ? { concurrency: config.concurrency } : {}),
+    ...(rate ? { ratePerSecond: rate } : {}),
+    ...(config.timeout ? { timeoutMs: config.timeout * 1000 } : {}),
+    ...extra,
+  };
+}

@@ -1,0 +1,44 @@
+import type { Dispatcher } from 'undici';
+import type { z } from 'zod';
+import type { Entity } from '../core/model/entities.js';
+import type { Target } from '../core/ports.js';
+import type { RuleSet } from '../core/rules/types.js';
+
+/** What a connector is given to build a live target from its checked config entry. */
+export interface ConnectorContext {
+  /** The target's name in the config ("lms"). */
+  name: string;
+  /**
+   * The value of a secret reference ("env:NAME") in the config entry; `key` names the entry's key for
+   * the message when it cannot be resolved (the caller decides where secrets come from).
+   */
+  secret(reference: string, key: string): string;
+  /** Tests and the embedded sandbox: every connection goes through this dispatcher. */
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * Everything hrsync knows about one platform, in one object: its config (zod, so `hrsync config
+ * schema` and the checks come from it), its field rules, and how to build a live target. The registry
+ * lists these; nothing outside a connector's folder names a platform.
+ */
+export interface ConnectorDefinition<Config extends { type: string } = { type: string }> {
+  /** The config's `type` and the rule-set name: "accessplanit". */
+  readonly type: Config['type'];
+  /** One line for help and `hrsync targets`: what it is and what it holds. */
+  readonly summary: string;
+  /** A target hrsync writes to, or a source it only reads (validate and import refuse a source). */
+  readonly role: 'target' | 'source';
+  /** One config entry, `type` included; a strict object. */
+  readonly configSchema: z.ZodType<Config>;
+  /** Field rules per entity it holds (none for a source). */
+  readonly rules: Partial<Record<Entity, RuleSet>>;
+  /** Where the target is (a URL without secrets), for `hrsync targets`. */
+  where(config: Config): string;
+  create(config: Config, context: ConnectorContext): Target;
+}
+
+/** Types a definition against its own config schema. */
+export function defineConnector<Config extends { type: string }>(definition: ConnectorDefinition<Config>): ConnectorDefinition<Config> {
+  return definition;
+}

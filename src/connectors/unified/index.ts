@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { connectionOptions, connectionSettings, secretRef } from '../config.js';
+import { defineConnector } from '../types.js';
+import { UnifiedTarget } from './target.js';
+
+const configSchema = z.strictObject({
+  type: z.literal('unified'),
+  baseUrl: z.string().default('https://api.unified.to'),
+  connectionId: z.string(),
+  apiKey: secretRef,
+  ...connectionOptions,
+});
+
+/** Unified.to HRIS (platforms.md §4): employees, read as users. A source: never written. */
+export const unified = defineConnector({
+  type: 'unified',
+  summary: 'Unified.to HRIS: employees as users (a source, read only)',
+  role: 'source',
+  configSchema,
+  rules: {},
+  where: (config) => config.baseUrl,
+  create: (config, context) =>
+    new UnifiedTarget({
+      ...connectionSettings(config, context.dispatcher ? { dispatcher: context.dispatcher } : {}),
+      name: context.name,
+      baseUrl: config.baseUrl,
+      connectionId: config.connectionId,
+      apiKey: context.secret(config.apiKey, 'apiKey'),
+    }),
+});

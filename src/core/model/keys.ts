@@ -1,0 +1,19 @@
+import { FIELDS } from './fields.js';
+
+/**
+ * THE rule for comparing key values (match keys, duplicates, references, known records): trimmed,
+ * and ignoring case for fields of the email kind — wherever they appear (email, managerEmail,
+ * approvers' emails). A field name has the same kind in every entity (a test holds it to that).
+ */
+const CASE_INSENSITIVE: ReadonlySet<string> = new Set(Object.values(FIELDS).flatMap((defs) => defs.filter((d) => d.kind === 'email' || d.kind === 'approvers').map((d) => d.name)));
+
+/** Whether values of this field compare ignoring case. */
+export function ignoresCase(field: string): boolean {
+  return CASE_INSENSITIVE.has(field);
+}
+
+/** A value of a key field in the form it is compared in. */
+export function keyValue(field: string, value: string): string {
+  const trimmed = value.trim();
+  return CASE_INSENSITIVE.has(field) ? trimmed.toLowerCase() : trimmed;
+}

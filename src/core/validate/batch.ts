@@ -1,0 +1,111 @@
+import { basename } from 'node:path';
+import type { FileFormat, ReadEvent } from '../../io/types.js';
+import type { ColumnMap } from '../mapping/columns.js';
+import type { CanonicalRecord } from '../model/canonical.js';
+import { SINGULAR, type Entity } from '../model/entities.js';
+import { type Issue, quote } from '../model/issues.js';
+import type { Reference, RuleSet } from '../rules/types.js';
+import { KeyIndex } from './key-index.js';
+import type { KnownRecords } from './known-records.js';
+
+export interface FileSummary {
+  file: string;
+  entity: Entity | null;
+  /** Why this entity: "--entity", "columns Forenames, Surname", "the file name …". */
+  entityReason: string;
+  format: FileFormat;
+  encoding: string | null;
+  delimiter: string | null;
+  rows: number;
+  errors: number;
+  warnings: number;
+}
+
+/** One input file of a batch, from its header on. */
+export interface OpenFile {
+  index: number;
+  summary: FileSummary;
+  events: AsyncGenerator<ReadEvent[]>;
+  /** Events of the first batch after the header. */
+  pending: ReadEvent[];
+  columns: ColumnMap | undefined;
+  rules: RuleSet | undefined;
+  /** Fields the file supplies: a mapped column or a mapping default. */
+  supplied: Set<string>;
+  /** The rule set's references, listed once for the row loop. */
+  refs: Array<[string, Reference]>;
+}
+
+/** A reference to a record of an entity read later (or of the same entity), settled at the end. */
+export interface Deferred {
+  location: number;
+  entity: Entity;
+  field: string;
+  value: string;
+  ref: Reference;
+}
+
+/** Errors about a whole file: with one of these, none of the file's records is kept. */
+const FILE_LEVEL = new Set<Issue['code']>(['missing_column', 'empty_header', 'duplicate_header', 'unknown_entity', 'unsupported_entity', 'no_records']);
+
+/**
+ * What a batch validation accumulates across its phases: the files, the issues, which records are
+ * invalid, the key indexes for duplicates and references, and the records kept for import. Each
+ * phase is a function over it; `stopped` turns true when --max-errors is reached, and every loop
+ * checks it.
+ */
+export class Batch {
+  readonly files: OpenFile[] = [];
+  readonly issues: Issue[] = [];
+  errors = 0;
+  stopped = false;
+  /** Locations (file index, line) of records with an error. */
+  readonly invalid = new Set<number>();
+  /**
+   * Files whose records cannot be trusted at all: a required column missing, a header that cannot be
+   * read, a read cut short. None of their records is kept: half a file must not look like the whole.
+   */
+  readonly broken = new Set<number>();
+  readonly kept: CanonicalRecord[] = [];
+  /** "entity.field" → the values seen in the batch. */
+  readonly indexes = new Map<string, KeyIndex>();
+  readonly deferred: Deferred[] = [];
+  known: KnownRecords | undefined;
+
+  constructor(private readonly maxErrors: number) {}
+
+  /** Records an issue; once --max-errors is reached, nothing more is recorded. */
+  emit(issue: Issue, file?: OpenFile, fatal = false): void {
+    if (this.stopped) return;
+    this.issues.push(issue);
+    if (file) file.summary[issue.severity === 'error' ? 'errors' : 'warnings']++;
+    if (file && issue.severity === 'error' && (fatal || FILE_LEVEL.has(issue.code))) this.broken.add(file.index);
+    if (issue.severity === 'error' && ++this.errors >= this.maxErrors) this.stopped = true;
+  }
+
+  /** The index of an entity's key field, made on first use. */
+  indexFor(entity: Entity, field: string): KeyIndex {
+    const key = `${entity}.${field}`;
+    let index = this.indexes.get(key);
+    if (!index) this.indexes.set(key, (index = new KeyIndex(field)));
+    return index;
+  }
+
+  /** In the batch, or else among the target's known records. */
+  exists(ref: Reference, value: string): boolean {
+    return this.indexes.get(`${ref.entity}.${ref.field}`)?.has(value) === true || this.known?.has(ref.entity, ref.field, value) === true;
+  }
+
+  /** "companyId "C9" does not exist (not in companies.csv, nor on accessplanit "lms")". */
+  referenceIssue(record: { file: string; line: number; entity: Entity }, field: string, value: string, ref: Reference): Issue {
+    const inBatch = this.files.filter((f) => f.summary.entity === ref.entity).map((f) => basename(f.summary.file));
+    const onTarget = this.known && this.known.has(ref.entity, ref.field, value) !== undefined ? this.known.label : undefined;
+    const where = [inBatch.length ? `not in ${inBatch.join(', ')}` : '', onTarget ? `${inBatch.length ? 'nor' : 'not'} on ${onTarget}` : ''].filter(Boolean).join(', ');
+    const severity = ref.severity ?? 'error';
+    return {
+      file: record.file, line: record.line, entity: record.entity, field, value, code: 'unknown_reference', severity,
+      message: `${field} ${quote(value)} does not exist (${where})`,
+      hint: severity === 'warning' ? `the platform rejects it unless such a ${SINGULAR[ref.entity]} already exists there` : null,
+    };
+  }
+}

@@ -1,0 +1,140 @@
+import type { ReadEvent, ReadProblem } from '../../io/types.js';
+import type { Mapping } from '../mapping/mapping-file.js';
+import { mapRecord } from '../mapping/row.js';
+import type { Approver, FieldValue } from '../model/canonical.js';
+import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
+import type { Issue } from '../model/issues.js';
+import { checkRecord } from '../rules/check-record.js';
+import type { Batch, OpenFile } from './batch.js';
+import type { KeyIndex } from './key-index.js';
+import { pack } from './key-index.js';
+
+function problemIssue(problem: ReadProblem, entity: Entity | null): Issue {
+  return {
+    file: problem.file,
+    line: problem.line,
+    entity,
+    field: null,
+    value: problem.value ?? null,
+    code: problem.code,
+    message: problem.message,
+    severity: 'error',
+    hint: problem.hint ?? null,
+  };
+}
+
+/** Values of a field to index or look up: a string, or each item of a list, or each approver's email. */
+export function keyValues(value: FieldValue | null | undefined): string[] {
+  if (value === null || value === undefined || typeof value === 'boolean') return [];
+  if (typeof value === 'string') return [value];
+  return (value as Array<string | Approver>).map((v) => (typeof v === 'string' ? v : v.email)).filter(Boolean);
+}
+
+async function* withPending(file: OpenFile): AsyncGenerator<ReadEvent[]> {
+  if (file.pending.length) yield file.pending;
+  yield* file.events;
+}
+
+export interface RowOptions {
+  mapping?: Mapping;
+  /** Keep the records (import plans from them). */
+  keepRecords?: boolean;
+}
+
+/**
+ * Phase 3: streams the rows, groups first, then companies, then users, so that a user's company is
+ * indexed before the user is checked. Each row is mapped, checked against its rule set, indexed for
+ * duplicates, and its references looked up — in the batch, else among the target's known records —
+ * or deferred to phase 4 when they point at an entity read later.
+ */
+export async function checkRows(batch: Batch, options: RowOptions): Promise<void> {
+  const batchEntities = new Set(batch.files.map((f) => f.summary.entity).filter((e): e is Entity => e !== null));
+  // Indexes: unique keys of every entity in the batch, and the targets of references.
+  for (const file of batch.files) {
+    if (!file.rules) continue;
+    for (const field of file.rules.unique) batch.indexFor(file.rules.entity, field);
+    for (const rule of Object.values(file.rules.fields)) if (rule.ref && batchEntities.has(rule.ref.entity)) batch.indexFor(rule.ref.entity, rule.ref.field);
+  }
+  const indexed = new Map<Entity, Array<[string, KeyIndex]>>();
+  for (const [key, index] of batch.indexes) {
+    const [entity, field] = key.split('.') as [Entity, string];
+    indexed.set(entity, [...(indexed.get(entity) ?? []), [field, index]]);
+  }
+  const done = new Set<Entity>();
+  for (const entity of DEPENDENCY_ORDER) {
+    for (const file of batch.files) if ((file.summary.entity ?? 'users') === entity) await checkFile(batch, file, { ...options, indexed, batchEntities, done });
+    done.add(entity);
+  }
+}
+
+interface FileContext extends RowOptions {
+  indexed: Map<Entity, Array<[string, KeyIndex]>>;
+  batchEntities: Set<Entity>;
+  /** Entities whose files were all read. */
+  done: Set<Entity>;
+}
+
+async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promise<void> {
+  const entity = file.summary.entity;
+  const unchecked = new Set<string>();
+  let problems = 0;
+  for await (const events of withPending(file)) {
+    for (const event of events) {
+      if (batch.stopped) return;
+      if (event.kind === 'problem') {
+        problems++;
+        batch.emit(problemIssue(event.problem, entity), file, event.problem.fatal);
+        if (!event.problem.fatal) batch.invalid.add(pack(file.index, event.problem.line));
+        continue;
+      }
+      if (event.kind !== 'record') continue;
+      file.summary.rows++;
+      const raw = event.record;
+      const location = pack(file.index, raw.line);
+      if (raw.cellCount !== undefined || !file.columns || !file.rules) continue; // ragged, or file not checkable
+      const rowIssues: Issue[] = [];
+      const record = mapRecord(raw, file.columns, ctx.mapping?.[file.columns.entity], rowIssues);
+      checkRecord(record, file.rules, file.supplied, rowIssues);
+      const { values } = record;
+      for (const [field, index] of ctx.indexed.get(file.rules.entity) ?? []) {
+        const value = values[field];
+        if (typeof value === 'string') index.add(value, location);
+        else for (const v of keyValues(value)) index.add(v, location);
+      }
+      for (const [field, ref] of file.refs) {
+        const refValues = keyValues(values[field]);
+        if (refValues.length === 0) continue;
+        const known = batch.known;
+        if (!ctx.batchEntities.has(ref.entity)) {
+          if (known && refValues.some((v) => known.has(ref.entity, ref.field, v) !== undefined)) {
+            for (const value of refValues) if (known.has(ref.entity, ref.field, value) === false) rowIssues.push(batch.referenceIssue(record, field, value, ref));
+            continue;
+          }
+          if (!unchecked.has(field)) {
+            unchecked.add(field);
+            rowIssues.push({
+              file: file.summary.file, line: 1, entity: file.rules.entity, field, value: null, code: 'unchecked_reference', severity: 'warning',
+              message: `${field} values were not checked: no ${ref.entity} file in this run to look them up in`,
+              hint: `pass the ${ref.entity} file in the same command to check that every ${field} exists`,
+            });
+          }
+          continue;
+        }
+        for (const value of refValues) {
+          if (ctx.done.has(ref.entity) && ref.entity !== file.rules.entity) {
+            if (!batch.exists(ref, value)) rowIssues.push(batch.referenceIssue(record, field, value, ref));
+          } else batch.deferred.push({ location, entity: file.rules.entity, field, value, ref });
+        }
+      }
+      let rowInvalid = false;
+      for (const issue of rowIssues) {
+        batch.emit(issue, file);
+        if (issue.severity === 'error' && issue.line === raw.line) rowInvalid = true;
+      }
+      if (rowInvalid) batch.invalid.add(location);
+      if (ctx.keepRecords) batch.kept.push(record);
+    }
+  }
+  if (!file.columns && file.summary.rows === 0 && problems === 0 && file.summary.errors === 0)
+    batch.emit({ file: file.summary.file, line: 1, entity, field: null, value: null, code: 'no_records', severity: 'error', message: 'the file is empty: no header and no records', hint: null }, file);
+}

@@ -1,0 +1,35 @@
+import { FIELDS } from '../model/fields.js';
+import type { Issue } from '../model/issues.js';
+import type { OpenFile } from './batch.js';
+
+/** Phase 2: findings about a file's header as a whole, each reported once per file. */
+export function headerIssues(file: OpenFile, emit: (issue: Issue) => void): void {
+  const rules = file.rules!;
+  const columns = file.columns!;
+  const path = file.summary.file;
+  const entity = rules.entity;
+  const base = { file: path, line: 1, entity, value: null } as const;
+  const exampleHeaders = (field: string) => {
+    const def = FIELDS[entity].find((d) => d.name === field);
+    return def ? [def.name, ...def.aliases.slice(0, 2)].map((a) => `"${a}"`).join(', ') : `"${field}"`;
+  };
+  for (const [field, rule] of Object.entries(rules.fields))
+    if (rule.required && !file.supplied.has(field))
+      emit({ ...base, field, code: 'missing_column', severity: 'error', message: `no column for ${field}, which ${rules.name} requires`,
+        hint: `add a column named e.g. ${exampleHeaders(field)}, or map one with --map` });
+  for (const group of rules.oneRequired ?? [])
+    if (!group.some((f) => file.supplied.has(f)))
+      emit({ ...base, field: null, code: 'missing_column', severity: 'error', message: `no column for ${group.join(' or ')}; ${rules.name} needs one of them`, hint: null });
+  for (const { column, suggestion } of columns.unknown)
+    emit({ ...base, field: null, value: column, code: 'unknown_column', severity: 'warning',
+      message: `column "${column}" is not a ${entity} field and will be ignored`,
+      hint: suggestion ? `did you mean ${suggestion}? map it with --map` : 'map it to a field with --map if it should be imported' });
+  for (const { column, field, winner } of columns.shadowed)
+    emit({ ...base, field, value: column, code: 'ambiguous_column', severity: 'warning',
+      message: `columns "${winner}" and "${column}" both fill ${field}; "${winner}" is used`, hint: 'map one of them to null with --map to silence this' });
+  if (rules.accepts !== 'all')
+    for (const { column, field } of columns.mapped)
+      if (!rules.accepts.includes(field.name))
+        emit({ ...base, field: field.name, value: column, code: 'unused_column', severity: 'warning',
+          message: `column "${column}" (${field.name}) is not stored by ${rules.name} and will be ignored`, hint: null });
+}

@@ -1,0 +1,68 @@
+import { readRecords } from '../../io/records.js';
+import type { ReadOptions } from '../../io/types.js';
+import { mapColumns } from '../mapping/columns.js';
+import { inferEntity } from '../mapping/infer-entity.js';
+import type { Mapping } from '../mapping/mapping-file.js';
+import type { Entity } from '../model/entities.js';
+import type { Reference, RuleBook } from '../rules/types.js';
+import type { Batch, FileSummary, OpenFile } from './batch.js';
+
+export interface OpenOptions {
+  rules: RuleBook;
+  entity?: Entity;
+  mapping?: Mapping;
+  read?: ReadOptions;
+}
+
+/**
+ * Phase 1: opens every file and reads its header, to learn which entity it holds (--entity, else
+ * its columns, else its name), which rule set applies, and which column fills which field.
+ */
+export async function openFiles(batch: Batch, paths: readonly string[], options: OpenOptions): Promise<void> {
+  for (const [index, path] of paths.entries()) {
+    if (batch.stopped) return;
+    const events = readRecords(path, options.read);
+    const first = await events.next();
+    const [header, ...pending] = first.done ? [] : first.value;
+    const summary: FileSummary = {
+      file: path,
+      entity: null,
+      entityReason: '',
+      format: header?.kind === 'header' ? header.format : 'csv',
+      encoding: header?.kind === 'header' ? header.encoding : null,
+      delimiter: header?.kind === 'header' ? (header.delimiter ?? null) : null,
+      rows: 0,
+      errors: 0,
+      warnings: 0,
+    };
+    const file: OpenFile = { index, summary, events, pending, columns: undefined, rules: undefined, supplied: new Set(), refs: [] };
+    batch.files.push(file);
+    const columns = header?.kind === 'header' ? header.columns : [];
+    if (columns.length === 0) continue; // nothing to map; read problems (if any) come with the records
+    const guess = options.entity ? { entity: options.entity, reason: '--entity', unsure: false } : inferEntity(path, columns, options.mapping);
+    summary.entityReason = guess.reason;
+    if (!guess.entity) {
+      batch.emit(
+        { file: path, line: 1, entity: null, field: null, value: null, code: 'unknown_entity', severity: 'error', hint: 'pass --entity users, companies or groups',
+          message: `cannot tell whether this file holds users, companies or groups: ${guess.reason}` },
+        file,
+      );
+      continue;
+    }
+    summary.entity = guess.entity;
+    const rules = options.rules.entities[guess.entity];
+    if (!rules) {
+      batch.emit(
+        { file: path, line: 1, entity: guess.entity, field: null, value: null, code: 'unsupported_entity', severity: 'error', hint: null,
+          message: `${options.rules.name} does not hold ${guess.entity} (it holds ${Object.keys(options.rules.entities).join(', ')})` },
+        file,
+      );
+      continue;
+    }
+    file.rules = rules;
+    file.refs = Object.entries(rules.fields).flatMap(([field, rule]) => (rule.ref ? [[field, rule.ref] as [string, Reference]] : []));
+    file.columns = mapColumns(guess.entity, columns, options.mapping?.[guess.entity]);
+    for (const { field } of file.columns.mapped) file.supplied.add(field.name);
+    for (const field of options.mapping?.[guess.entity]?.defaults.keys() ?? []) file.supplied.add(field);
+  }
+}

@@ -1,0 +1,129 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { CONNECTORS } from '../../src/connectors/registry.js';
+import { PLATFORMS } from '../../src/sandbox/platforms/index.js';
+import { ROOT } from '../helpers/cli.js';
+
+/**
+ * The one-way import rule of docs/architecture.md, as data: each layer (a folder or a file under
+ * src/) and what it may import besides itself. The most specific layer of a file applies.
+ */
+const LAYERS: Record<string, readonly string[]> = {
+  'src/shared': [],
+  'src/errors.ts': [],
+  'src/core/model': ['src/shared'],
+  'src/io': ['src/core/model', 'src/shared', 'src/errors.ts'],
+  'src/http': ['src/shared', 'src/errors.ts'],
+  'src/core/rules': ['src/core/model', 'src/shared', 'src/errors.ts'],
+  'src/core/mapping': ['src/core/model', 'src/io', 'src/shared', 'src/errors.ts'],
+  'src/core/ports.ts': ['src/core/model'],
+  'src/core/validate': ['src/core/mapping', 'src/core/rules', 'src/core/model', 'src/io', 'src/shared', 'src/errors.ts'],
+  'src/core/plan': ['src/core/ports.ts', 'src/core/model', 'src/shared', 'src/errors.ts'],
+  'src/core/apply': ['src/core/plan', 'src/core/ports.ts', 'src/core/model', 'src/io', 'src/shared', 'src/errors.ts'],
+  'src/connectors': ['src/core/ports.ts', 'src/core/model', 'src/core/rules', 'src/http', 'src/shared', 'src/errors.ts'],
+  'src/config': ['src/connectors/registry.ts', 'src/shared', 'src/errors.ts'],
+  'src/sandbox': ['src/shared', 'src/errors.ts'],
+  'src/app': ['src/config', 'src/connectors', 'src/core', 'src/io', 'src/http', 'src/sandbox', 'src/shared', 'src/errors.ts'],
+  'src/cli': ['src/app', 'src/core', 'src/config', 'src/connectors/registry.ts', 'src/io', 'src/sandbox', 'src/shared', 'src/errors.ts'],
+};
+
+/** Folders whose subfolders (one per platform) may not import each other: only their registry names them all. */
+const PLUGIN_FOLDERS = ['src/connectors', 'src/sandbox/platforms'];
+const REGISTRIES = ['src/connectors/registry.ts', 'src/sandbox/platforms/index.ts'];
+
+const within = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+const PLATFORM_NAMES = [...new Set([...CONNECTORS.map((c) => c.type), ...PLATFORMS.map((p) => p.name)])];
+
+/** The platform a file belongs to: its folder (or file) under a plugin folder, e.g. src/connectors/scim/. */
+function pluginOf(path: string): string | undefined {
+  for (const folder of PLUGIN_FOLDERS)
+    for (const name of PLATFORM_NAMES) if (within(path, `${folder}/${name}`) || path === `${folder}/${name}.ts`) return `${folder}/${name}`;
+  return undefined;
+}
+
+function layerOf(path: string): string | undefined {
+  return Object.keys(LAYERS)
+    .filter((layer) => within(path, layer))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const FILES = sourceFiles(join(ROOT, 'src')).map((f) => relative(ROOT, f).split('\\').join('/'));
+
+function parse(file: string): ts.SourceFile {
+  return ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+}
+
+/** Every relative module a file imports (static, type-only, re-exports and dynamic import()). */
+function importsOf(file: string): string[] {
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) found.push(node.moduleSpecifier.text);
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) found.push(node.arguments[0].text);
+    ts.forEachChild(node, visit);
+  };
+  visit(parse(file));
+  return found.filter((s) => s.startsWith('.')).map((s) => relative(ROOT, resolve(ROOT, dirname(file), s.replace(/\.js$/, '.ts'))).split('\\').join('/'));
+}
+
+/** The words a file's code uses — identifiers and string contents — without its comments. */
+function codeWords(file: string): string[] {
+  const words: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isIdentifier(node)) words.push(node.text);
+    else if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) words.push(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(parse(file));
+  return words;
+}
+
+describe('the architecture', () => {
+  it('imports only downward: every file of src/ keeps its layer’s rule', () => {
+    const broken: string[] = [];
+    for (const file of FILES) {
+      const layer = layerOf(file);
+      if (!layer) {
+        broken.push(`${file}: in no layer (add it to LAYERS and docs/architecture.md)`);
+        continue;
+      }
+      for (const target of importsOf(file)) {
+        const allowed = within(target, layer) || LAYERS[layer]!.some((l) => within(target, l));
+        if (!allowed) broken.push(`${file} → ${target}`);
+        const [from, to] = [pluginOf(file), pluginOf(target)];
+        if (from && to && from !== to) broken.push(`${file} → ${target} (one platform's folder imports another's)`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('names a platform outside its own folder only in the two registries', () => {
+    const names = PLATFORM_NAMES;
+    const home = (file: string, name: string) => REGISTRIES.includes(file) || pluginOf(file)?.endsWith(`/${name}`) === true;
+    const found: string[] = [];
+    for (const file of FILES) {
+      const words = codeWords(file);
+      for (const name of names) {
+        if (home(file, name)) continue;
+        const pattern = new RegExp(`\\b${name}\\b`, 'i');
+        const hits = words.filter((w) => pattern.test(w));
+        if (hits.length) found.push(`${file}: ${name} (${hits.slice(0, 2).map((h) => JSON.stringify(h.slice(0, 60))).join(', ')})`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('keeps the emulator a leaf: no value list or wire shape comes from hrsync’s own code', () => {
+    const leaks = FILES.filter((f) => within(f, 'src/sandbox')).flatMap((f) => importsOf(f).filter((t) => !within(t, 'src/sandbox') && !within(t, 'src/shared') && t !== 'src/errors.ts').map((t) => `${f} → ${t}`));
+    expect(leaks).toEqual([]);
+  });
+});
