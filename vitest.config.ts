@@ -1,8 +1,13 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // vitest's own cache goes to the temp folder too: the suite never writes into the checkout.
+  cacheDir: join(tmpdir(), 'hrsync-vitest-cache'),
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/global-setup.ts'],
     testTimeout: 30_000,
     reporters: ['default', './test/summary-reporter.ts'],
   },

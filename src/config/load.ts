@@ -13,7 +13,7 @@ export interface LoadedConfig {
 }
 
 /** The config file: --config, else the first of CONFIG_NAMES in the working directory, else none. */
-export async function loadConfig(explicit: string | undefined, cwd = process.cwd()): Promise<LoadedConfig | undefined> {
+export async function loadConfig(explicit: string | undefined, cwd: string): Promise<LoadedConfig | undefined> {
   const path = explicit ? resolve(cwd, explicit) : CONFIG_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p));
   if (!path) return undefined;
   let text: string;

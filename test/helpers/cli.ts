@@ -1,26 +1,17 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../bin/hrsync.js', import.meta.url));
 
-export interface Run {
+export interface BinaryRun {
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs the built CLI as a user would (npm test builds first), from the project root, without a TTY. */
-export function hrsync(args: string[], env: Record<string, string> = {}, cwd = ROOT): Run {
-  const base = { ...process.env };
-  delete base.FORCE_COLOR;
-  delete base.NO_COLOR;
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8', timeout: 60_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** The same, without blocking the test process: for runs against a sandbox this process serves. */
-export function hrsyncAsync(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Run> {
+/** Runs the built binary as a user would (the global setup builds it), in `cwd`, without a TTY. */
+export function hrsyncBinary(args: string[], cwd: string, env: Record<string, string> = {}): Promise<BinaryRun> {
   const base = { ...process.env };
   delete base.FORCE_COLOR;
   delete base.NO_COLOR;

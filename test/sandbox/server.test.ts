@@ -7,7 +7,8 @@ import { startEmbedded } from '../../src/app/embedded-sandbox.js';
 import { InputError } from '../../src/errors.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { countRequests } from '../../src/sandbox/stats.js';
-import { ROOT } from '../helpers/cli.js';
+import { BIN } from '../helpers/cli.js';
+import { hrsyncIn } from '../helpers/run.js';
 import { tempDir } from '../helpers/files.js';
 import { AP_KEY, call, useSandbox } from '../helpers/sandbox.js';
 
@@ -162,10 +163,10 @@ describe('options', () => {
   });
 });
 
-describe('hrsync sandbox (built binary)', () => {
+describe('hrsync sandbox', () => {
   it('prints the base URLs and demo credentials, serves, and stops cleanly on Ctrl-C', async () => {
     const dataFile = join(tempDir(), 'sb.json');
-    const child = spawn(process.execPath, ['bin/hrsync.js', 'sandbox', '--port', '0', '--data', dataFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--data', dataFile], { cwd: tempDir(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -179,10 +180,15 @@ describe('hrsync sandbox (built binary)', () => {
     expect(existsSync(dataFile)).toBe(true);
   });
 
-  it('refuses bad flags with exit 64', async () => {
-    const { hrsync } = await import('../helpers/cli.js');
-    const run = hrsync(['sandbox', '--fault', 'teapot=1']);
-    expect(run.code).toBe(64);
-    expect(run.stderr).toContain('bad --fault "teapot=1"');
+  it('refuses bad flags with exit 64 (in-process)', async () => {
+    for (const [args, message] of [
+      [['--fault', 'teapot=1'], 'bad --fault "teapot=1"'],
+      [['--springest-site', 'nokey'], 'bad --springest-site "nokey"'],
+      [['--port', 'x'], '--port must be a port number'],
+    ] as const) {
+      const run = await hrsyncIn(['sandbox', ...args]);
+      expect(run.code).toBe(64);
+      expect(run.stderr).toContain(message);
+    }
   });
 });

@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hrsyncAsync } from '../helpers/cli.js';
+import { hrsyncIn } from '../helpers/run.js';
 import { tempDir, write } from '../helpers/files.js';
 import { seeded, useSandbox } from '../helpers/sandbox.js';
 
 const ENV = { AP_KEY: 'sandbox-key', APPENATE_KEY: 'sandbox-key', SP_KEY: 'sandbox-key', UNIFIED_KEY: 'sandbox-key', AP_PASSWORD: 'demo' };
 
-describe('hrsync export and targets against the sandbox (built binary)', () => {
+describe('hrsync export and targets against the sandbox (in-process)', () => {
   const sandbox = useSandbox({ random: seeded(7), latency: { ms: 2, jitterMs: 8 } });
   const project = () => {
     const dir = tempDir();
@@ -28,26 +28,26 @@ describe('hrsync export and targets against the sandbox (built binary)', () => {
     const dir = project();
     const cases: Array<[string, string, number]> = [['lms', 'users', 5], ['lms', 'companies', 3], ['lms', 'groups', 3], ['forms', 'users', 5], ['hr', 'users', 300]];
     for (const [target, entity, rows] of cases) {
-      const run = await hrsyncAsync(['export', '--target', target, '--entity', entity, '-o', `${target}-${entity}.ndjson`], ENV, dir);
+      const run = await hrsyncIn(['export', '--target', target, '--entity', entity, '-o', `${target}-${entity}.ndjson`], { cwd: dir, env: ENV });
       expect(run.code, run.stderr).toBe(0);
       expect(readFileSync(join(dir, `${target}-${entity}.ndjson`), 'utf8').trim().split('\n')).toHaveLength(rows);
       expect(run.stderr).toContain(`exported ${rows}`);
     }
-    const go = await hrsyncAsync(['export', '--target', 'go'], ENV, dir);
+    const go = await hrsyncIn(['export', '--target', 'go'], { cwd: dir, env: ENV });
     expect(go.code).toBe(64);
     expect(go.stderr).toContain('cannot be listed');
   });
 
   it('writes the same complete file under 429s, 503s, resets and latency', async () => {
     const dir = project();
-    const clean = await hrsyncAsync(['export', '--target', 'hr', '-o', 'clean.csv'], ENV, dir);
+    const clean = await hrsyncIn(['export', '--target', 'hr', '-o', 'clean.csv'], { cwd: dir, env: ENV });
     expect(clean.code, clean.stderr).toBe(0);
     sandbox().setFaults({ '429': 0.1, '503': 0.1, 'reset-before': 0.05, 'reset-after': 0.05 });
     try {
-      const faulty = await hrsyncAsync(['export', '--target', 'hr', '-o', 'faulty.csv'], ENV, dir);
+      const faulty = await hrsyncIn(['export', '--target', 'hr', '-o', 'faulty.csv'], { cwd: dir, env: ENV });
       expect(faulty.code, faulty.stderr).toBe(0);
       expect(readFileSync(join(dir, 'faulty.csv'), 'utf8')).toBe(readFileSync(join(dir, 'clean.csv'), 'utf8'));
-      const lms = await hrsyncAsync(['export', '--target', 'lms', '--entity', 'companies', '-o', 'companies.json'], ENV, dir);
+      const lms = await hrsyncIn(['export', '--target', 'lms', '--entity', 'companies', '-o', 'companies.json'], { cwd: dir, env: ENV });
       expect(lms.code, lms.stderr).toBe(0);
       expect(JSON.parse(readFileSync(join(dir, 'companies.json'), 'utf8'))).toHaveLength(3);
     } finally {
@@ -57,8 +57,8 @@ describe('hrsync export and targets against the sandbox (built binary)', () => {
 
   it('round-trips: an exported users file validates against the same target', async () => {
     const dir = project();
-    expect((await hrsyncAsync(['export', '-o', 'users.csv'], ENV, dir)).code).toBe(0);
-    const check = await hrsyncAsync(['validate', 'users.csv', '--format', 'json'], ENV, dir);
+    expect((await hrsyncIn(['export', '-o', 'users.csv'], { cwd: dir, env: ENV })).code).toBe(0);
+    const check = await hrsyncIn(['validate', 'users.csv', '--format', 'json'], { cwd: dir, env: ENV });
     expect(check.code, check.stdout).toBe(0);
     expect(JSON.parse(check.stdout)).toMatchObject({ ok: true, checkedAgainst: 'accessplanit "lms"', summary: { rows: 5, errors: 0 } });
   });
@@ -68,7 +68,7 @@ describe('hrsync export and targets against the sandbox (built binary)', () => {
     const s = sandbox();
     const created = await fetch(`${s.urls.accessplanit}/User`, { method: 'POST', headers: { authorization: 'Bearer sandbox-key', 'content-type': 'application/json' }, body: JSON.stringify({ Forenames: '=HYPERLINK("x")', Surname: '+Evil', MainCompanyID: 'BRHT03', Status: 'Disabled' }) });
     expect(created.status).toBe(201);
-    const run = await hrsyncAsync(['export', '--filter', 'status=Disabled', '--fields', 'firstName,lastName,status'], ENV, dir);
+    const run = await hrsyncIn(['export', '--filter', 'status=Disabled', '--fields', 'firstName,lastName,status'], { cwd: dir, env: ENV });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(`firstName,lastName,status\n"'=HYPERLINK(""x"")",'+Evil,Disabled\n`);
     write(dir, 'back.csv', run.stdout.replace('firstName,lastName,status', 'First name,Last name,Company ID\n').replace(',Disabled', ',BRHT03'));
@@ -76,7 +76,7 @@ describe('hrsync export and targets against the sandbox (built binary)', () => {
 
   it('leaves no file behind when the target fails, and exits 4', async () => {
     const dir = project();
-    const run = await hrsyncAsync(['export', '-o', 'users.csv'], { ...ENV, AP_PASSWORD: 'wrong' }, dir);
+    const run = await hrsyncIn(['export', '-o', 'users.csv'], { cwd: dir, env: { ...ENV, AP_PASSWORD: 'wrong' } });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('accessplanit "lms"');
     expect(run.stderr).not.toContain('wrong');
@@ -85,9 +85,9 @@ describe('hrsync export and targets against the sandbox (built binary)', () => {
 
   it('lists targets and checks them, exit 4 when one fails', async () => {
     const dir = project();
-    const list = await hrsyncAsync(['targets'], ENV, dir);
+    const list = await hrsyncIn(['targets'], { cwd: dir, env: ENV });
     expect(list.stdout).toMatch(/\* lms +accessplanit/);
-    const check = await hrsyncAsync(['targets', 'check', '--format', 'json'], ENV, dir);
+    const check = await hrsyncIn(['targets', 'check', '--format', 'json'], { cwd: dir, env: ENV });
     expect(check.code, check.stdout + check.stderr).toBe(0);
     const report = JSON.parse(check.stdout);
     expect(report.targets.map((t: { name: string; counts: object }) => [t.name, t.counts])).toEqual([
@@ -96,7 +96,7 @@ describe('hrsync export and targets against the sandbox (built binary)', () => {
       ['go', { users: null }],
       ['hr', { users: 300 }],
     ]);
-    const bad = await hrsyncAsync(['targets', 'check', 'forms'], { ...ENV, APPENATE_KEY: 'nope' }, dir);
+    const bad = await hrsyncIn(['targets', 'check', 'forms'], { cwd: dir, env: { ...ENV, APPENATE_KEY: 'nope' } });
     expect(bad.code).toBe(4);
     expect(bad.stdout).toContain('✖ forms');
     expect(bad.stdout).not.toContain('nope');
@@ -104,7 +104,7 @@ describe('hrsync export and targets against the sandbox (built binary)', () => {
 
   it('names a missing environment variable, exit 64', async () => {
     const dir = project();
-    const run = await hrsyncAsync(['export', '--target', 'hr'], { AP_PASSWORD: 'demo' }, dir);
+    const run = await hrsyncIn(['export', '--target', 'hr'], { cwd: dir, env: { AP_PASSWORD: 'demo' } });
     expect(run.code).toBe(64);
     expect(run.stderr).toContain('target "hr": apiKey refers to the environment variable UNIFIED_KEY, which is not set');
     expect(existsSync(join(dir, '.hrsync'))).toBe(false);

@@ -1,27 +1,32 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hrsync } from '../helpers/cli.js';
+import { hrsyncIn, tempProject } from '../helpers/run.js';
+
+const project = tempProject();
+const hrsync = (args: string[], env: Record<string, string> = {}) => hrsyncIn(args, { cwd: project, env });
 
 const ANSI = /\u001b\[/;
 
-describe('hrsync validate (built binary)', () => {
-  it('passes the samples for accessplanit with exit 0', () => {
-    const run = hrsync(['validate', 'samples/groups.csv', 'samples/companies.csv', 'samples/users.csv', '--target', 'accessplanit']);
+describe('hrsync validate (in-process)', () => {
+  it('passes the samples for accessplanit with exit 0', async () => {
+    const run = await hrsync(['validate', 'samples/groups.csv', 'samples/companies.csv', 'samples/users.csv', '--target', 'accessplanit']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('samples/users.csv: users, 20 rows, 0 errors, 0 warnings');
     expect(run.stdout).toContain('✔ 3 files, 26 rows, 0 errors, 0 warnings');
     expect(run.stdout).not.toMatch(ANSI);
   });
 
-  it('exits 3 on invalid rows, one line per issue with file:line, then the counts', () => {
-    const run = hrsync(['validate', 'samples/invalid/users.csv', 'samples/companies.csv', '--target', 'accessplanit']);
+  it('exits 3 on invalid rows, one line per issue with file:line, then the counts', async () => {
+    const run = await hrsync(['validate', 'samples/invalid/users.csv', 'samples/companies.csv', '--target', 'accessplanit']);
     expect(run.code).toBe(3);
     expect(run.stdout).toContain('samples/invalid/users.csv:2  error    email "jan@@acme.nl" is not a valid email address  [invalid_email]');
     expect(run.stdout).toContain('samples/invalid/users.csv:6  error    companyId "C999" does not exist (not in companies.csv)  [unknown_reference]');
     expect(run.stdout).toContain('samples/invalid/users.csv: users, 7 rows, 11 errors, 0 warnings');
   });
 
-  it('prints the documented JSON shape', () => {
-    const run = hrsync(['validate', 'samples/invalid/companies.csv', 'samples/groups.csv', '--target', 'accessplanit', '--format', 'json']);
+  it('prints the documented JSON shape', async () => {
+    const run = await hrsync(['validate', 'samples/invalid/companies.csv', 'samples/groups.csv', '--target', 'accessplanit', '--format', 'json']);
     expect(run.code).toBe(3);
     const report = JSON.parse(run.stdout);
     expect(Object.keys(report)).toEqual(['ok', 'target', 'checkedAgainst', 'summary', 'files', 'issues', 'truncated']);
@@ -39,8 +44,8 @@ describe('hrsync validate (built binary)', () => {
     for (const issue of report.issues) expect(Object.keys(issue)).toEqual(['file', 'line', 'entity', 'field', 'value', 'code', 'message', 'severity', 'hint']);
   });
 
-  it('prints GitHub Actions annotations', () => {
-    const run = hrsync(['validate', 'samples/invalid/companies.csv', 'samples/groups.csv', '--target', 'accessplanit', '--format', 'github']);
+  it('prints GitHub Actions annotations', async () => {
+    const run = await hrsync(['validate', 'samples/invalid/companies.csv', 'samples/groups.csv', '--target', 'accessplanit', '--format', 'github']);
     expect(run.code).toBe(3);
     expect(run.stdout.split('\n')).toEqual([
       '::error file=samples/invalid/companies.csv,line=3,title=name::name is required but empty',
@@ -51,10 +56,10 @@ describe('hrsync validate (built binary)', () => {
     ]);
   });
 
-  it('finds the same issues on the same lines of an Excel export in all three formats', () => {
+  it('finds the same issues on the same lines of an Excel export in all three formats', async () => {
     // BOM, semicolons, CRLF, a quoted two-line address, Dutch headers mapped by a file, a ;;;; row.
     const args = ['validate', 'samples/invalid/excel-export.csv', '--map', 'samples/invalid/excel-mapping.json', '--target', 'accessplanit'];
-    const json = JSON.parse(hrsync([...args, '--format', 'json']).stdout);
+    const json = JSON.parse((await hrsync([...args, '--format', 'json'])).stdout);
     const errors = json.issues.filter((i: { severity: string }) => i.severity === 'error').map((i: { line: number; field: string; code: string }) => [i.line, i.field, i.code]);
     expect(errors).toEqual([
       [4, 'dateOfBirth', 'invalid_date'],
@@ -62,32 +67,32 @@ describe('hrsync validate (built binary)', () => {
       [6, 'email', 'duplicate'],
     ]);
     expect(json.files[0]).toMatchObject({ delimiter: ';', rows: 4 });
-    const text = hrsync(args).stdout;
-    const github = hrsync([...args, '--format', 'github']).stdout;
+    const text = (await hrsync(args)).stdout;
+    const github = (await hrsync([...args, '--format', 'github'])).stdout;
     for (const [line, field] of errors) {
       expect(text).toContain(`samples/invalid/excel-export.csv:${line}  error    ${field}`);
       expect(github).toContain(`::error file=samples/invalid/excel-export.csv,line=${line},title=${field}::`);
     }
   });
 
-  it('names the file and line of a Windows-1252 file read as UTF-8, and reads it with --encoding', () => {
-    const bad = hrsync(['validate', 'samples/invalid/users-windows-1252.csv']);
+  it('names the file and line of a Windows-1252 file read as UTF-8, and reads it with --encoding', async () => {
+    const bad = await hrsync(['validate', 'samples/invalid/users-windows-1252.csv']);
     expect(bad.code).toBe(3);
     expect(bad.stdout).toContain('samples/invalid/users-windows-1252.csv:2  error    this line has bytes that are not valid UTF-8');
     expect(bad.stdout).toContain('--encoding windows-1252');
-    const good = hrsync(['validate', 'samples/invalid/users-windows-1252.csv', '--encoding', 'windows-1252', '--format', 'json']);
+    const good = await hrsync(['validate', 'samples/invalid/users-windows-1252.csv', '--encoding', 'windows-1252', '--format', 'json']);
     expect(good.code).toBe(0);
     expect(JSON.parse(good.stdout).files[0]).toMatchObject({ encoding: 'windows-1252', rows: 2 });
   });
 
-  it('colours only when asked on a non-TTY, and respects NO_COLOR', () => {
+  it('colours only when asked on a non-TTY, and respects NO_COLOR', async () => {
     const args = ['validate', 'samples/invalid/companies.csv', 'samples/groups.csv', '--target', 'accessplanit'];
-    expect(hrsync(args).stdout).not.toMatch(ANSI);
-    expect(hrsync(args, { FORCE_COLOR: '1' }).stdout).toMatch(ANSI);
-    expect(hrsync(args, { NO_COLOR: '1' }).stdout).not.toMatch(ANSI);
+    expect((await hrsync(args)).stdout).not.toMatch(ANSI);
+    expect((await hrsync(args, { FORCE_COLOR: '1' })).stdout).toMatch(ANSI);
+    expect((await hrsync(args, { NO_COLOR: '1' })).stdout).not.toMatch(ANSI);
   });
 
-  it('exits 64 on usage errors, with a clear message', () => {
+  it('exits 64 on usage errors, with a clear message', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['validate', 'samples/users.csv', '--bogus'], /unknown option '--bogus'/],
       [['validate'], /missing required argument 'files'/],
@@ -100,23 +105,34 @@ describe('hrsync validate (built binary)', () => {
       [['validate', 'samples/users.csv', '--delimiter', ';;'], /--delimiter must be one character/],
     ];
     for (const [args, message] of cases) {
-      const run = hrsync(args);
+      const run = await hrsync(args);
       expect(run.code, args.join(' ')).toBe(64);
       expect(run.stderr).toMatch(message);
     }
   });
 
-  it('exits 3 for a file that does not exist', () => {
-    const run = hrsync(['validate', 'samples/nope.csv']);
+  it('exits 3 for a file that does not exist', async () => {
+    const run = await hrsync(['validate', 'samples/nope.csv']);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('samples/nope.csv: no such file');
   });
 
-  it('shows help with examples and exit codes', () => {
-    const run = hrsync(['validate', '--help']);
+  it('reports a damaged embedded-sandbox state file as an input error naming it (exit 3), not a crash', async () => {
+    const dir = tempProject();
+    mkdirSync(join(dir, '.hrsync'));
+    writeFileSync(join(dir, '.hrsync', 'sandbox.json'), '{x');
+    const run = await hrsyncIn(['validate', 'samples/users.csv'], { cwd: dir });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`error: the sandbox state file ${join(dir, '.hrsync', 'sandbox.json')} is damaged: not JSON`);
+    expect(run.stderr).toContain('hint: delete');
+    expect(run.stderr).not.toContain('bug in hrsync');
+  });
+
+  it('shows help with examples and exit codes', async () => {
+    const run = await hrsync(['validate', '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('$ hrsync validate users.csv --target lms --format github');
     expect(run.stdout).toContain('Exit codes: 0 valid');
-    expect(hrsync(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await hrsync(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

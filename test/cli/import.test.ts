@@ -1,17 +1,17 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countRequests } from '../../src/sandbox/stats.js';
-import { BIN, hrsyncAsync } from '../helpers/cli.js';
+import { ROOT } from '../helpers/cli.js';
+import { hrsyncIn } from '../helpers/run.js';
 import { tempDir, write } from '../helpers/files.js';
 import { AP_KEY, seeded, useSandbox } from '../helpers/sandbox.js';
 
 const ENV = { AP_KEY: 'sandbox-key' };
 const WRITES = ['POST', 'PUT', 'DELETE'];
 
-describe('hrsync import against the sandbox (built binary)', () => {
+describe('hrsync import against the sandbox (in-process)', () => {
   const sandbox = useSandbox({ random: seeded(11) });
   const project = () => {
     const dir = tempDir();
@@ -19,8 +19,8 @@ describe('hrsync import against the sandbox (built binary)', () => {
     return dir;
   };
   const users = () => sandbox().state().accessplanit.User.rows();
-  const importing = (dir: string, args: string[]) => hrsyncAsync(['import', ...args], ENV, dir);
-  const samples = (dir: string, name: string) => write(dir, name, readFileSync(join('samples', name)));
+  const importing = (dir: string, args: string[]) => hrsyncIn(['import', ...args], { cwd: dir, env: ENV });
+  const samples = (dir: string, name: string) => write(dir, name, readFileSync(join(ROOT, 'samples', name)));
 
   it('dry-run plans, apply writes, and a re-run plans nothing and makes no write call', async () => {
     await sandbox().reset();
@@ -190,17 +190,17 @@ describe('hrsync import --from a source target', () => {
       },
       defaultTarget: 'lms',
     }));
-    const run = await hrsyncAsync(['import', '--from', 'hr', '--yes'], ENV, dir);
+    const run = await hrsyncIn(['import', '--from', 'hr', '--yes'], { cwd: dir, env: ENV });
     expect(run.code).toBe(5); // 10 employees have a status accessplanit has no equivalent for: reported, skipped
     expect(run.stdout).toContain('Plan: 290 to create, 0 to update, 0 unchanged, 10 invalid rows skipped.');
     expect(run.stderr).toContain('status "on_leave" is not one of Enabled, New, Disabled');
     expect(s.state().accessplanit.User.size).toBe(295);
-    const again = await hrsyncAsync(['import', '--from', 'hr', '--dry-run'], ENV, dir);
+    const again = await hrsyncIn(['import', '--from', 'hr', '--dry-run'], { cwd: dir, env: ENV });
     expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 290 unchanged, 10 invalid rows skipped.');
-    const recent = await hrsyncAsync(['import', '--from', 'hr', '--since', '2026-10-01', '--missing', 'deactivate', '--dry-run'], ENV, dir);
+    const recent = await hrsyncIn(['import', '--from', 'hr', '--since', '2026-10-01', '--missing', 'deactivate', '--dry-run'], { cwd: dir, env: ENV });
     expect(recent.stdout).toMatch(/Plan: 0 to create, 0 to update, \d+ unchanged/);
     expect(recent.stdout).toContain('--missing deactivate was not applied to users');
-    expect((await hrsyncAsync(['import', 'x.csv', '--from', 'hr', '--dry-run'], ENV, dir)).code).toBe(64);
+    expect((await hrsyncIn(['import', 'x.csv', '--from', 'hr', '--dry-run'], { cwd: dir, env: ENV })).code).toBe(64);
   }, 60_000);
 });
 
@@ -210,90 +210,50 @@ describe('hrsync apply plan.json', () => {
     const dir = tempDir();
     write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
     write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Site Manager,ACME01\nP1,Pat,Plan,Tester,ACME01\n');
-    const planned = await hrsyncAsync(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], ENV, dir);
+    const planned = await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], { cwd: dir, env: ENV });
     expect(planned.stdout).toContain('Plan: 1 to create, 1 to update');
-    expect((await hrsyncAsync(['apply', 'plan.json'], ENV, dir)).code).toBe(0);
+    expect((await hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV })).code).toBe(0);
     expect(sandbox().state().accessplanit.User.get('jasmit')).toMatchObject({ JobTitle: 'Site Manager' });
 
     write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Director,ACME01\n');
-    await hrsyncAsync(['import', 'u.csv', '--dry-run', '--out', 'plan2.json'], ENV, dir);
+    await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan2.json'], { cwd: dir, env: ENV });
     // Someone changes the record between plan and apply.
     await fetch(`${sandbox().urls.accessplanit}/User/jasmit`, { method: 'PUT', headers: { ...AP_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ Mobile: '07000 000000' }) });
-    const refused = await hrsyncAsync(['apply', 'plan2.json'], ENV, dir);
+    const refused = await hrsyncIn(['apply', 'plan2.json'], { cwd: dir, env: ENV });
     expect(refused.code).toBe(6);
     expect(refused.stderr).toContain('users externalId=E1001 (id jasmit) changed since the plan was made');
     expect(sandbox().state().accessplanit.User.get('jasmit')).toMatchObject({ JobTitle: 'Site Manager' });
-    const forced = await hrsyncAsync(['apply', 'plan2.json', '--force'], ENV, dir);
+    const forced = await hrsyncIn(['apply', 'plan2.json', '--force'], { cwd: dir, env: ENV });
     expect(forced.code).toBe(0);
     expect(sandbox().state().accessplanit.User.get('jasmit')).toMatchObject({ JobTitle: 'Director', Mobile: '07000 000000' });
     // A plan whose create has happened since is stale too.
-    expect((await hrsyncAsync(['apply', 'plan.json'], ENV, dir)).stderr).toContain('users externalId=P1 exists now');
+    expect((await hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV })).stderr).toContain('users externalId=P1 exists now');
   }, 60_000);
 });
 
-describe('interrupted imports', () => {
+describe('an import interrupted by Ctrl-C', () => {
   const sandbox = useSandbox({ latency: { ms: 40, jitterMs: 10 } });
-  const setup = () => {
+  it('finishes the writes in flight, writes the results, and exits 130', async () => {
     const dir = tempDir();
     write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
     const rows = ['Employee ID,First name,Last name,Email,Company ID'];
     for (let i = 0; i < 60; i++) rows.push(`K${i},Kim${i},Ill,kim${i}@x.co.uk,ACME01`);
     write(dir, 'u.csv', rows.join('\n') + '\n');
-    return dir;
-  };
-  const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('K'));
-  const start = (dir: string) => spawn(process.execPath, [BIN, 'import', 'u.csv', '--yes', '--concurrency', '2'], { cwd: dir, env: { ...process.env, ...ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
-
-  it('converges with no duplicates when a run killed with SIGKILL is run again', async () => {
-    await sandbox().reset();
-    const dir = setup();
-    const child = start(dir);
-    await expect.poll(() => created().length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(8);
-    child.kill('SIGKILL');
-    await once(child, 'close');
-    const partial = created().length;
-    expect(partial).toBeLessThan(60);
-    const again = await hrsyncAsync(['import', 'u.csv', '--yes', '--concurrency', '8'], ENV, dir);
-    expect(again.code, again.stderr).toBe(0);
-    // Writes in flight when it was killed may still have landed: they are simply found unchanged.
-    const [, toCreate, unchanged] = /Plan: (\d+) to create, 0 to update, (\d+) unchanged\./.exec(again.stdout)!.map(Number);
-    expect(toCreate! + unchanged!).toBe(60);
-    expect(unchanged).toBeGreaterThanOrEqual(partial);
-    expect(created()).toHaveLength(60);
-    expect(new Set(created().map((u) => u.ExternalID)).size).toBe(60);
-  }, 60_000);
-
-  it('on Ctrl-C finishes the writes in flight, writes the results, and exits 130', async () => {
-    await sandbox().reset();
-    const dir = setup();
-    const child = start(dir);
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    await expect.poll(() => created().length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(8);
-    child.kill('SIGINT');
-    const [code] = (await once(child, 'close')) as [number];
-    expect(code).toBe(130);
-    expect(stderr).toContain('stopping: no new writes start');
+    const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('K'));
+    const signals = new EventEmitter();
+    const running = hrsyncIn(['import', 'u.csv', '--yes', '--concurrency', '2'], { cwd: dir, env: ENV, signals });
+    await expect.poll(() => created().length, { timeout: 20_000, interval: 10 }).toBeGreaterThan(8);
+    signals.emit('SIGINT');
+    const run = await running;
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain('stopping: no new writes start');
     const runs = readdirSync(join(dir, '.hrsync', 'runs'));
     const results = readFileSync(join(dir, '.hrsync', 'runs', runs[0]!, 'results.csv'), 'utf8');
     const ok = results.split('\n').filter((l) => l.includes(',ok,')).length;
     expect(ok).toBe(created().length);
+    expect(ok).toBeLessThan(60);
     expect(results).toContain('skipped,,not tried: interrupted');
     expect(readFileSync(join(dir, '.hrsync', 'runs', runs[0]!, 'failed.csv'), 'utf8').split('\n')[0]).toBe('Employee ID,First name,Last name,Email,Company ID');
-  }, 60_000);
-});
-
-describe('the README’s main job', () => {
-  it('imports the samples into the embedded sandbox with nothing configured, then has nothing to do', async () => {
-    const dir = tempDir();
-    write(dir, 'users.csv', readFileSync(join('samples', 'users.csv')));
-    const first = await hrsyncAsync(['import', 'users.csv'], {}, dir);
-    expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toContain('no hrsync.config.json here: using the embedded sandbox');
-    expect(first.stdout).toContain('Plan: 15 to create, 0 to update, 5 unchanged.');
-    expect(first.stderr).toContain('15 changes applied, 0 failed, 0 skipped');
-    const again = await hrsyncAsync(['import', 'users.csv'], {}, dir);
-    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 20 unchanged.');
   }, 60_000);
 });
 
@@ -303,12 +263,12 @@ describe('rows no key can find again', () => {
     const dir = tempDir();
     write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
     write(dir, 'u.csv', 'First name,Last name,Company ID\nNo,Keys,ACME01\n');
-    const run = await hrsyncAsync(['import', 'u.csv', '--dry-run'], ENV, dir);
+    const run = await hrsyncIn(['import', 'u.csv', '--dry-run'], { cwd: dir, env: ENV });
     expect(run.code).toBe(3);
     expect(run.stdout).toContain('has none of the keys it is matched on (externalId, id, email)');
     expect(run.stdout).toContain('Plan: 0 to create');
     write(dir, 'g.csv', 'Label\nRetail customers\nBrand new\n');
-    const groups = await hrsyncAsync(['import', 'g.csv', '--dry-run'], ENV, dir);
+    const groups = await hrsyncIn(['import', 'g.csv', '--dry-run'], { cwd: dir, env: ENV });
     expect(groups.stdout).toContain('Plan: 1 to create, 0 to update, 1 unchanged.');
   });
 });

@@ -1,0 +1,136 @@
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPlanFresh } from '../../src/app/apply-saved-plan.js';
+import { startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandbox.js';
+import { applyImport, planImport, pullSource } from '../../src/app/import-run.js';
+import { listTargets } from '../../src/app/check-targets.js';
+import { openTarget, type OpenedTarget } from '../../src/app/open-target.js';
+import { SafetyStop, UsageError } from '../../src/errors.js';
+import { tempDir, write } from '../helpers/files.js';
+
+let running: RunningSandbox;
+let dir: string;
+const ENV = { AP_KEY: 'sandbox-key', UNIFIED_KEY: 'sandbox-key' };
+beforeAll(async () => {
+  running = await startEmbedded({ port: 0 });
+  dir = tempDir();
+  const s = running.sandbox;
+  write(dir, 'hrsync.config.json', JSON.stringify({
+    targets: {
+      lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:AP_KEY' },
+      hr: { type: 'unified', baseUrl: s.urls.unified, connectionId: 'sandbox', apiKey: 'env:UNIFIED_KEY' },
+    },
+    defaultTarget: 'lms',
+  }));
+});
+afterAll(() => running.stop());
+
+const open = (name?: string) => openTarget(name, { cwd: dir, env: ENV });
+async function using<T>(opened: Promise<OpenedTarget>, use: (o: OpenedTarget) => Promise<T>): Promise<T> {
+  const o = await opened;
+  try {
+    return await use(o);
+  } finally {
+    await o.close();
+  }
+}
+const PLAN = { missing: 'ignore', maxMissing: { fraction: 0.1 }, blank: 'ignore' } as const;
+
+describe('openTarget: what --target means', () => {
+  it('is a configured target, else a rule set, else unknown; a source has no rules', async () => {
+    await using(open(), async (o) => expect([o.target?.label, o.rules?.name, o.embedded]).toEqual(['accessplanit "lms"', 'accessplanit', false]));
+    await using(open('generic'), async (o) => expect([o.target, o.rules?.name]).toEqual([undefined, 'generic']));
+    await using(open('appenate'), async (o) => expect([o.target, Object.keys(o.rules!.entities)]).toEqual([undefined, ['users']]));
+    await using(open('hr'), async (o) => expect([o.target?.label, o.rules, o.connector?.role]).toEqual(['unified "hr"', undefined, 'source']));
+    await expect(open('moodle')).rejects.toThrow(/unknown target "moodle"/);
+    await expect(openTarget('unified', { cwd: tempDir(), env: {} })).rejects.toThrow(/unified is a read-only source/);
+    await expect(openTarget('lms', { cwd: dir, env: {} })).rejects.toThrow('target "lms": apiKey refers to the environment variable AP_KEY, which is not set');
+  });
+
+  it('with no config at all is the embedded sandbox, its state kept in the working folder', async () => {
+    const empty = tempDir();
+    await using(openTarget(undefined, { cwd: empty, env: {} }), async (o) => {
+      expect([o.embedded, o.target?.label]).toEqual([true, 'accessplanit "sandbox"']);
+      expect(o.note).toMatch(/no hrsync.config.json here: using the embedded sandbox/);
+    });
+    expect(statSync(join(empty, '.hrsync', 'sandbox.json')).mode & 0o077).toBe(0);
+  });
+});
+
+describe('the import use case', () => {
+  it('plans without writing, applies, and then has nothing to do', async () => {
+    await running.sandbox.reset();
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Company ID\nE1001,James,Smith,ACME01\nP1,Pat,Plan,ACME01\n');
+    await using(open(), async (opened) => {
+      const options = { cwd: dir, read: { cwd: dir }, plan: PLAN };
+      const planned = await planImport(opened, ['u.csv'], options);
+      expect(planned.plan!.summary).toMatchObject({ create: 1, unchanged: 1 });
+      expect(running.sandbox.state().accessplanit.User.rows().some((u) => u.ExternalID === 'P1')).toBe(false);
+      const applied = await applyImport(planned, { concurrency: 2, resultsDir: 'out', cwd: dir });
+      expect(applied.ok).toBe(1);
+      expect(existsSync(join(dir, 'out', 'results.csv'))).toBe(true);
+      expect((await planImport(opened, ['u.csv'], options)).plan!.operations).toEqual([]);
+    });
+  });
+
+  it('with strict plans nothing when a row is invalid; past --max-missing it is a safety stop', async () => {
+    write(dir, 'bad.csv', 'Employee ID,First name,Last name,Company ID\nX1,,Smith,ACME01\n');
+    await using(open(), async (opened) => {
+      const strict = await planImport(opened, ['bad.csv'], { cwd: dir, read: { cwd: dir }, plan: PLAN, strict: true });
+      expect(strict.plan).toBeUndefined();
+      expect(strict.validation.ok).toBe(false);
+      const stop = planImport(opened, ['u.csv'], { cwd: dir, read: { cwd: dir }, plan: { ...PLAN, missing: 'deactivate', maxMissing: { count: 0 } }, maxMissingText: '0' });
+      await expect(stop).rejects.toBeInstanceOf(SafetyStop);
+      await expect(stop).rejects.toThrow(/--max-missing 0\); nothing was written/);
+    });
+  });
+
+  it('refuses to import into a source or a rule set', async () => {
+    await using(open('hr'), async (o) => expect(planImport(o, ['u.csv'], { cwd: dir, plan: PLAN })).rejects.toThrow('unified "hr" is read-only'));
+    await using(open('generic'), async (o) => expect(planImport(o, ['u.csv'], { cwd: dir, plan: PLAN })).rejects.toBeInstanceOf(UsageError));
+  });
+
+  it('--from: reads a source into the run folder as NDJSON, only what changed since when asked', async () => {
+    await using(open('hr'), async (source) => {
+      const all = await pullSource(source, 'hr', { resultsDir: 'runs/1', cwd: dir });
+      expect(all.path).toBe(join('runs/1', 'from-hr.ndjson'));
+      expect(readFileSync(join(dir, all.path), 'utf8').trim().split('\n')).toHaveLength(300);
+      const recent = await pullSource(source, 'hr', { resultsDir: 'runs/2', since: '2026-06-01', cwd: dir });
+      expect(recent.report.rows).toBeGreaterThan(0);
+      expect(recent.report.rows).toBeLessThan(300);
+    });
+  });
+});
+
+describe('a saved plan', () => {
+  it('is refused when a record it touches changed since, unless forced', async () => {
+    await running.sandbox.reset();
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Director,ACME01\n');
+    await using(open(), async (opened) => {
+      const { plan, target } = await planImport(opened, ['u.csv'], { cwd: dir, read: { cwd: dir }, plan: PLAN });
+      expect((await checkPlanFresh(target, plan!, { concurrency: 4, force: false })).stale).toEqual([]);
+      await target.writer!.write({ action: 'update', entity: 'users', id: 'jasmit', values: { mobile: '07000 000000' } });
+      await expect(checkPlanFresh(target, plan!, { concurrency: 4, force: false })).rejects.toThrow('users externalId=E1001 (id jasmit) changed since the plan was made');
+      expect((await checkPlanFresh(target, plan!, { concurrency: 4, force: true })).stale).toHaveLength(1);
+      await expect(checkPlanFresh(undefined, plan!, { concurrency: 1, force: true })).rejects.toBeInstanceOf(UsageError);
+    });
+  });
+});
+
+describe('targets', () => {
+  it('are listed from the config without any secret, or as the embedded sandbox', async () => {
+    const listing = await listTargets({ cwd: dir, env: {} });
+    expect(listing.targets.map((t) => [t.name, t.type, t.default])).toEqual([['lms', 'accessplanit', true], ['hr', 'unified', false]]);
+    expect((await listTargets({ cwd: tempDir(), env: {} })).targets[0]).toMatchObject({ name: 'sandbox', default: true });
+  });
+});
+
+describe('the sandbox seeder', () => {
+  it('refuses a seed folder that is not valid for the embedded platform, naming the file and line', async () => {
+    const seed = join(tempDir(), 'seed');
+    mkdirSync(seed);
+    write(seed, 'users.csv', 'Employee ID,First name,Last name,Company ID\nS1,,Seed,NOPE\n');
+    await expect(startEmbedded({ port: 0, seedDir: seed })).rejects.toThrow(/the seed in .*seed is not valid for accessplanit: .*users.csv:2: firstName is required but empty/);
+  });
+});

@@ -1,0 +1,105 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandbox.js';
+import { createTarget } from '../../src/app/open-target.js';
+import { applyPlan } from '../../src/core/apply/apply.js';
+import type { PlannedOp } from '../../src/core/plan/plan.js';
+import type { Target } from '../../src/core/ports.js';
+import { sandboxClients } from '../../src/sandbox/server.js';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { tempDir } from '../helpers/files.js';
+
+let running: RunningSandbox;
+let proxy: FaultProxy;
+/** hrsync's accessplanit connector on the sandbox, through a proxy that can lose answers. */
+let lms: Target;
+beforeAll(async () => {
+  running = await startEmbedded({ port: 0 });
+  proxy = await startFaultProxy(running.sandbox.url);
+  const client = sandboxClients(running.sandbox).find((c) => c.platform === 'accessplanit')!;
+  lms = createTarget('lms', { ...client.config, baseUrl: proxy.via(String(client.config.baseUrl)) }, { env: client.env }).target;
+});
+afterAll(async () => {
+  await lms.close();
+  await proxy.stop();
+  await running.stop();
+});
+beforeEach(async () => {
+  await running.sandbox.reset();
+  proxy.setRule(() => 'pass');
+});
+
+const users = () => running.sandbox.state().accessplanit.User;
+const create = (entity: PlannedOp['entity'], key: string, values: PlannedOp['values'], line = 2): PlannedOp => ({ action: 'create', entity, key, values, file: 'in.csv', line, source: { key } });
+
+describe('applyPlan', () => {
+  it('runs groups, then companies, then users, so a new user’s new company exists first', async () => {
+    const dir = tempDir();
+    const report = await applyPlan(lms, [
+      create('users', 'externalId=N1', { externalId: 'N1', firstName: 'Nina', lastName: 'New', companyId: 'NEWCO' }),
+      create('companies', 'id=NEWCO', { id: 'NEWCO', name: 'New Co', groupIds: ['NEWG'] }),
+      create('groups', 'id=NEWG', { id: 'NEWG', label: 'New group' }),
+    ], { concurrency: 4, resultsDir: dir });
+    expect(report).toMatchObject({ ok: 3, failed: 0, skipped: 0, interrupted: false });
+    expect(users().find((u) => u.ExternalID === 'N1')).toMatchObject({ MainCompanyID: 'NEWCO' });
+    const journal = readFileSync(join(dir, 'journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entity: string });
+    expect(journal.map((j) => j.entity)).toEqual(['groups', 'companies', 'users']);
+  });
+
+  it('settles a create whose answer was lost by looking it up: one record, reported ok', async () => {
+    proxy.setRule(({ method, index }) => (method === 'POST' && index === 0 ? 'reset-after' : 'pass'));
+    const report = await applyPlan(lms, [create('users', 'externalId=L1', { externalId: 'L1', firstName: 'Lou', lastName: 'Lost', companyId: 'ACME01' })], { concurrency: 1, resultsDir: tempDir() });
+    expect(report.results[0]).toMatchObject({ status: 'ok', id: expect.any(String) });
+    expect(users().rows().filter((u) => u.ExternalID === 'L1')).toHaveLength(1);
+    expect(proxy.seen.map((r) => r.method)).toEqual(['POST', 'GET']); // the lookup, and no second POST
+  });
+
+  it('sends a create again only when the lookup proves the first never landed', async () => {
+    proxy.setRule(({ method, index }) => (method === 'POST' && index === 0 ? 'reset-before' : 'pass'));
+    const report = await applyPlan(lms, [create('users', 'externalId=L2', { externalId: 'L2', firstName: 'Lee', lastName: 'Lost', companyId: 'ACME01' })], { concurrency: 1, resultsDir: tempDir() });
+    expect(report.ok).toBe(1);
+    expect(proxy.seen.map((r) => r.method)).toEqual(['POST', 'GET', 'POST']);
+    expect(users().rows().filter((u) => u.ExternalID === 'L2')).toHaveLength(1);
+  });
+
+  it('stops at refused credentials: the rest is not tried, and every row has a result', async () => {
+    proxy.setRule(() => ({ status: 401, body: { message: 'Authorization has been denied for this request.' } }));
+    const dir = tempDir();
+    const ops = [1, 2, 3].map((i) => create('users', `externalId=A${i}`, { externalId: `A${i}`, firstName: 'A', lastName: 'B', companyId: 'ACME01' }, i + 1));
+    const report = await applyPlan(lms, ops, { concurrency: 1, resultsDir: dir });
+    expect(report.targetFailure?.kind).toBe('auth');
+    expect(report.results.map((r) => r.status)).toEqual(['failed', 'skipped', 'skipped']);
+    const results = readFileSync(join(dir, 'results.csv'), 'utf8');
+    expect(results).toContain('not tried: the target failed');
+    expect(readFileSync(join(dir, 'failed.csv'), 'utf8').trim().split('\n')).toEqual(['key', 'externalId=A1', 'externalId=A2', 'externalId=A3']);
+    // Personal data: readable by the user alone.
+    for (const file of ['results.csv', 'failed.csv', 'journal.ndjson']) expect(statSync(join(dir, file)).mode & 0o077).toBe(0);
+  });
+
+  it('reports the platform’s own field errors per row and goes on with the rest', async () => {
+    const report = await applyPlan(lms, [
+      create('users', 'externalId=V1', { externalId: 'V1', firstName: 'Val', lastName: 'Id', companyId: 'NOPE' }),
+      create('users', 'externalId=V2', { externalId: 'V2', firstName: 'Val', lastName: 'Two', companyId: 'ACME01' }, 3),
+    ], { concurrency: 2, resultsDir: tempDir() });
+    expect(report.results.map((r) => [r.status, r.error ?? null])).toEqual([['failed', "MainCompanyID: Company 'NOPE' does not exist."], ['ok', null]]);
+  });
+
+  it('when aborted, starts no new write and marks the rest interrupted', async () => {
+    const controller = new AbortController();
+    const ops = [1, 2, 3, 4].map((i) => create('users', `externalId=I${i}`, { externalId: `I${i}`, firstName: 'I', lastName: `N${i}`, companyId: 'ACME01' }, i + 1));
+    const report = await applyPlan(lms, ops, { concurrency: 1, resultsDir: tempDir(), signal: controller.signal, onProgress: (done) => done === 2 && controller.abort() });
+    expect(report.interrupted).toBe(true);
+    expect(report.results.map((r) => r.status)).toEqual(['ok', 'ok', 'skipped', 'skipped']);
+  });
+
+  it('when hrsync itself fails, starts no new write, still writes the results, then throws', async () => {
+    const broken: Target = { ...lms, writer: { ...lms.writer!, write: async () => { throw new TypeError('boom'); } } };
+    const dir = tempDir();
+    const ops = [1, 2].map((i) => create('users', `externalId=B${i}`, { externalId: `B${i}` }, i + 1));
+    await expect(applyPlan(broken, ops, { concurrency: 1, resultsDir: dir })).rejects.toThrow('boom');
+    const results = readFileSync(join(dir, 'results.csv'), 'utf8');
+    expect(results).toContain('failed,,internal error: boom');
+    expect(results).toContain('skipped,,not tried: hrsync failed');
+  });
+});

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOnSandbox, startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandbox.js';
+import type { CanonicalRecord, CanonicalValues } from '../../src/core/model/canonical.js';
+import type { Entity } from '../../src/core/model/entities.js';
+import { buildPlan, MissingLimit, type PlanOptions } from '../../src/core/plan/plan.js';
+import type { Target } from '../../src/core/ports.js';
+
+let running: RunningSandbox;
+let lms: Target;
+let go: Target;
+beforeAll(async () => {
+  running = await startEmbedded({ port: 0 });
+  lms = running.open('accessplanit', 'lms').target;
+  go = openOnSandbox(running.sandbox, 'springest', 'go').target;
+});
+afterAll(async () => {
+  await lms.close();
+  await go.close();
+  await running.stop();
+});
+
+let line = 1;
+const row = (entity: Entity, values: CanonicalValues): CanonicalRecord => ({ entity, file: 'in.csv', line: ++line, values, source: {} });
+const user = (values: CanonicalValues) => row('users', values);
+const OPTIONS: PlanOptions = { missing: 'ignore', maxMissing: { fraction: 0.1 }, blank: 'ignore', invalid: 0 };
+const ON_TARGET: CanonicalValues[] = [
+  { id: 'jasmit', externalId: 'E1001', firstName: 'James', lastName: 'Smith', email: 'james.smith@acme.co.uk', mobile: '07700 900101', tags: null, status: 'Enabled' },
+  { id: 'prpate', externalId: 'E1002', firstName: 'Priya', lastName: 'Patel', email: 'priya.patel@acme.co.uk', status: 'Enabled' },
+  { id: 'gone', externalId: 'E1099', firstName: 'Gone', lastName: 'Away', email: 'gone@acme.co.uk', status: 'Enabled' },
+];
+const current = (users: CanonicalValues[] = ON_TARGET) => new Map<Entity, CanonicalValues[]>([['users', users]]);
+
+describe('buildPlan', () => {
+  it('matches on ordered keys, diffs only the fields present after normalising, and creates what no key finds', async () => {
+    const plan = await buildPlan(lms, [
+      user({ externalId: 'E1001', firstName: 'James', email: 'JAMES.SMITH@acme.co.uk', mobile: '07700900101', lastName: 'Smith-Jones' }),
+      user({ externalId: 'E1002', firstName: 'Priya' }),
+      user({ externalId: 'E2000', firstName: 'New', lastName: 'Person', email: 'new@acme.co.uk', mobile: null }),
+    ], OPTIONS, current());
+    expect(plan.summary).toMatchObject({ create: 1, update: 1, unchanged: 1, conflicts: 0 });
+    const update = plan.operations.find((o) => o.action === 'update')!;
+    // Email case and phone spacing are not changes; the surname is.
+    expect(update).toMatchObject({ entity: 'users', key: 'externalId=E1001', id: 'jasmit', values: { lastName: 'Smith-Jones' }, changes: [{ field: 'lastName', from: 'Smith', to: 'Smith-Jones' }] });
+    expect(update.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    // A create sends no blank values; a computed field is never sent.
+    expect(plan.operations.find((o) => o.action === 'create')!.values).toEqual({ externalId: 'E2000', firstName: 'New', lastName: 'Person', email: 'new@acme.co.uk' });
+  });
+
+  it('reports conflicts instead of guessing: keys pointing at two records, two rows on one record, a row with no key', async () => {
+    const plan = await buildPlan(lms, [
+      user({ externalId: 'E1001', email: 'priya.patel@acme.co.uk', firstName: 'X' }),
+      user({ externalId: 'E1002', firstName: 'Priya' }),
+      user({ email: 'priya.patel@acme.co.uk', firstName: 'Priya' }),
+      user({ firstName: 'No', lastName: 'Key' }),
+    ], { ...OPTIONS, match: ['externalId', 'email'] }, current());
+    expect(plan.conflicts.map((c) => c.message)).toEqual([
+      'externalId=E1001 and email=priya.patel@acme.co.uk match different users (id jasmit, id prpate)',
+      expect.stringMatching(/^email=priya.patel@acme.co.uk matches the same record \(id prpate\) as line \d+$/),
+      'has none of the keys it is matched on (externalId, email): it could not be found again on the next run, so it is left out rather than created',
+    ]);
+    expect(plan.operations).toEqual([]);
+  });
+
+  it('clears a value only with blank: clear', async () => {
+    const input = [user({ externalId: 'E1001', mobile: null })];
+    expect((await buildPlan(lms, input, OPTIONS, current())).summary.unchanged).toBe(1);
+    const cleared = await buildPlan(lms, input, { ...OPTIONS, blank: 'clear' }, current());
+    expect(cleared.operations[0]).toMatchObject({ action: 'update', values: { mobile: null } });
+  });
+
+  it('deactivates missing records within the limit, stops past it, and leaves them alone for a partial input', async () => {
+    const input = [user({ externalId: 'E1001' }), user({ externalId: 'E1002' })];
+    const plan = await buildPlan(lms, input, { ...OPTIONS, missing: 'deactivate', maxMissing: { count: 1 } }, current());
+    expect(plan.operations).toEqual([expect.objectContaining({ action: 'deactivate', entity: 'users', id: 'gone', key: 'externalId=E1099 (id gone)' })]);
+    await expect(buildPlan(lms, input, { ...OPTIONS, missing: 'deactivate', maxMissing: { count: 0 } }, current())).rejects.toBeInstanceOf(MissingLimit);
+    const partial = await buildPlan(lms, input, { ...OPTIONS, missing: 'delete', maxMissing: { count: 0 }, only: ['E1001'] }, current());
+    expect(partial.operations).toEqual([]);
+    expect(partial.notes).toEqual(['--missing delete was not applied to users: with --only, --limit or --since the input is not the whole population']);
+    // Already deactivated: nothing to do.
+    const disabled = await buildPlan(lms, input, { ...OPTIONS, missing: 'deactivate', maxMissing: { count: 0 } }, current([...ON_TARGET.slice(0, 2), { ...ON_TARGET[2]!, status: 'Disabled' }]));
+    expect(disabled.operations).toEqual([]);
+  });
+
+  it('orders creates groups → companies → users and removals users first', async () => {
+    const plan = await buildPlan(lms, [
+      row('users', { externalId: 'N1', firstName: 'N', lastName: 'One', companyId: 'NEW' }),
+      row('companies', { id: 'NEW', name: 'New Co', groupIds: ['G'] }),
+      row('groups', { id: 'G', label: 'Group' }),
+    ], { ...OPTIONS, missing: 'delete', maxMissing: { fraction: 1 } }, new Map([['users', ON_TARGET], ['companies', [{ id: 'OLD', name: 'Old Co' }]], ['groups', []]]));
+    expect(plan.operations.map((o) => `${o.action} ${o.entity}`)).toEqual(['create groups', 'create companies', 'create users', 'delete users', 'delete users', 'delete users', 'delete companies']);
+  });
+
+  it('counts rows left out by --only and --limit as skipped', async () => {
+    const input = [user({ externalId: 'A1', firstName: 'A' }), user({ externalId: 'A2', firstName: 'B' }), user({ externalId: 'A3', firstName: 'C' })];
+    expect((await buildPlan(lms, input, { ...OPTIONS, limit: 2 }, current())).summary).toMatchObject({ create: 2, skipped: 1 });
+    expect((await buildPlan(lms, input, { ...OPTIONS, only: ['A2'] }, current())).summary).toMatchObject({ create: 1, skipped: 2 });
+  });
+
+  it('plans a target that cannot be listed against what was last sent, and cannot delete there', async () => {
+    const input = [user({ externalId: 'S1', email: 's1@x.co.uk', jobTitle: 'A' }), user({ externalId: 'S2', email: 's2@x.co.uk', jobTitle: null })];
+    const first = await buildPlan(go, input, { ...OPTIONS, missing: 'delete', synced: new Map() }, new Map());
+    expect(first.operations.map((o) => [o.action, o.key, o.values])).toEqual([
+      ['create', 'externalId=S1', { externalId: 'S1', email: 's1@x.co.uk', jobTitle: 'A' }],
+      ['create', 'externalId=S2', { externalId: 'S2', email: 's2@x.co.uk' }], // never an empty value
+    ]);
+    expect(first.notes[0]).toMatch(/cannot be listed: records missing from the input cannot be found/);
+    const sent = new Map(first.operations.map((o) => [o.key, o.sends!]));
+    const again = await buildPlan(go, [input[0]!, user({ externalId: 'S2', email: 's2@x.co.uk', jobTitle: 'B' })], { ...OPTIONS, synced: sent }, new Map());
+    expect(again.operations.map((o) => [o.action, o.key])).toEqual([['update', 'externalId=S2']]);
+    expect(again.summary.unchanged).toBe(1);
+  });
+});

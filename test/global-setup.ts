@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+function files(dir: string, ext: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path, ext) : path.endsWith(ext) ? [path] : [];
+  });
+}
+
+/** Source files whose build output is missing or older than they are. */
+function stale(): string[] {
+  return files(join(ROOT, 'src'), '.ts').filter((source) => {
+    const built = join(ROOT, 'dist', relative(ROOT, source)).replace(/\.ts$/, '.js');
+    return !existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs;
+  });
+}
+
+/** What git sees in the checkout, ignored files included: a test that writes into it changes this. */
+function checkout(): string | undefined {
+  try {
+    return execFileSync('git', ['status', '--porcelain', '--ignored', '--untracked-files=all', '--', '.', ':!node_modules', ':!dist'], { cwd: ROOT, encoding: 'utf8' });
+  } catch {
+    return undefined; // not a git checkout (a packed copy): nothing to compare
+  }
+}
+
+/**
+ * Before the suite: the tests that run the built binary must run today's code, so a stale dist/ is
+ * rebuilt (and a build that fails stops the run loudly). After it: the suite must not have written
+ * into the checkout — every test works in its own temporary folder.
+ */
+export default function setup(): () => void {
+  const old = stale();
+  if (old.length) {
+    process.stdout.write(`dist/ is older than ${old.length} source file(s) (e.g. ${relative(ROOT, old[0]!)}): building…\n`);
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+    } catch {
+      throw new Error('the build failed: the tests that run the built binary would run stale code (see the errors above)');
+    }
+  }
+  const before = checkout();
+  return () => {
+    const after = checkout();
+    if (before !== undefined && after !== before) {
+      const added = (after ?? '').split('\n').filter((line) => line && !(before ?? '').split('\n').includes(line));
+      throw new Error(`the test suite wrote into the checkout:\n${added.join('\n')}`);
+    }
+  };
+}

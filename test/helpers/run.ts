@@ -1,0 +1,63 @@
+import { EventEmitter } from 'node:events';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/terminal.js';
+import { ROOT } from './cli.js';
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A stream that keeps what is written, as a pipe would (not a terminal). */
+class Captured extends Writable {
+  text = '';
+  isTTY = false;
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+export interface RunOptions {
+  /** The working folder (default: a fresh temporary one). */
+  cwd?: string;
+  /** The environment: only what is given, as a clean CI job would have. */
+  env?: Record<string, string>;
+  /** A terminal on stdin, answering every question with this. */
+  answer?: string;
+  /** Where SIGINT comes from, for a test that interrupts a run. */
+  signals?: EventEmitter;
+}
+
+/** Runs `hrsync ARGS` in this process, as the binary would, capturing its output and exit code. */
+export async function hrsyncIn(args: string[], options: RunOptions = {}): Promise<Run> {
+  const stdout = new Captured();
+  const stderr = new Captured();
+  const io: Io = {
+    stdout,
+    stderr,
+    env: { ...options.env },
+    cwd: options.cwd ?? tempProject(),
+    stdinIsTTY: options.answer !== undefined,
+    ask: async (question) => {
+      if (options.answer === undefined) throw new Error(`hrsync asked "${question}" without a terminal`);
+      stderr.text += question;
+      return options.answer;
+    },
+    signals: options.signals ?? new EventEmitter(),
+  };
+  const code = await main(['node', 'hrsync', ...args], io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** A fresh temporary folder holding a copy of the samples (as samples/), so paths read as in the README. */
+export function tempProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hrsync-test-'));
+  cpSync(join(ROOT, 'samples'), join(dir, 'samples'), { recursive: true });
+  return dir;
+}
