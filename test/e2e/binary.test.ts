@@ -38,9 +38,24 @@ describe('the built binary', () => {
   }, 60_000);
 });
 
-describe('an import killed with SIGKILL part-way', () => {
+describe('the built binary against a sandbox', () => {
   const sandbox = useSandbox({ latency: { ms: 40, jitterMs: 10 } });
-  it('converges with no duplicates when run again', async () => {
+
+  it('stops quietly when a reader closes the pipe early (hrsync export | head -1)', async () => {
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { hr: { type: 'unified', baseUrl: sandbox().urls.unified, connectionId: 'sandbox', apiKey: 'env:K', pageSize: 20 } } }));
+    const child = spawn(process.execPath, [BIN, 'export'], { cwd: dir, env: { ...process.env, K: 'sandbox-key' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [first] = (await once(child.stdout, 'data')) as [Buffer];
+    expect(first.toString()).toMatch(/^externalId,/);
+    child.stdout.destroy(); // what head does after its line; 280 more employees are still to come
+    const [code] = (await once(child, 'close')) as [number];
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
+
+  it('converges with no duplicates when an import killed with SIGKILL part-way is run again', async () => {
     const ENV = { AP_KEY: 'sandbox-key' };
     const dir = tempDir();
     write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
