@@ -17,12 +17,14 @@ export const connectionOptions = {
     .optional()
     .describe('Requests per endpoint, e.g. "5000/h" or "10/s" (default: the platform’s documented limit, where it has one)'),
   timeout: z.number().positive().max(600).optional().describe('Seconds to wait for an answer before retrying, or settling a write (default 30)'),
+  pageSize: z.int().min(1).max(1000).optional().describe('Records asked for per page when listing (default: the connector’s own)'),
 };
 
 export interface ConnectionOptions {
   concurrency?: number | undefined;
   rateLimit?: string | undefined;
   timeout?: number | undefined;
+  pageSize?: number | undefined;
 }
 
 /** The common options of a config entry → the HTTP settings every connector takes. */
@@ -32,6 +34,7 @@ export function connectionSettings(config: ConnectionOptions, extra: ConnectionS
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
     ...(rate ? { ratePerSecond: rate } : {}),
     ...(config.timeout ? { timeoutMs: config.timeout * 1000 } : {}),
+    ...(config.pageSize ? { pageSize: config.pageSize } : {}),
     ...extra,
   };
 }

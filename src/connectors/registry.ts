@@ -2,6 +2,7 @@ import { genericRules } from '../core/rules/generic.js';
 import type { RuleBook } from '../core/rules/types.js';
 import { accessplanit } from './accessplanit/index.js';
 import { appenate } from './appenate/index.js';
+import { scim } from './scim/index.js';
 import { springest } from './springest/index.js';
 import type { ConnectorDefinition } from './types.js';
 import { unified } from './unified/index.js';
@@ -11,7 +12,7 @@ import { unified } from './unified/index.js';
  * sets `validate --target` knows, `--target` help and connector creation all derive from it: a new
  * platform is its folder and one line here.
  */
-export const CONNECTORS: readonly ConnectorDefinition[] = [accessplanit, appenate, springest, unified] as readonly ConnectorDefinition<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- each is typed against its own config
+export const CONNECTORS: readonly ConnectorDefinition[] = [accessplanit, appenate, springest, unified, scim] as readonly ConnectorDefinition<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- each is typed against its own config
 
 /** The platform the embedded sandbox stands in for when nothing is configured. */
 export const EMBEDDED_TYPE = 'accessplanit';

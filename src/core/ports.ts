@@ -38,7 +38,11 @@ export interface Target {
 
 export type WriteAction = 'create' | 'update' | 'deactivate' | 'delete';
 
-/** One change to one record. `values` are canonical: all fields for a create, the changed ones for an update. */
+/**
+ * One change to one record. `values` are canonical: all fields for a create, the changed ones for an
+ * update; for a deactivate, the key the record is matched on (a platform that finds records by key,
+ * not by id, needs it).
+ */
 export interface WriteOp {
   action: WriteAction;
   entity: Entity;

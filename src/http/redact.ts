@@ -1,4 +1,4 @@
-/** Query parameters and headers that carry secrets on the four platforms (case-insensitive). */
+/** Query parameters and headers that carry secrets on the platforms hrsync speaks to (case-insensitive). */
 const SECRET_PARAMS = ['api_key', 'apikey', 'integrationkey', 'access_token', 'refresh_token', 'password', 'token', 'key'];
 
 /**

@@ -33,7 +33,7 @@ export async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): 
 export function send(res: ServerResponse, response: SandboxResponse): void {
   const text = response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
   const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(text), ...response.headers };
-  if (response.body !== undefined && typeof response.body !== 'string') headers['content-type'] = 'application/json; charset=utf-8';
+  if (response.body !== undefined && typeof response.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json; charset=utf-8';
   res.writeHead(response.status, headers);
   res.end(text);
 }

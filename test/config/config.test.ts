@@ -1,3 +1,4 @@
+import { CONNECTOR_TYPES } from '../../src/connectors/registry.js';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveSecret } from '../../src/config/load.js';
 import { configJsonSchema } from '../../src/config/schema.js';
@@ -44,11 +45,12 @@ describe('configuration', () => {
 
   it('ships an example config that is valid, one target of each type', async () => {
     const loaded = await loadConfig('samples/hrsync.config.example.json', ROOT);
-    expect(Object.values(loaded!.config.targets).map((t) => t.type)).toEqual(['accessplanit', 'appenate', 'springest', 'unified']);
+    expect(Object.values(loaded!.config.targets).map((t) => t.type)).toEqual([...CONNECTOR_TYPES]);
   });
 
   it('publishes a JSON Schema editors can use', () => {
     const schema = configJsonSchema() as { properties: { targets: { additionalProperties: { oneOf: Array<{ properties: { type: { const: string } } }> } } } };
-    expect(schema.properties.targets.additionalProperties.oneOf.map((t) => t.properties.type.const)).toEqual(['accessplanit', 'appenate', 'springest', 'unified']);
+    expect(schema.properties.targets.additionalProperties.oneOf.map((t) => t.properties.type.const)).toEqual([...CONNECTOR_TYPES]);
+    expect(CONNECTOR_TYPES).toEqual(['accessplanit', 'appenate', 'springest', 'unified', 'scim']);
   });
 });

@@ -11,6 +11,16 @@ export type ProxyAction =
   /** Answer this instead of forwarding. */
   | { status: number; body?: unknown; headers?: Record<string, string> };
 
+/** A request as the rule sees it: enough to answer with what a careless server would echo back. */
+export interface ProxyRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  /** Requests seen before this one since the rule was set. */
+  index: number;
+}
+
 export interface SeenRequest {
   method: string;
   path: string;
@@ -23,7 +33,7 @@ export interface FaultProxy {
   /** Rewrites a server URL to go through the proxy. */
   via(url: string): string;
   /** Decides each request from now on (default: pass everything); `seen` starts afresh. */
-  setRule(rule: (req: { method: string; path: string; index: number }) => ProxyAction): void;
+  setRule(rule: (req: ProxyRequest) => ProxyAction): void;
   seen: SeenRequest[];
   stop(): Promise<void>;
 }
@@ -35,7 +45,7 @@ export interface FaultProxy {
  */
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
-  let rule: (req: { method: string; path: string; index: number }) => ProxyAction = () => 'pass';
+  let rule: (req: ProxyRequest) => ProxyAction = () => 'pass';
   const seen: SeenRequest[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -44,7 +54,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     req.on('end', () => {
       const method = req.method ?? 'GET';
       const path = req.url ?? '/';
-      const action = rule({ method, path, index: seen.length });
+      const action = rule({ method, path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), index: seen.length });
       seen.push({ method, path, action });
       if (action === 'reset-before') return req.socket.destroy();
       if (typeof action === 'object') {

@@ -1,3 +1,4 @@
+import { startEmbedded } from '../../src/app/embedded-sandbox.js';
 import { describe, expect, it } from 'vitest';
 import { AP_KEY, call, useSandbox } from '../helpers/sandbox.js';
 
@@ -55,13 +56,26 @@ describe('accessplanit emulation', () => {
       expect((await call(ap('User/nobody'), { method: 'PUT', headers: AP_KEY, json: {} })).status).toBe(404);
     });
 
-    it('gives a second Jo Bloggs another ID, and upserts a POST with a known ExternalID', async () => {
+    it('gives a second Jo Bloggs another ID; a POST upserts on a known ID, and on ExternalID only when set to', async () => {
       const a = await call(ap('User'), { method: 'POST', headers: AP_KEY, json: { Forenames: 'Jo', Surname: 'Bloggs', MainCompanyID: 'ACME01', ExternalID: 'X1' } });
       const b = await call(ap('User'), { method: 'POST', headers: AP_KEY, json: { Forenames: 'Jo', Surname: 'Bloggs', MainCompanyID: 'ACME01' } });
       expect(a.body.ID).not.toBe(b.body.ID);
-      const again = await call(ap('User'), { method: 'POST', headers: AP_KEY, json: { Forenames: 'Joanne', Surname: 'Bloggs', MainCompanyID: 'ACME01', ExternalID: 'X1' } });
-      expect(again.status).toBe(200);
-      expect(again.body).toMatchObject({ ID: a.body.ID, Forenames: 'Joanne' });
+      const byId = await call(ap('User'), { method: 'POST', headers: AP_KEY, json: { ID: a.body.ID, Forenames: 'Joanne', Surname: 'Bloggs', MainCompanyID: 'ACME01' } });
+      expect(byId.status).toBe(200);
+      expect(byId.body).toMatchObject({ ID: a.body.ID, Forenames: 'Joanne', ExternalID: 'X1' });
+      // The match rule is undocumented: by default a known ExternalID is a second record (the harder case for a client).
+      const twice = await call(ap('User'), { method: 'POST', headers: AP_KEY, json: { Forenames: 'Jo', Surname: 'Bloggs', MainCompanyID: 'ACME01', ExternalID: 'X1' } });
+      expect(twice.status).toBe(201);
+      expect(twice.body.ID).not.toBe(a.body.ID);
+      const { sandbox: upserting } = await startEmbedded({ port: 0, settings: { accessplanit: { upsertOnExternalId: true } } });
+      try {
+        const first = await call(`${upserting.urls.accessplanit}/User`, { method: 'POST', headers: AP_KEY, json: { Forenames: 'Jo', Surname: 'Bloggs', MainCompanyID: 'ACME01', ExternalID: 'X1' } });
+        const again = await call(`${upserting.urls.accessplanit}/User`, { method: 'POST', headers: AP_KEY, json: { Forenames: 'Joanne', Surname: 'Bloggs', MainCompanyID: 'ACME01', ExternalID: 'X1' } });
+        expect(again.status).toBe(200);
+        expect(again.body).toMatchObject({ ID: first.body.ID, Forenames: 'Joanne' });
+      } finally {
+        await upserting.stop();
+      }
     });
 
     it('enforces the field rules with 400 and the field errors', async () => {

@@ -94,7 +94,10 @@ export class SpringestTarget implements Target {
     /** An upsert on every site: safe to send again, so a lost answer is simply retried. */
     write: async (op) => {
       if (op.action === 'delete') throw new RemoteError('unexpected', `${this.label}: Springest users cannot be deleted through the API; deactivate them`, undefined);
-      const values = op.action === 'deactivate' ? { status: 'inactive' } : op.values ?? {};
+      const values = op.action === 'deactivate' ? { ...op.values, status: 'inactive' } : op.values ?? {};
+      // The upsert finds the user by external_id, else email: a write without either would create one.
+      if (!values.externalId && !values.email)
+        throw new RemoteError('validation', `${this.label}: Springest finds a user by external_id or email, and this write has neither`, undefined, [{ field: 'externalId', message: 'external_id or email is needed to find the user' }]);
       let id = op.id ?? '';
       for (const { http, key } of this.clients) {
         const res = await http.request({ method: 'POST', path: `users.json?api_key=${encodeURIComponent(key)}`, body: toSpringest(values), idempotent: true });

@@ -220,7 +220,9 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     if (missing.length > limit)
       throw new MissingLimit(entity, missing.length, existing.length, limit, missing.slice(0, 10).map((r) => describeRecord(r, keys)));
     for (const row of missing) {
-      ops.push({ action: options.missing, entity, key: describeRecord(row, keys), id: String(row.id), fingerprint: fingerprint(row) });
+      const key = keys.find((k) => typeof row[k] === 'string' && row[k]);
+      const values = options.missing === 'deactivate' && key ? { values: { [key]: row[key]! } } : {};
+      ops.push({ action: options.missing, entity, key: describeRecord(row, keys), id: String(row.id), ...values, fingerprint: fingerprint(row) });
       summary[options.missing]++;
     }
   }

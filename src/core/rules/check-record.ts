@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Approver, CanonicalRecord } from '../model/canonical.js';
-import { COUNTRY_NAMES, normaliseCountry } from '../model/countries.js';
+import { COUNTRY_NAMES, countryCode, normaliseCountry } from '../model/countries.js';
 import { FIELDS } from '../model/fields.js';
 import { closest } from '../../shared/closest.js';
 import { type Issue, quote, valueText } from '../model/issues.js';
@@ -86,7 +86,7 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
       if (name === undefined) {
         const near = closest(value, COUNTRY_NAMES);
         add(field, value, 'unknown_country', `country ${quote(value)} is not a known country`, near ? `did you mean "${near}"?` : 'use a country name such as "United Kingdom" or an ISO code such as GB');
-      } else values[field] = name;
+      } else values[field] = rule.country === 'alpha2' ? countryCode(name)! : name;
     }
     if (rule.lowercase) {
       if (typeof value === 'string') values[field] = value.toLowerCase();

@@ -20,8 +20,8 @@ export interface FieldRule {
   required?: boolean;
   maxLength?: number;
   oneOf?: ValueList;
-  /** Must be a known country; normalised to the built-in list's name. */
-  country?: boolean;
+  /** Must be a known country; normalised to the built-in list's name, or to its ISO 3166-1 alpha-2 code. */
+  country?: true | 'alpha2';
   /** Stored lower-cased by the platform: normalised here so diffs compare like with like. */
   lowercase?: boolean;
   /** For string fields, and for each item of a list field. */

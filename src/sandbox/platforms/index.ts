@@ -1,10 +1,11 @@
 import { accessplanit } from './accessplanit/index.js';
 import { appenate } from './appenate.js';
+import { scim } from './scim/index.js';
 import { springest } from './springest.js';
 import { unified } from './unified/index.js';
 
 /** THE list of emulated platforms: the sandbox serves each, keeps its state, and offers its flags. */
-export const PLATFORMS = [accessplanit, appenate, springest, unified] as const;
+export const PLATFORMS = [accessplanit, appenate, springest, unified, scim] as const;
 
 type Platforms = (typeof PLATFORMS)[number];
 type StateOf<P> = P extends { createState(...args: never[]): infer S } ? S : never;

@@ -51,6 +51,8 @@ export interface AccessplanitSettings {
   titles: readonly string[];
   statuses: readonly string[];
   countries: readonly string[];
+  /** Whether a POST with the ExternalID of an existing record updates it (an upsert) instead of creating another. */
+  upsertOnExternalId: boolean;
 }
 
 type Ctx = PlatformContext<AccessplanitState, AccessplanitCredentials, AccessplanitSettings>;
@@ -257,10 +259,12 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
     return { status: 200, body: present(module, next, ctx), wrote: true };
   }
   if (req.method !== 'POST' || id) return json(405, { message: 'The requested resource does not support this method.' });
-  // [guess] upsert POST: a record with the same ID, else the same ExternalID, is updated.
+  // [guess] the "upsert POST" exists but its match rule is undocumented: a record with the same ID is
+  // updated; matching on ExternalID too is a setting, off by default — the harder case for a client,
+  // whose lost create must then be settled by a lookup, or a second POST makes a duplicate.
   const existing =
     (fields.ID !== undefined && str(fields.ID) && table.get(str(fields.ID))) ||
-    (str(fields.ExternalID) ? table.findBy('ExternalID', str(fields.ExternalID)) : undefined);
+    (ctx.settings.upsertOnExternalId && str(fields.ExternalID) ? table.findBy('ExternalID', str(fields.ExternalID)) : undefined);
   if (existing) {
     const next = { ...existing, ...fields, ID: existing.ID, DateUpdated: stamp };
     const errors = validate(module, next, ctx, false);
@@ -298,7 +302,7 @@ export const accessplanit = definePlatform({
     apiKey: key ?? 'sandbox-key',
     ...(given as Partial<AccessplanitCredentials> | undefined),
   }),
-  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES } satisfies AccessplanitSettings as AccessplanitSettings,
+  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false } satisfies AccessplanitSettings as AccessplanitSettings,
   createState: (): AccessplanitState => ({
     User: new Table(), Company: new Table(), CompanyGroup: new Table(),
     accessTokens: new Map(), refreshTokens: new Map(), windows: new Map(),

@@ -1,0 +1,317 @@
+import type { CanonicalValues } from '../../core/model/canonical.js';
+import type { Entity } from '../../core/model/entities.js';
+import type { ListQuery, MatchKey, Target, TargetWriter, WriteOp } from '../../core/ports.js';
+import { RemoteError, type FieldError } from '../../errors.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
+import { connect, type ConnectionSettings } from '../connection.js';
+import { CORE_GROUP, CORE_USER, ENTERPRISE, fromScimGroup, fromScimUser, PATCH_OP, SCIM_GROUP_WIRE, SCIM_USER_WIRE, toScimUser, type Resource } from './wire.js';
+
+export interface ScimSettings extends ConnectionSettings {
+  name: string;
+  /** The service provider's SCIM root, e.g. https://lms.example.com/scim/v2. */
+  baseUrl: string;
+  /** The bearer token. */
+  token: string;
+  /** Which canonical field becomes userName (default: the email). */
+  userName?: 'email' | 'externalId';
+  /** Use PATCH where /ServiceProviderConfig advertises it ("auto"), or always replace with PUT ("never"). */
+  patch?: 'auto' | 'never';
+}
+
+const PATH: Record<'users' | 'groups', string> = { users: 'Users', groups: 'Groups' };
+/** Records asked for per page; a server may answer fewer (RFC 7644 §3.4.2.4: its maxResults). */
+const PAGE_SIZE = 100;
+
+/** RFC 7644 §3.12: {"schemas":[…Error], "status":"400", "scimType":"invalidValue", "detail":"…"}. */
+export function scimFieldErrors(body: unknown): FieldError[] {
+  const b = body as { detail?: unknown; scimType?: unknown; schemas?: unknown } | undefined;
+  if (!b || typeof b !== 'object' || (b.detail === undefined && b.scimType === undefined)) return [];
+  return [{ field: typeof b.scimType === 'string' ? b.scimType : 'scim', message: String(b.detail ?? '') }];
+}
+
+/** A SCIM filter string literal: quotes and backslashes escaped (RFC 7644 §3.4.2.2, JSON string rules). */
+const literal = (value: string) => JSON.stringify(value);
+
+/**
+ * A SCIM 2.0 service provider (RFC 7643/7644), as Entra ID and Okta provision into one: users and
+ * groups, paged with startIndex/count, found with filters, created with POST, changed with PATCH
+ * when the provider advertises it (else read, changed and replaced with PUT), deactivated with
+ * active=false; group membership is kept on the groups.
+ */
+export class ScimTarget implements Target {
+  readonly type = 'scim' as const;
+  readonly entities = ['users', 'groups'] as const;
+  readonly can = { list: true };
+  readonly wire = { users: SCIM_USER_WIRE, groups: SCIM_GROUP_WIRE };
+  readonly label: string;
+  private readonly http: HttpClient;
+  private readonly userName: 'email' | 'externalId';
+  private patchSupported: Promise<boolean> | undefined;
+  /** Group displayName (lower-cased) → id, read once and kept up to date by this connector's own writes. */
+  private groupIds: Promise<Map<string, string>> | undefined;
+  /** User id → email, for the manager attribute (an id on the wire, an email in hrsync). */
+  private readonly emails = new Map<string, string | null>();
+
+  constructor(private readonly settings: ScimSettings) {
+    this.label = `scim "${settings.name}"`;
+    this.userName = settings.userName ?? 'email';
+    this.http = connect({ baseUrl: settings.baseUrl, label: this.label, settings, secrets: () => [settings.token], fieldErrors: scimFieldErrors });
+  }
+
+  get name(): string {
+    return this.settings.name;
+  }
+
+  private call(req: HttpRequest): Promise<HttpResponse> {
+    return this.http.request({
+      ...req,
+      headers: { authorization: `Bearer ${this.settings.token}`, accept: 'application/scim+json, application/json', ...(req.body !== undefined ? { 'content-type': 'application/scim+json' } : {}), ...req.headers },
+    });
+  }
+
+  private async resources(path: string): Promise<{ resources: Resource[]; total: number | undefined }> {
+    const res = await this.call({ method: 'GET', path, endpoint: path.split('?')[0]! });
+    const body = res.body as { Resources?: unknown; totalResults?: unknown } | undefined;
+    const resources = body?.Resources ?? [];
+    if (!Array.isArray(resources)) throw new RemoteError('unexpected', `${this.label}: a list answer has no Resources array`, res.status);
+    return { resources: resources as Resource[], total: typeof body?.totalResults === 'number' ? body.totalResults : undefined };
+  }
+
+  private async toCanonical(entity: Entity, resource: Resource): Promise<CanonicalValues> {
+    if (entity === 'groups') return fromScimGroup(resource);
+    const values = fromScimUser(resource);
+    if (typeof values.id === 'string') this.emails.set(values.id, typeof values.email === 'string' ? values.email : null);
+    const manager = (resource[ENTERPRISE] as { manager?: { value?: unknown } } | undefined)?.manager?.value;
+    values.managerEmail = typeof manager === 'string' && manager ? await this.emailOf(manager) : null;
+    return values;
+  }
+
+  /** A user's email by id: from users already read, else one lookup, remembered. */
+  private async emailOf(id: string): Promise<string | null> {
+    if (!this.emails.has(id)) {
+      const res = await this.call({ method: 'GET', path: `Users/${encodeURIComponent(id)}`, endpoint: 'Users', accept: [404] });
+      this.emails.set(id, res.status === 404 ? null : (fromScimUser(res.body as Resource).email as string | null));
+    }
+    return this.emails.get(id) ?? null;
+  }
+
+  /**
+   * Pages with startIndex (1-based) and count, moving on by what was received — a provider may
+   * answer fewer than asked (its maxResults) — until an empty page or totalResults is reached.
+   */
+  async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
+    if (entity !== 'users' && entity !== 'groups') return;
+    const size = this.settings.pageSize ?? PAGE_SIZE;
+    const since = query.since === undefined ? undefined : Date.parse(query.since);
+    const filters = Object.entries(query.filter ?? {});
+    for (let start = 1, received = 0; ; ) {
+      const { resources, total } = await this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}`);
+      if (resources.length === 0) return;
+      const rows: CanonicalValues[] = [];
+      for (const resource of resources) {
+        const modified = Date.parse(String((resource.meta as { lastModified?: unknown } | undefined)?.lastModified ?? ''));
+        if (since !== undefined && !(modified >= since)) continue;
+        const row = await this.toCanonical(entity, resource);
+        if (filters.every(([f, vs]) => vs.includes(String(row[f] ?? '')))) rows.push(row);
+      }
+      if (rows.length) yield rows;
+      received += resources.length;
+      start += resources.length;
+      if (total !== undefined && received >= total) return;
+    }
+  }
+
+  async count(entity: Entity, query: ListQuery = {}): Promise<number | undefined> {
+    if ((entity !== 'users' && entity !== 'groups') || query.since || Object.keys(query.filter ?? {}).length) return undefined;
+    return (await this.resources(`${PATH[entity]}?startIndex=1&count=0`)).total;
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  /** Whether the provider takes PATCH (its /ServiceProviderConfig says so), asked once. */
+  private usePatch(): Promise<boolean> {
+    if (this.settings.patch === 'never') return Promise.resolve(false);
+    this.patchSupported ??= this.call({ method: 'GET', path: 'ServiceProviderConfig', accept: [404, 501] }).then(
+      (res) => res.status === 200 && (res.body as { patch?: { supported?: unknown } } | undefined)?.patch?.supported === true,
+    );
+    return this.patchSupported;
+  }
+
+  private async find(entity: 'users' | 'groups', filter: string): Promise<Resource | undefined> {
+    const { resources } = await this.resources(`${PATH[entity]}?filter=${encodeURIComponent(filter)}&startIndex=1&count=2`);
+    return resources[0];
+  }
+
+  private async get(entity: 'users' | 'groups', id: string): Promise<Resource | undefined> {
+    const res = await this.call({ method: 'GET', path: `${PATH[entity]}/${encodeURIComponent(id)}`, endpoint: PATH[entity], accept: [404] });
+    return res.status === 404 ? undefined : (res.body as Resource);
+  }
+
+  private async lookupResource(entity: Entity, key: MatchKey): Promise<Resource | undefined> {
+    if (entity === 'groups') {
+      if (key.field === 'id') return this.get('groups', key.value);
+      return key.field === 'label' ? this.find('groups', `displayName eq ${literal(key.value)}`) : undefined;
+    }
+    if (entity !== 'users') return undefined;
+    if (key.field === 'id') return this.get('users', key.value);
+    if (key.field === 'externalId') return this.find('users', `externalId eq ${literal(key.value)}`);
+    if (key.field === 'email') return this.find('users', this.userName === 'email' ? `userName eq ${literal(key.value)}` : `emails.value eq ${literal(key.value)}`);
+    return undefined;
+  }
+
+  /** The manager's id, by email; a manager who is not (yet) a user fails the row, saying so. */
+  private async managerId(values: CanonicalValues): Promise<string | null | undefined> {
+    if (!('managerEmail' in values)) return undefined;
+    const email = values.managerEmail;
+    if (typeof email !== 'string' || !email) return null;
+    const manager = await this.lookupResource('users', { field: 'email', value: email });
+    if (!manager) throw this.rejected('managerEmail', `the manager ${email} is not a user of ${this.label} (yet): create the manager first, then run again`);
+    return String(manager.id);
+  }
+
+  private rejected(field: string, message: string): RemoteError {
+    return new RemoteError('validation', `${this.label}: ${message}`, undefined, [{ field, message }]);
+  }
+
+  /** Sends a changed resource: PATCH with the attributes that differ when the provider takes it, else PUT. */
+  private async change(entity: 'users' | 'groups', current: Resource, next: Resource): Promise<void> {
+    const path = `${PATH[entity]}/${encodeURIComponent(String(current.id))}`;
+    if (!(await this.usePatch())) {
+      await this.call({ method: 'PUT', path, endpoint: PATH[entity], body: next });
+      return;
+    }
+    const operations = patchOperations(current, next);
+    if (operations.length) await this.call({ method: 'PATCH', path, endpoint: PATH[entity], body: { schemas: [PATCH_OP], Operations: operations } });
+  }
+
+  private groupIndex(refresh = false): Promise<Map<string, string>> {
+    if (refresh || !this.groupIds)
+      this.groupIds = (async () => {
+        const index = new Map<string, string>();
+        for await (const page of this.list('groups')) for (const g of page) if (typeof g.label === 'string' && typeof g.id === 'string') index.set(g.label.trim().toLowerCase(), g.id);
+        return index;
+      })();
+    return this.groupIds;
+  }
+
+  private async groupId(label: string): Promise<string> {
+    const key = label.trim().toLowerCase();
+    const id = (await this.groupIndex()).get(key) ?? (await this.groupIndex(true)).get(key);
+    if (!id) throw this.rejected('groups', `there is no group "${label}" on ${this.label}`);
+    return id;
+  }
+
+  /** Adds the user to, or removes it from, one group: PATCH on the group when the provider takes it, else GET and PUT. */
+  private async membership(groupId: string, userId: string, add: boolean): Promise<void> {
+    const path = `Groups/${encodeURIComponent(groupId)}`;
+    if (await this.usePatch()) {
+      const operation = add ? { op: 'add', path: 'members', value: [{ value: userId }] } : { op: 'remove', path: `members[value eq ${literal(userId)}]` };
+      await this.call({ method: 'PATCH', path, endpoint: 'Groups', body: { schemas: [PATCH_OP], Operations: [operation] } });
+      return;
+    }
+    const group = await this.get('groups', groupId);
+    if (!group) throw this.rejected('groups', `group ${groupId} no longer exists on ${this.label}`);
+    const members = ((group.members as Array<{ value?: unknown }> | undefined) ?? []).filter((m) => m.value !== userId).map((m) => ({ value: m.value }));
+    const next = { ...group, members: add ? [...members, { value: userId }] : members };
+    delete (next as Resource).meta;
+    await this.call({ method: 'PUT', path, endpoint: 'Groups', body: next });
+  }
+
+  /** Makes the user a member of exactly these groups (by name). */
+  private async setGroups(userId: string, wanted: readonly string[], current: readonly string[]): Promise<void> {
+    const norm = (s: string) => s.trim().toLowerCase();
+    const want = new Set(wanted.map(norm));
+    const have = new Set(current.map(norm));
+    for (const label of wanted) if (!have.has(norm(label))) await this.membership(await this.groupId(label), userId, true);
+    for (const label of current) if (!want.has(norm(label))) await this.membership(await this.groupId(label), userId, false);
+  }
+
+  private async writeUser(op: WriteOp): Promise<{ id: string }> {
+    const values: CanonicalValues = op.action === 'deactivate' ? { status: 'inactive' } : { ...op.values };
+    delete values.id;
+    const groups = 'groups' in values ? ((values.groups as string[] | null) ?? []) : undefined;
+    delete values.groups;
+    const shape = { userName: this.userName, ...(('managerEmail' in values) ? { managerId: await this.managerId(values) } : {}) };
+    if (op.action === 'create') {
+      const userName = values[this.userName];
+      if (typeof userName !== 'string' || !userName) throw this.rejected(this.userName, `userName comes from ${this.userName}, which this row has no value for`);
+      const res = await this.call({ method: 'POST', path: 'Users', endpoint: 'Users', body: toScimUser(values, { schemas: [CORE_USER] }, shape) });
+      const id = String((res.body as Resource | undefined)?.id ?? '');
+      if (groups?.length) await this.setGroups(id, groups, []);
+      return { id };
+    }
+    const current = await this.get('users', op.id!);
+    if (!current) throw new RemoteError('not_found', `${this.label}: user ${op.id} no longer exists`, 404);
+    await this.change('users', current, toScimUser(values, current, shape));
+    if (groups) await this.setGroups(op.id!, groups, (fromScimUser(current).groups as string[] | null) ?? []);
+    return { id: op.id! };
+  }
+
+  private async writeGroup(op: WriteOp): Promise<{ id: string }> {
+    const label = op.values?.label;
+    if (op.action === 'create') {
+      const res = await this.call({ method: 'POST', path: 'Groups', endpoint: 'Groups', body: { schemas: [CORE_GROUP], displayName: label } });
+      const id = String((res.body as Resource | undefined)?.id ?? '');
+      if (this.groupIds && typeof label === 'string') (await this.groupIds).set(label.trim().toLowerCase(), id);
+      return { id };
+    }
+    const current = await this.get('groups', op.id!);
+    if (!current) throw new RemoteError('not_found', `${this.label}: group ${op.id} no longer exists`, 404);
+    const next: Resource = { ...current, ...(typeof label === 'string' ? { displayName: label } : {}) };
+    delete next.meta;
+    await this.change('groups', current, next);
+    this.groupIds = undefined;
+    return { id: op.id! };
+  }
+
+  readonly writer: TargetWriter = {
+    matchKeys: (entity) => (entity === 'groups' ? ['id', 'label'] : ['externalId', 'email', 'id']),
+    readOnly: () => [],
+    deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'inactive' } : undefined),
+    canDelete: () => true,
+    lookup: async (entity, key) => {
+      const resource = await this.lookupResource(entity, key);
+      return resource ? this.toCanonical(entity, resource) : undefined;
+    },
+    write: async (op) => {
+      if (op.entity !== 'users' && op.entity !== 'groups') throw new RemoteError('unexpected', `${this.label} holds users and groups, not ${op.entity}`, undefined);
+      if (op.action === 'delete') {
+        // Idempotent: a delete whose answer was lost and is sent again finds nothing, which is done.
+        await this.call({ method: 'DELETE', path: `${PATH[op.entity]}/${encodeURIComponent(op.id!)}`, endpoint: PATH[op.entity], accept: [404] });
+        if (op.entity === 'groups') this.groupIds = undefined;
+        return { id: op.id! };
+      }
+      if (op.entity === 'groups') {
+        if (op.action === 'deactivate') throw new RemoteError('unexpected', `${this.label}: groups have no inactive state`, undefined);
+        return this.writeGroup(op);
+      }
+      return this.writeUser(op);
+    },
+  };
+}
+
+/**
+ * RFC 7644 §3.5.2 operations that turn `current` into `next`: a replace or remove per top-level
+ * attribute that differs, and per attribute of an extension (its path is "urn:…:attribute").
+ */
+export function patchOperations(current: Resource, next: Resource): Array<Record<string, unknown>> {
+  const skip = new Set(['schemas', 'id', 'meta', 'groups', 'members']);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const operations: Array<Record<string, unknown>> = [];
+  const diff = (before: Resource, after: Resource, prefix: string) => {
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      if (!prefix && skip.has(key)) continue;
+      if (!prefix && key.startsWith('urn:')) {
+        diff((before[key] as Resource | undefined) ?? {}, (after[key] as Resource | undefined) ?? {}, `${key}:`);
+        continue;
+      }
+      if (same(before[key], after[key])) continue;
+      if (after[key] === undefined) operations.push({ op: 'remove', path: `${prefix}${key}` });
+      else operations.push({ op: 'replace', path: `${prefix}${key}`, value: after[key] });
+    }
+  };
+  diff(current, next, '');
+  return operations;
+}

@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTarget } from '../../src/app/open-target.js';
+import { connectorFor } from '../../src/connectors/registry.js';
+import { applyPlan } from '../../src/core/apply/apply.js';
+import type { CanonicalValues } from '../../src/core/model/canonical.js';
+import { DEPENDENCY_ORDER, type Entity } from '../../src/core/model/entities.js';
+import type { Target } from '../../src/core/ports.js';
+import type { RuleSet } from '../../src/core/rules/types.js';
+import { RemoteError } from '../../src/errors.js';
+import { sandboxClients, startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { tempDir } from '../helpers/files.js';
+import { startScimServer } from '../helpers/scim-server.js';
+
+/**
+ * One contract, run over every writable connector (the way the Singer SDK runs one standard test
+ * class against every tap): listing across page boundaries, lookup by match key, create → update →
+ * deactivate → delete, a lost create settled by lookup, error classification, and redaction of its
+ * credentials. Every server sits behind a fault proxy, so the faults are the same for our emulator
+ * and for a real server no one on the team wrote. A new connector gets all of it with one line in
+ * SUBJECTS.
+ */
+interface Server {
+  /** The connector's config entry (secrets as env: references) and the environment it reads them from. */
+  config: { type: string } & Record<string, unknown>;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** The same platform of a fresh, empty emulator. */
+const emulated = (type: string) => async (): Promise<Server> => {
+  const sandbox: Sandbox = await startSandbox({ port: 0, settings: { accessplanit: { hourlyLimit: Infinity } } });
+  const client = sandboxClients(sandbox).find((c) => c.config.type === type)!;
+  return { config: client.config, env: client.env, stop: () => sandbox.stop() };
+};
+
+/** scimmy, with or without PATCH: a real SCIM server. */
+const scimmy = (patch: boolean) => async (): Promise<Server> => {
+  const server = await startScimServer({ token: 'scim-secret-token-1', patch });
+  return { config: { type: 'scim', baseUrl: server.url, token: 'env:SCIM_TOKEN' }, env: { SCIM_TOKEN: 'scim-secret-token-1' }, stop: () => server.stop() };
+};
+
+const SUBJECTS: Array<[string, () => Promise<Server>]> = [
+  ['accessplanit (emulator)', emulated('accessplanit')],
+  ['appenate (emulator)', emulated('appenate')],
+  ['springest (emulator)', emulated('springest')],
+  ['scim (emulator)', emulated('scim')],
+  ['scim (scimmy, PATCH)', scimmy(true)],
+  ['scim (scimmy, PUT only)', scimmy(false)],
+];
+
+const PAGE = 3;
+const UPDATED: Partial<Record<Entity, string>> = { users: 'lastName', companies: 'name', groups: 'label' };
+
+describe.each(SUBJECTS)('the connector contract: %s', (_name, start) => {
+  let server: Server;
+  let proxy: FaultProxy;
+  let target: Target;
+  let rules: Partial<Record<Entity, RuleSet>>;
+  let n = 0;
+  /** Records made once because others refer to them (a user's company, a company's groups). */
+  const prerequisites = new Map<Entity, CanonicalValues>();
+
+  const open = (env: Record<string, string> = server.env, extra: Record<string, unknown> = {}) => {
+    const baseUrl = server.config.type === 'springest' ? undefined : proxy.via(String(server.config.baseUrl));
+    const config =
+      server.config.type === 'springest'
+        ? { ...server.config, sites: Object.fromEntries(Object.entries(server.config.sites as Record<string, { baseUrl: string; apiKey: string }>).map(([k, s]) => [k, { ...s, baseUrl: proxy.via(s.baseUrl) }])) }
+        : { ...server.config, baseUrl };
+    return createTarget('contract', { ...config, pageSize: PAGE, ...extra }, { env }).target;
+  };
+
+  /** Values that pass the platform's rules: keys, names, required references (made first). */
+  async function fixture(entity: Entity): Promise<CanonicalValues> {
+    const i = ++n;
+    const values: CanonicalValues =
+      entity === 'users' ? { externalId: `C${i}`, email: `c${i}@contract.example.com`, firstName: `First${i}`, lastName: `Last${i}` }
+      : entity === 'companies' ? { externalId: `CO${i}`, name: `Company ${i}` }
+      : { label: `Group ${i}` };
+    for (const [field, rule] of Object.entries(rules[entity]!.fields)) {
+      if (!rule.required || !rule.ref || values[field] !== undefined) continue;
+      const referenced = await prerequisite(rule.ref.entity);
+      const value = String(referenced[rule.ref.field]);
+      values[field] = field.endsWith('Ids') ? [value] : value;
+    }
+    return values;
+  }
+
+  async function prerequisite(entity: Entity): Promise<CanonicalValues> {
+    if (!prerequisites.has(entity)) {
+      const values = await fixture(entity);
+      const { id } = await target.writer!.write({ action: 'create', entity, values });
+      prerequisites.set(entity, { ...values, id });
+    }
+    return prerequisites.get(entity)!;
+  }
+
+  async function create(entity: Entity): Promise<CanonicalValues> {
+    const values = await fixture(entity);
+    const { id } = await target.writer!.write({ action: 'create', entity, values });
+    expect(id, `${entity} create answers an id`).toBeTruthy();
+    return { ...values, id };
+  }
+
+  async function listAll(entity: Entity): Promise<CanonicalValues[]> {
+    const rows: CanonicalValues[] = [];
+    for await (const page of target.list(entity)) rows.push(...page);
+    return rows;
+  }
+
+  const failure = async (promise: Promise<unknown>): Promise<RemoteError> => {
+    const error = await promise.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    return error as RemoteError;
+  };
+
+  beforeAll(async () => {
+    server = await start();
+    proxy = await startFaultProxy(server.config.type === 'springest' ? (server.config.sites as Record<string, { baseUrl: string }>).default!.baseUrl : String(server.config.baseUrl));
+    target = open();
+    rules = connectorFor(server.config.type)!.rules;
+  });
+  afterAll(async () => {
+    await target?.close();
+    await proxy?.stop();
+    await server?.stop();
+  });
+
+  it('lists across page boundaries: none, exactly one page, one page and one more', async () => {
+    if (!target.can.list) return expect(() => listAll('users')).rejects.toThrow(/cannot be listed/);
+    const entity = target.entities.includes('groups') ? 'groups' : 'users';
+    const before = (await listAll(entity)).length; // prerequisites only
+    const made: string[] = [];
+    for (const wanted of [0, PAGE, PAGE + 1]) {
+      while (made.length < wanted) made.push(String((await create(entity)).id));
+      proxy.setRule(() => 'pass');
+      const rows = await listAll(entity);
+      expect(rows).toHaveLength(before + wanted);
+      expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+      for (const id of made) expect(rows.some((r) => r.id === id)).toBe(true);
+      // At most one request past the last full page.
+      expect(proxy.seen.filter((r) => r.method === 'GET').length).toBeLessThanOrEqual(Math.floor((before + wanted) / PAGE) + 2);
+    }
+  });
+
+  it('looks a record up by its match keys', async () => {
+    for (const entity of target.entities) {
+      const record = await create(entity);
+      const keys = target.writer!.matchKeys(entity).filter((k) => typeof record[k] === 'string' && record[k]);
+      const found = await Promise.all(keys.map((field) => target.writer!.lookup(entity, { field, value: String(record[field]) })));
+      expect(found[0], `${entity} by ${keys[0]}`).toMatchObject({ id: record.id });
+      for (const [i, hit] of found.entries()) if (hit) expect(hit.id, `${entity} by ${keys[i]}`).toBe(record.id);
+      expect(await target.writer!.lookup(entity, { field: keys[0]!, value: 'no-such-record-anywhere' })).toBeUndefined();
+    }
+  });
+
+  it('round-trips create → update → deactivate → delete', async () => {
+    for (const entity of DEPENDENCY_ORDER.filter((e) => target.entities.includes(e))) {
+      const record = await create(entity);
+      const key = { field: target.writer!.matchKeys(entity)[0]!, value: String(record[target.writer!.matchKeys(entity)[0]!]) };
+      const field = UPDATED[entity]!;
+      // With the key it is matched on: a platform that finds records by key, not id, needs it.
+      await target.writer!.write({ action: 'update', entity, id: String(record.id), values: { [key.field]: key.value, [field]: `Renamed ${n}` } });
+      const updated = await target.writer!.lookup(entity, field === 'label' ? { field: 'id', value: String(record.id) } : key);
+      if (updated && field in updated) expect(updated[field]).toBe(`Renamed ${n}`);
+      const deactivation = target.writer!.deactivation(entity);
+      if (deactivation) {
+        await target.writer!.write({ action: 'deactivate', entity, id: String(record.id), values: { [key.field]: key.value } });
+        expect((await target.writer!.lookup(entity, key))?.[deactivation.field]).toBe(deactivation.value);
+      }
+      if (target.writer!.canDelete(entity)) {
+        await target.writer!.write({ action: 'delete', entity, id: String(record.id) });
+        expect(await target.writer!.lookup(entity, { field: 'id', value: String(record.id) })).toBeUndefined();
+      }
+    }
+  });
+
+  it('settles a create whose answer was lost: exactly one record, reported ok', async () => {
+    const entity: Entity = 'users';
+    const values = await fixture(entity);
+    proxy.setRule(({ method, index }) => (method === 'POST' && index <= 1 ? 'reset-after' : 'pass'));
+    const report = await applyPlan(target, [{ action: 'create', entity, key: `externalId=${String(values.externalId)}`, values }], { concurrency: 1, resultsDir: tempDir() });
+    proxy.setRule(() => 'pass');
+    expect(report.results[0]).toMatchObject({ status: 'ok' });
+    const found = await target.writer!.lookup(entity, { field: 'externalId', value: String(values.externalId) });
+    expect(found).toBeDefined();
+    if (target.can.list) expect((await listAll(entity)).filter((u) => u.externalId === values.externalId)).toHaveLength(1);
+  });
+
+  it('classifies failures: refused credentials, a rejected record, a rate limit, a failing server', async () => {
+    const secretEnv = Object.keys(server.env)[0]!;
+    const wrong = open({ ...server.env, [secretEnv]: 'wrong-secret-value' });
+    try {
+      const probe = wrong.can.list ? listAll.call(null, 'users').then(() => undefined) : wrong.check!();
+      void probe.catch(() => undefined);
+      const auth = await failure(wrong.can.list ? (async () => { for await (const _ of wrong.list('users')) break; })() : wrong.check!());
+      expect(auth.kind).toBe('auth');
+      expect(auth.exitCode).toBe(4);
+    } finally {
+      await wrong.close();
+    }
+    // A record the platform's own rules reject: its first required field blank.
+    const entity = target.entities.find((e) => Object.values(rules[e]!.fields).some((r) => r.required) || rules[e]!.oneRequired)!;
+    const values = await fixture(entity);
+    for (const [field, rule] of Object.entries(rules[entity]!.fields)) if (rule.required && !rule.ref) values[field] = null;
+    for (const group of rules[entity]!.oneRequired ?? []) for (const field of group) delete values[field];
+    const rejected = await failure(target.writer!.write({ action: 'create', entity, values }));
+    expect(rejected.kind).toBe('validation');
+    expect(rejected.fieldErrors.length).toBeGreaterThan(0);
+
+    proxy.setRule(() => ({ status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '0' } }));
+    expect((await failure(target.writer!.lookup('users', { field: target.writer!.matchKeys('users')[0]!, value: 'x' }))).kind).toBe('rate_limited');
+    proxy.setRule(() => ({ status: 500, body: { message: 'boom' } }));
+    expect((await failure(target.writer!.lookup('users', { field: target.writer!.matchKeys('users')[0]!, value: 'x' }))).kind).toBe('unavailable');
+    proxy.setRule(() => 'pass');
+  });
+
+  it('never shows its credentials, even when a server echoes the request back', async () => {
+    const secrets = Object.values(server.env);
+    proxy.setRule((req) => ({ status: 400, body: { message: `bad request ${req.path} ${JSON.stringify(req.headers)} ${req.body}`, errors: [{ field: 'x', message: req.path }] } }));
+    const error = await failure(target.writer!.write({ action: 'create', entity: 'users', values: await fixture('users') }));
+    proxy.setRule(() => 'pass');
+    const shown = [error.message, error.hint ?? '', error.stack ?? '', JSON.stringify(error), JSON.stringify(error.fieldErrors)].join('\n');
+    for (const secret of secrets) expect(shown).not.toContain(secret);
+  });
+});
