@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPTIONS } from '../src/cli/options.js';
+import { sandboxFlags } from '../src/sandbox/server.js';
 import { FIELDS } from '../src/core/model/fields.js';
 import { ExitCode } from '../src/errors.js';
 import { ISSUE_CODES } from '../src/core/model/issues.js';
@@ -8,8 +9,9 @@ import { ISSUE_CODES } from '../src/core/model/issues.js';
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('README stays true', () => {
-  it('documents every option of the options table', () => {
+  it('documents every option of the options table, and every emulated platform’s sandbox flags', () => {
     for (const spec of Object.values(OPTIONS)) expect(readme).toContain(spec.flags.replace('|', '\\|'));
+    for (const [, spec] of sandboxFlags()) expect(readme).toContain(spec.flags);
   });
 
   it('lists every canonical field', () => {

@@ -25,7 +25,7 @@ export interface SeededSandboxOptions extends Omit<SandboxOptions, 'seed'> {
 export interface RunningSandbox {
   sandbox: Sandbox;
   /** A connector of this type on the sandbox, named `name` in messages. */
-  open(type: string, name?: string): { target: Target; connector: ConnectorDefinition };
+  open(type: string, name?: string): Promise<{ target: Target; connector: ConnectorDefinition }>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +37,7 @@ export async function startEmbedded(options: SeededSandboxOptions = {}): Promise
 }
 
 /** hrsync's connector of a type, configured for the sandbox's emulation of that platform. */
-export function openOnSandbox(sandbox: Sandbox, type: string, name = 'sandbox'): { target: Target; connector: ConnectorDefinition } {
+export function openOnSandbox(sandbox: Sandbox, type: string, name = 'sandbox'): Promise<{ target: Target; connector: ConnectorDefinition }> {
   const client = sandboxClients(sandbox).find((c) => c.config.type === type);
   if (!client) throw new UsageError(`the sandbox does not emulate ${type}`);
   return createTarget(name, client.config, { env: client.env });
@@ -76,7 +76,7 @@ export function seeder(dir?: string): (sandbox: Sandbox) => Promise<void> {
       const records = (report.records ?? []).filter((r) => connector.rules[r.entity]);
       const users = records.filter((r) => r.entity === 'users');
       const chosen = dir ? records : [...records.filter((r) => r.entity !== 'users'), ...users.slice(0, DEFAULT_SEEDED_USERS)];
-      const { target } = createTarget('sandbox', client.config, { env: client.env });
+      const { target } = await createTarget('sandbox', client.config, { env: client.env });
       try {
         await writeAll(target, connector, chosen);
       } finally {

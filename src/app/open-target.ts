@@ -36,11 +36,11 @@ export interface OpenOptions {
 }
 
 /** Builds the connector for one configured target, its secrets read from `env` when it is used. */
-export function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher'>): { target: Target; connector: ConnectorDefinition } {
+export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher'>): Promise<{ target: Target; connector: ConnectorDefinition }> {
   const connector = connectorFor(entry.type);
   if (!connector) throw new UsageError(`target "${name}": unknown type "${entry.type}"`);
   const parsed = connector.configSchema.parse(entry);
-  const target = connector.create(parsed, {
+  const target = await connector.create(parsed, {
     name,
     secret: (reference, key) => resolveSecret(reference, `target "${name}": ${key}`, options.env)!,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
@@ -56,7 +56,7 @@ export function createTarget(name: string, entry: TargetConfig, options: Pick<Op
  */
 export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedTarget> {
   const loaded = await loadConfig(options.config, options.cwd);
-  const configured = (n: string) => live(createTarget(n, loaded!.config.targets[n]!, options));
+  const configured = async (n: string) => live(await createTarget(n, loaded!.config.targets[n]!, options));
   if (name !== undefined) {
     if (loaded && name in loaded.config.targets) return configured(name);
     if (name === 'sandbox') return embedded(options, undefined);
@@ -89,7 +89,7 @@ function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
 
 async function embedded(options: OpenOptions, note: string | undefined): Promise<OpenedTarget> {
   const running = await startEmbedded({ dataFile: join(options.cwd, EMBEDDED_STATE) });
-  const { target, connector } = running.open(EMBEDDED_TYPE, 'sandbox');
+  const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox');
   return {
     target,
     rules: rulesNamed(connector.type),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, HrsyncError } from '../errors.js';
 import { packageRoot } from '../shared/package-root.js';
-import { addOptions, PLATFORM_OPTIONS } from './options.js';
+import { addOptions, OPTIONS, type OptionSpec } from './options.js';
 import { colourFor, processIo, type Io } from './terminal.js';
 
 const EXAMPLES = {
@@ -55,108 +55,154 @@ function version(): string {
   return pkg.version;
 }
 
-/** Builds the program. Command modules load lazily, so `hrsync --help` stays fast. */
-export function program(io: Io, setExit: (code: number) => void): Command {
+/**
+ * Each command: its summary (all that `hrsync --help` needs) and how to build the rest — arguments,
+ * options, help and the action. Only the command being run is built, and its module loads only when
+ * it runs, so `hrsync --help` loads neither the connectors nor the emulator.
+ */
+const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io, setExit: (code: number) => void): Promise<void> }> = {
+  validate: {
+    summary: 'check employee files against a platform’s field rules',
+    async build(command, io, setExit) {
+      addOptions(
+        command
+          .description('Check CSV, JSON or NDJSON files of users, companies or groups against a platform’s field rules.\nNothing is sent anywhere.')
+          .argument('<files...>', 'CSV, JSON or NDJSON files (several files are checked together: references and duplicates span them)')
+          .addHelpText('after', EXAMPLES.validate),
+        ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'format', 'maxErrors'],
+        await targetHelp(),
+      ).action(async (files: string[], flags) => {
+        const { validateCommand } = await import('./commands/validate.js');
+        setExit(await validateCommand(files, flags, io));
+      });
+    },
+  },
+  sandbox: {
+    summary: 'run the local emulator of every platform hrsync speaks to',
+    async build(command, io, setExit) {
+      const { sandboxFlags } = await import('../sandbox/server.js');
+      addOptions(
+        command
+          .description('Serve faithful emulations of the platforms on one local HTTP server: auth, paging,\nvalidation errors, rate limits and injectable faults. Runs until Ctrl-C.')
+          .addHelpText('after', EXAMPLES.sandbox),
+        ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'],
+        sandboxFlags(),
+      ).action(async (flags) => {
+        const { sandboxCommand } = await import('./commands/sandbox.js');
+        setExit(await sandboxCommand(flags, io));
+      });
+    },
+  },
+  import: {
+    summary: 'plan the changes a file means for a target, show them, and apply them safely',
+    async build(command, io, setExit) {
+      addOptions(
+        command
+          .description('Validate the files, read the target, plan the smallest set of writes (create, update,\ndeactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried,\nwith a result for every row.')
+          .argument('[files...]', 'CSV, JSON or NDJSON files of users, companies and groups (together: new companies are created before their users)')
+          .addHelpText('after', EXAMPLES.import),
+        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'verbose'],
+        await targetHelp(),
+      ).action(async (files: string[], flags) => {
+        const { importCommand } = await import('./commands/import.js');
+        setExit(await importCommand(files, flags, io));
+      });
+    },
+  },
+  apply: {
+    summary: 'apply a saved plan exactly, refusing when the target changed since',
+    async build(command, io, setExit) {
+      addOptions(
+        command
+          .argument('<plan>', 'a plan written by hrsync import --out')
+          .description('Apply the operations of a plan written by `hrsync import --out plan.json`. Every record they\ntouch is read again first; when any changed since the plan was made, nothing is written (exit 6)\nunless --force.'),
+        ['config', 'force', 'concurrency', 'results'],
+      ).action(async (planFile: string, flags) => {
+        const { applyCommand } = await import('./commands/apply.js');
+        setExit(await applyCommand(planFile, flags, io));
+      });
+    },
+  },
+  export: {
+    summary: 'pull users, companies or groups from a target into a file',
+    async build(command, io, setExit) {
+      addOptions(
+        command
+          .description('Read every record of an entity from a target, page by page, into CSV, JSON or NDJSON.\nThe file appears only when complete. Exit 4 when the target fails.')
+          .addHelpText('after', EXAMPLES.export),
+        ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'],
+        await targetHelp(),
+      ).action(async (flags) => {
+        const { exportCommand } = await import('./commands/export.js');
+        setExit(await exportCommand(flags, io));
+      });
+    },
+  },
+  targets: {
+    summary: 'list the configured targets',
+    async build(command, io, setExit) {
+      addOptions(command.description('List the targets in hrsync.config.json (or the embedded sandbox when there is none).'), ['config', 'listFormat']).action(async (flags) => {
+        const { targetsCommand } = await import('./commands/targets.js');
+        setExit(await targetsCommand(flags, io));
+      });
+      addOptions(
+        command
+          .command('check')
+          .argument('[name]', 'one target (default: every configured target)')
+          .summary('check that targets are reachable and accept their credentials')
+          .description('Sign in to each target and count its users, companies and groups where it can list them.\nExit 4 when a target fails.'),
+        ['config', 'listFormat'],
+      ).action(async (name: string | undefined, _flags: unknown, sub: Command) => {
+        // `targets` has the same options: whichever side of "check" they were written on, they count.
+        const { checkCommand } = await import('./commands/targets.js');
+        setExit(await checkCommand(name, sub.optsWithGlobals(), io));
+      });
+    },
+  },
+  config: {
+    summary: 'configuration helpers',
+    async build(command, io, setExit) {
+      command
+        .command('schema')
+        .description('Print the JSON Schema of hrsync.config.json, for editors ("$schema").')
+        .action(async () => {
+          const { schemaCommand } = await import('./commands/targets.js');
+          setExit(await schemaCommand(io));
+        });
+    },
+  },
+};
+
+/** --target's help names the rule sets the registry knows: loaded only for a command that has --target. */
+async function targetHelp(): Promise<Array<[string, OptionSpec]>> {
+  const { RULE_SET_NAMES } = await import('../connectors/registry.js');
+  return [['target', { ...OPTIONS.target, description: `a configured target, "sandbox", or rules only: ${RULE_SET_NAMES.join(', ')} (default: the config’s defaultTarget, else the embedded sandbox)` }]];
+}
+
+/**
+ * Builds the program: every command's summary, and the whole of the one named in `argv` (also after
+ * "help"), so the help and the parsing of that command are exact and nothing else loads.
+ */
+export async function program(io: Io, setExit: (code: number) => void, argv: readonly string[] = []): Promise<Command> {
   const cli = new Command('hrsync')
     .description('Keep people data in step between HR systems and training platforms.')
     .version(version(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
-
-  addOptions(
-    cli
-      .command('validate')
-      .summary('check employee files against a platform’s field rules')
-      .description('Check CSV, JSON or NDJSON files of users, companies or groups against a platform’s field rules.\nNothing is sent anywhere.')
-      .argument('<files...>', 'CSV, JSON or NDJSON files (several files are checked together: references and duplicates span them)')
-      .addHelpText('after', EXAMPLES.validate),
-    ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'format', 'maxErrors'],
-  ).action(async (files: string[], flags) => {
-    const { validateCommand } = await import('./commands/validate.js');
-    setExit(await validateCommand(files, flags, io));
-  });
-  addOptions(
-    cli
-      .command('sandbox')
-      .summary('run the local emulator of every platform hrsync speaks to')
-      .description('Serve faithful emulations of the platforms on one local HTTP server: auth, paging,\nvalidation errors, rate limits and injectable faults. Runs until Ctrl-C.')
-      .addHelpText('after', EXAMPLES.sandbox),
-    ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'],
-    PLATFORM_OPTIONS,
-  ).action(async (flags) => {
-    const { sandboxCommand } = await import('./commands/sandbox.js');
-    setExit(await sandboxCommand(flags, io));
-  });
-  addOptions(
-    cli
-      .command('import')
-      .summary('plan the changes a file means for a target, show them, and apply them safely')
-      .description('Validate the files, read the target, plan the smallest set of writes (create, update,\ndeactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried,\nwith a result for every row.')
-      .argument('[files...]', 'CSV, JSON or NDJSON files of users, companies and groups (together: new companies are created before their users)')
-      .addHelpText('after', EXAMPLES.import),
-    ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'verbose'],
-  ).action(async (files: string[], flags) => {
-    const { importCommand } = await import('./commands/import.js');
-    setExit(await importCommand(files, flags, io));
-  });
-  addOptions(
-    cli
-      .command('apply')
-      .argument('<plan>', 'a plan written by hrsync import --out')
-      .summary('apply a saved plan exactly, refusing when the target changed since')
-      .description('Apply the operations of a plan written by `hrsync import --out plan.json`. Every record they\ntouch is read again first; when any changed since the plan was made, nothing is written (exit 6)\nunless --force.'),
-    ['config', 'force', 'concurrency', 'results'],
-  ).action(async (planFile: string, flags) => {
-    const { applyCommand } = await import('./commands/apply.js');
-    setExit(await applyCommand(planFile, flags, io));
-  });
-  addOptions(
-    cli
-      .command('export')
-      .summary('pull users, companies or groups from a target into a file')
-      .description('Read every record of an entity from a target, page by page, into CSV, JSON or NDJSON.\nThe file appears only when complete. Exit 4 when the target fails.')
-      .addHelpText('after', EXAMPLES.export),
-    ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'],
-  ).action(async (flags) => {
-    const { exportCommand } = await import('./commands/export.js');
-    setExit(await exportCommand(flags, io));
-  });
-  const targets = addOptions(
-    cli.command('targets').summary('list the configured targets').description('List the targets in hrsync.config.json (or the embedded sandbox when there is none).'),
-    ['config', 'listFormat'],
-  ).action(async (flags) => {
-    const { targetsCommand } = await import('./commands/targets.js');
-    setExit(await targetsCommand(flags, io));
-  });
-  addOptions(
-    targets
-      .command('check')
-      .argument('[name]', 'one target (default: every configured target)')
-      .summary('check that targets are reachable and accept their credentials')
-      .description('Sign in to each target and count its users, companies and groups where it can list them.\nExit 4 when a target fails.'),
-    ['config', 'listFormat'],
-  ).action(async (name: string | undefined, _flags, command: Command) => {
-    // `targets` has the same options: whichever side of "check" they were written on, they count.
-    const { checkCommand } = await import('./commands/targets.js');
-    setExit(await checkCommand(name, command.optsWithGlobals(), io));
-  });
-  cli
-    .command('config')
-    .summary('configuration helpers')
-    .command('schema')
-    .description('Print the JSON Schema of hrsync.config.json, for editors ("$schema").')
-    .action(async () => {
-      const { schemaCommand } = await import('./commands/targets.js');
-      setExit(schemaCommand(io));
-    });
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const wanted = words[0] === 'help' ? words[1] : words[0];
+  for (const [name, spec] of Object.entries(COMMANDS)) {
+    const command = cli.command(name).summary(spec.summary);
+    if (name === wanted) await spec.build(command, io, setExit);
+  }
   return cli;
 }
 
 /** The one place that turns outcomes into exit codes. Returns the code; bin/hrsync.js sets it. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code: number = ExitCode.ok;
-  const cli = program(io, (c) => (code = c));
+  const cli = await program(io, (c) => (code = c), argv);
   const c = colourFor(io.stderr, io.env);
   try {
     if (argv.length <= 2) {

@@ -1,7 +1,5 @@
 import { Option, type Command } from 'commander';
-import { RULE_SET_NAMES } from '../connectors/registry.js';
 import { ENTITIES } from '../core/model/entities.js';
-import { sandboxFlags } from '../sandbox/server.js';
 
 /**
  * Every option of every command, declared once: commander's flags and help come from here, and a test
@@ -10,7 +8,7 @@ import { sandboxFlags } from '../sandbox/server.js';
 export const OPTIONS = {
   target: {
     flags: '-t, --target <name>',
-    description: `a configured target, "sandbox", or rules only: ${RULE_SET_NAMES.join(', ')} (default: the config’s defaultTarget, else the embedded sandbox)`,
+    description: 'a configured target, "sandbox", or a platform’s rules only (default: the config’s defaultTarget, else the embedded sandbox)',
   },
   config: { flags: '-c, --config <file>', description: 'the config file (default: hrsync.config.json, .yaml or .yml here)' },
   entity: { flags: '-e, --entity <entity>', description: 'what the files hold (default: inferred from the columns)', choices: ENTITIES },
@@ -54,8 +52,6 @@ export const OPTIONS = {
   apiKey: { flags: '--api-key <key>', description: 'the API key every platform accepts instead of sandbox-key' },
 } as const satisfies Record<string, OptionSpec>;
 
-/** The sandbox's credential flags, declared by each emulated platform (src/sandbox/platforms/). */
-export const PLATFORM_OPTIONS: ReadonlyArray<[string, OptionSpec]> = sandboxFlags();
 
 export interface OptionSpec {
   flags: string;
@@ -68,8 +64,14 @@ export interface OptionSpec {
 
 export type OptionName = keyof typeof OPTIONS;
 
+/**
+ * Adds the named options of the table to a command; `extra` adds options declared elsewhere (an
+ * emulated platform's credential flags) or replaces a named one (by its name).
+ */
 export function addOptions(command: Command, names: readonly OptionName[], extra: ReadonlyArray<[string, OptionSpec]> = []): Command {
-  for (const spec of [...names.map((name): OptionSpec => OPTIONS[name]), ...extra.map(([, spec]) => spec)]) {
+  const replaced = new Map(extra);
+  const specs = [...names.map((name): OptionSpec => replaced.get(name) ?? OPTIONS[name]), ...extra.filter(([name]) => !(names as readonly string[]).includes(name)).map(([, spec]) => spec)];
+  for (const spec of specs) {
     const option = new Option(spec.flags, spec.description);
     if (spec.choices) option.choices(spec.choices);
     if (spec.defaultValue !== undefined) option.default(spec.defaultValue);

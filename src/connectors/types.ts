@@ -35,7 +35,8 @@ export interface ConnectorDefinition<Config extends { type: string } = { type: s
   readonly rules: Partial<Record<Entity, RuleSet>>;
   /** Where the target is (a URL without secrets), for `hrsync targets`. */
   where(config: Config): string;
-  create(config: Config, context: ConnectorContext): Target;
+  /** Builds the live target; the client code is loaded only now, so listing the registry stays cheap. */
+  create(config: Config, context: ConnectorContext): Promise<Target>;
 }
 
 /** Types a definition against its own config schema. */

@@ -13,7 +13,7 @@ const ENV = { SCIM_TOKEN: TOKEN };
 /** One project folder pointing at a SCIM service provider. */
 function project(baseUrl: string): string {
   const dir = tempDir();
-  write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'scim', baseUrl, token: 'env:SCIM_TOKEN' } } }));
+  write(dir, 'hrsync.config.json', JSON.stringify({ targets: { scim: { type: 'scim', baseUrl, token: 'env:SCIM_TOKEN' } } }));
   for (const name of ['users.csv', 'groups.csv']) write(dir, name, readFileSync(join(ROOT, 'samples', name)));
   write(dir, 'members.csv', 'Employee ID,Email,First name,Last name,Groups\nE1001,james.smith@acme-logistics.co.uk,James,Smith,Retail customers;Healthcare\n');
   return dir;
@@ -21,10 +21,10 @@ function project(baseUrl: string): string {
 
 /** The same end-to-end flow against any SCIM server: plan, apply, nothing left to do, export. */
 async function importAndExport(dir: string, run = (args: string[]) => hrsyncIn(args, { cwd: dir, env: ENV })) {
-  const dry = await run(['import', 'groups.csv', 'users.csv', '--dry-run', '--detailed-exitcode']);
+  const dry = await run(['import', 'groups.csv', 'users.csv', '--target', 'scim', '--dry-run', '--detailed-exitcode']);
   expect(dry.code, dry.stderr).toBe(2);
   expect(dry.stdout).toContain('Plan: 23 to create, 0 to update, 0 unchanged.');
-  const applied = await run(['import', 'groups.csv', 'users.csv', '--yes']);
+  const applied = await run(['import', 'groups.csv', 'users.csv', '--target', 'scim', '--yes']);
   expect(applied.code, applied.stderr).toBe(0);
   expect(applied.stderr).toContain('23 changes applied, 0 failed, 0 skipped');
   const again = await run(['import', 'groups.csv', 'users.csv', '--dry-run', '--detailed-exitcode']);

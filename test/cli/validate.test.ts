@@ -134,5 +134,9 @@ describe('hrsync validate (in-process)', () => {
     expect(run.stdout).toContain('$ hrsync validate users.csv --target lms --format github');
     expect(run.stdout).toContain('Exit codes: 0 valid');
     expect((await hrsync(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await hrsync(['help', 'validate'])).stdout).toContain('Exit codes: 0 valid');
+    const top = await hrsync(['--help']);
+    expect(top.stdout).toContain('validate        check employee files');
+    expect(top.code).toBe(0);
   });
 });

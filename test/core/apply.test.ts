@@ -18,7 +18,7 @@ beforeAll(async () => {
   running = await startEmbedded({ port: 0 });
   proxy = await startFaultProxy(running.sandbox.url);
   const client = sandboxClients(running.sandbox).find((c) => c.platform === 'accessplanit')!;
-  lms = createTarget('lms', { ...client.config, baseUrl: proxy.via(String(client.config.baseUrl)) }, { env: client.env }).target;
+  lms = (await createTarget('lms', { ...client.config, baseUrl: proxy.via(String(client.config.baseUrl)) }, { env: client.env })).target;
 });
 afterAll(async () => {
   await lms.close();

@@ -10,8 +10,8 @@ let lms: Target;
 let go: Target;
 beforeAll(async () => {
   running = await startEmbedded({ port: 0 });
-  lms = running.open('accessplanit', 'lms').target;
-  go = openOnSandbox(running.sandbox, 'springest', 'go').target;
+  lms = (await running.open('accessplanit', 'lms')).target;
+  go = (await openOnSandbox(running.sandbox, 'springest', 'go')).target;
 });
 afterAll(async () => {
   await lms.close();

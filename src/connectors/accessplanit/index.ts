@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { connectionOptions, connectionSettings, secretRef } from '../config.js';
 import { defineConnector } from '../types.js';
 import { accessplanitRules } from './rules.js';
-import { AccessplanitTarget } from './target.js';
 
 const configSchema = z
   .strictObject({
@@ -23,7 +22,8 @@ export const accessplanit = defineConnector({
   configSchema,
   rules: accessplanitRules,
   where: (config) => config.baseUrl,
-  create: (config, context) => {
+  create: async (config, context) => {
+    const { AccessplanitTarget } = await import('./target.js');
     const apiKey = config.apiKey === undefined ? undefined : context.secret(config.apiKey, 'apiKey');
     const password = config.password === undefined ? undefined : context.secret(config.password, 'password');
     return new AccessplanitTarget({

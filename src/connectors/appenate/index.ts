@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { connectionOptions, connectionSettings, secretRef } from '../config.js';
 import { defineConnector } from '../types.js';
 import { appenateUserRules } from './rules.js';
-import { AppenateTarget } from './target.js';
 
 const configSchema = z.strictObject({
   type: z.literal('appenate'),
@@ -20,8 +19,8 @@ export const appenate = defineConnector({
   configSchema,
   rules: { users: appenateUserRules },
   where: (config) => config.baseUrl,
-  create: (config, context) =>
-    new AppenateTarget({
+  create: async (config, context) =>
+    new (await import('./target.js')).AppenateTarget({
       ...connectionSettings(config, context.dispatcher ? { dispatcher: context.dispatcher } : {}),
       name: context.name,
       baseUrl: config.baseUrl,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { connectionOptions, connectionSettings, secretRef } from '../config.js';
 import { defineConnector } from '../types.js';
 import { scimRules } from './rules.js';
-import { ScimTarget } from './target.js';
 
 const configSchema = z.strictObject({
   type: z.literal('scim'),
@@ -21,8 +20,8 @@ export const scim = defineConnector({
   configSchema,
   rules: scimRules,
   where: (config) => config.baseUrl,
-  create: (config, context) =>
-    new ScimTarget({
+  create: async (config, context) =>
+    new (await import('./target.js')).ScimTarget({
       ...connectionSettings(config, context.dispatcher ? { dispatcher: context.dispatcher } : {}),
       name: context.name,
       baseUrl: config.baseUrl,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { connectionOptions, connectionSettings, secretRef } from '../config.js';
 import { defineConnector } from '../types.js';
 import { springestUserRules } from './rules.js';
-import { SpringestTarget } from './target.js';
 
 const configSchema = z.strictObject({
   type: z.literal('springest'),
@@ -20,8 +19,8 @@ export const springest = defineConnector({
   configSchema,
   rules: { users: springestUserRules },
   where: (config) => Object.values(config.sites).map((s) => s.baseUrl).join(', '),
-  create: (config, context) =>
-    new SpringestTarget({
+  create: async (config, context) =>
+    new (await import('./target.js')).SpringestTarget({
       ...connectionSettings(config, context.dispatcher ? { dispatcher: context.dispatcher } : {}),
       name: context.name,
       sites: Object.fromEntries(Object.entries(config.sites).map(([site, s]) => [site, { baseUrl: s.baseUrl, apiKey: context.secret(s.apiKey, `sites.${site}.apiKey`) }])),

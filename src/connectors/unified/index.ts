@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { connectionOptions, connectionSettings, secretRef } from '../config.js';
 import { defineConnector } from '../types.js';
-import { UnifiedTarget } from './target.js';
 
 const configSchema = z.strictObject({
   type: z.literal('unified'),
@@ -19,8 +18,8 @@ export const unified = defineConnector({
   configSchema,
   rules: {},
   where: (config) => config.baseUrl,
-  create: (config, context) =>
-    new UnifiedTarget({
+  create: async (config, context) =>
+    new (await import('./target.js')).UnifiedTarget({
       ...connectionSettings(config, context.dispatcher ? { dispatcher: context.dispatcher } : {}),
       name: context.name,
       baseUrl: config.baseUrl,
