@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { countRequests } from '../../src/sandbox/stats.js';
 import { ROOT } from '../helpers/cli.js';
 import { hrsyncIn } from '../helpers/run.js';
-import { tempDir, write } from '../helpers/files.js';
+import { lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { AP_KEY, seeded, useSandbox } from '../helpers/sandbox.js';
 
 const ENV = { AP_KEY: 'sandbox-key' };
@@ -13,11 +13,7 @@ const WRITES = ['POST', 'PUT', 'DELETE'];
 
 describe('hrsync import against the sandbox (in-process)', () => {
   const sandbox = useSandbox({ random: seeded(11) });
-  const project = () => {
-    const dir = tempDir();
-    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
-    return dir;
-  };
+  const project = () => lmsProject(sandbox().urls.accessplanit);
   const users = () => sandbox().state().accessplanit.User.rows();
   const importing = (dir: string, args: string[]) => hrsyncIn(['import', ...args], { cwd: dir, env: ENV });
   const samples = (dir: string, name: string) => write(dir, name, readFileSync(join(ROOT, 'samples', name)));
@@ -122,9 +118,7 @@ describe('hrsync import against the sandbox (in-process)', () => {
   it('reaches the exact state with no duplicates under 429s, 503s, resets before and after commit', async () => {
     await sandbox().reset();
     const dir = project();
-    const rows = ['Employee ID,First name,Last name,Email,Company ID'];
-    for (let i = 0; i < 40; i++) rows.push(`F${i},Fay${i},Ult,fay${i}@x.co.uk,ACME01`);
-    write(dir, 'u.csv', rows.join('\n') + '\n');
+    write(dir, 'u.csv', manyUsers('F', 40));
     sandbox().setFaults({ '429': 0.08, '503': 0.08, 'reset-before': 0.08, 'reset-after': 0.15 });
     try {
       const run = await importing(dir, ['u.csv', '--yes', '--concurrency', '4']);
@@ -144,11 +138,8 @@ describe('hrsync import against the sandbox (in-process)', () => {
 
   it('settles writes whose answer never comes (timeouts): every person exactly once', async () => {
     await sandbox().reset();
-    const dir = tempDir();
-    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY', timeout: 0.5 } } }));
-    const rows = ['Employee ID,First name,Last name,Email,Company ID'];
-    for (let i = 0; i < 12; i++) rows.push(`T${i},Tim${i},Out,tim${i}@x.co.uk,ACME01`);
-    write(dir, 'u.csv', rows.join('\n') + '\n');
+    const dir = lmsProject(sandbox().urls.accessplanit, { timeout: 0.5 });
+    write(dir, 'u.csv', manyUsers('T', 12));
     sandbox().setFaults({ timeout: 0.15 });
     let code: number | null;
     try {
@@ -207,8 +198,7 @@ describe('hrsync import --from a source target', () => {
 describe('hrsync apply plan.json', () => {
   const sandbox = useSandbox();
   it('applies a saved plan, and refuses one that went stale unless --force', async () => {
-    const dir = tempDir();
-    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
+    const dir = lmsProject(sandbox().urls.accessplanit);
     write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Site Manager,ACME01\nP1,Pat,Plan,Tester,ACME01\n');
     const planned = await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], { cwd: dir, env: ENV });
     expect(planned.stdout).toContain('Plan: 1 to create, 1 to update');
@@ -234,11 +224,8 @@ describe('hrsync apply plan.json', () => {
 describe('an import interrupted by Ctrl-C', () => {
   const sandbox = useSandbox({ latency: { ms: 40, jitterMs: 10 } });
   it('finishes the writes in flight, writes the results, and exits 130', async () => {
-    const dir = tempDir();
-    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
-    const rows = ['Employee ID,First name,Last name,Email,Company ID'];
-    for (let i = 0; i < 60; i++) rows.push(`K${i},Kim${i},Ill,kim${i}@x.co.uk,ACME01`);
-    write(dir, 'u.csv', rows.join('\n') + '\n');
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', manyUsers('K', 60));
     const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('K'));
     const signals = new EventEmitter();
     const running = hrsyncIn(['import', 'u.csv', '--yes', '--concurrency', '2'], { cwd: dir, env: ENV, signals });
@@ -260,8 +247,7 @@ describe('an import interrupted by Ctrl-C', () => {
 describe('rows no key can find again', () => {
   const sandbox = useSandbox();
   it('are left out with the reason, never created (they would be created again on every run)', async () => {
-    const dir = tempDir();
-    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
+    const dir = lmsProject(sandbox().urls.accessplanit);
     write(dir, 'u.csv', 'First name,Last name,Company ID\nNo,Keys,ACME01\n');
     const run = await hrsyncIn(['import', 'u.csv', '--dry-run'], { cwd: dir, env: ENV });
     expect(run.code).toBe(3);

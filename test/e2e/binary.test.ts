@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { BIN, hrsyncBinary } from '../helpers/cli.js';
-import { tempDir, write } from '../helpers/files.js';
+import { lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { tempProject } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
 
@@ -57,11 +57,8 @@ describe('the built binary against a sandbox', () => {
 
   it('converges with no duplicates when an import killed with SIGKILL part-way is run again', async () => {
     const ENV = { AP_KEY: 'sandbox-key' };
-    const dir = tempDir();
-    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
-    const rows = ['Employee ID,First name,Last name,Email,Company ID'];
-    for (let i = 0; i < 60; i++) rows.push(`K${i},Kim${i},Ill,kim${i}@x.co.uk,ACME01`);
-    write(dir, 'u.csv', rows.join('\n') + '\n');
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', manyUsers('K', 60));
     const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('K'));
     const child = spawn(process.execPath, [BIN, 'import', 'u.csv', '--yes', '--concurrency', '2'], { cwd: dir, env: { ...process.env, ...ENV }, stdio: 'ignore' });
     await expect.poll(() => created().length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(8);

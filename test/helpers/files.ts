@@ -33,3 +33,17 @@ export async function summary(path: string, options: ReadOptions = {}) {
     problemDetails: events.flatMap((e) => (e.kind === 'problem' ? [e.problem] : [])),
   };
 }
+
+/** A users CSV of `count` people whose keys start with `prefix` (K0, K1 …), all in the samples' company ACME01. */
+export function manyUsers(prefix: string, count: number): string {
+  const rows = ['Employee ID,First name,Last name,Email,Company ID'];
+  for (let i = 0; i < count; i++) rows.push(`${prefix}${i},${prefix}first${i},${prefix}last,${prefix.toLowerCase()}${i}@x.co.uk,ACME01`);
+  return rows.join('\n') + '\n';
+}
+
+/** A temporary project whose one target, "lms", is an accessplanit at `baseUrl` (its key in AP_KEY). */
+export function lmsProject(baseUrl: string, options: Record<string, unknown> = {}): string {
+  const dir = tempDir();
+  write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl, apiKey: 'env:AP_KEY', ...options } } }));
+  return dir;
+}
