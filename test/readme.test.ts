@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPTIONS } from '../src/cli/options.js';
+import { CONNECTORS } from '../src/connectors/registry.js';
 import { sandboxFlags } from '../src/sandbox/server.js';
 import { FIELDS } from '../src/core/model/fields.js';
 import { ExitCode } from '../src/errors.js';
@@ -20,6 +21,13 @@ describe('README stays true', () => {
 
   it('documents every exit code', () => {
     for (const code of Object.values(ExitCode)) expect(readme).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
+  });
+
+  it('names every platform, and gives every platform hrsync writes to a row of rules', () => {
+    for (const connector of CONNECTORS) {
+      expect(readme.toLowerCase(), connector.type).toContain(`\`${connector.type}\``);
+      if (connector.role === 'target') expect(readme, connector.type).toMatch(new RegExp(`^\\| \`${connector.type}\` \\|`, 'm'));
+    }
   });
 
   it('names every issue code', () => {

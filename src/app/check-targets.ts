@@ -30,6 +30,8 @@ export interface CheckResult {
   /** Records per entity; null where the platform cannot list. */
   counts: Record<string, number | null>;
   error: string | null;
+  /** The failure is the configuration's (a variable not set, a rule set named), not the target's. */
+  misconfigured: boolean;
 }
 
 /** `hrsync targets check [NAME]`: signs in to each target, and counts what each entity holds where it can list. */
@@ -38,11 +40,21 @@ export async function checkTargets(name: string | undefined, options: OpenOption
   const names = name ? [name] : loaded ? Object.keys(loaded.config.targets) : ['sandbox'];
   const results: CheckResult[] = [];
   for (const n of names) {
-    const opened = await openTarget(n, options);
-    const result: CheckResult = { name: n, ok: true, counts: {}, error: null };
+    const result: CheckResult = { name: n, ok: true, counts: {}, error: null, misconfigured: false };
+    results.push(result);
+    // One target's misconfiguration (an environment variable not set) does not stop the others' check.
+    let opened;
+    try {
+      opened = await openTarget(n, options);
+      if (!opened.target) throw new UsageError(`"${n}" is a rule set, not a configured target`);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      await opened?.close();
+      Object.assign(result, { ok: false, misconfigured: true, error: error.message + (error.hint ? ` (${error.hint})` : '') });
+      continue;
+    }
     try {
       const target = opened.target;
-      if (!target) throw new UsageError(`"${n}" is a rule set, not a configured target`);
       for (const entity of target.entities) {
         if (!target.can.list) {
           result.counts[entity] = null;
@@ -64,7 +76,6 @@ export async function checkTargets(name: string | undefined, options: OpenOption
     } finally {
       await opened.close();
     }
-    results.push(result);
   }
   return results;
 }

@@ -62,10 +62,10 @@ async function seedFiles(dir: string | undefined): Promise<string[]> {
  * valid for the embedded default platform; other platforms get the records valid for them. A source
  * (read only) keeps the emulator's own data.
  */
-export function seeder(dir?: string): (sandbox: Sandbox) => Promise<void> {
-  return async (sandbox) => {
+export function seeder(dir?: string): (sandbox: Sandbox, platforms: readonly string[]) => Promise<void> {
+  return async (sandbox, platforms) => {
     const files = await seedFiles(dir);
-    for (const client of sandboxClients(sandbox)) {
+    for (const client of sandboxClients(sandbox).filter((c) => platforms.includes(c.platform))) {
       const connector = connectorFor(client.config.type);
       if (!connector || connector.role !== 'target') continue;
       const report = await validateFiles(files, { rules: { name: connector.type, entities: connector.rules }, keepRecords: true });

@@ -63,12 +63,17 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
     const rules = rulesNamed(name);
     if (rules) return { target: undefined, rules, connector: connectorFor(name), note: undefined, embedded: false, close: async () => {} };
     const source = connectorFor(name);
-    if (source) throw new UsageError(`${name} is a read-only source, with no rules of its own: validate against the platform you import into`, `rule sets: ${RULE_SET_NAMES.join(', ')}`);
+    if (source)
+      throw new UsageError(
+        `no target named "${name}" is configured, and ${name} is a read-only source with no rules of its own to validate against`,
+        `to read from it, configure a target of type ${name} in hrsync.config.json; to validate, use the rules of the platform you import into: ${RULE_SET_NAMES.join(', ')}`,
+      );
     throw unknown(name, loaded);
   }
   if (loaded) {
     const names = Object.keys(loaded.config.targets);
     const chosen = loaded.config.defaultTarget ?? (names.length === 1 ? names[0] : undefined);
+    if (names.length === 0) throw new UsageError(`${loaded.path} configures no target`, 'add one under "targets" (hrsync config schema shows how), or pass --target sandbox');
     if (!chosen) throw new UsageError(`${loaded.path} has several targets and no defaultTarget`, `pass --target ${names.join(' | ')}`);
     return configured(chosen);
   }

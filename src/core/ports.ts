@@ -68,7 +68,10 @@ export interface TargetWriter {
   canDelete(entity: Entity): boolean;
   /** The record with this key, if any (used to settle a write whose answer was lost). */
   lookup(entity: Entity, key: MatchKey): Promise<CanonicalValues | undefined>;
-  /** One write; resolves to the record's id. */
+  /**
+   * One write; resolves to the record's id. A failure of the platform is a RemoteError with its kind
+   * (anything else is taken for a bug in hrsync: the run stops, its results are still written).
+   */
   write(op: WriteOp): Promise<{ id: string }>;
 }
 

@@ -15,10 +15,11 @@ export interface SandboxOptions {
   /** Persist state here (atomically, after changes); an existing file is loaded instead of seeding. */
   dataFile?: string;
   /**
-   * Fills a fresh sandbox (at start when there is no state file, and on reset), as a client would:
-   * through the platforms' own APIs. While it runs, no fault, latency, rate limit or counter applies.
+   * Fills the platforms that start fresh (all of them at start without a state file and on reset;
+   * those a state file has no slice for), as a client would: through their own APIs. While it runs,
+   * no fault, latency, rate limit or counter applies.
    */
-  seed?: (sandbox: Sandbox) => Promise<void>;
+  seed?: (sandbox: Sandbox, platforms: readonly string[]) => Promise<void>;
   latency?: Latency;
   faults?: FaultRates;
   /** Seconds in the Retry-After of an injected 429. */
@@ -170,11 +171,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
 
-  const seed = async () => {
-    if (!options.seed) return;
+  const seed = async (names: readonly string[]) => {
+    if (!options.seed || names.length === 0) return;
     seeding = true;
     try {
-      await options.seed(sandbox);
+      await options.seed(sandbox, names);
     } finally {
       seeding = false;
     }
@@ -191,7 +192,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     async reset() {
       fresh();
-      await seed();
+      await seed(platforms.map((p) => p.name));
       stats.reset();
       persister?.changed();
     },
@@ -204,15 +205,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await persister?.flush();
     },
   };
-  if (!loaded) {
-    try {
-      await seed();
-    } catch (error) {
-      await sandbox.stop().catch(() => undefined);
-      throw error;
-    }
-    persister?.changed();
+  const unseeded = platforms.map((p) => p.name).filter((name) => !loaded?.has(name));
+  try {
+    await seed(unseeded);
+  } catch (error) {
+    await sandbox.stop().catch(() => undefined);
+    throw error;
   }
+  if (unseeded.length) persister?.changed();
   return sandbox;
 }
 

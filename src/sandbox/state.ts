@@ -37,7 +37,7 @@ export async function loadStateFile(path: string, platforms: readonly AnyPlatfor
   }
   if (file === null || typeof file !== 'object' || Array.isArray(file)) throw damaged(path, 'not a JSON object');
   const saved = file as Record<string, unknown>;
-  if (saved.version !== VERSION) throw damaged(path, `version ${JSON.stringify(saved.version)}, this hrsync reads version ${VERSION}`);
+  if (saved.version !== VERSION) throw damaged(path, saved.version === undefined ? 'it has no version' : `version ${JSON.stringify(saved.version)}, this hrsync reads version ${VERSION}`);
   const slices: Slices = new Map();
   for (const platform of platforms) {
     if (!(platform.name in saved)) continue;

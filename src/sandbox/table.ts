@@ -113,7 +113,7 @@ export class Table {
 
 /** A table as it was saved: [id, row] pairs. Anything else is a damaged state file. */
 export function tableFrom(json: unknown, what: string): Table {
-  if (!Array.isArray(json) || !json.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && e[1] !== null && typeof e[1] === 'object'))
+  if (!Array.isArray(json) || !json.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && e[1] !== null && typeof e[1] === 'object' && !Array.isArray(e[1])))
     throw new StateShapeError(`${what} is not a list of [id, record] pairs`);
   return new Table(json as Array<[string, Row]>);
 }

@@ -100,6 +100,11 @@ describe('hrsync export and targets against the sandbox (in-process)', () => {
     expect(bad.code).toBe(4);
     expect(bad.stdout).toContain('✖ forms');
     expect(bad.stdout).not.toContain('nope');
+    // A variable not set is the configuration's fault (64), and the other targets are still checked.
+    const unset = await hrsyncIn(['targets', 'check'], { cwd: dir, env: { ...ENV, UNIFIED_KEY: '' } });
+    expect(unset.code).toBe(64);
+    expect(unset.stdout).toContain('✖ hr: target "hr": apiKey refers to the environment variable UNIFIED_KEY, which is not set');
+    expect(unset.stdout).toContain('✔ lms: reachable');
   });
 
   it('names a missing environment variable, exit 64', async () => {

@@ -96,7 +96,7 @@ describe('hrsync import against the sandbox (in-process)', () => {
     expect(countRequests(sandbox().stats(), { method: WRITES })).toBe(0);
     const run = await importing(dir, ['u.csv', '--missing', 'deactivate', '--max-missing', '4', '--yes']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('- deactivate users externalId=E1002 (id prpate)');
+    expect(run.stdout.split('\n')).toContain('- deactivate users externalId=E1002 (id prpate)');
     expect(users().filter((u) => u.Status === 'Disabled')).toHaveLength(4);
     const again = await importing(dir, ['u.csv', '--missing', 'deactivate', '--max-missing', '0', '--dry-run']);
     expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 1 unchanged.');
@@ -192,6 +192,11 @@ describe('hrsync import --from a source target', () => {
     expect(recent.stdout).toMatch(/Plan: 0 to create, 0 to update, \d+ unchanged/);
     expect(recent.stdout).toContain('--missing deactivate was not applied to users');
     expect((await hrsyncIn(['import', 'x.csv', '--from', 'hr', '--dry-run'], { cwd: dir, env: ENV })).code).toBe(64);
+    const nothing = await hrsyncIn(['import', '--dry-run'], { cwd: dir, env: ENV });
+    expect([nothing.code, nothing.stderr]).toEqual([64, expect.stringContaining('give the files to import, or --from SOURCE to read a source')]);
+    write(dir, 'empty.json', '{"targets": {}}');
+    const none = await hrsyncIn(['import', 'x.csv', '--config', 'empty.json'], { cwd: dir, env: ENV });
+    expect(none.stderr).toContain('empty.json configures no target');
   }, 60_000);
 });
 

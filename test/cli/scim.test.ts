@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { countRequests } from '../../src/sandbox/stats.js';
 import { ROOT } from '../helpers/cli.js';
 import { tempDir, write } from '../helpers/files.js';
 import { hrsyncIn } from '../helpers/run.js';
@@ -87,5 +88,17 @@ describe('SCIM 2.0 end to end, against the emulator', () => {
   it('does the same: plan, apply, nothing left to do, membership, export', async () => {
     await importAndExport(project(sandbox.urls.scim));
     expect(sandbox.state().scim.Users.size).toBe(20);
+  });
+
+  it('validates against the live target reading only what the file refers to', async () => {
+    const dir = project(sandbox.urls.scim);
+    const groupsRead = () => countRequests(sandbox.stats(), { platform: 'scim', endpoint: 'Groups', method: 'GET' });
+    const before = groupsRead();
+    const plain = await hrsyncIn(['validate', 'users.csv', '--target', 'scim'], { cwd: dir, env: ENV });
+    expect(plain.code, plain.stdout).toBe(0);
+    expect(groupsRead()).toBe(before); // no Groups column: the groups are not read
+    const members = await hrsyncIn(['validate', 'members.csv', '--target', 'scim', '--format', 'json'], { cwd: dir, env: ENV });
+    expect(JSON.parse(members.stdout)).toMatchObject({ ok: true, checkedAgainst: 'scim "scim"' });
+    expect(groupsRead()).toBeGreaterThan(before);
   });
 });

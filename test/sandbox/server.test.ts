@@ -123,6 +123,8 @@ describe('persistence', () => {
       ['{x', /is damaged: not JSON/],
       ['[1, 2]', /is damaged: not a JSON object/],
       ['{"version": 2}', /is damaged: version 2, this hrsync reads version 1/],
+      ['{}', /is damaged: it has no version/],
+      ['{"version": 1, "appenate": {"users": [["a", [1]]]}}', /is damaged: appenate.users is not a list of \[id, record\] pairs/],
       ['{"version": 1, "accessplanit": {"User": 5}}', /is damaged: accessplanit.User is not a list of \[id, record\] pairs/],
     ];
     for (const [text, message] of cases) {
@@ -135,6 +137,18 @@ describe('persistence', () => {
       expect((error as InputError).message).toMatch(message);
       expect((error as InputError).message).toContain(dataFile);
       expect((error as InputError).hint).toBe(`delete ${dataFile} to start again from the seed`);
+    }
+  });
+
+  it('seeds only the platforms a state file has no slice for', async () => {
+    const dataFile = join(tempDir(), 'sandbox.json');
+    writeFileSync(dataFile, JSON.stringify({ version: 1, appenate: { users: [] } }));
+    const { sandbox } = await startEmbedded({ port: 0, dataFile });
+    try {
+      expect(sandbox.state().appenate.users.size).toBe(0); // as the file says
+      expect(sandbox.state().accessplanit.User.size).toBe(5); // not in the file: seeded
+    } finally {
+      await sandbox.stop();
     }
   });
 
@@ -185,6 +199,7 @@ describe('hrsync sandbox', () => {
       [['--fault', 'teapot=1'], 'bad --fault "teapot=1"'],
       [['--springest-site', 'nokey'], 'bad --springest-site "nokey"'],
       [['--port', 'x'], '--port must be a port number'],
+      [['--host', '256.1.1.1', '--port', '0'], 'cannot listen on 256.1.1.1 port 0'],
     ] as const) {
       const run = await hrsyncIn(['sandbox', ...args]);
       expect(run.code).toBe(64);

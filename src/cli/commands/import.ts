@@ -41,7 +41,8 @@ export interface ImportFlags extends Omit<ValidateFlags, 'format' | 'maxErrors'>
  * 4 the target failed, 5 some rows failed or were skipped, 6 a safety limit, 64 usage, 130 Ctrl-C.
  */
 export async function importCommand(files: string[], flags: ImportFlags, io: Io): Promise<number> {
-  if (flags.from ? files.length > 0 : files.length === 0) throw new UsageError('give input files, or --from SOURCE, not both');
+  if (flags.from && files.length > 0) throw new UsageError('give input files, or --from SOURCE, not both');
+  if (!flags.from && files.length === 0) throw new UsageError('give the files to import, or --from SOURCE to read a source', 'e.g. hrsync import users.csv');
   if (flags.since !== undefined && !flags.from) throw new UsageError('--since goes with --from');
   const sinceAt = since(flags.since);
   const resultsDir = flags.results ?? defaultRunDir();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startEmbedded } from '../../app/embedded-sandbox.js';
 import { ExitCode, UsageError } from '../../errors.js';
@@ -39,14 +40,20 @@ export function sandboxOptions(flags: SandboxFlags, cwd: string): SandboxOptions
 
 /** Runs until Ctrl-C (or SIGTERM), then stops cleanly: in-flight answers finish, state is written. */
 export async function sandboxCommand(flags: SandboxFlags, io: Io): Promise<number> {
+  const options = sandboxOptions(flags, io.cwd);
+  const c = colourFor(io.stderr, io.env);
+  if (flags.seed && options.dataFile && existsSync(options.dataFile))
+    io.stderr.write(c.yellow(`note: ${flags.data} exists, so the sandbox starts from it and --seed is not used (delete it to seed again)\n`));
   let running;
   try {
-    running = await startEmbedded(sandboxOptions(flags, io.cwd));
+    running = await startEmbedded(options);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${flags.port} on ${flags.host} is already in use`, 'pass --port 0 for a free one');
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${flags.port} on ${flags.host} is already in use`, 'pass --port 0 for a free one');
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EACCES' || code === 'ERR_SOCKET_BAD_PORT')
+      throw new UsageError(`cannot listen on ${flags.host} port ${flags.port} (${code})`, 'pass --host with an address of this machine, e.g. 127.0.0.1');
     throw error;
   }
-  const c = colourFor(io.stderr, io.env);
   io.stdout.write(`${describeSandbox(running.sandbox)}\n`);
   io.stderr.write(c.dim(`state: ${flags.data}; Ctrl-C to stop\n`));
   await new Promise<void>((done) => {

@@ -31,7 +31,7 @@ export async function checkCommand(name: string | undefined, flags: TargetsFlags
       io.stdout.write(r.ok ? `${c.green('✔')} ${r.name}: reachable, credentials accepted${counts ? `; ${counts}` : ''}\n` : `${c.red('✖')} ${r.name}: ${r.error}\n`);
     }
   }
-  return results.every((r) => r.ok) ? ExitCode.ok : ExitCode.targetFailed;
+  return results.some((r) => r.misconfigured) ? ExitCode.usage : results.every((r) => r.ok) ? ExitCode.ok : ExitCode.targetFailed;
 }
 
 /** `hrsync config schema`: the JSON Schema of hrsync.config.json, for editors. */

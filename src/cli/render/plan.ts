@@ -18,7 +18,7 @@ function opLines(op: PlannedOp, c: ChalkInstance): string[] {
   }
   if (op.action === 'update')
     return [`${c.yellow('~ update')} ${op.entity} ${op.key}${id}${where}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}`)];
-  return [`${c.red(`- ${op.action}`)} ${op.entity} ${op.key}${id}`];
+  return [`${c.red(`- ${op.action}`)} ${op.entity} ${op.key}${op.key.includes(`(id ${op.id})`) ? '' : id}`];
 }
 
 /** The summary line: "Plan: 12 to create, 3 to update, 1 to deactivate, 1,184 unchanged, 2 invalid rows skipped." */

@@ -72,7 +72,8 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
 async function knownFor(batch: Batch, known: ValidateOptions['known']): Promise<KnownRecords | undefined> {
   if (typeof known !== 'function') return known;
   const needs = new Map<Entity, Set<string>>();
-  for (const file of batch.files) for (const [, ref] of file.refs) needs.set(ref.entity, (needs.get(ref.entity) ?? new Set()).add(ref.field));
+  // Only the references these files make: a field the file has no column (or default) for refers to nothing.
+  for (const file of batch.files) for (const [field, ref] of file.refs) if (file.supplied.has(field)) needs.set(ref.entity, (needs.get(ref.entity) ?? new Set()).add(ref.field));
   return needs.size ? known(needs) : undefined;
 }
 
