@@ -33,10 +33,12 @@ export interface OpenOptions {
   env: NodeJS.ProcessEnv;
   /** Tests: every connection through this dispatcher. */
   dispatcher?: Dispatcher;
+  /** HRSYNC_DEBUG=http: a redacted line per request. */
+  trace?: (line: string) => void;
 }
 
 /** Builds the connector for one configured target, its secrets read from `env` when it is used. */
-export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher'>): Promise<{ target: Target; connector: ConnectorDefinition }> {
+export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher' | 'trace'>): Promise<{ target: Target; connector: ConnectorDefinition }> {
   const connector = connectorFor(entry.type);
   if (!connector) throw new UsageError(`target "${name}": unknown type "${entry.type}"`);
   const parsed = connector.configSchema.parse(entry);
@@ -44,6 +46,7 @@ export async function createTarget(name: string, entry: TargetConfig, options: P
     name,
     secret: (reference, key) => resolveSecret(reference, `target "${name}": ${key}`, options.env)!,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(options.trace ? { trace: options.trace } : {}),
   });
   return { target, connector };
 }
@@ -94,7 +97,7 @@ function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
 
 async function embedded(options: OpenOptions, note: string | undefined): Promise<OpenedTarget> {
   const running = await startEmbedded({ dataFile: join(options.cwd, EMBEDDED_STATE) });
-  const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox');
+  const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox', options.trace);
   return {
     target,
     rules: rulesNamed(connector.type),

@@ -4,7 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, HrsyncError } from '../errors.js';
 import { packageRoot } from '../shared/package-root.js';
 import { addOptions, OPTIONS, type OptionSpec } from './options.js';
-import { colourFor, processIo, type Io } from './terminal.js';
+import { printable } from './printable.js';
+import { colourFor, debugging, processIo, type Io } from './terminal.js';
 
 const EXAMPLES = {
   validate: `
@@ -200,10 +201,18 @@ export async function program(io: Io, setExit: (code: number) => void, argv: rea
 }
 
 /** The one place that turns outcomes into exit codes. Returns the code; bin/hrsync.js sets it. */
+/** Node's own debug output for these prints every request's URL, keys included: hrsync will not run with it. */
+const LEAKY_DEBUG = /(^|[\s,])(undici|fetch|http|https|http2|net|tls)($|[\s,])/i;
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code: number = ExitCode.ok;
-  const cli = await program(io, (c) => (code = c), argv);
   const c = colourFor(io.stderr, io.env);
+  if (io.env.NODE_DEBUG && LEAKY_DEBUG.test(io.env.NODE_DEBUG)) {
+    io.stderr.write(`${c.red('error:')} NODE_DEBUG=${printable(io.env.NODE_DEBUG, true)} makes Node print every request with its URL and headers, credentials included: hrsync does not run with it\n`);
+    io.stderr.write(`${c.dim('hint: unset NODE_DEBUG; HRSYNC_DEBUG=http prints each request with its secrets removed')}\n`);
+    return ExitCode.usage;
+  }
+  const cli = await program(io, (c) => (code = c), argv);
   try {
     if (argv.length <= 2) {
       cli.outputHelp();
@@ -217,12 +226,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof HrsyncError) {
-      io.stderr.write(`${c.red('error:')} ${error.message}\n`);
-      if (error.hint) io.stderr.write(`${c.dim(`hint: ${error.hint}`)}\n`);
+      io.stderr.write(`${c.red('error:')} ${printable(error.message)}\n`);
+      if (error.hint) io.stderr.write(`${c.dim(`hint: ${printable(error.hint)}`)}\n`);
       return error.exitCode;
     }
-    io.stderr.write(`${c.red('internal error:')} ${error instanceof Error ? error.message : String(error)}\n`);
-    if (io.env.HRSYNC_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    io.stderr.write(`${c.red('internal error:')} ${printable(error instanceof Error ? error.message : String(error))}\n`);
+    if (debugging(io.env, 'stack') && error instanceof Error) io.stderr.write(`${printable(error.stack ?? '')}\n`);
     else io.stderr.write(c.dim('this is a bug in hrsync; run with HRSYNC_DEBUG=1 for details\n'));
     return ExitCode.internal;
   }

@@ -59,3 +59,16 @@ export function colourFor(stream: OutStream, env: NodeJS.ProcessEnv = process.en
 
 export const formatCount = (n: number): string => n.toLocaleString('en-US');
 export const plural = (n: number, word: string, many = `${word}s`): string => `${formatCount(n)} ${n === 1 ? word : many}`;
+
+/** HRSYNC_DEBUG: a comma-separated list; "http" traces every request (redacted), anything set shows stacks. */
+export function debugging(env: NodeJS.ProcessEnv, what: 'http' | 'stack'): boolean {
+  const value = env.HRSYNC_DEBUG ?? '';
+  if (what === 'stack') return value !== '';
+  return value.split(',').map((s) => s.trim().toLowerCase()).includes('http');
+}
+
+/** How every command opens a target: its config, working folder, environment, and the HTTP trace when asked. */
+export function openOptions(io: Io, config: string | undefined): { config: string | undefined; cwd: string; env: NodeJS.ProcessEnv; trace?: (line: string) => void } {
+  const c = colourFor(io.stderr, io.env);
+  return { config, cwd: io.cwd, env: io.env, ...(debugging(io.env, 'http') ? { trace: (line: string) => void io.stderr.write(`${c.dim(line)}\n`) } : {}) };
+}

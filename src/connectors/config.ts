@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseRate } from '../shared/token-bucket.js';
 import type { ConnectionSettings } from './connection.js';
+import type { ConnectorContext } from './types.js';
 
 /** Credentials are never written in the config: only a reference to an environment variable. */
 export const secretRef = z
@@ -18,6 +19,7 @@ export const connectionOptions = {
     .describe('Requests per endpoint, e.g. "5000/h" or "10/s" (default: the platform’s documented limit, where it has one)'),
   timeout: z.number().positive().max(600).optional().describe('Seconds to wait for an answer before retrying, or settling a write (default 30)'),
   pageSize: z.int().min(1).max(1000).optional().describe('Records asked for per page when listing (default: the connector’s own)'),
+  maxResponseMB: z.number().positive().max(4096).optional().describe('The largest answer hrsync reads from this target, in MB (default 64)'),
 };
 
 export interface ConnectionOptions {
@@ -25,16 +27,19 @@ export interface ConnectionOptions {
   rateLimit?: string | undefined;
   timeout?: number | undefined;
   pageSize?: number | undefined;
+  maxResponseMB?: number | undefined;
 }
 
-/** The common options of a config entry → the HTTP settings every connector takes. */
-export function connectionSettings(config: ConnectionOptions, extra: ConnectionSettings = {}): ConnectionSettings {
+/** The common options of a config entry, and what the caller hands every connector → its HTTP settings. */
+export function connectionSettings(config: ConnectionOptions, context: Pick<ConnectorContext, 'dispatcher' | 'trace'> = {}): ConnectionSettings {
   const rate = config.rateLimit === undefined ? undefined : parseRate(config.rateLimit);
   return {
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
     ...(rate ? { ratePerSecond: rate } : {}),
     ...(config.timeout ? { timeoutMs: config.timeout * 1000 } : {}),
     ...(config.pageSize ? { pageSize: config.pageSize } : {}),
-    ...extra,
+    ...(config.maxResponseMB ? { maxBodyBytes: Math.round(config.maxResponseMB * 1024 * 1024) } : {}),
+    ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}),
+    ...(context.trace ? { trace: context.trace } : {}),
   };
 }

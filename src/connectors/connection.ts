@@ -13,6 +13,10 @@ export interface ConnectionSettings {
   timeoutMs?: number;
   /** Records asked for per page when listing (default: the connector's own). */
   pageSize?: number;
+  /** The largest answer read, in bytes (default 64 MB). */
+  maxBodyBytes?: number;
+  /** A line per request, for HRSYNC_DEBUG=http (redacted). */
+  trace?: (line: string) => void;
   dispatcher?: Dispatcher;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -43,6 +47,8 @@ export function connect(options: ConnectOptions): HttpClient {
     secrets: () => options.secrets().filter((s): s is string => !!s),
     ...(options.fieldErrors ? { fieldErrors: options.fieldErrors } : {}),
     ...(settings.timeoutMs ? { timeouts: { headersMs: settings.timeoutMs, bodyMs: settings.timeoutMs } } : {}),
+    ...(settings.maxBodyBytes ? { maxBodyBytes: settings.maxBodyBytes } : {}),
+    ...(settings.trace ? { trace: settings.trace } : {}),
     ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
     ...(settings.sleep ? { sleep: settings.sleep } : {}),
     ...(settings.now ? { now: settings.now } : {}),

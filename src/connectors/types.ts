@@ -15,6 +15,8 @@ export interface ConnectorContext {
   secret(reference: string, key: string): string;
   /** Tests and the embedded sandbox: every connection goes through this dispatcher. */
   dispatcher?: Dispatcher;
+  /** HRSYNC_DEBUG=http: a redacted line per request. */
+  trace?: (line: string) => void;
 }
 
 /**

@@ -16,6 +16,11 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 20_000, maxRetryAfterMs: 120_000 };
 
+/** The largest answer hrsync reads; a larger one stops the run, whatever the server sends. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** The most one target may make hrsync wait in all (Retry-After and backoff) in one run. */
+export const DEFAULT_WAIT_BUDGET_MS = 10 * 60_000;
+
 export interface HttpClientOptions {
   /** Base URL every path is relative to. https, except on loopback hosts. */
   baseUrl: string;
@@ -26,7 +31,17 @@ export interface HttpClientOptions {
   /** Per-endpoint pacing: a steady rate and the burst allowed before pacing starts. */
   rate?: { perSecond: number; burst: number };
   retry?: Partial<RetryPolicy>;
-  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  /**
+   * connect, headers and the gap between body chunks; `answerMs` bounds a whole answer, so a body
+   * that trickles in forever still ends (default: four times headersMs).
+   */
+  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number; answerMs?: number };
+  /** The largest answer read, in bytes (default 64 MB). */
+  maxBodyBytes?: number;
+  /** The most this client waits in all, for Retry-After and backoff, before it gives up (default 10 min). */
+  waitBudgetMs?: number;
+  /** A line per request for HRSYNC_DEBUG=http: method, redacted URL, status, time, try. */
+  trace?: (line: string) => void;
   /** Values that must never appear in any message: keys, passwords, tokens. */
   secrets?: () => readonly string[];
   /** The platform's field errors in a 400/422 body (each connector knows its own shape). */
@@ -105,6 +120,8 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
+  /** What this client has waited so far (Retry-After and backoff), against its budget. */
+  private waited = 0;
 
   constructor(private readonly options: HttpClientOptions) {
     let base: URL;
@@ -151,6 +168,37 @@ export class HttpClient {
     return this.random() * Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** attempt);
   }
 
+  /** Waits before a retry, within the run's budget for this target; past it, the run stops. */
+  private async wait(req: HttpRequest, ms: number, why: string, status: number | undefined): Promise<void> {
+    const budget = this.options.waitBudgetMs ?? DEFAULT_WAIT_BUDGET_MS;
+    if (this.waited + ms > budget)
+      throw new RemoteError(
+        status === 429 ? 'rate_limited' : 'unavailable',
+        `${this.describe(req)}: ${why}, and waiting again would take this run past ${Math.round(budget / 1000)} s of waiting on this target`,
+        status,
+        [],
+        'run again later, or lower the target’s rateLimit or concurrency',
+      );
+    this.waited += ms;
+    await this.sleep(ms);
+  }
+
+  /** The body as text, reading at most maxBodyBytes: a larger answer stops here, in bounded memory. */
+  private async read(req: HttpRequest, body: Dispatcher.ResponseData['body']): Promise<string> {
+    const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        body.destroy();
+        throw new RemoteError('unexpected', `${this.describe(req)}: the answer is larger than ${Math.round(limit / 1024 / 1024)} MB; hrsync stops reading there`, undefined, [], 'check the server, or raise the target’s maxResponseMB');
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
   async request(req: HttpRequest): Promise<HttpResponse> {
     const url = new URL(req.path.replace(/^\//, ''), this.base);
     const idempotent = req.idempotent ?? (req.method !== 'POST' && req.method !== 'PATCH');
@@ -161,32 +209,42 @@ export class HttpClient {
       if (typeof req.body !== 'string') headers['content-type'] ??= 'application/json';
     }
     const endpoint = req.endpoint ?? url.pathname.slice(this.base.pathname.length).split('/')[0] ?? '';
+    const answerMs = this.options.timeouts?.answerMs ?? 4 * (this.options.timeouts?.headersMs ?? 30_000);
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= this.retry.attempts;
       await this.pace(endpoint);
       let status: number;
       let responseHeaders: HttpResponse['headers'];
       let text: string;
+      const started = this.now();
+      // A whole answer within answerMs: a body that trickles in forever is cut, like one that stops.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new DeadlineExceeded()), answerMs);
       try {
-        const res = await this.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: req.method, headers, body: body ?? null });
+        const res = await this.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: req.method, headers, body: body ?? null, signal: deadline.signal });
         status = res.statusCode;
         responseHeaders = res.headers;
-        text = await res.body.text(); // always consume the body, or the connection is lost
+        text = await this.read(req, res.body); // always consume the body, or the connection is lost
       } catch (error) {
-        const code = networkCode(error);
+        if (error instanceof RemoteError) throw error;
+        const code = deadline.signal.aborted ? `no complete answer within ${(answerMs / 1000).toFixed(answerMs < 10_000 ? 1 : 0)} s` : networkCode(error);
+        this.trace(req, url, `no answer (${code ?? 'error'})`, started, attempt);
         if (!code) throw error;
         if (!idempotent)
           throw new RemoteError('outcome_unknown', `${this.describe(req)}: no answer (${code}); the write may or may not have been applied`, undefined, [], 'look the record up before sending it again');
         if (last) throw new RemoteError('unavailable', `${this.describe(req)}: no answer after ${this.retry.attempts} tries (${code})`, undefined);
-        await this.sleep(this.backoff(attempt));
+        await this.wait(req, this.backoff(attempt), `no answer (${code})`, undefined);
         continue;
+      } finally {
+        clearTimeout(timer);
       }
+      this.trace(req, url, String(status), started, attempt);
       if (RETRY_STATUSES.has(status) && (idempotent || NOT_PROCESSED.has(status))) {
         const wait = retryAfterMs(responseHeaders['retry-after'], this.now());
         if (wait !== undefined && wait > this.retry.maxRetryAfterMs)
           throw new RemoteError('rate_limited', `${this.describe(req)}: ${status}, and the server asks to wait ${Math.ceil(wait / 1000)} s`, status, [], 'lower the target’s rateLimit or concurrency, or run again later');
         if (!last) {
-          await this.sleep(wait ?? this.backoff(attempt));
+          await this.wait(req, wait ?? this.backoff(attempt), String(status), status);
           continue;
         }
       }
@@ -196,14 +254,23 @@ export class HttpClient {
     }
   }
 
+  private trace(req: HttpRequest, url: URL, outcome: string, started: number, attempt: number): void {
+    this.options.trace?.(`http ${req.method} ${redact(url.origin + url.pathname + url.search, this.secrets())} → ${outcome} in ${Math.round(this.now() - started)} ms${attempt ? ` (try ${attempt + 1})` : ''}`);
+  }
+
   private failure(req: HttpRequest, status: number, body: unknown, text: string, tries: number): RemoteError {
     const where = this.describe(req);
-    const snippet = redact(text.slice(0, 300), this.secrets()).replace(/\s+/g, ' ');
+    // Redacted whole, then cut: a cut first could leave most of a secret behind.
+    const snippet = redact(text, this.secrets()).slice(0, 300).replace(/\s+/g, ' ');
     if (status === 401 || status === 403)
       return new RemoteError('auth', `${where}: ${status} — the credentials were refused`, status, [], 'check the target’s credentials in the config (and the environment variables they name)');
     if (status === 404) return new RemoteError('not_found', `${where}: 404 not found`, status);
     if (status === 409) return new RemoteError('conflict', `${where}: 409 conflict: ${snippet}`, status);
-    if (status === 400 || status === 422) return new RemoteError('validation', `${where}: ${status} rejected: ${snippet}`, status, this.options.fieldErrors?.(body) ?? []);
+    if (status === 400 || status === 422) {
+      // What the server says of the fields can quote what it was sent: redacted like everything else.
+      const fieldErrors = (this.options.fieldErrors?.(body) ?? []).map((e) => ({ field: redact(e.field, this.secrets()), message: redact(e.message, this.secrets()) }));
+      return new RemoteError('validation', `${where}: ${status} rejected: ${snippet}`, status, fieldErrors);
+    }
     if (status === 429) return new RemoteError('rate_limited', `${where}: 429 rate limited after ${tries} tries`, status, [], 'lower the target’s rateLimit or concurrency');
     if (status >= 500) return new RemoteError('unavailable', `${where}: ${status} after ${tries} ${tries === 1 ? 'try' : 'tries'}: ${snippet}`, status);
     return new RemoteError('unexpected', `${where}: unexpected ${status}: ${snippet}`, status);
@@ -213,6 +280,9 @@ export class HttpClient {
     if (this.owned) await this.dispatcher.close();
   }
 }
+
+/** The reason an answer was cut off: it took longer than the client allows a whole answer. */
+class DeadlineExceeded extends Error {}
 
 function parseBody(text: string, type: string | string[] | undefined): unknown {
   const contentType = Array.isArray(type) ? type[0] : type;

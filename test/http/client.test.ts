@@ -1,3 +1,4 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { HttpClient, retryAfterMs, type HttpClientOptions } from '../../src/http/client.js';
@@ -145,5 +146,87 @@ describe('rate limit', () => {
     for (let i = 0; i < 5; i++) await bucket.take();
     expect(now).toBe(1500); // two at once, then one every 500 ms
     expect(slept).toEqual([500, 500, 500]);
+  });
+});
+
+describe('HttpClient, whatever the server does', () => {
+  /** A real server on 127.0.0.1 that answers with `handler`, for what a mock cannot do: stream for ever, trickle. */
+  async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; stop(): Promise<void> }> {
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  }
+
+  it('stops reading an answer larger than the limit, in bounded memory', async () => {
+    const { url, stop } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 32);
+      const pump = () => { while (res.write(chunk)); }; // an endless body
+      res.on('drain', pump);
+      pump();
+    });
+    const client = new HttpClient({ baseUrl: url, label: 'big', maxBodyBytes: 1024 * 1024 });
+    try {
+      const before = process.memoryUsage().rss;
+      const error = await failure(client.request({ method: 'GET', path: 'x' }));
+      expect(error.kind).toBe('unexpected');
+      expect(error.message).toContain('the answer is larger than 1 MB');
+      expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      await client.close();
+      await stop();
+    }
+  });
+
+  it('cuts an answer that trickles in for ever, and gives up after its tries', async () => {
+    const { url, stop } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const timer = setInterval(() => res.write(' '), 50); // one byte every 50 ms: never a gap long enough to time out
+      res.on('close', () => clearInterval(timer));
+    });
+    const client = new HttpClient({ baseUrl: url, label: 'slow', timeouts: { headersMs: 1000, bodyMs: 1000, answerMs: 300 }, retry: { attempts: 2, baseMs: 10 } });
+    try {
+      const started = Date.now();
+      const error = await failure(client.request({ method: 'GET', path: 'x' }));
+      expect(error.kind).toBe('unavailable');
+      expect(error.message).toContain('no complete answer within 0.3 s');
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await client.close();
+      await stop();
+    }
+  });
+
+  it('stops when waiting as asked (Retry-After) would pass the run’s budget for the target', async () => {
+    const { pool, client, waits } = setup({ waitBudgetMs: 2500 });
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(429, '', { headers: { 'retry-after': '1' } }).times(5);
+    const error = await failure(client.request({ method: 'GET', path: 'User' }));
+    expect(waits).toEqual([1000, 1000]);
+    expect(error.kind).toBe('rate_limited');
+    expect(error.message).toContain('past 3 s of waiting on this target');
+  });
+
+  it('redacts a secret before cutting the server’s text, and in the field errors it sends', async () => {
+    const { pool, client } = setup();
+    const body = JSON.stringify({ message: `${'x'.repeat(290)}${SECRET}${'y'.repeat(50)}`, errors: [{ field: SECRET, message: `key ${SECRET} refused` }] });
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).reply(400, body, { headers: { 'content-type': 'application/json' } });
+    const error = await failure(client.request({ method: 'POST', path: 'User', body: {} }));
+    const shown = `${error.message} ${JSON.stringify(error.fieldErrors)}`;
+    // Not the secret, and not most of it either (a cut before redaction left all but its last characters).
+    expect(shown).not.toContain(SECRET.slice(0, 8));
+    expect(error.fieldErrors).toEqual([{ field: '***', message: 'key *** refused' }]);
+  });
+
+  it('traces each try with the URL redacted, for HRSYNC_DEBUG=http', async () => {
+    const lines: string[] = [];
+    const { pool, client } = setup({ baseUrl: `${ORIGIN}/x`, trace: (line) => lines.push(line) });
+    pool.intercept({ path: `/x/users.json?api_key=${SECRET}`, method: 'GET' }).reply(503, '');
+    pool.intercept({ path: `/x/users.json?api_key=${SECRET}`, method: 'GET' }).reply(200, '{}');
+    await client.request({ method: 'GET', path: `users.json?api_key=${SECRET}` });
+    expect(lines).toEqual([
+      expect.stringMatching(/^http GET https:\/\/acme\.accessplanit\.com\/x\/users\.json\?api_key=\*\*\* → 503 in \d+ ms$/),
+      expect.stringMatching(/→ 200 in \d+ ms \(try 2\)$/),
+    ]);
   });
 });

@@ -6,8 +6,9 @@ import type { ListQuery } from '../../core/ports.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import type { FileFormat } from '../../io/types.js';
 import { filters, since } from '../parse.js';
+import { printable } from '../printable.js';
 import { ratePerSecond, spinner } from '../progress.js';
-import { colourFor, formatCount, plural, type Io } from '../terminal.js';
+import { colourFor, formatCount, plural, type Io, openOptions } from '../terminal.js';
 
 export interface ExportFlags {
   target?: string;
@@ -35,7 +36,7 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
   const query: ListQuery = { filter: filters(flags.filter), ...(sinceAt ? { since: sinceAt } : {}) };
   const output = flags.output ?? '-';
   const c = colourFor(io.stderr, io.env);
-  const opened = await openTarget(flags.target, { config: flags.config, cwd: io.cwd, env: io.env });
+  const opened = await openTarget(flags.target, openOptions(io, flags.config));
   const progress = spinner(io);
   try {
     if (!opened.target) throw new UsageError(`"${flags.target}" names rules, not a target to export from`, 'pass a configured target, or "sandbox"');
@@ -59,7 +60,7 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
       io.stdout as NodeJS.WritableStream,
     );
     progress.stop();
-    const where = output === '-' ? 'stdout' : output;
+    const where = output === '-' ? 'stdout' : printable(output, true);
     io.stderr.write(`${c.green('✔')} exported ${plural(report.rows, SINGULAR[entity], entity)} from ${report.target} to ${where} in ${(report.ms / 1000).toFixed(1)} s\n`);
     return ExitCode.ok;
   } catch (error) {

@@ -9,9 +9,10 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { defaultRunDir } from '../../shared/run-folder.js';
 import { maxMissing, positiveInt, since } from '../parse.js';
 import { ratePerSecond, spinner } from '../progress.js';
+import { printable } from '../printable.js';
 import { renderPlanText } from '../render/plan.js';
 import { renderValidationText } from '../render/validation.js';
-import { colourFor, plural, type Io } from '../terminal.js';
+import { colourFor, plural, type Io, openOptions } from '../terminal.js';
 import { inputOptions, type ValidateFlags } from './validate.js';
 
 export interface ImportFlags extends Omit<ValidateFlags, 'format' | 'maxErrors'> {
@@ -54,7 +55,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   const err = colourFor(io.stderr, io.env);
   const out = colourFor(io.stdout, io.env);
 
-  const opened = await openTarget(flags.target, { config: flags.config, cwd: io.cwd, env: io.env });
+  const opened = await openTarget(flags.target, openOptions(io, flags.config));
   try {
     if (opened.target && !opened.target.writer) throw new UsageError(`${opened.target.label} is read-only: import into a platform, and read from it with --from`);
     if (opened.note) io.stderr.write(`${err.dim(opened.note)}\n`);
@@ -107,7 +108,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
 
 /** --from: reads the source into the run's folder, and says how much was read. */
 async function pull(name: string, flags: ImportFlags, sinceAt: string | undefined, resultsDir: string, io: Io): Promise<string> {
-  const source = await openTarget(name, { config: flags.config, cwd: io.cwd, env: io.env });
+  const source = await openTarget(name, openOptions(io, flags.config));
   try {
     const { path, report } = await pullSource(source, name, { ...(sinceAt ? { since: sinceAt } : {}), resultsDir, cwd: io.cwd });
     io.stderr.write(`${colourFor(io.stderr, io.env).dim(`read ${plural(report.rows, 'user')} from ${report.target}${sinceAt ? ` changed since ${sinceAt}` : ''} (${path})`)}\n`);
@@ -165,7 +166,7 @@ export function applyExitCode(result: ApplyReport, inputProblems: number, io: Io
   if (result.interrupted) return ExitCode.interrupted;
   if (result.failed || result.skipped || inputProblems) {
     for (const r of result.results.filter((x) => x.status === 'failed').slice(0, 10))
-      io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${r.op.key}${r.op.file ? ` (${r.op.file}:${r.op.line})` : ''}: ${r.error}\n`);
+      io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${printable(r.op.key, true)}${r.op.file ? ` (${printable(r.op.file, true)}:${r.op.line})` : ''}: ${printable(r.error ?? '', true)}\n`);
     return ExitCode.partialFailure;
   }
   return ExitCode.ok;

@@ -1,7 +1,8 @@
 import { checkTargets, listTargets } from '../../app/check-targets.js';
 import { configJsonSchema } from '../../config/schema.js';
 import { ExitCode } from '../../errors.js';
-import { colourFor, formatCount, type Io } from '../terminal.js';
+import { printable } from '../printable.js';
+import { colourFor, formatCount, type Io, openOptions } from '../terminal.js';
 
 export interface TargetsFlags {
   config?: string;
@@ -10,25 +11,25 @@ export interface TargetsFlags {
 
 /** `hrsync targets`: the configured targets, or the embedded sandbox when there is no config. */
 export async function targetsCommand(flags: TargetsFlags, io: Io): Promise<number> {
-  const listing = await listTargets({ config: flags.config, cwd: io.cwd, env: io.env });
+  const listing = await listTargets(openOptions(io, flags.config));
   if (flags.format === 'json') io.stdout.write(JSON.stringify(listing, null, 2) + '\n');
   else {
     const c = colourFor(io.stdout, io.env);
     io.stdout.write(`${listing.config ? `targets in ${listing.config}` : 'no hrsync.config.json here: the embedded sandbox is the target'}\n`);
-    for (const r of listing.targets) io.stdout.write(`  ${r.default ? c.green('*') : ' '} ${r.name.padEnd(14)} ${r.type.padEnd(13)} ${c.dim(r.where)}\n`);
+    for (const r of listing.targets) io.stdout.write(`  ${r.default ? c.green('*') : ' '} ${r.name.padEnd(14)} ${r.type.padEnd(13)} ${c.dim(printable(r.where, true))}\n`);
   }
   return ExitCode.ok;
 }
 
 /** `hrsync targets check [NAME]`: signs in, and counts what each entity holds where the platform lists. */
 export async function checkCommand(name: string | undefined, flags: TargetsFlags, io: Io): Promise<number> {
-  const results = await checkTargets(name, { config: flags.config, cwd: io.cwd, env: io.env });
+  const results = await checkTargets(name, openOptions(io, flags.config));
   if (flags.format === 'json') io.stdout.write(JSON.stringify({ ok: results.every((r) => r.ok), targets: results }, null, 2) + '\n');
   else {
     const c = colourFor(io.stdout, io.env);
     for (const r of results) {
       const counts = Object.entries(r.counts).map(([e, n]) => (n === null ? `${e}: cannot be listed` : `${formatCount(n)} ${e}`)).join(', ');
-      io.stdout.write(r.ok ? `${c.green('✔')} ${r.name}: reachable, credentials accepted${counts ? `; ${counts}` : ''}\n` : `${c.red('✖')} ${r.name}: ${r.error}\n`);
+      io.stdout.write(r.ok ? `${c.green('✔')} ${r.name}: reachable, credentials accepted${counts ? `; ${counts}` : ''}\n` : `${c.red('✖')} ${r.name}: ${printable(r.error ?? '', true)}\n`);
     }
   }
   return results.some((r) => r.misconfigured) ? ExitCode.usage : results.every((r) => r.ok) ? ExitCode.ok : ExitCode.targetFailed;

@@ -8,7 +8,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { resolveEncoding } from '../../io/decode.js';
 import { parseDelimiterOption } from '../../io/delimiter.js';
 import { renderValidationGithub, renderValidationJson, renderValidationText } from '../render/validation.js';
-import { colourFor, type Io } from '../terminal.js';
+import { colourFor, type Io, openOptions } from '../terminal.js';
 
 export interface ValidateFlags {
   target?: string;
@@ -42,7 +42,7 @@ export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErr
 
 export async function runValidate(files: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport> {
   const options = await inputOptions(flags, io);
-  const opened = await openTarget(flags.target, { config: flags.config, cwd: io.cwd, env: io.env });
+  const opened = await openTarget(flags.target, openOptions(io, flags.config));
   try {
     if (opened.note) io.stderr.write(`${colourFor(io.stderr, io.env).dim(opened.note)}\n`);
     return await runValidation(opened, files, options);

@@ -3,22 +3,26 @@ import type { FieldValue } from '../../core/model/canonical.js';
 import { cellText } from '../../io/writers.js';
 import type { Plan, PlannedOp } from '../../core/plan/plan.js';
 import { quote } from '../../core/model/issues.js';
+import { printable } from '../printable.js';
 import { formatCount } from '../terminal.js';
 
+const p = (text: string) => printable(text, true);
+
 const SHOWN = 20;
-const show = (v: FieldValue | null | undefined) => (v === null || v === undefined || v === '' ? '(blank)' : quote(cellText(v)));
+const show = (v: FieldValue | null | undefined) => (v === null || v === undefined || v === '' ? '(blank)' : p(quote(cellText(v))));
 
 function opLines(op: PlannedOp, c: ChalkInstance): string[] {
-  const where = op.file ? c.dim(` (${op.file}:${op.line})`) : '';
-  const id = op.id ? c.dim(` id ${op.id}`) : '';
+  const where = op.file ? c.dim(` (${p(op.file)}:${op.line})`) : '';
+  const id = op.id ? c.dim(` id ${p(op.id)}`) : '';
+  const key = p(op.key);
   if (op.action === 'create') {
     const v = op.values ?? {};
     const name = [v.firstName, v.lastName].filter(Boolean).join(' ') || v.name || v.label || '';
-    return [`${c.green('+ create')} ${op.entity} ${op.key}${name ? ` ${quote(String(name))}` : ''}${where}`];
+    return [`${c.green('+ create')} ${op.entity} ${key}${name ? ` ${p(quote(String(name)))}` : ''}${where}`];
   }
   if (op.action === 'update')
-    return [`${c.yellow('~ update')} ${op.entity} ${op.key}${id}${where}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}`)];
-  return [`${c.red(`- ${op.action}`)} ${op.entity} ${op.key}${op.key.includes(`(id ${op.id})`) ? '' : id}`];
+    return [`${c.yellow('~ update')} ${op.entity} ${key}${id}${where}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}`)];
+  return [`${c.red(`- ${op.action}`)} ${op.entity} ${key}${op.key.includes(`(id ${op.id})`) ? '' : id}`];
 }
 
 /** The summary line: "Plan: 12 to create, 3 to update, 1 to deactivate, 1,184 unchanged, 2 invalid rows skipped." */
@@ -43,8 +47,8 @@ export function renderPlanText(plan: Plan, c: ChalkInstance, verbose: boolean): 
     for (const op of verbose ? ops : ops.slice(0, SHOWN)) out.push(...opLines(op, c));
     if (!verbose && ops.length > SHOWN) out.push(c.dim(`  … and ${formatCount(ops.length - SHOWN)} more to ${ops[0]!.action} (--verbose shows all)`));
   }
-  for (const conflict of plan.conflicts) out.push(`${c.magenta('! conflict')} ${conflict.entity} ${c.dim(`${conflict.file}:${conflict.line}`)}: ${conflict.message}`);
-  for (const note of plan.notes) out.push(c.dim(`note: ${note}`));
+  for (const conflict of plan.conflicts) out.push(`${c.magenta('! conflict')} ${conflict.entity} ${c.dim(`${p(conflict.file)}:${conflict.line}`)}: ${p(conflict.message)}`);
+  for (const note of plan.notes) out.push(c.dim(`note: ${p(note)}`));
   if (out.length) out.push('');
   out.push(c.bold(summaryLine(plan)));
   return out.join('\n') + '\n';

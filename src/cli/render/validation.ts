@@ -1,7 +1,10 @@
 import type { ChalkInstance } from 'chalk';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
 import type { Issue } from '../../core/model/issues.js';
+import { printable } from '../printable.js';
 import { formatCount, plural } from '../terminal.js';
+
+const p = (text: string) => printable(text, true);
 
 /** Text: issues grouped per file, one line each (file:line, severity, message), then counts. */
 export function renderValidationText(report: ValidationReport, c: ChalkInstance): string {
@@ -9,22 +12,22 @@ export function renderValidationText(report: ValidationReport, c: ChalkInstance)
   for (const file of report.files) {
     const issues = report.issues.filter((i) => i.file === file.file);
     if (issues.length) {
-      out.push(c.bold(file.file));
+      out.push(c.bold(p(file.file)));
       const hinted = new Set<string>();
       for (const issue of issues) {
         const sev = issue.severity === 'error' ? c.red('error  ') : c.yellow('warning');
-        out.push(`  ${c.cyan(`${file.file}:${issue.line}`)}  ${sev}  ${issue.message}  ${c.dim(`[${issue.code}]`)}`);
+        out.push(`  ${c.cyan(`${p(file.file)}:${issue.line}`)}  ${sev}  ${p(issue.message)}  ${c.dim(`[${issue.code}]`)}`);
         // A hint once per kind of issue per file: enough to act on, without repeating it a thousand times.
         if (issue.hint && !hinted.has(issue.code)) {
           hinted.add(issue.code);
-          out.push(`      ${c.dim(`hint: ${issue.hint}`)}`);
+          out.push(`      ${c.dim(`hint: ${p(issue.hint)}`)}`);
         }
       }
     }
     if (file.entity && file.entityReason.startsWith('the file name'))
       out.push(c.dim(`  (read as ${file.entity} because of ${file.entityReason}; pass --entity to be explicit)`));
     const counts = `${plural(file.rows, 'row')}, ${plural(file.errors, 'error')}, ${plural(file.warnings, 'warning')}`;
-    out.push(`${file.file}: ${file.entity ? `${file.entity}, ` : ''}${file.errors ? c.red(counts) : counts}`);
+    out.push(`${p(file.file)}: ${file.entity ? `${file.entity}, ` : ''}${file.errors ? c.red(counts) : counts}`);
     if (issues.length) out.push('');
   }
   if (report.truncated) out.push(c.yellow(`stopped after ${plural(report.summary.errors, 'error')} (--max-errors); the rest was not checked`));
@@ -32,7 +35,7 @@ export function renderValidationText(report: ValidationReport, c: ChalkInstance)
   if (files > 1 || report.truncated) {
     const total = `${plural(files, 'file')}, ${plural(rows, 'row')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
     out.push(errors ? c.red(`✖ ${total}`) : c.green(`✔ ${total}`));
-  } else if (errors === 0) out.push(c.green(`✔ valid for ${report.checkedAgainst ?? report.target}`));
+  } else if (errors === 0) out.push(c.green(`✔ valid for ${p(report.checkedAgainst ?? report.target)}`));
   return out.join('\n') + '\n';
 }
 
@@ -49,8 +52,8 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace
 
 export function githubAnnotation(issue: Issue): string {
   const title = issue.field ?? issue.code;
-  const message = issue.hint ? `${issue.message} (${issue.hint})` : issue.message;
-  return `::${issue.severity} file=${escapeProperty(issue.file)},line=${issue.line},title=${escapeProperty(title)}::${escapeData(message)}`;
+  const message = p(issue.hint ? `${issue.message} (${issue.hint})` : issue.message);
+  return `::${issue.severity} file=${escapeProperty(p(issue.file))},line=${issue.line},title=${escapeProperty(title)}::${escapeData(message)}`;
 }
 
 export function renderValidationGithub(report: ValidationReport): string {

@@ -27,7 +27,7 @@ export const accessplanit = defineConnector({
     const apiKey = config.apiKey === undefined ? undefined : context.secret(config.apiKey, 'apiKey');
     const password = config.password === undefined ? undefined : context.secret(config.password, 'password');
     return new AccessplanitTarget({
-      ...connectionSettings(config, context.dispatcher ? { dispatcher: context.dispatcher } : {}),
+      ...connectionSettings(config, context),
       name: context.name,
       baseUrl: config.baseUrl,
       ...(apiKey ? { apiKey } : {}),

@@ -21,7 +21,7 @@ export const appenate = defineConnector({
   where: (config) => config.baseUrl,
   create: async (config, context) =>
     new (await import('./target.js')).AppenateTarget({
-      ...connectionSettings(config, context.dispatcher ? { dispatcher: context.dispatcher } : {}),
+      ...connectionSettings(config, context),
       name: context.name,
       baseUrl: config.baseUrl,
       companyId: String(config.companyId),

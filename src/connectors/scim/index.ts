@@ -22,7 +22,7 @@ export const scim = defineConnector({
   where: (config) => config.baseUrl,
   create: async (config, context) =>
     new (await import('./target.js')).ScimTarget({
-      ...connectionSettings(config, context.dispatcher ? { dispatcher: context.dispatcher } : {}),
+      ...connectionSettings(config, context),
       name: context.name,
       baseUrl: config.baseUrl,
       token: context.secret(config.token, 'token'),

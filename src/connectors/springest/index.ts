@@ -21,7 +21,7 @@ export const springest = defineConnector({
   where: (config) => Object.values(config.sites).map((s) => s.baseUrl).join(', '),
   create: async (config, context) =>
     new (await import('./target.js')).SpringestTarget({
-      ...connectionSettings(config, context.dispatcher ? { dispatcher: context.dispatcher } : {}),
+      ...connectionSettings(config, context),
       name: context.name,
       sites: Object.fromEntries(Object.entries(config.sites).map(([site, s]) => [site, { baseUrl: s.baseUrl, apiKey: context.secret(s.apiKey, `sites.${site}.apiKey`) }])),
     }),

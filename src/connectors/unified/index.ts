@@ -20,7 +20,7 @@ export const unified = defineConnector({
   where: (config) => config.baseUrl,
   create: async (config, context) =>
     new (await import('./target.js')).UnifiedTarget({
-      ...connectionSettings(config, context.dispatcher ? { dispatcher: context.dispatcher } : {}),
+      ...connectionSettings(config, context),
       name: context.name,
       baseUrl: config.baseUrl,
       connectionId: config.connectionId,
