@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, write } from '../helpers/files.js';
 import { hrsyncIn } from '../helpers/run.js';
@@ -46,4 +49,58 @@ describe('what a hostile file cannot do to a terminal', () => {
     expect(run.stdout).toContain('jobTitle: "Warehouse Manager" → "\\x1b[2J\\x1b[1;1H\\u202eCEO"');
     expect(run.stdout).toContain('+ create users externalId=X\\x1b[31m1 "Evil Row" (u\\x1b[2J.csv:3)');
   });
+});
+
+describe('a hostile server gets a bounded, clear failure (exit 4)', () => {
+  /** A server that answers every request with `handler`: what no well-behaved emulator does. */
+  async function hostile(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ dir: string; stop(): Promise<void> }> {
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as { port: number };
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: `http://127.0.0.1:${port}/accessplan/api/v2`, apiKey: 'env:AP_KEY', timeout: 0.1, maxResponseMB: 1 } } }));
+    return { dir, stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  }
+  const page = (ids: number[]) => JSON.stringify({ results: ids.map((i) => ({ ID: `u${i}`, Forenames: 'A', Surname: 'B' })) });
+
+  it('a list that never ends: the same page for ever', async () => {
+    const s = await hostile((_req, res) => res.end(page([1, 2, 3])));
+    try {
+      const run = await hrsyncIn(['export', '-o', 'users.csv'], { cwd: s.dir, env: { AP_KEY: 'k' } });
+      expect(run.code).toBe(4);
+      expect(run.stderr).toContain('the User list repeated a page it had already sent');
+      expect(existsSync(join(s.dir, 'users.csv'))).toBe(false);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('an answer larger than maxResponseMB, and one that trickles in for ever', async () => {
+    const big = await hostile((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(256 * 1024, 32);
+      const pump = () => { while (res.write(chunk)); };
+      res.on('drain', pump);
+      pump();
+    });
+    try {
+      const run = await hrsyncIn(['export'], { cwd: big.dir, env: { AP_KEY: 'k' } });
+      expect([run.code, run.stderr]).toEqual([4, expect.stringContaining('the answer is larger than 1 MB')]);
+    } finally {
+      await big.stop();
+    }
+    const slow = await hostile((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const timer = setInterval(() => res.write(' '), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    try {
+      const started = Date.now();
+      const run = await hrsyncIn(['export'], { cwd: slow.dir, env: { AP_KEY: 'k' } });
+      expect([run.code, run.stderr]).toEqual([4, expect.stringContaining('no complete answer within 0.4 s')]);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await slow.stop();
+    }
+  }, 30_000);
 });

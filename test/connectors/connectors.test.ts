@@ -18,26 +18,64 @@ async function all(pages: AsyncIterable<CanonicalValues[]>): Promise<CanonicalVa
   for await (const page of pages) rows.push(...page);
   return rows;
 }
-const users = (n: number, from = 0) => ({ results: Array.from({ length: n }, (_, i) => ({ ID: `u${from + i}`, Forenames: 'A', Surname: 'B', DOB: '1990-01-02T00:00:00', MarketingOptIn: true })) });
+const users = (n: number, from = 0, count?: number) => ({
+  results: Array.from({ length: n }, (_, i) => ({ ID: `u${from + i}`, Forenames: 'A', Surname: 'B', DOB: '1990-01-02T00:00:00', MarketingOptIn: true })),
+  ...(count === undefined ? {} : { count }),
+});
 
 describe('accessplanit connector', () => {
-  it('pages with $top/$skip until a short page: 0, exactly a page, and a page plus one', async () => {
-    for (const [total, pages] of [[0, 1], [3, 2], [4, 2]] as const) {
-      const a = agent();
-      const pool = a.get(AP);
-      const seen: string[] = [];
-      for (let p = 0; p < pages; p++) {
-        const n = Math.max(0, Math.min(3, total - p * 3));
-        pool
-          .intercept({ path: (path) => path.startsWith('/accessplan/api/v2/User?') && new URLSearchParams(path.split('?')[1]).get('$skip') === String(p * 3), method: 'GET' })
-          .reply((opts) => (seen.push(opts.path), { statusCode: 200, data: users(n, p * 3) }));
-      }
-      const target = new AccessplanitTarget({ name: 'lms', baseUrl: `${AP}/accessplan/api/v2`, apiKey: 'k', pageSize: 3, dispatcher: a });
-      const rows = await all(target.list('users'));
-      expect(rows).toHaveLength(total);
-      expect(seen).toHaveLength(pages);
-      if (total) expect(rows[0]).toEqual({ id: 'u0', firstName: 'A', lastName: 'B', dateOfBirth: '1990-01-02', marketingOptIn: true });
+  /** A server of `total` users that answers at most `cap` a page, with or without a count on the first page. */
+  function server(total: number, cap: number, withCount: boolean) {
+    const a = agent();
+    const skips: number[] = [];
+    a.get(AP)
+      .intercept({ path: (path) => path.startsWith('/accessplan/api/v2/User?'), method: 'GET' })
+      .reply((opts) => {
+        const q = new URLSearchParams(String(opts.path).split('?')[1]);
+        const skip = Number(q.get('$skip'));
+        skips.push(skip);
+        const n = Math.max(0, Math.min(cap, Number(q.get('$top')), total - skip));
+        return { statusCode: 200, data: users(n, skip, withCount && q.get('$count') === 'true' ? total : undefined) };
+      })
+      .persist();
+    return { target: new AccessplanitTarget({ name: 'lms', baseUrl: `${AP}/accessplan/api/v2`, apiKey: 'k', pageSize: 3, dispatcher: a }), skips };
+  }
+
+  it('pages by what was received until the count, or an empty page: 0, exactly a page, a page plus one, a silently capped page', async () => {
+    const cases: Array<[total: number, cap: number, withCount: boolean, skips: number[]]> = [
+      [0, 3, true, [0]],
+      [3, 3, true, [0]],
+      [4, 3, true, [0, 3]],
+      [0, 3, false, [0]],
+      [3, 3, false, [0, 3]],
+      [4, 3, false, [0, 3, 4]],
+      [5, 2, true, [0, 2, 4]], // the server gives 2 where 3 were asked: the list goes on
+      [5, 2, false, [0, 2, 4, 5]],
+    ];
+    for (const [total, cap, withCount, skips] of cases) {
+      const s = server(total, cap, withCount);
+      const rows = await all(s.target.list('users'));
+      expect(rows.map((r) => r.id), `${total} users, ${cap} a page, count ${withCount}`).toEqual(Array.from({ length: total }, (_, i) => `u${i}`));
+      expect(s.skips).toEqual(skips);
     }
+    const first = await all(server(1, 3, true).target.list('users'));
+    expect(first[0]).toEqual({ id: 'u0', firstName: 'A', lastName: 'B', dateOfBirth: '1990-01-02', marketingOptIn: true });
+  });
+
+  it('stops a list that repeats a page, goes past its count or ends short of it (exit 4), rather than loop or plan on a part', async () => {
+    const a = agent();
+    const pool = a.get(AP);
+    const target = new AccessplanitTarget({ name: 'lms', baseUrl: `${AP}/accessplan/api/v2`, apiKey: 'k', pageSize: 2, dispatcher: a });
+    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply(200, users(2, 0)).times(2); // ignores $skip
+    await expect(all(target.list('users'))).rejects.toThrow('the User list repeated a page it had already sent');
+    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply(200, users(2, 0, 3));
+    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply(200, users(2, 2));
+    await expect(all(target.list('users'))).rejects.toThrow('went on past the 3 records its own count announced');
+    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply(200, users(2, 0, 5));
+    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply(200, users(0));
+    const short = await all(target.list('users')).catch((e: unknown) => e);
+    expect(short).toBeInstanceOf(RemoteError);
+    expect((short as RemoteError).message).toContain('ended after 2 of the 5 records its own count announced');
   });
 
   it('pushes filters and --since down as $filter', () => {
@@ -56,9 +94,9 @@ describe('accessplanit connector', () => {
     pool.intercept({ path: '/accessplan/api/v2/Token', method: 'POST', body: (b) => b.includes('refresh_token=r-t1') }).reply(200, grant('t2'));
     pool.intercept({ path: '/accessplan/api/v2/Token', method: 'POST', body: (b) => b.includes('grant_type=password') }).reply(200, grant('t3'));
     const seen = (status: number, body: object) => ({ statusCode: status, data: body });
-    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply((opts) => (tokens.push(String((opts.headers as Record<string, string>).authorization)), seen(200, users(1)))).times(2);
+    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply((opts) => (tokens.push(String((opts.headers as Record<string, string>).authorization)), seen(200, users(1, 0, 1)))).times(2);
     pool.intercept({ path: /\/User\?/, method: 'GET' }).reply((opts) => (tokens.push(String((opts.headers as Record<string, string>).authorization)), seen(401, {})));
-    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply((opts) => (tokens.push(String((opts.headers as Record<string, string>).authorization)), seen(200, users(1))));
+    pool.intercept({ path: /\/User\?/, method: 'GET' }).reply((opts) => (tokens.push(String((opts.headers as Record<string, string>).authorization)), seen(200, users(1, 0, 1))));
     const target = new AccessplanitTarget({ name: 'lms', baseUrl: `${AP}/accessplan/api/v2`, userName: 'me', password: 's3cret', pageSize: 5, dispatcher: a, now: () => now });
     await all(target.list('users'));
     now += 3600_000 - 30_000; // inside the last minute: refresh first

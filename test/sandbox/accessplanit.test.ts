@@ -135,9 +135,19 @@ describe('accessplanit emulation', () => {
     });
 
     it('answers 400 to malformed query options', async () => {
-      for (const q of ["$filter=ID eq 'x", '$filter=ID eq', '$top=-1', '$top=5000', '$orderby=ID sideways', '$filter=ID eq 1)'])
+      for (const q of ["$filter=ID eq 'x", '$filter=ID eq', '$top=-1', '$orderby=ID sideways', '$filter=ID eq 1)'])
         expect((await call(ap(`User?${q}`), { headers: AP_KEY })).status, q).toBe(400);
     });
+  });
+});
+
+describe('accessplanit page cap', () => {
+  const sandbox = useSandbox({ settings: { accessplanit: { pageCap: 2 } } });
+  it('cuts a page at its cap silently, whatever $top asks, and counts the whole list', async () => {
+    const reply = await call(`${sandbox().urls.accessplanit}/User?$top=500&$count=true`, { headers: AP_KEY });
+    expect(reply.status).toBe(200);
+    expect(reply.body.results).toHaveLength(2);
+    expect(reply.body.count).toBe(5);
   });
 });
 

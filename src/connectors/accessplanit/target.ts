@@ -4,6 +4,7 @@ import type { ListQuery, Target, TargetWriter } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, type ConnectionSettings } from '../connection.js';
+import { PageGuard } from '../paging.js';
 import { ACCESSPLANIT_WIRE, accessplanitField, fromAccessplanit, toAccessplanit } from './wire.js';
 
 /** Pacing unless the config says otherwise: the documented 5,000 an hour, a burst of a tenth of it. */
@@ -118,18 +119,31 @@ export class AccessplanitTarget implements Target {
     }
   }
 
+  /**
+   * Pages by what was received, not by what was asked: the largest page is undocumented and a server
+   * may cap it silently, so a short page does not end the list — an empty one does, or the count the
+   * first page announces ($count=true; [guess] its name is `count`). See PageGuard for what stops it.
+   */
   async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
     const size = this.settings.pageSize ?? PAGE_SIZE;
     const filter = odataFilter(entity, query.filter, query.since);
-    for (let skip = 0; ; skip += size) {
+    const guard = new PageGuard(this.label, MODULE[entity]);
+    for (let skip = 0; ; ) {
       const params = new URLSearchParams({ $top: String(size), $skip: String(skip), $orderby: 'ID' });
+      if (skip === 0) params.set('$count', 'true');
       if (filter) params.set('$filter', filter);
       const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
-      const rows = (res.body as { results?: Array<Record<string, unknown>> } | undefined)?.results;
+      const body = res.body as { results?: Array<Record<string, unknown>>; count?: unknown } | undefined;
+      const rows = body?.results;
       if (!Array.isArray(rows)) throw new RemoteError('unexpected', `${this.label}: a ${MODULE[entity]} list answer has no results array`, res.status);
-      if (rows.length) yield rows.map((row) => fromAccessplanit(entity, row));
-      if (rows.length < size) return;
+      if (skip === 0) guard.expect(typeof body?.count === 'number' ? body.count : undefined);
+      if (rows.length === 0) break;
+      const fresh = guard.page(rows, (row) => (row.ID === null || row.ID === undefined ? undefined : String(row.ID)));
+      skip += rows.length;
+      if (fresh.length) yield fresh.map((row) => fromAccessplanit(entity, row));
+      if (guard.complete) break;
     }
+    guard.finish();
   }
 
   async count(entity: Entity, query: ListQuery = {}): Promise<number | undefined> {

@@ -4,6 +4,7 @@ import { invert, type ListQuery, type Target, type TargetWriter, type WireMap } 
 import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { connect, type ConnectionSettings } from '../connection.js';
+import { PageGuard } from '../paging.js';
 
 export interface AppenateSettings extends ConnectionSettings {
   name: string;
@@ -80,12 +81,16 @@ export class AppenateTarget implements Target {
     if (statuses?.length === 1) params.Status = statuses[0]!; // pushed down; several are filtered here
     const rest = Object.entries(query.filter ?? {}).filter(([f]) => !(f === 'status' && statuses?.length === 1));
     const size = this.settings.pageSize ?? PAGE;
+    const guard = new PageGuard(this.label, 'user');
     for (let page = 0; ; page++) {
       const { users, total } = await this.search(params, page, size);
-      const rows = users.map(fromAppenate).filter((r) => rest.every(([f, vs]) => vs.includes(String(r[f] ?? ''))));
+      if (page === 0) guard.expect(total);
+      if (users.length === 0) break;
+      const rows = guard.page(users, (u) => (u.Id ? String(u.Id) : undefined)).map(fromAppenate).filter((r) => rest.every(([f, vs]) => vs.includes(String(r[f] ?? ''))));
       if (rows.length) yield rows;
-      if (users.length < size || (page + 1) * size >= total) return;
+      if (guard.complete || users.length < size) break;
     }
+    guard.finish();
   }
 
   async count(entity: Entity): Promise<number | undefined> {

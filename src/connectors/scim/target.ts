@@ -4,6 +4,7 @@ import type { ListQuery, MatchKey, Target, TargetWriter, WriteOp } from '../../c
 import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, type ConnectionSettings } from '../connection.js';
+import { PageGuard } from '../paging.js';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, fromScimGroup, fromScimUser, PATCH_OP, SCIM_GROUP_WIRE, SCIM_USER_WIRE, toScimUser, type Resource } from './wire.js';
 
 export interface ScimSettings extends ConnectionSettings {
@@ -104,9 +105,13 @@ export class ScimTarget implements Target {
     const size = this.settings.pageSize ?? PAGE_SIZE;
     const since = query.since === undefined ? undefined : Date.parse(query.since);
     const filters = Object.entries(query.filter ?? {});
-    for (let start = 1, received = 0; ; ) {
-      const { resources, total } = await this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}`);
-      if (resources.length === 0) return;
+    const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group');
+    for (let start = 1; ; ) {
+      const { resources: page, total } = await this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}`);
+      guard.expect(total);
+      if (page.length === 0) break;
+      start += page.length;
+      const resources = guard.page(page, (r) => (typeof r.id === 'string' ? r.id : undefined));
       const rows: CanonicalValues[] = [];
       for (const resource of resources) {
         const modified = Date.parse(String((resource.meta as { lastModified?: unknown } | undefined)?.lastModified ?? ''));
@@ -115,10 +120,9 @@ export class ScimTarget implements Target {
         if (filters.every(([f, vs]) => vs.includes(String(row[f] ?? '')))) rows.push(row);
       }
       if (rows.length) yield rows;
-      received += resources.length;
-      start += resources.length;
-      if (total !== undefined && received >= total) return;
+      if (guard.complete) break;
     }
+    guard.finish();
   }
 
   async count(entity: Entity, query: ListQuery = {}): Promise<number | undefined> {

@@ -4,6 +4,7 @@ import type { ListQuery, Target, WireMap } from '../../core/ports.js';
 import { RemoteError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { connect, type ConnectionSettings } from '../connection.js';
+import { PageGuard } from '../paging.js';
 
 export interface UnifiedSettings extends ConnectionSettings {
   name: string;
@@ -108,12 +109,14 @@ export class UnifiedTarget implements Target {
     if (entity !== 'users') return;
     const limit = this.settings.pageSize ?? 100;
     const filters = Object.entries(query.filter ?? {});
+    // Not every integration supports every paging parameter [doc]: a page that repeats stops the list.
+    const guard = new PageGuard(this.label, 'employee');
     for (let offset = 0; ; offset += limit) {
       const params = new URLSearchParams({ limit: String(limit), offset: String(offset), sort: 'created_at', order: 'asc' });
       if (query.since) params.set('updated_gte', query.since);
       const res = await this.http.request({ method: 'GET', path: `${this.path()}?${params}`, headers: this.auth(), endpoint: 'employee' });
       if (!Array.isArray(res.body)) throw new RemoteError('unexpected', `${this.label}: an employee list answer is not an array`, res.status);
-      const employees = res.body as Employee[];
+      const employees = guard.page(res.body as Employee[], (e) => e.id);
       for (const e of employees) if (e.id) this.managers.set(e.id, primaryEmail(e));
       const rows: CanonicalValues[] = [];
       for (const e of employees) {
@@ -122,7 +125,7 @@ export class UnifiedTarget implements Target {
         if (filters.every(([f, vs]) => vs.includes(String(row[f] ?? '')))) rows.push(row);
       }
       if (rows.length) yield rows;
-      if (employees.length < limit) return;
+      if ((res.body as Employee[]).length < limit) return;
     }
   }
 

@@ -13,7 +13,6 @@ import { COUNTRIES, STATUSES, TITLES } from './values.js';
 const BASE = '/accessplan/api/v2/';
 const MODULES = ['User', 'Company', 'CompanyGroup'] as const;
 type Module = (typeof MODULES)[number];
-const MAX_TOP = 1000; // [guess] the largest page the platform serves
 
 const USER_FIELDS = ['ID', 'Title', 'Forenames', 'MiddleNames', 'Surname', 'ExternalID', 'Email', 'Phone', 'Mobile', 'JobTitle', 'Address', 'Town', 'County', 'Postcode', 'Country', 'MainCompanyID', 'MainRoleID', 'Status', 'MarketingOptIn', 'Sex', 'DOB'];
 const COMPANY_FIELDS = ['ID', 'Name', 'Email', 'MainContactUserID', 'ExternalID', 'Address', 'Town', 'County', 'Postcode', 'Country', 'CompanyGroupIDs'];
@@ -53,6 +52,8 @@ export interface AccessplanitSettings {
   countries: readonly string[];
   /** Whether a POST with the ExternalID of an existing record updates it (an upsert) instead of creating another. */
   upsertOnExternalId: boolean;
+  /** The most records a list answer holds, whatever $top asks: more are cut silently. */
+  pageCap: number;
 }
 
 type Ctx = PlatformContext<AccessplanitState, AccessplanitCredentials, AccessplanitSettings>;
@@ -213,7 +214,7 @@ function present(module: Module, row: Row, ctx: Ctx): Row {
 function list(module: Module, req: SandboxRequest, ctx: Ctx): SandboxResponse {
   let query;
   try {
-    query = parseListQuery(req.url.searchParams, MAX_TOP);
+    query = parseListQuery(req.url.searchParams, Infinity);
   } catch (error) {
     if (error instanceof ODataError) return json(400, { message: error.message });
     throw error;
@@ -225,7 +226,8 @@ function list(module: Module, req: SandboxRequest, ctx: Ctx): SandboxResponse {
     if (query.orderBy.length) out = [...out].sort(compareRows(query.orderBy));
     return out;
   });
-  const page = rows.slice(query.skip, query.top === undefined ? query.skip + MAX_TOP : query.skip + query.top);
+  // [guess] the largest page is undocumented: a $top over the cap gets the cap, silently (the harder case).
+  const page = rows.slice(query.skip, query.skip + Math.min(query.top ?? ctx.settings.pageCap, ctx.settings.pageCap));
   const body: Record<string, unknown> = { results: page.map((r) => project(present(module, r, ctx), query.select)) };
   if (query.count) body.count = rows.length; // [guess] the count field's name
   return json(200, body);
@@ -302,7 +304,7 @@ export const accessplanit = definePlatform({
     apiKey: key ?? 'sandbox-key',
     ...(given as Partial<AccessplanitCredentials> | undefined),
   }),
-  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false } satisfies AccessplanitSettings as AccessplanitSettings,
+  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false, pageCap: 100 } satisfies AccessplanitSettings as AccessplanitSettings,
   createState: (): AccessplanitState => ({
     User: new Table(), Company: new Table(), CompanyGroup: new Table(),
     accessTokens: new Map(), refreshTokens: new Map(), windows: new Map(),

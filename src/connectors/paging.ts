@@ -1,0 +1,78 @@
+import { RemoteError } from '../errors.js';
+
+/** A list longer than this is taken for one that never ends. */
+const MOST_RECORDS = 10_000_000;
+
+/** A short stable hash of a record, to tell a repeated copy from a changed one. */
+function hash(record: unknown): number {
+  const text = JSON.stringify(record);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Keeps a paged list honest, whatever the server does: a record seen before is dropped (an offset
+ * that drifted or is ignored) — or, when it comes back with other values, stops the list; a page of
+ * nothing but records seen before stops the list (the server ignores the paging it was asked for);
+ * more records than the server's own count, or fewer when it ends, stop it too. Stopping is a
+ * RemoteError (exit 4): never a loop, never a silently short population.
+ */
+export class PageGuard {
+  private readonly seen = new Map<string, number>();
+  private expected: number | undefined;
+  /** Records dropped because they came again unchanged. */
+  repeated = 0;
+
+  constructor(
+    private readonly label: string,
+    private readonly what: string,
+  ) {}
+
+  /** The number of records the server says the list holds, when it says so. */
+  expect(count: number | undefined): void {
+    if (typeof count === 'number' && Number.isInteger(count) && count >= 0 && this.expected === undefined) this.expected = count;
+  }
+
+  get received(): number {
+    return this.seen.size;
+  }
+
+  /** The new records of a page (by id), or a RemoteError when the list cannot be trusted. */
+  page<T>(records: readonly T[], idOf: (record: T) => string | null | undefined): T[] {
+    const fresh: T[] = [];
+    for (const record of records) {
+      const id = idOf(record);
+      if (!id) {
+        fresh.push(record);
+        continue;
+      }
+      const h = hash(record);
+      const before = this.seen.get(id);
+      if (before === undefined) {
+        this.seen.set(id, h);
+        fresh.push(record);
+      } else if (before === h) this.repeated++;
+      else throw this.stop(`returned the record ${id} twice, with different values (it changed while being listed, or the paging is not stable)`);
+    }
+    if (records.length > 0 && fresh.length === 0) throw this.stop('repeated a page it had already sent (the server ignores the paging it was asked for)');
+    if (this.expected !== undefined && this.seen.size > this.expected) throw this.stop(`went on past the ${this.expected} records its own count announced`);
+    if (this.seen.size > MOST_RECORDS) throw this.stop(`went on past ${MOST_RECORDS.toLocaleString('en-US')} records`);
+    return fresh;
+  }
+
+  /** Whether every record the count announced has come (false when there is no count). */
+  get complete(): boolean {
+    return this.expected !== undefined && this.seen.size >= this.expected;
+  }
+
+  /** At the end of the list: fewer records than announced is a list cut short, not a smaller population. */
+  finish(): void {
+    if (this.expected !== undefined && this.seen.size < this.expected)
+      throw this.stop(`ended after ${this.seen.size} of the ${this.expected} records its own count announced`);
+  }
+
+  private stop(why: string): RemoteError {
+    return new RemoteError('unexpected', `${this.label}: the ${this.what} list ${why}; stopped, so that nothing is planned on a wrong population`, undefined, [], 'run again; if it persists, the server’s paging needs a look (HRSYNC_DEBUG=http shows the requests)');
+  }
+}
