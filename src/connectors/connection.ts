@@ -2,6 +2,9 @@ import type { Dispatcher } from 'undici';
 import type { FieldError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 
+/** How long an answer may take to start, unless the config says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
 /** What every connector's HTTP side can be tuned with (from the config, or by tests). */
 export interface ConnectionSettings {
   concurrency?: number;

@@ -66,6 +66,11 @@ export interface TargetWriter {
   deactivation(entity: Entity): { field: string; value: string | boolean } | undefined;
   /** Whether records of this entity can be deleted through the API. */
   canDelete(entity: Entity): boolean;
+  /**
+   * How long to keep looking for a write whose answer was lost before calling its outcome unknown: a
+   * server may commit after the client gave up (twice the target's timeout).
+   */
+  settleMs(): number;
   /** The record with this key, if any (used to settle a write whose answer was lost). */
   lookup(entity: Entity, key: MatchKey): Promise<CanonicalValues | undefined>;
   /**

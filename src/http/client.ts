@@ -230,7 +230,9 @@ export class HttpClient {
         const code = deadline.signal.aborted ? `no complete answer within ${(answerMs / 1000).toFixed(answerMs < 10_000 ? 1 : 0)} s` : networkCode(error);
         this.trace(req, url, `no answer (${code ?? 'error'})`, started, attempt);
         if (!code) throw error;
-        if (!idempotent)
+        // A connection that was never made carried nothing: even a write may be sent again.
+        const unsent = code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT';
+        if (!idempotent && !unsent)
           throw new RemoteError('outcome_unknown', `${this.describe(req)}: no answer (${code}); the write may or may not have been applied`, undefined, [], 'look the record up before sending it again');
         if (last) throw new RemoteError('unavailable', `${this.describe(req)}: no answer after ${this.retry.attempts} tries (${code})`, undefined);
         await this.wait(req, this.backoff(attempt), `no answer (${code})`, undefined);

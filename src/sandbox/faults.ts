@@ -6,10 +6,13 @@ import { UsageError } from '../errors.js';
  * - `reset-before`: drop the connection before the request is handled (nothing changes);
  * - `reset-after`: handle the request, commit its change, then drop the connection without an
  *   answer — the client cannot tell whether its POST took effect;
- * - `timeout`: never answer (the connection stays open until the client gives up).
+ * - `timeout`: never answer (the connection stays open until the client gives up);
+ * - `slow-commit`: a write (any method but GET) is committed and answered late — after
+ *   `slowCommitMs` (5 s unless set; `slow-commit=RATE@DELAY`) — as a slow database or a proxy timeout
+ *   does: a client that gave up before then does not know the write landed, and it lands anyway.
  * Latency (fixed + random jitter) is separate, applied to every answer.
  */
-export const FAULT_KINDS = ['429', '500', '503', 'reset-before', 'reset-after', 'timeout'] as const;
+export const FAULT_KINDS = ['429', '500', '503', 'reset-before', 'reset-after', 'timeout', 'slow-commit'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type FaultRates = Partial<Record<FaultKind, number>>;
 
@@ -18,14 +21,17 @@ export interface Latency {
   jitterMs: number;
 }
 
-/** Parses "--fault 503=0.1" (a rate, or a percentage "10%"). */
-export function parseFault(spec: string): [FaultKind, number] {
-  const [kind, rateText] = spec.split('=');
-  if (!kind || !(FAULT_KINDS as readonly string[]).includes(kind) || rateText === undefined)
-    throw new UsageError(`bad --fault "${spec}"`, `use KIND=RATE with KIND one of ${FAULT_KINDS.join(', ')} and RATE from 0 to 1 (or 0% to 100%)`);
+/** Parses "--fault 503=0.1" (a rate, or a percentage "10%"); slow-commit takes a delay: "slow-commit=0.2@3s". */
+export function parseFault(spec: string): [FaultKind, number, number | undefined] {
+  const [kind, value] = spec.split('=');
+  if (!kind || !(FAULT_KINDS as readonly string[]).includes(kind) || value === undefined)
+    throw new UsageError(`bad --fault "${spec}"`, `use KIND=RATE with KIND one of ${FAULT_KINDS.join(', ')} and RATE from 0 to 1 (or 0% to 100%); slow-commit=RATE@DELAY, e.g. slow-commit=0.2@3s`);
+  const [rateText, delayText] = value.split('@') as [string, string | undefined];
   const rate = rateText.endsWith('%') ? Number(rateText.slice(0, -1)) / 100 : Number(rateText);
   if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new UsageError(`bad --fault rate "${rateText}": use a number from 0 to 1, or a percentage`);
-  return [kind as FaultKind, rate];
+  if (delayText !== undefined && kind !== 'slow-commit') throw new UsageError(`bad --fault "${spec}": only slow-commit takes a delay`);
+  const delay = delayText === undefined ? undefined : parseLatency(delayText).ms;
+  return [kind as FaultKind, rate, delay];
 }
 
 /** Parses "--latency 20ms" or "20ms,5ms" (fixed, jitter). */

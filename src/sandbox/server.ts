@@ -24,6 +24,8 @@ export interface SandboxOptions {
   faults?: FaultRates;
   /** Seconds in the Retry-After of an injected 429. */
   retryAfterSeconds?: number;
+  /** How late a `slow-commit` write is committed and answered (default 5 s). */
+  slowCommitMs?: number;
   /** All platforms together: at most this many requests per second, then 429. */
   rateLimitPerSecond?: number;
   /** The one key every platform accepts instead of its demo key. */
@@ -138,6 +140,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const latency = options.latency ? options.latency.ms + random() * options.latency.jitterMs : 0;
     if (latency > 0) await sleep(latency);
+    if (fault === 'slow-commit' && req.method !== 'GET') {
+      await sleep(options.slowCommitMs ?? 5000);
+      const response = platform.handle(req, ctx); // committed, whether or not the client still waits
+      if (response.wrote) persister?.changed();
+      record(raw.socket.destroyed ? 0 : response.status);
+      if (!raw.socket.destroyed) send(res, response);
+      return;
+    }
     if (fault === '429' || fault === '500' || fault === '503') {
       const status = Number(fault);
       record(status);

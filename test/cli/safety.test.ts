@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir, write } from '../helpers/files.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
 
@@ -102,5 +103,41 @@ describe('a hostile server gets a bounded, clear failure (exit 4)', () => {
     } finally {
       await slow.stop();
     }
+  }, 30_000);
+});
+
+describe('a server that commits after the client gave up (late commits)', () => {
+  // The client gives up after about a second (undici's header timer ticks coarsely) and keeps
+  // looking for twice its 0.5 s timeout: a commit at 4 s is after that, one at 1.7 s within it.
+  const late = useSandbox({ slowCommitMs: 4000 });
+  const soon = useSandbox({ slowCommitMs: 1700 });
+  const K = (sandbox: Sandbox) => sandbox.state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('L'));
+
+  it('never sends a lost write again: the rows are "unknown", the records land once, the next run settles them', async () => {
+    const dir = lmsProject(late().urls.accessplanit, { timeout: 0.5 });
+    write(dir, 'u.csv', manyUsers('L', 8));
+    late().setFaults({ 'slow-commit': 1 });
+    const run = await hrsyncIn(['import', 'u.csv', '--yes'], { cwd: dir, env: { AP_KEY: 'sandbox-key' } });
+    late().setFaults({});
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain('0 changes applied, 0 failed, 8 unknown, 0 skipped');
+    expect(run.stderr).toContain('run the import again to settle them');
+    await expect.poll(() => K(late()).length, { timeout: 8000, interval: 100 }).toBe(8); // the late commits land
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(K(late())).toHaveLength(8); // not 16
+    const again = await hrsyncIn(['import', 'u.csv', '--yes'], { cwd: dir, env: { AP_KEY: 'sandbox-key' } });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 8 unchanged.');
+  }, 30_000);
+
+  it('finds a write that lands within the settling window, and reports it applied', async () => {
+    const dir = lmsProject(soon().urls.accessplanit, { timeout: 0.5 });
+    write(dir, 'u.csv', manyUsers('L', 3));
+    soon().setFaults({ 'slow-commit': 1 });
+    const run = await hrsyncIn(['import', 'u.csv', '--yes'], { cwd: dir, env: { AP_KEY: 'sandbox-key' } });
+    soon().setFaults({});
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('3 changes applied, 0 failed, 0 skipped');
+    expect(K(soon())).toHaveLength(3);
   }, 30_000);
 });

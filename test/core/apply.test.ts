@@ -31,6 +31,12 @@ beforeEach(async () => {
 });
 
 const users = () => running.sandbox.state().accessplanit.User;
+/** A clock whose sleeps pass at once, counted. */
+const fakeClock = () => {
+  let at = 0;
+  const waits: number[] = [];
+  return { waits, now: () => at, sleep: async (ms: number) => void (waits.push(ms), (at += ms)) };
+};
 const create = (entity: PlannedOp['entity'], key: string, values: PlannedOp['values'], line = 2): PlannedOp => ({ action: 'create', entity, key, values, file: 'in.csv', line, source: { key } });
 
 describe('applyPlan', () => {
@@ -55,12 +61,19 @@ describe('applyPlan', () => {
     expect(proxy.seen.map((r) => r.method)).toEqual(['POST', 'GET']); // the lookup, and no second POST
   });
 
-  it('sends a create again only when the lookup proves the first never landed', async () => {
-    proxy.setRule(({ method, index }) => (method === 'POST' && index === 0 ? 'reset-before' : 'pass'));
-    const report = await applyPlan(lms, [create('users', 'externalId=L2', { externalId: 'L2', firstName: 'Lee', lastName: 'Lost', companyId: 'ACME01' })], { concurrency: 1, resultsDir: tempDir() });
-    expect(report.ok).toBe(1);
-    expect(proxy.seen.map((r) => r.method)).toEqual(['POST', 'GET', 'POST']);
-    expect(users().rows().filter((u) => u.ExternalID === 'L2')).toHaveLength(1);
+  it('never sends a lost create again on the strength of empty lookups: it looks again over the window, then calls it unknown', async () => {
+    proxy.setRule(({ method }) => (method === 'POST' ? 'reset-before' : 'pass'));
+    const clock = fakeClock();
+    const dir = tempDir();
+    const report = await applyPlan(lms, [create('users', 'externalId=L2', { externalId: 'L2', firstName: 'Lee', lastName: 'Lost', companyId: 'ACME01' })], { concurrency: 1, resultsDir: dir, ...clock });
+    expect(report.results[0]).toMatchObject({ status: 'unknown', error: expect.stringContaining('not sent again (it may land late)') });
+    expect(report).toMatchObject({ ok: 0, failed: 0, unknown: 1 });
+    // One POST, then lookups with backoff until the window (twice the timeout: 60 s) has passed.
+    expect(proxy.seen.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(clock.waits.length).toBeGreaterThan(3);
+    expect(clock.waits.reduce((a, b) => a + b, 0)).toBe(60_000);
+    expect(readFileSync(join(dir, 'results.csv'), 'utf8')).toContain(',unknown,');
+    expect(readFileSync(join(dir, 'failed.csv'), 'utf8')).toContain('externalId=L2');
   });
 
   it('stops at refused credentials: the rest is not tried, and every row has a result', async () => {

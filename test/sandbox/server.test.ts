@@ -167,8 +167,10 @@ describe('persistence', () => {
 
 describe('options', () => {
   it('parses --fault and --latency, refusing what it does not know', () => {
-    expect(parseFault('503=0.1')).toEqual(['503', 0.1]);
-    expect(parseFault('reset-after=5%')).toEqual(['reset-after', 0.05]);
+    expect(parseFault('503=0.1')).toEqual(['503', 0.1, undefined]);
+    expect(parseFault('reset-after=5%')).toEqual(['reset-after', 0.05, undefined]);
+    expect(parseFault('slow-commit=0.2@3s')).toEqual(['slow-commit', 0.2, 3000]);
+    expect(() => parseFault('503=0.1@3s')).toThrow(/only slow-commit takes a delay/);
     expect(() => parseFault('teapot=0.1')).toThrow(/bad --fault/);
     expect(() => parseFault('503=2')).toThrow(/0 to 1/);
     expect(parseLatency('20ms,5ms')).toEqual({ ms: 20, jitterMs: 5 });

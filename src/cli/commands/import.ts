@@ -157,14 +157,16 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
 /** The closing lines and the exit code of an apply: 0, 4 (target failed), 5 (rows failed or skipped), 130. */
 export function applyExitCode(result: ApplyReport, inputProblems: number, io: Io): number {
   const err = colourFor(io.stderr, io.env);
-  const line = `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${plural(result.skipped, 'skipped', 'skipped')}`;
-  io.stderr.write(`${result.failed || result.skipped ? err.yellow(line) : err.green(`✔ ${line}`)}; results in ${result.resultsDir}\n`);
+  const line = `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${result.unknown ? `${plural(result.unknown, 'unknown', 'unknown')}, ` : ''}${plural(result.skipped, 'skipped', 'skipped')}`;
+  io.stderr.write(`${result.failed || result.skipped || result.unknown ? err.yellow(line) : err.green(`✔ ${line}`)}; results in ${result.resultsDir}\n`);
+  if (result.unknown)
+    io.stderr.write(`${err.yellow('unknown:')} ${plural(result.unknown, 'write was', 'writes were')} sent and never answered, and not found afterwards: not sent again, as they may land late; run the import again to settle them (it reads the target first, so nothing is created twice)\n`);
   if (result.targetFailure) {
     io.stderr.write(`${err.red('error:')} ${result.targetFailure.message}\n`);
     return ExitCode.targetFailed;
   }
   if (result.interrupted) return ExitCode.interrupted;
-  if (result.failed || result.skipped || inputProblems) {
+  if (result.failed || result.skipped || result.unknown || inputProblems) {
     for (const r of result.results.filter((x) => x.status === 'failed').slice(0, 10))
       io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${printable(r.op.key, true)}${r.op.file ? ` (${printable(r.op.file, true)}:${r.op.line})` : ''}: ${printable(r.error ?? '', true)}\n`);
     return ExitCode.partialFailure;

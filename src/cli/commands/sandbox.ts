@@ -22,11 +22,13 @@ export function sandboxOptions(flags: SandboxFlags, cwd: string): SandboxOptions
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${flags.port}"`);
   const faults: FaultRates = {};
+  let slowCommitMs: number | undefined;
   for (const spec of flags.fault) {
-    const [kind, rate] = parseFault(spec);
+    const [kind, rate, delay] = parseFault(spec);
     faults[kind] = rate;
+    if (delay !== undefined) slowCommitMs = delay;
   }
-  const options: SandboxOptions & { seedDir?: string } = { host: flags.host, port, dataFile: resolve(cwd, flags.data), faults, flags };
+  const options: SandboxOptions & { seedDir?: string } = { host: flags.host, port, dataFile: resolve(cwd, flags.data), faults, flags, ...(slowCommitMs !== undefined ? { slowCommitMs } : {}) };
   if (flags.seed) options.seedDir = resolve(cwd, flags.seed);
   if (flags.latency) options.latency = parseLatency(flags.latency);
   if (flags.rateLimit) {

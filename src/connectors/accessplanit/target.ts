@@ -3,7 +3,7 @@ import type { Entity } from '../../core/model/entities.js';
 import type { ListQuery, Target, TargetWriter } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
-import { connect, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
 import { ACCESSPLANIT_WIRE, accessplanitField, fromAccessplanit, toAccessplanit } from './wire.js';
 
@@ -164,6 +164,7 @@ export class AccessplanitTarget implements Target {
     matchKeys: (entity) => (entity === 'users' ? ['externalId', 'id', 'email'] : entity === 'companies' ? ['id', 'externalId', 'name'] : ['id', 'label']),
     readOnly: (entity) => (entity === 'users' ? ['companyName'] : []),
     deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'Disabled' } : undefined),
+    settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: () => true,
     lookup: async (entity, key) => {
       const wire = accessplanitField(entity, key.field);

@@ -3,7 +3,7 @@ import type { Entity } from '../../core/model/entities.js';
 import { invert, type ListQuery, type Target, type TargetWriter, type WireMap } from '../../core/ports.js';
 import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
-import { connect, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
 
 export interface AppenateSettings extends ConnectionSettings {
@@ -107,6 +107,7 @@ export class AppenateTarget implements Target {
     // The platform manages Status (Invited, then Active); hrsync never sends it. [guess] no soft delete.
     readOnly: () => ['status'],
     deactivation: () => undefined,
+    settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: () => true,
     lookup: async (_entity, key) => {
       const param = { id: 'Id', email: 'Email', externalId: 'ExternalId' }[key.field];

@@ -3,7 +3,7 @@ import type { Entity } from '../../core/model/entities.js';
 import type { ListQuery, MatchKey, Target, TargetWriter, WriteOp } from '../../core/ports.js';
 import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
-import { connect, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, fromScimGroup, fromScimUser, PATCH_OP, SCIM_GROUP_WIRE, SCIM_USER_WIRE, toScimUser, type Resource } from './wire.js';
 
@@ -274,6 +274,7 @@ export class ScimTarget implements Target {
     matchKeys: (entity) => (entity === 'groups' ? ['id', 'label'] : ['externalId', 'email', 'id']),
     readOnly: () => [],
     deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'inactive' } : undefined),
+    settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: () => true,
     lookup: async (entity, key) => {
       const resource = await this.lookupResource(entity, key);

@@ -2,7 +2,7 @@ import type { Approver, CanonicalValues } from '../../core/model/canonical.js';
 import type { Target, TargetWriter, WireMap } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
-import { connect, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, type ConnectionSettings } from '../connection.js';
 
 export interface SpringestSite {
   baseUrl: string;
@@ -82,6 +82,7 @@ export class SpringestTarget implements Target {
     matchKeys: () => ['externalId', 'email'],
     readOnly: () => [],
     deactivation: () => ({ field: 'status', value: 'inactive' }),
+    settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: () => false,
     lookup: async (_entity, key) => {
       if (key.field !== 'externalId') return undefined; // the API looks users up by external_id only

@@ -12,7 +12,11 @@ import { runPool } from '../../shared/pool.js';
 
 export interface OpResult {
   op: PlannedOp;
-  status: 'ok' | 'failed' | 'skipped';
+  /**
+   * `unknown`: the write was sent, its answer never came, and the record could not be found within the
+   * settling window: it may land later. It is not sent again; the next run lists the target and settles it.
+   */
+  status: 'ok' | 'failed' | 'skipped' | 'unknown';
   id?: string;
   error?: string;
 }
@@ -22,6 +26,9 @@ export interface ApplyOptions {
   resultsDir: string;
   /** Aborted: no new writes start; those in flight finish. */
   signal?: AbortSignal;
+  /** Tests: the clock and the wait between lookups while a lost write settles. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
   onProgress?: (done: number, total: number, failed: number) => void;
 }
 
@@ -30,6 +37,8 @@ export interface ApplyReport {
   ok: number;
   failed: number;
   skipped: number;
+  /** Writes whose outcome is unknown: sent, never answered, not found (yet). */
+  unknown: number;
   resultsDir: string;
   interrupted: boolean;
   /** Set when the target failed as a whole (credentials refused): the rest was not tried. */
@@ -44,30 +53,40 @@ function phases(ops: PlannedOp[]): PlannedOp[][] {
   return out.filter((p) => p.length > 0);
 }
 
+/** A write whose answer never came and whose record could not be found (yet): not sent again. */
+class OutcomeUnknown extends Error {}
+
 /**
- * A create whose answer was lost may have happened: look the record up by its keys before anything
- * is sent again, so a reset after the commit never makes a duplicate.
+ * A create whose answer was lost may have happened — now, or later: a server may commit after the
+ * client gave up. Its record is looked up by its keys again and again, with backoff, over the target's
+ * settling window; found, it is done. Not found, it is NOT sent again on the strength of empty
+ * lookups (that is how a late commit becomes a duplicate): its outcome is unknown, and the next run,
+ * which lists the target first, settles it.
  */
-async function create(target: Target, op: PlannedOp): Promise<string> {
+async function create(target: Target, op: PlannedOp, clock: { sleep: (ms: number) => Promise<void>; now: () => number }): Promise<string> {
   const writer = target.writer!;
   const keys = writer.matchKeys(op.entity).filter((k) => typeof op.values?.[k] === 'string' && op.values[k]);
-  let last: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      return (await writer.write(op)).id;
-    } catch (error) {
-      if (!(error instanceof RemoteError) || error.kind !== 'outcome_unknown') throw error;
-      last = error;
-      if (keys.length === 0)
-        throw new RemoteError('outcome_unknown', `${error.message}; it has no key (${writer.matchKeys(op.entity).join(', ')}) to look it up by, so it was not sent again`, undefined);
+  try {
+    return (await writer.write(op)).id;
+  } catch (error) {
+    if (!(error instanceof RemoteError) || error.kind !== 'outcome_unknown') throw error;
+    if (keys.length === 0) throw new OutcomeUnknown(`${error.message}; it has no key (${writer.matchKeys(op.entity).join(', ')}) to look it up by`);
+    const window = writer.settleMs();
+    const started = clock.now();
+    for (let round = 0; ; round++) {
       for (const field of keys) {
-        const found = await writer.lookup(op.entity, { field, value: String(op.values![field]) });
+        const found = await writer.lookup(op.entity, { field, value: String(op.values![field]) }).catch((e: unknown) => {
+          if (e instanceof RemoteError) return undefined; // cannot look: still unknown
+          throw e;
+        });
         if (found) return String(found.id);
       }
-      // Not there: the first attempt did not happen, so sending it again is safe.
+      const elapsed = clock.now() - started;
+      if (elapsed >= window)
+        throw new OutcomeUnknown(`sent, but its answer never came and no ${op.entity} with ${keys.map((k) => `${k}=${String(op.values![k])}`).join(' or ')} was found within ${Math.round(window / 1000)} s; not sent again (it may land late): run the import again to settle it`);
+      await clock.sleep(Math.min(window - elapsed, 250 * 2 ** round));
     }
   }
-  throw last;
 }
 
 /**
@@ -87,21 +106,28 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
   let internal: unknown;
   const stopped = () => options.signal?.aborted === true || targetFailure !== undefined || internal !== undefined;
 
+  const clock = { sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))), now: options.now ?? Date.now };
+  let unknown = 0;
   const run = async (op: PlannedOp): Promise<void> => {
     let result: OpResult;
     try {
-      const id = op.action === 'create' ? await create(target, op) : (await target.writer!.write({ action: op.action, entity: op.entity, ...(op.id ? { id: op.id } : {}), ...(op.values ? { values: op.values } : {}) })).id;
+      const id = op.action === 'create' ? await create(target, op, clock) : (await target.writer!.write({ action: op.action, entity: op.entity, ...(op.id ? { id: op.id } : {}), ...(op.values ? { values: op.values } : {}) })).id;
       result = { op, status: 'ok', id };
     } catch (error) {
-      if (error instanceof RemoteError) {
+      if (error instanceof OutcomeUnknown || (error instanceof RemoteError && error.kind === 'outcome_unknown')) {
+        // Sent, never answered, not found: not a failure (it may have landed), not a success.
+        result = { op, status: 'unknown', error: error.message };
+        unknown++;
+      } else if (error instanceof RemoteError) {
         if (error.kind === 'auth') targetFailure ??= error;
         const detail = error.fieldErrors.length ? error.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') : error.message;
         result = { op, status: 'failed', error: detail };
+        failed++;
       } else {
         internal ??= error;
         result = { op, status: 'failed', error: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+        failed++;
       }
-      failed++;
     }
     results.set(op, result);
     writeSync(journal, `${JSON.stringify({ at: new Date().toISOString(), entity: op.entity, action: op.action, key: op.key, file: op.file ?? null, line: op.line ?? null, status: result.status, id: result.id ?? op.id ?? null, error: result.error ?? null })}\n`);
@@ -125,6 +151,7 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
     results: all,
     ok: all.filter((r) => r.status === 'ok').length,
     failed,
+    unknown,
     skipped: all.filter((r) => r.status === 'skipped').length,
     resultsDir: options.resultsDir,
     interrupted: options.signal?.aborted === true,
