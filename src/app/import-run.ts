@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { applyPlan, type ApplyReport } from '../core/apply/apply.js';
+import { applyPlan, type ApplyReport, type LeftOut } from '../core/apply/apply.js';
 import type { CanonicalValues } from '../core/model/canonical.js';
 import type { Entity } from '../core/model/entities.js';
 import { buildPlan, MissingLimit, type Plan, type PlanOptions } from '../core/plan/plan.js';
@@ -61,7 +61,7 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
 
   let plan: Plan;
   try {
-    plan = await buildPlan(target, records, { ...options.plan, invalid, ...(sent ? { synced: sent } : {}) }, current);
+    plan = await buildPlan(target, records, { ...options.plan, invalid, leftOut: validation.rejected ?? [], ...(sent ? { synced: sent } : {}) }, current);
   } catch (error) {
     if (!(error instanceof MissingLimit)) throw error;
     throw new SafetyStop(
@@ -81,9 +81,38 @@ export interface ApplyRunOptions {
   onProgress?: (done: number, total: number, failed: number) => void;
 }
 
+/**
+ * The rows of the input the plan left out — invalid ones with their first error, conflicting ones with
+ * the conflict — so that the results and failed.csv account for every row read.
+ */
+export function leftOutOf(planned: Pick<PlannedImport, 'plan'> & Partial<Pick<PlannedImport, 'validation'>>): LeftOut[] {
+  const conflicts: LeftOut[] = (planned.plan?.conflicts ?? []).map((c) => ({ file: c.file, line: c.line, entity: c.entity, key: c.key, status: 'conflict', error: c.message, ...(c.source ? { source: c.source } : {}) }));
+  const validation = planned.validation;
+  if (!validation) return conflicts;
+  const errors = new Map<string, string>();
+  for (const issue of validation.issues)
+    if (issue.severity === 'error') {
+      const at = `${issue.file}:${issue.line}`;
+      if (!errors.has(at)) errors.set(at, issue.message);
+      // An error about the whole file (line 1) is the reason for each of its rows without one of its own.
+      if (issue.line === 1 && !errors.has(`${issue.file}:*`)) errors.set(`${issue.file}:*`, `the file is left out: ${issue.message}`);
+    }
+  const invalid: LeftOut[] = (validation.rejected ?? []).map((r) => ({
+    file: r.file, line: r.line, entity: r.entity, key: describeRow(r.values), status: 'invalid',
+    error: errors.get(`${r.file}:${r.line}`) ?? errors.get(`${r.file}:*`) ?? 'left out with its file', source: r.source,
+  }));
+  return [...invalid, ...conflicts];
+}
+
+/** "externalId=E1001", or the first key-like value a row has. */
+function describeRow(values: CanonicalValues): string {
+  const key = ['externalId', 'email', 'id', 'name', 'label'].find((k) => typeof values[k] === 'string' && values[k]);
+  return key ? `${key}=${String(values[key])}` : '';
+}
+
 /** Applies a plan, then remembers what was sent successfully to a target that cannot be listed. */
-export async function applyImport(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: ApplyRunOptions): Promise<ApplyReport> {
-  const result = await applyPlan(planned.target, planned.plan?.operations ?? [], { ...options, resultsDir: resolve(options.cwd, options.resultsDir) });
+export async function applyImport(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'> & Partial<Pick<PlannedImport, 'validation'>>, options: ApplyRunOptions): Promise<ApplyReport> {
+  const result = await applyPlan(planned.target, planned.plan?.operations ?? [], { ...options, resultsDir: resolve(options.cwd, options.resultsDir), leftOut: leftOutOf(planned) });
   if (planned.sync) {
     for (const r of result.results) if (r.status === 'ok' && r.op.sends) planned.sync.sent.set(r.op.key, r.op.sends);
     await planned.sync.state.save(planned.sync.sent);
@@ -96,11 +125,11 @@ export async function applyImport(planned: Pick<PlannedImport, 'target' | 'plan'
  * the run's folder, which then goes through validation and planning like any input file — and stays
  * there as the record of what the run acted on.
  */
-export async function pullSource(source: OpenedTarget, name: string, options: { since?: string; resultsDir: string; cwd: string }): Promise<{ path: string; report: ExportReport }> {
+export async function pullSource(source: OpenedTarget, name: string, options: { since?: string; resultsDir: string; cwd: string; onNotice?: (message: string) => void }): Promise<{ path: string; report: ExportReport }> {
   if (!source.target) throw new UsageError(`--from "${name}" names rules, not a target to read from`);
   if (!source.target.can.list) throw new UsageError(`--from ${source.target.label}: it cannot be listed`);
   await mkdir(resolve(options.cwd, options.resultsDir), { recursive: true, mode: 0o700 });
   const path = join(options.resultsDir, `from-${name.replace(/[^\w-]/g, '_')}.ndjson`);
-  const report = await runExport(source.target, { entity: 'users', output: resolve(options.cwd, path), format: 'ndjson', query: options.since ? { since: options.since } : {} });
+  const report = await runExport(source.target, { entity: 'users', output: resolve(options.cwd, path), format: 'ndjson', query: { ...(options.since ? { since: options.since } : {}), ...(options.onNotice ? { onNotice: options.onNotice } : {}) } });
   return { path, report };
 }

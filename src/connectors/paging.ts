@@ -27,6 +27,8 @@ export class PageGuard {
   constructor(
     private readonly label: string,
     private readonly what: string,
+    /** Told at the end when records came more than once, unchanged (they were kept once). */
+    private readonly notice?: (message: string) => void,
   ) {}
 
   /** The number of records the server says the list holds, when it says so. */
@@ -70,6 +72,7 @@ export class PageGuard {
   finish(): void {
     if (this.expected !== undefined && this.seen.size < this.expected)
       throw this.stop(`ended after ${this.seen.size} of the ${this.expected} records its own count announced`);
+    if (this.repeated) this.notice?.(`${this.label}: ${this.repeated} ${this.what} ${this.repeated === 1 ? 'record came' : 'records came'} twice, unchanged (the paging overlapped), and ${this.repeated === 1 ? 'was' : 'were'} kept once`);
   }
 
   private stop(why: string): RemoteError {

@@ -6,6 +6,8 @@ export interface ListQuery {
   filter?: Record<string, string[]>;
   /** Only records changed at or after this instant (an ISO date or date-time; where the platform can tell). */
   since?: string;
+  /** Told what is worth a warning but not a stop (records that came twice, unchanged). */
+  onNotice?: (message: string) => void;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,4 +140,65 @@ describe('a server that commits after the client gave up (late commits)', () => 
     expect(run.stderr).toContain('3 changes applied, 0 failed, 0 skipped');
     expect(K(soon())).toHaveLength(3);
   }, 30_000);
+});
+
+describe('duplicates and wrong people', () => {
+  const sandbox = useSandbox();
+  const ENV = { AP_KEY: 'sandbox-key' };
+  const table = () => sandbox().state().accessplanit.User;
+
+  it('reports a key that finds two records on the target, writes nothing for that row, lists it in the results (exit 5)', async () => {
+    await sandbox().reset();
+    for (const id of ['dupa', 'dupb']) table().set(id, { ID: id, Forenames: 'Dee', Surname: 'Upe', Email: 'dee.upe@x.co.uk', MainCompanyID: 'ACME01', Status: 'Enabled' });
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', 'Email,First name,Last name,Job title,Company ID\ndee.upe@x.co.uk,Dee,Upe,Boss,ACME01\nnew.one@x.co.uk,New,One,,ACME01\n');
+    const run = await hrsyncIn(['import', 'u.csv', '--yes', '--results', 'out'], { cwd: dir, env: ENV });
+    expect(run.code).toBe(5);
+    expect(run.stdout).toContain('! duplicate on target: email=dee.upe@x.co.uk matches id dupa and id dupb (u.csv:2; nothing written for this row)');
+    expect(table().get('dupa')!.JobTitle ?? null).toBeNull();
+    expect(table().get('dupb')!.JobTitle ?? null).toBeNull();
+    const results = readFileSync(join(dir, 'out', 'results.csv'), 'utf8');
+    expect(results).toContain('u.csv,2,email=dee.upe@x.co.uk,users,,conflict,,email=dee.upe@x.co.uk matches id dupa and id dupb');
+    expect(readFileSync(join(dir, 'out', 'failed.csv'), 'utf8')).toBe('Email,First name,Last name,Job title,Company ID\ndee.upe@x.co.uk,Dee,Upe,Boss,ACME01\n');
+  });
+
+  it('checks every match key for duplicates in the input: group labels and company names too, ignoring case', async () => {
+    const dir = tempDir();
+    write(dir, 'groups.csv', 'Label\nRetail\nretail \n');
+    write(dir, 'companies.csv', 'Name,CompanyGroupIDs\nAcme,RETAIL\nACME,RETAIL\n');
+    const run = await hrsyncIn(['validate', 'groups.csv', 'companies.csv', '--target', 'accessplanit', '--format', 'json'], { cwd: dir });
+    const found = JSON.parse(run.stdout).issues.filter((i: { code: string }) => i.code === 'duplicate').map((i: { file: string; line: number; field: string }) => [i.file, i.line, i.field]);
+    expect(found).toEqual([['groups.csv', 2, 'label'], ['groups.csv', 3, 'label'], ['companies.csv', 2, 'name'], ['companies.csv', 3, 'name']]);
+  });
+
+  it('never counts the person of an invalid row "missing": only the one absent from the input is deactivated', async () => {
+    await sandbox().reset();
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    // E1001 valid, E1002 invalid (no first name), E1003–E1005 absent.
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Company ID\nE1001,James,Smith,ACME01\nE1002,,Patel,ACME01\n');
+    const run = await hrsyncIn(['import', 'u.csv', '--missing', 'deactivate', '--max-missing', '3', '--dry-run'], { cwd: dir, env: ENV });
+    expect(run.stdout).toContain('3 to deactivate');
+    expect(run.stdout).not.toContain('externalId=E1002 (id prpate)');
+  });
+});
+
+describe('a source that repeats people (paging it does not support)', () => {
+  const overlapping = useSandbox({ settings: { unified: { paging: 'overlap' } } });
+  const ignoring = useSandbox({ settings: { unified: { paging: 'ignore-offset' } } });
+  const project = (url: string) => {
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { hr: { type: 'unified', baseUrl: url, connectionId: 'sandbox', apiKey: 'env:K' } } }));
+    return dir;
+  };
+
+  it('keeps a person who comes twice, unchanged, once — with a warning; stops on a page that repeats (exit 4)', async () => {
+    const dir = project(overlapping().urls.unified);
+    const run = await hrsyncIn(['export', '-o', 'hr.ndjson'], { cwd: dir, env: { K: 'sandbox-key' } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('warning: unified "hr": 1 employee record came twice, unchanged (the paging overlapped), and was kept once');
+    expect(readFileSync(join(dir, 'hr.ndjson'), 'utf8').trim().split('\n')).toHaveLength(300);
+    const stuck = await hrsyncIn(['export', '-o', 'hr.ndjson'], { cwd: project(ignoring().urls.unified), env: { K: 'sandbox-key' } });
+    expect(stuck.code).toBe(4);
+    expect(stuck.stderr).toContain('the employee list repeated a page it had already sent');
+  });
 });

@@ -143,6 +143,10 @@ describe.each(SUBJECTS)('the connector contract: %s', (_name, start) => {
     }
   });
 
+  it('checks every key it matches on for duplicates in the input (two rows on one key would both be created)', () => {
+    for (const entity of target.entities) for (const key of target.writer!.matchKeys(entity)) expect(rules[entity]!.unique, `${entity}.${key}`).toContain(key);
+  });
+
   it('looks a record up by its match keys', async () => {
     for (const entity of target.entities) {
       const record = await create(entity);

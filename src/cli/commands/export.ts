@@ -33,7 +33,11 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
   if (!isEntity(flags.entity)) throw new UsageError(`--entity must be users, companies or groups, not "${flags.entity}"`);
   const entity: Entity = flags.entity;
   const sinceAt = since(flags.since);
-  const query: ListQuery = { filter: filters(flags.filter), ...(sinceAt ? { since: sinceAt } : {}) };
+  const query: ListQuery = {
+    filter: filters(flags.filter),
+    ...(sinceAt ? { since: sinceAt } : {}),
+    onNotice: (message) => void io.stderr.write(`${colourFor(io.stderr, io.env).yellow('warning:')} ${printable(message, true)}\n`),
+  };
   const output = flags.output ?? '-';
   const c = colourFor(io.stderr, io.env);
   const opened = await openTarget(flags.target, openOptions(io, flags.config));

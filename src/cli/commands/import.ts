@@ -94,7 +94,13 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       if (planned.inputProblems) return ExitCode.invalidInput;
       return flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok;
     }
-    if (changes === 0) return planned.inputProblems ? ExitCode.partialFailure : ExitCode.ok;
+    if (changes === 0) {
+      if (!planned.inputProblems) return ExitCode.ok;
+      // Nothing to write, but rows were left out: their results and failed.csv, and the input is the problem.
+      const result = await applyImport(planned, { concurrency, resultsDir, cwd: io.cwd });
+      io.stderr.write(`${err.yellow(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`)}; results in ${result.resultsDir}\n`);
+      return ExitCode.invalidInput;
+    }
     if (!flags.yes && io.stdinIsTTY && !/^y(es)?$/i.test((await io.ask(`Apply ${plural(changes, 'change')} to ${planned.target.label}? [y/N] `)).trim())) {
       io.stderr.write('nothing was written\n');
       return ExitCode.ok;
@@ -110,7 +116,8 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
 async function pull(name: string, flags: ImportFlags, sinceAt: string | undefined, resultsDir: string, io: Io): Promise<string> {
   const source = await openTarget(name, openOptions(io, flags.config));
   try {
-    const { path, report } = await pullSource(source, name, { ...(sinceAt ? { since: sinceAt } : {}), resultsDir, cwd: io.cwd });
+    const warn = (message: string) => void io.stderr.write(`${colourFor(io.stderr, io.env).yellow('warning:')} ${printable(message, true)}\n`);
+    const { path, report } = await pullSource(source, name, { ...(sinceAt ? { since: sinceAt } : {}), resultsDir, cwd: io.cwd, onNotice: warn });
     io.stderr.write(`${colourFor(io.stderr, io.env).dim(`read ${plural(report.rows, 'user')} from ${report.target}${sinceAt ? ` changed since ${sinceAt}` : ''} (${path})`)}\n`);
     return path;
   } finally {

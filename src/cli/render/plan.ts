@@ -47,7 +47,12 @@ export function renderPlanText(plan: Plan, c: ChalkInstance, verbose: boolean): 
     for (const op of verbose ? ops : ops.slice(0, SHOWN)) out.push(...opLines(op, c));
     if (!verbose && ops.length > SHOWN) out.push(c.dim(`  … and ${formatCount(ops.length - SHOWN)} more to ${ops[0]!.action} (--verbose shows all)`));
   }
-  for (const conflict of plan.conflicts) out.push(`${c.magenta('! conflict')} ${conflict.entity} ${c.dim(`${p(conflict.file)}:${conflict.line}`)}: ${p(conflict.message)}`);
+  for (const conflict of plan.conflicts)
+    out.push(
+      conflict.duplicateOnTarget
+        ? `${c.magenta('! duplicate on target:')} ${p(conflict.message)} ${c.dim(`(${p(conflict.file)}:${conflict.line}; nothing written for this row)`)}`
+        : `${c.magenta('! conflict')} ${conflict.entity} ${c.dim(`${p(conflict.file)}:${conflict.line}`)}: ${p(conflict.message)}`,
+    );
   for (const note of plan.notes) out.push(c.dim(`note: ${p(note)}`));
   if (out.length) out.push('');
   out.push(c.bold(summaryLine(plan)));

@@ -46,13 +46,13 @@ export const accessplanitRules: Record<Entity, RuleSet> = {
       mainContactUserId: { ref: { entity: 'users', field: 'id' } },
       groupIds: { required: true, ref: { entity: 'groups', field: 'id' } },
     },
-    unique: ['id', 'externalId'],
+    unique: ['id', 'externalId', 'name'],
   },
   groups: {
     name: 'accessplanit',
     entity: 'groups',
     accepts: ['id', 'label'],
     fields: { label: { required: true } },
-    unique: ['id'],
+    unique: ['id', 'label'],
   },
 };

@@ -105,7 +105,7 @@ export class ScimTarget implements Target {
     const size = this.settings.pageSize ?? PAGE_SIZE;
     const since = query.since === undefined ? undefined : Date.parse(query.since);
     const filters = Object.entries(query.filter ?? {});
-    const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group');
+    const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group', query.onNotice);
     for (let start = 1; ; ) {
       const { resources: page, total } = await this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}`);
       guard.expect(total);

@@ -110,7 +110,7 @@ export class UnifiedTarget implements Target {
     const limit = this.settings.pageSize ?? 100;
     const filters = Object.entries(query.filter ?? {});
     // Not every integration supports every paging parameter [doc]: a page that repeats stops the list.
-    const guard = new PageGuard(this.label, 'employee');
+    const guard = new PageGuard(this.label, 'employee', query.onNotice);
     for (let offset = 0; ; offset += limit) {
       const params = new URLSearchParams({ limit: String(limit), offset: String(offset), sort: 'created_at', order: 'asc' });
       if (query.since) params.set('updated_gte', query.since);
@@ -125,8 +125,9 @@ export class UnifiedTarget implements Target {
         if (filters.every(([f, vs]) => vs.includes(String(row[f] ?? '')))) rows.push(row);
       }
       if (rows.length) yield rows;
-      if ((res.body as Employee[]).length < limit) return;
+      if ((res.body as Employee[]).length < limit) break;
     }
+    guard.finish();
   }
 
   close(): Promise<void> {

@@ -21,9 +21,23 @@ export interface OpResult {
   error?: string;
 }
 
+/** A row of the input that was not planned: its line in results.csv and failed.csv all the same. */
+export interface LeftOut {
+  file: string;
+  line: number;
+  entity: string;
+  key: string;
+  status: 'invalid' | 'conflict';
+  /** The first reason. */
+  error: string;
+  source?: Record<string, RawValue>;
+}
+
 export interface ApplyOptions {
   concurrency: number;
   resultsDir: string;
+  /** Rows left out of the plan (invalid, conflicting): listed in the results with the reason, and in failed.csv. */
+  leftOut?: readonly LeftOut[];
   /** Aborted: no new writes start; those in flight finish. */
   signal?: AbortSignal;
   /** Tests: the clock and the wait between lookups while a lost write settles. */
@@ -145,7 +159,7 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
 
   const why = targetFailure ? 'not tried: the target failed' : internal !== undefined ? 'not tried: hrsync failed' : 'not tried: interrupted';
   const all = ops.map((op) => results.get(op) ?? { op, status: 'skipped' as const, error: why });
-  await writeResults(options.resultsDir, all);
+  await writeResults(options.resultsDir, all, options.leftOut ?? []);
   if (internal !== undefined) throw internal;
   return {
     results: all,
@@ -159,17 +173,28 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
   };
 }
 
-/** results.csv: one row per operation; failed[-<input>].csv: the failed rows in their input's own columns. */
-async function writeResults(dir: string, results: OpResult[]): Promise<void> {
-  const rows = results.map((r) => [r.op.file ?? '', r.op.line ?? '', r.op.key, r.op.entity, r.op.action, r.status, r.id ?? r.op.id ?? '', r.error ?? ''].map((c) => neutralise(String(c))));
+/**
+ * results.csv: one row per operation, and one per row left out of the plan (invalid, conflicting);
+ * failed[-<input>].csv: every row that did not land for sure, in its input's own columns — the one
+ * file to fix and run again.
+ */
+async function writeResults(dir: string, results: OpResult[], leftOut: readonly LeftOut[]): Promise<void> {
+  const cells = (values: unknown[]) => values.map((c) => neutralise(String(c)));
+  const rows = [
+    ...results.map((r) => cells([r.op.file ?? '', r.op.line ?? '', r.op.key, r.op.entity, r.op.action, r.status, r.id ?? r.op.id ?? '', r.error ?? ''])),
+    ...leftOut.map((l) => cells([l.file, l.line, l.key, l.entity, '', l.status, '', l.error])),
+  ];
   await writeFile(join(dir, 'results.csv'), stringify([['file', 'line', 'key', 'entity', 'action', 'status', 'targetId', 'error'], ...rows]), { mode: 0o600 });
-  const unfinished = results.filter((r) => r.status !== 'ok' && r.op.file && r.op.source);
+  const unfinished = [
+    ...results.filter((r) => r.status !== 'ok' && r.op.file && r.op.source).map((r) => ({ file: r.op.file!, line: r.op.line ?? 0, source: r.op.source! })),
+    ...leftOut.filter((l) => l.source).map((l) => ({ file: l.file, line: l.line, source: l.source! })),
+  ].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   const byFile = new Map<string, Array<Record<string, RawValue>>>();
-  for (const r of unfinished) byFile.set(r.op.file!, [...(byFile.get(r.op.file!) ?? []), r.op.source!]);
+  for (const r of unfinished) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r.source]);
   for (const [file, sources] of byFile) {
     const columns = [...new Set(sources.flatMap((s) => Object.keys(s)))];
     const name = byFile.size === 1 ? 'failed.csv' : `failed-${basename(file).replace(/\.[^.]+$/, '')}.csv`;
-    const cells = (v: RawValue | undefined) => neutralise(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-    await writeFile(join(dir, name), stringify([columns, ...sources.map((s) => columns.map((c) => cells(s[c])))]), { mode: 0o600 });
+    const cell = (v: RawValue | undefined) => neutralise(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    await writeFile(join(dir, name), stringify([columns, ...sources.map((s) => columns.map((c) => cell(s[c])))]), { mode: 0o600 });
   }
 }

@@ -3,9 +3,14 @@ import { FIELDS } from './fields.js';
 /**
  * THE rule for comparing key values (match keys, duplicates, references, known records): trimmed,
  * and ignoring case for fields of the email kind — wherever they appear (email, managerEmail,
- * approvers' emails). A field name has the same kind in every entity (a test holds it to that).
+ * approvers' emails) — and for the names records are matched on (a company's name, a group's
+ * label: "Retail" and "retail" are one group). A field name has the same kind in every entity.
  */
-const CASE_INSENSITIVE: ReadonlySet<string> = new Set(Object.values(FIELDS).flatMap((defs) => defs.filter((d) => d.kind === 'email' || d.kind === 'approvers').map((d) => d.name)));
+const CASE_INSENSITIVE: ReadonlySet<string> = new Set([
+  ...Object.values(FIELDS).flatMap((defs) => defs.filter((d) => d.kind === 'email' || d.kind === 'approvers').map((d) => d.name)),
+  'name',
+  'label',
+]);
 
 /** Whether values of this field compare ignoring case. */
 export function ignoresCase(field: string): boolean {

@@ -35,7 +35,13 @@ export interface Conflict {
   entity: Entity;
   file: string;
   line: number;
+  /** How a person finds the row: "externalId=E1001" (empty when it has no key). */
+  key: string;
   message: string;
+  /** The row as read, for failed.csv. */
+  source?: Record<string, RawValue>;
+  /** A key of the row finds two records or more on the target: a duplicate there, not in the input. */
+  duplicateOnTarget?: boolean;
 }
 
 export interface PlanSummary {
@@ -80,6 +86,12 @@ export interface PlanOptions {
   incremental?: boolean;
   /** Rows left out of the plan because they are invalid. */
   invalid: number;
+  /**
+   * Rows read but left out (invalid, duplicates): still the people they name. A target record one of
+   * their keys finds is neither written nor counted missing — an invalid row never gets its person
+   * deactivated.
+   */
+  leftOut?: CanonicalRecord[];
   /**
    * For a target that cannot be listed: record key → fingerprint of the last payload sent
    * successfully. Rows are compared with it instead of with the target's records.
@@ -135,14 +147,24 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     if (input.length === 0) continue;
     const existing = current.get(entity) ?? [];
     const keys = options.match ?? [...writer.matchKeys(entity)];
-    const indexes = new Map(keys.map((k) => [k, new Map<string, CanonicalValues>()]));
+    // Every target record each key value finds: more than one is a duplicate on the target.
+    const indexes = new Map(keys.map((k) => [k, new Map<string, CanonicalValues[]>()]));
     for (const row of existing)
       for (const k of keys) {
         const v = row[k];
-        if (typeof v === 'string' && v.trim()) indexes.get(k)!.set(keyValue(k, v), row);
+        if (typeof v !== 'string' || !v.trim()) continue;
+        const index = indexes.get(k)!;
+        const value = keyValue(k, v);
+        const rows = index.get(value);
+        if (rows) rows.push(row);
+        else index.set(value, [row]);
       }
+    const find = (k: string, value: unknown): CanonicalValues[] => (typeof value === 'string' && value.trim() ? (indexes.get(k)!.get(keyValue(k, value)) ?? []) : []);
     const fields = writableFields(target, entity);
     const matched = new Map<CanonicalValues, CanonicalRecord>();
+    /** Target records a row of the input refers to, planned or not: never "missing". */
+    const held = new Set<CanonicalValues>();
+    for (const record of options.leftOut ?? []) if (record.entity === entity) for (const k of keys) for (const row of find(k, record.values[k])) held.add(row);
     if (options.synced) {
       planBlind(input, keys, fields, options, ops, summary, conflicts, () => budget-- > 0);
       if (options.missing !== 'ignore') notes.push(`${target.label} cannot be listed: records missing from the input cannot be found, so --missing ${options.missing} did nothing`);
@@ -153,19 +175,28 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       const present = presentKeys(record, keys, options, summary, conflicts);
       if (!present) continue;
       const hits = new Map<CanonicalValues, string>();
+      let duplicate: string | undefined;
       for (const k of present) {
-        const hit = indexes.get(k)!.get(keyValue(k, record.values[k] as string));
-        if (hit && !hits.has(hit)) hits.set(hit, keyText(k, record.values[k] as string));
+        const found = find(k, record.values[k]);
+        for (const hit of found) {
+          held.add(hit);
+          if (!hits.has(hit)) hits.set(hit, keyText(k, record.values[k] as string));
+        }
+        if (found.length > 1) duplicate ??= `${keyText(k, record.values[k] as string)} matches ${found.map((h) => `id ${String(h.id)}`).join(' and ')}`;
       }
       const describe = keyText(present[0]!, record.values[present[0]!] as string);
+      if (duplicate) {
+        conflicts.push({ entity, file: record.file, line: record.line, key: describe, source: record.source, message: duplicate, duplicateOnTarget: true });
+        continue;
+      }
       if (hits.size > 1) {
-        conflicts.push({ entity, file: record.file, line: record.line, message: `${[...hits.values()].join(' and ')} match different ${entity} (${[...hits.keys()].map((h) => `id ${String(h.id)}`).join(', ')})` });
+        conflicts.push({ entity, file: record.file, line: record.line, key: describe, source: record.source, message: `${[...hits.values()].join(' and ')} match different ${entity} (${[...hits.keys()].map((h) => `id ${String(h.id)}`).join(', ')})` });
         continue;
       }
       const [hit] = [...hits.keys()];
       if (hit && matched.has(hit)) {
         const other = matched.get(hit)!;
-        conflicts.push({ entity, file: record.file, line: record.line, message: `${describe} matches the same record (id ${String(hit.id)}) as line ${other.line}` });
+        conflicts.push({ entity, file: record.file, line: record.line, key: describe, source: record.source, message: `${describe} matches the same record (id ${String(hit.id)}) as line ${other.line}` });
         continue;
       }
       const base = { entity, file: record.file, line: record.line, source: record.source };
@@ -215,7 +246,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       notes.push(`${target.label} cannot deactivate ${entity}: missing ${entity} were left alone (use --missing delete to remove them)`);
       continue;
     }
-    const missing = existing.filter((row) => !matched.has(row) && !(deactivation && options.missing === 'deactivate' && same(deactivation.field, row[deactivation.field], deactivation.value)));
+    const missing = existing.filter((row) => !matched.has(row) && !held.has(row) && !(deactivation && options.missing === 'deactivate' && same(deactivation.field, row[deactivation.field], deactivation.value)));
     const limit = 'count' in options.maxMissing ? options.maxMissing.count : Math.floor(existing.length * options.maxMissing.fraction);
     if (missing.length > limit)
       throw new MissingLimit(entity, missing.length, existing.length, limit, missing.slice(0, 10).map((r) => describeRecord(r, keys)));
@@ -274,7 +305,7 @@ function presentKeys(record: CanonicalRecord, keys: string[], options: PlanOptio
   }
   if (present.length === 0) {
     conflicts.push({
-      entity: record.entity, file: record.file, line: record.line,
+      entity: record.entity, file: record.file, line: record.line, key: '', source: record.source,
       message: `has none of the keys it is matched on (${keys.join(', ')}): it could not be found again on the next run, so it is left out rather than created`,
     });
     return undefined;

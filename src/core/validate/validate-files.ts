@@ -46,6 +46,8 @@ export interface ValidationReport {
   truncated: boolean;
   /** With keepRecords: the records that passed, in file order (none from a file with a file-level error). */
   records?: CanonicalRecord[];
+  /** With keepRecords: the records read but left out (an error on the row, or in its file), as far as they could be read. */
+  rejected?: CanonicalRecord[];
 }
 
 /**
@@ -92,6 +94,10 @@ function report(batch: Batch, options: ValidateOptions): ValidationReport {
     issues,
     truncated: batch.stopped,
   };
-  if (options.keepRecords) result.records = batch.kept.filter((r) => !batch.broken.has(order.get(r.file)!) && !batch.invalid.has(pack(order.get(r.file)!, r.line)));
+  if (options.keepRecords) {
+    const ok = (r: CanonicalRecord) => !batch.broken.has(order.get(r.file)!) && !batch.invalid.has(pack(order.get(r.file)!, r.line));
+    result.records = batch.kept.filter(ok);
+    result.rejected = batch.kept.filter((r) => !ok(r));
+  }
   return result;
 }

@@ -22,6 +22,12 @@ export interface UnifiedCredentials {
 export interface UnifiedSettings {
   /** How many employees a new connection starts with (generated, seeded: the same every time). */
   employees: number;
+  /**
+   * "Not all integrations support all of the pagination parameters" [doc]: `ignore-offset` answers the
+   * first page whatever the offset; `overlap` starts every page one record early (an offset that
+   * drifts), so a record comes twice.
+   */
+  paging: 'exact' | 'ignore-offset' | 'overlap';
 }
 
 type Ctx = PlatformContext<UnifiedState, UnifiedCredentials, UnifiedSettings>;
@@ -44,7 +50,7 @@ export const unified = definePlatform({
     apiKey: key ?? 'sandbox-key',
     ...(given as Partial<UnifiedCredentials> | undefined),
   }),
-  defaultSettings: { employees: 300 } as UnifiedSettings,
+  defaultSettings: { employees: 300, paging: 'exact' } as UnifiedSettings,
   /** A new connection holds generated employees with the mess of real HR data. */
   createState: (c: UnifiedCredentials, settings: UnifiedSettings): UnifiedState => new Map([[c.connectionId, new Table(generateEmployees(settings.employees).map((e): [string, Row] => [String(e.id), e]))]]),
   saveState: (state) => tablesJson(state),
@@ -94,7 +100,8 @@ export const unified = definePlatform({
       });
     });
     const fields = q.get('fields')?.split(',').map((f) => f.trim()).filter(Boolean);
-    const page = rows.slice(offset, offset + limit).map((row) => (fields ? Object.fromEntries(['id', ...fields].map((f) => [f, fieldOf(row, f)]).filter(([, v]) => v !== undefined)) : row)) as Row[];
+    const from = ctx.settings.paging === 'ignore-offset' ? 0 : ctx.settings.paging === 'overlap' ? Math.max(0, offset - 1) : offset;
+    const page = rows.slice(from, from + limit).map((row) => (fields ? Object.fromEntries(['id', ...fields].map((f) => [f, fieldOf(row, f)]).filter(([, v]) => v !== undefined)) : row)) as Row[];
     return json(200, page);
   },
 });
