@@ -23,6 +23,8 @@ export interface OpenedTarget {
   note: string | undefined;
   /** The in-process sandbox: a throwaway local emulation, not anyone's real data. */
   embedded: boolean;
+  /** What a run that writes locks: the target's identity, or the embedded sandbox's state file. */
+  lockKey: string | undefined;
   close(): Promise<void>;
 }
 
@@ -64,7 +66,7 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
     if (loaded && name in loaded.config.targets) return configured(name);
     if (name === 'sandbox') return embedded(options, undefined);
     const rules = rulesNamed(name);
-    if (rules) return { target: undefined, rules, connector: connectorFor(name), note: undefined, embedded: false, close: async () => {} };
+    if (rules) return { target: undefined, rules, connector: connectorFor(name), note: undefined, embedded: false, lockKey: undefined, close: async () => {} };
     const source = connectorFor(name);
     if (source)
       throw new UsageError(
@@ -84,7 +86,7 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
 }
 
 function live({ target, connector }: { target: Target; connector: ConnectorDefinition }): OpenedTarget {
-  return { target, rules: rulesNamed(connector.type), connector, note: undefined, embedded: false, close: () => target.close() };
+  return { target, rules: rulesNamed(connector.type), connector, note: undefined, embedded: false, lockKey: target.identity, close: () => target.close() };
 }
 
 function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
@@ -96,7 +98,8 @@ function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
 }
 
 async function embedded(options: OpenOptions, note: string | undefined): Promise<OpenedTarget> {
-  const running = await startEmbedded({ dataFile: join(options.cwd, EMBEDDED_STATE) });
+  const dataFile = join(options.cwd, EMBEDDED_STATE);
+  const running = await startEmbedded({ dataFile });
   const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox', options.trace);
   return {
     target,
@@ -104,6 +107,7 @@ async function embedded(options: OpenOptions, note: string | undefined): Promise
     connector,
     note,
     embedded: true,
+    lockKey: `sandbox ${dataFile}`,
     async close() {
       await target.close();
       await running.stop();

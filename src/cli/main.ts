@@ -102,7 +102,7 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
           .description('Validate the files, read the target, plan the smallest set of writes (create, update,\ndeactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried,\nwith a result for every row.')
           .argument('[files...]', 'CSV, JSON or NDJSON files of users, companies and groups (together: new companies are created before their users)')
           .addHelpText('after', EXAMPLES.import),
-        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'verbose'],
+        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'verbose'],
         await targetHelp(),
       ).action(async (files: string[], flags) => {
         const { importCommand } = await import('./commands/import.js');
@@ -117,7 +117,7 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
         command
           .argument('<plan>', 'a plan written by hrsync import --out')
           .description('Apply the operations of a plan written by `hrsync import --out plan.json`. Every record they\ntouch is read again first; when any changed since the plan was made, nothing is written (exit 6)\nunless --force.'),
-        ['config', 'force', 'concurrency', 'results'],
+        ['config', 'force', 'concurrency', 'results', 'waitLock'],
       ).action(async (planFile: string, flags) => {
         const { applyCommand } = await import('./commands/apply.js');
         setExit(await applyCommand(planFile, flags, io));

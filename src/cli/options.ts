@@ -38,6 +38,7 @@ export const OPTIONS = {
   concurrency: { flags: '--concurrency <n>', description: 'writes in flight at most', defaultValue: '8' },
   results: { flags: '--results <dir>', description: 'where results.csv, failed.csv and the journal go (default: .hrsync/runs/<time>/)' },
   force: { flags: '--force', description: 'apply even when records changed since the plan was made' },
+  waitLock: { flags: '--wait-lock <seconds>', description: 'when another run is writing to the same target, wait this long for it (default: refuse at once, exit 6)' },
   from: { flags: '--from <source>', description: 'read the users from a listable target (an HR source, such as an HRIS connection) instead of files' },
   verbose: { flags: '--verbose', description: 'show every planned change, not the first 20 per kind' },
   listFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },

@@ -8,6 +8,14 @@ export function positiveInt(flag: string, text: string | undefined): number | un
   return n;
 }
 
+/** A number of seconds, 0 or more, as milliseconds; undefined when the flag was not given. */
+export function seconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a number of seconds, not "${text}"`);
+  return n * 1000;
+}
+
 /** --since: an ISO date or date-time. */
 export function since(text: string | undefined): string | undefined {
   if (text !== undefined && Number.isNaN(Date.parse(text))) throw new UsageError(`--since "${text}" is not an ISO date or date-time`);

@@ -38,6 +38,16 @@ export interface ConnectOptions {
   fieldErrors?: (body: unknown) => FieldError[];
 }
 
+/** A base URL as an identity: scheme, host and path, without credentials, query or a trailing slash. */
+export function endpointOf(baseUrl: string): string {
+  try {
+    const url = new URL(baseUrl);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return baseUrl;
+  }
+}
+
 /** One connector's HTTP client: concurrency 8 unless set, paced only when a rate is known. */
 export function connect(options: ConnectOptions): HttpClient {
   const { settings, defaultRate } = options;

@@ -23,6 +23,11 @@ export interface Target {
   readonly type: string;
   /** For messages: 'accessplanit "lms"'. */
   readonly label: string;
+  /**
+   * Which account this is, whatever it is called in the config: its type and where it is ("accessplanit
+   * https://acme.accessplanit.com/accessplan/api/v2"). Runs lock on it; a saved plan is bound to it.
+   */
+  readonly identity: string;
   readonly entities: readonly Entity[];
   readonly can: { list: boolean };
   /** Canonical field → the platform's own name, per entity: the fields it holds, in its words. */

@@ -202,3 +202,40 @@ describe('a source that repeats people (paging it does not support)', () => {
     expect(stuck.stderr).toContain('the employee list repeated a page it had already sent');
   });
 });
+
+describe('two runs into one target at once', () => {
+  const sandbox = useSandbox({ latency: { ms: 5, jitterMs: 2 } });
+  const ENV = { AP_KEY: 'sandbox-key' };
+  const people = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('C'));
+
+  it('never overlap: the second refuses at once naming the holder (exit 6), or waits with --wait-lock; no duplicates', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'a.csv', manyUsers('C', 200));
+    write(dir, 'b.csv', manyUsers('C', 200));
+    // Started together: whichever takes the lock first runs; the other refuses at once.
+    const runs = await Promise.all(['a.csv', 'b.csv'].map((file) => hrsyncIn(['import', file, '--yes'], { cwd: dir, env: ENV })));
+    expect(runs.map((r) => r.code).sort()).toEqual([0, 6]);
+    const refused = runs.find((r) => r.code === 6)!;
+    expect(refused.stderr).toMatch(/another hrsync run is writing to accessplanit "lms": pid \d+ on \S+, since \d{4}-\d\d-\d\dT[\d:.]+Z \(import into accessplanit "lms"\); nothing was done/);
+    expect(refused.stderr).toContain('--wait-lock');
+    expect(people()).toHaveLength(200);
+
+    write(dir, 'c.csv', manyUsers('C', 220));
+    const waited = await Promise.all([1, 2].map(() => hrsyncIn(['import', 'c.csv', '--yes', '--wait-lock', '60'], { cwd: dir, env: ENV })));
+    expect(waited.map((r) => r.code)).toEqual([0, 0]);
+    // One planned the 20 new people; the other waited, then found them all there.
+    expect(waited.map((r) => /Plan: (\d+) to create/.exec(r.stdout)![1]).sort()).toEqual(['0', '20']);
+    expect(people()).toHaveLength(220);
+    expect(new Set(people().map((u) => u.ExternalID)).size).toBe(220);
+  }, 60_000);
+
+  it('refuses a --results folder that already holds a run, or that is a file (exit 64)', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', manyUsers('R', 2));
+    expect((await hrsyncIn(['import', 'u.csv', '--yes', '--results', 'out'], { cwd: dir, env: ENV })).code).toBe(0);
+    const again = await hrsyncIn(['import', 'u.csv', '--yes', '--results', 'out'], { cwd: dir, env: ENV });
+    expect([again.code, again.stderr]).toEqual([64, expect.stringContaining("--results out already holds a run's results")]);
+    const file = await hrsyncIn(['import', 'u.csv', '--yes', '--results', 'u.csv'], { cwd: dir, env: ENV });
+    expect([file.code, file.stderr]).toEqual([64, expect.stringContaining('--results u.csv is a file, not a folder')]);
+  });
+});

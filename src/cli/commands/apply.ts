@@ -1,7 +1,8 @@
 import { checkPlanFresh, readPlan } from '../../app/apply-saved-plan.js';
 import { openTarget } from '../../app/open-target.js';
-import { defaultRunDir } from '../../shared/run-folder.js';
-import { positiveInt } from '../parse.js';
+import { acquireLock, type Lock } from '../../app/lock.js';
+import { resultsFolder } from '../../app/results-folder.js';
+import { positiveInt, seconds } from '../parse.js';
 import { colourFor, plural, type Io, openOptions } from '../terminal.js';
 import { applyExitCode, runApply } from './import.js';
 
@@ -10,6 +11,7 @@ export interface ApplyFlags {
   force?: boolean;
   concurrency: string;
   results?: string;
+  waitLock?: string;
 }
 
 /**
@@ -19,13 +21,18 @@ export interface ApplyFlags {
 export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io): Promise<number> {
   const plan = await readPlan(planFile, io.cwd);
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
+  const resultsDir = resultsFolder(flags.results, io.cwd);
+  const waitMs = seconds('--wait-lock', flags.waitLock);
   const opened = await openTarget(plan.targetName, openOptions(io, flags.config));
+  let lock: Lock | undefined;
   try {
+    if (opened.target && opened.lockKey) lock = await acquireLock(opened.lockKey, opened.target.label, `apply to ${opened.target.label}`, { ...(waitMs ? { waitMs } : {}) });
     const { target, stale } = await checkPlanFresh(opened.target, plan, { concurrency, force: Boolean(flags.force) });
     if (stale.length) io.stderr.write(colourFor(io.stderr, io.env).yellow(`--force: applying although ${plural(stale.length, 'record')} changed since the plan was made\n`));
-    const result = await runApply({ target, plan }, { concurrency, resultsDir: flags.results ?? defaultRunDir() }, io);
+    const result = await runApply({ target, plan }, { concurrency, resultsDir }, io);
     return applyExitCode(result, 0, io);
   } finally {
+    await lock?.release();
     await opened.close();
   }
 }

@@ -6,8 +6,9 @@ import type { ApplyReport } from '../../core/apply/apply.js';
 import type { MissingPolicy } from '../../core/plan/plan.js';
 import type { Target } from '../../core/ports.js';
 import { ExitCode, UsageError } from '../../errors.js';
-import { defaultRunDir } from '../../shared/run-folder.js';
-import { maxMissing, positiveInt, since } from '../parse.js';
+import { acquireLock, type Lock } from '../../app/lock.js';
+import { resultsFolder } from '../../app/results-folder.js';
+import { maxMissing, positiveInt, seconds, since } from '../parse.js';
 import { ratePerSecond, spinner } from '../progress.js';
 import { printable } from '../printable.js';
 import { renderPlanText } from '../render/plan.js';
@@ -30,6 +31,7 @@ export interface ImportFlags extends Omit<ValidateFlags, 'format' | 'maxErrors'>
   limit?: string;
   concurrency: string;
   results?: string;
+  waitLock?: string;
   verbose?: boolean;
   from?: string;
   since?: string;
@@ -46,7 +48,8 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   if (!flags.from && files.length === 0) throw new UsageError('give the files to import, or --from SOURCE to read a source', 'e.g. hrsync import users.csv');
   if (flags.since !== undefined && !flags.from) throw new UsageError('--since goes with --from');
   const sinceAt = since(flags.since);
-  const resultsDir = flags.results ?? defaultRunDir();
+  const resultsDir = resultsFolder(flags.results, io.cwd);
+  const waitMs = seconds('--wait-lock', flags.waitLock);
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
   const limit = positiveInt('--limit', flags.limit);
   const missingLimit = maxMissing(flags.maxMissing);
@@ -56,6 +59,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   const out = colourFor(io.stdout, io.env);
 
   const opened = await openTarget(flags.target, openOptions(io, flags.config));
+  let lock: Lock | undefined;
   try {
     if (opened.target && !opened.target.writer) throw new UsageError(`${opened.target.label} is read-only: import into a platform, and read from it with --from`);
     if (opened.note) io.stderr.write(`${err.dim(opened.note)}\n`);
@@ -63,6 +67,8 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
     // a throwaway emulation, so there the plan is shown and applied (on a terminal it still asks).
     if (opened.target && !flags.dryRun && !flags.yes && !io.stdinIsTTY && !opened.embedded)
       throw new UsageError(`import changes ${opened.target.label}: without a terminal to confirm on, pass --yes to apply or --dry-run to only plan`);
+    // One run writing to a target at a time, from planning to the last write (a dry run writes nothing).
+    if (!flags.dryRun && opened.target && opened.lockKey) lock = await acquireLock(opened.lockKey, opened.target.label, `import into ${opened.target.label}`, { ...(waitMs ? { waitMs } : {}) });
     if (flags.from) files = [await pull(flags.from, flags, sinceAt, resultsDir, io)];
 
     const planned = await planImport(opened, files, {
@@ -108,6 +114,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
     const result = await runApply(planned, { concurrency, resultsDir }, io);
     return applyExitCode(result, planned.inputProblems, io);
   } finally {
+    await lock?.release();
     await opened.close();
   }
 }

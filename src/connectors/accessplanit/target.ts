@@ -3,7 +3,7 @@ import type { Entity } from '../../core/model/entities.js';
 import type { ListQuery, Target, TargetWriter } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
-import { connect, DEFAULT_TIMEOUT_MS, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
 import { ACCESSPLANIT_WIRE, accessplanitField, fromAccessplanit, toAccessplanit } from './wire.js';
 
@@ -59,12 +59,14 @@ export class AccessplanitTarget implements Target {
   readonly can = { list: true };
   readonly wire = ACCESSPLANIT_WIRE;
   readonly label: string;
+  readonly identity: string;
   private readonly http: HttpClient;
   private token: { value: string; expires: number; refresh?: string } | undefined;
   private readonly now: () => number;
 
   constructor(private readonly settings: AccessplanitSettings) {
     this.label = `accessplanit "${settings.name}"`;
+    this.identity = `accessplanit ${endpointOf(settings.baseUrl)}`;
     if (!settings.apiKey && !(settings.userName && settings.password))
       throw new UsageError(`${this.label}: give an apiKey, or a userName and password`);
     this.now = settings.now ?? Date.now;

@@ -3,7 +3,7 @@ import type { Entity } from '../../core/model/entities.js';
 import { invert, type ListQuery, type Target, type TargetWriter, type WireMap } from '../../core/ports.js';
 import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
-import { connect, DEFAULT_TIMEOUT_MS, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
 
 export interface AppenateSettings extends ConnectionSettings {
@@ -46,10 +46,12 @@ export class AppenateTarget implements Target {
   readonly can = { list: true };
   readonly wire = { users: APPENATE_WIRE };
   readonly label: string;
+  readonly identity: string;
   private readonly http: HttpClient;
 
   constructor(private readonly settings: AppenateSettings) {
     this.label = `appenate "${settings.name}"`;
+    this.identity = `appenate ${endpointOf(settings.baseUrl)} company ${settings.companyId}`;
     this.http = connect({ baseUrl: settings.baseUrl, label: this.label, settings, secrets: () => [settings.integrationKey], fieldErrors: appenateFieldErrors });
   }
 

@@ -3,7 +3,7 @@ import type { Entity } from '../../core/model/entities.js';
 import type { ListQuery, MatchKey, Target, TargetWriter, WriteOp } from '../../core/ports.js';
 import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
-import { connect, DEFAULT_TIMEOUT_MS, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, fromScimGroup, fromScimUser, PATCH_OP, SCIM_GROUP_WIRE, SCIM_USER_WIRE, toScimUser, type Resource } from './wire.js';
 
@@ -45,6 +45,7 @@ export class ScimTarget implements Target {
   readonly can = { list: true };
   readonly wire = { users: SCIM_USER_WIRE, groups: SCIM_GROUP_WIRE };
   readonly label: string;
+  readonly identity: string;
   private readonly http: HttpClient;
   private readonly userName: 'email' | 'externalId';
   private patchSupported: Promise<boolean> | undefined;
@@ -55,6 +56,7 @@ export class ScimTarget implements Target {
 
   constructor(private readonly settings: ScimSettings) {
     this.label = `scim "${settings.name}"`;
+    this.identity = `scim ${endpointOf(settings.baseUrl)}`;
     this.userName = settings.userName ?? 'email';
     this.http = connect({ baseUrl: settings.baseUrl, label: this.label, settings, secrets: () => [settings.token], fieldErrors: scimFieldErrors });
   }

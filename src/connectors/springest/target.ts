@@ -2,7 +2,7 @@ import type { Approver, CanonicalValues } from '../../core/model/canonical.js';
 import type { Target, TargetWriter, WireMap } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
-import { connect, DEFAULT_TIMEOUT_MS, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
 
 export interface SpringestSite {
   baseUrl: string;
@@ -47,10 +47,12 @@ export class SpringestTarget implements Target {
   readonly can = { list: false };
   readonly wire = { users: SPRINGEST_WIRE };
   readonly label: string;
+  readonly identity: string;
   private readonly clients: Array<{ site: string; http: HttpClient; key: string }>;
 
   constructor(private readonly settings: SpringestSettings) {
     this.label = `springest "${settings.name}"`;
+    this.identity = `springest ${Object.entries(settings.sites).map(([site, s]) => `${site}=${endpointOf(s.baseUrl)}`).sort().join(' ')}`;
     const keys = Object.values(settings.sites).map((s) => s.apiKey);
     this.clients = Object.entries(settings.sites).map(([site, s]) => ({
       site,

@@ -3,7 +3,7 @@ import type { Entity } from '../../core/model/entities.js';
 import type { ListQuery, Target, WireMap } from '../../core/ports.js';
 import { RemoteError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
-import { connect, type ConnectionSettings } from '../connection.js';
+import { connect, endpointOf, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
 
 export interface UnifiedSettings extends ConnectionSettings {
@@ -76,11 +76,13 @@ export class UnifiedTarget implements Target {
   readonly can = { list: true };
   readonly wire = { users: UNIFIED_WIRE };
   readonly label: string;
+  readonly identity: string;
   private readonly http: HttpClient;
   private readonly managers = new Map<string, string | null>();
 
   constructor(private readonly settings: UnifiedSettings) {
     this.label = `unified "${settings.name}"`;
+    this.identity = `unified ${endpointOf(settings.baseUrl)} connection ${settings.connectionId}`;
     this.http = connect({ baseUrl: settings.baseUrl, label: this.label, settings, secrets: () => [settings.apiKey] });
   }
 

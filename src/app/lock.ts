@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExitCode, HrsyncError } from '../errors.js';
+
+/** Another run holds the lock: nothing was done. Exit 6, like every stop before a write. */
+export class LockBusy extends HrsyncError {
+  readonly exitCode = ExitCode.safetyStop;
+}
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  /** When the holder took it (ISO). */
+  since: string;
+  /** What it is doing, for the message: 'import into accessplanit "lms"'. */
+  what: string;
+}
+
+export interface Lock {
+  release(): Promise<void>;
+}
+
+export interface LockOptions {
+  /** How long to wait for the holder to finish before refusing (default: refuse at once). */
+  waitMs?: number;
+  /** Where lock files live (default: a folder in the machine's temporary folder, shared by its users). */
+  dir?: string;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The machine's lock folder: one for all its users (the sticky bit lets each remove only their own
+ * files), so two people importing into one target from two folders see each other. Lock files hold a
+ * pid, a host name, a time and what the run does: nothing personal, no secret.
+ */
+function lockDir(dir: string | undefined): string {
+  const path = dir ?? join(tmpdir(), 'hrsync-locks');
+  mkdirSync(path, { recursive: true, mode: 0o1777 });
+  try {
+    chmodSync(path, 0o1777);
+  } catch {
+    // another user's folder: theirs to set, and it was made the same way
+  }
+  return path;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function holderOf(path: string): Promise<{ text: string; holder: LockHolder | undefined } | undefined> {
+  try {
+    const text = await readFile(path, 'utf8');
+    try {
+      return { text, holder: JSON.parse(text) as LockHolder };
+    } catch {
+      return { text, holder: undefined }; // being written this instant, or damaged
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * One run at a time per resource (a target's identity, or the embedded sandbox's state file) on this
+ * machine, for the whole plan and apply. The second run refuses at once, naming the holder — or waits
+ * `waitMs` for it. A lock whose process is gone (same host, no such pid) is taken over: the stale file
+ * is moved aside atomically, and put back if another run had replaced it meanwhile.
+ */
+export async function acquireLock(resource: string, label: string, what: string, options: LockOptions = {}): Promise<Lock> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const path = join(lockDir(options.dir), `${createHash('sha256').update(resource).digest('hex').slice(0, 32)}.lock`);
+  const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date(now()).toISOString(), what };
+  const started = now();
+  for (;;) {
+    try {
+      const file = await open(path, 'wx', 0o644);
+      try {
+        await file.writeFile(JSON.stringify(me));
+      } finally {
+        await file.close();
+      }
+      return {
+        async release() {
+          const current = await holderOf(path);
+          if (current?.holder?.pid === me.pid && current.holder.since === me.since) await unlink(path).catch(() => undefined);
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const current = await holderOf(path);
+    if (!current) continue; // released meanwhile
+    const holder = current.holder;
+    if (holder && holder.host === me.host && !alive(holder.pid)) {
+      const aside = `${path}.${process.pid}.stale`;
+      try {
+        await rename(path, aside);
+      } catch {
+        continue; // someone else moved it first
+      }
+      const moved = await readFile(aside, 'utf8').catch(() => '');
+      if (moved !== current.text) await link(aside, path).catch(() => undefined); // a fresh lock: put it back
+      await unlink(aside).catch(() => undefined);
+      continue;
+    }
+    if (now() - started < (options.waitMs ?? 0)) {
+      await sleep(Math.min(250, (options.waitMs ?? 0) - (now() - started)));
+      continue;
+    }
+    const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since} (${holder.what})` : 'a run that is starting';
+    throw new LockBusy(
+      `another hrsync run is writing to ${label}: ${who}; nothing was done`,
+      options.waitMs ? `it did not finish within ${Math.round(options.waitMs / 1000)} s; run again when it has` : 'wait for it to finish, or pass --wait-lock SECONDS to wait; the lock covers this machine only (in CI, use a concurrency group)',
+    );
+  }
+}
