@@ -1,21 +1,67 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { fingerprint, type Plan, type PlannedOp } from '../core/plan/plan.js';
+import { z } from 'zod';
+import { ENTITIES } from '../core/model/entities.js';
+import { fingerprint, planDigest, type Plan, type PlannedOp } from '../core/plan/plan.js';
 import type { Target } from '../core/ports.js';
 import { SafetyStop, UsageError } from '../errors.js';
 import { runPool } from '../shared/pool.js';
 
-/** A plan written by `hrsync import --out`; anything else is a usage error naming the file. */
+const value = z.union([z.string(), z.boolean(), z.array(z.unknown()), z.null()]);
+const operationSchema = z.object({
+  action: z.enum(['create', 'update', 'deactivate', 'delete']),
+  entity: z.enum(ENTITIES),
+  key: z.string(),
+  id: z.string().optional(),
+  values: z.record(z.string(), value).optional(),
+  fingerprint: z.string().optional(),
+  sends: z.string().optional(),
+});
+const planSchema = z.object({
+  version: z.literal(2),
+  target: z.string(),
+  targetName: z.string(),
+  targetIdentity: z.string(),
+  digest: z.string(),
+  operations: z.array(operationSchema),
+});
+
+/**
+ * A plan written by `hrsync import --out`, checked as data before anything trusts it: anything else —
+ * not JSON, another version, an operation that is null or names an unknown entity — is a usage error
+ * naming the file and the place.
+ */
 export async function readPlan(path: string, cwd: string): Promise<Plan> {
-  let plan: Plan;
+  let document: unknown;
   try {
-    plan = JSON.parse(await readFile(resolve(cwd, path), 'utf8')) as Plan;
+    document = JSON.parse(await readFile(resolve(cwd, path), 'utf8'));
   } catch (error) {
     throw new UsageError(`plan file ${path} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (plan?.version !== 1 || !Array.isArray(plan.operations) || typeof plan.targetName !== 'string')
-    throw new UsageError(`${path} is not a plan written by \`hrsync import --out\``);
-  return plan;
+  const version = (document as { version?: unknown } | null)?.version;
+  if (version === 1) throw new UsageError(`${path} was written by an older hrsync, without a digest of its operations`, 'make the plan again with hrsync import --out');
+  const parsed = planSchema.safeParse(document);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new UsageError(`${path} is not a plan written by \`hrsync import --out\`: ${first.path.join('.') || '(top)'}: ${first.message}`);
+  }
+  return document as Plan;
+}
+
+/**
+ * What a saved plan must show before it is applied: it was made against this very account (type and
+ * where, not just the same name), its operations are those it was written with (the digest), and
+ * every operation on an existing record carries the fingerprint of the record as it was planned.
+ */
+function checkPlanIntegrity(target: Target, plan: Plan): void {
+  if (plan.targetIdentity !== target.identity)
+    throw new SafetyStop(`the plan was made for ${plan.targetIdentity}, but "${plan.targetName}" is now ${target.identity}; nothing was written`, 'make the plan again against this target');
+  if (planDigest(plan) !== plan.digest)
+    throw new SafetyStop('the plan’s operations were changed after it was written (its digest no longer matches); nothing was written', 'make the plan again with hrsync import --out, and change the input, not the plan');
+  if (target.can.list) {
+    const blind = plan.operations.find((op) => op.action !== 'create' && (!op.fingerprint || !op.id));
+    if (blind) throw new UsageError(`the plan has a ${blind.action} of ${blind.entity} ${blind.key} without the fingerprint of the record it was planned on; nothing was written`);
+  }
 }
 
 /** Why an operation no longer fits what the target holds, or undefined when it still does. */
@@ -41,6 +87,7 @@ async function staleness(target: Target, op: PlannedOp): Promise<string | undefi
  */
 export async function checkPlanFresh(target: Target | undefined, plan: Plan, options: { concurrency: number; force: boolean }): Promise<{ target: Target; stale: string[] }> {
   if (!target?.writer || target.label !== plan.target) throw new UsageError(`the plan is for ${plan.target}, which is not a writable target here`);
+  checkPlanIntegrity(target, plan);
   const stale: string[] = [];
   await runPool(plan.operations, options.concurrency, async (op) => {
     const why = await staleness(target, op);

@@ -239,3 +239,45 @@ describe('two runs into one target at once', () => {
     expect([file.code, file.stderr]).toEqual([64, expect.stringContaining('--results u.csv is a file, not a folder')]);
   });
 });
+
+describe('a saved plan is data hrsync does not trust blindly', () => {
+  const sandbox = useSandbox();
+  const other = useSandbox();
+  const ENV = { AP_KEY: 'sandbox-key' };
+
+  it('refuses an edited value, a moved update, an added delete, another server of the same name, and a malformed file', async () => {
+    await sandbox().reset();
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Site Manager,ACME01\n');
+    expect((await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], { cwd: dir, env: ENV })).code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    const apply = async (edited: unknown, where = dir) => {
+      write(where, 'edited.json', JSON.stringify(edited, null, 2));
+      return hrsyncIn(['apply', 'edited.json'], { cwd: where, env: ENV });
+    };
+    const op = plan.operations[0];
+    const cases: Array<[string, unknown, number, string]> = [
+      ['an edited value', { ...plan, operations: [{ ...op, values: { jobTitle: 'Owner' } }] }, 6, 'changed after it was written'],
+      ['an update moved to another person', { ...plan, operations: [{ ...op, id: 'prpate', fingerprint: undefined }] }, 6, 'changed after it was written'],
+      ['an added delete', { ...plan, operations: [...plan.operations, { action: 'delete', entity: 'users', key: 'x', id: 'prpate' }] }, 6, 'changed after it was written'],
+      ['a null operation', { ...plan, operations: [null] }, 64, 'operations.0'],
+      ['an unknown entity', { ...plan, operations: [{ ...op, entity: 'courses' }] }, 64, 'operations.0.entity'],
+      ['an older plan', { ...plan, version: 1 }, 64, 'written by an older hrsync'],
+    ];
+    for (const [what, edited, code, message] of cases) {
+      const run = await apply(edited);
+      expect([run.code, run.stderr], what).toEqual([code, expect.stringContaining(message)]);
+    }
+    expect(sandbox().state().accessplanit.User.get('jasmit')!.JobTitle).toBe('Warehouse Manager');
+    expect(sandbox().state().accessplanit.User.get('prpate')).toBeDefined();
+
+    const elsewhere = lmsProject(other().urls.accessplanit);
+    const moved = await apply(plan, elsewhere);
+    expect([moved.code, moved.stderr]).toEqual([6, expect.stringContaining(`the plan was made for accessplanit ${sandbox().urls.accessplanit}, but "lms" is now accessplanit ${other().urls.accessplanit}`)]);
+
+    // The plan as written, reformatted by an editor: applied.
+    const applied = await apply(plan);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(sandbox().state().accessplanit.User.get('jasmit')!.JobTitle).toBe('Site Manager');
+  });
+});

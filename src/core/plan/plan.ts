@@ -57,10 +57,17 @@ export interface PlanSummary {
 }
 
 export interface Plan {
-  version: 1;
+  version: 2;
   /** The target's label, and the name `hrsync apply` opens it by. */
   target: string;
   targetName: string;
+  /** Which account it was made against (type and where): `hrsync apply` refuses another. */
+  targetIdentity: string;
+  /**
+   * A digest of the target's identity and the operations: `hrsync apply` refuses a plan whose
+   * operations were changed after it was written. It detects edits, not forgery: keep plans safe.
+   */
+  digest: string;
   createdAt: string;
   operations: PlannedOp[];
   conflicts: Conflict[];
@@ -262,7 +269,22 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
   removals.sort((a, b) => DEPENDENCY_ORDER.indexOf(b.entity) - DEPENDENCY_ORDER.indexOf(a.entity));
   const ordered = [...ops.filter((o) => o.action === 'create' || o.action === 'update'), ...removals];
   summary.conflicts = conflicts.length;
-  return { version: 1, target: target.label, targetName: target.name, createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, notes };
+  const plan = { version: 2 as const, target: target.label, targetName: target.name, targetIdentity: target.identity, digest: '', createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, notes };
+  plan.digest = planDigest(plan);
+  return plan;
+}
+
+/** JSON with every object's keys in order, so that a file reformatted by an editor digests the same. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(value);
+}
+
+/** The digest of what a plan would do and where: its version, target identity and operations. */
+export function planDigest(plan: Pick<Plan, 'version' | 'targetName' | 'targetIdentity' | 'operations'>): string {
+  return createHash('sha256').update(stableJson({ version: plan.version, targetName: plan.targetName, targetIdentity: plan.targetIdentity, operations: plan.operations })).digest('hex');
 }
 
 /**
