@@ -5,6 +5,7 @@ import type { CanonicalValues } from '../core/model/canonical.js';
 import type { Entity } from '../core/model/entities.js';
 import { buildPlan, MissingLimit, type Plan, type PlanOptions } from '../core/plan/plan.js';
 import type { Target } from '../core/ports.js';
+import { ROW_PROBLEMS } from '../core/validate/check-rows.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
 import { SafetyStop, UsageError } from '../errors.js';
 import { runExport, type ExportReport } from './export-run.js';
@@ -101,7 +102,11 @@ export function leftOutOf(planned: Pick<PlannedImport, 'plan'> & Partial<Pick<Pl
     file: r.file, line: r.line, entity: r.entity, key: describeRow(r.values), status: 'invalid',
     error: errors.get(`${r.file}:${r.line}`) ?? errors.get(`${r.file}:*`) ?? 'left out with its file', source: r.source,
   }));
-  return [...invalid, ...conflicts];
+  // Rows that could not be read as records at all (a line of NDJSON that is not JSON): no values, still a row.
+  const unread: LeftOut[] = validation.issues
+    .filter((i) => i.severity === 'error' && ROW_PROBLEMS.has(i.code) && i.line > 0)
+    .map((i) => ({ file: i.file, line: i.line, entity: i.entity ?? '', key: '', status: 'invalid', error: i.message }));
+  return [...invalid, ...unread, ...conflicts];
 }
 
 /** "externalId=E1001", or the first key-like value a row has. */

@@ -8,6 +8,8 @@ import { encodingProblem } from './problems.js';
 import { unneutralise } from './writers.js';
 
 const SNIFF_BYTES = 64 * 1024;
+/** The longest CSV record (or NDJSON line) read: past this, the row is an error naming its line. */
+export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 /**
  * Streams a CSV file: the header first, then one record per row with the physical line it starts on,
@@ -45,6 +47,8 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
     relax_quotes: true,
     skip_empty_lines: true,
     bom: false,
+    // A record (or one field) past this is an error with its line, never an out-of-memory abort.
+    max_record_size: MAX_RECORD_BYTES,
   });
 
   let columns: string[] | undefined;
@@ -182,6 +186,8 @@ function csvProblem(file: string, line: number, error: Error): ReadProblem {
       fatal: true,
     };
   }
+  if (error instanceof CsvError && error.code === 'CSV_MAX_RECORD_SIZE')
+    return { file, line, code: 'too_large', message: `the row starting on this line is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB`, hint: 'a quote that is never closed makes the rest of the file one value; or split the value', fatal: true };
   const reason = error.message.replace(/:.*$/, '').trim();
   return {
     file,

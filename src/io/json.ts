@@ -2,14 +2,26 @@ import { onDisk } from './paths.js';
 import { EncodingFault, lineOfByteOffset, openDecoded } from './decode.js';
 import { encodingProblem } from './problems.js';
 import type { RawValue } from '../core/model/canonical.js';
+import { MAX_RECORD_BYTES } from './csv.js';
 import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
+
+/** The largest JSON document read whole; NDJSON streams, so a larger file belongs in NDJSON. */
+const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+/** Objects nested deeper than this are an error on their line, not a stack overflow. */
+const MAX_DEPTH = 32;
 
 /** Reads a whole decoded file as text (JSON documents are parsed whole; NDJSON and CSV stream). */
 async function readText(file: string, options: ReadOptions): Promise<{ text: string; encoding: string } | ReadProblem> {
   const decoded = await openDecoded(onDisk(file, options), options.encoding);
   const parts: Buffer[] = [];
+  let size = 0;
   try {
-    for await (const chunk of decoded.chunks) parts.push(chunk);
+    for await (const chunk of decoded.chunks) {
+      size += chunk.length;
+      if (size > MAX_DOCUMENT_BYTES)
+        return { file, line: 1, code: 'too_large', message: `the JSON document is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB, which hrsync reads whole`, hint: 'write one record per line instead (NDJSON, .ndjson), which is read as a stream', fatal: true };
+      parts.push(chunk);
+    }
   } catch (error) {
     if (error instanceof EncodingFault) return encodingProblem(file, await lineOfByteOffset(onDisk(file, options), error.byteOffset), error.encoding);
     throw error;
@@ -182,14 +194,66 @@ function* elements(text: string): Generator<{ start: number; end: number }> {
   if (i < text.length) throw new JsonSyntax(i, `unexpected text after the end of the document`);
 }
 
+class TooDeep extends Error {}
+
 /** Flattens nested objects to dotted keys ({"address": {"city": …}} → "address.city"), keeping arrays. */
-export function flatten(object: Record<string, unknown>, prefix = '', out: Record<string, RawValue> = {}): Record<string, RawValue> {
+export function flatten(object: Record<string, unknown>, prefix = '', out: Record<string, RawValue> = {}, depth = 0): Record<string, RawValue> {
+  if (depth > MAX_DEPTH) throw new TooDeep();
   for (const [key, value] of Object.entries(object)) {
     const name = prefix ? `${prefix}.${key}` : key;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) flatten(value as Record<string, unknown>, name, out);
-    else out[name] = value as RawValue;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) flatten(value as Record<string, unknown>, name, out, depth + 1);
+    else {
+      if (Array.isArray(value) && nestedDeeper(value, depth + 1)) throw new TooDeep();
+      out[name] = value as RawValue;
+    }
   }
   return out;
+}
+
+function nestedDeeper(value: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(value)) return value.some((v) => nestedDeeper(v, depth + 1));
+  if (value !== null && typeof value === 'object') return Object.values(value).some((v) => nestedDeeper(v, depth + 1));
+  return false;
+}
+
+/**
+ * The first number in a record's JSON text that JSON.parse would change: an integer past 2^53 (an
+ * employee number that would be rounded), or one too large for a double (1e400 → Infinity).
+ */
+export function inexactNumber(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // a string: skip it, escapes included
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      continue;
+    }
+    if (c === 45 || (c >= 48 && c <= 57)) {
+      const m = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
+      m.lastIndex = i;
+      const token = m.exec(text)?.[0];
+      if (!token) continue;
+      i += token.length - 1;
+      const n = Number(token);
+      if (!Number.isFinite(n)) return token;
+      if (/^-?\d+$/.test(token) && !Number.isSafeInteger(n)) return token;
+    }
+  }
+  return undefined;
+}
+
+/** A record that cannot be read as it was written: too deep, or a number that would not survive. */
+function recordProblem(file: string, line: number, text: string, parse: () => Record<string, RawValue>): ReadProblem | Record<string, RawValue> {
+  const inexact = inexactNumber(text);
+  if (inexact)
+    return { file, line, code: 'inexact_number', value: inexact, message: `the number ${inexact.length > 30 ? `${inexact.slice(0, 29)}…` : inexact} cannot be read exactly (it would be rounded, or become Infinity)`, hint: 'write it as a string in quotes, e.g. "12345678901234567890"', fatal: false };
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof TooDeep)) throw error;
+    return { file, line, code: 'too_deep', message: `the record nests objects or arrays more than ${MAX_DEPTH} deep`, fatal: false };
+  }
 }
 
 function notAnObject(file: string, line: number, value: unknown): ReadProblem {
@@ -236,9 +300,13 @@ export async function* readJson(file: string, options: ReadOptions = {}): AsyncG
         problems.push(notAnObject(file, line, value));
         continue;
       }
-      const values = flatten(value as Record<string, unknown>);
-      columns.add(values);
-      records.push({ file, line, values });
+      const values = recordProblem(file, line, text.slice(start, end), () => flatten(value as Record<string, unknown>));
+      if ('code' in values && 'fatal' in values) {
+        problems.push(values as ReadProblem);
+        continue;
+      }
+      columns.add(values as Record<string, RawValue>);
+      records.push({ file, line, values: values as Record<string, RawValue> });
     }
   } catch (error) {
     if (!(error instanceof JsonSyntax)) throw error;
@@ -268,7 +336,6 @@ export async function* readJson(file: string, options: ReadOptions = {}): AsyncG
  */
 export async function* readNdjson(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
   const decoded = await openDecoded(onDisk(file, options), options.encoding);
-  let pending = '';
   let lineNo = 0;
   let held: ReadEvent[] | undefined = []; // events before the first record, until the header is known
   const header = (columns: string[]): ReadEvent => ({ kind: 'header', file, format: 'ndjson', columns, encoding: decoded.encoding });
@@ -287,7 +354,9 @@ export async function* readNdjson(file: string, options: ReadOptions = {}): Asyn
       };
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'problem', problem: notAnObject(file, lineNo, value) };
-    return { kind: 'record', record: { file, line: lineNo, values: flatten(value as Record<string, unknown>) } };
+    const values = recordProblem(file, lineNo, lineText, () => flatten(value as Record<string, unknown>));
+    if ('code' in values && 'fatal' in values) return { kind: 'problem', problem: values as ReadProblem };
+    return { kind: 'record', record: { file, line: lineNo, values: values as Record<string, RawValue> } };
   };
   function* release(event: ReadEvent | undefined): Generator<ReadEvent> {
     if (!event) return;
@@ -301,21 +370,40 @@ export async function* readNdjson(file: string, options: ReadOptions = {}): Asyn
     yield* held;
     held = undefined;
   }
+  // A line's pieces until its end is found: each chunk is searched once and joined once, so a long
+  // line costs its length, not its length again for every chunk it spans.
+  let parts: string[] = [];
+  let partsLength = 0;
+  // The rest of a line that does not fit: skipped to its end, the line reported once.
+  let skipping = false;
   try {
     for await (const chunk of decoded.chunks) {
-      pending += chunk.toString('utf8');
+      const text = chunk.toString('utf8');
+      const batch: ReadEvent[] = [];
       let from = 0;
       let nl: number;
-      const batch: ReadEvent[] = [];
-      while ((nl = pending.indexOf('\n', from)) !== -1) {
-        const event = handle(pending.slice(from, nl));
+      while ((nl = text.indexOf('\n', from)) !== -1) {
+        const piece = text.slice(from, nl);
+        if (skipping) skipping = false;
+        else batch.push(...release(handle(parts.length ? parts.join('') + piece : piece)));
+        parts = [];
+        partsLength = 0;
         from = nl + 1;
-        batch.push(...release(event));
       }
-      pending = pending.slice(from);
+      if (!skipping && from < text.length) {
+        parts.push(from ? text.slice(from) : text);
+        partsLength += text.length - from;
+        if (partsLength > MAX_RECORD_BYTES) {
+          lineNo++;
+          batch.push(...release({ kind: 'problem', problem: { file, line: lineNo, code: 'too_large', message: `this line is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB`, fatal: false } }));
+          skipping = true;
+          parts = [];
+          partsLength = 0;
+        }
+      }
       if (batch.length) yield batch;
     }
-    if (pending !== '') yield [...release(handle(pending))];
+    if (parts.length && !skipping) yield [...release(handle(parts.join('')))];
   } catch (error) {
     if (!(error instanceof EncodingFault)) throw error;
     yield [...release({ kind: 'problem', problem: encodingProblem(file, await lineOfByteOffset(onDisk(file, options), error.byteOffset), error.encoding) })];

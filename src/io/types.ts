@@ -34,7 +34,10 @@ export type ReadProblemCode =
   | 'ragged_row'
   | 'invalid_json'
   | 'not_an_object'
-  | 'no_records';
+  | 'no_records'
+  | 'too_large'
+  | 'too_deep'
+  | 'inexact_number';
 
 export type FileFormat = 'csv' | 'json' | 'ndjson';
 

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
+import { BIN } from '../helpers/cli.js';
 import { lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
@@ -279,5 +281,53 @@ describe('a saved plan is data hrsync does not trust blindly', () => {
     const applied = await apply(plan);
     expect(applied.code, applied.stderr).toBe(0);
     expect(sandbox().state().accessplanit.User.get('jasmit')!.JobTitle).toBe('Site Manager');
+  });
+});
+
+describe('bad input, the rest', () => {
+  it('counts a line of NDJSON that is not a record as an invalid row, and reads the lines after it', async () => {
+    const dir = tempDir();
+    write(dir, 'u.ndjson', '{"Employee ID":"N1","First name":"A","Last name":"B"}\n{"Employee ID":"N2", oops}\n[1,2]\n{"Employee ID":"N3","First name":"C","Last name":"D"}\n');
+    const run = await hrsyncIn(['validate', 'u.ndjson', '--target', 'generic', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(3);
+    const report = JSON.parse(run.stdout);
+    expect(report.files[0]).toMatchObject({ rows: 4, errors: 2 });
+    expect(report.issues.map((i: { line: number; code: string }) => [i.line, i.code])).toEqual([[2, 'invalid_json'], [3, 'not_an_object']]);
+  });
+
+  it('refuses what would crash or silently change: a huge record or line, deep nesting, numbers JSON cannot carry', async () => {
+    const dir = tempDir();
+    const huge = 'x'.repeat(17 * 1024 * 1024);
+    write(dir, 'huge.ndjson', `{"Employee ID":"H1","First name":"${huge}","Last name":"B"}\n{"Employee ID":"H2","First name":"A","Last name":"B"}\n`);
+    write(dir, 'huge.csv', `Employee ID,First name,Last name\nH1,"${huge}",B\n`);
+    write(dir, 'deep.ndjson', `{"Employee ID":"D1","First name":"A","Last name":"B","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}\n`);
+    write(dir, 'numbers.ndjson', '{"Employee ID":12345678901234567890,"First name":"A","Last name":"B"}\n{"Employee ID":"E2","First name":"A","Last name":"B","score":1e400}\n{"Employee ID":"E3","First name":"C","Last name":"D","note":"1e400 in a string is fine"}\n');
+    const codes = async (file: string) => {
+      const run = await hrsyncIn(['validate', file, '--target', 'generic', '--entity', 'users', '--format', 'json'], { cwd: dir });
+      expect(run.code, file).toBe(3);
+      return JSON.parse(run.stdout).issues.filter((i: { severity: string }) => i.severity === 'error').map((i: { line: number; code: string }) => [i.line, i.code]);
+    };
+    expect(await codes('huge.ndjson')).toEqual([[1, 'too_large']]);
+    expect(await codes('huge.csv')).toEqual([[2, 'too_large']]);
+    expect(await codes('deep.ndjson')).toEqual([[1, 'too_deep']]);
+    expect(await codes('numbers.ndjson')).toEqual([[1, 'inexact_number'], [2, 'inexact_number']]);
+  }, 30_000);
+
+  it('names a file that cannot be read (exit 3), and one that is a folder', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'folder.csv'));
+    const folder = await hrsyncIn(['validate', 'folder.csv', '--target', 'generic'], { cwd: dir });
+    expect([folder.code, folder.stderr]).toEqual([3, expect.stringContaining('folder.csv: not a file')]);
+    const secret = write(dir, 'secret.csv', 'Employee ID,First name,Last name\nS1,A,B\n');
+    chmodSync(secret, 0o000);
+    chmodSync(dir, 0o755);
+    if (process.getuid?.() !== 0) {
+      const run = await hrsyncIn(['validate', 'secret.csv', '--target', 'generic'], { cwd: dir });
+      expect([run.code, run.stderr]).toEqual([3, expect.stringContaining('secret.csv: cannot be read (permission denied)')]);
+    } else {
+      // root reads everything: try it as nobody, as a user on the machine would be.
+      const run = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, BIN, 'validate', 'secret.csv', '--target', 'generic'], { cwd: dir, encoding: 'utf8' });
+      expect([run.status, run.stderr]).toEqual([3, expect.stringContaining('secret.csv: cannot be read (permission denied)')]);
+    }
   });
 });

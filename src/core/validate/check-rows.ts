@@ -35,6 +35,9 @@ async function* withPending(file: OpenFile): AsyncGenerator<ReadEvent[]> {
   yield* file.events;
 }
 
+/** Read problems that stand for a whole row that could not be read as a record (NDJSON and JSON). */
+export const ROW_PROBLEMS: ReadonlySet<string> = new Set(['invalid_json', 'not_an_object', 'too_deep', 'inexact_number', 'too_large']);
+
 export interface RowOptions {
   mapping?: Mapping;
   /** Keep the records (import plans from them). */
@@ -85,6 +88,8 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
         problems++;
         batch.emit(problemIssue(event.problem, entity), file, event.problem.fatal);
         if (!event.problem.fatal) batch.invalid.add(pack(file.index, event.problem.line));
+        // A line of JSON that is no record is still a row of the file: counted, and left out as invalid.
+        if (!event.problem.fatal && ROW_PROBLEMS.has(event.problem.code)) file.summary.rows++;
         continue;
       }
       if (event.kind !== 'record') continue;
