@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -11,6 +11,9 @@ export default defineConfig({
     // file. Tests keep no state in modules (servers, folders and streams are their own), so this holds.
     pool: 'threads',
     isolate: false,
+    // Most test time is waiting on servers and child processes, not CPU: two files at once even on a
+    // 2-core machine (vitest's default there is one), which halves the wall time.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     globalSetup: ['./test/global-setup.ts'],
     testTimeout: 30_000,
     reporters: ['default', './test/summary-reporter.ts'],

@@ -10,8 +10,13 @@ export const ExitCode = {
   targetFailed: 4,
   partialFailure: 5,
   safetyStop: 6,
-  interrupted: 130,
   usage: 64,
+  /** sysexits EX_IOERR: hrsync's own output (results, journal, export file) could not be written. */
+  output: 74,
+  /** 128 + the signal's number, as shells report a process stopped by it. */
+  hangup: 129,
+  interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -34,6 +39,63 @@ export class UsageError extends HrsyncError {
 /** The input cannot be read as records at all (e.g. not a file). Exit 3. */
 export class InputError extends HrsyncError {
   readonly exitCode = ExitCode.invalidInput;
+}
+
+/**
+ * The user stopped hrsync where nothing had been written yet: Ctrl-C or Ctrl-D at the confirmation, or
+ * during an export (whose file is then not written). Exit 130 (129, 143 for a hangup or SIGTERM).
+ */
+export class Interrupted extends HrsyncError {
+  readonly exitCode: ExitCodeValue;
+  constructor(
+    message: string,
+    readonly signal: NodeJS.Signals = 'SIGINT',
+  ) {
+    super(message);
+    this.exitCode = exitCodeForSignal(signal);
+  }
+}
+
+/** The exit code of a run stopped by SIGINT, SIGTERM or SIGHUP. */
+export function exitCodeForSignal(signal: NodeJS.Signals): ExitCodeValue {
+  return signal === 'SIGTERM' ? ExitCode.terminated : signal === 'SIGHUP' ? ExitCode.hangup : ExitCode.interrupted;
+}
+
+/**
+ * hrsync's own output could not be written (a full disk, a read-only or missing folder): the results,
+ * the journal, an export or a plan file. Exit 74. During an apply it is not thrown but reported
+ * (ApplyReport.outputFailure), so the writes in flight finish and what was applied can be shown.
+ */
+export class OutputError extends HrsyncError {
+  readonly exitCode = ExitCode.output;
+}
+
+const FS_REASONS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is too large for its file system',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  ENOENT: 'no such folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EEXIST: 'a file is in the way',
+  EIO: 'an input/output error',
+  EMFILE: 'too many open files',
+};
+
+/** A file system error in words a person acts on: "the disk is full (ENOSPC)". */
+export function fsReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code && FS_REASONS[code]) return `${FS_REASONS[code]} (${code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** hrsync could not write `path` (what it is: "the export", "the journal"): exit 74. */
+export function outputFailed(what: string, path: string, error: unknown, hint?: string): OutputError {
+  if (error instanceof OutputError) return error;
+  return new OutputError(`could not write ${what} ${path}: ${fsReason(error)}`, hint);
 }
 
 /** A safety limit stopped the run before any write (e.g. too many deactivations). Exit 6. */

@@ -9,7 +9,7 @@ import { validateFiles } from '../core/validate/validate-files.js';
 import { UsageError } from '../errors.js';
 import { sandboxClients, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js';
 import { packageRoot } from '../shared/package-root.js';
-import { createTarget } from './open-target.js';
+import { createTarget, type TargetHooks } from './open-target.js';
 
 /** The samples folder shipped with hrsync: the default seed. */
 export const SAMPLES_DIR = join(packageRoot(), 'samples');
@@ -25,7 +25,7 @@ export interface SeededSandboxOptions extends Omit<SandboxOptions, 'seed'> {
 export interface RunningSandbox {
   sandbox: Sandbox;
   /** A connector of this type on the sandbox, named `name` in messages. */
-  open(type: string, name?: string, trace?: (line: string) => void): Promise<{ target: Target; connector: ConnectorDefinition }>;
+  open(type: string, name?: string, hooks?: TargetHooks): Promise<{ target: Target; connector: ConnectorDefinition }>;
   stop(): Promise<void>;
 }
 
@@ -33,14 +33,14 @@ export interface RunningSandbox {
 export async function startEmbedded(options: SeededSandboxOptions = {}): Promise<RunningSandbox> {
   const { seedDir, ...rest } = options;
   const sandbox = await startSandbox({ port: 0, ...rest, seed: seeder(seedDir) });
-  return { sandbox, open: (type, name = 'sandbox', trace) => openOnSandbox(sandbox, type, name, trace), stop: () => sandbox.stop() };
+  return { sandbox, open: (type, name = 'sandbox', hooks) => openOnSandbox(sandbox, type, name, hooks), stop: () => sandbox.stop() };
 }
 
 /** hrsync's connector of a type, configured for the sandbox's emulation of that platform. */
-export function openOnSandbox(sandbox: Sandbox, type: string, name = 'sandbox', trace?: (line: string) => void): Promise<{ target: Target; connector: ConnectorDefinition }> {
+export function openOnSandbox(sandbox: Sandbox, type: string, name = 'sandbox', hooks: TargetHooks = {}): Promise<{ target: Target; connector: ConnectorDefinition }> {
   const client = sandboxClients(sandbox).find((c) => c.config.type === type);
   if (!client) throw new UsageError(`the sandbox does not emulate ${type}`);
-  return createTarget(name, client.config, { env: client.env, ...(trace ? { trace } : {}) });
+  return createTarget(name, client.config, { env: client.env, ...hooks });
 }
 
 async function seedFiles(dir: string | undefined): Promise<string[]> {

@@ -2,7 +2,7 @@ import type { FileFormat } from '../io/types.js';
 import { openWriter } from '../io/writers.js';
 import type { Entity } from '../core/model/entities.js';
 import { FIELDS } from '../core/model/fields.js';
-import { UsageError } from '../errors.js';
+import { Interrupted, UsageError } from '../errors.js';
 import type { ListQuery, Target } from '../core/ports.js';
 import { closest } from '../shared/closest.js';
 
@@ -17,6 +17,11 @@ export interface ExportOptions {
   /** Column names in the platform's own words instead of canonical names. */
   wire?: boolean;
   onProgress?: (rows: number) => void;
+  /**
+   * The user stopped the export (its reason: the signal's name): no file is left. Give the same
+   * signal to the target (OpenOptions.signal) to cut a page being read, too.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ExportReport {
@@ -52,10 +57,13 @@ export async function runExport(target: Target, options: ExportOptions, stdout?:
   const columns = exportColumns(target, options.entity, options.fields, options.wire ?? false);
   const started = performance.now();
   if (options.output === '-' && !stdout) throw new UsageError('an export to standard output needs a stream to write to');
-  const writer = openWriter(options.output, options.format, columns, stdout!);
+  const writer = await openWriter(options.output, options.format, columns, stdout!);
   let rows = 0;
+  const stop = options.signal;
+  const stopped = (signal: NodeJS.Signals) => new Interrupted(`the export was interrupted${options.output === '-' ? '' : `: ${options.output} was not written`}`, signal);
   try {
     for await (const page of target.list(options.entity, options.query)) {
+      if (stop?.aborted) throw stopped(typeof stop.reason === 'string' ? (stop.reason as NodeJS.Signals) : 'SIGINT');
       await writer.write(page);
       rows += page.length;
       options.onProgress?.(rows);
@@ -63,7 +71,7 @@ export async function runExport(target: Target, options: ExportOptions, stdout?:
     await writer.commit();
   } catch (error) {
     await writer.abort();
-    throw error;
+    throw error instanceof Interrupted ? stopped(error.signal) : error;
   }
   return { target: target.label, entity: options.entity, output: options.output, format: options.format, rows, columns: columns.map((c) => c.header), ms: performance.now() - started };
 }

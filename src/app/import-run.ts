@@ -7,7 +7,7 @@ import { buildPlan, MissingLimit, type Plan, type PlanOptions } from '../core/pl
 import type { Target } from '../core/ports.js';
 import { ROW_PROBLEMS } from '../core/validate/check-rows.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
-import { SafetyStop, UsageError } from '../errors.js';
+import { outputFailed, SafetyStop, UsageError } from '../errors.js';
 import { runExport, type ExportReport } from './export-run.js';
 import type { OpenedTarget } from './open-target.js';
 import { SyncState } from './sync-state.js';
@@ -120,7 +120,12 @@ export async function applyImport(planned: Pick<PlannedImport, 'target' | 'plan'
   const result = await applyPlan(planned.target, planned.plan?.operations ?? [], { ...options, resultsDir: resolve(options.cwd, options.resultsDir), leftOut: leftOutOf(planned) });
   if (planned.sync) {
     for (const r of result.results) if (r.status === 'ok' && r.op.sends) planned.sync.sent.set(r.op.key, r.op.sends);
-    await planned.sync.state.save(planned.sync.sent);
+    try {
+      await planned.sync.state.save(planned.sync.sent);
+    } catch (error) {
+      // What was sent stays unknown to the next run, which then treats those fields as never sent.
+      result.outputFailure ??= outputFailed('the sync state', planned.sync.state.path, error);
+    }
   }
   return { ...result, resultsDir: options.resultsDir };
 }

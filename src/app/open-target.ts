@@ -6,7 +6,7 @@ import { connectorFor, EMBEDDED_TYPE, RULE_SET_NAMES, rulesNamed } from '../conn
 import type { ConnectorDefinition } from '../connectors/types.js';
 import type { Target } from '../core/ports.js';
 import type { RuleBook } from '../core/rules/types.js';
-import { UsageError } from '../errors.js';
+import { outputFailed, UsageError } from '../errors.js';
 import { startEmbedded } from './embedded-sandbox.js';
 
 /** Where the embedded sandbox keeps its state, under the working folder. */
@@ -37,10 +37,15 @@ export interface OpenOptions {
   dispatcher?: Dispatcher;
   /** HRSYNC_DEBUG=http: a redacted line per request. */
   trace?: (line: string) => void;
+  /** The user stopped the run: reads in flight are cut (an export's Ctrl-C). */
+  signal?: AbortSignal;
 }
 
+/** What a caller may hook into a target's connections. */
+export type TargetHooks = Pick<OpenOptions, 'trace' | 'signal'>;
+
 /** Builds the connector for one configured target, its secrets read from `env` when it is used. */
-export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher' | 'trace'>): Promise<{ target: Target; connector: ConnectorDefinition }> {
+export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher' | 'trace' | 'signal'>): Promise<{ target: Target; connector: ConnectorDefinition }> {
   const connector = connectorFor(entry.type);
   if (!connector) throw new UsageError(`target "${name}": unknown type "${entry.type}"`);
   const parsed = connector.configSchema.parse(entry);
@@ -49,6 +54,7 @@ export async function createTarget(name: string, entry: TargetConfig, options: P
     secret: (reference, key) => resolveSecret(reference, `target "${name}": ${key}`, options.env)!,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   return { target, connector };
 }
@@ -100,7 +106,7 @@ function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
 async function embedded(options: OpenOptions, note: string | undefined): Promise<OpenedTarget> {
   const dataFile = join(options.cwd, EMBEDDED_STATE);
   const running = await startEmbedded({ dataFile });
-  const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox', options.trace);
+  const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox', { ...(options.trace ? { trace: options.trace } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   return {
     target,
     rules: rulesNamed(connector.type),
@@ -110,7 +116,9 @@ async function embedded(options: OpenOptions, note: string | undefined): Promise
     lockKey: `sandbox ${dataFile}`,
     async close() {
       await target.close();
-      await running.stop();
+      await running.stop().catch((error: unknown) => {
+        throw outputFailed('the embedded sandbox’s state', dataFile, error, 'what was applied to the sandbox in this run may be lost from it');
+      });
     },
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { ExitCode, HrsyncError } from '../errors.js';
+import { ExitCode, HrsyncError, Interrupted } from '../errors.js';
 import { packageRoot } from '../shared/package-root.js';
 import { addOptions, OPTIONS, type OptionSpec } from './options.js';
 import { printable } from './printable.js';
@@ -84,7 +84,7 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
       const { sandboxFlags } = await import('../sandbox/server.js');
       addOptions(
         command
-          .description('Serve faithful emulations of the platforms on one local HTTP server: auth, paging,\nvalidation errors, rate limits and injectable faults. Runs until Ctrl-C.')
+          .description('Serve faithful emulations of the platforms on one local HTTP server: auth, paging, validation errors, rate limits and injectable faults. Runs until Ctrl-C.')
           .addHelpText('after', EXAMPLES.sandbox),
         ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'],
         sandboxFlags(),
@@ -226,7 +226,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof HrsyncError) {
-      io.stderr.write(`${c.red('error:')} ${printable(error.message)}\n`);
+      io.stderr.write(`${error instanceof Interrupted ? c.yellow('stopped:') : c.red('error:')} ${printable(error.message)}\n`);
       if (error.hint) io.stderr.write(`${c.dim(`hint: ${printable(error.hint)}`)}\n`);
       return error.exitCode;
     }

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { Chalk, type ChalkInstance } from 'chalk';
+import { Interrupted } from '../errors.js';
 
 /** Where a command writes: a terminal, a pipe, or a test's buffer. */
 export interface OutStream {
@@ -34,16 +35,56 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     stdinIsTTY: Boolean(process.stdin.isTTY),
-    async ask(question) {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return await rl.question(question);
-      } finally {
-        rl.close();
-      }
-    },
+    ask: (question) => askOnTerminal(question),
     signals: process,
   };
+}
+
+/** The signals that stop a run gracefully: Ctrl-C, `kill`, and the terminal closing. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Calls `stop` with the signal's name on each Ctrl-C, SIGTERM or SIGHUP until the returned function is
+ * called. The handlers stay (`on`, not `once`): a second Ctrl-C must not fall through to the default,
+ * which kills the process at once — and the spinner's exit hook (signal-exit) re-raises a signal
+ * nobody else listens to.
+ */
+export function onStopSignals(io: Io, stop: (signal: NodeJS.Signals) => void): () => void {
+  const handlers = STOP_SIGNALS.map((signal) => [signal, () => stop(signal)] as const);
+  for (const [signal, handler] of handlers) io.signals.on(signal, handler);
+  return () => {
+    for (const [signal, handler] of handlers) io.signals.removeListener(signal, handler);
+  };
+}
+
+/**
+ * Asks on the terminal. Ctrl-C (the terminal is in raw mode, so it arrives as a key, not a signal) and
+ * Ctrl-D (end of input) are answers too: the user stopped, and nothing was written.
+ */
+async function askOnTerminal(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let settled = false;
+      const stop = (how: string) => {
+        if (settled) return;
+        settled = true;
+        process.stderr.write('\n');
+        reject(new Interrupted(`${how} at the confirmation: nothing was written`));
+      };
+      rl.once('SIGINT', () => stop('Ctrl-C'));
+      rl.once('close', () => stop('input ended'));
+      rl.question(question).then(
+        (answer) => {
+          settled = true;
+          resolve(answer);
+        },
+        () => stop('input ended'),
+      );
+    });
+  } finally {
+    rl.close();
+  }
 }
 
 /**

@@ -31,7 +31,7 @@ export interface ConnectionOptions {
 }
 
 /** The common options of a config entry, and what the caller hands every connector → its HTTP settings. */
-export function connectionSettings(config: ConnectionOptions, context: Pick<ConnectorContext, 'dispatcher' | 'trace'> = {}): ConnectionSettings {
+export function connectionSettings(config: ConnectionOptions, context: Pick<ConnectorContext, 'dispatcher' | 'trace' | 'signal'> = {}): ConnectionSettings {
   const rate = config.rateLimit === undefined ? undefined : parseRate(config.rateLimit);
   return {
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
@@ -41,5 +41,6 @@ export function connectionSettings(config: ConnectionOptions, context: Pick<Conn
     ...(config.maxResponseMB ? { maxBodyBytes: Math.round(config.maxResponseMB * 1024 * 1024) } : {}),
     ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}),
     ...(context.trace ? { trace: context.trace } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
   };
 }

@@ -21,6 +21,8 @@ export interface ConnectionSettings {
   /** A line per request, for HRSYNC_DEBUG=http (redacted). */
   trace?: (line: string) => void;
   dispatcher?: Dispatcher;
+  /** The user stopped the run: reads in flight are cut (see HttpClientOptions.signal). */
+  signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
@@ -63,6 +65,7 @@ export function connect(options: ConnectOptions): HttpClient {
     ...(settings.maxBodyBytes ? { maxBodyBytes: settings.maxBodyBytes } : {}),
     ...(settings.trace ? { trace: settings.trace } : {}),
     ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
+    ...(settings.signal ? { signal: settings.signal } : {}),
     ...(settings.sleep ? { sleep: settings.sleep } : {}),
     ...(settings.now ? { now: settings.now } : {}),
   });

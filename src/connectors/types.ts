@@ -17,6 +17,8 @@ export interface ConnectorContext {
   dispatcher?: Dispatcher;
   /** HRSYNC_DEBUG=http: a redacted line per request. */
   trace?: (line: string) => void;
+  /** The user stopped the run (Ctrl-C during an export): reads in flight are cut, no new request starts. */
+  signal?: AbortSignal;
 }
 
 /**

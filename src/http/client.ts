@@ -1,7 +1,6 @@
 import { isIP } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
-import { UsageError } from '../errors.js';
-import { RemoteError, type FieldError } from '../errors.js';
+import { Interrupted, RemoteError, UsageError, type FieldError } from '../errors.js';
 import { TokenBucket } from '../shared/token-bucket.js';
 import { redact } from './redact.js';
 
@@ -48,6 +47,11 @@ export interface HttpClientOptions {
   fieldErrors?: (body: unknown) => FieldError[];
   /** Tests inject a MockAgent; otherwise a Pool for the origin. */
   dispatcher?: Dispatcher;
+  /**
+   * The user stopped the run (its reason: the signal's name): no new request starts, a read in flight
+   * and a wait are cut at once (Interrupted). A write already sent is never cut — its answer decides.
+   */
+  signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
@@ -180,7 +184,19 @@ export class HttpClient {
         'run again later, or lower the target’s rateLimit or concurrency',
       );
     this.waited += ms;
-    await this.sleep(ms);
+    const stop = this.options.signal;
+    if (!stop) return this.sleep(ms);
+    this.stopIfAsked();
+    let onAbort = () => {};
+    await Promise.race([this.sleep(ms), new Promise<void>((resolve) => stop.addEventListener('abort', (onAbort = () => resolve()), { once: true }))]);
+    stop.removeEventListener('abort', onAbort);
+    this.stopIfAsked();
+  }
+
+  /** Throws Interrupted once the run's signal is aborted. */
+  private stopIfAsked(): void {
+    const stop = this.options.signal;
+    if (stop?.aborted) throw new Interrupted(`${this.options.label}: interrupted`, typeof stop.reason === 'string' ? (stop.reason as NodeJS.Signals) : 'SIGINT');
   }
 
   /** The body as text, reading at most maxBodyBytes: a larger answer stops here, in bounded memory. */
@@ -210,9 +226,13 @@ export class HttpClient {
     }
     const endpoint = req.endpoint ?? url.pathname.slice(this.base.pathname.length).split('/')[0] ?? '';
     const answerMs = this.options.timeouts?.answerMs ?? 4 * (this.options.timeouts?.headersMs ?? 30_000);
+    // A read can be cut when the user stops the run; a write in flight never is.
+    const cuttable = req.method === 'GET' && this.options.signal;
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= this.retry.attempts;
+      this.stopIfAsked();
       await this.pace(endpoint);
+      this.stopIfAsked();
       let status: number;
       let responseHeaders: HttpResponse['headers'];
       let text: string;
@@ -221,12 +241,14 @@ export class HttpClient {
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(new DeadlineExceeded()), answerMs);
       try {
-        const res = await this.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: req.method, headers, body: body ?? null, signal: deadline.signal });
+        const signal = cuttable ? AbortSignal.any([deadline.signal, cuttable]) : deadline.signal;
+        const res = await this.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: req.method, headers, body: body ?? null, signal });
         status = res.statusCode;
         responseHeaders = res.headers;
         text = await this.read(req, res.body); // always consume the body, or the connection is lost
       } catch (error) {
         if (error instanceof RemoteError) throw error;
+        if (cuttable && cuttable.aborted) this.stopIfAsked();
         const code = deadline.signal.aborted ? `no complete answer within ${(answerMs / 1000).toFixed(answerMs < 10_000 ? 1 : 0)} s` : networkCode(error);
         this.trace(req, url, `no answer (${code ?? 'error'})`, started, attempt);
         if (!code) throw error;

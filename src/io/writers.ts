@@ -1,7 +1,8 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { pendingFile } from '../shared/atomic-write.js';
 import { once } from 'node:events';
-import { stringify } from 'csv-stringify';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
+import { outputFailed } from '../errors.js';
+import { pendingFile } from '../shared/atomic-write.js';
 import type { Approver, FieldValue } from '../core/model/canonical.js';
 import type { FileFormat } from './types.js';
 
@@ -34,58 +35,111 @@ export interface RecordWriter {
   abort(): Promise<void>;
 }
 
-/**
- * Writes records as CSV, JSON (one array) or NDJSON, streaming. A file is written beside its final
- * name and renamed when complete, so a failed export never leaves a partial file; "-" is stdout.
- */
-export function openWriter(path: string, format: FileFormat, columns: Array<{ field: string; header: string }>, stdout: NodeJS.WritableStream): RecordWriter {
-  const toStdout = path === '-';
-  const pending = toStdout ? undefined : pendingFile(path);
-  const out: NodeJS.WritableStream | WriteStream = pending ? createWriteStream(pending.temp, { mode: 0o600 }) : stdout;
-  let first = true;
-  const put = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  const csv = format === 'csv' ? stringify({ header: true, columns: columns.map((c) => c.header) }) : undefined;
-  let csvDone: Promise<void> | undefined;
-  if (csv) {
-    csv.pipe(out, { end: false });
-    csvDone = new Promise((resolve, reject) => {
-      csv.on('end', resolve);
-      csv.on('error', reject);
-    });
-  }
+/** Where the text goes: a file written beside its final name, or standard output. */
+interface Sink {
+  put(text: string): Promise<void>;
+  finish(): Promise<void>;
+  abort(): Promise<void>;
+}
 
+/** Text is handed to the file system in blocks of this size. */
+const BLOCK = 1 << 16;
+
+/**
+ * A file that appears under its final name only when complete. It is created (0600) before anything
+ * is read, so a bad path, a missing or read-only folder fails at once; any write error (a full disk)
+ * is an OutputError, and the partial file is removed.
+ */
+async function fileSink(path: string): Promise<Sink> {
+  const failed = (error: unknown) => outputFailed('the file', path, error, 'the file is written beside its final name and renamed when complete: nothing was left under that name');
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw outputFailed('the file', path, Object.assign(new Error('is a folder'), { code: 'EISDIR' }), 'give a file name, e.g. -o users.csv');
+  const pending = pendingFile(path);
+  let handle: FileHandle;
+  try {
+    handle = await open(pending.temp, 'wx', 0o600);
+  } catch (error) {
+    throw outputFailed('the file', path, error, 'its folder must exist and be writable');
+  }
+  let buffered: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (size === 0) return;
+    let bytes = Buffer.from(buffered.join(''), 'utf8');
+    buffered = [];
+    size = 0;
+    while (bytes.length) bytes = bytes.subarray((await handle.write(bytes)).bytesWritten);
+  };
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+  return {
+    async put(text) {
+      buffered.push(text);
+      size += text.length;
+      if (size >= BLOCK) await flush().catch((error: unknown) => Promise.reject(failed(error)));
+    },
+    async finish() {
+      try {
+        await flush();
+        await handle.sync(); // a full disk some file systems report only here, before the rename makes it final
+        await close();
+        await pending.commit();
+      } catch (error) {
+        throw failed(error);
+      }
+    },
+    async abort() {
+      await close().catch(() => undefined);
+      await pending.abort();
+    },
+  };
+}
+
+/** Standard output: back-pressure honoured; its errors are the process's (bin/hrsync.js). */
+function streamSink(out: NodeJS.WritableStream): Sink {
+  return {
+    async put(text) {
+      if (!out.write(text)) await once(out, 'drain');
+    },
+    finish: async () => {},
+    abort: async () => {},
+  };
+}
+
+/**
+ * Writes records as CSV, JSON (one array) or NDJSON. A file is written beside its final name and
+ * renamed when complete, so a failed or interrupted export never leaves a partial file; "-" is stdout.
+ */
+export async function openWriter(path: string, format: FileFormat, columns: Array<{ field: string; header: string }>, stdout: NodeJS.WritableStream): Promise<RecordWriter> {
+  const sink = path === '-' ? streamSink(stdout) : await fileSink(path);
+  let first = true;
   return {
     async write(rows) {
+      if (format === 'csv') {
+        const cells = rows.map((row) => columns.map((c) => neutralise(cellText(row[c.field]))));
+        if (first) cells.unshift(columns.map((c) => c.header));
+        first = false;
+        if (cells.length) await sink.put(stringify(cells));
+        return;
+      }
       for (const row of rows) {
-        if (csv) {
-          if (!csv.write(columns.map((c) => neutralise(cellText(row[c.field]))))) await once(csv, 'drain');
-        } else {
-          const object = Object.fromEntries(columns.map((c) => [c.header, row[c.field] ?? null]));
-          if (format === 'ndjson') await put(`${JSON.stringify(object)}\n`);
-          else {
-            await put(`${first ? '[\n' : ',\n'}  ${JSON.stringify(object)}`);
-            first = false;
-          }
+        const object = Object.fromEntries(columns.map((c) => [c.header, row[c.field] ?? null]));
+        if (format === 'ndjson') await sink.put(`${JSON.stringify(object)}\n`);
+        else {
+          await sink.put(`${first ? '[\n' : ',\n'}  ${JSON.stringify(object)}`);
+          first = false;
         }
       }
     },
     async commit() {
-      if (csv) {
-        csv.end();
-        await csvDone;
-      } else if (format === 'json') await put(first ? '[]\n' : '\n]\n');
-      if (!pending) return;
-      const file = out as WriteStream;
-      file.end();
-      await once(file, 'close');
-      await pending.commit();
+      if (format === 'csv' && first) await sink.put(stringify([columns.map((c) => c.header)]));
+      else if (format === 'json') await sink.put(first ? '[]\n' : '\n]\n');
+      await sink.finish();
     },
-    async abort() {
-      if (!pending) return;
-      (out as WriteStream).destroy();
-      await pending.abort();
-    },
+    abort: () => sink.abort(),
   };
 }

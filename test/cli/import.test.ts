@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countRequests } from '../../src/sandbox/stats.js';
@@ -187,6 +187,16 @@ describe('hrsync import --from a source target', () => {
     expect(run.stdout).toContain('Plan: 290 to create, 0 to update, 0 unchanged, 10 invalid rows skipped.');
     expect(run.stderr).toContain('status "on_leave" is not one of Enabled, New, Disabled');
     expect(s.state().accessplanit.User.size).toBe(295);
+    // Personal data at rest — the source's snapshot, the journal, results, failed rows, the sync
+    // state — is the user's alone: every file 0600, every folder 0700 (whatever the umask allows more).
+    const modes = (path: string): Array<[string, number]> =>
+      readdirSync(path, { withFileTypes: true }).flatMap((e) => {
+        const full = join(path, e.name);
+        return [[full.slice(dir.length), statSync(full).mode & 0o777] as [string, number], ...(e.isDirectory() ? modes(full) : [])];
+      });
+    const atRest = [['/.hrsync', statSync(join(dir, '.hrsync')).mode & 0o777] as [string, number], ...modes(join(dir, '.hrsync'))];
+    expect(atRest.map(([p]) => p.replace(/runs\/[^/]+/, 'runs/RUN')).sort()).toEqual(expect.arrayContaining(['/.hrsync/runs/RUN/from-hr.ndjson', '/.hrsync/runs/RUN/journal.ndjson', '/.hrsync/runs/RUN/results.csv', '/.hrsync/runs/RUN/failed.csv']));
+    expect(atRest.filter(([path, mode]) => mode !== (statSync(join(dir, path)).isDirectory() ? 0o700 : 0o600))).toEqual([]);
     const again = await hrsyncIn(['import', '--from', 'hr', '--dry-run'], { cwd: dir, env: ENV });
     expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 290 unchanged, 10 invalid rows skipped.');
     const recent = await hrsyncIn(['import', '--from', 'hr', '--since', '2026-10-01', '--missing', 'deactivate', '--dry-run'], { cwd: dir, env: ENV });
@@ -247,6 +257,23 @@ describe('an import interrupted by Ctrl-C', () => {
     expect(ok).toBeLessThan(60);
     expect(results).toContain('skipped,,not tried: interrupted');
     expect(readFileSync(join(dir, '.hrsync', 'runs', runs[0]!, 'failed.csv'), 'utf8').split('\n')[0]).toBe('Employee ID,First name,Last name,Email,Company ID');
+  }, 60_000);
+
+  it('stops the same way on SIGTERM (exit 143), and a second signal only says it is still stopping', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', manyUsers('T', 60));
+    const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('T'));
+    const signals = new EventEmitter();
+    const running = hrsyncIn(['import', 'u.csv', '--yes', '--concurrency', '2', '--results', 'out'], { cwd: dir, env: ENV, signals });
+    await expect.poll(() => created().length, { timeout: 20_000, interval: 10 }).toBeGreaterThan(4);
+    signals.emit('SIGTERM');
+    signals.emit('SIGINT');
+    const run = await running;
+    expect(run.code).toBe(143);
+    expect(run.stderr).toContain('still stopping:');
+    expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM') + signals.listenerCount('SIGHUP')).toBe(0);
+    const ok = readFileSync(join(dir, 'out', 'results.csv'), 'utf8').split('\n').filter((l) => l.includes(',ok,')).length;
+    expect(ok).toBe(created().length);
   }, 60_000);
 });
 

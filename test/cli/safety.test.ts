@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -329,5 +330,51 @@ describe('bad input, the rest', () => {
       const run = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, BIN, 'validate', 'secret.csv', '--target', 'generic'], { cwd: dir, encoding: 'utf8' });
       expect([run.status, run.stderr]).toEqual([3, expect.stringContaining('secret.csv: cannot be read (permission denied)')]);
     }
+  });
+});
+
+describe('hrsync’s own output that cannot be written (exit 74), and an export stopped part-way', () => {
+  const sandbox = useSandbox({ latency: { ms: 30, jitterMs: 5 } });
+  const hrProject = () => {
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { hr: { type: 'unified', baseUrl: sandbox().urls.unified, connectionId: 'sandbox', apiKey: 'env:K', pageSize: 20 } } }));
+    return dir;
+  };
+  const K = { K: 'sandbox-key' };
+
+  it('an export to a folder that does not exist, or onto a folder, fails before reading anything and leaves nothing', async () => {
+    const dir = hrProject();
+    const before = sandbox().stats().total;
+    const missing = await hrsyncIn(['export', '--target', 'hr', '-o', 'nowhere/users.csv'], { cwd: dir, env: K });
+    expect(missing.code).toBe(74);
+    expect(missing.stderr).toContain(`error: could not write the file ${join(dir, 'nowhere', 'users.csv')}: no such folder (ENOENT)`);
+    expect(missing.stderr).toContain('hint: its folder must exist and be writable');
+    mkdirSync(join(dir, 'out'));
+    const folder = await hrsyncIn(['export', '--target', 'hr', '-o', 'out'], { cwd: dir, env: K });
+    expect(folder.code).toBe(74);
+    expect(folder.stderr).toContain('it is a folder (EISDIR)');
+    expect(sandbox().stats().total).toBe(before);
+    expect(readdirSync(join(dir, 'out'))).toEqual([]);
+  });
+
+  it('Ctrl-C during an export cuts the page being read and removes the partial file: exit 130', async () => {
+    const dir = hrProject();
+    const signals = new EventEmitter();
+    const running = hrsyncIn(['export', '--target', 'hr', '-o', 'users.csv'], { cwd: dir, env: K, signals });
+    await expect.poll(() => readdirSync(dir).some((f) => f.endsWith('.partial')), { timeout: 10_000, interval: 5 }).toBe(true);
+    signals.emit('SIGINT');
+    const run = await running;
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain(`stopped: the export was interrupted: ${join(dir, 'users.csv')} was not written`);
+    expect(readdirSync(dir).sort()).toEqual(['hrsync.config.json']);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('a plan that cannot be saved (--out) is exit 74, naming it', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', manyUsers('O', 2));
+    const run = await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'u.csv/plan.json'], { cwd: dir, env: { AP_KEY: 'sandbox-key' } });
+    expect(run.code).toBe(74);
+    expect(run.stderr).toContain('error: could not write the plan u.csv/plan.json: a file is in the way (EEXIST)');
   });
 });

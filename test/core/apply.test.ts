@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandbox.js';
@@ -104,6 +104,32 @@ describe('applyPlan', () => {
     const report = await applyPlan(lms, ops, { concurrency: 1, resultsDir: tempDir(), signal: controller.signal, onProgress: (done) => done === 2 && controller.abort() });
     expect(report.interrupted).toBe(true);
     expect(report.results.map((r) => r.status)).toEqual(['ok', 'ok', 'skipped', 'skipped']);
+  });
+
+  it('when the journal cannot be written (a full disk), starts no new write, finishes those in flight, and says so', async () => {
+    const dir = tempDir();
+    symlinkSync('/dev/full', join(dir, 'journal.ndjson')); // every write to it: ENOSPC
+    const ops = [1, 2, 3, 4, 5, 6].map((i) => create('users', `externalId=F${i}`, { externalId: `F${i}`, firstName: 'F', lastName: `N${i}`, companyId: 'ACME01' }, i + 1));
+    const report = await applyPlan(lms, ops, { concurrency: 2, resultsDir: dir });
+    expect(report.outputFailure?.message).toBe(`could not write the journal ${join(dir, 'journal.ndjson')}: the disk is full (ENOSPC)`);
+    expect(report.outputFailure?.exitCode).toBe(74);
+    // The first to finish stopped new work; the other one in flight finished.
+    expect(report.ok).toBe(2);
+    expect(users().rows().filter((u) => String(u.ExternalID).startsWith('F'))).toHaveLength(2);
+    expect(report.results.filter((r) => r.status === 'skipped').map((r) => r.error)).toEqual(Array(4).fill('not tried: the journal could not be written'));
+    expect(report.resultsWritten).toBe(true);
+    expect(readFileSync(join(dir, 'results.csv'), 'utf8')).toContain(',ok,');
+  });
+
+  it('when the results folder cannot be made, writes nothing to the target (exit 74)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), '');
+    const before = users().rows().length;
+    await expect(applyPlan(lms, [create('users', 'externalId=G1', { externalId: 'G1', firstName: 'G', lastName: 'One', companyId: 'ACME01' })], { concurrency: 1, resultsDir: join(dir, 'file', 'run') })).rejects.toMatchObject({
+      exitCode: 74,
+      message: expect.stringContaining('a part of the path is a file, not a folder (ENOTDIR)'),
+    });
+    expect(users().rows()).toHaveLength(before);
   });
 
   it('when hrsync itself fails, starts no new write, still writes the results, then throws', async () => {

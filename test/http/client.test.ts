@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { HttpClient, retryAfterMs, type HttpClientOptions } from '../../src/http/client.js';
-import { RemoteError, UsageError } from '../../src/errors.js';
+import { Interrupted, RemoteError, UsageError } from '../../src/errors.js';
 import { parseRate, TokenBucket } from '../../src/shared/token-bucket.js';
 import { redact } from '../../src/http/redact.js';
 
@@ -173,6 +173,36 @@ describe('HttpClient, whatever the server does', () => {
       expect(error.kind).toBe('unexpected');
       expect(error.message).toContain('the answer is larger than 1 MB');
       expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      await client.close();
+      await stop();
+    }
+  });
+
+  it('when the run is stopped (Ctrl-C during an export): cuts a read in flight at once, and a wait; never a write in flight', async () => {
+    let posts = 0;
+    const { url, stop } = await serve((req, res) => {
+      if (req.method === 'POST') {
+        posts++;
+        setTimeout(() => res.end('{"id":"1"}'), 300); // a write answered after the stop
+      } else if (req.url === '/busy') res.writeHead(503, { 'retry-after': '30' }).end();
+      // any other GET: never answered
+    });
+    const controller = new AbortController();
+    const client = new HttpClient({ baseUrl: url, label: 'hr', signal: controller.signal, retry: { maxRetryAfterMs: 60_000 } });
+    try {
+      const started = Date.now();
+      const read = client.request({ method: 'GET', path: 'x' }).catch((e: unknown) => e);
+      const waiting = client.request({ method: 'GET', path: 'busy' }).catch((e: unknown) => e);
+      const write = client.request({ method: 'POST', path: 'w', body: {} });
+      await new Promise((r) => setTimeout(r, 100));
+      controller.abort('SIGTERM');
+      expect(await read).toBeInstanceOf(Interrupted);
+      expect(await waiting).toMatchObject({ exitCode: 143 });
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect((await write).body).toEqual({ id: '1' }); // the write's answer still decides
+      expect(posts).toBe(1);
+      await expect(client.request({ method: 'GET', path: 'x' })).rejects.toBeInstanceOf(Interrupted); // nothing new starts
     } finally {
       await client.close();
       await stop();

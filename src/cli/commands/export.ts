@@ -8,7 +8,7 @@ import type { FileFormat } from '../../io/types.js';
 import { filters, since } from '../parse.js';
 import { printable } from '../printable.js';
 import { ratePerSecond, spinner } from '../progress.js';
-import { colourFor, formatCount, plural, type Io, openOptions } from '../terminal.js';
+import { colourFor, formatCount, onStopSignals, plural, type Io, openOptions } from '../terminal.js';
 
 export interface ExportFlags {
   target?: string;
@@ -40,7 +40,13 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
   };
   const output = flags.output ?? '-';
   const c = colourFor(io.stderr, io.env);
-  const opened = await openTarget(flags.target, openOptions(io, flags.config));
+  // Ctrl-C (SIGTERM, a hangup) cuts the page being read and removes the partial file: exit 130.
+  const controller = new AbortController();
+  const dispose = onStopSignals(io, (signal) => controller.abort(signal));
+  const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), signal: controller.signal }).catch((error: unknown) => {
+    dispose();
+    throw error;
+  });
   const progress = spinner(io);
   try {
     if (!opened.target) throw new UsageError(`"${flags.target}" names rules, not a target to export from`, 'pass a configured target, or "sandbox"');
@@ -57,6 +63,7 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
         ...(flags.fields ? { fields: flags.fields.split(',').map((f) => f.trim()).filter(Boolean) } : {}),
         query,
         wire: Boolean(flags.wire),
+        signal: controller.signal,
         onProgress: (rows) => {
           progress.text = `exporting ${entity} from ${target.label}: ${formatCount(rows)} rows, ${formatCount(Math.round(ratePerSecond(rows, started)))}/s`;
         },
@@ -71,6 +78,7 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
     progress.stop();
     throw error;
   } finally {
+    dispose();
     await opened.close();
   }
 }

@@ -1,19 +1,19 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyImport, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
 import { openTarget } from '../../app/open-target.js';
 import type { ApplyReport } from '../../core/apply/apply.js';
 import type { MissingPolicy } from '../../core/plan/plan.js';
 import type { Target } from '../../core/ports.js';
-import { ExitCode, UsageError } from '../../errors.js';
+import { ExitCode, UsageError, exitCodeForSignal, outputFailed } from '../../errors.js';
+import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { acquireLock, type Lock } from '../../app/lock.js';
 import { resultsFolder } from '../../app/results-folder.js';
 import { maxMissing, positiveInt, seconds, since } from '../parse.js';
-import { ratePerSecond, spinner } from '../progress.js';
+import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { printable } from '../printable.js';
 import { renderPlanText } from '../render/plan.js';
 import { renderValidationText } from '../render/validation.js';
-import { colourFor, plural, type Io, openOptions } from '../terminal.js';
+import { onStopSignals, colourFor, plural, type Io, openOptions } from '../terminal.js';
 import { inputOptions, type ValidateFlags } from './validate.js';
 
 export interface ImportFlags extends Omit<ValidateFlags, 'format' | 'maxErrors'> {
@@ -92,7 +92,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
       return ExitCode.invalidInput;
     }
-    if (flags.out) await writeFile(resolve(io.cwd, flags.out), `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+    if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), `${JSON.stringify(plan, null, 2)}\n`).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
     io.stdout.write(flags.format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan, out, Boolean(flags.verbose)));
     const changes = plan.operations.length;
 
@@ -104,6 +104,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       if (!planned.inputProblems) return ExitCode.ok;
       // Nothing to write, but rows were left out: their results and failed.csv, and the input is the problem.
       const result = await applyImport(planned, { concurrency, resultsDir, cwd: io.cwd });
+      if (result.outputFailure) throw result.outputFailure;
       io.stderr.write(`${err.yellow(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`)}; results in ${result.resultsDir}\n`);
       return ExitCode.invalidInput;
     }
@@ -132,54 +133,80 @@ async function pull(name: string, flags: ImportFlags, sinceAt: string | undefine
   }
 }
 
-/** Applies with progress (a spinner on a terminal, a line per tenth otherwise) and Ctrl-C handling. */
-export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string }, io: Io): Promise<ApplyReport> {
+/** An apply's report, and the signal that stopped it early, if one did. */
+export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals };
+
+/**
+ * Applies with progress (a spinner on a terminal, a line per tenth otherwise). Ctrl-C, SIGTERM or
+ * SIGHUP stop new writes; those in flight finish (each is bounded by the request timeout) and the
+ * results are written; a second signal only says so.
+ */
+export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string }, io: Io): Promise<AppliedRun> {
   const err = colourFor(io.stderr, io.env);
   const target: Target = planned.target;
   const ops = planned.plan?.operations ?? [];
   const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) return;
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy) {
+      io.stderr.write(`\n${err.yellow('still stopping:')} waiting for the writes in flight (each ends within its timeout), then the results are written\n`);
+      return;
+    }
+    stoppedBy = signal;
     controller.abort();
     io.stderr.write(`\n${err.yellow('stopping:')} no new writes start; waiting for those in flight…\n`);
   };
-  io.signals.once('SIGINT', onSignal);
+  const dispose = onStopSignals(io, onSignal);
   const progress = spinner(io);
+  const live = drawsLive(io);
   const started = performance.now();
   let lastTenth = 0;
   progress.start(`applying ${plural(ops.length, 'change')} to ${target.label}`);
   try {
-    return await applyImport(planned, {
+    const report = await applyImport(planned, {
       ...options,
       cwd: io.cwd,
       signal: controller.signal,
       onProgress: (done, total, failed) => {
         progress.text = `applying to ${target.label}: ${done}/${total} done, ${failed} failed, ${ratePerSecond(done, started).toFixed(1)}/s`;
         const tenth = Math.floor((done / total) * 10);
-        if (!io.stderr.isTTY && tenth > lastTenth) {
+        if (!live && tenth > lastTenth) {
           lastTenth = tenth;
           io.stderr.write(`${done}/${total} done, ${failed} failed\n`);
         }
       },
     });
+    return stoppedBy ? { ...report, stoppedBy } : report;
   } finally {
     progress.stop();
-    io.signals.removeListener('SIGINT', onSignal);
+    dispose();
   }
 }
 
-/** The closing lines and the exit code of an apply: 0, 4 (target failed), 5 (rows failed or skipped), 130. */
-export function applyExitCode(result: ApplyReport, inputProblems: number, io: Io): number {
+/** The closing lines and the exit code of an apply: 0, 4 (target failed), 5 (rows failed or skipped), 74 (its own output failed), 130 (143, 129). */
+export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io): number {
   const err = colourFor(io.stderr, io.env);
   const line = `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${result.unknown ? `${plural(result.unknown, 'unknown', 'unknown')}, ` : ''}${plural(result.skipped, 'skipped', 'skipped')}`;
-  io.stderr.write(`${result.failed || result.skipped || result.unknown ? err.yellow(line) : err.green(`✔ ${line}`)}; results in ${result.resultsDir}\n`);
+  const where = result.resultsWritten ? `results in ${result.resultsDir}` : 'the results could not be written';
+  io.stderr.write(`${result.failed || result.skipped || result.unknown || result.outputFailure ? err.yellow(line) : err.green(`✔ ${line}`)}; ${where}\n`);
+  if (result.outputFailure) {
+    io.stderr.write(`${err.red('error:')} ${printable(result.outputFailure.message)}; no new write started after that, those in flight finished\n`);
+    // With no results file, this is the only record of what reached the target.
+    if (!result.resultsWritten) {
+      io.stderr.write(`what reached the target (no results file holds it):\n`);
+      for (const r of result.results.filter((x) => x.status === 'ok'))
+        io.stderr.write(`  applied ${r.op.action} ${r.op.entity} ${printable(r.op.key, true)}${r.id ? ` (id ${printable(r.id, true)})` : ''}${r.op.file ? ` (${printable(r.op.file, true)}:${r.op.line})` : ''}\n`);
+    }
+    io.stderr.write(`${err.dim('hint: free some space (or choose another --results folder) and run the import again: it reads the target first, so what was applied is found unchanged')}\n`);
+    return ExitCode.output;
+  }
   if (result.unknown)
     io.stderr.write(`${err.yellow('unknown:')} ${plural(result.unknown, 'write was', 'writes were')} sent and never answered, and not found afterwards: not sent again, as they may land late; run the import again to settle them (it reads the target first, so nothing is created twice)\n`);
   if (result.targetFailure) {
     io.stderr.write(`${err.red('error:')} ${result.targetFailure.message}\n`);
     return ExitCode.targetFailed;
   }
-  if (result.interrupted) return ExitCode.interrupted;
+  if (result.interrupted) return exitCodeForSignal(result.stoppedBy ?? 'SIGINT');
   if (result.failed || result.skipped || result.unknown || inputProblems) {
     for (const r of result.results.filter((x) => x.status === 'failed').slice(0, 10))
       io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${printable(r.op.key, true)}${r.op.file ? ` (${printable(r.op.file, true)}:${r.op.line})` : ''}: ${printable(r.error ?? '', true)}\n`);

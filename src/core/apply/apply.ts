@@ -1,13 +1,14 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { RemoteError } from '../../errors.js';
+import { outputFailed, RemoteError, type OutputError } from '../../errors.js';
 import { neutralise } from '../../io/writers.js';
 import type { RawValue } from '../model/canonical.js';
 import { DEPENDENCY_ORDER } from '../model/entities.js';
 import type { PlannedOp } from '../plan/plan.js';
 import type { Target } from '../ports.js';
+import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { runPool } from '../../shared/pool.js';
 
 export interface OpResult {
@@ -57,6 +58,12 @@ export interface ApplyReport {
   interrupted: boolean;
   /** Set when the target failed as a whole (credentials refused): the rest was not tried. */
   targetFailure?: RemoteError;
+  /**
+   * Set when hrsync's own record of the run could not be written (a full disk): no new write started
+   * after it, those in flight finished. `resultsWritten` says whether results.csv made it.
+   */
+  outputFailure?: OutputError;
+  resultsWritten: boolean;
 }
 
 /** Creates and updates per entity in dependency order, then removals in reverse: each phase finishes before the next. */
@@ -109,16 +116,25 @@ async function create(target: Target, op: PlannedOp, clock: { sleep: (ms: number
  * and results files at the end: results.csv for every operation, failed rows in their input's columns.
  */
 export async function applyPlan(target: Target, ops: PlannedOp[], options: ApplyOptions): Promise<ApplyReport> {
-  await mkdir(options.resultsDir, { recursive: true, mode: 0o700 });
+  const journalPath = join(options.resultsDir, 'journal.ndjson');
   // One descriptor for the run; each line is handed to the OS synchronously as its write completes
   // (microseconds, and it survives kill -9), without holding a worker up for a threadpool round trip.
-  const journal = openSync(join(options.resultsDir, 'journal.ndjson'), 'a', 0o600);
+  // Opened before the first write: a results folder that cannot be written stops the run here.
+  let journal: number;
+  try {
+    await mkdir(options.resultsDir, { recursive: true, mode: 0o700 });
+    journal = openSync(journalPath, 'a', 0o600);
+  } catch (error) {
+    throw outputFailed('the results in', options.resultsDir, error, 'nothing was written to the target; choose another --results folder, or free some space');
+  }
   const results = new Map<PlannedOp, OpResult>();
   let failed = 0;
   let targetFailure: RemoteError | undefined;
   /** Not the target's failure but hrsync's own (a bug): no new writes, results written, then it is thrown. */
   let internal: unknown;
-  const stopped = () => options.signal?.aborted === true || targetFailure !== undefined || internal !== undefined;
+  /** hrsync's record of the run cannot be written (a full disk): no new writes, those in flight finish. */
+  let outputFailure: OutputError | undefined;
+  const stopped = () => options.signal?.aborted === true || targetFailure !== undefined || internal !== undefined || outputFailure !== undefined;
 
   const clock = { sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))), now: options.now ?? Date.now };
   let unknown = 0;
@@ -144,7 +160,14 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
       }
     }
     results.set(op, result);
-    writeSync(journal, `${JSON.stringify({ at: new Date().toISOString(), entity: op.entity, action: op.action, key: op.key, file: op.file ?? null, line: op.line ?? null, status: result.status, id: result.id ?? op.id ?? null, error: result.error ?? null })}\n`);
+    if (!outputFailure)
+      try {
+        // A disk that fills takes part of a line, then refuses the rest (ENOSPC): loop until it does.
+        let line = Buffer.from(`${JSON.stringify({ at: new Date().toISOString(), entity: op.entity, action: op.action, key: op.key, file: op.file ?? null, line: op.line ?? null, status: result.status, id: result.id ?? op.id ?? null, error: result.error ?? null })}\n`);
+        while (line.length) line = line.subarray(writeSync(journal, line));
+      } catch (error) {
+        outputFailure = outputFailed('the journal', journalPath, error);
+      }
     options.onProgress?.(results.size, ops.length, failed);
   };
 
@@ -154,12 +177,22 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
       if (stopped()) break;
     }
   } finally {
-    closeSync(journal);
+    try {
+      closeSync(journal);
+    } catch (error) {
+      outputFailure ??= outputFailed('the journal', journalPath, error);
+    }
   }
 
-  const why = targetFailure ? 'not tried: the target failed' : internal !== undefined ? 'not tried: hrsync failed' : 'not tried: interrupted';
+  const why = targetFailure ? 'not tried: the target failed' : internal !== undefined ? 'not tried: hrsync failed' : outputFailure ? 'not tried: the journal could not be written' : 'not tried: interrupted';
   const all = ops.map((op) => results.get(op) ?? { op, status: 'skipped' as const, error: why });
-  await writeResults(options.resultsDir, all, options.leftOut ?? []);
+  let resultsWritten = false;
+  try {
+    await writeResults(options.resultsDir, all, options.leftOut ?? []);
+    resultsWritten = true;
+  } catch (error) {
+    outputFailure ??= outputFailed('the results in', options.resultsDir, error);
+  }
   if (internal !== undefined) throw internal;
   return {
     results: all,
@@ -170,6 +203,8 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
     resultsDir: options.resultsDir,
     interrupted: options.signal?.aborted === true,
     ...(targetFailure ? { targetFailure } : {}),
+    ...(outputFailure ? { outputFailure } : {}),
+    resultsWritten,
   };
 }
 
@@ -184,7 +219,7 @@ async function writeResults(dir: string, results: OpResult[], leftOut: readonly 
     ...results.map((r) => cells([r.op.file ?? '', r.op.line ?? '', r.op.key, r.op.entity, r.op.action, r.status, r.id ?? r.op.id ?? '', r.error ?? ''])),
     ...leftOut.map((l) => cells([l.file, l.line, l.key, l.entity, '', l.status, '', l.error])),
   ];
-  await writeFile(join(dir, 'results.csv'), stringify([['file', 'line', 'key', 'entity', 'action', 'status', 'targetId', 'error'], ...rows]), { mode: 0o600 });
+  await writeFileAtomic(join(dir, 'results.csv'), stringify([['file', 'line', 'key', 'entity', 'action', 'status', 'targetId', 'error'], ...rows]));
   const unfinished = [
     ...results.filter((r) => r.status !== 'ok' && r.op.file && r.op.source).map((r) => ({ file: r.op.file!, line: r.op.line ?? 0, source: r.op.source! })),
     ...leftOut.filter((l) => l.source).map((l) => ({ file: l.file, line: l.line, source: l.source! })),
@@ -195,6 +230,6 @@ async function writeResults(dir: string, results: OpResult[], leftOut: readonly 
     const columns = [...new Set(sources.flatMap((s) => Object.keys(s)))];
     const name = byFile.size === 1 ? 'failed.csv' : `failed-${basename(file).replace(/\.[^.]+$/, '')}.csv`;
     const cell = (v: RawValue | undefined) => neutralise(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-    await writeFile(join(dir, name), stringify([columns, ...sources.map((s) => columns.map((c) => cell(s[c])))]), { mode: 0o600 });
+    await writeFileAtomic(join(dir, name), stringify([columns, ...sources.map((s) => columns.map((c) => cell(s[c])))]));
   }
 }
