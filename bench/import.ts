@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,7 @@ async function importing(url: string, csv: string): Promise<{ ms: number; applyM
   const ms = performance.now() - started;
   // The apply phase, from the journal: first completed write to last.
   const at = readFileSync(join(dir, 'run', 'journal.ndjson'), 'utf8').trim().split('\n').map((l) => Date.parse((JSON.parse(l) as { at: string }).at));
+  rmSync(dir, { recursive: true, force: true });
   return { ms, applyMs: at.length > 1 ? at.at(-1)! - at[0]! : 0 };
 }
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +34,8 @@ function checkout(): string | undefined {
 /**
  * Before the suite: the tests that run the built binary must run today's code, so a stale dist/ is
  * rebuilt (and a build that fails stops the run loudly). After it: the suite must not have written
- * into the checkout — every test works in its own temporary folder.
+ * into the checkout — every test works in its own temporary folder, all of them under one that is
+ * removed here.
  */
 export default function setup(): () => void {
   const old = stale();
@@ -46,7 +48,12 @@ export default function setup(): () => void {
     }
   }
   const before = checkout();
+  // Every test's temporary folder goes under one folder of this run (0700), removed at the end: a run
+  // leaves nothing in the system's temp folder (test/helpers/files.ts reads HRSYNC_TEST_ROOT).
+  const root = mkdtempSync(join(tmpdir(), 'hrsync-tests-'));
+  process.env.HRSYNC_TEST_ROOT = root;
   return () => {
+    rmSync(root, { recursive: true, force: true });
     const after = checkout();
     if (before !== undefined && after !== before) {
       const added = (after ?? '').split('\n').filter((line) => line && !(before ?? '').split('\n').includes(line));

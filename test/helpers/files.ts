@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { readRecords } from '../../src/io/records.js';
 import type { ReadEvent, ReadOptions } from '../../src/io/types.js';
 
-/** A fresh temporary folder for one test file's inputs. */
+/** A fresh temporary folder for one test's files, under the run's own (removed when the suite ends). */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'hrsync-test-'));
+  return mkdtempSync(join(process.env.HRSYNC_TEST_ROOT ?? tmpdir(), 'hrsync-test-'));
 }
 
 /** Writes `content` (text as UTF-8, or raw bytes) to a file in `dir` and returns its path. */

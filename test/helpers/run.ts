@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/terminal.js';
 import { ROOT } from './cli.js';
+import { tempDir } from './files.js';
 
 export interface Run {
   code: number;
@@ -57,7 +57,7 @@ export async function hrsyncIn(args: string[], options: RunOptions = {}): Promis
 
 /** A fresh temporary folder holding a copy of the samples (as samples/), so paths read as in the README. */
 export function tempProject(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hrsync-test-'));
+  const dir = tempDir();
   cpSync(join(ROOT, 'samples'), join(dir, 'samples'), { recursive: true });
   return dir;
 }
