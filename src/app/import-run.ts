@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { applyPlan, type ApplyReport, type LeftOut } from '../core/apply/apply.js';
 import type { CanonicalValues } from '../core/model/canonical.js';
-import type { Entity } from '../core/model/entities.js';
+import { DEPENDENCY_ORDER, type Entity } from '../core/model/entities.js';
 import { buildPlan, MissingLimit, type Plan, type PlanOptions } from '../core/plan/plan.js';
 import type { Target } from '../core/ports.js';
 import { ROW_PROBLEMS } from '../core/validate/check-rows.js';
@@ -53,8 +53,12 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
   const current = new Map<Entity, CanonicalValues[]>();
   const state = target.can.list ? undefined : SyncState.for(target.name, 'users', options.cwd);
   const sent = state ? await state.load() : undefined;
+  // The entities in the input; with deletes asked for, also those whose records can keep one from being
+  // deleted (a company's users), so the plan can leave such a delete out instead of failing at apply.
+  const listed = new Set(records.map((r) => r.entity));
+  if (options.plan.missing === 'delete') for (const entity of [...listed]) for (const by of target.writer.deleteBlockedBy?.(entity) ?? []) listed.add(by.entity);
   if (target.can.list)
-    for (const entity of new Set(records.map((r) => r.entity))) {
+    for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) {
       const rows: CanonicalValues[] = [];
       for await (const page of target.list(entity)) rows.push(...page);
       current.set(entity, rows);

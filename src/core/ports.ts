@@ -74,6 +74,11 @@ export interface TargetWriter {
   /** Whether records of this entity can be deleted through the API. */
   canDelete(entity: Entity): boolean;
   /**
+   * Records that keep a record of `entity` from being deleted while they refer to it in `field` (a
+   * company that still has users). A plan never deletes such a record: it says why instead.
+   */
+  deleteBlockedBy?(entity: Entity): ReadonlyArray<{ entity: Entity; field: string }>;
+  /**
    * How long to keep looking for a write whose answer was lost before calling its outcome unknown: a
    * server may commit after the client gave up (twice the target's timeout).
    */

@@ -190,8 +190,23 @@ export interface ListQuery {
   count: boolean;
 }
 
-/** Reads the OData query options of a URL; malformed ones throw ODataError (a 400). */
-export function parseListQuery(params: URLSearchParams, maxTop: number): ListQuery {
+/** Every field name an expression reads. */
+function fieldNames(expr: Expr, into: Set<string> = new Set()): Set<string> {
+  if (expr.kind === 'field') into.add(expr.name);
+  else if (expr.kind === 'compare' || expr.kind === 'logical') {
+    fieldNames(expr.left, into);
+    fieldNames(expr.right, into);
+  } else if (expr.kind === 'not') fieldNames(expr.operand, into);
+  else if (expr.kind === 'call') for (const a of expr.args) fieldNames(a, into);
+  return into;
+}
+
+/**
+ * Reads the OData query options of a URL; malformed ones throw ODataError (a 400). With `fields`, a
+ * $filter or $orderby naming a field the module does not have is a 400 too, as an OData-style server
+ * answers it — never an empty list that a client would read as "no such record".
+ */
+export function parseListQuery(params: URLSearchParams, maxTop: number, fields?: readonly string[]): ListQuery {
   const get = (k: string) => params.get(k) ?? params.get(k.slice(1)) ?? undefined;
   const filterText = (get('$filter') ?? '').trim();
   const whole = (k: string) => {
@@ -213,6 +228,11 @@ export function parseListQuery(params: URLSearchParams, maxTop: number): ListQue
   const select = get('$select')?.split(',').map((s) => s.trim()).filter(Boolean);
   const query: ListQuery = { filterText, orderBy, skip: whole('$skip') ?? 0, count: (get('$count') ?? '').toLowerCase() === 'true' };
   if (filterText) query.filter = parseFilter(filterText);
+  if (fields) {
+    const known = new Set(fields.map((f) => f.toLowerCase()));
+    for (const name of [...(query.filter ? fieldNames(query.filter) : []), ...orderBy.map((o) => o.field)])
+      if (!known.has(name.toLowerCase())) throw new ODataError(`Could not find a property named '${name}'.`);
+  }
   if (top !== undefined) query.top = top;
   if (select) query.select = select;
   return query;

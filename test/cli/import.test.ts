@@ -291,3 +291,22 @@ describe('rows no key can find again', () => {
     expect(groups.stdout).toContain('Plan: 1 to create, 0 to update, 1 unchanged.');
   });
 });
+
+describe('a delete the platform would refuse', () => {
+  const sandbox = useSandbox();
+  it('is left out of the plan with a note (a company that still has users), so the apply succeeds', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    // A company with no users, made first; then a companies file that lacks it and ACME01 (which has users).
+    write(dir, 'new.csv', 'ID,Name,CompanyGroupIDs\nLONE01,Lonely Ltd,RETAIL\n');
+    expect((await hrsyncIn(['import', 'new.csv', '--yes'], { cwd: dir, env: ENV })).code).toBe(0);
+    write(dir, 'companies.csv', 'ID,Name,CompanyGroupIDs\nNGHC02,Northgate Health Clinic,HEALTH\nBRHT03,Brown & Hart Solicitors,PROF;RETAIL\n');
+    const run = await hrsyncIn(['import', 'companies.csv', '--missing', 'delete', '--max-missing', '100%', '--yes'], { cwd: dir, env: ENV });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('company id=ACME01 is not deleted: 4 users still refer to it');
+    expect(run.stdout).toContain("- delete companies id=LONE01\n");
+    expect(run.stdout).toMatch(/Plan: 0 to create, 0 to update, 1 to delete, 2 unchanged/);
+    const ids = sandbox().state().accessplanit.Company.rows().map((c) => c.ID);
+    expect(ids).toContain('ACME01');
+    expect(ids).not.toContain('LONE01');
+  }, 60_000);
+});

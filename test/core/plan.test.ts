@@ -109,4 +109,38 @@ describe('buildPlan', () => {
     expect(again.operations.map((o) => [o.action, o.key])).toEqual([['update', 'externalId=S2']]);
     expect(again.summary.unchanged).toBe(1);
   });
+
+  it('never deletes a record the platform keeps while others refer to it: a note instead (users deleted first may free it)', async () => {
+    const companies: CanonicalValues[] = [
+      { id: 'ACME01', externalId: 'A1', name: 'Acme' },
+      { id: 'EMPTY1', externalId: 'A2', name: 'Empty' },
+      { id: 'FREED1', externalId: 'A3', name: 'Freed' },
+      { id: 'MOVED1', externalId: 'A4', name: 'Moved from' },
+      { id: 'KEEP01', externalId: 'A5', name: 'Kept' },
+    ];
+    const users: CanonicalValues[] = [
+      { id: 'u1', externalId: 'U1', firstName: 'Still', lastName: 'Here', companyId: 'ACME01' },
+      { id: 'u2', externalId: 'U2', firstName: 'Also', lastName: 'Here', companyId: 'ACME01' },
+      { id: 'u3', externalId: 'U3', firstName: 'Leaving', lastName: 'Too', companyId: 'FREED1' },
+      { id: 'u4', externalId: 'U4', firstName: 'Moving', lastName: 'On', companyId: 'MOVED1' },
+    ];
+    const plan = await buildPlan(
+      lms,
+      [
+        row('companies', { externalId: 'A5', name: 'Kept' }),
+        // u1, u2 stay at ACME01; u3 is missing (deleted, so FREED1 is free); u4 moves to KEEP01; a new user joins ACME01.
+        user({ externalId: 'U1', firstName: 'Still', lastName: 'Here', companyId: 'ACME01' }),
+        user({ externalId: 'U2', firstName: 'Also', lastName: 'Here', companyId: 'ACME01' }),
+        user({ externalId: 'U4', firstName: 'Moving', lastName: 'On', companyId: 'KEEP01' }),
+      ],
+      { ...OPTIONS, missing: 'delete', maxMissing: { fraction: 1 } },
+      new Map<Entity, CanonicalValues[]>([['companies', companies], ['users', users]]),
+    );
+    const deletes = plan.operations.filter((o) => o.action === 'delete').map((o) => `${o.entity} ${o.id}`);
+    expect(deletes).toEqual(['users u3', 'companies EMPTY1', 'companies FREED1', 'companies MOVED1']);
+    expect(plan.summary.delete).toBe(4);
+    expect(plan.notes).toEqual([
+      'company id=ACME01 is not deleted: 2 users still refer to it (externalId=U1 (id u1); externalId=U2 (id u2)), and the platform refuses to delete it while they do',
+    ]);
+  });
 });

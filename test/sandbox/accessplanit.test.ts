@@ -14,6 +14,8 @@ describe('accessplanit emulation', () => {
       expect(bad.status).toBe(400);
       const granted = await token('grant_type=password&UserName=demo&Password=demo');
       expect(granted.status).toBe(200);
+      // The form keys are matched ignoring case: another demo client posts username and password.
+      expect((await token('grant_type=password&username=demo&password=demo')).status).toBe(200);
       expect(granted.body).toMatchObject({ token_type: 'bearer', expires_in: 60, userID: 'demo' });
       const auth = { authorization: `Bearer ${granted.body.access_token}` };
       expect((await call(ap('User'), { headers: auth })).status).toBe(200);
@@ -37,7 +39,8 @@ describe('accessplanit emulation', () => {
     it('serves the seed: the sample groups and companies, and five of the sample users', async () => {
       const users = await call(ap('User?$count=true'), { headers: AP_KEY });
       expect(users.body.count).toBe(5);
-      expect(users.body.results[0]).toMatchObject({ ID: 'jasmit', Forenames: 'James', Surname: 'Smith', ExternalID: 'E1001', Country: 'United Kingdom', MainCompanyID: 'ACME01', MainCompanyName: 'Acme Logistics Ltd' });
+      // Lookup fields are lists of strings, as the vendor's own client models them.
+      expect(users.body.results[0]).toMatchObject({ ID: 'jasmit', Title: ['Mr'], Forenames: 'James', Surname: 'Smith', ExternalID: 'E1001', Country: ['United Kingdom'], MainCompanyID: 'ACME01', MainCompanyName: 'Acme Logistics Ltd' });
       expect((await call(ap('CompanyGroup'), { headers: AP_KEY })).body.results.map((g: { ID: string }) => g.ID)).toEqual(['RETAIL', 'HEALTH', 'PROF']);
       expect((await call(ap('Company/BRHT03'), { headers: AP_KEY })).body.CompanyGroupIDs).toEqual(['PROF', 'RETAIL']);
     });
@@ -81,7 +84,7 @@ describe('accessplanit emulation', () => {
     it('enforces the field rules with 400 and the field errors', async () => {
       const bad = await call(ap('User'), {
         method: 'POST', headers: AP_KEY,
-        json: { ID: 'waytoolongid', Forenames: '', Surname: 'x'.repeat(41), Email: 'jan@@acme', Title: 'Sire', Country: 'UK', MainCompanyID: 'NOPE' },
+        json: { ID: 'waytoolongid', Forenames: '', Surname: 'x'.repeat(41), Email: 'jan@@acme', Title: ['Sire'], Country: ['UK'], MainCompanyID: 'NOPE' },
       });
       expect(bad.status).toBe(400);
       expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['ID', 'Forenames', 'Surname', 'Email', 'Title', 'Country', 'MainCompanyID']);
@@ -94,6 +97,10 @@ describe('accessplanit emulation', () => {
       expect((await call(ap('CompanyGroup'), { method: 'POST', headers: AP_KEY, json: { Label: ' ' } })).status).toBe(400);
       const badPut = await call(ap('User/jasmit'), { method: 'PUT', headers: AP_KEY, json: { Surname: '' } });
       expect(badPut.body.errors).toEqual([{ field: 'Surname', message: 'Surname is mandatory.' }]);
+      // A lookup sent as a plain string is refused, as a .NET API refuses a string for a List<string>.
+      const scalar = await call(ap('User/jasmit'), { method: 'PUT', headers: AP_KEY, json: { Title: 'Mr' } });
+      expect(scalar.status).toBe(400);
+      expect(scalar.body.errors[0].field).toBe('Title');
     });
 
     it('keeps a company with users and a group with companies from being deleted', async () => {
@@ -134,9 +141,10 @@ describe('accessplanit emulation', () => {
       expect(await page(4, 4)).toHaveLength(1);
     });
 
-    it('answers 400 to malformed query options', async () => {
-      for (const q of ["$filter=ID eq 'x", '$filter=ID eq', '$top=-1', '$orderby=ID sideways', '$filter=ID eq 1)'])
+    it('answers 400 to malformed query options, and to a field the module does not have', async () => {
+      for (const q of ["$filter=ID eq 'x", '$filter=ID eq', '$top=-1', '$orderby=ID sideways', '$filter=ID eq 1)', "$filter=EmployeeNo eq 'E1'", '$orderby=Nope'])
         expect((await call(ap(`User?${q}`), { headers: AP_KEY })).status, q).toBe(400);
+      expect((await call(ap("User?$filter=EmployeeNo eq 'E1'"), { headers: AP_KEY })).body.message).toBe("Could not find a property named 'EmployeeNo'.");
     });
   });
 });

@@ -22,7 +22,7 @@ function opLines(op: PlannedOp, c: ChalkInstance): string[] {
   }
   if (op.action === 'update')
     return [`${c.yellow('~ update')} ${op.entity} ${key}${id}${where}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}`)];
-  return [`${c.red(`- ${op.action}`)} ${op.entity} ${key}${op.key.includes(`(id ${op.id})`) ? '' : id}`];
+  return [`${c.red(`- ${op.action}`)} ${op.entity} ${key}${op.key.includes(`(id ${op.id})`) || op.key === `id=${op.id}` ? '' : id}`];
 }
 
 /** The summary line: "Plan: 12 to create, 3 to update, 1 to deactivate, 1,184 unchanged, 2 invalid rows skipped." */

@@ -168,6 +168,9 @@ export class AccessplanitTarget implements Target {
     deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'Disabled' } : undefined),
     settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: () => true,
+    // [guess, the emulator's strict case] the platform keeps a company that has users and a group that
+    // companies are in: delete those first.
+    deleteBlockedBy: (entity) => (entity === 'companies' ? [{ entity: 'users', field: 'companyId' }] : entity === 'groups' ? [{ entity: 'companies', field: 'groupIds' }] : []),
     lookup: async (entity, key) => {
       const wire = accessplanitField(entity, key.field);
       if (!wire) return undefined;

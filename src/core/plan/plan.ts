@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalRecord, CanonicalValues, FieldValue, RawValue } from '../model/canonical.js';
-import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
-import type { Target, WriteAction } from '../ports.js';
+import { DEPENDENCY_ORDER, SINGULAR, type Entity } from '../model/entities.js';
+import type { Target, TargetWriter, WriteAction } from '../ports.js';
 import { same } from './compare.js';
 import { keyValue } from '../model/keys.js';
 
@@ -264,6 +264,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       summary[options.missing]++;
     }
   }
+  keepReferencedRecords(writer, ops, current, summary, notes);
   // Removals run after every create and update, users before the companies and groups they need.
   const removals = ops.filter((o) => o.action === 'deactivate' || o.action === 'delete');
   removals.sort((a, b) => DEPENDENCY_ORDER.indexOf(b.entity) - DEPENDENCY_ORDER.indexOf(a.entity));
@@ -272,6 +273,50 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
   const plan = { version: 2 as const, target: target.label, targetName: target.name, targetIdentity: target.identity, digest: '', createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, notes };
   plan.digest = planDigest(plan);
   return plan;
+}
+
+/** Whether a reference field's value (one id, or a list of them) names `id`. */
+function refersTo(value: FieldValue | null | undefined, id: string): boolean {
+  if (Array.isArray(value)) return (value as unknown[]).some((v) => String(v) === id);
+  return typeof value === 'string' && value === id;
+}
+
+/**
+ * Takes out of the plan every delete the platform would refuse because records that stay still refer
+ * to the record (writer.deleteBlockedBy: an accessplanit company that still has users), each with a
+ * note naming them — so it never fails at apply. "Stay" is after the plan: records it deletes do not
+ * count, updates count with their new values, creates count too. Needs the referring entity's records
+ * in `current` (planImport lists them when deletes are asked for).
+ */
+function keepReferencedRecords(writer: TargetWriter, ops: PlannedOp[], current: Map<Entity, CanonicalValues[]>, summary: PlanSummary, notes: string[]): void {
+  const deletes = ops.filter((o) => o.action === 'delete');
+  if (!deletes.length || !writer.deleteBlockedBy) return;
+  const deleted = new Set(deletes.map((o) => `${o.entity}:${o.id}`));
+  const updates = new Map(ops.filter((o) => o.action === 'update').map((o) => [`${o.entity}:${o.id}`, o]));
+  const blocked = new Set<PlannedOp>();
+  for (const op of deletes) {
+    const holders: string[] = [];
+    for (const { entity, field } of writer.deleteBlockedBy(op.entity)) {
+      for (const row of current.get(entity) ?? []) {
+        const at = `${entity}:${String(row.id)}`;
+        if (deleted.has(at)) continue;
+        const update = updates.get(at);
+        const value = update?.values && field in update.values ? update.values[field] : row[field];
+        if (refersTo(value, op.id!)) holders.push(describeRecord(row, writer.matchKeys(entity) as string[]));
+      }
+      for (const create of ops) if (create.action === 'create' && create.entity === entity && refersTo(create.values?.[field], op.id!)) holders.push(create.key);
+      if (holders.length) {
+        blocked.add(op);
+        const one = holders.length === 1;
+        notes.push(`${SINGULAR[op.entity]} ${op.key} is not deleted: ${holders.length} ${one ? SINGULAR[entity] : entity} still ${one ? 'refers' : 'refer'} to it (${holders.slice(0, 3).join('; ')}${holders.length > 3 ? '; …' : ''}), and the platform refuses to delete it while ${one ? 'it does' : 'they do'}`);
+        break;
+      }
+    }
+  }
+  for (const op of blocked) {
+    ops.splice(ops.indexOf(op), 1);
+    summary.delete--;
+  }
 }
 
 /** JSON with every object's keys in order, so that a file reformatted by an editor digests the same. */

@@ -18,6 +18,17 @@ const USER_FIELDS = ['ID', 'Title', 'Forenames', 'MiddleNames', 'Surname', 'Exte
 const COMPANY_FIELDS = ['ID', 'Name', 'Email', 'MainContactUserID', 'ExternalID', 'Address', 'Town', 'County', 'Postcode', 'Country', 'CompanyGroupIDs'];
 const GROUP_FIELDS = ['ID', 'Label'];
 const WRITABLE: Record<Module, string[]> = { User: USER_FIELDS, Company: COMPANY_FIELDS, CompanyGroup: GROUP_FIELDS };
+/** What a list may filter and sort on: the fields, the platform's stamps, and what it derives. */
+const QUERYABLE: Record<Module, string[]> = {
+  User: [...USER_FIELDS, 'DateCreated', 'DateUpdated', 'MainCompanyName'],
+  Company: [...COMPANY_FIELDS, 'DateCreated', 'DateUpdated'],
+  CompanyGroup: [...GROUP_FIELDS, 'DateCreated', 'DateUpdated'],
+};
+/**
+ * User lookup fields the vendor's own client declares as lists of strings (`List<string>` in
+ * accessplanit/api-v2-demo Models/User.cs), e.g. "Title": ["Mr"]. Companies have no model there.
+ */
+const LIST_FIELDS: readonly string[] = ['Title', 'Country', 'MainRoleID'];
 
 
 interface Token {
@@ -54,6 +65,12 @@ export interface AccessplanitSettings {
   upsertOnExternalId: boolean;
   /** The most records a list answer holds, whatever $top asks: more are cut silently. */
   pageCap: number;
+  /**
+   * Lookup fields (Title, Country, MainRoleID) as lists of strings, the vendor client's shape: answered
+   * as lists, and a write must send a list (a .NET API refuses a string for a List<string>) [guess: the
+   * strict case]. Off: answered as plain strings, and a write may send either.
+   */
+  lookupLists: boolean;
 }
 
 type Ctx = PlatformContext<AccessplanitState, AccessplanitCredentials, AccessplanitSettings>;
@@ -101,7 +118,10 @@ function issueTokens(ctx: Ctx): SandboxResponse {
 
 function token(req: SandboxRequest, ctx: Ctx): SandboxResponse {
   if (req.method !== 'POST') return json(405, { message: 'The requested resource does not support this method.' });
-  const form = new URLSearchParams(req.body);
+  // Form keys are matched ignoring case, as the vendor's server stack does (one demo client posts
+  // UserName and Password, another username and password).
+  const raw = new URLSearchParams(req.body);
+  const form = { get: (key: string) => [...raw].find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1] ?? null };
   const grant = form.get('grant_type');
   const invalid = (description: string) => json(400, { error: 'invalid_grant', error_description: description });
   if (grant === 'password') {
@@ -154,8 +174,8 @@ function validate(module: Module, row: Row, ctx: Ctx, creating: boolean): Array<
     max('MiddleNames', 250);
     need('Surname', 40);
     email('Email');
-    if (str(row.Title) && !ctx.settings.titles.includes(str(row.Title))) errors.push({ field: 'Title', message: `Title '${str(row.Title)}' does not exist.` });
-    if (str(row.Country) && !ctx.settings.countries.includes(str(row.Country))) errors.push({ field: 'Country', message: `Country '${str(row.Country)}' does not exist.` });
+    for (const title of lookupValues(row.Title)) if (!ctx.settings.titles.includes(title)) errors.push({ field: 'Title', message: `Title '${title}' does not exist.` });
+    for (const country of lookupValues(row.Country)) if (!ctx.settings.countries.includes(country)) errors.push({ field: 'Country', message: `Country '${country}' does not exist.` });
     if (str(row.Status) && !ctx.settings.statuses.includes(str(row.Status))) errors.push({ field: 'Status', message: `Status '${str(row.Status)}' is not valid.` });
     if (row.MarketingOptIn !== undefined && row.MarketingOptIn !== null && typeof row.MarketingOptIn !== 'boolean')
       errors.push({ field: 'MarketingOptIn', message: 'MarketingOptIn must be true or false.' });
@@ -173,6 +193,25 @@ function validate(module: Module, row: Row, ctx: Ctx, creating: boolean): Array<
     if (!Array.isArray(groups) || groups.length === 0) errors.push({ field: 'CompanyGroupIDs', message: 'CompanyGroupIDs is mandatory.' });
     else for (const g of groups) if (!CompanyGroup.has(str(g))) errors.push({ field: 'CompanyGroupIDs', message: `Company Group '${str(g)}' does not exist.` });
   } else need('Label');
+  return errors;
+}
+
+/** The values of a lookup field, stored as a list or a string. */
+function lookupValues(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(str).filter(Boolean);
+  return str(value) ? [str(value)] : [];
+}
+
+/** A write's lookup fields in the shape the tenant takes; a wrong shape is the error a .NET API gives. */
+function checkShapes(module: Module, fields: Row, ctx: Ctx): Array<{ field: string; message: string }> {
+  if (module !== 'User' || !ctx.settings.lookupLists) return [];
+  const errors: Array<{ field: string; message: string }> = [];
+  for (const field of LIST_FIELDS) {
+    const value = fields[field];
+    if (value === undefined || value === null) continue;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+      errors.push({ field, message: `Error converting value ${JSON.stringify(value)} to type 'System.Collections.Generic.List\`1[System.String]'.` }); // [guess] wording
+  }
   return errors;
 }
 
@@ -203,18 +242,23 @@ function assignId(module: Module, row: Row, table: Table): string {
   for (let n = table.size + 1; ; n++) if (!table.has(String(n))) return String(n);
 }
 
-/** A record as the API returns it: MainCompanyName derived from the company. */
+/** A record as the API returns it: MainCompanyName derived from the company; lookups in the tenant's shape. */
 function present(module: Module, row: Row, ctx: Ctx): Row {
   if (module !== 'User') return row;
   const company = ctx.state.Company.get(str(row.MainCompanyID));
-  return { ...row, MainCompanyName: company ? (company.Name ?? null) : null };
+  const out: Row = { ...row, MainCompanyName: company ? (company.Name ?? null) : null };
+  for (const field of LIST_FIELDS) {
+    const values = lookupValues(row[field]);
+    out[field] = ctx.settings.lookupLists ? values : (values[0] ?? null); // [guess] an empty lookup: [] in the list shape
+  }
+  return out;
 }
 
 
 function list(module: Module, req: SandboxRequest, ctx: Ctx): SandboxResponse {
   let query;
   try {
-    query = parseListQuery(req.url.searchParams, Infinity);
+    query = parseListQuery(req.url.searchParams, Infinity, QUERYABLE[module]);
   } catch (error) {
     if (error instanceof ODataError) return json(400, { message: error.message });
     throw error;
@@ -249,6 +293,8 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
   const body = parseJson(req.body);
   if (!isObject(body)) return json(400, { message: 'The request body must be a JSON object.' });
   const fields: Row = pickFields(body, WRITABLE[module]);
+  const shapes = checkShapes(module, fields, ctx);
+  if (shapes.length) return badRequest(shapes);
   if (req.method === 'PUT') {
     if (!id) return json(405, { message: 'PUT needs an ID in the path.' });
     const current = table.get(id);
@@ -304,7 +350,7 @@ export const accessplanit = definePlatform({
     apiKey: key ?? 'sandbox-key',
     ...(given as Partial<AccessplanitCredentials> | undefined),
   }),
-  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false, pageCap: 100 } satisfies AccessplanitSettings as AccessplanitSettings,
+  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false, pageCap: 100, lookupLists: true } satisfies AccessplanitSettings as AccessplanitSettings,
   createState: (): AccessplanitState => ({
     User: new Table(), Company: new Table(), CompanyGroup: new Table(),
     accessTokens: new Map(), refreshTokens: new Map(), windows: new Map(),
