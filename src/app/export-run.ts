@@ -22,6 +22,8 @@ export interface ExportOptions {
    * signal to the target (OpenOptions.signal) to cut a page being read, too.
    */
   signal?: AbortSignal;
+  /** For standard output on a terminal: makes text safe to show (control characters escaped). */
+  shown?: (text: string) => string;
 }
 
 export interface ExportReport {
@@ -57,7 +59,7 @@ export async function runExport(target: Target, options: ExportOptions, stdout?:
   const columns = exportColumns(target, options.entity, options.fields, options.wire ?? false);
   const started = performance.now();
   if (options.output === '-' && !stdout) throw new UsageError('an export to standard output needs a stream to write to');
-  const writer = await openWriter(options.output, options.format, columns, stdout!);
+  const writer = await openWriter(options.output, options.format, columns, stdout!, options.shown);
   let rows = 0;
   const stop = options.signal;
   const stopped = (signal: NodeJS.Signals) => new Interrupted(`the export was interrupted${options.output === '-' ? '' : `: ${options.output} was not written`}`, signal);

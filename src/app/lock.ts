@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, HrsyncError } from '../errors.js';
+import { ExitCode, HrsyncError, outputFailed } from '../errors.js';
 
 /** Another run holds the lock: nothing was done. Exit 6, like every stop before a write. */
 export class LockBusy extends HrsyncError {
@@ -39,7 +39,11 @@ export interface LockOptions {
  */
 function lockDir(dir: string | undefined): string {
   const path = dir ?? join(tmpdir(), 'hrsync-locks');
-  mkdirSync(path, { recursive: true, mode: 0o1777 });
+  try {
+    mkdirSync(path, { recursive: true, mode: 0o1777 });
+  } catch (error) {
+    throw outputFailed('the lock folder', path, error, 'nothing was done; hrsync keeps its locks in the system temp folder (TMPDIR)');
+  }
   try {
     chmodSync(path, 0o1777);
   } catch {
@@ -71,6 +75,9 @@ async function holderOf(path: string): Promise<{ text: string; holder: LockHolde
   }
 }
 
+/** A lock file nobody can read this long after it was written is damaged (a crash of an older hrsync): stale. */
+const DAMAGED_AFTER_MS = 10_000;
+
 /**
  * One run at a time per resource (a target's identity, or the embedded sandbox's state file) on this
  * machine, for the whole plan and apply. The second run refuses at once, naming the holder — or waits
@@ -83,46 +90,59 @@ export async function acquireLock(resource: string, label: string, what: string,
   const path = join(lockDir(options.dir), `${createHash('sha256').update(resource).digest('hex').slice(0, 32)}.lock`);
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date(now()).toISOString(), what };
   const started = now();
-  for (;;) {
-    try {
-      const file = await open(path, 'wx', 0o644);
+  // The holder is written whole to a file of its own, then linked to the lock's name: the lock appears
+  // with its content or not at all (a full disk or a kill in between leaves no empty lock behind).
+  const mine = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.new`;
+  try {
+    await writeFile(mine, JSON.stringify(me), { mode: 0o644 });
+  } catch (error) {
+    await unlink(mine).catch(() => undefined);
+    throw outputFailed('the lock', path, error, 'nothing was done; hrsync keeps its locks in the system temp folder (TMPDIR)');
+  }
+  try {
+    return await take();
+  } finally {
+    await unlink(mine).catch(() => undefined);
+  }
+
+  async function take(): Promise<Lock> {
+    for (;;) {
       try {
-        await file.writeFile(JSON.stringify(me));
-      } finally {
-        await file.close();
+        await link(mine, path);
+        return {
+          async release() {
+            const current = await holderOf(path);
+            if (current?.holder?.pid === me.pid && current.holder.since === me.since) await unlink(path).catch(() => undefined);
+          },
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      return {
-        async release() {
-          const current = await holderOf(path);
-          if (current?.holder?.pid === me.pid && current.holder.since === me.since) await unlink(path).catch(() => undefined);
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const current = await holderOf(path);
-    if (!current) continue; // released meanwhile
-    const holder = current.holder;
-    if (holder && holder.host === me.host && !alive(holder.pid)) {
-      const aside = `${path}.${process.pid}.stale`;
-      try {
-        await rename(path, aside);
-      } catch {
-        continue; // someone else moved it first
+      const current = await holderOf(path);
+      if (!current) continue; // released meanwhile
+      const holder = current.holder;
+      const damaged = !holder && Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? Date.now()) > DAMAGED_AFTER_MS; // the file system's clock
+      if (damaged || (holder && holder.host === me.host && !alive(holder.pid))) {
+        const aside = `${path}.${process.pid}.stale`;
+        try {
+          await rename(path, aside);
+        } catch {
+          continue; // someone else moved it first
+        }
+        const moved = await readFile(aside, 'utf8').catch(() => '');
+        if (moved !== current.text) await link(aside, path).catch(() => undefined); // a fresh lock: put it back
+        await unlink(aside).catch(() => undefined);
+        continue;
       }
-      const moved = await readFile(aside, 'utf8').catch(() => '');
-      if (moved !== current.text) await link(aside, path).catch(() => undefined); // a fresh lock: put it back
-      await unlink(aside).catch(() => undefined);
-      continue;
+      if (now() - started < (options.waitMs ?? 0)) {
+        await sleep(Math.min(250, (options.waitMs ?? 0) - (now() - started)));
+        continue;
+      }
+      const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since} (${holder.what})` : 'a run that is starting';
+      throw new LockBusy(
+        `another hrsync run is writing to ${label}: ${who}; nothing was done`,
+        options.waitMs ? `it did not finish within ${Math.round(options.waitMs / 1000)} s; run again when it has` : 'wait for it to finish, or pass --wait-lock SECONDS to wait; the lock covers this machine only (in CI, use a concurrency group)',
+      );
     }
-    if (now() - started < (options.waitMs ?? 0)) {
-      await sleep(Math.min(250, (options.waitMs ?? 0) - (now() - started)));
-      continue;
-    }
-    const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since} (${holder.what})` : 'a run that is starting';
-    throw new LockBusy(
-      `another hrsync run is writing to ${label}: ${who}; nothing was done`,
-      options.waitMs ? `it did not finish within ${Math.round(options.waitMs / 1000)} s; run again when it has` : 'wait for it to finish, or pass --wait-lock SECONDS to wait; the lock covers this machine only (in CI, use a concurrency group)',
-    );
   }
 }

@@ -200,14 +200,25 @@ export async function program(io: Io, setExit: (code: number) => void, argv: rea
   return cli;
 }
 
-/** The one place that turns outcomes into exit codes. Returns the code; bin/hrsync.js sets it. */
 /** Node's own debug output for these prints every request's URL, keys included: hrsync will not run with it. */
-const LEAKY_DEBUG = /(^|[\s,])(undici|fetch|http|https|http2|net|tls)($|[\s,])/i;
+const LEAKY_DEBUG = ['undici', 'fetch', 'http', 'https', 'http2', 'net', 'tls', 'websocket'];
 
+/**
+ * Whether NODE_DEBUG turns on any of them, read as Node reads it (lib/internal/util/debuglog.js):
+ * comma-separated names, matched whole and ignoring case, `*` a wildcard — so `und*` and `*` count.
+ */
+function leakyDebug(value: string): boolean {
+  return value.split(',').map((item) => item.trim()).filter(Boolean).some((item) => {
+    const pattern = new RegExp(`^${item.replace(/[|\\{}()[\]^$+?.]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+    return LEAKY_DEBUG.some((name) => pattern.test(name));
+  });
+}
+
+/** The one place that turns outcomes into exit codes. Returns the code; bin/hrsync.js sets it. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code: number = ExitCode.ok;
   const c = colourFor(io.stderr, io.env);
-  if (io.env.NODE_DEBUG && LEAKY_DEBUG.test(io.env.NODE_DEBUG)) {
+  if (io.env.NODE_DEBUG && leakyDebug(io.env.NODE_DEBUG)) {
     io.stderr.write(`${c.red('error:')} NODE_DEBUG=${printable(io.env.NODE_DEBUG, true)} makes Node print every request with its URL and headers, credentials included: hrsync does not run with it\n`);
     io.stderr.write(`${c.dim('hint: unset NODE_DEBUG; HRSYNC_DEBUG=http prints each request with its secrets removed')}\n`);
     return ExitCode.usage;

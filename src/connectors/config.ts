@@ -20,6 +20,7 @@ export const connectionOptions = {
   timeout: z.number().positive().max(600).optional().describe('Seconds to wait for an answer before retrying, or settling a write (default 30)'),
   pageSize: z.int().min(1).max(1000).optional().describe('Records asked for per page when listing (default: the connector’s own)'),
   maxResponseMB: z.number().positive().max(4096).optional().describe('The largest answer hrsync reads from this target, in MB (default 64)'),
+  maxRecords: z.int().min(1).optional().describe('The most records one list may hold before hrsync takes it for a list that never ends (default 1,000,000)'),
 };
 
 export interface ConnectionOptions {
@@ -28,6 +29,7 @@ export interface ConnectionOptions {
   timeout?: number | undefined;
   pageSize?: number | undefined;
   maxResponseMB?: number | undefined;
+  maxRecords?: number | undefined;
 }
 
 /** The common options of a config entry, and what the caller hands every connector → its HTTP settings. */
@@ -39,6 +41,7 @@ export function connectionSettings(config: ConnectionOptions, context: Pick<Conn
     ...(config.timeout ? { timeoutMs: config.timeout * 1000 } : {}),
     ...(config.pageSize ? { pageSize: config.pageSize } : {}),
     ...(config.maxResponseMB ? { maxBodyBytes: Math.round(config.maxResponseMB * 1024 * 1024) } : {}),
+    ...(config.maxRecords ? { maxRecords: config.maxRecords } : {}),
     ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}),
     ...(context.trace ? { trace: context.trace } : {}),
     ...(context.signal ? { signal: context.signal } : {}),

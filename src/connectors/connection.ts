@@ -18,6 +18,8 @@ export interface ConnectionSettings {
   pageSize?: number;
   /** The largest answer read, in bytes (default 64 MB). */
   maxBodyBytes?: number;
+  /** The most records one list may hold (default 1,000,000: PageGuard). */
+  maxRecords?: number;
   /** A line per request, for HRSYNC_DEBUG=http (redacted). */
   trace?: (line: string) => void;
   dispatcher?: Dispatcher;

@@ -1,7 +1,7 @@
 import { RemoteError } from '../errors.js';
 
-/** A list longer than this is taken for one that never ends. */
-const MOST_RECORDS = 10_000_000;
+/** A list longer than this is taken for one that never ends, unless the target's maxRecords says more. */
+export const DEFAULT_MAX_RECORDS = 1_000_000;
 
 /** A short stable hash of a record, to tell a repeated copy from a changed one. */
 function hash(record: unknown): number {
@@ -24,12 +24,18 @@ export class PageGuard {
   /** Records dropped because they came again unchanged. */
   repeated = 0;
 
+  private readonly most: number;
+
   constructor(
     private readonly label: string,
     private readonly what: string,
     /** Told at the end when records came more than once, unchanged (they were kept once). */
     private readonly notice?: (message: string) => void,
-  ) {}
+    /** The most records the list may hold (the target's maxRecords). */
+    most = DEFAULT_MAX_RECORDS,
+  ) {
+    this.most = most;
+  }
 
   /** The number of records the server says the list holds, when it says so. */
   expect(count: number | undefined): void {
@@ -44,12 +50,9 @@ export class PageGuard {
   page<T>(records: readonly T[], idOf: (record: T) => string | null | undefined): T[] {
     const fresh: T[] = [];
     for (const record of records) {
-      const id = idOf(record);
-      if (!id) {
-        fresh.push(record);
-        continue;
-      }
       const h = hash(record);
+      // A record with no id is known by what it holds: the same one again is a repeat, never fresh.
+      const id = idOf(record) || `\u0000${h}`;
       const before = this.seen.get(id);
       if (before === undefined) {
         this.seen.set(id, h);
@@ -59,7 +62,7 @@ export class PageGuard {
     }
     if (records.length > 0 && fresh.length === 0) throw this.stop('repeated a page it had already sent (the server ignores the paging it was asked for)');
     if (this.expected !== undefined && this.seen.size > this.expected) throw this.stop(`went on past the ${this.expected} records its own count announced`);
-    if (this.seen.size > MOST_RECORDS) throw this.stop(`went on past ${MOST_RECORDS.toLocaleString('en-US')} records`);
+    if (this.seen.size > this.most) throw this.stop(`went on past ${this.most.toLocaleString('en-US')} records (the target's maxRecords)`);
     return fresh;
   }
 

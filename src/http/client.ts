@@ -99,11 +99,19 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const NOT_PROCESSED = new Set([429, 503]);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
 
+/** Codes of errors hrsync made itself (a header it should not have built): a bug, never retried. */
+const OWN_ERRORS = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE']);
+
+/**
+ * Why a request got no usable answer: a network error, an answer that is not HTTP (undici's parser:
+ * HPE_*, e.g. a Content-Length that is not a number), or another transport error of undici's (UND_ERR_*).
+ */
 function networkCode(error: unknown): string | undefined {
   let e: unknown = error;
   for (let depth = 0; e && depth < 4; depth++) {
     const code = (e as { code?: string }).code;
     if (code && NETWORK_CODES.has(code)) return code;
+    if ((code && /^(HPE_|UND_ERR_)/.test(code) && !OWN_ERRORS.has(code)) || (e as Error).name === 'HTTPParserError') return `${code ?? 'HPE_ERROR'}: an answer that is not well-formed HTTP`;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
@@ -113,7 +121,8 @@ function networkCode(error: unknown): string | undefined {
  * One target's HTTP client: a keep-alive pool for its origin, per-endpoint pacing, retries with
  * exponential backoff and full jitter that honour Retry-After, and errors that say what failed
  * without ever showing a secret. A write (POST) is sent again only when the server said it did not
- * process it (429, 503); if its answer is lost, the caller gets `outcome_unknown` and decides.
+ * process it (429, or 503 with Retry-After); if its answer is lost — or a proxy's 502, 503 or 504
+ * stands in for it — the caller gets `outcome_unknown` and decides.
  */
 export class HttpClient {
   readonly base: URL;
@@ -263,7 +272,13 @@ export class HttpClient {
         clearTimeout(timer);
       }
       this.trace(req, url, String(status), started, attempt);
-      if (RETRY_STATUSES.has(status) && (idempotent || NOT_PROCESSED.has(status))) {
+      // A write is sent again only when the server said it did not process it: 429, or 503 with a
+      // Retry-After (RFC 9110 §15.6.4: come back later). A bare 503, a 502 or a 504 can come from a
+      // proxy that gave up while the application went on and committed: its outcome is unknown.
+      const notProcessed = NOT_PROCESSED.has(status) && (status === 429 || responseHeaders['retry-after'] !== undefined);
+      if (!idempotent && RETRY_STATUSES.has(status) && !notProcessed)
+        throw new RemoteError('outcome_unknown', `${this.describe(req)}: ${status} without a Retry-After, which a proxy sends while the server may still commit; the write may or may not have been applied`, status, [], 'look the record up before sending it again');
+      if (RETRY_STATUSES.has(status) && (idempotent || notProcessed)) {
         const wait = retryAfterMs(responseHeaders['retry-after'], this.now());
         if (wait !== undefined && wait > this.retry.maxRetryAfterMs)
           throw new RemoteError('rate_limited', `${this.describe(req)}: ${status}, and the server asks to wait ${Math.ceil(wait / 1000)} s`, status, [], 'lower the target’s rateLimit or concurrency, or run again later');

@@ -218,8 +218,26 @@ function nestedDeeper(value: unknown, depth: number): boolean {
 }
 
 /**
- * The first number in a record's JSON text that JSON.parse would change: an integer past 2^53 (an
- * employee number that would be rounded), or one too large for a double (1e400 → Infinity).
+ * A JSON number's value in one spelling: sign, significant digits, power of ten ("-12e3" for -12000,
+ * -1.2e4 and -12000.0), so that two spellings of one value compare equal.
+ */
+function decimal(token: string): string {
+  const [mantissa = '', exponent = '0'] = token.toLowerCase().split('e');
+  const negative = mantissa.startsWith('-');
+  const [whole = '', fraction = ''] = mantissa.replace(/^[-+]/, '').split('.');
+  let digits = (whole + fraction).replace(/^0+/, '');
+  let power = Number(exponent) - fraction.length;
+  if (!digits) return '0';
+  const trailing = digits.length - digits.replace(/0+$/, '').length;
+  digits = digits.slice(0, digits.length - trailing);
+  power += trailing;
+  return `${negative ? '-' : ''}${digits}e${power}`;
+}
+
+/**
+ * The first number in a JSON text that a double cannot carry as written — one that would be rounded
+ * (an employee number past 2^53, 0.10000000000000000001) or become Infinity — or undefined. A number
+ * is exact when the shortest spelling of the double it becomes has the same value as the text.
  */
 export function inexactNumber(text: string): string | undefined {
   for (let i = 0; i < text.length; i++) {
@@ -236,8 +254,7 @@ export function inexactNumber(text: string): string | undefined {
       if (!token) continue;
       i += token.length - 1;
       const n = Number(token);
-      if (!Number.isFinite(n)) return token;
-      if (/^-?\d+$/.test(token) && !Number.isSafeInteger(n)) return token;
+      if (!Number.isFinite(n) || decimal(String(n)) !== decimal(token)) return token;
     }
   }
   return undefined;

@@ -99,11 +99,14 @@ async function fileSink(path: string): Promise<Sink> {
   };
 }
 
-/** Standard output: back-pressure honoured; its errors are the process's (bin/hrsync.js). */
-function streamSink(out: NodeJS.WritableStream): Sink {
+/**
+ * Standard output: back-pressure honoured; its errors are the process's (bin/hrsync.js). `shown` makes
+ * text safe for a terminal when standard output is one (a value's escape codes are shown, not run).
+ */
+function streamSink(out: NodeJS.WritableStream, shown: (text: string) => string = (t) => t): Sink {
   return {
     async put(text) {
-      if (!out.write(text)) await once(out, 'drain');
+      if (!out.write(shown(text))) await once(out, 'drain');
     },
     finish: async () => {},
     abort: async () => {},
@@ -114,8 +117,8 @@ function streamSink(out: NodeJS.WritableStream): Sink {
  * Writes records as CSV, JSON (one array) or NDJSON. A file is written beside its final name and
  * renamed when complete, so a failed or interrupted export never leaves a partial file; "-" is stdout.
  */
-export async function openWriter(path: string, format: FileFormat, columns: Array<{ field: string; header: string }>, stdout: NodeJS.WritableStream): Promise<RecordWriter> {
-  const sink = path === '-' ? streamSink(stdout) : await fileSink(path);
+export async function openWriter(path: string, format: FileFormat, columns: Array<{ field: string; header: string }>, stdout: NodeJS.WritableStream, shown?: (text: string) => string): Promise<RecordWriter> {
+  const sink = path === '-' ? streamSink(stdout, shown) : await fileSink(path);
   let first = true;
   return {
     async write(rows) {

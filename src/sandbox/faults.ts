@@ -2,7 +2,10 @@ import { UsageError } from '../errors.js';
 
 /**
  * Faults the sandbox injects, each at a rate between 0 and 1:
- * - `429`, `500`, `503`: answer with that status (429 with Retry-After) and change nothing;
+ * - `429`, `500`, `503`: answer with that status and change nothing (429 and 503 with a Retry-After:
+ *   the server says it did not process the request);
+ * - `503-after`: handle the request, commit its change, then answer 503 without a Retry-After — as a
+ *   proxy does that gave up waiting while the application went on (Heroku's H12 request timeout);
  * - `reset-before`: drop the connection before the request is handled (nothing changes);
  * - `reset-after`: handle the request, commit its change, then drop the connection without an
  *   answer — the client cannot tell whether its POST took effect;
@@ -12,7 +15,7 @@ import { UsageError } from '../errors.js';
  *   does: a client that gave up before then does not know the write landed, and it lands anyway.
  * Latency (fixed + random jitter) is separate, applied to every answer.
  */
-export const FAULT_KINDS = ['429', '500', '503', 'reset-before', 'reset-after', 'timeout', 'slow-commit'] as const;
+export const FAULT_KINDS = ['429', '500', '503', '503-after', 'reset-before', 'reset-after', 'timeout', 'slow-commit'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type FaultRates = Partial<Record<FaultKind, number>>;
 

@@ -151,7 +151,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (fault === '429' || fault === '500' || fault === '503') {
       const status = Number(fault);
       record(status);
-      const headers: Record<string, string> = status === 429 ? { 'retry-after': String(options.retryAfterSeconds ?? 1) } : {};
+      const headers: Record<string, string> = status === 429 ? { 'retry-after': String(options.retryAfterSeconds ?? 1) } : status === 503 ? { 'retry-after': '0' } : {};
       return send(res, json(status, { message: `injected ${status}` }, headers));
     }
     const response = platform.handle(req, ctx);
@@ -160,6 +160,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       record(0);
       raw.socket.destroy(); // committed, but the client never hears so
       return;
+    }
+    if (fault === '503-after') {
+      record(503);
+      return send(res, json(503, { message: 'injected 503 after the change was committed' })); // no Retry-After: a proxy's
     }
     record(response.status);
     send(res, response);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,5 +37,20 @@ describe('the run lock', () => {
     expect(waited).toBeGreaterThanOrEqual(500);
     await second.release();
     expect(existsSync(join(dir, file!))).toBe(false);
+  });
+
+  it('appears whole or not at all, and a damaged one (empty, unreadable) is taken over once it is old', async () => {
+    const dir = tempDir();
+    const first = await acquireLock('d', 'd', 'import', { dir });
+    const [file] = readdirSync(dir).filter((f) => f.endsWith('.lock'));
+    expect(readdirSync(dir)).toEqual([file]); // no temporary file left beside it
+    await first.release();
+    writeFileSync(join(dir, file!), ''); // what a crash between creating and writing left behind
+    const fresh = await acquireLock('d', 'd', 'import', { dir }).catch((e: unknown) => e);
+    expect((fresh as LockBusy).message).toContain('a run that is starting'); // it may be one: a moment's grace
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, file!), old, old);
+    await (await acquireLock('d', 'd', 'import', { dir })).release();
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

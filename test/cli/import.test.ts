@@ -115,12 +115,12 @@ describe('hrsync import against the sandbox (in-process)', () => {
     expect(users().some((u) => u.ExternalID === 'X1')).toBe(true);
   });
 
-  it('reaches the exact state with no duplicates under 429s, 503s, resets before and after commit', async () => {
+  it('reaches the exact state with no duplicates under 429s, 503s, resets before and after commit, and a 503 after commit', async () => {
     await sandbox().reset();
     // A write whose answer is lost is looked for over twice the timeout, then left "unknown" until the next run.
     const dir = lmsProject(sandbox().urls.accessplanit, { timeout: 0.5 });
     write(dir, 'u.csv', manyUsers('F', 40));
-    sandbox().setFaults({ '429': 0.08, '503': 0.08, 'reset-before': 0.08, 'reset-after': 0.15 });
+    sandbox().setFaults({ '429': 0.08, '503': 0.08, '503-after': 0.08, 'reset-before': 0.08, 'reset-after': 0.15 });
     try {
       const run = await importing(dir, ['u.csv', '--yes', '--concurrency', '4']);
       expect([0, 5]).toContain(run.code);

@@ -21,13 +21,13 @@ describe('no credential in any output, in any environment', () => {
   };
 
   it('refuses to run under NODE_DEBUG for the HTTP stack (it would print every URL with its key), exit 64', async () => {
-    for (const value of ['undici', 'fetch', 'http,net', 'tls']) {
+    for (const value of ['undici', 'fetch', 'http,net', 'tls', 'UNDICI', 'und*', '*', 'module,h*', ' net ']) {
       const run = await hrsyncIn(['export'], { cwd: project(), env: { APPENATE_KEY: 'sandbox-key', NODE_DEBUG: value } });
       expect(run.code, value).toBe(64);
       expect(run.stderr).toContain('hrsync does not run with it');
       expect(run.stderr).toContain('HRSYNC_DEBUG=http');
     }
-    expect((await hrsyncIn(['export', '-o', 'x.csv'], { cwd: project(), env: { APPENATE_KEY: 'sandbox-key', NODE_DEBUG: 'module' } })).code).toBe(0);
+    expect((await hrsyncIn(['export', '-o', 'x.csv'], { cwd: project(), env: { APPENATE_KEY: 'sandbox-key', NODE_DEBUG: 'module,m*' } })).code).toBe(0);
   });
 
   it('traces every request with HRSYNC_DEBUG=http, the key in the query string redacted', async () => {
@@ -40,29 +40,43 @@ describe('no credential in any output, in any environment', () => {
 
 describe('what a hostile file cannot do to a terminal', () => {
   const sandbox = useSandbox();
-  it('shows control characters and direction overrides in values and file names as escapes', async () => {
+  it('refuses control characters in values (a NUL, an escape code), and shows direction overrides and file names escaped', async () => {
     const dir = tempDir();
     write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
     const name = `u${ESC}[2J.csv`;
-    write(dir, name, `Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,${ESC}[2J${ESC}[1;1H\u202eCEO,ACME01\nX${ESC}[31m1,Evil,Row,,ACME01\n`);
+    write(dir, name, `Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,\u202eCEO,ACME01\nX${ESC}[31m1,Evil,Row,,ACME01\nN1,Nul,Byte,A\u0000B,ACME01\n`);
     const run = await hrsyncIn(['import', name, '--dry-run'], { cwd: dir, env: { AP_KEY: 'sandbox-key', FORCE_COLOR: '0' } });
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(3);
     const shown = run.stdout + run.stderr;
     expect(shown).not.toContain(ESC);
     expect(shown).not.toContain('\u202e');
-    expect(run.stdout).toContain('jobTitle: "Warehouse Manager" → "\\x1b[2J\\x1b[1;1H\\u202eCEO"');
-    expect(run.stdout).toContain('+ create users externalId=X\\x1b[31m1 "Evil Row" (u\\x1b[2J.csv:3)');
+    expect(shown).not.toContain('\u0000');
+    expect(run.stdout).toContain('jobTitle: "Warehouse Manager" → "\\u202eCEO"');
+    expect(shown).toContain('u\\x1b[2J.csv:3  error    externalId contains the control character U+001B, which no platform should store  [control_character]');
+    expect(shown).toContain('u\\x1b[2J.csv:4  error    jobTitle contains the control character U+0000');
+  });
+
+  it('shows an export on a terminal with a server’s escape codes escaped; a file or a pipe gets the data as it is', async () => {
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } } }));
+    const evil = `${ESC}]0;pwned\u0007${ESC}[2J`;
+    sandbox().state().accessplanit.User.set('ttyuser', { ID: 'ttyuser', ExternalID: 'T1', Forenames: 'Tty', Surname: 'Test', JobTitle: evil, MainCompanyID: 'ACME01', Status: 'Enabled' });
+    const args = ['export', '--filter', 'externalId=T1', '--fields', 'externalId,jobTitle'];
+    const terminal = await hrsyncIn(args, { cwd: dir, env: { AP_KEY: 'sandbox-key' }, stdoutIsTTY: true });
+    expect(terminal.stdout).toBe('externalId,jobTitle\nT1,\\x1b]0;pwned\\x07\\x1b[2J\n');
+    const pipe = await hrsyncIn(args, { cwd: dir, env: { AP_KEY: 'sandbox-key' } });
+    expect(pipe.stdout).toBe(`externalId,jobTitle\nT1,${evil}\n`);
   });
 });
 
 describe('a hostile server gets a bounded, clear failure (exit 4)', () => {
   /** A server that answers every request with `handler`: what no well-behaved emulator does. */
-  async function hostile(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ dir: string; stop(): Promise<void> }> {
+  async function hostile(handler: (req: IncomingMessage, res: ServerResponse) => void, extra: Record<string, unknown> = {}): Promise<{ dir: string; stop(): Promise<void> }> {
     const server = createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const { port } = server.address() as { port: number };
     const dir = tempDir();
-    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: `http://127.0.0.1:${port}/accessplan/api/v2`, apiKey: 'env:AP_KEY', timeout: 0.1, maxResponseMB: 1 } } }));
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: `http://127.0.0.1:${port}/accessplan/api/v2`, apiKey: 'env:AP_KEY', timeout: 0.1, maxResponseMB: 1, ...extra } } }));
     return { dir, stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
   }
   const page = (ids: number[]) => JSON.stringify({ results: ids.map((i) => ({ ID: `u${i}`, Forenames: 'A', Surname: 'B' })) });
@@ -76,6 +90,26 @@ describe('a hostile server gets a bounded, clear failure (exit 4)', () => {
       expect(existsSync(join(s.dir, 'users.csv'))).toBe(false);
     } finally {
       await s.stop();
+    }
+  });
+
+  it('a list of records with no id: the same page for ever, or new records for ever past maxRecords', async () => {
+    const noIds = JSON.stringify({ results: Array.from({ length: 50 }, (_, i) => ({ Forenames: `x${i}`, Surname: 'y', ExternalID: `Z${i}` })) });
+    const same = await hostile((_req, res) => res.end(noIds));
+    try {
+      const run = await hrsyncIn(['export', '-o', 'users.csv'], { cwd: same.dir, env: { AP_KEY: 'k' } });
+      expect([run.code, run.stderr]).toEqual([4, expect.stringContaining('the User list repeated a page it had already sent')]);
+    } finally {
+      await same.stop();
+    }
+    let n = 0;
+    const endless = await hostile((_req, res) => res.end(JSON.stringify({ results: Array.from({ length: 50 }, () => ({ Forenames: `x${++n}`, Surname: 'y' })) })), { maxRecords: 500 });
+    try {
+      const run = await hrsyncIn(['export', '-o', 'users.csv'], { cwd: endless.dir, env: { AP_KEY: 'k' } });
+      expect([run.code, run.stderr]).toEqual([4, expect.stringContaining("the User list went on past 500 records (the target's maxRecords)")]);
+      expect(n).toBeLessThanOrEqual(600);
+    } finally {
+      await endless.stop();
     }
   });
 
@@ -302,7 +336,18 @@ describe('bad input, the rest', () => {
     write(dir, 'huge.ndjson', `{"Employee ID":"H1","First name":"${huge}","Last name":"B"}\n{"Employee ID":"H2","First name":"A","Last name":"B"}\n`);
     write(dir, 'huge.csv', `Employee ID,First name,Last name\nH1,"${huge}",B\n`);
     write(dir, 'deep.ndjson', `{"Employee ID":"D1","First name":"A","Last name":"B","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}\n`);
-    write(dir, 'numbers.ndjson', '{"Employee ID":12345678901234567890,"First name":"A","Last name":"B"}\n{"Employee ID":"E2","First name":"A","Last name":"B","score":1e400}\n{"Employee ID":"E3","First name":"C","Last name":"D","note":"1e400 in a string is fine"}\n');
+    write(
+      dir,
+      'numbers.ndjson',
+      [
+        '{"Employee ID":12345678901234567890,"First name":"A","Last name":"B"}',
+        '{"Employee ID":"E2","First name":"A","Last name":"B","score":1e400}',
+        '{"Employee ID":"E3","First name":"C","Last name":"D","note":"1e400 in a string is fine","ok":[1e21,-0.0,2.50,1E2,0.1]}',
+        '{"Employee ID":12345678901234567890.0,"First name":"A","Last name":"B"}',
+        '{"Employee ID":9007199254740993e0,"First name":"A","Last name":"B"}',
+        '{"Employee ID":"E6","First name":"A","Last name":"B","phone":0.10000000000000000001}',
+      ].join('\n') + '\n',
+    );
     const codes = async (file: string) => {
       const run = await hrsyncIn(['validate', file, '--target', 'generic', '--entity', 'users', '--format', 'json'], { cwd: dir });
       expect(run.code, file).toBe(3);
@@ -311,7 +356,8 @@ describe('bad input, the rest', () => {
     expect(await codes('huge.ndjson')).toEqual([[1, 'too_large']]);
     expect(await codes('huge.csv')).toEqual([[2, 'too_large']]);
     expect(await codes('deep.ndjson')).toEqual([[1, 'too_deep']]);
-    expect(await codes('numbers.ndjson')).toEqual([[1, 'inexact_number'], [2, 'inexact_number']]);
+    // Written as a decimal or with an exponent, a value a double would change is refused; one it keeps is read.
+    expect(await codes('numbers.ndjson')).toEqual([[1, 'inexact_number'], [2, 'inexact_number'], [4, 'inexact_number'], [5, 'inexact_number'], [6, 'inexact_number']]);
   }, 30_000);
 
   it('names a file that cannot be read (exit 3), and one that is a folder', async () => {

@@ -102,3 +102,24 @@ describe('SCIM 2.0 end to end, against the emulator', () => {
     expect(groupsRead()).toBeGreaterThan(before);
   });
 });
+
+describe('SCIM 2.0 against scimmy without PATCH (membership by read and replace)', () => {
+  let server: ScimServer;
+  beforeAll(async () => {
+    server = await startScimServer({ token: TOKEN, patch: false });
+  });
+  afterAll(() => server.stop());
+
+  it('keeps every member when many users join one group at once (the read-and-replace of a group is never interleaved)', async () => {
+    const dir = project(server.url);
+    write(dir, 'groups.csv', 'Name\nEveryone\n');
+    const rows = Array.from({ length: 30 }, (_, i) => `E${2000 + i},p${i}@race.example.com,P${i},Member,Everyone`);
+    write(dir, 'many.csv', ['Employee ID,Email,First name,Last name,Groups', ...rows].join('\n') + '\n');
+    const run = await hrsyncIn(['import', 'groups.csv', 'many.csv', '--concurrency', '8', '--yes'], { cwd: dir, env: ENV });
+    expect(run.code, run.stderr).toBe(0);
+    const everyone = [...server.store.groups.values()].find((g) => g.displayName === 'Everyone');
+    expect((everyone.members ?? []).length).toBe(30);
+    const again = await hrsyncIn(['import', 'groups.csv', 'many.csv', '--dry-run', '--detailed-exitcode'], { cwd: dir, env: ENV });
+    expect(again.code, again.stdout).toBe(0);
+  });
+});

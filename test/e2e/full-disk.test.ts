@@ -36,6 +36,17 @@ describe.skipIf(!HAS_SMALL_DISK)('a full disk', () => {
     expect(created()).toHaveLength(60);
   }, 60_000);
 
+  it('for the lock (TMPDIR on the full disk): exit 74 before anything is done, and no empty lock blocks the next run', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', manyUsers('FL', 2));
+    const full = await hrsyncOnSmallDisk(['import', 'u.csv', '--yes'], dir, 0, { ...ENV, TMPDIR: `${dir}/disk` });
+    expect(full.code, full.stderr).toBe(74);
+    expect(full.stderr).toMatch(/error: could not write the (lock|lock folder) .*: the disk is full \(ENOSPC\)/);
+    expect(full.left.filter((name) => name.endsWith('.lock'))).toEqual([]);
+    const roomy = await hrsyncOnSmallDisk(['import', 'u.csv', '--yes'], dir, 256, { ...ENV, TMPDIR: `${dir}/disk` });
+    expect(roomy.code, roomy.stderr).toBe(0);
+  }, 60_000);
+
   it('during an export: exit 74, and neither the file nor a partial one is left', async () => {
     const dir = tempDir();
     write(dir, 'hrsync.config.json', JSON.stringify({ targets: { hr: { type: 'unified', baseUrl: sandbox().urls.unified, connectionId: 'sandbox', apiKey: 'env:UNIFIED_KEY' } } }));

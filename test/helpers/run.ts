@@ -32,11 +32,14 @@ export interface RunOptions {
   answer?: string;
   /** Where SIGINT comes from, for a test that interrupts a run. */
   signals?: EventEmitter;
+  /** Standard output is a terminal (what it shows there must be safe to show). */
+  stdoutIsTTY?: boolean;
 }
 
 /** Runs `hrsync ARGS` in this process, as the binary would, capturing its output and exit code. */
 export async function hrsyncIn(args: string[], options: RunOptions = {}): Promise<Run> {
   const stdout = new Captured();
+  stdout.isTTY = options.stdoutIsTTY ?? false;
   const stderr = new Captured();
   const io: Io = {
     stdout,

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { HttpClient, retryAfterMs, type HttpClientOptions } from '../../src/http/client.js';
@@ -74,13 +75,18 @@ describe('HttpClient', () => {
     expect(error.exitCode).toBe(4);
   });
 
-  it('sends a POST again after 429 or 503 (not processed) but never after 502 or a lost answer', async () => {
+  it('sends a POST again only when the server says it did not process it (429, 503 with Retry-After); a bare 503, 502 or lost answer is outcome_unknown', async () => {
     const { pool, client } = setup();
-    pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).reply(503, '');
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).reply(429, '', { headers: { 'retry-after': '0' } });
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).reply(503, '', { headers: { 'retry-after': '0' } });
     pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).reply(201, { ID: 'jo' });
     expect((await client.request({ method: 'POST', path: 'User', body: {} })).body).toEqual({ ID: 'jo' });
-    pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).reply(502, '');
-    expect((await failure(client.request({ method: 'POST', path: 'User', body: {} }))).kind).toBe('unavailable');
+    // A proxy's answer while the application may still commit (Heroku's H12 is a bare 503).
+    for (const status of [503, 502, 504]) {
+      pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).reply(status, '');
+      const unknown = await failure(client.request({ method: 'POST', path: 'User', body: {} }));
+      expect([unknown.kind, unknown.hint], String(status)).toEqual(['outcome_unknown', expect.stringContaining('look the record up')]);
+    }
     pool.intercept({ path: '/accessplan/api/v2/User', method: 'POST' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     const lost = await failure(client.request({ method: 'POST', path: 'User', body: {} }));
     expect(lost.kind).toBe('outcome_unknown');
@@ -129,6 +135,21 @@ describe('redact', () => {
     expect(redact('grant_type=password&UserName=demo&Password=hunter2')).toBe('grant_type=password&UserName=demo&Password=***');
     expect(redact('Authorization: Bearer abc.def')).toBe('Authorization: Bearer ***');
     expect(redact('the key is s3cret!', ['s3cret!'])).toBe('the key is ***');
+  });
+
+  it('stars a secret in every form a server echoes it in: JSON-escaped (PHP’s \\/ and \\uXXXX too), URL- or form-encoded', () => {
+    const key = 'dGhpcy9pcytzZWNyZXQ/a2V5';
+    expect(redact('{"got":"Bearer dGhpcy9pcytzZWNyZXQ\\/a2V5"}', [key])).toBe('{"got":"Bearer ***"}');
+    const password = 'pa"ss\\w/örd x';
+    const echoes = [
+      JSON.stringify({ p: password }),
+      '{"p":"pa\\"ss\\\\w\\/\\u00f6rd x"}',
+      '{"p":"pa\\"ss\\\\w\\/\\u00F6rd x"}',
+      `p=${encodeURIComponent(password)}`,
+      `p=${encodeURIComponent(password).toLowerCase()}`,
+      `p=${encodeURIComponent(password).replace(/%20/g, '+')}`,
+    ];
+    for (const echo of echoes) expect(redact(echo, [password]), echo).not.toMatch(/ss|rd/);
   });
 });
 
@@ -206,6 +227,23 @@ describe('HttpClient, whatever the server does', () => {
     } finally {
       await client.close();
       await stop();
+    }
+  });
+
+  it('takes an answer that is not well-formed HTTP for a lost answer: a write is outcome_unknown, a read is retried', async () => {
+    for (const reply of ['HTTP/1.1 201 Created\r\nContent-Length: abc\r\n\r\n{}', 'HTTP/1.1 200 OK\r\nX-Bad: a\x01b\r\nContent-Length: 2\r\n\r\n{}', 'NOT HTTP AT ALL\r\n\r\n']) {
+      const server = createNetServer((socket) => socket.once('data', () => socket.end(reply)));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      const client = new HttpClient({ baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, label: 'broken', retry: { attempts: 2, baseMs: 1 } });
+      try {
+        const write = await failure(client.request({ method: 'POST', path: 'u', body: {} }));
+        expect([write.kind, write.message], reply).toEqual(['outcome_unknown', expect.stringMatching(/no answer \((HPE_|UND_ERR_)\w+: an answer that is not well-formed HTTP\)/)]);
+        const read = await failure(client.request({ method: 'GET', path: 'u' }));
+        expect(read.kind, reply).toBe('unavailable');
+      } finally {
+        await client.close();
+        await new Promise((resolve) => server.close(resolve));
+      }
     }
   });
 

@@ -64,6 +64,8 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
         query,
         wire: Boolean(flags.wire),
         signal: controller.signal,
+        // On a terminal, a value's escape codes are shown, never run (a file or a pipe gets the data as it is).
+        ...(output === '-' && io.stdout.isTTY ? { shown: (text: string) => printable(text) } : {}),
         onProgress: (rows) => {
           progress.text = `exporting ${entity} from ${target.label}: ${formatCount(rows)} rows, ${formatCount(Math.round(ratePerSecond(rows, started)))}/s`;
         },

@@ -83,7 +83,7 @@ export class AppenateTarget implements Target {
     if (statuses?.length === 1) params.Status = statuses[0]!; // pushed down; several are filtered here
     const rest = Object.entries(query.filter ?? {}).filter(([f]) => !(f === 'status' && statuses?.length === 1));
     const size = this.settings.pageSize ?? PAGE;
-    const guard = new PageGuard(this.label, 'user', query.onNotice);
+    const guard = new PageGuard(this.label, 'user', query.onNotice, this.settings.maxRecords);
     for (let page = 0; ; page++) {
       const { users, total } = await this.search(params, page, size);
       if (page === 0) guard.expect(total);

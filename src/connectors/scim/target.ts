@@ -5,6 +5,7 @@ import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
+import { KeyedQueue } from '../../shared/keyed-queue.js';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, fromScimGroup, fromScimUser, PATCH_OP, SCIM_GROUP_WIRE, SCIM_USER_WIRE, toScimUser, type Resource } from './wire.js';
 
 export interface ScimSettings extends ConnectionSettings {
@@ -51,6 +52,8 @@ export class ScimTarget implements Target {
   private patchSupported: Promise<boolean> | undefined;
   /** Group displayName (lower-cased) → id, read once and kept up to date by this connector's own writes. */
   private groupIds: Promise<Map<string, string>> | undefined;
+  /** Read-and-replace of one group (PUT) one at a time: concurrent copies would drop each other's members. */
+  private readonly groupWrites = new KeyedQueue();
   /** User id → email, for the manager attribute (an id on the wire, an email in hrsync). */
   private readonly emails = new Map<string, string | null>();
 
@@ -107,7 +110,7 @@ export class ScimTarget implements Target {
     const size = this.settings.pageSize ?? PAGE_SIZE;
     const since = query.since === undefined ? undefined : Date.parse(query.since);
     const filters = Object.entries(query.filter ?? {});
-    const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group', query.onNotice);
+    const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group', query.onNotice, this.settings.maxRecords);
     for (let start = 1; ; ) {
       const { resources: page, total } = await this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}`);
       guard.expect(total);
@@ -217,12 +220,14 @@ export class ScimTarget implements Target {
       await this.call({ method: 'PATCH', path, endpoint: 'Groups', body: { schemas: [PATCH_OP], Operations: [operation] } });
       return;
     }
-    const group = await this.get('groups', groupId);
-    if (!group) throw this.rejected('groups', `group ${groupId} no longer exists on ${this.label}`);
-    const members = ((group.members as Array<{ value?: unknown }> | undefined) ?? []).filter((m) => m.value !== userId).map((m) => ({ value: m.value }));
-    const next = { ...group, members: add ? [...members, { value: userId }] : members };
-    delete (next as Resource).meta;
-    await this.call({ method: 'PUT', path, endpoint: 'Groups', body: next });
+    await this.groupWrites.run(groupId, async () => {
+      const group = await this.get('groups', groupId);
+      if (!group) throw this.rejected('groups', `group ${groupId} no longer exists on ${this.label}`);
+      const members = ((group.members as Array<{ value?: unknown }> | undefined) ?? []).filter((m) => m.value !== userId).map((m) => ({ value: m.value }));
+      const next = { ...group, members: add ? [...members, { value: userId }] : members };
+      delete (next as Resource).meta;
+      await this.call({ method: 'PUT', path, endpoint: 'Groups', body: next });
+    });
   }
 
   /** Makes the user a member of exactly these groups (by name). */
@@ -263,11 +268,13 @@ export class ScimTarget implements Target {
       if (this.groupIds && typeof label === 'string') (await this.groupIds).set(label.trim().toLowerCase(), id);
       return { id };
     }
-    const current = await this.get('groups', op.id!);
-    if (!current) throw new RemoteError('not_found', `${this.label}: group ${op.id} no longer exists`, 404);
-    const next: Resource = { ...current, ...(typeof label === 'string' ? { displayName: label } : {}) };
-    delete next.meta;
-    await this.change('groups', current, next);
+    await this.groupWrites.run(op.id!, async () => {
+      const current = await this.get('groups', op.id!);
+      if (!current) throw new RemoteError('not_found', `${this.label}: group ${op.id} no longer exists`, 404);
+      const next: Resource = { ...current, ...(typeof label === 'string' ? { displayName: label } : {}) };
+      delete next.meta;
+      await this.change('groups', current, next);
+    });
     this.groupIds = undefined;
     return { id: op.id! };
   }

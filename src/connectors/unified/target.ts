@@ -112,7 +112,7 @@ export class UnifiedTarget implements Target {
     const limit = this.settings.pageSize ?? 100;
     const filters = Object.entries(query.filter ?? {});
     // Not every integration supports every paging parameter [doc]: a page that repeats stops the list.
-    const guard = new PageGuard(this.label, 'employee', query.onNotice);
+    const guard = new PageGuard(this.label, 'employee', query.onNotice, this.settings.maxRecords);
     for (let offset = 0; ; offset += limit) {
       const params = new URLSearchParams({ limit: String(limit), offset: String(offset), sort: 'created_at', order: 'asc' });
       if (query.since) params.set('updated_gte', query.since);

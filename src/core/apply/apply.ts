@@ -88,7 +88,10 @@ async function create(target: Target, op: PlannedOp, clock: { sleep: (ms: number
   const writer = target.writer!;
   const keys = writer.matchKeys(op.entity).filter((k) => typeof op.values?.[k] === 'string' && op.values[k]);
   try {
-    return (await writer.write(op)).id;
+    const { id } = await writer.write(op);
+    // A success that names no record (an HTML page, an empty body) says nothing about what happened.
+    if (!id) throw new RemoteError('outcome_unknown', `${target.label}: the create was answered without the new record's id`, undefined);
+    return id;
   } catch (error) {
     if (!(error instanceof RemoteError) || error.kind !== 'outcome_unknown') throw error;
     if (keys.length === 0) throw new OutcomeUnknown(`${error.message}; it has no key (${writer.matchKeys(op.entity).join(', ')}) to look it up by`);

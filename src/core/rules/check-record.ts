@@ -37,6 +37,9 @@ interface Prepared {
   emailFields: string[];
   rules: Array<[string, FieldRule]>;
 }
+/** C0 and C1 control characters, DEL; tab, line feed and carriage return are text. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
 const prepared = new WeakMap<RuleSet, Prepared>();
 function prepare(rules: RuleSet): Prepared {
   let p = prepared.get(rules);
@@ -60,6 +63,13 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
     issues.push({ file: record.file, line: record.line, entity: record.entity, field, value: valueText(value), code, message, severity, hint });
 
   const { emailFields, rules: fieldRules } = prepare(rules);
+  // No platform should store a control character (a NUL, an escape code): line breaks and tabs aside.
+  for (const [field, value] of Object.entries(values)) {
+    const texts = typeof value === 'string' ? [value] : Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : `${v.email}${v.label ?? ''}`)) : [];
+    const bad = texts.map((t) => CONTROL.exec(t)?.[0]).find((c) => c !== undefined);
+    if (bad !== undefined)
+      add(field, value, 'control_character', `${field} contains the control character U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which no platform should store`, bad >= '\u0080' ? 'U+0080 to U+009F usually means the file’s encoding was guessed wrong: try --encoding' : 'remove it in the source');
+  }
   // Field kinds every target shares: emails must be valid.
   for (const field of emailFields) {
     const value = values[field];
