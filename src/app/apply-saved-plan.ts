@@ -58,7 +58,7 @@ function checkPlanIntegrity(target: Target, plan: Plan): void {
     throw new SafetyStop(`the plan was made for ${plan.targetIdentity}, but "${plan.targetName}" is now ${target.identity}; nothing was written`, 'make the plan again against this target');
   if (planDigest(plan) !== plan.digest)
     throw new SafetyStop('the plan’s operations were changed after it was written (its digest no longer matches); nothing was written', 'make the plan again with hrsync import --out, and change the input, not the plan');
-  if (target.can.list) {
+  if (target.can.list || target.can.lookupRecords) {
     const blind = plan.operations.find((op) => op.action !== 'create' && (!op.fingerprint || !op.id));
     if (blind) throw new UsageError(`the plan has a ${blind.action} of ${blind.entity} ${blind.key} without the fingerprint of the record it was planned on; nothing was written`);
   }

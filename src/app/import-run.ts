@@ -4,10 +4,13 @@ import { applyPlan, type ApplyReport, type LeftOut } from '../core/apply/apply.j
 import type { CanonicalValues } from '../core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../core/model/entities.js';
 import { buildPlan, MissingLimit, type Plan, type PlanOptions } from '../core/plan/plan.js';
-import type { Target } from '../core/ports.js';
+import type { MatchKey, Target } from '../core/ports.js';
+import type { CanonicalRecord } from '../core/model/canonical.js';
+import { keyValue } from '../core/model/keys.js';
+import { runPool } from '../shared/pool.js';
 import { ROW_PROBLEMS } from '../core/validate/check-rows.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
-import { outputFailed, SafetyStop, UsageError } from '../errors.js';
+import { outputFailed, RemoteError, SafetyStop, UsageError } from '../errors.js';
 import { runExport, type ExportReport } from './export-run.js';
 import type { OpenedTarget } from './open-target.js';
 import { SyncState } from './sync-state.js';
@@ -51,7 +54,8 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
   const invalid = Math.max(0, validation.summary.rows - records.length) + (validation.ok ? 0 : validation.files.filter((f) => f.rows === 0 && f.errors > 0).length);
 
   const current = new Map<Entity, CanonicalValues[]>();
-  const state = target.can.list ? undefined : SyncState.for(target.name, 'users', options.cwd);
+  const lookedUp = !target.can.list && target.can.lookupRecords === true;
+  const state = target.can.list || lookedUp ? undefined : SyncState.for(target.name, 'users', options.cwd);
   const sent = state ? await state.load() : undefined;
   // The entities in the input; with deletes asked for, also those whose records can keep one from being
   // deleted (a company's users), so the plan can leave such a delete out instead of failing at apply.
@@ -61,12 +65,19 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
     for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) {
       const rows: CanonicalValues[] = [];
       for await (const page of target.list(entity)) rows.push(...page);
+      if (rows.length === 0) await listedNothing(target, entity, records);
       current.set(entity, rows);
     }
+  if (lookedUp) for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) current.set(entity, await lookUpEach(target, entity, records));
 
   let plan: Plan;
   try {
-    plan = await buildPlan(target, records, { ...options.plan, invalid, leftOut: validation.rejected ?? [], ...(sent ? { synced: sent } : {}) }, current);
+    plan = await buildPlan(
+      target,
+      records,
+      { ...options.plan, invalid, leftOut: validation.rejected ?? [], ...(sent ? { synced: sent } : {}), ...(lookedUp ? { lookedUp: new Set(listed) } : {}) },
+      current,
+    );
   } catch (error) {
     if (!(error instanceof MissingLimit)) throw error;
     throw new SafetyStop(
@@ -75,6 +86,52 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
     );
   }
   return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, ...(state && sent ? { sync: { state, sent } } : {}) };
+}
+
+/** Lookups in flight while a plan is made row by row (the target's own client bounds them too). */
+const LOOKUPS_IN_FLIGHT = 8;
+
+/**
+ * For a target that cannot list: the records each input row's keys find, one lookup per key value
+ * (so that keys finding different records are still a conflict), each record once.
+ */
+async function lookUpEach(target: Target, entity: Entity, records: readonly CanonicalRecord[]): Promise<CanonicalValues[]> {
+  const writer = target.writer!;
+  const keys = new Map<string, MatchKey>();
+  for (const record of records)
+    if (record.entity === entity)
+      for (const field of writer.matchKeys(entity)) {
+        const value = record.values[field];
+        if (typeof value === 'string' && value.trim()) keys.set(`${field}\u0000${keyValue(field, value)}`, { field, value: value.trim() });
+      }
+  const found = new Map<string, CanonicalValues>();
+  await runPool([...keys.values()], LOOKUPS_IN_FLIGHT, async (key) => {
+    const hit = await writer.lookup(entity, key);
+    if (hit) found.set(typeof hit.id === 'string' && hit.id ? hit.id : `${key.field}=${key.value}`, hit);
+  });
+  return [...found.values()];
+}
+
+/**
+ * A list that came back empty while the input has rows: if a lookup of the first row finds it, the
+ * list did not show what the target holds (a server that answers a search it does not support with
+ * nothing) — planning on it would create everyone again.
+ */
+async function listedNothing(target: Target, entity: Entity, records: readonly CanonicalRecord[]): Promise<void> {
+  const writer = target.writer!;
+  const first = records.find((r) => r.entity === entity);
+  if (!first) return;
+  const field = writer.matchKeys(entity).find((k) => typeof first.values[k] === 'string' && (first.values[k] as string).trim());
+  if (!field) return;
+  const key = { field, value: String(first.values[field]).trim() };
+  if (!(await writer.lookup(entity, key))) return;
+  throw new RemoteError(
+    'unexpected',
+    `${target.label} listed no ${entity}, yet ${field}=${key.value} (${first.file}:${first.line}) is there: its list is not complete, so nothing was planned or written`,
+    undefined,
+    [],
+    'the platform does not list everything the way hrsync asks: check the target’s listing settings (docs/platforms.md)',
+  );
 }
 
 export interface ApplyRunOptions {

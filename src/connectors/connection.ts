@@ -40,6 +40,8 @@ export interface ConnectOptions {
   defaultRate?: { perSecond: number; burst: number };
   /** The platform's field errors in a rejected write's body. */
   fieldErrors?: (body: unknown) => FieldError[];
+  /** A failure the platform reports inside a 2xx answer: the status it stands for (see HttpClient). */
+  errorIn2xx?: (body: unknown) => number | undefined;
 }
 
 /** A base URL as an identity: scheme, host and path, without credentials, query or a trailing slash. */
@@ -63,6 +65,7 @@ export function connect(options: ConnectOptions): HttpClient {
     ...(perSecond ? { rate: { perSecond, burst: settings.burst ?? defaultRate?.burst ?? Math.max(1, Math.ceil(perSecond)) } } : {}),
     secrets: () => options.secrets().filter((s): s is string => !!s),
     ...(options.fieldErrors ? { fieldErrors: options.fieldErrors } : {}),
+    ...(options.errorIn2xx ? { errorIn2xx: options.errorIn2xx } : {}),
     ...(settings.timeoutMs ? { timeouts: { headersMs: settings.timeoutMs, bodyMs: settings.timeoutMs } } : {}),
     ...(settings.maxBodyBytes ? { maxBodyBytes: settings.maxBodyBytes } : {}),
     ...(settings.trace ? { trace: settings.trace } : {}),

@@ -29,7 +29,11 @@ export interface Target {
    */
   readonly identity: string;
   readonly entities: readonly Entity[];
-  readonly can: { list: boolean };
+  /**
+   * `list`: every record can be read. `lookupRecords`: without a list, `writer.lookup` answers whole
+   * records, so a plan can be made by looking each input row up (no missing records then).
+   */
+  readonly can: { list: boolean; lookupRecords?: boolean };
   /** Canonical field → the platform's own name, per entity: the fields it holds, in its words. */
   readonly wire: Partial<Record<Entity, WireMap>>;
   /** Pages of canonical records; memory stays flat however many there are. */
@@ -69,6 +73,10 @@ export interface TargetWriter {
   matchKeys(entity: Entity): readonly string[];
   /** Fields the platform computes: never diffed, never sent. */
   readOnly(entity: Entity): readonly string[];
+  /** Options a create takes that the platform does not store (an invitation e-mail): sent on create, never diffed. */
+  createOnly?(entity: Entity): readonly string[];
+  /** What creating these records will also do (e-mails sent, licences taken): lines for the plan's notes. */
+  describeCreates?(entity: Entity, creates: readonly CanonicalValues[]): string[];
   /** How a record is soft-deleted; undefined when the entity has no such state. */
   deactivation(entity: Entity): { field: string; value: string | boolean } | undefined;
   /** Whether records of this entity can be deleted through the API. */

@@ -45,6 +45,12 @@ export interface HttpClientOptions {
   secrets?: () => readonly string[];
   /** The platform's field errors in a 400/422 body (each connector knows its own shape). */
   fieldErrors?: (body: unknown) => FieldError[];
+  /**
+   * For a platform that reports some failures inside a 2xx answer (ServiceStack's ResponseStatus):
+   * the status the answer stands for, or undefined when it is a success. Such an answer is then
+   * handled as that status — a failure, never `ok`.
+   */
+  errorIn2xx?: (body: unknown) => number | undefined;
   /** Tests inject a MockAgent; otherwise a Pool for the origin. */
   dispatcher?: Dispatcher;
   /**
@@ -288,8 +294,9 @@ export class HttpClient {
         }
       }
       const parsed = parseBody(text, responseHeaders['content-type']);
-      if ((status >= 200 && status < 300) || req.accept?.includes(status)) return { status, headers: responseHeaders, body: parsed, text };
-      throw this.failure(req, status, parsed, text, attempt + 1);
+      const meant = status >= 200 && status < 300 ? (this.options.errorIn2xx?.(parsed) ?? status) : status;
+      if ((meant >= 200 && meant < 300) || req.accept?.includes(meant)) return { status: meant, headers: responseHeaders, body: parsed, text };
+      throw this.failure(req, meant, parsed, text, attempt + 1, meant !== status ? ` (inside a ${status} answer)` : '');
     }
   }
 
@@ -297,8 +304,8 @@ export class HttpClient {
     this.options.trace?.(`http ${req.method} ${redact(url.origin + url.pathname + url.search, this.secrets())} → ${outcome} in ${Math.round(this.now() - started)} ms${attempt ? ` (try ${attempt + 1})` : ''}`);
   }
 
-  private failure(req: HttpRequest, status: number, body: unknown, text: string, tries: number): RemoteError {
-    const where = this.describe(req);
+  private failure(req: HttpRequest, status: number, body: unknown, text: string, tries: number, inside = ''): RemoteError {
+    const where = `${this.describe(req)}${inside}`;
     // Redacted whole, then cut: a cut first could leave most of a secret behind.
     const snippet = redact(text, this.secrets()).slice(0, 300).replace(/\s+/g, ' ');
     if (status === 401 || status === 403)

@@ -41,7 +41,7 @@ describe('openTarget: what --target means', () => {
   it('is a configured target, else a rule set, else unknown; a source has no rules', async () => {
     await using(open(), async (o) => expect([o.target?.label, o.rules?.name, o.embedded]).toEqual(['accessplanit "lms"', 'accessplanit', false]));
     await using(open('generic'), async (o) => expect([o.target, o.rules?.name]).toEqual([undefined, 'generic']));
-    await using(open('appenate'), async (o) => expect([o.target, Object.keys(o.rules!.entities)]).toEqual([undefined, ['users']]));
+    await using(open('appenate'), async (o) => expect([o.target, Object.keys(o.rules!.entities)]).toEqual([undefined, ['users', 'groups']]));
     await using(open('hr'), async (o) => expect([o.target?.label, o.rules, o.connector?.role]).toEqual(['unified "hr"', undefined, 'source']));
     await expect(open('moodle')).rejects.toThrow(/unknown target "moodle"/);
     await expect(openTarget('unified', { cwd: tempDir(), env: {} })).rejects.toThrow(/unified is a read-only source/);

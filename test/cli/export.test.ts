@@ -8,7 +8,8 @@ import { seeded, useSandbox } from '../helpers/sandbox.js';
 const ENV = { AP_KEY: 'sandbox-key', APPENATE_KEY: 'sandbox-key', SP_KEY: 'sandbox-key', UNIFIED_KEY: 'sandbox-key', AP_PASSWORD: 'demo' };
 
 describe('hrsync export and targets against the sandbox (in-process)', () => {
-  const sandbox = useSandbox({ random: seeded(7), latency: { ms: 2, jitterMs: 8 } });
+  // This tenant answers an empty Name= search with everyone (undocumented: the "listAll" target relies on it).
+  const sandbox = useSandbox({ random: seeded(7), latency: { ms: 2, jitterMs: 8 }, settings: { appenate: { emptyNameSearch: 'all' } } });
   const project = () => {
     const dir = tempDir();
     const s = sandbox();
@@ -16,6 +17,7 @@ describe('hrsync export and targets against the sandbox (in-process)', () => {
       targets: {
         lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, userName: 'demo', password: 'env:AP_PASSWORD' },
         forms: { type: 'appenate', baseUrl: s.urls.appenate, companyId: 1, integrationKey: 'env:APPENATE_KEY' },
+        formsAll: { type: 'appenate', baseUrl: s.urls.appenate, companyId: 1, integrationKey: 'env:APPENATE_KEY', listAll: true },
         go: { type: 'springest', sites: { default: { baseUrl: s.urls.springest, apiKey: 'env:SP_KEY' } } },
         hr: { type: 'unified', baseUrl: s.urls.unified, connectionId: 'sandbox', apiKey: 'env:UNIFIED_KEY' },
       },
@@ -26,7 +28,7 @@ describe('hrsync export and targets against the sandbox (in-process)', () => {
 
   it('exports every entity of every listable target, and says plainly that Springest cannot be listed', async () => {
     const dir = project();
-    const cases: Array<[string, string, number]> = [['lms', 'users', 5], ['lms', 'companies', 3], ['lms', 'groups', 3], ['forms', 'users', 5], ['hr', 'users', 300]];
+    const cases: Array<[string, string, number]> = [['lms', 'users', 5], ['lms', 'companies', 3], ['lms', 'groups', 3], ['formsAll', 'users', 5], ['formsAll', 'groups', 3], ['hr', 'users', 300]];
     for (const [target, entity, rows] of cases) {
       const run = await hrsyncIn(['export', '--target', target, '--entity', entity, '-o', `${target}-${entity}.ndjson`], { cwd: dir, env: ENV });
       expect(run.code, run.stderr).toBe(0);
@@ -36,6 +38,11 @@ describe('hrsync export and targets against the sandbox (in-process)', () => {
     const go = await hrsyncIn(['export', '--target', 'go'], { cwd: dir, env: ENV });
     expect(go.code).toBe(64);
     expect(go.stderr).toContain('cannot be listed');
+    // Appenate lists only with listAll: its documented search needs a name, an e-mail or an external id.
+    const forms = await hrsyncIn(['export', '--target', 'forms'], { cwd: dir, env: ENV });
+    expect(forms.code).toBe(64);
+    expect(forms.stderr).toContain('appenate "forms" cannot be listed (users): Appenate\'s search needs a Name, Email or ExternalId');
+    expect(forms.stderr).toContain('"listAll": true');
   });
 
   it('writes the same complete file under 429s, 503s, resets and latency', async () => {
@@ -92,7 +99,8 @@ describe('hrsync export and targets against the sandbox (in-process)', () => {
     const report = JSON.parse(check.stdout);
     expect(report.targets.map((t: { name: string; counts: object }) => [t.name, t.counts])).toEqual([
       ['lms', { users: sandbox().state().accessplanit.User.size, companies: 3, groups: 3 }],
-      ['forms', { users: 5 }],
+      ['forms', { users: null, groups: null }],
+      ['formsAll', { users: 5, groups: 3 }],
       ['go', { users: null }],
       ['hr', { users: 300 }],
     ]);

@@ -141,7 +141,7 @@ describe('hrsync import against the sandbox (in-process)', () => {
     await sandbox().reset();
     const dir = lmsProject(sandbox().urls.accessplanit, { timeout: 0.5 });
     write(dir, 'u.csv', manyUsers('T', 12));
-    sandbox().setFaults({ timeout: 0.15 });
+    sandbox().setFaults({ timeout: 0.3 });
     let code: number | null;
     try {
       code = (await importing(dir, ['u.csv', '--yes'])).code;

@@ -13,10 +13,10 @@ import { useSandbox } from '../helpers/sandbox.js';
 const ESC = '\u001b';
 
 describe('no credential in any output, in any environment', () => {
-  const sandbox = useSandbox();
+  const sandbox = useSandbox({ settings: { appenate: { emptyNameSearch: 'all' } } });
   const project = () => {
     const dir = tempDir();
-    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { forms: { type: 'appenate', baseUrl: sandbox().urls.appenate, companyId: 1, integrationKey: 'env:APPENATE_KEY' } } }));
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { forms: { type: 'appenate', baseUrl: sandbox().urls.appenate, companyId: 1, integrationKey: 'env:APPENATE_KEY', listAll: true } } }));
     return dir;
   };
 

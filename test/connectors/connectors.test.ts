@@ -123,12 +123,12 @@ describe('Appenate connector', () => {
     const page = (n: number, offset: number) => ({ Users: Array.from({ length: n }, (_, i) => ({ Id: `g${offset + i}`, FirstName: 'A', LastName: 'B', Email: `u${offset + i}@x.nl`, Status: 'Active', Groups: [] })), TotalRows: 251 });
     pool.intercept({ path: (p) => p.startsWith('/api/v2/user/search?') && p.includes('PageNo=0') && p.includes('PageSize=250') && p.includes('Name=&'), method: 'GET' }).reply(200, page(250, 0));
     pool.intercept({ path: (p) => p.includes('PageNo=1'), method: 'GET' }).reply(200, page(1, 250));
-    const target = new AppenateTarget({ name: 'forms', baseUrl: 'https://secure.appenate.com/api/v2', companyId: '7', integrationKey: 'int-key-123', dispatcher: a });
+    const target = new AppenateTarget({ name: 'forms', baseUrl: 'https://secure.appenate.com/api/v2', companyId: '7', integrationKey: 'int-key-123', listAll: true, dispatcher: a });
     const rows = await all(target.list('users'));
     expect(rows).toHaveLength(251);
     expect(rows[250]).toEqual({ id: 'g250', firstName: 'A', lastName: 'B', email: 'u250@x.nl', status: 'Active', groups: [] });
     pool.intercept({ path: (p) => p.includes('PageNo=0'), method: 'GET' }).reply(500, 'oops int-key-123');
-    const error = (await all(new AppenateTarget({ name: 'forms', baseUrl: 'https://secure.appenate.com/api/v2', companyId: '7', integrationKey: 'int-key-123', dispatcher: a, }).list('users')).catch((e: unknown) => e)) as Error;
+    const error = (await all(new AppenateTarget({ name: 'forms', baseUrl: 'https://secure.appenate.com/api/v2', companyId: '7', integrationKey: 'int-key-123', listAll: true, dispatcher: a }).list('users')).catch((e: unknown) => e)) as Error;
     expect(error.message).not.toContain('int-key-123');
   }, 20_000);
 });

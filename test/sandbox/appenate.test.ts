@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, useSandbox } from '../helpers/sandbox.js';
+import { startSandbox } from '../../src/sandbox/server.js';
 
 describe('Appenate emulation', () => {
   const sandbox = useSandbox();
@@ -36,16 +37,72 @@ describe('Appenate emulation', () => {
     expect(duplicate.body.ResponseStatus.Errors[0]).toMatchObject({ ErrorCode: 'Unique', FieldName: 'Email' });
   });
 
-  it('pages a search with PageNo (0-based) and PageSize up to 250; an empty Name= lists everyone', async () => {
+  it('pages a search with PageNo (0-based) and PageSize up to 250; refuses a search with no Name, Email or ExternalId, an empty Name= included', async () => {
     for (let i = 0; i < 6; i++) await call(user(), { method: 'POST', json: { FirstName: `Page${i}`, LastName: 'Test', Email: `page${i}@x.co.uk` } });
     const all = await call(search('&Name='));
-    expect(all.body.TotalRows).toBe(11); // 5 seeded + 6
+    expect(all.status).toBe(400);
+    expect(all.body.ResponseStatus.Message).toBe('At least one of Name, Email, ExternalId is required.');
     const pages = [];
     for (let p = 0; p < 3; p++) pages.push((await call(search(`&Name=page&PageNo=${p}&PageSize=4`))).body);
     expect(pages.map((b) => b.Users.length)).toEqual([4, 2, 0]);
     expect(pages[0]).toMatchObject({ TotalRows: 6, PageNo: 0, PageSize: 4 });
     expect((await call(search('&Email=page3@x.co.uk'))).body.Users[0].FirstName).toBe('Page3');
-    expect((await call(search('&Name=&PageSize=251'))).status).toBe(400);
+    expect((await call(search('&Name=page&PageSize=251'))).status).toBe(400);
     expect((await call(search(''))).status).toBe(400);
+  });
+});
+
+describe('Appenate emulation: groups, invitations, and the settings for what the vendor leaves open', () => {
+  const open = async (settings: Record<string, unknown> = {}) => {
+    const sandbox = await startSandbox({ port: 0, settings: { appenate: settings } });
+    const at = (path: string, query = '') => `${sandbox.urls.appenate}/${path}?format=json&CompanyId=1&IntegrationKey=sandbox-key${query}`;
+    return { sandbox, at, [Symbol.asyncDispose]: () => sandbox.stop() };
+  };
+
+  it('keeps a user’s groups as GUIDs, shows names with UseNames, and refuses a group that does not exist', async () => {
+    await using s = await open();
+    const group = await call(s.at('usergroup'), { method: 'POST', json: { Name: 'Drivers', ExternalId: 'G1' } });
+    expect(group.body.UserGroup).toMatchObject({ Name: 'Drivers', ExternalId: 'G1', UserIds: [] });
+    const gid = group.body.UserGroup.Id as string;
+    const made = await call(s.at('user', '&UseNames=true'), { method: 'POST', json: { FirstName: 'A', LastName: 'B', Email: 'a@b.co', Groups: ['drivers'] } });
+    expect(made.body.User.Groups).toEqual(['Drivers']);
+    expect((await call(s.at('user', `&Id=${made.body.User.Id}`))).body.User.Groups).toEqual([gid]);
+    expect((await call(s.at('usergroup', '&Name=DRIVERS'))).body.UserGroup.UserIds).toEqual([made.body.User.Id]);
+    const unknown = await call(s.at('user', '&UseNames=true'), { method: 'POST', json: { FirstName: 'C', LastName: 'D', Email: 'c@d.co', Groups: ['Nobody'] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.ResponseStatus.Errors[0]).toMatchObject({ FieldName: 'Groups', Message: "The user group 'Nobody' does not exist." });
+    expect((await call(s.at('usergroup'), { method: 'POST', json: { Name: 'drivers' } })).status).toBe(400); // names are unique
+    expect((await call(s.at('usergroup/search', '&Name=riv'))).body).toMatchObject({ TotalRows: 1, UserGroups: [{ Name: 'Drivers' }] });
+    expect((await call(s.at('folder/search', '&Name='))).status).toBe(400);
+    expect((await call(s.at('usergroup', `&Id=${gid}`), { method: 'DELETE' })).status).toBe(200);
+    expect((await call(s.at('user', `&Id=${made.body.User.Id}`))).body.User.Groups).toEqual([]);
+  });
+
+  it('e-mails an invitation on every create unless DoNotEmail, and gives the default licence Type unless one is sent', async () => {
+    await using s = await open();
+    await call(s.at('user'), { method: 'POST', json: { FirstName: 'A', LastName: 'B', Email: 'a@b.co' } });
+    const quiet = await call(s.at('user'), { method: 'POST', json: { FirstName: 'C', LastName: 'D', Email: 'c@d.co', DoNotEmail: true, Type: 'Standard' } });
+    expect(quiet.body.User.Type).toBe('Standard');
+    expect(s.sandbox.state().appenate.invitations.map((i) => i.Email)).toEqual(['a@b.co']);
+    expect((await call(s.at('user', '&Email=a@b.co'))).body.User.Type).toBe('Premium');
+    expect((await call(s.at('user'), { method: 'POST', json: { FirstName: 'E', LastName: 'F', Email: 'e@f.co', Type: 'Gold' } })).status).toBe(400);
+  });
+
+  it('lists everyone for an empty Name= only when told to (emptyNameSearch: all), or answers nothing (none)', async () => {
+    await using all = await open({ emptyNameSearch: 'all' });
+    expect((await call(all.at('user/search', '&Name='))).body.TotalRows).toBe(0);
+    await call(all.at('user'), { method: 'POST', json: { FirstName: 'A', LastName: 'B', Email: 'a@b.co' } });
+    expect((await call(all.at('user/search', '&Name='))).body.TotalRows).toBe(1);
+    await using none = await open({ emptyNameSearch: 'none' });
+    await call(none.at('user'), { method: 'POST', json: { FirstName: 'A', LastName: 'B', Email: 'a@b.co' } });
+    expect((await call(none.at('user/search', '&Name='))).body).toMatchObject({ TotalRows: 0, Users: [] });
+  });
+
+  it('answers failures inside an HTTP 200 with errorsInOk', async () => {
+    await using s = await open({ errorsInOk: true });
+    const bad = await call(s.at('user'), { method: 'POST', json: { FirstName: 'A', Email: 'a@b.co' } });
+    expect(bad.status).toBe(200);
+    expect(bad.body.ResponseStatus).toMatchObject({ ErrorCode: 'ValidationException', Errors: [{ FieldName: 'LastName' }] });
+    expect((await call(s.at('user', '&Email=x@y.co'))).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import type { CanonicalValues } from '../../core/model/canonical.js';
 import type { Entity } from '../../core/model/entities.js';
-import { invert, type ListQuery, type Target, type TargetWriter, type WireMap } from '../../core/ports.js';
-import { RemoteError, type FieldError } from '../../errors.js';
+import { invert, type ListQuery, type MatchKey, type Target, type TargetWriter, type WireMap, type WriteOp } from '../../core/ports.js';
+import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
@@ -12,14 +12,27 @@ export interface AppenateSettings extends ConnectionSettings {
   baseUrl: string;
   companyId: string;
   integrationKey: string;
+  /**
+   * List everyone with a search for an empty `Name=` — which the vendor does not document (a search
+   * needs Name, Email or ExternalId). Off: nothing is listed; a plan looks each input row up instead.
+   */
+  listAll?: boolean;
+  /** Whether a created user gets the platform's invitation e-mail (default true, as the platform does). */
+  invite?: boolean;
+  /** The licence type a created user gets when its row says none (default: the platform's own). */
+  userType?: string;
 }
 
 export const APPENATE_WIRE: WireMap = {
   id: 'Id', externalId: 'ExternalId', firstName: 'FirstName', lastName: 'LastName', email: 'Email', status: 'Status',
-  websiteRole: 'WebsiteRole', country: 'Country', groups: 'Groups',
+  websiteRole: 'WebsiteRole', country: 'Country', groups: 'Groups', userType: 'Type',
 };
-const FROM_WIRE = invert(APPENATE_WIRE);
+export const APPENATE_GROUP_WIRE: WireMap = { id: 'Id', label: 'Name' };
+const FROM_WIRE = { users: invert(APPENATE_WIRE), groups: invert(APPENATE_GROUP_WIRE) };
 const PAGE = 250; // the documented maximum
+const RESOURCE = { users: 'user', groups: 'usergroup' } as const;
+const ANSWER = { users: 'User', groups: 'UserGroup' } as const;
+const LIST = { users: 'Users', groups: 'UserGroups' } as const;
 
 /** ServiceStack's error shape: {"ResponseStatus":{"ErrorCode","Message","Errors":[{"ErrorCode","FieldName","Message"}]}}. */
 export function appenateFieldErrors(body: unknown): FieldError[] {
@@ -27,10 +40,24 @@ export function appenateFieldErrors(body: unknown): FieldError[] {
   return (status?.Errors ?? []).map((e) => ({ field: String(e.FieldName ?? ''), message: String(e.Message ?? '') }));
 }
 
-export function fromAppenate(row: Record<string, unknown>): CanonicalValues {
+/**
+ * "No ErrorCode means success" (seed 002): an answer of 200 whose ResponseStatus has an ErrorCode is
+ * a failure — the status it stands for, by the code's name.
+ */
+export function appenateErrorIn2xx(body: unknown): number | undefined {
+  const code = (body as { ResponseStatus?: { ErrorCode?: unknown } } | undefined)?.ResponseStatus?.ErrorCode;
+  if (typeof code !== 'string' || !code) return undefined;
+  if (/unauthori[sz]ed|forbidden|authentication/i.test(code)) return 401;
+  if (/notfound/i.test(code)) return 404;
+  if (/methodnotallowed/i.test(code)) return 405;
+  if (/conflict|unique|duplicate/i.test(code)) return 400;
+  return 400;
+}
+
+export function fromAppenate(row: Record<string, unknown>, entity: 'users' | 'groups' = 'users'): CanonicalValues {
   const out: CanonicalValues = {};
   for (const [wire, value] of Object.entries(row)) {
-    const field = FROM_WIRE[wire];
+    const field = FROM_WIRE[entity][wire];
     if (!field) continue;
     if (value === null || value === undefined || value === '') out[field] = null;
     else if (Array.isArray(value)) out[field] = value.map(String);
@@ -39,12 +66,12 @@ export function fromAppenate(row: Record<string, unknown>): CanonicalValues {
   return out;
 }
 
-/** Appenate users API v2 (and its white-label brands): users only. */
+/** Appenate API v2 (and its white-label brands): users and user groups. */
 export class AppenateTarget implements Target {
   readonly type = 'appenate' as const;
-  readonly entities = ['users'] as const;
-  readonly can = { list: true };
-  readonly wire = { users: APPENATE_WIRE };
+  readonly entities = ['users', 'groups'] as const;
+  readonly can: { list: boolean; lookupRecords: boolean };
+  readonly wire = { users: APPENATE_WIRE, groups: APPENATE_GROUP_WIRE };
   readonly label: string;
   readonly identity: string;
   private readonly http: HttpClient;
@@ -52,7 +79,8 @@ export class AppenateTarget implements Target {
   constructor(private readonly settings: AppenateSettings) {
     this.label = `appenate "${settings.name}"`;
     this.identity = `appenate ${endpointOf(settings.baseUrl)} company ${settings.companyId}`;
-    this.http = connect({ baseUrl: settings.baseUrl, label: this.label, settings, secrets: () => [settings.integrationKey], fieldErrors: appenateFieldErrors });
+    this.can = { list: settings.listAll === true, lookupRecords: true };
+    this.http = connect({ baseUrl: settings.baseUrl, label: this.label, settings, secrets: () => [settings.integrationKey], fieldErrors: appenateFieldErrors, errorIn2xx: appenateErrorIn2xx });
   }
 
   get name(): string {
@@ -64,79 +92,123 @@ export class AppenateTarget implements Target {
     return new URLSearchParams({ format: 'json', CompanyId: this.settings.companyId, IntegrationKey: this.settings.integrationKey, UseNames: 'true' });
   }
 
-  private async search(params: Record<string, string>, pageNo: number, pageSize: number): Promise<{ users: Array<Record<string, unknown>>; total: number }> {
+  private async search(entity: 'users' | 'groups', params: Record<string, string>, pageNo: number, pageSize: number): Promise<{ rows: Array<Record<string, unknown>>; total: number }> {
     const query = this.auth();
     for (const [k, v] of Object.entries(params)) query.set(k, v);
     query.set('PageNo', String(pageNo));
     query.set('PageSize', String(pageSize));
-    const res = await this.http.request({ method: 'GET', path: `user/search?${query}`, endpoint: 'user/search' });
-    const body = res.body as { Users?: Array<Record<string, unknown>>; TotalRows?: number } | undefined;
-    if (!Array.isArray(body?.Users)) throw new RemoteError('unexpected', `${this.label}: a search answer has no Users array`, res.status);
-    return { users: body.Users, total: typeof body.TotalRows === 'number' ? body.TotalRows : body.Users.length };
+    const res = await this.http.request({ method: 'GET', path: `${RESOURCE[entity]}/search?${query}`, endpoint: `${RESOURCE[entity]}/search` });
+    const body = res.body as Record<string, unknown> | undefined;
+    const rows = body?.[LIST[entity]];
+    if (!Array.isArray(rows)) throw new RemoteError('unexpected', `${this.label}: a search answer has no ${LIST[entity]} array`, res.status);
+    return { rows: rows as Array<Record<string, unknown>>, total: typeof body?.TotalRows === 'number' ? body.TotalRows : rows.length };
   }
 
-  /** [guess] the API has no list-all: a search with an empty Name= returns everyone, page by page. */
+  /** Why nothing can be listed: the search needs a name, an e-mail or an external id. */
+  private unlisted(what: string): UsageError {
+    return new UsageError(
+      `${this.label} cannot be listed (${what}): Appenate's search needs a Name, Email or ExternalId, and its documented API has no way to list everyone`,
+      'import still works (each row is looked up); to list everyone — for export, --missing or --from — set "listAll": true in the target’s config if your tenant answers an empty Name= search with everyone (check with: hrsync targets check)',
+    );
+  }
+
+  /** [guess] with listAll: a search with an empty Name= returns everyone, page by page. */
   async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
-    if (entity !== 'users') return;
-    const statuses = query.filter?.status;
+    if (entity !== 'users' && entity !== 'groups') return;
+    if (!this.settings.listAll) throw this.unlisted(entity);
+    const statuses = entity === 'users' ? query.filter?.status : undefined;
     const params: Record<string, string> = { Name: '' };
     if (statuses?.length === 1) params.Status = statuses[0]!; // pushed down; several are filtered here
     const rest = Object.entries(query.filter ?? {}).filter(([f]) => !(f === 'status' && statuses?.length === 1));
     const size = this.settings.pageSize ?? PAGE;
-    const guard = new PageGuard(this.label, 'user', query.onNotice, this.settings.maxRecords);
+    const guard = new PageGuard(this.label, RESOURCE[entity], query.onNotice, this.settings.maxRecords);
     for (let page = 0; ; page++) {
-      const { users, total } = await this.search(params, page, size);
+      const { rows: found, total } = await this.search(entity, params, page, size);
       if (page === 0) guard.expect(total);
-      if (users.length === 0) break;
-      const rows = guard.page(users, (u) => (u.Id ? String(u.Id) : undefined)).map(fromAppenate).filter((r) => rest.every(([f, vs]) => vs.includes(String(r[f] ?? ''))));
+      if (found.length === 0) break;
+      const rows = guard.page(found, (u) => (u.Id ? String(u.Id) : undefined)).map((r) => fromAppenate(r, entity)).filter((r) => rest.every(([f, vs]) => vs.includes(String(r[f] ?? ''))));
       if (rows.length) yield rows;
-      if (guard.complete || users.length < size) break;
+      if (guard.complete || found.length < size) break;
     }
     guard.finish();
   }
 
   async count(entity: Entity): Promise<number | undefined> {
-    if (entity !== 'users') return undefined;
-    return (await this.search({ Name: '' }, 0, 1)).total;
+    if ((entity !== 'users' && entity !== 'groups') || !this.settings.listAll) return undefined;
+    return (await this.search(entity, { Name: '' }, 0, 1)).total;
+  }
+
+  /** Without listAll: one cheap authenticated call (a search for an ExternalId no one has). */
+  async check(): Promise<void> {
+    await this.search('users', { ExternalId: 'hrsync-credentials-check' }, 0, 1);
   }
 
   close(): Promise<void> {
     return this.http.close();
   }
 
+  private async lookup(entity: Entity, key: MatchKey): Promise<CanonicalValues | undefined> {
+    if (entity !== 'users' && entity !== 'groups') return undefined;
+    const param = (entity === 'users' ? { id: 'Id', email: 'Email', externalId: 'ExternalId' } : { id: 'Id', label: 'Name' } as Record<string, string>)[key.field];
+    if (!param) return undefined;
+    const query = this.auth();
+    query.set(param, key.value);
+    const res = await this.http.request({ method: 'GET', path: `${RESOURCE[entity]}?${query}`, endpoint: RESOURCE[entity], accept: [404] });
+    const row = (res.body as Record<string, Record<string, unknown> | undefined> | undefined)?.[ANSWER[entity]];
+    return res.status === 404 || !row ? undefined : fromAppenate(row, entity);
+  }
+
+  private async write(op: WriteOp): Promise<{ id: string }> {
+    if (op.entity !== 'users' && op.entity !== 'groups') throw new RemoteError('unexpected', `${this.label} holds users and groups, not ${op.entity}`, undefined);
+    const resource = RESOURCE[op.entity];
+    const query = this.auth();
+    if (op.action === 'delete') {
+      query.set('Id', op.id!);
+      await this.http.request({ method: 'DELETE', path: `${resource}?${query}`, endpoint: resource });
+      return { id: op.id! };
+    }
+    const wire = this.wire[op.entity];
+    const body: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(op.values ?? {})) {
+      const name = wire[field];
+      if (name && field !== 'id' && field !== 'status') body[name] = value;
+    }
+    if (op.action === 'update') body.Id = op.id;
+    if (op.entity === 'users') {
+      if (body.Groups !== undefined) body.UseNames = true;
+      if (op.action === 'create') {
+        const invite = op.values?.invite ?? this.settings.invite ?? true;
+        if (invite === false) body.DoNotEmail = true;
+        if (body.Type === undefined && this.settings.userType) body.Type = this.settings.userType;
+      }
+    }
+    const res = await this.http.request({ method: op.action === 'create' ? 'POST' : 'PUT', path: `${resource}?${query}`, endpoint: resource, body });
+    const id = (res.body as Record<string, { Id?: unknown } | undefined> | undefined)?.[ANSWER[op.entity]]?.Id;
+    return { id: id ? String(id) : (op.id ?? '') };
+  }
+
   readonly writer: TargetWriter = {
-    matchKeys: () => ['externalId', 'email', 'id'],
+    matchKeys: (entity) => (entity === 'groups' ? ['id', 'label'] : ['externalId', 'email', 'id']),
     // The platform manages Status (Invited, then Active); hrsync never sends it. [guess] no soft delete.
-    readOnly: () => ['status'],
+    readOnly: (entity) => (entity === 'users' ? ['status'] : []),
+    createOnly: (entity) => (entity === 'users' ? ['invite'] : []),
+    describeCreates: (entity, creates) => {
+      if (entity !== 'users' || creates.length === 0) return [];
+      const invited = creates.filter((v) => (v.invite ?? this.settings.invite ?? true) !== false).length;
+      const types = new Map<string, number>();
+      for (const v of creates) {
+        const type = typeof v.userType === 'string' && v.userType ? v.userType : (this.settings.userType ?? 'the platform’s default type (billable on many plans)');
+        types.set(type, (types.get(type) ?? 0) + 1);
+      }
+      return [
+        `${this.label} e-mails an invitation to ${invited} of the ${creates.length} users created${invited ? ' ("invite": false in the config, or an invite column of false, sends none)' : ''}`,
+        `licence types of the users created: ${[...types].map(([t, n]) => `${n} × ${t}`).join(', ')}`,
+      ];
+    },
     deactivation: () => undefined,
     settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: () => true,
-    lookup: async (_entity, key) => {
-      const param = { id: 'Id', email: 'Email', externalId: 'ExternalId' }[key.field];
-      if (!param) return undefined;
-      const query = this.auth();
-      query.set(param, key.value);
-      const res = await this.http.request({ method: 'GET', path: `user?${query}`, endpoint: 'user', accept: [404] });
-      const user = (res.body as { User?: Record<string, unknown> } | undefined)?.User;
-      return res.status === 404 || !user ? undefined : fromAppenate(user);
-    },
-    write: async (op) => {
-      const query = this.auth();
-      if (op.action === 'delete') {
-        query.set('Id', op.id!);
-        await this.http.request({ method: 'DELETE', path: `user?${query}`, endpoint: 'user' });
-        return { id: op.id! };
-      }
-      const body: Record<string, unknown> = {};
-      for (const [field, value] of Object.entries(op.values ?? {})) {
-        const wire = APPENATE_WIRE[field];
-        if (wire && field !== 'id' && field !== 'status') body[wire] = value;
-      }
-      if (op.action === 'update') body.Id = op.id;
-      if (body.Groups !== undefined) body.UseNames = true;
-      const res = await this.http.request({ method: op.action === 'create' ? 'POST' : 'PUT', path: `user?${query}`, endpoint: 'user', body });
-      const id = (res.body as { User?: { Id?: unknown } } | undefined)?.User?.Id;
-      return { id: id ? String(id) : op.id ?? '' };
-    },
+    lookup: (entity, key) => this.lookup(entity, key),
+    write: (op) => this.write(op),
   };
 }

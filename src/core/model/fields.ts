@@ -61,6 +61,9 @@ export const USER_FIELDS: readonly FieldDef[] = [
   f('approvers', 'approvers', 'approvers: "email" or "email:Label", several separated by ;', ['approvers']),
   f('tags', 'list', 'tags, separated by ; , or |', ['tags', 'tag']),
   f('groups', 'list', 'group names, separated by ; , or |', ['groups', 'groupnames']),
+  f('userType', 'string', 'licence type of the user: Standard, Premium …', ['usertype', 'licencetype', 'licensetype', 'licence', 'license']),
+  f('invite', 'boolean', 'e-mail the platform’s invitation when the user is created: true or false', ['invite', 'sendinvitation', 'sendinvite', 'invitationemail']),
+  f('sites', 'list', 'the sites (of a multi-site platform) the user belongs on, separated by ; , or |', ['sites', 'site']),
 ];
 
 export const COMPANY_FIELDS: readonly FieldDef[] = [

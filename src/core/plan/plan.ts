@@ -104,6 +104,11 @@ export interface PlanOptions {
    * successfully. Rows are compared with it instead of with the target's records.
    */
   synced?: Map<string, string>;
+  /**
+   * Entities whose current records were found by looking each input row up (a target that cannot
+   * list them): what the input lacks cannot be known, so --missing does nothing for them.
+   */
+  lookedUp?: ReadonlySet<Entity>;
 }
 
 export class MissingLimit extends Error {
@@ -168,6 +173,8 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       }
     const find = (k: string, value: unknown): CanonicalValues[] => (typeof value === 'string' && value.trim() ? (indexes.get(k)!.get(keyValue(k, value)) ?? []) : []);
     const fields = writableFields(target, entity);
+    const createOnly = new Set(writer.createOnly?.(entity) ?? []);
+    const created: CanonicalValues[] = [];
     const matched = new Map<CanonicalValues, CanonicalRecord>();
     /** Target records a row of the input refers to, planned or not: never "missing". */
     const held = new Set<CanonicalValues>();
@@ -209,11 +216,12 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       const base = { entity, file: record.file, line: record.line, source: record.source };
       if (!hit) {
         const values: CanonicalValues = {};
-        for (const [f, v] of Object.entries(record.values)) if (fields.has(f) && v !== null) values[f] = v;
+        for (const [f, v] of Object.entries(record.values)) if ((fields.has(f) || createOnly.has(f)) && v !== null) values[f] = v;
         if (budget-- <= 0) {
           summary.skipped++;
           continue;
         }
+        created.push(values);
         ops.push({ ...base, action: 'create', key: describe, values });
         summary.create++;
         continue;
@@ -239,7 +247,12 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       summary.update++;
     }
 
+    notes.push(...(writer.describeCreates?.(entity, created) ?? []));
     if (options.missing === 'ignore') continue;
+    if (options.lookedUp?.has(entity)) {
+      notes.push(`${target.label} cannot list ${entity}: each row was looked up, so records missing from the input cannot be found and --missing ${options.missing} did nothing`);
+      continue;
+    }
     if (partial) {
       notes.push(`--missing ${options.missing} was not applied to ${entity}: with --only, --limit or --since the input is not the whole population`);
       continue;

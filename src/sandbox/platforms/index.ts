@@ -1,5 +1,5 @@
 import { accessplanit } from './accessplanit/index.js';
-import { appenate } from './appenate.js';
+import { appenate } from './appenate/index.js';
 import { scim } from './scim/index.js';
 import { springest } from './springest.js';
 import { unified } from './unified/index.js';
