@@ -16,6 +16,7 @@ const operationSchema = z.object({
   values: z.record(z.string(), value).optional(),
   fingerprint: z.string().optional(),
   sends: z.string().optional(),
+  after: z.array(z.string()).optional(),
 });
 const planSchema = z.object({
   version: z.literal(2),

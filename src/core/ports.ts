@@ -77,6 +77,11 @@ export interface TargetWriter {
   createOnly?(entity: Entity): readonly string[];
   /** What creating these records will also do (e-mails sent, licences taken): lines for the plan's notes. */
   describeCreates?(entity: Entity, creates: readonly CanonicalValues[]): string[];
+  /**
+   * Fields of a record that name other records of the same entity by a key (a user's approvers, by
+   * email) which must exist before it is written: a create waits for the creates it names.
+   */
+  writtenAfter?(entity: Entity): ReadonlyArray<{ field: string; key: string }>;
   /** How a record is soft-deleted; undefined when the entity has no such state. */
   deactivation(entity: Entity): { field: string; value: string | boolean } | undefined;
   /** Whether records of this entity can be deleted through the API. */

@@ -281,6 +281,8 @@ export class ScimTarget implements Target {
 
   readonly writer: TargetWriter = {
     matchKeys: (entity) => (entity === 'groups' ? ['id', 'label'] : ['externalId', 'email', 'id']),
+    // A manager is a user id on the wire: a new manager must exist before the reports naming them.
+    writtenAfter: (entity) => (entity === 'users' ? [{ field: 'managerEmail', key: 'email' }] : []),
     readOnly: () => [],
     deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'inactive' } : undefined),
     settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),

@@ -23,7 +23,7 @@ export const springestUserRules: RuleSet = {
   accepts: [
     'externalId', 'email', 'gender', 'firstName', 'lastName', 'phone', 'dateOfBirth', 'birthplace', 'companyName', 'address',
     'houseNumber', 'postcode', 'town', 'country', 'status', 'jobTitle', 'department', 'businessUnit', 'costCenter',
-    'costCenterName', 'approvers', 'managerEmail', 'tags', 'startDate', 'endDate',
+    'costCenterName', 'approvers', 'managerEmail', 'tags', 'startDate', 'endDate', 'sites',
   ],
   fields: {
     gender: { oneOf: SPRINGEST_GENDERS },

@@ -11,7 +11,7 @@ export interface SpringestSite {
 
 export interface SpringestSettings extends ConnectionSettings {
   name: string;
-  /** Site name → where it is and its key: every user goes to every site. */
+  /** Site name → where it is and its key: a user goes to the sites its `sites` names, else to every site. */
   sites: Record<string, SpringestSite>;
 }
 
@@ -23,6 +23,8 @@ export const SPRINGEST_WIRE: WireMap = {
   postcode: 'zip_code', town: 'city', country: 'country', status: 'active', jobTitle: 'job_title', department: 'department_name',
   businessUnit: 'business_unit', costCenter: 'cost_center', costCenterName: 'cost_center_name', approvers: 'approvers', tags: 'tags',
   startDate: 'employment_start_date', endDate: 'employment_end_date',
+  // Not a field of Springest's: which of the configured sites a user is sent to (all when absent).
+  sites: 'sites',
 };
 
 /** [guess] a 400's body: {"errors": {"email": ["is invalid"]}}. */
@@ -76,6 +78,20 @@ export class SpringestTarget implements Target {
       await http.request({ method: 'GET', path: `users.json?api_key=${encodeURIComponent(key)}&external_id=${PROBE}`, accept: [404] });
   }
 
+  /**
+   * The sites a user is sent to: those its `sites` names ("for each user: a POST for each site to which
+   * this user should have access" — seed 003), or every configured site. A name not configured is
+   * refused before anything is sent.
+   */
+  private sitesOf(values: CanonicalValues): Array<{ site: string; http: HttpClient; key: string }> {
+    const wanted = Array.isArray(values.sites) ? values.sites.map((s) => String(s).trim()).filter(Boolean) : [];
+    if (wanted.length === 0) return this.clients;
+    const unknown = wanted.filter((w) => !this.clients.some((c) => c.site.toLowerCase() === w.toLowerCase()));
+    if (unknown.length)
+      throw new RemoteError('validation', `${this.label}: ${unknown.map((u) => `"${u}"`).join(', ')} ${unknown.length === 1 ? 'is not a site' : 'are not sites'} of this target (its sites: ${this.clients.map((c) => c.site).join(', ')}); nothing was sent`, undefined, [{ field: 'sites', message: `${unknown.join(', ')}: not a site of this target (its sites: ${this.clients.map((c) => c.site).join(', ')}); nothing was sent` }]);
+    return this.clients.filter((c) => wanted.some((w) => w.toLowerCase() === c.site.toLowerCase()));
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.clients.map((c) => c.http.close()));
   }
@@ -83,6 +99,11 @@ export class SpringestTarget implements Target {
   readonly writer: TargetWriter = {
     matchKeys: () => ['externalId', 'email'],
     readOnly: () => [],
+    // "Approvers must be existing, active users" (seed 003): a new manager is created before the reports naming them.
+    writtenAfter: () => [
+      { field: 'approvers', key: 'email' },
+      { field: 'managerEmail', key: 'email' },
+    ],
     deactivation: () => ({ field: 'status', value: 'inactive' }),
     settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: () => false,
@@ -102,7 +123,7 @@ export class SpringestTarget implements Target {
       if (!values.externalId && !values.email)
         throw new RemoteError('validation', `${this.label}: Springest finds a user by external_id or email, and this write has neither`, undefined, [{ field: 'externalId', message: 'external_id or email is needed to find the user' }]);
       let id = op.id ?? '';
-      for (const { http, key } of this.clients) {
+      for (const { http, key } of this.sitesOf(values)) {
         const res = await http.request({ method: 'POST', path: `users.json?api_key=${encodeURIComponent(key)}`, body: toSpringest(values), idempotent: true });
         id ||= String((res.body as { id?: unknown } | undefined)?.id ?? '');
       }
@@ -119,7 +140,7 @@ export function toSpringest(values: CanonicalValues): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(values)) {
     const wire = SPRINGEST_WIRE[field];
-    if (!wire || field === 'managerEmail') continue; // the manager joins the approvers below
+    if (!wire || field === 'managerEmail' || field === 'sites') continue; // the manager joins the approvers below; sites choose where it goes
     if (field === 'status') body.active = value === null ? true : value !== 'inactive';
     else if (field === 'approvers') body.approvers = ((value as Approver[] | null) ?? []).map((a) => ({ email: a.email, label: a.label ?? 'Manager', can_approve: a.canApprove ?? true }));
     else body[wire] = value === null ? '' : value;

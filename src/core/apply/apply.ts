@@ -66,12 +66,34 @@ export interface ApplyReport {
   resultsWritten: boolean;
 }
 
-/** Creates and updates per entity in dependency order, then removals in reverse: each phase finishes before the next. */
+/**
+ * Creates and updates per entity in dependency order, then removals in reverse: each phase finishes
+ * before the next. Within an entity, an operation that waits for others (`after`: a report for its
+ * new approver) runs in a later wave than all of them.
+ */
 function phases(ops: PlannedOp[]): PlannedOp[][] {
   const out: PlannedOp[][] = [];
-  for (const entity of DEPENDENCY_ORDER) out.push(ops.filter((o) => o.entity === entity && (o.action === 'create' || o.action === 'update')));
+  for (const entity of DEPENDENCY_ORDER) out.push(...waves(ops.filter((o) => o.entity === entity && (o.action === 'create' || o.action === 'update'))));
   for (const entity of [...DEPENDENCY_ORDER].reverse()) out.push(ops.filter((o) => o.entity === entity && (o.action === 'deactivate' || o.action === 'delete')));
   return out.filter((p) => p.length > 0);
+}
+
+/** Operations by depth of what they wait for: wave 0 waits for nothing, wave n for some of wave n-1. */
+function waves(ops: PlannedOp[]): PlannedOp[][] {
+  const byKey = new Map(ops.map((o) => [o.key, o]));
+  const depth = new Map<PlannedOp, number>();
+  const depthOf = (op: PlannedOp, seen: Set<PlannedOp>): number => {
+    const known = depth.get(op);
+    if (known !== undefined) return known;
+    if (seen.has(op)) return 0; // a plan never holds a circle; a hand-made one runs in some order
+    seen.add(op);
+    const d = Math.max(-1, ...(op.after ?? []).map((k) => byKey.get(k)).filter((o): o is PlannedOp => o !== undefined).map((o) => depthOf(o, seen))) + 1;
+    depth.set(op, d);
+    return d;
+  };
+  const out: PlannedOp[][] = [];
+  for (const op of ops) (out[depthOf(op, new Set())] ??= []).push(op);
+  return out.filter(Boolean);
 }
 
 /** A write whose answer never came and whose record could not be found (yet): not sent again. */
@@ -141,8 +163,16 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
 
   const clock = { sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))), now: options.now ?? Date.now };
   let unknown = 0;
+  const byKey = new Map(ops.map((o) => [o.key, o]));
   const run = async (op: PlannedOp): Promise<void> => {
     let result: OpResult;
+    // Sent only once what it waits for is there: a report before its approver would be refused.
+    const missing = (op.after ?? []).map((k) => byKey.get(k)).find((o) => o && results.get(o)?.status !== 'ok');
+    if (missing) {
+      results.set(op, { op, status: 'skipped', error: `not sent: it names ${missing.key}, whose ${missing.action} did not succeed (${results.get(missing)?.status ?? 'not tried'})` });
+      options.onProgress?.(results.size, ops.length, failed);
+      return;
+    }
     try {
       const id = op.action === 'create' ? await create(target, op, clock) : (await target.writer!.write({ action: op.action, entity: op.entity, ...(op.id ? { id: op.id } : {}), ...(op.values ? { values: op.values } : {}) })).id;
       result = { op, status: 'ok', id };

@@ -4,6 +4,7 @@ import { DEPENDENCY_ORDER, SINGULAR, type Entity } from '../model/entities.js';
 import type { Target, TargetWriter, WriteAction } from '../ports.js';
 import { same } from './compare.js';
 import { keyValue } from '../model/keys.js';
+import { runPool } from '../../shared/pool.js';
 
 export interface Change {
   field: string;
@@ -29,6 +30,8 @@ export interface PlannedOp {
   fingerprint?: string;
   /** For a target that cannot be listed: the fingerprint of what is sent, kept once it succeeds. */
   sends?: string;
+  /** Keys of operations of this plan that must have succeeded before this one is sent (its approvers' creates). */
+  after?: string[];
 }
 
 export interface Conflict {
@@ -180,7 +183,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     const held = new Set<CanonicalValues>();
     for (const record of options.leftOut ?? []) if (record.entity === entity) for (const k of keys) for (const row of find(k, record.values[k])) held.add(row);
     if (options.synced) {
-      planBlind(input, keys, fields, options, ops, summary, conflicts, () => budget-- > 0);
+      await planBlind(target, input, keys, fields, options, ops, summary, conflicts, notes, () => budget-- > 0);
       if (options.missing !== 'ignore') notes.push(`${target.label} cannot be listed: records missing from the input cannot be found, so --missing ${options.missing} did nothing`);
       continue;
     }
@@ -277,6 +280,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       summary[options.missing]++;
     }
   }
+  orderByReferences(writer, ops, records, conflicts, summary);
   keepReferencedRecords(writer, ops, current, summary, notes);
   // Removals run after every create and update, users before the companies and groups they need.
   const removals = ops.filter((o) => o.action === 'deactivate' || o.action === 'delete');
@@ -340,37 +344,137 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The values an approver-like field names: emails of `{email}` items, or the string itself. */
+function named(value: unknown): string[] {
+  if (typeof value === 'string') return value.trim() ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap((v) => (typeof v === 'string' ? [v] : v && typeof v === 'object' && typeof (v as { email?: unknown }).email === 'string' ? [(v as { email: string }).email] : []));
+  return [];
+}
+
+/**
+ * A record that names another of the same entity which this plan creates (a report naming its new
+ * manager as approver) is sent after it: `after` holds the other's key. Records that name each other
+ * in a circle can never be sent in any order: each is a conflict naming the circle, none is sent.
+ */
+function orderByReferences(writer: TargetWriter, ops: PlannedOp[], records: CanonicalRecord[], conflicts: Conflict[], summary: PlanSummary): void {
+  for (const entity of DEPENDENCY_ORDER) {
+    const refs = writer.writtenAfter?.(entity) ?? [];
+    if (refs.length === 0) continue;
+    const rowOf = new Map(records.filter((r) => r.entity === entity).map((r) => [`${r.file}:${r.line}`, r.values]));
+    const mine = ops.filter((o) => o.entity === entity && (o.action === 'create' || o.action === 'update'));
+    const creates = new Map<string, PlannedOp>();
+    for (const op of mine) {
+      if (op.action !== 'create') continue;
+      const values = rowOf.get(`${op.file}:${op.line}`) ?? op.values ?? {};
+      for (const { key } of refs) if (typeof values[key] === 'string' && values[key]) creates.set(`${key}\u0000${keyValue(key, values[key] as string)}`, op);
+    }
+    if (creates.size === 0) continue;
+    const waitsFor = new Map<PlannedOp, PlannedOp[]>();
+    for (const op of mine) {
+      const values = rowOf.get(`${op.file}:${op.line}`) ?? op.values ?? {};
+      const first = [...new Set(refs.flatMap(({ field, key }) => named(values[field]).map((v) => creates.get(`${key}\u0000${keyValue(key, v)}`)).filter((o): o is PlannedOp => o !== undefined && o !== op)))];
+      if (first.length) waitsFor.set(op, first);
+    }
+    // A circle: following what an operation waits for leads back to it.
+    const circles = new Set<PlannedOp>();
+    const state = new Map<PlannedOp, 'open' | 'done'>();
+    const visit = (op: PlannedOp, path: PlannedOp[]): void => {
+      if (state.get(op) === 'done') return;
+      if (state.get(op) === 'open') {
+        const circle = path.slice(path.indexOf(op));
+        for (const member of circle) if (!circles.has(member)) {
+          circles.add(member);
+          conflicts.push({
+            entity, file: member.file ?? '', line: member.line ?? 0, key: member.key, ...(member.source ? { source: member.source } : {}),
+            message: `${member.key} and the records it must wait for name each other in a circle (${[...circle, op].map((o) => o.key).join(' → ')}): none can be created first, so none is sent`,
+          });
+        }
+        return;
+      }
+      state.set(op, 'open');
+      for (const next of waitsFor.get(op) ?? []) visit(next, [...path, op]);
+      state.set(op, 'done');
+    };
+    for (const op of waitsFor.keys()) visit(op, []);
+    for (const [op, first] of waitsFor) op.after = first.map((o) => o.key);
+    if (circles.size === 0) continue;
+    for (let i = ops.length - 1; i >= 0; i--) if (circles.has(ops[i]!)) {
+      summary[ops[i]!.action as 'create' | 'update']--;
+      ops.splice(i, 1);
+    }
+  }
+}
+
 /** The digest of what a plan would do and where: its version, target identity and operations. */
 export function planDigest(plan: Pick<Plan, 'version' | 'targetName' | 'targetIdentity' | 'operations'>): string {
   return createHash('sha256').update(stableJson({ version: plan.version, targetName: plan.targetName, targetIdentity: plan.targetIdentity, operations: plan.operations })).digest('hex');
 }
 
 /**
+ * What a sync state holds per key: the fingerprint of the payload last sent, then (since state
+ * version 2) the names of the fields it carried — field names only, no values, no personal data.
+ */
+function lastSent(entry: string | undefined): { fingerprint: string; fields: string[] | undefined } | undefined {
+  if (entry === undefined) return undefined;
+  const [fp = '', names] = entry.split(' ');
+  return { fingerprint: fp, fields: names === undefined ? undefined : names.split(',').filter(Boolean) };
+}
+
+/** Lookups in flight while a blind plan tells new records from known ones. */
+const LOOKUPS_IN_FLIGHT = 8;
+
+/**
  * Without the target's records: a row is sent when what would be sent differs from what was last sent
  * successfully (or was never sent). Only fields present are sent — never a blank, unless --blank clear,
- * because such a platform overwrites every field it is sent.
+ * because such a platform overwrites every field it is sent. A row with no state (a fresh CI runner)
+ * is looked up by its key, so that one already on the platform is an update, not a "create". A field
+ * sent last time but absent now is said in a note: what the platform does with it is not documented.
  */
-function planBlind(input: CanonicalRecord[], keys: string[], fields: Set<string>, options: PlanOptions, ops: PlannedOp[], summary: PlanSummary, conflicts: Conflict[], spend: () => boolean): void {
+async function planBlind(
+  target: Target, input: CanonicalRecord[], keys: string[], fields: Set<string>, options: PlanOptions, ops: PlannedOp[], summary: PlanSummary, conflicts: Conflict[], notes: string[], spend: () => boolean,
+): Promise<void> {
+  const writer = target.writer!;
+  const rows: Array<{ record: CanonicalRecord; key: string; values: CanonicalValues; sends: string; last: ReturnType<typeof lastSent>; exists?: boolean }> = [];
   for (const record of input) {
     const present = presentKeys(record, keys, options, summary, conflicts);
     if (!present) continue;
     const key = keyText(present[0]!, keyValue(present[0]!, record.values[present[0]!] as string));
     const values: CanonicalValues = {};
     for (const [f, v] of Object.entries(record.values)) if (fields.has(f) && (v !== null || options.blank === 'clear')) values[f] = v;
-    const sends = fingerprint(values);
-    const last = options.synced!.get(key);
-    if (last === sends) {
+    const fp = fingerprint(values);
+    const last = lastSent(options.synced!.get(key));
+    if (last?.fingerprint === fp) {
       summary.unchanged++;
       continue;
     }
+    rows.push({ record, key, values, sends: `${fp} ${Object.keys(values).sort().join(',')}`, last });
+  }
+  // Never sent from here: is it on the platform already? (A lookup finds it by one of its keys.)
+  await runPool(rows.filter((r) => r.last === undefined), LOOKUPS_IN_FLIGHT, async (row) => {
+    for (const field of keys) {
+      const value = row.record.values[field];
+      if (typeof value !== 'string' || !value.trim()) continue;
+      if (await writer.lookup(row.record.entity, { field, value: value.trim() })) {
+        row.exists = true;
+        return;
+      }
+    }
+  });
+  const dropped = new Map<string, number>();
+  for (const row of rows) {
+    for (const field of row.last?.fields ?? []) if (!(field in row.values)) dropped.set(field, (dropped.get(field) ?? 0) + 1);
     if (!spend()) {
       summary.skipped++;
       continue;
     }
-    const action = last === undefined ? 'create' : 'update';
-    ops.push({ action, entity: record.entity, key, values, sends, file: record.file, line: record.line, source: record.source });
+    const action = row.last === undefined && !row.exists ? 'create' : 'update';
+    ops.push({ action, entity: row.record.entity, key: row.key, values: row.values, sends: row.sends, file: row.record.file, line: row.record.line, source: row.record.source });
     summary[action]++;
   }
+  for (const [field, count] of dropped)
+    notes.push(
+      `${count} ${count === 1 ? 'record was' : 'records were'} last sent a ${field}, which the input now leaves blank or lacks: it is not sent, and what ${target.label} then does with the value it holds is not documented (it may keep or wipe it); --blank clear sends it empty on purpose`,
+    );
 }
 
 /**
