@@ -2,7 +2,8 @@ import { loadConfig } from '../config/load.js';
 import { connectorFor, EMBEDDED_TYPE } from '../connectors/registry.js';
 import { RemoteError, UsageError } from '../errors.js';
 import { redact } from '../http/redact.js';
-import { EMBEDDED_STATE, openTarget, type OpenOptions } from './open-target.js';
+import { embeddedStateFile } from './cache-folder.js';
+import { openTarget, type OpenOptions } from './open-target.js';
 
 export interface TargetListing {
   /** The config file, or null when there is none (the embedded sandbox). */
@@ -12,8 +13,8 @@ export interface TargetListing {
 
 /** `hrsync targets`: the configured targets, or the embedded sandbox when there is no config. */
 export async function listTargets(options: OpenOptions): Promise<TargetListing> {
-  const loaded = await loadConfig(options.config, options.cwd);
-  if (!loaded) return { config: null, targets: [{ name: 'sandbox', type: EMBEDDED_TYPE, default: true, where: `embedded (in-process), state in ${EMBEDDED_STATE}` }] };
+  const loaded = await loadConfig(options.config, options.cwd, options.env);
+  if (!loaded) return { config: null, targets: [{ name: 'sandbox', type: EMBEDDED_TYPE, default: true, where: `embedded (in-process), state in ${embeddedStateFile(options.cwd, options.env)}` }] };
   const names = Object.keys(loaded.config.targets);
   return {
     config: loaded.path,
@@ -36,7 +37,7 @@ export interface CheckResult {
 
 /** `hrsync targets check [NAME]`: signs in to each target, and counts what each entity holds where it can list. */
 export async function checkTargets(name: string | undefined, options: OpenOptions): Promise<CheckResult[]> {
-  const loaded = await loadConfig(options.config, options.cwd);
+  const loaded = await loadConfig(options.config, options.cwd, options.env);
   const names = name ? [name] : loaded ? Object.keys(loaded.config.targets) : ['sandbox'];
   const results: CheckResult[] = [];
   for (const n of names) {

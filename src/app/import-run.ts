@@ -55,7 +55,7 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
 
   const current = new Map<Entity, CanonicalValues[]>();
   const lookedUp = !target.can.list && target.can.lookupRecords === true;
-  const state = target.can.list || lookedUp ? undefined : SyncState.for(target.name, 'users', options.cwd);
+  const state = target.can.list || lookedUp ? undefined : SyncState.for(target.name, 'users', opened.home);
   const sent = state ? await state.load() : undefined;
   // The entities in the input; with deletes asked for, also those whose records can keep one from being
   // deleted (a company's users), so the plan can leave such a delete out instead of failing at apply.

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { loadConfig, resolveSecret, type LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
@@ -9,8 +9,7 @@ import type { RuleBook } from '../core/rules/types.js';
 import { outputFailed, UsageError } from '../errors.js';
 import { startEmbedded } from './embedded-sandbox.js';
 
-/** Where the embedded sandbox keeps its state, under the working folder. */
-export const EMBEDDED_STATE = join('.hrsync', 'sandbox.json');
+import { embeddedStateFile } from './cache-folder.js';
 
 export interface OpenedTarget {
   /** The live target; undefined for rules alone (generic, or a platform type with no target). */
@@ -25,11 +24,13 @@ export interface OpenedTarget {
   embedded: boolean;
   /** What a run that writes locks: the target's identity, or the embedded sandbox's state file. */
   lockKey: string | undefined;
+  /** The project folder: the config's, else the working folder. What hrsync keeps (.hrsync/) lives there. */
+  home: string;
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
-  /** --config, else hrsync.config.{json,yaml,yml} in `cwd`. */
+  /** --config, else HRSYNC_CONFIG, else the nearest hrsync.config.{json,yaml,yml} in `cwd` or above. */
   config?: string | undefined;
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -39,6 +40,11 @@ export interface OpenOptions {
   trace?: (line: string) => void;
   /** The user stopped the run: reads in flight are cut (an export's Ctrl-C). */
   signal?: AbortSignal;
+  /**
+   * Never start the embedded sandbox (validate: no server, no file written): where it would be the
+   * target, its platform's rules apply offline instead.
+   */
+  offline?: boolean;
 }
 
 /** What a caller may hook into a target's connections. */
@@ -63,16 +69,23 @@ export async function createTarget(name: string, entry: TargetConfig, options: P
  * What --target NAME means, in order: a target in the config; "generic" (rules only, no target);
  * "sandbox" (the embedded sandbox); a platform type with no such target configured (its rules only).
  * With no --target: the config's defaultTarget (or its only target); with no config at all, the
- * embedded sandbox, started in-process with its state in .hrsync/sandbox.json.
+ * embedded sandbox, started in-process with its state in the user's cache folder (offline: its
+ * platform's rules only).
  */
 export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedTarget> {
-  const loaded = await loadConfig(options.config, options.cwd);
-  const configured = async (n: string) => live(await createTarget(n, loaded!.config.targets[n]!, options));
+  const loaded = await loadConfig(options.config, options.cwd, options.env);
+  const home = loaded ? dirname(loaded.path) : options.cwd;
+  const configured = async (n: string) => live(await createTarget(n, loaded!.config.targets[n]!, options), home);
+  const rulesOnly = (rules: RuleBook, connector: ConnectorDefinition | undefined, note?: string): OpenedTarget => ({ target: undefined, rules, connector, note, embedded: false, lockKey: undefined, home, close: async () => {} });
+  const sandbox = (note: string | undefined) =>
+    options.offline
+      ? rulesOnly(rulesNamed(EMBEDDED_TYPE)!, connectorFor(EMBEDDED_TYPE), `${note ? 'no hrsync.config.json here or above: ' : ''}checked offline against the ${EMBEDDED_TYPE} rules (validate starts no sandbox); references to records outside these files are not checked`)
+      : embedded(options, home, note);
   if (name !== undefined) {
     if (loaded && name in loaded.config.targets) return configured(name);
-    if (name === 'sandbox') return embedded(options, undefined);
+    if (name === 'sandbox') return sandbox(undefined);
     const rules = rulesNamed(name);
-    if (rules) return { target: undefined, rules, connector: connectorFor(name), note: undefined, embedded: false, lockKey: undefined, close: async () => {} };
+    if (rules) return rulesOnly(rules, connectorFor(name));
     const source = connectorFor(name);
     if (source)
       throw new UsageError(
@@ -88,11 +101,11 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
     if (!chosen) throw new UsageError(`${loaded.path} has several targets and no defaultTarget`, `pass --target ${names.join(' | ')}`);
     return configured(chosen);
   }
-  return embedded(options, `no hrsync.config.json here: using the embedded sandbox (${EMBEDDED_TYPE} emulation, state in ${EMBEDDED_STATE})`);
+  return sandbox(`no hrsync.config.json here or above: using the embedded sandbox (${EMBEDDED_TYPE} emulation, state in ${embeddedStateFile(home, options.env)}); nothing real is changed`);
 }
 
-function live({ target, connector }: { target: Target; connector: ConnectorDefinition }): OpenedTarget {
-  return { target, rules: rulesNamed(connector.type), connector, note: undefined, embedded: false, lockKey: target.identity, close: () => target.close() };
+function live({ target, connector }: { target: Target; connector: ConnectorDefinition }, home: string): OpenedTarget {
+  return { target, rules: rulesNamed(connector.type), connector, note: undefined, embedded: false, lockKey: target.identity, home, close: () => target.close() };
 }
 
 function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
@@ -103,8 +116,8 @@ function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
   );
 }
 
-async function embedded(options: OpenOptions, note: string | undefined): Promise<OpenedTarget> {
-  const dataFile = join(options.cwd, EMBEDDED_STATE);
+async function embedded(options: OpenOptions, home: string, note: string | undefined): Promise<OpenedTarget> {
+  const dataFile = embeddedStateFile(home, options.env);
   const running = await startEmbedded({ dataFile });
   const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox', { ...(options.trace ? { trace: options.trace } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   return {
@@ -114,6 +127,7 @@ async function embedded(options: OpenOptions, note: string | undefined): Promise
     note,
     embedded: true,
     lockKey: `sandbox ${dataFile}`,
+    home,
     async close() {
       await target.close();
       await running.stop().catch((error: unknown) => {

@@ -1,14 +1,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { defaultRunDir } from '../shared/run-folder.js';
 
 /**
  * The folder a run's results go to: --results as given — refused when it is a file, or already holds
  * another run's results (they would be mixed, or one lost) — else a new .hrsync/runs/<time> folder of
- * its own. Returned as given (relative to `cwd`), for messages.
+ * its own in the project folder `home` (the config's). Returned relative to `cwd`, for messages.
  */
-export function resultsFolder(given: string | undefined, cwd: string): string {
+export function resultsFolder(given: string | undefined, cwd: string, home: string = cwd): string {
   if (given !== undefined) {
     const path = resolve(cwd, given);
     if (existsSync(path)) {
@@ -20,6 +20,6 @@ export function resultsFolder(given: string | undefined, cwd: string): string {
   }
   const base = defaultRunDir();
   let dir = base;
-  for (let n = 2; existsSync(resolve(cwd, dir)); n++) dir = `${base}-${n}`;
-  return dir;
+  for (let n = 2; existsSync(resolve(home, dir)); n++) dir = `${base}-${n}`;
+  return relative(cwd, resolve(home, dir)) || '.';
 }

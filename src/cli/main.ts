@@ -42,7 +42,7 @@ Examples:
 CSV cells that a spreadsheet would run as a formula (=, +, -, @, TAB, CR first) get a leading '.`,
   sandbox: `
 Examples:
-  $ hrsync sandbox                                  # http://127.0.0.1:4010, state in .hrsync/sandbox.json
+  $ hrsync sandbox                                  # http://127.0.0.1:4010, the embedded sandbox of this folder
   $ hrsync sandbox --port 0 --data /tmp/sb.json     # any free port, another state file
   $ hrsync sandbox --latency 20ms,10ms --fault 503=0.05 --fault reset-after=0.02
   $ hrsync sandbox --seed ./my-seed --api-key my-key

@@ -46,7 +46,7 @@ export const OPTIONS = {
   maxErrors: { flags: '--max-errors <n>', description: 'stop after this many errors (0: no limit)', defaultValue: '0' },
   host: { flags: '--host <host>', description: 'address to listen on', defaultValue: '127.0.0.1' },
   port: { flags: '--port <port>', description: 'port to listen on (0: any free port)', defaultValue: '4010' },
-  data: { flags: '--data <file>', description: 'state file, written atomically after changes and loaded at start', defaultValue: '.hrsync/sandbox.json' },
+  data: { flags: '--data <file>', description: 'state file, written atomically after changes and loaded at start (default: the embedded sandbox’s for this folder, in your cache folder)' },
   seed: { flags: '--seed <dir>', description: 'folder of CSV/JSON users, companies and groups to start from (default: the samples)' },
   latency: { flags: '--latency <ms[,jitter]>', description: 'added to every answer, e.g. 20ms or 20ms,10ms' },
   fault: { flags: '--fault <kind=rate>', description: `inject a fault at a rate (repeatable): ${FAULT_KINDS.filter((k) => k !== 'slow-commit').join(', ')}; slow-commit=RATE@DELAY (committed, answered late; e.g. slow-commit=0.2@3s)`, repeatable: true },

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { parse, resolve } from 'node:path';
+import { lilconfig } from 'lilconfig';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
@@ -12,9 +13,33 @@ export interface LoadedConfig {
   config: Config;
 }
 
-/** The config file: --config, else the first of CONFIG_NAMES in the working directory, else none. */
-export async function loadConfig(explicit: string | undefined, cwd: string): Promise<LoadedConfig | undefined> {
-  const path = explicit ? resolve(cwd, explicit) : CONFIG_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p));
+/**
+ * Where the config is, as other tools find theirs: --config; else HRSYNC_CONFIG; else the nearest
+ * hrsync.config.{json,yaml,yml} in the working directory or any folder above it (lilconfig's search,
+ * up to the file system's root); else none.
+ */
+export async function findConfig(explicit: string | undefined, cwd: string, env: NodeJS.ProcessEnv = {}): Promise<string | undefined> {
+  if (explicit) return resolve(cwd, explicit);
+  if (env.HRSYNC_CONFIG) {
+    const path = resolve(cwd, env.HRSYNC_CONFIG);
+    if (!existsSync(path)) throw new UsageError(`HRSYNC_CONFIG names ${path}, which does not exist`, 'point HRSYNC_CONFIG at your hrsync.config.json, or unset it');
+    return path;
+  }
+  // Only where the file is: it is read and checked below, with messages of hrsync's own.
+  const asText = (_path: string, content: string) => content;
+  const found = await lilconfig('hrsync', {
+    searchPlaces: CONFIG_NAMES,
+    loaders: { '.json': asText, '.yaml': asText, '.yml': asText },
+    stopDir: parse(resolve(cwd)).root,
+    ignoreEmptySearchPlaces: false,
+    cache: false,
+  }).search(cwd);
+  return found?.filepath;
+}
+
+/** The config file (see findConfig), read and checked; undefined when there is none. */
+export async function loadConfig(explicit: string | undefined, cwd: string, env: NodeJS.ProcessEnv = {}): Promise<LoadedConfig | undefined> {
+  const path = await findConfig(explicit, cwd, env);
   if (!path) return undefined;
   let text: string;
   try {

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPlanFresh } from '../../src/app/apply-saved-plan.js';
 import { startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandbox.js';
@@ -48,13 +48,38 @@ describe('openTarget: what --target means', () => {
     await expect(openTarget('lms', { cwd: dir, env: {} })).rejects.toThrow('target "lms": apiKey refers to the environment variable AP_KEY, which is not set');
   });
 
-  it('with no config at all is the embedded sandbox, its state kept in the working folder', async () => {
+  it('with no config at all is the embedded sandbox, its state kept in the user’s cache folder (one per working folder), never in the working folder', async () => {
     const empty = tempDir();
-    await using(openTarget(undefined, { cwd: empty, env: {} }), async (o) => {
+    const cache = tempDir();
+    await using(openTarget(undefined, { cwd: empty, env: { XDG_CACHE_HOME: cache } }), async (o) => {
       expect([o.embedded, o.target?.label]).toEqual([true, 'accessplanit "sandbox"']);
-      expect(o.note).toMatch(/no hrsync.config.json here: using the embedded sandbox/);
+      expect(o.note).toMatch(/no hrsync.config.json here or above: using the embedded sandbox/);
     });
-    expect(statSync(join(empty, '.hrsync', 'sandbox.json')).mode & 0o077).toBe(0);
+    const [state] = readdirSync(join(cache, 'hrsync', 'sandbox'));
+    expect(state).toMatch(new RegExp(`^${basename(empty)}-[0-9a-f]{12}\\.json$`));
+    expect(statSync(join(cache, 'hrsync', 'sandbox', state!)).mode & 0o077).toBe(0);
+    expect(readdirSync(empty)).toEqual([]);
+    // Offline (validate): rules only, no sandbox started, nothing written.
+    const other = tempDir();
+    await using(openTarget(undefined, { cwd: other, env: { XDG_CACHE_HOME: cache }, offline: true }), async (o) => {
+      expect([o.embedded, o.target, o.rules?.name]).toEqual([false, undefined, 'accessplanit']);
+      expect(o.note).toContain('checked offline against the accessplanit rules');
+    });
+    expect(readdirSync(join(cache, 'hrsync', 'sandbox'))).toEqual([state]);
+  });
+
+  it('finds the config like other tools: --config, else HRSYNC_CONFIG, else the nearest one in the folder or above; .hrsync lives beside it', async () => {
+    const project = tempDir();
+    write(project, 'hrsync.config.yaml', 'targets:\n  lms: { type: accessplanit, baseUrl: "http://127.0.0.1:9/x", apiKey: "env:K" }\n');
+    const deep = join(project, 'jobs', 'nightly');
+    mkdirSync(deep, { recursive: true });
+    await using(openTarget(undefined, { cwd: deep, env: { K: 'k' } }), async (o) => expect([o.target?.label, o.home]).toEqual(['accessplanit "lms"', project]));
+    const elsewhere = tempDir();
+    write(elsewhere, 'other.json', JSON.stringify({ targets: { forms: { type: 'appenate', baseUrl: 'http://127.0.0.1:9/api/v2', companyId: 1, integrationKey: 'env:K' } } }));
+    await using(openTarget(undefined, { cwd: deep, env: { K: 'k', HRSYNC_CONFIG: join(elsewhere, 'other.json') } }), async (o) => expect([o.target?.label, o.home]).toEqual(['appenate "forms"', elsewhere]));
+    await expect(openTarget(undefined, { cwd: deep, env: { HRSYNC_CONFIG: 'missing.json' } })).rejects.toThrow(/HRSYNC_CONFIG names .*missing.json, which does not exist/);
+    write(project, 'hrsync.config.json', '');
+    await expect(openTarget(undefined, { cwd: deep, env: { K: 'k' } })).rejects.toThrow(/hrsync.config.json is not valid JSON/);
   });
 });
 

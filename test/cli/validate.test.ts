@@ -1,6 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { embeddedStateFile } from '../../src/app/cache-folder.js';
+import { tempDir } from '../helpers/files.js';
 import { hrsyncIn, tempProject } from '../helpers/run.js';
 
 const project = tempProject();
@@ -119,13 +121,32 @@ describe('hrsync validate (in-process)', () => {
 
   it('reports a damaged embedded-sandbox state file as an input error naming it (exit 3), not a crash', async () => {
     const dir = tempProject();
-    mkdirSync(join(dir, '.hrsync'));
-    writeFileSync(join(dir, '.hrsync', 'sandbox.json'), '{x');
-    const run = await hrsyncIn(['validate', 'samples/users.csv'], { cwd: dir });
+    const cache = tempDir();
+    const state = embeddedStateFile(dir, { XDG_CACHE_HOME: cache });
+    mkdirSync(dirname(state), { recursive: true });
+    writeFileSync(state, '{x');
+    const run = await hrsyncIn(['import', 'samples/users.csv', '--dry-run'], { cwd: dir, env: { XDG_CACHE_HOME: cache } });
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain(`error: the sandbox state file ${join(dir, '.hrsync', 'sandbox.json')} is damaged: not JSON`);
+    expect(run.stderr).toContain(`error: the sandbox state file ${state} is damaged: not JSON`);
     expect(run.stderr).toContain('hint: delete');
     expect(run.stderr).not.toContain('bug in hrsync');
+  });
+
+  it('never starts a sandbox and never writes a file: with no config it checks the rules offline, even in a read-only folder', async () => {
+    const dir = tempProject();
+    const cache = tempDir();
+    chmodSync(dir, 0o555);
+    try {
+      const run = await hrsyncIn(['validate', 'samples/users.csv', 'samples/companies.csv'], { cwd: dir, env: { XDG_CACHE_HOME: cache } });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('no hrsync.config.json here or above: checked offline against the accessplanit rules (validate starts no sandbox)');
+      const refs = await hrsyncIn(['validate', 'samples/users.csv'], { cwd: dir, env: { XDG_CACHE_HOME: cache } });
+      expect(refs.stdout).toContain('companyId values were not checked'); // one warning for references outside the batch
+    } finally {
+      chmodSync(dir, 0o755);
+    }
+    expect(readdirSync(dir)).toEqual(['samples']);
+    expect(readdirSync(cache)).toEqual([]);
   });
 
   it('shows help with examples and exit codes', async () => {

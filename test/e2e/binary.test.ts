@@ -29,7 +29,8 @@ describe('the built binary', () => {
     const dir = tempProject();
     const first = await hrsyncBinary(['import', 'samples/users.csv'], dir);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toContain('no hrsync.config.json here: using the embedded sandbox');
+    expect(first.stderr).toContain('no hrsync.config.json here or above: using the embedded sandbox');
+    expect(first.stderr).toContain('into the embedded sandbox: nothing real was changed');
     expect(first.stdout).toContain('Plan: 15 to create, 0 to update, 5 unchanged.');
     expect(first.stderr).toContain('15 changes applied, 0 failed, 0 skipped');
     const again = await hrsyncBinary(['import', 'samples/users.csv'], dir);

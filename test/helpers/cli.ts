@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { testCacheHome } from './files.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../bin/hrsync.js', import.meta.url));
@@ -15,6 +16,7 @@ export function hrsyncBinary(args: string[], cwd: string, env: Record<string, st
   const base = { ...process.env };
   delete base.FORCE_COLOR;
   delete base.NO_COLOR;
+  base.XDG_CACHE_HOME = testCacheHome(); // the embedded sandbox's state: in the test's folders, never ~/.cache
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

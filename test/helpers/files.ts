@@ -9,6 +9,15 @@ export function tempDir(): string {
   return mkdtempSync(join(process.env.HRSYNC_TEST_ROOT ?? tmpdir(), 'hrsync-test-'));
 }
 
+let cache: string | undefined;
+/**
+ * The user's cache folder for the runs of this test file (XDG_CACHE_HOME): the embedded sandbox keeps
+ * its state there, one file per working folder — inside the test's own folders, never ~/.cache.
+ */
+export function testCacheHome(): string {
+  return (cache ??= tempDir());
+}
+
 /** Writes `content` (text as UTF-8, or raw bytes) to a file in `dir` and returns its path. */
 export function write(dir: string, name: string, content: string | Buffer): string {
   const path = join(dir, name);

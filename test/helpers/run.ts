@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/terminal.js';
 import { ROOT } from './cli.js';
-import { tempDir } from './files.js';
+import { tempDir, testCacheHome } from './files.js';
 
 export interface Run {
   code: number;
@@ -44,7 +44,8 @@ export async function hrsyncIn(args: string[], options: RunOptions = {}): Promis
   const io: Io = {
     stdout,
     stderr,
-    env: { ...options.env },
+    // The user's cache folder (the embedded sandbox's state) inside the test's own folders, never ~/.cache.
+    env: { XDG_CACHE_HOME: testCacheHome(), ...options.env },
     cwd: options.cwd ?? tempProject(),
     stdinIsTTY: options.answer !== undefined,
     ask: async (question) => {

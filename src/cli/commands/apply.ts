@@ -4,7 +4,7 @@ import { acquireLock, type Lock } from '../../app/lock.js';
 import { resultsFolder } from '../../app/results-folder.js';
 import { positiveInt, seconds } from '../parse.js';
 import { colourFor, plural, type Io, openOptions } from '../terminal.js';
-import { applyExitCode, runApply } from './import.js';
+import { applyExitCode, EMBEDDED_APPLIED, runApply } from './import.js';
 
 export interface ApplyFlags {
   config?: string;
@@ -21,16 +21,19 @@ export interface ApplyFlags {
 export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io): Promise<number> {
   const plan = await readPlan(planFile, io.cwd);
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
-  const resultsDir = resultsFolder(flags.results, io.cwd);
+  if (flags.results !== undefined) resultsFolder(flags.results, io.cwd);
   const waitMs = seconds('--wait-lock', flags.waitLock);
   const opened = await openTarget(plan.targetName, openOptions(io, flags.config));
   let lock: Lock | undefined;
   try {
+    const resultsDir = resultsFolder(flags.results, io.cwd, opened.home);
     if (opened.target && opened.lockKey) lock = await acquireLock(opened.lockKey, opened.target.label, `apply to ${opened.target.label}`, { ...(waitMs ? { waitMs } : {}) });
     const { target, stale } = await checkPlanFresh(opened.target, plan, { concurrency, force: Boolean(flags.force) });
     if (stale.length) io.stderr.write(colourFor(io.stderr, io.env).yellow(`--force: applying although ${plural(stale.length, 'record')} changed since the plan was made\n`));
     const result = await runApply({ target, plan }, { concurrency, resultsDir }, io);
-    return applyExitCode(result, 0, io);
+    const code = applyExitCode(result, 0, io);
+    if (opened.embedded) io.stderr.write(`${colourFor(io.stderr, io.env).dim(EMBEDDED_APPLIED)}\n`);
+    return code;
   } finally {
     await lock?.release();
     await opened.close();

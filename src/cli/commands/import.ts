@@ -16,6 +16,10 @@ import { renderValidationText } from '../render/validation.js';
 import { onStopSignals, colourFor, plural, type Io, openOptions } from '../terminal.js';
 import { inputOptions, type ValidateFlags } from './validate.js';
 
+/** Said under every summary of a run against the embedded sandbox, so it is never taken for a real one. */
+export const EMBEDDED_PLANNED = 'planned against the embedded sandbox: nothing real was read or changed';
+export const EMBEDDED_APPLIED = 'into the embedded sandbox: nothing real was changed';
+
 export interface ImportFlags extends Omit<ValidateFlags, 'format' | 'maxErrors'> {
   format: 'text' | 'json';
   dryRun?: boolean;
@@ -48,7 +52,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   if (!flags.from && files.length === 0) throw new UsageError('give the files to import, or --from SOURCE to read a source', 'e.g. hrsync import users.csv');
   if (flags.since !== undefined && !flags.from) throw new UsageError('--since goes with --from');
   const sinceAt = since(flags.since);
-  const resultsDir = resultsFolder(flags.results, io.cwd);
+  if (flags.results !== undefined) resultsFolder(flags.results, io.cwd); // a bad --results is said before anything starts
   const waitMs = seconds('--wait-lock', flags.waitLock);
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
   const limit = positiveInt('--limit', flags.limit);
@@ -61,6 +65,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   const opened = await openTarget(flags.target, openOptions(io, flags.config));
   let lock: Lock | undefined;
   try {
+    const resultsDir = resultsFolder(flags.results, io.cwd, opened.home);
     if (opened.target && !opened.target.writer) throw new UsageError(`${opened.target.label} is read-only: import into a platform, and read from it with --from`);
     if (opened.note) io.stderr.write(`${err.dim(opened.note)}\n`);
     // Writing to a real target without a terminal to confirm on takes --yes; the embedded sandbox is
@@ -97,10 +102,12 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
     const changes = plan.operations.length;
 
     if (flags.dryRun) {
+      if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_PLANNED)}\n`);
       if (planned.inputProblems) return ExitCode.invalidInput;
       return flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok;
     }
     if (changes === 0) {
+      if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_PLANNED)}\n`);
       if (!planned.inputProblems) return ExitCode.ok;
       // Nothing to write, but rows were left out: their results and failed.csv, and the input is the problem.
       const result = await applyImport(planned, { concurrency, resultsDir, cwd: io.cwd });
@@ -113,7 +120,9 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       return ExitCode.ok;
     }
     const result = await runApply(planned, { concurrency, resultsDir }, io);
-    return applyExitCode(result, planned.inputProblems, io);
+    const code = applyExitCode(result, planned.inputProblems, io);
+    if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
+    return code;
   } finally {
     await lock?.release();
     await opened.close();

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { embeddedStateFile } from '../../app/cache-folder.js';
 import { startEmbedded } from '../../app/embedded-sandbox.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { parseFault, parseLatency, type FaultRates } from '../../sandbox/faults.js';
@@ -9,7 +10,7 @@ import { colourFor, type Io } from '../terminal.js';
 export interface SandboxFlags extends Record<string, unknown> {
   host: string;
   port: string;
-  data: string;
+  data?: string;
   seed?: string;
   latency?: string;
   fault: string[];
@@ -18,7 +19,7 @@ export interface SandboxFlags extends Record<string, unknown> {
 }
 
 /** Flags → sandbox options; every mistake is a usage error (exit 64). The platforms read their own credential flags. */
-export function sandboxOptions(flags: SandboxFlags, cwd: string): SandboxOptions & { seedDir?: string } {
+export function sandboxOptions(flags: SandboxFlags, cwd: string, env: NodeJS.ProcessEnv = {}): SandboxOptions & { seedDir?: string } {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${flags.port}"`);
   const faults: FaultRates = {};
@@ -28,7 +29,7 @@ export function sandboxOptions(flags: SandboxFlags, cwd: string): SandboxOptions
     faults[kind] = rate;
     if (delay !== undefined) slowCommitMs = delay;
   }
-  const options: SandboxOptions & { seedDir?: string } = { host: flags.host, port, dataFile: resolve(cwd, flags.data), faults, flags, ...(slowCommitMs !== undefined ? { slowCommitMs } : {}) };
+  const options: SandboxOptions & { seedDir?: string } = { host: flags.host, port, dataFile: flags.data !== undefined ? resolve(cwd, flags.data) : embeddedStateFile(cwd, env), faults, flags, ...(slowCommitMs !== undefined ? { slowCommitMs } : {}) };
   if (flags.seed) options.seedDir = resolve(cwd, flags.seed);
   if (flags.latency) options.latency = parseLatency(flags.latency);
   if (flags.rateLimit) {
@@ -42,10 +43,10 @@ export function sandboxOptions(flags: SandboxFlags, cwd: string): SandboxOptions
 
 /** Runs until Ctrl-C (or SIGTERM), then stops cleanly: in-flight answers finish, state is written. */
 export async function sandboxCommand(flags: SandboxFlags, io: Io): Promise<number> {
-  const options = sandboxOptions(flags, io.cwd);
+  const options = sandboxOptions(flags, io.cwd, io.env);
   const c = colourFor(io.stderr, io.env);
   if (flags.seed && options.dataFile && existsSync(options.dataFile))
-    io.stderr.write(c.yellow(`note: ${flags.data} exists, so the sandbox starts from it and --seed is not used (delete it to seed again)\n`));
+    io.stderr.write(c.yellow(`note: ${options.dataFile} exists, so the sandbox starts from it and --seed is not used (delete it to seed again)\n`));
   let running;
   try {
     running = await startEmbedded(options);
@@ -57,7 +58,7 @@ export async function sandboxCommand(flags: SandboxFlags, io: Io): Promise<numbe
     throw error;
   }
   io.stdout.write(`${describeSandbox(running.sandbox)}\n`);
-  io.stderr.write(c.dim(`state: ${flags.data}; Ctrl-C to stop\n`));
+  io.stderr.write(c.dim(`state: ${options.dataFile}; Ctrl-C to stop\n`));
   await new Promise<void>((done) => {
     io.signals.once('SIGINT', done);
     io.signals.once('SIGTERM', done);

@@ -42,7 +42,8 @@ export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErr
 
 export async function runValidate(files: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport> {
   const options = await inputOptions(flags, io);
-  const opened = await openTarget(flags.target, openOptions(io, flags.config));
+  // validate never starts the embedded sandbox, and writes no file: without a target, rules only.
+  const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), offline: true });
   try {
     if (opened.note) io.stderr.write(`${colourFor(io.stderr, io.env).dim(opened.note)}\n`);
     return await runValidation(opened, files, options);
