@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accessplanitFieldErrors, AccessplanitTarget, odataFilter } from '../../src/connectors/accessplanit/target.js';
 import { appenateFieldErrors, AppenateTarget } from '../../src/connectors/appenate/target.js';
 import { springestFieldErrors, SpringestTarget } from '../../src/connectors/springest/target.js';
-import { fromUnified, UnifiedTarget } from '../../src/connectors/unified/target.js';
+import { fromUnified, fromUnifiedCompany, fromUnifiedGroup, UnifiedTarget } from '../../src/connectors/unified/target.js';
 import { RemoteError } from '../../src/errors.js';
 import type { CanonicalValues } from '../../src/core/model/canonical.js';
 
@@ -148,7 +148,7 @@ describe('Springest connector', () => {
 });
 
 describe('Unified connector', () => {
-  it('maps employees: work email first, employee number as external id, statuses lower-cased', () => {
+  it('maps employees: work email first, employee number as external id, ACTIVE/INACTIVE as active/inactive', () => {
     expect(
       fromUnified({
         id: 'e1', employee_number: 'E9', name: 'Zoë van Dijk', emails: [{ email: 'home@x.nl', type: 'HOME' }, { email: 'WORK@X.NL', type: 'WORK' }],
@@ -171,6 +171,44 @@ describe('Unified connector', () => {
     const rows = await all(target.list('users', { since: '2026-11-01' }));
     expect(rows.map((r) => [r.externalId, r.managerEmail ?? null])).toEqual([['N1', null], ['N2', 'e1@x.nl'], ['N3', 'e99@x.nl'], ['N4', 'e99@x.nl']]);
     a.assertNoPendingInterceptors();
+  });
+
+  it('maps the HR system’s companies (its id as the external id) and groups (their names as labels)', () => {
+    expect(fromUnifiedCompany({ id: 'cmp_1', name: 'Acme', legal_name: 'Acme Ltd', address: { address1: '1 Dock Rd', address2: 'Unit 4', city: 'Hull', region: 'East Riding', postal_code: 'HU1 1AA', country_code: 'GB' } }))
+      .toEqual({ externalId: 'cmp_1', name: 'Acme', address: '1 Dock Rd, Unit 4', town: 'Hull', county: 'East Riding', postcode: 'HU1 1AA', country: 'GB' });
+    expect(fromUnifiedCompany({ id: 'cmp_2', legal_name: 'Only Legal LLP' })).toMatchObject({ externalId: 'cmp_2', name: 'Only Legal LLP' });
+    expect(fromUnifiedGroup({ id: 'grp_1', name: 'Warehouse', type: 'DEPARTMENT' })).toEqual({ label: 'Warehouse' });
+  });
+
+  it('lists companies and groups page by page', async () => {
+    const a = agent();
+    const pool = a.get('https://api.unified.to');
+    const paths: string[] = [];
+    pool.intercept({ path: (p) => p.startsWith('/hris/conn/company?'), method: 'GET' }).reply((o) => {
+      paths.push(String(o.path));
+      const offset = Number(new URLSearchParams(String(o.path).split('?')[1]).get('offset'));
+      return { statusCode: 200, data: [{ id: 'cmp_1', name: 'Acme' }, { id: 'cmp_2', name: 'Brown & Hart' }, { id: 'cmp_3', legal_name: 'Clinic LLP' }].slice(offset, offset + 2) };
+    }).persist();
+    pool.intercept({ path: (p) => p.startsWith('/hris/conn/group?'), method: 'GET' }).reply(200, [{ id: 'grp_1', name: 'Warehouse' }]);
+    const target = new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', pageSize: 2, dispatcher: a });
+    expect((await all(target.list('companies'))).map((c) => [c.externalId, c.name])).toEqual([['cmp_1', 'Acme'], ['cmp_2', 'Brown & Hart'], ['cmp_3', 'Clinic LLP']]);
+    expect(paths.map((p) => new URLSearchParams(p.split('?')[1]).get('offset'))).toEqual(['0', '2']);
+    expect(await all(target.list('groups'))).toEqual([{ label: 'Warehouse' }]);
+    expect(target.entities).toEqual(['users', 'companies', 'groups']);
+    a.assertNoPendingInterceptors();
+  });
+
+  it('stops with a RemoteError when an integration ignores offset, on every list', async () => {
+    const a = agent();
+    const pool = a.get('https://api.unified.to');
+    for (const resource of ['company', 'group'])
+      pool.intercept({ path: (p) => p.startsWith(`/hris/conn/${resource}?`), method: 'GET' }).reply(200, [{ id: `${resource}1`, name: 'A' }, { id: `${resource}2`, name: 'B' }]).persist();
+    const target = new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', pageSize: 2, dispatcher: a });
+    for (const [entity, what] of [['companies', 'company'], ['groups', 'group']] as const) {
+      const error = await all(target.list(entity)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RemoteError);
+      expect((error as RemoteError).message).toContain(`unified "hr": the ${what} list repeated a page it had already sent`);
+    }
   });
 });
 

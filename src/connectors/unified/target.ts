@@ -13,12 +13,15 @@ export interface UnifiedSettings extends ConnectionSettings {
   apiKey: string;
 }
 
-type Employee = Record<string, unknown> & {
-  id?: string;
+type UnifiedRecord = Record<string, unknown> & { id?: string };
+type Address = Record<string, string | undefined>;
+type Employee = UnifiedRecord & {
   emails?: Array<{ email?: string; type?: string }>;
   telephones?: Array<{ telephone?: string; type?: string }>;
-  address?: Record<string, string | undefined>;
+  address?: Address;
 };
+/** The SDK's HrisCompany (src/sdk/models/shared/hriscompany.ts): id, name, legal_name, address … */
+type Company = UnifiedRecord & { address?: Address };
 
 const date = (v: unknown) => (typeof v === 'string' && v ? v.slice(0, 10) : null);
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
@@ -31,10 +34,27 @@ export const UNIFIED_WIRE: WireMap = {
   endDate: 'terminated_at', managerEmail: 'manager_email',
 };
 
+/** Companies: the HR system's id is the company's external id (canonical `id` is a target's own). */
+export const UNIFIED_COMPANY_WIRE: WireMap = { externalId: 'id', name: 'name', address: 'address1', town: 'city', county: 'region', postcode: 'postal_code', country: 'country' };
+
+/** Groups: only a label; the HR group's id is not a target's group ID. */
+export const UNIFIED_GROUP_WIRE: WireMap = { label: 'name' };
+
 /** The work email first, then any other. */
 export function primaryEmail(e: Employee): string | null {
   const emails = e.emails ?? [];
   return text((emails.find((m) => m.type === 'WORK') ?? emails[0])?.email);
+}
+
+/** An address object → canonical address fields. */
+function fromAddress(address: Address = {}): CanonicalValues {
+  return {
+    address: text([address.address1, address.address2].filter(Boolean).join(', ')),
+    town: text(address.city),
+    county: text(address.region),
+    postcode: text(address.postal_code),
+    country: text(address.country) ?? text(address.country_code),
+  };
 }
 
 /**
@@ -44,7 +64,6 @@ export function primaryEmail(e: Employee): string | null {
 export function fromUnified(e: Employee): CanonicalValues {
   const [first, ...rest] = String(e.name ?? '').trim().split(/\s+/);
   const phone = (type: string) => text(e.telephones?.find((t) => t.type === type)?.telephone);
-  const address = e.address ?? {};
   const status = typeof e.employment_status === 'string' ? e.employment_status.toLowerCase() : null;
   const gender = typeof e.gender === 'string' ? e.gender.toLowerCase() : null;
   return {
@@ -57,11 +76,7 @@ export function fromUnified(e: Employee): CanonicalValues {
     jobTitle: text(e.title),
     gender,
     dateOfBirth: date(e.date_of_birth),
-    address: text([address.address1, address.address2].filter(Boolean).join(', ')),
-    town: text(address.city),
-    county: text(address.region),
-    postcode: text(address.postal_code),
-    country: text(address.country) ?? text(address.country_code),
+    ...fromAddress(e.address),
     companyId: text(e.company_id),
     status,
     startDate: date(e.hired_at),
@@ -69,12 +84,24 @@ export function fromUnified(e: Employee): CanonicalValues {
   };
 }
 
-/** Unified.to HRIS employees: a read-only source of users. */
+/** A company → canonical company: its Unified id (the HR system's) as the external id; name, else legal name. */
+export function fromUnifiedCompany(c: Company): CanonicalValues {
+  return { externalId: text(c.id), name: text(c.name) ?? text(c.legal_name), ...fromAddress(c.address) };
+}
+
+/** A group (department, team …) → canonical group: its name as the label. */
+export function fromUnifiedGroup(g: UnifiedRecord): CanonicalValues {
+  return { label: text(g.name) };
+}
+
+const RESOURCE = { users: 'employee', companies: 'company', groups: 'group' } as const;
+
+/** Unified.to HRIS: employees, companies and groups — a read-only source. */
 export class UnifiedTarget implements Target {
   readonly type = 'unified' as const;
-  readonly entities = ['users'] as const;
+  readonly entities = ['users', 'companies', 'groups'] as const;
   readonly can = { list: true };
-  readonly wire = { users: UNIFIED_WIRE };
+  readonly wire = { users: UNIFIED_WIRE, companies: UNIFIED_COMPANY_WIRE, groups: UNIFIED_GROUP_WIRE };
   readonly label: string;
   readonly identity: string;
   private readonly http: HttpClient;
@@ -90,8 +117,8 @@ export class UnifiedTarget implements Target {
     return this.settings.name;
   }
 
-  private path(suffix = ''): string {
-    return `hris/${encodeURIComponent(this.settings.connectionId)}/employee${suffix}`;
+  private path(resource: string, suffix = ''): string {
+    return `hris/${encodeURIComponent(this.settings.connectionId)}/${resource}${suffix}`;
   }
 
   private auth() {
@@ -101,35 +128,55 @@ export class UnifiedTarget implements Target {
   /** A manager's email: from employees already read, else one lookup per manager, remembered. */
   private async managerEmail(id: string): Promise<string | null> {
     if (this.managers.has(id)) return this.managers.get(id)!;
-    const res = await this.http.request({ method: 'GET', path: this.path(`/${encodeURIComponent(id)}`), headers: this.auth(), endpoint: 'employee', accept: [404] });
+    const res = await this.http.request({ method: 'GET', path: this.path('employee', `/${encodeURIComponent(id)}`), headers: this.auth(), endpoint: 'employee', accept: [404] });
     const email = res.status === 404 ? null : primaryEmail(res.body as Employee);
     this.managers.set(id, email);
     return email;
   }
 
-  async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
-    if (entity !== 'users') return;
+  /**
+   * Every record of one list, page by page (limit/offset, oldest first). Not every integration
+   * supports every paging parameter [doc]: the PageGuard drops a record that comes again unchanged and
+   * stops (RemoteError, exit 4) on a page that repeats or a record that comes back changed.
+   */
+  private async *pages(resource: string, query: ListQuery): AsyncIterable<UnifiedRecord[]> {
     const limit = this.settings.pageSize ?? 100;
-    const filters = Object.entries(query.filter ?? {});
-    // Not every integration supports every paging parameter [doc]: a page that repeats stops the list.
-    const guard = new PageGuard(this.label, 'employee', query.onNotice, this.settings.maxRecords);
+    const guard = new PageGuard(this.label, resource, query.onNotice, this.settings.maxRecords);
     for (let offset = 0; ; offset += limit) {
       const params = new URLSearchParams({ limit: String(limit), offset: String(offset), sort: 'created_at', order: 'asc' });
       if (query.since) params.set('updated_gte', query.since);
-      const res = await this.http.request({ method: 'GET', path: `${this.path()}?${params}`, headers: this.auth(), endpoint: 'employee' });
-      if (!Array.isArray(res.body)) throw new RemoteError('unexpected', `${this.label}: an employee list answer is not an array`, res.status);
-      const employees = guard.page(res.body as Employee[], (e) => e.id);
+      const res = await this.http.request({ method: 'GET', path: `${this.path(resource)}?${params}`, headers: this.auth(), endpoint: resource });
+      if (!Array.isArray(res.body)) throw new RemoteError('unexpected', `${this.label}: the ${resource} list answer is not an array`, res.status);
+      const fresh = guard.page(res.body as UnifiedRecord[], (r) => r.id);
+      if (fresh.length) yield fresh;
+      if ((res.body as unknown[]).length < limit) break;
+    }
+    guard.finish();
+  }
+
+  async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
+    const filters = Object.entries(query.filter ?? {});
+    const kept = (rows: CanonicalValues[]) => rows.filter((row) => filters.every(([f, vs]) => vs.includes(String(row[f] ?? ''))));
+    if (entity === 'companies' || entity === 'groups') {
+      const map = entity === 'companies' ? fromUnifiedCompany : fromUnifiedGroup;
+      for await (const page of this.pages(RESOURCE[entity], query)) {
+        const rows = kept(page.map(map));
+        if (rows.length) yield rows;
+      }
+      return;
+    }
+    for await (const page of this.pages(RESOURCE.users, query)) {
+      const employees = page as Employee[];
       for (const e of employees) if (e.id) this.managers.set(e.id, primaryEmail(e));
       const rows: CanonicalValues[] = [];
       for (const e of employees) {
         const row = fromUnified(e);
         if (typeof e.manager_id === 'string' && e.manager_id) row.managerEmail = await this.managerEmail(e.manager_id);
-        if (filters.every(([f, vs]) => vs.includes(String(row[f] ?? '')))) rows.push(row);
+        rows.push(row);
       }
-      if (rows.length) yield rows;
-      if ((res.body as Employee[]).length < limit) break;
+      const shown = kept(rows);
+      if (shown.length) yield shown;
     }
-    guard.finish();
   }
 
   close(): Promise<void> {

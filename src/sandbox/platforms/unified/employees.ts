@@ -1,4 +1,5 @@
 import type { Row } from '../../odata.js';
+import { DEPARTMENT_OF, groupRef } from './organisation.js';
 
 /** mulberry32: a small seeded generator, so every sandbox starts with the same employees. */
 export function seededRandom(seed: number): () => number {
@@ -30,6 +31,7 @@ const ascii = (s: string) => s.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowe
 /**
  * Employees as Unified.to returns them, with the mess real HR data has: some without a work email
  * (home only), some in upper case, enum values outside the documented lists, managers, leavers.
+ * `groups` name the HR system's own groups (organisation.ts).
  */
 export function generateEmployees(count: number, seed = 20261123): Row[] {
   const r = seededRandom(seed);
@@ -73,6 +75,8 @@ export function generateEmployees(count: number, seed = 20261123): Row[] {
       groups: [],
       locations: [],
     };
+    // A department by job title (no draw from the generator: the people stay the same), a team across them.
+    employee.groups = [groupRef(DEPARTMENT_OF[String(employee.title)]!), ...(i % 23 === 0 ? [groupRef('grp_t1')] : [])];
     if (i > 10 && r() < 0.9) employee.manager_id = `emp_${String(1 + Math.floor(r() * 10)).padStart(5, '0')}`;
     if (status === 'INACTIVE') employee.terminated_at = iso(updated);
     out.push(employee);
