@@ -36,6 +36,8 @@ describe('hrsync export and targets against the sandbox (in-process)', () => {
     // The HR system's companies and groups: its ids are external ids, never a target's own id.
     expect(readFileSync(join(dir, 'hr-companies.ndjson'), 'utf8').split('\n')[0]).toBe('{"externalId":"cmp_8f3a21","name":"Acme Logistics","address":"Unit 4, Riverside Park","town":"Lancaster","county":"Lancashire","postcode":"LA1 1AB","country":"United Kingdom"}');
     expect(readFileSync(join(dir, 'hr-groups.ndjson'), 'utf8').split('\n')[0]).toBe('{"label":"Warehouse"}');
+    const people = readFileSync(join(dir, 'hr-users.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(people.every((u) => !('companyId' in u) && !('id' in u) && ['Acme Logistics', 'Northgate Health', 'Brown & Hart'].includes(String(u.companyName)))).toBe(true);
     const go = await hrsyncIn(['export', '--target', 'go'], { cwd: dir, env: ENV });
     expect(go.code).toBe(64);
     expect(go.stderr).toContain('cannot be listed');

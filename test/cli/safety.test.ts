@@ -239,9 +239,9 @@ describe('a source that repeats people (paging it does not support)', () => {
     expect(stuck.stderr).toContain('the employee list repeated a page it had already sent');
   });
 
-  it('does the same for the HR system’s companies and groups', async () => {
+  it('does the same for the HR system’s companies and groups, and for the companies it names employees’ companies from', async () => {
     const dir = project(ignoring().urls.unified, 2);
-    for (const [entity, what] of [['companies', 'company'], ['groups', 'group']] as const) {
+    for (const [entity, what] of [['companies', 'company'], ['groups', 'group'], ['users', 'company']] as const) {
       const stuck = await hrsyncIn(['export', '--entity', entity, '-o', `${entity}.ndjson`], { cwd: dir, env: { K: 'sandbox-key' } });
       expect([stuck.code, stuck.stderr]).toEqual([4, expect.stringContaining(`error: unified "hr": the ${what} list repeated a page it had already sent`)]);
     }

@@ -76,6 +76,15 @@ describe('Unified emulation: companies and groups, and the list parameters integ
     expect((await call(`${sandbox().url}/hris/sandbox/company`, { method: 'POST', headers: { authorization: 'sandbox-key' } })).status).toBe(405);
   });
 
+  it('names the HR system’s own companies and groups on employees (cmp_… ids, not a training platform’s)', async () => {
+    const companies = new Set(((await get('company')).body as Rec[]).map((c) => c.id));
+    const groups = new Set(((await get('group')).body as Rec[]).map((g) => g.id));
+    const employees = (await get('employee', '?limit=1000')).body as Rec[];
+    expect(employees.every((e) => companies.has(e.company_id))).toBe(true);
+    expect(new Set(employees.map((e) => e.company_id)).size).toBe(companies.size);
+    expect(employees.every((e) => e.groups.length > 0 && e.groups.every((g: Rec) => groups.has(g.id) && typeof g.name === 'string'))).toBe(true);
+  });
+
   it('takes fields exploded (fields=a&fields=b, as the SDK sends them) or comma-joined, and group_id', async () => {
     const exploded = (await get('employee', '?limit=3&fields=name&fields=emails')).body as Rec[];
     const joined = (await get('employee', '?limit=3&fields=name,emails')).body as Rec[];
@@ -102,6 +111,7 @@ describe('Unified emulation: companies and groups, and the list parameters integ
     expect(members.length).toBeGreaterThan(0);
     for (const m of members) {
       expect(m.groups?.some((g) => g.id === groups[0]!.id)).toBe(true);
+      expect(companies.some((c) => c.id === m.companyId)).toBe(true);
       expect(m.emails).toBeUndefined(); // not among the fields asked for
     }
   });
