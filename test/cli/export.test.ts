@@ -28,13 +28,18 @@ describe('hrsync export and targets against the sandbox (in-process)', () => {
 
   it('exports every entity of every listable target, and says plainly that Springest cannot be listed', async () => {
     const dir = project();
-    const cases: Array<[string, string, number]> = [['lms', 'users', 5], ['lms', 'companies', 3], ['lms', 'groups', 3], ['formsAll', 'users', 5], ['formsAll', 'groups', 3], ['hr', 'users', 300]];
+    const cases: Array<[string, string, number]> = [['lms', 'users', 5], ['lms', 'companies', 3], ['lms', 'groups', 3], ['formsAll', 'users', 5], ['formsAll', 'groups', 3], ['hr', 'users', 300], ['hr', 'companies', 3], ['hr', 'groups', 9]];
     for (const [target, entity, rows] of cases) {
       const run = await hrsyncIn(['export', '--target', target, '--entity', entity, '-o', `${target}-${entity}.ndjson`], { cwd: dir, env: ENV });
       expect(run.code, run.stderr).toBe(0);
       expect(readFileSync(join(dir, `${target}-${entity}.ndjson`), 'utf8').trim().split('\n')).toHaveLength(rows);
       expect(run.stderr).toContain(`exported ${rows}`);
     }
+    // The HR system's companies and groups: its ids are external ids, never a target's own id.
+    expect(readFileSync(join(dir, 'hr-companies.ndjson'), 'utf8').split('\n')[0]).toBe('{"externalId":"cmp_8f3a21","name":"Acme Logistics","address":"Unit 4, Riverside Park","town":"Lancaster","county":"Lancashire","postcode":"LA1 1AB","country":"United Kingdom"}');
+    expect(readFileSync(join(dir, 'hr-groups.ndjson'), 'utf8').split('\n')[0]).toBe('{"label":"Warehouse"}');
+    const people = readFileSync(join(dir, 'hr-users.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(people.every((u) => !('companyId' in u) && !('id' in u) && ['Acme Logistics', 'Northgate Health', 'Brown & Hart'].includes(String(u.companyName)))).toBe(true);
     const go = await hrsyncIn(['export', '--target', 'go'], { cwd: dir, env: ENV });
     expect(go.code).toBe(64);
     expect(go.stderr).toContain('cannot be listed');
@@ -102,7 +107,7 @@ describe('hrsync export and targets against the sandbox (in-process)', () => {
       ['forms', { users: null, groups: null }],
       ['formsAll', { users: 5, groups: 3 }],
       ['go', { users: null }],
-      ['hr', { users: 300 }],
+      ['hr', { users: 300, companies: 3, groups: 9 }],
     ]);
     const bad = await hrsyncIn(['targets', 'check', 'forms'], { cwd: dir, env: { ...ENV, APPENATE_KEY: 'nope' } });
     expect(bad.code).toBe(4);

@@ -222,9 +222,9 @@ describe('duplicates and wrong people', () => {
 describe('a source that repeats people (paging it does not support)', () => {
   const overlapping = useSandbox({ settings: { unified: { paging: 'overlap' } } });
   const ignoring = useSandbox({ settings: { unified: { paging: 'ignore-offset' } } });
-  const project = (url: string) => {
+  const project = (url: string, pageSize?: number) => {
     const dir = tempDir();
-    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { hr: { type: 'unified', baseUrl: url, connectionId: 'sandbox', apiKey: 'env:K' } } }));
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { hr: { type: 'unified', baseUrl: url, connectionId: 'sandbox', apiKey: 'env:K', ...(pageSize ? { pageSize } : {}) } } }));
     return dir;
   };
 
@@ -237,6 +237,20 @@ describe('a source that repeats people (paging it does not support)', () => {
     const stuck = await hrsyncIn(['export', '-o', 'hr.ndjson'], { cwd: project(ignoring().urls.unified), env: { K: 'sandbox-key' } });
     expect(stuck.code).toBe(4);
     expect(stuck.stderr).toContain('the employee list repeated a page it had already sent');
+  });
+
+  it('does the same for the HR system’s companies and groups, and for the companies it names employees’ companies from', async () => {
+    const dir = project(ignoring().urls.unified, 2);
+    for (const [entity, what] of [['companies', 'company'], ['groups', 'group'], ['users', 'company']] as const) {
+      const stuck = await hrsyncIn(['export', '--entity', entity, '-o', `${entity}.ndjson`], { cwd: dir, env: { K: 'sandbox-key' } });
+      expect([stuck.code, stuck.stderr]).toEqual([4, expect.stringContaining(`error: unified "hr": the ${what} list repeated a page it had already sent`)]);
+    }
+    expect(readdirSync(dir)).toEqual(['hrsync.config.json']);
+    const drifting = project(overlapping().urls.unified, 4);
+    const run = await hrsyncIn(['export', '--entity', 'groups', '-o', 'groups.ndjson'], { cwd: drifting, env: { K: 'sandbox-key' } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('warning: unified "hr": 1 group record came twice, unchanged (the paging overlapped), and was kept once');
+    expect(readFileSync(join(drifting, 'groups.ndjson'), 'utf8').trim().split('\n')).toHaveLength(9);
   });
 });
 

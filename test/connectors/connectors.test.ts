@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accessplanitFieldErrors, AccessplanitTarget, odataFilter } from '../../src/connectors/accessplanit/target.js';
 import { appenateFieldErrors, AppenateTarget } from '../../src/connectors/appenate/target.js';
 import { springestFieldErrors, SpringestTarget } from '../../src/connectors/springest/target.js';
-import { fromUnified, UnifiedTarget } from '../../src/connectors/unified/target.js';
+import { fromUnified, fromUnifiedCompany, fromUnifiedGroup, UnifiedTarget } from '../../src/connectors/unified/target.js';
 import { RemoteError } from '../../src/errors.js';
 import type { CanonicalValues } from '../../src/core/model/canonical.js';
 
@@ -148,7 +148,7 @@ describe('Springest connector', () => {
 });
 
 describe('Unified connector', () => {
-  it('maps employees: work email first, employee number as external id, statuses lower-cased', () => {
+  it('maps employees: work email first, employee number as external id, ACTIVE/INACTIVE as active/inactive', () => {
     expect(
       fromUnified({
         id: 'e1', employee_number: 'E9', name: 'Zoë van Dijk', emails: [{ email: 'home@x.nl', type: 'HOME' }, { email: 'WORK@X.NL', type: 'WORK' }],
@@ -171,6 +171,78 @@ describe('Unified connector', () => {
     const rows = await all(target.list('users', { since: '2026-11-01' }));
     expect(rows.map((r) => [r.externalId, r.managerEmail ?? null])).toEqual([['N1', null], ['N2', 'e1@x.nl'], ['N3', 'e99@x.nl'], ['N4', 'e99@x.nl']]);
     a.assertNoPendingInterceptors();
+  });
+
+  it('never makes the HR system’s id, status or company id the target’s: id stays out, statuses are active/inactive or kept as written, company_id becomes no companyId', () => {
+    const row = fromUnified({ id: 'emp_1', employee_number: 'E1', company_id: 'cmp_8f3a21', employment_status: 'ACTIVE' });
+    expect(row).not.toHaveProperty('id');
+    expect(row).not.toHaveProperty('companyId');
+    expect(row).toMatchObject({ externalId: 'E1', status: 'active' });
+    expect(fromUnified({ id: 'emp_2' })).toMatchObject({ externalId: 'emp_2', status: null }); // the documented fallback: the HR system's id is an external id
+    expect(fromUnified({ employment_status: 'inactive' }).status).toBe('inactive');
+    expect(fromUnified({ employment_status: 'ON_LEAVE' }).status).toBe('ON_LEAVE'); // not a canonical status: the target's rules judge it
+  });
+
+  it('maps the HR system’s companies (its id as the external id) and groups (their names as labels)', () => {
+    expect(fromUnifiedCompany({ id: 'cmp_1', name: 'Acme', legal_name: 'Acme Ltd', address: { address1: '1 Dock Rd', address2: 'Unit 4', city: 'Hull', region: 'East Riding', postal_code: 'HU1 1AA', country_code: 'GB' } }))
+      .toEqual({ externalId: 'cmp_1', name: 'Acme', address: '1 Dock Rd, Unit 4', town: 'Hull', county: 'East Riding', postcode: 'HU1 1AA', country: 'GB' });
+    expect(fromUnifiedCompany({ id: 'cmp_2', legal_name: 'Only Legal LLP' })).toMatchObject({ externalId: 'cmp_2', name: 'Only Legal LLP' });
+    expect(fromUnifiedGroup({ id: 'grp_1', name: 'Warehouse', type: 'DEPARTMENT' })).toEqual({ label: 'Warehouse' });
+  });
+
+  it('lists companies and groups page by page; names each employee’s company from /company once; says what it could not map', async () => {
+    const a = agent();
+    const pool = a.get('https://api.unified.to');
+    const paths: string[] = [];
+    pool.intercept({ path: (p) => p.startsWith('/hris/conn/company?'), method: 'GET' }).reply((o) => {
+      paths.push(String(o.path));
+      const offset = Number(new URLSearchParams(String(o.path).split('?')[1]).get('offset'));
+      return { statusCode: 200, data: [{ id: 'cmp_1', name: 'Acme' }, { id: 'cmp_2', name: 'Brown & Hart' }, { id: 'cmp_3', legal_name: 'Clinic LLP' }].slice(offset, offset + 2) };
+    }).persist();
+    pool.intercept({ path: (p) => p.startsWith('/hris/conn/group?'), method: 'GET' }).reply(200, [{ id: 'grp_1', name: 'Warehouse' }]);
+    const employees = [
+      { id: 'e1', employee_number: 'N1', company_id: 'cmp_2', employment_status: 'ACTIVE' },
+      { id: 'e2', employee_number: 'N2', company_id: 'cmp_gone', employment_status: 'ON_LEAVE' },
+      { id: 'e3', employee_number: 'N3', company_id: 'cmp_3', employment_status: 'ON_LEAVE' },
+    ];
+    pool.intercept({ path: (p) => p.startsWith('/hris/conn/employee?'), method: 'GET' })
+      .reply((o) => ({ statusCode: 200, data: employees.slice(Number(new URLSearchParams(String(o.path).split('?')[1]).get('offset'))).slice(0, 2) }))
+      .persist();
+    const target = new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', pageSize: 2, dispatcher: a });
+    expect((await all(target.list('companies'))).map((c) => [c.externalId, c.name])).toEqual([['cmp_1', 'Acme'], ['cmp_2', 'Brown & Hart'], ['cmp_3', 'Clinic LLP']]);
+    expect(paths.map((p) => new URLSearchParams(p.split('?')[1]).get('offset'))).toEqual(['0', '2']);
+    expect(await all(target.list('groups'))).toEqual([{ label: 'Warehouse' }]);
+    const notices: string[] = [];
+    const rows = await all(target.list('users', { onNotice: (m) => notices.push(m) }));
+    expect(rows.map((r) => [r.externalId, r.companyName, r.status, 'companyId' in r])).toEqual([['N1', 'Brown & Hart', 'active', false], ['N2', null, 'ON_LEAVE', false], ['N3', 'Clinic LLP', 'ON_LEAVE', false]]);
+    expect(paths).toHaveLength(4); // the companies listed once more for the employees, not once per employee
+    expect(notices).toEqual([
+      'unified "hr": 2 employees have an employment_status hrsync has no status for (ON_LEAVE ×2): kept as the HR system wrote it, for the target’s rules to judge (a target with no such status refuses those rows)',
+      'unified "hr": 1 employee names a company_id that /company does not list (cmp_gone): its companyName is left blank',
+    ]);
+    expect(target.entities).toEqual(['users', 'companies', 'groups']);
+    expect(Object.keys(target.wire.users!)).not.toContain('companyId');
+    a.assertNoPendingInterceptors();
+  });
+
+  it('stops with a RemoteError when an integration ignores offset, on every list; a connection without /company leaves company names blank', async () => {
+    const a = agent();
+    const pool = a.get('https://api.unified.to');
+    for (const resource of ['company', 'group'])
+      pool.intercept({ path: (p) => p.startsWith(`/hris/conn/${resource}?`), method: 'GET' }).reply(200, [{ id: `${resource}1`, name: 'A' }, { id: `${resource}2`, name: 'B' }]).persist();
+    const target = new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', pageSize: 2, dispatcher: a });
+    for (const [entity, what] of [['companies', 'company'], ['groups', 'group']] as const) {
+      const error = await all(target.list(entity)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RemoteError);
+      expect((error as RemoteError).message).toContain(`unified "hr": the ${what} list repeated a page it had already sent`);
+    }
+    const b = agent();
+    b.get('https://api.unified.to').intercept({ path: (p) => p.startsWith('/hris/conn/company?'), method: 'GET' }).reply(404, { message: 'not supported' });
+    b.get('https://api.unified.to').intercept({ path: (p) => p.startsWith('/hris/conn/employee?'), method: 'GET' }).reply(200, [{ id: 'e1', company_id: 'c1' }]);
+    const notices: string[] = [];
+    const rows = await all(new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', dispatcher: b }).list('users', { onNotice: (m) => notices.push(m) }));
+    expect(rows).toMatchObject([{ externalId: 'e1', companyName: null }]);
+    expect(notices).toEqual(['unified "hr": the connection does not list companies (404 on /company): the employees’ company_id (the HR system’s company) cannot be named, so companyName is left blank']);
   });
 });
 

@@ -126,6 +126,7 @@ describe('persistence', () => {
       ['{}', /is damaged: it has no version/],
       ['{"version": 1, "appenate": {"users": [["a", [1]]]}}', /is damaged: appenate.users is not a list of \[id, record\] pairs/],
       ['{"version": 1, "accessplanit": {"User": 5}}', /is damaged: accessplanit.User is not a list of \[id, record\] pairs/],
+      ['{"version": 1, "unified": {"sandbox": {"employee": []}}}', /is damaged: unified.sandbox has no company table/],
     ];
     for (const [text, message] of cases) {
       writeFileSync(dataFile, text);
@@ -158,7 +159,19 @@ describe('persistence', () => {
     const sandbox = await startSandbox({ port: 0, dataFile });
     try {
       expect(sandbox.state().accessplanit.User.size).toBe(0);
-      expect(sandbox.state().unified.get('sandbox')!.size).toBe(300); // the source's own built-in employees
+      expect(sandbox.state().unified.get('sandbox')!.employee.size).toBe(300); // the source's own built-in employees
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it('reads a Unified slice saved before companies and groups were emulated: its employees, the rest fresh', async () => {
+    const dataFile = join(tempDir(), 'sandbox.json');
+    writeFileSync(dataFile, JSON.stringify({ version: 1, unified: { sandbox: [['emp_1', { id: 'emp_1', name: 'Old One' }]] } }));
+    const sandbox = await startSandbox({ port: 0, dataFile });
+    try {
+      const { employee, company, group } = sandbox.state().unified.get('sandbox')!;
+      expect([employee.size, company.size > 0, group.size > 0]).toEqual([1, true, true]);
     } finally {
       await sandbox.stop();
     }

@@ -52,3 +52,67 @@ describe('Unified emulation', () => {
     await expect(new UnifiedTo({ serverURL: sandbox().url, security: { jwt: 'wrong' } }).hris.listHrisEmployees({ connectionId: 'sandbox' })).rejects.toThrow(/401|Unauthorized/);
   });
 });
+
+describe('Unified emulation: companies and groups, and the list parameters integrations differ on', () => {
+  const sandbox = useSandbox();
+  type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const get = (resource: string, query = '', auth = 'sandbox-key') => call(`${sandbox().url}/hris/sandbox/${resource}${query}`, { headers: { authorization: auth } });
+  const sdk = () => new UnifiedTo({ serverURL: sandbox().url, security: { jwt: 'sandbox-key' } });
+
+  it('lists companies and groups with the employee list’s key check, paging, sort and fields, and gets one by id', async () => {
+    expect((await get('company', '', 'wrong')).status).toBe(401);
+    expect((await call(`${sandbox().url}/hris/other/group`, { headers: { authorization: 'sandbox-key' } })).status).toBe(404);
+    const companies = (await get('company', '?limit=100')).body as Rec[];
+    expect(companies.length).toBeGreaterThanOrEqual(3);
+    for (const c of companies) expect(c).toMatchObject({ id: expect.stringMatching(/^cmp_/), name: expect.any(String), legal_name: expect.any(String), created_at: expect.any(String), address: { country_code: expect.any(String) } });
+    const groups = (await get('group', '?limit=100')).body as Rec[];
+    expect(groups.length).toBeGreaterThanOrEqual(5);
+    for (const g of groups) expect(g).toMatchObject({ id: expect.stringMatching(/^grp_/), name: expect.any(String), type: expect.stringMatching(/^[A-Z_]+$/) });
+    expect((await get('group', '?limit=2&offset=2&sort=name')).body).toEqual([...groups].sort((a, b) => (a.name < b.name ? -1 : 1)).slice(2, 4));
+    expect((await get(`company/${companies[1]!.id}`)).body).toEqual(companies[1]);
+    expect((await get('company/cmp_nope')).status).toBe(404);
+    expect((await get('group', '?fields=name')).body[0]).toEqual({ id: groups[0]!.id, name: groups[0]!.name });
+    expect((await get('company', '?limit=0')).status).toBe(400);
+    expect((await call(`${sandbox().url}/hris/sandbox/company`, { method: 'POST', headers: { authorization: 'sandbox-key' } })).status).toBe(405);
+  });
+
+  it('names the HR system’s own companies and groups on employees (cmp_… ids, not a training platform’s)', async () => {
+    const companies = new Set(((await get('company')).body as Rec[]).map((c) => c.id));
+    const groups = new Set(((await get('group')).body as Rec[]).map((g) => g.id));
+    const employees = (await get('employee', '?limit=1000')).body as Rec[];
+    expect(employees.every((e) => companies.has(e.company_id))).toBe(true);
+    expect(new Set(employees.map((e) => e.company_id)).size).toBe(companies.size);
+    expect(employees.every((e) => e.groups.length > 0 && e.groups.every((g: Rec) => groups.has(g.id) && typeof g.name === 'string'))).toBe(true);
+  });
+
+  it('takes fields exploded (fields=a&fields=b, as the SDK sends them) or comma-joined, and group_id', async () => {
+    const exploded = (await get('employee', '?limit=3&fields=name&fields=emails')).body as Rec[];
+    const joined = (await get('employee', '?limit=3&fields=name,emails')).body as Rec[];
+    expect(exploded).toEqual(joined);
+    expect(Object.keys(exploded[0]!).sort()).toEqual(['emails', 'id', 'name']);
+    const all = (await get('employee', '?limit=1000')).body as Rec[];
+    const group = all[0]!.groups[0].id as string;
+    const members = (await get('employee', `?limit=1000&group_id=${group}`)).body as Rec[];
+    expect(members.map((e) => e.id)).toEqual(all.filter((e) => e.groups.some((g: Rec) => g.id === group)).map((e) => e.id));
+    expect(members.length).toBeGreaterThan(0);
+    expect(members.length).toBeLessThan(all.length);
+    expect((await get('employee', '?group_id=grp_nobody')).body).toEqual([]);
+  });
+
+  it('answers the official SDK: listHrisCompanies, listHrisGroups, and employees by group with exploded fields', async () => {
+    const companies = await sdk().hris.listHrisCompanies({ connectionId: 'sandbox', limit: 100 });
+    expect(companies.length).toBeGreaterThanOrEqual(3);
+    expect(companies[0]!.createdAt).toBeInstanceOf(Date);
+    expect(companies[0]!.address?.countryCode).toBeTruthy();
+    expect((await sdk().hris.getHrisCompany({ connectionId: 'sandbox', id: companies[0]!.id! })).legalName).toBe(companies[0]!.legalName);
+    const groups = await sdk().hris.listHrisGroups({ connectionId: 'sandbox', limit: 100 });
+    expect(groups.every((g) => g.id?.startsWith('grp_') && g.name)).toBe(true);
+    const members = await sdk().hris.listHrisEmployees({ connectionId: 'sandbox', groupId: groups[0]!.id!, fields: ['name', 'groups', 'company_id'], limit: 100 });
+    expect(members.length).toBeGreaterThan(0);
+    for (const m of members) {
+      expect(m.groups?.some((g) => g.id === groups[0]!.id)).toBe(true);
+      expect(companies.some((c) => c.id === m.companyId)).toBe(true);
+      expect(m.emails).toBeUndefined(); // not among the fields asked for
+    }
+  });
+});

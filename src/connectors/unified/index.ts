@@ -10,10 +10,10 @@ const configSchema = z.strictObject({
   ...connectionOptions,
 });
 
-/** Unified.to HRIS (platforms.md §4): employees, read as users. A source: never written. */
+/** Unified.to HRIS (platforms.md §4, docs/platforms.md): employees read as users, and the HR system’s companies and groups. A source: never written. */
 export const unified = defineConnector({
   type: 'unified',
-  summary: 'Unified.to HRIS: employees as users (a source, read only)',
+  summary: 'Unified.to HRIS: employees as users, and the HR system’s companies and groups (a source, read only)',
   role: 'source',
   configSchema,
   rules: {},

@@ -13,23 +13,51 @@ export interface UnifiedSettings extends ConnectionSettings {
   apiKey: string;
 }
 
-type Employee = Record<string, unknown> & {
-  id?: string;
+type UnifiedRecord = Record<string, unknown> & { id?: string };
+type Address = Record<string, string | undefined>;
+type Employee = UnifiedRecord & {
   emails?: Array<{ email?: string; type?: string }>;
   telephones?: Array<{ telephone?: string; type?: string }>;
-  address?: Record<string, string | undefined>;
+  address?: Address;
 };
+/** The SDK's HrisCompany (src/sdk/models/shared/hriscompany.ts): id, name, legal_name, address … */
+type Company = UnifiedRecord & { address?: Address };
 
 const date = (v: unknown) => (typeof v === 'string' && v ? v.slice(0, 10) : null);
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
-/** Canonical field → the Unified employee field it comes from (emails and telephones are lists there). */
+/**
+ * Canonical field → the Unified field it comes from (emails and telephones are lists there). There is
+ * no companyId: an employee's `company_id` is the HR system's company id, never a target's company
+ * ID; it is read as the company's name instead (`companyName`, from /company), like managerEmail
+ * from manager_id. A later value map can turn HR company ids into a target's.
+ */
 export const UNIFIED_WIRE: WireMap = {
   externalId: 'employee_number', firstName: 'first_name', lastName: 'last_name', email: 'emails', phone: 'telephones', mobile: 'mobile_telephone',
   jobTitle: 'job_title', gender: 'gender', dateOfBirth: 'date_of_birth', address: 'address1', town: 'city', county: 'region',
-  postcode: 'postal_code', country: 'country', companyId: 'company_id', status: 'employment_status', startDate: 'hired_at',
+  postcode: 'postal_code', country: 'country', companyName: 'company_name', status: 'employment_status', startDate: 'hired_at',
   endDate: 'terminated_at', managerEmail: 'manager_email',
 };
+
+/** Companies: the HR system's id is the company's external id (canonical `id` is a target's own). */
+export const UNIFIED_COMPANY_WIRE: WireMap = { externalId: 'id', name: 'name', address: 'address1', town: 'city', county: 'region', postcode: 'postal_code', country: 'country' };
+
+/** Groups: only a label; the HR group's id is not a target's group ID. */
+export const UNIFIED_GROUP_WIRE: WireMap = { label: 'name' };
+
+/**
+ * employment_status → hrsync's status words. ACTIVE and INACTIVE are the documented values [doc];
+ * any other (ON_LEAVE, PENDING … occur) is kept as the HR system wrote it, never guessed onto
+ * active or inactive: each target's rules judge it (no target takes ON_LEAVE today: the row is
+ * invalid and left out, and the connector's notice says why; a status a target's list has an alias
+ * for, such as TERMINATED, passes as that). The one place to change when a customer tells.
+ */
+export const UNIFIED_STATUSES: Readonly<Record<string, string>> = { ACTIVE: 'active', INACTIVE: 'inactive' };
+
+function status(v: unknown): string | null {
+  const written = text(v);
+  return written === null ? null : (UNIFIED_STATUSES[written.toUpperCase()] ?? written);
+}
 
 /** The work email first, then any other. */
 export function primaryEmail(e: Employee): string | null {
@@ -37,15 +65,25 @@ export function primaryEmail(e: Employee): string | null {
   return text((emails.find((m) => m.type === 'WORK') ?? emails[0])?.email);
 }
 
+/** An address object → canonical address fields. */
+function fromAddress(address: Address = {}): CanonicalValues {
+  return {
+    address: text([address.address1, address.address2].filter(Boolean).join(', ')),
+    town: text(address.city),
+    county: text(address.region),
+    postcode: text(address.postal_code),
+    country: text(address.country) ?? text(address.country_code),
+  };
+}
+
 /**
- * An employee → canonical user: employee_number is the external id (the Unified id when there is
- * none), ACTIVE/INACTIVE become active/inactive, other statuses pass through lower-cased.
+ * An employee → canonical user: employee_number is the external id (the Unified id — the HR system's
+ * own id for the person — when there is none); the Unified id never becomes `id` (a target's own).
+ * Statuses as UNIFIED_STATUSES says. company_id is left out here: list() names the company.
  */
 export function fromUnified(e: Employee): CanonicalValues {
   const [first, ...rest] = String(e.name ?? '').trim().split(/\s+/);
   const phone = (type: string) => text(e.telephones?.find((t) => t.type === type)?.telephone);
-  const address = e.address ?? {};
-  const status = typeof e.employment_status === 'string' ? e.employment_status.toLowerCase() : null;
   const gender = typeof e.gender === 'string' ? e.gender.toLowerCase() : null;
   return {
     externalId: text(e.employee_number) ?? text(e.id),
@@ -57,24 +95,53 @@ export function fromUnified(e: Employee): CanonicalValues {
     jobTitle: text(e.title),
     gender,
     dateOfBirth: date(e.date_of_birth),
-    address: text([address.address1, address.address2].filter(Boolean).join(', ')),
-    town: text(address.city),
-    county: text(address.region),
-    postcode: text(address.postal_code),
-    country: text(address.country) ?? text(address.country_code),
-    companyId: text(e.company_id),
-    status,
+    ...fromAddress(e.address),
+    status: status(e.employment_status),
     startDate: date(e.hired_at),
     endDate: date(e.terminated_at),
   };
 }
 
-/** Unified.to HRIS employees: a read-only source of users. */
+/** A company → canonical company: its Unified id (the HR system's) as the external id; name, else legal name. */
+export function fromUnifiedCompany(c: Company): CanonicalValues {
+  return { externalId: text(c.id), name: text(c.name) ?? text(c.legal_name), ...fromAddress(c.address) };
+}
+
+/** A group (department, team …) → canonical group: its name as the label. */
+export function fromUnifiedGroup(g: UnifiedRecord): CanonicalValues {
+  return { label: text(g.name) };
+}
+
+const RESOURCE = { users: 'employee', companies: 'company', groups: 'group' } as const;
+
+/** Values counted as they come, for one notice at the end of a list. */
+class Tally {
+  private readonly counts = new Map<string, number>();
+  total = 0;
+
+  add(value: string): void {
+    this.counts.set(value, (this.counts.get(value) ?? 0) + 1);
+    this.total++;
+  }
+
+  /** "1 employee has", "2 employees have" … */
+  people(singular: string, plural: string): string {
+    return this.total === 1 ? `1 employee ${singular}` : `${this.total} employees ${plural}`;
+  }
+
+  /** "ON_LEAVE ×2, PENDING", the first five values. */
+  toString(): string {
+    const shown = [...this.counts].slice(0, 5).map(([value, n]) => (n > 1 ? `${value} ×${n}` : value));
+    return shown.join(', ') + (this.counts.size > 5 ? ` and ${this.counts.size - 5} more` : '');
+  }
+}
+
+/** Unified.to HRIS: employees, companies and groups — a read-only source. */
 export class UnifiedTarget implements Target {
   readonly type = 'unified' as const;
-  readonly entities = ['users'] as const;
+  readonly entities = ['users', 'companies', 'groups'] as const;
   readonly can = { list: true };
-  readonly wire = { users: UNIFIED_WIRE };
+  readonly wire = { users: UNIFIED_WIRE, companies: UNIFIED_COMPANY_WIRE, groups: UNIFIED_GROUP_WIRE };
   readonly label: string;
   readonly identity: string;
   private readonly http: HttpClient;
@@ -90,8 +157,8 @@ export class UnifiedTarget implements Target {
     return this.settings.name;
   }
 
-  private path(suffix = ''): string {
-    return `hris/${encodeURIComponent(this.settings.connectionId)}/employee${suffix}`;
+  private path(resource: string, suffix = ''): string {
+    return `hris/${encodeURIComponent(this.settings.connectionId)}/${resource}${suffix}`;
   }
 
   private auth() {
@@ -101,38 +168,95 @@ export class UnifiedTarget implements Target {
   /** A manager's email: from employees already read, else one lookup per manager, remembered. */
   private async managerEmail(id: string): Promise<string | null> {
     if (this.managers.has(id)) return this.managers.get(id)!;
-    const res = await this.http.request({ method: 'GET', path: this.path(`/${encodeURIComponent(id)}`), headers: this.auth(), endpoint: 'employee', accept: [404] });
+    const res = await this.http.request({ method: 'GET', path: this.path('employee', `/${encodeURIComponent(id)}`), headers: this.auth(), endpoint: 'employee', accept: [404] });
     const email = res.status === 404 ? null : primaryEmail(res.body as Employee);
     this.managers.set(id, email);
     return email;
   }
 
-  async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
-    if (entity !== 'users') return;
+  /**
+   * Every record of one list, page by page (limit/offset, oldest first). Not every integration
+   * supports every paging parameter [doc]: the PageGuard drops a record that comes again unchanged and
+   * stops (RemoteError, exit 4) on a page that repeats or a record that comes back changed. `missing`:
+   * statuses answered as "this connection has no such list" (an empty list instead of a failure).
+   */
+  private async *pages(resource: string, query: ListQuery, missing: number[] = []): AsyncIterable<UnifiedRecord[]> {
     const limit = this.settings.pageSize ?? 100;
-    const filters = Object.entries(query.filter ?? {});
-    // Not every integration supports every paging parameter [doc]: a page that repeats stops the list.
-    const guard = new PageGuard(this.label, 'employee', query.onNotice, this.settings.maxRecords);
+    const guard = new PageGuard(this.label, resource, query.onNotice, this.settings.maxRecords);
     for (let offset = 0; ; offset += limit) {
       const params = new URLSearchParams({ limit: String(limit), offset: String(offset), sort: 'created_at', order: 'asc' });
       if (query.since) params.set('updated_gte', query.since);
-      const res = await this.http.request({ method: 'GET', path: `${this.path()}?${params}`, headers: this.auth(), endpoint: 'employee' });
-      if (!Array.isArray(res.body)) throw new RemoteError('unexpected', `${this.label}: an employee list answer is not an array`, res.status);
-      const employees = guard.page(res.body as Employee[], (e) => e.id);
-      for (const e of employees) if (e.id) this.managers.set(e.id, primaryEmail(e));
-      const rows: CanonicalValues[] = [];
-      for (const e of employees) {
-        const row = fromUnified(e);
-        if (typeof e.manager_id === 'string' && e.manager_id) row.managerEmail = await this.managerEmail(e.manager_id);
-        if (filters.every(([f, vs]) => vs.includes(String(row[f] ?? '')))) rows.push(row);
-      }
-      if (rows.length) yield rows;
-      if ((res.body as Employee[]).length < limit) break;
+      const res = await this.http.request({ method: 'GET', path: `${this.path(resource)}?${params}`, headers: this.auth(), endpoint: resource, accept: missing });
+      if (missing.includes(res.status)) throw new NoSuchList(res.status);
+      if (!Array.isArray(res.body)) throw new RemoteError('unexpected', `${this.label}: the ${resource} list answer is not an array`, res.status);
+      const fresh = guard.page(res.body as UnifiedRecord[], (r) => r.id);
+      if (fresh.length) yield fresh;
+      if ((res.body as unknown[]).length < limit) break;
     }
     guard.finish();
   }
 
+  /**
+   * The HR system's company names by id, listed once per list of users — or undefined (with a notice)
+   * when the connection has no /company (404, or 501 [guess]: how an integration without it answers).
+   */
+  private async companyNames(onNotice: ListQuery['onNotice']): Promise<Map<string, string | null> | undefined> {
+    const names = new Map<string, string | null>();
+    try {
+      for await (const page of this.pages('company', { ...(onNotice ? { onNotice } : {}) }, [404, 501])) for (const c of page) if (c.id) names.set(c.id, fromUnifiedCompany(c).name as string | null);
+    } catch (error) {
+      if (!(error instanceof NoSuchList)) throw error;
+      onNotice?.(`${this.label}: the connection does not list companies (${error.status} on /company): the employees’ company_id (the HR system’s company) cannot be named, so companyName is left blank`);
+      return undefined;
+    }
+    return names;
+  }
+
+  async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
+    const filters = Object.entries(query.filter ?? {});
+    const kept = (rows: CanonicalValues[]) => rows.filter((row) => filters.every(([f, vs]) => vs.includes(String(row[f] ?? ''))));
+    if (entity === 'companies' || entity === 'groups') {
+      const map = entity === 'companies' ? fromUnifiedCompany : fromUnifiedGroup;
+      for await (const page of this.pages(RESOURCE[entity], query)) {
+        const rows = kept(page.map(map));
+        if (rows.length) yield rows;
+      }
+      return;
+    }
+    let companies: Map<string, string | null> | undefined | null = null; // null: not listed yet; undefined: no /company
+    const unknownStatus = new Tally();
+    const unknownCompany = new Tally();
+    for await (const page of this.pages(RESOURCE.users, query)) {
+      const employees = page as Employee[];
+      for (const e of employees) if (e.id) this.managers.set(e.id, primaryEmail(e));
+      const rows: CanonicalValues[] = [];
+      for (const e of employees) {
+        const row = fromUnified(e);
+        if (typeof row.status === 'string' && !Object.values(UNIFIED_STATUSES).includes(row.status)) unknownStatus.add(row.status);
+        const companyId = text(e.company_id);
+        if (companyId && companies === null) companies = await this.companyNames(query.onNotice);
+        row.companyName = companyId ? (companies?.get(companyId) ?? null) : null;
+        if (companyId && companies && !companies.has(companyId)) unknownCompany.add(companyId);
+        if (typeof e.manager_id === 'string' && e.manager_id) row.managerEmail = await this.managerEmail(e.manager_id);
+        rows.push(row);
+      }
+      const shown = kept(rows);
+      if (shown.length) yield shown;
+    }
+    if (unknownStatus.total)
+      query.onNotice?.(`${this.label}: ${unknownStatus.people('has', 'have')} an employment_status hrsync has no status for (${unknownStatus}): kept as the HR system wrote it, for the target’s rules to judge (a target with no such status refuses those rows)`);
+    if (unknownCompany.total)
+      query.onNotice?.(`${this.label}: ${unknownCompany.people('names', 'name')} a company_id that /company does not list (${unknownCompany}): ${unknownCompany.total === 1 ? 'its' : 'their'} companyName is left blank`);
+  }
+
   close(): Promise<void> {
     return this.http.close();
+  }
+}
+
+/** A list the connection does not have (its integration does not support it). */
+class NoSuchList extends Error {
+  constructor(readonly status: number) {
+    super(`no such list (${status})`);
   }
 }

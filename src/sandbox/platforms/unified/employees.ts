@@ -1,4 +1,5 @@
 import type { Row } from '../../odata.js';
+import { COMPANIES, DEPARTMENT_OF, groupRef } from './organisation.js';
 
 /** mulberry32: a small seeded generator, so every sandbox starts with the same employees. */
 export function seededRandom(seed: number): () => number {
@@ -22,7 +23,8 @@ const PLACES = [
   { city: 'Amsterdam', region: 'Noord-Holland', postal_code: '1015 CJ', country: 'Netherlands', country_code: 'NL' },
   { city: 'Dublin', region: 'Leinster', postal_code: 'D02 X285', country: 'Ireland', country_code: 'IE' },
 ];
-const COMPANIES = ['ACME01', 'NGHC02', 'BRHT03'];
+/** The HR system's company ids (organisation.ts): what `company_id` holds, never a training platform's ID. */
+const COMPANY_IDS = COMPANIES.map((c) => String(c.id));
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const ascii = (s: string) => s.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
@@ -30,6 +32,7 @@ const ascii = (s: string) => s.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowe
 /**
  * Employees as Unified.to returns them, with the mess real HR data has: some without a work email
  * (home only), some in upper case, enum values outside the documented lists, managers, leavers.
+ * `company_id` and `groups` name the HR system's own companies and groups (organisation.ts).
  */
 export function generateEmployees(count: number, seed = 20261123): Row[] {
   const r = seededRandom(seed);
@@ -63,7 +66,7 @@ export function generateEmployees(count: number, seed = 20261123): Row[] {
       telephones: [{ telephone: `+44 7700 9${String(i).padStart(5, '0')}`, type: 'MOBILE' }, ...(r() < 0.4 ? [{ telephone: `01524 ${String(600000 + i)}`, type: 'WORK' }] : [])],
       title: pick(TITLES),
       employee_number: `E${3000 + i}`,
-      company_id: pick(COMPANIES),
+      company_id: pick(COMPANY_IDS),
       employment_status: status,
       employment_type: r() < 0.8 ? 'FULL_TIME' : 'PART_TIME',
       gender: genderRoll < 0.45 ? 'MALE' : genderRoll < 0.9 ? 'FEMALE' : genderRoll < 0.95 ? 'NON_BINARY' : 'PREFER_NOT_TO_SAY',
@@ -73,6 +76,8 @@ export function generateEmployees(count: number, seed = 20261123): Row[] {
       groups: [],
       locations: [],
     };
+    // A department by job title (no draw from the generator: the people stay the same), a team across them.
+    employee.groups = [groupRef(DEPARTMENT_OF[String(employee.title)]!), ...(i % 23 === 0 ? [groupRef('grp_t1')] : [])];
     if (i > 10 && r() < 0.9) employee.manager_id = `emp_${String(1 + Math.floor(r() * 10)).padStart(5, '0')}`;
     if (status === 'INACTIVE') employee.terminated_at = iso(updated);
     out.push(employee);
