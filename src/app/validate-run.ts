@@ -14,6 +14,8 @@ export interface InputOptions {
   read?: ReadOptions;
   /** Stop after this many errors (0: no limit). */
   maxErrors?: number;
+  /** Told the rows read so far (progress). */
+  onRows?: (rows: number) => void;
 }
 
 /** Reads the records references need from a live target, once, keeping only the fields they use. */

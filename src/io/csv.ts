@@ -18,7 +18,7 @@ export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
  * unterminated quote) ends the stream.
  */
 export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
-  const decoded = await openDecoded(onDisk(file, options), options.encoding);
+  const decoded = await openDecoded(onDisk(file, options), options.encoding, options.onRead);
   const head: Buffer[] = [];
   let headSize = 0;
   let ended = false;

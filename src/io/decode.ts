@@ -47,12 +47,13 @@ function startsWith(buf: Buffer, bytes: number[]): boolean {
  * the first invalid byte raises EncodingFault. A BOM selects UTF-8 or UTF-16; any other encoding
  * must be named (e.g. windows-1252) and is transcoded to UTF-8.
  */
-export async function openDecoded(path: string, encodingLabel?: string): Promise<DecodedStream> {
+export async function openDecoded(path: string, encodingLabel?: string, onRead?: (bytes: number) => void): Promise<DecodedStream> {
   const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // Read the first chunk now so the BOM can decide the encoding before anything is yielded.
   const first = await iterator.next();
   let head: Buffer = first.done ? Buffer.alloc(0) : first.value;
+  onRead?.(head.length);
   const bom = BOMS.find((b) => startsWith(head, b.bytes));
   let encoding = encodingLabel ? resolveEncoding(encodingLabel) : (bom?.encoding ?? 'utf-8');
   if (bom && encodingLabel && bom.encoding !== encoding && encoding !== 'utf-8') {
@@ -67,6 +68,7 @@ export async function openDecoded(path: string, encodingLabel?: string): Promise
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
+      onRead?.(next.value.length);
       yield next.value;
     }
   }

@@ -12,7 +12,7 @@ const MAX_DEPTH = 32;
 
 /** Reads a whole decoded file as text (JSON documents are parsed whole; NDJSON and CSV stream). */
 async function readText(file: string, options: ReadOptions): Promise<{ text: string; encoding: string } | ReadProblem> {
-  const decoded = await openDecoded(onDisk(file, options), options.encoding);
+  const decoded = await openDecoded(onDisk(file, options), options.encoding, options.onRead);
   const parts: Buffer[] = [];
   let size = 0;
   try {
@@ -352,7 +352,7 @@ export async function* readJson(file: string, options: ReadOptions = {}): AsyncG
  * first record is read and lists its keys (the columns that decide the entity and the mapping).
  */
 export async function* readNdjson(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
-  const decoded = await openDecoded(onDisk(file, options), options.encoding);
+  const decoded = await openDecoded(onDisk(file, options), options.encoding, options.onRead);
   let lineNo = 0;
   let held: ReadEvent[] | undefined = []; // events before the first record, until the header is known
   const header = (columns: string[]): ReadEvent => ({ kind: 'header', file, format: 'ndjson', columns, encoding: decoded.encoding });

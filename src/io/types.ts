@@ -50,6 +50,8 @@ export interface ReadOptions {
   format?: FileFormat;
   /** Relative paths are read from here (default: the process's working folder); messages keep them as given. */
   cwd?: string;
+  /** Told the size of each chunk read from disk (progress: bytes read of the files' sizes). */
+  onRead?: (bytes: number) => void;
 }
 
 /** What a reader yields: first the header (columns in file order), then records and problems in file order. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { HAS_SCRIPT, hrsyncInPty, killPtyRuns } from '../helpers/pty.js';
+import { hrsyncIn } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
 
 const ENV = { AP_KEY: 'sandbox-key' };
@@ -25,6 +26,17 @@ describe.skipIf(!HAS_SCRIPT)('hrsync in a real terminal', () => {
     const results = readFileSync(join(folder, 'results.csv'), 'utf8');
     return { results, ok: results.split('\n').filter((l) => l.includes(',ok,')).length };
   };
+
+  it('shows progress on a long validate (rows, rows/s, share of the bytes), and nothing of it off a terminal', async () => {
+    const dir = tempDir();
+    write(dir, 'big.csv', manyUsers('V', 200_000));
+    const pty = hrsyncInPty(['validate', 'big.csv', '--target', 'accessplanit'], { cwd: dir });
+    await pty.waitFor(/validating: [\d,]+ rows, [\d,]+\/s \(\d+ % of [\d.]+ MB\)/, 20_000);
+    const { code, output } = await pty.exited;
+    expect(code, output).toBe(0);
+    const piped = await hrsyncIn(['validate', 'big.csv', '--target', 'accessplanit'], { cwd: dir });
+    expect(piped.stderr + piped.stdout).not.toContain('validating');
+  }, 40_000);
 
   it('Ctrl-C while the spinner runs: the writes in flight finish, the results are written, exit 130', async () => {
     const { dir, created } = project('TA');

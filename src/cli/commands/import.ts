@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { applyImport, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
+import { applyImport, leftOutOf, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
 import { openTarget } from '../../app/open-target.js';
 import type { ApplyReport } from '../../core/apply/apply.js';
 import type { MissingPolicy } from '../../core/plan/plan.js';
@@ -91,36 +91,48 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
         ...(sinceAt ? { incremental: true } : {}),
       },
     });
-    if (planned.validation.issues.length && flags.format === 'text') io.stderr.write(renderValidationText(planned.validation, err));
+    if (planned.validation.issues.length && flags.format === 'text') io.stderr.write(renderValidationText(planned.validation, err, Boolean(flags.verbose)));
     const plan = planned.plan;
     if (!plan) {
       io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
       return ExitCode.invalidInput;
     }
     if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), `${JSON.stringify(plan, null, 2)}\n`).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
-    io.stdout.write(flags.format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan, out, Boolean(flags.verbose)));
+    // JSON: one document at the end — the plan, the validation issues and, after an apply, its results.
+    const json = flags.format === 'json';
+    const emit = (apply?: AppliedRun, code?: number) => {
+      if (json) io.stdout.write(`${JSON.stringify(importJson(planned, apply, code), null, 2)}\n`);
+    };
+    if (!json) io.stdout.write(renderPlanText(plan, out, Boolean(flags.verbose)));
     const changes = plan.operations.length;
 
     if (flags.dryRun) {
+      emit();
       if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_PLANNED)}\n`);
       if (planned.inputProblems) return ExitCode.invalidInput;
       return flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok;
     }
     if (changes === 0) {
       if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_PLANNED)}\n`);
-      if (!planned.inputProblems) return ExitCode.ok;
+      if (!planned.inputProblems) {
+        emit();
+        return ExitCode.ok;
+      }
       // Nothing to write, but rows were left out: their results and failed.csv, and the input is the problem.
       const result = await applyImport(planned, { concurrency, resultsDir, cwd: io.cwd });
       if (result.outputFailure) throw result.outputFailure;
+      emit(result, ExitCode.invalidInput);
       io.stderr.write(`${err.yellow(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`)}; results in ${result.resultsDir}\n`);
       return ExitCode.invalidInput;
     }
     if (!flags.yes && io.stdinIsTTY && !/^y(es)?$/i.test((await io.ask(`Apply ${plural(changes, 'change')} to ${planned.target.label}? [y/N] `)).trim())) {
       io.stderr.write('nothing was written\n');
+      emit();
       return ExitCode.ok;
     }
     const result = await runApply(planned, { concurrency, resultsDir }, io);
     const code = applyExitCode(result, planned.inputProblems, io);
+    emit(result, code);
     if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
     return code;
   } finally {
@@ -140,6 +152,32 @@ async function pull(name: string, flags: ImportFlags, sinceAt: string | undefine
   } finally {
     await source.close();
   }
+}
+
+/**
+ * `import --format json`: the plan, the validation's summary and issues (the rows left out, and why),
+ * and — after an apply — what happened to every operation and row.
+ */
+export function importJson(planned: PlannedImport, apply?: AppliedRun, exitCode?: number): Record<string, unknown> {
+  const { validation } = planned;
+  const issues = validation.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint }));
+  return {
+    ...planned.plan,
+    validation: { ok: validation.ok, summary: validation.summary, issues, truncated: validation.truncated },
+    ...(apply
+      ? {
+          apply: {
+            exitCode, applied: apply.ok, failed: apply.failed, unknown: apply.unknown, skipped: apply.skipped, leftOut: planned.inputProblems,
+            resultsDir: apply.resultsWritten ? apply.resultsDir : null,
+            results: [
+              ...apply.results.map((r) => ({ file: r.op.file ?? null, line: r.op.line ?? null, entity: r.op.entity, action: r.op.action, key: r.op.key, status: r.status, id: r.id ?? r.op.id ?? null, error: r.error ?? null })),
+              // Rows that never became an operation, as results.csv has them: invalid or conflicting, with the first reason.
+              ...leftOutOf(planned).map((r) => ({ file: r.file, line: r.line, entity: r.entity, action: null, key: r.key, status: r.status, id: null, error: r.error })),
+            ],
+          },
+        }
+      : {}),
+  };
 }
 
 /** An apply's report, and the signal that stopped it early, if one did. */
@@ -192,12 +230,24 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
   }
 }
 
-/** The closing lines and the exit code of an apply: 0, 4 (target failed), 5 (rows failed or skipped), 74 (its own output failed), 130 (143, 129). */
+/** The exit code of an apply: 0, 4 (target failed), 5 (rows failed, skipped, unknown or left out), 74 (its own output failed), 130 (143, 129). */
+export function applyOutcome(result: AppliedRun, inputProblems: number): number {
+  if (result.outputFailure) return ExitCode.output;
+  if (result.targetFailure) return ExitCode.targetFailed;
+  if (result.interrupted) return exitCodeForSignal(result.stoppedBy ?? 'SIGINT');
+  if (result.failed || result.skipped || result.unknown || inputProblems) return ExitCode.partialFailure;
+  return ExitCode.ok;
+}
+
+/** The closing lines and the exit code of an apply; the closing line's mark and colour follow the code (never a green ✔ with exit 5). */
 export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io): number {
   const err = colourFor(io.stderr, io.env);
-  const line = `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${result.unknown ? `${plural(result.unknown, 'unknown', 'unknown')}, ` : ''}${plural(result.skipped, 'skipped', 'skipped')}`;
+  const code = applyOutcome(result, inputProblems);
+  const leftOut = inputProblems ? `, ${plural(inputProblems, 'row')} left out (invalid or conflicting)` : '';
+  const line = `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${result.unknown ? `${plural(result.unknown, 'unknown', 'unknown')}, ` : ''}${plural(result.skipped, 'skipped', 'skipped')}${leftOut}`;
   const where = result.resultsWritten ? `results in ${result.resultsDir}` : 'the results could not be written';
-  io.stderr.write(`${result.failed || result.skipped || result.unknown || result.outputFailure ? err.yellow(line) : err.green(`✔ ${line}`)}; ${where}\n`);
+  const mark = code === ExitCode.ok ? err.green(`✔ ${line}`) : code === ExitCode.partialFailure ? err.yellow(`! ${line}`) : err.red(`✖ ${line}`);
+  io.stderr.write(`${mark}; ${where}\n`);
   if (result.outputFailure) {
     io.stderr.write(`${err.red('error:')} ${printable(result.outputFailure.message)}; no new write started after that, those in flight finished\n`);
     // With no results file, this is the only record of what reached the target.
@@ -207,19 +257,13 @@ export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io)
         io.stderr.write(`  applied ${r.op.action} ${r.op.entity} ${printable(r.op.key, true)}${r.id ? ` (id ${printable(r.id, true)})` : ''}${r.op.file ? ` (${printable(r.op.file, true)}:${r.op.line})` : ''}\n`);
     }
     io.stderr.write(`${err.dim('hint: free some space (or choose another --results folder) and run the import again: it reads the target first, so what was applied is found unchanged')}\n`);
-    return ExitCode.output;
+    return code;
   }
   if (result.unknown)
     io.stderr.write(`${err.yellow('unknown:')} ${plural(result.unknown, 'write was', 'writes were')} sent and never answered, and not found afterwards: not sent again, as they may land late; run the import again to settle them (it reads the target first, so nothing is created twice)\n`);
-  if (result.targetFailure) {
-    io.stderr.write(`${err.red('error:')} ${result.targetFailure.message}\n`);
-    return ExitCode.targetFailed;
-  }
-  if (result.interrupted) return exitCodeForSignal(result.stoppedBy ?? 'SIGINT');
-  if (result.failed || result.skipped || result.unknown || inputProblems) {
+  if (result.targetFailure) io.stderr.write(`${err.red('error:')} ${result.targetFailure.message}\n`);
+  if (code === ExitCode.partialFailure)
     for (const r of result.results.filter((x) => x.status === 'failed').slice(0, 10))
       io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${printable(r.op.key, true)}${r.op.file ? ` (${printable(r.op.file, true)}:${r.op.line})` : ''}: ${printable(r.error ?? '', true)}\n`);
-    return ExitCode.partialFailure;
-  }
-  return ExitCode.ok;
+  return code;
 }

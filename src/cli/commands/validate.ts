@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { InputOptions } from '../../app/validate-run.js';
 import { runValidation } from '../../app/validate-run.js';
 import { openTarget } from '../../app/open-target.js';
@@ -8,7 +10,8 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { resolveEncoding } from '../../io/decode.js';
 import { parseDelimiterOption } from '../../io/delimiter.js';
 import { renderValidationGithub, renderValidationJson, renderValidationText } from '../render/validation.js';
-import { colourFor, type Io, openOptions } from '../terminal.js';
+import { drawsLive, ratePerSecond, spinner } from '../progress.js';
+import { colourFor, formatCount, type Io, openOptions } from '../terminal.js';
 
 export interface ValidateFlags {
   target?: string;
@@ -19,6 +22,7 @@ export interface ValidateFlags {
   delimiter?: string;
   format: 'text' | 'json' | 'github';
   maxErrors: string;
+  verbose?: boolean;
 }
 
 /** Flags → how to read and check the input; every problem with them is a usage error (exit 64). */
@@ -44,19 +48,68 @@ export async function runValidate(files: string[], flags: ValidateFlags, io: Io)
   const options = await inputOptions(flags, io);
   // validate never starts the embedded sandbox, and writes no file: without a target, rules only.
   const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), offline: true });
+  const progress = validationProgress(files, io);
   try {
     if (opened.note) io.stderr.write(`${colourFor(io.stderr, io.env).dim(opened.note)}\n`);
-    return await runValidation(opened, files, options);
+    return await runValidation(opened, files, { ...options, ...progress.hooks, read: { ...options.read, ...progress.hooks.read } });
   } finally {
+    progress.stop();
     await opened.close();
   }
 }
+
+/**
+ * On a terminal, a spinner with the rows read, rows per second and the share of the files' bytes read
+ * (redrawn at most ten times a second); elsewhere nothing at all.
+ */
+function validationProgress(files: string[], io: Io): { hooks: { onRows?: (rows: number) => void; read: { onRead?: (bytes: number) => void } }; stop(): void } {
+  if (!drawsLive(io)) return { hooks: { read: {} }, stop: () => {} };
+  const total = files.reduce((sum, f) => sum + (statSafe(resolve(io.cwd, f)) ?? 0), 0);
+  const started = performance.now();
+  let bytes = 0;
+  let rows = 0;
+  let drawn = 0;
+  const bar = spinner(io);
+  const draw = () => {
+    const now = performance.now();
+    if (now - drawn < 100) return;
+    drawn = now;
+    const share = total ? ` (${Math.min(100, Math.floor((bytes / total) * 100))} % of ${formatBytes(total)})` : '';
+    bar.text = `validating: ${formatCount(rows)} rows, ${formatCount(Math.round(ratePerSecond(rows, started)))}/s${share}`;
+  };
+  bar.start('validating');
+  return {
+    hooks: {
+      onRows: (n) => {
+        rows = n;
+        draw();
+      },
+      read: {
+        onRead: (n) => {
+          bytes += n;
+          draw();
+        },
+      },
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+const statSafe = (path: string): number | undefined => {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+};
+
+const formatBytes = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${Math.ceil(n / 1024)} kB`);
 
 /** `hrsync validate`: checks files, prints the report, and returns the exit code (0 valid, 3 invalid). */
 export async function validateCommand(files: string[], flags: ValidateFlags, io: Io): Promise<number> {
   const report = await runValidate(files, flags, io);
   const output =
-    flags.format === 'json' ? renderValidationJson(report) : flags.format === 'github' ? renderValidationGithub(report) : renderValidationText(report, colourFor(io.stdout, io.env));
+    flags.format === 'json' ? renderValidationJson(report) : flags.format === 'github' ? renderValidationGithub(report) : renderValidationText(report, colourFor(io.stdout, io.env), Boolean(flags.verbose));
   io.stdout.write(output);
   return report.ok ? ExitCode.ok : ExitCode.invalidInput;
 }

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { FieldValue } from '../../core/model/canonical.js';
 import { cellText } from '../../io/writers.js';
-import type { Plan, PlannedOp } from '../../core/plan/plan.js';
+import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import { quote } from '../../core/model/issues.js';
 import { printable } from '../printable.js';
 import { formatCount } from '../terminal.js';
@@ -38,6 +38,35 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${parts.join(', ')}.`;
 }
 
+const COLUMNS = ['create', 'update', 'deactivate', 'delete', 'unchanged', 'invalid', 'conflicts'] as const;
+
+/**
+ * The plan per entity, as a small table (left-aligned names, right-aligned counts), a total row when
+ * there are several entities; the skipped column only when --only/--limit left rows out.
+ */
+export function planTable(plan: Plan, c: ChalkInstance): string[] {
+  const rows = Object.entries(plan.byEntity ?? {}) as Array<[string, PlanSummary]>;
+  if (rows.length === 0) return [];
+  const columns: Array<keyof PlanSummary> = [...COLUMNS, ...(plan.summary.skipped ? ['skipped' as const] : [])];
+  const body = [...rows, ...(rows.length > 1 ? [['total', plan.summary] as [string, PlanSummary]] : [])];
+  const cells = body.map(([entity, s]) => [entity, ...columns.map((k) => formatCount(s[k]))]);
+  const header = ['', ...columns];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const colour = (k: keyof PlanSummary, text: string, n: number) =>
+    n === 0 ? c.dim(text) : k === 'create' ? c.green(text) : k === 'update' ? c.yellow(text) : k === 'deactivate' || k === 'delete' || k === 'conflicts' || k === 'invalid' ? c.red(text) : text;
+  const total = rows.length > 1 ? body.length - 1 : -1;
+  return [
+    c.dim(line(header)),
+    // Each count coloured in place; the padding is computed on the plain text, so columns stay aligned.
+    ...body.map(([entity, s], row) => {
+      const name = entity.padEnd(widths[0]!);
+      const counts = columns.map((k, i) => colour(k, cells[row]![i + 1]!.padStart(widths[i + 1]!), s[k]));
+      return [row === total ? c.bold(name) : name, ...counts].join('  ');
+    }),
+  ];
+}
+
 /** Text, like a good plan: each change, the first few per action and entity unless --verbose. */
 export function renderPlanText(plan: Plan, c: ChalkInstance, verbose: boolean): string {
   const out: string[] = [];
@@ -55,6 +84,8 @@ export function renderPlanText(plan: Plan, c: ChalkInstance, verbose: boolean): 
     );
   for (const note of plan.notes) out.push(c.dim(`note: ${p(note)}`));
   if (out.length) out.push('');
+  const table = planTable(plan, c);
+  if (table.length) out.push(...table, '');
   out.push(c.bold(summaryLine(plan)));
   return out.join('\n') + '\n';
 }

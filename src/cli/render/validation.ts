@@ -6,15 +6,27 @@ import { formatCount, plural } from '../terminal.js';
 
 const p = (text: string) => printable(text, true);
 
-/** Text: issues grouped per file, one line each (file:line, severity, message), then counts. */
-export function renderValidationText(report: ValidationReport, c: ChalkInstance): string {
+/** Issues of one kind listed per file before the rest is only counted (--verbose lists all). */
+const SHOWN_PER_CODE = 5;
+
+/**
+ * Text: per file, its issues one line each (file:line, severity, message) — the first few of each
+ * kind, then how many more — and its counts; then, when there are issues, a summary by issue code
+ * with counts and where each first occurs. A 5,000-row file with two repeated mistakes is a screen,
+ * not 10,000 lines.
+ */
+export function renderValidationText(report: ValidationReport, c: ChalkInstance, verbose = false): string {
   const out: string[] = [];
   for (const file of report.files) {
     const issues = report.issues.filter((i) => i.file === file.file);
     if (issues.length) {
       out.push(c.bold(p(file.file)));
       const hinted = new Set<string>();
+      const seen = new Map<string, number>();
       for (const issue of issues) {
+        const n = (seen.get(issue.code) ?? 0) + 1;
+        seen.set(issue.code, n);
+        if (!verbose && n > SHOWN_PER_CODE) continue;
         const sev = issue.severity === 'error' ? c.red('error  ') : c.yellow('warning');
         out.push(`  ${c.cyan(`${p(file.file)}:${issue.line}`)}  ${sev}  ${p(issue.message)}  ${c.dim(`[${issue.code}]`)}`);
         // A hint once per kind of issue per file: enough to act on, without repeating it a thousand times.
@@ -23,6 +35,7 @@ export function renderValidationText(report: ValidationReport, c: ChalkInstance)
           out.push(`      ${c.dim(`hint: ${p(issue.hint)}`)}`);
         }
       }
+      for (const [code, n] of seen) if (!verbose && n > SHOWN_PER_CODE) out.push(c.dim(`  … and ${formatCount(n - SHOWN_PER_CODE)} more [${code}] (--verbose lists all)`));
     }
     if (file.entity && file.entityReason.startsWith('the file name'))
       out.push(c.dim(`  (read as ${file.entity} because of ${file.entityReason}; pass --entity to be explicit)`));
@@ -30,6 +43,7 @@ export function renderValidationText(report: ValidationReport, c: ChalkInstance)
     out.push(`${p(file.file)}: ${file.entity ? `${file.entity}, ` : ''}${file.errors ? c.red(counts) : counts}`);
     if (issues.length) out.push('');
   }
+  out.push(...byCode(report, c));
   if (report.truncated) out.push(c.yellow(`stopped after ${plural(report.summary.errors, 'error')} (--max-errors); the rest was not checked`));
   const { files, rows, errors, warnings } = report.summary;
   if (files > 1 || report.truncated) {
@@ -37,6 +51,31 @@ export function renderValidationText(report: ValidationReport, c: ChalkInstance)
     out.push(errors ? c.red(`✖ ${total}`) : c.green(`✔ ${total}`));
   } else if (errors === 0) out.push(c.green(`✔ valid for ${p(report.checkedAgainst ?? report.target)}`));
   return out.join('\n') + '\n';
+}
+
+/** "Issues by code": one line per code (errors first, then by count), its count, rows and where it first occurs. */
+function byCode(report: ValidationReport, c: ChalkInstance): string[] {
+  if (report.issues.length === 0) return [];
+  const codes = new Map<string, { severity: Issue['severity']; count: number; rows: Set<string>; first: string[] }>();
+  for (const issue of report.issues) {
+    const entry = codes.get(issue.code) ?? { severity: issue.severity, count: 0, rows: new Set<string>(), first: [] };
+    entry.count++;
+    entry.rows.add(`${issue.file}\u0000${issue.line}`);
+    if (entry.first.length < 3) entry.first.push(`${p(issue.file)}:${issue.line}`);
+    codes.set(issue.code, entry);
+  }
+  const sorted = [...codes].sort(([, a], [, b]) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1));
+  const width = Math.max(...sorted.map(([code]) => code.length));
+  const countWidth = Math.max(...sorted.map(([, e]) => formatCount(e.count).length));
+  return [
+    c.bold('Issues by code'),
+    ...sorted.map(([code, e]) => {
+      const sev = e.severity === 'error' ? c.red('error  ') : c.yellow('warning');
+      const where = `${e.first.join(', ')}${e.rows.size > e.first.length ? ', …' : ''}`;
+      return `  ${sev}  ${code.padEnd(width)}  ${formatCount(e.count).padStart(countWidth)}  ${c.dim(`on ${plural(e.rows.size, 'line')}: ${where}`)}`;
+    }),
+    '',
+  ];
 }
 
 /** JSON: the documented, stable shape (README "JSON output"). */

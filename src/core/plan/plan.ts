@@ -75,9 +75,14 @@ export interface Plan {
   operations: PlannedOp[];
   conflicts: Conflict[];
   summary: PlanSummary;
+  /** The same counts per entity in the input (invalid: the rows left out of that entity's files). */
+  byEntity?: Partial<Record<Entity, PlanSummary>>;
   /** Notes a person should read: e.g. why missing records were not looked at. */
   notes: string[];
 }
+
+/** Counts a row that makes no operation, in the total and for its entity. */
+type Count = (entity: Entity, kind: 'unchanged' | 'skipped') => void;
 
 export type MissingPolicy = 'ignore' | 'deactivate' | 'delete';
 
@@ -153,6 +158,14 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
   const ops: PlannedOp[] = [];
   const conflicts: Conflict[] = [];
   const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, delete: 0, unchanged: 0, invalid: options.invalid, conflicts: 0, skipped: 0 };
+  /** Rows that make no operation, per entity: unchanged, or left out by --only/--limit. */
+  const quiet = new Map<Entity, { unchanged: number; skipped: number }>();
+  const count: Count = (entity, kind) => {
+    summary[kind]++;
+    const q = quiet.get(entity) ?? { unchanged: 0, skipped: 0 };
+    q[kind]++;
+    quiet.set(entity, q);
+  };
   const notes: string[] = [];
   const partial = options.only !== undefined || options.limit !== undefined || options.incremental === true;
   let budget = options.limit ?? Infinity;
@@ -183,13 +196,13 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     const held = new Set<CanonicalValues>();
     for (const record of options.leftOut ?? []) if (record.entity === entity) for (const k of keys) for (const row of find(k, record.values[k])) held.add(row);
     if (options.synced) {
-      await planBlind(target, input, keys, fields, options, ops, summary, conflicts, notes, () => budget-- > 0);
+      await planBlind(target, input, keys, fields, options, ops, summary, count, conflicts, notes, () => budget-- > 0);
       if (options.missing !== 'ignore') notes.push(`${target.label} cannot be listed: records missing from the input cannot be found, so --missing ${options.missing} did nothing`);
       continue;
     }
 
     for (const record of input) {
-      const present = presentKeys(record, keys, options, summary, conflicts);
+      const present = presentKeys(record, keys, options, count, conflicts);
       if (!present) continue;
       const hits = new Map<CanonicalValues, string>();
       let duplicate: string | undefined;
@@ -221,7 +234,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
         const values: CanonicalValues = {};
         for (const [f, v] of Object.entries(record.values)) if ((fields.has(f) || createOnly.has(f)) && v !== null) values[f] = v;
         if (budget-- <= 0) {
-          summary.skipped++;
+          count(entity, 'skipped');
           continue;
         }
         created.push(values);
@@ -239,11 +252,11 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
         changes.push({ field: f, from: now, to: v });
       }
       if (changes.length === 0) {
-        summary.unchanged++;
+        count(entity, 'unchanged');
         continue;
       }
       if (budget-- <= 0) {
-        summary.skipped++;
+        count(entity, 'skipped');
         continue;
       }
       ops.push({ ...base, action: 'update', key: describe, id: String(hit.id), values: Object.fromEntries(changes.map((c) => [c.field, c.to])), changes, fingerprint: fingerprint(hit) });
@@ -287,7 +300,18 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
   removals.sort((a, b) => DEPENDENCY_ORDER.indexOf(b.entity) - DEPENDENCY_ORDER.indexOf(a.entity));
   const ordered = [...ops.filter((o) => o.action === 'create' || o.action === 'update'), ...removals];
   summary.conflicts = conflicts.length;
-  const plan = { version: 2 as const, target: target.label, targetName: target.name, targetIdentity: target.identity, digest: '', createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, notes };
+  const byEntity: Partial<Record<Entity, PlanSummary>> = {};
+  for (const entity of DEPENDENCY_ORDER) {
+    const mine = ordered.filter((o) => o.entity === entity);
+    const invalid = (options.leftOut ?? []).filter((r) => r.entity === entity).length;
+    if (!records.some((r) => r.entity === entity) && !mine.length && !invalid) continue;
+    const by = (action: WriteAction) => mine.filter((o) => o.action === action).length;
+    byEntity[entity] = {
+      create: by('create'), update: by('update'), deactivate: by('deactivate'), delete: by('delete'),
+      unchanged: quiet.get(entity)?.unchanged ?? 0, invalid, conflicts: conflicts.filter((c) => c.entity === entity).length, skipped: quiet.get(entity)?.skipped ?? 0,
+    };
+  }
+  const plan = { version: 2 as const, target: target.label, targetName: target.name, targetIdentity: target.identity, digest: '', createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, byEntity, notes };
   plan.digest = planDigest(plan);
   return plan;
 }
@@ -431,12 +455,12 @@ const LOOKUPS_IN_FLIGHT = 8;
  * sent last time but absent now is said in a note: what the platform does with it is not documented.
  */
 async function planBlind(
-  target: Target, input: CanonicalRecord[], keys: string[], fields: Set<string>, options: PlanOptions, ops: PlannedOp[], summary: PlanSummary, conflicts: Conflict[], notes: string[], spend: () => boolean,
+  target: Target, input: CanonicalRecord[], keys: string[], fields: Set<string>, options: PlanOptions, ops: PlannedOp[], summary: PlanSummary, count: Count, conflicts: Conflict[], notes: string[], spend: () => boolean,
 ): Promise<void> {
   const writer = target.writer!;
   const rows: Array<{ record: CanonicalRecord; key: string; values: CanonicalValues; sends: string; last: ReturnType<typeof lastSent>; exists?: boolean }> = [];
   for (const record of input) {
-    const present = presentKeys(record, keys, options, summary, conflicts);
+    const present = presentKeys(record, keys, options, count, conflicts);
     if (!present) continue;
     const key = keyText(present[0]!, keyValue(present[0]!, record.values[present[0]!] as string));
     const values: CanonicalValues = {};
@@ -444,7 +468,7 @@ async function planBlind(
     const fp = fingerprint(values);
     const last = lastSent(options.synced!.get(key));
     if (last?.fingerprint === fp) {
-      summary.unchanged++;
+      count(record.entity, 'unchanged');
       continue;
     }
     rows.push({ record, key, values, sends: `${fp} ${Object.keys(values).sort().join(',')}`, last });
@@ -464,7 +488,7 @@ async function planBlind(
   for (const row of rows) {
     for (const field of row.last?.fields ?? []) if (!(field in row.values)) dropped.set(field, (dropped.get(field) ?? 0) + 1);
     if (!spend()) {
-      summary.skipped++;
+      count(row.record.entity, 'skipped');
       continue;
     }
     const action = row.last === undefined && !row.exists ? 'create' : 'update';
@@ -481,10 +505,10 @@ async function planBlind(
  * The match keys a row has a value for, or undefined when the row is left out: by --only (counted as
  * skipped), or because it has none — a row no key can find again would be created anew on every run.
  */
-function presentKeys(record: CanonicalRecord, keys: string[], options: PlanOptions, summary: PlanSummary, conflicts: Conflict[]): string[] | undefined {
+function presentKeys(record: CanonicalRecord, keys: string[], options: PlanOptions, count: Count, conflicts: Conflict[]): string[] | undefined {
   const present = keys.filter((k) => typeof record.values[k] === 'string' && (record.values[k] as string).trim());
   if (options.only && !present.some((k) => options.only!.includes(String(record.values[k])))) {
-    summary.skipped++;
+    count(record.entity, 'skipped');
     return undefined;
   }
   if (present.length === 0) {

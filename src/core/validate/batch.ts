@@ -59,6 +59,8 @@ export class Batch {
   readonly issues: Issue[] = [];
   errors = 0;
   stopped = false;
+  /** Records read in all files so far (progress). */
+  rowsRead = 0;
   /** Locations (file index, line) of records with an error. */
   readonly invalid = new Set<number>();
   /**

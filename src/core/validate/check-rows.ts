@@ -42,6 +42,8 @@ export interface RowOptions {
   mapping?: Mapping;
   /** Keep the records (import plans from them). */
   keepRecords?: boolean;
+  /** Told the rows read so far, every 1,024 rows. */
+  onRows?: (rows: number) => void;
 }
 
 /**
@@ -94,6 +96,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       }
       if (event.kind !== 'record') continue;
       file.summary.rows++;
+      if ((++batch.rowsRead & 1023) === 0) ctx.onRows?.(batch.rowsRead);
       const raw = event.record;
       const location = pack(file.index, raw.line);
       if (raw.cellCount !== undefined || !file.columns || !file.rules) continue; // ragged, or file not checkable

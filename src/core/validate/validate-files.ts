@@ -31,6 +31,8 @@ export interface ValidateOptions {
    * is called once, after the headers are read, with the entities and fields the rules refer to.
    */
   known?: KnownRecords | ((needs: Map<Entity, Set<string>>) => Promise<KnownRecords>);
+  /** Told the rows read so far, every 1,024 rows (progress on a terminal). */
+  onRows?: (rows: number) => void;
 }
 
 export interface ValidationReport {

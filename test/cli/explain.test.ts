@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lmsProject, tempDir, write } from '../helpers/files.js';
+import { ROOT } from '../helpers/cli.js';
+import { hrsyncIn } from '../helpers/run.js';
+import { useSandbox } from '../helpers/sandbox.js';
+
+const ENV = { AP_KEY: 'sandbox-key' };
+
+/** Every row accounted for, and summaries a person can take in at a glance (#13 items 3, 4, 6). */
+describe('what hrsync tells a person about every row', () => {
+  const sandbox = useSandbox();
+  const samples = (dir: string, ...names: string[]) => {
+    for (const name of names) write(dir, name, readFileSync(join(ROOT, 'samples', name)));
+  };
+
+  it('shows the plan as a table per entity, with a total row', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    samples(dir, 'groups.csv', 'companies.csv', 'users.csv');
+    write(dir, 'new-group.csv', 'ID,Label\nNEWG,New group\n');
+    const run = await hrsyncIn(['import', 'groups.csv', 'new-group.csv', 'companies.csv', 'users.csv', '--dry-run'], { cwd: dir, env: ENV });
+    const table = run.stdout.split('\n').filter((l) => /^(\s+create|groups|companies|users|total)\b/.test(l));
+    expect(table).toEqual([
+      '           create  update  deactivate  delete  unchanged  invalid  conflicts',
+      'groups          1       0           0       0          3        0          0',
+      'companies       0       0           0       0          3        0          0',
+      'users          15       0           0       0          5        0          0',
+      'total          16       0           0       0         11        0          0',
+    ]);
+    expect(run.stdout).toContain('Plan: 16 to create, 0 to update, 11 unchanged.');
+  });
+
+  it('ends an apply with a mark that follows the exit code, and puts left-out rows in the results and in --format json', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Email,Company ID\nX1,Xena,Ok,x1@x.co.uk,ACME01\nX2,,NoName,x2@x.co.uk,ACME01\n');
+    const run = await hrsyncIn(['import', 'u.csv', '--yes', '--results', 'out'], { cwd: dir, env: ENV });
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain('! 1 change applied, 0 failed, 0 skipped, 1 row left out (invalid or conflicting); results in out');
+    expect(run.stderr).not.toContain('✔ 1 change');
+    const results = readFileSync(join(dir, 'out', 'results.csv'), 'utf8');
+    expect(results).toMatch(/u\.csv,3,externalId=X2,users,,invalid,,.*firstName/);
+    expect(readFileSync(join(dir, 'out', 'failed.csv'), 'utf8')).toContain('X2,,NoName');
+
+    write(dir, 'v.csv', 'Employee ID,First name,Last name,Email,Company ID\nY1,Yan,Ok,y1@x.co.uk,ACME01\nY2,Yve,Bad,not-an-email,ACME01\n');
+    const json = await hrsyncIn(['import', 'v.csv', '--yes', '--format', 'json', '--results', 'out2'], { cwd: dir, env: ENV });
+    expect(json.code).toBe(5);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.summary).toMatchObject({ create: 1, invalid: 1 });
+    expect(doc.validation.issues).toEqual([expect.objectContaining({ file: 'v.csv', line: 3, field: 'email', code: 'invalid_email', severity: 'error' })]);
+    expect(doc.apply).toMatchObject({ exitCode: 5, applied: 1, failed: 0, leftOut: 1, resultsDir: 'out2' });
+    expect(doc.apply.results).toEqual([
+      expect.objectContaining({ line: 2, action: 'create', status: 'ok' }),
+      expect.objectContaining({ line: 3, action: null, status: 'invalid', error: expect.stringContaining('not-an-email') }),
+    ]);
+    const clean = await hrsyncIn(['import', 'v.csv', '--only', 'Y1', '--yes'], { cwd: dir, env: ENV });
+    expect(clean.stderr).not.toContain('✔');
+  });
+
+  it('sums up a file with thousands of repeated mistakes by issue code, then shows the first lines of each', async () => {
+    const dir = tempDir();
+    const rows = ['Employee ID,First name,Last name,Email,Company ID'];
+    for (let i = 0; i < 5000; i++) rows.push(`E${i},First${i},${i % 2 ? '' : 'Last'},${i % 2 ? `e${i}@x.co.uk` : `broken-${i}`},ACME01`);
+    write(dir, 'big.csv', rows.join('\n') + '\n');
+    const run = await hrsyncIn(['validate', 'big.csv', '--target', 'accessplanit'], { cwd: dir });
+    expect(run.code).toBe(3);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeLessThan(40);
+    expect(run.stdout).toContain('… and 2,495 more [required] (--verbose lists all)');
+    expect(run.stdout).toContain('… and 2,495 more [invalid_email] (--verbose lists all)');
+    expect(run.stdout).toMatch(/Issues by code\n {2}error {4}invalid_email +2,500 {2}on 2,500 lines: big\.csv:2, big\.csv:4, big\.csv:6, …\n {2}error {4}required +2,500 {2}on 2,500 lines: big\.csv:3, big\.csv:5, big\.csv:7, …\n {2}warning {2}unchecked_reference +1 {2}on 1 line: big\.csv:1\n/);
+    const all = await hrsyncIn(['validate', 'big.csv', '--target', 'accessplanit', '--verbose'], { cwd: dir });
+    expect(all.stdout.split('\n').filter((l) => l.includes('big.csv:') && l.includes('error')).length).toBeGreaterThanOrEqual(5000);
+  });
+});
