@@ -75,7 +75,7 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
     plan = await buildPlan(
       target,
       records,
-      { ...options.plan, invalid, leftOut: validation.rejected ?? [], ...(sent ? { synced: sent } : {}), ...(lookedUp ? { lookedUp: new Set(listed) } : {}) },
+      { ...options.plan, invalid, leftOut: validation.rejected ?? [], ...(sent ? { synced: sent } : {}), ...(lookedUp ? { lookedUp: new Set(listed) } : {}), ...(opened.phoneRegion ? { phoneRegion: opened.phoneRegion } : {}) },
       current,
     );
   } catch (error) {

@@ -26,6 +26,8 @@ export interface OpenedTarget {
   lockKey: string | undefined;
   /** The project folder: the config's, else the working folder. What hrsync keeps (.hrsync/) lives there. */
   home: string;
+  /** The config's phoneRegion: where phone numbers without a prefix are from, when a row has no country. */
+  phoneRegion?: string;
   close(): Promise<void>;
 }
 
@@ -75,7 +77,7 @@ export async function createTarget(name: string, entry: TargetConfig, options: P
 export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedTarget> {
   const loaded = await loadConfig(options.config, options.cwd, options.env);
   const home = loaded ? dirname(loaded.path) : options.cwd;
-  const configured = async (n: string) => live(await createTarget(n, loaded!.config.targets[n]!, options), home);
+  const configured = async (n: string) => ({ ...live(await createTarget(n, loaded!.config.targets[n]!, options), home), ...(loaded?.config.phoneRegion ? { phoneRegion: loaded.config.phoneRegion.toUpperCase() } : {}) });
   const rulesOnly = (rules: RuleBook, connector: ConnectorDefinition | undefined, note?: string): OpenedTarget => ({ target: undefined, rules, connector, note, embedded: false, lockKey: undefined, home, close: async () => {} });
   const sandbox = (note: string | undefined) =>
     options.offline

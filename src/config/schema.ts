@@ -9,6 +9,11 @@ export const configSchema = z
     $schema: z.string().optional(),
     targets: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'target names use letters, digits, - and _' }), targetSchema),
     defaultTarget: z.string().optional(),
+    phoneRegion: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, { error: 'phoneRegion is an ISO 3166-1 alpha-2 code, e.g. GB' })
+      .optional()
+      .describe('Where phone numbers without a country prefix are from (e.g. GB: 07700 900101 is +44 7700 900101), when a row has no country'),
   })
   .refine((c) => c.defaultTarget === undefined || c.defaultTarget in c.targets, { error: 'defaultTarget names no target in "targets"', path: ['defaultTarget'] });
 
@@ -18,6 +23,7 @@ export interface Config {
   $schema?: string | undefined;
   targets: Record<string, TargetConfig>;
   defaultTarget?: string | undefined;
+  phoneRegion?: string | undefined;
 }
 
 /** The JSON Schema editors use to complete and check hrsync.config.json. */

@@ -72,4 +72,17 @@ describe('what hrsync tells a person about every row', () => {
     const all = await hrsyncIn(['validate', 'big.csv', '--target', 'accessplanit', '--verbose'], { cwd: dir });
     expect(all.stdout.split('\n').filter((l) => l.includes('big.csv:') && l.includes('error')).length).toBeGreaterThanOrEqual(5000);
   });
+
+  it('plans no write for a phone number written another way (the row’s country, else the config’s phoneRegion)', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'same.csv', 'Employee ID,First name,Last name,Company ID,Phone,Mobile,Country\nE1001,James,Smith,ACME01,+44 1524 600101,0044 7700-900101,Great Britain\n');
+    const same = await hrsyncIn(['import', 'same.csv', '--dry-run'], { cwd: dir, env: ENV });
+    expect(same.stdout).toContain('Plan: 0 to create, 0 to update, 1 unchanged.');
+    write(dir, 'nocountry.csv', 'Employee ID,First name,Last name,Company ID,Mobile\nE1001,James,Smith,ACME01,+44 7700 900101\n');
+    const blind = await hrsyncIn(['import', 'nocountry.csv', '--dry-run'], { cwd: dir, env: ENV });
+    expect(blind.stdout).toContain('mobile: "07700 900101" → "+44 7700 900101"'); // no country: a national number cannot be read
+    const config = JSON.parse(readFileSync(join(dir, 'hrsync.config.json'), 'utf8'));
+    write(dir, 'hrsync.config.json', JSON.stringify({ ...config, phoneRegion: 'GB' }));
+    expect((await hrsyncIn(['import', 'nocountry.csv', '--dry-run'], { cwd: dir, env: ENV })).stdout).toContain('Plan: 0 to create, 0 to update, 1 unchanged.');
+  });
 });

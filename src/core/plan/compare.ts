@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { Approver, FieldValue } from '../model/canonical.js';
 import { ignoresCase } from '../model/keys.js';
 
@@ -20,6 +21,18 @@ export function normalise(field: string, value: FieldValue | null | undefined): 
   return text;
 }
 
-export function same(field: string, a: FieldValue | null | undefined, b: FieldValue | null | undefined): boolean {
+/**
+ * Whether two values are the same as the platform would see them. Phone numbers compare as numbers
+ * (libphonenumber-js): "+44 7700 900101" equals "07700 900101" when the number is read in `region`
+ * (ISO alpha-2: the row's country, or the config's phoneRegion); what cannot be read as a number
+ * compares as text without separators.
+ */
+export function same(field: string, a: FieldValue | null | undefined, b: FieldValue | null | undefined, region?: string): boolean {
+  if ((field === 'phone' || field === 'mobile') && typeof a === 'string' && typeof b === 'string') return phoneKey(a, region) === phoneKey(b, region);
   return normalise(field, a) === normalise(field, b);
+}
+
+function phoneKey(text: string, region: string | undefined): string {
+  const international = text.trim().replace(/^00/, '+');
+  return parsePhoneNumberFromString(international, region as CountryCode | undefined)?.number ?? normalise('phone', text);
 }

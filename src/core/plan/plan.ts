@@ -3,6 +3,7 @@ import type { CanonicalRecord, CanonicalValues, FieldValue, RawValue } from '../
 import { DEPENDENCY_ORDER, SINGULAR, type Entity } from '../model/entities.js';
 import type { Target, TargetWriter, WriteAction } from '../ports.js';
 import { same } from './compare.js';
+import { countryCode, normaliseCountry } from '../model/countries.js';
 import { keyValue } from '../model/keys.js';
 import { runPool } from '../../shared/pool.js';
 
@@ -117,6 +118,8 @@ export interface PlanOptions {
    * list them): what the input lacks cannot be known, so --missing does nothing for them.
    */
   lookedUp?: ReadonlySet<Entity>;
+  /** Where phone numbers without a country prefix are from when a row names no country (ISO alpha-2). */
+  phoneRegion?: string;
 }
 
 export class MissingLimit extends Error {
@@ -244,11 +247,14 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       }
       matched.set(hit, record);
       const changes: Change[] = [];
+      // A phone number without its country prefix is read in the row's country (else the config's phoneRegion).
+      const country = typeof record.values.country === 'string' ? normaliseCountry(record.values.country) : undefined;
+      const region = (country && countryCode(country)) || options.phoneRegion;
       for (const [f, v] of Object.entries(record.values)) {
         if (!fields.has(f) || f === 'id') continue;
         if (v === null && options.blank === 'ignore') continue;
         const now = hit[f] ?? null;
-        if (v === null ? now === null || now === '' : same(f, v, now)) continue;
+        if (v === null ? now === null || now === '' : same(f, v, now, region)) continue;
         changes.push({ field: f, from: now, to: v });
       }
       if (changes.length === 0) {
