@@ -70,7 +70,7 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
           .description('Check CSV, JSON or NDJSON files of users, companies or groups against a platform’s field rules.\nNothing is sent anywhere.')
           .argument('<files...>', 'CSV, JSON or NDJSON files (several files are checked together: references and duplicates span them)')
           .addHelpText('after', EXAMPLES.validate),
-        ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'format', 'maxErrors', 'verbose'],
+        ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'format', 'maxErrors', 'verbose', 'annotate'],
         await targetHelp(),
       ).action(async (files: string[], flags) => {
         const { validateCommand } = await import('./commands/validate.js');

@@ -30,7 +30,7 @@ export interface AtomicWriteOptions {
 }
 
 /** Writes a whole file atomically (temporary file, then rename). */
-export async function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: options.dirMode ?? 0o700 });
   const file = pendingFile(path);
   try {

@@ -10,6 +10,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { resolveEncoding } from '../../io/decode.js';
 import { parseDelimiterOption } from '../../io/delimiter.js';
 import { renderValidationGithub, renderValidationJson, renderValidationText } from '../render/validation.js';
+import { printable } from '../printable.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { colourFor, formatCount, type Io, openOptions } from '../terminal.js';
 
@@ -23,6 +24,7 @@ export interface ValidateFlags {
   format: 'text' | 'json' | 'github';
   maxErrors: string;
   verbose?: boolean;
+  annotate?: string;
 }
 
 /** Flags → how to read and check the input; every problem with them is a usage error (exit 64). */
@@ -107,7 +109,15 @@ const formatBytes = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(
 
 /** `hrsync validate`: checks files, prints the report, and returns the exit code (0 valid, 3 invalid). */
 export async function validateCommand(files: string[], flags: ValidateFlags, io: Io): Promise<number> {
+  const annotate = flags.annotate ? await import('../../app/annotate.js') : undefined;
+  annotate?.annotatedFormat(flags.annotate!, files.length);
   const report = await runValidate(files, flags, io);
+  if (annotate && flags.annotate) {
+    const { writeAnnotated } = annotate;
+    const { read } = await inputOptions(flags, io);
+    const written = await writeAnnotated(files, report, flags.annotate, { cwd: io.cwd, ...(read ? { read } : {}) });
+    io.stderr.write(`${colourFor(io.stderr, io.env).dim(`wrote ${formatCount(written.rows)} rows with an "hrsync errors" column to ${printable(written.path, true)}`)}\n`);
+  }
   const output =
     flags.format === 'json' ? renderValidationJson(report) : flags.format === 'github' ? renderValidationGithub(report) : renderValidationText(report, colourFor(io.stdout, io.env), Boolean(flags.verbose));
   io.stdout.write(output);

@@ -1,0 +1,73 @@
+import { extname, resolve } from 'node:path';
+import type { RawValue } from '../core/model/canonical.js';
+import type { ValidationReport } from '../core/validate/validate-files.js';
+import { outputFailed, UsageError } from '../errors.js';
+import { readRecords } from '../io/records.js';
+import type { ReadOptions } from '../io/types.js';
+import { openWriter } from '../io/writers.js';
+import { writeXlsx, type Sheet } from '../io/xlsx.js';
+
+/** The column added to each annotated row: what is wrong with it, in the words of the report. */
+export const ERRORS_COLUMN = 'hrsync errors';
+
+/** The cells of a raw value as a person sees it in the input. */
+const cellOf = (v: RawValue | undefined): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/**
+ * One input file back as it was read — its columns in its order, each record one row — with an
+ * `hrsync errors` column holding that row's errors and warnings ("field: message"), the rows with
+ * none left blank there: the file HR staff fix and send again.
+ */
+async function annotatedSheet(file: string, report: ValidationReport, read: ReadOptions): Promise<Sheet> {
+  const notes = new Map<number, string[]>();
+  for (const issue of report.issues)
+    if (issue.file === file && issue.line > 1) notes.set(issue.line, [...(notes.get(issue.line) ?? []), `${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`]);
+  let columns: string[] = [];
+  const rows: string[][] = [];
+  for await (const events of readRecords(file, read))
+    for (const event of events) {
+      if (event.kind === 'header') columns = event.columns;
+      else if (event.kind === 'record') rows.push([...columns.map((c) => cellOf(event.record.values[c])), (notes.get(event.record.line) ?? []).join('; ')]);
+      else if (event.kind === 'problem' && event.problem.line > 1 && !event.problem.fatal) rows.push([...columns.map(() => ''), `${event.problem.message} (line ${event.problem.line})`]);
+    }
+  return { name: file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, ''), columns: [...columns, ERRORS_COLUMN], rows, highlight: [columns.length] };
+}
+
+/** The annotated file's format from its name; a usage error before anything is read when it cannot be. */
+export function annotatedFormat(out: string, files: number): '.csv' | '.xlsx' {
+  const format = extname(out).toLowerCase();
+  if (format !== '.csv' && format !== '.xlsx') throw new UsageError(`--annotate ${out}: write a .csv or an .xlsx file`);
+  if (format === '.csv' && files !== 1) throw new UsageError(`--annotate ${out}: a CSV holds one input file, and ${files} were given`, 'name an .xlsx file instead: one sheet per input file');
+  return format;
+}
+
+/**
+ * `validate --annotate OUT`: the input files written back with an `hrsync errors` column. OUT.xlsx:
+ * one workbook, a sheet per input file; OUT.csv: one input file. Written whole or not at all (0600).
+ */
+export async function writeAnnotated(files: readonly string[], report: ValidationReport, out: string, options: { cwd: string; read?: ReadOptions }): Promise<{ path: string; rows: number }> {
+  const format = annotatedFormat(out, files.length);
+  const path = resolve(options.cwd, out);
+  const read = { ...options.read, cwd: options.cwd };
+  const sheets: Sheet[] = [];
+  for (const file of files) sheets.push(await annotatedSheet(file, report, read));
+  try {
+    if (format === '.xlsx') await writeXlsx(path, sheets);
+    else {
+      const [sheet] = sheets;
+      const columns = sheet!.columns.map((header, i) => ({ field: String(i), header }));
+      const writer = await openWriter(path, 'csv', columns, process.stdout);
+      try {
+        await writer.write(sheet!.rows.map((row) => Object.fromEntries(row.map((cell, i) => [String(i), cell]))));
+        await writer.commit();
+      } catch (error) {
+        await writer.abort();
+        throw error;
+      }
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw outputFailed('the annotated file', out, error);
+  }
+  return { path: out, rows: sheets.reduce((n, s) => n + s.rows.length, 0) };
+}
