@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lmsProject, tempDir, write } from '../helpers/files.js';
@@ -84,5 +84,23 @@ describe('what hrsync tells a person about every row', () => {
     const config = JSON.parse(readFileSync(join(dir, 'hrsync.config.json'), 'utf8'));
     write(dir, 'hrsync.config.json', JSON.stringify({ ...config, phoneRegion: 'GB' }));
     expect((await hrsyncIn(['import', 'nocountry.csv', '--dry-run'], { cwd: dir, env: ENV })).stdout).toContain('Plan: 0 to create, 0 to update, 1 unchanged.');
+  });
+
+  it('translates HR values with the mapping file’s value tables, and shows the value as written beside the one sent', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    mkdirSync(join(dir, 'maps'));
+    write(dir, 'maps/company-map.csv', 'HR company,accessplanit company\nHR-100,ACME01\nHR-200,NGHC02\n');
+    write(dir, 'maps/hr.json', JSON.stringify({ users: { values: { companyId: { file: 'company-map.csv', unmapped: 'error' }, status: { map: { on_leave: 'Enabled', terminated: 'Disabled' } } } } }));
+    write(dir, 'hr.csv', 'Employee ID,First name,Last name,Email,Company ID,Status\nH1,Hana,Hr,h1@x.co.uk,HR-100,on_leave\nH2,Hugo,Hr,h2@x.co.uk,HR-300,terminated\n');
+    const dry = await hrsyncIn(['import', 'hr.csv', '--map', 'maps/hr.json', '--dry-run'], { cwd: dir, env: ENV });
+    expect(dry.stdout).toContain('+ create users externalId=H1 "Hana Hr" (hr.csv:2)\n    companyId: "ACME01" (from "HR-100")\n    status: "Enabled" (from "on_leave")');
+    expect(dry.stderr).toContain('companyId "HR-300" has no entry in the value table company-map.csv');
+    expect(dry.code).toBe(3);
+    const run = await hrsyncIn(['import', 'hr.csv', '--map', 'maps/hr.json', '--yes', '--results', 'out'], { cwd: dir, env: ENV });
+    expect(run.code).toBe(5);
+    expect(readFileSync(join(dir, 'out', 'results.csv'), 'utf8')).toContain('hr.csv,2,externalId=H1,users,create,ok,');
+    expect(readFileSync(join(dir, 'out', 'results.csv'), 'utf8')).toMatch(/,companyId: HR-100 → ACME01; status: on_leave → Enabled\n/);
+    const hana = sandbox().state().accessplanit.User.rows().find((u) => u.ExternalID === 'H1')!;
+    expect([hana.MainCompanyID, hana.Status]).toEqual(['ACME01', 'Enabled']);
   });
 });

@@ -122,3 +122,43 @@ describe('entity inference', () => {
     expect(inferEntity('export.csv', ['a', 'b'])).toMatchObject({ entity: undefined, reason: 'no column names a users, companies or groups field' });
   });
 });
+
+describe('value lookups in a mapping file', () => {
+  const columns = mapColumns('users', ['Company ID', 'Status', 'Gender', 'Groups']);
+  const document = {
+    users: {
+      values: {
+        companyId: { map: { 'C-77': 'ACME01', 'c-78 ': 'NGHC02' }, unmapped: 'error' },
+        status: { map: { on_leave: 'Enabled', TERMINATED: 'Disabled' } },
+        gender: { map: { non_binary: '', prefer_not_to_say: '' } },
+        groups: { map: { 'team a': 'Retail customers' } },
+      },
+    },
+  };
+  const mapping = compileMapping(document, 'map.json').users;
+  const map = (values: Record<string, string>) => {
+    const issues: Issue[] = [];
+    const record = mapRecord({ file: 'hr.csv', line: 4, values }, columns, mapping, issues);
+    return { record, issues };
+  };
+
+  it('translates values trimmed and ignoring case, "" to blank, list items one by one, and remembers what was written', () => {
+    const { record, issues } = map({ 'Company ID': ' c-77', Status: 'On_Leave', Gender: 'non_binary', Groups: 'Team A;Healthcare' });
+    expect(issues).toEqual([]);
+    expect(record.values).toEqual({ companyId: 'ACME01', status: 'Enabled', gender: null, groups: ['Retail customers', 'Healthcare'] });
+    expect(record.mapped).toEqual({ companyId: 'c-77', status: 'On_Leave', gender: 'non_binary', groups: 'Team A' });
+  });
+
+  it('lets a value with no entry through, unless the field says "unmapped": "error"', () => {
+    expect(map({ 'Company ID': 'C-78', Status: 'ACTIVE', Gender: 'f', Groups: '' }).record.values).toMatchObject({ companyId: 'NGHC02', status: 'ACTIVE', gender: 'f' });
+    const { record, issues } = map({ 'Company ID': 'C-99', Status: '', Gender: '', Groups: '' });
+    expect(record.values.companyId).toBeUndefined();
+    expect(issues).toEqual([expect.objectContaining({ line: 4, field: 'companyId', code: 'unmapped_value', message: 'companyId "C-99" has no entry in the value table map.json' })]);
+  });
+
+  it('refuses a table that maps one value two ways, or a lookup with nothing in it', () => {
+    expect(() => compileMapping({ users: { values: { status: { map: { a: 'Enabled', ' A ': 'Disabled' } } } } }, 'map.json')).toThrow(/users\.values\.status: " A " maps to "Enabled" \(map\.json\) and to "Disabled"/);
+    expect(() => compileMapping({ users: { values: { status: {} } } }, 'map.json')).toThrow(/give "map" \(source value → target value\) or "file"/);
+    expect(() => compileMapping({ users: { values: { statuss: { map: {} } } } }, 'map.json')).toThrow(/did you mean "status"/);
+  });
+});

@@ -15,13 +15,16 @@ function opLines(op: PlannedOp, c: ChalkInstance): string[] {
   const where = op.file ? c.dim(` (${p(op.file)}:${op.line})`) : '';
   const id = op.id ? c.dim(` id ${p(op.id)}`) : '';
   const key = p(op.key);
+  // A value the mapping file translated is shown with the value the input wrote.
+  const from = (field: string) => (op.mapped?.[field] !== undefined ? c.dim(` (from ${p(quote(op.mapped[field]))})`) : '');
   if (op.action === 'create') {
     const v = op.values ?? {};
     const name = [v.firstName, v.lastName].filter(Boolean).join(' ') || v.name || v.label || '';
-    return [`${c.green('+ create')} ${op.entity} ${key}${name ? ` ${p(quote(String(name)))}` : ''}${where}`];
+    const mapped = Object.keys(op.mapped ?? {}).filter((f) => f in v).map((f) => `    ${f}: ${show(v[f])}${from(f)}`);
+    return [`${c.green('+ create')} ${op.entity} ${key}${name ? ` ${p(quote(String(name)))}` : ''}${where}`, ...mapped];
   }
   if (op.action === 'update')
-    return [`${c.yellow('~ update')} ${op.entity} ${key}${id}${where}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}`)];
+    return [`${c.yellow('~ update')} ${op.entity} ${key}${id}${where}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}${from(ch.field)}`)];
   return [`${c.red(`- ${op.action}`)} ${op.entity} ${key}${op.key.includes(`(id ${op.id})`) || op.key === `id=${op.id}` ? '' : id}`];
 }
 

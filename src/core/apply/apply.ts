@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { outputFailed, RemoteError, type OutputError } from '../../errors.js';
-import { neutralise } from '../../io/writers.js';
+import { cellText, neutralise } from '../../io/writers.js';
 import type { RawValue } from '../model/canonical.js';
 import { DEPENDENCY_ORDER } from '../model/entities.js';
 import type { PlannedOp } from '../plan/plan.js';
@@ -246,13 +246,21 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
  * failed[-<input>].csv: every row that did not land for sure, in its input's own columns — the one
  * file to fix and run again.
  */
+/** "companyId: C-77 → ACME01; status: on_leave → Enabled": what the mapping file's value lookups changed. */
+function mappedText(op: PlannedOp): string {
+  return Object.entries(op.mapped ?? {})
+    .filter(([field]) => op.values !== undefined && field in op.values)
+    .map(([field, written]) => `${field}: ${written} → ${cellText(op.values?.[field])}`)
+    .join('; ');
+}
+
 async function writeResults(dir: string, results: OpResult[], leftOut: readonly LeftOut[]): Promise<void> {
   const cells = (values: unknown[]) => values.map((c) => neutralise(String(c)));
   const rows = [
-    ...results.map((r) => cells([r.op.file ?? '', r.op.line ?? '', r.op.key, r.op.entity, r.op.action, r.status, r.id ?? r.op.id ?? '', r.error ?? ''])),
-    ...leftOut.map((l) => cells([l.file, l.line, l.key, l.entity, '', l.status, '', l.error])),
+    ...results.map((r) => cells([r.op.file ?? '', r.op.line ?? '', r.op.key, r.op.entity, r.op.action, r.status, r.id ?? r.op.id ?? '', r.error ?? '', mappedText(r.op)])),
+    ...leftOut.map((l) => cells([l.file, l.line, l.key, l.entity, '', l.status, '', l.error, ''])),
   ];
-  await writeFileAtomic(join(dir, 'results.csv'), stringify([['file', 'line', 'key', 'entity', 'action', 'status', 'targetId', 'error'], ...rows]));
+  await writeFileAtomic(join(dir, 'results.csv'), stringify([['file', 'line', 'key', 'entity', 'action', 'status', 'targetId', 'error', 'mapped'], ...rows]));
   const unfinished = [
     ...results.filter((r) => r.status !== 'ok' && r.op.file && r.op.source).map((r) => ({ file: r.op.file!, line: r.op.line ?? 0, source: r.op.source! })),
     ...leftOut.filter((l) => l.source).map((l) => ({ file: l.file, line: l.line, source: l.source! })),

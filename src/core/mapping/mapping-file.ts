@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../../errors.js';
+import { readLookupTable } from '../../io/lookup-table.js';
 import { ENTITIES, type Entity } from '../model/entities.js';
 import { FIELDS } from '../model/fields.js';
 import { closest } from '../../shared/closest.js';
 import { normaliseHeader } from './headers.js';
+import { lookupKey } from './row.js';
 import { compileTransform, type Transform } from './transforms.js';
 
 const entityMappingSchema = z.strictObject({
@@ -15,6 +17,19 @@ const entityMappingSchema = z.strictObject({
   defaults: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   /** Field → transform name(s), applied in order: trim, lower, upper, date:FORMAT. */
   transforms: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+  /** Field → a value lookup: source value → target value, inline (`map`) or from a two-column table (`file`). */
+  values: z
+    .record(
+      z.string(),
+      z
+        .strictObject({
+          map: z.record(z.string(), z.string()).optional(),
+          file: z.string().optional(),
+          unmapped: z.enum(['keep', 'error']).optional(),
+        })
+        .refine((v) => v.map !== undefined || v.file !== undefined, { error: 'give "map" (source value → target value) or "file" (a two-column CSV or XLSX)' }),
+    )
+    .optional(),
 });
 
 export const mappingFileSchema = z.strictObject({
@@ -23,13 +38,26 @@ export const mappingFileSchema = z.strictObject({
   groups: entityMappingSchema.optional(),
 });
 
+/** A value lookup for one field: source values (trimmed, ignoring case) → target values ("" is blank). */
+export interface ValueLookup {
+  table: Map<string, string>;
+  /** What a value with no entry does: passes through (the rules then judge it), or is an error. */
+  unmapped: 'keep' | 'error';
+  /** Where the table comes from, for messages: "company-map.csv" or "map.json". */
+  source: string;
+}
+
 /** A mapping for one entity, checked and compiled. */
 export interface EntityMapping {
   /** Source column → canonical field name (null: ignore). */
   columns: Map<string, string | null>;
   defaults: Map<string, string | number | boolean>;
   transforms: Map<string, Transform[]>;
+  values: Map<string, ValueLookup>;
 }
+
+/** The rows of the value tables a mapping names in `file`, by the name as written there. */
+export type ValueTables = Map<string, Array<{ from: string; to: string; line: number }>>;
 
 export type Mapping = Partial<Record<Entity, EntityMapping>>;
 
@@ -45,8 +73,8 @@ function resolveField(entity: Entity, name: string, where: string): string {
   );
 }
 
-/** Checks a parsed mapping document and compiles its transforms. `source` names the file in errors. */
-export function compileMapping(document: unknown, source: string): Mapping {
+/** Checks a parsed mapping document and compiles its transforms. `source` names the file in errors; `tables` holds the value tables it names, already read. */
+export function compileMapping(document: unknown, source: string, tables: ValueTables = new Map()): Mapping {
   const parsed = mappingFileSchema.safeParse(document);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
@@ -79,7 +107,26 @@ export function compileMapping(document: unknown, source: string): Mapping {
       });
       transforms.set(resolveField(entity, field, where), list);
     }
-    mapping[entity] = { columns, defaults, transforms };
+    const values = new Map<string, ValueLookup>();
+    for (const [field, spec2] of Object.entries(spec.values ?? {})) {
+      const where = `${source}: ${entity}.values.${field}`;
+      const table = new Map<string, string>();
+      const from = new Map<string, string>();
+      const add = (value: string, target: string, at: string) => {
+        const key = lookupKey(value);
+        if (table.has(key) && table.get(key) !== target) throw new UsageError(`${where}: "${value}" maps to "${table.get(key)}" (${from.get(key)}) and to "${target}" (${at})`, 'give each source value one target');
+        table.set(key, target);
+        from.set(key, at);
+      };
+      if (spec2.file !== undefined) {
+        const rows = tables.get(spec2.file);
+        if (!rows) throw new UsageError(`${where}: the value table ${spec2.file} was not read`);
+        for (const row of rows) add(row.from, row.to, `${spec2.file}:${row.line}`);
+      }
+      for (const [value, target] of Object.entries(spec2.map ?? {})) add(value, target, source);
+      values.set(resolveField(entity, field, where), { table, unmapped: spec2.unmapped ?? 'keep', source: spec2.file ?? source });
+    }
+    mapping[entity] = { columns, defaults, transforms, values };
   }
   return mapping;
 }
@@ -98,5 +145,15 @@ export async function loadMapping(path: string, cwd?: string): Promise<Mapping> 
   } catch (error) {
     throw new UsageError(`mapping file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return compileMapping(document, path);
+  // Value tables named in the file: read relative to the mapping file, before it is compiled.
+  const tables: ValueTables = new Map();
+  const parsed = mappingFileSchema.safeParse(document);
+  if (parsed.success)
+    for (const entity of ENTITIES)
+      for (const spec of Object.values(parsed.data[entity]?.values ?? {}))
+        if (spec.file !== undefined && !tables.has(spec.file)) {
+          const where = resolve(dirname(cwd ? resolve(cwd, path) : resolve(path)), spec.file);
+          tables.set(spec.file, await readLookupTable(where, spec.file));
+        }
+  return compileMapping(document, path, tables);
 }

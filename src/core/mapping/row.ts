@@ -7,6 +7,9 @@ import type { ColumnMap } from './columns.js';
 import type { EntityMapping } from './mapping-file.js';
 import { isValidDate } from './transforms.js';
 
+/** How a value is looked up in a mapping file's value table: trimmed, ignoring case. */
+export const lookupKey = (value: string): string => value.trim().toLowerCase();
+
 const TRUE = new Set(['true', 'yes', 'y', '1', 'on', 'ja', 'j']);
 const FALSE = new Set(['false', 'no', 'n', '0', 'off', 'nee']);
 const LIST_SEPARATOR = /[;,|]/;
@@ -73,6 +76,41 @@ interface Context {
   file: string;
   line: number;
   issues: Issue[];
+  /** Field → the value as written, for fields a value lookup changed. */
+  mapped?: Record<string, string>;
+}
+
+/**
+ * A value through its field's lookup: the target value ("" is blank), the value unchanged when the
+ * table has no entry — or undefined, with an issue, when the field's lookup says unmapped values are
+ * errors.
+ */
+function lookUp(ctx: Context, field: string, text: string, mapping: EntityMapping | undefined): string | undefined {
+  const lookup = mapping?.values.get(field);
+  if (!lookup || text === '') return text;
+  const target = lookup.table.get(lookupKey(text));
+  if (target !== undefined) {
+    if (target !== text) ctx.mapped = { ...ctx.mapped, [field]: ctx.mapped?.[field] ? `${ctx.mapped[field]};${text}` : text };
+    return target;
+  }
+  if (lookup.unmapped === 'keep') return text;
+  ctx.issues.push({
+    file: ctx.file, line: ctx.line, entity: ctx.entity, field, value: valueText(text), code: 'unmapped_value', severity: 'error',
+    message: `${field} ${quote(text)} has no entry in the value table ${lookup.source}`,
+    hint: `add a line for ${quote(text)} to ${lookup.source}, or remove "unmapped": "error" to let such values through`,
+  });
+  return undefined;
+}
+
+/** Each item of a list through its field's lookup; undefined when one of them is an error. */
+function lookUpAll(ctx: Context, field: string, items: string[], mapping: EntityMapping | undefined): string[] | undefined {
+  const out: string[] = [];
+  for (const item of items) {
+    const value = lookUp(ctx, field, item, mapping);
+    if (value === undefined) return undefined;
+    if (value !== '') out.push(value);
+  }
+  return out;
 }
 
 function issue(ctx: Context, field: string, value: unknown, code: Issue['code'], message: string, hint: string | null = null): void {
@@ -88,8 +126,8 @@ function convert(ctx: Context, def: FieldDef, raw: RawValue, mapping?: EntityMap
     return approvers.length ? approvers : null;
   }
   if (def.kind === 'list' && Array.isArray(raw)) {
-    const list = raw.map((v) => toText(v).trim()).filter(Boolean);
-    return list.length ? list : null;
+    const list = lookUpAll(ctx, def.name, raw.map((v) => toText(v).trim()).filter(Boolean), mapping);
+    return list === undefined ? undefined : list.length ? list : null;
   }
   if (def.kind === 'boolean' && typeof raw === 'boolean') return raw;
   let text = toText(raw).trim();
@@ -103,14 +141,18 @@ function convert(ctx: Context, def: FieldDef, raw: RawValue, mapping?: EntityMap
     text = out.value;
   }
   if (text === '') return null;
+  if (def.kind === 'list') {
+    const list = lookUpAll(ctx, def.name, text.split(LIST_SEPARATOR).map((s) => s.trim()).filter(Boolean), mapping);
+    return list === undefined ? undefined : list.length ? list : null;
+  }
+  const looked = lookUp(ctx, def.name, text, mapping);
+  if (looked === undefined) return undefined;
+  text = looked;
+  if (text === '') return null;
   switch (def.kind) {
     case 'string':
     case 'email':
       return text;
-    case 'list': {
-      const list = text.split(LIST_SEPARATOR).map((s) => s.trim()).filter(Boolean);
-      return list.length ? list : null;
-    }
     case 'boolean': {
       const b = parseBoolean(text);
       if (b === undefined) issue(ctx, def.name, text, 'invalid_boolean', `${def.name} ${quote(text)} is not true or false`, 'use true/false, yes/no or 1/0');
@@ -142,5 +184,5 @@ export function mapRecord(record: RawRecord, columns: ColumnMap, mapping: Entity
       const converted = convert(ctx, fieldDef(columns.entity, field)!, value, mapping);
       if (converted !== undefined) values[field] = converted;
     }
-  return { entity: columns.entity, file: record.file, line: record.line, values, source: record.values };
+  return { entity: columns.entity, file: record.file, line: record.line, values, source: record.values, ...(ctx.mapped ? { mapped: ctx.mapped } : {}) };
 }

@@ -26,4 +26,6 @@ export interface CanonicalRecord {
   values: CanonicalValues;
   /** The row as read, in the input's own columns (for failed-rows files). */
   source: Record<string, RawValue>;
+  /** Field → the value as written, where a value lookup of the mapping file changed it. */
+  mapped?: Record<string, string>;
 }

@@ -33,6 +33,8 @@ export interface PlannedOp {
   sends?: string;
   /** Keys of operations of this plan that must have succeeded before this one is sent (its approvers' creates). */
   after?: string[];
+  /** Field → the value as the input wrote it, where the mapping file's value lookup changed it. */
+  mapped?: Record<string, string>;
 }
 
 export interface Conflict {
@@ -232,7 +234,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
         conflicts.push({ entity, file: record.file, line: record.line, key: describe, source: record.source, message: `${describe} matches the same record (id ${String(hit.id)}) as line ${other.line}` });
         continue;
       }
-      const base = { entity, file: record.file, line: record.line, source: record.source };
+      const base = { entity, file: record.file, line: record.line, source: record.source, ...(record.mapped ? { mapped: record.mapped } : {}) };
       if (!hit) {
         const values: CanonicalValues = {};
         for (const [f, v] of Object.entries(record.values)) if ((fields.has(f) || createOnly.has(f)) && v !== null) values[f] = v;
@@ -498,7 +500,7 @@ async function planBlind(
       continue;
     }
     const action = row.last === undefined && !row.exists ? 'create' : 'update';
-    ops.push({ action, entity: row.record.entity, key: row.key, values: row.values, sends: row.sends, file: row.record.file, line: row.record.line, source: row.record.source });
+    ops.push({ action, entity: row.record.entity, key: row.key, values: row.values, sends: row.sends, file: row.record.file, line: row.record.line, source: row.record.source, ...(row.record.mapped ? { mapped: row.record.mapped } : {}) });
     summary[action]++;
   }
   for (const [field, count] of dropped)

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { UsageError } from '../errors.js';
+
+/**
+ * A two-column table — source value, then target value, a header on line 1 — from a CSV (any of the
+ * usual delimiters, UTF-8 with or without a BOM) or the first sheet of an .xlsx. Each pair comes with
+ * its line (or row) for messages. Anything else is a usage error naming the file.
+ */
+export async function readLookupTable(path: string, shownAs: string): Promise<Array<{ from: string; to: string; line: number }>> {
+  let rows: unknown[][];
+  if (extname(path).toLowerCase() === '.xlsx') {
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    try {
+      await book.xlsx.readFile(path);
+    } catch (error) {
+      throw new UsageError(`value table ${shownAs} cannot be read as a workbook: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const sheet = book.worksheets[0];
+    rows = [];
+    sheet?.eachRow({ includeEmpty: true }, (row, n) => {
+      rows[n - 1] = [row.getCell(1).text, row.getCell(2).text];
+    });
+  } else {
+    let text: string;
+    try {
+      text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+    } catch {
+      throw new UsageError(`value table ${shownAs} cannot be read`);
+    }
+    const delimiter = [',', ';', '\t', '|'].find((d) => (text.split(/\r?\n/, 1)[0] ?? '').includes(d)) ?? ',';
+    try {
+      rows = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false }) as unknown[][];
+    } catch (error) {
+      throw new UsageError(`value table ${shownAs} is not valid CSV: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const pairs: Array<{ from: string; to: string; line: number }> = [];
+  for (const [i, row] of rows.entries()) {
+    if (i === 0 || !row) continue; // the header
+    const [from = '', to = ''] = row.map((cell) => String(cell ?? '').trim());
+    if (from === '' && to === '') continue;
+    if (row.filter((cell) => String(cell ?? '').trim() !== '').length > 2) throw new UsageError(`${shownAs}:${i + 1}: a value table has two columns (source value, target value), this row has more`);
+    pairs.push({ from, to, line: i + 1 });
+  }
+  return pairs;
+}
