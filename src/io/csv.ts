@@ -199,7 +199,8 @@ function csvProblem(file: string, line: number, error: Error): ReadProblem {
   };
 }
 
-function checkHeader(file: string, line: number, columns: string[]): { keep: boolean[]; problems: ReadProblem[] } {
+/** Header names checked: an empty or repeated name is a problem, and that column is not read. */
+export function checkHeader(file: string, line: number, columns: string[]): { keep: boolean[]; problems: ReadProblem[] } {
   const problems: ReadProblem[] = [];
   const seen = new Map<string, number>();
   const keep = columns.map((name, i) => {

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { open, stat } from 'node:fs/promises';
 import { readCsv } from './csv.js';
 import { readJson, readNdjson } from './json.js';
+import { readXlsx } from './xlsx-reader.js';
 import { InputError } from '../errors.js';
 import type { FileFormat, ReadEvent, ReadOptions } from './types.js';
 
@@ -12,7 +13,33 @@ export function formatOf(file: string, override?: FileFormat): FileFormat {
   const ext = extname(file).toLowerCase();
   if (ext === '.json') return 'json';
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
+  if (ext === '.xlsx' || ext === '.xlsm') return 'xlsx';
   return 'csv';
+}
+
+/** What a file's first bytes say it is, when that is not text: a workbook, another archive, a document, an image. */
+async function contentKind(path: string): Promise<'xlsx' | { looksLike: string; hint: string } | undefined> {
+  const handle = await open(path, 'r');
+  const head = Buffer.alloc(4096);
+  let n: number;
+  try {
+    ({ bytesRead: n } = await handle.read(head, 0, head.length, 0));
+  } finally {
+    await handle.close();
+  }
+  const bytes = head.subarray(0, n);
+  const starts = (...b: number[]) => b.every((x, i) => bytes[i] === x);
+  if (starts(0x50, 0x4b, 0x03, 0x04)) {
+    const text = bytes.toString('latin1');
+    if (text.includes('[Content_Types].xml') || text.includes('xl/')) return 'xlsx';
+    return { looksLike: 'a ZIP archive', hint: 'unpack it and pass the CSV, JSON or .xlsx file inside' };
+  }
+  if (starts(0xd0, 0xcf, 0x11, 0xe0)) return { looksLike: 'an Excel 97–2003 workbook (.xls) or another old Office file', hint: 'open it in Excel and save it as .xlsx or CSV UTF-8' };
+  if (starts(0x25, 0x50, 0x44, 0x46)) return { looksLike: 'a PDF document', hint: 'export the data from the HR system as CSV or .xlsx' };
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return { looksLike: 'a PNG image', hint: 'pass the data file, not a picture of it' };
+  if (starts(0xff, 0xd8, 0xff)) return { looksLike: 'a JPEG image', hint: 'pass the data file, not a picture of it' };
+  if (starts(0x47, 0x49, 0x46, 0x38)) return { looksLike: 'a GIF image', hint: 'pass the data file, not a picture of it' };
+  return undefined;
 }
 
 /**
@@ -33,9 +60,14 @@ export async function* readRecords(file: string, options: ReadOptions = {}): Asy
   } catch (error) {
     throw new InputError(`${file}: cannot be read (${reason(error)})`, 'check that you may read the file');
   }
-  const format = formatOf(file, options.format);
+  let format = formatOf(file, options.format);
+  const kind = await contentKind(path).catch(() => undefined);
+  if (kind === 'xlsx') format = 'xlsx';
+  else if (kind) throw new InputError(`${file}: this looks like ${kind.looksLike}, not CSV, JSON or an .xlsx workbook`, kind.hint);
+  else if (format === 'xlsx') throw new InputError(`${file}: named like a workbook, but it is not an .xlsx file (no ZIP container)`, 'open it in Excel and save it as .xlsx, or pass it as CSV');
   try {
-    if (format === 'json') yield* readJson(file, options);
+    if (format === 'xlsx') yield* readXlsx(file, options);
+    else if (format === 'json') yield* readJson(file, options);
     else if (format === 'ndjson') yield* readNdjson(file, options);
     else yield* readCsv(file, options);
   } catch (error) {

@@ -39,7 +39,7 @@ export type ReadProblemCode =
   | 'too_deep'
   | 'inexact_number';
 
-export type FileFormat = 'csv' | 'json' | 'ndjson';
+export type FileFormat = 'csv' | 'json' | 'ndjson' | 'xlsx';
 
 export interface ReadOptions {
   /** A WHATWG encoding label (utf-8, utf-16le, windows-1252, latin1 …); default: UTF-8 with BOM detection. */
@@ -50,6 +50,8 @@ export interface ReadOptions {
   format?: FileFormat;
   /** Relative paths are read from here (default: the process's working folder); messages keep them as given. */
   cwd?: string;
+  /** A workbook's sheet to read (default: the first). */
+  sheet?: string;
   /** Told the size of each chunk read from disk (progress: bytes read of the files' sizes). */
   onRead?: (bytes: number) => void;
 }

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
-import { outputFailed } from '../errors.js';
+import { basename } from 'node:path';
+import { outputFailed, UsageError } from '../errors.js';
 import { pendingFile } from '../shared/atomic-write.js';
 import type { Approver, FieldValue } from '../core/model/canonical.js';
 import type { FileFormat } from './types.js';
@@ -118,6 +119,11 @@ function streamSink(out: NodeJS.WritableStream, shown: (text: string) => string 
  * renamed when complete, so a failed or interrupted export never leaves a partial file; "-" is stdout.
  */
 export async function openWriter(path: string, format: FileFormat, columns: Array<{ field: string; header: string }>, stdout: NodeJS.WritableStream, shown?: (text: string) => string): Promise<RecordWriter> {
+  if (format === 'xlsx') {
+    if (path === '-') throw new UsageError('an .xlsx workbook is not written to standard output', 'give a file: -o users.xlsx');
+    const { openXlsxWriter } = await import('./xlsx.js');
+    return openXlsxWriter(path, columns, basename(path).replace(/\.[^.]+$/, ''));
+  }
   const sink = path === '-' ? streamSink(stdout, shown) : await fileSink(path);
   let first = true;
   return {

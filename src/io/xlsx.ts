@@ -1,4 +1,7 @@
-import { writeFileAtomic } from '../shared/atomic-write.js';
+import { open } from 'node:fs/promises';
+import { outputFailed } from '../errors.js';
+import { pendingFile, writeFileAtomic } from '../shared/atomic-write.js';
+import { cellText, type RecordWriter } from './writers.js';
 
 export interface Sheet {
   /** The sheet's tab name (Excel allows 31 characters, and not : \ / ? * [ ]). */
@@ -41,4 +44,50 @@ export async function writeXlsx(path: string, sheets: Sheet[]): Promise<void> {
     }
   }
   await writeFileAtomic(path, new Uint8Array(await book.xlsx.writeBuffer()), { mode: 0o600 });
+}
+
+/**
+ * A streamed .xlsx export: exceljs's WorkbookWriter commits each row as it goes (memory stays flat),
+ * into a file beside the final name (0600) that is renamed when complete. Values are cells as a person
+ * sees them (lists joined by ;), all strings: nothing is a formula.
+ */
+export async function openXlsxWriter(path: string, columns: Array<{ field: string; header: string }>, sheetName: string): Promise<RecordWriter> {
+  const { default: ExcelJS } = await import('exceljs');
+  const pending = pendingFile(path);
+  const failed = (error: unknown) => outputFailed('the file', path, error, 'the file is written beside its final name and renamed when complete: nothing was left under that name');
+  let handle;
+  try {
+    handle = await open(pending.temp, 'wx', 0o600);
+  } catch (error) {
+    throw outputFailed('the file', path, error, 'its folder must exist and be writable');
+  }
+  const stream = handle.createWriteStream();
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true });
+  const sheet = book.addWorksheet(tabName(sheetName, new Set()), { views: [{ state: 'frozen', ySplit: 1 }] });
+  const head = sheet.addRow(columns.map((c) => c.header));
+  head.font = { bold: true };
+  head.commit();
+  return {
+    async write(rows) {
+      try {
+        for (const row of rows) sheet.addRow(columns.map((c) => cellText(row[c.field]))).commit();
+      } catch (error) {
+        throw failed(error);
+      }
+    },
+    async commit() {
+      try {
+        sheet.commit();
+        await book.commit();
+        await pending.commit();
+      } catch (error) {
+        await pending.abort();
+        throw failed(error);
+      }
+    },
+    async abort() {
+      stream.destroy();
+      await pending.abort();
+    },
+  };
 }

@@ -25,8 +25,8 @@ export interface ExportFlags {
 /** The format from --format, else the output file's extension, else CSV. */
 function formatOf(flags: ExportFlags): FileFormat {
   if (flags.format) return flags.format;
-  const ext = /\.(csv|json|ndjson|jsonl)$/i.exec(flags.output ?? '')?.[1]?.toLowerCase();
-  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : 'csv';
+  const ext = /\.(csv|json|ndjson|jsonl|xlsx)$/i.exec(flags.output ?? '')?.[1]?.toLowerCase();
+  return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'xlsx' ? 'xlsx' : 'csv';
 }
 
 export async function exportCommand(flags: ExportFlags, io: Io): Promise<number> {

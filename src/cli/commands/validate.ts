@@ -21,6 +21,7 @@ export interface ValidateFlags {
   map?: string;
   encoding?: string;
   delimiter?: string;
+  sheet?: string;
   format: 'text' | 'json' | 'github';
   maxErrors: string;
   verbose?: boolean;
@@ -41,7 +42,7 @@ export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErr
   return {
     ...(flags.entity ? { entity: flags.entity } : {}),
     ...(mapping ? { mapping } : {}),
-    read: { cwd: io.cwd, ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}) },
+    read: { cwd: io.cwd, ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}), ...(flags.sheet !== undefined ? { sheet: flags.sheet } : {}) },
     maxErrors,
   };
 }
