@@ -1,7 +1,7 @@
 import type { FileFormat } from '../io/types.js';
 import { openWriter } from '../io/writers.js';
 import type { Entity } from '../core/model/entities.js';
-import { FIELDS } from '../core/model/fields.js';
+import { CUSTOM_PREFIX, FIELDS, isCustomField } from '../core/model/fields.js';
 import { Interrupted, UsageError } from '../errors.js';
 import type { ListQuery, Target } from '../core/ports.js';
 import { closest } from '../shared/closest.js';
@@ -37,17 +37,17 @@ export interface ExportReport {
 }
 
 /** The columns an export writes: the target's fields for the entity, in the canonical model's order. */
-export function exportColumns(target: Target, entity: Entity, fields: string[] | undefined, wire: boolean): Array<{ field: string; header: string }> {
+export function exportColumns(target: Target, entity: Entity, fields: string[] | undefined, wire: boolean, custom: readonly string[] = []): Array<{ field: string; header: string }> {
   const map = target.wire[entity];
   if (!map) throw new UsageError(`${target.label} does not hold ${entity} (it holds ${target.entities.join(', ')})`);
-  const held = FIELDS[entity].map((d) => d.name).filter((f) => f in map);
+  const held = [...FIELDS[entity].map((d) => d.name).filter((f) => f in map), ...custom];
   const chosen = fields ?? held;
   for (const f of chosen)
-    if (!held.includes(f)) {
+    if (!held.includes(f) && !(isCustomField(f) && target.customFields?.includes(entity))) {
       const near = closest(f, held);
       throw new UsageError(`--fields: ${target.label} ${entity} have no field "${f}"${near ? ` (did you mean "${near}"?)` : ''}`, `fields: ${held.join(', ')}`);
     }
-  return chosen.map((field) => ({ field, header: wire ? map[field]! : field }));
+  return chosen.map((field) => ({ field, header: wire ? (map[field] ?? `CF_${field.slice(CUSTOM_PREFIX.length)}`) : field }));
 }
 
 /**
@@ -56,7 +56,9 @@ export function exportColumns(target: Target, entity: Entity, fields: string[] |
  */
 export async function runExport(target: Target, options: ExportOptions, stdout?: NodeJS.WritableStream): Promise<ExportReport> {
   if (!target.can.list) await drain(target.list(options.entity)); // the target's own words on why it cannot
-  const columns = exportColumns(target, options.entity, options.fields, options.wire ?? false);
+  // The tenant's custom fields are columns too, unless --fields chose.
+  const custom = !options.fields && target.customFields?.includes(options.entity) ? ((await target.customFieldNames?.(options.entity)) ?? []) : [];
+  const columns = exportColumns(target, options.entity, options.fields, options.wire ?? false, custom);
   const started = performance.now();
   if (options.output === '-' && !stdout) throw new UsageError('an export to standard output needs a stream to write to');
   const writer = await openWriter(options.output, options.format, columns, stdout!, options.shown);

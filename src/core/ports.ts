@@ -34,6 +34,10 @@ export interface Target {
    * records, so a plan can be made by looking each input row up (no missing records then).
    */
   readonly can: { list: boolean; lookupRecords?: boolean };
+  /** Entities that hold the tenant's custom fields (`custom.<name>` in canonical records). */
+  readonly customFields?: readonly Entity[];
+  /** The tenant's custom fields of an entity, as canonical names (for export columns). */
+  customFieldNames?(entity: Entity): Promise<string[]>;
   /** Canonical field → the platform's own name, per entity: the fields it holds, in its words. */
   readonly wire: Partial<Record<Entity, WireMap>>;
   /** Pages of canonical records; memory stays flat however many there are. */

@@ -25,6 +25,8 @@ export const accessplanitRules: Record<Entity, RuleSet> = {
     name: 'accessplanit',
     entity: 'users',
     accepts: USER_FIELDS,
+    // The tenant's user custom fields (CF_<name> columns): text, passed through [seed 001: the User feed carries them].
+    customFields: true,
     fields: {
       id: { maxLength: 10 },
       firstName: { required: true, maxLength: 50 },

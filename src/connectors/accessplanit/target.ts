@@ -1,5 +1,6 @@
 import type { CanonicalValues } from '../../core/model/canonical.js';
 import type { Entity } from '../../core/model/entities.js';
+import { CUSTOM_PREFIX } from '../../core/model/fields.js';
 import type { ListQuery, Target, TargetWriter } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
@@ -57,6 +58,7 @@ export class AccessplanitTarget implements Target {
   readonly type = 'accessplanit' as const;
   readonly entities = ['users', 'companies', 'groups'] as const;
   readonly can = { list: true };
+  readonly customFields = ['users'] as const;
   readonly wire = ACCESSPLANIT_WIRE;
   readonly label: string;
   readonly identity: string;
@@ -155,6 +157,14 @@ export class AccessplanitTarget implements Target {
     const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
     const n = (res.body as { count?: unknown } | undefined)?.count;
     return typeof n === 'number' ? n : undefined;
+  }
+
+  /** The tenant's user custom fields, from one record's CF_ properties ($top=1: one small read). */
+  async customFieldNames(entity: Entity): Promise<string[]> {
+    if (entity !== 'users') return [];
+    const res = await this.call({ method: 'GET', path: `${MODULE.users}?$top=1`, endpoint: MODULE.users });
+    const [row] = (res.body as { results?: Array<Record<string, unknown>> } | undefined)?.results ?? [];
+    return Object.keys(row ?? {}).filter((k) => k.startsWith('CF_') && k.length > 3).map((k) => `${CUSTOM_PREFIX}${k.slice(3)}`).sort();
   }
 
   close(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { CanonicalValues } from '../../core/model/canonical.js';
 import type { Entity } from '../../core/model/entities.js';
-import { FIELDS } from '../../core/model/fields.js';
+import { CUSTOM_PREFIX, FIELDS, isCustomField } from '../../core/model/fields.js';
 import { invert, type WireMap } from '../../core/ports.js';
 
 /** Canonical field → accessplanit v2 wire name, per entity (platforms.md §1). */
@@ -32,7 +32,7 @@ const LIST_FIELDS: Partial<Record<Entity, ReadonlySet<string>>> = { users: new S
 export function toAccessplanit(entity: Entity, values: CanonicalValues): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(values)) {
-    const wire = ACCESSPLANIT_WIRE[entity][field];
+    const wire = accessplanitField(entity, field);
     if (!wire || READ_ONLY.has(wire) || value === undefined) continue;
     if (LIST_FIELDS[entity]?.has(wire)) out[wire] = value === null || value === '' ? null : Array.isArray(value) ? value : [value];
     else out[wire] = field === 'dateOfBirth' && typeof value === 'string' ? `${value}T00:00:00` : value;
@@ -62,7 +62,7 @@ const FROM_WIRE: Record<Entity, Record<string, string>> = {
 export function fromAccessplanit(entity: Entity, row: Record<string, unknown>): CanonicalValues {
   const out: CanonicalValues = {};
   for (const [wire, value] of Object.entries(row)) {
-    const field = FROM_WIRE[entity][wire];
+    const field = FROM_WIRE[entity][wire] ?? (entity === 'users' && wire.startsWith('CF_') && wire.length > 3 ? `${CUSTOM_PREFIX}${wire.slice(3)}` : undefined);
     if (!field) continue;
     if (value === null || value === undefined || value === '') out[field] = null;
     else if (field === 'dateOfBirth') out[field] = String(value).slice(0, 10);
@@ -74,7 +74,7 @@ export function fromAccessplanit(entity: Entity, row: Record<string, unknown>): 
   return out;
 }
 
-/** The wire name of a canonical field, for filters pushed down to the server. */
+/** The wire name of a canonical field (a user's custom.<name> is CF_<name> [guess]); also for filters pushed down to the server. */
 export function accessplanitField(entity: Entity, field: string): string | undefined {
-  return ACCESSPLANIT_WIRE[entity][field];
+  return ACCESSPLANIT_WIRE[entity][field] ?? (entity === 'users' && isCustomField(field) ? `CF_${field.slice(CUSTOM_PREFIX.length)}` : undefined);
 }

@@ -1,5 +1,5 @@
 import type { Entity } from '../model/entities.js';
-import { FIELDS, type FieldDef } from '../model/fields.js';
+import { CUSTOM_PREFIX, customField, FIELDS, isCustomField, type FieldDef } from '../model/fields.js';
 import { closest } from '../../shared/closest.js';
 import { normaliseHeader } from './headers.js';
 import type { EntityMapping } from './mapping-file.js';
@@ -54,9 +54,11 @@ export function mapColumns(entity: Entity, columns: readonly string[], mapping?:
     if (explicit.has(column)) {
       const field = explicit.get(column);
       if (!field) continue; // mapped to null: ignore quietly
-      def = defs.find((d) => d.name === field);
+      def = defs.find((d) => d.name === field) ?? (isCustomField(field) ? customField(field.slice(CUSTOM_PREFIX.length)) : undefined);
     } else {
-      def = fieldForHeader(entity, column);
+      // CF_<name>: a platform custom field, passed through as custom.<name>.
+      const custom = /^CF_(.+)$/i.exec(column.trim());
+      def = custom ? customField(custom[1]!) : fieldForHeader(entity, column);
       if (!def) {
         const aliases = defs.flatMap((d) => [d.name, ...d.aliases]);
         const near = closest(column, aliases, normaliseHeader);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UsageError } from '../../errors.js';
 import { readLookupTable } from '../../io/lookup-table.js';
 import { ENTITIES, type Entity } from '../model/entities.js';
-import { FIELDS } from '../model/fields.js';
+import { FIELDS, isCustomField } from '../model/fields.js';
 import { closest } from '../../shared/closest.js';
 import { normaliseHeader } from './headers.js';
 import { lookupKey } from './row.js';
@@ -63,6 +63,7 @@ export type Mapping = Partial<Record<Entity, EntityMapping>>;
 
 /** Resolves a field name as written in a mapping file ("externalid", "external_id" → "externalId"). */
 function resolveField(entity: Entity, name: string, where: string): string {
+  if (isCustomField(name.trim())) return name.trim(); // custom.<name>: a platform custom field, as written
   const key = normaliseHeader(name);
   const def = FIELDS[entity].find((d) => normaliseHeader(d.name) === key);
   if (def) return def.name;

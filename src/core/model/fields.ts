@@ -90,6 +90,20 @@ export const DISTINCTIVE: Record<Entity, ReadonlySet<string>> = {
   groups: new Set(['label']),
 };
 
+/** A platform's own field for a tenant's data (accessplanit's user custom fields): `custom.<name>`, text. */
+export const CUSTOM_PREFIX = 'custom.';
+
+export const isCustomField = (name: string): boolean => name.startsWith(CUSTOM_PREFIX) && name.length > CUSTOM_PREFIX.length;
+
+const customDefs = new Map<string, FieldDef>();
+/** The field for custom field `name` (as the column or mapping names it, without the prefix). */
+export function customField(name: string): FieldDef {
+  const full = `${CUSTOM_PREFIX}${name}`;
+  let def = customDefs.get(full);
+  if (!def) customDefs.set(full, (def = f(full, 'string', `custom field ${name}`)));
+  return def;
+}
+
 export function fieldDef(entity: Entity, name: string): FieldDef | undefined {
-  return FIELDS[entity].find((d) => d.name === name);
+  return FIELDS[entity].find((d) => d.name === name) ?? (isCustomField(name) ? customField(name.slice(CUSTOM_PREFIX.length)) : undefined);
 }

@@ -4,6 +4,7 @@ import { DEPENDENCY_ORDER, SINGULAR, type Entity } from '../model/entities.js';
 import type { Target, TargetWriter, WriteAction } from '../ports.js';
 import { same } from './compare.js';
 import { countryCode, normaliseCountry } from '../model/countries.js';
+import { isCustomField } from '../model/fields.js';
 import { keyValue } from '../model/keys.js';
 import { runPool } from '../../shared/pool.js';
 
@@ -145,9 +146,16 @@ export function fingerprint(values: CanonicalValues): string {
 const keyText = (field: string, value: string) => `${field}=${value}`;
 
 /** Fields the target stores for an entity, less those it computes itself. */
-function writableFields(target: Target, entity: Entity): Set<string> {
+/** The fields a plan may write for an entity: the wire map's, less the read-only ones, and custom fields where the target holds them. */
+function writableFields(target: Target, entity: Entity): FieldSet {
   const readOnly = new Set(target.writer?.readOnly(entity) ?? []);
-  return new Set(Object.keys(target.wire[entity] ?? {}).filter((f) => !readOnly.has(f)));
+  const fields = new Set(Object.keys(target.wire[entity] ?? {}).filter((f) => !readOnly.has(f)));
+  const custom = target.customFields?.includes(entity) === true;
+  return { has: (field) => fields.has(field) || (custom && isCustomField(field)) };
+}
+
+interface FieldSet {
+  has(field: string): boolean;
 }
 
 /**
@@ -463,7 +471,7 @@ const LOOKUPS_IN_FLIGHT = 8;
  * sent last time but absent now is said in a note: what the platform does with it is not documented.
  */
 async function planBlind(
-  target: Target, input: CanonicalRecord[], keys: string[], fields: Set<string>, options: PlanOptions, ops: PlannedOp[], summary: PlanSummary, count: Count, conflicts: Conflict[], notes: string[], spend: () => boolean,
+  target: Target, input: CanonicalRecord[], keys: string[], fields: FieldSet, options: PlanOptions, ops: PlannedOp[], summary: PlanSummary, count: Count, conflicts: Conflict[], notes: string[], spend: () => boolean,
 ): Promise<void> {
   const writer = target.writer!;
   const rows: Array<{ record: CanonicalRecord; key: string; values: CanonicalValues; sends: string; last: ReturnType<typeof lastSent>; exists?: boolean }> = [];

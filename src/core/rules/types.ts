@@ -39,6 +39,8 @@ export interface RuleSet {
   fields: Readonly<Record<string, FieldRule>>;
   /** Each inner list: at least one of these fields must have a value. */
   oneRequired?: ReadonlyArray<readonly string[]>;
+  /** Whether the platform holds custom fields (`custom.<name>`, from CF_<name> columns): text, passed through. */
+  customFields?: boolean;
   /** Fields whose values must be unique within a batch (emails compared ignoring case). */
   unique: readonly string[];
 }

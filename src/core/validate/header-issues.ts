@@ -1,4 +1,4 @@
-import { FIELDS } from '../model/fields.js';
+import { FIELDS, isCustomField } from '../model/fields.js';
 import type { Issue } from '../model/issues.js';
 import type { OpenFile } from './batch.js';
 
@@ -29,7 +29,9 @@ export function headerIssues(file: OpenFile, emit: (issue: Issue) => void): void
       message: `columns "${winner}" and "${column}" both fill ${field}; "${winner}" is used`, hint: 'map one of them to null with --map to silence this' });
   if (rules.accepts !== 'all')
     for (const { column, field } of columns.mapped)
-      if (!rules.accepts.includes(field.name))
+      if (isCustomField(field.name) ? !rules.customFields : !rules.accepts.includes(field.name))
         emit({ ...base, field: field.name, value: column, code: 'unused_column', severity: 'warning',
-          message: `column "${column}" (${field.name}) is not stored by ${rules.name} and will be ignored`, hint: null });
+          message: isCustomField(field.name)
+            ? `column "${column}" is a custom field, and ${rules.name} holds no custom fields: it will be ignored`
+            : `column "${column}" (${field.name}) is not stored by ${rules.name} and will be ignored`, hint: null });
 }

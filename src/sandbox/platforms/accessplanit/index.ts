@@ -18,6 +18,9 @@ const USER_FIELDS = ['ID', 'Title', 'Forenames', 'MiddleNames', 'Surname', 'Exte
 const COMPANY_FIELDS = ['ID', 'Name', 'Email', 'MainContactUserID', 'ExternalID', 'Address', 'Town', 'County', 'Postcode', 'Country', 'CompanyGroupIDs'];
 const GROUP_FIELDS = ['ID', 'Label'];
 const WRITABLE: Record<Module, string[]> = { User: USER_FIELDS, Company: COMPANY_FIELDS, CompanyGroup: GROUP_FIELDS };
+/** The fields a write may set: the module's, and for users the tenant's custom fields. */
+const writable = (module: Module, ctx: Ctx): string[] => (module === 'User' ? [...USER_FIELDS, ...ctx.settings.userCustomFields.map((n) => `CF_${n}`)] : WRITABLE[module]);
+
 /** What a list may filter and sort on: the fields, the platform's stamps, and what it derives. */
 const QUERYABLE: Record<Module, string[]> = {
   User: [...USER_FIELDS, 'DateCreated', 'DateUpdated', 'MainCompanyName'],
@@ -71,6 +74,12 @@ export interface AccessplanitSettings {
    * strict case]. Off: answered as plain strings, and a write may send either.
    */
   lookupLists: boolean;
+  /**
+   * The tenant's user custom fields, by name: on the wire as `CF_<name>` properties of a User [guess:
+   * the HR integration guide says the User feed carries "all of your User-based Custom Fields" but shows
+   * no shape]. A write naming one the tenant lacks is refused (the strict case: never dropped silently).
+   */
+  userCustomFields: readonly string[];
 }
 
 type Ctx = PlatformContext<AccessplanitState, AccessplanitCredentials, AccessplanitSettings>;
@@ -258,7 +267,7 @@ function present(module: Module, row: Row, ctx: Ctx): Row {
 function list(module: Module, req: SandboxRequest, ctx: Ctx): SandboxResponse {
   let query;
   try {
-    query = parseListQuery(req.url.searchParams, Infinity, QUERYABLE[module]);
+    query = parseListQuery(req.url.searchParams, Infinity, module === 'User' ? [...QUERYABLE.User, ...ctx.settings.userCustomFields.map((n) => `CF_${n}`)] : QUERYABLE[module]);
   } catch (error) {
     if (error instanceof ODataError) return json(400, { message: error.message });
     throw error;
@@ -292,7 +301,9 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
   }
   const body = parseJson(req.body);
   if (!isObject(body)) return json(400, { message: 'The request body must be a JSON object.' });
-  const fields: Row = pickFields(body, WRITABLE[module]);
+  const fields: Row = pickFields(body, writable(module, ctx));
+  const unknownCustom = module === 'User' ? Object.keys(body).filter((k) => /^CF_/i.test(k) && !(k in fields) && !writable(module, ctx).some((w) => w.toLowerCase() === k.toLowerCase())) : [];
+  if (unknownCustom.length) return badRequest(unknownCustom.map((k) => ({ field: k, message: `The custom field '${k.slice(3)}' does not exist.` })));
   const shapes = checkShapes(module, fields, ctx);
   if (shapes.length) return badRequest(shapes);
   if (req.method === 'PUT') {
@@ -320,7 +331,7 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
     table.set(str(existing.ID), next);
     return { status: 200, body: present(module, next, ctx), wrote: true };
   }
-  const row: Row = { ...Object.fromEntries(WRITABLE[module].map((f) => [f, null])), ...(module === 'Company' ? { CompanyGroupIDs: [] } : {}), ...fields };
+  const row: Row = { ...Object.fromEntries(writable(module, ctx).map((f) => [f, null])), ...(module === 'Company' ? { CompanyGroupIDs: [] } : {}), ...fields };
   if (module === 'User' && row.MarketingOptIn === null) row.MarketingOptIn = false;
   if (module === 'User' && !str(row.Status)) row.Status = 'New';
   const errors = validate(module, row, ctx, true);
@@ -350,7 +361,7 @@ export const accessplanit = definePlatform({
     apiKey: key ?? 'sandbox-key',
     ...(given as Partial<AccessplanitCredentials> | undefined),
   }),
-  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false, pageCap: 100, lookupLists: true } satisfies AccessplanitSettings as AccessplanitSettings,
+  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false, pageCap: 100, lookupLists: true, userCustomFields: ['PayrollNumber', 'Department', 'LineManager'] } satisfies AccessplanitSettings as AccessplanitSettings,
   createState: (): AccessplanitState => ({
     User: new Table(), Company: new Table(), CompanyGroup: new Table(),
     accessTokens: new Map(), refreshTokens: new Map(), windows: new Map(),
