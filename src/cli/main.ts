@@ -70,7 +70,7 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
           .description('Check CSV, JSON or NDJSON files of users, companies or groups against a platform’s field rules.\nNothing is sent anywhere.')
           .argument('<files...>', 'CSV, JSON or NDJSON files (several files are checked together: references and duplicates span them)')
           .addHelpText('after', EXAMPLES.validate),
-        ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'format', 'maxErrors', 'verbose', 'annotate'],
+        ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'format', 'maxErrors', 'report', 'verbose', 'annotate'],
         await targetHelp(),
       ).action(async (files: string[], flags) => {
         const { validateCommand } = await import('./commands/validate.js');
@@ -102,7 +102,7 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
           .description('Validate the files, read the target, plan the smallest set of writes (create, update,\ndeactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried,\nwith a result for every row.')
           .argument('[files...]', 'CSV, JSON or NDJSON files of users, companies and groups (together: new companies are created before their users)')
           .addHelpText('after', EXAMPLES.import),
-        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'verbose'],
+        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose'],
         await targetHelp(),
       ).action(async (files: string[], flags) => {
         const { importCommand } = await import('./commands/import.js');

@@ -43,6 +43,7 @@ export const OPTIONS = {
   from: { flags: '--from <source>', description: 'read the users from a listable target (an HR source, such as an HRIS connection) instead of files' },
   sheet: { flags: '--sheet <name>', description: 'the sheet of an .xlsx input to read (default: the first)' },
   annotate: { flags: '--annotate <file>', description: 'also write the input back with an "hrsync errors" column: out.xlsx (a sheet per input file) or out.csv (one input file)' },
+  report: { flags: '--report <file.html>', description: 'also write the run as one self-contained HTML page (summary, chart, issues, changes, results); it holds personal data' },
   verbose: { flags: '--verbose', description: 'list everything: every planned change and every issue, not the first few of each kind' },
   listFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
   maxErrors: { flags: '--max-errors <n>', description: 'stop after this many errors (0: no limit)', defaultValue: '0' },

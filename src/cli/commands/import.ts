@@ -12,9 +12,10 @@ import { maxMissing, positiveInt, seconds, since } from '../parse.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { printable } from '../printable.js';
 import { renderPlanText } from '../render/plan.js';
+import { renderReportHtml, type AppliedSummary } from '../render/report-html.js';
 import { renderValidationText } from '../render/validation.js';
 import { onStopSignals, colourFor, plural, type Io, openOptions } from '../terminal.js';
-import { inputOptions, type ValidateFlags } from './validate.js';
+import { inputOptions, writeReport, type ValidateFlags } from './validate.js';
 
 /** Said under every summary of a run against the embedded sandbox, so it is never taken for a real one. */
 export const EMBEDDED_PLANNED = 'planned against the embedded sandbox: nothing real was read or changed';
@@ -92,10 +93,18 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       },
     });
     if (planned.validation.issues.length && flags.format === 'text') io.stderr.write(renderValidationText(planned.validation, err, Boolean(flags.verbose)));
+    // --report: the same run as one HTML page, written last (a failure to write it is exit 74).
+    const report = async (outcome: string, code: number, apply?: AppliedRun): Promise<number> => {
+      if (!flags.report) return code;
+      const notes = opened.embedded ? [apply ? EMBEDDED_APPLIED : EMBEDDED_PLANNED] : [];
+      const applied = apply ? appliedSummary(planned, apply, code) : undefined;
+      await writeReport(flags.report, renderReportHtml({ command: 'import', outcome, exitCode: code, at: new Date().toISOString(), notes, validation: planned.validation, plan: planned.plan, applied, ...(flags.verbose ? { limit: Infinity } : {}) }), io);
+      return code;
+    };
     const plan = planned.plan;
     if (!plan) {
       io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
-      return ExitCode.invalidInput;
+      return report('--strict: the input has invalid rows; nothing was planned or written', ExitCode.invalidInput);
     }
     if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), `${JSON.stringify(plan, null, 2)}\n`).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
     // JSON: one document at the end — the plan, the validation issues and, after an apply, its results.
@@ -109,32 +118,31 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
     if (flags.dryRun) {
       emit();
       if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_PLANNED)}\n`);
-      if (planned.inputProblems) return ExitCode.invalidInput;
-      return flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok;
+      return report('dry run: nothing was written', planned.inputProblems ? ExitCode.invalidInput : flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok);
     }
     if (changes === 0) {
       if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_PLANNED)}\n`);
       if (!planned.inputProblems) {
         emit();
-        return ExitCode.ok;
+        return report('nothing to do: the target already holds what the input says', ExitCode.ok);
       }
       // Nothing to write, but rows were left out: their results and failed.csv, and the input is the problem.
       const result = await applyImport(planned, { concurrency, resultsDir, cwd: io.cwd });
       if (result.outputFailure) throw result.outputFailure;
       emit(result, ExitCode.invalidInput);
       io.stderr.write(`${err.yellow(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`)}; results in ${result.resultsDir}\n`);
-      return ExitCode.invalidInput;
+      return report(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`, ExitCode.invalidInput, result);
     }
     if (!flags.yes && io.stdinIsTTY && !/^y(es)?$/i.test((await io.ask(`Apply ${plural(changes, 'change')} to ${planned.target.label}? [y/N] `)).trim())) {
       io.stderr.write('nothing was written\n');
       emit();
-      return ExitCode.ok;
+      return report('not applied (the answer was no): nothing was written', ExitCode.ok);
     }
     const result = await runApply(planned, { concurrency, resultsDir }, io);
     const code = applyExitCode(result, planned.inputProblems, io);
     emit(result, code);
     if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
-    return code;
+    return report(`${appliedLine(result, planned.inputProblems)}${result.stoppedBy ? ` (stopped by ${result.stoppedBy})` : ''}`, code, result);
   } finally {
     await lock?.release();
     await opened.close();
@@ -164,19 +172,23 @@ export function importJson(planned: PlannedImport, apply?: AppliedRun, exitCode?
   return {
     ...planned.plan,
     validation: { ok: validation.ok, summary: validation.summary, issues, truncated: validation.truncated },
-    ...(apply
-      ? {
-          apply: {
-            exitCode, applied: apply.ok, failed: apply.failed, unknown: apply.unknown, skipped: apply.skipped, leftOut: planned.inputProblems,
-            resultsDir: apply.resultsWritten ? apply.resultsDir : null,
-            results: [
-              ...apply.results.map((r) => ({ file: r.op.file ?? null, line: r.op.line ?? null, entity: r.op.entity, action: r.op.action, key: r.op.key, status: r.status, id: r.id ?? r.op.id ?? null, error: r.error ?? null })),
-              // Rows that never became an operation, as results.csv has them: invalid or conflicting, with the first reason.
-              ...leftOutOf(planned).map((r) => ({ file: r.file, line: r.line, entity: r.entity, action: null, key: r.key, status: r.status, id: null, error: r.error })),
-            ],
-          },
-        }
-      : {}),
+    ...(apply ? { apply: appliedSummary(planned, apply, exitCode) } : {}),
+  };
+}
+
+/**
+ * What an apply did, as `--format json` and the HTML report show it: its counts, and a result for
+ * every operation and every row left out.
+ */
+export function appliedSummary(planned: Pick<PlannedImport, 'plan' | 'validation' | 'inputProblems'>, apply: AppliedRun, exitCode: number | undefined): AppliedSummary {
+  return {
+    exitCode, applied: apply.ok, failed: apply.failed, unknown: apply.unknown, skipped: apply.skipped, leftOut: planned.inputProblems,
+    resultsDir: apply.resultsWritten ? apply.resultsDir : null,
+    results: [
+      ...apply.results.map((r) => ({ file: r.op.file ?? null, line: r.op.line ?? null, entity: r.op.entity, action: r.op.action, key: r.op.key, status: r.status, id: r.id ?? r.op.id ?? null, error: r.error ?? null })),
+      // Rows that never became an operation, as results.csv has them: invalid or conflicting, with the first reason.
+      ...leftOutOf(planned).map((r) => ({ file: r.file, line: r.line, entity: r.entity, action: null, key: r.key, status: r.status, id: null, error: r.error })),
+    ],
   };
 }
 
@@ -239,12 +251,17 @@ export function applyOutcome(result: AppliedRun, inputProblems: number): number 
   return ExitCode.ok;
 }
 
+/** "3 changes applied, 1 failed, 0 skipped, 1 row left out (invalid or conflicting)" */
+export function appliedLine(result: Pick<ApplyReport, 'ok' | 'failed' | 'unknown' | 'skipped'>, inputProblems: number): string {
+  const leftOut = inputProblems ? `, ${plural(inputProblems, 'row')} left out (invalid or conflicting)` : '';
+  return `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${result.unknown ? `${plural(result.unknown, 'unknown', 'unknown')}, ` : ''}${plural(result.skipped, 'skipped', 'skipped')}${leftOut}`;
+}
+
 /** The closing lines and the exit code of an apply; the closing line's mark and colour follow the code (never a green ✔ with exit 5). */
 export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io): number {
   const err = colourFor(io.stderr, io.env);
   const code = applyOutcome(result, inputProblems);
-  const leftOut = inputProblems ? `, ${plural(inputProblems, 'row')} left out (invalid or conflicting)` : '';
-  const line = `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${result.unknown ? `${plural(result.unknown, 'unknown', 'unknown')}, ` : ''}${plural(result.skipped, 'skipped', 'skipped')}${leftOut}`;
+  const line = appliedLine(result, inputProblems);
   const where = result.resultsWritten ? `results in ${result.resultsDir}` : 'the results could not be written';
   const mark = code === ExitCode.ok ? err.green(`✔ ${line}`) : code === ExitCode.partialFailure ? err.yellow(`! ${line}`) : err.red(`✖ ${line}`);
   io.stderr.write(`${mark}; ${where}\n`);

@@ -6,13 +6,15 @@ import { openTarget } from '../../app/open-target.js';
 import { loadMapping } from '../../core/mapping/mapping-file.js';
 import type { Entity } from '../../core/model/entities.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
-import { ExitCode, UsageError } from '../../errors.js';
+import { ExitCode, UsageError, outputFailed } from '../../errors.js';
 import { resolveEncoding } from '../../io/decode.js';
 import { parseDelimiterOption } from '../../io/delimiter.js';
-import { renderValidationGithub, renderValidationJson, renderValidationText } from '../render/validation.js';
+import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { printable } from '../printable.js';
+import { renderReportHtml } from '../render/report-html.js';
+import { renderValidationGithub, renderValidationJson, renderValidationText } from '../render/validation.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
-import { colourFor, formatCount, type Io, openOptions } from '../terminal.js';
+import { colourFor, formatCount, plural, type Io, openOptions } from '../terminal.js';
 
 export interface ValidateFlags {
   target?: string;
@@ -26,6 +28,7 @@ export interface ValidateFlags {
   maxErrors: string;
   verbose?: boolean;
   annotate?: string;
+  report?: string;
 }
 
 /** Flags → how to read and check the input; every problem with them is a usage error (exit 64). */
@@ -122,5 +125,22 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   const output =
     flags.format === 'json' ? renderValidationJson(report) : flags.format === 'github' ? renderValidationGithub(report) : renderValidationText(report, colourFor(io.stdout, io.env), Boolean(flags.verbose));
   io.stdout.write(output);
-  return report.ok ? ExitCode.ok : ExitCode.invalidInput;
+  const code = report.ok ? ExitCode.ok : ExitCode.invalidInput;
+  if (flags.report) {
+    const { summary } = report;
+    const outcome = report.truncated
+      ? `stopped after ${plural(summary.errors, 'error')} (--max-errors): the rest was not checked`
+      : `${summary.errors ? 'invalid' : 'valid'}: ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`;
+    await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: report, ...(flags.verbose ? { limit: Infinity } : {}) }), io);
+  }
+  return code;
+}
+
+/**
+ * --report: the HTML page, written whole or not at all, 0600 (it holds personal data); a failure is
+ * exit 74, as for any other output. Said on stderr, so standard output stays the report asked for.
+ */
+export async function writeReport(file: string, page: string, io: Io): Promise<void> {
+  await writeFileAtomic(resolve(io.cwd, file), page, { mode: 0o600 }).catch((error: unknown) => Promise.reject(outputFailed('the report', file, error)));
+  io.stderr.write(`${colourFor(io.stderr, io.env).dim(`report: ${printable(file, true)}`)}\n`);
 }

@@ -44,14 +44,24 @@ export function summaryLine(plan: Plan): string {
 const COLUMNS = ['create', 'update', 'deactivate', 'delete', 'unchanged', 'invalid', 'conflicts'] as const;
 
 /**
+ * The numbers of the plan's table: its columns (skipped only when --only/--limit left rows out), a row
+ * per entity in the input, and a total row when there are several. The text table and the HTML
+ * report's table and chart are all drawn from these.
+ */
+export function planCounts(plan: Plan): { columns: Array<keyof PlanSummary>; rows: Array<[string, PlanSummary]>; total: PlanSummary | undefined } {
+  const rows = Object.entries(plan.byEntity ?? {}) as Array<[string, PlanSummary]>;
+  const columns: Array<keyof PlanSummary> = [...COLUMNS, ...(plan.summary.skipped ? ['skipped' as const] : [])];
+  return { columns, rows, total: rows.length > 1 ? plan.summary : undefined };
+}
+
+/**
  * The plan per entity, as a small table (left-aligned names, right-aligned counts), a total row when
  * there are several entities; the skipped column only when --only/--limit left rows out.
  */
 export function planTable(plan: Plan, c: ChalkInstance): string[] {
-  const rows = Object.entries(plan.byEntity ?? {}) as Array<[string, PlanSummary]>;
+  const { columns, rows, total: sum } = planCounts(plan);
   if (rows.length === 0) return [];
-  const columns: Array<keyof PlanSummary> = [...COLUMNS, ...(plan.summary.skipped ? ['skipped' as const] : [])];
-  const body = [...rows, ...(rows.length > 1 ? [['total', plan.summary] as [string, PlanSummary]] : [])];
+  const body = [...rows, ...(sum ? [['total', sum] as [string, PlanSummary]] : [])];
   const cells = body.map(([entity, s]) => [entity, ...columns.map((k) => formatCount(s[k]))]);
   const header = ['', ...columns];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));

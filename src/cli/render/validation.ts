@@ -53,26 +53,41 @@ export function renderValidationText(report: ValidationReport, c: ChalkInstance,
   return out.join('\n') + '\n';
 }
 
-/** "Issues by code": one line per code (errors first, then by count), its count, rows and where it first occurs. */
-function byCode(report: ValidationReport, c: ChalkInstance): string[] {
-  if (report.issues.length === 0) return [];
+/** One issue code of a report: its severity, how many issues and lines, and the first three places (file:line, as read). */
+export interface CodeSummary {
+  severity: Issue['severity'];
+  count: number;
+  lines: number;
+  first: string[];
+}
+
+/** The issues by code, errors first, then by count: the text's "Issues by code" and the HTML report's. */
+export function issuesByCode(issues: readonly Issue[]): Array<[string, CodeSummary]> {
   const codes = new Map<string, { severity: Issue['severity']; count: number; rows: Set<string>; first: string[] }>();
-  for (const issue of report.issues) {
+  for (const issue of issues) {
     const entry = codes.get(issue.code) ?? { severity: issue.severity, count: 0, rows: new Set<string>(), first: [] };
     entry.count++;
     entry.rows.add(`${issue.file}\u0000${issue.line}`);
-    if (entry.first.length < 3) entry.first.push(`${p(issue.file)}:${issue.line}`);
+    if (entry.first.length < 3) entry.first.push(`${issue.file}:${issue.line}`);
     codes.set(issue.code, entry);
   }
-  const sorted = [...codes].sort(([, a], [, b]) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1));
+  return [...codes]
+    .map(([code, { severity, count, rows, first }]): [string, CodeSummary] => [code, { severity, count, lines: rows.size, first }])
+    .sort(([, a], [, b]) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1));
+}
+
+/** "Issues by code": one line per code (errors first, then by count), its count, rows and where it first occurs. */
+function byCode(report: ValidationReport, c: ChalkInstance): string[] {
+  if (report.issues.length === 0) return [];
+  const sorted = issuesByCode(report.issues);
   const width = Math.max(...sorted.map(([code]) => code.length));
   const countWidth = Math.max(...sorted.map(([, e]) => formatCount(e.count).length));
   return [
     c.bold('Issues by code'),
     ...sorted.map(([code, e]) => {
       const sev = e.severity === 'error' ? c.red('error  ') : c.yellow('warning');
-      const where = `${e.first.join(', ')}${e.rows.size > e.first.length ? ', …' : ''}`;
-      return `  ${sev}  ${code.padEnd(width)}  ${formatCount(e.count).padStart(countWidth)}  ${c.dim(`on ${plural(e.rows.size, 'line')}: ${where}`)}`;
+      const where = `${e.first.map(p).join(', ')}${e.lines > e.first.length ? ', …' : ''}`;
+      return `  ${sev}  ${code.padEnd(width)}  ${formatCount(e.count).padStart(countWidth)}  ${c.dim(`on ${plural(e.lines, 'line')}: ${where}`)}`;
     }),
     '',
   ];
