@@ -160,6 +160,32 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
       });
     },
   },
+  state: {
+    summary: 'show or clear what hrsync keeps between runs (the --since last bookmarks)',
+    async build(command, io, setExit) {
+      addOptions(
+        command
+          .command('show')
+          .summary('show the bookmarks')
+          .description('Show where each --since last will start: per source and target (import --from) or target and entity (export).'),
+        ['config', 'listFormat'],
+      ).action(async (flags) => {
+        const { stateShowCommand } = await import('./commands/state.js');
+        setExit(await stateShowCommand(flags, io));
+      });
+      addOptions(
+        command
+          .command('reset')
+          .argument('[match]', 'only the bookmarks whose source, target or key contains this (default: all)')
+          .summary('clear bookmarks: the next --since last is a full run')
+          .description('Clear the bookmarks (all, or those matching): the next run with --since last reads everything.'),
+        ['config'],
+      ).action(async (match: string | undefined, flags) => {
+        const { stateResetCommand } = await import('./commands/state.js');
+        setExit(await stateResetCommand(match, flags, io));
+      });
+    },
+  },
   config: {
     summary: 'configuration helpers',
     async build(command, io, setExit) {

@@ -22,7 +22,7 @@ export const OPTIONS = {
   exportFormat: { flags: '-f, --format <format>', description: 'csv, json, ndjson or xlsx (default: from the file name, else csv)', choices: ['csv', 'json', 'ndjson', 'xlsx'] },
   fields: { flags: '--fields <a,b,…>', description: 'canonical fields to write, in this order (default: all the target holds)' },
   filter: { flags: '--filter <field=v1,v2>', description: 'only records whose field has one of these values (repeatable; pushed down where the platform filters)', repeatable: true },
-  since: { flags: '--since <iso>', description: 'only records changed since this date or date-time' },
+  since: { flags: '--since <iso|last>', description: 'only records changed since this date or date-time, or since the last fully successful run (last)' },
   wire: { flags: '--wire', description: 'column names in the platform’s own words instead of canonical names' },
   planFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
   dryRun: { flags: '--dry-run', description: 'plan and show, write nothing' },

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { runExport } from '../../app/export-run.js';
+import { Bookmarks, sinceOf } from '../../app/bookmarks.js';
 import { openTarget } from '../../app/open-target.js';
 import { isEntity, SINGULAR, type Entity } from '../../core/model/entities.js';
 import type { ListQuery } from '../../core/ports.js';
-import { ExitCode, UsageError } from '../../errors.js';
+import { ExitCode, outputFailed, UsageError } from '../../errors.js';
 import type { FileFormat } from '../../io/types.js';
 import { filters, since } from '../parse.js';
 import { printable } from '../printable.js';
@@ -32,7 +33,8 @@ function formatOf(flags: ExportFlags): FileFormat {
 export async function exportCommand(flags: ExportFlags, io: Io): Promise<number> {
   if (!isEntity(flags.entity)) throw new UsageError(`--entity must be users, companies or groups, not "${flags.entity}"`);
   const entity: Entity = flags.entity;
-  const sinceAt = since(flags.since);
+  const sinceLast = flags.since === 'last';
+  const sinceAt = sinceLast ? undefined : since(flags.since);
   const query: ListQuery = {
     filter: filters(flags.filter),
     ...(sinceAt ? { since: sinceAt } : {}),
@@ -52,6 +54,16 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
     if (!opened.target) throw new UsageError(`"${flags.target}" names rules, not a target to export from`, 'pass a configured target, or "sandbox"');
     if (opened.note) io.stderr.write(`${c.dim(opened.note)}\n`);
     const target = opened.target;
+    // --since last: from the bookmark of the last export of this entity from this target (none: everything).
+    const bookmarks = Bookmarks.in(opened.home);
+    const key = `export ${target.identity} ${entity}`;
+    if (sinceLast) {
+      const previous = await bookmarks.get(key);
+      const from = sinceOf(previous);
+      if (from) query.since = from;
+      else io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${entity} from ${target.label}: a full export`)}\n`);
+    }
+    const startedAt = new Date().toISOString();
     const started = performance.now();
     progress.start(`exporting ${entity} from ${target.label}`);
     const report = await runExport(
@@ -76,6 +88,8 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
     const where = output === '-' ? 'stdout' : printable(output, true);
     io.stderr.write(`${c.green('✔')} exported ${plural(report.rows, SINGULAR[entity], entity)} from ${report.target} to ${where} in ${(report.ms / 1000).toFixed(1)} s\n`);
     if (opened.embedded) io.stderr.write(`${c.dim('from the embedded sandbox: sample data, not a real platform')}\n`);
+    if (sinceLast)
+      await bookmarks.set({ key, source: target.name, target: output === '-' ? 'stdout' : output, entity, at: startedAt }).catch((error: unknown) => Promise.reject(outputFailed('the bookmark', bookmarks.path, error)));
     return ExitCode.ok;
   } catch (error) {
     progress.stop();

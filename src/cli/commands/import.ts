@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { applyImport, leftOutOf, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
-import { openTarget } from '../../app/open-target.js';
+import { Bookmarks, sinceOf } from '../../app/bookmarks.js';
+import { openTarget, type OpenedTarget } from '../../app/open-target.js';
 import type { ApplyReport } from '../../core/apply/apply.js';
 import type { MissingPolicy } from '../../core/plan/plan.js';
 import type { Target } from '../../core/ports.js';
@@ -52,7 +53,11 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   if (flags.from && files.length > 0) throw new UsageError('give input files, or --from SOURCE, not both');
   if (!flags.from && files.length === 0) throw new UsageError('give the files to import, or --from SOURCE to read a source', 'e.g. hrsync import users.csv');
   if (flags.since !== undefined && !flags.from) throw new UsageError('--since goes with --from');
-  const sinceAt = since(flags.since);
+  // --since last: from the bookmark of the last fully successful run (none yet: a full run).
+  const sinceLast = flags.since === 'last';
+  let sinceAt = sinceLast ? undefined : since(flags.since);
+  /** Moves the bookmark once the run has fully succeeded (a dry run, a failure or a partial run do not). */
+  let bookmark: (() => Promise<void>) | undefined;
   if (flags.results !== undefined) resultsFolder(flags.results, io.cwd); // a bad --results is said before anything starts
   const waitMs = seconds('--wait-lock', flags.waitLock);
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
@@ -75,7 +80,12 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       throw new UsageError(`import changes ${opened.target.label}: without a terminal to confirm on, pass --yes to apply or --dry-run to only plan`);
     // One run writing to a target at a time, from planning to the last write (a dry run writes nothing).
     if (!flags.dryRun && opened.target && opened.lockKey) lock = await acquireLock(opened.lockKey, opened.target.label, `import into ${opened.target.label}`, { ...(waitMs ? { waitMs } : {}) });
-    if (flags.from) files = [await pull(flags.from, flags, sinceAt, resultsDir, io)];
+    if (flags.from) {
+      const pulled = await pull(flags.from, flags, sinceLast ? { last: opened } : { at: sinceAt }, resultsDir, io);
+      files = [pulled.path];
+      sinceAt = pulled.since;
+      bookmark = pulled.save;
+    }
 
     const planned = await planImport(opened, files, {
       ...input,
@@ -124,6 +134,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_PLANNED)}\n`);
       if (!planned.inputProblems) {
         emit();
+        await bookmark?.();
         return report('nothing to do: the target already holds what the input says', ExitCode.ok);
       }
       // Nothing to write, but rows were left out: their results and failed.csv, and the input is the problem.
@@ -141,6 +152,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
     const result = await runApply(planned, { concurrency, resultsDir }, io);
     const code = applyExitCode(result, planned.inputProblems, io);
     emit(result, code);
+    if (code === ExitCode.ok) await bookmark?.();
     if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
     return report(`${appliedLine(result, planned.inputProblems)}${result.stoppedBy ? ` (stopped by ${result.stoppedBy})` : ''}`, code, result);
   } finally {
@@ -149,14 +161,32 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   }
 }
 
-/** --from: reads the source into the run's folder, and says how much was read. */
-async function pull(name: string, flags: ImportFlags, sinceAt: string | undefined, resultsDir: string, io: Io): Promise<string> {
+/**
+ * --from: reads the source into the run's folder, and says how much was read. With `last`, from the
+ * bookmark of the last fully successful run into that target (none: everything), and `save` moves the
+ * bookmark to when this read started.
+ */
+async function pull(
+  name: string, flags: ImportFlags, since: { at?: string | undefined; last?: OpenedTarget }, resultsDir: string, io: Io,
+): Promise<{ path: string; since: string | undefined; save?: () => Promise<void> }> {
   const source = await openTarget(name, openOptions(io, flags.config));
   try {
-    const warn = (message: string) => void io.stderr.write(`${colourFor(io.stderr, io.env).yellow('warning:')} ${printable(message, true)}\n`);
+    const c = colourFor(io.stderr, io.env);
+    const warn = (message: string) => void io.stderr.write(`${c.yellow('warning:')} ${printable(message, true)}\n`);
+    const into = since.last?.target;
+    const bookmarks = since.last ? Bookmarks.in(since.last.home) : undefined;
+    const key = into && source.target ? `import ${source.target.identity} → ${into.identity}` : undefined;
+    const previous = bookmarks && key ? await bookmarks.get(key) : undefined;
+    const sinceAt = since.last ? sinceOf(previous) : since.at;
+    if (since.last && !previous) io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${name} into ${into?.label ?? 'this target'}: a full run`)}\n`);
+    const startedAt = new Date().toISOString();
     const { path, report } = await pullSource(source, name, { ...(sinceAt ? { since: sinceAt } : {}), resultsDir, cwd: io.cwd, onNotice: warn });
-    io.stderr.write(`${colourFor(io.stderr, io.env).dim(`read ${plural(report.rows, 'user')} from ${report.target}${sinceAt ? ` changed since ${sinceAt}` : ''} (${path})`)}\n`);
-    return path;
+    io.stderr.write(`${c.dim(`read ${plural(report.rows, 'user')} from ${report.target}${sinceAt ? ` changed since ${sinceAt}` : ''} (${path})`)}\n`);
+    const save =
+      bookmarks && key && into
+        ? () => bookmarks.set({ key, source: name, target: into.name, entity: 'users', at: startedAt }).catch((error: unknown) => Promise.reject(outputFailed('the bookmark', bookmarks.path, error)))
+        : undefined;
+    return { path, since: sinceAt, ...(save ? { save } : {}) };
   } finally {
     await source.close();
   }

@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../shared/atomic-write.js';
+import { UsageError } from '../errors.js';
+
+/**
+ * Where the last fully successful incremental read of a source got to: `--since last` starts there.
+ * Taken at the start of that read (what changed during it is read again next time), kept per source
+ * and target (by identity: another account is another bookmark) in `.hrsync/state/bookmarks.json`
+ * beside the config, 0600. A failed or partial run does not move it.
+ */
+export interface Bookmark {
+  /** What it is for: "import <source identity> → <target identity>" or "export <target identity> <entity>". */
+  key: string;
+  /** For people: the names the run used. */
+  source: string;
+  target: string;
+  entity: string;
+  /** When the read started (ISO): the next `--since last` reads changes from here (less OVERLAP_MS). */
+  at: string;
+}
+
+/** Read again before the bookmark, for clocks that disagree: records read twice plan as unchanged. */
+export const OVERLAP_MS = 5 * 60 * 1000;
+
+export class Bookmarks {
+  constructor(readonly path: string) {}
+
+  static in(home: string): Bookmarks {
+    return new Bookmarks(join(home, '.hrsync', 'state', 'bookmarks.json'));
+  }
+
+  async all(): Promise<Bookmark[]> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch {
+      return [];
+    }
+    try {
+      const list = JSON.parse(text) as unknown;
+      if (Array.isArray(list) && list.every((b) => b && typeof b.key === 'string' && typeof b.at === 'string')) return list as Bookmark[];
+    } catch {
+      // fall through
+    }
+    throw new UsageError(`the bookmarks file ${this.path} is damaged`, 'delete it (the next run with --since last is then a full run), or run hrsync state reset');
+  }
+
+  async get(key: string): Promise<Bookmark | undefined> {
+    return (await this.all()).find((b) => b.key === key);
+  }
+
+  async set(bookmark: Bookmark): Promise<void> {
+    const rest = (await this.all()).filter((b) => b.key !== bookmark.key);
+    await this.write([...rest, bookmark]);
+  }
+
+  /** Removes the bookmarks whose key or source/target names contain `match` (all when undefined); returns how many. */
+  async reset(match?: string): Promise<number> {
+    const all = await this.all();
+    const keep = match === undefined ? [] : all.filter((b) => ![b.key, b.source, b.target].some((s) => s.includes(match)));
+    if (keep.length !== all.length) await this.write(keep);
+    return all.length - keep.length;
+  }
+
+  private write(list: Bookmark[]): Promise<void> {
+    return writeFileAtomic(this.path, `${JSON.stringify(list, null, 1)}\n`, { mode: 0o600 });
+  }
+}
+
+/** The instant `--since last` reads from: the bookmark less the overlap; undefined (a full run) without one. */
+export function sinceOf(bookmark: Bookmark | undefined): string | undefined {
+  return bookmark ? new Date(Date.parse(bookmark.at) - OVERLAP_MS).toISOString() : undefined;
+}
