@@ -68,9 +68,9 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
       addOptions(
         command
           .description('Check CSV, JSON or NDJSON files of users, companies or groups against a platform’s field rules.\nNothing is sent anywhere.')
-          .argument('<files...>', 'CSV, JSON or NDJSON files (several files are checked together: references and duplicates span them)')
+          .argument('<files...>', 'CSV, JSON or NDJSON files, - for standard input (several files are checked together: references and duplicates span them)')
           .addHelpText('after', EXAMPLES.validate),
-        ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'format', 'maxErrors'],
+        ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'inputFormat', 'format', 'maxErrors'],
         await targetHelp(),
       ).action(async (files: string[], flags) => {
         const { validateCommand } = await import('./commands/validate.js');
@@ -100,13 +100,13 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
       addOptions(
         command
           .description('Validate the files, read the target, plan the smallest set of writes (create, update,\ndeactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried,\nwith a result for every row.')
-          .argument('[files...]', 'CSV, JSON or NDJSON files of users, companies and groups (together: new companies are created before their users)')
+          .argument('[files...]', 'CSV, JSON or NDJSON files of users, companies and groups, - for standard input (together: new companies are created before their users)')
           .addHelpText('after', EXAMPLES.import),
-        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'verbose'],
+        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'verbose'],
         await targetHelp(),
       ).action(async (files: string[], flags) => {
         const { importCommand } = await import('./commands/import.js');
-        setExit(await importCommand(files, flags, io));
+        setExit(await writing(io, !flags.dryRun, () => importCommand(files, flags, io)));
       });
     },
   },
@@ -120,7 +120,7 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
         ['config', 'force', 'concurrency', 'results', 'waitLock'],
       ).action(async (planFile: string, flags) => {
         const { applyCommand } = await import('./commands/apply.js');
-        setExit(await applyCommand(planFile, flags, io));
+        setExit(await writing(io, true, () => applyCommand(planFile, flags, io)));
       });
     },
   },
@@ -173,6 +173,16 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
     },
   },
 };
+
+/** Runs a command that may write to a target: a reader closing the pipe must not cut it short (see processIo). */
+async function writing(io: Io, writes: boolean, run: () => Promise<number>): Promise<number> {
+  const release = writes ? io.holdOpen?.() : undefined;
+  try {
+    return await run();
+  } finally {
+    release?.();
+  }
+}
 
 /** --target's help names the rule sets the registry knows: loaded only for a command that has --target. */
 async function targetHelp(): Promise<Array<[string, OptionSpec]>> {

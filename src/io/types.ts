@@ -50,6 +50,11 @@ export interface ReadOptions {
   format?: FileFormat;
   /** Relative paths are read from here (default: the process's working folder); messages keep them as given. */
   cwd?: string;
+  /**
+   * Standard input, read (once, as a stream) for the file named `<stdin>` (STDIN_NAME); its format is
+   * `format`, else sniffed from its first line.
+   */
+  stdin?: AsyncIterable<Buffer>;
 }
 
 /** What a reader yields: first the header (columns in file order), then records and problems in file order. */

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/terminal.js';
 import { ROOT } from './cli.js';
@@ -34,6 +34,8 @@ export interface RunOptions {
   signals?: EventEmitter;
   /** Standard output is a terminal (what it shows there must be safe to show). */
   stdoutIsTTY?: boolean;
+  /** What standard input holds (default: nothing), as text, bytes, or a stream of chunks. */
+  stdin?: string | Buffer | AsyncIterable<Buffer>;
 }
 
 /** Runs `hrsync ARGS` in this process, as the binary would, capturing its output and exit code. */
@@ -47,6 +49,7 @@ export async function hrsyncIn(args: string[], options: RunOptions = {}): Promis
     // The user's cache folder (the embedded sandbox's state) inside the test's own folders, never ~/.cache.
     env: { XDG_CACHE_HOME: testCacheHome(), ...options.env },
     cwd: options.cwd ?? tempProject(),
+    stdin: typeof options.stdin === 'string' || Buffer.isBuffer(options.stdin) ? Readable.from([Buffer.from(options.stdin)]) : (options.stdin ?? Readable.from([])),
     stdinIsTTY: options.answer !== undefined,
     ask: async (question) => {
       if (options.answer === undefined) throw new Error(`hrsync asked "${question}" without a terminal`);

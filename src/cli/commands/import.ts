@@ -58,7 +58,8 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   const limit = positiveInt('--limit', flags.limit);
   const missingLimit = maxMissing(flags.maxMissing);
   const match = flags.match?.split(',').map((k) => k.trim()).filter(Boolean);
-  const input = await inputOptions(flags, io);
+  const { files: inputs, ...input } = await inputOptions(flags, io, files);
+  files = inputs; // "-" is standard input, named <stdin>
   const err = colourFor(io.stderr, io.env);
   const out = colourFor(io.stdout, io.env);
 

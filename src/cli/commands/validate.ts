@@ -7,6 +7,8 @@ import type { ValidationReport } from '../../core/validate/validate-files.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { resolveEncoding } from '../../io/decode.js';
 import { parseDelimiterOption } from '../../io/delimiter.js';
+import { STDIN_NAME } from '../../io/paths.js';
+import type { FileFormat } from '../../io/types.js';
 import { renderValidationGithub, renderValidationJson, renderValidationText } from '../render/validation.js';
 import { colourFor, type Io, openOptions } from '../terminal.js';
 
@@ -17,12 +19,19 @@ export interface ValidateFlags {
   map?: string;
   encoding?: string;
   delimiter?: string;
+  inputFormat?: FileFormat;
   format: 'text' | 'json' | 'github';
   maxErrors: string;
 }
 
-/** Flags → how to read and check the input; every problem with them is a usage error (exit 64). */
-export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErrors'> & { maxErrors?: string }, io: Io): Promise<InputOptions> {
+/**
+ * Flags and file arguments → the files and how to read and check them; every problem with them is a
+ * usage error (exit 64). `-` is standard input, named `<stdin>` in every message.
+ */
+export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErrors'> & { maxErrors?: string }, io: Io, files: readonly string[] = []): Promise<InputOptions & { files: string[] }> {
+  const dashes = files.filter((f) => f === '-').length;
+  if (dashes > 1) throw new UsageError('"-" (standard input) is given more than once: it can be read only once');
+  if (dashes && !io.stdin) throw new UsageError('"-" reads standard input, and there is none here');
   let delimiter: string | undefined;
   if (flags.delimiter !== undefined) {
     delimiter = parseDelimiterOption(flags.delimiter);
@@ -35,13 +44,14 @@ export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErr
   return {
     ...(flags.entity ? { entity: flags.entity } : {}),
     ...(mapping ? { mapping } : {}),
-    read: { cwd: io.cwd, ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}) },
+    read: { cwd: io.cwd, ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}), ...(flags.inputFormat ? { format: flags.inputFormat } : {}), ...(dashes ? { stdin: io.stdin } : {}) },
     maxErrors,
+    files: files.map((f) => (f === '-' ? STDIN_NAME : f)),
   };
 }
 
-export async function runValidate(files: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport> {
-  const options = await inputOptions(flags, io);
+export async function runValidate(args: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport> {
+  const { files, ...options } = await inputOptions(flags, io, args);
   // validate never starts the embedded sandbox, and writes no file: without a target, rules only.
   const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), offline: true });
   try {
