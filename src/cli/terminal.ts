@@ -130,14 +130,19 @@ async function askOnTerminal(question: string): Promise<string> {
 }
 
 /**
- * Colour only when the stream is a terminal, and never with NO_COLOR set (https://no-color.org);
- * FORCE_COLOR forces it on (for CI logs that render ANSI).
+ * Colour only when the stream is a terminal, in this order: FORCE_COLOR=0 (or false; --no-color sets
+ * it for the run) turns it off; any other FORCE_COLOR turns it on (CI logs that render ANSI); NO_COLOR
+ * (https://no-color.org) or TERM=dumb turn it off.
  */
 export function colourFor(stream: OutStream, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
-  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return new Chalk({ level: colourOn(stream, env) ? 1 : 0 });
+}
+
+export function colourOn(stream: OutStream, env: NodeJS.ProcessEnv): boolean {
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR !== undefined) return true;
   const off = (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
-  const level = forced ? 1 : off || !stream.isTTY ? 0 : 1;
-  return new Chalk({ level });
+  return !off && Boolean(stream.isTTY);
 }
 
 export const formatCount = (n: number): string => n.toLocaleString('en-US');

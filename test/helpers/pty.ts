@@ -34,10 +34,12 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * `script` makes when its own input is not a terminal.
  */
 export function hrsyncInPty(args: string[], options: { cwd: string; env?: Record<string, string>; columns?: number }): PtyRun {
-  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...options.env };
-  delete env.CI;
-  delete env.FORCE_COLOR;
-  delete env.NO_COLOR;
+  // This process's environment without what changes a terminal's behaviour, then the test's own.
+  const base: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
+  delete base.CI;
+  delete base.FORCE_COLOR;
+  delete base.NO_COLOR;
+  const env = { ...base, ...options.env };
   const columns = options.columns ?? 120;
   // $$ is the shell's pid, which exec hands to hrsync: known, so a failed test can kill it (it runs in
   // the terminal's own session, out of reach of signals to script's process group).
