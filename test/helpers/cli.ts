@@ -11,11 +11,15 @@ export interface BinaryRun {
   stderr: string;
 }
 
+/** What makes hrsync go through a proxy (see src/http/proxy.ts). */
+export const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
+
 /** The environment the binary runs with: this one without colour settings, the cache folder the test's, and `env`. */
 export function binaryEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   const base = { ...process.env };
   delete base.FORCE_COLOR;
   delete base.NO_COLOR;
+  for (const name of PROXY_VARIABLES) delete base[name]; // a proxy of the machine's must not see the tests' requests
   base.XDG_CACHE_HOME = testCacheHome(); // the embedded sandbox's state: in the test's folders, never ~/.cache
   return { ...base, ...env };
 }

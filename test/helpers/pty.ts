@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { BIN } from './cli.js';
+import { BIN, PROXY_VARIABLES } from './cli.js';
 
 /** Whether util-linux `script` (a real pseudo-terminal for a child) is on this machine. */
 export const HAS_SCRIPT = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -39,6 +39,7 @@ export function hrsyncInPty(args: string[], options: { cwd: string; env?: Record
   delete base.CI;
   delete base.FORCE_COLOR;
   delete base.NO_COLOR;
+  for (const name of PROXY_VARIABLES) delete base[name];
   const env = { ...base, ...options.env };
   const columns = options.columns ?? 120;
   // $$ is the shell's pid, which exec hands to hrsync: known, so a failed test can kill it (it runs in
