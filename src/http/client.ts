@@ -106,7 +106,21 @@ export function retryAfterMs(value: string | string[] | undefined, now: number):
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 /** Statuses that say the request was not processed, so even a POST may be sent again. */
 const NOT_PROCESSED = new Set([429, 503]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
+/** Codes of a connection that was never made: nothing was sent, so even a write may be sent again. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** An error and its causes, the few levels undici nests them. */
+function* causes(error: unknown): Generator<{ code?: string; name?: string }> {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 4; depth++) {
+    yield e as { code?: string; name?: string };
+    e = (e as { cause?: unknown }).cause;
+  }
+}
+
+/** Whether an error, or one of its causes, has this code. */
+const codeIn = (error: unknown, wanted: string): boolean => [...causes(error)].some((e) => e.code === wanted);
 
 /** Codes of errors hrsync made itself (a header it should not have built): a bug, never retried. */
 const OWN_ERRORS = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE']);
@@ -116,12 +130,9 @@ const OWN_ERRORS = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR
  * HPE_*, e.g. a Content-Length that is not a number), or another transport error of undici's (UND_ERR_*).
  */
 function networkCode(error: unknown): string | undefined {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 4; depth++) {
-    const code = (e as { code?: string }).code;
+  for (const { code, name } of causes(error)) {
     if (code && NETWORK_CODES.has(code)) return code;
-    if ((code && /^(HPE_|UND_ERR_)/.test(code) && !OWN_ERRORS.has(code)) || (e as Error).name === 'HTTPParserError') return `${code ?? 'HPE_ERROR'}: an answer that is not well-formed HTTP`;
-    e = (e as { cause?: unknown }).cause;
+    if ((code && /^(HPE_|UND_ERR_)/.test(code) && !OWN_ERRORS.has(code)) || name === 'HTTPParserError') return `${code ?? 'HPE_ERROR'}: an answer that is not well-formed HTTP`;
   }
   return undefined;
 }
@@ -277,13 +288,16 @@ export class HttpClient {
         if (cuttable && cuttable.aborted) this.stopIfAsked();
         // A proxy that would not connect us: nothing reached the target.
         const refused = this.proxy ? proxyRefusal(error) : undefined;
+        // A name that does not exist (DNS: no such host) will not exist on the next try either.
+        if (codeIn(error, 'ENOTFOUND'))
+          throw new RemoteError('unavailable', `${this.describe(req)}: the host ${this.base.hostname} cannot be found (DNS: ENOTFOUND)`, undefined, [], 'check the target’s baseUrl, and this machine’s DNS');
         if (refused === 407)
           throw new RemoteError('auth', `${this.describe(req)}: the proxy refused its credentials (407 Proxy Authentication Required)`, 407, [], 'check the user and password in HTTPS_PROXY (or HTTP_PROXY)');
         const code = deadline.signal.aborted ? `no complete answer within ${(answerMs / 1000).toFixed(answerMs < 10_000 ? 1 : 0)} s` : refused ? `the proxy answered ${refused}` : networkCode(error);
         this.trace(req, url, `no answer (${code ?? 'error'})`, started, attempt);
         if (!code) throw error;
         // A connection that was never made carried nothing: even a write may be sent again.
-        const unsent = code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || refused !== undefined;
+        const unsent = NEVER_CONNECTED.has(code) || refused !== undefined;
         if (!idempotent && !unsent)
           throw new RemoteError('outcome_unknown', `${this.describe(req)}: no answer (${code}); the write may or may not have been applied`, undefined, [], 'look the record up before sending it again');
         if (last) throw new RemoteError('unavailable', `${this.describe(req)}: no answer after ${this.retry.attempts} tries (${code})`, undefined);

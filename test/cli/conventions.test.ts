@@ -5,7 +5,7 @@ import { commandPath } from '../../src/cli/help.js';
 import { quietStream } from '../../src/cli/quiet.js';
 import { colourOn, type Io } from '../../src/cli/terminal.js';
 import type { Command } from 'commander';
-import { tempDir, write } from '../helpers/files.js';
+import { configProject, tempDir, write } from '../helpers/files.js';
 import { hrsyncIn, tempProject } from '../helpers/run.js';
 
 /** Help text with its wrapping undone: one line per option or paragraph is not needed to find a phrase. */
@@ -21,20 +21,14 @@ async function commandPaths(): Promise<string[]> {
 
 /** A project with a target of each role: lms (accessplanit), go (springest), hr (unified, a source). */
 function project(): string {
-  const dir = tempDir();
-  write(
-    dir,
-    'hrsync.config.json',
-    JSON.stringify({
-      targets: {
-        lms: { type: 'accessplanit', baseUrl: 'https://acme.accessplanit.com/accessplan/api/v2', apiKey: 'env:AP_KEY' },
-        go: { type: 'springest', sites: { nl: { baseUrl: 'https://acme.api.go.springest.nl', apiKey: 'env:SP_KEY' } } },
-        hr: { type: 'unified', connectionId: 'c1', apiKey: 'env:UNIFIED_KEY' },
-      },
-      defaultTarget: 'lms',
-    }),
+  return configProject(
+    {
+      lms: { type: 'accessplanit', baseUrl: 'https://acme.accessplanit.com/accessplan/api/v2', apiKey: 'env:AP_KEY' },
+      go: { type: 'springest', sites: { nl: { baseUrl: 'https://acme.api.go.springest.nl', apiKey: 'env:SP_KEY' } } },
+      hr: { type: 'unified', connectionId: 'c1', apiKey: 'env:UNIFIED_KEY' },
+    },
+    { defaultTarget: 'lms' },
   );
-  return dir;
 }
 
 describe('help', () => {
