@@ -1,23 +1,12 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { program } from '../../src/cli/main.js';
 import { commandPath } from '../../src/cli/help.js';
 import { quietStream } from '../../src/cli/quiet.js';
-import { colourOn, type Io } from '../../src/cli/terminal.js';
-import type { Command } from 'commander';
+import { colourOn } from '../../src/cli/terminal.js';
 import { configProject, tempDir, write } from '../helpers/files.js';
-import { hrsyncIn, tempProject } from '../helpers/run.js';
+import { commandsBelow, fullProgram, hrsyncIn, tempProject } from '../helpers/run.js';
 
 /** Help text with its wrapping undone: one line per option or paragraph is not needed to find a phrase. */
 const flat = (text: string) => text.replace(/\s*\n\s*/g, ' ');
-
-/** Every command path of the program, built in full. */
-async function commandPaths(): Promise<string[]> {
-  const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: tempDir(), stdinIsTTY: false, ask: async () => '', signals: new EventEmitter() } satisfies Io;
-  const cli = await program(io, () => {}, ['node', 'hrsync'], { all: true });
-  const walk = (c: Command): Command[] => [c, ...c.commands.filter((s) => !(s as unknown as { _hidden: boolean })._hidden && s.name() !== 'help').flatMap(walk)];
-  return walk(cli).slice(1).map(commandPath);
-}
 
 /** A project with a target of each role: lms (accessplanit), go (springest), hr (unified, a source). */
 function project(): string {
@@ -33,7 +22,7 @@ function project(): string {
 
 describe('help', () => {
   it('every command and subcommand has examples, and no repeatable option shows (default: [])', async () => {
-    const paths = await commandPaths();
+    const paths = commandsBelow(await fullProgram()).map(commandPath);
     expect(paths).toEqual(expect.arrayContaining(['validate', 'import', 'apply', 'export', 'sandbox', 'targets', 'targets check', 'config', 'config schema', 'completion']));
     for (const path of paths) {
       const run = await hrsyncIn([...path.split(' '), '--help']);

@@ -2,15 +2,11 @@ import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EventEmitter } from 'node:events';
-import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { program } from '../../src/cli/main.js';
 import { commandPath } from '../../src/cli/help.js';
-import type { Io } from '../../src/cli/terminal.js';
 import { BIN, binaryEnv, ROOT } from '../helpers/cli.js';
 import { tempDir, write } from '../helpers/files.js';
-import { hrsyncIn } from '../helpers/run.js';
+import { fullProgram, commandsBelow, hrsyncIn } from '../helpers/run.js';
 
 const run = promisify(execFile);
 const has = (shell: string) => spawnSync(shell, ['-c', 'exit 0'], { stdio: 'ignore' }).status === 0;
@@ -82,11 +78,9 @@ describe('hrsync completion', () => {
   }, 90_000);
 
   it('never drifts: the script offers every option of every command of the program', async () => {
-    const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: tempDir(), stdinIsTTY: false, ask: async () => '', signals: new EventEmitter() } satisfies Io;
-    const cli = await program(io, () => {}, ['node', 'hrsync'], { all: true });
+    const cli = await fullProgram();
     const scripts = Object.fromEntries(await Promise.all((['bash', 'zsh', 'fish'] as const).map(async (shell) => [shell, (await hrsyncIn(['completion', shell])).stdout] as const)));
-    const walk = (c: Command): Command[] => [c, ...c.commands.filter((s) => s.name() !== 'help' && s.name() !== '__targets').flatMap(walk)];
-    for (const command of walk(cli).slice(1)) {
+    for (const command of commandsBelow(cli)) {
       const path = commandPath(command);
       const options = command.options.filter((o) => !o.hidden).map((o) => o.long!);
       const bashOptions = new RegExp(`^ {4}"${path}"\\) echo "([^"]*)" ;;$`, 'm').exec(scripts.bash!.slice(scripts.bash!.indexOf('_hrsync_options()')))![1]!.split(' ');

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { main } from '../../src/cli/main.js';
+import type { Command } from 'commander';
+import { main, program } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/terminal.js';
 import { ROOT } from './cli.js';
 import { tempDir, testCacheHome } from './files.js';
@@ -67,4 +68,15 @@ export function tempProject(): string {
   const dir = tempDir();
   cpSync(join(ROOT, 'samples'), join(dir, 'samples'), { recursive: true });
   return dir;
+}
+
+/** hrsync's commander program with every command built in full (as `completion` builds it), on streams that drop everything. */
+export function fullProgram(): Promise<Command> {
+  const io: Io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: tempDir(), stdinIsTTY: false, ask: async () => '', signals: new EventEmitter() };
+  return program(io, () => {}, ['node', 'hrsync'], { all: true });
+}
+
+/** Every visible command below `command`, depth first (not the implicit `help`). */
+export function commandsBelow(command: Command): Command[] {
+  return command.commands.filter((c) => !(c as unknown as { _hidden: boolean })._hidden && c.name() !== 'help').flatMap((c) => [c, ...commandsBelow(c)]);
 }
