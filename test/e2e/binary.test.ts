@@ -71,6 +71,7 @@ describe('a reader that closes standard output early', () => {
           [['config', 'schema'], 0],
           [['import', 'samples/users.csv', '--dry-run'], 0],
           [['export', '--entity', 'companies'], 0],
+          [['completion', 'bash'], 0],
         ] as Array<[string[], number, string?]>
       ).map(async ([args, expected, stdin]) => ({ args, expected, ...(await withStdoutClosed(args, dir, {}, stdin)) })),
     );
