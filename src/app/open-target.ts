@@ -7,6 +7,7 @@ import type { ConnectorDefinition } from '../connectors/types.js';
 import type { Target } from '../core/ports.js';
 import type { RuleBook } from '../core/rules/types.js';
 import { outputFailed, UsageError } from '../errors.js';
+import { proxyEnvironment } from '../http/proxy.js';
 import { startEmbedded } from './embedded-sandbox.js';
 
 import { embeddedStateFile } from './cache-folder.js';
@@ -57,10 +58,12 @@ export async function createTarget(name: string, entry: TargetConfig, options: P
   const connector = connectorFor(entry.type);
   if (!connector) throw new UsageError(`target "${name}": unknown type "${entry.type}"`);
   const parsed = connector.configSchema.parse(entry);
+  const proxy = proxyEnvironment(options.env);
   const target = await connector.create(parsed, {
     name,
     secret: (reference, key) => resolveSecret(reference, `target "${name}": ${key}`, options.env)!,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(proxy.httpProxy || proxy.httpsProxy ? { proxy } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

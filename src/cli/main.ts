@@ -1,59 +1,43 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
 import { ExitCode, HrsyncError, Interrupted } from '../errors.js';
 import { packageRoot } from '../shared/package-root.js';
+import { configFlag, type TargetTaking } from './accepted-targets.js';
+import { commandPath, configureHelp, HELP, renderExamples } from './help.js';
 import { addOptions, OPTIONS, type OptionSpec } from './options.js';
 import { printable } from './printable.js';
-import { colourFor, debugging, processIo, type Io } from './terminal.js';
-
-const EXAMPLES = {
-  validate: `
-Examples:
-  $ hrsync validate users.csv                       # against the default target (or the embedded sandbox)
-  $ hrsync validate groups.csv companies.csv users.csv --target lms
-  $ hrsync validate users.csv --target generic      # rules only, offline
-  $ hrsync validate export.csv --encoding windows-1252 --map mapping.json
-  $ hrsync validate users.csv --target lms --format github           # in a CI job
-  $ hrsync validate users.ndjson --format json > report.json
-
-Exit codes: 0 valid (warnings allowed), 3 invalid, 64 usage error.`,
-  import: `
-Examples:
-  $ hrsync import samples/users.csv                          # into the embedded sandbox: shows the plan, asks
-  $ hrsync import users.csv --target lms --dry-run           # plan only
-  $ hrsync import groups.csv companies.csv users.csv --target lms --yes
-  $ hrsync import users.csv --dry-run --detailed-exitcode    # in CI: 0 nothing to do, 2 changes
-  $ hrsync import users.csv --missing deactivate --max-missing 5%
-  $ hrsync import users.csv --only E1001 --yes               # a canary run on one person
-  $ hrsync import .hrsync/runs/<time>/failed.csv --yes       # retry just the failures
-  $ hrsync import --from hr --target lms --since 2026-11-01 --yes   # incremental HR → LMS sync
-
-Exit codes: 0 done, 2 changes planned (--dry-run --detailed-exitcode), 3 invalid input,
-4 the target failed, 5 some rows failed or were skipped, 6 a safety limit, 64 usage, 130 Ctrl-C.`,
-  export: `
-Examples:
-  $ hrsync export -o users.csv                                   # users of the default target (or the sandbox)
-  $ hrsync export --target lms --entity companies -o companies.json
-  $ hrsync export --target lms --filter status=Enabled,New --fields externalId,email,firstName,lastName
-  $ hrsync export --target hr --since 2026-11-01 -o changed.ndjson
-  $ hrsync export --target lms --wire -o users-platform-names.csv
-
-CSV cells that a spreadsheet would run as a formula (=, +, -, @, TAB, CR first) get a leading '.`,
-  sandbox: `
-Examples:
-  $ hrsync sandbox                                  # http://127.0.0.1:4010, the embedded sandbox of this folder
-  $ hrsync sandbox --port 0 --data /tmp/sb.json     # any free port, another state file
-  $ hrsync sandbox --latency 20ms,10ms --fault 503=0.05 --fault reset-after=0.02
-  $ hrsync sandbox --seed ./my-seed --api-key my-key
-
-Every platform accepts the demo key sandbox-key (or --api-key); the banner shows where each one is
-and how to sign in. Stops cleanly on Ctrl-C.`,
-};
+import { quietStream } from './quiet.js';
+import { colourFor, debugging, processIo, type Io, type OutStream } from './terminal.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/** What building a command may use: the run's streams and environment, its exit code, and the whole argv. */
+interface BuildContext {
+  io: Io;
+  setExit(code: number): void;
+  argv: readonly string[];
+}
+
+interface CommandSpec {
+  summary: string;
+  /** Subcommands ("check [name]": summary), listed with the top-level help whether or not this command is built. */
+  subcommands?: Record<string, string>;
+  hidden?: boolean;
+  build(command: Command, context: BuildContext): Promise<void>;
+}
+
+/** The subcommand of `command` named `name` (declared with its summary by program()). */
+const sub = (command: Command, name: string): Command => command.commands.find((c) => c.name() === name)!;
+
+/** --target's help and accepted names for a command, from the config when there is one: loaded only for a command that has --target. */
+async function targetOption(which: TargetTaking, { io, argv }: BuildContext): Promise<[string, OptionSpec]> {
+  const { acceptedTargets } = await import('./accepted-targets.js');
+  const accepted = await acceptedTargets(which, io, configFlag(argv));
+  return which === 'from' ? ['from', { ...OPTIONS.from, description: accepted.help }] : ['target', { ...OPTIONS.target, description: accepted.help }];
 }
 
 /**
@@ -61,17 +45,17 @@ function version(): string {
  * options, help and the action. Only the command being run is built, and its module loads only when
  * it runs, so `hrsync --help` loads neither the connectors nor the emulator.
  */
-const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io, setExit: (code: number) => void): Promise<void> }> = {
+const COMMANDS: Record<string, CommandSpec> = {
   validate: {
     summary: 'check employee files against a platform’s field rules',
-    async build(command, io, setExit) {
+    async build(command, context) {
+      const { io, setExit } = context;
       addOptions(
         command
-          .description('Check CSV, JSON or NDJSON files of users, companies or groups against a platform’s field rules.\nNothing is sent anywhere.')
-          .argument('<files...>', 'CSV, JSON or NDJSON files (several files are checked together: references and duplicates span them)')
-          .addHelpText('after', EXAMPLES.validate),
-        ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'format', 'maxErrors', 'report', 'verbose', 'annotate'],
-        await targetHelp(),
+          .description('Check CSV, JSON, NDJSON or Excel (.xlsx) files of users, companies or groups against a platform’s field rules. Nothing is sent anywhere.')
+          .argument('<files...>', 'CSV, JSON, NDJSON or .xlsx files, - for standard input (several files are checked together: references and duplicates span them)'),
+        ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'report', 'verbose', 'annotate'],
+        [await targetOption('validate', context)],
       ).action(async (files: string[], flags) => {
         const { validateCommand } = await import('./commands/validate.js');
         setExit(await validateCommand(files, flags, io));
@@ -80,12 +64,10 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
   },
   sandbox: {
     summary: 'run the local emulator of every platform hrsync speaks to',
-    async build(command, io, setExit) {
+    async build(command, { io, setExit }) {
       const { sandboxFlags } = await import('../sandbox/server.js');
       addOptions(
-        command
-          .description('Serve faithful emulations of the platforms on one local HTTP server: auth, paging, validation errors, rate limits and injectable faults. Runs until Ctrl-C.')
-          .addHelpText('after', EXAMPLES.sandbox),
+        command.description('Serve faithful emulations of the platforms on one local HTTP server: auth, paging, validation errors, rate limits and injectable faults. Runs until Ctrl-C.'),
         ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'],
         sandboxFlags(),
       ).action(async (flags) => {
@@ -96,43 +78,42 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
   },
   import: {
     summary: 'plan the changes a file means for a target, show them, and apply them safely',
-    async build(command, io, setExit) {
+    async build(command, context) {
+      const { io, setExit } = context;
       addOptions(
         command
-          .description('Validate the files, read the target, plan the smallest set of writes (create, update,\ndeactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried,\nwith a result for every row.')
-          .argument('[files...]', 'CSV, JSON or NDJSON files of users, companies and groups (together: new companies are created before their users)')
-          .addHelpText('after', EXAMPLES.import),
-        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose'],
-        await targetHelp(),
+          .description('Validate the files, read the target, plan the smallest set of writes (create, update, deactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried, with a result for every row.')
+          .argument('[files...]', 'CSV, JSON, NDJSON or .xlsx files of users, companies and groups, - for standard input (together: new companies are created before their users)'),
+        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose'],
+        [await targetOption('import', context), await targetOption('from', context)],
       ).action(async (files: string[], flags) => {
         const { importCommand } = await import('./commands/import.js');
-        setExit(await importCommand(files, flags, io));
+        setExit(await writing(io, !flags.dryRun, () => importCommand(files, flags, io)));
       });
     },
   },
   apply: {
     summary: 'apply a saved plan exactly, refusing when the target changed since',
-    async build(command, io, setExit) {
+    async build(command, { io, setExit }) {
       addOptions(
         command
           .argument('<plan>', 'a plan written by hrsync import --out')
-          .description('Apply the operations of a plan written by `hrsync import --out plan.json`. Every record they\ntouch is read again first; when any changed since the plan was made, nothing is written (exit 6)\nunless --force.'),
+          .description('Apply the operations of a plan written by `hrsync import --out plan.json`. Every record they touch is read again first; when any changed since the plan was made, nothing is written (exit 6) unless --force.'),
         ['config', 'force', 'concurrency', 'results', 'waitLock'],
       ).action(async (planFile: string, flags) => {
         const { applyCommand } = await import('./commands/apply.js');
-        setExit(await applyCommand(planFile, flags, io));
+        setExit(await writing(io, true, () => applyCommand(planFile, flags, io)));
       });
     },
   },
   export: {
     summary: 'pull users, companies or groups from a target into a file',
-    async build(command, io, setExit) {
+    async build(command, context) {
+      const { io, setExit } = context;
       addOptions(
-        command
-          .description('Read every record of an entity from a target, page by page, into CSV, JSON or NDJSON.\nThe file appears only when complete. Exit 4 when the target fails.')
-          .addHelpText('after', EXAMPLES.export),
+        command.description('Read every record of an entity from a target, page by page, into CSV, JSON or NDJSON. The file appears only when complete. Exit 4 when the target fails.'),
         ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'],
-        await targetHelp(),
+        [await targetOption('export', context)],
       ).action(async (flags) => {
         const { exportCommand } = await import('./commands/export.js');
         setExit(await exportCommand(flags, io));
@@ -141,44 +122,35 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
   },
   targets: {
     summary: 'list the configured targets',
-    async build(command, io, setExit) {
+    subcommands: { 'check [name]': 'sign in to each target (or the one named), count its records, and report each' },
+    async build(command, { io, setExit }) {
       addOptions(command.description('List the targets in hrsync.config.json (or the embedded sandbox when there is none).'), ['config', 'listFormat']).action(async (flags) => {
         const { targetsCommand } = await import('./commands/targets.js');
         setExit(await targetsCommand(flags, io));
       });
       addOptions(
-        command
-          .command('check')
-          .argument('[name]', 'one target (default: every configured target)')
-          .summary('check that targets are reachable and accept their credentials')
-          .description('Sign in to each target and count its users, companies and groups where it can list them.\nExit 4 when a target fails.'),
+        sub(command, 'check').description('Sign in to each target and count its users, companies and groups where it can list them. Every target is checked and reported, whatever happens to the others.'),
         ['config', 'listFormat'],
-      ).action(async (name: string | undefined, _flags: unknown, sub: Command) => {
+      ).action(async (name: string | undefined, _flags: unknown, check: Command) => {
         // `targets` has the same options: whichever side of "check" they were written on, they count.
         const { checkCommand } = await import('./commands/targets.js');
-        setExit(await checkCommand(name, sub.optsWithGlobals(), io));
+        setExit(await checkCommand(name, check.optsWithGlobals(), io));
       });
     },
   },
   state: {
     summary: 'show or clear what hrsync keeps between runs (the --since last bookmarks)',
-    async build(command, io, setExit) {
+    subcommands: { show: 'show the bookmarks', 'reset [match]': 'clear bookmarks (all, or those matching): the next --since last is a full run' },
+    async build(command, { io, setExit }) {
       addOptions(
-        command
-          .command('show')
-          .summary('show the bookmarks')
-          .description('Show where each --since last will start: per source and target (import --from) or target and entity (export).'),
+        sub(command, 'show').description('Show where each --since last will start: per source and target (import --from), or per target and entity (export).'),
         ['config', 'listFormat'],
       ).action(async (flags) => {
         const { stateShowCommand } = await import('./commands/state.js');
         setExit(await stateShowCommand(flags, io));
       });
       addOptions(
-        command
-          .command('reset')
-          .argument('[match]', 'only the bookmarks whose source, target or key contains this (default: all)')
-          .summary('clear bookmarks: the next --since last is a full run')
-          .description('Clear the bookmarks (all, or those matching): the next run with --since last reads everything.'),
+        sub(command, 'reset').description('Clear the bookmarks — all, or those whose source, target or key contains MATCH: the next run with --since last reads everything.'),
         ['config'],
       ).action(async (match: string | undefined, flags) => {
         const { stateResetCommand } = await import('./commands/state.js');
@@ -188,9 +160,9 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
   },
   config: {
     summary: 'configuration helpers',
-    async build(command, io, setExit) {
-      command
-        .command('schema')
+    subcommands: { schema: 'print the JSON Schema of hrsync.config.json, for editors' },
+    async build(command, { io, setExit }) {
+      sub(command, 'schema')
         .description('Print the JSON Schema of hrsync.config.json, for editors ("$schema").')
         .action(async () => {
           const { schemaCommand } = await import('./commands/targets.js');
@@ -198,30 +170,87 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
         });
     },
   },
+  completion: {
+    summary: 'print a shell completion script: bash, zsh or fish',
+    async build(command, { io, setExit, argv }) {
+      command
+        .description('Print a completion script for your shell, generated from this version of hrsync: its commands, options and their values, and the --target names of the config where you press TAB.')
+        .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(SHELLS))
+        .action(async (shell: Shell) => {
+          const { completionScript } = await import('./commands/completion.js');
+          io.stdout.write(completionScript(shell, await program(io, () => {}, argv, { all: true })));
+          setExit(ExitCode.ok);
+        });
+    },
+  },
+  // What a completion script asks for: the names a command's --target (or --from) accepts, one a line.
+  __targets: {
+    summary: 'the names --target accepts, for completion',
+    hidden: true,
+    async build(command, { io, setExit }) {
+      addOptions(command.addArgument(new Argument('<command>').choices(['validate', 'import', 'export', 'from'])), ['config']).action(async (which: TargetTaking, flags: { config?: string }) => {
+        const { acceptedTargets } = await import('./accepted-targets.js');
+        const { names } = await acceptedTargets(which, io, flags.config);
+        io.stdout.write(names.map((n) => `${printable(n, true)}\n`).join(''));
+        setExit(ExitCode.ok);
+      });
+    },
+  },
 };
 
-/** --target's help names the rule sets the registry knows: loaded only for a command that has --target. */
-async function targetHelp(): Promise<Array<[string, OptionSpec]>> {
-  const { RULE_SET_NAMES } = await import('../connectors/registry.js');
-  return [['target', { ...OPTIONS.target, description: `a configured target, "sandbox", or rules only: ${RULE_SET_NAMES.join(', ')} (default: the config’s defaultTarget, else the embedded sandbox)` }]];
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
+type Shell = (typeof SHELLS)[number];
+
+/** Runs a command that may write to a target: a reader closing the pipe must not cut it short (see processIo). */
+async function writing(io: Io, writes: boolean, run: () => Promise<number>): Promise<number> {
+  const release = writes ? io.holdOpen?.() : undefined;
+  try {
+    return await run();
+  } finally {
+    release?.();
+  }
 }
+
+/** The width help is laid out in: the terminal's, when the stream is one that has a size. */
+const widthOf = (stream: OutStream): number | undefined => (stream.isTTY && stream.columns ? stream.columns : undefined);
 
 /**
  * Builds the program: every command's summary, and the whole of the one named in `argv` (also after
- * "help"), so the help and the parsing of that command are exact and nothing else loads.
+ * "help"), so the help and the parsing of that command are exact and nothing else loads — or every
+ * command (`all`: for a completion script).
  */
-export async function program(io: Io, setExit: (code: number) => void, argv: readonly string[] = []): Promise<Command> {
+export async function program(io: Io, setExit: (code: number) => void, argv: readonly string[] = [], options: { all?: boolean } = {}): Promise<Command> {
   const cli = new Command('hrsync')
     .description('Keep people data in step between HR systems and training platforms.')
     .version(version(), '-V, --version')
+    .option('-q, --quiet', 'print nothing on stderr but errors (the output on stdout is unchanged)')
+    .option('--no-color', 'no colour in the output (also NO_COLOR=1 or FORCE_COLOR=0)')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      getOutHelpWidth: () => widthOf(io.stdout) ?? 80,
+      getErrHelpWidth: () => widthOf(io.stderr) ?? 80,
+    })
     .exitOverride();
+  configureHelp(cli);
+  // --quiet and --no-color, wherever they were written, before any command runs.
+  cli.hook('preAction', (_cli, action) => {
+    const global = action.optsWithGlobals<{ quiet?: boolean; color?: boolean }>();
+    if (global.color === false) io.env = { ...io.env, FORCE_COLOR: '0' };
+    if (global.quiet) io.stderr = quietStream(io.stderr);
+  });
   const words = argv.slice(2).filter((a) => !a.startsWith('-'));
-  const wanted = words[0] === 'help' ? words[1] : words[0];
+  const wanted = words[0] === 'help' ? words[1] : words.find((w) => w in COMMANDS);
+  const context: BuildContext = { io, setExit, argv };
   for (const [name, spec] of Object.entries(COMMANDS)) {
-    const command = cli.command(name).summary(spec.summary);
-    if (name === wanted) await spec.build(command, io, setExit);
+    const command = cli.command(name, { hidden: Boolean(spec.hidden) }).summary(spec.summary);
+    for (const [subcommand, summary] of Object.entries(spec.subcommands ?? {})) command.command(subcommand).summary(summary);
+    if (options.all || name === wanted) await spec.build(command, context);
+  }
+  for (const c of [cli, ...cli.commands.flatMap((command) => [command, ...command.commands])]) {
+    const help = HELP[commandPath(c)];
+    if (help) c.addHelpText('after', ({ error }) => renderExamples(help, widthOf(error ? io.stderr : io.stdout) ?? 80));
   }
   return cli;
 }
@@ -241,9 +270,11 @@ function leakyDebug(value: string): boolean {
 }
 
 /** The one place that turns outcomes into exit codes. Returns the code; bin/hrsync.js sets it. */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], given: Io = processIo()): Promise<number> {
   let code: number = ExitCode.ok;
-  const c = colourFor(io.stderr, io.env);
+  // The run's own Io: --quiet and --no-color change its stderr and environment (see program()).
+  const io: Io = { ...given };
+  let c = colourFor(io.stderr, io.env);
   if (io.env.NODE_DEBUG && leakyDebug(io.env.NODE_DEBUG)) {
     io.stderr.write(`${c.red('error:')} NODE_DEBUG=${printable(io.env.NODE_DEBUG, true)} makes Node print every request with its URL and headers, credentials included: hrsync does not run with it\n`);
     io.stderr.write(`${c.dim('hint: unset NODE_DEBUG; HRSYNC_DEBUG=http prints each request with its secrets removed')}\n`);
@@ -258,6 +289,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     await cli.parseAsync(argv);
     return code;
   } catch (error) {
+    c = colourFor(io.stderr, io.env);
     if (error instanceof CommanderError) {
       // Help and version "errors" are successes; anything else commander rejects is a usage error.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.ok : ExitCode.usage;

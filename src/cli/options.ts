@@ -16,6 +16,7 @@ export const OPTIONS = {
   map: { flags: '-m, --map <file>', description: 'a mapping file: column names, defaults and transforms per entity' },
   encoding: { flags: '--encoding <name>', description: 'file encoding when it is not UTF-8, e.g. windows-1252, latin1, utf-16le' },
   delimiter: { flags: '-d, --delimiter <char>', description: 'CSV delimiter: , ; | or tab (default: detected)' },
+  inputFormat: { flags: '--input-format <format>', description: 'read the files (and - for standard input) as this format (default: from the extension; standard input: from its first line)', choices: ['csv', 'json', 'ndjson'] },
   format: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json', 'github'], defaultValue: 'text' },
   exportEntity: { flags: '-e, --entity <entity>', description: 'what to export', choices: ENTITIES, defaultValue: 'users' },
   output: { flags: '-o, --output <file>', description: 'the file to write, or - for stdout (default: stdout)' },

@@ -1,4 +1,6 @@
+import { FIELDS } from '../core/model/fields.js';
 import { UsageError } from '../errors.js';
+import { closest } from '../shared/closest.js';
 
 /** A whole number of 1 or more, or undefined when the flag was not given. */
 export function positiveInt(flag: string, text: string | undefined): number | undefined {
@@ -38,4 +40,18 @@ export function maxMissing(text: string): { count: number } | { fraction: number
   const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
   if (!m) throw new UsageError(`--max-missing must be a count or a percentage, not "${text}"`);
   return m[2] ? { fraction: Number(m[1]) / 100 } : { count: Math.floor(Number(m[1])) };
+}
+
+/** --match externalId,email → the ordered keys; each must be a canonical field (of any entity), or it is a usage error with a suggestion. */
+export function matchKeys(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const keys = text.split(',').map((k) => k.trim()).filter(Boolean);
+  if (keys.length === 0) throw new UsageError('--match needs at least one field, e.g. --match externalId,email');
+  const fields = [...new Set(Object.values(FIELDS).flatMap((defs) => defs.map((d) => d.name)))];
+  for (const key of keys)
+    if (!fields.includes(key)) {
+      const near = closest(key, fields);
+      throw new UsageError(`--match: "${key}" is not a field${near ? `; did you mean "${near}"?` : ''}`, near ? undefined : `match keys are canonical field names, e.g. externalId, email, id, name, label`);
+    }
+  return keys;
 }

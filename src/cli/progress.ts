@@ -1,5 +1,5 @@
 import ora, { type Ora } from 'ora';
-import type { Io } from './terminal.js';
+import { colourOn, type Io } from './terminal.js';
 
 /**
  * Whether progress is drawn in place (a spinner) rather than written as lines: on a terminal that has
@@ -15,7 +15,7 @@ export function drawsLive(io: Io): boolean {
 
 /** A spinner where progress is drawn live (see drawsLive); silent elsewhere. */
 export function spinner(io: Io): Ora {
-  return ora({ stream: io.stderr as NodeJS.WritableStream, isSilent: !drawsLive(io), discardStdin: false });
+  return ora({ stream: io.stderr as NodeJS.WritableStream, isSilent: !drawsLive(io), discardStdin: false, color: colourOn(io.stderr, io.env) ? 'cyan' : false });
 }
 
 export function ratePerSecond(done: number, startedMs: number): number {

@@ -6,6 +6,8 @@ import { Interrupted } from '../errors.js';
 export interface OutStream {
   write(text: string): boolean;
   isTTY?: boolean;
+  /** A terminal's width (0 or undefined when it has none). */
+  columns?: number;
 }
 
 /**
@@ -19,21 +21,61 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Relative paths in arguments are read and written from here. */
   cwd: string;
+  /** Standard input, read when a file argument is "-". */
+  stdin?: AsyncIterable<Buffer>;
   /** A terminal to confirm on. */
   stdinIsTTY: boolean;
   /** Asks a question on the terminal and returns the answer. */
   ask(question: string): Promise<string>;
   /** Where SIGINT and SIGTERM come from. */
   signals: NodeJS.EventEmitter;
+  /**
+   * Called by a run that writes to a target, for as long as it does: a reader closing standard output
+   * then does not end the process (see processIo). Returns the release.
+   */
+  holdOpen?(): () => void;
 }
 
-/** The real process's streams, environment, folder, terminal and signals. */
+/**
+ * The real process's streams, environment, folder, terminal and signals — and what a failing standard
+ * stream does, the one exit outside main's returned code:
+ * - a reader that stops early (`hrsync export | head -1`) closes the pipe (EPIPE): the process ends at
+ *   once, quietly, with the exit code so far (0), as other CLIs do — unless a run is writing to a target
+ *   (`holdOpen`): then what it would still print is dropped and it finishes, writes its results and
+ *   exits with its own code. A closed pipe never cuts an apply short.
+ * - a terminal that went away (its window closed: SIGHUP, then EIO on every write) is not a reason to
+ *   stop either: the run is finishing its writes and must still write its results.
+ * - standard output redirected to a file on a full disk (ENOSPC) is hrsync's output failing: exit 74.
+ */
 export function processIo(): Io {
+  let writing = 0;
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') {
+        if (writing === 0) process.exit(process.exitCode ?? 0);
+        return;
+      }
+      if (error.code === 'EIO' || error.code === 'ERR_STREAM_DESTROYED') return;
+      if (stream === process.stdout) {
+        process.stderr.write(`error: could not write to standard output: ${error.code ?? error.message}\n`);
+        process.exit(74);
+      }
+      throw error;
+    });
   return {
+    holdOpen() {
+      writing++;
+      let released = false;
+      return () => {
+        if (!released) writing--;
+        released = true;
+      };
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    stdin: process.stdin,
     stdinIsTTY: Boolean(process.stdin.isTTY),
     ask: (question) => askOnTerminal(question),
     signals: process,
@@ -88,14 +130,19 @@ async function askOnTerminal(question: string): Promise<string> {
 }
 
 /**
- * Colour only when the stream is a terminal, and never with NO_COLOR set (https://no-color.org);
- * FORCE_COLOR forces it on (for CI logs that render ANSI).
+ * Colour only when the stream is a terminal, in this order: FORCE_COLOR=0 (or false; --no-color sets
+ * it for the run) turns it off; any other FORCE_COLOR turns it on (CI logs that render ANSI); NO_COLOR
+ * (https://no-color.org) or TERM=dumb turn it off.
  */
 export function colourFor(stream: OutStream, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
-  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return new Chalk({ level: colourOn(stream, env) ? 1 : 0 });
+}
+
+export function colourOn(stream: OutStream, env: NodeJS.ProcessEnv): boolean {
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR !== undefined) return true;
   const off = (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
-  const level = forced ? 1 : off || !stream.isTTY ? 0 : 1;
-  return new Chalk({ level });
+  return !off && Boolean(stream.isTTY);
 }
 
 export const formatCount = (n: number): string => n.toLocaleString('en-US');

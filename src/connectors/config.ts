@@ -33,7 +33,7 @@ export interface ConnectionOptions {
 }
 
 /** The common options of a config entry, and what the caller hands every connector → its HTTP settings. */
-export function connectionSettings(config: ConnectionOptions, context: Pick<ConnectorContext, 'dispatcher' | 'trace' | 'signal'> = {}): ConnectionSettings {
+export function connectionSettings(config: ConnectionOptions, context: Pick<ConnectorContext, 'dispatcher' | 'proxy' | 'trace' | 'signal'> = {}): ConnectionSettings {
   const rate = config.rateLimit === undefined ? undefined : parseRate(config.rateLimit);
   return {
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
@@ -43,6 +43,7 @@ export function connectionSettings(config: ConnectionOptions, context: Pick<Conn
     ...(config.maxResponseMB ? { maxBodyBytes: Math.round(config.maxResponseMB * 1024 * 1024) } : {}),
     ...(config.maxRecords ? { maxRecords: config.maxRecords } : {}),
     ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}),
+    ...(context.proxy ? { proxy: context.proxy } : {}),
     ...(context.trace ? { trace: context.trace } : {}),
     ...(context.signal ? { signal: context.signal } : {}),
   };

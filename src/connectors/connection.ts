@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { FieldError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
+import type { ProxyEnvironment } from '../http/proxy.js';
 
 /** How long an answer may take to start, unless the config says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -23,6 +24,8 @@ export interface ConnectionSettings {
   /** A line per request, for HRSYNC_DEBUG=http (redacted). */
   trace?: (line: string) => void;
   dispatcher?: Dispatcher;
+  /** The environment's proxy settings: requests go through a proxy unless NO_PROXY says otherwise. */
+  proxy?: ProxyEnvironment;
   /** The user stopped the run: reads in flight are cut (see HttpClientOptions.signal). */
   signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
@@ -70,6 +73,7 @@ export function connect(options: ConnectOptions): HttpClient {
     ...(settings.maxBodyBytes ? { maxBodyBytes: settings.maxBodyBytes } : {}),
     ...(settings.trace ? { trace: settings.trace } : {}),
     ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
+    ...(settings.proxy ? { proxy: settings.proxy } : {}),
     ...(settings.signal ? { signal: settings.signal } : {}),
     ...(settings.sleep ? { sleep: settings.sleep } : {}),
     ...(settings.now ? { now: settings.now } : {}),

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { ProxyEnvironment } from '../http/proxy.js';
 import type { z } from 'zod';
 import type { Entity } from '../core/model/entities.js';
 import type { Target } from '../core/ports.js';
@@ -15,6 +16,8 @@ export interface ConnectorContext {
   secret(reference: string, key: string): string;
   /** Tests and the embedded sandbox: every connection goes through this dispatcher. */
   dispatcher?: Dispatcher;
+  /** The environment's proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY). */
+  proxy?: ProxyEnvironment;
   /** HRSYNC_DEBUG=http: a redacted line per request. */
   trace?: (line: string) => void;
   /** The user stopped the run (Ctrl-C during an export): reads in flight are cut, no new request starts. */

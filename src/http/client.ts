@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { Interrupted, RemoteError, UsageError, type FieldError } from '../errors.js';
 import { TokenBucket } from '../shared/token-bucket.js';
+import { proxyFor, type Proxy, type ProxyEnvironment } from './proxy.js';
 import { redact } from './redact.js';
 
 export interface RetryPolicy {
@@ -51,8 +52,10 @@ export interface HttpClientOptions {
    * handled as that status — a failure, never `ok`.
    */
   errorIn2xx?: (body: unknown) => number | undefined;
-  /** Tests inject a MockAgent; otherwise a Pool for the origin. */
+  /** Tests inject a MockAgent; otherwise a Pool for the origin, or a ProxyAgent when `proxy` says so. */
   dispatcher?: Dispatcher;
+  /** The environment's proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): see proxyFor. */
+  proxy?: ProxyEnvironment;
   /**
    * The user stopped the run (its reason: the signal's name): no new request starts, a read in flight
    * and a wait are cut at once (Interrupted). A write already sent is never cut — its answer decides.
@@ -103,7 +106,21 @@ export function retryAfterMs(value: string | string[] | undefined, now: number):
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 /** Statuses that say the request was not processed, so even a POST may be sent again. */
 const NOT_PROCESSED = new Set([429, 503]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
+/** Codes of a connection that was never made: nothing was sent, so even a write may be sent again. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** An error and its causes, the few levels undici nests them. */
+function* causes(error: unknown): Generator<{ code?: string; name?: string }> {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 4; depth++) {
+    yield e as { code?: string; name?: string };
+    e = (e as { cause?: unknown }).cause;
+  }
+}
+
+/** Whether an error, or one of its causes, has this code. */
+const codeIn = (error: unknown, wanted: string): boolean => [...causes(error)].some((e) => e.code === wanted);
 
 /** Codes of errors hrsync made itself (a header it should not have built): a bug, never retried. */
 const OWN_ERRORS = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE']);
@@ -113,12 +130,9 @@ const OWN_ERRORS = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR
  * HPE_*, e.g. a Content-Length that is not a number), or another transport error of undici's (UND_ERR_*).
  */
 function networkCode(error: unknown): string | undefined {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 4; depth++) {
-    const code = (e as { code?: string }).code;
+  for (const { code, name } of causes(error)) {
     if (code && NETWORK_CODES.has(code)) return code;
-    if ((code && /^(HPE_|UND_ERR_)/.test(code) && !OWN_ERRORS.has(code)) || (e as Error).name === 'HTTPParserError') return `${code ?? 'HPE_ERROR'}: an answer that is not well-formed HTTP`;
-    e = (e as { cause?: unknown }).cause;
+    if ((code && /^(HPE_|UND_ERR_)/.test(code) && !OWN_ERRORS.has(code)) || name === 'HTTPParserError') return `${code ?? 'HPE_ERROR'}: an answer that is not well-formed HTTP`;
   }
   return undefined;
 }
@@ -134,6 +148,8 @@ export class HttpClient {
   readonly base: URL;
   private readonly dispatcher: Dispatcher;
   private readonly owned: boolean;
+  /** The proxy requests go through, if one does. */
+  private readonly proxy: Proxy | undefined;
   private readonly retry: RetryPolicy;
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly sleep: (ms: number) => Promise<void>;
@@ -157,22 +173,28 @@ export class HttpClient {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.owned = !options.dispatcher;
+    this.proxy = options.dispatcher ? undefined : proxyFor(base, options.proxy);
+    const pool = {
+      connections: options.concurrency ?? 8,
+      headersTimeout: options.timeouts?.headersMs ?? 30_000,
+      bodyTimeout: options.timeouts?.bodyMs ?? 60_000,
+    };
+    const connect = { timeout: options.timeouts?.connectMs ?? 10_000 };
+    // Through a proxy: https:// in a CONNECT tunnel, plain http:// (this machine only) forwarded as curl does.
     this.dispatcher =
       options.dispatcher ??
-      new Pool(base.origin, {
-        connections: options.concurrency ?? 8,
-        connect: { timeout: options.timeouts?.connectMs ?? 10_000 },
-        headersTimeout: options.timeouts?.headersMs ?? 30_000,
-        bodyTimeout: options.timeouts?.bodyMs ?? 60_000,
-      });
+      (this.proxy
+        ? new ProxyAgent({ uri: this.proxy.url.href, proxyTunnel: base.protocol === 'https:', proxyTls: connect, ...pool })
+        : new Pool(base.origin, { ...pool, connect }));
   }
 
   private secrets(): readonly string[] {
-    return this.options.secrets?.() ?? [];
+    return [...(this.options.secrets?.() ?? []), ...(this.proxy?.secrets ?? [])];
   }
 
   private describe(req: HttpRequest): string {
-    return `${this.options.label}: ${req.method} ${redact(new URL(req.path, this.base).pathname + (new URL(req.path, this.base).search || ''), this.secrets())}`;
+    const url = new URL(req.path, this.base);
+    return `${this.options.label}: ${req.method} ${redact(url.pathname + (url.search || ''), this.secrets())}${this.proxy ? ` (through the proxy ${this.proxy.shown})` : ''}`;
   }
 
   private async pace(endpoint: string): Promise<void> {
@@ -264,11 +286,18 @@ export class HttpClient {
       } catch (error) {
         if (error instanceof RemoteError) throw error;
         if (cuttable && cuttable.aborted) this.stopIfAsked();
-        const code = deadline.signal.aborted ? `no complete answer within ${(answerMs / 1000).toFixed(answerMs < 10_000 ? 1 : 0)} s` : networkCode(error);
+        // A proxy that would not connect us: nothing reached the target.
+        const refused = this.proxy ? proxyRefusal(error) : undefined;
+        // A name that does not exist (DNS: no such host) will not exist on the next try either.
+        if (codeIn(error, 'ENOTFOUND'))
+          throw new RemoteError('unavailable', `${this.describe(req)}: the host ${this.base.hostname} cannot be found (DNS: ENOTFOUND)`, undefined, [], 'check the target’s baseUrl, and this machine’s DNS');
+        if (refused === 407)
+          throw new RemoteError('auth', `${this.describe(req)}: the proxy refused its credentials (407 Proxy Authentication Required)`, 407, [], 'check the user and password in HTTPS_PROXY (or HTTP_PROXY)');
+        const code = deadline.signal.aborted ? `no complete answer within ${(answerMs / 1000).toFixed(answerMs < 10_000 ? 1 : 0)} s` : refused ? `the proxy answered ${refused}` : networkCode(error);
         this.trace(req, url, `no answer (${code ?? 'error'})`, started, attempt);
         if (!code) throw error;
         // A connection that was never made carried nothing: even a write may be sent again.
-        const unsent = code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT';
+        const unsent = NEVER_CONNECTED.has(code) || refused !== undefined;
         if (!idempotent && !unsent)
           throw new RemoteError('outcome_unknown', `${this.describe(req)}: no answer (${code}); the write may or may not have been applied`, undefined, [], 'look the record up before sending it again');
         if (last) throw new RemoteError('unavailable', `${this.describe(req)}: no answer after ${this.retry.attempts} tries (${code})`, undefined);
@@ -301,7 +330,9 @@ export class HttpClient {
   }
 
   private trace(req: HttpRequest, url: URL, outcome: string, started: number, attempt: number): void {
-    this.options.trace?.(`http ${req.method} ${redact(url.origin + url.pathname + url.search, this.secrets())} → ${outcome} in ${Math.round(this.now() - started)} ms${attempt ? ` (try ${attempt + 1})` : ''}`);
+    this.options.trace?.(
+      `http ${req.method} ${redact(url.origin + url.pathname + url.search, this.secrets())} → ${outcome} in ${Math.round(this.now() - started)} ms${attempt ? ` (try ${attempt + 1})` : ''}${this.proxy ? ` via ${this.proxy.shown}` : ''}`,
+    );
   }
 
   private failure(req: HttpRequest, status: number, body: unknown, text: string, tries: number, inside = ''): RemoteError {
@@ -325,6 +356,16 @@ export class HttpClient {
   async close(): Promise<void> {
     if (this.owned) await this.dispatcher.close();
   }
+}
+
+/**
+ * The status a proxy refused to connect us with, from undici's errors: a CONNECT tunnel's
+ * "Proxy response (407) !== 200 …", or a forwarding proxy's "Proxy Authentication Required (407)".
+ */
+function proxyRefusal(error: unknown): number | undefined {
+  const message = error instanceof Error ? error.message : '';
+  const status = /^Proxy[\w\s]*\((\d{3})\)/.exec(message)?.[1];
+  return status ? Number(status) : undefined;
 }
 
 /** The reason an answer was cut off: it took longer than the client allows a whole answer. */

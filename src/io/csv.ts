@@ -1,6 +1,6 @@
-import { onDisk } from './paths.js';
+import { sourceOf } from './paths.js';
 import { Parser, CsvError, type Options } from 'csv-parse';
-import { EncodingFault, lineOfByteOffset, openDecoded } from './decode.js';
+import { EncodingFault, openDecoded, type DecodedStream } from './decode.js';
 import { sniffDelimiter } from './delimiter.js';
 import { LineCounter } from './line-counter.js';
 import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
@@ -18,7 +18,7 @@ export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
  * unterminated quote) ends the stream.
  */
 export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
-  const decoded = await openDecoded(onDisk(file, options), options.encoding, options.onRead);
+  const decoded = await openDecoded(sourceOf(file, options), options.encoding, options.onRead);
   const head: Buffer[] = [];
   let headSize = 0;
   let ended = false;
@@ -35,7 +35,7 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
   } catch (error) {
     yield [
       { kind: 'header', file, format: 'csv', columns: [], encoding: decoded.encoding },
-      { kind: 'problem', problem: await faultProblem(file, error, options) },
+      { kind: 'problem', problem: await faultProblem(file, error, decoded) },
     ];
     return;
   }
@@ -122,7 +122,7 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       if (error) failure = csvProblem(file, counter.startOfNext(), error);
     }
   } catch (error) {
-    failure = await faultProblem(file, error, options);
+    failure = await faultProblem(file, error, decoded);
   }
   const tail: ReadEvent[] = [];
   if (!columns) tail.push(header());
@@ -170,8 +170,8 @@ function raggedProblem(file: string, line: number, cells: number, columns: numbe
   };
 }
 
-async function faultProblem(file: string, error: unknown, options: ReadOptions): Promise<ReadProblem> {
-  if (error instanceof EncodingFault) return encodingProblem(file, await lineOfByteOffset(onDisk(file, options), error.byteOffset), error.encoding);
+async function faultProblem(file: string, error: unknown, decoded: DecodedStream): Promise<ReadProblem> {
+  if (error instanceof EncodingFault) return encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding);
   throw error;
 }
 

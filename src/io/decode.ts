@@ -17,6 +17,8 @@ export interface DecodedStream {
   encoding: string;
   /** UTF-8 chunks, BOM removed, every byte valid UTF-8, never splitting a character. */
   chunks: AsyncGenerator<Buffer>;
+  /** The physical line (1-based) of a byte offset already read: to report an EncodingFault. */
+  lineOf(byteOffset: number): Promise<number>;
 }
 
 /** Checks an --encoding label early, so a typo is a usage error before any file is read. */
@@ -43,13 +45,26 @@ function startsWith(buf: Buffer, bytes: number[]): boolean {
 }
 
 /**
- * Opens a file and yields it as valid UTF-8. UTF-8 (default) is checked, never silently repaired:
- * the first invalid byte raises EncodingFault. A BOM selects UTF-8 or UTF-16; any other encoding
- * must be named (e.g. windows-1252) and is transcoded to UTF-8.
+ * Opens a file (a path, or a stream such as standard input) and yields it as valid UTF-8. UTF-8
+ * (default) is checked, never silently repaired: the first invalid byte raises EncodingFault. A BOM
+ * selects UTF-8 or UTF-16; any other encoding must be named (e.g. windows-1252) and is transcoded to
+ * UTF-8. A file is read again to find the line of a fault; a stream, which cannot be, counts its
+ * lines as it goes.
  */
-export async function openDecoded(path: string, encodingLabel?: string, onRead?: (bytes: number) => void): Promise<DecodedStream> {
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+export async function openDecoded(source: string | AsyncIterable<Buffer>, encodingLabel?: string, onRead?: (bytes: number) => void): Promise<DecodedStream> {
+  const path = typeof source === 'string' ? source : undefined;
+  const stream = path === undefined ? undefined : createReadStream(path, { highWaterMark: 256 * 1024 });
+  const tally = path === undefined ? new LineTally() : undefined;
+  const raw = (stream ?? (source as AsyncIterable<Buffer>))[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const iterator: AsyncIterator<Buffer> = tally
+    ? {
+        next: async () => {
+          const next = await raw.next();
+          if (!next.done) tally.add(next.value);
+          return next;
+        },
+      }
+    : raw;
   // Read the first chunk now so the BOM can decide the encoding before anything is yielded.
   const first = await iterator.next();
   let head: Buffer = first.done ? Buffer.alloc(0) : first.value;
@@ -73,7 +88,11 @@ export async function openDecoded(path: string, encodingLabel?: string, onRead?:
     }
   }
   const chunks = encoding === 'utf-8' ? checkUtf8(rest(), bomLength) : transcode(rest(), encoding, bomLength);
-  return { encoding, chunks: closeOnExit(chunks, () => stream.destroy()) };
+  return {
+    encoding,
+    chunks: closeOnExit(chunks, () => (stream ? stream.destroy() : void raw.return?.())),
+    lineOf: async (byteOffset) => (tally ? tally.lineAt(byteOffset) : lineOfByteOffset(path!, byteOffset)),
+  };
 }
 
 async function* closeOnExit(gen: AsyncGenerator<Buffer>, close: () => void): AsyncGenerator<Buffer> {
@@ -160,25 +179,60 @@ async function* transcode(source: AsyncGenerator<Buffer>, encoding: string, star
   }
 }
 
+/** Where a count of physical lines stands: CRLF, LF and a lone CR each end one line. */
+interface LinePosition {
+  line: number;
+  lastWasCR: boolean;
+}
+
+/** Moves a position over the first `end` bytes of a chunk. */
+function countLines(chunk: Buffer, end: number, at: LinePosition): LinePosition {
+  let { line, lastWasCR } = at;
+  for (let i = 0; i < end; i++) {
+    const b = chunk[i];
+    if (b === 0x0a) {
+      if (!lastWasCR) line++;
+      lastWasCR = false;
+    } else if (b === 0x0d) {
+      line++;
+      lastWasCR = true;
+    } else lastWasCR = false;
+  }
+  return { line, lastWasCR };
+}
+
 /** Counts the physical line (1-based) of a byte offset by re-reading the file: only used to report a fault. */
 export async function lineOfByteOffset(path: string, byteOffset: number): Promise<number> {
-  let line = 1;
+  let at: LinePosition = { line: 1, lastWasCR: false };
   let seen = 0;
-  let lastWasCR = false;
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    const end = Math.min(chunk.length, byteOffset - seen);
-    for (let i = 0; i < end; i++) {
-      const b = chunk[i];
-      if (b === 0x0a) {
-        if (!lastWasCR) line++;
-        lastWasCR = false;
-      } else if (b === 0x0d) {
-        line++;
-        lastWasCR = true;
-      } else lastWasCR = false;
-    }
+    at = countLines(chunk, Math.min(chunk.length, byteOffset - seen), at);
     seen += chunk.length;
     if (seen >= byteOffset) break;
   }
-  return line;
+  return at.line;
+}
+
+/**
+ * The line count of a stream that cannot be read again (standard input), kept as its chunks are read:
+ * the count at the start of the last two chunks and their bytes — a fault is found in the chunk just
+ * read, or in the few bytes of a character carried over from the one before.
+ */
+class LineTally {
+  private at: LinePosition = { line: 1, lastWasCR: false };
+  private offset = 0;
+  private recent: Array<{ start: number; at: LinePosition; bytes: Buffer }> = [];
+
+  add(chunk: Buffer): void {
+    this.recent.push({ start: this.offset, at: this.at, bytes: chunk });
+    if (this.recent.length > 2) this.recent.shift();
+    this.at = countLines(chunk, chunk.length, this.at);
+    this.offset += chunk.length;
+  }
+
+  lineAt(byteOffset: number): number {
+    const from = [...this.recent].reverse().find((c) => c.start <= byteOffset);
+    if (!from) return this.at.line;
+    return countLines(from.bytes, Math.min(from.bytes.length, byteOffset - from.start), from.at).line;
+  }
 }

@@ -1,5 +1,5 @@
-import { onDisk } from './paths.js';
-import { EncodingFault, lineOfByteOffset, openDecoded } from './decode.js';
+import { sourceOf } from './paths.js';
+import { EncodingFault, openDecoded } from './decode.js';
 import { encodingProblem } from './problems.js';
 import type { RawValue } from '../core/model/canonical.js';
 import { MAX_RECORD_BYTES } from './csv.js';
@@ -12,7 +12,7 @@ const MAX_DEPTH = 32;
 
 /** Reads a whole decoded file as text (JSON documents are parsed whole; NDJSON and CSV stream). */
 async function readText(file: string, options: ReadOptions): Promise<{ text: string; encoding: string } | ReadProblem> {
-  const decoded = await openDecoded(onDisk(file, options), options.encoding, options.onRead);
+  const decoded = await openDecoded(sourceOf(file, options), options.encoding, options.onRead);
   const parts: Buffer[] = [];
   let size = 0;
   try {
@@ -23,7 +23,7 @@ async function readText(file: string, options: ReadOptions): Promise<{ text: str
       parts.push(chunk);
     }
   } catch (error) {
-    if (error instanceof EncodingFault) return encodingProblem(file, await lineOfByteOffset(onDisk(file, options), error.byteOffset), error.encoding);
+    if (error instanceof EncodingFault) return encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding);
     throw error;
   }
   return { text: Buffer.concat(parts).toString('utf8'), encoding: decoded.encoding };
@@ -352,7 +352,7 @@ export async function* readJson(file: string, options: ReadOptions = {}): AsyncG
  * first record is read and lists its keys (the columns that decide the entity and the mapping).
  */
 export async function* readNdjson(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
-  const decoded = await openDecoded(onDisk(file, options), options.encoding, options.onRead);
+  const decoded = await openDecoded(sourceOf(file, options), options.encoding, options.onRead);
   let lineNo = 0;
   let held: ReadEvent[] | undefined = []; // events before the first record, until the header is known
   const header = (columns: string[]): ReadEvent => ({ kind: 'header', file, format: 'ndjson', columns, encoding: decoded.encoding });
@@ -423,7 +423,7 @@ export async function* readNdjson(file: string, options: ReadOptions = {}): Asyn
     if (parts.length && !skipping) yield [...release(handle(parts.join('')))];
   } catch (error) {
     if (!(error instanceof EncodingFault)) throw error;
-    yield [...release({ kind: 'problem', problem: encodingProblem(file, await lineOfByteOffset(onDisk(file, options), error.byteOffset), error.encoding) })];
+    yield [...release({ kind: 'problem', problem: encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding) })];
   }
   if (held) yield [header([]), ...held];
 }

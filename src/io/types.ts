@@ -54,6 +54,11 @@ export interface ReadOptions {
   sheet?: string;
   /** Told the size of each chunk read from disk (progress: bytes read of the files' sizes). */
   onRead?: (bytes: number) => void;
+  /**
+   * Standard input, read (once, as a stream) for the file named `<stdin>` (STDIN_NAME); its format is
+   * `format`, else sniffed from its first line.
+   */
+  stdin?: AsyncIterable<Buffer>;
 }
 
 /** What a reader yields: first the header (columns in file order), then records and problems in file order. */

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, hrsyncBinary } from '../helpers/cli.js';
+import { BIN, binaryEnv, hrsyncBinary } from '../helpers/cli.js';
 import { lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { tempProject } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
@@ -39,6 +41,47 @@ describe('the built binary', () => {
   }, 60_000);
 });
 
+/** Runs the binary with its standard output closed before it writes (a reader that stopped at once), and standard input from `stdin`. */
+async function withStdoutClosed(args: string[], cwd: string, env: Record<string, string> = {}, stdin = ''): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: binaryEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  child.stdin.end(stdin);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stderr };
+}
+
+describe('a reader that closes standard output early', () => {
+  const quietly = (stderr: string) => {
+    expect(stderr).not.toMatch(/EPIPE|Error:|at .*\.js:\d+/);
+  };
+  it('ends every command that writes to stdout quietly, with its own exit code', async () => {
+    const dir = tempProject();
+    const runs = await Promise.all(
+      (
+        [
+          [['--help'], 0],
+          [['--version'], 0],
+          [['validate', 'samples/groups.csv', 'samples/companies.csv', 'samples/users.csv'], 0],
+          [['validate', 'samples/invalid/users.csv', '--target', 'generic', '--format', 'json'], 3],
+          [['validate', '-', '--target', 'generic'], 0, 'externalId,firstName,lastName\nA1,Ann,Lee\n'],
+          [['targets'], 0],
+          [['targets', 'check', '--format', 'json'], 0],
+          [['config', 'schema'], 0],
+          [['import', 'samples/users.csv', '--dry-run'], 0],
+          [['export', '--entity', 'companies'], 0],
+          [['completion', 'bash'], 0],
+        ] as Array<[string[], number, string?]>
+      ).map(async ([args, expected, stdin]) => ({ args, expected, ...(await withStdoutClosed(args, dir, {}, stdin)) })),
+    );
+    for (const run of runs) {
+      expect(run.code, `${run.args.join(' ')}: ${run.stderr}`).toBe(run.expected);
+      quietly(run.stderr);
+    }
+  }, 60_000);
+});
+
 describe('the built binary against a sandbox', () => {
   const sandbox = useSandbox({ latency: { ms: 40, jitterMs: 10 } });
 
@@ -55,6 +98,16 @@ describe('the built binary against a sandbox', () => {
     expect(stderr).not.toContain('EPIPE');
     expect(code).toBe(0);
   });
+
+  it('an import whose plan reader closed the pipe still applies everything and writes its results', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', manyUsers('P', 30));
+    const run = await withStdoutClosed(['import', 'u.csv', '--yes', '--results', 'out'], dir, { AP_KEY: 'sandbox-key' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('30 changes applied, 0 failed');
+    expect(sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('P'))).toHaveLength(30);
+    expect(readFileSync(join(dir, 'out', 'results.csv'), 'utf8').split('\n').filter((l) => l.includes(',ok,'))).toHaveLength(30);
+  }, 60_000);
 
   it('converges with no duplicates when an import killed with SIGKILL part-way is run again', async () => {
     const ENV = { AP_KEY: 'sandbox-key' };

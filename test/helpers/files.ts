@@ -56,3 +56,10 @@ export function lmsProject(baseUrl: string, options: Record<string, unknown> = {
   write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl, apiKey: 'env:AP_KEY', ...options } } }));
   return dir;
 }
+
+/** A temporary project whose config holds these targets (and any other top-level settings, e.g. defaultTarget). */
+export function configProject(targets: Record<string, Record<string, unknown>>, settings: Record<string, unknown> = {}): string {
+  const dir = tempDir();
+  write(dir, 'hrsync.config.json', JSON.stringify({ targets, ...settings }));
+  return dir;
+}

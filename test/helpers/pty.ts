@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { BIN } from './cli.js';
+import { BIN, PROXY_VARIABLES } from './cli.js';
 
 /** Whether util-linux `script` (a real pseudo-terminal for a child) is on this machine. */
 export const HAS_SCRIPT = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -34,10 +34,13 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * `script` makes when its own input is not a terminal.
  */
 export function hrsyncInPty(args: string[], options: { cwd: string; env?: Record<string, string>; columns?: number }): PtyRun {
-  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...options.env };
-  delete env.CI;
-  delete env.FORCE_COLOR;
-  delete env.NO_COLOR;
+  // This process's environment without what changes a terminal's behaviour, then the test's own.
+  const base: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
+  delete base.CI;
+  delete base.FORCE_COLOR;
+  delete base.NO_COLOR;
+  for (const name of PROXY_VARIABLES) delete base[name];
+  const env = { ...base, ...options.env };
   const columns = options.columns ?? 120;
   // $$ is the shell's pid, which exec hands to hrsync: known, so a failed test can kill it (it runs in
   // the terminal's own session, out of reach of signals to script's process group).

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../src/cli/main.js';
+import { Readable, Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { main, program } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/terminal.js';
 import { ROOT } from './cli.js';
 import { tempDir, testCacheHome } from './files.js';
@@ -34,6 +35,8 @@ export interface RunOptions {
   signals?: EventEmitter;
   /** Standard output is a terminal (what it shows there must be safe to show). */
   stdoutIsTTY?: boolean;
+  /** What standard input holds (default: nothing), as text, bytes, or a stream of chunks. */
+  stdin?: string | Buffer | AsyncIterable<Buffer>;
 }
 
 /** Runs `hrsync ARGS` in this process, as the binary would, capturing its output and exit code. */
@@ -47,6 +50,7 @@ export async function hrsyncIn(args: string[], options: RunOptions = {}): Promis
     // The user's cache folder (the embedded sandbox's state) inside the test's own folders, never ~/.cache.
     env: { XDG_CACHE_HOME: testCacheHome(), ...options.env },
     cwd: options.cwd ?? tempProject(),
+    stdin: typeof options.stdin === 'string' || Buffer.isBuffer(options.stdin) ? Readable.from([Buffer.from(options.stdin)]) : (options.stdin ?? Readable.from([])),
     stdinIsTTY: options.answer !== undefined,
     ask: async (question) => {
       if (options.answer === undefined) throw new Error(`hrsync asked "${question}" without a terminal`);
@@ -64,4 +68,15 @@ export function tempProject(): string {
   const dir = tempDir();
   cpSync(join(ROOT, 'samples'), join(dir, 'samples'), { recursive: true });
   return dir;
+}
+
+/** hrsync's commander program with every command built in full (as `completion` builds it), on streams that drop everything. */
+export function fullProgram(): Promise<Command> {
+  const io: Io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: tempDir(), stdinIsTTY: false, ask: async () => '', signals: new EventEmitter() };
+  return program(io, () => {}, ['node', 'hrsync'], { all: true });
+}
+
+/** Every visible command below `command`, depth first (not the implicit `help`). */
+export function commandsBelow(command: Command): Command[] {
+  return command.commands.filter((c) => !(c as unknown as { _hidden: boolean })._hidden && c.name() !== 'help').flatMap((c) => [c, ...commandsBelow(c)]);
 }

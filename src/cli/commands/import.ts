@@ -9,7 +9,7 @@ import { ExitCode, UsageError, exitCodeForSignal, outputFailed } from '../../err
 import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { acquireLock, type Lock } from '../../app/lock.js';
 import { resultsFolder } from '../../app/results-folder.js';
-import { maxMissing, positiveInt, seconds, since } from '../parse.js';
+import { matchKeys, maxMissing, positiveInt, seconds, since } from '../parse.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { printable } from '../printable.js';
 import { renderPlanText } from '../render/plan.js';
@@ -63,8 +63,9 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
   const limit = positiveInt('--limit', flags.limit);
   const missingLimit = maxMissing(flags.maxMissing);
-  const match = flags.match?.split(',').map((k) => k.trim()).filter(Boolean);
-  const input = await inputOptions(flags, io);
+  const match = matchKeys(flags.match);
+  const { files: inputs, ...input } = await inputOptions(flags, io, files);
+  files = inputs; // "-" is standard input, named <stdin>
   const err = colourFor(io.stderr, io.env);
   const out = colourFor(io.stdout, io.env);
 

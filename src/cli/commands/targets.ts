@@ -32,7 +32,8 @@ export async function checkCommand(name: string | undefined, flags: TargetsFlags
       io.stdout.write(r.ok ? `${c.green('✔')} ${r.name}: reachable, credentials accepted${counts ? `; ${counts}` : ''}\n` : `${c.red('✖')} ${r.name}: ${printable(r.error ?? '', true)}\n`);
     }
   }
-  return results.some((r) => r.misconfigured) ? ExitCode.usage : results.every((r) => r.ok) ? ExitCode.ok : ExitCode.targetFailed;
+  // The worst first: a bug, then the configuration, then a target.
+  return results.some((r) => r.internal) ? ExitCode.internal : results.some((r) => r.misconfigured) ? ExitCode.usage : results.every((r) => r.ok) ? ExitCode.ok : ExitCode.targetFailed;
 }
 
 /** `hrsync config schema`: the JSON Schema of hrsync.config.json, for editors. */

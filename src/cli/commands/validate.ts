@@ -12,6 +12,8 @@ import { parseDelimiterOption } from '../../io/delimiter.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { printable } from '../printable.js';
 import { renderReportHtml } from '../render/report-html.js';
+import { STDIN_NAME } from '../../io/paths.js';
+import type { FileFormat } from '../../io/types.js';
 import { renderValidationGithub, renderValidationJson, renderValidationText } from '../render/validation.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { colourFor, formatCount, plural, type Io, openOptions } from '../terminal.js';
@@ -24,6 +26,7 @@ export interface ValidateFlags {
   encoding?: string;
   delimiter?: string;
   sheet?: string;
+  inputFormat?: FileFormat;
   format: 'text' | 'json' | 'github';
   maxErrors: string;
   verbose?: boolean;
@@ -31,8 +34,14 @@ export interface ValidateFlags {
   report?: string;
 }
 
-/** Flags → how to read and check the input; every problem with them is a usage error (exit 64). */
-export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErrors'> & { maxErrors?: string }, io: Io): Promise<InputOptions> {
+/**
+ * Flags and file arguments → the files and how to read and check them; every problem with them is a
+ * usage error (exit 64). `-` is standard input, named `<stdin>` in every message.
+ */
+export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErrors'> & { maxErrors?: string }, io: Io, files: readonly string[] = []): Promise<InputOptions & { files: string[] }> {
+  const dashes = files.filter((f) => f === '-').length;
+  if (dashes > 1) throw new UsageError('"-" (standard input) is given more than once: it can be read only once');
+  if (dashes && !io.stdin) throw new UsageError('"-" reads standard input, and there is none here');
   let delimiter: string | undefined;
   if (flags.delimiter !== undefined) {
     delimiter = parseDelimiterOption(flags.delimiter);
@@ -45,13 +54,14 @@ export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErr
   return {
     ...(flags.entity ? { entity: flags.entity } : {}),
     ...(mapping ? { mapping } : {}),
-    read: { cwd: io.cwd, ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}), ...(flags.sheet !== undefined ? { sheet: flags.sheet } : {}) },
+    read: { cwd: io.cwd, ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}), ...(flags.sheet !== undefined ? { sheet: flags.sheet } : {}), ...(flags.inputFormat ? { format: flags.inputFormat } : {}), ...(dashes ? { stdin: io.stdin } : {}) },
     maxErrors,
+    files: files.map((f) => (f === '-' ? STDIN_NAME : f)),
   };
 }
 
-export async function runValidate(files: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport> {
-  const options = await inputOptions(flags, io);
+export async function runValidate(args: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport> {
+  const { files, ...options } = await inputOptions(flags, io, args);
   // validate never starts the embedded sandbox, and writes no file: without a target, rules only.
   const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), offline: true });
   const progress = validationProgress(files, io);
