@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir, write } from '../helpers/files.js';
+import { hrToLmsProject, write } from '../helpers/files.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
 
@@ -11,15 +11,7 @@ const ENV = { AP_KEY: 'sandbox-key' };
 describe('bookmarks for incremental runs', () => {
   const sandbox = useSandbox();
   const project = () => {
-    const dir = tempDir();
-    const s = sandbox();
-    write(dir, 'hrsync.config.json', JSON.stringify({
-      targets: {
-        lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:AP_KEY' },
-        hr: { type: 'unified', baseUrl: s.urls.unified, connectionId: 'sandbox', apiKey: 'env:AP_KEY' },
-      },
-      defaultTarget: 'lms',
-    }));
+    const dir = hrToLmsProject(sandbox().urls);
     // The HR system's values in the LMS's words: every person in ACME01, ON_LEAVE counts as Enabled.
     write(dir, 'map.json', JSON.stringify({ users: { defaults: { companyId: 'ACME01' }, values: { status: { map: { on_leave: 'Enabled' } } } } }));
     return dir;

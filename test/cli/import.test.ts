@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { countRequests } from '../../src/sandbox/stats.js';
 import { ROOT } from '../helpers/cli.js';
 import { hrsyncIn } from '../helpers/run.js';
-import { lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
+import { hrToLmsProject, lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { AP_KEY, seeded, useSandbox } from '../helpers/sandbox.js';
 
 const ENV = { AP_KEY: 'sandbox-key' };
@@ -173,15 +173,8 @@ describe('hrsync import against the sandbox (in-process)', () => {
 describe('hrsync import --from a source target', () => {
   const sandbox = useSandbox();
   it('reads the HR source, plans against the LMS, applies, and then has nothing to do; --since narrows it', async () => {
-    const dir = tempDir();
     const s = sandbox();
-    write(dir, 'hrsync.config.json', JSON.stringify({
-      targets: {
-        lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:AP_KEY' },
-        hr: { type: 'unified', baseUrl: s.urls.unified, connectionId: 'sandbox', apiKey: 'env:AP_KEY' },
-      },
-      defaultTarget: 'lms',
-    }));
+    const dir = hrToLmsProject(s.urls);
     // The HR system's company ids are not accessplanit's: nothing says which LMS company a person is in, so nothing is planned.
     const unplaced = await hrsyncIn(['import', '--from', 'hr', '--yes'], { cwd: dir, env: ENV });
     expect(unplaced.code).toBe(3);

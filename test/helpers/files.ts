@@ -51,6 +51,19 @@ export function manyUsers(prefix: string, count: number): string {
 }
 
 /** A temporary project whose one target, "lms", is an accessplanit at `baseUrl` (its key in AP_KEY). */
+/** A project with an accessplanit LMS (the default target, "lms") and a Unified HR source ("hr"), both on the sandbox; the key in AP_KEY. */
+export function hrToLmsProject(urls: { accessplanit: string; unified: string }): string {
+  const dir = tempDir();
+  write(dir, 'hrsync.config.json', JSON.stringify({
+    targets: {
+      lms: { type: 'accessplanit', baseUrl: urls.accessplanit, apiKey: 'env:AP_KEY' },
+      hr: { type: 'unified', baseUrl: urls.unified, connectionId: 'sandbox', apiKey: 'env:AP_KEY' },
+    },
+    defaultTarget: 'lms',
+  }));
+  return dir;
+}
+
 export function lmsProject(baseUrl: string, options: Record<string, unknown> = {}): string {
   const dir = tempDir();
   write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl, apiKey: 'env:AP_KEY', ...options } } }));
