@@ -28,6 +28,8 @@ Examples:
   $ hrsync import users.csv --only E1001 --yes               # a canary run on one person
   $ hrsync import .hrsync/runs/<time>/failed.csv --yes       # retry just the failures
   $ hrsync import --from hr --target lms --since 2026-11-01 --yes   # incremental HR → LMS sync
+  $ hrsync import approvals.csv --entity delegates --dry-run  # HR’s approvals: delegate statuses
+  $ hrsync import award-targets.csv --yes                     # award target dates
 
 Exit codes: 0 done, 2 changes planned (--dry-run --detailed-exitcode), 3 invalid input,
 4 the target failed, 5 some rows failed or were skipped, 6 a safety limit, 64 usage, 130 Ctrl-C.`,
@@ -38,6 +40,8 @@ Examples:
   $ hrsync export --target lms --filter status=Enabled,New --fields externalId,email,firstName,lastName
   $ hrsync export --target hr --since 2026-11-01 -o changed.ndjson
   $ hrsync export --target lms --wire -o users-platform-names.csv
+  $ hrsync export --entity delegates --filter status=Provisional --since last -o requests.csv
+  $ hrsync export --entity awards --filter status=Target -o targets.csv   # also authorisations, jobroles
 
 CSV cells that a spreadsheet would run as a formula (=, +, -, @, TAB, CR first) get a leading '.`,
   sandbox: `
@@ -100,7 +104,7 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
       addOptions(
         command
           .description('Validate the files, read the target, plan the smallest set of writes (create, update,\ndeactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried,\nwith a result for every row.')
-          .argument('[files...]', 'CSV, JSON or NDJSON files of users, companies and groups (together: new companies are created before their users)')
+          .argument('[files...]', 'CSV, JSON or NDJSON files of users, companies and groups (together: new companies are created before their users), or of delegate statuses or award target dates')
           .addHelpText('after', EXAMPLES.import),
         ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose'],
         await targetHelp(),
@@ -125,7 +129,7 @@ const COMMANDS: Record<string, { summary: string; build(command: Command, io: Io
     },
   },
   export: {
-    summary: 'pull users, companies or groups from a target into a file',
+    summary: 'pull users, companies, groups or training records (delegates, awards …) from a target into a file',
     async build(command, io, setExit) {
       addOptions(
         command

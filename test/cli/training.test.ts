@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countRequests } from '../../src/sandbox/stats.js';
-import { tempDir, write } from '../helpers/files.js';
+import { targetsProject, write } from '../helpers/files.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
 
@@ -17,17 +17,12 @@ describe('delegates, authorisations, awards and job roles', () => {
   const ap = () => sandbox().state().accessplanit;
   const writes = () => countRequests(sandbox().stats(), { platform: 'accessplanit', method: ['POST', 'PUT', 'DELETE'] });
   const project = () => {
-    const dir = tempDir();
     const s = sandbox();
-    write(dir, 'hrsync.config.json', JSON.stringify({
-      targets: {
-        lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:AP_KEY' },
-        forms: { type: 'appenate', baseUrl: s.urls.appenate, companyId: 1, integrationKey: 'env:APPENATE_KEY', listAll: true },
-        go: { type: 'springest', sites: { default: { baseUrl: s.urls.springest, apiKey: 'env:SP_KEY' } } },
-      },
-      defaultTarget: 'lms',
-    }));
-    return dir;
+    return targetsProject({
+      lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:AP_KEY' },
+      forms: { type: 'appenate', baseUrl: s.urls.appenate, companyId: 1, integrationKey: 'env:APPENATE_KEY', listAll: true },
+      go: { type: 'springest', sites: { default: { baseUrl: s.urls.springest, apiKey: 'env:SP_KEY' } } },
+    });
   };
 
   it('exports each entity as CSV, with the guide’s filters pushed down and --since', async () => {

@@ -56,3 +56,10 @@ export function lmsProject(baseUrl: string, options: Record<string, unknown> = {
   write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl, apiKey: 'env:AP_KEY', ...options } } }));
   return dir;
 }
+
+/** A temporary project whose config holds these targets (secrets as env: references), the first one the default. */
+export function targetsProject(targets: Record<string, Record<string, unknown>>): string {
+  const dir = tempDir();
+  write(dir, 'hrsync.config.json', JSON.stringify({ targets, defaultTarget: Object.keys(targets)[0] }));
+  return dir;
+}
