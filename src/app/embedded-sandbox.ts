@@ -95,7 +95,8 @@ async function writeAll(target: Target, connector: ConnectorDefinition, records:
   const later: Array<{ entity: Entity; id: string; values: CanonicalValues }> = [];
   for (const entity of DEPENDENCY_ORDER) {
     const rules = connector.rules[entity];
-    if (!rules) continue;
+    // Records a platform keeps itself (delegates, awards) are never created: a seed folder's are left out.
+    if (!rules || writer.updatesOnly?.(entity)) continue;
     const readOnly = new Set(writer.readOnly(entity));
     const forward = Object.entries(rules.fields).filter(([, rule]) => rule.ref && DEPENDENCY_ORDER.indexOf(rule.ref.entity) > DEPENDENCY_ORDER.indexOf(entity)).map(([field]) => field);
     for (const record of records.filter((r) => r.entity === entity)) {

@@ -55,6 +55,8 @@ export function exportColumns(target: Target, entity: Entity, fields: string[] |
  * however many records there are. The file appears only when complete; on failure nothing is left.
  */
 export async function runExport(target: Target, options: ExportOptions, stdout?: NodeJS.WritableStream): Promise<ExportReport> {
+  if (!target.entities.includes(options.entity))
+    throw new UsageError(`--entity ${options.entity}: ${target.label} does not hold ${options.entity} (it holds ${target.entities.join(', ')})`, `export ${options.entity} from a target whose platform holds them (hrsync targets lists each target's platform)`);
   if (!target.can.list) await drain(target.list(options.entity)); // the target's own words on why it cannot
   // The tenant's custom fields are columns too, unless --fields chose.
   const custom = !options.fields && target.customFields?.includes(options.entity) ? ((await target.customFieldNames?.(options.entity)) ?? []) : [];

@@ -39,5 +39,14 @@ export function knownFrom(target: Target): (needs: Map<Entity, Set<string>>) => 
  */
 export async function runValidation(opened: OpenedTarget, files: string[], options: InputOptions & { keepRecords?: boolean }): Promise<ValidationReport> {
   if (!opened.rules) throw new UsageError(`${opened.target?.label ?? 'this target'} is a read-only source: validate against the platform you import into`);
+  const entity = options.entity;
+  if (entity && !opened.rules.entities[entity]) {
+    const where = opened.target?.label ?? opened.rules.name;
+    const takes = Object.keys(opened.rules.entities).join(', ');
+    throw new UsageError(
+      `--entity ${entity}: ${where} takes no ${entity} from a file (it takes ${takes})`,
+      opened.target?.entities.includes(entity) ? `${entity} are read only here: hrsync export --entity ${entity} reads them` : `${entity} belong to another platform: pass the --target that holds them`,
+    );
+  }
   return validateFiles(files, { ...options, rules: opened.rules, ...(opened.target ? { known: knownFrom(opened.target) } : {}) });
 }

@@ -37,6 +37,8 @@ export const HELP: Record<string, CommandHelp> = {
       ['hrsync import .hrsync/runs/<time>/failed.csv --yes', 'retry just the failures'],
       ['hrsync import --from hr --target lms --since 2026-11-01 --yes', 'incremental HR → LMS sync'],
       ['hrsync import --from hr --target lms --map hr-map.json --since last --yes', 'nightly: what changed since the last good run'],
+      ['hrsync import approvals.csv --entity delegates --dry-run', 'HR’s approvals: delegate statuses'],
+      ['hrsync import award-targets.csv --yes', 'award target dates'],
     ],
     after:
       'Exit codes: 0 done, 2 changes planned (--dry-run --detailed-exitcode), 3 invalid input, 4 the target failed, 5 some rows failed or were skipped, 6 a safety limit, 64 usage, 130 Ctrl-C.',
@@ -57,6 +59,8 @@ export const HELP: Record<string, CommandHelp> = {
       ['hrsync export --target hr --since 2026-11-01 -o changed.ndjson'],
       ['hrsync export --target hr --since last -o changed.csv', 'what changed since the last such export'],
       ['hrsync export --target lms -o users.xlsx', 'an Excel workbook'],
+      ['hrsync export --entity delegates --filter status=Provisional --since last -o requests.csv'],
+      ['hrsync export --entity awards --filter status=Target -o targets.xlsx', 'also authorisations, jobroles'],
       ['hrsync export --target lms --wire -o users-platform-names.csv'],
       ['hrsync export --target lms | head -5', 'CSV on standard output'],
     ],

@@ -83,7 +83,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       addOptions(
         command
           .description('Validate the files, read the target, plan the smallest set of writes (create, update, deactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried, with a result for every row.')
-          .argument('[files...]', 'CSV, JSON, NDJSON or .xlsx files of users, companies and groups, - for standard input (together: new companies are created before their users)'),
+          .argument('[files...]', 'CSV, JSON, NDJSON or .xlsx files of users, companies and groups, - for standard input (together: new companies are created before their users), or of delegate statuses or award target dates'),
         ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose'],
         [await targetOption('import', context), await targetOption('from', context)],
       ).action(async (files: string[], flags) => {
@@ -107,7 +107,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   export: {
-    summary: 'pull users, companies or groups from a target into a file',
+    summary: 'pull users, companies, groups or training records (delegates, awards …) from a target into a file',
     async build(command, context) {
       const { io, setExit } = context;
       addOptions(

@@ -73,8 +73,17 @@ export interface MatchKey {
 }
 
 export interface TargetWriter {
-  /** Ordered keys to match input records on, per entity (the first that finds a record wins). */
+  /**
+   * Ordered keys to match input records on, per entity (the first that finds a record wins). A key
+   * may be compound, its fields joined with "+" ("userId+courseDateId"): a row has it when it has every
+   * part, and it finds the record whose parts all compare equal.
+   */
   matchKeys(entity: Entity): readonly string[];
+  /**
+   * Records of this entity are only ever updated through hrsync (a delegate's status, an award's target
+   * date): a row that finds none is a conflict, never a create, and --missing does nothing to them.
+   */
+  updatesOnly?(entity: Entity): boolean;
   /** Fields the platform computes: never diffed, never sent. */
   readOnly(entity: Entity): readonly string[];
   /** Options a create takes that the platform does not store (an invitation e-mail): sent on create, never diffed. */

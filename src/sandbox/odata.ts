@@ -167,6 +167,10 @@ function evaluate(expr: Expr, row: Row): Value {
     case 'compare': {
       const l = evaluate(expr.left, row);
       const r = evaluate(expr.right, row);
+      // A number field compared with a quoted literal (CourseDateID eq '12368'): an OData server refuses
+      // it [guess: the strict case], never answers an empty list a client would read as "not found".
+      if ((typeof l === 'number' && typeof r === 'string') || (typeof l === 'string' && typeof r === 'number'))
+        throw new ODataError(`A binary operator with incompatible types was detected. Found operand types '${typeof l === 'number' ? 'Edm.Int32' : 'Edm.String'}' and '${typeof r === 'number' ? 'Edm.Int32' : 'Edm.String'}' for operator kind '${expr.op}'.`);
       if (expr.op === 'eq') return l === r || (l === null && r === '') || (l === '' && r === null);
       if (expr.op === 'ne') return !(l === r || (l === null && r === '') || (l === '' && r === null));
       if (l === null || r === null) return false;

@@ -55,6 +55,11 @@ export interface EmulatedPlatform<Name extends string = string, State = unknown,
   saveState(state: State): unknown;
   loadState(json: unknown, credentials: Credentials): State;
   handle(req: SandboxRequest, ctx: PlatformContext<State, Credentials, Settings>): SandboxResponse;
+  /**
+   * After the seeder filled a fresh state through the API: the records a client cannot create, which
+   * the platform keeps for what was seeded (accessplanit's delegates and awards for the seeded users).
+   */
+  afterSeed?(ctx: PlatformContext<State, Credentials, Settings>): void;
   /** One banner line for `hrsync sandbox`: where it is and how to sign in. */
   describe(origin: string, credentials: Credentials): string;
   /** How hrsync's connector of the same type connects to it (absent: no connector speaks to it). */

@@ -190,6 +190,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     seeding = true;
     try {
       await options.seed(sandbox, names);
+      for (const p of platforms) if (names.includes(p.name)) p.afterSeed?.(contexts.get(p.name)!);
     } finally {
       seeding = false;
     }

@@ -103,7 +103,7 @@ describe('hrsync export and targets against the sandbox (in-process)', () => {
     expect(check.code, check.stdout + check.stderr).toBe(0);
     const report = JSON.parse(check.stdout);
     expect(report.targets.map((t: { name: string; counts: object }) => [t.name, t.counts])).toEqual([
-      ['lms', { users: sandbox().state().accessplanit.User.size, companies: 3, groups: 3 }],
+      ['lms', { users: sandbox().state().accessplanit.User.size, companies: 3, groups: 3, delegates: 10, authorisations: 2, awards: 10, jobroles: 6 }],
       ['forms', { users: null, groups: null }],
       ['formsAll', { users: 5, groups: 3 }],
       ['go', { users: null }],

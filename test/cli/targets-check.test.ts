@@ -40,7 +40,7 @@ describe('hrsync targets check', () => {
       ['nowhere', 'scim', false, false],
       ['go', 'springest', true, false],
     ]);
-    expect(byName.lms!.counts).toEqual({ users: s.state().accessplanit.User.size, companies: 3, groups: 3 });
+    expect(byName.lms!.counts).toEqual({ users: s.state().accessplanit.User.size, companies: 3, groups: 3, delegates: 10, authorisations: 2, awards: 10, jobroles: 6 });
     expect(byName.refused!.error).toContain('credentials were refused');
     expect(byName.unset!.error).toContain('NOT_SET, which is not set');
     expect(byName.down!.error).toMatch(/no answer after \d+ tries \(ECONNREFUSED\)/);

@@ -53,15 +53,10 @@ export function manyUsers(prefix: string, count: number): string {
 /** A temporary project whose one target, "lms", is an accessplanit at `baseUrl` (its key in AP_KEY). */
 /** A project with an accessplanit LMS (the default target, "lms") and a Unified HR source ("hr"), both on the sandbox; the key in AP_KEY. */
 export function hrToLmsProject(urls: { accessplanit: string; unified: string }): string {
-  const dir = tempDir();
-  write(dir, 'hrsync.config.json', JSON.stringify({
-    targets: {
-      lms: { type: 'accessplanit', baseUrl: urls.accessplanit, apiKey: 'env:AP_KEY' },
-      hr: { type: 'unified', baseUrl: urls.unified, connectionId: 'sandbox', apiKey: 'env:AP_KEY' },
-    },
-    defaultTarget: 'lms',
-  }));
-  return dir;
+  return targetsProject({
+    lms: { type: 'accessplanit', baseUrl: urls.accessplanit, apiKey: 'env:AP_KEY' },
+    hr: { type: 'unified', baseUrl: urls.unified, connectionId: 'sandbox', apiKey: 'env:AP_KEY' },
+  });
 }
 
 export function lmsProject(baseUrl: string, options: Record<string, unknown> = {}): string {
@@ -75,4 +70,9 @@ export function configProject(targets: Record<string, Record<string, unknown>>, 
   const dir = tempDir();
   write(dir, 'hrsync.config.json', JSON.stringify({ targets, ...settings }));
   return dir;
+}
+
+/** A temporary project whose config holds these targets (secrets as env: references), the first one the default. */
+export function targetsProject(targets: Record<string, Record<string, unknown>>): string {
+  return configProject(targets, { defaultTarget: Object.keys(targets)[0] });
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { runExport } from '../../app/export-run.js';
 import { Bookmarks, sinceOf } from '../../app/bookmarks.js';
 import { openTarget } from '../../app/open-target.js';
-import { isEntity, SINGULAR, type Entity } from '../../core/model/entities.js';
+import { ENTITY_LIST, isEntity, SINGULAR, type Entity } from '../../core/model/entities.js';
 import type { ListQuery } from '../../core/ports.js';
 import { ExitCode, outputFailed, UsageError } from '../../errors.js';
 import type { FileFormat } from '../../io/types.js';
@@ -31,7 +31,7 @@ function formatOf(flags: ExportFlags): FileFormat {
 }
 
 export async function exportCommand(flags: ExportFlags, io: Io): Promise<number> {
-  if (!isEntity(flags.entity)) throw new UsageError(`--entity must be users, companies or groups, not "${flags.entity}"`);
+  if (!isEntity(flags.entity)) throw new UsageError(`--entity must be ${ENTITY_LIST}, not "${flags.entity}"`);
   const entity: Entity = flags.entity;
   const sinceLast = flags.since === 'last';
   const sinceAt = sinceLast ? undefined : since(flags.since);

@@ -24,7 +24,7 @@ function opLines(op: PlannedOp, c: ChalkInstance): string[] {
     return [`${c.green('+ create')} ${op.entity} ${key}${name ? ` ${p(quote(String(name)))}` : ''}${where}`, ...mapped];
   }
   if (op.action === 'update')
-    return [`${c.yellow('~ update')} ${op.entity} ${key}${id}${where}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}${from(ch.field)}`)];
+    return [`${c.yellow('~ update')} ${op.entity} ${key}${op.key === `id=${op.id}` ? '' : id}${where}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}${from(ch.field)}`)];
   return [`${c.red(`- ${op.action}`)} ${op.entity} ${key}${op.key.includes(`(id ${op.id})`) || op.key === `id=${op.id}` ? '' : id}`];
 }
 

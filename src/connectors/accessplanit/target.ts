@@ -6,7 +6,7 @@ import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
-import { ACCESSPLANIT_WIRE, accessplanitField, fromAccessplanit, toAccessplanit } from './wire.js';
+import { ACCESSPLANIT_WIRE, accessplanitField, CUSTOM_FIELD_ENTITIES, fromAccessplanit, NUMERIC_FIELDS, toAccessplanit } from './wire.js';
 
 /** Pacing unless the config says otherwise: the documented 5,000 an hour, a burst of a tenth of it. */
 const DOCUMENTED_RATE = { perSecond: 5000 / 3600, burst: 500 };
@@ -30,19 +30,28 @@ export function accessplanitFieldErrors(body: unknown): FieldError[] {
   return errors.map((e: Record<string, unknown>) => ({ field: String(e?.field ?? ''), message: String(e?.message ?? '') }));
 }
 
-const MODULE: Record<Entity, string> = { users: 'User', companies: 'Company', groups: 'CompanyGroup' };
+const MODULE: Record<Entity, string> = {
+  users: 'User', companies: 'Company', groups: 'CompanyGroup',
+  // seed 001 flows e–i; UserJobRole is a [guess]: the guide names no job-role endpoint.
+  delegates: 'UserCourseDate', authorisations: 'ManagerUserCourseDateAuthorisation', awards: 'UserAward', jobroles: 'UserJobRole',
+};
+/** The training records: read back to HR, and (delegates, awards) only ever updated — in these fields. */
+const TRAINING: ReadonlySet<Entity> = new Set(['delegates', 'authorisations', 'awards', 'jobroles']);
+const UPDATABLE: Partial<Record<Entity, readonly string[]>> = { delegates: ['status'], awards: ['targetDate'] };
 /** Refresh a token this long before it expires. */
 const EARLY_MS = 60_000;
 
 /** An OData string literal: quotes doubled. */
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+/** A literal for a wire field: a whole number unquoted for a numeric field, else a string. */
+const literalFor = (wire: string, value: string) => (NUMERIC_FIELDS.has(wire) && /^\d+$/.test(value.trim()) ? value.trim() : literal(value));
 
 /** `status=Enabled,New` → `(Status eq 'Enabled' or Status eq 'New')`, joined with and; `since` → DateUpdated. */
 export function odataFilter(entity: Entity, filter: Record<string, string[]> = {}, since?: string): string | undefined {
   const clauses = Object.entries(filter).map(([field, values]) => {
     const wire = accessplanitField(entity, field);
     if (!wire) throw new UsageError(`a filter on ${field}: accessplanit ${entity} have no such field`);
-    const parts = values.map((v) => `${wire} eq ${literal(v)}`);
+    const parts = values.map((v) => `${wire} eq ${literalFor(wire, v)}`);
     return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
   });
   if (since) {
@@ -53,12 +62,12 @@ export function odataFilter(entity: Entity, filter: Record<string, string[]> = {
   return clauses.length ? clauses.join(' and ') : undefined;
 }
 
-/** accessplanit API v2 feeds: users, companies and company groups. */
+/** accessplanit API v2 feeds: users, companies and company groups; delegates, authorisations, awards and job roles. */
 export class AccessplanitTarget implements Target {
   readonly type = 'accessplanit' as const;
-  readonly entities = ['users', 'companies', 'groups'] as const;
+  readonly entities = ['users', 'companies', 'groups', 'delegates', 'authorisations', 'awards', 'jobroles'] as const;
   readonly can = { list: true };
-  readonly customFields = ['users'] as const;
+  readonly customFields = CUSTOM_FIELD_ENTITIES;
   readonly wire = ACCESSPLANIT_WIRE;
   readonly label: string;
   readonly identity: string;
@@ -159,10 +168,10 @@ export class AccessplanitTarget implements Target {
     return typeof n === 'number' ? n : undefined;
   }
 
-  /** The tenant's user custom fields, from one record's CF_ properties ($top=1: one small read). */
+  /** The tenant's user (or delegate) custom fields, from one record's CF_ properties ($top=1: one small read). */
   async customFieldNames(entity: Entity): Promise<string[]> {
-    if (entity !== 'users') return [];
-    const res = await this.call({ method: 'GET', path: `${MODULE.users}?$top=1`, endpoint: MODULE.users });
+    if (!CUSTOM_FIELD_ENTITIES.includes(entity)) return [];
+    const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?$top=1`, endpoint: MODULE[entity] });
     const [row] = (res.body as { results?: Array<Record<string, unknown>> } | undefined)?.results ?? [];
     return Object.keys(row ?? {}).filter((k) => k.startsWith('CF_') && k.length > 3).map((k) => `${CUSTOM_PREFIX}${k.slice(3)}`).sort();
   }
@@ -173,24 +182,33 @@ export class AccessplanitTarget implements Target {
 
   readonly writer: TargetWriter = {
     // Groups and companies without IDs in the input are found by label and name.
-    matchKeys: (entity) => (entity === 'users' ? ['externalId', 'id', 'email'] : entity === 'companies' ? ['id', 'externalId', 'name'] : ['id', 'label']),
-    readOnly: (entity) => (entity === 'users' ? ['companyName'] : []),
+    // A delegate by its ID, or by its user and course date; a user award by its ID, or its user and award.
+    matchKeys: (entity) =>
+      entity === 'users' ? ['externalId', 'id', 'email']
+      : entity === 'companies' ? ['id', 'externalId', 'name']
+      : entity === 'groups' ? ['id', 'label']
+      : entity === 'delegates' ? ['id', 'userId+courseDateId']
+      : entity === 'awards' ? ['id', 'userId+awardId']
+      : ['id'],
+    readOnly: (entity) => (entity === 'users' ? ['companyName'] : TRAINING.has(entity) ? Object.keys(ACCESSPLANIT_WIRE[entity]).filter((f) => f !== 'id' && !UPDATABLE[entity]?.includes(f)) : []),
+    updatesOnly: (entity) => TRAINING.has(entity),
     deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'Disabled' } : undefined),
     settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    canDelete: () => true,
+    canDelete: (entity) => !TRAINING.has(entity),
     // [guess, the emulator's strict case] the platform keeps a company that has users and a group that
     // companies are in: delete those first.
     deleteBlockedBy: (entity) => (entity === 'companies' ? [{ entity: 'users', field: 'companyId' }] : entity === 'groups' ? [{ entity: 'companies', field: 'groupIds' }] : []),
     lookup: async (entity, key) => {
       const wire = accessplanitField(entity, key.field);
       if (!wire) return undefined;
-      const params = new URLSearchParams({ $top: '2', $filter: `${wire} eq ${literal(key.value)}` });
+      const params = new URLSearchParams({ $top: '2', $filter: `${wire} eq ${literalFor(wire, key.value)}` });
       const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
       const row = (res.body as { results?: Array<Record<string, unknown>> } | undefined)?.results?.[0];
       return row ? fromAccessplanit(entity, row) : undefined;
     },
     write: async (op) => {
       const module = MODULE[op.entity];
+      if (TRAINING.has(op.entity) && op.action !== 'update') throw new Error(`hrsync never ${op.action}s ${op.entity}: only updates them`); // a bug if reached
       const path = op.id === undefined ? module : `${module}/${encodeURIComponent(op.id)}`;
       if (op.action === 'delete') {
         await this.call({ method: 'DELETE', path, endpoint: module });

@@ -16,7 +16,36 @@ export const ACCESSPLANIT_WIRE: Record<Entity, WireMap> = {
     town: 'Town', county: 'County', postcode: 'Postcode', country: 'Country', groupIds: 'CompanyGroupIDs',
   },
   groups: { id: 'ID', label: 'Label' },
+  // The training feeds (seed 001, flows e–i). Names the guide gives are [doc]; the rest are [guess]:
+  // CourseID, CourseName, TrainingProviderID/Name on UserCourseDate (the guide filters by course and
+  // training provider but names no field), DateUpdated (flow h's "date updated"), the UserAward and
+  // UserJobRole IDs, DateCompleted and ExpiryDate ("completions and expiry dates"), and the whole
+  // UserJobRole module (the guide names no job-role endpoint).
+  delegates: {
+    id: 'ID', userId: 'UserID', courseDateId: 'CourseDateID', courseDateLabel: 'CourseDateDetailsLabel', courseDateStart: 'CourseDateStartDate',
+    courseId: 'CourseID', courseName: 'CourseName', trainingProviderId: 'TrainingProviderID', trainingProviderName: 'TrainingProviderName',
+    userFullName: 'UserFullName', email: 'CandidateEmailAddress', status: 'Status', companyId: 'CompanyID', companyName: 'CompanyName',
+    managerEmails: 'ManagersEmailAddresses', description: 'Description', dateCreated: 'DateCreated', dateUpdated: 'DateUpdated',
+  },
+  authorisations: {
+    id: 'ID', userId: 'UserID', firstName: 'UserForenames', lastName: 'UserSurname', courseName: 'CourseName', courseDateStart: 'CourseDateStartDate',
+    courseDateEnd: 'CourseDateEndDate', venueName: 'VenueName', dateUpdated: 'DateUpdated',
+  },
+  awards: {
+    id: 'ID', awardId: 'AwardID', awardLabel: 'AwardLabel', userId: 'UserID', userFullName: 'UserFullname', status: 'Status', targetDate: 'TargetDate',
+    completedDate: 'DateCompleted', expiryDate: 'ExpiryDate', dateUpdated: 'DateUpdated',
+  },
+  jobroles: { id: 'ID', jobRoleId: 'JobRoleID', jobRoleLabel: 'JobRoleLabel', userId: 'UserID', userFullName: 'UserFullName', dateUpdated: 'DateUpdated' },
 };
+
+/** Entities whose records carry the tenant's custom fields as CF_<name> properties [guess: the shape]. */
+export const CUSTOM_FIELD_ENTITIES: readonly Entity[] = ['users', 'delegates'];
+
+/**
+ * Wire fields that are numbers, not strings [guess: CourseDateID "e.g. 12368" is an integer key]: a
+ * $filter compares them with a number literal, never a quoted one.
+ */
+export const NUMERIC_FIELDS: ReadonlySet<string> = new Set(['CourseDateID']);
 
 /** Fields the platform computes: never sent. */
 const READ_ONLY = new Set(['MainCompanyName']);
@@ -35,7 +64,7 @@ export function toAccessplanit(entity: Entity, values: CanonicalValues): Record<
     const wire = accessplanitField(entity, field);
     if (!wire || READ_ONLY.has(wire) || value === undefined) continue;
     if (LIST_FIELDS[entity]?.has(wire)) out[wire] = value === null || value === '' ? null : Array.isArray(value) ? value : [value];
-    else out[wire] = field === 'dateOfBirth' && typeof value === 'string' ? `${value}T00:00:00` : value;
+    else out[wire] = FIELD_KIND[entity].get(field) === 'date' && typeof value === 'string' ? `${value}T00:00:00` : value;
   }
   return out;
 }
@@ -46,26 +75,18 @@ function oneValue(value: unknown[]): string | null {
   return values.length ? values.join(';') : null;
 }
 
-const FIELD_KIND: Record<Entity, Map<string, string>> = {
-  users: new Map(FIELDS.users.map((d) => [d.name, d.kind])),
-  companies: new Map(FIELDS.companies.map((d) => [d.name, d.kind])),
-  groups: new Map(FIELDS.groups.map((d) => [d.name, d.kind])),
-};
+const FIELD_KIND = Object.fromEntries(Object.entries(FIELDS).map(([entity, defs]) => [entity, new Map(defs.map((d) => [d.name, d.kind]))])) as Record<Entity, Map<string, string>>;
 
-const FROM_WIRE: Record<Entity, Record<string, string>> = {
-  users: invert(ACCESSPLANIT_WIRE.users),
-  companies: invert(ACCESSPLANIT_WIRE.companies),
-  groups: invert(ACCESSPLANIT_WIRE.groups),
-};
+const FROM_WIRE = Object.fromEntries(Object.entries(ACCESSPLANIT_WIRE).map(([entity, map]) => [entity, invert(map)])) as Record<Entity, Record<string, string>>;
 
 /** A record as the API returns it → canonical values (dates back to yyyy-mm-dd; unknown fields dropped). */
 export function fromAccessplanit(entity: Entity, row: Record<string, unknown>): CanonicalValues {
   const out: CanonicalValues = {};
   for (const [wire, value] of Object.entries(row)) {
-    const field = FROM_WIRE[entity][wire] ?? (entity === 'users' && wire.startsWith('CF_') && wire.length > 3 ? `${CUSTOM_PREFIX}${wire.slice(3)}` : undefined);
+    const field = FROM_WIRE[entity][wire] ?? (CUSTOM_FIELD_ENTITIES.includes(entity) && wire.startsWith('CF_') && wire.length > 3 ? `${CUSTOM_PREFIX}${wire.slice(3)}` : undefined);
     if (!field) continue;
     if (value === null || value === undefined || value === '') out[field] = null;
-    else if (field === 'dateOfBirth') out[field] = String(value).slice(0, 10);
+    else if (FIELD_KIND[entity].get(field) === 'date') out[field] = String(value).slice(0, 10);
     else if (field === 'groupIds') out[field] = Array.isArray(value) ? value.map(String) : String(value).split(/[;,]/).filter(Boolean);
     else if (Array.isArray(value) && FIELD_KIND[entity].get(field) !== 'list') out[field] = oneValue(value); // a lookup list, whatever field
     else if (typeof value === 'boolean' || Array.isArray(value)) out[field] = value as boolean | string[];
@@ -74,7 +95,7 @@ export function fromAccessplanit(entity: Entity, row: Record<string, unknown>): 
   return out;
 }
 
-/** The wire name of a canonical field (a user's custom.<name> is CF_<name> [guess]); also for filters pushed down to the server. */
+/** The wire name of a canonical field (a user's or delegate's custom.<name> is CF_<name> [guess]); also for filters pushed down to the server. */
 export function accessplanitField(entity: Entity, field: string): string | undefined {
-  return ACCESSPLANIT_WIRE[entity][field] ?? (entity === 'users' && isCustomField(field) ? `CF_${field.slice(CUSTOM_PREFIX.length)}` : undefined);
+  return ACCESSPLANIT_WIRE[entity][field] ?? (CUSTOM_FIELD_ENTITIES.includes(entity) && isCustomField(field) ? `CF_${field.slice(CUSTOM_PREFIX.length)}` : undefined);
 }

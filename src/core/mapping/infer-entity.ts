@@ -13,7 +13,10 @@ export interface EntityGuess {
 }
 
 const NAME_HINTS: Array<[RegExp, Entity]> = [
-  [/user|employee|staff|people|person|worker|member|learner|delegate/i, 'users'],
+  [/delegate|booking|approval|authori[sz]ation|course/i, 'delegates'],
+  [/award|certificat|qualification/i, 'awards'],
+  [/job.?role/i, 'jobroles'],
+  [/user|employee|staff|people|person|worker|member|learner/i, 'users'],
   [/compan|account|organi[sz]ation|customer|client/i, 'companies'],
   [/group/i, 'groups'],
 ];

@@ -36,6 +36,10 @@ export const mappingFileSchema = z.strictObject({
   users: entityMappingSchema.optional(),
   companies: entityMappingSchema.optional(),
   groups: entityMappingSchema.optional(),
+  delegates: entityMappingSchema.optional(),
+  authorisations: entityMappingSchema.optional(),
+  awards: entityMappingSchema.optional(),
+  jobroles: entityMappingSchema.optional(),
 });
 
 /** A value lookup for one field: source values (trimmed, ignoring case) → target values ("" is blank). */

@@ -81,13 +81,87 @@ export const GROUP_FIELDS: readonly FieldDef[] = [
   f('label', 'string', 'group label', ['label', 'name', 'groupname', 'grouplabel', 'companygrouplabel', 'accountgrouplabel']),
 ];
 
-export const FIELDS: Record<Entity, readonly FieldDef[]> = { users: USER_FIELDS, companies: COMPANY_FIELDS, groups: GROUP_FIELDS };
+/**
+ * Training records (a training platform's, read back to HR). Shared names mean the same in each:
+ * `userId` the platform's user ID, `courseDateStart` the course date's start as the platform writes it
+ * (a date-time), `dateUpdated` when the platform last changed the record (what --since reads).
+ */
+const USER_REF = f('userId', 'string', "the platform's ID of the user", ['userid', 'delegateuserid', 'learnerid']);
+const FULL_NAME = f('userFullName', 'string', "the user's full name", ['userfullname', 'fullname', 'delegatename', 'learnername', 'name']);
+const DATE_CREATED = f('dateCreated', 'string', 'when the platform created the record (date-time)', ['datecreated', 'created', 'createdat']);
+const DATE_UPDATED = f('dateUpdated', 'string', 'when the platform last changed the record (date-time)', ['dateupdated', 'updated', 'updatedat', 'lastmodified']);
+const COURSE_NAME = f('courseName', 'string', 'course name', ['coursename', 'course', 'coursetitle']);
+const COURSE_START = f('courseDateStart', 'string', "the course date's start (date-time)", ['coursedatestartdate', 'coursestartdate', 'coursestart', 'coursedatestart']);
+
+export const DELEGATE_FIELDS: readonly FieldDef[] = [
+  f('id', 'string', "the platform's ID of the delegate (a user on a course date), e.g. pebrid~12368", ['id', 'delegateid', 'usercoursedateid', 'bookingid']),
+  USER_REF,
+  f('courseDateId', 'string', "the platform's ID of the course date", ['coursedateid', 'coursedate', 'eventid']),
+  f('courseDateLabel', 'string', 'the course and its date, as the platform labels it', ['coursedatedetailslabel', 'coursedatelabel', 'coursedatedetails']),
+  COURSE_START,
+  f('courseId', 'string', "the platform's ID of the course", ['courseid', 'coursecode']),
+  COURSE_NAME,
+  f('trainingProviderId', 'string', "the platform's ID of the training provider", ['trainingproviderid', 'providerid']),
+  f('trainingProviderName', 'string', 'training provider', ['trainingprovidername', 'trainingprovider', 'provider']),
+  FULL_NAME,
+  f('email', 'email', "the delegate's email address", ['email', 'candidateemailaddress', 'emailaddress', 'delegateemail']),
+  f('status', 'string', 'delegate status: Provisional, Booked, In Progress, Completed, Cancelled', ['status', 'delegatestatus', 'bookingstatus', 'decision', 'approval']),
+  f('companyId', 'string', 'ID of the company/account the user booked with', ['companyid', 'accountid']),
+  f('companyName', 'string', 'name of the company/account the user booked with', ['companyname', 'company', 'accountname']),
+  f('managerEmails', 'string', "the user's managers' email addresses", ['managersemailaddresses', 'manageremails', 'manageremailaddresses']),
+  f('description', 'string', 'the delegate, course and course date in words', ['description']),
+  DATE_CREATED,
+  DATE_UPDATED,
+];
+
+export const AUTHORISATION_FIELDS: readonly FieldDef[] = [
+  f('id', 'string', "the platform's ID of the delegate awaiting authorisation", ['id', 'delegateid', 'usercoursedateid']),
+  USER_REF,
+  f('firstName', 'string', "the delegate's first name", ['userforenames', 'forenames', 'firstname']),
+  f('lastName', 'string', "the delegate's last name", ['usersurname', 'surname', 'lastname']),
+  COURSE_NAME,
+  COURSE_START,
+  f('courseDateEnd', 'string', "the course date's end (date-time)", ['coursedateenddate', 'courseenddate', 'courseend', 'coursedateend']),
+  f('venueName', 'string', 'venue', ['venuename', 'venue']),
+  DATE_UPDATED,
+];
+
+export const AWARD_FIELDS: readonly FieldDef[] = [
+  f('id', 'string', "the platform's ID of the user's award", ['id', 'userawardid']),
+  f('awardId', 'string', "the platform's ID of the award", ['awardid', 'awardcode']),
+  f('awardLabel', 'string', 'award', ['awardlabel', 'award', 'awardname']),
+  USER_REF,
+  FULL_NAME,
+  f('status', 'string', 'award status: Target, Achieved …', ['status', 'awardstatus']),
+  f('targetDate', 'date', 'the date the user is to achieve the award by, yyyy-mm-dd', ['targetdate', 'target', 'duedate', 'dueby', 'deadline']),
+  f('completedDate', 'date', 'the date the user achieved the award, yyyy-mm-dd', ['datecompleted', 'completeddate', 'completiondate', 'achieveddate', 'dateachieved']),
+  f('expiryDate', 'date', 'the date the award expires, yyyy-mm-dd', ['expirydate', 'dateexpires', 'expires', 'expiry']),
+  DATE_UPDATED,
+];
+
+export const JOBROLE_FIELDS: readonly FieldDef[] = [
+  f('id', 'string', "the platform's ID of the user's job role", ['id', 'userjobroleid']),
+  f('jobRoleId', 'string', "the platform's ID of the job role", ['jobroleid', 'roleid']),
+  f('jobRoleLabel', 'string', 'job role', ['jobrolelabel', 'jobrole', 'jobrolename', 'role']),
+  USER_REF,
+  FULL_NAME,
+  DATE_UPDATED,
+];
+
+export const FIELDS: Record<Entity, readonly FieldDef[]> = {
+  users: USER_FIELDS, companies: COMPANY_FIELDS, groups: GROUP_FIELDS,
+  delegates: DELEGATE_FIELDS, authorisations: AUTHORISATION_FIELDS, awards: AWARD_FIELDS, jobroles: JOBROLE_FIELDS,
+};
 
 /** Fields that say which entity a file holds (shared fields like id or email say nothing). */
 export const DISTINCTIVE: Record<Entity, ReadonlySet<string>> = {
   users: new Set(USER_FIELDS.map((d) => d.name).filter((n) => !['id', 'externalId', 'email', 'address', 'town', 'county', 'postcode', 'country', 'companyName'].includes(n))),
   companies: new Set(['name', 'mainContactUserId', 'groupIds']),
   groups: new Set(['label']),
+  delegates: new Set(['courseDateId', 'courseDateLabel', 'courseId', 'trainingProviderId', 'trainingProviderName', 'managerEmails', 'description']),
+  authorisations: new Set(['courseDateEnd', 'venueName']),
+  awards: new Set(['awardId', 'awardLabel', 'targetDate', 'completedDate', 'expiryDate']),
+  jobroles: new Set(['jobRoleId', 'jobRoleLabel']),
 };
 
 /** A platform's own field for a tenant's data (accessplanit's user custom fields): `custom.<name>`, text. */

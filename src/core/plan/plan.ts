@@ -145,6 +145,25 @@ export function fingerprint(values: CanonicalValues): string {
 
 const keyText = (field: string, value: string) => `${field}=${value}`;
 
+/**
+ * A match key's value in a record, in the form it is compared in: one field's, or for a compound key
+ * ("userId+courseDateId") every part's, joined. Undefined when the record lacks it (or any part).
+ */
+function keyOf(key: string, values: CanonicalValues): string | undefined {
+  const parts: string[] = [];
+  for (const field of key.split('+')) {
+    const v = values[field];
+    if (typeof v !== 'string' || !v.trim()) return undefined;
+    parts.push(keyValue(field, v));
+  }
+  return parts.join('\u0000');
+}
+
+/** How a person reads a record's key: "externalId=E1001", or "userId=pebrid courseDateId=12368". */
+function keyLabel(key: string, values: CanonicalValues): string {
+  return key.split('+').map((f) => keyText(f, String(values[f]).trim())).join(' ');
+}
+
 /** Fields the target stores for an entity, less those it computes itself. */
 /** The fields a plan may write for an entity: the wire map's, less the read-only ones, and custom fields where the target holds them. */
 function writableFields(target: Target, entity: Entity): FieldSet {
@@ -192,22 +211,24 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     const indexes = new Map(keys.map((k) => [k, new Map<string, CanonicalValues[]>()]));
     for (const row of existing)
       for (const k of keys) {
-        const v = row[k];
-        if (typeof v !== 'string' || !v.trim()) continue;
+        const value = keyOf(k, row);
+        if (value === undefined) continue;
         const index = indexes.get(k)!;
-        const value = keyValue(k, v);
         const rows = index.get(value);
         if (rows) rows.push(row);
         else index.set(value, [row]);
       }
-    const find = (k: string, value: unknown): CanonicalValues[] => (typeof value === 'string' && value.trim() ? (indexes.get(k)!.get(keyValue(k, value)) ?? []) : []);
+    const find = (k: string, values: CanonicalValues): CanonicalValues[] => {
+      const value = keyOf(k, values);
+      return value === undefined ? [] : (indexes.get(k)!.get(value) ?? []);
+    };
     const fields = writableFields(target, entity);
     const createOnly = new Set(writer.createOnly?.(entity) ?? []);
     const created: CanonicalValues[] = [];
     const matched = new Map<CanonicalValues, CanonicalRecord>();
     /** Target records a row of the input refers to, planned or not: never "missing". */
     const held = new Set<CanonicalValues>();
-    for (const record of options.leftOut ?? []) if (record.entity === entity) for (const k of keys) for (const row of find(k, record.values[k])) held.add(row);
+    for (const record of options.leftOut ?? []) if (record.entity === entity) for (const k of keys) for (const row of find(k, record.values)) held.add(row);
     if (options.synced) {
       await planBlind(target, input, keys, fields, options, ops, summary, count, conflicts, notes, () => budget-- > 0);
       if (options.missing !== 'ignore') notes.push(`${target.label} cannot be listed: records missing from the input cannot be found, so --missing ${options.missing} did nothing`);
@@ -220,14 +241,14 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       const hits = new Map<CanonicalValues, string>();
       let duplicate: string | undefined;
       for (const k of present) {
-        const found = find(k, record.values[k]);
+        const found = find(k, record.values);
         for (const hit of found) {
           held.add(hit);
-          if (!hits.has(hit)) hits.set(hit, keyText(k, record.values[k] as string));
+          if (!hits.has(hit)) hits.set(hit, keyLabel(k, record.values));
         }
-        if (found.length > 1) duplicate ??= `${keyText(k, record.values[k] as string)} matches ${found.map((h) => `id ${String(h.id)}`).join(' and ')}`;
+        if (found.length > 1) duplicate ??= `${keyLabel(k, record.values)} matches ${found.map((h) => `id ${String(h.id)}`).join(' and ')}`;
       }
-      const describe = keyText(present[0]!, record.values[present[0]!] as string);
+      const describe = keyLabel(present[0]!, record.values);
       if (duplicate) {
         conflicts.push({ entity, file: record.file, line: record.line, key: describe, source: record.source, message: duplicate, duplicateOnTarget: true });
         continue;
@@ -243,6 +264,10 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
         continue;
       }
       const base = { entity, file: record.file, line: record.line, source: record.source, ...(record.mapped ? { mapped: record.mapped } : {}) };
+      if (!hit && writer.updatesOnly?.(entity)) {
+        conflicts.push({ entity, file: record.file, line: record.line, key: describe, source: record.source, message: `no ${SINGULAR[entity]} on ${target.label} has ${describe}: hrsync only updates ${entity}, it never creates them` });
+        continue;
+      }
       if (!hit) {
         const values: CanonicalValues = {};
         for (const [f, v] of Object.entries(record.values)) if ((fields.has(f) || createOnly.has(f)) && v !== null) values[f] = v;
@@ -281,6 +306,10 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
 
     notes.push(...(writer.describeCreates?.(entity, created) ?? []));
     if (options.missing === 'ignore') continue;
+    if (writer.updatesOnly?.(entity)) {
+      notes.push(`--missing ${options.missing} did nothing to ${entity}: hrsync only updates them (it never creates, deactivates or deletes ${entity})`);
+      continue;
+    }
     if (options.lookedUp?.has(entity)) {
       notes.push(`${target.label} cannot list ${entity}: each row was looked up, so records missing from the input cannot be found and --missing ${options.missing} did nothing`);
       continue;
@@ -478,7 +507,7 @@ async function planBlind(
   for (const record of input) {
     const present = presentKeys(record, keys, options, count, conflicts);
     if (!present) continue;
-    const key = keyText(present[0]!, keyValue(present[0]!, record.values[present[0]!] as string));
+    const key = keyLabel(present[0]!, Object.fromEntries(present[0]!.split('+').map((f) => [f, keyValue(f, record.values[f] as string)])));
     const values: CanonicalValues = {};
     for (const [f, v] of Object.entries(record.values)) if (fields.has(f) && (v !== null || options.blank === 'clear')) values[f] = v;
     const fp = fingerprint(values);
@@ -522,8 +551,8 @@ async function planBlind(
  * skipped), or because it has none — a row no key can find again would be created anew on every run.
  */
 function presentKeys(record: CanonicalRecord, keys: string[], options: PlanOptions, count: Count, conflicts: Conflict[]): string[] | undefined {
-  const present = keys.filter((k) => typeof record.values[k] === 'string' && (record.values[k] as string).trim());
-  if (options.only && !present.some((k) => options.only!.includes(String(record.values[k])))) {
+  const present = keys.filter((k) => keyOf(k, record.values) !== undefined);
+  if (options.only && !present.some((k) => k.split('+').some((f) => options.only!.includes(String(record.values[f]))))) {
     count(record.entity, 'skipped');
     return undefined;
   }
@@ -538,6 +567,6 @@ function presentKeys(record: CanonicalRecord, keys: string[], options: PlanOptio
 }
 
 function describeRecord(row: CanonicalValues, keys: string[]): string {
-  const k = keys.find((f) => typeof row[f] === 'string' && row[f]) ?? 'id';
-  return `${keyText(k, String(row[k]))}${k !== 'id' && row.id ? ` (id ${String(row.id)})` : ''}`;
+  const k = keys.find((f) => keyOf(f, row) !== undefined) ?? 'id';
+  return `${keyLabel(k, row)}${k !== 'id' && row.id ? ` (id ${String(row.id)})` : ''}`;
 }

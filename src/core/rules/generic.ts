@@ -12,4 +12,8 @@ export const genericRules: Record<Entity, RuleSet> = {
   },
   companies: { name: 'generic', entity: 'companies', accepts: 'all', fields: { name: { required: true } }, unique: ['id', 'externalId'] },
   groups: { name: 'generic', entity: 'groups', accepts: 'all', fields: { label: { required: true } }, unique: ['id'] },
+  delegates: { name: 'generic', entity: 'delegates', accepts: 'all', fields: {}, unique: ['id'] },
+  authorisations: { name: 'generic', entity: 'authorisations', accepts: 'all', fields: {}, unique: ['id'] },
+  awards: { name: 'generic', entity: 'awards', accepts: 'all', fields: {}, unique: ['id'] },
+  jobroles: { name: 'generic', entity: 'jobroles', accepts: 'all', fields: {}, unique: ['id'] },
 };

@@ -3,7 +3,7 @@ import type { ReadOptions } from '../../io/types.js';
 import { mapColumns } from '../mapping/columns.js';
 import { inferEntity } from '../mapping/infer-entity.js';
 import type { Mapping } from '../mapping/mapping-file.js';
-import type { Entity } from '../model/entities.js';
+import { ENTITY_LIST, type Entity } from '../model/entities.js';
 import type { Reference, RuleBook } from '../rules/types.js';
 import type { Batch, FileSummary, OpenFile } from './batch.js';
 
@@ -43,7 +43,7 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
     summary.entityReason = guess.reason;
     if (!guess.entity) {
       batch.emit(
-        { file: path, line: 1, entity: null, field: null, value: null, code: 'unknown_entity', severity: 'error', hint: 'pass --entity users, companies or groups',
+        { file: path, line: 1, entity: null, field: null, value: null, code: 'unknown_entity', severity: 'error', hint: `pass --entity ${ENTITY_LIST}`,
           message: `cannot tell whether this file holds users, companies or groups: ${guess.reason}` },
         file,
       );

@@ -3,7 +3,8 @@ import { isObject, json, parseJson, pickFields, SERVER_EMAIL, str, type SandboxR
 import { compareRows, matches, ODataError, parseListQuery, project, type Row } from '../../odata.js';
 import { definePlatform, StateShapeError, type PlatformContext } from '../../platform.js';
 import { Table, tableFrom } from '../../table.js';
-import { COUNTRIES, STATUSES, TITLES } from './values.js';
+import { authorisations, seedTraining, TRAINING_FIELDS, TRAINING_MODULES, writeTraining, type StoredTraining, type TrainingModule } from './training.js';
+import { COUNTRIES, DELEGATE_STATUSES, STATUSES, TITLES } from './values.js';
 
 /**
  * accessplanit API v2 feeds (platforms.md §1). Where the vendor is silent this emulates a guess,
@@ -11,22 +12,30 @@ import { COUNTRIES, STATUSES, TITLES } from './values.js';
  * match rule, assigned ID formats, delete rules, the 401 body.
  */
 const BASE = '/accessplan/api/v2/';
-const MODULES = ['User', 'Company', 'CompanyGroup'] as const;
+const PEOPLE = ['User', 'Company', 'CompanyGroup'] as const;
+type PeopleModule = (typeof PEOPLE)[number];
+const MODULES = [...PEOPLE, ...TRAINING_MODULES] as const;
 type Module = (typeof MODULES)[number];
+const isTraining = (module: Module): module is TrainingModule => (TRAINING_MODULES as readonly string[]).includes(module);
 
 const USER_FIELDS = ['ID', 'Title', 'Forenames', 'MiddleNames', 'Surname', 'ExternalID', 'Email', 'Phone', 'Mobile', 'JobTitle', 'Address', 'Town', 'County', 'Postcode', 'Country', 'MainCompanyID', 'MainRoleID', 'Status', 'MarketingOptIn', 'Sex', 'DOB'];
 const COMPANY_FIELDS = ['ID', 'Name', 'Email', 'MainContactUserID', 'ExternalID', 'Address', 'Town', 'County', 'Postcode', 'Country', 'CompanyGroupIDs'];
 const GROUP_FIELDS = ['ID', 'Label'];
-const WRITABLE: Record<Module, string[]> = { User: USER_FIELDS, Company: COMPANY_FIELDS, CompanyGroup: GROUP_FIELDS };
+const WRITABLE: Record<PeopleModule, string[]> = { User: USER_FIELDS, Company: COMPANY_FIELDS, CompanyGroup: GROUP_FIELDS };
 /** The fields a write may set: the module's, and for users the tenant's custom fields. */
-const writable = (module: Module, ctx: Ctx): string[] => (module === 'User' ? [...USER_FIELDS, ...ctx.settings.userCustomFields.map((n) => `CF_${n}`)] : WRITABLE[module]);
+const writable = (module: PeopleModule, ctx: Ctx): string[] => (module === 'User' ? [...USER_FIELDS, ...ctx.settings.userCustomFields.map((n) => `CF_${n}`)] : WRITABLE[module]);
 
-/** What a list may filter and sort on: the fields, the platform's stamps, and what it derives. */
+/** What a list may filter and sort on: the fields, the platform's stamps, what it derives, and the tenant's custom fields. */
 const QUERYABLE: Record<Module, string[]> = {
   User: [...USER_FIELDS, 'DateCreated', 'DateUpdated', 'MainCompanyName'],
   Company: [...COMPANY_FIELDS, 'DateCreated', 'DateUpdated'],
   CompanyGroup: [...GROUP_FIELDS, 'DateCreated', 'DateUpdated'],
+  ...(TRAINING_FIELDS as Record<TrainingModule, string[]>),
 };
+const queryable = (module: Module, ctx: Ctx): string[] =>
+  module === 'User' ? [...QUERYABLE.User, ...ctx.settings.userCustomFields.map((n) => `CF_${n}`)]
+  : module === 'UserCourseDate' ? [...QUERYABLE.UserCourseDate, ...ctx.settings.delegateCustomFields.map((n) => `CF_${n}`)]
+  : QUERYABLE[module];
 /**
  * User lookup fields the vendor's own client declares as lists of strings (`List<string>` in
  * accessplanit/api-v2-demo Models/User.cs), e.g. "Title": ["Mr"]. Companies have no model there.
@@ -44,6 +53,10 @@ export interface AccessplanitState {
   User: Table;
   Company: Table;
   CompanyGroup: Table;
+  /** Training records (seeded by the tenant itself after the users: hrsync never creates them). */
+  UserCourseDate: Table;
+  UserAward: Table;
+  UserJobRole: Table;
   accessTokens: Map<string, Token>;
   refreshTokens: Map<string, number>;
   windows: Map<string, { start: number; count: number }>;
@@ -80,6 +93,13 @@ export interface AccessplanitSettings {
    * no shape]. A write naming one the tenant lacks is refused (the strict case: never dropped silently).
    */
   userCustomFields: readonly string[];
+  /** What a delegate's Status must be one of (the HR guide's five); a write of another is refused. */
+  delegateStatuses: readonly string[];
+  /**
+   * The tenant's delegate custom fields, `CF_<name>` on UserCourseDate [guess: the guide says the feed
+   * carries "all of your Delegate-based Custom Fields", shape as the users']. A write naming another is refused.
+   */
+  delegateCustomFields: readonly string[];
 }
 
 type Ctx = PlatformContext<AccessplanitState, AccessplanitCredentials, AccessplanitSettings>;
@@ -162,7 +182,7 @@ function rateLimited(endpoint: string, ctx: Ctx): SandboxResponse | undefined {
 
 
 /** The platform's own field rules, applied to the record as it would be after the write. */
-function validate(module: Module, row: Row, ctx: Ctx, creating: boolean): Array<{ field: string; message: string }> {
+function validate(module: PeopleModule, row: Row, ctx: Ctx, creating: boolean): Array<{ field: string; message: string }> {
   const errors: Array<{ field: string; message: string }> = [];
   const need = (field: string, max?: number) => {
     const v = str(row[field]).trim();
@@ -212,7 +232,7 @@ function lookupValues(value: unknown): string[] {
 }
 
 /** A write's lookup fields in the shape the tenant takes; a wrong shape is the error a .NET API gives. */
-function checkShapes(module: Module, fields: Row, ctx: Ctx): Array<{ field: string; message: string }> {
+function checkShapes(module: PeopleModule, fields: Row, ctx: Ctx): Array<{ field: string; message: string }> {
   if (module !== 'User' || !ctx.settings.lookupLists) return [];
   const errors: Array<{ field: string; message: string }> = [];
   for (const field of LIST_FIELDS) {
@@ -228,7 +248,7 @@ function checkShapes(module: Module, fields: Row, ctx: Ctx): Array<{ field: stri
 const nextSuffix = new WeakMap<Table, Map<string, number>>();
 
 /** [guess] ID formats: users "jasmit" (forename + surname letters), companies "DOEV908", groups numbers. */
-function assignId(module: Module, row: Row, table: Table): string {
+function assignId(module: PeopleModule, row: Row, table: Table): string {
   const letters = (s: unknown) => str(s).normalize('NFD').replace(/[^A-Za-z]/g, '');
   if (module === 'User') {
     const stem = (letters(row.Forenames).slice(0, 2) + letters(row.Surname).slice(0, 4)).toLowerCase() || 'user';
@@ -264,21 +284,25 @@ function present(module: Module, row: Row, ctx: Ctx): Row {
 }
 
 
+/** A module's records: its table, or (the authorisation overview) a view derived from the delegates. */
+const tableOf = (module: Module, ctx: Ctx): Table => (module === 'ManagerUserCourseDateAuthorisation' ? authorisations(ctx.state) : ctx.state[module]);
+
 function list(module: Module, req: SandboxRequest, ctx: Ctx): SandboxResponse {
   let query;
+  let rows;
   try {
-    query = parseListQuery(req.url.searchParams, Infinity, module === 'User' ? [...QUERYABLE.User, ...ctx.settings.userCustomFields.map((n) => `CF_${n}`)] : QUERYABLE[module]);
+    query = parseListQuery(req.url.searchParams, Infinity, queryable(module, ctx));
+    const q = query;
+    const key = `${q.filterText}|${JSON.stringify(q.orderBy)}`;
+    rows = tableOf(module, ctx).view(key === '|[]' ? '' : key, (all) => {
+      let out = q.filter ? all.filter((r) => matches(q.filter!, present(module, r, ctx))) : all;
+      if (q.orderBy.length) out = [...out].sort(compareRows(q.orderBy));
+      return out;
+    });
   } catch (error) {
     if (error instanceof ODataError) return json(400, { message: error.message });
     throw error;
   }
-  const table = ctx.state[module];
-  const key = `${query.filterText}|${JSON.stringify(query.orderBy)}`;
-  const rows = table.view(key === '|[]' ? '' : key, (all) => {
-    let out = query.filter ? all.filter((r) => matches(query.filter!, present(module, r, ctx))) : all;
-    if (query.orderBy.length) out = [...out].sort(compareRows(query.orderBy));
-    return out;
-  });
   // [guess] the largest page is undocumented: a $top over the cap gets the cap, silently (the harder case).
   const page = rows.slice(query.skip, query.skip + Math.min(query.top ?? ctx.settings.pageCap, ctx.settings.pageCap));
   const body: Record<string, unknown> = { results: page.map((r) => project(present(module, r, ctx), query.select)) };
@@ -287,8 +311,9 @@ function list(module: Module, req: SandboxRequest, ctx: Ctx): SandboxResponse {
 }
 
 function write(module: Module, id: string | undefined, req: SandboxRequest, ctx: Ctx): SandboxResponse {
-  const table = ctx.state[module];
   const stamp = accessplanitTimestamp(ctx.now());
+  if (isTraining(module)) return writeTraining(module, id, req, module === 'ManagerUserCourseDateAuthorisation' ? undefined : ctx.state[module], ctx.settings, stamp);
+  const table = ctx.state[module];
   if (req.method === 'DELETE') {
     if (!id || !table.has(id)) return notFound(module, id ?? '');
     // [guess] referential integrity on delete: a company with users, a group with companies, stay.
@@ -343,11 +368,12 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
   return { status: 201, body: present(module, row, ctx), wrote: true, headers: { location: `${BASE}${module}/${encodeURIComponent(str(row.ID))}` } };
 }
 
-const TABLES = ['User', 'Company', 'CompanyGroup'] as const;
+const TABLES = ['User', 'Company', 'CompanyGroup', 'UserCourseDate', 'UserAward', 'UserJobRole'] as const;
+const TRAINING_TABLES: readonly StoredTraining[] = ['UserCourseDate', 'UserAward', 'UserJobRole'];
 
 export const accessplanit = definePlatform({
   name: 'accessplanit',
-  summary: 'accessplanit API v2: Token (password and refresh grants, or an API key), User, Company, CompanyGroup with OData-style lists',
+  summary: 'accessplanit API v2: Token (password and refresh grants, or an API key), User, Company, CompanyGroup, and the training feeds UserCourseDate, ManagerUserCourseDateAuthorisation, UserAward, UserJobRole, with OData-style lists',
   basePath: BASE.slice(0, -1),
   matches: (path) => path.startsWith(BASE) || path === BASE.slice(0, -1),
   endpoint: (req) => moduleOf(req.url.pathname).module ?? 'unknown',
@@ -361,9 +387,9 @@ export const accessplanit = definePlatform({
     apiKey: key ?? 'sandbox-key',
     ...(given as Partial<AccessplanitCredentials> | undefined),
   }),
-  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false, pageCap: 100, lookupLists: true, userCustomFields: ['PayrollNumber', 'Department', 'LineManager'] } satisfies AccessplanitSettings as AccessplanitSettings,
+  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false, pageCap: 100, lookupLists: true, userCustomFields: ['PayrollNumber', 'Department', 'LineManager'], delegateStatuses: DELEGATE_STATUSES, delegateCustomFields: ['PurchaseOrder'] } satisfies AccessplanitSettings as AccessplanitSettings,
   createState: (): AccessplanitState => ({
-    User: new Table(), Company: new Table(), CompanyGroup: new Table(),
+    User: new Table(), Company: new Table(), CompanyGroup: new Table(), UserCourseDate: new Table(), UserAward: new Table(), UserJobRole: new Table(),
     accessTokens: new Map(), refreshTokens: new Map(), windows: new Map(),
   }),
   saveState: (state) => Object.fromEntries(TABLES.map((t) => [t, state[t].entries()])),
@@ -372,9 +398,13 @@ export const accessplanit = definePlatform({
     const tables = saved as Record<string, unknown>;
     return {
       User: tableFrom(tables.User, 'accessplanit.User'), Company: tableFrom(tables.Company, 'accessplanit.Company'), CompanyGroup: tableFrom(tables.CompanyGroup, 'accessplanit.CompanyGroup'),
+      // A state file written before the training feeds were emulated has none: they start empty.
+      ...(Object.fromEntries(TRAINING_TABLES.map((t) => [t, tables[t] === undefined ? new Table() : tableFrom(tables[t], `accessplanit.${t}`)])) as Record<StoredTraining, Table>),
       accessTokens: new Map(), refreshTokens: new Map(), windows: new Map(),
     };
   },
+  // The tenant's own training records for the users the seed created (hrsync never creates them).
+  afterSeed: (ctx) => seedTraining(ctx.state, ctx.settings.delegateCustomFields, accessplanitTimestamp(ctx.now())),
   describe: (origin, c) => `accessplanit  ${origin}${BASE.slice(0, -1)}   user ${c.userName} / password ${c.password}, or API key ${c.apiKey}`,
   client: (origin, c) => ({
     config: { type: 'accessplanit', baseUrl: `${origin}${BASE.slice(0, -1)}`, apiKey: 'env:HRSYNC_SANDBOX_ACCESSPLANIT_KEY' },
@@ -389,7 +419,7 @@ export const accessplanit = definePlatform({
     if (limited) return limited;
     if (req.method === 'GET') {
       if (id === undefined) return list(module, req, ctx);
-      const row = ctx.state[module].get(id);
+      const row = tableOf(module, ctx).get(id);
       return row ? json(200, present(module, row, ctx)) : notFound(module, id);
     }
     return write(module, id, req, ctx);
