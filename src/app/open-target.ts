@@ -125,6 +125,8 @@ async function embedded(options: OpenOptions, home: string, note: string | undef
   const dataFile = embeddedStateFile(home, options.env);
   const running = await startEmbedded({ dataFile });
   const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox', { ...(options.trace ? { trace: options.trace } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  // Its account is its state file, not the free port it got this time: a plan saved against it applies later.
+  Object.defineProperty(target, 'identity', { value: `${EMBEDDED_TYPE} embedded sandbox ${dataFile}` });
   return {
     target,
     rules: rulesNamed(connector.type),

@@ -104,3 +104,16 @@ describe('what hrsync tells a person about every row', () => {
     expect([hana.MainCompanyID, hana.Status]).toEqual(['ACME01', 'Enabled']);
   });
 });
+
+describe('a saved plan for the embedded sandbox', () => {
+  it('applies later (the sandbox starts on another port each time: it is the same sandbox)', async () => {
+    const dir = tempDir();
+    write(dir, 'u.csv', readFileSync(join(ROOT, 'samples', 'users.csv')));
+    const planned = await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], { cwd: dir });
+    expect(planned.code, planned.stderr).toBe(0);
+    const applied = await hrsyncIn(['apply', 'plan.json'], { cwd: dir });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).toContain('15 changes applied');
+    expect((await hrsyncIn(['import', 'u.csv', '--dry-run'], { cwd: dir })).stdout).toContain('Plan: 0 to create, 0 to update, 20 unchanged.');
+  });
+});
