@@ -64,9 +64,19 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
 
   const { emailFields, rules: fieldRules } = prepare(rules);
   // No platform should store a control character (a NUL, an escape code): line breaks and tabs aside.
-  for (const [field, value] of Object.entries(values)) {
-    const texts = typeof value === 'string' ? [value] : Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : `${v.email}${v.label ?? ''}`)) : [];
-    const bad = texts.map((t) => CONTROL.exec(t)?.[0]).find((c) => c !== undefined);
+  // The hot path: one regex test per string value, nothing allocated unless one is found.
+  for (const field in values) {
+    const value = values[field];
+    let bad: string | undefined;
+    if (typeof value === 'string') bad = CONTROL.test(value) ? CONTROL.exec(value)![0] : undefined;
+    else if (Array.isArray(value))
+      for (const item of value) {
+        const text = typeof item === 'string' ? item : `${item.email}${item.label ?? ''}`;
+        if (CONTROL.test(text)) {
+          bad = CONTROL.exec(text)![0];
+          break;
+        }
+      }
     if (bad !== undefined)
       add(field, value, 'control_character', `${field} contains the control character U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which no platform should store`, bad >= '\u0080' ? 'U+0080 to U+009F usually means the file’s encoding was guessed wrong: try --encoding' : 'remove it in the source');
   }
