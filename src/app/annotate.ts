@@ -26,7 +26,8 @@ async function annotatedSheet(file: string, report: ValidationReport, read: Read
   const rows: string[][] = [];
   for await (const events of readRecords(file, read))
     for (const event of events) {
-      if (event.kind === 'header') columns = event.columns;
+      // An annotated file annotated again: its old errors column is replaced, never doubled.
+      if (event.kind === 'header') columns = event.columns.filter((c) => c.trim().toLowerCase() !== ERRORS_COLUMN);
       else if (event.kind === 'record') rows.push([...columns.map((c) => cellOf(event.record.values[c])), (notes.get(event.record.line) ?? []).join('; ')]);
       else if (event.kind === 'problem' && event.problem.line > 1 && !event.problem.fatal) rows.push([...columns.map(() => ''), `${event.problem.message} (line ${event.problem.line})`]);
     }

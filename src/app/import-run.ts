@@ -112,26 +112,29 @@ async function lookUpEach(target: Target, entity: Entity, records: readonly Cano
   return [...found.values()];
 }
 
+/** How many input rows are looked up to test a list that came back empty. */
+const EMPTY_LIST_PROBES = 10;
+
 /**
- * A list that came back empty while the input has rows: if a lookup of the first row finds it, the
- * list did not show what the target holds (a server that answers a search it does not support with
+ * A list that came back empty while the input has rows: if a lookup of one of its first rows finds it,
+ * the list did not show what the target holds (a server that answers a search it does not support with
  * nothing) — planning on it would create everyone again.
  */
 async function listedNothing(target: Target, entity: Entity, records: readonly CanonicalRecord[]): Promise<void> {
   const writer = target.writer!;
-  const first = records.find((r) => r.entity === entity);
-  if (!first) return;
-  const field = writer.matchKeys(entity).find((k) => typeof first.values[k] === 'string' && (first.values[k] as string).trim());
-  if (!field) return;
-  const key = { field, value: String(first.values[field]).trim() };
-  if (!(await writer.lookup(entity, key))) return;
-  throw new RemoteError(
-    'unexpected',
-    `${target.label} listed no ${entity}, yet ${field}=${key.value} (${first.file}:${first.line}) is there: its list is not complete, so nothing was planned or written`,
-    undefined,
-    [],
-    'the platform does not list everything the way hrsync asks: check the target’s listing settings (docs/platforms.md)',
-  );
+  for (const row of records.filter((r) => r.entity === entity).slice(0, EMPTY_LIST_PROBES)) {
+    const field = writer.matchKeys(entity).find((k) => typeof row.values[k] === 'string' && (row.values[k] as string).trim());
+    if (!field) continue;
+    const key = { field, value: String(row.values[field]).trim() };
+    if (!(await writer.lookup(entity, key))) continue;
+    throw new RemoteError(
+      'unexpected',
+      `${target.label} listed no ${entity}, yet ${field}=${key.value} (${row.file}:${row.line}) is there: its list is not complete, so nothing was planned or written`,
+      undefined,
+      [],
+      'the platform does not list everything the way hrsync asks: check the target’s listing settings (docs/platforms.md)',
+    );
+  }
 }
 
 export interface ApplyRunOptions {

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { FIELDS } from '../core/model/fields.js';
 import { UsageError } from '../errors.js';
 import { closest } from '../shared/closest.js';
@@ -54,4 +56,23 @@ export function matchKeys(text: string | undefined): string[] | undefined {
       throw new UsageError(`--match: "${key}" is not a field${near ? `; did you mean "${near}"?` : ''}`, near ? undefined : `match keys are canonical field names, e.g. externalId, email, id, name, label`);
     }
   return keys;
+}
+
+/**
+ * An output path that is one of the input files would overwrite the data being read (an HR file
+ * replaced by its report): a usage error before anything is read or written.
+ */
+export function notAnInput(flag: string, output: string | undefined, inputs: readonly string[], cwd: string): void {
+  if (output === undefined || output === '-') return;
+  const real = (p: string) => {
+    const full = resolve(cwd, p);
+    try {
+      return realpathSync(full);
+    } catch {
+      return full;
+    }
+  };
+  const target = real(output);
+  const clash = inputs.find((input) => input !== '-' && real(input) === target);
+  if (clash) throw new UsageError(`${flag} ${output} is one of the input files: it would be overwritten`, `write it elsewhere, e.g. ${flag} ${output.replace(/(\.[^./\\]+)?$/, '.out$1')}`);
 }

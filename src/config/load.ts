@@ -27,14 +27,20 @@ export async function findConfig(explicit: string | undefined, cwd: string, env:
   }
   // Only where the file is: it is read and checked below, with messages of hrsync's own.
   const asText = (_path: string, content: string) => content;
-  const found = await lilconfig('hrsync', {
-    searchPlaces: CONFIG_NAMES,
-    loaders: { '.json': asText, '.yaml': asText, '.yml': asText },
-    stopDir: parse(resolve(cwd)).root,
-    ignoreEmptySearchPlaces: false,
-    cache: false,
-  }).search(cwd);
-  return found?.filepath;
+  try {
+    const found = await lilconfig('hrsync', {
+      searchPlaces: CONFIG_NAMES,
+      loaders: { '.json': asText, '.yaml': asText, '.yml': asText },
+      stopDir: parse(resolve(cwd)).root,
+      ignoreEmptySearchPlaces: false,
+      cache: false,
+    }).search(cwd);
+    return found?.filepath;
+  } catch (error) {
+    // A folder (or an unreadable file) where the config should be: said, never a crash.
+    const where = (error as { path?: string }).path ?? 'the config file';
+    throw new UsageError(`config file ${where} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'rename or remove it, or pass --config FILE');
+  }
 }
 
 /** The config file (see findConfig), read and checked; undefined when there is none. */

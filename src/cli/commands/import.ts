@@ -9,7 +9,7 @@ import { ExitCode, UsageError, exitCodeForSignal, outputFailed } from '../../err
 import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { acquireLock, type Lock } from '../../app/lock.js';
 import { resultsFolder } from '../../app/results-folder.js';
-import { matchKeys, maxMissing, positiveInt, seconds, since } from '../parse.js';
+import { matchKeys, maxMissing, notAnInput, positiveInt, seconds, since } from '../parse.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { printable } from '../printable.js';
 import { renderPlanText } from '../render/plan.js';
@@ -59,6 +59,8 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   /** Moves the bookmark once the run has fully succeeded (a dry run, a failure or a partial run do not). */
   let bookmark: (() => Promise<void>) | undefined;
   if (flags.results !== undefined) resultsFolder(flags.results, io.cwd); // a bad --results is said before anything starts
+  notAnInput('--out', flags.out, files, io.cwd);
+  notAnInput('--report', flags.report, files, io.cwd);
   const waitMs = seconds('--wait-lock', flags.waitLock);
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
   const limit = positiveInt('--limit', flags.limit);
@@ -86,6 +88,12 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       files = [pulled.path];
       sinceAt = pulled.since;
       bookmark = pulled.save;
+      // An incremental read that found nothing: nothing changed, which is success (a quiet night is no alert).
+      if (pulled.rows === 0 && sinceAt) {
+        io.stderr.write(`${err.green('✔')} nothing changed in ${flags.from} since ${sinceAt}: nothing to plan\n`);
+        if (!flags.dryRun) await bookmark?.();
+        return ExitCode.ok;
+      }
     }
 
     const planned = await planImport(opened, files, {
@@ -169,7 +177,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
  */
 async function pull(
   name: string, flags: ImportFlags, since: { at?: string | undefined; last?: OpenedTarget }, resultsDir: string, io: Io,
-): Promise<{ path: string; since: string | undefined; save?: () => Promise<void> }> {
+): Promise<{ path: string; rows: number; since: string | undefined; save?: () => Promise<void> }> {
   const source = await openTarget(name, openOptions(io, flags.config));
   try {
     const c = colourFor(io.stderr, io.env);
@@ -187,7 +195,7 @@ async function pull(
       bookmarks && key && into
         ? () => bookmarks.set({ key, source: name, target: into.name, entity: 'users', at: startedAt }).catch((error: unknown) => Promise.reject(outputFailed('the bookmark', bookmarks.path, error)))
         : undefined;
-    return { path, since: sinceAt, ...(save ? { save } : {}) };
+    return { path, rows: report.rows, since: sinceAt, ...(save ? { save } : {}) };
   } finally {
     await source.close();
   }

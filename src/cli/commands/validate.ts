@@ -10,6 +10,7 @@ import { ExitCode, UsageError, outputFailed } from '../../errors.js';
 import { resolveEncoding } from '../../io/decode.js';
 import { parseDelimiterOption } from '../../io/delimiter.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
+import { notAnInput } from '../parse.js';
 import { printable } from '../printable.js';
 import { renderReportHtml } from '../render/report-html.js';
 import { STDIN_NAME } from '../../io/paths.js';
@@ -123,6 +124,8 @@ const formatBytes = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(
 
 /** `hrsync validate`: checks files, prints the report, and returns the exit code (0 valid, 3 invalid). */
 export async function validateCommand(files: string[], flags: ValidateFlags, io: Io): Promise<number> {
+  notAnInput('--annotate', flags.annotate, files, io.cwd);
+  notAnInput('--report', flags.report, files, io.cwd);
   const annotate = flags.annotate ? await import('../../app/annotate.js') : undefined;
   annotate?.annotatedFormat(flags.annotate!, files.length);
   const report = await runValidate(files, flags, io);

@@ -50,14 +50,16 @@ export function mapColumns(entity: Entity, columns: readonly string[], mapping?:
   // Explicit mappings claim their fields before aliases do.
   for (const [column, field] of explicit) if (field && !owner.has(field)) owner.set(field, column);
   for (const column of columns) {
+    // The column `validate --annotate` adds: the file HR fixed and sends back reads as if it were not there.
+    if (normaliseHeader(column) === 'hrsyncerrors') continue;
     let def: FieldDef | undefined;
     if (explicit.has(column)) {
       const field = explicit.get(column);
       if (!field) continue; // mapped to null: ignore quietly
       def = defs.find((d) => d.name === field) ?? (isCustomField(field) ? customField(field.slice(CUSTOM_PREFIX.length)) : undefined);
     } else {
-      // CF_<name>: a platform custom field, passed through as custom.<name>.
-      const custom = /^CF_(.+)$/i.exec(column.trim());
+      // CF_<name> (or custom.<name>, as hrsync exports it): a platform custom field, passed through as custom.<name>.
+      const custom = /^(?:CF_|custom\.)(.+)$/i.exec(column.trim());
       def = custom ? customField(custom[1]!) : fieldForHeader(entity, column);
       if (!def) {
         const aliases = defs.flatMap((d) => [d.name, ...d.aliases]);

@@ -235,6 +235,14 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       continue;
     }
 
+    // Every target record each row's keys name: one named by two rows or more (even if one of them is a
+    // conflict for another reason) is written by none of them — the first row must not win by its place.
+    const claims = new Map<CanonicalValues, CanonicalRecord[]>();
+    for (const record of input) {
+      const named = new Set(keys.flatMap((k) => find(k, record.values)));
+      for (const hit of named) claims.set(hit, [...(claims.get(hit) ?? []), record]);
+    }
+
     for (const record of input) {
       const present = presentKeys(record, keys, options, count, conflicts);
       if (!present) continue;
@@ -258,9 +266,10 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
         continue;
       }
       const [hit] = [...hits.keys()];
-      if (hit && matched.has(hit)) {
-        const other = matched.get(hit)!;
-        conflicts.push({ entity, file: record.file, line: record.line, key: describe, source: record.source, message: `${describe} matches the same record (id ${String(hit.id)}) as line ${other.line}` });
+      const others = hit ? (claims.get(hit) ?? []).filter((r) => r !== record) : [];
+      if (hit && (others.length || matched.has(hit))) {
+        const lines = others.length ? others.map((r) => (r.file === record.file ? `line ${r.line}` : `${r.file}:${r.line}`)) : [`line ${matched.get(hit)!.line}`];
+        conflicts.push({ entity, file: record.file, line: record.line, key: describe, source: record.source, message: `${describe} matches the same record (id ${String(hit.id)}) as ${lines.join(' and ')}: none of them is written` });
         continue;
       }
       const base = { entity, file: record.file, line: record.line, source: record.source, ...(record.mapped ? { mapped: record.mapped } : {}) };
@@ -439,13 +448,20 @@ function orderByReferences(writer: TargetWriter, ops: PlannedOp[], records: Cano
     }
     if (creates.size === 0) continue;
     const waitsFor = new Map<PlannedOp, PlannedOp[]>();
+    // A new record that names itself (its own approver) is a circle of one: it can never exist first.
+    const circles = new Set<PlannedOp>();
     for (const op of mine) {
       const values = rowOf.get(`${op.file}:${op.line}`) ?? op.values ?? {};
-      const first = [...new Set(refs.flatMap(({ field, key }) => named(values[field]).map((v) => creates.get(`${key}\u0000${keyValue(key, v)}`)).filter((o): o is PlannedOp => o !== undefined && o !== op)))];
+      const named_ = refs.flatMap(({ field, key }) => named(values[field]).map((v) => creates.get(`${key}\u0000${keyValue(key, v)}`)));
+      if (named_.includes(op)) {
+        circles.add(op);
+        conflicts.push({ entity, file: op.file ?? '', line: op.line ?? 0, key: op.key, ...(op.source ? { source: op.source } : {}), message: `${op.key} names itself: a new record cannot be its own approver or manager, so it is not sent` });
+        continue;
+      }
+      const first = [...new Set(named_.filter((o): o is PlannedOp => o !== undefined && o !== op))];
       if (first.length) waitsFor.set(op, first);
     }
     // A circle: following what an operation waits for leads back to it.
-    const circles = new Set<PlannedOp>();
     const state = new Map<PlannedOp, 'open' | 'done'>();
     const visit = (op: PlannedOp, path: PlannedOp[]): void => {
       if (state.get(op) === 'done') return;
