@@ -164,7 +164,6 @@ function keyLabel(key: string, values: CanonicalValues): string {
   return key.split('+').map((f) => keyText(f, String(values[f]).trim())).join(' ');
 }
 
-/** Fields the target stores for an entity, less those it computes itself. */
 /** The fields a plan may write for an entity: the wire map's, less the read-only ones, and custom fields where the target holds them. */
 function writableFields(target: Target, entity: Entity): FieldSet {
   const readOnly = new Set(target.writer?.readOnly(entity) ?? []);
@@ -239,8 +238,8 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     // conflict for another reason) is written by none of them — the first row must not win by its place.
     const claims = new Map<CanonicalValues, CanonicalRecord[]>();
     for (const record of input) {
-      const named = new Set(keys.flatMap((k) => find(k, record.values)));
-      for (const hit of named) claims.set(hit, [...(claims.get(hit) ?? []), record]);
+      const hitsOfRow = new Set(keys.flatMap((k) => find(k, record.values)));
+      for (const hit of hitsOfRow) claims.set(hit, [...(claims.get(hit) ?? []), record]);
     }
 
     for (const record of input) {
@@ -452,13 +451,13 @@ function orderByReferences(writer: TargetWriter, ops: PlannedOp[], records: Cano
     const circles = new Set<PlannedOp>();
     for (const op of mine) {
       const values = rowOf.get(`${op.file}:${op.line}`) ?? op.values ?? {};
-      const named_ = refs.flatMap(({ field, key }) => named(values[field]).map((v) => creates.get(`${key}\u0000${keyValue(key, v)}`)));
-      if (named_.includes(op)) {
+      const namesOps = refs.flatMap(({ field, key }) => named(values[field]).map((v) => creates.get(`${key}\u0000${keyValue(key, v)}`)));
+      if (namesOps.includes(op)) {
         circles.add(op);
         conflicts.push({ entity, file: op.file ?? '', line: op.line ?? 0, key: op.key, ...(op.source ? { source: op.source } : {}), message: `${op.key} names itself: a new record cannot be its own approver or manager, so it is not sent` });
         continue;
       }
-      const first = [...new Set(named_.filter((o): o is PlannedOp => o !== undefined && o !== op))];
+      const first = [...new Set(namesOps.filter((o): o is PlannedOp => o !== undefined && o !== op))];
       if (first.length) waitsFor.set(op, first);
     }
     // A circle: following what an operation waits for leads back to it.
