@@ -1,17 +1,13 @@
 import { extname, resolve } from 'node:path';
-import type { RawValue } from '../core/model/canonical.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
 import { outputFailed, UsageError } from '../errors.js';
 import { readRecords } from '../io/records.js';
 import type { ReadOptions } from '../io/types.js';
-import { openWriter } from '../io/writers.js';
+import { openWriter, rawText } from '../io/writers.js';
 import { writeXlsx, type Sheet } from '../io/xlsx.js';
 
 /** The column added to each annotated row: what is wrong with it, in the words of the report. */
 export const ERRORS_COLUMN = 'hrsync errors';
-
-/** The cells of a raw value as a person sees it in the input. */
-const cellOf = (v: RawValue | undefined): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 /**
  * One input file back as it was read — its columns in its order, each record one row — with an
@@ -28,7 +24,7 @@ async function annotatedSheet(file: string, report: ValidationReport, read: Read
     for (const event of events) {
       // An annotated file annotated again: its old errors column is replaced, never doubled.
       if (event.kind === 'header') columns = event.columns.filter((c) => c.trim().toLowerCase() !== ERRORS_COLUMN);
-      else if (event.kind === 'record') rows.push([...columns.map((c) => cellOf(event.record.values[c])), (notes.get(event.record.line) ?? []).join('; ')]);
+      else if (event.kind === 'record') rows.push([...columns.map((c) => rawText(event.record.values[c])), (notes.get(event.record.line) ?? []).join('; ')]);
       else if (event.kind === 'problem' && event.problem.line > 1 && !event.problem.fatal) rows.push([...columns.map(() => ''), `${event.problem.message} (line ${event.problem.line})`]);
     }
   return { name: file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, ''), columns: [...columns, ERRORS_COLUMN], rows, highlight: [columns.length] };

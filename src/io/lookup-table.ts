@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
+import { sniffDelimiter } from './delimiter.js';
 
 /**
  * A two-column table — source value, then target value, a header on line 1 — from a CSV (any of the
@@ -30,7 +31,7 @@ export async function readLookupTable(path: string, shownAs: string): Promise<Ar
     } catch {
       throw new UsageError(`value table ${shownAs} cannot be read`);
     }
-    const delimiter = [',', ';', '\t', '|'].find((d) => (text.split(/\r?\n/, 1)[0] ?? '').includes(d)) ?? ',';
+    const delimiter = sniffDelimiter(text.slice(0, 64 * 1024), text.length <= 64 * 1024);
     try {
       rows = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false }) as unknown[][];
     } catch (error) {

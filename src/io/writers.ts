@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { basename } from 'node:path';
 import { outputFailed, UsageError } from '../errors.js';
 import { pendingFile } from '../shared/atomic-write.js';
-import type { Approver, FieldValue } from '../core/model/canonical.js';
+import type { Approver, FieldValue, RawValue } from '../core/model/canonical.js';
 import type { FileFormat } from './types.js';
 
 /** First characters that make a spreadsheet run a cell as a formula (OWASP CSV injection). */
@@ -21,6 +21,11 @@ export function unneutralise(cell: string): string {
 }
 
 /** A canonical value as one CSV cell: lists joined with ;, approvers as email:Label, booleans as true/false. */
+/** A value as read from an input (a cell, or a JSON value) as text: blank for none, JSON for an object. */
+export function rawText(value: RawValue | undefined): string {
+  return value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 export function cellText(value: FieldValue | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { outputFailed, RemoteError, type OutputError } from '../../errors.js';
-import { cellText, neutralise } from '../../io/writers.js';
+import { cellText, neutralise, rawText } from '../../io/writers.js';
 import { writeXlsx } from '../../io/xlsx.js';
 import type { RawValue } from '../model/canonical.js';
 import { DEPENDENCY_ORDER } from '../model/entities.js';
@@ -271,12 +271,10 @@ async function writeResults(dir: string, results: OpResult[], leftOut: readonly 
   for (const [file, sources] of byFile) {
     const columns = [...new Set(sources.flatMap((s) => Object.keys(s)))];
     const name = byFile.size === 1 ? 'failed.csv' : `failed-${basename(file).replace(/\.[^.]+$/, '')}.csv`;
-    const cell = (v: RawValue | undefined) => neutralise(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-    await writeFileAtomic(join(dir, name), stringify([columns, ...sources.map((s) => columns.map((c) => cell(s[c])))]));
+    await writeFileAtomic(join(dir, name), stringify([columns, ...sources.map((s) => columns.map((c) => neutralise(rawText(s[c]))))]));
     // Input from a workbook: the same rows as a workbook too, the file HR staff open.
     if (/\.xlsx$/i.test(file)) {
-      const plain = (v: RawValue | undefined) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-      await writeXlsx(join(dir, name.replace(/\.csv$/, '.xlsx')), [{ name: 'failed', columns, rows: sources.map((s) => columns.map((c) => plain(s[c]))) }]);
+      await writeXlsx(join(dir, name.replace(/\.csv$/, '.xlsx')), [{ name: 'failed', columns, rows: sources.map((s) => columns.map((c) => rawText(s[c]))) }]);
     }
   }
 }
