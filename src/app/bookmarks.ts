@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../shared/atomic-write.js';
-import { UsageError } from '../errors.js';
+import { outputFailed, UsageError } from '../errors.js';
 
 /**
  * Where the last fully successful incremental read of a source got to: `--since last` starts there.
@@ -50,9 +50,10 @@ export class Bookmarks {
     return (await this.all()).find((b) => b.key === key);
   }
 
+  /** Saves a bookmark (replacing the one of its key); a file that cannot be written is hrsync's own output failing (74). */
   async set(bookmark: Bookmark): Promise<void> {
     const rest = (await this.all()).filter((b) => b.key !== bookmark.key);
-    await this.write([...rest, bookmark]);
+    await this.write([...rest, bookmark]).catch((error: unknown) => Promise.reject(outputFailed('the bookmark', this.path, error)));
   }
 
   /** Removes the bookmarks whose key or source/target names contain `match` (all when undefined); returns how many. */

@@ -4,7 +4,7 @@ import { Bookmarks, sinceOf } from '../../app/bookmarks.js';
 import { openTarget } from '../../app/open-target.js';
 import { ENTITY_LIST, isEntity, SINGULAR, type Entity } from '../../core/model/entities.js';
 import type { ListQuery } from '../../core/ports.js';
-import { ExitCode, outputFailed, UsageError } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import type { FileFormat } from '../../io/types.js';
 import { filters, since } from '../parse.js';
 import { printable } from '../printable.js';
@@ -89,7 +89,7 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
     io.stderr.write(`${c.green('✔')} exported ${plural(report.rows, SINGULAR[entity], entity)} from ${report.target} to ${where} in ${(report.ms / 1000).toFixed(1)} s\n`);
     if (opened.embedded) io.stderr.write(`${c.dim('from the embedded sandbox: sample data, not a real platform')}\n`);
     if (sinceLast)
-      await bookmarks.set({ key, source: target.name, target: output === '-' ? 'stdout' : output, entity, at: startedAt }).catch((error: unknown) => Promise.reject(outputFailed('the bookmark', bookmarks.path, error)));
+      await bookmarks.set({ key, source: target.name, target: output === '-' ? 'stdout' : output, entity, at: startedAt });
     return ExitCode.ok;
   } catch (error) {
     progress.stop();

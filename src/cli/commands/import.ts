@@ -191,10 +191,7 @@ async function pull(
     const startedAt = new Date().toISOString();
     const { path, report } = await pullSource(source, name, { ...(sinceAt ? { since: sinceAt } : {}), resultsDir, cwd: io.cwd, onNotice: warn });
     io.stderr.write(`${c.dim(`read ${plural(report.rows, 'user')} from ${report.target}${sinceAt ? ` changed since ${sinceAt}` : ''} (${path})`)}\n`);
-    const save =
-      bookmarks && key && into
-        ? () => bookmarks.set({ key, source: name, target: into.name, entity: 'users', at: startedAt }).catch((error: unknown) => Promise.reject(outputFailed('the bookmark', bookmarks.path, error)))
-        : undefined;
+    const save = bookmarks && key && into ? () => bookmarks.set({ key, source: name, target: into.name, entity: 'users', at: startedAt }) : undefined;
     return { path, rows: report.rows, since: sinceAt, ...(save ? { save } : {}) };
   } finally {
     await source.close();

@@ -50,8 +50,7 @@ export function appenateErrorIn2xx(body: unknown): number | undefined {
   if (/unauthori[sz]ed|forbidden|authentication/i.test(code)) return 401;
   if (/notfound/i.test(code)) return 404;
   if (/methodnotallowed/i.test(code)) return 405;
-  if (/conflict|unique|duplicate/i.test(code)) return 400;
-  return 400;
+  return 400; // a validation error, a duplicate, anything else the record is refused for
 }
 
 export function fromAppenate(row: Record<string, unknown>, entity: 'users' | 'groups' = 'users'): CanonicalValues {
