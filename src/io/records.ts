@@ -123,13 +123,14 @@ export async function* readRecords(file: string, options: ReadOptions = {}): Asy
     throw new InputError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot be read (${reason(error)})`}`);
   }
   if (!info.isFile()) throw new InputError(`${file}: not a file`);
+  // Its first bytes say what it is; reading them is also the check that the file can be read at all.
+  let kind: Awaited<ReturnType<typeof contentKind>>;
   try {
-    await (await open(path, 'r')).close();
+    kind = await contentKind(path);
   } catch (error) {
     throw new InputError(`${file}: cannot be read (${reason(error)})`, 'check that you may read the file');
   }
   let format = formatOf(file, options.format);
-  const kind = await contentKind(path).catch(() => undefined);
   if (kind === 'xlsx') format = 'xlsx';
   else if (kind) throw new InputError(`${file}: this looks like ${kind.looksLike}, not CSV, JSON or an .xlsx workbook`, kind.hint);
   else if (format === 'xlsx') throw new InputError(`${file}: named like a workbook, but it is not an .xlsx file (no ZIP container)`, 'open it in Excel and save it as .xlsx, or pass it as CSV');
