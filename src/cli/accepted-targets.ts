@@ -12,17 +12,6 @@ export interface AcceptedTargets {
   help: string;
 }
 
-/** --config (or -c) as written in argv, if it is, so help and completion read the config the command would. */
-export function configFlag(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') return undefined;
-    if (a === '--config' || a === '-c') return argv[i + 1];
-    if (a.startsWith('--config=')) return a.slice('--config='.length);
-  }
-  return undefined;
-}
-
 /**
  * What `--target` (or `--from`) of a command accepts, from the config when there is one (read only
  * here: a config that cannot be read is said when the command runs, not in its help):

@@ -106,6 +106,26 @@ describe('the architecture', () => {
     expect(broken).toEqual([]);
   });
 
+  it('starts lean: what bin/hrsync.js loads before a command runs reaches neither the config nor the connectors nor the emulator', () => {
+    // Static, value imports only: type-only imports vanish, dynamic import() waits for the command.
+    const valueImports = (file: string): string[] => {
+      const found: string[] = [];
+      for (const node of parse(file).statements)
+        if ((ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly) || (ts.isExportDeclaration(node) && !node.isTypeOnly))
+          if (node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text.startsWith('.'))
+            found.push(relative(ROOT, resolve(ROOT, dirname(file), node.moduleSpecifier.text.replace(/\.js$/, '.ts'))).split('\\').join('/'));
+      return found;
+    };
+    const loaded = new Set<string>();
+    const walk = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const next of valueImports(file)) walk(next);
+    };
+    walk('src/cli/main.ts');
+    expect([...loaded].filter((f) => /^src\/(config|connectors|sandbox\/(server|platforms)|app)\b/.test(f))).toEqual([]);
+  });
+
   it('names a platform outside its own folder only in the two registries', () => {
     const names = PLATFORM_NAMES;
     const home = (file: string, name: string) => REGISTRIES.includes(file) || pluginOf(file)?.endsWith(`/${name}`) === true;
