@@ -3,6 +3,8 @@ import { Parser, CsvError, type Options } from 'csv-parse';
 import { EncodingFault, openDecoded, type DecodedStream } from './decode.js';
 import { sniffDelimiter } from './delimiter.js';
 import { LineCounter } from './line-counter.js';
+import { CsvScanner } from './csv-scanner.js';
+import type { RawValue } from '../core/model/canonical.js';
 import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
 import { encodingProblem } from './problems.js';
 import { unneutralise } from './writers.js';
@@ -40,94 +42,190 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
     return;
   }
   const delimiter = options.delimiter ?? sniffDelimiter(Buffer.concat(head).toString('utf8'), ended);
-  const counter = new LineCounter();
-  const parser = syncParser({
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    bom: false,
-    // A record (or one field) past this is an error with its line, never an out-of-memory abort.
-    max_record_size: MAX_RECORD_BYTES,
-  });
-
-  let columns: string[] | undefined;
-  let keep: boolean[] = [];
-  let width = 0; // cells in the header row, unnamed trailing ones included
-  let headerLine = 1;
-  // Each record and the byte offset where it ends (csv-parse sets info.bytes just before it pushes).
-  const parsed: string[][] = [];
-  const ends: number[] = [];
-  const push = (record: unknown) => {
-    parsed.push(record as string[]);
-    ends.push(parser.info.bytes);
-  };
-
-  function* drain(): Generator<ReadEvent> {
-    for (let k = 0; k < parsed.length; k++) {
-      const line = counter.recordSpan(ends[k]!);
-      const cells = parsed[k]!;
-      if (!columns) {
-        // Excel exports trailing unnamed columns (a;b;;;): they are not columns unless a row fills one.
-        width = cells.length;
-        let named = width;
-        while (named > 0 && cells[named - 1]!.trim() === '') named--;
-        columns = cells.slice(0, named).map((c) => c.trim());
-        headerLine = line;
-        const header = checkHeader(file, line, columns);
-        keep = header.keep;
-        yield { kind: 'header', file, format: 'csv', columns, delimiter, encoding: decoded.encoding };
-        for (const problem of header.problems) yield { kind: 'problem', problem };
-        continue;
-      }
-      if (cells.every((c) => c.trim() === '')) continue; // a row of empty cells is a blank line (Excel writes ;;;;)
-      const values: RawRecord['values'] = {};
-      // A ' before a formula character was added by a CSV export (ours, or a spreadsheet's): drop it.
-      for (let i = 0; i < columns.length; i++) if (keep[i]) values[columns[i]!] = unneutralise(cells[i] ?? '');
-      const record: RawRecord = { file, line, values };
-      if (cells.length !== width) {
-        record.cellCount = cells.length;
-        yield { kind: 'problem', problem: raggedProblem(file, line, cells.length, width) };
-      } else
-        for (let i = columns.length; i < width; i++)
-          if (cells[i]!.trim() !== '') yield { kind: 'problem', problem: unnamedValueProblem(file, line, i, cells[i]!, headerLine) };
-      yield { kind: 'record', record };
-    }
-    parsed.length = 0;
-    ends.length = 0;
-  }
+  const rows = new CsvRows(file, delimiter, decoded.encoding);
+  // The scanner reads the file until it meets what only csv-parse reads exactly; csv-parse reads the rest.
+  let scanner = (options.csvParser ?? csvParserFromEnv()) === 'scanner' && CsvScanner.handles(delimiter) ? new CsvScanner(delimiter) : undefined;
+  let reference = scanner ? undefined : new ReferenceParser(delimiter, undefined, 1);
 
   async function* chunks(): AsyncGenerator<Buffer> {
     yield* head;
     if (!ended) yield* decoded.chunks;
   }
+  /** Reads one piece (undefined: the end); a failure is csv-parse's error. */
+  const read = (chunk: Buffer | undefined): Error | undefined => {
+    if (scanner) {
+      // Decoded chunks never split a character, so each is text on its own.
+      if (scanner.scan(chunk ? chunk.toString('utf8') : '', chunk === undefined, rows.row)) return undefined;
+      reference = new ReferenceParser(delimiter, scanner.eol, scanner.line);
+      const rest = Buffer.from(scanner.rest!, 'utf8');
+      scanner = undefined;
+      const error = reference.read(rest, false, rows.row);
+      if (error || chunk) return error;
+    }
+    return reference!.read(chunk, chunk === undefined, rows.row);
+  };
 
-  const header = (): ReadEvent => ({ kind: 'header', file, format: 'csv', columns: [], delimiter, encoding: decoded.encoding });
   let failure: ReadProblem | undefined;
   try {
     for await (const chunk of chunks()) {
-      counter.feed(chunk);
-      const error = parser.parse(chunk, false, push, noop);
-      const batch = [...drain()];
-      if (batch.length) yield batch;
+      const error = read(chunk);
+      if (rows.events.length) yield rows.take();
       if (error) {
-        failure = csvProblem(file, counter.startOfNext(), error);
+        failure = csvProblem(file, reference!.nextLine(), error);
         break;
       }
     }
     if (!failure) {
-      const error = parser.parse(undefined, true, push, noop);
-      const batch = [...drain()];
-      if (batch.length) yield batch;
-      if (error) failure = csvProblem(file, counter.startOfNext(), error);
+      const error = read(undefined);
+      if (rows.events.length) yield rows.take();
+      if (error) failure = csvProblem(file, reference!.nextLine(), error);
     }
   } catch (error) {
     failure = await faultProblem(file, error, decoded);
   }
   const tail: ReadEvent[] = [];
-  if (!columns) tail.push(header());
+  if (!rows.columns) tail.push({ kind: 'header', file, format: 'csv', columns: [], delimiter, encoding: decoded.encoding });
   if (failure) tail.push({ kind: 'problem', problem: failure });
   if (tail.length) yield tail;
+}
+
+/** HRSYNC_CSV_PARSER=csv-parse makes every CSV file read by csv-parse alone (to compare, or to rule the scanner out). */
+function csvParserFromEnv(): 'scanner' | 'csv-parse' {
+  return process.env.HRSYNC_CSV_PARSER === 'csv-parse' ? 'csv-parse' : 'scanner';
+}
+
+/** A CSV row's cells turned into events: the first row is the header, then records, ragged rows, stray values. */
+class CsvRows {
+  events: ReadEvent[] = [];
+  columns: string[] | undefined;
+  private header: CsvHeader | undefined;
+  private width = 0; // cells in the header row, unnamed trailing ones included
+  private headerLine = 1;
+
+  constructor(
+    private readonly file: string,
+    private readonly delimiter: string,
+    private readonly encoding: string,
+  ) {}
+
+  take(): ReadEvent[] {
+    const events = this.events;
+    this.events = [];
+    return events;
+  }
+
+  readonly row = (cells: string[], line: number): void => {
+    const { file } = this;
+    if (!this.header) {
+      // Excel exports trailing unnamed columns (a;b;;;): they are not columns unless a row fills one.
+      this.width = cells.length;
+      let named = this.width;
+      while (named > 0 && cells[named - 1]!.trim() === '') named--;
+      const columns = cells.slice(0, named).map((c) => c.trim());
+      this.columns = columns;
+      this.headerLine = line;
+      const checked = checkHeader(file, line, columns);
+      this.header = new CsvHeader(columns, checked.keep);
+      this.events.push({ kind: 'header', file, format: 'csv', columns, delimiter: this.delimiter, encoding: this.encoding });
+      for (const problem of checked.problems) this.events.push({ kind: 'problem', problem });
+      return;
+    }
+    if (blank(cells)) return; // a row of empty cells is a blank line (Excel writes ;;;;)
+    const record = new CsvRecord(file, line, cells, this.header);
+    if (cells.length !== this.width) {
+      record.cellCount = cells.length;
+      this.events.push({ kind: 'problem', problem: raggedProblem(file, line, cells.length, this.width) });
+    } else
+      for (let i = this.header.columns.length; i < this.width; i++)
+        if (cells[i]!.trim() !== '') this.events.push({ kind: 'problem', problem: unnamedValueProblem(file, line, i, cells[i]!, this.headerLine) });
+    this.events.push({ kind: 'record', record });
+  };
+}
+
+function blank(cells: string[]): boolean {
+  for (const cell of cells) if (cell.length !== 0 && cell.trim() !== '') return false;
+  return true;
+}
+
+/** A CSV file's columns: which cell each kept (named, not repeated) column is. */
+class CsvHeader {
+  readonly index = new Map<string, number>();
+  constructor(
+    readonly columns: string[],
+    readonly keep: boolean[],
+  ) {
+    for (let i = 0; i < columns.length; i++) if (keep[i]) this.index.set(columns[i]!, i);
+  }
+}
+
+/**
+ * A CSV record: its cells as read, and its values by column built only when asked for (the validator
+ * reads cells by index; import and the reports ask for values). A ' before a formula character was added
+ * by a CSV export (ours, or a spreadsheet's): it is dropped from the value.
+ */
+class CsvRecord implements RawRecord {
+  cellCount?: number;
+  private built: Record<string, RawValue> | undefined;
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly cells: string[],
+    private readonly header: CsvHeader,
+  ) {}
+
+  get columnIndex(): ReadonlyMap<string, number> {
+    return this.header.index;
+  }
+
+  get values(): Record<string, RawValue> {
+    if (!this.built) {
+      const values: Record<string, RawValue> = {};
+      for (const [column, i] of this.header.index) values[column] = unneutralise(this.cells[i] ?? '');
+      this.built = values;
+    }
+    return this.built;
+  }
+}
+
+/** csv-parse, the reference parser, with the physical line of each record it reads. */
+class ReferenceParser {
+  private readonly parser: SyncParser;
+  private readonly counter: LineCounter;
+  // Each record and the byte offset where it ends (csv-parse sets info.bytes just before it pushes).
+  private readonly parsed: string[][] = [];
+  private readonly ends: number[] = [];
+  private readonly push = (record: unknown) => {
+    this.parsed.push(record as string[]);
+    this.ends.push(this.parser.info.bytes);
+  };
+
+  /** `eol`: the record delimiter already found (when taking over from the scanner), else csv-parse finds it. */
+  constructor(delimiter: string, eol: string | undefined, line: number) {
+    this.counter = new LineCounter(line);
+    this.parser = syncParser({
+      delimiter,
+      ...(eol ? { record_delimiter: eol } : {}),
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      bom: false,
+      // A record (or one field) past this is an error with its line, never an out-of-memory abort.
+      max_record_size: MAX_RECORD_BYTES,
+    });
+  }
+
+  read(chunk: Buffer | undefined, end: boolean, row: (cells: string[], line: number) => void): Error | undefined {
+    if (chunk) this.counter.feed(chunk);
+    const error = this.parser.parse(chunk, end, this.push, noop);
+    for (let k = 0; k < this.parsed.length; k++) row(this.parsed[k]!, this.counter.recordSpan(this.ends[k]!));
+    this.parsed.length = 0;
+    this.ends.length = 0;
+    return error;
+  }
+
+  nextLine(): number {
+    return this.counter.startOfNext();
+  }
 }
 
 const noop = () => {};

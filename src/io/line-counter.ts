@@ -7,8 +7,13 @@ export class LineCounter {
   private chunks: Buffer[] = [];
   private chunkStart = 0; // absolute offset of chunks[0][0]
   private pos = 0; // absolute offset scanned up to
-  private line = 1; // line at `pos`
+  private line: number; // line at `pos`
   private lastWasCR = false;
+
+  /** `line`: the physical line the first byte fed is on. */
+  constructor(line = 1) {
+    this.line = line;
+  }
 
   feed(chunk: Buffer): void {
     this.chunks.push(chunk);
@@ -63,6 +68,13 @@ export class LineCounter {
     while (this.pos < offset && this.chunks.length > 0) {
       const chunk = this.chunks[0]!;
       const chunkEnd = this.chunkStart + chunk.length;
+      if (this.pos >= chunkEnd) {
+        // Blank lines skipped before the record took the position past this chunk: release it.
+        this.chunks.shift();
+        this.chunkStart = chunkEnd;
+        this.nextLf = this.nextCr = -2;
+        continue;
+      }
       const from = this.pos - this.chunkStart;
       const to = Math.min(offset, chunkEnd) - this.chunkStart;
       this.countBreaks(chunk, from, to);

@@ -8,6 +8,9 @@ export interface RawRecord {
   values: Record<string, RawValue>;
   /** CSV only: the number of cells when it differs from the header's (a ragged row). */
   cellCount?: number;
+  /** CSV only: the row's cells as read, and which cell each (kept) column is; `values` is built from them on demand. */
+  cells?: readonly string[];
+  columnIndex?: ReadonlyMap<string, number>;
 }
 
 /** A problem found while reading, tied to a place in the file. Reading problems are always errors. */
@@ -46,6 +49,11 @@ export interface ReadOptions {
   encoding?: string;
   /** CSV delimiter; default: detected among , ; TAB | */
   delimiter?: string;
+  /**
+   * CSV: 'scanner' (the default) reads with the fast scanner and hands whatever it cannot read exactly
+   * to csv-parse; 'csv-parse' reads with csv-parse alone. Default: HRSYNC_CSV_PARSER, else 'scanner'.
+   */
+  csvParser?: 'scanner' | 'csv-parse';
   /** Override the format normally chosen from the file's extension. */
   format?: FileFormat;
   /** Relative paths are read from here (default: the process's working folder); messages keep them as given. */
