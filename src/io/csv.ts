@@ -10,6 +10,7 @@ import { encodingProblem } from './problems.js';
 import { unneutralise } from './writers.js';
 
 const SNIFF_BYTES = 64 * 1024;
+const PIECE_BYTES = 64 * 1024;
 /** The longest CSV record (or NDJSON line) read: past this, the row is an error naming its line. */
 export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
@@ -51,18 +52,27 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
     yield* head;
     if (!ended) yield* decoded.chunks;
   }
-  /** Reads one piece (undefined: the end); a failure is csv-parse's error. */
+  /** csv-parse takes over from the scanner at the record it gave up on; `after`: the bytes not yet scanned. */
+  const takeOver = (after: Buffer | undefined): Error | undefined => {
+    reference = new ReferenceParser(delimiter, scanner!.eol, scanner!.line);
+    const rest = Buffer.from(scanner!.rest!, 'utf8');
+    scanner = undefined;
+    const error = reference.read(after?.length ? Buffer.concat([rest, after]) : rest, false, rows.row);
+    return error ?? (after ? undefined : reference.read(undefined, true, rows.row));
+  };
+  /** Reads one chunk (undefined: the end); a failure is csv-parse's error. */
   const read = (chunk: Buffer | undefined): Error | undefined => {
-    if (scanner) {
-      // Decoded chunks never split a character, so each is text on its own.
-      if (scanner.scan(chunk ? chunk.toString('utf8') : '', chunk === undefined, rows.row)) return undefined;
-      reference = new ReferenceParser(delimiter, scanner.eol, scanner.line);
-      const rest = Buffer.from(scanner.rest!, 'utf8');
-      scanner = undefined;
-      const error = reference.read(rest, false, rows.row);
-      if (error || chunk) return error;
+    if (!scanner) return reference!.read(chunk, chunk === undefined, rows.row);
+    if (!chunk) return scanner.scan('', true, rows.row) ? undefined : takeOver(undefined);
+    // Decoded in pieces of at most 64 KB, cut between characters: V8 makes a string that size in its
+    // young generation; a larger one goes to the large-object space, and decoding costs five times more.
+    for (let at = 0; at < chunk.length; ) {
+      let end = Math.min(at + PIECE_BYTES, chunk.length);
+      while (end < chunk.length && end > at && (chunk[end]! & 0xc0) === 0x80) end--;
+      if (!scanner.scan(chunk.toString('utf8', at, end), false, rows.row)) return takeOver(chunk.subarray(end));
+      at = end;
     }
-    return reference!.read(chunk, chunk === undefined, rows.row);
+    return undefined;
   };
 
   let failure: ReadProblem | undefined;
