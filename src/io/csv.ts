@@ -7,7 +7,7 @@ import { CsvScanner } from './csv-scanner.js';
 import type { RawValue } from '../core/model/canonical.js';
 import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
 import { encodingProblem } from './problems.js';
-import { unneutralise } from './writers.js';
+import { unneutralise } from './formula.js';
 
 const SNIFF_BYTES = 64 * 1024;
 const PIECE_BYTES = 64 * 1024;

@@ -6,19 +6,9 @@ import { outputFailed, UsageError } from '../errors.js';
 import { pendingFile } from '../shared/atomic-write.js';
 import type { Approver, FieldValue, RawValue } from '../core/model/canonical.js';
 import type { FileFormat } from './types.js';
+import { neutralise } from './formula.js';
 
-/** First characters that make a spreadsheet run a cell as a formula (OWASP CSV injection). */
-const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
-
-/** A CSV cell a spreadsheet would run as a formula gets a leading ' (read back, hrsync removes it). */
-export function neutralise(cell: string): string {
-  return cell.length > 0 && FORMULA_START.has(cell[0]!) ? `'${cell}` : cell;
-}
-
-/** Undoes neutralise on reading: a ' before a formula character is dropped. */
-export function unneutralise(cell: string): string {
-  return cell.length > 1 && cell.charCodeAt(0) === 39 && FORMULA_START.has(cell[1]!) ? cell.slice(1) : cell;
-}
+export { neutralise } from './formula.js';
 
 /** A canonical value as one CSV cell: lists joined with ;, approvers as email:Label, booleans as true/false. */
 /** A value as read from an input (a cell, or a JSON value) as text: blank for none, JSON for an object. */

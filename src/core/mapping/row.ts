@@ -6,6 +6,7 @@ import { type Issue, quote, valueText } from '../model/issues.js';
 import type { ColumnMap } from './columns.js';
 import type { EntityMapping } from './mapping-file.js';
 import { isValidDate } from './transforms.js';
+import { unneutralise } from '../../io/formula.js';
 
 /** How a value is looked up in a mapping file's value table: trimmed, ignoring case. */
 export const lookupKey = (value: string): string => value.trim().toLowerCase();
@@ -166,23 +167,50 @@ function convert(ctx: Context, def: FieldDef, raw: RawValue, mapping?: EntityMap
   }
 }
 
+/** Which cell each mapped column is, for a CSV file's records: one array per column map, made once. */
+const CELLS = new WeakMap<ColumnMap, { index: ReadonlyMap<string, number>; cells: Int32Array }>();
+
+function cellsOf(columns: ColumnMap, index: ReadonlyMap<string, number>): Int32Array {
+  let known = CELLS.get(columns);
+  if (!known || known.index !== index) {
+    known = { index, cells: Int32Array.from(columns.mapped, ({ column }) => index.get(column) ?? -1) };
+    CELLS.set(columns, known);
+  }
+  return known.cells;
+}
+
+const NO_SOURCE: Record<string, RawValue> = Object.freeze({}) as Record<string, RawValue>;
+
 /**
  * Maps one raw record onto canonical fields: columns by the column map, values converted to their
  * field's kind (dates to yyyy-mm-dd, booleans, lists), mapping-file transforms and defaults applied.
- * A value that cannot be converted is left out and reported in `issues`.
+ * A value that cannot be converted is left out and reported in `issues`. A CSV record's cells are
+ * read by index, never through an object by column name. `withSource: false` leaves the record's
+ * `source` empty (validation never reads it; import does).
  */
-export function mapRecord(record: RawRecord, columns: ColumnMap, mapping: EntityMapping | undefined, issues: Issue[]): CanonicalRecord {
+export function mapRecord(record: RawRecord, columns: ColumnMap, mapping: EntityMapping | undefined, issues: Issue[], withSource = true): CanonicalRecord {
   const ctx: Context = { entity: columns.entity, file: record.file, line: record.line, issues };
   const values: CanonicalValues = {};
-  for (const { column, field } of columns.mapped) {
-    const value = convert(ctx, field, record.values[column] ?? null, mapping);
-    if (value !== undefined) values[field.name] = value;
-  }
+  const { mapped } = columns;
+  const cells = record.cells;
+  if (cells && record.columnIndex) {
+    const at = cellsOf(columns, record.columnIndex);
+    for (let k = 0; k < mapped.length; k++) {
+      const i = at[k]!;
+      const field = mapped[k]!.field;
+      const value = convert(ctx, field, i < 0 ? null : unneutralise(cells[i] ?? ''), mapping);
+      if (value !== undefined) values[field.name] = value;
+    }
+  } else
+    for (const { column, field } of mapped) {
+      const value = convert(ctx, field, record.values[column] ?? null, mapping);
+      if (value !== undefined) values[field.name] = value;
+    }
   if (mapping)
     for (const [field, value] of mapping.defaults) {
       if (values[field] !== undefined && values[field] !== null) continue;
       const converted = convert(ctx, fieldDef(columns.entity, field)!, value, mapping);
       if (converted !== undefined) values[field] = converted;
     }
-  return { entity: columns.entity, file: record.file, line: record.line, values, source: record.values, ...(ctx.mapped ? { mapped: ctx.mapped } : {}) };
+  return { entity: columns.entity, file: record.file, line: record.line, values, source: withSource ? record.values : NO_SOURCE, ...(ctx.mapped ? { mapped: ctx.mapped } : {}) };
 }

@@ -28,6 +28,8 @@ export interface OpenFile {
   events: AsyncGenerator<ReadEvent[]>;
   /** Events of the first batch after the header. */
   pending: ReadEvent[];
+  /** About how many records the file holds (0: not known), to size the key indexes once. */
+  estimatedRows: number;
   columns: ColumnMap | undefined;
   rules: RuleSet | undefined;
   /** Fields the file supplies: a mapped column or a mapping default. */
@@ -85,11 +87,14 @@ export class Batch {
     if (issue.severity === 'error' && ++this.errors >= this.maxErrors) this.stopped = true;
   }
 
-  /** The index of an entity's key field, made on first use. */
+  /** The index of an entity's key field, made on first use, sized for the records the entity's files hold. */
   indexFor(entity: Entity, field: string): KeyIndex {
     const key = `${entity}.${field}`;
     let index = this.indexes.get(key);
-    if (!index) this.indexes.set(key, (index = new KeyIndex(field)));
+    if (!index) {
+      const expected = this.files.reduce((n, f) => n + (f.summary.entity === entity ? f.estimatedRows : 0), 0);
+      this.indexes.set(key, (index = new KeyIndex(field, expected)));
+    }
     return index;
   }
 

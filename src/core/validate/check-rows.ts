@@ -83,6 +83,13 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
   const entity = file.summary.entity;
   const unchecked = new Set<string>();
   let problems = 0;
+  // Once per file, not per row: the indexes and references of the fields this file supplies at all.
+  const supplied = (field: string) => file.supplied.has(field);
+  const indexed = (file.rules ? (ctx.indexed.get(file.rules.entity) ?? []) : []).filter(([field]) => supplied(field));
+  const refs = file.refs.filter(([field]) => supplied(field));
+  const mapping = file.columns ? ctx.mapping?.[file.columns.entity] : undefined;
+  const withSource = ctx.keepRecords === true;
+  const rowIssues: Issue[] = [];
   for await (const events of withPending(file)) {
     for (const event of events) {
       if (batch.stopped) return;
@@ -100,16 +107,18 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       const raw = event.record;
       const location = pack(file.index, raw.line);
       if (raw.cellCount !== undefined || !file.columns || !file.rules) continue; // ragged, or file not checkable
-      const rowIssues: Issue[] = [];
-      const record = mapRecord(raw, file.columns, ctx.mapping?.[file.columns.entity], rowIssues);
+      rowIssues.length = 0;
+      const record = mapRecord(raw, file.columns, mapping, rowIssues, withSource);
       checkRecord(record, file.rules, file.supplied, rowIssues);
       const { values } = record;
-      for (const [field, index] of ctx.indexed.get(file.rules.entity) ?? []) {
+      for (let k = 0; k < indexed.length; k++) {
+        const [field, index] = indexed[k]!;
         const value = values[field];
         if (typeof value === 'string') index.add(value, location);
         else for (const v of keyValues(value)) index.add(v, location);
       }
-      for (const [field, ref] of file.refs) {
+      for (let k = 0; k < refs.length; k++) {
+        const [field, ref] = refs[k]!;
         const refValues = keyValues(values[field]);
         if (refValues.length === 0) continue;
         const known = batch.known;
@@ -135,7 +144,8 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
         }
       }
       let rowInvalid = false;
-      for (const issue of rowIssues) {
+      for (let k = 0; k < rowIssues.length; k++) {
+        const issue = rowIssues[k]!;
         batch.emit(issue, file);
         if (issue.severity === 'error' && issue.line === raw.line) rowInvalid = true;
       }

@@ -3,12 +3,6 @@ import { ignoresCase, keyValue } from '../model/keys.js';
 /**
  * Where each value of one key field was seen in a batch, for duplicate and reference checks at
  * once. A location is packed into one number (file index × 2³² + line).
- *
- * Built for million-row files: values are not kept as strings but as a 64-bit hash (the two 32-bit
- * lanes of cyrb53) in an open-addressing table of typed arrays, 16 bytes a slot — a Map of strings
- * costs several times the memory and time. Only values that repeat are kept as strings, to report
- * them. Two different values share a 64-bit hash with odds of about 3·10⁻⁸ in a million-row file;
- * the only effect would be a duplicate report naming two lines that plainly differ.
  */
 export const pack = (fileIndex: number, line: number): number => fileIndex * 0x1_0000_0000 + line;
 export const unpack = (location: number): { fileIndex: number; line: number } => ({
@@ -16,92 +10,237 @@ export const unpack = (location: number): { fileIndex: number; line: number } =>
   line: location % 0x1_0000_0000,
 });
 
-let h1 = 0;
-let h2 = 0;
-/** cyrb53 (bryc, public domain): sets h1 and h2, two well-mixed 32-bit halves of one hash. */
-function hash(text: string): void {
-  let a = 0xdeadbeef;
-  let b = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 2654435761);
-    b = Math.imul(b ^ c, 1597334677);
-  }
-  a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
-  b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
-  h1 = a | 0;
-  h2 = b | 0;
-}
+/** Load factor the slot table is sized for, and the one past which it grows (only when the estimate was low). */
+const LOAD = 0.7;
+const MAX_LOAD = 0.85;
+/** Keys are kept in pages of this size; a longer key (a 16 MB cell) gets a page of its own. */
+const PAGE = 1 << 20;
+/** Where a key's text is fits in 32 bits: page × PAGE + offset. */
+const MAX_PAGES = 4095;
 
+/**
+ * The set of values of one key field, built for million-row files and exact.
+ *
+ * - Slots: an open-addressing table of two Int32Arrays (the value's 32-bit hash, and its entry),
+ *   8 bytes a slot, sized once from the expected number of keys — no rehash unless the estimate was low.
+ * - Entries, one per distinct value: where it was first seen (8 bytes), and where its text is (6 bytes).
+ * - The text of each distinct value, once, in 1 MB pages (one byte a character for Latin-1 text,
+ *   UTF-8 otherwise): so two values with the same hash are always told apart by their text — a hash
+ *   collision costs one comparison, never a false duplicate or a missed one.
+ *
+ * About 27 bytes a key plus its text (a Map of strings costs several times that). Values are compared
+ * by the one key rule (core/model/keys.ts): trimmed, and ignoring case for emails and names. ASCII
+ * values — nearly all keys — are hashed and compared in place, without making the trimmed or
+ * lower-cased string; others go through keyValue().
+ */
 export class KeyIndex {
-  private capacity = 1 << 16;
-  private count = 0;
-  private lane1 = new Int32Array(this.capacity);
-  private lane2 = new Int32Array(this.capacity);
-  /** First location of the value in each slot; 0 marks an empty slot (lines start at 1). */
-  private where = new Float64Array(this.capacity);
-  private readonly repeats = new Map<string, number[]>();
-
   /** Values compare by the one key rule (core/model/keys.ts) for this field. */
   readonly ignoreCase: boolean;
+  private capacity = 0;
+  private hashes = new Int32Array(0);
+  /** Entry + 1 in each slot; 0 marks an empty slot. */
+  private slots = new Int32Array(0);
+  private count = 0;
+  private firstSeen = new Float64Array(0);
+  /** Entry's text: page × PAGE + offset, and its length in bytes (the top bit: UTF-8 rather than Latin-1). */
+  private textAt = new Uint32Array(0);
+  private textLength = new Int32Array(0);
+  private readonly pages: Buffer[] = [];
+  private pageUsed = PAGE;
+  /** Entry → every location after the first, for values seen more than once. */
+  private readonly repeats = new Map<number, number[]>();
 
-  constructor(readonly field: string) {
+  /** `expected`: about how many values will be added (the table is sized for it once). */
+  constructor(
+    readonly field: string,
+    private readonly expected = 0,
+  ) {
     this.ignoreCase = ignoresCase(field);
   }
 
-  private key(value: string): string {
-    return keyValue(this.field, value);
-  }
-
-  /** The slot holding the current hash, or the empty slot where it belongs. */
-  private slot(): number {
-    const mask = this.capacity - 1;
-    let i = h1 & mask;
-    while (this.where[i] !== 0 && (this.lane1[i] !== h1 || this.lane2[i] !== h2)) i = (i + 1) & mask;
-    return i;
-  }
-
-  private grow(): void {
-    const { lane1, lane2, where } = this;
-    this.capacity *= 2;
-    this.lane1 = new Int32Array(this.capacity);
-    this.lane2 = new Int32Array(this.capacity);
-    this.where = new Float64Array(this.capacity);
-    for (let i = 0; i < where.length; i++) {
-      if (where[i] === 0) continue;
-      h1 = lane1[i]!;
-      h2 = lane2[i]!;
-      const j = this.slot();
-      this.lane1[j] = h1;
-      this.lane2[j] = h2;
-      this.where[j] = where[i]!;
-    }
-  }
-
   add(value: string, location: number): void {
-    const key = this.key(value);
-    hash(key);
-    const i = this.slot();
-    const first = this.where[i]!;
-    if (first === 0) {
-      this.lane1[i] = h1;
-      this.lane2[i] = h2;
-      this.where[i] = location;
-      if (++this.count * 2 > this.capacity) this.grow();
+    const entry = this.find(value, true);
+    if (entry < 0) {
+      this.firstSeen[-entry - 1] = location;
       return;
     }
-    const list = this.repeats.get(key);
+    const list = this.repeats.get(entry);
     if (list) list.push(location);
-    else this.repeats.set(key, [first, location]);
+    else this.repeats.set(entry, [location]);
   }
 
   has(value: string): boolean {
-    hash(this.key(value));
-    return this.where[this.slot()] !== 0;
+    return this.find(value, false) >= 0;
   }
 
-  /** Every value seen more than once, with all its locations in the order they were seen. */
-  duplicates(): IterableIterator<[string, number[]]> {
-    return this.repeats.entries();
+  /** Every value seen more than once (in its compared form), with all its locations in the order they were seen. */
+  *duplicates(): IterableIterator<[string, number[]]> {
+    for (const [entry, later] of this.repeats) yield [this.text(entry), [this.firstSeen[entry]!, ...later]];
   }
+
+  // The key being looked for: `value` between `from` and `to` (folded to lower case when `fold`), or `slow`.
+  private value = '';
+  private from = 0;
+  private to = 0;
+  private fold = false;
+  private slow: string | undefined;
+  private latin1 = true;
+
+  /**
+   * The entry holding the value (≥ 0), or, with `insert`, the new entry made for it as -(entry + 1); -1
+   * when absent and not inserting.
+   */
+  private find(value: string, insert: boolean): number {
+    const hash = this.hash(value);
+    if (this.capacity === 0) {
+      if (!insert) return -1;
+      this.resize(Math.max(1024, Math.ceil(Math.max(this.expected, 1) / LOAD)));
+    }
+    let i = Math.floor((hash >>> 0) * (this.capacity / 0x1_0000_0000));
+    for (;;) {
+      const slot = this.slots[i]!;
+      if (slot === 0) break;
+      if (this.hashes[i] === hash && this.equals(slot - 1)) return slot - 1;
+      if (++i === this.capacity) i = 0;
+    }
+    if (!insert) return -1;
+    const entry = this.store();
+    this.hashes[i] = hash;
+    this.slots[i] = entry + 1;
+    if (++this.count > this.capacity * MAX_LOAD) this.resize(this.capacity * 2);
+    return -entry - 1;
+  }
+
+  /** The 32-bit hash a value is filed under (tests use it to find two values that share one). */
+  hashOf(value: string): number {
+    return this.hash(value);
+  }
+
+  /** cyrb53's mixing (bryc, public domain), folded to 32 bits, over the key's characters. Sets the key being looked for. */
+  private hash(value: string): number {
+    this.value = value;
+    this.slow = undefined;
+    this.latin1 = true;
+    let from = 0;
+    let to = value.length;
+    while (from < to && isSpace(value.charCodeAt(from))) from++;
+    while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
+    const fold = this.ignoreCase;
+    let a = 0xdeadbeef;
+    let b = 0x41c6ce57;
+    let ascii = true;
+    for (let k = from; k < to && ascii; k++) {
+      let c = value.charCodeAt(k);
+      if (c >= 128) ascii = false;
+      else if (fold && c >= 65 && c <= 90) c += 32;
+      a = Math.imul(a ^ c, 2654435761);
+      b = Math.imul(b ^ c, 1597334677);
+    }
+    if (!ascii) {
+      // Unicode spaces around it, or letters outside ASCII: the key as keyValue() makes it.
+      const key = keyValue(this.field, value);
+      this.slow = key;
+      from = 0;
+      to = key.length;
+      a = 0xdeadbeef;
+      b = 0x41c6ce57;
+      for (let k = 0; k < key.length; k++) {
+        const c = key.charCodeAt(k);
+        if (c > 255) this.latin1 = false;
+        a = Math.imul(a ^ c, 2654435761);
+        b = Math.imul(b ^ c, 1597334677);
+      }
+    }
+    this.from = from;
+    this.to = to;
+    this.fold = fold && ascii;
+    a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+    b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
+    return (a ^ b) | 0;
+  }
+
+  /** Whether an entry's text is the key being looked for. */
+  private equals(entry: number): boolean {
+    const at = this.textAt[entry]!;
+    const page = this.pages[Math.floor(at / PAGE)]!;
+    const offset = at % PAGE;
+    const length = this.textLength[entry]!;
+    if (length < 0) return this.slow !== undefined && page.toString('utf8', offset, offset + (length & 0x7fffffff)) === this.slow;
+    const key = this.slow ?? this.value;
+    const from = this.slow === undefined ? this.from : 0;
+    if (length !== (this.slow === undefined ? this.to - this.from : key.length)) return false;
+    for (let k = 0; k < length; k++) {
+      let c = key.charCodeAt(from + k);
+      if (this.fold && c >= 65 && c <= 90) c += 32;
+      if (page[offset + k] !== c) return false;
+    }
+    return true;
+  }
+
+  /** A new entry with the key being looked for as its text. */
+  private store(): number {
+    const entry = this.count;
+    if (entry === this.firstSeen.length) {
+      const size = entry === 0 ? Math.max(1024, Math.ceil(this.expected)) : entry * 2;
+      this.firstSeen = grown(this.firstSeen, new Float64Array(size));
+      this.textAt = grown(this.textAt, new Uint32Array(size));
+      this.textLength = grown(this.textLength, new Int32Array(size));
+    }
+    const text = this.slow ?? this.value;
+    const from = this.slow === undefined ? this.from : 0;
+    const to = this.slow === undefined ? this.to : text.length;
+    const bytes = this.latin1 ? to - from : Buffer.byteLength(text, 'utf8');
+    if (this.pageUsed + bytes > PAGE) {
+      if (this.pages.length >= MAX_PAGES) throw new Error(`the values of ${this.field} hold more than ${MAX_PAGES / 1024} GB of text`);
+      this.pages.push(Buffer.allocUnsafe(Math.max(PAGE, bytes)));
+      this.pageUsed = 0;
+    }
+    const pageIndex = this.pages.length - 1;
+    const page = this.pages[pageIndex]!;
+    const offset = this.pageUsed;
+    if (this.latin1) {
+      // Byte by byte: for keys this short, cheaper than a call into Buffer.write (and no substring made).
+      const fold = this.fold;
+      for (let k = 0; k < bytes; k++) {
+        const c = text.charCodeAt(from + k);
+        page[offset + k] = fold && c >= 65 && c <= 90 ? c + 32 : c;
+      }
+    } else page.write(text, offset, 'utf8');
+    // A page longer than PAGE holds one key only: the next key starts a new page.
+    this.pageUsed = bytes > PAGE ? PAGE : offset + bytes;
+    this.textAt[entry] = pageIndex * PAGE + offset;
+    this.textLength[entry] = this.latin1 ? bytes : bytes | 0x80000000;
+    return entry;
+  }
+
+  private text(entry: number): string {
+    const at = this.textAt[entry]!;
+    const page = this.pages[Math.floor(at / PAGE)]!;
+    const offset = at % PAGE;
+    const length = this.textLength[entry]!;
+    return length < 0 ? page.toString('utf8', offset, offset + (length & 0x7fffffff)) : page.toString('latin1', offset, offset + length);
+  }
+
+  /** A table of `capacity` slots holding every entry so far (rehashed from the hashes kept). */
+  private resize(capacity: number): void {
+    const { hashes, slots } = this;
+    this.capacity = capacity;
+    this.hashes = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity);
+    for (let j = 0; j < slots.length; j++) {
+      if (slots[j] === 0) continue;
+      let i = Math.floor((hashes[j]! >>> 0) * (capacity / 0x1_0000_0000));
+      while (this.slots[i] !== 0) if (++i === capacity) i = 0;
+      this.hashes[i] = hashes[j]!;
+      this.slots[i] = slots[j]!;
+    }
+  }
+}
+
+/** The whitespace String.prototype.trim removes, in ASCII. */
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
+function grown<T extends Float64Array | Int32Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

@@ -1,5 +1,7 @@
 import { readRecords } from '../../io/records.js';
-import type { ReadOptions } from '../../io/types.js';
+import { statSync } from 'node:fs';
+import { onDisk } from '../../io/paths.js';
+import type { ReadEvent, ReadOptions } from '../../io/types.js';
 import { mapColumns } from '../mapping/columns.js';
 import { inferEntity } from '../mapping/infer-entity.js';
 import type { Mapping } from '../mapping/mapping-file.js';
@@ -21,9 +23,11 @@ export interface OpenOptions {
 export async function openFiles(batch: Batch, paths: readonly string[], options: OpenOptions): Promise<void> {
   for (const [index, path] of paths.entries()) {
     if (batch.stopped) return;
-    const events = readRecords(path, options.read);
+    let bytesRead = 0;
+    const events = readRecords(path, { ...options.read, onRead: (n) => ((bytesRead += n), options.read?.onRead?.(n)) });
     const first = await events.next();
     const [header, ...pending] = first.done ? [] : first.value;
+    const estimatedRows = estimateRows(path, options.read, pending, bytesRead);
     const summary: FileSummary = {
       file: path,
       entity: null,
@@ -35,7 +39,7 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
       errors: 0,
       warnings: 0,
     };
-    const file: OpenFile = { index, summary, events, pending, columns: undefined, rules: undefined, supplied: new Set(), refs: [] };
+    const file: OpenFile = { index, summary, events, pending, estimatedRows, columns: undefined, rules: undefined, supplied: new Set(), refs: [] };
     batch.files.push(file);
     const columns = header?.kind === 'header' ? header.columns : [];
     if (columns.length === 0) continue; // nothing to map; read problems (if any) come with the records
@@ -65,4 +69,19 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
     for (const { field } of file.columns.mapped) file.supplied.add(field.name);
     for (const field of options.mapping?.[guess.entity]?.defaults.keys() ?? []) file.supplied.add(field);
   }
+}
+
+/**
+ * About how many records a file holds, from the first batch read (its records, the bytes read for
+ * them) and the file's size: the key indexes are sized from it once, instead of growing as they fill.
+ */
+function estimateRows(path: string, read: ReadOptions | undefined, first: ReadEvent[], bytesRead: number): number {
+  let size: number;
+  try {
+    size = statSync(onDisk(path, read ?? {})).size;
+  } catch {
+    return 0; // standard input, or gone: the indexes grow as they fill
+  }
+  const records = first.reduce((n, e) => n + (e.kind === 'record' ? 1 : 0), 0);
+  return records > 0 && bytesRead > 0 ? Math.ceil((records * size * 1.1) / Math.min(bytesRead, size)) : 0;
 }

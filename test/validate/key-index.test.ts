@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { KeyIndex, pack } from '../../src/core/validate/key-index.js';
+
+/** Two different values with the same 32-bit hash, found by brute force (about 10 pairs among 300,000 values). */
+function collision(index: KeyIndex, make: (i: number) => string): [string, string, string] {
+  const seen = new Map<number, string>();
+  const pairs: string[][] = [];
+  for (let i = 0; pairs.length < 2; i++) {
+    const value = make(i);
+    const hash = index.hashOf(value);
+    const other = seen.get(hash);
+    if (other !== undefined) pairs.push([other, value]);
+    else seen.set(hash, value);
+  }
+  return [pairs[0]![0]!, pairs[0]![1]!, pairs[1]![0]!];
+}
+
+describe('the key index', () => {
+  it('tells apart two values that share a hash: never a false duplicate, never a missed one', () => {
+    const index = new KeyIndex('employeeNumber', 10);
+    const [a, b, absent] = collision(index, (i) => `E${i}`);
+    expect(index.hashOf(a)).toBe(index.hashOf(b));
+    index.add(a, pack(0, 2));
+    index.add(b, pack(0, 3));
+    expect([...index.duplicates()]).toEqual([]);
+    expect(index.has(a) && index.has(b)).toBe(true);
+    expect(index.has(absent)).toBe(false);
+    index.add(b, pack(0, 9));
+    expect([...index.duplicates()]).toEqual([[b, [pack(0, 3), pack(0, 9)]]]);
+  });
+
+  it('compares emails trimmed and ignoring case, in ASCII and beyond it', () => {
+    const index = new KeyIndex('email');
+    index.add('Ann@Example.com', pack(0, 2));
+    index.add('  ann@example.COM ', pack(0, 3));
+    index.add('ÜNAL@x.de', pack(0, 4));
+    index.add('\u00a0ünal@x.de', pack(1, 5));
+    index.add('zoë@x.nl', pack(0, 6));
+    expect([...index.duplicates()]).toEqual([
+      ['ann@example.com', [pack(0, 2), pack(0, 3)]],
+      ['ünal@x.de', [pack(0, 4), pack(1, 5)]],
+    ]);
+    expect(index.has('ZOË@X.NL')).toBe(true);
+    expect(index.has('zoe@x.nl')).toBe(false);
+  });
+
+  it('keeps case for ids, and grows past a low estimate without losing a value', () => {
+    const index = new KeyIndex('id', 100);
+    for (let i = 0; i < 20_000; i++) index.add(`Id${i}`, pack(0, i + 2));
+    expect([...index.duplicates()]).toEqual([]);
+    for (let i = 0; i < 20_000; i += 997) expect(index.has(`Id${i}`) && !index.has(`ID${i}`)).toBe(true);
+  });
+
+  it('holds a value longer than its 1 MB pages', () => {
+    const index = new KeyIndex('id');
+    const long = 'x'.repeat((1 << 20) + 5);
+    index.add('a', pack(0, 2));
+    index.add(long, pack(0, 3));
+    index.add('b', pack(0, 4));
+    index.add(long, pack(0, 5));
+    expect([...index.duplicates()].map(([v, l]) => [v.length, l])).toEqual([[long.length, [pack(0, 3), pack(0, 5)]]]);
+    expect(index.has('a') && index.has('b')).toBe(true);
+  });
+});
