@@ -60,25 +60,21 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
     const error = reference.read(after?.length ? Buffer.concat([rest, after]) : rest, false, rows.row);
     return error ?? (after ? undefined : reference.read(undefined, true, rows.row));
   };
-  /** Reads one chunk (undefined: the end); a failure is csv-parse's error. */
-  const read = (chunk: Buffer | undefined): Error | undefined => {
-    if (!scanner) return reference!.read(chunk, chunk === undefined, rows.row);
-    if (!chunk) return scanner.scan('', true, rows.row) ? undefined : takeOver(undefined);
-    // Decoded in pieces of at most 64 KB, cut between characters: V8 makes a string that size in its
-    // young generation; a larger one goes to the large-object space, and decoding costs five times more.
-    for (let at = 0; at < chunk.length; ) {
-      let end = Math.min(at + PIECE_BYTES, chunk.length);
-      while (end < chunk.length && end > at && (chunk[end]! & 0xc0) === 0x80) end--;
-      if (!scanner.scan(chunk.toString('utf8', at, end), false, rows.row)) return takeOver(chunk.subarray(end));
-      at = end;
-    }
-    return undefined;
-  };
-
   let failure: ReadProblem | undefined;
   try {
     for await (const chunk of chunks()) {
-      const error = read(chunk);
+      let error: Error | undefined;
+      if (!scanner) error = reference!.read(chunk, false, rows.row);
+      // Decoded in pieces of at most 64 KB, cut between characters: V8 makes a string that size in its
+      // young generation (a larger one goes to the large-object space, and costs several times more),
+      // and the records of each piece are passed on before the next is read, so few are alive at once.
+      for (let at = 0; scanner && at < chunk.length && !error; ) {
+        let end = Math.min(at + PIECE_BYTES, chunk.length);
+        while (end < chunk.length && end > at && (chunk[end]! & 0xc0) === 0x80) end--;
+        if (!scanner.scan(chunk.toString('utf8', at, end), false, rows.row)) error = takeOver(chunk.subarray(end));
+        at = end;
+        if (rows.events.length) yield rows.take();
+      }
       if (rows.events.length) yield rows.take();
       if (error) {
         failure = csvProblem(file, reference!.nextLine(), error);
@@ -86,7 +82,7 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       }
     }
     if (!failure) {
-      const error = read(undefined);
+      const error = scanner ? (scanner.scan('', true, rows.row) ? undefined : takeOver(undefined)) : reference!.read(undefined, true, rows.row);
       if (rows.events.length) yield rows.take();
       if (error) failure = csvProblem(file, reference!.nextLine(), error);
     }
