@@ -64,7 +64,10 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
   try {
     for await (const chunk of chunks()) {
       let error: Error | undefined;
-      if (!scanner) error = reference!.read(chunk, false, rows.row);
+      if (!scanner) {
+        error = reference!.read(chunk, false, rows.row);
+        rows.scanned(chunk.length);
+      }
       // Decoded in pieces of at most 64 KB, cut between characters: V8 makes a string that size in its
       // young generation (a larger one goes to the large-object space, and costs several times more),
       // and the records of each piece are passed on before the next is read, so few are alive at once.
@@ -72,6 +75,7 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
         let end = Math.min(at + PIECE_BYTES, chunk.length);
         while (end < chunk.length && end > at && (chunk[end]! & 0xc0) === 0x80) end--;
         if (!scanner.scan(chunk.toString('utf8', at, end), false, rows.row)) error = takeOver(chunk.subarray(end));
+        rows.scanned(end - at);
         at = end;
         if (rows.events.length) yield rows.take();
       }
@@ -104,7 +108,7 @@ function csvParserFromEnv(): 'scanner' | 'csv-parse' {
 class CsvRows {
   events: ReadEvent[] = [];
   columns: string[] | undefined;
-  private header: CsvHeader | undefined;
+  private csvHeader: CsvHeader | undefined;
   private width = 0; // cells in the header row, unnamed trailing ones included
   private headerLine = 1;
 
@@ -114,7 +118,20 @@ class CsvRows {
     private readonly encoding: string,
   ) {}
 
+  private header: (ReadEvent & { kind: 'header' }) | undefined;
+  private records = 0;
+  private bytes = 0;
+
+  /** Bytes read into rows so far: the header event tells the bytes per record of the first batch. */
+  scanned(bytes: number): void {
+    this.bytes += bytes;
+  }
+
   take(): ReadEvent[] {
+    if (this.header && this.records > 0) {
+      this.header.bytesPerRecord = this.bytes / this.records;
+      this.header = undefined;
+    }
     const events = this.events;
     this.events = [];
     return events;
@@ -122,7 +139,7 @@ class CsvRows {
 
   readonly row = (cells: string[], line: number): void => {
     const { file } = this;
-    if (!this.header) {
+    if (!this.csvHeader) {
       // Excel exports trailing unnamed columns (a;b;;;): they are not columns unless a row fills one.
       this.width = cells.length;
       let named = this.width;
@@ -131,18 +148,20 @@ class CsvRows {
       this.columns = columns;
       this.headerLine = line;
       const checked = checkHeader(file, line, columns);
-      this.header = new CsvHeader(columns, checked.keep);
-      this.events.push({ kind: 'header', file, format: 'csv', columns, delimiter: this.delimiter, encoding: this.encoding });
+      this.csvHeader = new CsvHeader(columns, checked.keep);
+      this.header = { kind: 'header', file, format: 'csv', columns, delimiter: this.delimiter, encoding: this.encoding };
+      this.events.push(this.header);
       for (const problem of checked.problems) this.events.push({ kind: 'problem', problem });
       return;
     }
     if (blank(cells)) return; // a row of empty cells is a blank line (Excel writes ;;;;)
-    const record = new CsvRecord(file, line, cells, this.header);
+    this.records++;
+    const record = new CsvRecord(file, line, cells, this.csvHeader);
     if (cells.length !== this.width) {
       record.cellCount = cells.length;
       this.events.push({ kind: 'problem', problem: raggedProblem(file, line, cells.length, this.width) });
     } else
-      for (let i = this.header.columns.length; i < this.width; i++)
+      for (let i = this.csvHeader.columns.length; i < this.width; i++)
         if (cells[i]!.trim() !== '') this.events.push({ kind: 'problem', problem: unnamedValueProblem(file, line, i, cells[i]!, this.headerLine) });
     this.events.push({ kind: 'record', record });
   };

@@ -71,6 +71,6 @@ export interface ReadOptions {
 
 /** What a reader yields: first the header (columns in file order), then records and problems in file order. */
 export type ReadEvent =
-  | { kind: 'header'; file: string; format: FileFormat; columns: string[]; delimiter?: string; encoding: string }
+  | { kind: 'header'; file: string; format: FileFormat; columns: string[]; delimiter?: string; encoding: string; bytesPerRecord?: number }
   | { kind: 'record'; record: RawRecord }
   | { kind: 'problem'; problem: ReadProblem };

@@ -116,7 +116,7 @@ export class KeyIndex {
     return this.hash(value);
   }
 
-  /** cyrb53's mixing (bryc, public domain), folded to 32 bits, over the key's characters. Sets the key being looked for. */
+  /** FNV-1a over the key's characters, then murmur3's finaliser. Sets the key being looked for. */
   private hash(value: string): number {
     this.value = value;
     this.slow = undefined;
@@ -126,37 +126,43 @@ export class KeyIndex {
     while (from < to && isSpace(value.charCodeAt(from))) from++;
     while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
     const fold = this.ignoreCase;
-    let a = 0xdeadbeef;
-    let b = 0x41c6ce57;
-    let ascii = true;
-    for (let k = from; k < to && ascii; k++) {
-      let c = value.charCodeAt(k);
-      if (c >= 128) ascii = false;
-      else if (fold && c >= 65 && c <= 90) c += 32;
-      a = Math.imul(a ^ c, 2654435761);
-      b = Math.imul(b ^ c, 1597334677);
-    }
+    let h = 0x811c9dc5;
+    let k = from;
+    if (fold)
+      for (; k < to; k++) {
+        let c = value.charCodeAt(k);
+        if (c >= 128) break;
+        if (c >= 65 && c <= 90) c += 32;
+        h = Math.imul(h ^ c, 16777619);
+      }
+    else
+      for (; k < to; k++) {
+        const c = value.charCodeAt(k);
+        if (c >= 128) break;
+        h = Math.imul(h ^ c, 16777619);
+      }
+    const ascii = k === to;
     if (!ascii) {
       // Unicode spaces around it, or letters outside ASCII: the key as keyValue() makes it.
       const key = keyValue(this.field, value);
       this.slow = key;
       from = 0;
       to = key.length;
-      a = 0xdeadbeef;
-      b = 0x41c6ce57;
-      for (let k = 0; k < key.length; k++) {
-        const c = key.charCodeAt(k);
+      h = 0x811c9dc5;
+      for (let j = 0; j < key.length; j++) {
+        const c = key.charCodeAt(j);
         if (c > 255) this.latin1 = false;
-        a = Math.imul(a ^ c, 2654435761);
-        b = Math.imul(b ^ c, 1597334677);
+        h = Math.imul(h ^ c, 16777619);
       }
     }
     this.from = from;
     this.to = to;
     this.fold = fold && ascii;
-    a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
-    b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
-    return (a ^ b) | 0;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    return (h ^ (h >>> 16)) | 0;
   }
 
   /** Whether an entry's text is the key being looked for. */

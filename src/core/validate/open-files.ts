@@ -27,7 +27,7 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
     const events = readRecords(path, { ...options.read, onRead: (n) => ((bytesRead += n), options.read?.onRead?.(n)) });
     const first = await events.next();
     const [header, ...pending] = first.done ? [] : first.value;
-    const estimatedRows = estimateRows(path, options.read, pending, bytesRead);
+    const estimatedRows = estimateRows(path, options.read, header?.kind === 'header' ? header.bytesPerRecord : undefined, pending, bytesRead);
     const summary: FileSummary = {
       file: path,
       entity: null,
@@ -72,16 +72,18 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
 }
 
 /**
- * About how many records a file holds, from the first batch read (its records, the bytes read for
- * them) and the file's size: the key indexes are sized from it once, instead of growing as they fill.
+ * About how many records a file holds, from its size and the bytes per record of the first batch read
+ * (the reader's own count, else the bytes read for that batch): the key indexes are sized from it once,
+ * instead of growing as they fill.
  */
-function estimateRows(path: string, read: ReadOptions | undefined, first: ReadEvent[], bytesRead: number): number {
+function estimateRows(path: string, read: ReadOptions | undefined, bytesPerRecord: number | undefined, first: ReadEvent[], bytesRead: number): number {
   let size: number;
   try {
     size = statSync(onDisk(path, read ?? {})).size;
   } catch {
     return 0; // standard input, or gone: the indexes grow as they fill
   }
+  if (bytesPerRecord) return Math.ceil((size / bytesPerRecord) * 1.05);
   const records = first.reduce((n, e) => n + (e.kind === 'record' ? 1 : 0), 0);
-  return records > 0 && bytesRead > 0 ? Math.ceil((records * size * 1.1) / Math.min(bytesRead, size)) : 0;
+  return records > 0 && bytesRead > 0 ? Math.ceil((records * size * 1.05) / Math.min(bytesRead, size)) : 0;
 }
