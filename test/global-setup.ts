@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopCluster } from './helpers/postgres.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -53,6 +54,7 @@ export default function setup(): () => void {
   const root = mkdtempSync(join(tmpdir(), 'hrsync-tests-'));
   process.env.HRSYNC_TEST_ROOT = root;
   return () => {
+    stopCluster(root); // the PostgreSQL server the state backend's tests started, if they did
     rmSync(root, { recursive: true, force: true });
     const after = checkout();
     if (before !== undefined && after !== before) {

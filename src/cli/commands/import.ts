@@ -1,13 +1,15 @@
 import { resolve } from 'node:path';
 import { applyImport, leftOutOf, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
-import { Bookmarks, sinceOf } from '../../app/bookmarks.js';
+import { sinceOf } from '../../app/bookmarks.js';
 import { openTarget, type OpenedTarget } from '../../app/open-target.js';
 import type { ApplyReport } from '../../core/apply/apply.js';
 import type { MissingPolicy } from '../../core/plan/plan.js';
 import type { Target } from '../../core/ports.js';
-import { ExitCode, UsageError, exitCodeForSignal, outputFailed } from '../../errors.js';
+import { ExitCode, HrsyncError, StateUnavailable, UsageError, exitCodeForSignal, outputFailed } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
-import { acquireLock, type Lock } from '../../app/lock.js';
+import type { HeldLock } from '../../core/ports.js';
+import { hostname } from 'node:os';
+import { lockTarget, recordRun } from '../../app/state-store.js';
 import { resultsFolder } from '../../app/results-folder.js';
 import { matchKeys, maxMissing, notAnInput, positiveInt, seconds, since } from '../parse.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
@@ -72,8 +74,36 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   const out = colourFor(io.stdout, io.env);
 
   const opened = await openTarget(flags.target, openOptions(io, flags.config));
-  let lock: Lock | undefined;
+  let lock: HeldLock | undefined;
+  // What the run history keeps of a run that writes: its counts, filled in as the run goes.
+  const counts: Record<string, number> = {};
+  const startedAt = new Date();
+  let code: number = ExitCode.internal;
+  let stateDown = false;
   try {
+    code = await run();
+    return code;
+  } catch (error) {
+    code = error instanceof HrsyncError ? error.exitCode : ExitCode.internal;
+    stateDown = error instanceof StateUnavailable;
+    throw error;
+  } finally {
+    await lock?.release();
+    // Every import that set out to write is kept in the run history, whatever its outcome — unless the
+    // state store itself could not be reached (said already) or the target was never opened.
+    if (!flags.dryRun && opened.target && !stateDown)
+      await recordRun(
+        opened.state,
+        {
+          at: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), command: 'import', target: opened.target.name, label: opened.target.label,
+          ...(flags.from ? { source: flags.from } : {}), counts, exitCode: code, host: hostname(), pid: process.pid,
+        },
+        (message) => void io.stderr.write(`${err.yellow('warning:')} ${printable(message, true)}\n`),
+      );
+    await opened.close();
+  }
+
+  async function run(): Promise<number> {
     const resultsDir = resultsFolder(flags.results, io.cwd, opened.home);
     if (opened.target && !opened.target.writer) throw new UsageError(`${opened.target.label} is read-only: import into a platform, and read from it with --from`);
     if (opened.note) io.stderr.write(`${err.dim(opened.note)}\n`);
@@ -82,10 +112,11 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
     if (opened.target && !flags.dryRun && !flags.yes && !io.stdinIsTTY && !opened.embedded)
       throw new UsageError(`import changes ${opened.target.label}: without a terminal to confirm on, pass --yes to apply or --dry-run to only plan`);
     // One run writing to a target at a time, from planning to the last write (a dry run writes nothing).
-    if (!flags.dryRun && opened.target && opened.lockKey) lock = await acquireLock(opened.lockKey, opened.target.label, `import into ${opened.target.label}`, { ...(waitMs ? { waitMs } : {}) });
+    if (!flags.dryRun) lock = await lockTarget(opened, `import into ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warnLost(io) });
     if (flags.from) {
       const pulled = await pull(flags.from, flags, sinceLast ? { last: opened } : { at: sinceAt }, resultsDir, io);
       files = [pulled.path];
+      counts.read = pulled.rows;
       sinceAt = pulled.since;
       bookmark = pulled.save;
       // An incremental read that found nothing: nothing changed, which is success (a quiet night is no alert).
@@ -121,6 +152,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       return code;
     };
     const plan = planned.plan;
+    if (plan) Object.assign(counts, plan.summary);
     if (!plan) {
       io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
       return report('--strict: the input has invalid rows; nothing was planned or written', ExitCode.invalidInput);
@@ -159,15 +191,23 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       return report('not applied (the answer was no): nothing was written', ExitCode.ok);
     }
     const result = await runApply(planned, { concurrency, resultsDir }, io);
+    Object.assign(counts, appliedCounts(result));
     const code = applyExitCode(result, planned.inputProblems, io);
     emit(result, code);
     if (code === ExitCode.ok) await bookmark?.();
     if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
     return report(`${appliedLine(result, planned.inputProblems)}${result.stoppedBy ? ` (stopped by ${result.stoppedBy})` : ''}`, code, result);
-  } finally {
-    await lock?.release();
-    await opened.close();
   }
+}
+
+/** What the run history keeps of an apply: how many writes were applied, failed, unknown or not sent. */
+export function appliedCounts(result: Pick<ApplyReport, 'ok' | 'failed' | 'unknown' | 'skipped'>): Record<string, number> {
+  return { applied: result.ok, failed: result.failed, unknown: result.unknown, notSent: result.skipped };
+}
+
+/** Says at once that a held lock was lost (its state database went away): the run goes on, and another may start. */
+export function warnLost(io: Io): (message: string) => void {
+  return (message) => void io.stderr.write(`${colourFor(io.stderr, io.env).yellow('warning:')} ${printable(message, true)}\n`);
 }
 
 /**
@@ -183,15 +223,15 @@ async function pull(
     const c = colourFor(io.stderr, io.env);
     const warn = (message: string) => void io.stderr.write(`${c.yellow('warning:')} ${printable(message, true)}\n`);
     const into = since.last?.target;
-    const bookmarks = since.last ? Bookmarks.in(since.last.home) : undefined;
+    const bookmarks = since.last?.state;
     const key = into && source.target ? `import ${source.target.identity} → ${into.identity}` : undefined;
-    const previous = bookmarks && key ? await bookmarks.get(key) : undefined;
+    const previous = bookmarks && key ? await bookmarks.bookmark(key) : undefined;
     const sinceAt = since.last ? sinceOf(previous) : since.at;
     if (since.last && !previous) io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${name} into ${into?.label ?? 'this target'}: a full run`)}\n`);
     const startedAt = new Date().toISOString();
     const { path, report } = await pullSource(source, name, { ...(sinceAt ? { since: sinceAt } : {}), resultsDir, cwd: io.cwd, onNotice: warn });
     io.stderr.write(`${c.dim(`read ${plural(report.rows, 'user')} from ${report.target}${sinceAt ? ` changed since ${sinceAt}` : ''} (${path})`)}\n`);
-    const save = bookmarks && key && into ? () => bookmarks.set({ key, source: name, target: into.name, entity: 'users', at: startedAt }) : undefined;
+    const save = bookmarks && key && into ? () => bookmarks.setBookmark({ key, source: name, target: into.name, entity: 'users', at: startedAt }) : undefined;
     return { path, rows: report.rows, since: sinceAt, ...(save ? { save } : {}) };
   } finally {
     await source.close();
