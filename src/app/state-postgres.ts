@@ -328,16 +328,20 @@ export class PostgresStateStore implements StateStore {
       throw this.unavailable(error, 'a lock');
     }
 
-    // Held: renewed every quarter of its expiry until released; lost when the renewal fails or finds another holder.
+    // Held: renewed every quarter of its expiry until released; lost when its session ends or a renewal finds another holder.
     let done = false;
     let renewing: Promise<unknown> = Promise.resolve();
+    const lostSignal = new AbortController();
     lost = (reason: string) => {
       if (done) return;
       done = true;
       clearInterval(timer);
-      request.onLost?.(`the lock on ${label} in the state database ${this.where} was lost (${reason}): another run may start writing to it`);
+      const message = `the lock on ${label} in the state database ${this.where} was lost (${reason}): another run may be writing to it now`;
+      request.onLost?.(message);
+      lostSignal.abort(message);
       void session.end().catch(() => undefined);
     };
+    session.on('end', () => lost?.('its session ended'));
     const timer = setInterval(() => {
       renewing = session
         .query(`UPDATE ${this.s}.locks SET expires = now() + $1 * interval '1 millisecond' WHERE resource = $2 AND token = $3`, [lockExpiryMs, resource, token])
@@ -358,7 +362,7 @@ export class PostgresStateStore implements StateStore {
       await session.end().catch(() => undefined);
     };
     this.held.add(release);
-    return { release };
+    return { release, lost: lostSignal.signal };
   }
 
   /** The row of a lock's holder, and whether it has expired by the server's clock (no renewal for lockExpiry). */

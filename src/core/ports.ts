@@ -159,6 +159,12 @@ export interface LockHolder {
 /** A run lock held: released at the end of the run. */
 export interface HeldLock {
   release(): Promise<void>;
+  /**
+   * Aborted (its reason: why, in words) when the lock is lost while held — its session in the state
+   * database ended — so that no new write starts: another run may hold it now. Absent where a lock
+   * cannot be lost (the machine's lock file).
+   */
+  readonly lost?: AbortSignal;
 }
 
 export interface LockRequest {

@@ -31,7 +31,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
   const machine = (schema: string, targets: Record<string, Record<string, unknown>> = { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } }) =>
     configProject(targets, { defaultTarget: Object.keys(targets)[0], state: state(schema) });
   const json = (run: Run) => JSON.parse(run.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the CLI's JSON
-  const people = (prefix: string) => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith(prefix));
+  const people = (prefix: string, from = sandbox) => from().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith(prefix));
 
   it('two imports from two machines into one target never overlap: the second refuses naming the holder, or waits (--wait-lock); no duplicates', async () => {
     const schema = freshSchema();
@@ -130,7 +130,12 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
   describe('a runner that dies or freezes holding the lock', () => {
     const slow = useSandbox({ latency: { ms: 40, jitterMs: 0 } });
     /** A real runner: the built binary, importing slowly enough to be caught holding the lock. */
-    const runner = (cwd: string): ChildProcess => spawn(process.execPath, [BIN, 'import', 'big.csv', '--yes', '--concurrency', '1'], { cwd, env: binaryEnv(env()), stdio: 'ignore' });
+    const runner = (cwd: string): ChildProcess & { stderrText: () => string } => {
+      const child = spawn(process.execPath, [BIN, 'import', 'big.csv', '--yes', '--concurrency', '1'], { cwd, env: binaryEnv(env()), stdio: ['ignore', 'ignore', 'pipe'] });
+      let text = '';
+      child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+      return Object.assign(child, { stderrText: () => text });
+    };
     const lockedBy = async (cwd: string, pid: number) => {
       for (let i = 0; i < 200; i++) {
         const shown = await hrsyncIn(['state', 'show', '--format', 'json'], { cwd, env: env() });
@@ -165,7 +170,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
       }
     }, 90_000);
 
-    it('frozen (SIGSTOP) with the lock held: refused while its lease runs, free past the expiry', async () => {
+    it('frozen (SIGSTOP) with the lock held: refused while its lease runs, free past the expiry; woken, it starts no new write (exit 6)', async () => {
       const schema = freshSchema();
       const [a, b] = [project(schema), project(schema)];
       const child = runner(a);
@@ -183,6 +188,15 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
         // Not before the lease ran out (the holder renewed it at most a quarter of it before freezing), and not long after.
         expect(after).toBeGreaterThanOrEqual(EXPIRY_S * 750 - 500);
         expect(after).toBeLessThan(EXPIRY_S * 1000 + 15_000);
+        // Woken up, the old holder finds its lock gone: it says so, starts no new write, and ends with exit 6.
+        const written = people('KILL', slow).length;
+        const code = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+        child.kill('SIGCONT');
+        expect(await code).toBe(6);
+        expect(child.stderrText()).toContain('the lock on accessplanit "lms" in the state database postgres://hrsync_test@127.0.0.1:');
+        expect(child.stderrText()).toContain('was lost');
+        expect(child.stderrText()).toContain('the writes not started were not sent (exit 6)');
+        expect(people('KILL', slow).length - written).toBeLessThanOrEqual(1); // at most the one write in flight (--concurrency 1)
       } finally {
         child.kill('SIGKILL');
         await exited(child);

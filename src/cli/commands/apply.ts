@@ -38,7 +38,7 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
     lock = await lockTarget(opened, `apply to ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warnLost(io) });
     const { target, stale } = await checkPlanFresh(opened.target, plan, { concurrency, force: Boolean(flags.force) });
     if (stale.length) io.stderr.write(colourFor(io.stderr, io.env).yellow(`--force: applying although ${plural(stale.length, 'record')} changed since the plan was made\n`));
-    const result = await runApply({ target, plan }, { concurrency, resultsDir }, io);
+    const result = await runApply({ target, plan }, { concurrency, resultsDir, lockLost: lock?.lost }, io);
     Object.assign(counts, appliedCounts(result));
     code = applyExitCode(result, 0, io);
     if (opened.embedded) io.stderr.write(`${colourFor(io.stderr, io.env).dim(EMBEDDED_APPLIED)}\n`);

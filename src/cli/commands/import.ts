@@ -190,13 +190,13 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       emit();
       return report('not applied (the answer was no): nothing was written', ExitCode.ok);
     }
-    const result = await runApply(planned, { concurrency, resultsDir }, io);
+    const result = await runApply(planned, { concurrency, resultsDir, lockLost: lock?.lost }, io);
     Object.assign(counts, appliedCounts(result));
     const code = applyExitCode(result, planned.inputProblems, io);
     emit(result, code);
     if (code === ExitCode.ok) await bookmark?.();
     if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
-    return report(`${appliedLine(result, planned.inputProblems)}${result.stoppedBy ? ` (stopped by ${result.stoppedBy})` : ''}`, code, result);
+    return report(`${appliedLine(result, planned.inputProblems)}${result.stoppedBy ? ` (stopped by ${result.stoppedBy})` : result.lockLost !== undefined ? ' (stopped: the lock was lost)' : ''}`, code, result);
   }
 }
 
@@ -268,15 +268,15 @@ export function appliedSummary(planned: Pick<PlannedImport, 'plan' | 'validation
   };
 }
 
-/** An apply's report, and the signal that stopped it early, if one did. */
-export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals };
+/** An apply's report, and the signal that stopped it early, if one did — or the loss of its lock (why, in words). */
+export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals; lockLost?: string };
 
 /**
  * Applies with progress (a spinner on a terminal, a line per tenth otherwise). Ctrl-C, SIGTERM or
  * SIGHUP stop new writes; those in flight finish (each is bounded by the request timeout) and the
  * results are written; a second signal only says so.
  */
-export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string }, io: Io): Promise<AppliedRun> {
+export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined }, io: Io): Promise<AppliedRun> {
   const err = colourFor(io.stderr, io.env);
   const target: Target = planned.target;
   const ops = planned.plan?.operations ?? [];
@@ -291,7 +291,21 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
     controller.abort();
     io.stderr.write(`\n${err.yellow('stopping:')} no new writes start; waiting for those in flight…\n`);
   };
-  const dispose = onStopSignals(io, onSignal);
+  const disposeSignals = onStopSignals(io, onSignal);
+  // The run's lock lost (another run may hold it now): like a stop, no new write starts — exit 6.
+  let lockLost: string | undefined;
+  const onLockLost = () => {
+    if (lockLost !== undefined) return;
+    lockLost = String(options.lockLost?.reason ?? 'the lock was lost');
+    controller.abort();
+    io.stderr.write(`\n${err.yellow('stopping:')} the lock on ${target.label} was lost: no new writes start; waiting for those in flight…\n`);
+  };
+  if (options.lockLost?.aborted) onLockLost();
+  options.lockLost?.addEventListener('abort', onLockLost);
+  const dispose = () => {
+    disposeSignals();
+    options.lockLost?.removeEventListener('abort', onLockLost);
+  };
   const progress = spinner(io);
   const live = drawsLive(io);
   const started = performance.now();
@@ -299,7 +313,8 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
   progress.start(`applying ${plural(ops.length, 'change')} to ${target.label}`);
   try {
     const report = await applyImport(planned, {
-      ...options,
+      concurrency: options.concurrency,
+      resultsDir: options.resultsDir,
       cwd: io.cwd,
       signal: controller.signal,
       onProgress: (done, total, failed) => {
@@ -311,17 +326,18 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
         }
       },
     });
-    return stoppedBy ? { ...report, stoppedBy } : report;
+    return { ...report, ...(stoppedBy ? { stoppedBy } : {}), ...(lockLost !== undefined ? { lockLost } : {}) };
   } finally {
     progress.stop();
     dispose();
   }
 }
 
-/** The exit code of an apply: 0, 4 (target failed), 5 (rows failed, skipped, unknown or left out), 74 (its own output failed), 130 (143, 129). */
+/** The exit code of an apply: 0, 4 (target failed), 5 (rows failed, skipped, unknown or left out), 6 (its lock was lost), 74 (its own output failed), 130 (143, 129). */
 export function applyOutcome(result: AppliedRun, inputProblems: number): number {
   if (result.outputFailure) return ExitCode.output;
   if (result.targetFailure) return ExitCode.targetFailed;
+  if (result.interrupted && result.lockLost !== undefined) return ExitCode.safetyStop;
   if (result.interrupted) return exitCodeForSignal(result.stoppedBy ?? 'SIGINT');
   if (result.failed || result.skipped || result.unknown || inputProblems) return ExitCode.partialFailure;
   return ExitCode.ok;
@@ -355,6 +371,8 @@ export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io)
   if (result.unknown)
     io.stderr.write(`${err.yellow('unknown:')} ${plural(result.unknown, 'write was', 'writes were')} sent and never answered, and not found afterwards: not sent again, as they may land late; run the import again to settle them (it reads the target first, so nothing is created twice)\n`);
   if (result.targetFailure) io.stderr.write(`${err.red('error:')} ${result.targetFailure.message}\n`);
+  if (result.lockLost !== undefined)
+    io.stderr.write(`${err.red('error:')} ${printable(result.lockLost, true)}; the writes not started were not sent (exit 6): run again once the other run has finished — it reads the target first\n`);
   if (code === ExitCode.partialFailure)
     for (const r of result.results.filter((x) => x.status === 'failed').slice(0, 10))
       io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${printable(r.op.key, true)}${r.op.file ? ` (${printable(r.op.file, true)}:${r.op.line})` : ''}: ${printable(r.error ?? '', true)}\n`);
