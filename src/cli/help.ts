@@ -100,7 +100,7 @@ export const HELP: Record<string, CommandHelp> = {
     after: 'The config’s "state" says where: {"type": "dir"} (.hrsync/state beside it, the default) or {"type": "postgres", "url": "env:HRSYNC_STATE_URL"}, shared by every runner.',
   },
   'state show': { examples: [['hrsync state show'], ['hrsync state show --format json']] },
-  'state reset': { examples: [['hrsync state reset', 'every bookmark'], ['hrsync state reset hr', 'those naming hr']] },
+  'state reset': { examples: [['hrsync state reset', 'every bookmark'], ['hrsync state reset hr', 'those naming hr'], ['hrsync state reset hr --format json', '{"match": "hr", "cleared": 1, …}']] },
   'state history': {
     examples: [
       ['hrsync state history', 'the last 20 runs of every target'],

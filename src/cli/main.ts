@@ -157,7 +157,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       });
       addOptions(
         sub(command, 'reset').description('Clear the bookmarks — all, or those whose source, target or key contains MATCH: the next run with --since last reads everything.'),
-        ['config'],
+        ['config', 'listFormat'],
       ).action(async (match: string | undefined, flags) => {
         const { stateResetCommand } = await import('./commands/state.js');
         setExit(await stateResetCommand(match, flags, io));

@@ -44,6 +44,7 @@ describe('state in a folder (the dir backend)', () => {
     const migrated = await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: dir });
     expect(JSON.parse(migrated.stdout)).toEqual({ backend: 'dir', where: join(dir, '.hrsync', 'state'), from: 1, to: 1 });
     expect((await hrsyncIn(['state', 'migrate'], { cwd: dir })).stderr).toContain('a folder needs no migration');
+    expect(JSON.parse((await hrsyncIn(['state', 'reset', '--format', 'json'], { cwd: dir })).stdout)).toEqual({ backend: 'dir', where: join(dir, '.hrsync', 'state'), match: null, cleared: 0 });
     expect(statSync(join(dir, '.hrsync', 'state')).mode & 0o777).toBe(0o700);
   });
 

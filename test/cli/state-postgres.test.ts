@@ -122,6 +122,8 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     expect(shown).toMatchObject({ backend: 'postgres', where: `postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test` });
     expect(shown.bookmarks).toEqual([expect.objectContaining({ source: 'hr', target: 'lms', entity: 'users' })]);
     expect('path' in shown).toBe(false);
+    const none = await hrsyncIn(['state', 'reset', 'nothing-matches', '--format', 'json'], { cwd: monday, env: env() });
+    expect(json(none)).toEqual({ backend: 'postgres', where: `postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`, match: 'nothing-matches', cleared: 0 });
     const cleared = await hrsyncIn(['state', 'reset', 'hr'], { cwd: monday, env: env() });
     expect(cleared.stderr).toContain(`1 bookmark cleared (matching "hr") in postgres postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`);
     expect(json(await hrsyncIn(['state', 'show', '--format', 'json'], { cwd: tuesday, env: env() })).bookmarks).toEqual([]);

@@ -53,6 +53,7 @@ export async function stateShowCommand(flags: StateFlags, io: Io): Promise<numbe
 export async function stateResetCommand(match: string | undefined, flags: StateFlags, io: Io): Promise<number> {
   return withState(flags, io, async (state) => {
     const n = await state.resetBookmarks(match);
+    if (flags.format === 'json') io.stdout.write(`${JSON.stringify({ backend: state.backend, where: state.where, match: match ?? null, cleared: n }, null, 2)}\n`);
     io.stderr.write(`${plural(n, 'bookmark')} cleared${match ? ` (matching "${printable(match, true)}")` : ''} in ${printable(named(state), true)}\n`);
     return ExitCode.ok;
   });
