@@ -245,5 +245,6 @@ export async function postgresCluster(): Promise<Cluster> {
 let schemas = 0;
 /** A schema name no other test of the run uses. */
 export function freshSchema(): string {
-  return `t${process.pid}_${Date.now().toString(36)}_${++schemas}`;
+  // Worker threads share a pid: the time, a counter and a random part keep two files' names apart.
+  return `t${Date.now().toString(36)}_${++schemas}_${Math.random().toString(36).slice(2, 8)}`;
 }
