@@ -36,7 +36,7 @@ function checkout(): string | undefined {
  * Before the suite: the tests that run the built binary must run today's code, so a stale dist/ is
  * rebuilt (and a build that fails stops the run loudly). After it: the suite must not have written
  * into the checkout — every test works in its own temporary folder, all of them under one that is
- * removed here.
+ * removed here, after the PostgreSQL server the state tests may have started is stopped.
  */
 export default function setup(): () => void {
   const old = stale();
