@@ -20,7 +20,7 @@ export interface ImportOptions extends InputOptions {
   plan: Omit<PlanOptions, 'invalid' | 'synced'>;
   /** Plan nothing when any row is invalid. */
   strict?: boolean;
-  /** The working folder: sync state lives under it. */
+  /** The working folder of the run (the state is the opened target's: OpenedTarget.state). */
   cwd: string;
   /** How --max-missing was written, for the message when it stops the run. */
   maxMissingText?: string;
