@@ -135,3 +135,12 @@ export class RemoteError extends HrsyncError {
     super(message, hint);
   }
 }
+
+/**
+ * The state database (the `postgres` state backend) cannot be reached, refused the credentials or
+ * failed: exit 4, like a target that fails — nothing was done. Its message names the host, never the
+ * password.
+ */
+export class StateUnavailable extends HrsyncError {
+  readonly exitCode = ExitCode.targetFailed;
+}

@@ -5,6 +5,9 @@ import { parseAllDocuments } from 'yaml';
 import { fullProgram } from './helpers/run.js';
 
 const deploy = readFileSync(new URL('../docs/deploy.md', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+/** The README's "Running it nightly" section. */
+const nightly = readme.slice(readme.indexOf('## Running it nightly'), readme.indexOf('\n## ', readme.indexOf('## Running it nightly') + 3));
 
 /** The YAML blocks of a Markdown page, each parsed (every document of it). */
 function yamlBlocks(markdown: string): unknown[] {
@@ -102,8 +105,21 @@ describe('docs/deploy.md', () => {
     const lines = yamlBlocks(deploy).flatMap(commandLines);
     // The workflow and the manifests do run hrsync: the extraction found them.
     expect(lines.length).toBeGreaterThanOrEqual(5);
-    expect(new Set(lines.map((l) => l.filter((w) => !w.startsWith('-'))[0]))).toEqual(new Set(['targets', 'import', 'apply']));
+    expect(new Set(lines.map((l) => l.filter((w) => !w.startsWith('-'))[0]))).toEqual(new Set(['targets', 'import', 'apply', 'state']));
     for (const line of lines) expect(problems(line, cli), `hrsync ${line.join(' ')}`).toEqual([]);
+    // Both keep the state in PostgreSQL: a runner that starts fresh loses nothing.
+    expect(deploy.match(/HRSYNC_STATE_URL/g)!.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the README’s "Running it nightly" too: its YAML parses, its hrsync lines exist, and its config asks for the PostgreSQL state', async () => {
+    const cli = await fullProgram();
+    const blocks = yamlBlocks(nightly);
+    const lines = blocks.flatMap(commandLines);
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const line of lines) expect(problems(line, cli), `hrsync ${line.join(' ')}`).toEqual([]);
+    expect(blocks[0]).toMatchObject({ state: { type: 'postgres', url: 'env:HRSYNC_STATE_URL' } });
+    const { configSchema } = await import('../src/config/schema.js');
+    expect(configSchema.safeParse(blocks[0]).success).toBe(true);
   });
 
   it('the check catches a mistyped command, flag or value', async () => {

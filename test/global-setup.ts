@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopCluster } from './helpers/postgres.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -35,7 +36,7 @@ function checkout(): string | undefined {
  * Before the suite: the tests that run the built binary must run today's code, so a stale dist/ is
  * rebuilt (and a build that fails stops the run loudly). After it: the suite must not have written
  * into the checkout — every test works in its own temporary folder, all of them under one that is
- * removed here.
+ * removed here, after the PostgreSQL server the state tests may have started is stopped.
  */
 export default function setup(): () => void {
   const old = stale();
@@ -53,6 +54,7 @@ export default function setup(): () => void {
   const root = mkdtempSync(join(tmpdir(), 'hrsync-tests-'));
   process.env.HRSYNC_TEST_ROOT = root;
   return () => {
+    stopCluster(root); // the PostgreSQL server the state backend's tests started, if they did
     rmSync(root, { recursive: true, force: true });
     const after = checkout();
     if (before !== undefined && after !== before) {

@@ -1,24 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../shared/atomic-write.js';
+import type { Bookmark } from '../core/ports.js';
 import { outputFailed, UsageError } from '../errors.js';
 
 /**
- * Where the last fully successful incremental read of a source got to: `--since last` starts there.
- * Taken at the start of that read (what changed during it is read again next time), kept per source
- * and target (by identity: another account is another bookmark) in `.hrsync/state/bookmarks.json`
- * beside the config, 0600. A failed or partial run does not move it.
+ * The `dir` backend's bookmarks (see Bookmark in core/ports): `.hrsync/state/bookmarks.json` beside
+ * the config, 0600.
  */
-export interface Bookmark {
-  /** What it is for: "import <source identity> → <target identity>" or "export <target identity> <entity>". */
-  key: string;
-  /** For people: the names the run used. */
-  source: string;
-  target: string;
-  entity: string;
-  /** When the read started (ISO): the next `--since last` reads changes from here (less OVERLAP_MS). */
-  at: string;
-}
+export type { Bookmark } from '../core/ports.js';
 
 /** Read again before the bookmark, for clocks that disagree: records read twice plan as unchanged. */
 export const OVERLAP_MS = 5 * 60 * 1000;

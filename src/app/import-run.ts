@@ -4,7 +4,7 @@ import { applyPlan, type ApplyReport, type LeftOut } from '../core/apply/apply.j
 import type { CanonicalValues } from '../core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../core/model/entities.js';
 import { buildPlan, MissingLimit, type Plan, type PlanOptions } from '../core/plan/plan.js';
-import type { MatchKey, Target } from '../core/ports.js';
+import type { MatchKey, SentScope, StateStore, Target } from '../core/ports.js';
 import type { CanonicalRecord } from '../core/model/canonical.js';
 import { keyValue } from '../core/model/keys.js';
 import { runPool } from '../shared/pool.js';
@@ -13,7 +13,6 @@ import type { ValidationReport } from '../core/validate/validate-files.js';
 import { outputFailed, RemoteError, SafetyStop, UsageError } from '../errors.js';
 import { runExport, type ExportReport } from './export-run.js';
 import type { OpenedTarget } from './open-target.js';
-import { SyncState } from './sync-state.js';
 import { runValidation, type InputOptions } from './validate-run.js';
 
 export interface ImportOptions extends InputOptions {
@@ -21,7 +20,7 @@ export interface ImportOptions extends InputOptions {
   plan: Omit<PlanOptions, 'invalid' | 'synced'>;
   /** Plan nothing when any row is invalid. */
   strict?: boolean;
-  /** The working folder: sync state lives under it. */
+  /** The working folder of the run (the state is the opened target's: OpenedTarget.state). */
   cwd: string;
   /** How --max-missing was written, for the message when it stops the run. */
   maxMissingText?: string;
@@ -34,8 +33,8 @@ export interface PlannedImport {
   plan: Plan | undefined;
   /** Rows that are in the input but not in the plan because they are invalid or conflicting. */
   inputProblems: number;
-  /** For a target that cannot be listed: what was last sent to it, updated after a successful apply. */
-  sync?: { state: SyncState; sent: Map<string, string> };
+  /** For a target that cannot be listed: what was last sent to it (in the state store), updated after a successful apply. */
+  sync?: { state: StateStore; scope: SentScope; sent: Map<string, string> };
 }
 
 /**
@@ -55,8 +54,8 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
 
   const current = new Map<Entity, CanonicalValues[]>();
   const lookedUp = !target.can.list && target.can.lookupRecords === true;
-  const state = target.can.list || lookedUp ? undefined : SyncState.for(target.name, 'users', opened.home);
-  const sent = state ? await state.load() : undefined;
+  const scope: SentScope | undefined = target.can.list || lookedUp ? undefined : { name: target.name, identity: target.identity, entity: 'users' };
+  const sent = scope ? await opened.state.loadSent(scope) : undefined;
   // The entities in the input; with deletes asked for, also those whose records can keep one from being
   // deleted (a company's users), so the plan can leave such a delete out instead of failing at apply.
   const listed = new Set(records.map((r) => r.entity));
@@ -85,7 +84,7 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
       'check that the input is complete; if it is, raise --max-missing',
     );
   }
-  return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, ...(state && sent ? { sync: { state, sent } } : {}) };
+  return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, ...(scope && sent ? { sync: { state: opened.state, scope, sent } } : {}) };
 }
 
 /** Lookups in flight while a plan is made row by row (the target's own client bounds them too). */
@@ -183,12 +182,14 @@ function describeRow(values: CanonicalValues): string {
 export async function applyImport(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'> & Partial<Pick<PlannedImport, 'validation'>>, options: ApplyRunOptions): Promise<ApplyReport> {
   const result = await applyPlan(planned.target, planned.plan?.operations ?? [], { ...options, resultsDir: resolve(options.cwd, options.resultsDir), leftOut: leftOutOf(planned) });
   if (planned.sync) {
-    for (const r of result.results) if (r.status === 'ok' && r.op.sends) planned.sync.sent.set(r.op.key, r.op.sends);
+    const sent = new Map<string, string>();
+    for (const r of result.results) if (r.status === 'ok' && r.op.sends) sent.set(r.op.key, r.op.sends);
+    for (const [key, value] of sent) planned.sync.sent.set(key, value);
     try {
-      await planned.sync.state.save(planned.sync.sent);
+      await planned.sync.state.saveSent(planned.sync.scope, sent);
     } catch (error) {
       // What was sent stays unknown to the next run, which then treats those fields as never sent.
-      result.outputFailure ??= outputFailed('the sync state', planned.sync.state.path, error);
+      result.outputFailure ??= outputFailed('the sync state', planned.sync.state.where, error);
     }
   }
   return { ...result, resultsDir: options.resultsDir };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
-import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { HeldLock, LockHolder } from '../core/ports.js';
 import { ExitCode, HrsyncError, outputFailed } from '../errors.js';
 
 /** Another run holds the lock: nothing was done. Exit 6, like every stop before a write. */
@@ -10,18 +11,9 @@ export class LockBusy extends HrsyncError {
   readonly exitCode = ExitCode.safetyStop;
 }
 
-export interface LockHolder {
-  pid: number;
-  host: string;
-  /** When the holder took it (ISO). */
-  since: string;
-  /** What it is doing, for the message: 'import into accessplanit "lms"'. */
-  what: string;
-}
-
-export interface Lock {
-  release(): Promise<void>;
-}
+export type { LockHolder } from '../core/ports.js';
+/** A lock held (the same as the state store's). */
+export type Lock = HeldLock;
 
 export interface LockOptions {
   /** How long to wait for the holder to finish before refusing (default: refuse at once). */
@@ -145,4 +137,12 @@ export async function acquireLock(resource: string, label: string, what: string,
       );
     }
   }
+}
+
+/** The locks held on this machine now (`state show` of the dir backend): their holders, as their files say. */
+export async function machineLocks(dir?: string): Promise<LockHolder[]> {
+  const path = lockDir(dir);
+  const names = (await readdir(path).catch(() => [] as string[])).filter((name) => name.endsWith('.lock'));
+  const found = await Promise.all(names.map((name) => holderOf(join(path, name)).catch(() => undefined)));
+  return found.flatMap((f) => (f?.holder ? [{ ...f.holder, held: f.holder.host !== hostname() || alive(f.holder.pid) }] : []));
 }

@@ -4,13 +4,13 @@ import { loadConfig, resolveSecret, type LoadedConfig } from '../config/load.js'
 import type { TargetConfig } from '../config/schema.js';
 import { connectorFor, EMBEDDED_TYPE, RULE_SET_NAMES, rulesNamed } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
-import type { Target } from '../core/ports.js';
+import type { StateStore, Target } from '../core/ports.js';
 import type { RuleBook } from '../core/rules/types.js';
 import { outputFailed, UsageError } from '../errors.js';
 import { proxyEnvironment } from '../http/proxy.js';
-import { startEmbedded } from './embedded-sandbox.js';
-
 import { embeddedStateFile } from './cache-folder.js';
+import { startEmbedded } from './embedded-sandbox.js';
+import { stateStore } from './state-store.js';
 
 export interface OpenedTarget {
   /** The live target; undefined for rules alone (generic, or a platform type with no target). */
@@ -25,8 +25,13 @@ export interface OpenedTarget {
   embedded: boolean;
   /** What a run that writes locks: the target's identity, or the embedded sandbox's state file. */
   lockKey: string | undefined;
-  /** The project folder: the config's, else the working folder. What hrsync keeps (.hrsync/) lives there. */
+  /** The project folder: the config's, else the working folder. Runs' results (.hrsync/runs) live there. */
   home: string;
+  /**
+   * What hrsync keeps between runs (bookmarks, last-sent fingerprints, locks, run history): the config's
+   * `state` backend — `.hrsync/state` in `home` unless it names PostgreSQL. Connected on first use.
+   */
+  state: StateStore;
   /** The config's phoneRegion: where phone numbers without a prefix are from, when a row has no country. */
   phoneRegion?: string;
   close(): Promise<void>;
@@ -80,12 +85,13 @@ export async function createTarget(name: string, entry: TargetConfig, options: P
 export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedTarget> {
   const loaded = await loadConfig(options.config, options.cwd, options.env);
   const home = loaded ? dirname(loaded.path) : options.cwd;
-  const configured = async (n: string) => ({ ...live(await createTarget(n, loaded!.config.targets[n]!, options), home), ...(loaded?.config.phoneRegion ? { phoneRegion: loaded.config.phoneRegion.toUpperCase() } : {}) });
-  const rulesOnly = (rules: RuleBook, connector: ConnectorDefinition | undefined, note?: string): OpenedTarget => ({ target: undefined, rules, connector, note, embedded: false, lockKey: undefined, home, close: async () => {} });
+  const state = stateStore(loaded?.config.state, home, options.env);
+  const configured = async (n: string) => ({ ...live(await createTarget(n, loaded!.config.targets[n]!, options), home, state), ...(loaded?.config.phoneRegion ? { phoneRegion: loaded.config.phoneRegion.toUpperCase() } : {}) });
+  const rulesOnly = (rules: RuleBook, connector: ConnectorDefinition | undefined, note?: string): OpenedTarget => ({ target: undefined, rules, connector, note, embedded: false, lockKey: undefined, home, state, close: () => state.close() });
   const sandbox = (note: string | undefined) =>
     options.offline
       ? rulesOnly(rulesNamed(EMBEDDED_TYPE)!, connectorFor(EMBEDDED_TYPE), `${note ? 'no hrsync.config.json here or above: ' : ''}checked offline against the ${EMBEDDED_TYPE} rules (validate starts no sandbox); references to records outside these files are not checked`)
-      : embedded(options, home, note);
+      : embedded(options, home, state, note);
   if (name !== undefined) {
     if (loaded && name in loaded.config.targets) return configured(name);
     if (name === 'sandbox') return sandbox(undefined);
@@ -109,8 +115,17 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
   return sandbox(`no hrsync.config.json here or above: using the embedded sandbox (${EMBEDDED_TYPE} emulation, state in ${embeddedStateFile(home, options.env)}); nothing real is changed`);
 }
 
-function live({ target, connector }: { target: Target; connector: ConnectorDefinition }, home: string): OpenedTarget {
-  return { target, rules: rulesNamed(connector.type), connector, note: undefined, embedded: false, lockKey: target.identity, home, close: () => target.close() };
+function live({ target, connector }: { target: Target; connector: ConnectorDefinition }, home: string, state: StateStore): OpenedTarget {
+  return {
+    target, rules: rulesNamed(connector.type), connector, note: undefined, embedded: false, lockKey: target.identity, home, state,
+    async close() {
+      try {
+        await target.close();
+      } finally {
+        await state.close();
+      }
+    },
+  };
 }
 
 function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
@@ -121,7 +136,7 @@ function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
   );
 }
 
-async function embedded(options: OpenOptions, home: string, note: string | undefined): Promise<OpenedTarget> {
+async function embedded(options: OpenOptions, home: string, state: StateStore, note: string | undefined): Promise<OpenedTarget> {
   const dataFile = embeddedStateFile(home, options.env);
   const running = await startEmbedded({ dataFile });
   const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox', { ...(options.trace ? { trace: options.trace } : {}), ...(options.signal ? { signal: options.signal } : {}) });
@@ -135,8 +150,10 @@ async function embedded(options: OpenOptions, home: string, note: string | undef
     embedded: true,
     lockKey: `sandbox ${dataFile}`,
     home,
+    state,
     async close() {
       await target.close();
+      await state.close();
       await running.stop().catch((error: unknown) => {
         throw outputFailed('the embedded sandbox’s state', dataFile, error, 'what was applied to the sandbox in this run may be lost from it');
       });

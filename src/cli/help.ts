@@ -90,9 +90,31 @@ export const HELP: Record<string, CommandHelp> = {
     ],
     after: 'Exit codes: 0 every target answered, 4 one failed, 64 one is misconfigured (e.g. an environment variable not set).',
   },
-  state: { examples: [['hrsync state show'], ['hrsync state reset hr', 'the next --since last from hr is a full run']] },
+  state: {
+    examples: [
+      ['hrsync state show'],
+      ['hrsync state reset hr', 'the next --since last from hr is a full run'],
+      ['hrsync state history', 'the last runs, newest first'],
+      ['hrsync state migrate', 'set up the PostgreSQL state (also done on first use)'],
+    ],
+    after: 'The config’s "state" says where: {"type": "dir"} (.hrsync/state beside it, the default) or {"type": "postgres", "url": "env:HRSYNC_STATE_URL"}, shared by every runner.',
+  },
   'state show': { examples: [['hrsync state show'], ['hrsync state show --format json']] },
-  'state reset': { examples: [['hrsync state reset', 'every bookmark'], ['hrsync state reset hr', 'those naming hr']] },
+  'state reset': { examples: [['hrsync state reset', 'every bookmark'], ['hrsync state reset hr', 'those naming hr'], ['hrsync state reset hr --format json', '{"match": "hr", "cleared": 1, …}']] },
+  'state history': {
+    examples: [
+      ['hrsync state history', 'the last 20 runs of every target'],
+      ['hrsync state history lms --limit 5'],
+      ['hrsync state history --format json', 'for monitoring: {"runs": [{"at", "target", "counts", "exitCode", …}]}'],
+    ],
+  },
+  'state migrate': {
+    examples: [
+      ['HRSYNC_STATE_URL=postgres://hrsync:…@db:5432/hrsync hrsync state migrate', 'once, before the first nightly run (optional)'],
+      ['hrsync state migrate --format json', '{"from": 0, "to": 1} the first time, {"from": 1, "to": 1} after'],
+    ],
+    after: 'Exit codes: 0 done (or nothing to do), 4 the database cannot be reached or refused the credentials, 64 a bad URL or a variable not set.',
+  },
   config: { examples: [['hrsync config schema > hrsync.schema.json']] },
   'config schema': {
     examples: [['hrsync config schema > hrsync.schema.json', 'then "$schema": "./hrsync.schema.json" in the config']],

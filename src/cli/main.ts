@@ -140,11 +140,16 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   state: {
-    summary: 'show or clear what hrsync keeps between runs (the --since last bookmarks)',
-    subcommands: { show: 'show the bookmarks', 'reset [match]': 'clear bookmarks (all, or those matching): the next --since last is a full run' },
+    summary: 'show, clear or set up what hrsync keeps between runs: bookmarks, last-sent fingerprints, locks, run history',
+    subcommands: {
+      show: 'show the bookmarks, what was last sent, and the locks held',
+      'reset [match]': 'clear bookmarks (all, or those matching): the next --since last is a full run',
+      'history [target]': 'the last runs that wrote: when, target, counts, exit code',
+      migrate: 'create or update the state database’s schema (also done on first use)',
+    },
     async build(command, { io, setExit }) {
       addOptions(
-        sub(command, 'show').description('Show where each --since last will start: per source and target (import --from), or per target and entity (export).'),
+        sub(command, 'show').description('Show where the state is kept (the config’s "state": a folder, or PostgreSQL), where each --since last will start (per source and target, or per target and entity), how many last-sent fingerprints each target that cannot be listed has, and the locks held now.'),
         ['config', 'listFormat'],
       ).action(async (flags) => {
         const { stateShowCommand } = await import('./commands/state.js');
@@ -152,10 +157,24 @@ const COMMANDS: Record<string, CommandSpec> = {
       });
       addOptions(
         sub(command, 'reset').description('Clear the bookmarks — all, or those whose source, target or key contains MATCH: the next run with --since last reads everything.'),
-        ['config'],
+        ['config', 'listFormat'],
       ).action(async (match: string | undefined, flags) => {
         const { stateResetCommand } = await import('./commands/state.js');
         setExit(await stateResetCommand(match, flags, io));
+      });
+      addOptions(
+        sub(command, 'history').description('The last runs that wrote to a target or moved a bookmark (import and apply, export --since last), newest first: when, the target, the counts, the exit code, the host — of every target, or of the one named.'),
+        ['config', 'listFormat', 'historyLimit'],
+      ).action(async (target: string | undefined, flags) => {
+        const { stateHistoryCommand } = await import('./commands/state.js');
+        setExit(await stateHistoryCommand(target, flags, io));
+      });
+      addOptions(
+        sub(command, 'migrate').description('Create the state schema in the PostgreSQL database the config names, or bring it up to date; hrsync also does it on first use, and running it again changes nothing. The dir backend needs none.'),
+        ['config', 'listFormat'],
+      ).action(async (flags) => {
+        const { stateMigrateCommand } = await import('./commands/state.js');
+        setExit(await stateMigrateCommand(flags, io));
       });
     },
   },

@@ -46,6 +46,7 @@ export const OPTIONS = {
   annotate: { flags: '--annotate <file>', description: 'also write the input back with an "hrsync errors" column: out.xlsx (a sheet per input file) or out.csv (one input file)' },
   report: { flags: '--report <file.html>', description: 'also write the run as one self-contained HTML page (summary, chart, issues, changes, results); it holds personal data' },
   verbose: { flags: '--verbose', description: 'list everything: every planned change and every issue, not the first few of each kind' },
+  historyLimit: { flags: '--limit <n>', description: 'the most recent runs to show', defaultValue: '20' },
   listFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
   maxErrors: { flags: '--max-errors <n>', description: 'stop after this many errors (0: no limit)', defaultValue: '0' },
   host: { flags: '--host <host>', description: 'address to listen on', defaultValue: '127.0.0.1' },

@@ -3,11 +3,8 @@ import { parseRate } from '../shared/token-bucket.js';
 import type { ConnectionSettings } from './connection.js';
 import type { ConnectorContext } from './types.js';
 
-/** Credentials are never written in the config: only a reference to an environment variable. */
-export const secretRef = z
-  .string()
-  .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, { error: 'credentials go in the environment: write "env:NAME" and set NAME' })
-  .describe('A reference to an environment variable holding the secret, e.g. "env:AP_KEY"');
+/** Credentials are never written in the config: only a reference to an environment variable (shared with the state config). */
+export { secretRef } from '../shared/secret-ref.js';
 
 /** Options every connector's config entry takes: how its HTTP side behaves. */
 export const connectionOptions = {

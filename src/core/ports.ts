@@ -125,3 +125,115 @@ export type WireMap = Readonly<Record<string, string>>;
 export function invert(map: WireMap): Record<string, string> {
   return Object.fromEntries(Object.entries(map).map(([canonical, wire]) => [wire, canonical]));
 }
+
+/**
+ * Where the last fully successful incremental read of a source got to: `--since last` starts there.
+ * Taken at the start of that read (what changed during it is read again next time), kept per source
+ * and target (by identity: another account is another bookmark). A failed or partial run does not move it.
+ */
+export interface Bookmark {
+  /** What it is for: "import <source identity> → <target identity>" or "export <target identity> <entity>". */
+  key: string;
+  /** For people: the names the run used. */
+  source: string;
+  target: string;
+  entity: string;
+  /** When the read started (ISO): the next `--since last` reads changes from here (less the overlap). */
+  at: string;
+}
+
+/** Who holds a run lock: nothing personal, no secret. */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  /** When the holder took it (ISO). */
+  since: string;
+  /** What it is doing, for the message: 'import into accessplanit "lms"'. */
+  what: string;
+  /** When the lock lapses unless its holder renews it (ISO); a lock without expiry ends with its process. */
+  expires?: string;
+  /** False for a lock left behind by a holder that is gone (it no longer stops anyone). */
+  held?: boolean;
+}
+
+/** A run lock held: released at the end of the run. */
+export interface HeldLock {
+  release(): Promise<void>;
+  /**
+   * Aborted (its reason: why, in words) when the lock is lost while held — its session in the state
+   * database ended — so that no new write starts: another run may hold it now. Absent where a lock
+   * cannot be lost (the machine's lock file).
+   */
+  readonly lost?: AbortSignal;
+}
+
+export interface LockRequest {
+  /** How long to wait for the holder to finish before refusing (default: refuse at once). */
+  waitMs?: number;
+  /** Told, once, when a held lock is lost before it is released (its backend became unreachable). */
+  onLost?: (message: string) => void;
+}
+
+/** Which last-sent fingerprints: a target (its configured name and its identity) and an entity. */
+export interface SentScope {
+  name: string;
+  identity: string;
+  entity: string;
+}
+
+/** One run, as `hrsync state history` shows it: when, what, against which target, its counts and exit code. */
+export interface RunRecord {
+  /** When it started (ISO). */
+  at: string;
+  ms: number;
+  command: 'import' | 'apply' | 'export';
+  /** The target's configured name ("lms"; "sandbox" for the embedded one). */
+  target: string;
+  /** For people: 'accessplanit "lms"'. */
+  label: string;
+  /** What was read from (import --from), when it was. */
+  source?: string;
+  /** Where the run was: pid and host. */
+  pid: number;
+  /** Plan and apply counts (create, update, … applied, failed), or rows exported. */
+  counts: Record<string, number>;
+  exitCode: number;
+  host: string;
+}
+
+/**
+ * What hrsync keeps between runs, and where: bookmarks, last-sent fingerprints of targets that cannot
+ * be listed, run locks and a short run history. Two backends: `dir` (a folder beside the config, the
+ * lock on this machine) and `postgres` (one database shared by every runner, the lock across machines).
+ */
+export interface StateStore {
+  readonly backend: 'dir' | 'postgres';
+  /** For messages and `state show`: a folder, or postgres://user@host:port/database (never a password). */
+  readonly where: string;
+  bookmarks(): Promise<Bookmark[]>;
+  bookmark(key: string): Promise<Bookmark | undefined>;
+  /** Saves a bookmark (replacing the one of its key); a failure is hrsync's own output failing (74). */
+  setBookmark(bookmark: Bookmark): Promise<void>;
+  /** Removes the bookmarks whose key, source or target contains `match` (all when undefined); returns how many. */
+  resetBookmarks(match?: string): Promise<number>;
+  /** What was last sent successfully, per record key: a fingerprint and the field names it carried. */
+  loadSent(scope: SentScope): Promise<Map<string, string>>;
+  /** Records what this run sent successfully (merged with what was kept); a failure is exit 74. */
+  saveSent(scope: SentScope, sent: ReadonlyMap<string, string>): Promise<void>;
+  /** How many fingerprints are kept per target and entity. */
+  sentSummary(): Promise<Array<{ target: string; entity: string; records: number }>>;
+  /**
+   * One run at a time per resource (a target's identity) for the whole plan and apply: a second
+   * refuses (LockBusy, exit 6) naming the holder, or waits `waitMs` for it.
+   */
+  lock(resource: string, label: string, what: string, request?: LockRequest): Promise<HeldLock>;
+  /** The locks this backend knows of: held now, or left behind by a holder that is gone. */
+  locks(): Promise<Array<LockHolder & { resource?: string }>>;
+  /** Adds a run to the history (the oldest beyond the last 100 per target are dropped). */
+  recordRun(run: RunRecord): Promise<void>;
+  /** The most recent runs first, at most `limit`, of one target (its name) when `target` is given. */
+  history(options?: { limit?: number; target?: string }): Promise<RunRecord[]>;
+  /** Creates or brings up to date what the backend keeps its state in: the schema version before and after. */
+  migrate(): Promise<{ from: number; to: number }>;
+  close(): Promise<void>;
+}

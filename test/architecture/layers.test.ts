@@ -126,6 +126,17 @@ describe('the architecture', () => {
     expect([...loaded].filter((f) => /^src\/(config|connectors|sandbox\/(server|platforms)|app)\b/.test(f))).toEqual([]);
   });
 
+  it('loads pg only for the PostgreSQL state: one module imports it, and that module is only ever imported dynamically', () => {
+    const pgImporters = FILES.filter((f) =>
+      parse(f).statements.some((n) => ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier) && /^pg(\/|$)/.test(n.moduleSpecifier.text) && !n.importClause?.isTypeOnly),
+    );
+    expect(pgImporters).toEqual(['src/app/state-postgres.ts']);
+    const staticImporters = FILES.filter((f) =>
+      parse(f).statements.some((n) => ts.isImportDeclaration(n) && !n.importClause?.isTypeOnly && ts.isStringLiteral(n.moduleSpecifier) && n.moduleSpecifier.text.endsWith('/state-postgres.js')),
+    );
+    expect(staticImporters).toEqual([]);
+  });
+
   it('names a platform outside its own folder only in the two registries', () => {
     const names = PLATFORM_NAMES;
     const home = (file: string, name: string) => REGISTRIES.includes(file) || pluginOf(file)?.endsWith(`/${name}`) === true;

@@ -1,10 +1,14 @@
+import { hostname } from 'node:os';
 import { checkPlanFresh, readPlan } from '../../app/apply-saved-plan.js';
 import { openTarget } from '../../app/open-target.js';
-import { acquireLock, type Lock } from '../../app/lock.js';
 import { resultsFolder } from '../../app/results-folder.js';
+import { lockTarget, recordRun } from '../../app/state-store.js';
+import type { HeldLock } from '../../core/ports.js';
+import { ExitCode, HrsyncError, StateUnavailable } from '../../errors.js';
 import { positiveInt, seconds } from '../parse.js';
+import { printable } from '../printable.js';
 import { colourFor, plural, type Io, openOptions } from '../terminal.js';
-import { applyExitCode, EMBEDDED_APPLIED, runApply } from './import.js';
+import { appliedCounts, applyExitCode, EMBEDDED_APPLIED, runApply, warnLost } from './import.js';
 
 export interface ApplyFlags {
   config?: string;
@@ -24,18 +28,33 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
   if (flags.results !== undefined) resultsFolder(flags.results, io.cwd);
   const waitMs = seconds('--wait-lock', flags.waitLock);
   const opened = await openTarget(plan.targetName, openOptions(io, flags.config));
-  let lock: Lock | undefined;
+  let lock: HeldLock | undefined;
+  const counts: Record<string, number> = { ...plan.summary };
+  const startedAt = new Date();
+  let code: number = ExitCode.internal;
+  let stateDown = false;
   try {
     const resultsDir = resultsFolder(flags.results, io.cwd, opened.home);
-    if (opened.target && opened.lockKey) lock = await acquireLock(opened.lockKey, opened.target.label, `apply to ${opened.target.label}`, { ...(waitMs ? { waitMs } : {}) });
+    lock = await lockTarget(opened, `apply to ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warnLost(io) });
     const { target, stale } = await checkPlanFresh(opened.target, plan, { concurrency, force: Boolean(flags.force) });
     if (stale.length) io.stderr.write(colourFor(io.stderr, io.env).yellow(`--force: applying although ${plural(stale.length, 'record')} changed since the plan was made\n`));
-    const result = await runApply({ target, plan }, { concurrency, resultsDir }, io);
-    const code = applyExitCode(result, 0, io);
+    const result = await runApply({ target, plan }, { concurrency, resultsDir, lockLost: lock?.lost }, io);
+    Object.assign(counts, appliedCounts(result));
+    code = applyExitCode(result, 0, io);
     if (opened.embedded) io.stderr.write(`${colourFor(io.stderr, io.env).dim(EMBEDDED_APPLIED)}\n`);
     return code;
+  } catch (error) {
+    code = error instanceof HrsyncError ? error.exitCode : ExitCode.internal;
+    stateDown = error instanceof StateUnavailable;
+    throw error;
   } finally {
     await lock?.release();
+    if (opened.target && !stateDown)
+      await recordRun(
+        opened.state,
+        { at: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), command: 'apply', target: opened.target.name, label: opened.target.label, counts, exitCode: code, host: hostname(), pid: process.pid },
+        (message) => void io.stderr.write(`${colourFor(io.stderr, io.env).yellow('warning:')} ${printable(message, true)}\n`),
+      );
     await opened.close();
   }
 }

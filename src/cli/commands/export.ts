@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { runExport } from '../../app/export-run.js';
-import { Bookmarks, sinceOf } from '../../app/bookmarks.js';
+import { hostname } from 'node:os';
+import { sinceOf } from '../../app/bookmarks.js';
+import { recordRun } from '../../app/state-store.js';
 import { openTarget } from '../../app/open-target.js';
 import { ENTITY_LIST, isEntity, SINGULAR, type Entity } from '../../core/model/entities.js';
 import type { ListQuery } from '../../core/ports.js';
-import { ExitCode, UsageError } from '../../errors.js';
+import { ExitCode, HrsyncError, StateUnavailable, UsageError } from '../../errors.js';
 import type { FileFormat } from '../../io/types.js';
 import { filters, since } from '../parse.js';
 import { printable } from '../printable.js';
@@ -50,15 +52,19 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
     throw error;
   });
   const progress = spinner(io);
+  const started = new Date();
+  let rows = 0;
+  let code: number = ExitCode.internal;
+  let stateDown = false;
   try {
     if (!opened.target) throw new UsageError(`"${flags.target}" names rules, not a target to export from`, 'pass a configured target, or "sandbox"');
     if (opened.note) io.stderr.write(`${c.dim(opened.note)}\n`);
     const target = opened.target;
     // --since last: from the bookmark of the last export of this entity from this target (none: everything).
-    const bookmarks = Bookmarks.in(opened.home);
+    const bookmarks = opened.state;
     const key = `export ${target.identity} ${entity}`;
     if (sinceLast) {
-      const previous = await bookmarks.get(key);
+      const previous = await bookmarks.bookmark(key);
       const from = sinceOf(previous);
       if (from) query.since = from;
       else io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${entity} from ${target.label}: a full export`)}\n`);
@@ -88,14 +94,25 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
     const where = output === '-' ? 'stdout' : printable(output, true);
     io.stderr.write(`${c.green('✔')} exported ${plural(report.rows, SINGULAR[entity], entity)} from ${report.target} to ${where} in ${(report.ms / 1000).toFixed(1)} s\n`);
     if (opened.embedded) io.stderr.write(`${c.dim('from the embedded sandbox: sample data, not a real platform')}\n`);
+    rows = report.rows;
     if (sinceLast)
-      await bookmarks.set({ key, source: target.name, target: output === '-' ? 'stdout' : output, entity, at: startedAt });
-    return ExitCode.ok;
+      await bookmarks.setBookmark({ key, source: target.name, target: output === '-' ? 'stdout' : output, entity, at: startedAt });
+    code = ExitCode.ok;
+    return code;
   } catch (error) {
     progress.stop();
+    code = error instanceof HrsyncError ? error.exitCode : ExitCode.internal;
+    stateDown = error instanceof StateUnavailable;
     throw error;
   } finally {
     dispose();
+    // An export that moves a bookmark (--since last) is kept in the run history.
+    if (sinceLast && opened.target && !stateDown)
+      await recordRun(
+        opened.state,
+        { at: started.toISOString(), ms: Date.now() - started.getTime(), command: 'export', target: opened.target.name, label: opened.target.label, counts: { [entity]: rows }, exitCode: code, host: hostname(), pid: process.pid },
+        (message) => void io.stderr.write(`${c.yellow('warning:')} ${printable(message, true)}\n`),
+      );
     await opened.close();
   }
 }

@@ -1,13 +1,15 @@
 import { resolve } from 'node:path';
 import { applyImport, leftOutOf, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
-import { Bookmarks, sinceOf } from '../../app/bookmarks.js';
+import { sinceOf } from '../../app/bookmarks.js';
 import { openTarget, type OpenedTarget } from '../../app/open-target.js';
 import type { ApplyReport } from '../../core/apply/apply.js';
 import type { MissingPolicy } from '../../core/plan/plan.js';
 import type { Target } from '../../core/ports.js';
-import { ExitCode, UsageError, exitCodeForSignal, outputFailed } from '../../errors.js';
+import { ExitCode, HrsyncError, StateUnavailable, UsageError, exitCodeForSignal, outputFailed } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
-import { acquireLock, type Lock } from '../../app/lock.js';
+import type { HeldLock } from '../../core/ports.js';
+import { hostname } from 'node:os';
+import { lockTarget, recordRun } from '../../app/state-store.js';
 import { resultsFolder } from '../../app/results-folder.js';
 import { matchKeys, maxMissing, notAnInput, positiveInt, seconds, since } from '../parse.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
@@ -72,8 +74,36 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   const out = colourFor(io.stdout, io.env);
 
   const opened = await openTarget(flags.target, openOptions(io, flags.config));
-  let lock: Lock | undefined;
+  let lock: HeldLock | undefined;
+  // What the run history keeps of a run that writes: its counts, filled in as the run goes.
+  const counts: Record<string, number> = {};
+  const startedAt = new Date();
+  let code: number = ExitCode.internal;
+  let stateDown = false;
   try {
+    code = await run();
+    return code;
+  } catch (error) {
+    code = error instanceof HrsyncError ? error.exitCode : ExitCode.internal;
+    stateDown = error instanceof StateUnavailable;
+    throw error;
+  } finally {
+    await lock?.release();
+    // Every import that set out to write is kept in the run history, whatever its outcome — unless the
+    // state store itself could not be reached (said already) or the target was never opened.
+    if (!flags.dryRun && opened.target && !stateDown)
+      await recordRun(
+        opened.state,
+        {
+          at: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), command: 'import', target: opened.target.name, label: opened.target.label,
+          ...(flags.from ? { source: flags.from } : {}), counts, exitCode: code, host: hostname(), pid: process.pid,
+        },
+        (message) => void io.stderr.write(`${err.yellow('warning:')} ${printable(message, true)}\n`),
+      );
+    await opened.close();
+  }
+
+  async function run(): Promise<number> {
     const resultsDir = resultsFolder(flags.results, io.cwd, opened.home);
     if (opened.target && !opened.target.writer) throw new UsageError(`${opened.target.label} is read-only: import into a platform, and read from it with --from`);
     if (opened.note) io.stderr.write(`${err.dim(opened.note)}\n`);
@@ -82,10 +112,11 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
     if (opened.target && !flags.dryRun && !flags.yes && !io.stdinIsTTY && !opened.embedded)
       throw new UsageError(`import changes ${opened.target.label}: without a terminal to confirm on, pass --yes to apply or --dry-run to only plan`);
     // One run writing to a target at a time, from planning to the last write (a dry run writes nothing).
-    if (!flags.dryRun && opened.target && opened.lockKey) lock = await acquireLock(opened.lockKey, opened.target.label, `import into ${opened.target.label}`, { ...(waitMs ? { waitMs } : {}) });
+    if (!flags.dryRun) lock = await lockTarget(opened, `import into ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warnLost(io) });
     if (flags.from) {
       const pulled = await pull(flags.from, flags, sinceLast ? { last: opened } : { at: sinceAt }, resultsDir, io);
       files = [pulled.path];
+      counts.read = pulled.rows;
       sinceAt = pulled.since;
       bookmark = pulled.save;
       // An incremental read that found nothing: nothing changed, which is success (a quiet night is no alert).
@@ -121,6 +152,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       return code;
     };
     const plan = planned.plan;
+    if (plan) Object.assign(counts, plan.summary);
     if (!plan) {
       io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
       return report('--strict: the input has invalid rows; nothing was planned or written', ExitCode.invalidInput);
@@ -158,16 +190,24 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       emit();
       return report('not applied (the answer was no): nothing was written', ExitCode.ok);
     }
-    const result = await runApply(planned, { concurrency, resultsDir }, io);
+    const result = await runApply(planned, { concurrency, resultsDir, lockLost: lock?.lost }, io);
+    Object.assign(counts, appliedCounts(result));
     const code = applyExitCode(result, planned.inputProblems, io);
     emit(result, code);
     if (code === ExitCode.ok) await bookmark?.();
     if (opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
-    return report(`${appliedLine(result, planned.inputProblems)}${result.stoppedBy ? ` (stopped by ${result.stoppedBy})` : ''}`, code, result);
-  } finally {
-    await lock?.release();
-    await opened.close();
+    return report(`${appliedLine(result, planned.inputProblems)}${result.stoppedBy ? ` (stopped by ${result.stoppedBy})` : result.lockLost !== undefined ? ' (stopped: the lock was lost)' : ''}`, code, result);
   }
+}
+
+/** What the run history keeps of an apply: how many writes were applied, failed, unknown or not sent. */
+export function appliedCounts(result: Pick<ApplyReport, 'ok' | 'failed' | 'unknown' | 'skipped'>): Record<string, number> {
+  return { applied: result.ok, failed: result.failed, unknown: result.unknown, notSent: result.skipped };
+}
+
+/** Says at once that a held lock was lost (its state database went away): the run goes on, and another may start. */
+export function warnLost(io: Io): (message: string) => void {
+  return (message) => void io.stderr.write(`${colourFor(io.stderr, io.env).yellow('warning:')} ${printable(message, true)}\n`);
 }
 
 /**
@@ -183,15 +223,15 @@ async function pull(
     const c = colourFor(io.stderr, io.env);
     const warn = (message: string) => void io.stderr.write(`${c.yellow('warning:')} ${printable(message, true)}\n`);
     const into = since.last?.target;
-    const bookmarks = since.last ? Bookmarks.in(since.last.home) : undefined;
+    const bookmarks = since.last?.state;
     const key = into && source.target ? `import ${source.target.identity} → ${into.identity}` : undefined;
-    const previous = bookmarks && key ? await bookmarks.get(key) : undefined;
+    const previous = bookmarks && key ? await bookmarks.bookmark(key) : undefined;
     const sinceAt = since.last ? sinceOf(previous) : since.at;
     if (since.last && !previous) io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${name} into ${into?.label ?? 'this target'}: a full run`)}\n`);
     const startedAt = new Date().toISOString();
     const { path, report } = await pullSource(source, name, { ...(sinceAt ? { since: sinceAt } : {}), resultsDir, cwd: io.cwd, onNotice: warn });
     io.stderr.write(`${c.dim(`read ${plural(report.rows, 'user')} from ${report.target}${sinceAt ? ` changed since ${sinceAt}` : ''} (${path})`)}\n`);
-    const save = bookmarks && key && into ? () => bookmarks.set({ key, source: name, target: into.name, entity: 'users', at: startedAt }) : undefined;
+    const save = bookmarks && key && into ? () => bookmarks.setBookmark({ key, source: name, target: into.name, entity: 'users', at: startedAt }) : undefined;
     return { path, rows: report.rows, since: sinceAt, ...(save ? { save } : {}) };
   } finally {
     await source.close();
@@ -228,15 +268,15 @@ export function appliedSummary(planned: Pick<PlannedImport, 'plan' | 'validation
   };
 }
 
-/** An apply's report, and the signal that stopped it early, if one did. */
-export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals };
+/** An apply's report, and the signal that stopped it early, if one did — or the loss of its lock (why, in words). */
+export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals; lockLost?: string };
 
 /**
  * Applies with progress (a spinner on a terminal, a line per tenth otherwise). Ctrl-C, SIGTERM or
  * SIGHUP stop new writes; those in flight finish (each is bounded by the request timeout) and the
  * results are written; a second signal only says so.
  */
-export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string }, io: Io): Promise<AppliedRun> {
+export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined }, io: Io): Promise<AppliedRun> {
   const err = colourFor(io.stderr, io.env);
   const target: Target = planned.target;
   const ops = planned.plan?.operations ?? [];
@@ -251,7 +291,21 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
     controller.abort();
     io.stderr.write(`\n${err.yellow('stopping:')} no new writes start; waiting for those in flight…\n`);
   };
-  const dispose = onStopSignals(io, onSignal);
+  const disposeSignals = onStopSignals(io, onSignal);
+  // The run's lock lost (another run may hold it now): like a stop, no new write starts — exit 6.
+  let lockLost: string | undefined;
+  const onLockLost = () => {
+    if (lockLost !== undefined) return;
+    lockLost = String(options.lockLost?.reason ?? 'the lock was lost');
+    controller.abort();
+    io.stderr.write(`\n${err.yellow('stopping:')} the lock on ${target.label} was lost: no new writes start; waiting for those in flight…\n`);
+  };
+  if (options.lockLost?.aborted) onLockLost();
+  options.lockLost?.addEventListener('abort', onLockLost);
+  const dispose = () => {
+    disposeSignals();
+    options.lockLost?.removeEventListener('abort', onLockLost);
+  };
   const progress = spinner(io);
   const live = drawsLive(io);
   const started = performance.now();
@@ -259,7 +313,8 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
   progress.start(`applying ${plural(ops.length, 'change')} to ${target.label}`);
   try {
     const report = await applyImport(planned, {
-      ...options,
+      concurrency: options.concurrency,
+      resultsDir: options.resultsDir,
       cwd: io.cwd,
       signal: controller.signal,
       onProgress: (done, total, failed) => {
@@ -271,17 +326,18 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
         }
       },
     });
-    return stoppedBy ? { ...report, stoppedBy } : report;
+    return { ...report, ...(stoppedBy ? { stoppedBy } : {}), ...(lockLost !== undefined ? { lockLost } : {}) };
   } finally {
     progress.stop();
     dispose();
   }
 }
 
-/** The exit code of an apply: 0, 4 (target failed), 5 (rows failed, skipped, unknown or left out), 74 (its own output failed), 130 (143, 129). */
+/** The exit code of an apply: 0, 4 (target failed), 5 (rows failed, skipped, unknown or left out), 6 (its lock was lost), 74 (its own output failed), 130 (143, 129). */
 export function applyOutcome(result: AppliedRun, inputProblems: number): number {
   if (result.outputFailure) return ExitCode.output;
   if (result.targetFailure) return ExitCode.targetFailed;
+  if (result.interrupted && result.lockLost !== undefined) return ExitCode.safetyStop;
   if (result.interrupted) return exitCodeForSignal(result.stoppedBy ?? 'SIGINT');
   if (result.failed || result.skipped || result.unknown || inputProblems) return ExitCode.partialFailure;
   return ExitCode.ok;
@@ -315,6 +371,8 @@ export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io)
   if (result.unknown)
     io.stderr.write(`${err.yellow('unknown:')} ${plural(result.unknown, 'write was', 'writes were')} sent and never answered, and not found afterwards: not sent again, as they may land late; run the import again to settle them (it reads the target first, so nothing is created twice)\n`);
   if (result.targetFailure) io.stderr.write(`${err.red('error:')} ${result.targetFailure.message}\n`);
+  if (result.lockLost !== undefined)
+    io.stderr.write(`${err.red('error:')} ${printable(result.lockLost, true)}; the writes not started were not sent (exit 6): run again once the other run has finished — it reads the target first\n`);
   if (code === ExitCode.partialFailure)
     for (const r of result.results.filter((x) => x.status === 'failed').slice(0, 10))
       io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${printable(r.op.key, true)}${r.op.file ? ` (${printable(r.op.file, true)}:${r.op.line})` : ''}: ${printable(r.error ?? '', true)}\n`);

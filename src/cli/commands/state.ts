@@ -1,37 +1,98 @@
-import { dirname } from 'node:path';
-import { Bookmarks } from '../../app/bookmarks.js';
-import { findConfig } from '../../config/load.js';
+import { join } from 'node:path';
+import { openState } from '../../app/state-store.js';
+import type { RunRecord, StateStore } from '../../core/ports.js';
 import { ExitCode } from '../../errors.js';
+import { positiveInt } from '../parse.js';
 import { printable } from '../printable.js';
 import { colourFor, plural, type Io } from '../terminal.js';
 
-/** The project folder whose .hrsync/state is meant: the config's (found as every command finds it), else here. */
-async function home(config: string | undefined, io: Io): Promise<string> {
-  const path = await findConfig(config, io.cwd, io.env);
-  return path ? dirname(path) : io.cwd;
+interface StateFlags {
+  config?: string;
+  format?: 'text' | 'json';
 }
 
-/** `hrsync state show`: the bookmarks, one line each (or JSON). */
-export async function stateShowCommand(flags: { config?: string; format?: 'text' | 'json' }, io: Io): Promise<number> {
-  const bookmarks = Bookmarks.in(await home(flags.config, io));
-  const all = await bookmarks.all();
-  if (flags.format === 'json') {
-    io.stdout.write(`${JSON.stringify({ path: bookmarks.path, bookmarks: all }, null, 2)}\n`);
-    return ExitCode.ok;
+/** Opens the project's state store (the config's `state`, else .hrsync/state here), runs `use`, and closes it. */
+async function withState<T>(flags: StateFlags, io: Io, use: (state: StateStore) => Promise<T>): Promise<T> {
+  const state = await openState({ config: flags.config, cwd: io.cwd, env: io.env });
+  try {
+    return await use(state);
+  } finally {
+    await state.close();
   }
-  if (all.length === 0) {
-    io.stdout.write(`no bookmarks (${printable(bookmarks.path, true)}): the next --since last is a full run\n`);
+}
+
+/** "dir /work/.hrsync/state", "postgres postgres://hrsync@db:5432/hrsync" */
+const named = (state: StateStore) => `${state.backend} ${state.where}`;
+
+/**
+ * `hrsync state show`: where the state is, the bookmarks (one line each), the last-sent fingerprints
+ * per target, and the locks held now (or JSON: `bookmarks` as before, with `backend`, `where`, `sent`
+ * and `locks`). Never a password: `where` names the user, host and database only.
+ */
+export async function stateShowCommand(flags: StateFlags, io: Io): Promise<number> {
+  return withState(flags, io, async (state) => {
+    const bookmarks = await state.bookmarks();
+    const sent = await state.sentSummary();
+    const locks = await state.locks();
+    if (flags.format === 'json') {
+      io.stdout.write(`${JSON.stringify({ backend: state.backend, where: state.where, ...(state.backend === 'dir' ? { path: join(state.where, 'bookmarks.json') } : {}), bookmarks, sent, locks }, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    const c = colourFor(io.stdout, io.env);
+    io.stderr.write(`${c.dim(`state: ${printable(named(state), true)}`)}\n`);
+    if (bookmarks.length === 0) io.stdout.write('no bookmarks: the next --since last is a full run\n');
+    for (const b of bookmarks) io.stdout.write(`${b.key.startsWith('export ') ? 'export' : 'import'}  ${printable(b.source, true)} → ${printable(b.target, true)}  ${b.entity}  ${c.bold(b.at)}\n`);
+    for (const s of sent) io.stdout.write(`sent    ${printable(s.target, true)}  ${s.entity}  ${plural(s.records, 'fingerprint')} of what was last sent\n`);
+    for (const l of locks)
+      io.stdout.write(`lock    ${printable(l.what, true)}: pid ${l.pid} on ${printable(l.host, true)}, since ${l.since}${l.expires ? `, renewed until ${l.expires}` : ''}${l.held === false ? ' (its holder is gone: it stops no one)' : ''}\n`);
     return ExitCode.ok;
-  }
-  const c = colourFor(io.stdout, io.env);
-  for (const b of all) io.stdout.write(`${b.key.startsWith('export ') ? 'export' : 'import'}  ${printable(b.source, true)} → ${printable(b.target, true)}  ${b.entity}  ${c.bold(b.at)}\n`);
-  return ExitCode.ok;
+  });
 }
 
 /** `hrsync state reset [match]`: clears bookmarks; the next --since last is a full run. */
-export async function stateResetCommand(match: string | undefined, flags: { config?: string }, io: Io): Promise<number> {
-  const bookmarks = Bookmarks.in(await home(flags.config, io));
-  const n = await bookmarks.reset(match);
-  io.stderr.write(`${plural(n, 'bookmark')} cleared${match ? ` (matching "${printable(match, true)}")` : ''}\n`);
-  return ExitCode.ok;
+export async function stateResetCommand(match: string | undefined, flags: StateFlags, io: Io): Promise<number> {
+  return withState(flags, io, async (state) => {
+    const n = await state.resetBookmarks(match);
+    if (flags.format === 'json') io.stdout.write(`${JSON.stringify({ backend: state.backend, where: state.where, match: match ?? null, cleared: n }, null, 2)}\n`);
+    io.stderr.write(`${plural(n, 'bookmark')} cleared${match ? ` (matching "${printable(match, true)}")` : ''} in ${printable(named(state), true)}\n`);
+    return ExitCode.ok;
+  });
+}
+
+/** `hrsync state history [target]`: the last runs that wrote (or moved a bookmark), newest first. */
+export async function stateHistoryCommand(target: string | undefined, flags: StateFlags & { limit?: string }, io: Io): Promise<number> {
+  const limit = positiveInt('--limit', flags.limit) ?? 20;
+  return withState(flags, io, async (state) => {
+    const runs = await state.history({ limit, ...(target ? { target } : {}) });
+    if (flags.format === 'json') {
+      io.stdout.write(`${JSON.stringify({ backend: state.backend, where: state.where, runs }, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    const c = colourFor(io.stdout, io.env);
+    if (runs.length === 0) io.stdout.write(`no runs recorded${target ? ` for ${printable(target, true)}` : ''} (${printable(named(state), true)})\n`);
+    for (const run of runs) io.stdout.write(`${run.at}  ${run.command.padEnd(6)}  ${printable(run.label, true)}${run.source ? ` from ${printable(run.source, true)}` : ''}  ${counted(run)}  ${run.exitCode === 0 ? c.green('exit 0') : c.red(`exit ${run.exitCode}`)}  ${(run.ms / 1000).toFixed(1)} s  ${printable(run.host, true)}\n`);
+    return ExitCode.ok;
+  });
+}
+
+/** "create 3, update 1, applied 4" — the counts that are not zero. */
+function counted(run: RunRecord): string {
+  const parts = Object.entries(run.counts).filter(([, n]) => n).map(([name, n]) => `${name} ${n}`);
+  return parts.length ? parts.join(', ') : 'nothing to do';
+}
+
+/** `hrsync state migrate`: creates the schema, or brings it up to date (also done on first use); a second run does nothing. */
+export async function stateMigrateCommand(flags: StateFlags, io: Io): Promise<number> {
+  return withState(flags, io, async (state) => {
+    const { from, to } = await state.migrate();
+    if (flags.format === 'json') {
+      io.stdout.write(`${JSON.stringify({ backend: state.backend, where: state.where, from, to }, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    const where = printable(named(state), true);
+    if (state.backend === 'dir') io.stderr.write(`${where}: a folder needs no migration\n`);
+    else if (from === to) io.stderr.write(`${where}: the state schema is up to date (version ${to})\n`);
+    else io.stderr.write(`${where}: the state schema ${from === 0 ? 'was created' : `was migrated from version ${from}`} (version ${to})\n`);
+    return ExitCode.ok;
+  });
 }

@@ -1,0 +1,420 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import pg from 'pg';
+import type { Bookmark, HeldLock, LockHolder, LockRequest, RunRecord, SentScope, StateStore } from '../core/ports.js';
+import { HrsyncError, OutputError, StateUnavailable, UsageError } from '../errors.js';
+import { redact } from '../http/redact.js';
+import { LockBusy } from './lock.js';
+import { HISTORY_PER_TARGET } from './state-dir.js';
+import type { PostgresSettings } from './state-store.js';
+
+/** The first key of every advisory lock hrsync takes ("hrsy"): its locks never meet another program's second key alone. */
+const LOCK_SPACE = 0x68727379;
+
+/** A 32-bit key for an advisory lock: the schema and what is locked, hashed. */
+function lockKey(schema: string, resource: string): number {
+  return createHash('sha256').update(`${schema}\u0000${resource}`).digest().readInt32BE(0);
+}
+
+/**
+ * The schema, one step per version: `state migrate` (and the first use of a database) applies those
+ * after the version a database has, in one transaction, under an advisory lock so that two runners
+ * starting together migrate once. Each table holds one row per key.
+ */
+const MIGRATIONS: ReadonlyArray<(s: string) => string[]> = [
+  (s) => [
+    `CREATE TABLE IF NOT EXISTS ${s}.bookmarks (key text PRIMARY KEY, source text NOT NULL, target text NOT NULL, entity text NOT NULL, at timestamptz NOT NULL, updated timestamptz NOT NULL DEFAULT now())`,
+    `CREATE TABLE IF NOT EXISTS ${s}.sent (scope text NOT NULL, entity text NOT NULL, key text NOT NULL, target text NOT NULL, sent text NOT NULL, updated timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (scope, entity, key))`,
+    `CREATE TABLE IF NOT EXISTS ${s}.locks (resource text PRIMARY KEY, label text NOT NULL, what text NOT NULL, pid integer NOT NULL, host text NOT NULL, started timestamptz NOT NULL, expires timestamptz NOT NULL, backend integer NOT NULL, token text NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s}.runs (id bigserial PRIMARY KEY, at timestamptz NOT NULL, ms integer NOT NULL, command text NOT NULL, target text NOT NULL, label text NOT NULL, source text, counts jsonb NOT NULL, exit_code integer NOT NULL, host text NOT NULL, pid integer NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS runs_target ON ${s}.runs (target, id)`,
+  ],
+];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Network-level failures: the database was not reached (or the connection was cut), as opposed to an SQL error. */
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|EPIPE|timeout|Connection terminated|certificate|self[- ]signed|SSL|TLS|does not support SSL|closed/i;
+
+/** What a session waits for the server before calling it lost: a statement, and a row another session holds. */
+const STATEMENT_TIMEOUT_MS = 60_000;
+
+/**
+ * The `postgres` backend: one database (one schema in it) shared by every runner. Bookmarks, last-sent
+ * fingerprints and the run history are rows; every change is one transaction. Reads and writes go
+ * through a small pool whose idle connections close after a few seconds (a run is mostly not talking
+ * to it); each lock has a session of its own.
+ *
+ * A lock is two things. A session-level advisory lock (`pg_try_advisory_lock`), which is what keeps
+ * two runs apart: the server holds it for the holder's session and drops it the moment that session
+ * ends — a runner killed outright (kill -9, an OOM kill, a cancelled job) frees it at once, as its
+ * connection closes. And a row in `locks` (holder pid, host, what, started, expires), renewed by a
+ * heartbeat every quarter of `lockExpiry`: advisory locks carry no holder, so the row is what the
+ * refusal and `state show` name. A holder that goes silent with its connection still open (a frozen
+ * machine, a network that drops the packets) stops renewing: its session is set to be ended by the
+ * server after `lockExpiry` of silence (`idle_session_timeout`), and a run that finds the row expired
+ * ends that session itself (`pg_terminate_backend`), so the lock lapses within `lockExpiry` either way.
+ */
+export class PostgresStateStore implements StateStore {
+  readonly backend = 'postgres' as const;
+  readonly where: string;
+  private readonly s: string;
+  private readonly pool: pg.Pool;
+  private ready: Promise<{ from: number; to: number }> | undefined;
+  private readonly held = new Set<() => Promise<void>>();
+
+  constructor(private readonly settings: PostgresSettings) {
+    this.where = settings.where;
+    this.s = `"${settings.schema}"`;
+    this.pool = new pg.Pool({ ...this.clientConfig(), max: 2, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+    // An idle connection the server or the network ends is dropped by the pool; the next query makes another.
+    this.pool.on('error', () => undefined);
+  }
+
+  private clientConfig(): pg.ClientConfig {
+    const { host, port, user, password, database, ssl, connectTimeoutMs, applicationName } = this.settings;
+    return {
+      host, port, user, database, ssl, application_name: applicationName,
+      ...(password !== undefined ? { password } : {}),
+      connectionTimeoutMillis: connectTimeoutMs,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      query_timeout: STATEMENT_TIMEOUT_MS + 5_000,
+      keepAlive: true,
+    };
+  }
+
+  /** The server's words, redacted, for a message. */
+  private words(error: unknown): string {
+    const e = error as { message?: string; code?: string; errors?: Array<{ message?: string }> } | undefined;
+    // Several addresses tried (localhost: ::1 and 127.0.0.1) come as one AggregateError with no message of its own.
+    const message = e?.message || e?.errors?.map((x) => x.message).filter(Boolean).join('; ') || (e?.code ? String(e.code) : String(error)) || 'no reason given';
+    return redact(message, this.settings.secrets);
+  }
+
+  /** Why the database could not be used, as hrsync's own error (exit 4), naming the host and never the password. */
+  private unavailable(error: unknown, doing: string): HrsyncError {
+    if (error instanceof HrsyncError) return error;
+    const code = (error as { code?: string } | undefined)?.code ?? '';
+    const words = this.words(error);
+    const check = `check ${this.settings.variable} (host, port, database, user and password) and that the database accepts this machine`;
+    if (code === '28P01' || code === '28000') return new StateUnavailable(`the state database ${this.where} refused the credentials: ${words}`, check);
+    if (code === '3D000') return new StateUnavailable(`the state database ${this.where} does not exist: ${words}`, `create it, or name another in ${this.settings.variable}`);
+    if (code === '42501') return new StateUnavailable(`the state database ${this.where} refused ${doing}: ${words}`, `the user needs CREATE on the database (or an existing schema "${this.settings.schema}" it owns) and rights on its tables`);
+    if (!code.match(/^[0-9A-Z]{5}$/) || code.startsWith('08') || code.startsWith('57') || UNREACHABLE.test(words))
+      return new StateUnavailable(`the state database ${this.where} cannot be reached: ${words}`, `${check}; nothing was done`);
+    return new StateUnavailable(`the state database ${this.where} failed ${doing}: ${words}`);
+  }
+
+  /** A write that failed: hrsync's own output (74), like a state file that cannot be written. */
+  private unwritten(error: unknown, what: string): HrsyncError {
+    if (error instanceof HrsyncError) return error;
+    return new OutputError(`could not write ${what} to the state database ${this.where}: ${this.words(error)}`, `check ${this.settings.variable} and the database`);
+  }
+
+  private async run<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>, failed: (error: unknown) => HrsyncError = (e) => this.unavailable(e, doing)): Promise<T> {
+    await this.migrated();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw this.unavailable(error, doing);
+    }
+    try {
+      return await work(client);
+    } catch (error) {
+      throw failed(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs `work` in one transaction: all of it, or none. */
+  private async transaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
+    await client.query('BEGIN');
+    try {
+      const result = await work();
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The schema as this hrsync needs it: made or brought up to date on first use (once per store). */
+  private migrated(): Promise<{ from: number; to: number }> {
+    return (this.ready ??= this.upgrade().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    }));
+  }
+
+  /** `state migrate`: looks again (another runner may have migrated since), and migrates if need be. */
+  async migrate(): Promise<{ from: number; to: number }> {
+    const done = await this.upgrade();
+    this.ready = Promise.resolve(done);
+    return done;
+  }
+
+  private async upgrade(): Promise<{ from: number; to: number }> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw this.unavailable(error, 'a connection');
+    }
+    const { schema } = this.settings;
+    const s = this.s;
+    const versionOf = async (): Promise<number> => {
+      const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${s}.meta`]);
+      if (!exists.rows[0]?.t) return 0;
+      const row = await client.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`);
+      return Number(row.rows[0]?.value ?? 0);
+    };
+    try {
+      // Most runs: the schema is there and current, and nothing is locked or created.
+      const seen = await versionOf();
+      if (seen > SCHEMA_VERSION)
+        throw new UsageError(`the state schema "${schema}" in ${this.where} is at version ${seen}, newer than this hrsync knows (${SCHEMA_VERSION})`, 'upgrade hrsync on this runner to the version the others use');
+      if (seen === SCHEMA_VERSION) return { from: seen, to: seen };
+      return await this.transaction(client, async () => {
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, lockKey(schema, 'migrate')]);
+        const exists = await client.query<{ n: string | null }>('SELECT to_regnamespace($1) AS n', [s]);
+        if (!exists.rows[0]?.n) await client.query(`CREATE SCHEMA ${s}`);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${s}.meta (key text PRIMARY KEY, value text NOT NULL)`);
+        const from = await versionOf(); // another runner may have migrated while this one waited
+        for (let v = from; v < SCHEMA_VERSION; v++) for (const statement of MIGRATIONS[v]!(s)) await client.query(statement);
+        await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [String(SCHEMA_VERSION)]);
+        return { from, to: SCHEMA_VERSION };
+      });
+    } catch (error) {
+      throw this.unavailable(error, `to create the schema "${schema}"`);
+    } finally {
+      client.release();
+    }
+  }
+
+  bookmarks(): Promise<Bookmark[]> {
+    return this.run('reading the bookmarks', async (c) => (await c.query(`SELECT key, source, target, entity, at FROM ${this.s}.bookmarks ORDER BY at, key`)).rows.map(bookmarkOf));
+  }
+
+  bookmark(key: string): Promise<Bookmark | undefined> {
+    return this.run('reading a bookmark', async (c) => (await c.query(`SELECT key, source, target, entity, at FROM ${this.s}.bookmarks WHERE key = $1`, [key])).rows.map(bookmarkOf)[0]);
+  }
+
+  setBookmark(b: Bookmark): Promise<void> {
+    return this.run(
+      'writing the bookmark',
+      async (c) => {
+        await c.query(
+          `INSERT INTO ${this.s}.bookmarks (key, source, target, entity, at) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (key) DO UPDATE SET source = EXCLUDED.source, target = EXCLUDED.target, entity = EXCLUDED.entity, at = EXCLUDED.at, updated = now()`,
+          [b.key, b.source, b.target, b.entity, b.at],
+        );
+      },
+      (error) => this.unwritten(error, 'the bookmark'),
+    );
+  }
+
+  resetBookmarks(match?: string): Promise<number> {
+    return this.run('clearing bookmarks', async (c) => {
+      const result = await c.query(`DELETE FROM ${this.s}.bookmarks WHERE $1::text IS NULL OR strpos(key, $1) > 0 OR strpos(source, $1) > 0 OR strpos(target, $1) > 0`, [match ?? null]);
+      return result.rowCount ?? 0;
+    });
+  }
+
+  /** Kept by the target's identity (its type and where it is), not its name: configs that share a database may reuse a name. */
+  loadSent(scope: SentScope): Promise<Map<string, string>> {
+    return this.run('reading the last-sent fingerprints', async (c) => {
+      const rows = await c.query<{ key: string; sent: string }>(`SELECT key, sent FROM ${this.s}.sent WHERE scope = $1 AND entity = $2`, [scope.identity, scope.entity]);
+      return new Map(rows.rows.map((r) => [r.key, r.sent]));
+    });
+  }
+
+  saveSent(scope: SentScope, sent: ReadonlyMap<string, string>): Promise<void> {
+    if (sent.size === 0) return Promise.resolve();
+    return this.run(
+      'writing the sync state',
+      (c) =>
+        this.transaction(c, async () => {
+          const entries = [...sent];
+          for (let i = 0; i < entries.length; i += 5_000) {
+            const chunk = entries.slice(i, i + 5_000);
+            await c.query(
+              `INSERT INTO ${this.s}.sent (scope, entity, target, key, sent) SELECT $1, $2, $3, k, v FROM unnest($4::text[], $5::text[]) AS t(k, v)
+               ON CONFLICT (scope, entity, key) DO UPDATE SET sent = EXCLUDED.sent, target = EXCLUDED.target, updated = now()`,
+              [scope.identity, scope.entity, scope.name, chunk.map(([k]) => k), chunk.map(([, v]) => v)],
+            );
+          }
+        }),
+      (error) => this.unwritten(error, 'the sync state'),
+    );
+  }
+
+  sentSummary(): Promise<Array<{ target: string; entity: string; records: number }>> {
+    return this.run('reading the last-sent fingerprints', async (c) => {
+      const rows = await c.query<{ target: string; entity: string; records: string }>(`SELECT max(target) AS target, entity, count(*) AS records FROM ${this.s}.sent GROUP BY scope, entity ORDER BY 1, 2`);
+      return rows.rows.map((r) => ({ target: r.target, entity: r.entity, records: Number(r.records) }));
+    });
+  }
+
+  locks(): Promise<Array<LockHolder & { resource: string }>> {
+    return this.run('reading the locks', async (c) => {
+      const rows = await c.query(
+        `SELECT l.resource, l.what, l.pid, l.host, l.started, l.expires, l.backend,
+                EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = l.backend) AND l.expires > now() AS held
+         FROM ${this.s}.locks l ORDER BY l.started`,
+      );
+      return rows.rows.map((r) => ({ resource: r.resource, ...holderOf(r), held: Boolean(r.held) }));
+    });
+  }
+
+  /**
+   * The lock (see the class): a session of its own takes the advisory lock, writes the row and renews
+   * it; a second run finds the advisory lock taken and names the row's holder — or, with `waitMs`,
+   * tries again every half second until then.
+   */
+  async lock(resource: string, label: string, what: string, request: LockRequest = {}): Promise<HeldLock> {
+    await this.migrated();
+    const { schema, lockExpiryMs } = this.settings;
+    const key = lockKey(schema, resource);
+    const session = new pg.Client({ ...this.clientConfig(), application_name: `${this.settings.applicationName} lock` });
+    let lost: ((reason: string) => void) | undefined;
+    session.on('error', (error: Error) => lost?.(this.words(error)));
+    try {
+      await session.connect();
+      // Ended by the server after lockExpiry of silence (PostgreSQL 14 and later): a frozen holder's lock lapses by itself.
+      await session.query(`SET idle_session_timeout = ${lockExpiryMs}`).catch(() => undefined);
+      await session.query(`SET idle_in_transaction_session_timeout = ${lockExpiryMs}`);
+    } catch (error) {
+      await session.end().catch(() => undefined);
+      throw this.unavailable(error, 'a lock');
+    }
+    const started = Date.now();
+    const waitMs = request.waitMs ?? 0;
+    const token = randomUUID();
+    try {
+      const take = async () => (await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_SPACE, key])).rows[0]?.ok === true;
+      const ended = new Set<number>();
+      for (;;) {
+        if (await take()) break;
+        const holder = await this.holder(session, resource);
+        if (holder?.expired && !ended.has(holder.backend)) {
+          // Its holder stopped renewing it: end that session (the server then drops its advisory lock) and try again.
+          ended.add(holder.backend);
+          const ending = await session.query<{ ok: boolean }>('SELECT pg_terminate_backend($1, 5000) AS ok', [holder.backend]).catch(() => undefined);
+          if (ending?.rows[0]?.ok) continue;
+        }
+        if (Date.now() - started < waitMs) {
+          await sleep(Math.min(500, waitMs - (Date.now() - started)));
+          continue;
+        }
+        const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since} (${holder.what}; it renews the lock until ${holder.expires})` : 'a run that is starting';
+        throw new LockBusy(
+          `another hrsync run is writing to ${label}: ${who}; nothing was done`,
+          waitMs
+            ? `it did not finish within ${Math.round(waitMs / 1000)} s; run again when it has`
+            : `wait for it to finish, or pass --wait-lock SECONDS to wait; the lock is kept in the state database ${this.where}, for every runner that uses it (a runner that died frees it within ${Math.round(lockExpiryMs / 1000)} s)`,
+        );
+      }
+      await session.query(
+        `INSERT INTO ${this.s}.locks (resource, label, what, pid, host, started, expires, backend, token)
+         VALUES ($1, $2, $3, $4, $5, now(), now() + $6 * interval '1 millisecond', pg_backend_pid(), $7)
+         ON CONFLICT (resource) DO UPDATE SET label = EXCLUDED.label, what = EXCLUDED.what, pid = EXCLUDED.pid, host = EXCLUDED.host,
+           started = EXCLUDED.started, expires = EXCLUDED.expires, backend = EXCLUDED.backend, token = EXCLUDED.token`,
+        [resource, label, what, process.pid, hostname(), lockExpiryMs, token],
+      );
+    } catch (error) {
+      await session.end().catch(() => undefined);
+      throw this.unavailable(error, 'a lock');
+    }
+
+    // Held: renewed every quarter of its expiry until released; lost when its session ends or a renewal finds another holder.
+    let done = false;
+    let renewing: Promise<unknown> = Promise.resolve();
+    const lostSignal = new AbortController();
+    lost = (reason: string) => {
+      if (done) return;
+      done = true;
+      clearInterval(timer);
+      const message = `the lock on ${label} in the state database ${this.where} was lost (${reason}): another run may be writing to it now`;
+      request.onLost?.(message);
+      lostSignal.abort(message);
+      void session.end().catch(() => undefined);
+    };
+    session.on('end', () => lost?.('its session ended'));
+    const timer = setInterval(() => {
+      renewing = session
+        .query(`UPDATE ${this.s}.locks SET expires = now() + $1 * interval '1 millisecond' WHERE resource = $2 AND token = $3`, [lockExpiryMs, resource, token])
+        .then((r) => {
+          if (r.rowCount === 0) lost?.('another run holds it now');
+        })
+        .catch((error: unknown) => lost?.(this.words(error)));
+    }, Math.max(250, Math.floor(lockExpiryMs / 4)));
+    timer.unref();
+    const release = async () => {
+      if (done) return;
+      done = true;
+      clearInterval(timer);
+      this.held.delete(release);
+      await renewing.catch(() => undefined);
+      await session.query(`DELETE FROM ${this.s}.locks WHERE resource = $1 AND token = $2`, [resource, token]).catch(() => undefined);
+      await session.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE, key]).catch(() => undefined);
+      await session.end().catch(() => undefined);
+    };
+    this.held.add(release);
+    return { release, lost: lostSignal.signal };
+  }
+
+  /** The row of a lock's holder, and whether it has expired by the server's clock (no renewal for lockExpiry). */
+  private async holder(session: pg.Client, resource: string): Promise<(LockHolder & { backend: number; expired: boolean }) | undefined> {
+    const row = (await session.query(`SELECT what, pid, host, started, expires, backend, expires < now() AS expired FROM ${this.s}.locks WHERE resource = $1`, [resource])).rows[0];
+    return row ? { ...holderOf(row), backend: Number(row.backend), expired: Boolean(row.expired) } : undefined;
+  }
+
+  recordRun(run: RunRecord): Promise<void> {
+    return this.run(
+      'recording the run',
+      (c) =>
+        this.transaction(c, async () => {
+          await c.query(
+            `INSERT INTO ${this.s}.runs (at, ms, command, target, label, source, counts, exit_code, host, pid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+            [run.at, Math.round(run.ms), run.command, run.target, run.label, run.source ?? null, JSON.stringify(run.counts), run.exitCode, run.host, run.pid],
+          );
+          await c.query(`DELETE FROM ${this.s}.runs WHERE target = $1 AND id < (SELECT min(id) FROM (SELECT id FROM ${this.s}.runs WHERE target = $1 ORDER BY id DESC LIMIT $2) AS kept)`, [run.target, HISTORY_PER_TARGET]);
+        }),
+      (error) => this.unwritten(error, 'the run history'),
+    );
+  }
+
+  history(options: { limit?: number; target?: string } = {}): Promise<RunRecord[]> {
+    return this.run('reading the run history', async (c) => {
+      const rows = await c.query(
+        `SELECT at, ms, command, target, label, source, counts, exit_code, host, pid FROM ${this.s}.runs WHERE $1::text IS NULL OR target = $1 ORDER BY at DESC, id DESC LIMIT $2`,
+        [options.target ?? null, options.limit ?? null],
+      );
+      return rows.rows.map((r) => ({
+        at: iso(r.at), ms: Number(r.ms), command: r.command, target: r.target, label: r.label, ...(r.source ? { source: r.source } : {}),
+        counts: r.counts as Record<string, number>, exitCode: Number(r.exit_code), host: r.host, pid: Number(r.pid),
+      }));
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const release of [...this.held]) await release();
+    await this.pool.end().catch(() => undefined);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function iso(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+}
+
+function bookmarkOf(row: { key: string; source: string; target: string; entity: string; at: unknown }): Bookmark {
+  return { key: row.key, source: row.source, target: row.target, entity: row.entity, at: iso(row.at) };
+}
+
+function holderOf(row: { what: string; pid: unknown; host: string; started: unknown; expires: unknown }): LockHolder {
+  return { pid: Number(row.pid), host: row.host, since: iso(row.started), what: row.what, expires: iso(row.expires) };
+}

@@ -1,0 +1,197 @@
+import { statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LockBusy } from '../../src/app/lock.js';
+import { DirStateStore } from '../../src/app/state-dir.js';
+import { stateStore } from '../../src/app/state-store.js';
+import type { RunRecord, StateStore } from '../../src/core/ports.js';
+import { tempDir } from '../helpers/files.js';
+import { freshSchema, postgresCluster, POSTGRES_SKIPPED, SKIP_MESSAGE, type Cluster } from '../helpers/postgres.js';
+
+if (POSTGRES_SKIPPED) console.warn(SKIP_MESSAGE);
+
+const run = (target: string, at: string, exitCode = 0): RunRecord => ({
+  at, ms: 1200, command: 'import', target, label: `accessplanit "${target}"`, counts: { create: 2, applied: 2 }, exitCode, host: 'runner-1', pid: 4242,
+});
+
+/**
+ * The state store's contract, the same for both backends: bookmarks, last-sent fingerprints, locks,
+ * run history, migration. The `dir` backend in a temporary folder (its lock in a lock folder of its
+ * own); the `postgres` backend against a real server, a schema of its own per store.
+ */
+function contract(name: string, make: () => Promise<{ store: StateStore; another: () => StateStore }>) {
+  describe(`the ${name} state store`, () => {
+    it('keeps bookmarks: set replaces one key, get finds it, reset clears all or those matching', async () => {
+      const { store, another } = await make();
+      try {
+        expect(await store.bookmarks()).toEqual([]);
+        const a = { key: 'import unified https://hr → accessplanit https://lms', source: 'hr', target: 'lms', entity: 'users', at: '2026-11-01T02:17:00.123Z' };
+        const b = { key: 'export accessplanit https://lms users', source: 'lms', target: 'out.csv', entity: 'users', at: '2026-11-02T02:17:00.000Z' };
+        await store.setBookmark(a);
+        await store.setBookmark(b);
+        await store.setBookmark({ ...a, at: '2026-11-03T02:17:00.456Z' });
+        // Another store on the same state (another runner) sees them.
+        const other = another();
+        expect(await other.bookmark(a.key)).toEqual({ ...a, at: '2026-11-03T02:17:00.456Z' });
+        expect((await other.bookmarks()).map((x) => x.key).sort()).toEqual([a.key, b.key].sort());
+        expect(await other.bookmark('nothing')).toBeUndefined();
+        expect(await store.resetBookmarks('out.csv')).toBe(1);
+        expect(await store.resetBookmarks('no such')).toBe(0);
+        expect(await store.resetBookmarks()).toBe(1);
+        expect(await other.bookmarks()).toEqual([]);
+        await other.close();
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps last-sent fingerprints per target and entity, merging what each run sent', async () => {
+      const { store, another } = await make();
+      try {
+        const go = { name: 'go', identity: 'platform go=https://go.example.com', entity: 'users' };
+        expect((await store.loadSent(go)).size).toBe(0);
+        await store.saveSent(go, new Map([['externalId=E1', 'aaa email,firstName'], ['externalId=E2', 'bbb email']]));
+        await store.saveSent(go, new Map([['externalId=E2', 'ccc email'], ['externalId=E3', 'ddd email']]));
+        await store.saveSent(go, new Map());
+        const other = another();
+        expect([...(await other.loadSent(go))].sort()).toEqual([['externalId=E1', 'aaa email,firstName'], ['externalId=E2', 'ccc email'], ['externalId=E3', 'ddd email']]);
+        expect(await other.sentSummary()).toEqual([{ target: 'go', entity: 'users', records: 3 }]);
+        expect((await other.loadSent({ ...go, name: 'other', identity: 'platform other=https://x' })).size).toBe(0);
+        await other.close();
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps a short run history: newest first, per target, the oldest beyond 100 a target dropped', async () => {
+      const { store } = await make();
+      try {
+        for (let i = 0; i < 103; i++) await store.recordRun(run('lms', new Date(Date.UTC(2026, 10, 1, 2, 0, i)).toISOString(), i === 102 ? 5 : 0));
+        await store.recordRun(run('go', '2026-11-02T02:00:00.000Z', 6));
+        const all = await store.history();
+        expect(all).toHaveLength(101);
+        expect(all[0]).toEqual(run('go', '2026-11-02T02:00:00.000Z', 6));
+        expect(all[1]).toMatchObject({ target: 'lms', exitCode: 5, at: '2026-11-01T02:01:42.000Z', counts: { create: 2, applied: 2 } });
+        expect((await store.history({ target: 'lms' })).at(-1)!.at).toBe('2026-11-01T02:00:03.000Z');
+        expect(await store.history({ target: 'lms', limit: 2 })).toHaveLength(2);
+        expect(await store.history({ target: 'nothing' })).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('locks a resource once: a second refuses naming the holder, or waits for its release', async () => {
+      const { store, another } = await make();
+      const other = another();
+      try {
+        const held = await store.lock('accessplanit https://lms', 'accessplanit "lms"', 'import into accessplanit "lms"');
+        const refused = await other.lock('accessplanit https://lms', 'accessplanit "lms"', 'import into accessplanit "lms"').catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(LockBusy);
+        expect((refused as LockBusy).exitCode).toBe(6);
+        expect((refused as LockBusy).message).toContain(`another hrsync run is writing to accessplanit "lms": pid ${process.pid} on ${hostname()}, since `);
+        const shown = await other.locks();
+        expect(shown.filter((l) => l.held !== false).map((l) => [l.pid, l.what])).toContainEqual([process.pid, 'import into accessplanit "lms"']);
+        // Another resource is another lock.
+        await (await other.lock('accessplanit https://other', 'x', 'import')).release();
+        const started = Date.now();
+        setTimeout(() => void held.release(), 700);
+        const waited = await other.lock('accessplanit https://lms', 'accessplanit "lms"', 'import', { waitMs: 20_000 });
+        expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+        expect(Date.now() - started).toBeLessThan(15_000);
+        await waited.release();
+        await (await store.lock('accessplanit https://lms', 'accessplanit "lms"', 'import')).release();
+      } finally {
+        await other.close();
+        await store.close();
+      }
+    });
+
+    it('migrates: a second migration changes nothing', async () => {
+      const { store } = await make();
+      try {
+        const first = await store.migrate();
+        expect(first.to).toBeGreaterThanOrEqual(1);
+        expect(await store.migrate()).toEqual({ from: first.to, to: first.to });
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+contract('dir', async () => {
+  const home = tempDir();
+  const locks = tempDir();
+  return { store: new DirStateStore(home, locks), another: () => new DirStateStore(home, locks) };
+});
+
+describe('the dir state store on disk', () => {
+  it('writes its files 0600 in folders 0700', async () => {
+    const home = tempDir();
+    const store = new DirStateStore(home, tempDir());
+    await store.setBookmark({ key: 'k', source: 's', target: 't', entity: 'users', at: '2026-11-01T00:00:00.000Z' });
+    await store.saveSent({ name: 'go', identity: 'x', entity: 'users' }, new Map([['a', 'b']]));
+    await store.recordRun(run('go', '2026-11-01T00:00:00.000Z'));
+    for (const file of ['bookmarks.json', 'history.json', join('go', 'users.json')]) expect(statSync(join(home, '.hrsync', 'state', file)).mode & 0o777, file).toBe(0o600);
+    for (const folder of ['', 'go']) expect(statSync(join(home, '.hrsync', 'state', folder)).mode & 0o777, folder).toBe(0o700);
+  });
+});
+
+describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await postgresCluster();
+  }, 120_000);
+  const open = (schema: string, extra: Record<string, unknown> = {}) =>
+    stateStore({ type: 'postgres', url: 'env:HRSYNC_STATE_URL', schema, lockExpiry: 5, ...extra }, tempDir(), { HRSYNC_STATE_URL: cluster.url() });
+
+  contract('postgres', async () => {
+    const schema = freshSchema();
+    return { store: open(schema), another: () => open(schema) };
+  });
+
+  it('creates its schema on first use, one row per key, and a migration run twice (or by two runners at once) changes nothing', async () => {
+    const schema = freshSchema();
+    const [a, b] = [open(schema), open(schema)];
+    try {
+      // Two runners starting together on an empty database: one creates, the other finds it made.
+      const both = await Promise.all([a.migrate(), b.migrate()]);
+      expect(both.map((m) => m.from).sort()).toEqual([0, 1]);
+      expect(both.every((m) => m.to === 1)).toBe(true);
+      const tables = await cluster.admin<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema]);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(['bookmarks', 'locks', 'meta', 'runs', 'sent']);
+      await a.setBookmark({ key: 'k', source: 's', target: 't', entity: 'users', at: '2026-11-01T00:00:00.000Z' });
+      await a.setBookmark({ key: 'k', source: 's', target: 't', entity: 'users', at: '2026-11-02T00:00:00.000Z' });
+      expect((await cluster.admin(`SELECT count(*)::int AS n FROM "${schema}".bookmarks`)).rows[0]!.n).toBe(1);
+      // First use without a migration: a fresh schema is made by the first read.
+      const fresh = freshSchema();
+      const c = open(fresh);
+      expect(await c.bookmarks()).toEqual([]);
+      expect(await c.migrate()).toEqual({ from: 1, to: 1 });
+      await c.close();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a lock whose holder went silent lapses after its expiry; one whose holder died is free at once', async () => {
+    const schema = freshSchema();
+    const holder = open(schema);
+    const other = open(schema);
+    try {
+      await holder.lock('r', 'r', 'import (killed)');
+      // The holder's session ends, as when its process is killed: the server drops its advisory lock.
+      await cluster.admin(`SELECT pg_terminate_backend(backend) FROM "${schema}".locks`);
+      const started = Date.now();
+      const taken = await other.lock('r', 'r', 'import', { waitMs: 10_000 });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      await taken.release();
+    } finally {
+      await holder.close();
+      await other.close();
+    }
+  });
+});
+
