@@ -15,20 +15,21 @@ const LOAD = 0.7;
 const MAX_LOAD = 0.85;
 /** Keys are kept in pages of this size; a longer key (a 16 MB cell) gets a page of its own. */
 const PAGE = 1 << 20;
-/** Where a key's text is fits in 32 bits: page × PAGE + offset. */
-const MAX_PAGES = 4095;
+/** Where an entry is fits in 31 bits (a slot holds it + 1 as an Int32): page × PAGE + offset. */
+const MAX_PAGES = 2047;
 
 /**
  * The set of values of one key field, built for million-row files and exact.
  *
- * - Slots: an open-addressing table of two Int32Arrays (the value's 32-bit hash, and its entry),
- *   8 bytes a slot, sized once from the expected number of keys — no rehash unless the estimate was low.
- * - Entries, one per distinct value: where it was first seen (8 bytes), and where its text is (6 bytes).
- * - The text of each distinct value, once, in 1 MB pages (one byte a character for Latin-1 text,
- *   UTF-8 otherwise): so two values with the same hash are always told apart by their text — a hash
- *   collision costs one comparison, never a false duplicate or a missed one.
+ * - Slots: an open-addressing table of two Int32Arrays (the value's 32-bit hash, and where its entry
+ *   is), 8 bytes a slot at a load of at most 0.7, sized once from the expected number of keys — no
+ *   rehash unless the estimate was low.
+ * - Entries, one per distinct value, in 1 MB pages: where the value was first seen (8 bytes), its
+ *   length (4 bytes; the top bit: UTF-8 rather than Latin-1) and its text, once (one byte a character
+ *   for Latin-1). So two values with the same hash are always told apart by their text: a collision
+ *   costs one comparison, never a false duplicate or a missed one.
  *
- * About 27 bytes a key plus its text (a Map of strings costs several times that). Values are compared
+ * About 23 bytes a key plus its text (a Map of strings costs several times that). Values are compared
  * by the one key rule (core/model/keys.ts): trimmed, and ignoring case for emails and names. ASCII
  * values — nearly all keys — are hashed and compared in place, without making the trimmed or
  * lower-cased string; others go through keyValue().
@@ -38,13 +39,9 @@ export class KeyIndex {
   readonly ignoreCase: boolean;
   private capacity = 0;
   private hashes = new Int32Array(0);
-  /** Entry + 1 in each slot; 0 marks an empty slot. */
+  /** Where each slot's entry is (page × PAGE + offset, + 1); 0 marks an empty slot. */
   private slots = new Int32Array(0);
   private count = 0;
-  private firstSeen = new Float64Array(0);
-  /** Entry's text: page × PAGE + offset, and its length in bytes (the top bit: UTF-8 rather than Latin-1). */
-  private textAt = new Uint32Array(0);
-  private textLength = new Int32Array(0);
   private readonly pages: Buffer[] = [];
   private pageUsed = PAGE;
   /** Entry → every location after the first, for values seen more than once. */
@@ -59,23 +56,23 @@ export class KeyIndex {
   }
 
   add(value: string, location: number): void {
-    const entry = this.find(value, true);
-    if (entry < 0) {
-      this.firstSeen[-entry - 1] = location;
-      return;
-    }
+    const entry = this.find(value, true, location);
+    if (entry < 0) return;
     const list = this.repeats.get(entry);
     if (list) list.push(location);
     else this.repeats.set(entry, [location]);
   }
 
   has(value: string): boolean {
-    return this.find(value, false) >= 0;
+    return this.find(value, false, 0) >= 0;
   }
 
   /** Every value seen more than once (in its compared form), with all its locations in the order they were seen. */
   *duplicates(): IterableIterator<[string, number[]]> {
-    for (const [entry, later] of this.repeats) yield [this.text(entry), [this.firstSeen[entry]!, ...later]];
+    for (const [entry, later] of this.repeats) {
+      const page = this.pages[Math.floor(entry / PAGE)]!;
+      yield [this.text(entry), [page.readDoubleLE(entry % PAGE), ...later]];
+    }
   }
 
   // The key being looked for: `value` between `from` and `to` (folded to lower case when `fold`), or `slow`.
@@ -87,10 +84,10 @@ export class KeyIndex {
   private latin1 = true;
 
   /**
-   * The entry holding the value (≥ 0), or, with `insert`, the new entry made for it as -(entry + 1); -1
-   * when absent and not inserting.
+   * Where the value's entry is (≥ 0); else -1, after storing a new entry (first seen at `location`)
+   * when `insert`.
    */
-  private find(value: string, insert: boolean): number {
+  private find(value: string, insert: boolean, location: number): number {
     const hash = this.hash(value);
     if (this.capacity === 0) {
       if (!insert) return -1;
@@ -104,11 +101,10 @@ export class KeyIndex {
       if (++i === this.capacity) i = 0;
     }
     if (!insert) return -1;
-    const entry = this.store();
     this.hashes[i] = hash;
-    this.slots[i] = entry + 1;
+    this.slots[i] = this.store(location) + 1;
     if (++this.count > this.capacity * MAX_LOAD) this.resize(this.capacity * 2);
-    return -entry - 1;
+    return -1;
   }
 
   /** The 32-bit hash a value is filed under (tests use it to find two values that share one). */
@@ -167,63 +163,56 @@ export class KeyIndex {
 
   /** Whether an entry's text is the key being looked for. */
   private equals(entry: number): boolean {
-    const at = this.textAt[entry]!;
-    const page = this.pages[Math.floor(at / PAGE)]!;
-    const offset = at % PAGE;
-    const length = this.textLength[entry]!;
+    const page = this.pages[Math.floor(entry / PAGE)]!;
+    const offset = (entry % PAGE) + 12;
+    const length = page.readInt32LE(offset - 4);
     if (length < 0) return this.slow !== undefined && page.toString('utf8', offset, offset + (length & 0x7fffffff)) === this.slow;
     const key = this.slow ?? this.value;
     const from = this.slow === undefined ? this.from : 0;
     if (length !== (this.slow === undefined ? this.to - this.from : key.length)) return false;
+    const fold = this.fold;
     for (let k = 0; k < length; k++) {
       let c = key.charCodeAt(from + k);
-      if (this.fold && c >= 65 && c <= 90) c += 32;
+      if (fold && c >= 65 && c <= 90) c += 32;
       if (page[offset + k] !== c) return false;
     }
     return true;
   }
 
-  /** A new entry with the key being looked for as its text. */
-  private store(): number {
-    const entry = this.count;
-    if (entry === this.firstSeen.length) {
-      const size = entry === 0 ? Math.max(1024, Math.ceil(this.expected)) : entry * 2;
-      this.firstSeen = grown(this.firstSeen, new Float64Array(size));
-      this.textAt = grown(this.textAt, new Uint32Array(size));
-      this.textLength = grown(this.textLength, new Int32Array(size));
-    }
+  /** A new entry for the key being looked for, first seen at `location`: where it is. */
+  private store(location: number): number {
     const text = this.slow ?? this.value;
     const from = this.slow === undefined ? this.from : 0;
     const to = this.slow === undefined ? this.to : text.length;
     const bytes = this.latin1 ? to - from : Buffer.byteLength(text, 'utf8');
-    if (this.pageUsed + bytes > PAGE) {
+    if (this.pageUsed + 12 + bytes > PAGE) {
       if (this.pages.length >= MAX_PAGES) throw new Error(`the values of ${this.field} hold more than ${MAX_PAGES / 1024} GB of text`);
-      this.pages.push(Buffer.allocUnsafe(Math.max(PAGE, bytes)));
+      this.pages.push(Buffer.allocUnsafe(Math.max(PAGE, 12 + bytes)));
       this.pageUsed = 0;
     }
     const pageIndex = this.pages.length - 1;
     const page = this.pages[pageIndex]!;
     const offset = this.pageUsed;
+    page.writeDoubleLE(location, offset);
+    page.writeInt32LE(this.latin1 ? bytes : bytes | 0x80000000, offset + 8);
+    const start = offset + 12;
     if (this.latin1) {
       // Byte by byte: for keys this short, cheaper than a call into Buffer.write (and no substring made).
       const fold = this.fold;
       for (let k = 0; k < bytes; k++) {
         const c = text.charCodeAt(from + k);
-        page[offset + k] = fold && c >= 65 && c <= 90 ? c + 32 : c;
+        page[start + k] = fold && c >= 65 && c <= 90 ? c + 32 : c;
       }
-    } else page.write(text, offset, 'utf8');
-    // A page longer than PAGE holds one key only: the next key starts a new page.
-    this.pageUsed = bytes > PAGE ? PAGE : offset + bytes;
-    this.textAt[entry] = pageIndex * PAGE + offset;
-    this.textLength[entry] = this.latin1 ? bytes : bytes | 0x80000000;
-    return entry;
+    } else page.write(text, start, 'utf8');
+    // A page longer than PAGE holds one entry only: the next starts a new page.
+    this.pageUsed = start + bytes > PAGE ? PAGE : start + bytes;
+    return pageIndex * PAGE + offset;
   }
 
   private text(entry: number): string {
-    const at = this.textAt[entry]!;
-    const page = this.pages[Math.floor(at / PAGE)]!;
-    const offset = at % PAGE;
-    const length = this.textLength[entry]!;
+    const page = this.pages[Math.floor(entry / PAGE)]!;
+    const offset = (entry % PAGE) + 12;
+    const length = page.readInt32LE(offset - 4);
     return length < 0 ? page.toString('utf8', offset, offset + (length & 0x7fffffff)) : page.toString('latin1', offset, offset + length);
   }
 
@@ -245,8 +234,3 @@ export class KeyIndex {
 
 /** The whitespace String.prototype.trim removes, in ASCII. */
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
-
-function grown<T extends Float64Array | Int32Array | Uint32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
-}
