@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mapColumns } from '../../src/core/mapping/columns.js';
 import { inferEntity } from '../../src/core/mapping/infer-entity.js';
 import { compileMapping } from '../../src/core/mapping/mapping-file.js';
-import { mapRecord } from '../../src/core/mapping/row.js';
+import { mapRecord, parseIsoDate } from '../../src/core/mapping/row.js';
 import { compileTransform } from '../../src/core/mapping/transforms.js';
 import { UsageError } from '../../src/errors.js';
 import type { Issue } from '../../src/core/model/issues.js';
@@ -160,5 +160,13 @@ describe('value lookups in a mapping file', () => {
     expect(() => compileMapping({ users: { values: { status: { map: { a: 'Enabled', ' A ': 'Disabled' } } } } }, 'map.json')).toThrow(/users\.values\.status: " A " maps to "Enabled" \(map\.json\) and to "Disabled"/);
     expect(() => compileMapping({ users: { values: { status: {} } } }, 'map.json')).toThrow(/give "map" \(source value → target value\) or "file"/);
     expect(() => compileMapping({ users: { values: { statuss: { map: {} } } } }, 'map.json')).toThrow(/did you mean "status"/);
+  });
+});
+
+describe('parseIsoDate', () => {
+  it('reads yyyy-mm-dd digit by digit, and everything else through the pattern', () => {
+    expect(['2024-02-29', '2023-02-29', '2024-13-01', '2024-1a-01', '0000-01-01', ' 2024-01-02 ', '2024-01-02T10:00:00Z', '2024-01-02 10:00'].map(parseIsoDate)).toEqual([
+      '2024-02-29', undefined, undefined, undefined, '0000-01-01', '2024-01-02', '2024-01-02', '2024-01-02',
+    ]);
   });
 });

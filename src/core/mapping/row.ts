@@ -22,16 +22,20 @@ export function parseBoolean(value: string): boolean | undefined {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+/** The digit at `i` as a number, or NaN. */
+const digit = (value: string, i: number): number => {
+  const d = value.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+};
 
 /** An ISO date (a date-time is cut to its date), or undefined. */
 export function parseIsoDate(value: string): string | undefined {
-  // The common case, yyyy-mm-dd exactly, without a regex match array per value.
+  // The common case, yyyy-mm-dd exactly, read digit by digit: no regex match, no substring.
   if (value.length === 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45) {
-    let digits = true;
-    for (const i of DATE_DIGITS) digits &&= isDigit(value.charCodeAt(i));
-    if (digits) return isValidDate(+value.slice(0, 4), +value.slice(5, 7), +value.slice(8, 10)) ? value : undefined;
+    const year = digit(value, 0) * 1000 + digit(value, 1) * 100 + digit(value, 2) * 10 + digit(value, 3);
+    const month = digit(value, 5) * 10 + digit(value, 6);
+    const day = digit(value, 8) * 10 + digit(value, 9);
+    if (year === year && month === month && day === day) return isValidDate(year, month, day) ? value : undefined;
   }
   const m = ISO_DATE.exec(value.trim());
   if (!m || !isValidDate(Number(m[1]), Number(m[2]), Number(m[3]))) return undefined;
@@ -212,5 +216,7 @@ export function mapRecord(record: RawRecord, columns: ColumnMap, mapping: Entity
       const converted = convert(ctx, fieldDef(columns.entity, field)!, value, mapping);
       if (converted !== undefined) values[field] = converted;
     }
-  return { entity: columns.entity, file: record.file, line: record.line, values, source: withSource ? record.values : NO_SOURCE, ...(ctx.mapped ? { mapped: ctx.mapped } : {}) };
+  const canonical: CanonicalRecord = { entity: columns.entity, file: record.file, line: record.line, values, source: withSource ? record.values : NO_SOURCE };
+  if (ctx.mapped) canonical.mapped = ctx.mapped;
+  return canonical;
 }
