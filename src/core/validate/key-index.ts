@@ -15,21 +15,23 @@ const LOAD = 0.7;
 const MAX_LOAD = 0.85;
 /** Keys are kept in pages of this size; a longer key (a 16 MB cell) gets a page of its own. */
 const PAGE = 1 << 20;
+/** An entry's header: the line and file index where its value was first seen, and its length. */
+const HEADER = 12;
 /** Where an entry is fits in 31 bits (a slot holds it + 1 as an Int32): page × PAGE + offset. */
 const MAX_PAGES = 2047;
 
 /**
  * The set of values of one key field, built for million-row files and exact.
  *
- * - Slots: an open-addressing table of two Int32Arrays (the value's 32-bit hash, and where its entry
- *   is), 8 bytes a slot at a load of at most 0.7, sized once from the expected number of keys — no
+ * - Slots: an open-addressing table, one Int32Array of pairs (the value's 32-bit hash, and where its
+ *   entry is: one cache line a probe), 8 bytes a slot at a load of at most 0.7, sized once from the expected number of keys — no
  *   rehash unless the estimate was low.
- * - Entries, one per distinct value, in 1 MB pages: where the value was first seen (8 bytes), its
- *   length (4 bytes; the top bit: UTF-8 rather than Latin-1) and its text, once (one byte a character
- *   for Latin-1). So two values with the same hash are always told apart by their text: a collision
+ * - Entries, one per distinct value, in 1 MB pages, each on a 32-bit word: where the value was first
+ *   seen (line and file index, 8 bytes), its length (4 bytes; the top bit: UTF-8 rather than Latin-1)
+ *   and its text, once (one byte a character for Latin-1). So two values with the same hash are always told apart by their text: a collision
  *   costs one comparison, never a false duplicate or a missed one.
  *
- * About 23 bytes a key plus its text (a Map of strings costs several times that). Values are compared
+ * About 24 bytes a key plus its text (a Map of strings costs several times that). Values are compared
  * by the one key rule (core/model/keys.ts): trimmed, and ignoring case for emails and names. ASCII
  * values — nearly all keys — are hashed and compared in place, without making the trimmed or
  * lower-cased string; others go through keyValue().
@@ -38,11 +40,12 @@ export class KeyIndex {
   /** Values compare by the one key rule (core/model/keys.ts) for this field. */
   readonly ignoreCase: boolean;
   private capacity = 0;
-  private hashes = new Int32Array(0);
-  /** Where each slot's entry is (page × PAGE + offset, + 1); 0 marks an empty slot. */
-  private slots = new Int32Array(0);
+  /** Slot i: [2i] the value's hash, [2i + 1] where its entry is (page × PAGE + offset) + 1, 0 when empty. */
+  private table = new Int32Array(0);
   private count = 0;
   private readonly pages: Buffer[] = [];
+  /** Each page as 32-bit words, for an entry's header: [line, file index, length]. */
+  private readonly words: Int32Array[] = [];
   private pageUsed = PAGE;
   /** Entry → every location after the first, for values seen more than once. */
   private readonly repeats = new Map<number, number[]>();
@@ -70,8 +73,9 @@ export class KeyIndex {
   /** Every value seen more than once (in its compared form), with all its locations in the order they were seen. */
   *duplicates(): IterableIterator<[string, number[]]> {
     for (const [entry, later] of this.repeats) {
-      const page = this.pages[Math.floor(entry / PAGE)]!;
-      yield [this.text(entry), [page.readDoubleLE(entry % PAGE), ...later]];
+      const words = this.words[Math.floor(entry / PAGE)]!;
+      const at = (entry % PAGE) >> 2;
+      yield [this.text(entry), [pack(words[at + 1]!, words[at]! >>> 0), ...later]];
     }
   }
 
@@ -93,16 +97,18 @@ export class KeyIndex {
       if (!insert) return -1;
       this.resize(Math.max(1024, Math.ceil(Math.max(this.expected, 1) / LOAD)));
     }
-    let i = Math.floor((hash >>> 0) * (this.capacity / 0x1_0000_0000));
+    const table = this.table;
+    let i = Math.floor((hash >>> 0) * (this.capacity / 0x1_0000_0000)) * 2;
     for (;;) {
-      const slot = this.slots[i]!;
-      if (slot === 0) break;
-      if (this.hashes[i] === hash && this.equals(slot - 1)) return slot - 1;
-      if (++i === this.capacity) i = 0;
+      const entry = table[i + 1]!;
+      if (entry === 0) break;
+      if (table[i] === hash && this.equals(entry - 1)) return entry - 1;
+      i += 2;
+      if (i === table.length) i = 0;
     }
     if (!insert) return -1;
-    this.hashes[i] = hash;
-    this.slots[i] = this.store(location) + 1;
+    table[i] = hash;
+    table[i + 1] = this.store(location) + 1;
     if (++this.count > this.capacity * MAX_LOAD) this.resize(this.capacity * 2);
     return -1;
   }
@@ -163,10 +169,12 @@ export class KeyIndex {
 
   /** Whether an entry's text is the key being looked for. */
   private equals(entry: number): boolean {
-    const page = this.pages[Math.floor(entry / PAGE)]!;
-    const offset = (entry % PAGE) + 12;
-    const length = page.readInt32LE(offset - 4);
-    if (length < 0) return this.slow !== undefined && page.toString('utf8', offset, offset + (length & 0x7fffffff)) === this.slow;
+    const pageIndex = Math.floor(entry / PAGE);
+    const offset = entry % PAGE;
+    const length = this.words[pageIndex]![(offset >> 2) + 2]!;
+    const page = this.pages[pageIndex]!;
+    const start = offset + HEADER;
+    if (length < 0) return this.slow !== undefined && page.toString('utf8', start, start + (length & 0x7fffffff)) === this.slow;
     const key = this.slow ?? this.value;
     const from = this.slow === undefined ? this.from : 0;
     if (length !== (this.slow === undefined ? this.to - this.from : key.length)) return false;
@@ -174,7 +182,7 @@ export class KeyIndex {
     for (let k = 0; k < length; k++) {
       let c = key.charCodeAt(from + k);
       if (fold && c >= 65 && c <= 90) c += 32;
-      if (page[offset + k] !== c) return false;
+      if (page[start + k] !== c) return false;
     }
     return true;
   }
@@ -185,17 +193,23 @@ export class KeyIndex {
     const from = this.slow === undefined ? this.from : 0;
     const to = this.slow === undefined ? this.to : text.length;
     const bytes = this.latin1 ? to - from : Buffer.byteLength(text, 'utf8');
-    if (this.pageUsed + 12 + bytes > PAGE) {
+    const size = (HEADER + bytes + 3) & ~3; // entries start on a 32-bit word
+    if (this.pageUsed + size > PAGE) {
       if (this.pages.length >= MAX_PAGES) throw new Error(`the values of ${this.field} hold more than ${MAX_PAGES / 1024} GB of text`);
-      this.pages.push(Buffer.allocUnsafe(Math.max(PAGE, 12 + bytes)));
+      const page = Buffer.allocUnsafeSlow(Math.max(PAGE, size));
+      this.pages.push(page);
+      this.words.push(new Int32Array(page.buffer, page.byteOffset, page.length >> 2));
       this.pageUsed = 0;
     }
     const pageIndex = this.pages.length - 1;
     const page = this.pages[pageIndex]!;
+    const words = this.words[pageIndex]!;
     const offset = this.pageUsed;
-    page.writeDoubleLE(location, offset);
-    page.writeInt32LE(this.latin1 ? bytes : bytes | 0x80000000, offset + 8);
-    const start = offset + 12;
+    const fileIndex = Math.floor(location / 0x1_0000_0000);
+    words[offset >> 2] = location - fileIndex * 0x1_0000_0000; // the line (read back as unsigned)
+    words[(offset >> 2) + 1] = fileIndex;
+    words[(offset >> 2) + 2] = this.latin1 ? bytes : bytes | 0x80000000;
+    const start = offset + HEADER;
     if (this.latin1) {
       // Byte by byte: for keys this short, cheaper than a call into Buffer.write (and no substring made).
       const fold = this.fold;
@@ -205,30 +219,35 @@ export class KeyIndex {
       }
     } else page.write(text, start, 'utf8');
     // A page longer than PAGE holds one entry only: the next starts a new page.
-    this.pageUsed = start + bytes > PAGE ? PAGE : start + bytes;
+    this.pageUsed = offset + size > PAGE ? PAGE : offset + size;
     return pageIndex * PAGE + offset;
   }
 
   private text(entry: number): string {
-    const page = this.pages[Math.floor(entry / PAGE)]!;
-    const offset = (entry % PAGE) + 12;
-    const length = page.readInt32LE(offset - 4);
-    return length < 0 ? page.toString('utf8', offset, offset + (length & 0x7fffffff)) : page.toString('latin1', offset, offset + length);
+    const pageIndex = Math.floor(entry / PAGE);
+    const offset = entry % PAGE;
+    const length = this.words[pageIndex]![(offset >> 2) + 2]!;
+    const start = offset + HEADER;
+    const page = this.pages[pageIndex]!;
+    return length < 0 ? page.toString('utf8', start, start + (length & 0x7fffffff)) : page.toString('latin1', start, start + length);
   }
 
   /** A table of `capacity` slots holding every entry so far (rehashed from the hashes kept). */
   private resize(capacity: number): void {
-    const { hashes, slots } = this;
-    this.capacity = capacity;
-    this.hashes = new Int32Array(capacity);
-    this.slots = new Int32Array(capacity);
-    for (let j = 0; j < slots.length; j++) {
-      if (slots[j] === 0) continue;
-      let i = Math.floor((hashes[j]! >>> 0) * (capacity / 0x1_0000_0000));
-      while (this.slots[i] !== 0) if (++i === capacity) i = 0;
-      this.hashes[i] = hashes[j]!;
-      this.slots[i] = slots[j]!;
+    const old = this.table;
+    const table = new Int32Array(capacity * 2);
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j + 1] === 0) continue;
+      let i = Math.floor((old[j]! >>> 0) * (capacity / 0x1_0000_0000)) * 2;
+      while (table[i + 1] !== 0) {
+        i += 2;
+        if (i === table.length) i = 0;
+      }
+      table[i] = old[j]!;
+      table[i + 1] = old[j + 1]!;
     }
+    this.capacity = capacity;
+    this.table = table;
   }
 }
 
