@@ -1,3 +1,5 @@
+import { CONTROL_CHARACTER } from '../shared/control-characters.js';
+
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
@@ -10,7 +12,8 @@ const MAX_PENDING = 1 << 20;
  * in CRLF. Each chunk is decoded once; delimiters, quotes and line ends are found with `indexOf` (each
  * searched for once over the text, its next position remembered) and cells are sliced out of the text.
  * Line breaks are counted only inside quoted cells, so every record knows the physical line it starts
- * on, as a spreadsheet numbers it.
+ * on, as a spreadsheet numbers it. Each piece of text is searched once for control characters, and its
+ * rows are passed on as clean when it holds none (the validator then need not test their values).
  *
  * It reads exactly what csv-parse reads (`relax_quotes`, `relax_column_count`, `skip_empty_lines`, the
  * record delimiter found from the first line break) — or it gives up: on anything else (a quote that is
@@ -42,10 +45,12 @@ export class CsvScanner {
    * Scans the next piece of text (`final`: the last), calling `row` with each record's cells and the
    * line it starts on. Returns false once the scanner has given up (then `rest` holds what is unread).
    */
-  scan(chunk: string, final: boolean, row: (cells: string[], line: number) => void): boolean {
+  scan(chunk: string, final: boolean, row: (cells: string[], line: number, clean: boolean) => void): boolean {
     if (this.rest !== undefined) throw new Error('the scanner has given up');
     const text = this.pending ? this.pending + chunk : chunk;
     this.pending = '';
+    // One native scan of the text read now spares the validator a test of every value in it.
+    const clean = !CONTROL_CHARACTER.test(text);
     const n = text.length;
     const delimiter = this.delimiter;
     const delimiterCode = delimiter.charCodeAt(0);
@@ -166,7 +171,7 @@ export class CsvScanner {
         pos = lf < n ? lf + 1 : n;
         break;
       }
-      row(cells, line);
+      row(cells, line, clean);
       line += 1 + breaks;
       start = pos;
     }

@@ -137,7 +137,8 @@ class CsvRows {
     return events;
   }
 
-  readonly row = (cells: string[], line: number): void => {
+  /** `clean`: the text the row was read from holds no control character. */
+  readonly row = (cells: string[], line: number, clean = false): void => {
     const { file } = this;
     if (!this.csvHeader) {
       // Excel exports trailing unnamed columns (a;b;;;): they are not columns unless a row fills one.
@@ -157,6 +158,7 @@ class CsvRows {
     if (blank(cells)) return; // a row of empty cells is a blank line (Excel writes ;;;;)
     this.records++;
     const record = new CsvRecord(file, line, cells, this.csvHeader);
+    if (clean) record.clean = true;
     if (cells.length !== this.width) {
       record.cellCount = cells.length;
       this.events.push({ kind: 'problem', problem: raggedProblem(file, line, cells.length, this.width) });
@@ -190,6 +192,7 @@ class CsvHeader {
  */
 class CsvRecord implements RawRecord {
   cellCount?: number;
+  clean?: boolean;
   private built: Record<string, RawValue> | undefined;
   constructor(
     readonly file: string,

@@ -11,6 +11,8 @@ export interface RawRecord {
   /** CSV only: the row's cells as read, and which cell each (kept) column is; `values` is built from them on demand. */
   cells?: readonly string[];
   columnIndex?: ReadonlyMap<string, number>;
+  /** CSV only: the text the record was read from holds no control character. */
+  clean?: boolean;
 }
 
 /** A problem found while reading, tied to a place in the file. Reading problems are always errors. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KnownRecords } from '../../src/core/validate/known-records.js';
 import { rulesNamed } from '../../src/connectors/registry.js';
+import { compileMapping } from '../../src/core/mapping/mapping-file.js';
 import { validateFiles } from '../../src/core/validate/validate-files.js';
 import { tempDir, write } from '../helpers/files.js';
 
@@ -201,5 +202,26 @@ describe('records kept for import', () => {
     expect(ap.records!.filter((r) => r.file === noSurname)).toEqual([]);
     const generic = await validateFiles([cut, fine], { rules: rulesNamed('generic')!, keepRecords: true });
     expect(generic.records!.map((r) => r.values.firstName)).toEqual(['Cy']);
+  });
+});
+
+describe('control characters and the CSV reader’s clean pieces', () => {
+  const controls = async (text: string, mapping?: Parameters<typeof compileMapping>[0]) => {
+    const path = write(dir, `cc-${Math.random().toString(36).slice(2)}.csv`, text);
+    const report = await validateFiles([path], { rules: rulesNamed('generic')!, ...(mapping ? { mapping: compileMapping(mapping, 'm.json') } : {}) });
+    return report.issues.filter((i) => i.code === 'control_character').map((i) => [i.line, i.field]);
+  };
+  const rows = (n: number, at: number, value: string) =>
+    ['First name,Last name,Email,Job title', ...Array.from({ length: n }, (_, i) => `A${i},B,a${i}@x.nl,${i === at ? value : 'Clerk'}`)].join('\n') + '\n';
+
+  it('finds one in any piece of a long file, wherever the piece boundaries fall', async () => {
+    // ~2,000 rows a 64 KB piece: one control character deep in the file, and one in the last row.
+    expect(await controls(rows(5000, 3777, 'Cl\u0007erk'))).toEqual([[3779, 'jobTitle']]);
+    expect(await controls(rows(5000, 4999, '\u001b[2J'))).toEqual([[5001, 'jobTitle']]);
+  });
+
+  it('finds one that a value table or a default puts into clean text', async () => {
+    expect(await controls(rows(3, -1, ''), { users: { values: { jobTitle: { map: { clerk: 'Cl\u0007erk' } } } } })).toEqual([[2, 'jobTitle'], [3, 'jobTitle'], [4, 'jobTitle']]);
+    expect(await controls('First name,Last name,Email\nA,B,a@x.nl\n', { users: { defaults: { jobTitle: 'x\u0000' } } })).toEqual([[2, 'jobTitle']]);
   });
 });

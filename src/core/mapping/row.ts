@@ -218,5 +218,7 @@ export function mapRecord(record: RawRecord, columns: ColumnMap, mapping: Entity
     }
   const canonical: CanonicalRecord = { entity: columns.entity, file: record.file, line: record.line, values, source: withSource ? record.values : NO_SOURCE };
   if (ctx.mapped) canonical.mapped = ctx.mapped;
+  // Values from a value table or a default did not come from the record's text: those are tested.
+  if (record.clean && (!mapping || (mapping.values.size === 0 && mapping.defaults.size === 0))) canonical.clean = true;
   return canonical;
 }
