@@ -11,12 +11,15 @@ export const unpack = (location: number): { fileIndex: number; line: number } =>
 });
 
 /** Load factor the slot table is sized for, and the one past which it grows (only when the estimate was low). */
-const LOAD = 0.7;
+const LOAD = 0.75;
 const MAX_LOAD = 0.85;
 /** Keys are kept in pages of this size; a longer key (a 16 MB cell) gets a page of its own. */
 const PAGE = 1 << 20;
-/** An entry's header: the line and file index where its value was first seen, and its length. */
-const HEADER = 12;
+/** An entry's header: where its value was first seen (file index and line in one word), and its length. */
+const HEADER = 8;
+/** A first location fits its word when the file index is below 64 and the line below 2²⁶ (67 million); others are kept aside. */
+const LINE_BITS = 26;
+const FAR = -1;
 /** Where an entry is fits in 31 bits (a slot holds it + 1 as an Int32): page × PAGE + offset. */
 const MAX_PAGES = 2047;
 
@@ -24,14 +27,15 @@ const MAX_PAGES = 2047;
  * The set of values of one key field, built for million-row files and exact.
  *
  * - Slots: an open-addressing table, one Int32Array of pairs (the value's 32-bit hash, and where its
- *   entry is: one cache line a probe), 8 bytes a slot at a load of at most 0.7, sized once from the expected number of keys — no
- *   rehash unless the estimate was low.
+ *   entry is: one cache line a probe), 8 bytes a slot at a load of at most 0.75, sized once from the
+ *   expected number of keys — no rehash unless the estimate was low.
  * - Entries, one per distinct value, in 1 MB pages, each on a 32-bit word: where the value was first
- *   seen (line and file index, 8 bytes), its length (4 bytes; the top bit: UTF-8 rather than Latin-1)
- *   and its text, once (one byte a character for Latin-1). So two values with the same hash are always told apart by their text: a collision
+ *   seen (file index and line in 4 bytes; a location past 64 files or 67 million lines is kept aside),
+ *   its length (4 bytes; the top bit: UTF-8 rather than Latin-1) and its text, once (one byte a
+ *   character for Latin-1). So two values with the same hash are always told apart by their text: a collision
  *   costs one comparison, never a false duplicate or a missed one.
  *
- * About 24 bytes a key plus its text (a Map of strings costs several times that). Values are compared
+ * About 20 bytes a key plus its text (a Map of strings costs several times that). Values are compared
  * by the one key rule (core/model/keys.ts): trimmed, and ignoring case for emails and names. ASCII
  * values — nearly all keys — are hashed and compared in place, without making the trimmed or
  * lower-cased string; others go through keyValue().
@@ -49,6 +53,8 @@ export class KeyIndex {
   private pageUsed = PAGE;
   /** Entry → every location after the first, for values seen more than once. */
   private readonly repeats = new Map<number, number[]>();
+  /** Entry → its first location, when that does not fit the entry's header. */
+  private readonly far = new Map<number, number>();
 
   /** `expected`: about how many values will be added (the table is sized for it once). */
   constructor(
@@ -73,9 +79,9 @@ export class KeyIndex {
   /** Every value seen more than once (in its compared form), with all its locations in the order they were seen. */
   *duplicates(): IterableIterator<[string, number[]]> {
     for (const [entry, later] of this.repeats) {
-      const words = this.words[Math.floor(entry / PAGE)]!;
-      const at = (entry % PAGE) >> 2;
-      yield [this.text(entry), [pack(words[at + 1]!, words[at]! >>> 0), ...later]];
+      const packed = this.words[Math.floor(entry / PAGE)]![(entry % PAGE) >> 2]!;
+      const first = packed === FAR ? this.far.get(entry)! : pack(packed >>> LINE_BITS, packed & ((1 << LINE_BITS) - 1));
+      yield [this.text(entry), [first, ...later]];
     }
   }
 
@@ -171,7 +177,7 @@ export class KeyIndex {
   private equals(entry: number): boolean {
     const pageIndex = Math.floor(entry / PAGE);
     const offset = entry % PAGE;
-    const length = this.words[pageIndex]![(offset >> 2) + 2]!;
+    const length = this.words[pageIndex]![(offset >> 2) + 1]!;
     const page = this.pages[pageIndex]!;
     const start = offset + HEADER;
     if (length < 0) return this.slow !== undefined && page.toString('utf8', start, start + (length & 0x7fffffff)) === this.slow;
@@ -206,9 +212,14 @@ export class KeyIndex {
     const words = this.words[pageIndex]!;
     const offset = this.pageUsed;
     const fileIndex = Math.floor(location / 0x1_0000_0000);
-    words[offset >> 2] = location - fileIndex * 0x1_0000_0000; // the line (read back as unsigned)
-    words[(offset >> 2) + 1] = fileIndex;
-    words[(offset >> 2) + 2] = this.latin1 ? bytes : bytes | 0x80000000;
+    const line = location - fileIndex * 0x1_0000_0000;
+    const entry = pageIndex * PAGE + offset;
+    if (fileIndex < 1 << (31 - LINE_BITS) && line < 1 << LINE_BITS) words[offset >> 2] = (fileIndex << LINE_BITS) | line;
+    else {
+      words[offset >> 2] = FAR;
+      this.far.set(entry, location);
+    }
+    words[(offset >> 2) + 1] = this.latin1 ? bytes : bytes | 0x80000000;
     const start = offset + HEADER;
     if (this.latin1) {
       // Byte by byte: for keys this short, cheaper than a call into Buffer.write (and no substring made).
@@ -220,13 +231,13 @@ export class KeyIndex {
     } else page.write(text, start, 'utf8');
     // A page longer than PAGE holds one entry only: the next starts a new page.
     this.pageUsed = offset + size > PAGE ? PAGE : offset + size;
-    return pageIndex * PAGE + offset;
+    return entry;
   }
 
   private text(entry: number): string {
     const pageIndex = Math.floor(entry / PAGE);
     const offset = entry % PAGE;
-    const length = this.words[pageIndex]![(offset >> 2) + 2]!;
+    const length = this.words[pageIndex]![(offset >> 2) + 1]!;
     const start = offset + HEADER;
     const page = this.pages[pageIndex]!;
     return length < 0 ? page.toString('utf8', start, start + (length & 0x7fffffff)) : page.toString('latin1', start, start + length);
