@@ -1,4 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { rulesNamed } from '../../src/connectors/registry.js';
+import { compileMapping, loadMapping } from '../../src/core/mapping/mapping-file.js';
+import { validateFiles, type ValidateOptions } from '../../src/core/validate/validate-files.js';
 import { CsvScanner } from '../../src/io/csv-scanner.js';
 import { STDIN_NAME } from '../../src/io/paths.js';
 import { readRecords } from '../../src/io/records.js';
@@ -108,4 +114,25 @@ describe('the scanner and csv-parse agree', () => {
       if (JSON.stringify(scanned) !== JSON.stringify(reference)) expect({ docSeed, text, scanned }).toEqual({ docSeed, text, scanned: reference });
     }
   });
+});
+
+describe('the samples read the same on both paths', () => {
+  const samples = fileURLToPath(new URL('../../samples/', import.meta.url));
+  const runs: Array<[string, string[], Partial<ValidateOptions>]> = [
+    ['invalid/users.csv, invalid/companies.csv (accessplanit)', ['invalid/companies.csv', 'invalid/users.csv'], { rules: rulesNamed('accessplanit')! }],
+    ['invalid/users-windows-1252.csv', ['invalid/users-windows-1252.csv'], { read: { encoding: 'windows-1252' } }],
+    ['invalid/excel-export.csv with its mapping', ['invalid/excel-export.csv'], { mapping: compileMapping(JSON.parse(readFileSync(join(samples, 'invalid/excel-mapping.json'), 'utf8')), 'excel-mapping.json') }],
+    ['the valid samples (accessplanit)', ['groups.csv', 'companies.csv', 'users.csv'], { rules: rulesNamed('accessplanit')! }],
+  ];
+  runs.push(['hr-export.csv with hr-map.json', ['hr-export.csv'], {}]);
+  for (const [name, files, options] of runs)
+    it(name, async () => {
+      if (name.startsWith('hr-export')) options.mapping = await loadMapping(join(samples, 'hr-map.json'));
+      const validate = (csvParser: 'scanner' | 'csv-parse') =>
+        validateFiles(files.map((f) => join(samples, f)), { rules: rulesNamed('generic')!, keepRecords: true, ...options, read: { ...options.read, csvParser } });
+      const scanned = await validate('scanner');
+      const reference = await validate('csv-parse');
+      expect(scanned.issues.length + (scanned.records?.length ?? 0)).toBeGreaterThan(0);
+      expect(scanned).toEqual(reference);
+    });
 });

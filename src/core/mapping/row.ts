@@ -171,6 +171,14 @@ function convert(ctx: Context, def: FieldDef, raw: RawValue, mapping?: EntityMap
   }
 }
 
+/**
+ * Whether every value mapped from a record comes from text the reader found free of control characters:
+ * a value from a value table or a mapping default does not, so then the values are tested one by one.
+ */
+export function fromCleanText(record: RawRecord, mapping: EntityMapping | undefined): boolean {
+  return record.clean === true && (!mapping || (mapping.values.size === 0 && mapping.defaults.size === 0));
+}
+
 /** Which cell each mapped column is, for a CSV file's records: one array per column map, made once. */
 const CELLS = new WeakMap<ColumnMap, { index: ReadonlyMap<string, number>; cells: Int32Array }>();
 
@@ -218,7 +226,5 @@ export function mapRecord(record: RawRecord, columns: ColumnMap, mapping: Entity
     }
   const canonical: CanonicalRecord = { entity: columns.entity, file: record.file, line: record.line, values, source: withSource ? record.values : NO_SOURCE };
   if (ctx.mapped) canonical.mapped = ctx.mapped;
-  // Values from a value table or a default did not come from the record's text: those are tested.
-  if (record.clean && (!mapping || (mapping.values.size === 0 && mapping.defaults.size === 0))) canonical.clean = true;
   return canonical;
 }

@@ -28,6 +28,4 @@ export interface CanonicalRecord {
   source: Record<string, RawValue>;
   /** Field → the value as written, where a value lookup of the mapping file changed it. */
   mapped?: Record<string, string>;
-  /** Every value came from text known to hold no control character (the CSV reader checks each piece it reads). */
-  clean?: boolean;
 }

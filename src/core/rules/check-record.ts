@@ -54,9 +54,10 @@ function prepare(rules: RuleSet): Prepared {
  * statuses, lower-cased tags). Mutates `record.values` to the normalised values. References are the
  * batch's job: this sees one record.
  * `columns` are the fields the file supplies (a column or a default): a field the file lacks
- * altogether was reported once for the file, not again on every row.
+ * altogether was reported once for the file, not again on every row. `clean`: every value came from
+ * text known to hold no control character (see fromCleanText), so none is tested for one.
  */
-export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: ReadonlySet<string>, issues: Issue[]): void {
+export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: ReadonlySet<string>, issues: Issue[], clean = false): void {
   const { values } = record;
   const add = (field: string | null, value: unknown, code: Issue['code'], message: string, hint: string | null = null, severity: Issue['severity'] = 'error') =>
     issues.push({ file: record.file, line: record.line, entity: record.entity, field, value: valueText(value), code, message, severity, hint });
@@ -65,21 +66,22 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
   // No platform should store a control character (a NUL, an escape code): line breaks and tabs aside.
   // The hot path: one regex test per string value, nothing allocated unless one is found — or none, for
   // a record whose every value came from CSV text the reader found free of them.
-  if (!record.clean)
-  for (const field in values) {
-    const value = values[field];
-    let bad: string | undefined;
-    if (typeof value === 'string') bad = CONTROL.test(value) ? CONTROL.exec(value)![0] : undefined;
-    else if (Array.isArray(value))
-      for (const item of value) {
-        const text = typeof item === 'string' ? item : `${item.email}${item.label ?? ''}`;
-        if (CONTROL.test(text)) {
-          bad = CONTROL.exec(text)![0];
-          break;
+  if (!clean) {
+    for (const field in values) {
+      const value = values[field];
+      let bad: string | undefined;
+      if (typeof value === 'string') bad = CONTROL.test(value) ? CONTROL.exec(value)![0] : undefined;
+      else if (Array.isArray(value))
+        for (const item of value) {
+          const text = typeof item === 'string' ? item : `${item.email}${item.label ?? ''}`;
+          if (CONTROL.test(text)) {
+            bad = CONTROL.exec(text)![0];
+            break;
+          }
         }
-      }
-    if (bad !== undefined)
-      add(field, value, 'control_character', `${field} contains the control character U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which no platform should store`, bad >= '\u0080' ? 'U+0080 to U+009F usually means the file’s encoding was guessed wrong: try --encoding' : 'remove it in the source');
+      if (bad !== undefined)
+        add(field, value, 'control_character', `${field} contains the control character U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which no platform should store`, bad >= '\u0080' ? 'U+0080 to U+009F usually means the file’s encoding was guessed wrong: try --encoding' : 'remove it in the source');
+    }
   }
   // Field kinds every target shares: emails must be valid.
   for (const field of emailFields) {

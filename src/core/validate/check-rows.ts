@@ -1,6 +1,6 @@
 import type { ReadEvent, ReadProblem } from '../../io/types.js';
 import type { Mapping } from '../mapping/mapping-file.js';
-import { mapRecord } from '../mapping/row.js';
+import { fromCleanText, mapRecord } from '../mapping/row.js';
 import type { Approver, FieldValue } from '../model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
 import type { Issue } from '../model/issues.js';
@@ -109,7 +109,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       if (raw.cellCount !== undefined || !file.columns || !file.rules) continue; // ragged, or file not checkable
       rowIssues.length = 0;
       const record = mapRecord(raw, file.columns, mapping, rowIssues, withSource);
-      checkRecord(record, file.rules, file.supplied, rowIssues);
+      checkRecord(record, file.rules, file.supplied, rowIssues, fromCleanText(raw, mapping));
       const { values } = record;
       for (let k = 0; k < indexed.length; k++) {
         const [field, index] = indexed[k]!;
