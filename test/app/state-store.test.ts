@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,33 @@ import { tempDir } from '../helpers/files.js';
 import { freshSchema, postgresCluster, POSTGRES_SKIPPED, SKIP_MESSAGE, type Cluster } from '../helpers/postgres.js';
 
 if (POSTGRES_SKIPPED) console.warn(SKIP_MESSAGE);
+
+/**
+ * A TCP relay to the test server that can go silent, as a network that drops the packets does: the
+ * connections stay open, nothing more passes either way, and neither end is told.
+ */
+async function silentNetwork(port: number): Promise<{ port: number; silence(): void; close(): Promise<void> }> {
+  let silent = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(from);
+      from.on('data', (chunk) => void (silent || to.write(chunk)));
+      from.on('error', () => undefined);
+      from.on('close', () => void (silent || to.destroy()));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    silence: () => void (silent = true),
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 const run = (target: string, at: string, exitCode = 0): RunRecord => ({
   at, ms: 1200, command: 'import', target, label: `accessplanit "${target}"`, counts: { create: 2, applied: 2 }, exitCode, host: 'runner-1', pid: 4242,
@@ -193,5 +221,37 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
       await other.close();
     }
   });
-});
 
+  it('a holder cut off from the database (packets dropped, no reset) knows its lock is lost before another can take it, and lets go at once', async () => {
+    const schema = freshSchema();
+    const network = await silentNetwork(cluster.port);
+    const holder = stateStore({ type: 'postgres', url: 'env:HRSYNC_STATE_URL', schema, lockExpiry: 5 }, tempDir(), { HRSYNC_STATE_URL: cluster.url({ port: network.port }) });
+    const other = open(schema);
+    try {
+      const told: string[] = [];
+      const held = await holder.lock('r', 'accessplanit "lms"', 'import', { onLost: (m) => told.push(m) });
+      let lostAt = 0;
+      held.lost!.addEventListener('abort', () => (lostAt = Date.now()));
+      const cut = Date.now();
+      network.silence();
+      // The server ends the silent session after the expiry (5 s); the other then takes the lock.
+      const taken = await other.lock('r', 'r', 'import', { waitMs: 20_000 });
+      const takenAt = Date.now();
+      expect(takenAt - cut).toBeGreaterThanOrEqual(4_000);
+      // The holder stopped before that: it never writes while another holds the lock.
+      expect(lostAt, 'the holder was not told its lock was lost').toBeGreaterThan(0);
+      expect(lostAt).toBeLessThan(takenAt);
+      expect(told).toEqual([expect.stringContaining('the lock on accessplanit "lms" in the state database postgres://hrsync_test@127.0.0.1:')]);
+      // Releasing and closing do not wait on a database that does not answer.
+      const closing = Date.now();
+      await held.release();
+      await holder.close();
+      expect(Date.now() - closing).toBeLessThan(3_000);
+      await taken.release();
+    } finally {
+      await network.close();
+      await holder.close();
+      await other.close();
+    }
+  }, 40_000);
+});
