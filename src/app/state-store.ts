@@ -48,12 +48,17 @@ export function postgresSettings(config: PostgresStateConfig, home: string, env:
   const variable = config.url.slice('env:'.length);
   const text = resolveSecret(config.url, 'state: url', env)!;
   const form = 'postgres://user:password@host:5432/database';
+  const garbled = () => new UsageError(`state: ${variable} does not hold a URL of the form ${form}`, 'percent-encode any of : / @ ? # % [ ] in the user name or password');
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`state: ${variable} does not hold a URL of the form ${form}`, 'percent-encode any of : / @ ? # % [ ] in the user name or password');
+    throw garbled();
   }
+  // An @ after the host: a password with an unencoded ? / # cut the URL there (postgres://u:2024?pw@h reads
+  // as host u, port 2024 and a query "pw@h"), and the rest of it would be quoted as a parameter, a database
+  // or a host. Refused without quoting any part (an @ in a ?password= value is that value's).
+  if ((url.pathname + url.search.replace(/([?&])password=[^&]*/g, '$1') + url.hash).includes('@')) throw garbled();
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new UsageError(`state: ${variable} holds a ${url.protocol.slice(0, -1)}: URL, not ${form}`);
   const decode = (value: string, what: string) => {
     try {
