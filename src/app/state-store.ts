@@ -70,7 +70,9 @@ export function postgresSettings(config: PostgresStateConfig, home: string, env:
   const params = url.searchParams;
   for (const name of params.keys())
     if (!QUERY_PARAMETERS.includes(name)) throw new UsageError(`state: ${variable} has the parameter "${name}", which hrsync does not read`, `it reads ${QUERY_PARAMETERS.join(', ')}`);
-  const password = (url.password ? decode(url.password, 'password') : params.get('password')) || env.PGPASSWORD || undefined;
+  // ?password= as libpq reads it: %-escapes decoded, a + kept (URLSearchParams would make it a space).
+  const queryPassword = /[?&]password=([^&]*)/.exec(url.search)?.[1];
+  const password = (url.password ? decode(url.password, 'password') : queryPassword ? decode(queryPassword, 'password') : undefined) || env.PGPASSWORD || undefined;
   const user = decode(url.username, 'user name') || env.PGUSER || '';
   if (!user) throw new UsageError(`state: ${variable} names no user (${form})`);
   const host = (url.hostname.replace(/^\[(.*)\]$/, '$1') || params.get('host')) ?? '';
@@ -80,7 +82,7 @@ export function postgresSettings(config: PostgresStateConfig, home: string, env:
   const database = decode(url.pathname.replace(/^\//, ''), 'database name') || user;
   const connectTimeout = params.get('connect_timeout');
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  const secrets = password ? [...new Set([password, url.password, encodeURIComponent(password)])].filter((s) => s.length > 0) : [];
+  const secrets = password ? [...new Set([password, url.password, queryPassword ?? '', encodeURIComponent(password)])].filter((s) => s.length > 0) : [];
   return {
     host,
     port,

@@ -8,7 +8,7 @@ import { DirStateStore } from '../../src/app/state-dir.js';
 import { stateStore } from '../../src/app/state-store.js';
 import type { RunRecord, StateStore } from '../../src/core/ports.js';
 import { tempDir } from '../helpers/files.js';
-import { freshSchema, postgresCluster, POSTGRES_SKIPPED, SKIP_MESSAGE, type Cluster } from '../helpers/postgres.js';
+import { freshSchema, postgresCluster, POSTGRES_SKIPPED, SKIP_MESSAGE, TEST_DATABASE, type Cluster } from '../helpers/postgres.js';
 
 if (POSTGRES_SKIPPED) console.warn(SKIP_MESSAGE);
 
@@ -219,6 +219,18 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
     } finally {
       await holder.close();
       await other.close();
+    }
+  });
+
+  it('reads ?password= as libpq does: a + in it is a plus, not a space', async () => {
+    const role = `hrsync_plus_${Math.random().toString(36).slice(2, 8)}`;
+    await cluster.admin(`CREATE ROLE ${role} LOGIN PASSWORD 'a+b c+d'`);
+    await cluster.admin(`GRANT ALL ON DATABASE ${TEST_DATABASE} TO ${role}`);
+    const store = stateStore({ type: 'postgres', url: 'env:HRSYNC_STATE_URL', schema: freshSchema() }, tempDir(), { HRSYNC_STATE_URL: cluster.url({ user: role, password: null, query: 'password=a+b%20c%2Bd' }) });
+    try {
+      expect(await store.migrate()).toEqual({ from: 0, to: 1 });
+    } finally {
+      await store.close();
     }
   });
 
