@@ -303,7 +303,15 @@ export class PostgresStateStore implements StateStore {
         if (holder?.expired && !ended.has(holder.backend)) {
           // Its holder stopped renewing it: end that session (the server then drops its advisory lock) and try again.
           ended.add(holder.backend);
-          const ending = await session.query<{ ok: boolean }>('SELECT pg_terminate_backend($1, 5000) AS ok', [holder.backend]).catch(() => undefined);
+          // Only the session that holds this advisory lock now: the row's pid may belong to another session by now (the server reuses pids).
+          const ending = await session
+            .query<{ ok: boolean }>(
+              `SELECT pg_terminate_backend(pid, 5000) AS ok FROM pg_locks
+               WHERE locktype = 'advisory' AND granted AND pid = $1 AND classid = $2::bigint::oid AND objid = $3::bigint::oid AND objsubid = 2
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+              [holder.backend, LOCK_SPACE, key >>> 0],
+            )
+            .catch(() => undefined);
           if (ending?.rows[0]?.ok) continue;
         }
         if (Date.now() - started < waitMs) {

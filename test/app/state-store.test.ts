@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { hostname } from 'node:os';
+import pg from 'pg';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LockBusy } from '../../src/app/lock.js';
@@ -217,6 +218,28 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
       expect(Date.now() - started).toBeLessThan(3_000);
       await taken.release();
     } finally {
+      await holder.close();
+      await other.close();
+    }
+  });
+
+  it('ends only the session that holds the lock: an expired row naming another session (its pid reused) ends no one', async () => {
+    const schema = freshSchema();
+    const holder = open(schema);
+    const other = open(schema);
+    // Another session of the same role: what the pid in a stale row may belong to by now.
+    const bystander = new pg.Client({ connectionString: cluster.url() });
+    await bystander.connect();
+    bystander.on('error', () => undefined);
+    try {
+      const held = await holder.lock('r', 'r', 'import');
+      const pid = (await bystander.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await cluster.admin(`UPDATE "${schema}".locks SET backend = $1, expires = now() - interval '1 minute'`, [pid]);
+      await expect(other.lock('r', 'r', 'import')).rejects.toBeInstanceOf(LockBusy);
+      expect((await bystander.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await held.release();
+    } finally {
+      await bystander.end().catch(() => undefined);
       await holder.close();
       await other.close();
     }
