@@ -292,6 +292,8 @@ export class PostgresStateStore implements StateStore {
     const started = Date.now();
     const waitMs = request.waitMs ?? 0;
     const token = randomUUID();
+    /** When the last renewal that the database confirmed was sent (the server's lease runs from no earlier). */
+    let renewed = 0;
     try {
       const take = async () => (await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_SPACE, key])).rows[0]?.ok === true;
       const ended = new Set<number>();
@@ -301,7 +303,15 @@ export class PostgresStateStore implements StateStore {
         if (holder?.expired && !ended.has(holder.backend)) {
           // Its holder stopped renewing it: end that session (the server then drops its advisory lock) and try again.
           ended.add(holder.backend);
-          const ending = await session.query<{ ok: boolean }>('SELECT pg_terminate_backend($1, 5000) AS ok', [holder.backend]).catch(() => undefined);
+          // Only the session that holds this advisory lock now: the row's pid may belong to another session by now (the server reuses pids).
+          const ending = await session
+            .query<{ ok: boolean }>(
+              `SELECT pg_terminate_backend(pid, 5000) AS ok FROM pg_locks
+               WHERE locktype = 'advisory' AND granted AND pid = $1 AND classid = $2::bigint::oid AND objid = $3::bigint::oid AND objsubid = 2
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+              [holder.backend, LOCK_SPACE, key >>> 0],
+            )
+            .catch(() => undefined);
           if (ending?.rows[0]?.ok) continue;
         }
         if (Date.now() - started < waitMs) {
@@ -316,6 +326,7 @@ export class PostgresStateStore implements StateStore {
             : `wait for it to finish, or pass --wait-lock SECONDS to wait; the lock is kept in the state database ${this.where}, for every runner that uses it (a runner that died frees it within ${Math.round(lockExpiryMs / 1000)} s)`,
         );
       }
+      renewed = Date.now();
       await session.query(
         `INSERT INTO ${this.s}.locks (resource, label, what, pid, host, started, expires, backend, token)
          VALUES ($1, $2, $3, $4, $5, now(), now() + $6 * interval '1 millisecond', pg_backend_pid(), $7)
@@ -328,38 +339,64 @@ export class PostgresStateStore implements StateStore {
       throw this.unavailable(error, 'a lock');
     }
 
-    // Held: renewed every quarter of its expiry until released; lost when its session ends or a renewal finds another holder.
+    // Held: renewed every quarter of its expiry until released; lost when its session ends, a renewal
+    // finds another holder, or no renewal has been confirmed for half the expiry. The last matters when
+    // the network drops the packets without a reset: the server ends the silent session at the expiry
+    // and another run may take the lock then, while a query here would only time out after a minute —
+    // so the holder stops itself first, and never writes while another holds the lock.
     let done = false;
-    let renewing: Promise<unknown> = Promise.resolve();
+    let renewing: Promise<unknown> | undefined;
+    let sent = renewed;
     const lostSignal = new AbortController();
+    /** Closes the session at once (the server then drops the advisory lock): a graceful end waits for a database that may never answer. */
+    const cut = () => session.connection.stream.destroy();
+    /** A query that gives up after `ms` (pg reads query_timeout per query; its types do not say so). */
+    const within = (text: string, values: unknown[], ms: number) => session.query({ text, values, query_timeout: ms } as pg.QueryConfig);
     lost = (reason: string) => {
       if (done) return;
       done = true;
       clearInterval(timer);
+      this.held.delete(release);
       const message = `the lock on ${label} in the state database ${this.where} was lost (${reason}): another run may be writing to it now`;
       request.onLost?.(message);
       lostSignal.abort(message);
-      void session.end().catch(() => undefined);
+      cut();
     };
     session.on('end', () => lost?.('its session ended'));
+    const every = Math.max(250, Math.floor(lockExpiryMs / 4));
     const timer = setInterval(() => {
-      renewing = session
-        .query(`UPDATE ${this.s}.locks SET expires = now() + $1 * interval '1 millisecond' WHERE resource = $2 AND token = $3`, [lockExpiryMs, resource, token])
+      const silent = Date.now() - renewed;
+      if (silent > lockExpiryMs / 2) return lost?.(`the database confirmed no renewal for ${Math.round(silent / 1000)} s`);
+      if (renewing || Date.now() - sent < every) return;
+      const at = (sent = Date.now());
+      renewing = within(`UPDATE ${this.s}.locks SET expires = now() + $1 * interval '1 millisecond' WHERE resource = $2 AND token = $3`, [lockExpiryMs, resource, token], Math.floor(lockExpiryMs / 2))
         .then((r) => {
           if (r.rowCount === 0) lost?.('another run holds it now');
+          else renewed = at;
         })
-        .catch((error: unknown) => lost?.(this.words(error)));
-    }, Math.max(250, Math.floor(lockExpiryMs / 4)));
+        .catch((error: unknown) => lost?.(this.words(error)))
+        .finally(() => (renewing = undefined));
+    }, Math.max(125, Math.floor(lockExpiryMs / 8)));
     timer.unref();
     const release = async () => {
       if (done) return;
       done = true;
       clearInterval(timer);
       this.held.delete(release);
-      await renewing.catch(() => undefined);
-      await session.query(`DELETE FROM ${this.s}.locks WHERE resource = $1 AND token = $2`, [resource, token]).catch(() => undefined);
-      await session.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE, key]).catch(() => undefined);
-      await session.end().catch(() => undefined);
+      // Tidy up (the row, the advisory lock) when the database answers promptly; ending the session frees the lock anyway.
+      const quick = Math.min(5_000, Math.floor(lockExpiryMs / 2));
+      const answered = async (work: Promise<unknown>) => {
+        let timeout: NodeJS.Timeout | undefined;
+        const ok = await Promise.race([work.then(() => true, () => false), new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), quick)))]);
+        clearTimeout(timeout);
+        return ok;
+      };
+      const tidy =
+        (!renewing || (await answered(renewing))) &&
+        (await answered(within(`DELETE FROM ${this.s}.locks WHERE resource = $1 AND token = $2`, [resource, token], quick))) &&
+        (await answered(within('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE, key], quick)));
+      if (tidy) await session.end().catch(() => undefined);
+      else cut();
     };
     this.held.add(release);
     return { release, lost: lostSignal.signal };

@@ -48,12 +48,17 @@ export function postgresSettings(config: PostgresStateConfig, home: string, env:
   const variable = config.url.slice('env:'.length);
   const text = resolveSecret(config.url, 'state: url', env)!;
   const form = 'postgres://user:password@host:5432/database';
+  const garbled = () => new UsageError(`state: ${variable} does not hold a URL of the form ${form}`, 'percent-encode any of : / @ ? # % [ ] in the user name or password');
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`state: ${variable} does not hold a URL of the form ${form}`, 'percent-encode any of : / @ ? # % [ ] in the user name or password');
+    throw garbled();
   }
+  // An @ after the host: a password with an unencoded ? / # cut the URL there (postgres://u:2024?pw@h reads
+  // as host u, port 2024 and a query "pw@h"), and the rest of it would be quoted as a parameter, a database
+  // or a host. Refused without quoting any part (an @ in a ?password= value is that value's).
+  if ((url.pathname + url.search.replace(/([?&])password=[^&]*/g, '$1') + url.hash).includes('@')) throw garbled();
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new UsageError(`state: ${variable} holds a ${url.protocol.slice(0, -1)}: URL, not ${form}`);
   const decode = (value: string, what: string) => {
     try {
@@ -65,7 +70,9 @@ export function postgresSettings(config: PostgresStateConfig, home: string, env:
   const params = url.searchParams;
   for (const name of params.keys())
     if (!QUERY_PARAMETERS.includes(name)) throw new UsageError(`state: ${variable} has the parameter "${name}", which hrsync does not read`, `it reads ${QUERY_PARAMETERS.join(', ')}`);
-  const password = (url.password ? decode(url.password, 'password') : params.get('password')) || env.PGPASSWORD || undefined;
+  // ?password= as libpq reads it: %-escapes decoded, a + kept (URLSearchParams would make it a space).
+  const queryPassword = /[?&]password=([^&]*)/.exec(url.search)?.[1];
+  const password = (url.password ? decode(url.password, 'password') : queryPassword ? decode(queryPassword, 'password') : undefined) || env.PGPASSWORD || undefined;
   const user = decode(url.username, 'user name') || env.PGUSER || '';
   if (!user) throw new UsageError(`state: ${variable} names no user (${form})`);
   const host = (url.hostname.replace(/^\[(.*)\]$/, '$1') || params.get('host')) ?? '';
@@ -75,7 +82,7 @@ export function postgresSettings(config: PostgresStateConfig, home: string, env:
   const database = decode(url.pathname.replace(/^\//, ''), 'database name') || user;
   const connectTimeout = params.get('connect_timeout');
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  const secrets = password ? [...new Set([password, url.password, encodeURIComponent(password)])].filter((s) => s.length > 0) : [];
+  const secrets = password ? [...new Set([password, url.password, queryPassword ?? '', encodeURIComponent(password)])].filter((s) => s.length > 0) : [];
   return {
     host,
     port,

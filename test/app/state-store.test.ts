@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { hostname } from 'node:os';
+import pg from 'pg';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LockBusy } from '../../src/app/lock.js';
@@ -7,9 +9,36 @@ import { DirStateStore } from '../../src/app/state-dir.js';
 import { stateStore } from '../../src/app/state-store.js';
 import type { RunRecord, StateStore } from '../../src/core/ports.js';
 import { tempDir } from '../helpers/files.js';
-import { freshSchema, postgresCluster, POSTGRES_SKIPPED, SKIP_MESSAGE, type Cluster } from '../helpers/postgres.js';
+import { freshSchema, postgresCluster, POSTGRES_SKIPPED, SKIP_MESSAGE, TEST_DATABASE, type Cluster } from '../helpers/postgres.js';
 
 if (POSTGRES_SKIPPED) console.warn(SKIP_MESSAGE);
+
+/**
+ * A TCP relay to the test server that can go silent, as a network that drops the packets does: the
+ * connections stay open, nothing more passes either way, and neither end is told.
+ */
+async function silentNetwork(port: number): Promise<{ port: number; silence(): void; close(): Promise<void> }> {
+  let silent = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(from);
+      from.on('data', (chunk) => void (silent || to.write(chunk)));
+      from.on('error', () => undefined);
+      from.on('close', () => void (silent || to.destroy()));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    silence: () => void (silent = true),
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 const run = (target: string, at: string, exitCode = 0): RunRecord => ({
   at, ms: 1200, command: 'import', target, label: `accessplanit "${target}"`, counts: { create: 2, applied: 2 }, exitCode, host: 'runner-1', pid: 4242,
@@ -193,5 +222,71 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
       await other.close();
     }
   });
-});
 
+  it('ends only the session that holds the lock: an expired row naming another session (its pid reused) ends no one', async () => {
+    const schema = freshSchema();
+    const holder = open(schema);
+    const other = open(schema);
+    // Another session of the same role: what the pid in a stale row may belong to by now.
+    const bystander = new pg.Client({ connectionString: cluster.url() });
+    await bystander.connect();
+    bystander.on('error', () => undefined);
+    try {
+      const held = await holder.lock('r', 'r', 'import');
+      const pid = (await bystander.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await cluster.admin(`UPDATE "${schema}".locks SET backend = $1, expires = now() - interval '1 minute'`, [pid]);
+      await expect(other.lock('r', 'r', 'import')).rejects.toBeInstanceOf(LockBusy);
+      expect((await bystander.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await held.release();
+    } finally {
+      await bystander.end().catch(() => undefined);
+      await holder.close();
+      await other.close();
+    }
+  });
+
+  it('reads ?password= as libpq does: a + in it is a plus, not a space', async () => {
+    const role = `hrsync_plus_${Math.random().toString(36).slice(2, 8)}`;
+    await cluster.admin(`CREATE ROLE ${role} LOGIN PASSWORD 'a+b c+d'`);
+    await cluster.admin(`GRANT ALL ON DATABASE ${TEST_DATABASE} TO ${role}`);
+    const store = stateStore({ type: 'postgres', url: 'env:HRSYNC_STATE_URL', schema: freshSchema() }, tempDir(), { HRSYNC_STATE_URL: cluster.url({ user: role, password: null, query: 'password=a+b%20c%2Bd' }) });
+    try {
+      expect(await store.migrate()).toEqual({ from: 0, to: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a holder cut off from the database (packets dropped, no reset) knows its lock is lost before another can take it, and lets go at once', async () => {
+    const schema = freshSchema();
+    const network = await silentNetwork(cluster.port);
+    const holder = stateStore({ type: 'postgres', url: 'env:HRSYNC_STATE_URL', schema, lockExpiry: 5 }, tempDir(), { HRSYNC_STATE_URL: cluster.url({ port: network.port }) });
+    const other = open(schema);
+    try {
+      const told: string[] = [];
+      const held = await holder.lock('r', 'accessplanit "lms"', 'import', { onLost: (m) => told.push(m) });
+      let lostAt = 0;
+      held.lost!.addEventListener('abort', () => (lostAt = Date.now()));
+      const cut = Date.now();
+      network.silence();
+      // The server ends the silent session after the expiry (5 s); the other then takes the lock.
+      const taken = await other.lock('r', 'r', 'import', { waitMs: 20_000 });
+      const takenAt = Date.now();
+      expect(takenAt - cut).toBeGreaterThanOrEqual(4_000);
+      // The holder stopped before that: it never writes while another holds the lock.
+      expect(lostAt, 'the holder was not told its lock was lost').toBeGreaterThan(0);
+      expect(lostAt).toBeLessThan(takenAt);
+      expect(told).toEqual([expect.stringContaining('the lock on accessplanit "lms" in the state database postgres://hrsync_test@127.0.0.1:')]);
+      // Releasing and closing do not wait on a database that does not answer.
+      const closing = Date.now();
+      await held.release();
+      await holder.close();
+      expect(Date.now() - closing).toBeLessThan(3_000);
+      await taken.release();
+    } finally {
+      await network.close();
+      await holder.close();
+      await other.close();
+    }
+  }, 40_000);
+});

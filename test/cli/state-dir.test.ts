@@ -54,4 +54,20 @@ describe('state in a folder (the dir backend)', () => {
     expect([run.code, run.stderr]).toEqual([64, expect.stringContaining('state.url: credentials go in the environment: write "env:NAME" and set NAME')]);
     expect(run.stderr).not.toContain('secret');
   });
+
+  it('a state URL whose password was not percent-encoded is refused (exit 64) without quoting any of it, whatever the password cut the URL into', async () => {
+    const dir = configProject({ lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY' } }, { state: { type: 'postgres', url: 'env:HRSYNC_STATE_URL' } });
+    // A password that starts with digits then has ? / # parses as a port, then a query, a path or a fragment holding the rest.
+    for (const password of ['2024?Summer', '2024/Summer', '2024#Summer', 'pw@x?Summer'])
+      for (const args of [['state', 'show'], ['state', 'show', '--format', 'json'], ['state', 'migrate']]) {
+        const run = await hrsyncIn(args, { cwd: dir, env: { ...ENV, PGUSER: 'hrsync', HRSYNC_STATE_URL: `postgres://hrsync:${password}@127.0.0.1:1/hrsync` } });
+        expect([run.code, run.stderr], `${password}: ${args.join(' ')}`).toEqual([64, expect.stringContaining('state: HRSYNC_STATE_URL does not hold a URL of the form postgres://user:password@host:5432/database')]);
+        expect(run.stderr).toContain('percent-encode any of : / @ ? # % [ ] in the user name or password');
+        for (const part of ['Summer', '2024']) expect(run.stdout + run.stderr, `${password}: ${args.join(' ')}`).not.toContain(part);
+      }
+    // An @ in a ?password= value is not mistaken for one.
+    const inQuery = await hrsyncIn(['state', 'show'], { cwd: dir, env: { ...ENV, HRSYNC_STATE_URL: 'postgres://hrsync@127.0.0.1:1/hrsync?password=2024@Summer&connect_timeout=2' } });
+    expect([inQuery.code, inQuery.stderr]).toEqual([4, expect.stringContaining('cannot be reached')]);
+    expect(inQuery.stderr).not.toContain('Summer');
+  });
 });
