@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { detach } from '../../shared/detach.js';
 
 /**
  * The names hrsync sends for each ISO 3166-1 alpha-2 code: common English short names. Platforms that
@@ -77,6 +78,6 @@ export function normaliseCountry(value: string): string | undefined {
   if (SEEN.has(value)) return SEEN.get(value);
   const code = lookup().get(key(value));
   const name = code ? NAMES.get(code) : undefined;
-  if (SEEN.size < 10_000) SEEN.set(value, name);
+  if (SEEN.size < 10_000) SEEN.set(detach(value), name);
   return name;
 }

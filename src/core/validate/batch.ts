@@ -6,6 +6,7 @@ import { SINGULAR, type Entity } from '../model/entities.js';
 import { type Issue, quote } from '../model/issues.js';
 import type { Reference, RuleSet } from '../rules/types.js';
 import { KeyIndex } from './key-index.js';
+import { detach } from '../../shared/detach.js';
 import type { KnownRecords } from './known-records.js';
 
 export interface FileSummary {
@@ -81,6 +82,10 @@ export class Batch {
   /** Records an issue; once --max-errors is reached, nothing more is recorded. */
   emit(issue: Issue, file?: OpenFile, fatal = false): void {
     if (this.stopped) return;
+    // Kept to the end of the run: its strings must not keep the text they were cut from alive.
+    issue.message = detach(issue.message);
+    if (issue.value !== null) issue.value = detach(issue.value);
+    if (issue.hint !== null) issue.hint = detach(issue.hint);
     this.issues.push(issue);
     if (file) file.summary[issue.severity === 'error' ? 'errors' : 'warnings']++;
     if (file && issue.severity === 'error' && (fatal || FILE_LEVEL.has(issue.code))) this.broken.add(file.index);

@@ -8,6 +8,7 @@ import { checkRecord } from '../rules/check-record.js';
 import type { Batch, OpenFile } from './batch.js';
 import type { KeyIndex } from './key-index.js';
 import { pack } from './key-index.js';
+import { detach } from '../../shared/detach.js';
 
 function problemIssue(problem: ReadProblem, entity: Entity | null): Issue {
   return {
@@ -140,7 +141,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
         for (const value of refValues) {
           if (ctx.done.has(ref.entity) && ref.entity !== file.rules.entity) {
             if (!batch.exists(ref, value)) rowIssues.push(batch.referenceIssue(record, field, value, ref));
-          } else batch.deferred.push({ location, entity: file.rules.entity, field, value, ref });
+          } else batch.deferred.push({ location, entity: file.rules.entity, field, value: detach(value), ref });
         }
       }
       let rowInvalid = false;
