@@ -34,6 +34,12 @@ export interface Io {
    * then does not end the process (see processIo). Returns the release.
    */
   holdOpen?(): () => void;
+  /**
+   * Told the exit code a run has come to before it writes a long output (validate's issues, written as
+   * they are read back): a reader that closes standard output part-way ends the process with that code,
+   * not 0 (see processIo).
+   */
+  settle?(code: number): void;
 }
 
 /**
@@ -63,6 +69,9 @@ export function processIo(): Io {
       throw error;
     });
   return {
+    settle(code) {
+      process.exitCode = code;
+    },
     holdOpen() {
       writing++;
       let released = false;

@@ -142,7 +142,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
         ...(sinceAt ? { incremental: true } : {}),
       },
     });
-    if (planned.validation.issues.length && flags.format === 'text') io.stderr.write(renderValidationText(planned.validation, err, Boolean(flags.verbose)));
+    if (planned.validation.issues.length && flags.format === 'text') io.stderr.write(await renderValidationText(planned.validation, err, Boolean(flags.verbose)));
     // --report: the same run as one HTML page, written last (a failure to write it is exit 74).
     const report = async (outcome: string, code: number, apply?: AppliedRun): Promise<number> => {
       if (!flags.report) return code;
