@@ -54,20 +54,30 @@ class LineNotes {
 async function annotatedSheet(file: string, report: ValidationReport<Issues>, read: ReadOptions): Promise<Sheet> {
   const issues = inOrder(report.issues, file);
   const notes = new LineNotes(issues);
-  let columns: string[] = [];
-  const rows: string[][] = [];
+  const columns: string[] = [];
+  const rows: Array<{ cells: string[]; note: string }> = [];
+  // An annotated file annotated again: its old errors column is replaced, never doubled.
+  const add = (names: readonly string[]) => columns.push(...names.filter((c) => c.trim().toLowerCase() !== ERRORS_COLUMN));
   try {
     for await (const events of readRecords(file, read))
       for (const event of events) {
-        // An annotated file annotated again: its old errors column is replaced, never doubled.
-        if (event.kind === 'header') columns = event.columns.filter((c) => c.trim().toLowerCase() !== ERRORS_COLUMN);
-        else if (event.kind === 'record') rows.push([...columns.map((c) => rawText(event.record.values[c])), event.record.line > 1 ? await notes.of(event.record.line) : '']);
-        else if (event.kind === 'problem' && event.problem.line > 1 && !event.problem.fatal) rows.push([...columns.map(() => ''), `${event.problem.message} (line ${event.problem.line})`]);
+        if (event.kind === 'header') add(event.columns);
+        else if (event.kind === 'record') {
+          // A JSON document's key first seen after its first records: a column like the others.
+          if (event.newColumns) add(event.newColumns);
+          rows.push({ cells: columns.map((c) => rawText(event.record.values[c])), note: event.record.line > 1 ? await notes.of(event.record.line) : '' });
+        } else if (event.kind === 'problem' && event.problem.line > 1 && !event.problem.fatal) rows.push({ cells: [], note: `${event.problem.message} (line ${event.problem.line})` });
       }
   } finally {
     await issues.return(undefined);
   }
-  return { name: file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, ''), columns: [...columns, ERRORS_COLUMN], rows, highlight: [columns.length] };
+  const width = columns.length;
+  return {
+    name: file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, ''),
+    columns: [...columns, ERRORS_COLUMN],
+    rows: rows.map(({ cells, note }) => [...cells, ...Array<string>(width - cells.length).fill(''), note]),
+    highlight: [width],
+  };
 }
 
 /** The annotated file's format from its name; a usage error before anything is read when it cannot be. */

@@ -38,6 +38,11 @@ export interface OpenFile {
   supplied: Set<string>;
   /** The rule set's references, listed once for the row loop. */
   refs: Array<[string, Reference]>;
+  /**
+   * A JSON document whose header lists the columns of its first records only: more may come as it is
+   * read (late-columns.ts), so its header findings wait for its end.
+   */
+  partial: boolean;
 }
 
 /** A reference to a record of an entity read later (or of the same entity), settled at the end. */

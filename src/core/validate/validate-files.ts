@@ -80,7 +80,8 @@ export async function validateToLog(paths: readonly string[], options: ValidateO
   try {
     await openFiles(batch, paths, options);
     batch.known = await knownFor(batch, options.known);
-    for (const file of batch.files) if (file.rules && file.columns && !batch.stopped) headerIssues(file, (issue) => batch.emit(issue, file));
+    // A JSON file read on before all its columns are known has its header findings once it is read.
+    for (const file of batch.files) if (file.rules && file.columns && !file.partial && !batch.stopped) headerIssues(file, (issue) => batch.emit(issue, file));
     if (!batch.stopped) await checkRows(batch, options);
     if (!batch.stopped) settle(batch);
   } catch (error) {
@@ -96,8 +97,9 @@ export async function validateToLog(paths: readonly string[], options: ValidateO
 async function knownFor(batch: Batch, known: ValidateOptions['known']): Promise<KnownRecords | undefined> {
   if (typeof known !== 'function') return known;
   const needs = new Map<Entity, Set<string>>();
-  // Only the references these files make: a field the file has no column (or default) for refers to nothing.
-  for (const file of batch.files) for (const [field, ref] of file.refs) if (file.supplied.has(field)) needs.set(ref.entity, (needs.get(ref.entity) ?? new Set()).add(ref.field));
+  // Only the references these files make: a field the file has no column (or default) for refers to nothing
+  // (a JSON file whose columns are not all known yet may make any of its rules' references).
+  for (const file of batch.files) for (const [field, ref] of file.refs) if (file.supplied.has(field) || file.partial) needs.set(ref.entity, (needs.get(ref.entity) ?? new Set()).add(ref.field));
   return needs.size ? known(needs) : undefined;
 }
 
