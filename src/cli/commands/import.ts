@@ -306,7 +306,7 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
     disposeSignals();
     options.lockLost?.removeEventListener('abort', onLockLost);
   };
-  const progress = spinner(io);
+  const progress = await spinner(io);
   const live = drawsLive(io);
   const started = performance.now();
   let lastTenth = 0;

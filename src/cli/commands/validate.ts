@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import type { InputOptions } from '../../app/validate-run.js';
 import { runValidationToLog } from '../../app/validate-run.js';
 import { openTarget } from '../../app/open-target.js';
-import { loadMapping } from '../../core/mapping/mapping-file.js';
 import type { Entity } from '../../core/model/entities.js';
 import type { IssueLog } from '../../core/validate/issue-log.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
@@ -13,7 +12,6 @@ import { parseDelimiterOption } from '../../io/delimiter.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { notAnInput } from '../parse.js';
 import { printable } from '../printable.js';
-import { renderReportHtml, REPORT_LIMIT } from '../render/report-html.js';
 import { STDIN_NAME } from '../../io/paths.js';
 import type { FileFormat } from '../../io/types.js';
 import { digestIssues, renderValidationText, writeValidationGithub, writeValidationJson } from '../render/validation.js';
@@ -52,7 +50,8 @@ export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErr
   const maxErrors = Number(flags.maxErrors ?? '0');
   if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError(`--max-errors must be a whole number, not "${flags.maxErrors}"`);
   const encoding = flags.encoding === undefined ? undefined : resolveEncoding(flags.encoding);
-  const mapping = flags.map === undefined ? undefined : await loadMapping(flags.map, io.cwd);
+  // The mapping file's reader (zod, and csv-parse for its value tables) loads only for --map.
+  const mapping = flags.map === undefined ? undefined : await (await import('../../core/mapping/mapping-file.js')).loadMapping(flags.map, io.cwd);
   return {
     ...(flags.entity ? { entity: flags.entity } : {}),
     ...(mapping ? { mapping } : {}),
@@ -67,7 +66,7 @@ export async function runValidate(args: string[], flags: ValidateFlags, io: Io):
   const { files, ...options } = await inputOptions(flags, io, args);
   // validate never starts the embedded sandbox, and writes no file: without a target, rules only.
   const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), offline: true });
-  const progress = validationProgress(files, io);
+  const progress = await validationProgress(files, io);
   try {
     if (opened.note) io.stderr.write(`${colourFor(io.stderr, io.env).dim(opened.note)}\n`);
     return await runValidationToLog(opened, files, { ...options, ...progress.hooks, read: { ...options.read, ...progress.hooks.read } });
@@ -81,14 +80,14 @@ export async function runValidate(args: string[], flags: ValidateFlags, io: Io):
  * On a terminal, a spinner with the rows read, rows per second and the share of the files' bytes read
  * (redrawn at most ten times a second); elsewhere nothing at all.
  */
-function validationProgress(files: string[], io: Io): { hooks: { onRows?: (rows: number) => void; read: { onRead?: (bytes: number) => void } }; stop(): void } {
+async function validationProgress(files: string[], io: Io): Promise<{ hooks: { onRows?: (rows: number) => void; read: { onRead?: (bytes: number) => void } }; stop(): void }> {
   if (!drawsLive(io)) return { hooks: { read: {} }, stop: () => {} };
   const total = files.reduce((sum, f) => sum + (statSafe(resolve(io.cwd, f)) ?? 0), 0);
   const started = performance.now();
   let bytes = 0;
   let rows = 0;
   let drawn = 0;
-  const bar = spinner(io);
+  const bar = await spinner(io);
   const draw = () => {
     const now = performance.now();
     if (now - drawn < 100) return;
@@ -151,6 +150,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
         ? `stopped after ${plural(summary.errors, 'error')} (--max-errors): the rest was not checked`
         : `${summary.errors ? 'invalid' : 'valid'}: ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`;
       const limit = flags.verbose ? Infinity : undefined;
+      const { renderReportHtml, REPORT_LIMIT } = await import('../render/report-html.js');
       const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT);
       await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: { ...report, issues }, ...(limit ? { limit } : {}) }), io);
     }
