@@ -1,11 +1,11 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { fstatSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { writeValidationGithub, writeValidationJson } from '../../src/cli/render/validation.js';
 import { rulesNamed } from '../../src/connectors/registry.js';
 import type { Issue } from '../../src/core/model/issues.js';
 import { EARLY, IssueLog } from '../../src/core/validate/issue-log.js';
+import { SpillFolder } from '../../src/io/spill.js';
 import { validateFiles, validateToLog } from '../../src/core/validate/validate-files.js';
 import { tempDir, write } from '../helpers/files.js';
 
@@ -55,17 +55,25 @@ describe('the issue log', () => {
     }
   });
 
-  it('keeps what it writes private (a 0700 folder of 0600 files), and removes it when closed', async () => {
+  it('leaves nothing on disk while it runs: each file is 0600, its name removed once it is open', async () => {
     const tmp = tempDir();
     const log = new IssueLog({ held: 10, tmp });
     for (const i of issues.slice(0, 95)) log.add(i);
-    const [folder] = readdirSync(tmp);
-    expect(statSync(join(tmp, folder!)).mode & 0o777).toBe(0o700);
-    const files = readdirSync(join(tmp, folder!));
-    expect(files.length).toBeGreaterThan(0);
-    for (const f of files) expect(statSync(join(tmp, folder!, f)).mode & 0o777).toBe(0o600);
+    expect(readdirSync(tmp)).toEqual([]); // written, and already nameless
+    log.order(() => 0);
+    expect(await all(log)).toHaveLength(95);
     log.close();
+
+    const spill = new SpillFolder(tmp);
+    const file = spill.write('{"a":1}\n');
+    spill.append(file, '{"b":2}\n');
     expect(readdirSync(tmp)).toEqual([]);
+    expect(fstatSync(file.fd).mode & 0o777).toBe(0o600);
+    const lines: string[] = [];
+    for await (const batch of spill.lines(file)) lines.push(...batch);
+    expect(lines).toEqual(['{"a":1}', '{"b":2}']);
+    spill.close();
+    expect(() => fstatSync(file.fd)).toThrow();
   });
 
   it('puts findings about a file before those about its rows on the same line, whenever they were made', async () => {

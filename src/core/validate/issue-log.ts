@@ -1,4 +1,4 @@
-import { SpillFolder } from '../../io/spill.js';
+import { SpillFolder, type SpillFile } from '../../io/spill.js';
 import type { Entity } from '../model/entities.js';
 import { FIELDS } from '../model/fields.js';
 import type { Issue } from '../model/issues.js';
@@ -43,7 +43,7 @@ function rankOf(issue: Issue): number {
 /** One file's issues: those held, and the sorted runs already on disk (the last one's last issue). */
 interface Part {
   held: Entry[];
-  runs: string[];
+  runs: SpillFile[];
   last: Entry | undefined;
 }
 
@@ -90,12 +90,12 @@ export class IssueLog {
       return;
     }
     while (part.runs.length > FAN) {
-      const runs: string[] = [];
+      const runs: SpillFile[] = [];
       for (let i = 0; i < part.runs.length; i += FAN) {
         const group = part.runs.slice(i, i + FAN);
         if (group.length === 1) runs.push(group[0]!);
         else {
-          let run: string | undefined;
+          let run: SpillFile | undefined;
           for await (const entries of merge(group.map((r) => this.read(r, file)))) {
             const text = entries.map(line).join('');
             if (run) this.spill!.append(run, text);
@@ -154,7 +154,7 @@ export class IssueLog {
     this.held = 0;
   }
 
-  private async *read(run: string, file: string): AsyncGenerator<Entry[]> {
+  private async *read(run: SpillFile, file: string): AsyncGenerator<Entry[]> {
     for await (const lines of this.spill!.lines(run))
       yield lines.map((text) => {
         const [line, rank, band, seq, entity, field, value, code, message, severity, hint] = JSON.parse(text) as [number, number, number, number, ...unknown[]];
