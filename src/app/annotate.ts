@@ -1,4 +1,6 @@
 import { extname, resolve } from 'node:path';
+import type { Issue } from '../core/model/issues.js';
+import { inOrder, type Issues } from '../core/validate/issue-log.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
 import { outputFailed, UsageError } from '../errors.js';
 import { readRecords } from '../io/records.js';
@@ -10,24 +12,72 @@ import { writeXlsx, type Sheet } from '../io/xlsx.js';
 export const ERRORS_COLUMN = 'hrsync errors';
 
 /**
+ * A file's issues as its records are read again, in the same order (by line): the notes of a line,
+ * from the issues in report order, read a batch at a time — never all of them at once.
+ */
+class LineNotes {
+  private batch: readonly Issue[] = [];
+  private at = 0;
+  private line = 0;
+  private notes = '';
+
+  constructor(private readonly issues: AsyncGenerator<readonly Issue[]>) {}
+
+  /** "message; warning: message" for a line (lines asked for in increasing order). */
+  async of(line: number): Promise<string> {
+    if (line === this.line) return this.notes;
+    const notes: string[] = [];
+    for (;;) {
+      if (this.at === this.batch.length) {
+        const next = await this.issues.next();
+        if (next.done) break;
+        this.batch = next.value;
+        this.at = 0;
+        continue;
+      }
+      const issue = this.batch[this.at]!;
+      if (issue.line > line) break;
+      if (issue.line === line) notes.push(`${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`);
+      this.at++;
+    }
+    this.line = line;
+    this.notes = notes.join('; ');
+    return this.notes;
+  }
+}
+
+/**
  * One input file back as it was read — its columns in its order, each record one row — with an
  * `hrsync errors` column holding that row's errors and warnings ("field: message"), the rows with
  * none left blank there: the file HR staff fix and send again.
  */
-async function annotatedSheet(file: string, report: ValidationReport, read: ReadOptions): Promise<Sheet> {
-  const notes = new Map<number, string[]>();
-  for (const issue of report.issues)
-    if (issue.file === file && issue.line > 1) notes.set(issue.line, [...(notes.get(issue.line) ?? []), `${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`]);
-  let columns: string[] = [];
-  const rows: string[][] = [];
-  for await (const events of readRecords(file, read))
-    for (const event of events) {
-      // An annotated file annotated again: its old errors column is replaced, never doubled.
-      if (event.kind === 'header') columns = event.columns.filter((c) => c.trim().toLowerCase() !== ERRORS_COLUMN);
-      else if (event.kind === 'record') rows.push([...columns.map((c) => rawText(event.record.values[c])), (notes.get(event.record.line) ?? []).join('; ')]);
-      else if (event.kind === 'problem' && event.problem.line > 1 && !event.problem.fatal) rows.push([...columns.map(() => ''), `${event.problem.message} (line ${event.problem.line})`]);
-    }
-  return { name: file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, ''), columns: [...columns, ERRORS_COLUMN], rows, highlight: [columns.length] };
+async function annotatedSheet(file: string, report: ValidationReport<Issues>, read: ReadOptions): Promise<Sheet> {
+  const issues = inOrder(report.issues, file);
+  const notes = new LineNotes(issues);
+  const columns: string[] = [];
+  const rows: Array<{ cells: string[]; note: string }> = [];
+  // An annotated file annotated again: its old errors column is replaced, never doubled.
+  const add = (names: readonly string[]) => columns.push(...names.filter((c) => c.trim().toLowerCase() !== ERRORS_COLUMN));
+  try {
+    for await (const events of readRecords(file, read))
+      for (const event of events) {
+        if (event.kind === 'header') add(event.columns);
+        else if (event.kind === 'record') {
+          // A JSON document's key first seen after its first records: a column like the others.
+          if (event.newColumns) add(event.newColumns);
+          rows.push({ cells: columns.map((c) => rawText(event.record.values[c])), note: event.record.line > 1 ? await notes.of(event.record.line) : '' });
+        } else if (event.kind === 'problem' && event.problem.line > 1 && !event.problem.fatal) rows.push({ cells: [], note: `${event.problem.message} (line ${event.problem.line})` });
+      }
+  } finally {
+    await issues.return(undefined);
+  }
+  const width = columns.length;
+  return {
+    name: file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, ''),
+    columns: [...columns, ERRORS_COLUMN],
+    rows: rows.map(({ cells, note }) => [...cells, ...Array<string>(width - cells.length).fill(''), note]),
+    highlight: [width],
+  };
 }
 
 /** The annotated file's format from its name; a usage error before anything is read when it cannot be. */
@@ -42,7 +92,7 @@ export function annotatedFormat(out: string, files: number): '.csv' | '.xlsx' {
  * `validate --annotate OUT`: the input files written back with an `hrsync errors` column. OUT.xlsx:
  * one workbook, a sheet per input file; OUT.csv: one input file. Written whole or not at all (0600).
  */
-export async function writeAnnotated(files: readonly string[], report: ValidationReport, out: string, options: { cwd: string; read?: ReadOptions }): Promise<{ path: string; rows: number }> {
+export async function writeAnnotated(files: readonly string[], report: ValidationReport<Issues>, out: string, options: { cwd: string; read?: ReadOptions }): Promise<{ path: string; rows: number }> {
   const format = annotatedFormat(out, files.length);
   const path = resolve(options.cwd, out);
   const read = { ...options.read, cwd: options.cwd };

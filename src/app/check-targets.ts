@@ -18,10 +18,12 @@ export async function listTargets(options: OpenOptions): Promise<TargetListing> 
   const names = Object.keys(loaded.config.targets);
   return {
     config: loaded.path,
-    targets: Object.entries(loaded.config.targets).map(([name, entry]) => {
-      const connector = connectorFor(entry.type)!;
-      return { name, type: entry.type, default: loaded.config.defaultTarget === name || names.length === 1, where: redact(connector.where(connector.configSchema.parse(entry))) };
-    }),
+    targets: await Promise.all(
+      Object.entries(loaded.config.targets).map(async ([name, entry]) => {
+        const connector = connectorFor(entry.type)!;
+        return { name, type: entry.type, default: loaded.config.defaultTarget === name || names.length === 1, where: redact(connector.where((await connector.configSchema()).parse(entry))) };
+      }),
+    ),
   };
 }
 

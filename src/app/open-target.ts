@@ -9,7 +9,6 @@ import type { RuleBook } from '../core/rules/types.js';
 import { outputFailed, UsageError } from '../errors.js';
 import { proxyEnvironment } from '../http/proxy.js';
 import { embeddedStateFile } from './cache-folder.js';
-import { startEmbedded } from './embedded-sandbox.js';
 import { stateStore } from './state-store.js';
 
 export interface OpenedTarget {
@@ -62,7 +61,7 @@ export type TargetHooks = Pick<OpenOptions, 'trace' | 'signal'>;
 export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher' | 'trace' | 'signal'>): Promise<{ target: Target; connector: ConnectorDefinition }> {
   const connector = connectorFor(entry.type);
   if (!connector) throw new UsageError(`target "${name}": unknown type "${entry.type}"`);
-  const parsed = connector.configSchema.parse(entry);
+  const parsed = (await connector.configSchema()).parse(entry);
   const proxy = proxyEnvironment(options.env);
   const target = await connector.create(parsed, {
     name,
@@ -138,6 +137,8 @@ function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
 
 async function embedded(options: OpenOptions, home: string, state: StateStore, note: string | undefined): Promise<OpenedTarget> {
   const dataFile = embeddedStateFile(home, options.env);
+  // The emulator loads only when it runs: validate (offline) and a configured target never load it.
+  const { startEmbedded } = await import('./embedded-sandbox.js');
   const running = await startEmbedded({ dataFile });
   const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox', { ...(options.trace ? { trace: options.trace } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   // Its account is its state file, not the free port it got this time: a plan saved against it applies later.

@@ -2,7 +2,8 @@ import type { Mapping } from '../core/mapping/mapping-file.js';
 import type { Entity } from '../core/model/entities.js';
 import type { Target } from '../core/ports.js';
 import { KnownRecords } from '../core/validate/known-records.js';
-import { validateFiles, type ValidationReport } from '../core/validate/validate-files.js';
+import type { IssueLog } from '../core/validate/issue-log.js';
+import { validateFiles, validateToLog, type ValidateOptions, type ValidationReport } from '../core/validate/validate-files.js';
 import { UsageError } from '../errors.js';
 import type { ReadOptions } from '../io/types.js';
 import type { OpenedTarget } from './open-target.js';
@@ -38,6 +39,15 @@ export function knownFrom(target: Target): (needs: Map<Entity, Set<string>>) => 
  * does not settle are checked against the live target's records when there is one.
  */
 export async function runValidation(opened: OpenedTarget, files: string[], options: InputOptions & { keepRecords?: boolean }): Promise<ValidationReport> {
+  return validateFiles(files, validationOptions(opened, options));
+}
+
+/** runValidation, its issues in an IssueLog (any number of them, in bounded memory): the caller closes it. */
+export async function runValidationToLog(opened: OpenedTarget, files: string[], options: InputOptions): Promise<ValidationReport<IssueLog>> {
+  return validateToLog(files, validationOptions(opened, options));
+}
+
+function validationOptions(opened: OpenedTarget, options: InputOptions & { keepRecords?: boolean }): ValidateOptions {
   if (!opened.rules) throw new UsageError(`${opened.target?.label ?? 'this target'} is a read-only source: validate against the platform you import into`);
   const entity = options.entity;
   if (entity && !opened.rules.entities[entity]) {
@@ -48,5 +58,5 @@ export async function runValidation(opened: OpenedTarget, files: string[], optio
       opened.target?.entities.includes(entity) ? `${entity} are read only here: hrsync export --entity ${entity} reads them` : `${entity} belong to another platform: pass the --target that holds them`,
     );
   }
-  return validateFiles(files, { ...options, rules: opened.rules, ...(opened.target ? { known: knownFrom(opened.target) } : {}) });
+  return { ...options, rules: opened.rules, ...(opened.target ? { known: knownFrom(opened.target) } : {}) };
 }

@@ -1,4 +1,3 @@
-import ora, { type Ora } from 'ora';
 import { colourOn, type Io } from './terminal.js';
 
 /**
@@ -13,9 +12,21 @@ export function drawsLive(io: Io): boolean {
   return Boolean(io.stderr.isTTY) && !io.env.CI && (columns === undefined || columns > 0);
 }
 
-/** A spinner where progress is drawn live (see drawsLive); silent elsewhere. */
-export function spinner(io: Io): Ora {
-  return ora({ stream: io.stderr as NodeJS.WritableStream, isSilent: !drawsLive(io), discardStdin: false, color: colourOn(io.stderr, io.env) ? 'cyan' : false });
+/** What a run does with its spinner: start it, change its text, stop it. */
+export interface Spinner {
+  text: string;
+  start(text?: string): unknown;
+  stop(): unknown;
+}
+
+/**
+ * A spinner where progress is drawn live (see drawsLive); elsewhere one that draws nothing — and ora,
+ * with the twenty modules it brings, is loaded only for a spinner that is drawn.
+ */
+export async function spinner(io: Io): Promise<Spinner> {
+  if (!drawsLive(io)) return { text: '', start: () => undefined, stop: () => undefined };
+  const { default: ora } = await import('ora');
+  return ora({ stream: io.stderr as NodeJS.WritableStream, discardStdin: false, color: colourOn(io.stderr, io.env) ? 'cyan' : false });
 }
 
 export function ratePerSecond(done: number, startedMs: number): number {

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Interrupted } from '../errors.js';
 
@@ -34,6 +33,12 @@ export interface Io {
    * then does not end the process (see processIo). Returns the release.
    */
   holdOpen?(): () => void;
+  /**
+   * Told the exit code a run has come to before it writes a long output (validate's issues, written as
+   * they are read back): a reader that closes standard output part-way ends the process with that code,
+   * not 0 (see processIo).
+   */
+  settle?(code: number): void;
 }
 
 /**
@@ -63,6 +68,9 @@ export function processIo(): Io {
       throw error;
     });
   return {
+    settle(code) {
+      process.exitCode = code;
+    },
     holdOpen() {
       writing++;
       let released = false;
@@ -104,6 +112,8 @@ export function onStopSignals(io: Io, stop: (signal: NodeJS.Signals) => void): (
  * Ctrl-D (end of input) are answers too: the user stopped, and nothing was written.
  */
 async function askOnTerminal(question: string): Promise<string> {
+  // readline loads only when there is a question to ask.
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return await new Promise<string>((resolve, reject) => {
@@ -145,7 +155,15 @@ export function colourOn(stream: OutStream, env: NodeJS.ProcessEnv): boolean {
   return !off && Boolean(stream.isTTY);
 }
 
-export const formatCount = (n: number): string => n.toLocaleString('en-US');
+/**
+ * A count as en-US writes it ("1,234,567"). Whole numbers are grouped here: the first toLocaleString
+ * of a run loads ICU's number formatting, which costs a short command a noticeable part of its start-up.
+ */
+export const formatCount = (n: number): string => {
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ',');
+  return n < 0 ? `-${digits}` : digits;
+};
 export const plural = (n: number, word: string, many = `${word}s`): string => `${formatCount(n)} ${n === 1 ? word : many}`;
 
 /** HRSYNC_DEBUG: a comma-separated list; "http" traces every request (redacted), anything set shows stacks. */

@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parse, resolve } from 'node:path';
 import { lilconfig } from 'lilconfig';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
-import { configSchema, type Config } from './schema.js';
+import type { Config } from './schema.js';
 
 export const CONFIG_NAMES = ['hrsync.config.json', 'hrsync.config.yaml', 'hrsync.config.yml'];
 
@@ -43,7 +42,10 @@ export async function findConfig(explicit: string | undefined, cwd: string, env:
   }
 }
 
-/** The config file (see findConfig), read and checked; undefined when there is none. */
+/**
+ * The config file (see findConfig), read and checked; undefined when there is none. Its parsers (yaml)
+ * and schema (zod, every connector's) are loaded only when there is a file to read.
+ */
 export async function loadConfig(explicit: string | undefined, cwd: string, env: NodeJS.ProcessEnv = {}): Promise<LoadedConfig | undefined> {
   const path = await findConfig(explicit, cwd, env);
   if (!path) return undefined;
@@ -55,10 +57,11 @@ export async function loadConfig(explicit: string | undefined, cwd: string, env:
   }
   let document: unknown;
   try {
-    document = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    document = /\.ya?ml$/i.test(path) ? (await import('yaml')).parse(text) : JSON.parse(text);
   } catch (error) {
     throw new UsageError(`config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const { configSchema } = await import('./schema.js');
   const parsed = configSchema.safeParse(document);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;

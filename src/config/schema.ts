@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { CONNECTORS } from '../connectors/registry.js';
 import { secretRef } from '../shared/secret-ref.js';
 
+// Loaded only when there is a config to check or describe (config/load.ts, `hrsync config schema`).
+
 /** One target entry: the union of every connector's own config schema, told apart by `type`. */
-export const targetSchema = z.discriminatedUnion('type', CONNECTORS.map((c) => c.configSchema) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export const targetSchema = z.discriminatedUnion('type', (await Promise.all(CONNECTORS.map((c) => c.configSchema()))) as unknown as [z.ZodObject, ...z.ZodObject[]]);
 
 /** Where hrsync keeps what it needs between runs: a folder beside the config (default), or PostgreSQL. */
 export const stateSchema = z.discriminatedUnion('type', [

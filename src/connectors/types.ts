@@ -36,8 +36,11 @@ export interface ConnectorDefinition<Config extends { type: string } = { type: s
   readonly summary: string;
   /** A target hrsync writes to, or a source it only reads (validate and import refuse a source). */
   readonly role: 'target' | 'source';
-  /** One config entry, `type` included; a strict object. */
-  readonly configSchema: z.ZodType<Config>;
+  /**
+   * One config entry, `type` included; a strict object. Loaded when asked for (zod, and the schema
+   * module): a run that reads no config — `validate --target generic`, `--help` — never loads them.
+   */
+  readonly configSchema: () => Promise<z.ZodType<Config>>;
   /** Field rules per entity it holds (none for a source). */
   readonly rules: Partial<Record<Entity, RuleSet>>;
   /** Where the target is (a URL without secrets), for `hrsync targets`. */

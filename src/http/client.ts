@@ -1,9 +1,18 @@
 import { isIP } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
 import { Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { Interrupted, RemoteError, UsageError, type FieldError } from '../errors.js';
 import { TokenBucket } from '../shared/token-bucket.js';
 import { proxyFor, type Proxy, type ProxyEnvironment } from './proxy.js';
 import { redact } from './redact.js';
+
+// undici parses HTTP with llhttp compiled to WebAssembly. V8 starts it on its baseline compiler
+// (Liftoff) and recompiles the functions that get hot with its optimising one on a background thread —
+// and the process cannot end while such a compile is running: after a short command's last line, a
+// quarter of a second or more of CPU (export, or import on the embedded sandbox). The baseline code
+// parses as fast for hrsync's traffic (a 100,000-user export took the same time), so it stays. Set
+// before the first connection compiles llhttp; nothing else in hrsync is WebAssembly.
+setFlagsFromString('--liftoff-only');
 
 export interface RetryPolicy {
   /** Tries in all, the first included. */

@@ -1,198 +1,13 @@
 import { sourceOf } from './paths.js';
 import { EncodingFault, openDecoded } from './decode.js';
+import { DocumentScanner, JsonSyntax, parseFailure, TooLargeValue } from './json-document.js';
 import { encodingProblem } from './problems.js';
 import type { RawValue } from '../core/model/canonical.js';
 import { MAX_RECORD_BYTES } from './csv.js';
 import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
 
-/** The largest JSON document read whole; NDJSON streams, so a larger file belongs in NDJSON. */
-const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 /** Objects nested deeper than this are an error on their line, not a stack overflow. */
 const MAX_DEPTH = 32;
-
-/** Reads a whole decoded file as text (JSON documents are parsed whole; NDJSON and CSV stream). */
-async function readText(file: string, options: ReadOptions): Promise<{ text: string; encoding: string } | ReadProblem> {
-  const decoded = await openDecoded(sourceOf(file, options), options.encoding, options.onRead);
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of decoded.chunks) {
-      size += chunk.length;
-      if (size > MAX_DOCUMENT_BYTES)
-        return { file, line: 1, code: 'too_large', message: `the JSON document is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB, which hrsync reads whole`, hint: 'write one record per line instead (NDJSON, .ndjson), which is read as a stream', fatal: true };
-      parts.push(chunk);
-    }
-  } catch (error) {
-    if (error instanceof EncodingFault) return encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding);
-    throw error;
-  }
-  return { text: Buffer.concat(parts).toString('utf8'), encoding: decoded.encoding };
-}
-
-/** Line and column (1-based) of a character offset. */
-export function position(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
-class JsonSyntax extends Error {
-  constructor(
-    readonly offset: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Turns JSON.parse's message into a plain reason and an offset, on every Node version. */
-function parseFailure(error: unknown, base: number, length: number): JsonSyntax {
-  const message = error instanceof Error ? error.message : String(error);
-  const at = /at position (\d+)/.exec(message);
-  const offset = at ? base + Number(at[1]) : base + length;
-  const reason = message
-    .replace(/,? "[^"]*"(\.\.\.)? is not valid JSON/, '')
-    .replace(/ in JSON at position \d+.*$/, '')
-    .replace(/^Unexpected end of JSON input$/, 'unexpected end of input')
-    .trim();
-  return new JsonSyntax(offset, reason || 'invalid JSON');
-}
-
-const WS = new Set([32, 9, 10, 13]);
-
-/**
- * Finds the records of a JSON document: the elements of a top-level array, or of the one array
- * property of a top-level object ({"users": [...]}). Yields each element's text and offset, so every
- * record knows the line it starts on; the elements themselves are parsed with JSON.parse.
- */
-function* elements(text: string): Generator<{ start: number; end: number }> {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && WS.has(text.charCodeAt(i))) i++;
-  };
-  const skipString = () => {
-    i++; // opening quote
-    while (i < text.length) {
-      const c = text[i];
-      if (c === '\\') i += 2;
-      else if (c === '"') {
-        i++;
-        return;
-      } else i++;
-    }
-    throw new JsonSyntax(text.length, 'unterminated string');
-  };
-  const skipValue = () => {
-    const first = text[i];
-    if (first === undefined) throw new JsonSyntax(i, 'unexpected end of input');
-    if (first === '"') return skipString();
-    if (first === '[' || first === '{') {
-      let depth = 0;
-      while (i < text.length) {
-        const c = text[i];
-        if (c === '"') {
-          skipString();
-          continue;
-        }
-        if (c === '[' || c === '{') depth++;
-        else if ((c === ']' || c === '}') && --depth === 0) {
-          i++;
-          return;
-        }
-        i++;
-      }
-      throw new JsonSyntax(text.length, 'unexpected end of input');
-    }
-    const start = i;
-    while (i < text.length && !',]}'.includes(text[i]!) && !WS.has(text.charCodeAt(i))) i++;
-    if (i === start) throw new JsonSyntax(i, `unexpected "${first}"`);
-  };
-  const arrayElements = function* (): Generator<{ start: number; end: number }> {
-    i++; // [
-    ws();
-    if (text[i] === ']') {
-      i++;
-      return;
-    }
-    for (;;) {
-      ws();
-      const start = i;
-      skipValue();
-      yield { start, end: i };
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      throw new JsonSyntax(i, i >= text.length ? 'unexpected end of input' : `expected "," or "]" but found "${text[i]}"`);
-    }
-  };
-
-  ws();
-  if (text[i] === '[') {
-    yield* arrayElements();
-  } else if (text[i] === '{') {
-    i++;
-    let arrayKey: string | undefined;
-    for (;;) {
-      ws();
-      if (text[i] === '}') {
-        i++;
-        break;
-      }
-      if (text[i] !== '"') throw new JsonSyntax(i, `expected a property name but found "${text[i] ?? 'end of input'}"`);
-      const keyStart = i;
-      skipString();
-      const key = JSON.parse(text.slice(keyStart, i)) as string;
-      ws();
-      if (text[i] !== ':') throw new JsonSyntax(i, `expected ":" after "${key}"`);
-      i++;
-      ws();
-      if (text[i] === '[') {
-        if (arrayKey !== undefined)
-          throw new JsonSyntax(keyStart, `the top-level object has more than one array ("${arrayKey}" and "${key}"); expected one array of records`);
-        arrayKey = key;
-        yield* arrayElements();
-      } else {
-        const valueStart = i;
-        skipValue();
-        try {
-          JSON.parse(text.slice(valueStart, i));
-        } catch (error) {
-          throw parseFailure(error, valueStart, i - valueStart);
-        }
-      }
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === '}') {
-        i++;
-        break;
-      }
-      throw new JsonSyntax(i, i >= text.length ? 'unexpected end of input' : `expected "," or "}" but found "${text[i]}"`);
-    }
-    if (arrayKey === undefined) throw new JsonSyntax(0, 'the top-level object has no array of records (expected e.g. {"users": [ … ]})');
-  } else if (i >= text.length) {
-    return; // an empty file holds no records
-  } else {
-    throw new JsonSyntax(i, 'expected an array of records or an object holding one');
-  }
-  ws();
-  if (i < text.length) throw new JsonSyntax(i, `unexpected text after the end of the document`);
-}
 
 class TooDeep extends Error {}
 
@@ -260,16 +75,19 @@ export function inexactNumber(text: string): string | undefined {
   return undefined;
 }
 
-/** A record that cannot be read as it was written: too deep, or a number that would not survive. */
-function recordProblem(file: string, line: number, text: string, parse: () => Record<string, RawValue>): ReadProblem | Record<string, RawValue> {
+/**
+ * A record's values, flattened — or why it cannot be read as it was written: too deep, or a number that
+ * would not survive.
+ */
+function readRecord(file: string, line: number, text: string, object: Record<string, unknown>): { values: Record<string, RawValue> } | { problem: ReadProblem } {
   const inexact = inexactNumber(text);
   if (inexact)
-    return { file, line, code: 'inexact_number', value: inexact, message: `the number ${inexact.length > 30 ? `${inexact.slice(0, 29)}…` : inexact} cannot be read exactly (it would be rounded, or become Infinity)`, hint: 'write it as a string in quotes, e.g. "12345678901234567890"', fatal: false };
+    return { problem: { file, line, code: 'inexact_number', value: inexact, message: `the number ${inexact.length > 30 ? `${inexact.slice(0, 29)}…` : inexact} cannot be read exactly (it would be rounded, or become Infinity)`, hint: 'write it as a string in quotes, e.g. "12345678901234567890"', fatal: false } };
   try {
-    return parse();
+    return { values: flatten(object) };
   } catch (error) {
     if (!(error instanceof TooDeep)) throw error;
-    return { file, line, code: 'too_deep', message: `the record nests objects or arrays more than ${MAX_DEPTH} deep`, fatal: false };
+    return { problem: { file, line, code: 'too_deep', message: `the record nests objects or arrays more than ${MAX_DEPTH} deep`, fatal: false } };
   }
 }
 
@@ -282,69 +100,101 @@ function notAnObject(file: string, line: number, value: unknown): ReadProblem {
 class ColumnList {
   private seen = new Set<string>();
   readonly names: string[] = [];
-  add(values: Record<string, RawValue>): void {
-    for (const k of Object.keys(values))
+  /** Adds a record's keys; returns those not seen before. */
+  add(values: Record<string, RawValue>): string[] {
+    let added: string[] | undefined;
+    for (const k in values)
       if (!this.seen.has(k)) {
         this.seen.add(k);
         this.names.push(k);
+        (added ??= []).push(k);
       }
+    return added ?? NONE;
   }
 }
+const NONE: string[] = [];
 
+/** Records read at least before a JSON document's header is given: its columns are the keys of these records. */
+const FIRST_RECORDS = 1000;
+/** Events held for the header at most, once a record is among them. */
+const MAX_HELD = 10 * FIRST_RECORDS;
+
+/** A batch by line, a line's records before its problems (as when the document was read whole). */
+function byLine(events: ReadEvent[]): ReadEvent[] {
+  if (!events.some((e) => e.kind === 'problem')) return events;
+  const keys = events.map((e) => (e.kind === 'record' ? e.record.line * 2 : e.kind === 'problem' ? e.problem.line * 2 + 1 : 0));
+  const order = events.map((_, k) => k).sort((a, b) => keys[a]! - keys[b]! || a - b);
+  return order.map((k) => events[k]!);
+}
+
+/**
+ * A JSON document — an array of records, or an object holding one ({"users": [...]}) — streamed: each
+ * record is parsed the moment its end is read, and the events come in batches (a piece of the file each),
+ * in file order. The header comes with the first batch, once more than 1,000 records are read (or the
+ * document ends: a shorter one is known whole), and lists their keys in order of first appearance:
+ * what decides the entity and maps the columns. A key first seen in a later record is named by that
+ * record's event (`newColumns`; the header says `partial`). A fault in the document's structure ends
+ * it (fatal), after the records before it.
+ */
 export async function* readJson(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
-  const read = await readText(file, options);
-  if ('code' in read) {
-    yield [{ kind: 'header', file, format: 'json', columns: [], encoding: options.encoding ?? 'utf-8' }, { kind: 'problem', problem: read }];
-    return;
-  }
-  const { text, encoding } = read;
-  const records: RawRecord[] = [];
-  const problems: ReadProblem[] = [];
+  const decoded = await openDecoded(sourceOf(file, options), options.encoding, options.onRead);
   const columns = new ColumnList();
-  let line = 1;
-  let counted = 0;
-  try {
-    for (const { start, end } of elements(text)) {
-      line += position(text.slice(counted, start), start - counted).line - 1;
-      counted = start;
-      let value: unknown;
-      try {
-        value = JSON.parse(text.slice(start, end));
-      } catch (error) {
-        throw parseFailure(error, start, end - start);
-      }
+  let events: ReadEvent[] = []; // since the last batch; before the header, held for it
+  let records = 0;
+  let given = false; // the header
+  const header = (partial: boolean, encoding = decoded.encoding): ReadEvent => ({ kind: 'header', file, format: 'json', columns: [...columns.names], encoding, ...(partial ? { partial } : {}) });
+  const scanner = new DocumentScanner(
+    (text, line, start, parsed) => {
+      let value = parsed;
+      if (value === undefined)
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          throw parseFailure(error, start, text.length);
+        }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        problems.push(notAnObject(file, line, value));
-        continue;
+        events.push({ kind: 'problem', problem: notAnObject(file, line, value) });
+        return;
       }
-      const values = recordProblem(file, line, text.slice(start, end), () => flatten(value as Record<string, unknown>));
-      if ('code' in values && 'fatal' in values) {
-        problems.push(values as ReadProblem);
-        continue;
+      const read = readRecord(file, line, text, value as Record<string, unknown>);
+      if ('problem' in read) {
+        events.push({ kind: 'problem', problem: read.problem });
+        return;
       }
-      columns.add(values as Record<string, RawValue>);
-      records.push({ file, line, values: values as Record<string, RawValue> });
+      const added = columns.add(read.values);
+      records++;
+      events.push(given && added.length ? { kind: 'record', record: { file, line, values: read.values }, newColumns: added } : { kind: 'record', record: { file, line, values: read.values } });
+    },
+    (line) => events.push({ kind: 'problem', problem: { file, line, code: 'too_large', message: `this record is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB`, fatal: false } }),
+  );
+  let fault: ReadProblem | undefined;
+  try {
+    for await (const chunk of decoded.chunks) {
+      scanner.feed(chunk);
+      if (!given) {
+        if (records > FIRST_RECORDS || (records > 0 && events.length >= MAX_HELD)) {
+          given = true;
+          yield [header(true), ...byLine(events)];
+          events = [];
+        }
+      } else if (events.length) {
+        yield byLine(events);
+        events = [];
+      }
     }
+    scanner.end();
   } catch (error) {
-    if (!(error instanceof JsonSyntax)) throw error;
-    const at = position(text, error.offset);
-    yield [
-      { kind: 'header', file, format: 'json', columns: columns.names, encoding },
-      {
-        kind: 'problem',
-        problem: { file, line: at.line, column: at.column, code: 'invalid_json', message: `invalid JSON at column ${at.column}: ${error.message}`, fatal: true },
-      },
-    ];
-    return;
+    if (error instanceof EncodingFault) fault = encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding);
+    else if (error instanceof JsonSyntax) {
+      const at = scanner.position(error);
+      fault = { file, line: at.line, column: at.column, code: 'invalid_json', message: `invalid JSON at column ${at.column}: ${error.message}`, fatal: true };
+    } else if (error instanceof TooLargeValue) fault = { file, line: error.line, code: 'too_large', message: error.message, fatal: true };
+    else throw error;
   }
-  // Records and problems in file order.
-  const events: ReadEvent[] = [
-    ...records.map((record) => ({ kind: 'record', record }) as const),
-    ...problems.map((problem) => ({ kind: 'problem', problem }) as const),
-  ];
-  const lineOf = (e: ReadEvent) => (e.kind === 'record' ? e.record.line : e.kind === 'problem' ? e.problem.line : 0);
-  events.sort((a, b) => lineOf(a) - lineOf(b));
-  yield [{ kind: 'header', file, format: 'json', columns: columns.names, encoding }, ...events];
+  const last = [...byLine(events), ...(fault ? [{ kind: 'problem', problem: fault } as const] : [])];
+  // A file that could not be decoded at all names the encoding it was read as, not one guessed from it.
+  if (!given) yield [header(false, fault?.code === 'encoding' && last.length === 1 ? (options.encoding ?? 'utf-8') : decoded.encoding), ...last];
+  else if (last.length) yield last;
 }
 
 /**
@@ -371,9 +221,9 @@ export async function* readNdjson(file: string, options: ReadOptions = {}): Asyn
       };
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'problem', problem: notAnObject(file, lineNo, value) };
-    const values = recordProblem(file, lineNo, lineText, () => flatten(value as Record<string, unknown>));
-    if ('code' in values && 'fatal' in values) return { kind: 'problem', problem: values as ReadProblem };
-    return { kind: 'record', record: { file, line: lineNo, values: values as Record<string, RawValue> } };
+    const read = readRecord(file, lineNo, lineText, value as Record<string, unknown>);
+    if ('problem' in read) return { kind: 'problem', problem: read.problem };
+    return { kind: 'record', record: { file, line: lineNo, values: read.values } };
   };
   function* release(event: ReadEvent | undefined): Generator<ReadEvent> {
     if (!event) return;

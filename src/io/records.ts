@@ -1,8 +1,6 @@
 import { extname } from 'node:path';
 import { open, stat } from 'node:fs/promises';
 import { readCsv } from './csv.js';
-import { readJson, readNdjson } from './json.js';
-import { readXlsx } from './xlsx-reader.js';
 import { onDisk, STDIN_NAME } from './paths.js';
 import { InputError } from '../errors.js';
 import type { FileFormat, ReadEvent, ReadOptions } from './types.js';
@@ -139,9 +137,10 @@ export async function* readRecords(file: string, options: ReadOptions = {}): Asy
 
 async function* readAs(file: string, format: FileFormat, options: ReadOptions): AsyncGenerator<ReadEvent[]> {
   try {
-    if (format === 'xlsx') yield* readXlsx(file, options);
-    else if (format === 'json') yield* readJson(file, options);
-    else if (format === 'ndjson') yield* readNdjson(file, options);
+    // Each reader loads with the first file of its format.
+    if (format === 'xlsx') yield* (await import('./xlsx-reader.js')).readXlsx(file, options);
+    else if (format === 'json') yield* (await import('./json.js')).readJson(file, options);
+    else if (format === 'ndjson') yield* (await import('./json.js')).readNdjson(file, options);
     else yield* readCsv(file, options);
   } catch (error) {
     // The disk, not the data: a read that fails part-way is the file's problem, named, never a crash.

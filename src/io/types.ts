@@ -71,8 +71,12 @@ export interface ReadOptions {
   stdin?: AsyncIterable<Buffer>;
 }
 
-/** What a reader yields: first the header (columns in file order), then records and problems in file order. */
+/**
+ * What a reader yields: first the header (columns in file order), then records and problems in file
+ * order. A JSON document's header lists the keys of its first records (`partial`: it is read on before
+ * the rest is known); a record with a key first seen after that names it in `newColumns`.
+ */
 export type ReadEvent =
-  | { kind: 'header'; file: string; format: FileFormat; columns: string[]; delimiter?: string; encoding: string; bytesPerRecord?: number }
-  | { kind: 'record'; record: RawRecord }
+  | { kind: 'header'; file: string; format: FileFormat; columns: string[]; delimiter?: string; encoding: string; bytesPerRecord?: number; partial?: boolean }
+  | { kind: 'record'; record: RawRecord; newColumns?: string[] }
   | { kind: 'problem'; problem: ReadProblem };

@@ -1,10 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { CONNECTORS } from '../../src/connectors/registry.js';
 import { PLATFORMS } from '../../src/sandbox/platforms/index.js';
-import { ROOT } from '../helpers/cli.js';
+import { BIN, binaryEnv, ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/files.js';
+import { tempProject } from '../helpers/run.js';
 
 /**
  * The one-way import rule of docs/architecture.md, as data: each layer (a folder or a file under
@@ -159,5 +163,63 @@ describe('the architecture', () => {
   it('keeps the emulator a leaf: no value list or wire shape comes from hrsync’s own code', () => {
     const leaks = FILES.filter((f) => within(f, 'src/sandbox')).flatMap((f) => importsOf(f).filter((t) => !within(t, 'src/sandbox') && !within(t, 'src/shared') && t !== 'src/errors.ts').map((t) => `${f} → ${t}`));
     expect(leaks).toEqual([]);
+  });
+});
+
+/**
+ * Every module the built binary loads for `args` (run from `cwd`): ES modules through a loader hook,
+ * CommonJS ones through Module._load, each as its path relative to the checkout.
+ */
+async function modulesLoaded(args: string[], cwd: string): Promise<{ modules: string[]; code: number | null; stdout: string }> {
+  const dir = tempDir();
+  const list = join(dir, 'modules.txt');
+  writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+let out;
+export function initialize(data) { out = data.out; }
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) appendFileSync(out, url + '\\n');
+  return next(url, context);
+}
+`);
+  writeFileSync(join(dir, 'count.mjs'), `import Module, { register } from 'node:module';
+import { appendFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+const out = ${JSON.stringify(list)};
+register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: { out } });
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  try { const file = Module._resolveFilename(request, parent, isMain); if (file.startsWith('/') || /^[A-Za-z]:/.test(file)) appendFileSync(out, pathToFileURL(file).href + '\\n'); } catch {}
+  return load.apply(this, arguments);
+};
+`);
+  writeFileSync(list, '');
+  const run = await new Promise<{ code: number | null; stdout: string }>((done) => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(join(dir, 'count.mjs')).href, BIN, ...args], { cwd, env: binaryEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('close', (code) => done({ code, stdout }));
+  });
+  const modules = [...new Set(readFileSync(list, 'utf8').split('\n').filter(Boolean))].map((url) => relative(ROOT, fileURLToPath(url)).split('\\').join('/'));
+  return { ...run, modules };
+}
+
+/** What a command loads without using it: each a package or a module, by its path. */
+const HEAVY = [
+  /node_modules\/(zod|yaml|undici|exceljs|ora|i18n-iso-countries|libphonenumber-js|csv-stringify)\//,
+  /^dist\/src\/(sandbox\/(server|platforms)|app\/embedded-sandbox|http\/client|config\/schema|connectors\/[a-z]+\/(schema|target)|cli\/render\/report-html|core\/mapping\/mapping-file|io\/(json|xlsx-reader))\b/,
+];
+
+describe('start-up', () => {
+  it('loads, for `validate FILE.csv --target generic`, nothing it does not use: no zod, yaml, undici, exceljs, ora, emulator or connector client', async () => {
+    const { modules, code, stdout } = await modulesLoaded(['validate', 'samples/users.csv', '--target', 'generic'], tempProject());
+    expect([code, stdout]).toEqual([0, expect.stringContaining('valid for generic')]);
+    expect(modules.some((m) => m.startsWith('dist/src/core/validate/'))).toBe(true); // the hook sees what loads
+    expect(modules.filter((m) => HEAVY.some((re) => re.test(m)))).toEqual([]);
+  });
+
+  it('answers --version from package.json alone', async () => {
+    const { modules, code, stdout } = await modulesLoaded(['--version'], tempDir());
+    expect([code, stdout.trim()]).toEqual([0, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version]);
+    expect(modules).toEqual(['bin/hrsync.js']);
   });
 });

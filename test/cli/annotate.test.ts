@@ -42,6 +42,19 @@ describe('hrsync validate --annotate', () => {
     expect(statSync(join(dir, 'fix-me.xlsx')).mode & 0o077).toBe(0);
   });
 
+  it('writes a JSON document back with every key a column, one first seen after its first 1,000 records too', async () => {
+    const dir = tempProject();
+    const rows = Array.from({ length: 1500 }, (_, i) => ({ 'Employee ID': `J${i}`, 'First name': 'Jo', 'Last name': 'Ek', Note: 'n'.repeat(2000), ...(i >= 1400 ? { Email: i === 1450 ? 'nope' : `j${i}@x.nl` } : {}) }));
+    write(dir, 'users.json', `[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`);
+    const run = await hrsyncIn(['validate', 'users.json', '--target', 'generic', '--annotate', 'fix-me.csv'], { cwd: dir });
+    expect(run.code).toBe(3);
+    const lines = readFileSync(join(dir, 'fix-me.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('Employee ID,First name,Last name,Note,Email,hrsync errors');
+    expect(lines).toHaveLength(1501);
+    expect(lines[1]).toBe(`J0,Jo,Ek,${'n'.repeat(2000)},,`);
+    expect(lines[1451]).toBe(`J1450,Jo,Ek,${'n'.repeat(2000)},nope,"email ""nope"" is not a valid email address"`);
+  });
+
   it('refuses, before reading anything, a name it cannot write or a CSV for several files (exit 64)', async () => {
     const dir = tempProject();
     for (const [args, message] of [

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EMAIL } from '../../src/core/rules/email.js';
 import countries from 'i18n-iso-countries';
 import { COUNTRY_NAMES, countryCode, normaliseCountry } from '../../src/core/model/countries.js';
 import { FIELDS } from '../../src/core/model/fields.js';
@@ -52,5 +53,12 @@ describe('countries and phone numbers, from well-kept libraries', () => {
     expect(same('phone', '06-12345678', '+31 6 12345678', 'NL')).toBe(true);
     expect(same('phone', '+44 7700 900101', '07700 900101')).toBe(false); // no region: a national number is not read
     expect(same('phone', '07700 900101', '07700 900102', 'GB')).toBe(false);
+  });
+});
+
+describe('the email check', () => {
+  it('is zod’s email pattern, copied so that checking rows does not load zod', async () => {
+    const { z } = await import('zod');
+    expect([EMAIL.source, EMAIL.flags]).toEqual([z.regexes.email.source, z.regexes.email.flags]);
   });
 });

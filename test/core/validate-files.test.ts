@@ -3,7 +3,7 @@ import { KnownRecords } from '../../src/core/validate/known-records.js';
 import { rulesNamed } from '../../src/connectors/registry.js';
 import { compileMapping } from '../../src/core/mapping/mapping-file.js';
 import { validateFiles, type ValidateOptions } from '../../src/core/validate/validate-files.js';
-import { tempDir, write } from '../helpers/files.js';
+import { readAll, tempDir, write } from '../helpers/files.js';
 
 const dir = tempDir();
 const csv = (name: string, rows: string[][]) => write(dir, name, rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n') + '\n');
@@ -227,6 +227,60 @@ for (const csvParser of ['scanner', 'csv-parse'] as const) describe(`CSV read by
     it('finds one that a value table or a default puts into clean text', async () => {
       expect(await controls(rows(3, -1, ''), { users: { values: { jobTitle: { map: { clerk: 'Cl\u0007erk' } } } } })).toEqual([[2, 'jobTitle'], [3, 'jobTitle'], [4, 'jobTitle']]);
       expect(await controls('First name,Last name,Email\nA,B,a@x.nl\n', { users: { defaults: { jobTitle: 'x\u0000' } } })).toEqual([[2, 'jobTitle']]);
+    });
+  });
+
+  describe('a JSON document, streamed', () => {
+    /**
+     * 1,500 users as JSON, one record a line (record n on line n + 2, as in a CSV with its header), whose
+     * first records lack keys that come later: a required surname, the country, a column no field has —
+     * and the same rows as a CSV whose header has every column. Both must validate alike.
+     */
+    function twins(name: string): { json: string; csv: string } {
+      const rows: Array<Record<string, string>> = [];
+      for (let i = 0; i < 1500; i++) {
+        const row: Record<string, string> = { ID: `U${i}`, Forenames: `F${i}`, Email: i === 1320 ? 'not-an-email' : `u${i}@x.co.uk`, MainCompanyID: i === 1400 ? 'C404' : 'C1', Note: 'n'.repeat(2000) };
+        if (i >= 1250 && i !== 1270) row.Surname = `S${i}`; // the surname comes late, and one row after lacks it
+        if (i >= 1300) row.Country = i === 1310 ? 'Narnia' : 'GB';
+        if (i >= 1450) row['Shoe size'] = '9';
+        rows.push(row);
+      }
+      const columns = ['ID', 'Forenames', 'Email', 'MainCompanyID', 'Note', 'Surname', 'Country', 'Shoe size'];
+      return {
+        json: write(dir, `${name}.json`, `[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`),
+        csv: write(dir, `${name}.csv`, [columns.join(','), ...rows.map((r) => columns.map((c) => r[c] ?? '').join(','))].join('\n') + '\n'),
+      };
+    }
+    const same = (report: Awaited<ReturnType<typeof validateFiles>>, file: string) => ({
+      ok: report.ok,
+      summary: report.summary,
+      issues: report.issues.map((i) => ({ ...i, file: i.file === file ? 'users' : i.file })),
+      // What each record holds, wherever it was read from (not its raw source, nor how the CSV reader read it).
+      records: report.records?.map(({ entity, line, values }) => ({ entity, line, values })),
+      rejected: report.rejected?.map(({ entity, line, values }) => ({ entity, line, values })),
+    });
+
+    it('maps and checks a key first seen after its first 1,000 records as if it had been in its header', async () => {
+      const { json, csv: table } = twins('late-users');
+      const [header] = await readAll(json);
+      expect(header).toMatchObject({ kind: 'header', partial: true, columns: ['ID', 'Forenames', 'Email', 'MainCompanyID', 'Note'] });
+      const options = { rules: rulesNamed('accessplanit')!, keepRecords: true };
+      const fromJson = await validate([companies, groups, json], options);
+      const fromCsv = await validate([companies, groups, table], options);
+      expect(same(fromJson, json)).toEqual(same(fromCsv, table));
+      // What that means: the rows before the surname came each lack it (1,250 and one after), the country
+      // and email are checked where they come, unknown columns are one warning each on line 1, none is missing.
+      const issues = fromJson.issues.filter((i) => i.file === json).map((i) => [i.line, i.field, i.value, i.code]);
+      expect(issues.filter(([, , , code]) => code === 'required')).toHaveLength(1251);
+      expect(issues.filter(([, , , code]) => code !== 'required')).toEqual([
+        [1, null, 'Note', 'unknown_column'],
+        [1, null, 'Shoe size', 'unknown_column'],
+        [1312, 'country', 'Narnia', 'unknown_country'],
+        [1322, 'email', 'not-an-email', 'invalid_email'],
+        [1402, 'companyId', 'C404', 'unknown_reference'],
+      ]);
+      // A row kept from before a column came has its field blank, as a CSV row with an empty cell.
+      expect(fromJson.rejected!.find((r) => r.values.id === 'U5')!.values).toMatchObject({ lastName: null, country: null });
     });
   });
 });

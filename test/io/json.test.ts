@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { summary, tempDir, write } from '../helpers/files.js';
+import { STDIN_NAME } from '../../src/io/paths.js';
+import { readAll, summary, tempDir, write } from '../helpers/files.js';
 
 const dir = tempDir();
 
@@ -68,5 +70,70 @@ describe('NDJSON', () => {
   it('reads .jsonl the same way', async () => {
     const { records } = await summary(write(dir, 'a.jsonl', '{"a": 1}\n'));
     expect(records).toEqual([[1, { a: 1 }]]);
+  });
+});
+
+describe('JSON, streamed', () => {
+  const records = (n: number, extra: (i: number) => Record<string, unknown> = () => ({})) =>
+    Array.from({ length: n }, (_, i) => JSON.stringify({ id: `E${i}`, ...extra(i) }));
+  const document = (lines: string[]) => `[\n${lines.join(',\n')}\n]\n`;
+
+  it('gives the header once more than 1,000 records are read; a record with a key first seen later names it', async () => {
+    const path = write(dir, 'late.json', document(records(3000, (i) => ({ note: 'n'.repeat(300), ...(i >= 2500 ? { phone: `0${i}` } : {}) }))));
+    const events = await readAll(path);
+    const header = events[0];
+    expect(header).toMatchObject({ kind: 'header', columns: ['id', 'note'], partial: true });
+    const late = events.filter((e) => e.kind === 'record' && e.newColumns);
+    expect(late).toEqual([expect.objectContaining({ newColumns: ['phone'], record: expect.objectContaining({ line: 2502, values: expect.objectContaining({ id: 'E2500', phone: '02500' }) }) })]);
+    expect(events.filter((e) => e.kind === 'record')).toHaveLength(3000);
+  });
+
+  it('lists every column in the header of a document of up to 1,000 records, as when it was read whole', async () => {
+    const { header } = await summary(write(dir, 'short.json', document(records(1000, (i) => (i === 999 ? { late: true } : {})))));
+    expect(header).toMatchObject({ columns: ['id', 'late'] });
+    expect(header?.partial).toBeUndefined();
+  });
+
+  it('reads the same whatever the pieces the document arrives in', async () => {
+    const text = '{"meta": {"n": [1, "]"]},\r\n "users": [\r\n{"a": "x\\"}", "b": {"c": 1}},\r\n\r\n"oops", {"a": "é😀"}\n]}';
+    const path = write(dir, 'pieces.json', text);
+    const whole = await readAll(path);
+    const bytes = Buffer.from(text);
+    for (const size of [1, 2, 3, 7]) {
+      const pieces = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+      const streamed = await readAll(STDIN_NAME, { stdin: Readable.from(pieces), format: 'json' });
+      expect(JSON.stringify(streamed).replaceAll(STDIN_NAME, path)).toBe(JSON.stringify(whole));
+    }
+    expect(whole.filter((e) => e.kind === 'record').map((e) => e.kind === 'record' && [e.record.line, e.record.values])).toEqual([
+      [3, { a: 'x"}', 'b.c': 1 }],
+      [5, { a: 'é😀' }],
+    ]);
+  });
+
+  it('reports the records before a fault in the document, then the fault with its line and column', async () => {
+    const text = document(records(1200)).replace('{"id":"E1100"}', '{"id":"E1100",, "x": 1}');
+    const { records: read, problemDetails } = await summary(write(dir, 'fault.json', text));
+    expect(read).toHaveLength(1100);
+    expect(problemDetails).toEqual([expect.objectContaining({ line: 1102, column: 15, code: 'invalid_json', fatal: true })]);
+  });
+
+  it('skips a record longer than 16 MB (an error on its line) and reads on; no limit on the document', async () => {
+    const huge = JSON.stringify({ id: 'H', note: 'x'.repeat(17 * 1024 * 1024) });
+    const { records: read, problems } = await summary(write(dir, 'huge.json', document(['{"id": "A"}', huge, '{"id": "B"}'])));
+    expect(read.map(([line]) => line)).toEqual([2, 4]);
+    expect(problems).toEqual([[3, 'too_large']]);
+  }, 30_000);
+});
+
+describe('JSON and NDJSON, odd records', () => {
+  it('reads a record whose keys are "code" and "fatal" as a record, not as a problem', async () => {
+    const text = '{"code": "C1", "fatal": false, "message": "m", "line": 3}\n';
+    for (const name of ['odd.ndjson', 'odd.json'])
+      expect((await summary(write(dir, name, name.endsWith('.json') ? `[${text}]` : text))).records).toEqual([[1, { code: 'C1', fatal: false, message: 'm', line: 3 }]]);
+  });
+
+  it('reports a property name that is not valid JSON with its line and column, never a crash', async () => {
+    const { problemDetails } = await summary(write(dir, 'key.json', '{\n  "us\\x": []\n}'));
+    expect(problemDetails).toEqual([expect.objectContaining({ line: 2, column: 7, code: 'invalid_json', fatal: true })]);
   });
 });

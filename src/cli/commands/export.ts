@@ -51,7 +51,7 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
     dispose();
     throw error;
   });
-  const progress = spinner(io);
+  const progress = await spinner(io);
   const started = new Date();
   let rows = 0;
   let code: number = ExitCode.internal;

@@ -142,7 +142,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
         ...(sinceAt ? { incremental: true } : {}),
       },
     });
-    if (planned.validation.issues.length && flags.format === 'text') io.stderr.write(renderValidationText(planned.validation, err, Boolean(flags.verbose)));
+    if (planned.validation.issues.length && flags.format === 'text') io.stderr.write(await renderValidationText(planned.validation, err, Boolean(flags.verbose)));
     // --report: the same run as one HTML page, written last (a failure to write it is exit 74).
     const report = async (outcome: string, code: number, apply?: AppliedRun): Promise<number> => {
       if (!flags.report) return code;
@@ -306,7 +306,7 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
     disposeSignals();
     options.lockLost?.removeEventListener('abort', onLockLost);
   };
-  const progress = spinner(io);
+  const progress = await spinner(io);
   const live = drawsLive(io);
   const started = performance.now();
   let lastTenth = 0;

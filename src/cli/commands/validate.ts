@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { InputOptions } from '../../app/validate-run.js';
-import { runValidation } from '../../app/validate-run.js';
+import { runValidationToLog } from '../../app/validate-run.js';
 import { openTarget } from '../../app/open-target.js';
-import { loadMapping } from '../../core/mapping/mapping-file.js';
 import type { Entity } from '../../core/model/entities.js';
+import type { IssueLog } from '../../core/validate/issue-log.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
 import { ExitCode, UsageError, outputFailed } from '../../errors.js';
 import { resolveEncoding } from '../../io/decode.js';
@@ -12,10 +12,9 @@ import { parseDelimiterOption } from '../../io/delimiter.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { notAnInput } from '../parse.js';
 import { printable } from '../printable.js';
-import { renderReportHtml } from '../render/report-html.js';
 import { STDIN_NAME } from '../../io/paths.js';
 import type { FileFormat } from '../../io/types.js';
-import { renderValidationGithub, renderValidationJson, renderValidationText } from '../render/validation.js';
+import { digestIssues, renderValidationText, writeValidationGithub, writeValidationJson } from '../render/validation.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { colourFor, formatCount, plural, type Io, openOptions } from '../terminal.js';
 
@@ -51,7 +50,8 @@ export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErr
   const maxErrors = Number(flags.maxErrors ?? '0');
   if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError(`--max-errors must be a whole number, not "${flags.maxErrors}"`);
   const encoding = flags.encoding === undefined ? undefined : resolveEncoding(flags.encoding);
-  const mapping = flags.map === undefined ? undefined : await loadMapping(flags.map, io.cwd);
+  // The mapping file's reader (zod, and csv-parse for its value tables) loads only for --map.
+  const mapping = flags.map === undefined ? undefined : await (await import('../../core/mapping/mapping-file.js')).loadMapping(flags.map, io.cwd);
   return {
     ...(flags.entity ? { entity: flags.entity } : {}),
     ...(mapping ? { mapping } : {}),
@@ -61,14 +61,15 @@ export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErr
   };
 }
 
-export async function runValidate(args: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport> {
+/** Validates the files; the report's issues are in a log, read back as they are written out: close it. */
+export async function runValidate(args: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport<IssueLog>> {
   const { files, ...options } = await inputOptions(flags, io, args);
   // validate never starts the embedded sandbox, and writes no file: without a target, rules only.
   const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), offline: true });
-  const progress = validationProgress(files, io);
+  const progress = await validationProgress(files, io);
   try {
     if (opened.note) io.stderr.write(`${colourFor(io.stderr, io.env).dim(opened.note)}\n`);
-    return await runValidation(opened, files, { ...options, ...progress.hooks, read: { ...options.read, ...progress.hooks.read } });
+    return await runValidationToLog(opened, files, { ...options, ...progress.hooks, read: { ...options.read, ...progress.hooks.read } });
   } finally {
     progress.stop();
     await opened.close();
@@ -79,14 +80,14 @@ export async function runValidate(args: string[], flags: ValidateFlags, io: Io):
  * On a terminal, a spinner with the rows read, rows per second and the share of the files' bytes read
  * (redrawn at most ten times a second); elsewhere nothing at all.
  */
-function validationProgress(files: string[], io: Io): { hooks: { onRows?: (rows: number) => void; read: { onRead?: (bytes: number) => void } }; stop(): void } {
+async function validationProgress(files: string[], io: Io): Promise<{ hooks: { onRows?: (rows: number) => void; read: { onRead?: (bytes: number) => void } }; stop(): void }> {
   if (!drawsLive(io)) return { hooks: { read: {} }, stop: () => {} };
   const total = files.reduce((sum, f) => sum + (statSafe(resolve(io.cwd, f)) ?? 0), 0);
   const started = performance.now();
   let bytes = 0;
   let rows = 0;
   let drawn = 0;
-  const bar = spinner(io);
+  const bar = await spinner(io);
   const draw = () => {
     const now = performance.now();
     if (now - drawn < 100) return;
@@ -129,24 +130,34 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   const annotate = flags.annotate ? await import('../../app/annotate.js') : undefined;
   annotate?.annotatedFormat(flags.annotate!, files.length);
   const report = await runValidate(files, flags, io);
-  if (annotate && flags.annotate) {
-    const { writeAnnotated } = annotate;
-    const { read } = await inputOptions(flags, io);
-    const written = await writeAnnotated(files, report, flags.annotate, { cwd: io.cwd, ...(read ? { read } : {}) });
-    io.stderr.write(`${colourFor(io.stderr, io.env).dim(`wrote ${formatCount(written.rows)} rows with an "hrsync errors" column to ${printable(written.path, true)}`)}\n`);
+  try {
+    if (annotate && flags.annotate) {
+      const { writeAnnotated } = annotate;
+      const { read } = await inputOptions(flags, io);
+      const written = await writeAnnotated(files, report, flags.annotate, { cwd: io.cwd, ...(read ? { read } : {}) });
+      io.stderr.write(`${colourFor(io.stderr, io.env).dim(`wrote ${formatCount(written.rows)} rows with an "hrsync errors" column to ${printable(written.path, true)}`)}\n`);
+    }
+    // The issues are read back in order as they are written: the output is never held whole. A reader
+    // that stops reading part-way still gets validate's exit code.
+    const code = report.ok ? ExitCode.ok : ExitCode.invalidInput;
+    io.settle?.(code);
+    if (flags.format === 'json') await writeValidationJson(report, io.stdout);
+    else if (flags.format === 'github') await writeValidationGithub(report, io.stdout);
+    else io.stdout.write(await renderValidationText(report, colourFor(io.stdout, io.env), Boolean(flags.verbose)));
+    if (flags.report) {
+      const { summary } = report;
+      const outcome = report.truncated
+        ? `stopped after ${plural(summary.errors, 'error')} (--max-errors): the rest was not checked`
+        : `${summary.errors ? 'invalid' : 'valid'}: ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`;
+      const limit = flags.verbose ? Infinity : undefined;
+      const { renderReportHtml, REPORT_LIMIT } = await import('../render/report-html.js');
+      const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT);
+      await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: { ...report, issues }, ...(limit ? { limit } : {}) }), io);
+    }
+    return code;
+  } finally {
+    report.issues.close();
   }
-  const output =
-    flags.format === 'json' ? renderValidationJson(report) : flags.format === 'github' ? renderValidationGithub(report) : renderValidationText(report, colourFor(io.stdout, io.env), Boolean(flags.verbose));
-  io.stdout.write(output);
-  const code = report.ok ? ExitCode.ok : ExitCode.invalidInput;
-  if (flags.report) {
-    const { summary } = report;
-    const outcome = report.truncated
-      ? `stopped after ${plural(summary.errors, 'error')} (--max-errors): the rest was not checked`
-      : `${summary.errors ? 'invalid' : 'valid'}: ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`;
-    await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: report, ...(flags.verbose ? { limit: Infinity } : {}) }), io);
-  }
-  return code;
 }
 
 /**

@@ -7,7 +7,7 @@ import { cellText } from '../../io/writers.js';
 import { printable } from '../printable.js';
 import { formatCount, plural } from '../terminal.js';
 import { planCounts, summaryLine } from './plan.js';
-import { issuesByCode } from './validation.js';
+import { issuesByCode, type IssueDigest } from './validation.js';
 
 /** One row of an apply's results: an operation, or a row of the input left out of the plan. */
 export interface ResultRow {
@@ -48,7 +48,8 @@ export interface ReportInput {
   at: string;
   /** Lines a reader must not miss (the embedded sandbox: nothing real was changed). */
   notes?: readonly string[];
-  validation: Pick<ValidationReport, 'ok' | 'target' | 'checkedAgainst' | 'summary' | 'files' | 'issues' | 'truncated'>;
+  /** Its issues: all of them, or what the page shows of them (digestIssues: a validation with many). */
+  validation: Pick<ValidationReport, 'ok' | 'target' | 'checkedAgainst' | 'summary' | 'files' | 'truncated'> & { issues: readonly Issue[] | IssueDigest };
   plan?: Plan | undefined;
   applied?: AppliedSummary | undefined;
   /** Rows listed per table at most, the rest counted (default 10,000; --verbose: all). */
@@ -159,7 +160,8 @@ export const CONTENT_SECURITY_POLICY = [
   "trusted-types 'none'",
 ].join('; ');
 
-const DEFAULT_LIMIT = 10_000;
+/** Rows listed per table at most, unless --verbose. */
+export const REPORT_LIMIT = 10_000;
 
 const where = (file: string | null | undefined, line: number | null | undefined) => (file ? `${file}:${line ?? ''}` : '');
 
@@ -309,16 +311,17 @@ function select(name: string, label: string, values: Iterable<[string, string]>)
 
 const NO_FIELD = '-';
 
-function issuesHtml(issues: readonly Issue[], limit: number): Html {
-  if (issues.length === 0) return html`<section id="issues"><h2>Issues</h2><p class="dim">None: every row passed.</p></section>`;
-  const shown = issues.slice(0, limit);
-  const byCode = issuesByCode(issues);
+function issuesHtml(issues: readonly Issue[] | IssueDigest, limit: number): Html {
+  const total = 'total' in issues ? issues.total : issues.length;
+  if (total === 0) return html`<section id="issues"><h2>Issues</h2><p class="dim">None: every row passed.</p></section>`;
+  const shown = 'total' in issues ? issues.shown.slice(0, limit) : issues.slice(0, limit);
+  const byCode = 'total' in issues ? issues.byCode : issuesByCode(issues);
   return html`<section id="issues"><h2>Issues</h2>
 <table class="counts" id="codes-table"><caption>By code</caption>
 <thead><tr><th scope="col">severity</th><th scope="col">code</th><th scope="col" class="n">issues</th><th scope="col" class="n">lines</th><th scope="col">first at</th></tr></thead>
 <tbody>${byCode.map(([code, e]) => html`<tr><td class="sev-${e.severity}">${e.severity}</td><td>${code}</td><td class="n">${formatCount(e.count)}</td><td class="n">${formatCount(e.lines)}</td><td class="v">${e.first.join(', ')}${e.lines > e.first.length ? ', …' : ''}</td></tr>`)}</tbody>
 </table>
-${cut(shown.length, issues.length, 'issue', '--format json has them all')}
+${cut(shown.length, total, 'issue', '--format json has them all')}
 <div id="issue-filters" class="filters" role="search" aria-label="Filter the issues" hidden>
 ${select('code', 'code', shown.map((i) => [i.code, i.code]))}
 ${select('file', 'file', shown.map((i) => [i.file, i.file]))}
@@ -338,7 +341,7 @@ ${select('field', 'field', shown.map((i) => [i.field ?? NO_FIELD, i.field ?? '(n
  * input escaped. Pure: the same input gives the same page.
  */
 export function renderReportHtml(input: ReportInput): string {
-  const limit = input.limit ?? DEFAULT_LIMIT;
+  const limit = input.limit ?? REPORT_LIMIT;
   const { plan, applied, validation } = input;
   const title = `hrsync ${input.command}: ${plan?.target ?? validation.checkedAgainst ?? validation.target}`;
   const sections: Array<[string, string]> = [

@@ -1,8 +1,26 @@
 import type { ChalkInstance } from 'chalk';
+import { inOrder, type Issues } from '../../core/validate/issue-log.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
 import type { Issue } from '../../core/model/issues.js';
 import { printable } from '../printable.js';
-import { formatCount, plural } from '../terminal.js';
+import { formatCount, plural, type OutStream } from '../terminal.js';
+
+/**
+ * Writes text to an output stream, waiting while it is full (a slow pipe), so that a long document is
+ * never held whole in memory — not even in the stream's own buffer.
+ */
+export async function put(out: OutStream, text: string): Promise<void> {
+  if (out.write(text)) return;
+  const emitter = out as OutStream & Partial<Pick<NodeJS.EventEmitter, 'once' | 'removeListener'>>;
+  if (!emitter.once || !emitter.removeListener) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      for (const event of ['drain', 'close', 'error']) emitter.removeListener!(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'close', 'error']) emitter.once!(event, done);
+  });
+}
 
 const p = (text: string) => printable(text, true);
 
@@ -13,17 +31,24 @@ const SHOWN_PER_CODE = 5;
  * Text: per file, its issues one line each (file:line, severity, message) — the first few of each
  * kind, then how many more — and its counts; then, when there are issues, a summary by issue code
  * with counts and where each first occurs. A 5,000-row file with two repeated mistakes is a screen,
- * not 10,000 lines.
+ * not 10,000 lines. The issues are read once, in order; only the lines shown and counts are kept.
  */
-export function renderValidationText(report: ValidationReport, c: ChalkInstance, verbose = false): string {
+export async function renderValidationText(report: ValidationReport<Issues>, c: ChalkInstance, verbose = false): Promise<string> {
   const out: string[] = [];
+  const codes = new CodeTally();
+  const tallied = new Set<string>();
   for (const file of report.files) {
-    const issues = report.issues.filter((i) => i.file === file.file);
-    if (issues.length) {
-      out.push(c.bold(p(file.file)));
-      const hinted = new Set<string>();
-      const seen = new Map<string, number>();
+    // A file given twice lists its issues twice, as it always did; the summary by code counts them once.
+    const tally = !tallied.has(file.file);
+    tallied.add(file.file);
+    let any = false;
+    const hinted = new Set<string>();
+    const seen = new Map<string, number>();
+    for await (const issues of inOrder(report.issues, file.file))
       for (const issue of issues) {
+        if (!any) out.push(c.bold(p(file.file)));
+        any = true;
+        if (tally) codes.add(issue);
         const n = (seen.get(issue.code) ?? 0) + 1;
         seen.set(issue.code, n);
         if (!verbose && n > SHOWN_PER_CODE) continue;
@@ -35,15 +60,14 @@ export function renderValidationText(report: ValidationReport, c: ChalkInstance,
           out.push(`      ${c.dim(`hint: ${p(issue.hint)}`)}`);
         }
       }
-      for (const [code, n] of seen) if (!verbose && n > SHOWN_PER_CODE) out.push(c.dim(`  … and ${formatCount(n - SHOWN_PER_CODE)} more [${code}] (--verbose lists all)`));
-    }
+    for (const [code, n] of seen) if (!verbose && n > SHOWN_PER_CODE) out.push(c.dim(`  … and ${formatCount(n - SHOWN_PER_CODE)} more [${code}] (--verbose lists all)`));
     if (file.entity && file.entityReason.startsWith('the file name'))
       out.push(c.dim(`  (read as ${file.entity} because of ${file.entityReason}; pass --entity to be explicit)`));
     const counts = `${plural(file.rows, 'row')}, ${plural(file.errors, 'error')}, ${plural(file.warnings, 'warning')}`;
     out.push(`${p(file.file)}: ${file.entity ? `${file.entity}, ` : ''}${file.errors ? c.red(counts) : counts}`);
-    if (issues.length) out.push('');
+    if (any) out.push('');
   }
-  out.push(...byCode(report, c));
+  out.push(...byCode(codes.summary(), c));
   if (report.truncated) out.push(c.yellow(`stopped after ${plural(report.summary.errors, 'error')} (--max-errors); the rest was not checked`));
   const { files, rows, errors, warnings } = report.summary;
   if (files > 1 || report.truncated) {
@@ -61,25 +85,43 @@ export interface CodeSummary {
   first: string[];
 }
 
-/** The issues by code, errors first, then by count: the text's "Issues by code" and the HTML report's. */
-export function issuesByCode(issues: readonly Issue[]): Array<[string, CodeSummary]> {
-  const codes = new Map<string, { severity: Issue['severity']; count: number; rows: Set<string>; first: string[] }>();
-  for (const issue of issues) {
-    const entry = codes.get(issue.code) ?? { severity: issue.severity, count: 0, rows: new Set<string>(), first: [] };
+/**
+ * Issues counted by code as they are read in report order: a line's issues come together, so the lines
+ * of a code are counted as it moves to another — nothing is kept per issue.
+ */
+export class CodeTally {
+  private readonly codes = new Map<string, { severity: Issue['severity']; count: number; lines: number; last: string; lastLine: number; first: string[] }>();
+
+  add(issue: Issue): void {
+    let entry = this.codes.get(issue.code);
+    if (!entry) this.codes.set(issue.code, (entry = { severity: issue.severity, count: 0, lines: 0, last: '', lastLine: 0, first: [] }));
     entry.count++;
-    entry.rows.add(`${issue.file}\u0000${issue.line}`);
+    if (entry.lines === 0 || entry.lastLine !== issue.line || entry.last !== issue.file) {
+      entry.lines++;
+      entry.last = issue.file;
+      entry.lastLine = issue.line;
+    }
     if (entry.first.length < 3) entry.first.push(`${issue.file}:${issue.line}`);
-    codes.set(issue.code, entry);
   }
-  return [...codes]
-    .map(([code, { severity, count, rows, first }]): [string, CodeSummary] => [code, { severity, count, lines: rows.size, first }])
-    .sort(([, a], [, b]) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1));
+
+  /** The issues by code, errors first, then by count. */
+  summary(): Array<[string, CodeSummary]> {
+    return [...this.codes]
+      .map(([code, { severity, count, lines, first }]): [string, CodeSummary] => [code, { severity, count, lines, first }])
+      .sort(([, a], [, b]) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1));
+  }
+}
+
+/** The issues (in report order) by code, errors first, then by count: the text's "Issues by code" and the HTML report's. */
+export function issuesByCode(issues: readonly Issue[]): Array<[string, CodeSummary]> {
+  const tally = new CodeTally();
+  for (const issue of issues) tally.add(issue);
+  return tally.summary();
 }
 
 /** "Issues by code": one line per code (errors first, then by count), its count, rows and where it first occurs. */
-function byCode(report: ValidationReport, c: ChalkInstance): string[] {
-  if (report.issues.length === 0) return [];
-  const sorted = issuesByCode(report.issues);
+function byCode(sorted: Array<[string, CodeSummary]>, c: ChalkInstance): string[] {
+  if (sorted.length === 0) return [];
   const width = Math.max(...sorted.map(([code]) => code.length));
   const countWidth = Math.max(...sorted.map(([, e]) => formatCount(e.count).length));
   return [
@@ -93,11 +135,29 @@ function byCode(report: ValidationReport, c: ChalkInstance): string[] {
   ];
 }
 
-/** JSON: the documented, stable shape (README "JSON output"). */
-export function renderValidationJson(report: ValidationReport): string {
+/** What is written of a chunk of output before it goes to the stream. */
+const CHUNK = 64 * 1024;
+
+/**
+ * JSON: the documented, stable shape (README "JSON output") — the text JSON.stringify(…, null, 2) makes
+ * of it — written as the issues are read: the document is never held whole.
+ */
+export async function writeValidationJson(report: ValidationReport<Issues>, out: OutStream): Promise<void> {
   const { ok, target, checkedAgainst, summary, files, truncated } = report;
-  const issues = report.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint }));
-  return JSON.stringify({ ok, target, checkedAgainst, summary, files, issues, truncated }, null, 2) + '\n';
+  const whole = JSON.stringify({ ok, target, checkedAgainst, summary, files, issues: [], truncated }, null, 2);
+  const at = whole.lastIndexOf('"issues": []') + '"issues": ['.length;
+  let text = whole.slice(0, at);
+  let first = true;
+  for await (const issues of inOrder(report.issues))
+    for (const { file, line, entity, field, value, code, message, severity, hint } of issues) {
+      text += `${first ? '' : ','}\n    ${JSON.stringify({ file, line, entity, field, value, code, message, severity, hint }, null, 2).replace(/\n/g, '\n    ')}`;
+      first = false;
+      if (text.length >= CHUNK) {
+        await put(out, text);
+        text = '';
+      }
+    }
+  await put(out, `${text}${first ? '' : '\n  '}${whole.slice(at)}\n`);
 }
 
 /** GitHub Actions workflow commands: escaping per the runner's rules for properties and messages. */
@@ -110,9 +170,38 @@ export function githubAnnotation(issue: Issue): string {
   return `::${issue.severity} file=${escapeProperty(p(issue.file))},line=${issue.line},title=${escapeProperty(title)}::${escapeData(message)}`;
 }
 
-export function renderValidationGithub(report: ValidationReport): string {
-  const lines = report.issues.map(githubAnnotation);
+/** GitHub Actions: an annotation per issue, written as they are read, then the counts. */
+export async function writeValidationGithub(report: ValidationReport<Issues>, out: OutStream): Promise<void> {
+  let text = '';
+  for await (const issues of inOrder(report.issues))
+    for (const issue of issues) {
+      text += `${githubAnnotation(issue)}\n`;
+      if (text.length >= CHUNK) {
+        await put(out, text);
+        text = '';
+      }
+    }
   const { files, rows, errors, warnings } = report.summary;
-  lines.push(`${plural(files, 'file')}, ${formatCount(rows)} rows, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
-  return lines.join('\n') + '\n';
+  await put(out, `${text}${plural(files, 'file')}, ${formatCount(rows)} rows, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+}
+
+/** The issues the HTML report shows: the first `limit` in report order, how many there are, and the counts by code. */
+export interface IssueDigest {
+  shown: Issue[];
+  total: number;
+  byCode: Array<[string, CodeSummary]>;
+}
+
+/** Reads the issues once, keeping only what the HTML report shows of them. */
+export async function digestIssues(issues: Issues, limit: number): Promise<IssueDigest> {
+  const shown: Issue[] = [];
+  const tally = new CodeTally();
+  let total = 0;
+  for await (const batch of inOrder(issues))
+    for (const issue of batch) {
+      total++;
+      tally.add(issue);
+      if (shown.length < limit) shown.push(issue);
+    }
+  return { shown, total, byCode: tally.summary() };
 }

@@ -1,25 +1,14 @@
-import { z } from 'zod';
-import { connectionOptions, connectionSettings, secretRef } from '../config.js';
+import { connectionSettings } from '../config.js';
 import { defineConnector } from '../types.js';
 import { accessplanitRules } from './rules.js';
 
-const configSchema = z
-  .strictObject({
-    type: z.literal('accessplanit'),
-    baseUrl: z.string().describe('https://TENANT.accessplanit.com/accessplan/api/v2'),
-    apiKey: secretRef.optional(),
-    userName: z.string().optional().describe('For the password grant, with password'),
-    password: secretRef.optional(),
-    ...connectionOptions,
-  })
-  .refine((t) => t.apiKey || (t.userName && t.password), { error: 'give apiKey, or userName and password' });
 
 /** accessplanit API v2 feeds (platforms.md §1): users, companies (accounts) and company groups. */
 export const accessplanit = defineConnector({
   type: 'accessplanit',
   summary: 'accessplanit training management: users, companies (accounts), company groups',
   role: 'target',
-  configSchema,
+  configSchema: async () => (await import('./schema.js')).configSchema,
   rules: accessplanitRules,
   where: (config) => config.baseUrl,
   create: async (config, context) => {

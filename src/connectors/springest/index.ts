@@ -1,22 +1,14 @@
-import { z } from 'zod';
-import { connectionOptions, connectionSettings, secretRef } from '../config.js';
+import { connectionSettings } from '../config.js';
 import { defineConnector } from '../types.js';
 import { springestUserRules } from './rules.js';
 
-const configSchema = z.strictObject({
-  type: z.literal('springest'),
-  sites: z
-    .record(z.string(), z.strictObject({ baseUrl: z.string().describe('https://SITE.api.go.springest.nl'), apiKey: secretRef }))
-    .describe('Every site gets every user: one API key per site'),
-  ...connectionOptions,
-});
 
 /** Springest Go users import (platforms.md §3): users, written by upsert to every site. */
 export const springest = defineConnector({
   type: 'springest',
   summary: 'Springest Go users import: users, sent to every configured site (cannot be listed)',
   role: 'target',
-  configSchema,
+  configSchema: async () => (await import('./schema.js')).configSchema,
   rules: { users: springestUserRules },
   where: (config) => Object.values(config.sites).map((s) => s.baseUrl).join(', '),
   create: async (config, context) =>

@@ -1,21 +1,13 @@
-import { z } from 'zod';
-import { connectionOptions, connectionSettings, secretRef } from '../config.js';
+import { connectionSettings } from '../config.js';
 import { defineConnector } from '../types.js';
 
-const configSchema = z.strictObject({
-  type: z.literal('unified'),
-  baseUrl: z.string().default('https://api.unified.to'),
-  connectionId: z.string(),
-  apiKey: secretRef,
-  ...connectionOptions,
-});
 
 /** Unified.to HRIS (platforms.md §4, docs/platforms.md): employees read as users, and the HR system’s companies and groups. A source: never written. */
 export const unified = defineConnector({
   type: 'unified',
   summary: 'Unified.to HRIS: employees as users, and the HR system’s companies and groups (a source, read only)',
   role: 'source',
-  configSchema,
+  configSchema: async () => (await import('./schema.js')).configSchema,
   rules: {},
   where: (config) => config.baseUrl,
   create: async (config, context) =>

@@ -36,7 +36,8 @@ let index: Map<string, string> | undefined;
 function lookup(): Map<string, string> {
   if (index) return index;
   const require = createRequire(import.meta.url);
-  const countries = require('i18n-iso-countries') as typeof import('i18n-iso-countries');
+  // The library alone: its package entry would also load every one of its 78 languages.
+  const countries = require('i18n-iso-countries/index.js') as typeof import('i18n-iso-countries');
   const byName = new Map<string, string | null>();
   const add = (name: string, code: string) => {
     const k = key(name);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Approver, CanonicalRecord } from '../model/canonical.js';
 import { COUNTRY_NAMES, countryCode, normaliseCountry } from '../model/countries.js';
 import { FIELDS } from '../model/fields.js';
@@ -6,8 +5,7 @@ import { closest } from '../../shared/closest.js';
 import { CONTROL_CHARACTER as CONTROL } from '../../shared/control-characters.js';
 import { type Issue, quote, valueText } from '../model/issues.js';
 import type { FieldRule, RuleSet, ValueList } from './types.js';
-
-const EMAIL = z.regexes.email;
+import { EMAIL } from './email.js';
 
 export function isEmail(value: string): boolean {
   return EMAIL.test(value);

@@ -5,6 +5,7 @@ import type { CanonicalRecord } from '../model/canonical.js';
 import { SINGULAR, type Entity } from '../model/entities.js';
 import { type Issue, quote } from '../model/issues.js';
 import type { Reference, RuleSet } from '../rules/types.js';
+import { IssueLog, LATE } from './issue-log.js';
 import { KeyIndex } from './key-index.js';
 import { detach } from '../../shared/detach.js';
 import type { KnownRecords } from './known-records.js';
@@ -37,6 +38,11 @@ export interface OpenFile {
   supplied: Set<string>;
   /** The rule set's references, listed once for the row loop. */
   refs: Array<[string, Reference]>;
+  /**
+   * A JSON document whose header lists the columns of its first records only: more may come as it is
+   * read (late-columns.ts), so its header findings wait for its end.
+   */
+  partial: boolean;
 }
 
 /** A reference to a record of an entity read later (or of the same entity), settled at the end. */
@@ -51,21 +57,24 @@ export interface Deferred {
 /** Errors about a whole file: with one of these, none of the file's records is kept. */
 const FILE_LEVEL = new Set<Issue['code']>(['missing_column', 'empty_header', 'duplicate_header', 'unknown_entity', 'unsupported_entity', 'no_records']);
 
+/** A set that keeps nothing: which rows are invalid matters only to a run that keeps its records. */
+const NOTHING: Set<number> = Object.assign(new Set<number>(), { add: () => NOTHING });
+
 /**
- * What a batch validation accumulates across its phases: the files, the issues, which records are
- * invalid, the key indexes for duplicates and references, and the records kept for import. Each
- * phase is a function over it; `stopped` turns true when --max-errors is reached, and every loop
- * checks it.
+ * What a batch validation accumulates across its phases: the files, the issues (in an IssueLog: bounded
+ * memory), which records are invalid, the key indexes for duplicates and references, and the records
+ * kept for import. Each phase is a function over it; `stopped` turns true when --max-errors is reached,
+ * and every loop checks it.
  */
 export class Batch {
   readonly files: OpenFile[] = [];
-  readonly issues: Issue[] = [];
+  readonly issues: IssueLog;
   errors = 0;
   stopped = false;
   /** Records read in all files so far (progress). */
   rowsRead = 0;
-  /** Locations (file index, line) of records with an error. */
-  readonly invalid = new Set<number>();
+  /** Locations (file index, line) of records with an error: kept only when the records are. */
+  readonly invalid: Set<number>;
   /**
    * Files whose records cannot be trusted at all: a required column missing, a header that cannot be
    * read, a read cut short. None of their records is kept: half a file must not look like the whole.
@@ -77,16 +86,25 @@ export class Batch {
   readonly deferred: Deferred[] = [];
   known: KnownRecords | undefined;
 
-  constructor(private readonly maxErrors: number) {}
+  constructor(
+    private readonly maxErrors: number,
+    options: { keepRecords?: boolean; log?: ConstructorParameters<typeof IssueLog>[0] } = {},
+  ) {
+    this.issues = new IssueLog(options.log);
+    this.invalid = options.keepRecords ? new Set() : NOTHING;
+  }
 
-  /** Records an issue; once --max-errors is reached, nothing more is recorded. */
-  emit(issue: Issue, file?: OpenFile, fatal = false): void {
+  /**
+   * Records an issue; once --max-errors is reached, nothing more is recorded. `band`: EARLY for a
+   * finding about a file or its header, whenever it is made (see IssueLog).
+   */
+  emit(issue: Issue, file?: OpenFile, fatal = false, band = LATE): void {
     if (this.stopped) return;
-    // Kept to the end of the run: its strings must not keep the text they were cut from alive.
+    // Kept (in memory until written to disk): its strings must not keep the text they were cut from alive.
     issue.message = detach(issue.message);
     if (issue.value !== null) issue.value = detach(issue.value);
     if (issue.hint !== null) issue.hint = detach(issue.hint);
-    this.issues.push(issue);
+    this.issues.add(issue, band);
     if (file) file.summary[issue.severity === 'error' ? 'errors' : 'warnings']++;
     if (file && issue.severity === 'error' && (fatal || FILE_LEVEL.has(issue.code))) this.broken.add(file.index);
     if (issue.severity === 'error' && ++this.errors >= this.maxErrors) this.stopped = true;

@@ -8,12 +8,15 @@ import type { Mapping } from '../mapping/mapping-file.js';
 import { ENTITY_LIST, type Entity } from '../model/entities.js';
 import type { Reference, RuleBook } from '../rules/types.js';
 import type { Batch, FileSummary, OpenFile } from './batch.js';
+import { lateColumns } from './late-columns.js';
 
 export interface OpenOptions {
   rules: RuleBook;
   entity?: Entity;
   mapping?: Mapping;
   read?: ReadOptions;
+  /** Records are kept (import): a JSON file's late columns fill them in too. */
+  keepRecords?: boolean;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
       errors: 0,
       warnings: 0,
     };
-    const file: OpenFile = { index, summary, events, pending, estimatedRows, columns: undefined, rules: undefined, supplied: new Set(), refs: [] };
+    const file: OpenFile = { index, summary, events, pending, estimatedRows, columns: undefined, rules: undefined, supplied: new Set(), refs: [], partial: false };
     batch.files.push(file);
     const columns = header?.kind === 'header' ? header.columns : [];
     if (columns.length === 0) continue; // nothing to map; read problems (if any) come with the records
@@ -68,6 +71,21 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
     file.columns = mapColumns(guess.entity, columns, options.mapping?.[guess.entity]);
     for (const { field } of file.columns.mapped) file.supplied.add(field.name);
     for (const field of options.mapping?.[guess.entity]?.defaults.keys() ?? []) file.supplied.add(field);
+    if (header?.kind === 'header' && header.partial) {
+      // A JSON document read on before its columns are all known: they are followed as they come.
+      file.partial = true;
+      file.events = lateColumns(batch, file, columns, withFirst(pending, events), { ...(options.mapping?.[guess.entity] ? { mapping: options.mapping[guess.entity] } : {}), ...(options.keepRecords ? { keepRecords: true } : {}) });
+      file.pending = [];
+    }
+  }
+}
+
+async function* withFirst(first: ReadEvent[], rest: AsyncGenerator<ReadEvent[]>): AsyncGenerator<ReadEvent[]> {
+  try {
+    if (first.length) yield first;
+    yield* rest;
+  } finally {
+    await rest.return(undefined);
   }
 }
 

@@ -2,12 +2,12 @@ import type { ReadOptions } from '../../io/types.js';
 import type { Mapping } from '../mapping/mapping-file.js';
 import type { CanonicalRecord } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
-import { FIELDS } from '../model/fields.js';
 import type { Issue } from '../model/issues.js';
 import type { RuleBook } from '../rules/types.js';
 import { Batch, type FileSummary } from './batch.js';
 import { checkRows } from './check-rows.js';
 import { headerIssues } from './header-issues.js';
+import type { IssueLog } from './issue-log.js';
 import { pack } from './key-index.js';
 import type { KnownRecords } from './known-records.js';
 import { openFiles } from './open-files.js';
@@ -33,9 +33,16 @@ export interface ValidateOptions {
   known?: KnownRecords | ((needs: Map<Entity, Set<string>>) => Promise<KnownRecords>);
   /** Told the rows read so far, every 1,024 rows (progress on a terminal). */
   onRows?: (rows: number) => void;
+  /** Where the issues go to disk when there are many (default: TMPDIR), and how many stay in memory. */
+  log?: { tmp?: string; held?: number };
 }
 
-export interface ValidationReport {
+/**
+ * The outcome of a validation. Its issues: an array (validateFiles), or an IssueLog that holds them in
+ * bounded memory and reads them back in report order (validateToLog: `validate`, with any number of
+ * issues); whoever gets a log closes it.
+ */
+export interface ValidationReport<Issues = Issue[]> {
   ok: boolean;
   /** Whose field rules were applied. */
   target: string;
@@ -43,7 +50,7 @@ export interface ValidationReport {
   checkedAgainst: string | null;
   summary: { files: number; rows: number; errors: number; warnings: number };
   files: FileSummary[];
-  issues: Issue[];
+  issues: Issues;
   /** true when --max-errors stopped the run before every row was checked. */
   truncated: boolean;
   /** With keepRecords: the records that passed, in file order (none from a file with a file-level error). */
@@ -59,13 +66,27 @@ export interface ValidationReport {
  * lists issues in the order the files were given, by line.
  */
 export async function validateFiles(paths: readonly string[], options: ValidateOptions): Promise<ValidationReport> {
-  const batch = new Batch(options.maxErrors && options.maxErrors > 0 ? options.maxErrors : Infinity);
+  const report = await validateToLog(paths, options);
+  try {
+    return { ...report, issues: await report.issues.toArray() };
+  } finally {
+    report.issues.close();
+  }
+}
+
+/** validateFiles, its issues in an IssueLog (bounded memory, any number of them): the caller closes it. */
+export async function validateToLog(paths: readonly string[], options: ValidateOptions): Promise<ValidationReport<IssueLog>> {
+  const batch = new Batch(options.maxErrors && options.maxErrors > 0 ? options.maxErrors : Infinity, { ...(options.keepRecords ? { keepRecords: true } : {}), ...(options.log ? { log: options.log } : {}) });
   try {
     await openFiles(batch, paths, options);
     batch.known = await knownFor(batch, options.known);
-    for (const file of batch.files) if (file.rules && file.columns && !batch.stopped) headerIssues(file, (issue) => batch.emit(issue, file));
+    // A JSON file read on before all its columns are known has its header findings once it is read.
+    for (const file of batch.files) if (file.rules && file.columns && !file.partial && !batch.stopped) headerIssues(file, (issue) => batch.emit(issue, file));
     if (!batch.stopped) await checkRows(batch, options);
     if (!batch.stopped) settle(batch);
+  } catch (error) {
+    batch.issues.close();
+    throw error;
   } finally {
     await Promise.all(batch.files.map((f) => f.events.return(undefined)));
   }
@@ -76,24 +97,24 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
 async function knownFor(batch: Batch, known: ValidateOptions['known']): Promise<KnownRecords | undefined> {
   if (typeof known !== 'function') return known;
   const needs = new Map<Entity, Set<string>>();
-  // Only the references these files make: a field the file has no column (or default) for refers to nothing.
-  for (const file of batch.files) for (const [field, ref] of file.refs) if (file.supplied.has(field)) needs.set(ref.entity, (needs.get(ref.entity) ?? new Set()).add(ref.field));
+  // Only the references these files make: a field the file has no column (or default) for refers to nothing
+  // (a JSON file whose columns are not all known yet may make any of its rules' references).
+  for (const file of batch.files) for (const [field, ref] of file.refs) if (file.supplied.has(field) || file.partial) needs.set(ref.entity, (needs.get(ref.entity) ?? new Set()).add(ref.field));
   return needs.size ? known(needs) : undefined;
 }
 
-function report(batch: Batch, options: ValidateOptions): ValidationReport {
-  // Stable order: files as given, then line, then whole-row issues before fields in the model's order.
+function report(batch: Batch, options: ValidateOptions): ValidationReport<IssueLog> {
+  // Stable order: files as given, then line, then whole-row issues before fields in the model's order (see IssueLog).
   const order = new Map(batch.files.map((f) => [f.summary.file, f.index]));
-  const rank = (i: Issue) => (i.field === null || !i.entity ? -1 : FIELDS[i.entity].findIndex((d) => d.name === i.field));
-  const issues = [...batch.issues].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || rank(a) - rank(b));
+  batch.issues.order((file) => order.get(file) ?? 0);
   const summaries = batch.files.map((f) => f.summary);
-  const result: ValidationReport = {
+  const result: ValidationReport<IssueLog> = {
     ok: batch.errors === 0,
     target: options.rules.name,
     checkedAgainst: batch.known?.label ?? null,
-    summary: { files: batch.files.length, rows: summaries.reduce((n, f) => n + f.rows, 0), errors: batch.errors, warnings: issues.filter((i) => i.severity === 'warning').length },
+    summary: { files: batch.files.length, rows: summaries.reduce((n, f) => n + f.rows, 0), errors: batch.errors, warnings: batch.issues.warnings },
     files: summaries,
-    issues,
+    issues: batch.issues,
     truncated: batch.stopped,
   };
   if (options.keepRecords) {

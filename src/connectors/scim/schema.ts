@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { connectionOptions, secretRef } from '../config-schema.js';
+
+/** One `scim` target in the config (loaded only when a config is read: see ConnectorDefinition). */
+export const configSchema = z.strictObject({
+  type: z.literal('scim'),
+  baseUrl: z.string().describe('The service provider’s SCIM root, e.g. https://lms.example.com/scim/v2'),
+  token: secretRef.describe('The bearer token, e.g. "env:SCIM_TOKEN"'),
+  userName: z.enum(['email', 'externalId']).optional().describe('Which field becomes userName (default: email)'),
+  patch: z.enum(['auto', 'never']).optional().describe('Use PATCH where /ServiceProviderConfig advertises it (auto, the default), or always replace with PUT'),
+  ...connectionOptions,
+});

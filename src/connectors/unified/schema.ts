@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { connectionOptions, secretRef } from '../config-schema.js';
+
+/** One `unified` target in the config (loaded only when a config is read: see ConnectorDefinition). */
+export const configSchema = z.strictObject({
+  type: z.literal('unified'),
+  baseUrl: z.string().default('https://api.unified.to'),
+  connectionId: z.string(),
+  apiKey: secretRef,
+  ...connectionOptions,
+});

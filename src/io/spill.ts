@@ -1,0 +1,93 @@
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A file written here: open for as long as it is needed, its name already gone where the system allows. */
+export interface SpillFile {
+  fd: number;
+  /** Bytes written. */
+  size: number;
+  /** Where it still is on disk (a system that cannot remove an open file's name: Windows), to remove on close. */
+  path: string | undefined;
+}
+
+/**
+ * What does not fit in memory, on disk for the length of one run. Each file is made in a fresh
+ * private folder (0700), 0600, and its name is removed at once while it stays open — so nothing is left
+ * on disk whatever ends the process, Ctrl-C and SIGKILL included; the data goes when the file is closed
+ * (close(), or the process's end). Where an open file's name cannot be removed (Windows), the files and
+ * their folders go on close() or when the process exits. They hold what the input held (personal data),
+ * never a credential.
+ */
+export class SpillFolder {
+  private readonly files = new Set<SpillFile>();
+  private readonly left = new Set<string>(); // folders still on disk
+  private readonly cleanup = () => this.close();
+  private listening = false;
+
+  /** `parent`: where the files are made (default: the system's temporary folder, TMPDIR). */
+  constructor(private readonly parent: string = tmpdir()) {}
+
+  /** Writes `text` (lines, each ending in a line feed) to a new file. */
+  write(text: string): SpillFile {
+    const dir = mkdtempSync(join(this.parent, 'hrsync-'));
+    const path = join(dir, 'spill.ndjson');
+    const fd = openSync(path, 'wx+', 0o600);
+    const file: SpillFile = { fd, size: 0, path };
+    this.files.add(file);
+    try {
+      unlinkSync(path);
+      rmSync(dir, { recursive: true, force: true });
+      file.path = undefined;
+    } catch {
+      // Kept until close() or the process's end.
+      this.left.add(dir);
+      if (!this.listening) process.once('exit', this.cleanup);
+      this.listening = true;
+    }
+    this.append(file, text);
+    return file;
+  }
+
+  /** Adds `text` (lines) to the end of a file written here. */
+  append(file: SpillFile, text: string): void {
+    const bytes = Buffer.from(text, 'utf8');
+    let done = 0;
+    while (done < bytes.length) done += writeSync(file.fd, bytes, done, bytes.length - done, file.size + done);
+    file.size += bytes.length;
+  }
+
+  /** A file's lines, in batches as they are read (a bounded piece of the file at a time). */
+  async *lines(file: SpillFile): AsyncGenerator<string[]> {
+    if (file.size === 0) return;
+    let carry = '';
+    const stream = createReadStream('', { fd: file.fd, start: 0, end: file.size - 1, autoClose: false, encoding: 'utf8', highWaterMark: 64 * 1024 });
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const text = carry ? carry + chunk : chunk;
+      const end = text.lastIndexOf('\n');
+      if (end === -1) {
+        carry = text;
+        continue;
+      }
+      carry = text.slice(end + 1);
+      yield text.slice(0, end).split('\n');
+    }
+    if (carry) yield [carry];
+  }
+
+  /** Closes (and so removes) one file. */
+  remove(file: SpillFile): void {
+    if (!this.files.delete(file)) return;
+    closeSync(file.fd);
+    if (file.path) rmSync(file.path, { force: true });
+  }
+
+  /** Closes and removes every file, and what is left of their folders. */
+  close(): void {
+    for (const file of [...this.files]) this.remove(file);
+    for (const dir of this.left) rmSync(dir, { recursive: true, force: true });
+    this.left.clear();
+    if (this.listening) process.removeListener('exit', this.cleanup);
+    this.listening = false;
+  }
+}
