@@ -1,5 +1,5 @@
 import { sourceOf } from './paths.js';
-import { Parser, CsvError, type Options } from 'csv-parse';
+import type { Options } from 'csv-parse';
 import { EncodingFault, openDecoded, type DecodedStream } from './decode.js';
 import { sniffDelimiter } from './delimiter.js';
 import { LineCounter } from './line-counter.js';
@@ -46,7 +46,9 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
   const rows = new CsvRows(file, delimiter, decoded.encoding);
   // The scanner reads the file until it meets what only csv-parse reads exactly; csv-parse reads the rest.
   let scanner = (options.csvParser ?? csvParserFromEnv()) === 'scanner' && CsvScanner.handles(delimiter) ? new CsvScanner(delimiter) : undefined;
-  let reference = scanner ? undefined : new ReferenceParser(delimiter, undefined, 1);
+  // csv-parse itself is loaded only when it reads something: most files never need it.
+  let Parser = scanner ? undefined : await csvParse();
+  let reference = scanner ? undefined : new ReferenceParser(Parser!, delimiter, undefined, 1);
 
   async function* chunks(): AsyncGenerator<Buffer> {
     yield* head;
@@ -54,7 +56,7 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
   }
   /** csv-parse takes over from the scanner at the record it gave up on; `after`: the bytes not yet scanned. */
   const takeOver = (after: Buffer | undefined): Error | undefined => {
-    reference = new ReferenceParser(delimiter, scanner!.eol, scanner!.line);
+    reference = new ReferenceParser(Parser!, delimiter, scanner!.eol, scanner!.line);
     const rest = Buffer.from(scanner!.rest!, 'utf8');
     scanner = undefined;
     const error = reference.read(after?.length ? Buffer.concat([rest, after]) : rest, false, rows.row);
@@ -74,7 +76,10 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       for (let at = 0; scanner && at < chunk.length && !error; ) {
         let end = Math.min(at + PIECE_BYTES, chunk.length);
         while (end < chunk.length && end > at && (chunk[end]! & 0xc0) === 0x80) end--;
-        if (!scanner.scan(chunk.toString('utf8', at, end), false, rows.row)) error = takeOver(chunk.subarray(end));
+        if (!scanner.scan(chunk.toString('utf8', at, end), false, rows.row)) {
+          Parser ??= await csvParse();
+          error = takeOver(chunk.subarray(end));
+        }
         rows.scanned(end - at);
         at = end;
         if (rows.events.length) yield rows.take();
@@ -86,7 +91,12 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
       }
     }
     if (!failure) {
-      const error = scanner ? (scanner.scan('', true, rows.row) ? undefined : takeOver(undefined)) : reference!.read(undefined, true, rows.row);
+      let error: Error | undefined;
+      if (!scanner) error = reference!.read(undefined, true, rows.row);
+      else if (!scanner.scan('', true, rows.row)) {
+        Parser ??= await csvParse();
+        error = takeOver(undefined);
+      }
       if (rows.events.length) yield rows.take();
       if (error) failure = csvProblem(file, reference!.nextLine(), error);
     }
@@ -97,6 +107,12 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
   if (!rows.columns) tail.push({ kind: 'header', file, format: 'csv', columns: [], delimiter, encoding: decoded.encoding });
   if (failure) tail.push({ kind: 'problem', problem: failure });
   if (tail.length) yield tail;
+}
+
+type ParserClass = typeof import('csv-parse').Parser;
+
+async function csvParse(): Promise<ParserClass> {
+  return (await import('csv-parse')).Parser;
 }
 
 /** HRSYNC_CSV_PARSER=csv-parse makes every CSV file read by csv-parse alone (to compare, or to rule the scanner out). */
@@ -228,9 +244,9 @@ class ReferenceParser {
   };
 
   /** `eol`: the record delimiter already found (when taking over from the scanner), else csv-parse finds it. */
-  constructor(delimiter: string, eol: string | undefined, line: number) {
+  constructor(Parser: ParserClass, delimiter: string, eol: string | undefined, line: number) {
     this.counter = new LineCounter(line);
-    this.parser = syncParser({
+    this.parser = syncParser(Parser, {
       delimiter,
       ...(eol ? { record_delimiter: eol } : {}),
       relax_column_count: true,
@@ -269,7 +285,7 @@ interface SyncParser {
  * and saves a stream hop per chunk. Its live `info.bytes` gives each record's end offset without
  * the per-record info object that `info: true` builds.
  */
-function syncParser(options: Options): SyncParser {
+function syncParser(Parser: ParserClass, options: Options): SyncParser {
   return (new Parser(options) as unknown as { api: SyncParser }).api;
 }
 
@@ -301,8 +317,13 @@ async function faultProblem(file: string, error: unknown, decoded: DecodedStream
   throw error;
 }
 
+/** A csv-parse error's code, such as CSV_QUOTE_NOT_CLOSED (csv-parse is loaded lazily: no instanceof CsvError). */
+function csvErrorCode(error: Error): unknown {
+  return (error as Error & { code?: unknown }).code;
+}
+
 function csvProblem(file: string, line: number, error: Error): ReadProblem {
-  if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') {
+  if (csvErrorCode(error) === 'CSV_QUOTE_NOT_CLOSED') {
     return {
       file,
       line,
@@ -312,7 +333,7 @@ function csvProblem(file: string, line: number, error: Error): ReadProblem {
       fatal: true,
     };
   }
-  if (error instanceof CsvError && error.code === 'CSV_MAX_RECORD_SIZE')
+  if (csvErrorCode(error) === 'CSV_MAX_RECORD_SIZE')
     return { file, line, code: 'too_large', message: `the row starting on this line is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB`, hint: 'a quote that is never closed makes the rest of the file one value; or split the value', fatal: true };
   const reason = error.message.replace(/:.*$/, '').trim();
   return {
