@@ -88,6 +88,8 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
   const supplied = (field: string) => file.supplied.has(field);
   const indexed = (file.rules ? (ctx.indexed.get(file.rules.entity) ?? []) : []).filter(([field]) => supplied(field));
   const refs = file.refs.filter(([field]) => supplied(field));
+  // For each reference to an entity whose files are all read (another entity's): its index in the batch.
+  const refIndexes = refs.map(([, ref]) => (ctx.done.has(ref.entity) && ref.entity !== file.rules?.entity ? batch.indexes.get(`${ref.entity}.${ref.field}`) : undefined));
   const mapping = file.columns ? ctx.mapping?.[file.columns.entity] : undefined;
   const withSource = ctx.keepRecords === true;
   const rowIssues: Issue[] = [];
@@ -120,7 +122,14 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       }
       for (let k = 0; k < refs.length; k++) {
         const [field, ref] = refs[k]!;
-        const refValues = keyValues(values[field]);
+        const value = values[field];
+        // The common case, one string naming a record of an entity already read: looked up in its index.
+        const index = refIndexes[k];
+        if (typeof value === 'string' && index) {
+          if (!index.has(value) && batch.known?.has(ref.entity, ref.field, value) !== true) rowIssues.push(batch.referenceIssue(record, field, value, ref));
+          continue;
+        }
+        const refValues = keyValues(value);
         if (refValues.length === 0) continue;
         const known = batch.known;
         if (!ctx.batchEntities.has(ref.entity)) {
