@@ -17,7 +17,7 @@ const MAX_LOAD = 0.85;
 const PAGE = 1 << 20;
 /** An entry's header: where its value was first seen (file index and line in one word), and its length. */
 const HEADER = 8;
-/** A first location fits its word when the file index is below 64 and the line below 2²⁶ (67 million); others are kept aside. */
+/** A first location fits its word when the file index is below 32 and the line below 2²⁶ (67 million); others are kept aside. */
 const LINE_BITS = 26;
 const FAR = -1;
 /** Where an entry is fits in 31 bits (a slot holds it + 1 as an Int32): page × PAGE + offset. */
@@ -30,10 +30,10 @@ const MAX_PAGES = 2047;
  *   entry is: one cache line a probe), 8 bytes a slot at a load of at most 0.75, sized once from the
  *   expected number of keys — no rehash unless the estimate was low.
  * - Entries, one per distinct value, in 1 MB pages, each on a 32-bit word: where the value was first
- *   seen (file index and line in 4 bytes; a location past 64 files or 67 million lines is kept aside),
+ *   seen (file index and line in 4 bytes; a location past 32 files or 67 million lines is kept aside),
  *   its length (4 bytes; the top bit: UTF-8 rather than Latin-1) and its text, once (one byte a
- *   character for Latin-1). So two values with the same hash are always told apart by their text: a collision
- *   costs one comparison, never a false duplicate or a missed one.
+ *   character for Latin-1). So two values with the same hash are always told apart by their text: a
+ *   collision costs one comparison, never a false duplicate or a missed one.
  *
  * About 20 bytes a key plus its text (a Map of strings costs several times that). Values are compared
  * by the one key rule (core/model/keys.ts): trimmed, and ignoring case for emails and names. ASCII
@@ -48,7 +48,7 @@ export class KeyIndex {
   private table = new Int32Array(0);
   private count = 0;
   private readonly pages: Buffer[] = [];
-  /** Each page as 32-bit words, for an entry's header: [line, file index, length]. */
+  /** Each page as 32-bit words, for an entry's header: [first location, length]. */
   private readonly words: Int32Array[] = [];
   private pageUsed = PAGE;
   /** Entry → every location after the first, for values seen more than once. */
