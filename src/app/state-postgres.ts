@@ -8,6 +8,9 @@ import { LockBusy } from './lock.js';
 import { HISTORY_PER_TARGET } from './state-dir.js';
 import type { PostgresSettings } from './state-store.js';
 
+/** How long a refusal waits for a run that holds the lock but has not yet written who it is. */
+const STARTING_GRACE_MS = 2_000;
+
 /** The first key of every advisory lock hrsync takes ("hrsy"): its locks never meet another program's second key alone. */
 const LOCK_SPACE = 0x68727379;
 
@@ -316,6 +319,12 @@ export class PostgresStateStore implements StateStore {
         }
         if (Date.now() - started < waitMs) {
           await sleep(Math.min(500, waitMs - (Date.now() - started)));
+          continue;
+        }
+        // A run that has its advisory lock but not yet its row (they are moments apart): wait for the row,
+        // so the refusal can name the holder.
+        if (!holder && Date.now() - started < STARTING_GRACE_MS) {
+          await sleep(100);
           continue;
         }
         const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since} (${holder.what}; it renews the lock until ${holder.expires})` : 'a run that is starting';
