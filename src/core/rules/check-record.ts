@@ -3,6 +3,7 @@ import { COUNTRY_NAMES, countryCode, normaliseCountry } from '../model/countries
 import { FIELDS } from '../model/fields.js';
 import { closest } from '../../shared/closest.js';
 import { CONTROL_CHARACTER as CONTROL } from '../../shared/control-characters.js';
+import { detach } from '../../shared/detach.js';
 import { type Issue, quote, valueText } from '../model/issues.js';
 import type { FieldRule, RuleSet, ValueList } from './types.js';
 import { EMAIL } from './email.js';
@@ -13,16 +14,26 @@ export function isEmail(value: string): boolean {
 
 /** Each list as one map, lower-cased spelling or alias → listed value, built on first use. */
 const LIST_INDEX = new WeakMap<ValueList, Map<string, string>>();
+/** Each list's answers for values as written: a file holds a handful of distinct titles or statuses over many rows. */
+const LIST_SEEN = new WeakMap<ValueList, Map<string, string | undefined>>();
+const SEEN_MAX = 1024;
 
 /** The listed spelling of a value (case-insensitive, aliases applied), or undefined. */
 export function matchList(list: ValueList, value: string): string | undefined {
+  const seen = LIST_SEEN.get(list);
+  if (seen?.has(value)) return seen.get(value);
   let index = LIST_INDEX.get(list);
   if (!index) {
     index = new Map(Object.entries(list.aliases ?? {}));
     for (const v of list.values) index.set(v.toLowerCase(), v);
     LIST_INDEX.set(list, index);
+    LIST_SEEN.set(list, new Map());
   }
-  return index.get(value.trim().toLowerCase());
+  const match = index.get(value.trim().toLowerCase());
+  const answers = LIST_SEEN.get(list)!;
+  // Kept as a detached copy: a CSV cell is a slice of a 64 KB piece of the file.
+  if (answers.size < SEEN_MAX) answers.set(detach(value), match);
+  return match;
 }
 
 function listMessage(list: ValueList): string {
