@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
@@ -241,9 +242,15 @@ export async function lockTarget(opened: OpenedTarget, what: string, request: Lo
  * Adds a finished run to the history. A failure to record it is said, never the run's outcome: the
  * history is a record of runs, not a reason for one to fail.
  */
-export async function recordRun(state: StateStore, run: RunRecord, warn: (message: string) => void): Promise<void> {
+export async function recordRun(
+  state: StateStore,
+  run: Pick<RunRecord, 'command' | 'counts' | 'exitCode' | 'source'> & { target: { name: string; label: string }; startedAt: Date },
+  warn: (message: string) => void,
+): Promise<void> {
+  const { target, startedAt, ...rest } = run;
+  const record: RunRecord = { at: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), ...rest, target: target.name, label: target.label, host: hostname(), pid: process.pid };
   try {
-    await state.recordRun(run);
+    await state.recordRun(record);
   } catch (error) {
     warn(`the run was not added to the state history: ${error instanceof HrsyncError || error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Interrupted } from '../errors.js';
+import { printable } from './printable.js';
 
 /** Where a command writes: a terminal, a pipe, or a test's buffer. */
 export interface OutStream {
@@ -177,4 +178,9 @@ export function debugging(env: NodeJS.ProcessEnv, what: 'http' | 'stack'): boole
 export function openOptions(io: Io, config: string | undefined): { config: string | undefined; cwd: string; env: NodeJS.ProcessEnv; trace?: (line: string) => void } {
   const c = colourFor(io.stderr, io.env);
   return { config, cwd: io.cwd, env: io.env, ...(debugging(io.env, 'http') ? { trace: (line: string) => void io.stderr.write(`${c.dim(line)}\n`) } : {}) };
+}
+
+/** Says a warning on stderr: "warning: …", yellow on a terminal, control characters shown, never run. */
+export function warner(io: Io): (message: string) => void {
+  return (message) => void io.stderr.write(`${colourFor(io.stderr, io.env).yellow('warning:')} ${printable(message, true)}\n`);
 }

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { checkPlanFresh, readPlan } from '../../app/apply-saved-plan.js';
 import { openTarget } from '../../app/open-target.js';
 import { resultsFolder } from '../../app/results-folder.js';
@@ -6,9 +5,8 @@ import { lockTarget, recordRun } from '../../app/state-store.js';
 import type { HeldLock } from '../../core/ports.js';
 import { ExitCode, HrsyncError, StateUnavailable } from '../../errors.js';
 import { positiveInt, seconds } from '../parse.js';
-import { printable } from '../printable.js';
-import { colourFor, plural, type Io, openOptions } from '../terminal.js';
-import { appliedCounts, applyExitCode, EMBEDDED_APPLIED, runApply, warnLost } from './import.js';
+import { colourFor, plural, type Io, openOptions, warner } from '../terminal.js';
+import { appliedCounts, applyExitCode, EMBEDDED_APPLIED, runApply } from './import.js';
 
 export interface ApplyFlags {
   config?: string;
@@ -35,7 +33,7 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
   let stateDown = false;
   try {
     const resultsDir = resultsFolder(flags.results, io.cwd, opened.home);
-    lock = await lockTarget(opened, `apply to ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warnLost(io) });
+    lock = await lockTarget(opened, `apply to ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warner(io) });
     const { target, stale } = await checkPlanFresh(opened.target, plan, { concurrency, force: Boolean(flags.force) });
     if (stale.length) io.stderr.write(colourFor(io.stderr, io.env).yellow(`--force: applying although ${plural(stale.length, 'record')} changed since the plan was made\n`));
     const result = await runApply({ target, plan }, { concurrency, resultsDir, lockLost: lock?.lost }, io);
@@ -50,11 +48,7 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
   } finally {
     await lock?.release();
     if (opened.target && !stateDown)
-      await recordRun(
-        opened.state,
-        { at: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), command: 'apply', target: opened.target.name, label: opened.target.label, counts, exitCode: code, host: hostname(), pid: process.pid },
-        (message) => void io.stderr.write(`${colourFor(io.stderr, io.env).yellow('warning:')} ${printable(message, true)}\n`),
-      );
+      await recordRun(opened.state, { command: 'apply', target: opened.target, startedAt, counts, exitCode: code }, warner(io));
     await opened.close();
   }
 }

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { runExport } from '../../app/export-run.js';
-import { hostname } from 'node:os';
 import { sinceOf } from '../../app/bookmarks.js';
 import { recordRun } from '../../app/state-store.js';
 import { openTarget } from '../../app/open-target.js';
@@ -11,7 +10,7 @@ import type { FileFormat } from '../../io/types.js';
 import { filters, since } from '../parse.js';
 import { printable } from '../printable.js';
 import { ratePerSecond, spinner } from '../progress.js';
-import { colourFor, formatCount, onStopSignals, plural, type Io, openOptions } from '../terminal.js';
+import { colourFor, formatCount, onStopSignals, plural, type Io, openOptions, warner } from '../terminal.js';
 
 export interface ExportFlags {
   target?: string;
@@ -40,7 +39,7 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
   const query: ListQuery = {
     filter: filters(flags.filter),
     ...(sinceAt ? { since: sinceAt } : {}),
-    onNotice: (message) => void io.stderr.write(`${colourFor(io.stderr, io.env).yellow('warning:')} ${printable(message, true)}\n`),
+    onNotice: warner(io),
   };
   const output = flags.output ?? '-';
   const c = colourFor(io.stderr, io.env);
@@ -108,11 +107,7 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
     dispose();
     // An export that moves a bookmark (--since last) is kept in the run history.
     if (sinceLast && opened.target && !stateDown)
-      await recordRun(
-        opened.state,
-        { at: started.toISOString(), ms: Date.now() - started.getTime(), command: 'export', target: opened.target.name, label: opened.target.label, counts: { [entity]: rows }, exitCode: code, host: hostname(), pid: process.pid },
-        (message) => void io.stderr.write(`${c.yellow('warning:')} ${printable(message, true)}\n`),
-      );
+      await recordRun(opened.state, { command: 'export', target: opened.target, startedAt: started, counts: { [entity]: rows }, exitCode: code }, warner(io));
     await opened.close();
   }
 }

@@ -8,7 +8,6 @@ import type { Target } from '../../core/ports.js';
 import { ExitCode, HrsyncError, StateUnavailable, UsageError, exitCodeForSignal, outputFailed } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
 import type { HeldLock } from '../../core/ports.js';
-import { hostname } from 'node:os';
 import { lockTarget, recordRun } from '../../app/state-store.js';
 import { resultsFolder } from '../../app/results-folder.js';
 import { matchKeys, maxMissing, notAnInput, positiveInt, seconds, since } from '../parse.js';
@@ -17,7 +16,7 @@ import { printable } from '../printable.js';
 import { renderPlanText } from '../render/plan.js';
 import { renderReportHtml, type AppliedSummary } from '../render/report-html.js';
 import { renderValidationText } from '../render/validation.js';
-import { onStopSignals, colourFor, plural, type Io, openOptions } from '../terminal.js';
+import { onStopSignals, colourFor, plural, type Io, openOptions, warner } from '../terminal.js';
 import { inputOptions, writeReport, type ValidateFlags } from './validate.js';
 
 /** Said under every summary of a run against the embedded sandbox, so it is never taken for a real one. */
@@ -92,14 +91,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
     // Every import that set out to write is kept in the run history, whatever its outcome — unless the
     // state store itself could not be reached (said already) or the target was never opened.
     if (!flags.dryRun && opened.target && !stateDown)
-      await recordRun(
-        opened.state,
-        {
-          at: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), command: 'import', target: opened.target.name, label: opened.target.label,
-          ...(flags.from ? { source: flags.from } : {}), counts, exitCode: code, host: hostname(), pid: process.pid,
-        },
-        (message) => void io.stderr.write(`${err.yellow('warning:')} ${printable(message, true)}\n`),
-      );
+      await recordRun(opened.state, { command: 'import', target: opened.target, startedAt, ...(flags.from ? { source: flags.from } : {}), counts, exitCode: code }, warner(io));
     await opened.close();
   }
 
@@ -112,7 +104,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
     if (opened.target && !flags.dryRun && !flags.yes && !io.stdinIsTTY && !opened.embedded)
       throw new UsageError(`import changes ${opened.target.label}: without a terminal to confirm on, pass --yes to apply or --dry-run to only plan`);
     // One run writing to a target at a time, from planning to the last write (a dry run writes nothing).
-    if (!flags.dryRun) lock = await lockTarget(opened, `import into ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warnLost(io) });
+    if (!flags.dryRun) lock = await lockTarget(opened, `import into ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warner(io) });
     if (flags.from) {
       const pulled = await pull(flags.from, flags, sinceLast ? { last: opened } : { at: sinceAt }, resultsDir, io);
       files = [pulled.path];
@@ -206,10 +198,6 @@ export function appliedCounts(result: Pick<ApplyReport, 'ok' | 'failed' | 'unkno
 }
 
 /** Says at once that a held lock was lost (its state database went away): the run goes on, and another may start. */
-export function warnLost(io: Io): (message: string) => void {
-  return (message) => void io.stderr.write(`${colourFor(io.stderr, io.env).yellow('warning:')} ${printable(message, true)}\n`);
-}
-
 /**
  * --from: reads the source into the run's folder, and says how much was read. With `last`, from the
  * bookmark of the last fully successful run into that target (none: everything), and `save` moves the
@@ -221,7 +209,7 @@ async function pull(
   const source = await openTarget(name, openOptions(io, flags.config));
   try {
     const c = colourFor(io.stderr, io.env);
-    const warn = (message: string) => void io.stderr.write(`${c.yellow('warning:')} ${printable(message, true)}\n`);
+    const warn = warner(io);
     const into = since.last?.target;
     const bookmarks = since.last?.state;
     const key = into && source.target ? `import ${source.target.identity} → ${into.identity}` : undefined;
