@@ -123,10 +123,13 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       for (let k = 0; k < refs.length; k++) {
         const [field, ref] = refs[k]!;
         const value = values[field];
-        // The common case, one string naming a record of an entity already read: looked up in its index.
+        // A record of another entity, whose files are all read: looked up now, in its index (then the target's).
         const index = refIndexes[k];
-        if (typeof value === 'string' && index) {
-          if (!index.has(value) && batch.known?.has(ref.entity, ref.field, value) !== true) rowIssues.push(batch.referenceIssue(record, field, value, ref));
+        if (index) {
+          const exists = (v: string) => index.has(v) || batch.known?.has(ref.entity, ref.field, v) === true;
+          if (typeof value === 'string') {
+            if (!exists(value)) rowIssues.push(batch.referenceIssue(record, field, value, ref));
+          } else for (const v of keyValues(value)) if (!exists(v)) rowIssues.push(batch.referenceIssue(record, field, v, ref));
           continue;
         }
         const refValues = keyValues(value);
@@ -147,11 +150,8 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
           }
           continue;
         }
-        for (const value of refValues) {
-          if (ctx.done.has(ref.entity) && ref.entity !== file.rules.entity) {
-            if (!batch.exists(ref, value)) rowIssues.push(batch.referenceIssue(record, field, value, ref));
-          } else batch.deferred.push({ location, entity: file.rules.entity, field, value: detach(value), ref });
-        }
+        // One read later, or of this same entity: settled at the end.
+        for (const value of refValues) batch.deferred.push({ location, entity: file.rules.entity, field, value: detach(value), ref });
       }
       let rowInvalid = false;
       for (let k = 0; k < rowIssues.length; k++) {
