@@ -2,16 +2,18 @@ import { dirname } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { loadConfig, resolveSecret, type LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
-import { connectorFor, EMBEDDED_TYPE, RULE_SET_NAMES, rulesNamed } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
 import type { StateStore, Target } from '../core/ports.js';
+import { genericRules } from '../core/rules/generic.js';
 import type { RuleBook } from '../core/rules/types.js';
 import { outputFailed, UsageError } from '../errors.js';
-import { proxyEnvironment } from '../http/proxy.js';
-import { embeddedStateFile } from './cache-folder.js';
-import { stateStore } from './state-store.js';
 
-export interface OpenedTarget {
+// The connectors, the state store and the proxy settings load only when a run needs them: a
+// `validate --target generic` needs none of them (start-up is part of issue 11's goals).
+const registry = () => import('../connectors/registry.js');
+
+/** What validate opens (offline): the rules, and the live target whose records references are checked against. */
+export interface OpenedRules {
   /** The live target; undefined for rules alone (generic, or a platform type with no target). */
   target: Target | undefined;
   /** The rules that apply to its input; undefined for a source, which takes no input. */
@@ -22,18 +24,22 @@ export interface OpenedTarget {
   note: string | undefined;
   /** The in-process sandbox: a throwaway local emulation, not anyone's real data. */
   embedded: boolean;
-  /** What a run that writes locks: the target's identity, or the embedded sandbox's state file. */
-  lockKey: string | undefined;
   /** The project folder: the config's, else the working folder. Runs' results (.hrsync/runs) live there. */
   home: string;
+  /** The config's phoneRegion: where phone numbers without a prefix are from, when a row has no country. */
+  phoneRegion?: string;
+  close(): Promise<void>;
+}
+
+/** What a run that may write opens: the rules and target, and the project's state. */
+export interface OpenedTarget extends OpenedRules {
+  /** What a run that writes locks: the target's identity, or the embedded sandbox's state file. */
+  lockKey: string | undefined;
   /**
    * What hrsync keeps between runs (bookmarks, last-sent fingerprints, locks, run history): the config's
    * `state` backend — `.hrsync/state` in `home` unless it names PostgreSQL. Connected on first use.
    */
   state: StateStore;
-  /** The config's phoneRegion: where phone numbers without a prefix are from, when a row has no country. */
-  phoneRegion?: string;
-  close(): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -49,7 +55,7 @@ export interface OpenOptions {
   signal?: AbortSignal;
   /**
    * Never start the embedded sandbox (validate: no server, no file written): where it would be the
-   * target, its platform's rules apply offline instead.
+   * target, its platform's rules apply offline instead. No state store is opened.
    */
   offline?: boolean;
 }
@@ -59,10 +65,10 @@ export type TargetHooks = Pick<OpenOptions, 'trace' | 'signal'>;
 
 /** Builds the connector for one configured target, its secrets read from `env` when it is used. */
 export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher' | 'trace' | 'signal'>): Promise<{ target: Target; connector: ConnectorDefinition }> {
-  const connector = connectorFor(entry.type);
+  const connector = (await registry()).connectorFor(entry.type);
   if (!connector) throw new UsageError(`target "${name}": unknown type "${entry.type}"`);
   const parsed = (await connector.configSchema()).parse(entry);
-  const proxy = proxyEnvironment(options.env);
+  const proxy = (await import('../http/proxy.js')).proxyEnvironment(options.env);
   const target = await connector.create(parsed, {
     name,
     secret: (reference, key) => resolveSecret(reference, `target "${name}": ${key}`, options.env)!,
@@ -74,49 +80,80 @@ export async function createTarget(name: string, entry: TargetConfig, options: P
   return { target, connector };
 }
 
-/**
- * What --target NAME means, in order: a target in the config; "generic" (rules only, no target);
- * "sandbox" (the embedded sandbox); a platform type with no such target configured (its rules only).
- * With no --target: the config's defaultTarget (or its only target); with no config at all, the
- * embedded sandbox, started in-process with its state in the user's cache folder (offline: its
- * platform's rules only).
- */
-export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedTarget> {
-  const loaded = await loadConfig(options.config, options.cwd, options.env);
-  const home = loaded ? dirname(loaded.path) : options.cwd;
-  const state = stateStore(loaded?.config.state, home, options.env);
-  const configured = async (n: string) => ({ ...live(await createTarget(n, loaded!.config.targets[n]!, options), home, state), ...(loaded?.config.phoneRegion ? { phoneRegion: loaded.config.phoneRegion.toUpperCase() } : {}) });
-  const rulesOnly = (rules: RuleBook, connector: ConnectorDefinition | undefined, note?: string): OpenedTarget => ({ target: undefined, rules, connector, note, embedded: false, lockKey: undefined, home, state, close: () => state.close() });
-  const sandbox = (note: string | undefined) =>
-    options.offline
-      ? rulesOnly(rulesNamed(EMBEDDED_TYPE)!, connectorFor(EMBEDDED_TYPE), `${note ? 'no hrsync.config.json here or above: ' : ''}checked offline against the ${EMBEDDED_TYPE} rules (validate starts no sandbox); references to records outside these files are not checked`)
-      : embedded(options, home, state, note);
+/** Which target or rule set a run uses (see openTarget). */
+type Choice =
+  | { kind: 'configured'; name: string }
+  | { kind: 'sandbox'; note: string | undefined; fallback: boolean }
+  | { kind: 'rules'; rules: RuleBook; connector: ConnectorDefinition | undefined };
+
+async function choose(name: string | undefined, loaded: LoadedConfig | undefined): Promise<Choice> {
   if (name !== undefined) {
-    if (loaded && name in loaded.config.targets) return configured(name);
-    if (name === 'sandbox') return sandbox(undefined);
+    if (loaded && name in loaded.config.targets) return { kind: 'configured', name };
+    if (name === 'sandbox') return { kind: 'sandbox', note: undefined, fallback: false };
+    if (name === 'generic') return { kind: 'rules', rules: { name, entities: genericRules }, connector: undefined };
+    const { connectorFor, rulesNamed, RULE_SET_NAMES } = await registry();
     const rules = rulesNamed(name);
-    if (rules) return rulesOnly(rules, connectorFor(name));
-    const source = connectorFor(name);
-    if (source)
+    if (rules) return { kind: 'rules', rules, connector: connectorFor(name) };
+    if (connectorFor(name))
       throw new UsageError(
         `no target named "${name}" is configured, and ${name} is a read-only source with no rules of its own to validate against`,
         `to read from it, configure a target of type ${name} in hrsync.config.json; to validate, use the rules of the platform you import into: ${RULE_SET_NAMES.join(', ')}`,
       );
-    throw unknown(name, loaded);
+    throw unknown(name, loaded, RULE_SET_NAMES);
   }
   if (loaded) {
     const names = Object.keys(loaded.config.targets);
     const chosen = loaded.config.defaultTarget ?? (names.length === 1 ? names[0] : undefined);
     if (names.length === 0) throw new UsageError(`${loaded.path} configures no target`, 'add one under "targets" (hrsync config schema shows how), or pass --target sandbox');
     if (!chosen) throw new UsageError(`${loaded.path} has several targets and no defaultTarget`, `pass --target ${names.join(' | ')}`);
-    return configured(chosen);
+    return { kind: 'configured', name: chosen };
   }
-  return sandbox(`no hrsync.config.json here or above: using the embedded sandbox (${EMBEDDED_TYPE} emulation, state in ${embeddedStateFile(home, options.env)}); nothing real is changed`);
+  return { kind: 'sandbox', note: undefined, fallback: true };
 }
 
-function live({ target, connector }: { target: Target; connector: ConnectorDefinition }, home: string, state: StateStore): OpenedTarget {
+/**
+ * What --target NAME means, in order: a target in the config; "generic" (rules only, no target);
+ * "sandbox" (the embedded sandbox); a platform type with no such target configured (its rules only).
+ * With no --target: the config's defaultTarget (or its only target); with no config at all, the
+ * embedded sandbox, started in-process with its state in the user's cache folder (offline: its
+ * platform's rules only, and no state store).
+ */
+export async function openTarget(name: string | undefined, options: OpenOptions & { offline: true }): Promise<OpenedRules>;
+export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedTarget>;
+export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedRules | OpenedTarget> {
+  const loaded = await loadConfig(options.config, options.cwd, options.env);
+  const home = loaded ? dirname(loaded.path) : options.cwd;
+  const choice = await choose(name, loaded);
+  const phoneRegion = loaded?.config.phoneRegion ? { phoneRegion: loaded.config.phoneRegion.toUpperCase() } : {};
+  const rulesOnly = (rules: RuleBook, connector: ConnectorDefinition | undefined, note?: string): OpenedRules => ({ target: undefined, rules, connector, note, embedded: false, home, close: async () => {} });
+  if (options.offline) {
+    if (choice.kind === 'rules') return rulesOnly(choice.rules, choice.connector);
+    if (choice.kind === 'sandbox') {
+      const { EMBEDDED_TYPE, connectorFor, rulesNamed } = await registry();
+      return rulesOnly(rulesNamed(EMBEDDED_TYPE)!, connectorFor(EMBEDDED_TYPE), `${choice.fallback ? 'no hrsync.config.json here or above: ' : ''}checked offline against the ${EMBEDDED_TYPE} rules (validate starts no sandbox); references to records outside these files are not checked`);
+    }
+    const { target, connector } = await createTarget(choice.name, loaded!.config.targets[choice.name]!, options);
+    return { target, rules: (await registry()).rulesNamed(connector.type), connector, note: undefined, embedded: false, home, ...phoneRegion, close: () => target.close() };
+  }
+  const state = (await import('./state-store.js')).stateStore(loaded?.config.state, home, options.env);
+  if (choice.kind === 'rules') return { ...rulesOnly(choice.rules, choice.connector), lockKey: undefined, state, close: () => state.close() };
+  if (choice.kind === 'sandbox') {
+    const note = choice.fallback ? `no hrsync.config.json here or above: using the embedded sandbox (${(await registry()).EMBEDDED_TYPE} emulation, state in ${(await import('./cache-folder.js')).embeddedStateFile(home, options.env)}); nothing real is changed` : undefined;
+    return embedded(options, home, state, note);
+  }
+  let opened: { target: Target; connector: ConnectorDefinition };
+  try {
+    opened = await createTarget(choice.name, loaded!.config.targets[choice.name]!, options);
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
+  return { ...live(opened, home, state, (await registry()).rulesNamed(opened.connector.type)), ...phoneRegion };
+}
+
+function live({ target, connector }: { target: Target; connector: ConnectorDefinition }, home: string, state: StateStore, rules: RuleBook | undefined): OpenedTarget {
   return {
-    target, rules: rulesNamed(connector.type), connector, note: undefined, embedded: false, lockKey: target.identity, home, state,
+    target, rules, connector, note: undefined, embedded: false, lockKey: target.identity, home, state,
     async close() {
       try {
         await target.close();
@@ -127,16 +164,17 @@ function live({ target, connector }: { target: Target; connector: ConnectorDefin
   };
 }
 
-function unknown(name: string, loaded: LoadedConfig | undefined): UsageError {
+function unknown(name: string, loaded: LoadedConfig | undefined, ruleSets: readonly string[]): UsageError {
   const configured = loaded ? Object.keys(loaded.config.targets) : [];
   return new UsageError(
     `unknown target "${name}"`,
-    `targets: ${[...configured, 'sandbox', ...RULE_SET_NAMES].join(', ')}${loaded ? '' : ' (no hrsync.config.json found)'}`,
+    `targets: ${[...configured, 'sandbox', ...ruleSets].join(', ')}${loaded ? '' : ' (no hrsync.config.json found)'}`,
   );
 }
 
 async function embedded(options: OpenOptions, home: string, state: StateStore, note: string | undefined): Promise<OpenedTarget> {
-  const dataFile = embeddedStateFile(home, options.env);
+  const { EMBEDDED_TYPE, rulesNamed } = await registry();
+  const dataFile = (await import('./cache-folder.js')).embeddedStateFile(home, options.env);
   // The emulator loads only when it runs: validate (offline) and a configured target never load it.
   const { startEmbedded } = await import('./embedded-sandbox.js');
   const running = await startEmbedded({ dataFile });

@@ -6,7 +6,7 @@ import type { IssueLog } from '../core/validate/issue-log.js';
 import { validateFiles, validateToLog, type ValidateOptions, type ValidationReport } from '../core/validate/validate-files.js';
 import { UsageError } from '../errors.js';
 import type { ReadOptions } from '../io/types.js';
-import type { OpenedTarget } from './open-target.js';
+import type { OpenedRules } from './open-target.js';
 
 /** How to read and check the input files: the same for `validate` and `import`. */
 export interface InputOptions {
@@ -38,16 +38,16 @@ export function knownFrom(target: Target): (needs: Map<Entity, Set<string>>) => 
  * `validate`: the files against the rules of the opened target (or rule set); references the batch
  * does not settle are checked against the live target's records when there is one.
  */
-export async function runValidation(opened: OpenedTarget, files: string[], options: InputOptions & { keepRecords?: boolean }): Promise<ValidationReport> {
+export async function runValidation(opened: OpenedRules, files: string[], options: InputOptions & { keepRecords?: boolean }): Promise<ValidationReport> {
   return validateFiles(files, validationOptions(opened, options));
 }
 
 /** runValidation, its issues in an IssueLog (any number of them, in bounded memory): the caller closes it. */
-export async function runValidationToLog(opened: OpenedTarget, files: string[], options: InputOptions): Promise<ValidationReport<IssueLog>> {
+export async function runValidationToLog(opened: OpenedRules, files: string[], options: InputOptions): Promise<ValidationReport<IssueLog>> {
   return validateToLog(files, validationOptions(opened, options));
 }
 
-function validationOptions(opened: OpenedTarget, options: InputOptions & { keepRecords?: boolean }): ValidateOptions {
+function validationOptions(opened: OpenedRules, options: InputOptions & { keepRecords?: boolean }): ValidateOptions {
   if (!opened.rules) throw new UsageError(`${opened.target?.label ?? 'this target'} is a read-only source: validate against the platform you import into`);
   const entity = options.entity;
   if (entity && !opened.rules.entities[entity]) {

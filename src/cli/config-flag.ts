@@ -10,3 +10,16 @@ export function configFlag(argv: readonly string[]): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether argv may ask for help (--help, -h, alone or among short flags, or `hrsync help …`): only then is
+ * the --target help built from the config and the connectors. A false yes costs only time.
+ */
+export function helpWanted(argv: readonly string[]): boolean {
+  const args = argv.slice(2);
+  for (const a of args) {
+    if (a === '--') break;
+    if (a === '--help' || (/^-[^-]/.test(a) && a.includes('h'))) return true;
+  }
+  return args.find((a) => !a.startsWith('-')) === 'help';
+}

@@ -4,12 +4,12 @@ import { Argument, Command, CommanderError } from 'commander';
 import { ExitCode, HrsyncError, Interrupted } from '../errors.js';
 import { packageRoot } from '../shared/package-root.js';
 import type { TargetTaking } from './accepted-targets.js';
-import { configFlag } from './config-flag.js';
+import { configFlag, helpWanted } from './config-flag.js';
 import { commandPath, configureHelp, HELP, renderExamples } from './help.js';
 import { addOptions, OPTIONS, type OptionSpec } from './options.js';
 import { printable } from './printable.js';
 import { quietStream } from './quiet.js';
-import { colourFor, debugging, processIo, type Io, type OutStream } from './terminal.js';
+import { colourFor, debugging, loadColours, processIo, type Io, type OutStream } from './terminal.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
@@ -21,6 +21,8 @@ interface BuildContext {
   io: Io;
   setExit(code: number): void;
   argv: readonly string[];
+  /** Every command is being built, for a completion script. */
+  all: boolean;
 }
 
 interface CommandSpec {
@@ -34,8 +36,12 @@ interface CommandSpec {
 /** The subcommand of `command` named `name` (declared with its summary by program()). */
 const sub = (command: Command, name: string): Command => command.commands.find((c) => c.name() === name)!;
 
-/** --target's help and accepted names for a command, from the config when there is one: loaded only for a command that has --target. */
-async function targetOption(which: TargetTaking, { io, argv }: BuildContext): Promise<[string, OptionSpec]> {
+/**
+ * --target's help for a command, naming the config's targets and the rule sets: built only when help
+ * may be shown (it reads the config and loads every connector); otherwise the option's plain text.
+ */
+async function targetOption(which: TargetTaking, { io, argv, all }: BuildContext): Promise<[string, OptionSpec]> {
+  if (!all && !helpWanted(argv)) return which === 'from' ? ['from', OPTIONS.from] : ['target', OPTIONS.target];
   const { acceptedTargets } = await import('./accepted-targets.js');
   const accepted = await acceptedTargets(which, io, configFlag(argv));
   return which === 'from' ? ['from', { ...OPTIONS.from, description: accepted.help }] : ['target', { ...OPTIONS.target, description: accepted.help }];
@@ -67,10 +73,11 @@ const COMMANDS: Record<string, CommandSpec> = {
     summary: 'run the local emulator of every platform hrsync speaks to',
     async build(command, { io, setExit }) {
       const { sandboxFlags } = await import('../sandbox/server.js');
+      const { FAULT_HELP } = await import('../sandbox/faults.js');
       addOptions(
         command.description('Serve faithful emulations of the platforms on one local HTTP server: auth, paging, validation errors, rate limits and injectable faults. Runs until Ctrl-C.'),
         ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'],
-        sandboxFlags(),
+        [['fault', { ...OPTIONS.fault, description: FAULT_HELP }], ...sandboxFlags()],
       ).action(async (flags) => {
         const { sandboxCommand } = await import('./commands/sandbox.js');
         setExit(await sandboxCommand(flags, io));
@@ -262,7 +269,7 @@ export async function program(io: Io, setExit: (code: number) => void, argv: rea
   });
   const words = argv.slice(2).filter((a) => !a.startsWith('-'));
   const wanted = words[0] === 'help' ? words[1] : words.find((w) => w in COMMANDS);
-  const context: BuildContext = { io, setExit, argv };
+  const context: BuildContext = { io, setExit, argv, all: Boolean(options.all) };
   for (const [name, spec] of Object.entries(COMMANDS)) {
     const command = cli.command(name, { hidden: Boolean(spec.hidden) }).summary(spec.summary);
     for (const [subcommand, summary] of Object.entries(spec.subcommands ?? {})) command.command(subcommand).summary(summary);
@@ -294,6 +301,7 @@ export async function main(argv: string[], given: Io = processIo()): Promise<num
   let code: number = ExitCode.ok;
   // The run's own Io: --quiet and --no-color change its stderr and environment (see program()).
   const io: Io = { ...given };
+  await loadColours(io);
   let c = colourFor(io.stderr, io.env);
   if (io.env.NODE_DEBUG && leakyDebug(io.env.NODE_DEBUG)) {
     io.stderr.write(`${c.red('error:')} NODE_DEBUG=${printable(io.env.NODE_DEBUG, true)} makes Node print every request with its URL and headers, credentials included: hrsync does not run with it\n`);

@@ -1,4 +1,3 @@
-import { Chalk, type ChalkInstance } from 'chalk';
 import { Interrupted } from '../errors.js';
 import { printable } from './printable.js';
 
@@ -145,8 +144,34 @@ async function askOnTerminal(question: string): Promise<string> {
  * it for the run) turns it off; any other FORCE_COLOR turns it on (CI logs that render ANSI); NO_COLOR
  * (https://no-color.org) or TERM=dumb turn it off.
  */
-export function colourFor(stream: OutStream, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
-  return new Chalk({ level: colourOn(stream, env) ? 1 : 0 });
+export function colourFor(stream: OutStream, env: NodeJS.ProcessEnv = process.env): Colours {
+  if (!colourOn(stream, env)) return PLAIN;
+  if (!chalk) throw new Error('colour is on but chalk is not loaded: main() loads it (loadColours) before any command runs');
+  return new chalk.Chalk({ level: 1 });
+}
+
+/** The styles hrsync writes with: chalk's, or none. */
+type Paint = (text: string) => string;
+export interface Colours {
+  bold: Paint;
+  dim: Paint;
+  red: Paint;
+  green: Paint;
+  yellow: Paint;
+  cyan: Paint;
+  magenta: Paint;
+}
+const same: Paint = (text) => text;
+const PLAIN: Colours = { bold: same, dim: same, red: same, green: same, yellow: same, cyan: same, magenta: same };
+
+let chalk: typeof import('chalk') | undefined;
+
+/**
+ * Loads chalk when either stream may get colour (see colourOn): a run whose output goes to files and
+ * pipes never loads it (start-up). --no-color and --quiet only ever turn colour off after this.
+ */
+export async function loadColours(io: Pick<Io, 'stdout' | 'stderr' | 'env'>): Promise<void> {
+  if (!chalk && (colourOn(io.stdout, io.env) || colourOn(io.stderr, io.env))) chalk = await import('chalk');
 }
 
 export function colourOn(stream: OutStream, env: NodeJS.ProcessEnv): boolean {

@@ -17,6 +17,8 @@ import { UsageError } from '../errors.js';
  */
 export const FAULT_KINDS = ['429', '500', '503', '503-after', 'reset-before', 'reset-after', 'timeout', 'slow-commit'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+/** What `--fault` accepts, for its help. */
+export const FAULT_HELP = `inject a fault at a rate (repeatable): ${FAULT_KINDS.filter((k) => k !== 'slow-commit').join(', ')}; slow-commit=RATE@DELAY (committed, answered late; e.g. slow-commit=0.2@3s)`;
 export type FaultRates = Partial<Record<FaultKind, number>>;
 
 export interface Latency {

@@ -5,7 +5,7 @@ import { checkPlanFresh } from '../../src/app/apply-saved-plan.js';
 import { startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandbox.js';
 import { applyImport, planImport, pullSource } from '../../src/app/import-run.js';
 import { listTargets } from '../../src/app/check-targets.js';
-import { openTarget, type OpenedTarget } from '../../src/app/open-target.js';
+import { openTarget, type OpenedRules } from '../../src/app/open-target.js';
 import { SafetyStop, UsageError } from '../../src/errors.js';
 import { tempDir, write } from '../helpers/files.js';
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => running.stop());
 
 const open = (name?: string) => openTarget(name, { cwd: dir, env: ENV });
-async function using<T>(opened: Promise<OpenedTarget>, use: (o: OpenedTarget) => Promise<T>): Promise<T> {
+async function using<O extends OpenedRules, T>(opened: Promise<O>, use: (o: O) => Promise<T>): Promise<T> {
   const o = await opened;
   try {
     return await use(o);

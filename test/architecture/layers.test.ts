@@ -209,12 +209,16 @@ const HEAVY = [
   /^dist\/src\/(sandbox\/(server|platforms)|app\/embedded-sandbox|http\/client|config\/schema|connectors\/[a-z]+\/(schema|target)|cli\/render\/report-html|core\/mapping\/mapping-file|io\/(json|xlsx-reader))\b/,
 ];
 
+/** What a rules-only validate needs none of: a connector, the state store, locks, HTTP, the emulator. */
+const TARGET_ONLY = [/node_modules\/pg\//, /^dist\/src\/(connectors|http|sandbox)\//, /^dist\/src\/app\/(state-|lock|bookmarks|sync-state|cache-folder|accepted-targets)/, /^dist\/src\/cli\/accepted-targets/];
+
 describe('start-up', () => {
-  it('loads, for `validate FILE.csv --target generic`, nothing it does not use: no zod, yaml, undici, exceljs, ora, emulator or connector client', async () => {
+  it('loads, for `validate FILE.csv --target generic`, nothing it does not use: no zod, yaml, undici, exceljs, ora, emulator, connector or state store', async () => {
     const { modules, code, stdout } = await modulesLoaded(['validate', 'samples/users.csv', '--target', 'generic'], tempProject());
     expect([code, stdout]).toEqual([0, expect.stringContaining('valid for generic')]);
     expect(modules.some((m) => m.startsWith('dist/src/core/validate/'))).toBe(true); // the hook sees what loads
-    expect(modules.filter((m) => HEAVY.some((re) => re.test(m)))).toEqual([]);
+    expect(modules.filter((m) => [...HEAVY, ...TARGET_ONLY].some((re) => re.test(m)))).toEqual([]);
+    expect(modules.filter((m) => m.startsWith('node_modules/chalk/'))).toEqual([]); // no colour on a pipe: chalk is not loaded
   });
 
   it('answers --version from package.json alone', async () => {

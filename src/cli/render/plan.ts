@@ -1,17 +1,16 @@
-import type { ChalkInstance } from 'chalk';
 import type { FieldValue } from '../../core/model/canonical.js';
 import { cellText } from '../../io/writers.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import { quote } from '../../core/model/issues.js';
 import { printable } from '../printable.js';
-import { formatCount } from '../terminal.js';
+import { formatCount, type Colours } from '../terminal.js';
 
 const p = (text: string) => printable(text, true);
 
 const SHOWN = 20;
 const show = (v: FieldValue | null | undefined) => (v === null || v === undefined || v === '' ? '(blank)' : p(quote(cellText(v))));
 
-function opLines(op: PlannedOp, c: ChalkInstance): string[] {
+function opLines(op: PlannedOp, c: Colours): string[] {
   const where = op.file ? c.dim(` (${p(op.file)}:${op.line})`) : '';
   const id = op.id ? c.dim(` id ${p(op.id)}`) : '';
   const key = p(op.key);
@@ -58,7 +57,7 @@ export function planCounts(plan: Plan): { columns: Array<keyof PlanSummary>; row
  * The plan per entity, as a small table (left-aligned names, right-aligned counts), a total row when
  * there are several entities; the skipped column only when --only/--limit left rows out.
  */
-export function planTable(plan: Plan, c: ChalkInstance): string[] {
+export function planTable(plan: Plan, c: Colours): string[] {
   const { columns, rows, total: sum } = planCounts(plan);
   if (rows.length === 0) return [];
   const body = [...rows, ...(sum ? [['total', sum] as [string, PlanSummary]] : [])];
@@ -81,7 +80,7 @@ export function planTable(plan: Plan, c: ChalkInstance): string[] {
 }
 
 /** Text, like a good plan: each change, the first few per action and entity unless --verbose. */
-export function renderPlanText(plan: Plan, c: ChalkInstance, verbose: boolean): string {
+export function renderPlanText(plan: Plan, c: Colours, verbose: boolean): string {
   const out: string[] = [];
   const groups = new Map<string, PlannedOp[]>();
   for (const op of plan.operations) groups.set(`${op.action} ${op.entity}`, [...(groups.get(`${op.action} ${op.entity}`) ?? []), op]);

@@ -1,9 +1,8 @@
-import type { ChalkInstance } from 'chalk';
 import { inOrder, type Issues } from '../../core/validate/issue-log.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
 import type { Issue } from '../../core/model/issues.js';
 import { printable } from '../printable.js';
-import { formatCount, plural, type OutStream } from '../terminal.js';
+import { formatCount, plural, type Colours, type OutStream } from '../terminal.js';
 
 /**
  * Writes text to an output stream, waiting while it is full (a slow pipe), so that a long document is
@@ -33,7 +32,7 @@ const SHOWN_PER_CODE = 5;
  * with counts and where each first occurs. A 5,000-row file with two repeated mistakes is a screen,
  * not 10,000 lines. The issues are read once, in order; only the lines shown and counts are kept.
  */
-export async function renderValidationText(report: ValidationReport<Issues>, c: ChalkInstance, verbose = false): Promise<string> {
+export async function renderValidationText(report: ValidationReport<Issues>, c: Colours, verbose = false): Promise<string> {
   const out: string[] = [];
   const codes = new CodeTally();
   const tallied = new Set<string>();
@@ -120,7 +119,7 @@ export function issuesByCode(issues: readonly Issue[]): Array<[string, CodeSumma
 }
 
 /** "Issues by code": one line per code (errors first, then by count), its count, rows and where it first occurs. */
-function byCode(sorted: Array<[string, CodeSummary]>, c: ChalkInstance): string[] {
+function byCode(sorted: Array<[string, CodeSummary]>, c: Colours): string[] {
   if (sorted.length === 0) return [];
   const width = Math.max(...sorted.map(([code]) => code.length));
   const countWidth = Math.max(...sorted.map(([, e]) => formatCount(e.count).length));
