@@ -15,11 +15,13 @@ function files(dir: string, ext: string): string[] {
   });
 }
 
-/** Source files whose build output is missing or older than they are. */
+/** Source files whose build output is missing or older than they are, or than the bundle bin/hrsync.js runs. */
 function stale(): string[] {
+  const bundle = join(ROOT, 'dist', 'cli', 'main.js');
+  const bundled = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
   return files(join(ROOT, 'src'), '.ts').filter((source) => {
     const built = join(ROOT, 'dist', relative(ROOT, source)).replace(/\.ts$/, '.js');
-    return !existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs;
+    return !existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs || bundled < statSync(source).mtimeMs;
   });
 }
 
@@ -44,6 +46,7 @@ export default function setup(): () => void {
     process.stdout.write(`dist/ is older than ${old.length} source file(s) (e.g. ${relative(ROOT, old[0]!)}): building…\n`);
     try {
       execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+      execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT, stdio: 'inherit' });
     } catch {
       throw new Error('the build failed: the tests that run the built binary would run stale code (see the errors above)');
     }

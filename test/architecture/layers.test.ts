@@ -167,12 +167,14 @@ describe('the architecture', () => {
 });
 
 /**
- * Every module the built binary loads for `args` (run from `cwd`): ES modules through a loader hook,
- * CommonJS ones through Module._load, each as its path relative to the checkout.
+ * Every module a run of `args` (from `cwd`) loads: ES modules through a loader hook, CommonJS ones
+ * through Module._load, each as its path relative to the checkout; and Node's own modules it loaded.
+ * `entry`: the binary (the bundle), or `source` for the modules tsc built (dist/src), unbundled.
  */
-async function modulesLoaded(args: string[], cwd: string): Promise<{ modules: string[]; code: number | null; stdout: string }> {
+async function modulesLoaded(args: string[], cwd: string, entry: 'binary' | 'source' = 'binary'): Promise<{ modules: string[]; builtins: string[]; code: number | null; stdout: string }> {
   const dir = tempDir();
   const list = join(dir, 'modules.txt');
+  const builtins = join(dir, 'builtins.txt');
   writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
 let out;
 export function initialize(data) { out = data.out; }
@@ -182,7 +184,7 @@ export async function load(url, context, next) {
 }
 `);
   writeFileSync(join(dir, 'count.mjs'), `import Module, { register } from 'node:module';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 const out = ${JSON.stringify(list)};
 register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: { out } });
@@ -191,16 +193,19 @@ Module._load = function (request, parent, isMain) {
   try { const file = Module._resolveFilename(request, parent, isMain); if (file.startsWith('/') || /^[A-Za-z]:/.test(file)) appendFileSync(out, pathToFileURL(file).href + '\\n'); } catch {}
   return load.apply(this, arguments);
 };
+process.on('exit', () => writeFileSync(${JSON.stringify(builtins)}, process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join('\\n')));
 `);
+  const runner = join(dir, 'source.mjs');
+  writeFileSync(runner, `const { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'src', 'cli', 'main.js')).href)});\nprocess.exitCode = await main(process.argv);\n`);
   writeFileSync(list, '');
   const run = await new Promise<{ code: number | null; stdout: string }>((done) => {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(join(dir, 'count.mjs')).href, BIN, ...args], { cwd, env: binaryEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', pathToFileURL(join(dir, 'count.mjs')).href, entry === 'binary' ? BIN : runner, ...args], { cwd, env: binaryEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.on('close', (code) => done({ code, stdout }));
   });
-  const modules = [...new Set(readFileSync(list, 'utf8').split('\n').filter(Boolean))].map((url) => relative(ROOT, fileURLToPath(url)).split('\\').join('/'));
-  return { ...run, modules };
+  const modules = [...new Set(readFileSync(list, 'utf8').split('\n').filter(Boolean))].map((url) => relative(ROOT, fileURLToPath(url)).split('\\').join('/')).filter((m) => !m.startsWith('..'));
+  return { ...run, modules, builtins: readFileSync(builtins, 'utf8').split('\n') };
 }
 
 /** What a command loads without using it: each a package or a module, by its path. */
@@ -212,13 +217,31 @@ const HEAVY = [
 /** What a rules-only validate needs none of: a connector, the state store, locks, HTTP, the emulator. */
 const TARGET_ONLY = [/node_modules\/pg\//, /^dist\/src\/(connectors|http|sandbox)\//, /^dist\/src\/app\/(state-|lock|bookmarks|sync-state|cache-folder|accepted-targets)/, /^dist\/src\/cli\/accepted-targets/];
 
+/** The modules in the bundle's chunks that were loaded (dist/cli/modules.json, written by scripts/bundle.mjs). */
+function bundled(files: string[]): string[] {
+  const chunks = JSON.parse(readFileSync(join(ROOT, 'dist', 'cli', 'modules.json'), 'utf8')) as Record<string, string[]>;
+  return files.flatMap((f) => (f.startsWith('dist/cli/') ? (chunks[f.slice('dist/cli/'.length)] ?? [f]) : [f]));
+}
+
 describe('start-up', () => {
-  it('loads, for `validate FILE.csv --target generic`, nothing it does not use: no zod, yaml, undici, exceljs, ora, emulator, connector or state store', async () => {
-    const { modules, code, stdout } = await modulesLoaded(['validate', 'samples/users.csv', '--target', 'generic'], tempProject());
+  it('loads, for `validate FILE.csv --target generic`, only modules it uses: no zod, yaml, undici, exceljs, ora, emulator, connector, state store or chalk (on a pipe)', async () => {
+    const { modules, code, stdout } = await modulesLoaded(['validate', 'samples/users.csv', '--target', 'generic'], tempProject(), 'source');
     expect([code, stdout]).toEqual([0, expect.stringContaining('valid for generic')]);
     expect(modules.some((m) => m.startsWith('dist/src/core/validate/'))).toBe(true); // the hook sees what loads
     expect(modules.filter((m) => [...HEAVY, ...TARGET_ONLY].some((re) => re.test(m)))).toEqual([]);
     expect(modules.filter((m) => m.startsWith('node_modules/chalk/'))).toEqual([]); // no colour on a pipe: chalk is not loaded
+  });
+
+  it('runs the bundle: the same validate loads a dozen files, none of the heavy ones, and commander without node:child_process', async () => {
+    const { modules, builtins, code, stdout } = await modulesLoaded(['validate', 'samples/users.csv', '--target', 'generic'], tempProject());
+    expect([code, stdout]).toEqual([0, expect.stringContaining('valid for generic')]);
+    expect(modules.filter((m) => !m.startsWith('dist/cli/') && m !== 'bin/hrsync.js')).toEqual([]); // commander and lilconfig are bundled
+    expect(modules.length).toBeLessThanOrEqual(15);
+    const inside = bundled(modules);
+    expect(inside).toEqual(expect.arrayContaining(['dist/src/core/validate/validate-files.js', 'dist/vendor/commander.mjs']));
+    expect(inside.filter((m) => HEAVY.some((re) => re.test(m)))).toEqual([]);
+    // (net loads: its standard streams are pipes here.)
+    expect(builtins.filter((m) => ['child_process', 'dgram', 'tty', 'crypto'].includes(m))).toEqual([]);
   });
 
   it('answers --version from package.json alone', async () => {
