@@ -1,6 +1,7 @@
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { outputFailed } from '../errors.js';
 
 /** A file written here: open for as long as it is needed, its name already gone where the system allows. */
 export interface SpillFile {
@@ -30,9 +31,23 @@ export class SpillFolder {
 
   /** Writes `text` (lines, each ending in a line feed) to a new file. */
   write(text: string): SpillFile {
-    const dir = mkdtempSync(join(this.parent, 'hrsync-'));
-    const path = join(dir, 'spill.ndjson');
-    const fd = openSync(path, 'wx+', 0o600);
+    const file = this.create();
+    this.append(file, text);
+    return file;
+  }
+
+  /** A new, empty file. */
+  create(): SpillFile {
+    let dir: string;
+    let path: string;
+    let fd: number;
+    try {
+      dir = mkdtempSync(join(this.parent, 'hrsync-'));
+      path = join(dir, 'spill.ndjson');
+      fd = openSync(path, 'wx+', 0o600);
+    } catch (error) {
+      throw this.failed(error);
+    }
     const file: SpillFile = { fd, size: 0, path };
     this.files.add(file);
     try {
@@ -45,16 +60,35 @@ export class SpillFolder {
       if (!this.listening) process.once('exit', this.cleanup);
       this.listening = true;
     }
-    this.append(file, text);
     return file;
   }
 
-  /** Adds `text` (lines) to the end of a file written here. */
-  append(file: SpillFile, text: string): void {
-    const bytes = Buffer.from(text, 'utf8');
+  /** Adds `text` (lines, or bytes) to the end of a file written here. */
+  append(file: SpillFile, text: string | Uint8Array): void {
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     let done = 0;
-    while (done < bytes.length) done += writeSync(file.fd, bytes, done, bytes.length - done, file.size + done);
+    try {
+      while (done < bytes.length) done += writeSync(file.fd, bytes, done, bytes.length - done, file.size + done);
+    } catch (error) {
+      throw this.failed(error);
+    }
     file.size += bytes.length;
+  }
+
+  /** A temporary file that cannot be made or written (a full disk): hrsync's own output failing, exit 74. */
+  private failed(error: unknown): Error {
+    return outputFailed('a temporary file in', this.parent, error, 'what does not fit in memory (many issues, large key indexes) goes to TMPDIR while hrsync runs: free some room there, or set TMPDIR to a folder with room');
+  }
+
+  /** Reads into `buffer` (from its start) what the file holds from `position`, up to the buffer's length: how many bytes. */
+  read(file: SpillFile, buffer: Uint8Array, position: number, length = buffer.length): number {
+    let done = 0;
+    while (done < length) {
+      const n = readSync(file.fd, buffer, done, length - done, position + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
   }
 
   /** A file's lines, in batches as they are read (a bounded piece of the file at a time). */

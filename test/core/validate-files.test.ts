@@ -17,9 +17,17 @@ const companies = csv('companies.csv', [
 ]);
 const USERS = ['ID', 'Title', 'Forenames', 'Surname', 'Email', 'Country', 'MainCompanyID', 'Status'];
 
-// Every validation test runs on both CSV paths: the scanner (the default) and csv-parse alone.
-for (const csvParser of ['scanner', 'csv-parse'] as const) describe(`CSV read by ${csvParser}`, () => {
-  const validate = (paths: readonly string[], options: ValidateOptions) => validateFiles(paths, { ...options, read: { ...options.read, csvParser } });
+// Every validation test runs on both CSV paths: the scanner (the default) and csv-parse alone; and
+// with the key indexes' pages a few entries long, so that every value but the last few is read back
+// from disk when it is looked for (see KeyIndex).
+const WAYS = [
+  ['CSV read by scanner', 'scanner', undefined],
+  ['CSV read by csv-parse', 'csv-parse', undefined],
+  ['key indexes on disk', 'scanner', 64],
+] as const;
+for (const [way, csvParser, indexPage] of WAYS) describe(way, () => {
+  const validate = (paths: readonly string[], options: ValidateOptions) =>
+    validateFiles(paths, { ...options, read: { ...options.read, csvParser }, ...(indexPage ? { indexPage } : {}) });
 
   describe('accessplanit users', () => {
     it('checks mandatory fields, lengths, email, title, country, status and the company reference', async () => {

@@ -47,6 +47,16 @@ describe.skipIf(!HAS_SMALL_DISK)('a full disk', () => {
     expect(roomy.code, roomy.stderr).toBe(0);
   }, 60_000);
 
+  it('for validate’s temporary files (TMPDIR on the full disk): exit 74 naming TMPDIR, nothing left', async () => {
+    const dir = tempDir();
+    // More issues than are held in memory (2,048): the rest go to a temporary file.
+    write(dir, 'u.csv', `Forenames,Surname,Email\n${'Ann,Lee,not-an-email\n'.repeat(5000)}`);
+    const run = await hrsyncOnSmallDisk(['validate', 'u.csv', '--target', 'generic', '--format', 'json'], dir, 0, { TMPDIR: `${dir}/disk` });
+    expect(run.code, run.stderr).toBe(74);
+    expect(run.stderr).toMatch(/error: could not write a temporary file in .*\/disk: the disk is full \(ENOSPC\)\nhint: what does not fit in memory .* set TMPDIR to a folder with room/);
+    expect(run.left).toEqual([]);
+  }, 60_000);
+
   it('during an export: exit 74, and neither the file nor a partial one is left', async () => {
     const dir = tempDir();
     write(dir, 'hrsync.config.json', JSON.stringify({ targets: { hr: { type: 'unified', baseUrl: sandbox().urls.unified, connectionId: 'sandbox', apiKey: 'env:UNIFIED_KEY' } } }));

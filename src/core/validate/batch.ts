@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { SpillFolder } from '../../io/spill.js';
 import type { FileFormat, ReadEvent } from '../../io/types.js';
 import type { ColumnMap } from '../mapping/columns.js';
 import type { CanonicalRecord } from '../model/canonical.js';
@@ -85,13 +86,21 @@ export class Batch {
   readonly indexes = new Map<string, KeyIndex>();
   readonly deferred: Deferred[] = [];
   known: KnownRecords | undefined;
+  /** Where the key indexes' full pages go (see KeyIndex): made when the first fills. */
+  private spill: SpillFolder | undefined;
 
   constructor(
     private readonly maxErrors: number,
-    options: { keepRecords?: boolean; log?: ConstructorParameters<typeof IssueLog>[0] } = {},
+    private readonly options: { keepRecords?: boolean; log?: ConstructorParameters<typeof IssueLog>[0]; indexPage?: number } = {},
   ) {
     this.issues = new IssueLog(options.log);
     this.invalid = options.keepRecords ? new Set() : NOTHING;
+  }
+
+  /** Removes what the key indexes wrote to disk: once the batch is settled and reported. */
+  closeIndexes(): void {
+    for (const index of this.indexes.values()) index.close();
+    this.spill?.close();
   }
 
   /**
@@ -116,7 +125,8 @@ export class Batch {
     let index = this.indexes.get(key);
     if (!index) {
       const expected = this.files.reduce((n, f) => n + (f.summary.entity === entity ? f.estimatedRows : 0), 0);
-      this.indexes.set(key, (index = new KeyIndex(field, expected)));
+      const spill = () => (this.spill ??= new SpillFolder(this.options.log?.tmp));
+      this.indexes.set(key, (index = new KeyIndex(field, expected, { spill, ...(this.options.indexPage ? { pageSize: this.options.indexPage } : {}) })));
     }
     return index;
   }

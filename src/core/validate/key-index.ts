@@ -1,3 +1,4 @@
+import type { SpillFile, SpillFolder } from '../../io/spill.js';
 import { ignoresCase, keyValue } from '../model/keys.js';
 
 /**
@@ -15,30 +16,40 @@ const LOAD = 0.75;
 const MAX_LOAD = 0.85;
 /** Keys are kept in pages of this size; a longer key (a 16 MB cell) gets a page of its own. */
 const PAGE = 1 << 20;
+/** Entries read back from pages on disk, kept for the next look (a reference to the same manager, company …). */
+const CACHED = 1 << 14;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** A 32-bit word of an entry read from disk, as the page's Int32Array wrote it. */
+const word = (bytes: Buffer, at: number): number => (LITTLE_ENDIAN ? bytes.readInt32LE(at) : bytes.readInt32BE(at));
 /** An entry's header: where its value was first seen (file index and line in one word), and its length. */
 const HEADER = 8;
 /** A first location fits its word when the file index is below 32 and the line below 2²⁶ (67 million); others are kept aside. */
 const LINE_BITS = 26;
 const FAR = -1;
 /** Where an entry is fits in 31 bits (a slot holds it + 1 as an Int32): page × PAGE + offset. */
-const MAX_PAGES = 2047;
+const MAX_BYTES = 2047 * PAGE;
 
 /**
  * The set of values of one key field, built for million-row files and exact.
  *
  * - Slots: an open-addressing table, one Int32Array of pairs (the value's 32-bit hash, and where its
  *   entry is: one cache line a probe), 8 bytes a slot at a load of at most 0.75, sized once from the
- *   expected number of keys — no rehash unless the estimate was low.
+ *   expected number of keys — no rehash unless the estimate was low. This is all an index holds in
+ *   memory for each key: about 11 bytes.
  * - Entries, one per distinct value, in 1 MB pages, each on a 32-bit word: where the value was first
  *   seen (file index and line in 4 bytes; a location past 32 files or 67 million lines is kept aside),
  *   its length (4 bytes; the top bit: UTF-8 rather than Latin-1) and its text, once (one byte a
  *   character for Latin-1). So two values with the same hash are always told apart by their text: a
  *   collision costs one comparison, never a false duplicate or a missed one.
+ * - Only the page being filled stays in memory: each full page is written to a private file (`spill`:
+ *   0600, its name removed once open, gone when the run ends) and its entries are read back from there
+ *   when a hash matches — a duplicate, a reference, or one of the rare 32-bit collisions (about 100 in
+ *   a million distinct keys). The last 16,384 entries read back are kept, for references that repeat.
+ *   Without `spill` every page stays in memory (about 20 bytes a key plus its text).
  *
- * About 20 bytes a key plus its text (a Map of strings costs several times that). Values are compared
- * by the one key rule (core/model/keys.ts): trimmed, and ignoring case for emails and names. ASCII
- * values — nearly all keys — are hashed and compared in place, without making the trimmed or
- * lower-cased string; others go through keyValue().
+ * Values are compared by the one key rule (core/model/keys.ts): trimmed, and ignoring case for emails
+ * and names. ASCII values — nearly all keys — are hashed and compared in place, without making the
+ * trimmed or lower-cased string; others go through keyValue().
  */
 export class KeyIndex {
   /** Values compare by the one key rule (core/model/keys.ts) for this field. */
@@ -47,21 +58,39 @@ export class KeyIndex {
   /** Slot i: [2i] the value's hash, [2i + 1] where its entry is (page × PAGE + offset) + 1, 0 when empty. */
   private table = new Int32Array(0);
   private count = 0;
-  private readonly pages: Buffer[] = [];
-  /** Each page as 32-bit words, for an entry's header: [first location, length]. */
-  private readonly words: Int32Array[] = [];
-  private pageUsed = PAGE;
+  /** The pages; one written to disk is undefined here, and at pageAt[page] in the file. */
+  private readonly pages: Array<Buffer | undefined> = [];
+  /** Each page in memory as 32-bit words, for an entry's header: [first location, length]. */
+  private readonly words: Array<Int32Array | undefined> = [];
+  private readonly pageAt: number[] = [];
+  private pageUsed: number;
+  /** Where the last page's entries end (past pageSize for a page holding one long value). */
+  private pageEnd = 0;
+  private folder: SpillFolder | undefined;
+  private file: SpillFile | undefined;
+  /** Entries read back from disk: [its bytes (header and text)]. */
+  private readonly cache = new Map<number, Buffer>();
+  private readonly scratch = Buffer.allocUnsafeSlow(64);
   /** Entry → every location after the first, for values seen more than once. */
   private readonly repeats = new Map<number, number[]>();
   /** Entry → its first location, when that does not fit the entry's header. */
   private readonly far = new Map<number, number>();
+  private readonly pageSize: number;
+  private readonly spill: (() => SpillFolder) | undefined;
 
-  /** `expected`: about how many values will be added (the table is sized for it once). */
+  /**
+   * `expected`: about how many values will be added (the table is sized for it once). `spill`: where
+   * full pages go (made on first use); `pageSize`: tests make it small.
+   */
   constructor(
     readonly field: string,
     private readonly expected = 0,
+    options: { spill?: () => SpillFolder; pageSize?: number } = {},
   ) {
     this.ignoreCase = ignoresCase(field);
+    this.pageSize = options.pageSize ?? PAGE;
+    this.pageUsed = this.pageSize;
+    this.spill = options.spill;
   }
 
   add(value: string, location: number): void {
@@ -79,10 +108,20 @@ export class KeyIndex {
   /** Every value seen more than once (in its compared form), with all its locations in the order they were seen. */
   *duplicates(): IterableIterator<[string, number[]]> {
     for (const [entry, later] of this.repeats) {
-      const packed = this.words[Math.floor(entry / PAGE)]![(entry % PAGE) >> 2]!;
+      const { bytes, at } = this.entryAt(entry);
+      const packed = word(bytes, at);
       const first = packed === FAR ? this.far.get(entry)! : pack(packed >>> LINE_BITS, packed & ((1 << LINE_BITS) - 1));
-      yield [this.text(entry), [first, ...later]];
+      const length = word(bytes, at + 4);
+      const start = at + HEADER;
+      yield [length < 0 ? bytes.toString('utf8', start, start + (length & 0x7fffffff)) : bytes.toString('latin1', start, start + length), [first, ...later]];
     }
+  }
+
+  /** Closes the file its pages went to (and so removes it). */
+  close(): void {
+    if (this.file) this.folder!.remove(this.file);
+    this.file = undefined;
+    this.cache.clear();
   }
 
   // The key being looked for: `value` between `from` and `to` (folded to lower case when `fold`), or `slow`.
@@ -175,11 +214,20 @@ export class KeyIndex {
 
   /** Whether an entry's text is the key being looked for. */
   private equals(entry: number): boolean {
-    const pageIndex = Math.floor(entry / PAGE);
-    const offset = entry % PAGE;
-    const length = this.words[pageIndex]![(offset >> 2) + 1]!;
-    const page = this.pages[pageIndex]!;
-    const start = offset + HEADER;
+    const pageIndex = Math.floor(entry / this.pageSize);
+    const offset = entry % this.pageSize;
+    let page = this.pages[pageIndex];
+    let length: number;
+    let start: number;
+    if (page) {
+      length = this.words[pageIndex]![(offset >> 2) + 1]!;
+      start = offset + HEADER;
+    } else {
+      const at = this.entryAt(entry);
+      page = at.bytes;
+      length = word(page, at.at + 4);
+      start = at.at + HEADER;
+    }
     if (length < 0) return this.slow !== undefined && page.toString('utf8', start, start + (length & 0x7fffffff)) === this.slow;
     const key = this.slow ?? this.value;
     const from = this.slow === undefined ? this.from : 0;
@@ -193,6 +241,25 @@ export class KeyIndex {
     return true;
   }
 
+  /** An entry's bytes (its header at `at`, then its text): in its page, or read back from disk. */
+  private entryAt(entry: number): { bytes: Buffer; at: number } {
+    const pageIndex = Math.floor(entry / this.pageSize);
+    const page = this.pages[pageIndex];
+    if (page) return { bytes: page, at: entry % this.pageSize };
+    let bytes = this.cache.get(entry);
+    if (!bytes) {
+      const position = this.pageAt[pageIndex]! + (entry % this.pageSize);
+      const got = this.folder!.read(this.file!, this.scratch, position);
+      const size = HEADER + (word(this.scratch, 4) & 0x7fffffff);
+      bytes = Buffer.allocUnsafe(size);
+      if (size <= got) this.scratch.copy(bytes, 0, 0, size);
+      else this.folder!.read(this.file!, bytes, position);
+      if (this.cache.size >= CACHED) this.cache.clear();
+      this.cache.set(entry, bytes);
+    }
+    return { bytes, at: 0 };
+  }
+
   /** A new entry for the key being looked for, first seen at `location`: where it is. */
   private store(location: number): number {
     const text = this.slow ?? this.value;
@@ -200,9 +267,22 @@ export class KeyIndex {
     const to = this.slow === undefined ? this.to : text.length;
     const bytes = this.latin1 ? to - from : Buffer.byteLength(text, 'utf8');
     const size = (HEADER + bytes + 3) & ~3; // entries start on a 32-bit word
-    if (this.pageUsed + size > PAGE) {
-      if (this.pages.length >= MAX_PAGES) throw new Error(`the values of ${this.field} hold more than ${MAX_PAGES / 1024} GB of text`);
-      const page = Buffer.allocUnsafeSlow(Math.max(PAGE, size));
+    if (this.pageUsed + size > this.pageSize) {
+      if ((this.pages.length + 1) * this.pageSize > MAX_BYTES) throw new Error(`the values of ${this.field} hold more than ${MAX_BYTES / PAGE / 1024} GB of text`);
+      const full = this.pages.length - 1;
+      let page: Buffer | undefined;
+      if (full >= 0 && this.spill) {
+        // The full page goes to disk, and its memory holds the next one.
+        const old = this.pages[full]!;
+        this.folder ??= this.spill();
+        this.file ??= this.folder.create();
+        this.pageAt[full] = this.file.size;
+        this.folder.append(this.file, old.subarray(0, this.pageEnd));
+        this.pages[full] = undefined;
+        this.words[full] = undefined;
+        if (old.length === this.pageSize && size <= this.pageSize) page = old;
+      }
+      page ??= Buffer.allocUnsafeSlow(Math.max(this.pageSize, size));
       this.pages.push(page);
       this.words.push(new Int32Array(page.buffer, page.byteOffset, page.length >> 2));
       this.pageUsed = 0;
@@ -213,7 +293,7 @@ export class KeyIndex {
     const offset = this.pageUsed;
     const fileIndex = Math.floor(location / 0x1_0000_0000);
     const line = location - fileIndex * 0x1_0000_0000;
-    const entry = pageIndex * PAGE + offset;
+    const entry = pageIndex * this.pageSize + offset;
     if (fileIndex < 1 << (31 - LINE_BITS) && line < 1 << LINE_BITS) words[offset >> 2] = (fileIndex << LINE_BITS) | line;
     else {
       words[offset >> 2] = FAR;
@@ -229,18 +309,10 @@ export class KeyIndex {
         page[start + k] = fold && c >= 65 && c <= 90 ? c + 32 : c;
       }
     } else page.write(text, start, 'utf8');
-    // A page longer than PAGE holds one entry only: the next starts a new page.
-    this.pageUsed = offset + size > PAGE ? PAGE : offset + size;
+    // A page longer than pageSize holds one entry only: the next starts a new page.
+    this.pageEnd = offset + size;
+    this.pageUsed = offset + size > this.pageSize ? this.pageSize : offset + size;
     return entry;
-  }
-
-  private text(entry: number): string {
-    const pageIndex = Math.floor(entry / PAGE);
-    const offset = entry % PAGE;
-    const length = this.words[pageIndex]![(offset >> 2) + 1]!;
-    const start = offset + HEADER;
-    const page = this.pages[pageIndex]!;
-    return length < 0 ? page.toString('utf8', start, start + (length & 0x7fffffff)) : page.toString('latin1', start, start + length);
   }
 
   /** A table of `capacity` slots holding every entry so far (rehashed from the hashes kept). */

@@ -35,6 +35,8 @@ export interface ValidateOptions {
   onRows?: (rows: number) => void;
   /** Where the issues go to disk when there are many (default: TMPDIR), and how many stay in memory. */
   log?: { tmp?: string; held?: number };
+  /** The key indexes' page size (tests: small, so that pages go to disk; see KeyIndex). */
+  indexPage?: number;
 }
 
 /**
@@ -76,7 +78,11 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
 
 /** validateFiles, its issues in an IssueLog (bounded memory, any number of them): the caller closes it. */
 export async function validateToLog(paths: readonly string[], options: ValidateOptions): Promise<ValidationReport<IssueLog>> {
-  const batch = new Batch(options.maxErrors && options.maxErrors > 0 ? options.maxErrors : Infinity, { ...(options.keepRecords ? { keepRecords: true } : {}), ...(options.log ? { log: options.log } : {}) });
+  const batch = new Batch(options.maxErrors && options.maxErrors > 0 ? options.maxErrors : Infinity, {
+    ...(options.keepRecords ? { keepRecords: true } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.indexPage ? { indexPage: options.indexPage } : {}),
+  });
   try {
     await openFiles(batch, paths, options);
     batch.known = await knownFor(batch, options.known);
@@ -89,6 +95,7 @@ export async function validateToLog(paths: readonly string[], options: ValidateO
     throw error;
   } finally {
     await Promise.all(batch.files.map((f) => f.events.return(undefined)));
+    batch.closeIndexes();
   }
   return report(batch, options);
 }
