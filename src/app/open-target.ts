@@ -83,13 +83,14 @@ export async function createTarget(name: string, entry: TargetConfig, options: P
 /** Which target or rule set a run uses (see openTarget). */
 type Choice =
   | { kind: 'configured'; name: string }
-  | { kind: 'sandbox'; note: string | undefined; fallback: boolean }
+  /** fallback: nothing is configured, so the embedded sandbox (or offline, its rules) stands in. */
+  | { kind: 'sandbox'; fallback: boolean }
   | { kind: 'rules'; rules: RuleBook; connector: ConnectorDefinition | undefined };
 
 async function choose(name: string | undefined, loaded: LoadedConfig | undefined): Promise<Choice> {
   if (name !== undefined) {
     if (loaded && name in loaded.config.targets) return { kind: 'configured', name };
-    if (name === 'sandbox') return { kind: 'sandbox', note: undefined, fallback: false };
+    if (name === 'sandbox') return { kind: 'sandbox', fallback: false };
     if (name === 'generic') return { kind: 'rules', rules: { name, entities: genericRules }, connector: undefined };
     const { connectorFor, rulesNamed, RULE_SET_NAMES } = await registry();
     const rules = rulesNamed(name);
@@ -108,7 +109,7 @@ async function choose(name: string | undefined, loaded: LoadedConfig | undefined
     if (!chosen) throw new UsageError(`${loaded.path} has several targets and no defaultTarget`, `pass --target ${names.join(' | ')}`);
     return { kind: 'configured', name: chosen };
   }
-  return { kind: 'sandbox', note: undefined, fallback: true };
+  return { kind: 'sandbox', fallback: true };
 }
 
 /**

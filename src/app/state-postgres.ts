@@ -167,12 +167,7 @@ export class PostgresStateStore implements StateStore {
     }
     const { schema } = this.settings;
     const s = this.s;
-    const versionOf = async (): Promise<number> => {
-      const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${s}.meta`]);
-      if (!exists.rows[0]?.t) return 0;
-      const row = await client.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`);
-      return Number(row.rows[0]?.value ?? 0);
-    };
+    const versionOf = () => this.versionIn(client);
     try {
       // Most runs: the schema is there and current, and nothing is locked or created.
       const seen = await versionOf();
@@ -196,12 +191,46 @@ export class PostgresStateStore implements StateStore {
     }
   }
 
+  /** The schema's version in the database (0: none yet). */
+  private async versionIn(client: pg.PoolClient): Promise<number> {
+    const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${this.s}.meta`]);
+    if (!exists.rows[0]?.t) return 0;
+    const row = await client.query<{ value: string }>(`SELECT value FROM ${this.s}.meta WHERE key = 'schema_version'`);
+    return Number(row.rows[0]?.value ?? 0);
+  }
+
+  /**
+   * A read (state show, history, reset, or a run's first look): with no schema yet there is nothing
+   * stored, so it answers `none` and creates nothing; otherwise as `run` (an older schema is brought
+   * up to date first).
+   */
+  private async read<T>(doing: string, none: T, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (!this.ready) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (error) {
+        throw this.unavailable(error, doing);
+      }
+      try {
+        const version = await this.versionIn(client);
+        if (version === 0) return none;
+        if (version === SCHEMA_VERSION) this.ready ??= Promise.resolve({ from: version, to: version });
+      } catch (error) {
+        throw this.unavailable(error, doing);
+      } finally {
+        client.release();
+      }
+    }
+    return this.run(doing, work);
+  }
+
   bookmarks(): Promise<Bookmark[]> {
-    return this.run('reading the bookmarks', async (c) => (await c.query(`SELECT key, source, target, entity, at FROM ${this.s}.bookmarks ORDER BY at, key`)).rows.map(bookmarkOf));
+    return this.read('reading the bookmarks', [], async (c) => (await c.query(`SELECT key, source, target, entity, at FROM ${this.s}.bookmarks ORDER BY at, key`)).rows.map(bookmarkOf));
   }
 
   bookmark(key: string): Promise<Bookmark | undefined> {
-    return this.run('reading a bookmark', async (c) => (await c.query(`SELECT key, source, target, entity, at FROM ${this.s}.bookmarks WHERE key = $1`, [key])).rows.map(bookmarkOf)[0]);
+    return this.read('reading a bookmark', undefined, async (c) => (await c.query(`SELECT key, source, target, entity, at FROM ${this.s}.bookmarks WHERE key = $1`, [key])).rows.map(bookmarkOf)[0]);
   }
 
   setBookmark(b: Bookmark): Promise<void> {
@@ -219,7 +248,7 @@ export class PostgresStateStore implements StateStore {
   }
 
   resetBookmarks(match?: string): Promise<number> {
-    return this.run('clearing bookmarks', async (c) => {
+    return this.read('clearing bookmarks', 0, async (c) => {
       const result = await c.query(`DELETE FROM ${this.s}.bookmarks WHERE $1::text IS NULL OR strpos(key, $1) > 0 OR strpos(source, $1) > 0 OR strpos(target, $1) > 0`, [match ?? null]);
       return result.rowCount ?? 0;
     });
@@ -227,7 +256,7 @@ export class PostgresStateStore implements StateStore {
 
   /** Kept by the target's identity (its type and where it is), not its name: configs that share a database may reuse a name. */
   loadSent(scope: SentScope): Promise<Map<string, string>> {
-    return this.run('reading the last-sent fingerprints', async (c) => {
+    return this.read('reading the last-sent fingerprints', new Map<string, string>(), async (c) => {
       const rows = await c.query<{ key: string; sent: string }>(`SELECT key, sent FROM ${this.s}.sent WHERE scope = $1 AND entity = $2`, [scope.identity, scope.entity]);
       return new Map(rows.rows.map((r) => [r.key, r.sent]));
     });
@@ -254,14 +283,14 @@ export class PostgresStateStore implements StateStore {
   }
 
   sentSummary(): Promise<Array<{ target: string; entity: string; records: number }>> {
-    return this.run('reading the last-sent fingerprints', async (c) => {
+    return this.read('reading the last-sent fingerprints', [], async (c) => {
       const rows = await c.query<{ target: string; entity: string; records: string }>(`SELECT max(target) AS target, entity, count(*) AS records FROM ${this.s}.sent GROUP BY scope, entity ORDER BY 1, 2`);
       return rows.rows.map((r) => ({ target: r.target, entity: r.entity, records: Number(r.records) }));
     });
   }
 
   locks(): Promise<Array<LockHolder & { resource: string }>> {
-    return this.run('reading the locks', async (c) => {
+    return this.read('reading the locks', [], async (c) => {
       const rows = await c.query(
         `SELECT l.resource, l.what, l.pid, l.host, l.started, l.expires, l.backend,
                 EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = l.backend) AND l.expires > now() AS held
@@ -433,7 +462,7 @@ export class PostgresStateStore implements StateStore {
   }
 
   history(options: { limit?: number; target?: string } = {}): Promise<RunRecord[]> {
-    return this.run('reading the run history', async (c) => {
+    return this.read('reading the run history', [], async (c) => {
       const rows = await c.query(
         `SELECT at, ms, command, target, label, source, counts, exit_code, host, pid FROM ${this.s}.runs WHERE $1::text IS NULL OR target = $1 ORDER BY at DESC, id DESC LIMIT $2`,
         [options.target ?? null, options.limit ?? null],

@@ -180,7 +180,7 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
     return { store: open(schema), another: () => open(schema) };
   });
 
-  it('creates its schema on first use, one row per key, and a migration run twice (or by two runners at once) changes nothing', async () => {
+  it('creates its schema on first write (a read creates nothing), one row per key, and a migration run twice (or by two runners at once) changes nothing', async () => {
     const schema = freshSchema();
     const [a, b] = [open(schema), open(schema)];
     try {
@@ -193,10 +193,13 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
       await a.setBookmark({ key: 'k', source: 's', target: 't', entity: 'users', at: '2026-11-01T00:00:00.000Z' });
       await a.setBookmark({ key: 'k', source: 's', target: 't', entity: 'users', at: '2026-11-02T00:00:00.000Z' });
       expect((await cluster.admin(`SELECT count(*)::int AS n FROM "${schema}".bookmarks`)).rows[0]!.n).toBe(1);
-      // First use without a migration: a fresh schema is made by the first read.
+      // First use without a migration: a read finds nothing and creates nothing; the first write makes the schema.
       const fresh = freshSchema();
       const c = open(fresh);
-      expect(await c.bookmarks()).toEqual([]);
+      expect([await c.bookmarks(), await c.history(), await c.locks(), await c.sentSummary(), await c.resetBookmarks()]).toEqual([[], [], [], [], 0]);
+      expect((await cluster.admin('SELECT to_regnamespace($1) AS n', [fresh])).rows[0]!.n).toBe(null);
+      await c.setBookmark({ key: 'k', source: 's', target: 't', entity: 'users', at: '2026-11-01T00:00:00.000Z' });
+      expect(await c.bookmarks()).toHaveLength(1);
       expect(await c.migrate()).toEqual({ from: 1, to: 1 });
       await c.close();
     } finally {

@@ -206,9 +206,14 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     }, 90_000);
   });
 
-  it('state migrate: creates the schema, a second run changes nothing; first use migrates by itself', async () => {
+  it('state migrate: creates the schema, a second run changes nothing; first use migrates by itself; a read creates nothing', async () => {
     const schema = freshSchema();
     const dir = machine(schema);
+    // Reading an empty database shows nothing stored, and leaves it as it was: migrate still starts from 0.
+    const shown = await hrsyncIn(['state', 'show', '--format', 'json'], { cwd: dir, env: env() });
+    expect([shown.code, json(shown)]).toMatchObject([0, { bookmarks: [], sent: [], locks: [] }]);
+    expect(json(await hrsyncIn(['state', 'history', '--format', 'json'], { cwd: dir, env: env() }))).toMatchObject({ runs: [] });
+    expect(json(await hrsyncIn(['state', 'reset', '--format', 'json'], { cwd: dir, env: env() }))).toMatchObject({ cleared: 0 });
     const first = await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: dir, env: env() });
     expect([first.code, json(first)]).toEqual([0, { backend: 'postgres', where: `postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`, from: 0, to: 1 }]);
     expect(json(await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: dir, env: env() }))).toMatchObject({ from: 1, to: 1 });
@@ -218,9 +223,9 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     write(unused, 'u.csv', manyUsers('MIG', 1));
     expect((await hrsyncIn(['import', 'u.csv', '--yes'], { cwd: unused, env: env() })).code).toBe(0);
     expect(json(await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: unused, env: env() }))).toMatchObject({ from: 1, to: 1 });
-    const shown = await hrsyncIn(['state', 'show'], { cwd: unused, env: env() });
-    expect(shown.stderr).toContain(`state: postgres postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`);
-    expect(shown.stdout).toContain('no bookmarks: the next --since last is a full run');
+    const again = await hrsyncIn(['state', 'show'], { cwd: unused, env: env() });
+    expect(again.stderr).toContain(`state: postgres postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`);
+    expect(again.stdout).toContain('no bookmarks: the next --since last is a full run');
   });
 
   it('never prints the password: not in state show, history or migrate, text or JSON, nor when the server refuses or cannot be reached', async () => {
