@@ -113,8 +113,13 @@ export class PostgresStateStore implements StateStore {
     return new OutputError(`could not write ${what} to the state database ${this.where}: ${this.words(error)}`, `check ${this.settings.variable} and the database`);
   }
 
-  private async run<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>, failed: (error: unknown) => HrsyncError = (e) => this.unavailable(e, doing)): Promise<T> {
+  private async run<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>, failed?: (error: unknown) => HrsyncError): Promise<T> {
     await this.migrated();
+    return this.connected(doing, work, failed);
+  }
+
+  /** `work` on a pooled connection: a failure to connect, or of the work, in words (`failed`). */
+  private async connected<T>(doing: string, work: (client: pg.PoolClient) => Promise<T>, failed: (error: unknown) => HrsyncError = (e) => this.unavailable(e, doing)): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -206,21 +211,9 @@ export class PostgresStateStore implements StateStore {
    */
   private async read<T>(doing: string, none: T, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     if (!this.ready) {
-      let client: pg.PoolClient;
-      try {
-        client = await this.pool.connect();
-      } catch (error) {
-        throw this.unavailable(error, doing);
-      }
-      try {
-        const version = await this.versionIn(client);
-        if (version === 0) return none;
-        if (version === SCHEMA_VERSION) this.ready ??= Promise.resolve({ from: version, to: version });
-      } catch (error) {
-        throw this.unavailable(error, doing);
-      } finally {
-        client.release();
-      }
+      const version = await this.connected(doing, (client) => this.versionIn(client));
+      if (version === 0) return none;
+      if (version === SCHEMA_VERSION) this.ready ??= Promise.resolve({ from: version, to: version });
     }
     return this.run(doing, work);
   }
