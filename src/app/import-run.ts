@@ -54,7 +54,7 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
 
   const current = new Map<Entity, CanonicalValues[]>();
   const lookedUp = !target.can.list && target.can.lookupRecords === true;
-  const scope: SentScope | undefined = target.can.list || lookedUp ? undefined : { name: target.name, identity: target.identity, entity: 'users' };
+  const scope = sentScope(target);
   const sent = scope ? await opened.state.loadSent(scope) : undefined;
   // The entities in the input; with deletes asked for, also those whose records can keep one from being
   // deleted (a company's users), so the plan can leave such a delete out instead of failing at apply.
@@ -85,6 +85,14 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
     );
   }
   return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, ...(scope && sent ? { sync: { state: opened.state, scope, sent } } : {}) };
+}
+
+/**
+ * Where what was sent successfully is remembered, to plan the next run against: a target that can
+ * neither list its records nor look them up (Springest). Undefined for any other.
+ */
+export function sentScope(target: Target): SentScope | undefined {
+  return target.can.list || target.can.lookupRecords ? undefined : { name: target.name, identity: target.identity, entity: 'users' };
 }
 
 /** Lookups in flight while a plan is made row by row (the target's own client bounds them too). */

@@ -95,6 +95,16 @@ describe('import into Appenate and Springest (in-process)', () => {
     expect(readFileSync(join(dir, 'out', 'results.csv'), 'utf8')).toContain('sites: de: not a site of this target (its sites: default, nl); nothing was sent');
   });
 
+  it('Springest: a saved plan applied with `hrsync apply` is remembered as sent, as an import’s own apply is: the next plan sends nothing again', async () => {
+    const dir = project();
+    write(dir, 'a.csv', 'Employee ID,Email,First name,Last name\nAP1,ap1@go.example.com,Ann,Plan\nAP2,ap2@go.example.com,Abe,Plan\n');
+    const planned = await hrsyncIn(['import', 'a.csv', '--target', 'go', '--dry-run', '--out', 'plan.json'], { cwd: dir, env: ENV });
+    expect(planned.stdout).toContain('Plan: 2 to create');
+    expect((await hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV })).code).toBe(0);
+    const again = await hrsyncIn(['import', 'a.csv', '--target', 'go', '--dry-run'], { cwd: dir, env: ENV });
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 2 unchanged.');
+  });
+
   it('Springest: says when a field sent last time is no longer in the input (the platform may wipe or keep it)', async () => {
     const dir = project();
     write(dir, 'a.csv', 'Employee ID,Email,First name,Last name,Job title\nW1,w1@go.example.com,Wim,Wipe,Driver\n');

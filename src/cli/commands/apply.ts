@@ -1,4 +1,5 @@
 import { checkPlanFresh, readPlan } from '../../app/apply-saved-plan.js';
+import { sentScope } from '../../app/import-run.js';
 import { openTarget } from '../../app/open-target.js';
 import { resultsFolder } from '../../app/results-folder.js';
 import { lockTarget, recordRun } from '../../app/state-store.js';
@@ -36,7 +37,10 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
     lock = await lockTarget(opened, `apply to ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warner(io) });
     const { target, stale } = await checkPlanFresh(opened.target, plan, { concurrency, force: Boolean(flags.force) });
     if (stale.length) io.stderr.write(colourFor(io.stderr, io.env).yellow(`--force: applying although ${plural(stale.length, 'record')} changed since the plan was made\n`));
-    const result = await runApply({ target, plan }, { concurrency, resultsDir, lockLost: lock?.lost }, io);
+    // What is sent to a target that cannot be read back (Springest) is remembered, as an import's apply does.
+    const scope = sentScope(target);
+    const sync = scope ? { state: opened.state, scope, sent: new Map<string, string>() } : undefined;
+    const result = await runApply({ target, plan, ...(sync ? { sync } : {}) }, { concurrency, resultsDir, lockLost: lock?.lost }, io);
     Object.assign(counts, appliedCounts(result));
     code = applyExitCode(result, 0, io);
     if (opened.embedded) io.stderr.write(`${colourFor(io.stderr, io.env).dim(EMBEDDED_APPLIED)}\n`);
