@@ -4,13 +4,13 @@ import { EncodingFault, openDecoded, type DecodedStream } from './decode.js';
 import { sniffDelimiter } from './delimiter.js';
 import { LineCounter } from './line-counter.js';
 import { CsvScanner } from './csv-scanner.js';
+import { pieceEnd } from './pieces.js';
 import type { RawValue } from '../core/model/canonical.js';
 import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
 import { encodingProblem } from './problems.js';
 import { unneutralise } from './formula.js';
 
 const SNIFF_BYTES = 64 * 1024;
-const PIECE_BYTES = 64 * 1024;
 /** The longest CSV record (or NDJSON line) read: past this, the row is an error naming its line. */
 export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
@@ -70,12 +70,10 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
         error = reference!.read(chunk, false, rows.row);
         rows.scanned(chunk.length);
       }
-      // Decoded in pieces of at most 64 KB, cut between characters: V8 makes a string that size in its
-      // young generation (a larger one goes to the large-object space, and costs several times more),
-      // and the records of each piece are passed on before the next is read, so few are alive at once.
+      // Decoded in pieces (see PIECE_BYTES in pieces.ts), and the records of each piece are passed on before the
+      // next is read, so few are alive at once.
       for (let at = 0; scanner && at < chunk.length && !error; ) {
-        let end = Math.min(at + PIECE_BYTES, chunk.length);
-        while (end < chunk.length && end > at && (chunk[end]! & 0xc0) === 0x80) end--;
+        const end = pieceEnd(chunk, at);
         if (!scanner.scan(chunk.toString('utf8', at, end), false, rows.row)) {
           Parser ??= await csvParse();
           error = takeOver(chunk.subarray(end));

@@ -4,6 +4,7 @@ import { DocumentScanner, JsonSyntax, parseFailure, TooLargeValue } from './json
 import { encodingProblem } from './problems.js';
 import type { RawValue } from '../core/model/canonical.js';
 import { MAX_RECORD_BYTES } from './csv.js';
+import { pieces } from './pieces.js';
 import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
 
 /** Objects nested deeper than this are an error on their line, not a stack overflow. */
@@ -169,19 +170,20 @@ export async function* readJson(file: string, options: ReadOptions = {}): AsyncG
   );
   let fault: ReadProblem | undefined;
   try {
-    for await (const chunk of decoded.chunks) {
-      scanner.feed(chunk);
-      if (!given) {
-        if (records > FIRST_RECORDS || (records > 0 && events.length >= MAX_HELD)) {
-          given = true;
-          yield [header(true), ...byLine(events)];
+    for await (const chunk of decoded.chunks)
+      for (const piece of pieces(chunk)) {
+        scanner.feed(piece);
+        if (!given) {
+          if (records > FIRST_RECORDS || (records > 0 && events.length >= MAX_HELD)) {
+            given = true;
+            yield [header(true), ...byLine(events)];
+            events = [];
+          }
+        } else if (events.length) {
+          yield byLine(events);
           events = [];
         }
-      } else if (events.length) {
-        yield byLine(events);
-        events = [];
       }
-    }
     scanner.end();
   } catch (error) {
     if (error instanceof EncodingFault) fault = encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding);
@@ -244,8 +246,8 @@ export async function* readNdjson(file: string, options: ReadOptions = {}): Asyn
   // The rest of a line that does not fit: skipped to its end, the line reported once.
   let skipping = false;
   try {
-    for await (const chunk of decoded.chunks) {
-      const text = chunk.toString('utf8');
+    for await (const chunk of decoded.chunks) for (const piece of pieces(chunk)) {
+      const text = piece.toString('utf8');
       const batch: ReadEvent[] = [];
       let from = 0;
       let nl: number;
