@@ -12,18 +12,35 @@ const MAX_DEPTH = 32;
 
 class TooDeep extends Error {}
 
-/** Flattens nested objects to dotted keys ({"address": {"city": …}} → "address.city"), keeping arrays. */
-export function flatten(object: Record<string, unknown>, prefix = '', out: Record<string, RawValue> = {}, depth = 0): Record<string, RawValue> {
+/**
+ * Flattens nested objects to dotted keys ({"address": {"city": …}} → "address.city"), keeping arrays.
+ * A record that is flat already (nearly all: values and arrays of values) is returned as it is.
+ */
+export function flatten(object: Record<string, unknown>, prefix = '', out?: Record<string, RawValue>, depth = 0): Record<string, RawValue> {
+  if (out === undefined) {
+    if (isFlat(object)) return object as Record<string, RawValue>;
+    out = {};
+  }
   if (depth > MAX_DEPTH) throw new TooDeep();
   for (const [key, value] of Object.entries(object)) {
     const name = prefix ? `${prefix}.${key}` : key;
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) flatten(value as Record<string, unknown>, name, out, depth + 1);
     else {
       if (Array.isArray(value) && nestedDeeper(value, depth + 1)) throw new TooDeep();
-      out[name] = value as RawValue;
+      // A key named __proto__ is a column like any other, not the object's prototype.
+      Object.defineProperty(out, name, { value: value as RawValue, enumerable: true, writable: true, configurable: true });
     }
   }
   return out;
+}
+
+/** Whether a parsed record holds only values and arrays of values (as JSON.parse made it: own keys only). */
+function isFlat(object: Record<string, unknown>): boolean {
+  for (const key in object) {
+    const value = object[key];
+    if (value !== null && typeof value === 'object' && (!Array.isArray(value) || value.some((v) => v !== null && typeof v === 'object'))) return false;
+  }
+  return true;
 }
 
 function nestedDeeper(value: unknown, depth: number): boolean {

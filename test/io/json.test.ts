@@ -28,6 +28,15 @@ describe('JSON', () => {
     expect(records[0]![1]).toEqual({ name: 'Ann', 'address.city': 'York', 'address.postal_code': 'YO1', tags: ['a', 'b'] });
   });
 
+  it('keeps a key named __proto__ as a column, in a flat record and a nested one', async () => {
+    const text = '[{"__proto__": "x", "email": "a@b.nl"}, {"email": "c@d.nl", "__proto__": "y", "address": {"city": "York"}}]';
+    const { records } = await summary(write(dir, 'proto.json', text));
+    expect(records.map(([, values]) => [Object.keys(values), values['__proto__'], Object.getPrototypeOf(values) === Object.prototype])).toEqual([
+      [['__proto__', 'email'], 'x', true],
+      [['email', '__proto__', 'address.city'], 'y', true],
+    ]);
+  });
+
   it('reports invalid JSON with its line and column', async () => {
     const text = '[\n  {"first": "Ann"},\n  {"first": "Bo",, "x": 1}\n]';
     const { problemDetails } = await summary(write(dir, 'bad.json', text));
