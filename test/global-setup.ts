@@ -19,7 +19,10 @@ function files(dir: string, ext: string): string[] {
 function stale(): string[] {
   const bundle = join(ROOT, 'dist', 'cli', 'main.js');
   const bundled = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
-  return files(join(ROOT, 'src'), '.ts').filter((source) => {
+  // The bundler and what it reads (which packages it bundles) count as sources of the bundle.
+  const bundler = ['scripts/bundle.mjs', 'package.json'].map((f) => join(ROOT, f)).filter((f) => statSync(f).mtimeMs > bundled);
+  return [...bundler, ...files(join(ROOT, 'src'), '.ts')].filter((source) => {
+    if (!source.endsWith('.ts')) return true;
     const built = join(ROOT, 'dist', relative(ROOT, source)).replace(/\.ts$/, '.js');
     return !existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs || bundled < statSync(source).mtimeMs;
   });

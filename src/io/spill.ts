@@ -75,9 +75,11 @@ export class SpillFolder {
     file.size += bytes.length;
   }
 
-  /** A temporary file that cannot be made or written (a full disk): hrsync's own output failing, exit 74. */
+  /** A temporary file that cannot be made or written (a full disk, no such folder): hrsync's own output failing, exit 74. */
   private failed(error: unknown): Error {
-    return outputFailed('a temporary file in', this.parent, error, 'what does not fit in memory (many issues, large key indexes) goes to TMPDIR while hrsync runs: free some room there, or set TMPDIR to a folder with room');
+    const code = (error as NodeJS.ErrnoException).code;
+    const fix = code === 'ENOSPC' || code === 'EDQUOT' ? 'free some room there, or set TMPDIR to a folder with room' : 'set TMPDIR to a folder that exists and that hrsync can write to';
+    return outputFailed('a temporary file in', this.parent, error, `what does not fit in memory (many issues, large key indexes) goes to TMPDIR while hrsync runs: ${fix}`);
   }
 
   /** Reads into `buffer` (from its start) what the file holds from `position`, up to the buffer's length: how many bytes. */

@@ -1,4 +1,6 @@
 import { fstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { OutputError } from '../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { writeValidationGithub, writeValidationJson } from '../../src/cli/render/validation.js';
@@ -82,6 +84,19 @@ describe('the issue log', () => {
       after = undefined;
     }
     if (after) expect([after.dev, after.ino]).not.toEqual([stat.dev, stat.ino]);
+  });
+
+  it('says what to do when its temporary files cannot be made: a folder that does not exist is not a full disk (exit 74)', () => {
+    const missing = new SpillFolder(join(tempDir(), 'nowhere'));
+    let thrown: unknown;
+    try {
+      missing.write('{"a":1}\n');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(OutputError);
+    expect((thrown as OutputError).message).toMatch(/^could not write a temporary file in .*nowhere: no such folder \(ENOENT\)$/);
+    expect((thrown as OutputError).hint).toContain('set TMPDIR to a folder that exists and that hrsync can write to');
   });
 
   it('puts findings about a file before those about its rows on the same line, whenever they were made', async () => {
