@@ -38,7 +38,7 @@ export class SpillFolder {
 
   /** A new, empty file. */
   create(): SpillFile {
-    let dir: string;
+    let dir: string | undefined;
     let path: string;
     let fd: number;
     try {
@@ -46,6 +46,7 @@ export class SpillFolder {
       path = join(dir, 'spill.ndjson');
       fd = openSync(path, 'wx+', 0o600);
     } catch (error) {
+      if (dir) rmSync(dir, { recursive: true, force: true });
       throw this.failed(error);
     }
     const file: SpillFile = { fd, size: 0, path };
