@@ -45,9 +45,15 @@ function run(entry: string, args: string[]): Promise<BinaryRun> {
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => {
-      // The folder's name (and the embedded sandbox's file, named after it) and the run's time differ.
+      // The folder's name (and the embedded sandbox's file, named after it), the run's time and how long it took differ.
       const same = (text: string) =>
-        text.split(cwd).join('<project>').replace(/[\w.-]+-[0-9a-f]{12}\.json/g, '<sandbox>.json').replace(/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z/g, '<run>');
+        text
+          .split(cwd)
+          .join('<project>')
+          .replace(/[\w.-]+-[0-9a-f]{12}\.json/g, '<sandbox>.json')
+          .replace(/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z/g, '<run>')
+          .replace(/\b\d+(\.\d+)? ?(ms|s)\b/g, '<time>')
+          .replace(/\b\d+(\.\d+)?\/s\b/g, '<rate>');
       resolve({ code, stdout: same(stdout), stderr: same(stderr) });
     });
   });
