@@ -133,7 +133,12 @@ export class Batch {
 
   /** In the batch, or else among the target's known records. */
   exists(ref: Reference, value: string): boolean {
-    return this.indexes.get(`${ref.entity}.${ref.field}`)?.has(value) === true || this.known?.has(ref.entity, ref.field, value) === true;
+    return this.existsIn(this.indexes.get(`${ref.entity}.${ref.field}`), ref, value);
+  }
+
+  /** exists(), with the batch's index for the reference already looked up (the row loop holds it per file). */
+  existsIn(index: KeyIndex | undefined, ref: Reference, value: string): boolean {
+    return index?.has(value) === true || this.known?.has(ref.entity, ref.field, value) === true;
   }
 
   /** "companyId "C9" does not exist (not in companies.csv, nor on accessplanit "lms")". */

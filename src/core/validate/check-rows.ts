@@ -126,10 +126,9 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
         // A record of another entity, whose files are all read: looked up now, in its index (then the target's).
         const index = refIndexes[k];
         if (index) {
-          const exists = (v: string) => index.has(v) || batch.known?.has(ref.entity, ref.field, v) === true;
           if (typeof value === 'string') {
-            if (!exists(value)) rowIssues.push(batch.referenceIssue(record, field, value, ref));
-          } else for (const v of keyValues(value)) if (!exists(v)) rowIssues.push(batch.referenceIssue(record, field, v, ref));
+            if (!batch.existsIn(index, ref, value)) rowIssues.push(batch.referenceIssue(record, field, value, ref));
+          } else for (const v of keyValues(value)) if (!batch.existsIn(index, ref, v)) rowIssues.push(batch.referenceIssue(record, field, v, ref));
           continue;
         }
         const refValues = keyValues(value);
