@@ -137,6 +137,21 @@ function byCode(sorted: Array<[string, CodeSummary]>, c: Colours): string[] {
 /** What is written of a chunk of output before it goes to the stream. */
 const CHUNK = 64 * 1024;
 
+/** Text gathered into chunks of about CHUNK before each is put to `out` (add waits only then); end() puts the rest. */
+function chunked(out: OutStream): { add(text: string): Promise<void> | undefined; end(text: string): Promise<void> } {
+  let held = '';
+  return {
+    add(text) {
+      held += text;
+      if (held.length < CHUNK) return undefined;
+      const full = held;
+      held = '';
+      return put(out, full);
+    },
+    end: (text) => put(out, held + text),
+  };
+}
+
 /**
  * JSON: the documented, stable shape (README "JSON output") — the text JSON.stringify(…, null, 2) makes
  * of it — written as the issues are read: the document is never held whole.
@@ -145,18 +160,15 @@ export async function writeValidationJson(report: ValidationReport<Issues>, out:
   const { ok, target, checkedAgainst, summary, files, truncated } = report;
   const whole = JSON.stringify({ ok, target, checkedAgainst, summary, files, issues: [], truncated }, null, 2);
   const at = whole.lastIndexOf('"issues": []') + '"issues": ['.length;
-  let text = whole.slice(0, at);
+  const text = chunked(out);
+  await text.add(whole.slice(0, at));
   let first = true;
   for await (const issues of inOrder(report.issues))
     for (const { file, line, entity, field, value, code, message, severity, hint } of issues) {
-      text += `${first ? '' : ','}\n    ${JSON.stringify({ file, line, entity, field, value, code, message, severity, hint }, null, 2).replace(/\n/g, '\n    ')}`;
+      await text.add(`${first ? '' : ','}\n    ${JSON.stringify({ file, line, entity, field, value, code, message, severity, hint }, null, 2).replace(/\n/g, '\n    ')}`);
       first = false;
-      if (text.length >= CHUNK) {
-        await put(out, text);
-        text = '';
-      }
     }
-  await put(out, `${text}${first ? '' : '\n  '}${whole.slice(at)}\n`);
+  await text.end(`${first ? '' : '\n  '}${whole.slice(at)}\n`);
 }
 
 /** GitHub Actions workflow commands: escaping per the runner's rules for properties and messages. */
@@ -171,17 +183,10 @@ export function githubAnnotation(issue: Issue): string {
 
 /** GitHub Actions: an annotation per issue, written as they are read, then the counts. */
 export async function writeValidationGithub(report: ValidationReport<Issues>, out: OutStream): Promise<void> {
-  let text = '';
-  for await (const issues of inOrder(report.issues))
-    for (const issue of issues) {
-      text += `${githubAnnotation(issue)}\n`;
-      if (text.length >= CHUNK) {
-        await put(out, text);
-        text = '';
-      }
-    }
+  const text = chunked(out);
+  for await (const issues of inOrder(report.issues)) for (const issue of issues) await text.add(`${githubAnnotation(issue)}\n`);
   const { files, rows, errors, warnings } = report.summary;
-  await put(out, `${text}${plural(files, 'file')}, ${formatCount(rows)} rows, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+  await text.end(`${plural(files, 'file')}, ${formatCount(rows)} rows, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
 }
 
 /** The issues the HTML report shows: the first `limit` in report order, how many there are, and the counts by code. */
