@@ -197,7 +197,6 @@ export function appliedCounts(result: Pick<ApplyReport, 'ok' | 'failed' | 'unkno
   return { applied: result.ok, failed: result.failed, unknown: result.unknown, notSent: result.skipped };
 }
 
-/** Says at once that a held lock was lost (its state database went away): the run goes on, and another may start. */
 /**
  * --from: reads the source into the run's folder, and says how much was read. With `last`, from the
  * bookmark of the last fully successful run into that target (none: everything), and `save` moves the
