@@ -59,7 +59,6 @@ export const OPTIONS = {
   apiKey: { flags: '--api-key <key>', description: 'the API key every platform accepts instead of sandbox-key' },
 } as const satisfies Record<string, OptionSpec>;
 
-
 export interface OptionSpec {
   flags: string;
   description: string;

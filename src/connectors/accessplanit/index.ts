@@ -2,7 +2,6 @@ import { connectionSettings } from '../config.js';
 import { defineConnector } from '../types.js';
 import { accessplanitRules } from './rules.js';
 
-
 /** accessplanit API v2 feeds (platforms.md §1): users, companies (accounts) and company groups. */
 export const accessplanit = defineConnector({
   type: 'accessplanit',

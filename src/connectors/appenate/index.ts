@@ -2,7 +2,6 @@ import { connectionSettings } from '../config.js';
 import { defineConnector } from '../types.js';
 import { appenateGroupRules, appenateUserRules } from './rules.js';
 
-
 /** Appenate API v2 and its white-label brands (platforms.md §2): users and user groups. */
 export const appenate = defineConnector({
   type: 'appenate',

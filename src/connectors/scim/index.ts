@@ -2,7 +2,6 @@ import { connectionSettings } from '../config.js';
 import { defineConnector } from '../types.js';
 import { scimRules } from './rules.js';
 
-
 /** SCIM 2.0 (RFC 7643/7644) service providers: users and groups, as Entra ID and Okta provision them. */
 export const scim = defineConnector({
   type: 'scim',

@@ -2,7 +2,6 @@ import { connectionSettings } from '../config.js';
 import { defineConnector } from '../types.js';
 import { springestUserRules } from './rules.js';
 
-
 /** Springest Go users import (platforms.md §3): users, written by upsert to every site. */
 export const springest = defineConnector({
   type: 'springest',

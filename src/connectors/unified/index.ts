@@ -1,7 +1,6 @@
 import { connectionSettings } from '../config.js';
 import { defineConnector } from '../types.js';
 
-
 /** Unified.to HRIS (platforms.md §4, docs/platforms.md): employees read as users, and the HR system’s companies and groups. A source: never written. */
 export const unified = defineConnector({
   type: 'unified',
