@@ -8,12 +8,12 @@ import type { Approver, FieldValue, RawValue } from '../core/model/canonical.js'
 import type { FileFormat } from './types.js';
 import { neutralise } from './formula.js';
 
-/** A canonical value as one CSV cell: lists joined with ;, approvers as email:Label, booleans as true/false. */
 /** A value as read from an input (a cell, or a JSON value) as text: blank for none, JSON for an object. */
 export function rawText(value: RawValue | undefined): string {
   return value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
+/** A canonical value as one CSV cell: lists joined with ;, approvers as email:Label, booleans as true/false. */
 export function cellText(value: FieldValue | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
