@@ -25,6 +25,8 @@ export class DirStateStore implements StateStore {
     readonly home: string,
     /** Tests: another lock folder than the machine's. */
     private readonly lockDir?: string,
+    /** Where the machine's lock folder is (TMPDIR) and the user's own (the cache folder's variables). */
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.where = join(home, '.hrsync', 'state');
     this.marks = Bookmarks.in(home);
@@ -73,11 +75,15 @@ export class DirStateStore implements StateStore {
   }
 
   lock(resource: string, label: string, what: string, request: LockRequest = {}): Promise<HeldLock> {
-    return acquireLock(resource, label, what, { ...(request.waitMs ? { waitMs: request.waitMs } : {}), ...(this.lockDir ? { dir: this.lockDir } : {}) });
+    return acquireLock(resource, label, what, { ...this.lockPlace, ...(request.waitMs ? { waitMs: request.waitMs } : {}), ...(request.warn ? { warn: request.warn } : {}) });
   }
 
   locks(): Promise<LockHolder[]> {
-    return machineLocks(this.lockDir);
+    return machineLocks(this.lockPlace);
+  }
+
+  private get lockPlace(): { env: NodeJS.ProcessEnv; dir?: string } {
+    return { env: this.env, ...(this.lockDir ? { dir: this.lockDir } : {}) };
   }
 
   private get historyFile(): string {

@@ -218,7 +218,7 @@ class LazyPostgresStore implements StateStore {
 
 /** The state store a config asks for (`state`), for a project folder: `dir` unless it says postgres. */
 export function stateStore(config: StateConfig | undefined, home: string, env: NodeJS.ProcessEnv): StateStore {
-  return config?.type === 'postgres' ? new LazyPostgresStore(config, home, env) : new DirStateStore(home);
+  return config?.type === 'postgres' ? new LazyPostgresStore(config, home, env) : new DirStateStore(home, undefined, env);
 }
 
 /** The state store of the project a command runs in (the config's folder, else the working folder). */
@@ -234,7 +234,7 @@ export async function openState(options: { config?: string | undefined; cwd: str
  */
 export async function lockTarget(opened: OpenedTarget, what: string, request: LockRequest = {}): Promise<HeldLock | undefined> {
   if (!opened.target || !opened.lockKey) return undefined;
-  if (opened.embedded) return acquireLock(opened.lockKey, opened.target.label, what, request.waitMs ? { waitMs: request.waitMs } : {});
+  if (opened.embedded) return acquireLock(opened.lockKey, opened.target.label, what, { ...(request.waitMs ? { waitMs: request.waitMs } : {}), ...(request.warn ? { warn: request.warn } : {}) });
   return opened.state.lock(opened.lockKey, opened.target.label, what, request);
 }
 

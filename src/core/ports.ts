@@ -172,6 +172,8 @@ export interface LockRequest {
   waitMs?: number;
   /** Told, once, when a held lock is lost before it is released (its backend became unreachable). */
   onLost?: (message: string) => void;
+  /** Told of what the lock passed over: a lock file that is not what it says, a folder it did not trust. */
+  warn?: (message: string) => void;
 }
 
 /** Which last-sent fingerprints: a target (its configured name and its identity) and an entity. */

@@ -118,7 +118,7 @@ function contract(name: string, make: () => Promise<{ store: StateStore; another
         const refused = await other.lock('accessplanit https://lms', 'accessplanit "lms"', 'import into accessplanit "lms"').catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(LockBusy);
         expect((refused as LockBusy).exitCode).toBe(6);
-        expect((refused as LockBusy).message).toContain(`another hrsync run is writing to accessplanit "lms": pid ${process.pid} on ${hostname()}, since `);
+        expect((refused as LockBusy).message).toMatch(new RegExp(`another hrsync run is writing to accessplanit "lms": pid ${process.pid} (of \\S+ \\(uid \\d+\\) )?on ${hostname()}, since `));
         const shown = await other.locks();
         expect(shown.filter((l) => l.held !== false).map((l) => [l.pid, l.what])).toContainEqual([process.pid, 'import into accessplanit "lms"']);
         // Another resource is another lock.

@@ -267,7 +267,7 @@ describe('two runs into one target at once', () => {
     const runs = await Promise.all(['a.csv', 'b.csv'].map((file) => hrsyncIn(['import', file, '--yes'], { cwd: dir, env: ENV })));
     expect(runs.map((r) => r.code).sort()).toEqual([0, 6]);
     const refused = runs.find((r) => r.code === 6)!;
-    expect(refused.stderr).toMatch(/another hrsync run is writing to accessplanit "lms": pid \d+ on \S+, since \d{4}-\d\d-\d\dT[\d:.]+Z \(import into accessplanit "lms"\); nothing was done/);
+    expect(refused.stderr).toMatch(/another hrsync run is writing to accessplanit "lms": pid \d+ of \S+ \(uid \d+\) on \S+, since \d{4}-\d\d-\d\dT[\d:.]+Z \(import into accessplanit "lms"; its lock file \S+\.lock\); nothing was done/);
     expect(refused.stderr).toContain('--wait-lock');
     expect(people()).toHaveLength(200);
 

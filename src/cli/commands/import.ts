@@ -104,7 +104,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
     if (opened.target && !flags.dryRun && !flags.yes && !io.stdinIsTTY && !opened.embedded)
       throw new UsageError(`import changes ${opened.target.label}: without a terminal to confirm on, pass --yes to apply or --dry-run to only plan`);
     // One run writing to a target at a time, from planning to the last write (a dry run writes nothing).
-    if (!flags.dryRun) lock = await lockTarget(opened, `import into ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warner(io) });
+    if (!flags.dryRun) lock = await lockTarget(opened, `import into ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warner(io), warn: warner(io) });
     if (flags.from) {
       const pulled = await pull(flags.from, flags, sinceLast ? { last: opened } : { at: sinceAt }, resultsDir, io);
       files = [pulled.path];
