@@ -92,9 +92,15 @@ export function fsReason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** hrsync could not write `path` (what it is: "the export", "the journal"): exit 74. */
-export function outputFailed(what: string, path: string, error: unknown, hint?: string): OutputError {
-  if (error instanceof OutputError) return error;
+/**
+ * hrsync could not write `path` (what it is: "the export", "the journal"): exit 74 — or, for an output
+ * named by the user that hrsync will not write (a folder, a symbolic link: shared/atomic-write's
+ * UnwritableOutput), a usage error, exit 64, with its own hint.
+ */
+export function outputFailed(what: string, path: string, error: unknown, hint?: string): OutputError | UsageError {
+  if (error instanceof OutputError || error instanceof UsageError) return error;
+  const refused = error as { code?: string; why?: string; hint?: string } | undefined;
+  if (refused?.code === 'EHRSYNC_OUTPUT') return new UsageError(`will not write ${what} ${path}: it ${refused.why}`, refused.hint);
   return new OutputError(`could not write ${what} ${path}: ${fsReason(error)}`, hint);
 }
 

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { basename } from 'node:path';
 import { outputFailed, UsageError } from '../errors.js';
-import { pendingFile } from '../shared/atomic-write.js';
+import { pendingOutput, type PendingFile } from '../shared/atomic-write.js';
 import type { Approver, FieldValue, RawValue } from '../core/model/canonical.js';
 import type { FileFormat } from './types.js';
 import { neutralise } from './formula.js';
@@ -46,12 +46,11 @@ const BLOCK = 1 << 16;
  */
 async function fileSink(path: string): Promise<Sink> {
   const failed = (error: unknown) => outputFailed('the file', path, error, 'the file is written beside its final name and renamed when complete: nothing was left under that name');
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw outputFailed('the file', path, Object.assign(new Error('is a folder'), { code: 'EISDIR' }), 'give a file name, e.g. -o users.csv');
-  const pending = pendingFile(path);
+  let pending: PendingFile;
   let handle: FileHandle;
   try {
-    handle = await open(pending.temp, 'wx', 0o600);
+    pending = await pendingOutput(path);
+    handle = await open(pending.temp, pending.flags, 0o600);
   } catch (error) {
     throw outputFailed('the file', path, error, 'its folder must exist and be writable');
   }
@@ -79,7 +78,7 @@ async function fileSink(path: string): Promise<Sink> {
     async finish() {
       try {
         await flush();
-        await handle.sync(); // a full disk some file systems report only here, before the rename makes it final
+        if (!pending.inPlace) await handle.sync(); // a full disk some file systems report only here, before the rename makes it final (a device or a FIFO has nothing to sync)
         await close();
         await pending.commit();
       } catch (error) {

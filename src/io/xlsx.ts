@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { outputFailed } from '../errors.js';
-import { pendingFile, writeFileAtomic } from '../shared/atomic-write.js';
+import { pendingOutput, writeFileAtomic, type PendingFile } from '../shared/atomic-write.js';
 import { cellText, type RecordWriter } from './writers.js';
 
 export interface Sheet {
@@ -53,11 +53,12 @@ export async function writeXlsx(path: string, sheets: Sheet[]): Promise<void> {
  */
 export async function openXlsxWriter(path: string, columns: Array<{ field: string; header: string }>, sheetName: string): Promise<RecordWriter> {
   const { default: ExcelJS } = await import('exceljs');
-  const pending = pendingFile(path);
   const failed = (error: unknown) => outputFailed('the file', path, error, 'the file is written beside its final name and renamed when complete: nothing was left under that name');
+  let pending: PendingFile;
   let handle;
   try {
-    handle = await open(pending.temp, 'wx', 0o600);
+    pending = await pendingOutput(path);
+    handle = await open(pending.temp, pending.flags, 0o600);
   } catch (error) {
     throw outputFailed('the file', path, error, 'its folder must exist and be writable');
   }

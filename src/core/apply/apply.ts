@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { outputFailed, RemoteError, type OutputError } from '../../errors.js';
+import { outputFailed, RemoteError, type OutputError, type UsageError } from '../../errors.js';
 import { neutralise } from '../../io/formula.js';
 import { cellText, rawText } from '../../io/writers.js';
 import { writeXlsx } from '../../io/xlsx.js';
@@ -64,7 +64,7 @@ export interface ApplyReport {
    * Set when hrsync's own record of the run could not be written (a full disk): no new write started
    * after it, those in flight finished. `resultsWritten` says whether results.csv made it.
    */
-  outputFailure?: OutputError;
+  outputFailure?: OutputError | UsageError;
   resultsWritten: boolean;
 }
 
@@ -160,7 +160,7 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
   /** Not the target's failure but hrsync's own (a bug): no new writes, results written, then it is thrown. */
   let internal: unknown;
   /** hrsync's record of the run cannot be written (a full disk): no new writes, those in flight finish. */
-  let outputFailure: OutputError | undefined;
+  let outputFailure: OutputError | UsageError | undefined;
   const stopped = () => options.signal?.aborted === true || targetFailure !== undefined || internal !== undefined || outputFailure !== undefined;
 
   const clock = { sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))), now: options.now ?? Date.now };
