@@ -1,4 +1,4 @@
-import { CONTROL_CHARACTER } from '../shared/control-characters.js';
+import { CONTROL_OR_INVISIBLE } from '../shared/control-characters.js';
 
 const LF = 10;
 const CR = 13;
@@ -50,7 +50,7 @@ export class CsvScanner {
     const text = this.pending ? this.pending + chunk : chunk;
     this.pending = '';
     // One native scan of the text read now spares the validator a test of every value in it.
-    const clean = !CONTROL_CHARACTER.test(text);
+    const clean = !CONTROL_OR_INVISIBLE.test(text);
     const n = text.length;
     const delimiter = this.delimiter;
     const delimiterCode = delimiter.charCodeAt(0);

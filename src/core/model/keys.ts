@@ -17,8 +17,15 @@ export function ignoresCase(field: string): boolean {
   return CASE_INSENSITIVE.has(field);
 }
 
-/** A value of a key field in the form it is compared in. */
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/** Text in Unicode's composed form (NFC): "é" typed as one character or as e and an accent is one value. */
+export function composed(text: string): string {
+  return NON_ASCII.test(text) ? text.normalize('NFC') : text;
+}
+
+/** A value of a key field in the form it is compared in: trimmed, composed (NFC), and lower-cased where case is ignored. */
 export function keyValue(field: string, value: string): string {
-  const trimmed = value.trim();
+  const trimmed = composed(value.trim());
   return CASE_INSENSITIVE.has(field) ? trimmed.toLowerCase() : trimmed;
 }

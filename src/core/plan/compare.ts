@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { Approver, FieldValue } from '../model/canonical.js';
-import { ignoresCase } from '../model/keys.js';
+import { composed, ignoresCase } from '../model/keys.js';
 
 /**
  * Values as a platform would store them, for comparison only: trimmed; emails ignoring case; phone
@@ -12,10 +12,10 @@ export function normalise(field: string, value: FieldValue | null | undefined): 
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value))
     return (value as Array<string | Approver>)
-      .map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : `${v.email.trim().toLowerCase()}:${(v.label ?? '').toLowerCase()}`))
+      .map((v) => composed(typeof v === 'string' ? v.trim().toLowerCase() : `${v.email.trim().toLowerCase()}:${(v.label ?? '').toLowerCase()}`))
       .sort()
       .join('|');
-  const text = value.trim();
+  const text = composed(value.trim());
   if (ignoresCase(field)) return text.toLowerCase();
   if (field === 'phone' || field === 'mobile') return text.replace(/[\s().-]/g, '');
   return text;

@@ -2,7 +2,7 @@ import type { Approver, CanonicalRecord } from '../model/canonical.js';
 import { COUNTRY_NAMES, countryCode, normaliseCountry } from '../model/countries.js';
 import { FIELDS } from '../model/fields.js';
 import { closest } from '../../shared/closest.js';
-import { CONTROL_CHARACTER as CONTROL } from '../../shared/control-characters.js';
+import { CONTROL_CHARACTER as CONTROL, INVISIBLE_CHARACTER as INVISIBLE } from '../../shared/control-characters.js';
 import { detach } from '../../shared/detach.js';
 import { type Issue, quote, valueText } from '../model/issues.js';
 import type { FieldRule, RuleSet, ValueList } from './types.js';
@@ -58,6 +58,43 @@ function prepare(rules: RuleSet): Prepared {
   return p;
 }
 
+type Add = (field: string, value: unknown, code: Issue['code'], message: string, hint?: string | null, severity?: Issue['severity']) => void;
+
+const codePoint = (ch: string) => `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** The first character of a value (or of a list's items) that `pattern` finds, or undefined. */
+function firstOf(pattern: RegExp, value: unknown): string | undefined {
+  if (typeof value === 'string') return pattern.test(value) ? pattern.exec(value)![0] : undefined;
+  if (Array.isArray(value))
+    for (const item of value as Array<string | Approver>) {
+      const text = typeof item === 'string' ? item : `${item.email}${item.label ?? ''}`;
+      if (pattern.test(text)) return pattern.exec(text)![0];
+    }
+  return undefined;
+}
+
+/**
+ * A control character in a value is an error; an invisible one (a zero-width space, a bidirectional
+ * control, a byte-order mark) a warning: it may be meant (a joiner in a Persian name), but "D3\u200b"
+ * looks like "D3" and is another key.
+ */
+function checkCharacters(field: string, value: unknown, add: Add): void {
+  if (typeof value !== 'string' && !Array.isArray(value)) return;
+  const bad = firstOf(CONTROL, value);
+  if (bad !== undefined)
+    add(field, value, 'control_character', `${field} contains the control character ${codePoint(bad)}, which no platform should store`, bad >= '\u0080' ? 'U+0080 to U+009F usually means the file’s encoding was guessed wrong: try --encoding' : 'remove it in the source');
+  const unseen = firstOf(INVISIBLE, value);
+  if (unseen !== undefined)
+    add(field, value, 'invisible_character', `${field} ${quote(valueText(value) ?? '')} contains the invisible character ${codePoint(unseen)} (${invisibleName(unseen)}): it looks like the value without it, and is not`, 'remove it in the source, unless it is meant', 'warning');
+}
+
+function invisibleName(ch: string): string {
+  if (ch === '\ufeff') return 'a byte-order mark';
+  if (ch >= '\u200b' && ch <= '\u200d') return 'a zero-width space or joiner';
+  if (ch === '\u200e' || ch === '\u200f') return 'a direction mark';
+  return 'a bidirectional control';
+}
+
 /**
  * Checks one mapped record against a rule set and normalises what the rules define (titles, countries,
  * statuses, lower-cased tags). Mutates `record.values` to the normalised values. References are the
@@ -75,23 +112,7 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
   // No platform should store a control character (a NUL, an escape code): line breaks and tabs aside.
   // The hot path: one regex test per string value, nothing allocated unless one is found — or none, for
   // a record whose every value came from CSV text the reader found free of them.
-  if (!clean) {
-    for (const field in values) {
-      const value = values[field];
-      let bad: string | undefined;
-      if (typeof value === 'string') bad = CONTROL.test(value) ? CONTROL.exec(value)![0] : undefined;
-      else if (Array.isArray(value))
-        for (const item of value) {
-          const text = typeof item === 'string' ? item : `${item.email}${item.label ?? ''}`;
-          if (CONTROL.test(text)) {
-            bad = CONTROL.exec(text)![0];
-            break;
-          }
-        }
-      if (bad !== undefined)
-        add(field, value, 'control_character', `${field} contains the control character U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which no platform should store`, bad >= '\u0080' ? 'U+0080 to U+009F usually means the file’s encoding was guessed wrong: try --encoding' : 'remove it in the source');
-    }
-  }
+  if (!clean) for (const field in values) checkCharacters(field, values[field], add);
   // Field kinds every target shares: emails must be valid.
   for (const field of emailFields) {
     const value = values[field];
