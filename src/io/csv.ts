@@ -311,7 +311,7 @@ function raggedProblem(file: string, line: number, cells: number, columns: numbe
 }
 
 async function faultProblem(file: string, error: unknown, decoded: DecodedStream): Promise<ReadProblem> {
-  if (error instanceof EncodingFault) return encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding);
+  if (error instanceof EncodingFault) return encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding, error.looksLike);
   throw error;
 }
 

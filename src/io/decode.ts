@@ -7,9 +7,30 @@ export class EncodingFault extends Error {
   constructor(
     readonly byteOffset: number,
     readonly encoding: string,
+    /** The encoding the bytes look like, when they say (UTF-16 without a BOM: every other byte zero). */
+    readonly looksLike?: string,
   ) {
     super(`bytes at offset ${byteOffset} are not valid ${encoding}`);
   }
+}
+
+/**
+ * UTF-16 without a byte-order mark, from the first bytes: text that is mostly ASCII has a zero in
+ * every other byte (after each character in little-endian, before it in big-endian), which UTF-8 text
+ * never has. Undefined when the bytes do not say so.
+ */
+export function utf16Without(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  const pairs = Math.min(head.length, 4096) >> 1;
+  if (pairs < 2) return undefined;
+  let zeroEven = 0;
+  let zeroOdd = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (head[i] === 0) zeroEven++;
+    if (head[i + 1] === 0) zeroOdd++;
+  }
+  if (zeroOdd >= pairs * 0.3 && zeroEven <= pairs * 0.02) return 'utf-16le';
+  if (zeroEven >= pairs * 0.3 && zeroOdd <= pairs * 0.02) return 'utf-16be';
+  return undefined;
 }
 
 export interface DecodedStream {
@@ -87,12 +108,19 @@ export async function openDecoded(source: string | AsyncIterable<Buffer>, encodi
       yield next.value;
     }
   }
-  const chunks = encoding === 'utf-8' ? checkUtf8(rest(), bomLength) : transcode(rest(), encoding, bomLength);
+  const guess = !encodingLabel && !bom ? utf16Without(head) : undefined;
+  const chunks = guess ? refuse(new EncodingFault(0, 'utf-8', guess)) : encoding === 'utf-8' ? checkUtf8(rest(), bomLength) : transcode(rest(), encoding, bomLength);
   return {
     encoding,
     chunks: closeOnExit(chunks, () => (stream ? stream.destroy() : void raw.return?.())),
     lineOf: async (byteOffset) => (tally ? tally.lineAt(byteOffset) : lineOfByteOffset(path!, byteOffset)),
   };
+}
+
+/** Chunks that are a fault before the first: a file that is plainly in another encoding than the one it would be read in. */
+// eslint-disable-next-line require-yield -- it refuses before yielding anything
+async function* refuse(fault: EncodingFault): AsyncGenerator<Buffer> {
+  throw fault;
 }
 
 async function* closeOnExit(gen: AsyncGenerator<Buffer>, close: () => void): AsyncGenerator<Buffer> {

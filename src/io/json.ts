@@ -4,6 +4,7 @@ import { DocumentScanner, JsonSyntax, parseFailure, TooLargeValue } from './json
 import { encodingProblem } from './problems.js';
 import type { RawValue } from '../core/model/canonical.js';
 import { MAX_RECORD_BYTES } from './csv.js';
+import { colonAfter, duplicateKeys, keyCount } from './json-keys.js';
 import { pieces } from './pieces.js';
 import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
 
@@ -73,11 +74,22 @@ function decimal(token: string): string {
  * is exact when the shortest spelling of the double it becomes has the same value as the text.
  */
 export function inexactNumber(text: string): string | undefined {
+  return scanRecordText(text).inexact;
+}
+
+/**
+ * One walk of a record's text: its first inexact number (see inexactNumber), and how many keys it
+ * names — more than its parsed object holds means a key written twice (json-keys.ts).
+ */
+function scanRecordText(text: string): { inexact: string | undefined; keys: number } {
+  let keys = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // a string: skip it, escapes included
+      // a string: skip it, escapes included; a key when a colon follows
       for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      const next = text.charCodeAt(i + 1);
+      if (next === 58 || (next <= 32 && colonAfter(text, i))) keys++; // a colon at once, or after white space
       continue;
     }
     if (c === 45 || (c >= 48 && c <= 57)) {
@@ -87,22 +99,29 @@ export function inexactNumber(text: string): string | undefined {
       if (!token) continue;
       i += token.length - 1;
       const n = Number(token);
-      if (!Number.isFinite(n) || decimal(String(n)) !== decimal(token)) return token;
+      if (!Number.isFinite(n) || decimal(String(n)) !== decimal(token)) return { inexact: token, keys };
     }
   }
-  return undefined;
+  return { inexact: undefined, keys };
 }
 
 /**
  * A record's values, flattened — or why it cannot be read as it was written: too deep, or a number that
  * would not survive.
  */
-function readRecord(file: string, line: number, text: string, object: Record<string, unknown>): { values: Record<string, RawValue> } | { problem: ReadProblem } {
-  const inexact = inexactNumber(text);
+function readRecord(file: string, line: number, text: string, object: Record<string, unknown>): { values: Record<string, RawValue>; warning?: ReadProblem } | { problem: ReadProblem } {
+  const { inexact, keys } = scanRecordText(text);
   if (inexact)
     return { problem: { file, line, code: 'inexact_number', value: inexact, message: `the number ${inexact.length > 30 ? `${inexact.slice(0, 29)}…` : inexact} cannot be read exactly (it would be rounded, or become Infinity)`, hint: 'write it as a string in quotes, e.g. "12345678901234567890"', fatal: false } };
   try {
-    return { values: flatten(object) };
+    const values = flatten(object);
+    const twice = keys > keyCount(object) ? duplicateKeys(text) : [];
+    if (twice.length === 0) return { values };
+    const shown = twice.slice(0, 5).map((k) => `"${k}"`).join(', ');
+    return {
+      values,
+      warning: { file, line, code: 'duplicate_key', value: twice[0]!, message: `the record names ${shown} more than once; JSON keeps the last value, and so does hrsync`, hint: 'remove the key that is not meant', fatal: false, warning: true },
+    };
   } catch (error) {
     if (!(error instanceof TooDeep)) throw error;
     return { problem: { file, line, code: 'too_deep', message: `the record nests objects or arrays more than ${MAX_DEPTH} deep`, fatal: false } };
@@ -181,7 +200,7 @@ export async function* readJson(file: string, options: ReadOptions = {}): AsyncG
       }
       const added = columns.add(read.values);
       records++;
-      events.push(given && added.length ? { kind: 'record', record: { file, line, values: read.values }, newColumns: added } : { kind: 'record', record: { file, line, values: read.values } });
+      events.push({ kind: 'record', record: { file, line, values: read.values }, ...(given && added.length ? { newColumns: added } : {}), ...(read.warning ? { warning: read.warning } : {}) });
     },
     (line) => events.push({ kind: 'problem', problem: { file, line, code: 'too_large', message: `this record is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB`, fatal: false } }),
   );
@@ -203,7 +222,7 @@ export async function* readJson(file: string, options: ReadOptions = {}): AsyncG
       }
     scanner.end();
   } catch (error) {
-    if (error instanceof EncodingFault) fault = encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding);
+    if (error instanceof EncodingFault) fault = encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding, error.looksLike);
     else if (error instanceof JsonSyntax) {
       const at = scanner.position(error);
       fault = { file, line: at.line, column: at.column, code: 'invalid_json', message: `invalid JSON at column ${at.column}: ${error.message}`, fatal: true };
@@ -242,7 +261,7 @@ export async function* readNdjson(file: string, options: ReadOptions = {}): Asyn
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'problem', problem: notAnObject(file, lineNo, value) };
     const read = readRecord(file, lineNo, lineText, value as Record<string, unknown>);
     if ('problem' in read) return { kind: 'problem', problem: read.problem };
-    return { kind: 'record', record: { file, line: lineNo, values: read.values } };
+    return { kind: 'record', record: { file, line: lineNo, values: read.values }, ...(read.warning ? { warning: read.warning } : {}) };
   };
   function* release(event: ReadEvent | undefined): Generator<ReadEvent> {
     if (!event) return;
@@ -292,7 +311,7 @@ export async function* readNdjson(file: string, options: ReadOptions = {}): Asyn
     if (parts.length && !skipping) yield [...release(handle(parts.join('')))];
   } catch (error) {
     if (!(error instanceof EncodingFault)) throw error;
-    yield [...release({ kind: 'problem', problem: encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding) })];
+    yield [...release({ kind: 'problem', problem: encodingProblem(file, await decoded.lineOf(error.byteOffset), error.encoding, error.looksLike) })];
   }
   if (held) yield [header([]), ...held];
 }

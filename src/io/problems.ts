@@ -1,7 +1,16 @@
 import type { ReadProblem } from './types.js';
 
-export function encodingProblem(file: string, line: number, encoding: string): ReadProblem {
+export function encodingProblem(file: string, line: number, encoding: string, looksLike?: string): ReadProblem {
   const utf8 = encoding === 'utf-8';
+  if (looksLike)
+    return {
+      file,
+      line,
+      code: 'encoding',
+      message: `the file looks like ${looksLike.toUpperCase()} without a byte-order mark (every other byte is zero), not UTF-8`,
+      hint: `pass --encoding ${looksLike}, or save the file as UTF-8`,
+      fatal: true,
+    };
   return {
     file,
     line,

@@ -28,6 +28,8 @@ export interface ReadProblem {
   value?: string;
   /** true when the rest of the file could not be read after this problem. */
   fatal: boolean;
+  /** A warning, carried by its record's event: the record is read all the same (a JSON key written twice). */
+  warning?: true;
 }
 
 export type ReadProblemCode =
@@ -42,7 +44,8 @@ export type ReadProblemCode =
   | 'no_records'
   | 'too_large'
   | 'too_deep'
-  | 'inexact_number';
+  | 'inexact_number'
+  | 'duplicate_key';
 
 export type FileFormat = 'csv' | 'json' | 'ndjson' | 'xlsx';
 
@@ -78,5 +81,5 @@ export interface ReadOptions {
  */
 export type ReadEvent =
   | { kind: 'header'; file: string; format: FileFormat; columns: string[]; delimiter?: string; encoding: string; bytesPerRecord?: number; partial?: boolean }
-  | { kind: 'record'; record: RawRecord; newColumns?: string[] }
+  | { kind: 'record'; record: RawRecord; newColumns?: string[]; warning?: ReadProblem }
   | { kind: 'problem'; problem: ReadProblem };

@@ -105,6 +105,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
         continue;
       }
       if (event.kind !== 'record') continue;
+      if (event.warning) batch.emit({ ...problemIssue(event.warning, entity), severity: 'warning' }, file, false);
       file.summary.rows++;
       if ((++batch.rowsRead & 1023) === 0) ctx.onRows?.(batch.rowsRead);
       const raw = event.record;
