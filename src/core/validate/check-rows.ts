@@ -80,6 +80,22 @@ interface FileContext extends RowOptions {
   done: Set<Entity>;
 }
 
+/** A reading problem: an issue, and its row left out — a line of JSON that is no record is still a row of the file, counted. */
+function readingProblem(batch: Batch, file: OpenFile, entity: Entity | null, problem: ReadProblem): void {
+  batch.emit(problemIssue(problem, entity), file, problem.fatal);
+  if (!problem.fatal) batch.invalid.add(pack(file.index, problem.line));
+  if (!problem.fatal && ROW_PROBLEMS.has(problem.code)) file.summary.rows++;
+}
+
+/** Said once per field of a file: references to an entity no file of this run holds, so none were checked. */
+function uncheckedReference(fileName: string, entity: Entity, field: string, refEntity: Entity): Issue {
+  return {
+    file: fileName, line: 1, entity, field, value: null, code: 'unchecked_reference', severity: 'warning',
+    message: `${field} values were not checked: no ${refEntity} file in this run to look them up in`,
+    hint: `pass the ${refEntity} file in the same command to check that every ${field} exists`,
+  };
+}
+
 async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promise<void> {
   const entity = file.summary.entity;
   const unchecked = new Set<string>();
@@ -98,10 +114,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       if (batch.stopped) return;
       if (event.kind === 'problem') {
         problems++;
-        batch.emit(problemIssue(event.problem, entity), file, event.problem.fatal);
-        if (!event.problem.fatal) batch.invalid.add(pack(file.index, event.problem.line));
-        // A line of JSON that is no record is still a row of the file: counted, and left out as invalid.
-        if (!event.problem.fatal && ROW_PROBLEMS.has(event.problem.code)) file.summary.rows++;
+        readingProblem(batch, file, entity, event.problem);
         continue;
       }
       if (event.kind !== 'record') continue;
@@ -142,11 +155,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
           }
           if (!unchecked.has(field)) {
             unchecked.add(field);
-            rowIssues.push({
-              file: file.summary.file, line: 1, entity: file.rules.entity, field, value: null, code: 'unchecked_reference', severity: 'warning',
-              message: `${field} values were not checked: no ${ref.entity} file in this run to look them up in`,
-              hint: `pass the ${ref.entity} file in the same command to check that every ${field} exists`,
-            });
+            rowIssues.push(uncheckedReference(file.summary.file, file.rules.entity, field, ref.entity));
           }
           continue;
         }
