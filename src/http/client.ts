@@ -113,6 +113,8 @@ export function retryAfterMs(value: string | string[] | undefined, now: number):
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+/** Statuses a read (GET, or an `idempotent` POST) is also sent again on: a server error may be passing. */
+const READ_RETRY_STATUSES = new Set([...RETRY_STATUSES, 500]);
 /** Statuses that say the request was not processed, so even a POST may be sent again. */
 const NOT_PROCESSED = new Set([429, 503]);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
@@ -149,7 +151,8 @@ function networkCode(error: unknown): string | undefined {
 /**
  * One target's HTTP client: a keep-alive pool for its origin, per-endpoint pacing, retries with
  * exponential backoff and full jitter that honour Retry-After, and errors that say what failed
- * without ever showing a secret. A write (POST) is sent again only when the server said it did not
+ * without ever showing a secret. A read (GET, or a POST marked idempotent) is also sent again on a
+ * 500. A write (POST) is sent again only when the server said it did not
  * process it (429, or 503 with Retry-After); if its answer is lost — or a proxy's 502, 503 or 504
  * stands in for it — the caller gets `outcome_unknown` and decides.
  */
@@ -264,6 +267,9 @@ export class HttpClient {
   async request(req: HttpRequest): Promise<HttpResponse> {
     const url = new URL(req.path.replace(/^\//, ''), this.base);
     const idempotent = req.idempotent ?? (req.method !== 'POST' && req.method !== 'PATCH');
+    // A 500 is sent again only for a read (a GET, or a POST marked idempotent): a PUT or DELETE that
+    // failed with 500 may have half happened, and its caller decides.
+    const reads = req.method === 'GET' || req.idempotent === true;
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.body !== undefined) {
@@ -322,7 +328,7 @@ export class HttpClient {
       const notProcessed = NOT_PROCESSED.has(status) && (status === 429 || responseHeaders['retry-after'] !== undefined);
       if (!idempotent && RETRY_STATUSES.has(status) && !notProcessed)
         throw new RemoteError('outcome_unknown', `${this.describe(req)}: ${status} without a Retry-After, which a proxy sends while the server may still commit; the write may or may not have been applied`, status, [], 'look the record up before sending it again');
-      if (RETRY_STATUSES.has(status) && (idempotent || notProcessed)) {
+      if ((reads ? READ_RETRY_STATUSES : RETRY_STATUSES).has(status) && (idempotent || notProcessed)) {
         const wait = retryAfterMs(responseHeaders['retry-after'], this.now());
         if (wait !== undefined && wait > this.retry.maxRetryAfterMs)
           throw new RemoteError('rate_limited', `${this.describe(req)}: ${status}, and the server asks to wait ${Math.ceil(wait / 1000)} s`, status, [], 'lower the target’s rateLimit or concurrency, or run again later');

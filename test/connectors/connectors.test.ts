@@ -127,8 +127,10 @@ describe('Appenate connector', () => {
     const rows = await all(target.list('users'));
     expect(rows).toHaveLength(251);
     expect(rows[250]).toEqual({ id: 'g250', firstName: 'A', lastName: 'B', email: 'u250@x.nl', status: 'Active', groups: [] });
-    pool.intercept({ path: (p) => p.includes('PageNo=0'), method: 'GET' }).reply(500, 'oops int-key-123');
+    pool.intercept({ path: (p) => p.includes('PageNo=0'), method: 'GET' }).reply(500, 'oops int-key-123').times(5); // a read answered 500 is tried 5 times
     const error = (await all(new AppenateTarget({ name: 'forms', baseUrl: 'https://secure.appenate.com/api/v2', companyId: '7', integrationKey: 'int-key-123', listAll: true, dispatcher: a }).list('users')).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error.message).toContain('500 after 5 tries');
     expect(error.message).not.toContain('int-key-123');
   }, 20_000);
 });

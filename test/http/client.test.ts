@@ -47,6 +47,27 @@ describe('HttpClient', () => {
     expect(waits).toEqual([0.5 * 250, 0.5 * 500]);
   });
 
+  it('retries a read answered 500 (a GET, an idempotent POST), bounded by its attempts; never a write', async () => {
+    const { pool, client, waits } = setup();
+    pool.intercept({ path: '/accessplan/api/v2/User?page=7', method: 'GET' }).reply(500, 'hiccup');
+    pool.intercept({ path: '/accessplan/api/v2/User?page=7', method: 'GET' }).reply(200, { results: [] });
+    expect((await client.request({ method: 'GET', path: 'User?page=7' })).body).toEqual({ results: [] });
+    expect(waits).toEqual([0.5 * 250]);
+    pool.intercept({ path: '/accessplan/api/v2/Token', method: 'POST' }).reply(500, 'hiccup');
+    pool.intercept({ path: '/accessplan/api/v2/Token', method: 'POST' }).reply(200, { access_token: 't' });
+    expect((await client.request({ method: 'POST', path: 'Token', body: 'x', idempotent: true })).status).toBe(200);
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(500, 'down').times(5);
+    const down = await failure(client.request({ method: 'GET', path: 'User' }));
+    expect([down.kind, down.status, down.message]).toEqual(['unavailable', 500, expect.stringContaining('500 after 5 tries')]);
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH'] as const) {
+      pool.intercept({ path: '/accessplan/api/v2/User/1', method }).reply(500, 'boom');
+      pool.intercept({ path: '/accessplan/api/v2/User/1', method }).reply(200, {});
+      const error = await failure(client.request({ method, path: 'User/1', body: {} }));
+      expect([method, error.kind, error.message]).toEqual([method, 'unavailable', expect.stringContaining('500 after 1 try')]);
+      await client.request({ method, path: 'User/1', body: {} }); // the second answer was left for this one
+    }
+  });
+
   it('honours Retry-After in seconds and as an HTTP date', async () => {
     const now = Date.UTC(2026, 10, 23, 12, 0, 0);
     const { pool, client, waits } = setup({ now: () => now });
