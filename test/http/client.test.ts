@@ -174,6 +174,25 @@ describe('redact', () => {
   });
 });
 
+describe('redact: other spellings and pieces', () => {
+  it('stars any run of 8 or more of a secret’s characters, in any case; a shorter piece is left', () => {
+    const key = 'abcdefghijklmnopqrstuvwxyz012345';
+    expect(redact(`a ${key.slice(0, 16)} b`, [key])).toBe('a *** b');
+    expect(redact(`a ${key.slice(3, 11).toUpperCase()} b`, [key])).toBe('a *** b');
+    expect(redact(`a ${key.slice(3, 10)} b`, [key])).toBe(`a ${key.slice(3, 10)} b`);
+    expect(redact(`${key.slice(0, 10)}:${key.slice(20)}`, [key])).toBe('***:***');
+  });
+
+  it('stays fast on a large body (the forms are worked out once per secret)', () => {
+    const jwt = `eyJ${'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789'.repeat(20)}`;
+    const body = 'lorem ipsum dolor sit amet, {"id":"12345","email":"a@b.com"} '.repeat(16_000); // 1 MB
+    redact(body, [SECRET, jwt]);
+    const started = performance.now();
+    expect(redact(`${body}${jwt}`, [SECRET, jwt]).endsWith('***')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(500); // about 15 ms here
+  });
+});
+
 describe('rate limit', () => {
   it('parses rates and paces a burst to the rate', async () => {
     expect(parseRate('5000/h')).toBeCloseTo(5000 / 3600);
