@@ -175,6 +175,19 @@ describe('Unified connector', () => {
     a.assertNoPendingInterceptors();
   });
 
+  it('refuses a manager id of "." or "..", which would address the employee list or the connection (no request leaves the collection)', async () => {
+    for (const bad of ['..', '.']) {
+      const a = agent();
+      const pool = a.get('https://api.unified.to');
+      pool.intercept({ path: (p) => p.startsWith('/hris/conn/employee?'), method: 'GET' }).reply(200, [{ id: 'e1', employee_number: 'N1', manager_id: bad }]);
+      const target = new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', dispatcher: a });
+      const error = await all(target.list('users')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RemoteError);
+      expect((error as RemoteError).message).toContain(`unified "hr": the manager id ${JSON.stringify(bad)} cannot be put in a URL`);
+      a.assertNoPendingInterceptors();
+    }
+  });
+
   it('never makes the HR system’s id, status or company id the target’s: id stays out, statuses are active/inactive or kept as written, company_id becomes no companyId', () => {
     const row = fromUnified({ id: 'emp_1', employee_number: 'E1', company_id: 'cmp_8f3a21', employment_status: 'ACTIVE' });
     expect(row).not.toHaveProperty('id');

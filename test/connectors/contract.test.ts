@@ -260,6 +260,27 @@ describe.each(SUBJECTS)('the connector contract: %s', (_name, start) => {
     proxy.setRule(() => 'pass');
   });
 
+  it('never leaves a collection for a record whose id is "." or "..": refused, naming the id and the target', async () => {
+    proxy.setRule(() => 'pass');
+    for (const entity of synced())
+      for (const id of ['..', '.', '%2e%2E', '']) {
+        const tries = [
+          target.writer!.lookup(entity, { field: 'id', value: id }),
+          ...(['update', 'delete'] as const).map((action) => target.writer!.write({ action, entity, id, values: { [target.writer!.matchKeys(entity)[0]!]: 'k', [UPDATED[entity]!]: 'x' } })),
+        ];
+        for (const outcome of await Promise.allSettled(tries)) {
+          if (outcome.status === 'fulfilled') continue; // a platform that finds records by query, never by path
+          const error = outcome.reason as Error;
+          if (!(error instanceof RemoteError) || !/cannot be put in a URL/.test(error.message)) continue; // refused by the server, in its collection
+          expect(error.message).toContain(`the id ${JSON.stringify(id)} cannot be put in a URL`);
+          expect(error.message).toContain(target.label);
+        }
+      }
+    // Every request stayed on a record or a query of its collection: none ended at a collection or the root.
+    const outside = proxy.seen.filter((r) => new URL(r.path, 'http://x').pathname.endsWith('/'));
+    expect(outside).toEqual([]);
+  });
+
   it('never shows its credentials, even when a server echoes the request back in every error shape', async () => {
     const secrets = Object.values(server.env);
     // The echo starts just before the 300th character, where a message is cut; and in each platform's field-error shape.

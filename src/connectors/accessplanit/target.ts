@@ -6,6 +6,7 @@ import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
+import { segment } from '../segment.js';
 import { ACCESSPLANIT_WIRE, accessplanitField, CUSTOM_FIELD_ENTITIES, fromAccessplanit, NUMERIC_FIELDS, toAccessplanit } from './wire.js';
 
 /** Pacing unless the config says otherwise: the documented 5,000 an hour, a burst of a tenth of it. */
@@ -209,7 +210,7 @@ export class AccessplanitTarget implements Target {
     write: async (op) => {
       const module = MODULE[op.entity];
       if (TRAINING.has(op.entity) && op.action !== 'update') throw new Error(`hrsync never ${op.action}s ${op.entity}: only updates them`); // a bug if reached
-      const path = op.id === undefined ? module : `${module}/${encodeURIComponent(op.id)}`;
+      const path = op.id === undefined ? module : `${module}/${segment(op.id, this.label)}`;
       if (op.action === 'delete') {
         await this.call({ method: 'DELETE', path, endpoint: module });
         return { id: op.id! };

@@ -5,6 +5,7 @@ import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
+import { segment } from '../segment.js';
 import { KeyedQueue } from '../../shared/keyed-queue.js';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, fromScimGroup, fromScimUser, PATCH_OP, SCIM_GROUP_WIRE, SCIM_USER_WIRE, toScimUser, type Resource } from './wire.js';
 
@@ -68,6 +69,11 @@ export class ScimTarget implements Target {
     return this.settings.name;
   }
 
+  /** A record's id as a path segment: never one that leaves its collection (see segment). */
+  private segment(id: string): string {
+    return segment(id, this.label);
+  }
+
   private call(req: HttpRequest): Promise<HttpResponse> {
     return this.http.request({
       ...req,
@@ -95,7 +101,7 @@ export class ScimTarget implements Target {
   /** A user's email by id: from users already read, else one lookup, remembered. */
   private async emailOf(id: string): Promise<string | null> {
     if (!this.emails.has(id)) {
-      const res = await this.call({ method: 'GET', path: `Users/${encodeURIComponent(id)}`, endpoint: 'Users', accept: [404] });
+      const res = await this.call({ method: 'GET', path: `Users/${this.segment(id)}`, endpoint: 'Users', accept: [404] });
       this.emails.set(id, res.status === 404 ? null : (fromScimUser(res.body as Resource).email as string | null));
     }
     return this.emails.get(id) ?? null;
@@ -154,7 +160,7 @@ export class ScimTarget implements Target {
   }
 
   private async get(entity: 'users' | 'groups', id: string): Promise<Resource | undefined> {
-    const res = await this.call({ method: 'GET', path: `${PATH[entity]}/${encodeURIComponent(id)}`, endpoint: PATH[entity], accept: [404] });
+    const res = await this.call({ method: 'GET', path: `${PATH[entity]}/${this.segment(id)}`, endpoint: PATH[entity], accept: [404] });
     return res.status === 404 ? undefined : (res.body as Resource);
   }
 
@@ -186,7 +192,7 @@ export class ScimTarget implements Target {
 
   /** Sends a changed resource: PATCH with the attributes that differ when the provider takes it, else PUT. */
   private async change(entity: 'users' | 'groups', current: Resource, next: Resource): Promise<void> {
-    const path = `${PATH[entity]}/${encodeURIComponent(String(current.id))}`;
+    const path = `${PATH[entity]}/${this.segment(String(current.id))}`;
     if (!(await this.usePatch())) {
       await this.call({ method: 'PUT', path, endpoint: PATH[entity], body: next });
       return;
@@ -214,7 +220,7 @@ export class ScimTarget implements Target {
 
   /** Adds the user to, or removes it from, one group: PATCH on the group when the provider takes it, else GET and PUT. */
   private async membership(groupId: string, userId: string, add: boolean): Promise<void> {
-    const path = `Groups/${encodeURIComponent(groupId)}`;
+    const path = `Groups/${this.segment(groupId)}`;
     if (await this.usePatch()) {
       const operation = add ? { op: 'add', path: 'members', value: [{ value: userId }] } : { op: 'remove', path: `members[value eq ${literal(userId)}]` };
       await this.call({ method: 'PATCH', path, endpoint: 'Groups', body: { schemas: [PATCH_OP], Operations: [operation] } });
@@ -295,7 +301,7 @@ export class ScimTarget implements Target {
       if (op.entity !== 'users' && op.entity !== 'groups') throw new RemoteError('unexpected', `${this.label} holds users and groups, not ${op.entity}`, undefined);
       if (op.action === 'delete') {
         // Idempotent: a delete whose answer was lost and is sent again finds nothing, which is done.
-        await this.call({ method: 'DELETE', path: `${PATH[op.entity]}/${encodeURIComponent(op.id!)}`, endpoint: PATH[op.entity], accept: [404] });
+        await this.call({ method: 'DELETE', path: `${PATH[op.entity]}/${this.segment(op.id!)}`, endpoint: PATH[op.entity], accept: [404] });
         if (op.entity === 'groups') this.groupIds = undefined;
         return { id: op.id! };
       }

@@ -5,6 +5,7 @@ import { RemoteError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { connect, endpointOf, type ConnectionSettings } from '../connection.js';
 import { PageGuard } from '../paging.js';
+import { segment } from '../segment.js';
 
 export interface UnifiedSettings extends ConnectionSettings {
   name: string;
@@ -158,7 +159,7 @@ export class UnifiedTarget implements Target {
   }
 
   private path(resource: string, suffix = ''): string {
-    return `hris/${encodeURIComponent(this.settings.connectionId)}/${resource}${suffix}`;
+    return `hris/${segment(this.settings.connectionId, this.label, 'connectionId')}/${resource}${suffix}`;
   }
 
   private auth() {
@@ -168,7 +169,7 @@ export class UnifiedTarget implements Target {
   /** A manager's email: from employees already read, else one lookup per manager, remembered. */
   private async managerEmail(id: string): Promise<string | null> {
     if (this.managers.has(id)) return this.managers.get(id)!;
-    const res = await this.http.request({ method: 'GET', path: this.path('employee', `/${encodeURIComponent(id)}`), headers: this.auth(), endpoint: 'employee', accept: [404] });
+    const res = await this.http.request({ method: 'GET', path: this.path('employee', `/${segment(id, this.label, 'manager id')}`), headers: this.auth(), endpoint: 'employee', accept: [404] });
     const email = res.status === 404 ? null : primaryEmail(res.body as Employee);
     this.managers.set(id, email);
     return email;
