@@ -95,6 +95,14 @@ export interface HttpResponse {
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
   text: string;
+  /** The answer's content type, as sent (undefined: none). */
+  contentType: string | undefined;
+  /** Whether the body is JSON: it parsed as JSON, and its content type (if any) names JSON. */
+  json: boolean;
+  /** The request, for a message: 'scim "idp": GET /scim/v2/Users?startIndex=1' (redacted). */
+  readonly where: string;
+  /** The start of the body, redacted, on one line: what a message may quote of an answer. */
+  readonly excerpt: string;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -337,11 +345,26 @@ export class HttpClient {
           continue;
         }
       }
-      const parsed = parseBody(text, responseHeaders['content-type']);
+      const contentType = headerValue(responseHeaders['content-type']);
+      const { body: parsed, json } = parseBody(text, contentType);
       const meant = status >= 200 && status < 300 ? (this.options.errorIn2xx?.(parsed) ?? status) : status;
-      if ((meant >= 200 && meant < 300) || req.accept?.includes(meant)) return { status: meant, headers: responseHeaders, body: parsed, text };
+      if ((meant >= 200 && meant < 300) || req.accept?.includes(meant)) return this.answer(req, { status: meant, headers: responseHeaders, body: parsed, text, contentType, json });
       throw this.failure(req, meant, parsed, text, attempt + 1, meant !== status ? ` (inside a ${status} answer)` : '');
     }
+  }
+
+  /** An answer handed to the caller, with what a message about it needs (worked out only if asked). */
+  private answer(req: HttpRequest, parts: Omit<HttpResponse, 'where' | 'excerpt'>): HttpResponse {
+    const client = this;
+    return {
+      ...parts,
+      get where() {
+        return client.describe(req);
+      },
+      get excerpt() {
+        return redact(parts.text.slice(0, 2000), client.secrets()).slice(0, 120).replace(/\s+/g, ' ').trim();
+      },
+    };
   }
 
   private trace(req: HttpRequest, url: URL, outcome: string, started: number, attempt: number): void {
@@ -386,15 +409,22 @@ function proxyRefusal(error: unknown): number | undefined {
 /** The reason an answer was cut off: it took longer than the client allows a whole answer. */
 class DeadlineExceeded extends Error {}
 
-function parseBody(text: string, type: string | string[] | undefined): unknown {
-  const contentType = Array.isArray(type) ? type[0] : type;
-  if (!text) return undefined;
-  if (contentType?.includes('json') || /^\s*[[{]/.test(text)) {
+const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * The body, parsed when it is JSON; `json` says whether it is: it parsed, and its content type — when
+ * it has one — names JSON (`application/json`, `application/scim+json`, `text/json` …). A page of HTML
+ * that happens to parse, or JSON sent as `text/html`, is not.
+ */
+function parseBody(text: string, contentType: string | undefined): { body: unknown; json: boolean } {
+  if (!text) return { body: undefined, json: false };
+  const named = contentType === undefined || /json/i.test(contentType);
+  if (/json/i.test(contentType ?? '') || /^\s*[[{]/.test(text)) {
     try {
-      return JSON.parse(text);
+      return { body: JSON.parse(text), json: named };
     } catch {
-      return text;
+      return { body: text, json: false };
     }
   }
-  return text;
+  return { body: text, json: false };
 }

@@ -175,6 +175,29 @@ describe('Unified connector', () => {
     a.assertNoPendingInterceptors();
   });
 
+  it('stops on a list or a lookup answered with something that is not Unified’s JSON (a sign-in page, {}, null), naming the request and the content type', async () => {
+    const answers: Array<[number | string | object | null, Record<string, string>, RegExp]> = [
+      ['<html><title>Log in</title></html>', { 'content-type': 'text/html' }, /GET \/hris\/conn\/employee\?limit=100&offset=0&sort=created_at&order=asc: answered 200 with text\/html \("<html><title>Log in/],
+      [{}, { 'content-type': 'application/json' }, /answered 200 with JSON an empty object \(application\/json\), not a list of employee records/],
+      ['null', { 'content-type': 'application/json' }, /answered 200 with JSON null/],
+      [[1, 2], { 'content-type': 'application/json' }, /answered 200 with JSON an array of 2/],
+    ];
+    for (const [body, headers, shown] of answers) {
+      const a = agent();
+      a.get('https://api.unified.to').intercept({ path: (p) => p.startsWith('/hris/conn/employee?'), method: 'GET' }).reply(200, typeof body === 'string' ? body : JSON.stringify(body), { headers });
+      const error = await all(new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', dispatcher: a }).list('users')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RemoteError);
+      expect([(error as RemoteError).kind, (error as RemoteError).exitCode]).toEqual(['unexpected_answer', 4]);
+      expect((error as RemoteError).message).toMatch(shown);
+    }
+    const a = agent();
+    const pool = a.get('https://api.unified.to');
+    pool.intercept({ path: (p) => p.startsWith('/hris/conn/employee?'), method: 'GET' }).reply(200, [{ id: 'e1', manager_id: 'm1' }]);
+    pool.intercept({ path: '/hris/conn/employee/m1', method: 'GET' }).reply(200, '<html>maintenance</html>', { headers: { 'content-type': 'text/html' } });
+    const error = (await all(new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', dispatcher: a }).list('users')).catch((e: unknown) => e)) as RemoteError;
+    expect([error.kind, error.message]).toEqual(['unexpected_answer', expect.stringContaining('GET /hris/conn/employee/m1: answered 200 with text/html ("<html>maintenance</html>")')]);
+  });
+
   it('refuses a manager id of "." or "..", which would address the employee list or the connection (no request leaves the collection)', async () => {
     for (const bad of ['..', '.']) {
       const a = agent();

@@ -4,6 +4,7 @@ import type { ListQuery, MatchKey, Target, TargetWriter, WriteOp } from '../../c
 import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
+import { arrayIn, jsonObject, writeAnswer } from '../answer.js';
 import { PageGuard } from '../paging.js';
 import { segment } from '../segment.js';
 import { KeyedQueue } from '../../shared/keyed-queue.js';
@@ -22,6 +23,9 @@ export interface ScimSettings extends ConnectionSettings {
 }
 
 const PATH: Record<'users' | 'groups', string> = { users: 'Users', groups: 'Groups' };
+/** What a SCIM service provider answers, for a message about an answer that is not. */
+const LIST_ANSWER = 'a SCIM ListResponse (JSON with a Resources array)';
+const RESOURCE_ANSWER = 'a SCIM resource (a JSON object)';
 /** Records asked for per page; a server may answer fewer (RFC 7644 §3.4.2.4: its maxResults). */
 const PAGE_SIZE = 100;
 
@@ -83,10 +87,10 @@ export class ScimTarget implements Target {
 
   private async resources(path: string): Promise<{ resources: Resource[]; total: number | undefined }> {
     const res = await this.call({ method: 'GET', path, endpoint: path.split('?')[0]! });
-    const body = res.body as { Resources?: unknown; totalResults?: unknown } | undefined;
-    const resources = body?.Resources ?? [];
-    if (!Array.isArray(resources)) throw new RemoteError('unexpected', `${this.label}: a list answer has no Resources array`, res.status);
-    return { resources: resources as Resource[], total: typeof body?.totalResults === 'number' ? body.totalResults : undefined };
+    // RFC 7644 §3.4.2: Resources may be left out of a list of none (totalResults 0), never otherwise.
+    const body = jsonObject(res, LIST_ANSWER);
+    const { list } = body.totalResults === 0 && body.Resources === undefined ? { list: [] } : arrayIn(res, 'Resources', LIST_ANSWER);
+    return { resources: list as Resource[], total: typeof body.totalResults === 'number' ? body.totalResults : undefined };
   }
 
   private async toCanonical(entity: Entity, resource: Resource): Promise<CanonicalValues> {
@@ -102,7 +106,7 @@ export class ScimTarget implements Target {
   private async emailOf(id: string): Promise<string | null> {
     if (!this.emails.has(id)) {
       const res = await this.call({ method: 'GET', path: `Users/${this.segment(id)}`, endpoint: 'Users', accept: [404] });
-      this.emails.set(id, res.status === 404 ? null : (fromScimUser(res.body as Resource).email as string | null));
+      this.emails.set(id, res.status === 404 ? null : (fromScimUser(jsonObject(res, RESOURCE_ANSWER) as Resource).email as string | null));
     }
     return this.emails.get(id) ?? null;
   }
@@ -149,7 +153,7 @@ export class ScimTarget implements Target {
   private usePatch(): Promise<boolean> {
     if (this.settings.patch === 'never') return Promise.resolve(false);
     this.patchSupported ??= this.call({ method: 'GET', path: 'ServiceProviderConfig', accept: [404, 501] }).then(
-      (res) => res.status === 200 && (res.body as { patch?: { supported?: unknown } } | undefined)?.patch?.supported === true,
+      (res) => res.status === 200 && (jsonObject(res, 'a SCIM ServiceProviderConfig (JSON)') as { patch?: { supported?: unknown } }).patch?.supported === true,
     );
     return this.patchSupported;
   }
@@ -161,7 +165,7 @@ export class ScimTarget implements Target {
 
   private async get(entity: 'users' | 'groups', id: string): Promise<Resource | undefined> {
     const res = await this.call({ method: 'GET', path: `${PATH[entity]}/${this.segment(id)}`, endpoint: PATH[entity], accept: [404] });
-    return res.status === 404 ? undefined : (res.body as Resource);
+    return res.status === 404 ? undefined : (jsonObject(res, RESOURCE_ANSWER) as Resource);
   }
 
   private async lookupResource(entity: Entity, key: MatchKey): Promise<Resource | undefined> {
@@ -255,7 +259,7 @@ export class ScimTarget implements Target {
       const userName = values[this.userName];
       if (typeof userName !== 'string' || !userName) throw this.rejected(this.userName, `userName comes from ${this.userName}, which this row has no value for`);
       const res = await this.call({ method: 'POST', path: 'Users', endpoint: 'Users', body: toScimUser(values, { schemas: [CORE_USER] }, shape) });
-      const id = String((res.body as Resource | undefined)?.id ?? '');
+      const id = String(writeAnswer(res, RESOURCE_ANSWER)?.id ?? '');
       if (groups?.length) await this.setGroups(id, groups, []);
       return { id };
     }
@@ -270,7 +274,7 @@ export class ScimTarget implements Target {
     const label = op.values?.label;
     if (op.action === 'create') {
       const res = await this.call({ method: 'POST', path: 'Groups', endpoint: 'Groups', body: { schemas: [CORE_GROUP], displayName: label } });
-      const id = String((res.body as Resource | undefined)?.id ?? '');
+      const id = String(writeAnswer(res, RESOURCE_ANSWER)?.id ?? '');
       if (this.groupIds && typeof label === 'string') (await this.groupIds).set(label.trim().toLowerCase(), id);
       return { id };
     }

@@ -4,6 +4,7 @@ import type { ListQuery, Target, WireMap } from '../../core/ports.js';
 import { RemoteError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { connect, endpointOf, type ConnectionSettings } from '../connection.js';
+import { jsonArray, jsonObject } from '../answer.js';
 import { PageGuard } from '../paging.js';
 import { segment } from '../segment.js';
 
@@ -170,7 +171,7 @@ export class UnifiedTarget implements Target {
   private async managerEmail(id: string): Promise<string | null> {
     if (this.managers.has(id)) return this.managers.get(id)!;
     const res = await this.http.request({ method: 'GET', path: this.path('employee', `/${segment(id, this.label, 'manager id')}`), headers: this.auth(), endpoint: 'employee', accept: [404] });
-    const email = res.status === 404 ? null : primaryEmail(res.body as Employee);
+    const email = res.status === 404 ? null : primaryEmail(jsonObject(res, 'an employee (a JSON object)') as Employee);
     this.managers.set(id, email);
     return email;
   }
@@ -189,10 +190,10 @@ export class UnifiedTarget implements Target {
       if (query.since) params.set('updated_gte', query.since);
       const res = await this.http.request({ method: 'GET', path: `${this.path(resource)}?${params}`, headers: this.auth(), endpoint: resource, accept: missing });
       if (missing.includes(res.status)) throw new NoSuchList(res.status);
-      if (!Array.isArray(res.body)) throw new RemoteError('unexpected', `${this.label}: the ${resource} list answer is not an array`, res.status);
-      const fresh = guard.page(res.body as UnifiedRecord[], (r) => r.id);
+      const records = jsonArray(res, `a list of ${resource} records (a JSON array)`) as UnifiedRecord[];
+      const fresh = guard.page(records, (r) => r.id);
       if (fresh.length) yield fresh;
-      if ((res.body as unknown[]).length < limit) break;
+      if (records.length < limit) break;
     }
     guard.finish();
   }

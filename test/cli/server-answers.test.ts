@@ -73,3 +73,29 @@ describe('a server that echoes the credential in other spellings', () => {
     }
   }, 30_000);
 });
+
+describe('a server whose answers are not the platform’s (a sign-in page, a proxy’s page, a wrong baseUrl)', () => {
+  const LOGIN = '<!DOCTYPE html><html><head><title>Sign in - Contoso</title></head><body>Sign in</body></html>';
+  const cases: Array<[string, (res: ServerResponse) => void, RegExp]> = [
+    ['a login page, 200 text/html', (res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(LOGIN); }, /GET \/scim\/v2\/Users\?startIndex=1&count=100: answered 200 with text\/html \("<!DOCTYPE html><html><head><title>Sign in - Contoso/],
+    ['an empty JSON object', (res) => json(res, 200, {}), /GET \/scim\/v2\/Users\?startIndex=1&count=100: answered 200 with JSON an empty object \(application\/scim\+json\)/],
+  ];
+  for (const [name, answer, shown] of cases)
+    it(`import stops before planning (exit 4), sends no write, and says what came: ${name}`, async () => {
+      const server = await scimServer((req, _body, res) => (req.method === 'GET' ? answer(res) : json(res, 201, { id: 'made' })));
+      try {
+        const dir = tempDir();
+        write(dir, 'hrsync.config.json', JSON.stringify({ targets: { idp: { type: 'scim', baseUrl: server.baseUrl, token: 'env:SCIM_TOKEN' } } }));
+        write(dir, 'u.csv', 'externalId,email,firstName,lastName\nX1,x1@example.com,A,B\nX2,x2@example.com,C,D\n');
+        const run = await hrsyncIn(['import', 'u.csv', '--yes', '--results', 'out'], { cwd: dir, env: { SCIM_TOKEN: 'a-token-of-some-length' } });
+        expect(run.code, run.stderr).toBe(4);
+        expect(run.stderr).toMatch(shown);
+        expect(run.stderr).toContain('hint: a sign-in page');
+        expect(run.stderr).not.toMatch(/never answered|no answer/);
+        expect(server.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+        expect(run.stdout).not.toContain('to create');
+      } finally {
+        await server.stop();
+      }
+    });
+});
