@@ -5,6 +5,7 @@ import { Interrupted, RemoteError, UsageError, type FieldError } from '../errors
 import { TokenBucket } from '../shared/token-bucket.js';
 import { proxyFor, type Proxy, type ProxyEnvironment } from './proxy.js';
 import { redact } from './redact.js';
+import { tlsFailure, trustedWith } from './tls.js';
 
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 starts it on its baseline compiler
 // (Liftoff) and recompiles the functions that get hot with its optimising one on a background thread —
@@ -61,6 +62,8 @@ export interface HttpClientOptions {
    * handled as that status — a failure, never `ok`.
    */
   errorIn2xx?: (body: unknown) => number | undefined;
+  /** PEM certificates trusted for this origin besides Node's own (the target's caFile); verification stays on. */
+  ca?: string;
   /** Tests inject a MockAgent; otherwise a Pool for the origin, or a ProxyAgent when `proxy` says so. */
   dispatcher?: Dispatcher;
   /** The environment's proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): see proxyFor. */
@@ -200,12 +203,13 @@ export class HttpClient {
       bodyTimeout: options.timeouts?.bodyMs ?? 60_000,
     };
     const connect = { timeout: options.timeouts?.connectMs ?? 10_000 };
+    const target = { ...connect, ...(options.ca ? { ca: trustedWith(options.ca) } : {}) };
     // Through a proxy: https:// in a CONNECT tunnel, plain http:// (this machine only) forwarded as curl does.
     this.dispatcher =
       options.dispatcher ??
       (this.proxy
-        ? new ProxyAgent({ uri: this.proxy.url.href, proxyTunnel: base.protocol === 'https:', proxyTls: connect, ...pool })
-        : new Pool(base.origin, { ...pool, connect }));
+        ? new ProxyAgent({ uri: this.proxy.url.href, proxyTunnel: base.protocol === 'https:', proxyTls: connect, requestTls: target, ...pool })
+        : new Pool(base.origin, { ...pool, connect: target }));
   }
 
   private secrets(): readonly string[] {
@@ -311,11 +315,11 @@ export class HttpClient {
         if (cuttable && cuttable.aborted) this.stopIfAsked();
         // A proxy that would not connect us: nothing reached the target.
         const refused = this.proxy ? proxyRefusal(error) : undefined;
-        // A name that does not exist (DNS: no such host) will not exist on the next try either.
-        if (codeIn(error, 'ENOTFOUND'))
-          throw new RemoteError('unavailable', `${this.describe(req)}: the host ${this.base.hostname} cannot be found (DNS: ENOTFOUND)`, undefined, [], 'check the target’s baseUrl, and this machine’s DNS');
-        if (refused === 407)
-          throw new RemoteError('auth', `${this.describe(req)}: the proxy refused its credentials (407 Proxy Authentication Required)`, 407, [], 'check the user and password in HTTPS_PROXY (or HTTP_PROXY)');
+        const final = this.final(req, error, refused);
+        if (final) {
+          this.trace(req, url, `no answer (${final.kind})`, started, attempt);
+          throw final;
+        }
         const code = deadline.signal.aborted ? `no complete answer within ${(answerMs / 1000).toFixed(answerMs < 10_000 ? 1 : 0)} s` : refused ? `the proxy answered ${refused}` : networkCode(error);
         this.trace(req, url, `no answer (${code ?? 'error'})`, started, attempt);
         if (!code) throw error;
@@ -351,6 +355,17 @@ export class HttpClient {
       if ((meant >= 200 && meant < 300) || req.accept?.includes(meant)) return this.answer(req, { status: meant, headers: responseHeaders, body: parsed, text, contentType, json });
       throw this.failure(req, meant, parsed, text, attempt + 1, meant !== status ? ` (inside a ${status} answer)` : '');
     }
+  }
+
+  /** A failure the next try would meet again: no such host, a TLS certificate refused, the proxy's 407. */
+  private final(req: HttpRequest, error: unknown, refused: number | undefined): RemoteError | undefined {
+    if (codeIn(error, 'ENOTFOUND'))
+      return new RemoteError('unavailable', `${this.describe(req)}: the host ${this.base.hostname} cannot be found (DNS: ENOTFOUND)`, undefined, [], 'check the target’s baseUrl, and this machine’s DNS');
+    const tls = tlsFailure(error, this.base.host, this.describe(req));
+    if (tls) return tls;
+    if (refused === 407)
+      return new RemoteError('auth', `${this.describe(req)}: the proxy refused its credentials (407 Proxy Authentication Required)`, 407, [], 'check the user and password in HTTPS_PROXY (or HTTP_PROXY)');
+    return undefined;
   }
 
   /** An answer handed to the caller, with what a message about it needs (worked out only if asked). */

@@ -184,7 +184,7 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
         result = { op, status: 'unknown', error: error.message };
         unknown++;
       } else if (error instanceof RemoteError) {
-        if (error.kind === 'auth' || error.kind === 'unexpected_answer') targetFailure ??= error; // the rest would fare the same
+        if (error.kind === 'auth' || error.kind === 'tls' || error.kind === 'unexpected_answer') targetFailure ??= error; // the rest would fare the same
         const detail = error.fieldErrors.length ? error.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') : error.message;
         result = { op, status: 'failed', error: detail };
         failed++;
