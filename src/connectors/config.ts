@@ -9,6 +9,7 @@ export interface ConnectionOptions {
   pageSize?: number | undefined;
   maxResponseMB?: number | undefined;
   maxRecords?: number | undefined;
+  maxListSeconds?: number | undefined;
   /** Read by the app (relative to the config file) and handed over as ConnectorContext.ca. */
   caFile?: string | undefined;
 }
@@ -23,6 +24,7 @@ export function connectionSettings(config: ConnectionOptions, context: Pick<Conn
     ...(config.pageSize ? { pageSize: config.pageSize } : {}),
     ...(config.maxResponseMB ? { maxBodyBytes: Math.round(config.maxResponseMB * 1024 * 1024) } : {}),
     ...(config.maxRecords ? { maxRecords: config.maxRecords } : {}),
+    ...(config.maxListSeconds ? { maxListSeconds: config.maxListSeconds } : {}),
     ...(context.ca ? { ca: context.ca } : {}),
     ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}),
     ...(context.proxy ? { proxy: context.proxy } : {}),

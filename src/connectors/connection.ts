@@ -21,6 +21,8 @@ export interface ConnectionSettings {
   maxBodyBytes?: number;
   /** The most records one list may hold (default 1,000,000: PageGuard). */
   maxRecords?: number;
+  /** The longest one list may take, in seconds (default: defaultListSeconds). */
+  maxListSeconds?: number;
   /** PEM certificates trusted for this target besides Node's own (its caFile, read by the app). */
   ca?: string;
   /** A line per request, for HRSYNC_DEBUG=http (redacted). */

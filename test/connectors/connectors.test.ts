@@ -5,6 +5,7 @@ import { appenateFieldErrors, AppenateTarget } from '../../src/connectors/appena
 import { springestFieldErrors, SpringestTarget } from '../../src/connectors/springest/target.js';
 import { fromUnified, fromUnifiedCompany, fromUnifiedGroup, UnifiedTarget } from '../../src/connectors/unified/target.js';
 import { RemoteError } from '../../src/errors.js';
+import { defaultListSeconds, PageGuard } from '../../src/connectors/paging.js';
 import type { CanonicalValues } from '../../src/core/model/canonical.js';
 
 const AP = 'https://acme.accessplanit.com';
@@ -292,5 +293,21 @@ describe('field errors, in each platform’s own shape', () => {
     // Another platform's shape is not taken for its own.
     expect(accessplanitFieldErrors({ errors: { email: ['is invalid'] } })).toEqual([]);
     expect(springestFieldErrors({ errors: [{ field: 'Email', message: 'bad' }] })).toEqual([]);
+  });
+});
+
+describe('PageGuard: a list bounded by time as well as size', () => {
+  it('defaults to 600 s per million of maxRecords (at least 600) plus four timeouts, and names the bound that stopped it', () => {
+    expect(defaultListSeconds({})).toBe(720);
+    expect(defaultListSeconds({ maxRecords: 5_000_000, timeoutMs: 10_000 })).toBe(3040);
+    expect(defaultListSeconds({ maxRecords: 1000 })).toBe(720);
+    let now = 0;
+    const guard = new PageGuard('scim "idp"', 'User', undefined, { now: () => now });
+    const page = (from: number) => Array.from({ length: 100 }, (_, i) => ({ id: `u${from + i}` }));
+    guard.page(page(0), (r) => r.id);
+    now = 720_000;
+    guard.page(page(100), (r) => r.id); // at the bound, not past it
+    now = 720_001;
+    expect(() => guard.page(page(200), (r) => r.id)).toThrow(/the User list was still going after 720 s, with 300 records \(the target's maxListSeconds: 720 s, by default 10 minutes per million records of maxRecords plus four times the timeout\)/);
   });
 });

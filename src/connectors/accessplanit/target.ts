@@ -144,7 +144,7 @@ export class AccessplanitTarget implements Target {
   async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
     const size = this.settings.pageSize ?? PAGE_SIZE;
     const filter = odataFilter(entity, query.filter, query.since);
-    const guard = new PageGuard(this.label, MODULE[entity], query.onNotice, this.settings.maxRecords);
+    const guard = new PageGuard(this.label, MODULE[entity], query.onNotice, this.settings);
     for (let skip = 0; ; ) {
       const params = new URLSearchParams({ $top: String(size), $skip: String(skip), $orderby: 'ID' });
       if (skip === 0) params.set('$count', 'true');

@@ -119,7 +119,7 @@ export class AppenateTarget implements Target {
     if (statuses?.length === 1) params.Status = statuses[0]!; // pushed down; several are filtered here
     const rest = Object.entries(query.filter ?? {}).filter(([f]) => !(f === 'status' && statuses?.length === 1));
     const size = this.settings.pageSize ?? PAGE;
-    const guard = new PageGuard(this.label, RESOURCE[entity], query.onNotice, this.settings.maxRecords);
+    const guard = new PageGuard(this.label, RESOURCE[entity], query.onNotice, this.settings);
     for (let page = 0; ; page++) {
       const { rows: found, total } = await this.search(entity, params, page, size);
       if (page === 0) guard.expect(total);

@@ -120,7 +120,7 @@ export class ScimTarget implements Target {
     const size = this.settings.pageSize ?? PAGE_SIZE;
     const since = query.since === undefined ? undefined : Date.parse(query.since);
     const filters = Object.entries(query.filter ?? {});
-    const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group', query.onNotice, this.settings.maxRecords);
+    const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group', query.onNotice, this.settings);
     for (let start = 1; ; ) {
       const { resources: page, total } = await this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}`);
       guard.expect(total);

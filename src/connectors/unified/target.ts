@@ -184,7 +184,7 @@ export class UnifiedTarget implements Target {
    */
   private async *pages(resource: string, query: ListQuery, missing: number[] = []): AsyncIterable<UnifiedRecord[]> {
     const limit = this.settings.pageSize ?? 100;
-    const guard = new PageGuard(this.label, resource, query.onNotice, this.settings.maxRecords);
+    const guard = new PageGuard(this.label, resource, query.onNotice, this.settings);
     for (let offset = 0; ; offset += limit) {
       const params = new URLSearchParams({ limit: String(limit), offset: String(offset), sort: 'created_at', order: 'asc' });
       if (query.since) params.set('updated_gte', query.since);
