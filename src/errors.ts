@@ -116,8 +116,10 @@ export type RemoteErrorKind =
   | 'conflict' // 409
   | 'rate_limited' // 429 after retries, or a Retry-After longer than hrsync will wait
   | 'unavailable' // 5xx, resets, timeouts after retries
-  | 'outcome_unknown' // a write whose request was sent but whose answer never came
-  | 'unexpected'; // a status or body the client does not understand
+  | 'tls' // the TLS handshake failed: a certificate not trusted, expired or for another name
+  | 'outcome_unknown' // a write whose request was sent but whose answer never came, or did not say what happened
+  | 'unexpected' // a status or body the client does not understand
+  | 'unexpected_answer'; // a success whose body is not what the platform answers (a sign-in or proxy page, a wrong baseUrl): the target as a whole
 
 export interface FieldError {
   /** The platform's field name as it sent it. */

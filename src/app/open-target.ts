@@ -1,4 +1,5 @@
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { loadConfig, resolveSecret, type LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
@@ -6,7 +7,7 @@ import type { ConnectorDefinition } from '../connectors/types.js';
 import type { StateStore, Target } from '../core/ports.js';
 import { genericRules } from '../core/rules/generic.js';
 import type { RuleBook } from '../core/rules/types.js';
-import { outputFailed, UsageError } from '../errors.js';
+import { fsReason, outputFailed, UsageError } from '../errors.js';
 
 // The connectors, the state store and the proxy settings load only when a run needs them: a
 // `validate --target generic` needs none of them (start-up is part of issue 11's goals).
@@ -63,15 +64,34 @@ export interface OpenOptions {
 /** What a caller may hook into a target's connections. */
 export type TargetHooks = Pick<OpenOptions, 'trace' | 'signal'>;
 
+/**
+ * A target's `caFile` (PEM), read relative to the config file's folder: a file that cannot be read, or
+ * holds no certificate, is the config's mistake (64) — never a connection made without it.
+ */
+function readCaFile(name: string, caFile: unknown, home: string | undefined): string | undefined {
+  if (typeof caFile !== 'string') return undefined;
+  const path = resolve(home ?? '.', caFile);
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`target "${name}": caFile ${path} cannot be read: ${fsReason(error)}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`target "${name}": caFile ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  return pem;
+}
+
 /** Builds the connector for one configured target, its secrets read from `env` when it is used. */
-export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher' | 'trace' | 'signal'>): Promise<{ target: Target; connector: ConnectorDefinition }> {
+export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher' | 'trace' | 'signal'> & { home?: string }): Promise<{ target: Target; connector: ConnectorDefinition }> {
   const connector = (await registry()).connectorFor(entry.type);
   if (!connector) throw new UsageError(`target "${name}": unknown type "${entry.type}"`);
   const parsed = (await connector.configSchema()).parse(entry);
   const proxy = (await import('../http/proxy.js')).proxyEnvironment(options.env);
+  const ca = readCaFile(name, (parsed as { caFile?: unknown }).caFile, options.home);
   const target = await connector.create(parsed, {
     name,
     secret: (reference, key) => resolveSecret(reference, `target "${name}": ${key}`, options.env)!,
+    ...(ca ? { ca } : {}),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(proxy.httpProxy || proxy.httpsProxy ? { proxy } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
@@ -133,7 +153,7 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
       const { EMBEDDED_TYPE, connectorFor, rulesNamed } = await registry();
       return rulesOnly(rulesNamed(EMBEDDED_TYPE)!, connectorFor(EMBEDDED_TYPE), `${choice.fallback ? 'no hrsync.config.json here or above: ' : ''}checked offline against the ${EMBEDDED_TYPE} rules (validate starts no sandbox); references to records outside these files are not checked`);
     }
-    const { target, connector } = await createTarget(choice.name, loaded!.config.targets[choice.name]!, options);
+    const { target, connector } = await createTarget(choice.name, loaded!.config.targets[choice.name]!, { ...options, home });
     return { target, rules: (await registry()).rulesNamed(connector.type), connector, note: undefined, embedded: false, home, ...phoneRegion, close: () => target.close() };
   }
   const state = (await import('./state-store.js')).stateStore(loaded?.config.state, home, options.env);
@@ -144,7 +164,7 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
   }
   let opened: { target: Target; connector: ConnectorDefinition };
   try {
-    opened = await createTarget(choice.name, loaded!.config.targets[choice.name]!, options);
+    opened = await createTarget(choice.name, loaded!.config.targets[choice.name]!, { ...options, home });
   } catch (error) {
     await state.close();
     throw error;

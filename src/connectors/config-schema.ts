@@ -18,4 +18,14 @@ export const connectionOptions = {
   pageSize: z.int().min(1).max(1000).optional().describe('Records asked for per page when listing (default: the connector’s own)'),
   maxResponseMB: z.number().positive().max(4096).optional().describe('The largest answer hrsync reads from this target, in MB (default 64)'),
   maxRecords: z.int().min(1).optional().describe('The most records one list may hold before hrsync takes it for a list that never ends (default 1,000,000)'),
+  maxListSeconds: z
+    .number()
+    .positive()
+    .optional()
+    .describe('The longest one list may take, in seconds, before hrsync takes it for a list that never ends (default: 600 per million of maxRecords, at least 600, plus four times the timeout: 720)'),
+  caFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A PEM file of CA certificates this target’s certificate may chain to (a TLS-inspecting proxy’s, a private CA), trusted besides Node’s own; relative to the config file. Verification is never turned off'),
 };

@@ -9,10 +9,13 @@ export interface ConnectionOptions {
   pageSize?: number | undefined;
   maxResponseMB?: number | undefined;
   maxRecords?: number | undefined;
+  maxListSeconds?: number | undefined;
+  /** Read by the app (relative to the config file) and handed over as ConnectorContext.ca. */
+  caFile?: string | undefined;
 }
 
 /** The common options of a config entry, and what the caller hands every connector → its HTTP settings. */
-export function connectionSettings(config: ConnectionOptions, context: Pick<ConnectorContext, 'dispatcher' | 'proxy' | 'trace' | 'signal'> = {}): ConnectionSettings {
+export function connectionSettings(config: ConnectionOptions, context: Pick<ConnectorContext, 'dispatcher' | 'proxy' | 'trace' | 'signal' | 'ca'> = {}): ConnectionSettings {
   const rate = config.rateLimit === undefined ? undefined : parseRate(config.rateLimit);
   return {
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
@@ -21,6 +24,8 @@ export function connectionSettings(config: ConnectionOptions, context: Pick<Conn
     ...(config.pageSize ? { pageSize: config.pageSize } : {}),
     ...(config.maxResponseMB ? { maxBodyBytes: Math.round(config.maxResponseMB * 1024 * 1024) } : {}),
     ...(config.maxRecords ? { maxRecords: config.maxRecords } : {}),
+    ...(config.maxListSeconds ? { maxListSeconds: config.maxListSeconds } : {}),
+    ...(context.ca ? { ca: context.ca } : {}),
     ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}),
     ...(context.proxy ? { proxy: context.proxy } : {}),
     ...(context.trace ? { trace: context.trace } : {}),

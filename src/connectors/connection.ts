@@ -21,6 +21,10 @@ export interface ConnectionSettings {
   maxBodyBytes?: number;
   /** The most records one list may hold (default 1,000,000: PageGuard). */
   maxRecords?: number;
+  /** The longest one list may take, in seconds (default: defaultListSeconds). */
+  maxListSeconds?: number;
+  /** PEM certificates trusted for this target besides Node's own (its caFile, read by the app). */
+  ca?: string;
   /** A line per request, for HRSYNC_DEBUG=http (redacted). */
   trace?: (line: string) => void;
   dispatcher?: Dispatcher;
@@ -71,6 +75,7 @@ export function connect(options: ConnectOptions): HttpClient {
     ...(options.errorIn2xx ? { errorIn2xx: options.errorIn2xx } : {}),
     ...(settings.timeoutMs ? { timeouts: { headersMs: settings.timeoutMs, bodyMs: settings.timeoutMs } } : {}),
     ...(settings.maxBodyBytes ? { maxBodyBytes: settings.maxBodyBytes } : {}),
+    ...(settings.ca ? { ca: settings.ca } : {}),
     ...(settings.trace ? { trace: settings.trace } : {}),
     ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
     ...(settings.proxy ? { proxy: settings.proxy } : {}),

@@ -1,7 +1,26 @@
 import { RemoteError } from '../errors.js';
+import { DEFAULT_TIMEOUT_MS } from './connection.js';
 
 /** A list longer than this is taken for one that never ends, unless the target's maxRecords says more. */
 export const DEFAULT_MAX_RECORDS = 1_000_000;
+
+/** What bounds one list: the target's maxRecords and maxListSeconds (and the timeout the default comes from). */
+export interface ListLimits {
+  maxRecords?: number | undefined;
+  maxListSeconds?: number | undefined;
+  timeoutMs?: number | undefined;
+  now?: (() => number) | undefined;
+}
+
+/**
+ * The longest one list may take, in seconds, unless the target's maxListSeconds says: 10 minutes per
+ * million records of maxRecords (a pace of 1,667 records a second, which every platform hrsync
+ * speaks to beats by far), at least 10 minutes, plus four times the timeout (one slow answer) —
+ * 720 s with the defaults. A list still going then is taken for one that never ends.
+ */
+export function defaultListSeconds(limits: Pick<ListLimits, 'maxRecords' | 'timeoutMs'>): number {
+  return Math.round(600 * Math.max(1, (limits.maxRecords ?? DEFAULT_MAX_RECORDS) / 1_000_000) + (4 * (limits.timeoutMs ?? DEFAULT_TIMEOUT_MS)) / 1000);
+}
 
 /** A short stable hash of a record, to tell a repeated copy from a changed one. */
 function hash(record: unknown): number {
@@ -25,16 +44,25 @@ export class PageGuard {
   repeated = 0;
 
   private readonly most: number;
+  /** The longest the list may take (seconds), and since when. */
+  private readonly seconds: number;
+  private readonly explicitSeconds: boolean;
+  private readonly now: () => number;
+  private readonly started: number;
 
   constructor(
     private readonly label: string,
     private readonly what: string,
     /** Told at the end when records came more than once, unchanged (they were kept once). */
     private readonly notice?: (message: string) => void,
-    /** The most records the list may hold (the target's maxRecords). */
-    most = DEFAULT_MAX_RECORDS,
+    /** The target's maxRecords and maxListSeconds (see defaultListSeconds). */
+    limits: ListLimits = {},
   ) {
-    this.most = most;
+    this.most = limits.maxRecords ?? DEFAULT_MAX_RECORDS;
+    this.explicitSeconds = limits.maxListSeconds !== undefined;
+    this.seconds = limits.maxListSeconds ?? defaultListSeconds(limits);
+    this.now = limits.now ?? Date.now;
+    this.started = this.now();
   }
 
   /** The number of records the server says the list holds, when it says so. */
@@ -63,6 +91,11 @@ export class PageGuard {
     if (records.length > 0 && fresh.length === 0) throw this.stop('repeated a page it had already sent (the server ignores the paging it was asked for)');
     if (this.expected !== undefined && this.seen.size > this.expected) throw this.stop(`went on past the ${this.expected} records its own count announced`);
     if (this.seen.size > this.most) throw this.stop(`went on past ${this.most.toLocaleString('en-US')} records (the target's maxRecords)`);
+    const took = (this.now() - this.started) / 1000;
+    if (took > this.seconds)
+      throw this.stop(
+        `was still going after ${Math.round(took)} s, with ${this.seen.size.toLocaleString('en-US')} records (the target's maxListSeconds: ${this.seconds} s${this.explicitSeconds ? '' : ', by default 10 minutes per million records of maxRecords plus four times the timeout'})`,
+      );
     return fresh;
   }
 

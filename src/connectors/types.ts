@@ -14,6 +14,8 @@ export interface ConnectorContext {
    * the message when it cannot be resolved (the caller decides where secrets come from).
    */
   secret(reference: string, key: string): string;
+  /** The target's caFile, read (PEM): trusted for its connections besides Node's own CAs. */
+  ca?: string;
   /** Tests and the embedded sandbox: every connection goes through this dispatcher. */
   dispatcher?: Dispatcher;
   /** The environment's proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY). */

@@ -5,6 +5,7 @@ import { Interrupted, RemoteError, UsageError, type FieldError } from '../errors
 import { TokenBucket } from '../shared/token-bucket.js';
 import { proxyFor, type Proxy, type ProxyEnvironment } from './proxy.js';
 import { redact } from './redact.js';
+import { tlsFailure, trustedWith } from './tls.js';
 
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 starts it on its baseline compiler
 // (Liftoff) and recompiles the functions that get hot with its optimising one on a background thread —
@@ -61,6 +62,8 @@ export interface HttpClientOptions {
    * handled as that status — a failure, never `ok`.
    */
   errorIn2xx?: (body: unknown) => number | undefined;
+  /** PEM certificates trusted for this origin besides Node's own (the target's caFile); verification stays on. */
+  ca?: string;
   /** Tests inject a MockAgent; otherwise a Pool for the origin, or a ProxyAgent when `proxy` says so. */
   dispatcher?: Dispatcher;
   /** The environment's proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): see proxyFor. */
@@ -95,6 +98,14 @@ export interface HttpResponse {
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
   text: string;
+  /** The answer's content type, as sent (undefined: none). */
+  contentType: string | undefined;
+  /** Whether the body is JSON: it parsed as JSON, and its content type (if any) names JSON. */
+  json: boolean;
+  /** The request, for a message: 'scim "idp": GET /scim/v2/Users?startIndex=1' (redacted). */
+  readonly where: string;
+  /** The start of the body, redacted, on one line: what a message may quote of an answer. */
+  readonly excerpt: string;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -113,6 +124,8 @@ export function retryAfterMs(value: string | string[] | undefined, now: number):
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+/** Statuses a read (GET, or an `idempotent` POST) is also sent again on: a server error may be passing. */
+const READ_RETRY_STATUSES = new Set([...RETRY_STATUSES, 500]);
 /** Statuses that say the request was not processed, so even a POST may be sent again. */
 const NOT_PROCESSED = new Set([429, 503]);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
@@ -149,7 +162,8 @@ function networkCode(error: unknown): string | undefined {
 /**
  * One target's HTTP client: a keep-alive pool for its origin, per-endpoint pacing, retries with
  * exponential backoff and full jitter that honour Retry-After, and errors that say what failed
- * without ever showing a secret. A write (POST) is sent again only when the server said it did not
+ * without ever showing a secret. A read (GET, or a POST marked idempotent) is also sent again on a
+ * 500. A write (POST) is sent again only when the server said it did not
  * process it (429, or 503 with Retry-After); if its answer is lost — or a proxy's 502, 503 or 504
  * stands in for it — the caller gets `outcome_unknown` and decides.
  */
@@ -189,12 +203,13 @@ export class HttpClient {
       bodyTimeout: options.timeouts?.bodyMs ?? 60_000,
     };
     const connect = { timeout: options.timeouts?.connectMs ?? 10_000 };
+    const target = { ...connect, ...(options.ca ? { ca: trustedWith(options.ca) } : {}) };
     // Through a proxy: https:// in a CONNECT tunnel, plain http:// (this machine only) forwarded as curl does.
     this.dispatcher =
       options.dispatcher ??
       (this.proxy
-        ? new ProxyAgent({ uri: this.proxy.url.href, proxyTunnel: base.protocol === 'https:', proxyTls: connect, ...pool })
-        : new Pool(base.origin, { ...pool, connect }));
+        ? new ProxyAgent({ uri: this.proxy.url.href, proxyTunnel: base.protocol === 'https:', proxyTls: connect, requestTls: target, ...pool })
+        : new Pool(base.origin, { ...pool, connect: target }));
   }
 
   private secrets(): readonly string[] {
@@ -264,6 +279,9 @@ export class HttpClient {
   async request(req: HttpRequest): Promise<HttpResponse> {
     const url = new URL(req.path.replace(/^\//, ''), this.base);
     const idempotent = req.idempotent ?? (req.method !== 'POST' && req.method !== 'PATCH');
+    // A 500 is sent again only for a read (a GET, or a POST marked idempotent): a PUT or DELETE that
+    // failed with 500 may have half happened, and its caller decides.
+    const reads = req.method === 'GET' || req.idempotent === true;
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.body !== undefined) {
@@ -297,11 +315,11 @@ export class HttpClient {
         if (cuttable && cuttable.aborted) this.stopIfAsked();
         // A proxy that would not connect us: nothing reached the target.
         const refused = this.proxy ? proxyRefusal(error) : undefined;
-        // A name that does not exist (DNS: no such host) will not exist on the next try either.
-        if (codeIn(error, 'ENOTFOUND'))
-          throw new RemoteError('unavailable', `${this.describe(req)}: the host ${this.base.hostname} cannot be found (DNS: ENOTFOUND)`, undefined, [], 'check the target’s baseUrl, and this machine’s DNS');
-        if (refused === 407)
-          throw new RemoteError('auth', `${this.describe(req)}: the proxy refused its credentials (407 Proxy Authentication Required)`, 407, [], 'check the user and password in HTTPS_PROXY (or HTTP_PROXY)');
+        const final = this.final(req, error, refused);
+        if (final) {
+          this.trace(req, url, `no answer (${final.kind})`, started, attempt);
+          throw final;
+        }
         const code = deadline.signal.aborted ? `no complete answer within ${(answerMs / 1000).toFixed(answerMs < 10_000 ? 1 : 0)} s` : refused ? `the proxy answered ${refused}` : networkCode(error);
         this.trace(req, url, `no answer (${code ?? 'error'})`, started, attempt);
         if (!code) throw error;
@@ -322,7 +340,7 @@ export class HttpClient {
       const notProcessed = NOT_PROCESSED.has(status) && (status === 429 || responseHeaders['retry-after'] !== undefined);
       if (!idempotent && RETRY_STATUSES.has(status) && !notProcessed)
         throw new RemoteError('outcome_unknown', `${this.describe(req)}: ${status} without a Retry-After, which a proxy sends while the server may still commit; the write may or may not have been applied`, status, [], 'look the record up before sending it again');
-      if (RETRY_STATUSES.has(status) && (idempotent || notProcessed)) {
+      if ((reads ? READ_RETRY_STATUSES : RETRY_STATUSES).has(status) && (idempotent || notProcessed)) {
         const wait = retryAfterMs(responseHeaders['retry-after'], this.now());
         if (wait !== undefined && wait > this.retry.maxRetryAfterMs)
           throw new RemoteError('rate_limited', `${this.describe(req)}: ${status}, and the server asks to wait ${Math.ceil(wait / 1000)} s`, status, [], 'lower the target’s rateLimit or concurrency, or run again later');
@@ -331,11 +349,37 @@ export class HttpClient {
           continue;
         }
       }
-      const parsed = parseBody(text, responseHeaders['content-type']);
+      const contentType = headerValue(responseHeaders['content-type']);
+      const { body: parsed, json } = parseBody(text, contentType);
       const meant = status >= 200 && status < 300 ? (this.options.errorIn2xx?.(parsed) ?? status) : status;
-      if ((meant >= 200 && meant < 300) || req.accept?.includes(meant)) return { status: meant, headers: responseHeaders, body: parsed, text };
+      if ((meant >= 200 && meant < 300) || req.accept?.includes(meant)) return this.answer(req, { status: meant, headers: responseHeaders, body: parsed, text, contentType, json });
       throw this.failure(req, meant, parsed, text, attempt + 1, meant !== status ? ` (inside a ${status} answer)` : '');
     }
+  }
+
+  /** A failure the next try would meet again: no such host, a TLS certificate refused, the proxy's 407. */
+  private final(req: HttpRequest, error: unknown, refused: number | undefined): RemoteError | undefined {
+    if (codeIn(error, 'ENOTFOUND'))
+      return new RemoteError('unavailable', `${this.describe(req)}: the host ${this.base.hostname} cannot be found (DNS: ENOTFOUND)`, undefined, [], 'check the target’s baseUrl, and this machine’s DNS');
+    const tls = tlsFailure(error, this.base.host, this.describe(req));
+    if (tls) return tls;
+    if (refused === 407)
+      return new RemoteError('auth', `${this.describe(req)}: the proxy refused its credentials (407 Proxy Authentication Required)`, 407, [], 'check the user and password in HTTPS_PROXY (or HTTP_PROXY)');
+    return undefined;
+  }
+
+  /** An answer handed to the caller, with what a message about it needs (worked out only if asked). */
+  private answer(req: HttpRequest, parts: Omit<HttpResponse, 'where' | 'excerpt'>): HttpResponse {
+    const client = this;
+    return {
+      ...parts,
+      get where() {
+        return client.describe(req);
+      },
+      get excerpt() {
+        return redact(parts.text.slice(0, 2000), client.secrets()).slice(0, 120).replace(/\s+/g, ' ').trim();
+      },
+    };
   }
 
   private trace(req: HttpRequest, url: URL, outcome: string, started: number, attempt: number): void {
@@ -380,15 +424,22 @@ function proxyRefusal(error: unknown): number | undefined {
 /** The reason an answer was cut off: it took longer than the client allows a whole answer. */
 class DeadlineExceeded extends Error {}
 
-function parseBody(text: string, type: string | string[] | undefined): unknown {
-  const contentType = Array.isArray(type) ? type[0] : type;
-  if (!text) return undefined;
-  if (contentType?.includes('json') || /^\s*[[{]/.test(text)) {
+const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * The body, parsed when it is JSON; `json` says whether it is: it parsed, and its content type — when
+ * it has one — names JSON (`application/json`, `application/scim+json`, `text/json` …). A page of HTML
+ * that happens to parse, or JSON sent as `text/html`, is not.
+ */
+function parseBody(text: string, contentType: string | undefined): { body: unknown; json: boolean } {
+  if (!text) return { body: undefined, json: false };
+  const named = contentType === undefined || /json/i.test(contentType);
+  if (/json/i.test(contentType ?? '') || /^\s*[[{]/.test(text)) {
     try {
-      return JSON.parse(text);
+      return { body: JSON.parse(text), json: named };
     } catch {
-      return text;
+      return { body: text, json: false };
     }
   }
-  return text;
+  return { body: text, json: false };
 }

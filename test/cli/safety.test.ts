@@ -113,6 +113,20 @@ describe('a hostile server gets a bounded, clear failure (exit 4)', () => {
     }
   });
 
+  it('a list of new records for ever, with no count: stopped by its time bound (maxListSeconds), the message naming it', async () => {
+    let n = 0;
+    const endless = await hostile((_req, res) => res.end(JSON.stringify({ results: Array.from({ length: 50 }, () => ({ ID: `u${++n}`, Forenames: 'x', Surname: 'y' })) })), { maxListSeconds: 1 });
+    try {
+      const started = Date.now();
+      const run = await hrsyncIn(['export', '-o', 'users.csv'], { cwd: endless.dir, env: { AP_KEY: 'k' } });
+      expect([run.code, run.stderr]).toEqual([4, expect.stringMatching(/the User list was still going after 1 s, with [\d,]+ records \(the target's maxListSeconds: 1 s\); stopped/)]);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(existsSync(join(endless.dir, 'users.csv'))).toBe(false);
+    } finally {
+      await endless.stop();
+    }
+  });
+
   it('an answer larger than maxResponseMB, and one that trickles in for ever', async () => {
     const big = await hostile((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -5,6 +5,7 @@ import { appenateFieldErrors, AppenateTarget } from '../../src/connectors/appena
 import { springestFieldErrors, SpringestTarget } from '../../src/connectors/springest/target.js';
 import { fromUnified, fromUnifiedCompany, fromUnifiedGroup, UnifiedTarget } from '../../src/connectors/unified/target.js';
 import { RemoteError } from '../../src/errors.js';
+import { defaultListSeconds, PageGuard } from '../../src/connectors/paging.js';
 import type { CanonicalValues } from '../../src/core/model/canonical.js';
 
 const AP = 'https://acme.accessplanit.com';
@@ -127,8 +128,10 @@ describe('Appenate connector', () => {
     const rows = await all(target.list('users'));
     expect(rows).toHaveLength(251);
     expect(rows[250]).toEqual({ id: 'g250', firstName: 'A', lastName: 'B', email: 'u250@x.nl', status: 'Active', groups: [] });
-    pool.intercept({ path: (p) => p.includes('PageNo=0'), method: 'GET' }).reply(500, 'oops int-key-123');
+    pool.intercept({ path: (p) => p.includes('PageNo=0'), method: 'GET' }).reply(500, 'oops int-key-123').times(5); // a read answered 500 is tried 5 times
     const error = (await all(new AppenateTarget({ name: 'forms', baseUrl: 'https://secure.appenate.com/api/v2', companyId: '7', integrationKey: 'int-key-123', listAll: true, dispatcher: a }).list('users')).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error.message).toContain('500 after 5 tries');
     expect(error.message).not.toContain('int-key-123');
   }, 20_000);
 });
@@ -171,6 +174,42 @@ describe('Unified connector', () => {
     const rows = await all(target.list('users', { since: '2026-11-01' }));
     expect(rows.map((r) => [r.externalId, r.managerEmail ?? null])).toEqual([['N1', null], ['N2', 'e1@x.nl'], ['N3', 'e99@x.nl'], ['N4', 'e99@x.nl']]);
     a.assertNoPendingInterceptors();
+  });
+
+  it('stops on a list or a lookup answered with something that is not Unified’s JSON (a sign-in page, {}, null), naming the request and the content type', async () => {
+    const answers: Array<[number | string | object | null, Record<string, string>, RegExp]> = [
+      ['<html><title>Log in</title></html>', { 'content-type': 'text/html' }, /GET \/hris\/conn\/employee\?limit=100&offset=0&sort=created_at&order=asc: answered 200 with text\/html \("<html><title>Log in/],
+      [{}, { 'content-type': 'application/json' }, /answered 200 with JSON an empty object \(application\/json\), not a list of employee records/],
+      ['null', { 'content-type': 'application/json' }, /answered 200 with JSON null/],
+      [[1, 2], { 'content-type': 'application/json' }, /answered 200 with JSON an array of 2/],
+    ];
+    for (const [body, headers, shown] of answers) {
+      const a = agent();
+      a.get('https://api.unified.to').intercept({ path: (p) => p.startsWith('/hris/conn/employee?'), method: 'GET' }).reply(200, typeof body === 'string' ? body : JSON.stringify(body), { headers });
+      const error = await all(new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', dispatcher: a }).list('users')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RemoteError);
+      expect([(error as RemoteError).kind, (error as RemoteError).exitCode]).toEqual(['unexpected_answer', 4]);
+      expect((error as RemoteError).message).toMatch(shown);
+    }
+    const a = agent();
+    const pool = a.get('https://api.unified.to');
+    pool.intercept({ path: (p) => p.startsWith('/hris/conn/employee?'), method: 'GET' }).reply(200, [{ id: 'e1', manager_id: 'm1' }]);
+    pool.intercept({ path: '/hris/conn/employee/m1', method: 'GET' }).reply(200, '<html>maintenance</html>', { headers: { 'content-type': 'text/html' } });
+    const error = (await all(new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', dispatcher: a }).list('users')).catch((e: unknown) => e)) as RemoteError;
+    expect([error.kind, error.message]).toEqual(['unexpected_answer', expect.stringContaining('GET /hris/conn/employee/m1: answered 200 with text/html ("<html>maintenance</html>")')]);
+  });
+
+  it('refuses a manager id of "." or "..", which would address the employee list or the connection (no request leaves the collection)', async () => {
+    for (const bad of ['..', '.']) {
+      const a = agent();
+      const pool = a.get('https://api.unified.to');
+      pool.intercept({ path: (p) => p.startsWith('/hris/conn/employee?'), method: 'GET' }).reply(200, [{ id: 'e1', employee_number: 'N1', manager_id: bad }]);
+      const target = new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', dispatcher: a });
+      const error = await all(target.list('users')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RemoteError);
+      expect((error as RemoteError).message).toContain(`unified "hr": the manager id ${JSON.stringify(bad)} cannot be put in a URL`);
+      a.assertNoPendingInterceptors();
+    }
   });
 
   it('never makes the HR system’s id, status or company id the target’s: id stays out, statuses are active/inactive or kept as written, company_id becomes no companyId', () => {
@@ -254,5 +293,21 @@ describe('field errors, in each platform’s own shape', () => {
     // Another platform's shape is not taken for its own.
     expect(accessplanitFieldErrors({ errors: { email: ['is invalid'] } })).toEqual([]);
     expect(springestFieldErrors({ errors: [{ field: 'Email', message: 'bad' }] })).toEqual([]);
+  });
+});
+
+describe('PageGuard: a list bounded by time as well as size', () => {
+  it('defaults to 600 s per million of maxRecords (at least 600) plus four timeouts, and names the bound that stopped it', () => {
+    expect(defaultListSeconds({})).toBe(720);
+    expect(defaultListSeconds({ maxRecords: 5_000_000, timeoutMs: 10_000 })).toBe(3040);
+    expect(defaultListSeconds({ maxRecords: 1000 })).toBe(720);
+    let now = 0;
+    const guard = new PageGuard('scim "idp"', 'User', undefined, { now: () => now });
+    const page = (from: number) => Array.from({ length: 100 }, (_, i) => ({ id: `u${from + i}` }));
+    guard.page(page(0), (r) => r.id);
+    now = 720_000;
+    guard.page(page(100), (r) => r.id); // at the bound, not past it
+    now = 720_001;
+    expect(() => guard.page(page(200), (r) => r.id)).toThrow(/the User list was still going after 720 s, with 300 records \(the target's maxListSeconds: 720 s, by default 10 minutes per million records of maxRecords plus four times the timeout\)/);
   });
 });

@@ -260,6 +260,62 @@ describe.each(SUBJECTS)('the connector contract: %s', (_name, start) => {
     proxy.setRule(() => 'pass');
   });
 
+  it('takes a success that is not the platform’s answer (a sign-in page, {}, null, a string) for a failure, never for "nothing there"', async () => {
+    const LOGIN = '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/sso">Sign in to continue</form></body></html>';
+    const answers = [
+      { status: 200, body: LOGIN, headers: { 'content-type': 'text/html; charset=utf-8' }, shown: /answered 200 with text\/html \("<!DOCTYPE html><html><head><title>Sign in/ },
+      { status: 200, body: {}, shown: /answered 200 with JSON an empty object \(application\/json\)/ },
+      { status: 200, body: 'null', shown: /answered 200 with JSON null/ },
+      { status: 200, body: '"ok"', shown: /answered 200 with JSON a string/ },
+      { status: 200, body: { Resources: 'x', results: 'x', Users: 'x', UserGroups: 'x' }, shown: /answered 200 with JSON an object with/ },
+    ];
+    const entity = target.entities.includes('groups') ? 'groups' : 'users';
+    const key = { field: target.writer!.matchKeys('users')[0]!, value: 'someone' };
+    const values = await fixture('users');
+    for (const { shown, ...answer } of answers) {
+      proxy.setRule(() => answer);
+      const tries: Array<[string, Promise<unknown>]> = [
+        ['lookup', target.writer!.lookup('users', key)],
+        // A JSON object without the id is a create answered without its id: apply settles it by lookup.
+        ...(typeof answer.body === 'object' ? [] : [['create', target.writer!.write({ action: 'create', entity: 'users', values })] as [string, Promise<unknown>]]),
+        ...(target.can.list ? [['list', listAll(entity)] as [string, Promise<unknown>]] : []),
+      ];
+      const outcomes = await Promise.allSettled(tries.map(([, promise]) => promise));
+      for (const [i, [what]] of tries.entries()) {
+        const outcome = outcomes[i]!;
+        expect(outcome.status, what).toBe('rejected');
+        const error = (outcome as PromiseRejectedResult).reason as RemoteError;
+        expect(error, what).toBeInstanceOf(RemoteError);
+        expect([what, error.kind, error.exitCode]).toEqual([what, 'unexpected_answer', 4]);
+        expect(error.message, what).toMatch(/: (GET|POST) \/\S*: answered 200 with /);
+        expect(error.message, what).toMatch(shown);
+        expect(error.message, what).not.toMatch(/never answered|no answer/);
+      }
+    }
+    proxy.setRule(() => 'pass');
+  });
+
+  it('never leaves a collection for a record whose id is "." or "..": refused, naming the id and the target', async () => {
+    proxy.setRule(() => 'pass');
+    for (const entity of synced())
+      for (const id of ['..', '.', '%2e%2E', '']) {
+        const tries = [
+          target.writer!.lookup(entity, { field: 'id', value: id }),
+          ...(['update', 'delete'] as const).map((action) => target.writer!.write({ action, entity, id, values: { [target.writer!.matchKeys(entity)[0]!]: 'k', [UPDATED[entity]!]: 'x' } })),
+        ];
+        for (const outcome of await Promise.allSettled(tries)) {
+          if (outcome.status === 'fulfilled') continue; // a platform that finds records by query, never by path
+          const error = outcome.reason as Error;
+          if (!(error instanceof RemoteError) || !/cannot be put in a URL/.test(error.message)) continue; // refused by the server, in its collection
+          expect(error.message).toContain(`the id ${JSON.stringify(id)} cannot be put in a URL`);
+          expect(error.message).toContain(target.label);
+        }
+      }
+    // Every request stayed on a record or a query of its collection: none ended at a collection or the root.
+    const outside = proxy.seen.filter((r) => new URL(r.path, 'http://x').pathname.endsWith('/'));
+    expect(outside).toEqual([]);
+  });
+
   it('never shows its credentials, even when a server echoes the request back in every error shape', async () => {
     const secrets = Object.values(server.env);
     // The echo starts just before the 300th character, where a message is cut; and in each platform's field-error shape.

@@ -47,6 +47,27 @@ describe('HttpClient', () => {
     expect(waits).toEqual([0.5 * 250, 0.5 * 500]);
   });
 
+  it('retries a read answered 500 (a GET, an idempotent POST), bounded by its attempts; never a write', async () => {
+    const { pool, client, waits } = setup();
+    pool.intercept({ path: '/accessplan/api/v2/User?page=7', method: 'GET' }).reply(500, 'hiccup');
+    pool.intercept({ path: '/accessplan/api/v2/User?page=7', method: 'GET' }).reply(200, { results: [] });
+    expect((await client.request({ method: 'GET', path: 'User?page=7' })).body).toEqual({ results: [] });
+    expect(waits).toEqual([0.5 * 250]);
+    pool.intercept({ path: '/accessplan/api/v2/Token', method: 'POST' }).reply(500, 'hiccup');
+    pool.intercept({ path: '/accessplan/api/v2/Token', method: 'POST' }).reply(200, { access_token: 't' });
+    expect((await client.request({ method: 'POST', path: 'Token', body: 'x', idempotent: true })).status).toBe(200);
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(500, 'down').times(5);
+    const down = await failure(client.request({ method: 'GET', path: 'User' }));
+    expect([down.kind, down.status, down.message]).toEqual(['unavailable', 500, expect.stringContaining('500 after 5 tries')]);
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH'] as const) {
+      pool.intercept({ path: '/accessplan/api/v2/User/1', method }).reply(500, 'boom');
+      pool.intercept({ path: '/accessplan/api/v2/User/1', method }).reply(200, {});
+      const error = await failure(client.request({ method, path: 'User/1', body: {} }));
+      expect([method, error.kind, error.message]).toEqual([method, 'unavailable', expect.stringContaining('500 after 1 try')]);
+      await client.request({ method, path: 'User/1', body: {} }); // the second answer was left for this one
+    }
+  });
+
   it('honours Retry-After in seconds and as an HTTP date', async () => {
     const now = Date.UTC(2026, 10, 23, 12, 0, 0);
     const { pool, client, waits } = setup({ now: () => now });
@@ -150,6 +171,25 @@ describe('redact', () => {
       `p=${encodeURIComponent(password).replace(/%20/g, '+')}`,
     ];
     for (const echo of echoes) expect(redact(echo, [password]), echo).not.toMatch(/ss|rd/);
+  });
+});
+
+describe('redact: other spellings and pieces', () => {
+  it('stars any run of 8 or more of a secret’s characters, in any case; a shorter piece is left', () => {
+    const key = 'abcdefghijklmnopqrstuvwxyz012345';
+    expect(redact(`a ${key.slice(0, 16)} b`, [key])).toBe('a *** b');
+    expect(redact(`a ${key.slice(3, 11).toUpperCase()} b`, [key])).toBe('a *** b');
+    expect(redact(`a ${key.slice(3, 10)} b`, [key])).toBe(`a ${key.slice(3, 10)} b`);
+    expect(redact(`${key.slice(0, 10)}:${key.slice(20)}`, [key])).toBe('***:***');
+  });
+
+  it('stays fast on a large body (the forms are worked out once per secret)', () => {
+    const jwt = `eyJ${'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789'.repeat(20)}`;
+    const body = 'lorem ipsum dolor sit amet, {"id":"12345","email":"a@b.com"} '.repeat(16_000); // 1 MB
+    redact(body, [SECRET, jwt]);
+    const started = performance.now();
+    expect(redact(`${body}${jwt}`, [SECRET, jwt]).endsWith('***')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(500); // about 15 ms here
   });
 });
 

@@ -356,7 +356,7 @@ export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io)
     return code;
   }
   if (result.unknown)
-    io.stderr.write(`${err.yellow('unknown:')} ${plural(result.unknown, 'write was', 'writes were')} sent and never answered, and not found afterwards: not sent again, as they may land late; run the import again to settle them (it reads the target first, so nothing is created twice)\n`);
+    io.stderr.write(`${err.yellow('unknown:')} ${plural(result.unknown, 'write was', 'writes were')} sent without a clear outcome — no answer, a proxy's 502/503/504, or an answer that did not name the record (each says which in the results) — and not found afterwards: not sent again, as they may land late; run the import again to settle them (it reads the target first, so nothing is created twice)\n`);
   if (result.targetFailure) io.stderr.write(`${err.red('error:')} ${result.targetFailure.message}\n`);
   if (result.lockLost !== undefined)
     io.stderr.write(`${err.red('error:')} ${printable(result.lockLost, true)}; the writes not started were not sent (exit 6): run again once the other run has finished — it reads the target first\n`);

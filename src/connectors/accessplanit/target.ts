@@ -5,7 +5,9 @@ import type { ListQuery, Target, TargetWriter } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
+import { arrayIn, jsonObject, writeAnswer } from '../answer.js';
 import { PageGuard } from '../paging.js';
+import { segment } from '../segment.js';
 import { ACCESSPLANIT_WIRE, accessplanitField, CUSTOM_FIELD_ENTITIES, fromAccessplanit, NUMERIC_FIELDS, toAccessplanit } from './wire.js';
 
 /** Pacing unless the config says otherwise: the documented 5,000 an hour, a burst of a tenth of it. */
@@ -20,6 +22,8 @@ export interface AccessplanitSettings extends ConnectionSettings {
   password?: string;
 }
 
+/** What a list or lookup is answered with, for a message about an answer that is not. */
+const FEED = 'an OData feed (JSON with a results array)';
 /** Records asked for per page. [guess] the platform's largest page is undocumented. */
 const PAGE_SIZE = 500;
 
@@ -98,7 +102,7 @@ export class AccessplanitTarget implements Target {
   private async grant(body: string): Promise<void> {
     // A grant is safe to ask for twice: a lost answer only costs an unused token.
     const res = await this.http.request({ method: 'POST', path: 'Token', endpoint: 'Token', body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, accept: [400], idempotent: true });
-    const b = res.body as { access_token?: string; expires_in?: number; refresh_token?: string } | undefined;
+    const b = res.status === 200 ? (jsonObject(res, 'a token (JSON with access_token)') as { access_token?: string; expires_in?: number; refresh_token?: string }) : undefined;
     if (res.status !== 200 || !b?.access_token) throw new RemoteError('auth', `${this.label}: the token request was refused`, res.status, [], 'check userName and password in the config');
     this.token = { value: b.access_token, expires: this.now() + (b.expires_in ?? 3600) * 1000, ...(b.refresh_token ? { refresh: b.refresh_token } : {}) };
   }
@@ -140,16 +144,15 @@ export class AccessplanitTarget implements Target {
   async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
     const size = this.settings.pageSize ?? PAGE_SIZE;
     const filter = odataFilter(entity, query.filter, query.since);
-    const guard = new PageGuard(this.label, MODULE[entity], query.onNotice, this.settings.maxRecords);
+    const guard = new PageGuard(this.label, MODULE[entity], query.onNotice, this.settings);
     for (let skip = 0; ; ) {
       const params = new URLSearchParams({ $top: String(size), $skip: String(skip), $orderby: 'ID' });
       if (skip === 0) params.set('$count', 'true');
       if (filter) params.set('$filter', filter);
       const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
-      const body = res.body as { results?: Array<Record<string, unknown>>; count?: unknown } | undefined;
-      const rows = body?.results;
-      if (!Array.isArray(rows)) throw new RemoteError('unexpected', `${this.label}: a ${MODULE[entity]} list answer has no results array`, res.status);
-      if (skip === 0) guard.expect(typeof body?.count === 'number' ? body.count : undefined);
+      const { list, body } = arrayIn(res, 'results', FEED);
+      const rows = list as Array<Record<string, unknown>>;
+      if (skip === 0) guard.expect(typeof body.count === 'number' ? body.count : undefined);
       if (rows.length === 0) break;
       const fresh = guard.page(rows, (row) => (row.ID === null || row.ID === undefined ? undefined : String(row.ID)));
       skip += rows.length;
@@ -164,7 +167,7 @@ export class AccessplanitTarget implements Target {
     const filter = odataFilter(entity, query.filter, query.since);
     if (filter) params.set('$filter', filter);
     const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
-    const n = (res.body as { count?: unknown } | undefined)?.count;
+    const n = jsonObject(res, FEED).count;
     return typeof n === 'number' ? n : undefined;
   }
 
@@ -172,7 +175,7 @@ export class AccessplanitTarget implements Target {
   async customFieldNames(entity: Entity): Promise<string[]> {
     if (!CUSTOM_FIELD_ENTITIES.includes(entity)) return [];
     const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?$top=1`, endpoint: MODULE[entity] });
-    const [row] = (res.body as { results?: Array<Record<string, unknown>> } | undefined)?.results ?? [];
+    const [row] = arrayIn(res, 'results', FEED).list as Array<Record<string, unknown> | undefined>;
     return Object.keys(row ?? {}).filter((k) => k.startsWith('CF_') && k.length > 3).map((k) => `${CUSTOM_PREFIX}${k.slice(3)}`).sort();
   }
 
@@ -203,13 +206,13 @@ export class AccessplanitTarget implements Target {
       if (!wire) return undefined;
       const params = new URLSearchParams({ $top: '2', $filter: `${wire} eq ${literalFor(wire, key.value)}` });
       const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
-      const row = (res.body as { results?: Array<Record<string, unknown>> } | undefined)?.results?.[0];
+      const row = arrayIn(res, 'results', FEED).list[0] as Record<string, unknown> | undefined;
       return row ? fromAccessplanit(entity, row) : undefined;
     },
     write: async (op) => {
       const module = MODULE[op.entity];
       if (TRAINING.has(op.entity) && op.action !== 'update') throw new Error(`hrsync never ${op.action}s ${op.entity}: only updates them`); // a bug if reached
-      const path = op.id === undefined ? module : `${module}/${encodeURIComponent(op.id)}`;
+      const path = op.id === undefined ? module : `${module}/${segment(op.id, this.label)}`;
       if (op.action === 'delete') {
         await this.call({ method: 'DELETE', path, endpoint: module });
         return { id: op.id! };
@@ -221,7 +224,7 @@ export class AccessplanitTarget implements Target {
         if (values.id) body.ID = values.id; // an ID from the input is kept; otherwise the platform assigns one
       }
       const res = await this.call({ method: op.action === 'create' ? 'POST' : 'PUT', path, endpoint: module, body });
-      const id = (res.body as { ID?: unknown } | undefined)?.ID;
+      const id = writeAnswer(res, `a ${module} record (a JSON object)`)?.ID;
       return { id: id === undefined || id === null ? op.id ?? '' : String(id) };
     },
   };

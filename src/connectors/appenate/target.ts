@@ -4,6 +4,7 @@ import { invert, type ListQuery, type MatchKey, type Target, type TargetWriter, 
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
+import { arrayIn, objectIn, writeAnswer } from '../answer.js';
 import { PageGuard } from '../paging.js';
 
 export interface AppenateSettings extends ConnectionSettings {
@@ -97,10 +98,8 @@ export class AppenateTarget implements Target {
     query.set('PageNo', String(pageNo));
     query.set('PageSize', String(pageSize));
     const res = await this.http.request({ method: 'GET', path: `${RESOURCE[entity]}/search?${query}`, endpoint: `${RESOURCE[entity]}/search` });
-    const body = res.body as Record<string, unknown> | undefined;
-    const rows = body?.[LIST[entity]];
-    if (!Array.isArray(rows)) throw new RemoteError('unexpected', `${this.label}: a search answer has no ${LIST[entity]} array`, res.status);
-    return { rows: rows as Array<Record<string, unknown>>, total: typeof body?.TotalRows === 'number' ? body.TotalRows : rows.length };
+    const { list: rows, body } = arrayIn(res, LIST[entity], `a search answer (JSON with a ${LIST[entity]} array)`);
+    return { rows: rows as Array<Record<string, unknown>>, total: typeof body.TotalRows === 'number' ? body.TotalRows : rows.length };
   }
 
   /** Why nothing can be listed: the search needs a name, an e-mail or an external id. */
@@ -120,7 +119,7 @@ export class AppenateTarget implements Target {
     if (statuses?.length === 1) params.Status = statuses[0]!; // pushed down; several are filtered here
     const rest = Object.entries(query.filter ?? {}).filter(([f]) => !(f === 'status' && statuses?.length === 1));
     const size = this.settings.pageSize ?? PAGE;
-    const guard = new PageGuard(this.label, RESOURCE[entity], query.onNotice, this.settings.maxRecords);
+    const guard = new PageGuard(this.label, RESOURCE[entity], query.onNotice, this.settings);
     for (let page = 0; ; page++) {
       const { rows: found, total } = await this.search(entity, params, page, size);
       if (page === 0) guard.expect(total);
@@ -153,8 +152,9 @@ export class AppenateTarget implements Target {
     const query = this.auth();
     query.set(param, key.value);
     const res = await this.http.request({ method: 'GET', path: `${RESOURCE[entity]}?${query}`, endpoint: RESOURCE[entity], accept: [404] });
-    const row = (res.body as Record<string, Record<string, unknown> | undefined> | undefined)?.[ANSWER[entity]];
-    return res.status === 404 || !row ? undefined : fromAppenate(row, entity);
+    if (res.status === 404) return undefined;
+    // Not found is a 404 (or an error code inside a 200, see appenateErrorIn2xx): a 200 holds the record.
+    return fromAppenate(objectIn(res, ANSWER[entity], `a ${ANSWER[entity]} answer (JSON with a ${ANSWER[entity]} object)`), entity);
   }
 
   private async write(op: WriteOp): Promise<{ id: string }> {
@@ -182,7 +182,7 @@ export class AppenateTarget implements Target {
       }
     }
     const res = await this.http.request({ method: op.action === 'create' ? 'POST' : 'PUT', path: `${resource}?${query}`, endpoint: resource, body });
-    const id = (res.body as Record<string, { Id?: unknown } | undefined> | undefined)?.[ANSWER[op.entity]]?.Id;
+    const id = (writeAnswer(res, `a ${ANSWER[op.entity]} answer (a JSON object)`)?.[ANSWER[op.entity]] as { Id?: unknown } | undefined)?.Id;
     return { id: id ? String(id) : (op.id ?? '') };
   }
 

@@ -4,7 +4,9 @@ import type { ListQuery, MatchKey, Target, TargetWriter, WriteOp } from '../../c
 import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
+import { arrayIn, jsonObject, writeAnswer } from '../answer.js';
 import { PageGuard } from '../paging.js';
+import { segment } from '../segment.js';
 import { KeyedQueue } from '../../shared/keyed-queue.js';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, fromScimGroup, fromScimUser, PATCH_OP, SCIM_GROUP_WIRE, SCIM_USER_WIRE, toScimUser, type Resource } from './wire.js';
 
@@ -21,6 +23,9 @@ export interface ScimSettings extends ConnectionSettings {
 }
 
 const PATH: Record<'users' | 'groups', string> = { users: 'Users', groups: 'Groups' };
+/** What a SCIM service provider answers, for a message about an answer that is not. */
+const LIST_ANSWER = 'a SCIM ListResponse (JSON with a Resources array)';
+const RESOURCE_ANSWER = 'a SCIM resource (a JSON object)';
 /** Records asked for per page; a server may answer fewer (RFC 7644 §3.4.2.4: its maxResults). */
 const PAGE_SIZE = 100;
 
@@ -68,6 +73,11 @@ export class ScimTarget implements Target {
     return this.settings.name;
   }
 
+  /** A record's id as a path segment: never one that leaves its collection (see segment). */
+  private segment(id: string): string {
+    return segment(id, this.label);
+  }
+
   private call(req: HttpRequest): Promise<HttpResponse> {
     return this.http.request({
       ...req,
@@ -77,10 +87,10 @@ export class ScimTarget implements Target {
 
   private async resources(path: string): Promise<{ resources: Resource[]; total: number | undefined }> {
     const res = await this.call({ method: 'GET', path, endpoint: path.split('?')[0]! });
-    const body = res.body as { Resources?: unknown; totalResults?: unknown } | undefined;
-    const resources = body?.Resources ?? [];
-    if (!Array.isArray(resources)) throw new RemoteError('unexpected', `${this.label}: a list answer has no Resources array`, res.status);
-    return { resources: resources as Resource[], total: typeof body?.totalResults === 'number' ? body.totalResults : undefined };
+    // RFC 7644 §3.4.2: Resources may be left out of a list of none (totalResults 0), never otherwise.
+    const body = jsonObject(res, LIST_ANSWER);
+    const { list } = body.totalResults === 0 && body.Resources === undefined ? { list: [] } : arrayIn(res, 'Resources', LIST_ANSWER);
+    return { resources: list as Resource[], total: typeof body.totalResults === 'number' ? body.totalResults : undefined };
   }
 
   private async toCanonical(entity: Entity, resource: Resource): Promise<CanonicalValues> {
@@ -95,8 +105,8 @@ export class ScimTarget implements Target {
   /** A user's email by id: from users already read, else one lookup, remembered. */
   private async emailOf(id: string): Promise<string | null> {
     if (!this.emails.has(id)) {
-      const res = await this.call({ method: 'GET', path: `Users/${encodeURIComponent(id)}`, endpoint: 'Users', accept: [404] });
-      this.emails.set(id, res.status === 404 ? null : (fromScimUser(res.body as Resource).email as string | null));
+      const res = await this.call({ method: 'GET', path: `Users/${this.segment(id)}`, endpoint: 'Users', accept: [404] });
+      this.emails.set(id, res.status === 404 ? null : (fromScimUser(jsonObject(res, RESOURCE_ANSWER) as Resource).email as string | null));
     }
     return this.emails.get(id) ?? null;
   }
@@ -110,7 +120,7 @@ export class ScimTarget implements Target {
     const size = this.settings.pageSize ?? PAGE_SIZE;
     const since = query.since === undefined ? undefined : Date.parse(query.since);
     const filters = Object.entries(query.filter ?? {});
-    const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group', query.onNotice, this.settings.maxRecords);
+    const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group', query.onNotice, this.settings);
     for (let start = 1; ; ) {
       const { resources: page, total } = await this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}`);
       guard.expect(total);
@@ -143,7 +153,7 @@ export class ScimTarget implements Target {
   private usePatch(): Promise<boolean> {
     if (this.settings.patch === 'never') return Promise.resolve(false);
     this.patchSupported ??= this.call({ method: 'GET', path: 'ServiceProviderConfig', accept: [404, 501] }).then(
-      (res) => res.status === 200 && (res.body as { patch?: { supported?: unknown } } | undefined)?.patch?.supported === true,
+      (res) => res.status === 200 && (jsonObject(res, 'a SCIM ServiceProviderConfig (JSON)') as { patch?: { supported?: unknown } }).patch?.supported === true,
     );
     return this.patchSupported;
   }
@@ -154,8 +164,8 @@ export class ScimTarget implements Target {
   }
 
   private async get(entity: 'users' | 'groups', id: string): Promise<Resource | undefined> {
-    const res = await this.call({ method: 'GET', path: `${PATH[entity]}/${encodeURIComponent(id)}`, endpoint: PATH[entity], accept: [404] });
-    return res.status === 404 ? undefined : (res.body as Resource);
+    const res = await this.call({ method: 'GET', path: `${PATH[entity]}/${this.segment(id)}`, endpoint: PATH[entity], accept: [404] });
+    return res.status === 404 ? undefined : (jsonObject(res, RESOURCE_ANSWER) as Resource);
   }
 
   private async lookupResource(entity: Entity, key: MatchKey): Promise<Resource | undefined> {
@@ -186,7 +196,7 @@ export class ScimTarget implements Target {
 
   /** Sends a changed resource: PATCH with the attributes that differ when the provider takes it, else PUT. */
   private async change(entity: 'users' | 'groups', current: Resource, next: Resource): Promise<void> {
-    const path = `${PATH[entity]}/${encodeURIComponent(String(current.id))}`;
+    const path = `${PATH[entity]}/${this.segment(String(current.id))}`;
     if (!(await this.usePatch())) {
       await this.call({ method: 'PUT', path, endpoint: PATH[entity], body: next });
       return;
@@ -214,7 +224,7 @@ export class ScimTarget implements Target {
 
   /** Adds the user to, or removes it from, one group: PATCH on the group when the provider takes it, else GET and PUT. */
   private async membership(groupId: string, userId: string, add: boolean): Promise<void> {
-    const path = `Groups/${encodeURIComponent(groupId)}`;
+    const path = `Groups/${this.segment(groupId)}`;
     if (await this.usePatch()) {
       const operation = add ? { op: 'add', path: 'members', value: [{ value: userId }] } : { op: 'remove', path: `members[value eq ${literal(userId)}]` };
       await this.call({ method: 'PATCH', path, endpoint: 'Groups', body: { schemas: [PATCH_OP], Operations: [operation] } });
@@ -249,7 +259,7 @@ export class ScimTarget implements Target {
       const userName = values[this.userName];
       if (typeof userName !== 'string' || !userName) throw this.rejected(this.userName, `userName comes from ${this.userName}, which this row has no value for`);
       const res = await this.call({ method: 'POST', path: 'Users', endpoint: 'Users', body: toScimUser(values, { schemas: [CORE_USER] }, shape) });
-      const id = String((res.body as Resource | undefined)?.id ?? '');
+      const id = String(writeAnswer(res, RESOURCE_ANSWER)?.id ?? '');
       if (groups?.length) await this.setGroups(id, groups, []);
       return { id };
     }
@@ -264,7 +274,7 @@ export class ScimTarget implements Target {
     const label = op.values?.label;
     if (op.action === 'create') {
       const res = await this.call({ method: 'POST', path: 'Groups', endpoint: 'Groups', body: { schemas: [CORE_GROUP], displayName: label } });
-      const id = String((res.body as Resource | undefined)?.id ?? '');
+      const id = String(writeAnswer(res, RESOURCE_ANSWER)?.id ?? '');
       if (this.groupIds && typeof label === 'string') (await this.groupIds).set(label.trim().toLowerCase(), id);
       return { id };
     }
@@ -295,7 +305,7 @@ export class ScimTarget implements Target {
       if (op.entity !== 'users' && op.entity !== 'groups') throw new RemoteError('unexpected', `${this.label} holds users and groups, not ${op.entity}`, undefined);
       if (op.action === 'delete') {
         // Idempotent: a delete whose answer was lost and is sent again finds nothing, which is done.
-        await this.call({ method: 'DELETE', path: `${PATH[op.entity]}/${encodeURIComponent(op.id!)}`, endpoint: PATH[op.entity], accept: [404] });
+        await this.call({ method: 'DELETE', path: `${PATH[op.entity]}/${this.segment(op.id!)}`, endpoint: PATH[op.entity], accept: [404] });
         if (op.entity === 'groups') this.groupIds = undefined;
         return { id: op.id! };
       }

@@ -2,6 +2,7 @@ import type { Approver, CanonicalValues } from '../../core/model/canonical.js';
 import type { Target, TargetWriter, WireMap } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
+import { jsonObject, unexpectedAnswer, writeAnswer } from '../answer.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
 
 export interface SpringestSite {
@@ -35,6 +36,9 @@ export function springestFieldErrors(body: unknown): FieldError[] {
     (Array.isArray(messages) ? messages : [messages]).map((m) => ({ field, message: String(m) })),
   );
 }
+
+/** What Springest answers with a user, for a message about an answer that is not. */
+const USER_ANSWER = 'a Springest user (a JSON object with its id)';
 
 /** A probe no real user has, to check a key without touching data. */
 const PROBE = '__hrsync_check__';
@@ -111,8 +115,10 @@ export class SpringestTarget implements Target {
       if (key.field !== 'externalId') return undefined; // the API looks users up by external_id only
       const { http, key: apiKey } = this.clients[0]!;
       const res = await http.request({ method: 'GET', path: `users.json?api_key=${encodeURIComponent(apiKey)}&external_id=${encodeURIComponent(key.value)}`, accept: [404] });
-      const b = res.body as { id?: unknown; external_id?: string; user_email?: string; active?: unknown } | undefined;
-      if (res.status === 404 || !b?.id) return undefined;
+      if (res.status === 404) return undefined;
+      // Not found is a 404: a 200 holds the user, with its id.
+      const b = jsonObject(res, USER_ANSWER) as { id?: unknown; external_id?: string; user_email?: string; active?: unknown };
+      if (!b.id) throw unexpectedAnswer(res, USER_ANSWER);
       return { id: String(b.id), externalId: b.external_id ?? null, email: b.user_email ?? null, status: String(b.active) === 'false' ? 'inactive' : 'active' };
     },
     /** An upsert on every site: safe to send again, so a lost answer is simply retried. */
@@ -125,7 +131,7 @@ export class SpringestTarget implements Target {
       let id = op.id ?? '';
       for (const { http, key } of this.sitesOf(values)) {
         const res = await http.request({ method: 'POST', path: `users.json?api_key=${encodeURIComponent(key)}`, body: toSpringest(values), idempotent: true });
-        id ||= String((res.body as { id?: unknown } | undefined)?.id ?? '');
+        id ||= String(writeAnswer(res, USER_ANSWER)?.id ?? '');
       }
       return { id };
     },

@@ -4,7 +4,9 @@ import type { ListQuery, Target, WireMap } from '../../core/ports.js';
 import { RemoteError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { connect, endpointOf, type ConnectionSettings } from '../connection.js';
+import { jsonArray, jsonObject } from '../answer.js';
 import { PageGuard } from '../paging.js';
+import { segment } from '../segment.js';
 
 export interface UnifiedSettings extends ConnectionSettings {
   name: string;
@@ -158,7 +160,7 @@ export class UnifiedTarget implements Target {
   }
 
   private path(resource: string, suffix = ''): string {
-    return `hris/${encodeURIComponent(this.settings.connectionId)}/${resource}${suffix}`;
+    return `hris/${segment(this.settings.connectionId, this.label, 'connectionId')}/${resource}${suffix}`;
   }
 
   private auth() {
@@ -168,8 +170,8 @@ export class UnifiedTarget implements Target {
   /** A manager's email: from employees already read, else one lookup per manager, remembered. */
   private async managerEmail(id: string): Promise<string | null> {
     if (this.managers.has(id)) return this.managers.get(id)!;
-    const res = await this.http.request({ method: 'GET', path: this.path('employee', `/${encodeURIComponent(id)}`), headers: this.auth(), endpoint: 'employee', accept: [404] });
-    const email = res.status === 404 ? null : primaryEmail(res.body as Employee);
+    const res = await this.http.request({ method: 'GET', path: this.path('employee', `/${segment(id, this.label, 'manager id')}`), headers: this.auth(), endpoint: 'employee', accept: [404] });
+    const email = res.status === 404 ? null : primaryEmail(jsonObject(res, 'an employee (a JSON object)') as Employee);
     this.managers.set(id, email);
     return email;
   }
@@ -182,16 +184,16 @@ export class UnifiedTarget implements Target {
    */
   private async *pages(resource: string, query: ListQuery, missing: number[] = []): AsyncIterable<UnifiedRecord[]> {
     const limit = this.settings.pageSize ?? 100;
-    const guard = new PageGuard(this.label, resource, query.onNotice, this.settings.maxRecords);
+    const guard = new PageGuard(this.label, resource, query.onNotice, this.settings);
     for (let offset = 0; ; offset += limit) {
       const params = new URLSearchParams({ limit: String(limit), offset: String(offset), sort: 'created_at', order: 'asc' });
       if (query.since) params.set('updated_gte', query.since);
       const res = await this.http.request({ method: 'GET', path: `${this.path(resource)}?${params}`, headers: this.auth(), endpoint: resource, accept: missing });
       if (missing.includes(res.status)) throw new NoSuchList(res.status);
-      if (!Array.isArray(res.body)) throw new RemoteError('unexpected', `${this.label}: the ${resource} list answer is not an array`, res.status);
-      const fresh = guard.page(res.body as UnifiedRecord[], (r) => r.id);
+      const records = jsonArray(res, `a list of ${resource} records (a JSON array)`) as UnifiedRecord[];
+      const fresh = guard.page(records, (r) => r.id);
       if (fresh.length) yield fresh;
-      if ((res.body as unknown[]).length < limit) break;
+      if (records.length < limit) break;
     }
     guard.finish();
   }

@@ -16,7 +16,7 @@ import { runPool } from '../../shared/pool.js';
 export interface OpResult {
   op: PlannedOp;
   /**
-   * `unknown`: the write was sent, its answer never came, and the record could not be found within the
+   * `unknown`: the write was sent, its answer never came (or did not say what happened), and the record could not be found within the
    * settling window: it may land later. It is not sent again; the next run lists the target and settles it.
    */
   status: 'ok' | 'failed' | 'skipped' | 'unknown';
@@ -54,7 +54,7 @@ export interface ApplyReport {
   ok: number;
   failed: number;
   skipped: number;
-  /** Writes whose outcome is unknown: sent, never answered, not found (yet). */
+  /** Writes whose outcome is unknown: sent, with no answer or one that did not say what happened, not found (yet). */
   unknown: number;
   resultsDir: string;
   interrupted: boolean;
@@ -98,7 +98,7 @@ function waves(ops: PlannedOp[]): PlannedOp[][] {
   return out.filter(Boolean);
 }
 
-/** A write whose answer never came and whose record could not be found (yet): not sent again. */
+/** A write whose answer never came (or did not say what happened) and whose record could not be found (yet): not sent again. */
 class OutcomeUnknown extends Error {}
 
 /**
@@ -131,7 +131,7 @@ async function create(target: Target, op: PlannedOp, clock: { sleep: (ms: number
       }
       const elapsed = clock.now() - started;
       if (elapsed >= window)
-        throw new OutcomeUnknown(`sent, but its answer never came and no ${op.entity} with ${keys.map((k) => `${k}=${String(op.values![k])}`).join(' or ')} was found within ${Math.round(window / 1000)} s; not sent again (it may land late): run the import again to settle it`);
+        throw new OutcomeUnknown(`${error.message}, and no ${op.entity} with ${keys.map((k) => `${k}=${String(op.values![k])}`).join(' or ')} was found within ${Math.round(window / 1000)} s; not sent again (it may land late): run the import again to settle it`);
       await clock.sleep(Math.min(window - elapsed, 250 * 2 ** round));
     }
   }
@@ -180,11 +180,11 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
       result = { op, status: 'ok', id };
     } catch (error) {
       if (error instanceof OutcomeUnknown || (error instanceof RemoteError && error.kind === 'outcome_unknown')) {
-        // Sent, never answered, not found: not a failure (it may have landed), not a success.
+        // Sent, with no answer (or one that did not say), not found: not a failure (it may have landed), not a success.
         result = { op, status: 'unknown', error: error.message };
         unknown++;
       } else if (error instanceof RemoteError) {
-        if (error.kind === 'auth') targetFailure ??= error;
+        if (error.kind === 'auth' || error.kind === 'tls' || error.kind === 'unexpected_answer') targetFailure ??= error; // the rest would fare the same
         const detail = error.fieldErrors.length ? error.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') : error.message;
         result = { op, status: 'failed', error: detail };
         failed++;
