@@ -42,7 +42,8 @@ export type ReadProblemCode =
   | 'no_records'
   | 'too_large'
   | 'too_deep'
-  | 'inexact_number';
+  | 'inexact_number'
+  | 'excel_error';
 
 export type FileFormat = 'csv' | 'json' | 'ndjson' | 'xlsx';
 

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { summary, tempDir, write } from '../helpers/files.js';
+import { bookParts, partOrders, textRow, xlsxBytes, zipBytes, type BookSpec } from '../helpers/xlsx-bytes.js';
+
+const dir = tempDir();
+let n = 0;
+/** Writes a workbook's bytes to a fresh file named like a workbook, and reads it. */
+const read = (bytes: Buffer, options: { sheet?: string } = {}) => summary(write(dir, `book${n++}.xlsx`, bytes), options);
+const HEADER = textRow(1, ['Employee ID', 'First name', 'Last name', 'Start date']);
+
+describe('Excel workbooks, read from their bytes', () => {
+  it('reads shared strings, styles and the list of sheets whatever their order in the zip, stored or deflated', async () => {
+    const spec: BookSpec = {
+      sheets: [{ name: 'Staff', rows: HEADER + '<row r="2"><c r="A2"><v>1001</v></c><c r="B2" t="s"><v>0</v></c><c r="C2" t="s"><v>1</v></c><c r="D2" s="1"><v>45356</v></c></row>' }],
+      strings: ['Ann', '<si><r><t>Le</t></r><r><rPr><b/></rPr><t>e</t></r></si>'],
+      numFmts: { 164: 'dd/mm/yyyy' },
+      styles: [164],
+    };
+    const parts = bookParts(spec);
+    const orders = partOrders(['sheet1']);
+    expect(orders.length).toBeGreaterThan(100);
+    for (const [i, order] of orders.entries()) {
+      const { records, problems } = await read(zipBytes(order.map((role) => ({ ...parts[role]!, deflate: i % 2 === 0 }))));
+      expect([records, problems], order.join(' ')).toEqual([[[2, { 'Employee ID': '1001', 'First name': 'Ann', 'Last name': 'Lee', 'Start date': '2024-03-05' }]], []]);
+    }
+  });
+
+  it('joins the runs of rich text, inline or shared, and leaves out phonetic guides', async () => {
+    const rows = HEADER + '<row r="2"><c r="A2" t="inlineStr"><is><r><t>Jo</t></r><r><rPr><i/></rPr><t>hn</t></r></is></c><c r="B2" t="s"><v>0</v></c></row>';
+    const { records } = await read(xlsxBytes({ sheets: [{ name: 'S', rows }], strings: ['<si><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></si>'] }));
+    expect(records).toEqual([[2, { 'Employee ID': 'John', 'First name': '東京', 'Last name': null, 'Start date': null }]]);
+  });
+
+  it('reads each kind of cell as a person sees it: text, a formula’s text result, true/false, numbers as written, ISO dates, entities and Excel’s _xHHHH_ escapes; cells and rows with no r follow the one before', async () => {
+    const rows =
+      textRow(1, ['a', 'b', 'c', 'd', 'e', 'f', 'g']) +
+      '<row><c t="str"><f>UPPER("x")</f><v>X &amp; &lt;Y&gt;</v></c><c t="b"><v>1</v></c><c t="b"><v>0</v></c><c><v>0.30000000000000004</v></c><c t="d"><v>2024-02-29T00:00:00Z</v></c>' +
+      '<c t="inlineStr"><is><t xml:space="preserve">  two  spaces </t></is></c><c t="inlineStr"><is><t>a_x0007_b_x005F_x000D_</t></is></c></row>' +
+      '<row r="5"><c r="C5"><v>-1.5E+3</v></c></row>';
+    const { records, problems } = await read(xlsxBytes({ sheets: [{ name: 'S', rows }] }));
+    expect(problems).toEqual([]);
+    expect(records).toEqual([
+      [2, { a: 'X & <Y>', b: true, c: false, d: '0.30000000000000004', e: '2024-02-29', f: '  two  spaces ', g: 'a\u0007b_x000D_' }],
+      [5, { a: null, b: null, c: '-1500', d: null, e: null, f: null, g: null }],
+    ]);
+  });
+
+  it('reads dates in the 1904 date system, built-in date formats, and a time as its day (Excel’s day 0: 1900-01-00, or 1904-01-01)', async () => {
+    const rows = textRow(1, ['a', 'b', 'c']) + '<row r="2"><c r="A2" s="1"><v>43890</v></c><c r="B2" s="2"><v>0.5</v></c><c r="C2" s="3"><v>12</v></c></row>';
+    const spec = (date1904: boolean): BookSpec => ({ sheets: [{ name: 'S', rows }], date1904, styles: [14, 20, 164], numFmts: { 164: '"Day "0' } });
+    expect((await read(xlsxBytes(spec(false)))).records).toEqual([[2, { a: '2020-02-29', b: '1899-12-31', c: '12' }]]);
+    expect((await read(xlsxBytes(spec(true)))).records).toEqual([[2, { a: '2024-03-01', b: '1904-01-01', c: '12' }]]);
+  });
+
+  it('an Excel error cell, or a formula whose cached result is an error, is an excel_error naming sheet, row and column: never a blank, never the text #DIV/0!', async () => {
+    const rows = HEADER + '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="e"><v>#DIV/0!</v></c></row>' + '<row r="3"><c r="A3"><v>2</v></c><c r="C3" t="e"><f>VLOOKUP(A3,X!A:B,2,0)</f><v>#N/A</v></c><c r="D3" t="e"><v>#REF!</v></c></row>';
+    const { records, problemDetails } = await read(xlsxBytes({ sheets: [{ name: 'Staff', rows }] }));
+    expect(records).toEqual([]);
+    expect(problemDetails).toEqual([
+      expect.objectContaining({ line: 2, column: 2, code: 'excel_error', value: '#DIV/0!', fatal: false, message: 'sheet "Staff", cell B2: the cell holds the Excel error #DIV/0!' }),
+      expect.objectContaining({ line: 3, column: 3, code: 'excel_error', value: '#N/A', message: 'sheet "Staff", cell C3: the cell holds the Excel error #N/A (and 1 more cell in this row)' }),
+    ]);
+  });
+
+  it('a cell that cannot be read (a shared string the table lacks, an unknown type, a formula never calculated, a number that is not one) is an error, never a value', async () => {
+    const rows =
+      HEADER +
+      '<row r="2"><c r="B2" t="s"><v>7</v></c></row><row r="3"><c r="B3" t="x"><v>1</v></c></row>' +
+      '<row r="4"><c r="B4"><f>1+1</f></c></row><row r="5"><c r="B5"><v>12abc</v></c></row><row r="6"><c r="B6" t="s"/></row>';
+    const { records, problemDetails } = await read(xlsxBytes({ sheets: [{ name: 'S', rows }], strings: ['Ann'] }));
+    expect(records).toEqual([]);
+    expect(problemDetails.map((p) => [p.line, p.column, p.code])).toEqual([2, 3, 4, 5, 6].map((line) => [line, 2, 'excel_error']));
+    expect(problemDetails.map((p) => p.message)).toEqual([
+      'sheet "S", cell B2: the cell refers to shared string 7, which the workbook does not have',
+      'sheet "S", cell B3: the cell has a type ("x") that no workbook cell has',
+      'sheet "S", cell B4: the formula here has no saved result (the workbook was never calculated)',
+      'sheet "S", cell B5: "12abc" is not a number',
+      'sheet "S", cell B6: the cell refers to shared string (none), which the workbook does not have',
+    ]);
+  });
+
+  it('one cell far away (column XFD) is one issue, in a data row or in the header: no 16,000 empty columns', async () => {
+    const data = HEADER + '<row r="2"><c r="A2"><v>1</v></c><c r="XFD2" t="inlineStr"><is><t>stray</t></is></c></row>';
+    const one = await read(xlsxBytes({ sheets: [{ name: 'S', rows: data }] }));
+    expect(one.header?.columns).toEqual(['Employee ID', 'First name', 'Last name', 'Start date']);
+    expect(one.records).toHaveLength(1);
+    expect(one.problemDetails).toEqual([expect.objectContaining({ line: 2, column: 16384, code: 'ragged_row', value: 'stray', message: 'sheet "S", cell XFD2: column XFD has a value but no name in the header row' })]);
+
+    const header = textRow(1, ['Employee ID', 'First name']).replace('</row>', '<c r="XFD1" t="inlineStr"><is><t>Far</t></is></c></row>') + '<row r="2"><c r="A2"><v>1</v></c><c r="XFD2"><v>2</v></c></row>';
+    const far = await read(xlsxBytes({ sheets: [{ name: 'S', rows: header }] }));
+    expect(far.header?.columns).toEqual(['Employee ID', 'First name', 'Far']);
+    expect(far.records).toEqual([[2, { 'Employee ID': '1', 'First name': null, Far: '2' }]]);
+    expect(far.problemDetails).toEqual([expect.objectContaining({ line: 1, column: 3, code: 'empty_header', message: 'sheet "S", columns C to XFC (16,381 columns) have no name in the header' })]);
+  });
+
+  it('reads the first visible sheet, skipping hidden and very hidden ones; --sheet names any sheet, hidden ones too', async () => {
+    const sheet = (name: string, state?: 'hidden' | 'veryHidden') => ({ name, state, rows: textRow(1, ['Employee ID']) + textRow(2, [name]) });
+    const bytes = xlsxBytes({ sheets: [sheet('Old', 'hidden'), sheet('Lookup', 'veryHidden'), sheet('Staff')] });
+    expect((await read(bytes)).records).toEqual([[2, { 'Employee ID': 'Staff' }]]);
+    expect((await read(bytes, { sheet: 'old' })).records).toEqual([[2, { 'Employee ID': 'Old' }]]);
+    expect((await read(bytes, { sheet: 'LOOKUP' })).records).toEqual([[2, { 'Employee ID': 'Lookup' }]]);
+    const missing = await read(bytes, { sheet: 'People' });
+    expect(missing.problemDetails).toEqual([expect.objectContaining({ code: 'no_records', fatal: true, message: 'the workbook has no sheet named "People" (its sheets: Old (hidden), Lookup (very hidden), Staff)' })]);
+    const allHidden = await read(xlsxBytes({ sheets: [sheet('Old', 'hidden')] }));
+    expect(allHidden.problemDetails).toEqual([expect.objectContaining({ code: 'no_records', fatal: true, message: 'the workbook has no visible sheet of cells (its sheets: Old (hidden))' })]);
+  });
+});
