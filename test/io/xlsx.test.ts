@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summary, tempDir, write } from '../helpers/files.js';
-import { bookParts, partOrders, textRow, xlsxBytes, zipBytes, type BookSpec } from '../helpers/xlsx-bytes.js';
+import { bookParts, partOrders, repeatedPart, SHEET_HEAD, SHEET_TAIL, SST_HEAD, SST_TAIL, textRow, xlsxBytes, zipBytes, type BookSpec } from '../helpers/xlsx-bytes.js';
 
 const dir = tempDir();
 let n = 0;
@@ -103,5 +103,67 @@ describe('Excel workbooks, read from their bytes', () => {
     expect(missing.problemDetails).toEqual([expect.objectContaining({ code: 'no_records', fatal: true, message: 'the workbook has no sheet named "People" (its sheets: Old (hidden), Lookup (very hidden), Staff)' })]);
     const allHidden = await read(xlsxBytes({ sheets: [sheet('Old', 'hidden')] }));
     expect(allHidden.problemDetails).toEqual([expect.objectContaining({ code: 'no_records', fatal: true, message: 'the workbook has no visible sheet of cells (its sheets: Old (hidden))' })]);
+  });
+});
+
+describe('Excel workbooks that would cost too much, or cannot be read', () => {
+  const fatal = async (bytes: Buffer) => {
+    const { records, problemDetails } = await read(bytes);
+    expect(records).toEqual([]);
+    expect(problemDetails).toHaveLength(1);
+    expect(problemDetails[0]!.fatal).toBe(true);
+    return problemDetails[0]!;
+  };
+  const staff = (strings?: string[]) => ({ sheets: [{ name: 'Staff', rows: HEADER + '<row r="2"><c r="A2"><v>1</v></c></row>' }], strings });
+
+  it('more than 2,000,000 shared strings is too_large, found before the table is read to its end', async () => {
+    const parts = bookParts(staff([]));
+    // Stored, not deflated: so repetitive a table would trip the deflate-bomb bound first.
+    parts.strings = { name: 'xl/sharedStrings.xml', data: SST_HEAD + '<si><t>a</t></si>'.repeat(2_000_001) + SST_TAIL, deflate: false };
+    const problem = await fatal(zipBytes(Object.values(parts)));
+    expect(problem).toMatchObject({ code: 'too_large', message: "the workbook cannot be read: the workbook's shared strings hold more than 2,000,000 strings" });
+  });
+
+  it('shared strings holding more than 64 MB of text are too_large', async () => {
+    const parts = bookParts(staff([]));
+    parts.strings = { name: 'xl/sharedStrings.xml', data: SST_HEAD + `<si><t>${'a'.repeat(1 << 20)}</t></si>`.repeat(65) + SST_TAIL, deflate: false };
+    expect(await fatal(zipBytes(Object.values(parts)))).toMatchObject({ code: 'too_large', message: "the workbook cannot be read: the workbook's shared strings hold more than 64 MB of text" });
+  });
+
+  it('a row holding more than 16 MB of text is too_large naming sheet, row and column, and the rows after it are read', async () => {
+    const rows = HEADER + '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="s"><v>0</v></c><c r="C2" t="s"><v>0</v></c></row><row r="3"><c r="A3"><v>2</v></c></row>';
+    const { records, problemDetails } = await read(xlsxBytes({ sheets: [{ name: 'Staff', rows }], strings: ['a'.repeat(9 << 20)] }));
+    expect(records.map(([line]) => line)).toEqual([3]);
+    expect(problemDetails).toEqual([expect.objectContaining({ line: 2, column: 3, code: 'too_large', fatal: false, message: 'sheet "Staff", cell C2: this row holds more than 16 MB of text' })]);
+  });
+
+  it('a part that inflates to more than 100 times its size (a deflate bomb) is too_large, refused long before its end', async () => {
+    const parts = bookParts(staff());
+    parts.sheet1 = await repeatedPart('xl/worksheets/sheet1.xml', SHEET_HEAD + HEADER, '<x/>', 50_000_000, SHEET_TAIL); // 200 MB of XML in about 200 KB
+    const started = Date.now();
+    const problem = await fatal(zipBytes(Object.values(parts)));
+    expect(problem).toMatchObject({ code: 'too_large', message: 'the workbook cannot be read: part xl/worksheets/sheet1.xml inflates to more than 100 times its size in the file (a zip bomb?)' });
+    expect(Date.now() - started).toBeLessThan(20_000); // bounded: read to 100 times the part's size, not to its end
+  });
+
+  it('a part that inflates to more than the zip says, or whose CRC is wrong, is a damaged workbook', async () => {
+    const parts = bookParts(staff());
+    const lying = await fatal(zipBytes(Object.values({ ...parts, sheet1: { ...parts.sheet1!, claimedSize: 100 } })));
+    expect(lying).toMatchObject({ code: 'malformed_csv', message: 'the workbook cannot be read: part xl/worksheets/sheet1.xml inflates to more than the 100 bytes the zip says it holds' });
+    const stored = zipBytes(Object.values({ ...parts, sheet1: { ...parts.sheet1!, deflate: false } }));
+    const flipped = Buffer.from(stored);
+    flipped[flipped.indexOf('<v>1</v>') + 3] = 0x32; // the 1 in A2 becomes a 2, the CRC stays
+    const { problemDetails } = await read(flipped); // found at the part's end, after its rows: the file's records are not imported
+    expect(problemDetails.at(-1)).toMatchObject({ fatal: true, code: 'malformed_csv', message: 'the workbook cannot be read: part xl/worksheets/sheet1.xml is damaged (its size or CRC is not the one the zip records)' });
+  });
+
+  it('a workbook that is cut short, ZIP64, encrypted, or holds a DTD is one fatal problem with a hint, never a crash', async () => {
+    const whole = xlsxBytes(staff());
+    expect(await fatal(whole.subarray(0, whole.length - 30))).toMatchObject({ code: 'malformed_csv', message: expect.stringContaining('its ZIP directory is missing'), hint: expect.any(String) });
+    expect(await fatal(zipBytes(Object.values(bookParts(staff())), { zip64: true }))).toMatchObject({ code: 'malformed_csv', message: expect.stringContaining('is a ZIP64 archive'), hint: expect.stringContaining('CSV') });
+    const parts = bookParts(staff(['Ann']));
+    expect(await fatal(zipBytes(Object.values({ ...parts, workbook: { ...parts.workbook!, encrypted: true } })))).toMatchObject({ code: 'malformed_csv', message: 'the workbook cannot be read: the workbook is encrypted', hint: expect.stringContaining('password') });
+    const laughs = `<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><sst xmlns="x"><si><t>&b;</t></si></sst>`;
+    expect(await fatal(zipBytes(Object.values({ ...parts, strings: { name: 'xl/sharedStrings.xml', data: laughs } })))).toMatchObject({ code: 'malformed_csv', message: 'the workbook cannot be read: part xl/sharedStrings.xml declares a DTD, which no workbook has' });
   });
 });
