@@ -77,7 +77,7 @@ class SheetRows {
   sheet = '';
   /** The row being read, for a fatal problem's line. */
   line = 1;
-  /** The kept (named, not repeated) columns: their position in `columns` by column number. */
+  /** The named columns: their position in `columns` by column number, -1 for one not read (its name repeats another's). */
   private readonly index = new Map<number, number>();
 
   constructor(private readonly file: string) {}
@@ -103,13 +103,14 @@ class SheetRows {
       return;
     }
     const values: Record<string, RawValue> = {};
-    for (const position of this.index.values()) values[this.columns[position]!] = null;
+    for (const position of this.index.values()) if (position >= 0) values[this.columns[position]!] = null;
     let stray: { column: number; value: RawValue } | undefined;
     let strays = 0;
     for (const cell of row.cells) {
       const position = this.index.get(cell.column);
-      if (position !== undefined) values[this.columns[position]!] = cell.value;
-      else if (!blank(cell.value)) {
+      if (position !== undefined) {
+        if (position >= 0) values[this.columns[position]!] = cell.value;
+      } else if (!blank(cell.value)) {
         stray ??= cell;
         strays++;
       }
@@ -131,19 +132,18 @@ class SheetRows {
     if (row.fault) throw new WorkbookFault(`the header row: ${row.fault.message}`, row.fault.code, 'fix the header row in the workbook');
     const named = row.cells.filter((c) => !blank(c.value));
     const columns = named.map((c) => String(c.value).trim());
-    const label = (column: number) => `sheet "${this.sheet}", column ${columnName(column)}`;
-    const checked = checkHeader(this.file, row.row, columns, (i) => label(named[i]!.column));
+    const checked = checkHeader(this.file, row.row, columns, (i) => `column ${columnName(named[i]!.column)}`);
     const problems: ReadProblem[] = [];
     let previous = 0;
     for (const cell of named) {
       if (cell.column > previous + 1) {
         const run = cell.column - previous - 1;
-        const which = run === 1 ? label(previous + 1) : `sheet "${this.sheet}", columns ${columnName(previous + 1)} to ${columnName(cell.column - 1)} (${run.toLocaleString('en')} columns)`;
+        const which = `sheet "${this.sheet}", ${run === 1 ? `column ${columnName(previous + 1)}` : `columns ${columnName(previous + 1)} to ${columnName(cell.column - 1)} (${run.toLocaleString('en')} columns)`}`;
         problems.push({ file: this.file, line: row.row, column: previous + 1, code: 'empty_header', message: `${which} ${run === 1 ? 'has' : 'have'} no name in the header`, hint: 'give every column a name, or delete the empty columns', fatal: false });
       }
       previous = cell.column;
     }
-    named.forEach((cell, i) => checked.keep[i] && this.index.set(cell.column, i));
+    named.forEach((cell, i) => this.index.set(cell.column, checked.keep[i] ? i : -1));
     this.columns = columns;
     this.events.push(this.headerEvent(columns), ...[...problems, ...checked.problems].map((problem) => ({ kind: 'problem' as const, problem })));
   }

@@ -114,11 +114,11 @@ export class SheetCells implements XmlHandler {
 
   private closeCell(row: SheetRow): void {
     const cell = this.cellValue();
-    const where = `sheet "${this.sheet}", cell ${columnName(this.column)}${row.row}`;
-    if (typeof cell === 'object' && cell !== null) return this.fault(row, { column: this.column, code: 'excel_error', message: `${where}: ${cell.problem}`, value: cell.value });
+    const where = () => `sheet "${this.sheet}", cell ${columnName(this.column)}${row.row}`;
+    if (typeof cell === 'object' && cell !== null) return this.fault(row, { column: this.column, code: 'excel_error', message: `${where()}: ${cell.problem}`, value: cell.value });
     if (typeof cell === 'string') {
       this.rowText += cell.length;
-      if (this.rowText > MAX_RECORD_BYTES) return this.fault(row, { column: this.column, code: 'too_large', message: `${where}: this row holds more than ${MAX_RECORD_BYTES / 1024 / 1024} MB of text` });
+      if (this.rowText > MAX_RECORD_BYTES) return this.fault(row, { column: this.column, code: 'too_large', message: `${where()}: this row holds more than ${MAX_RECORD_BYTES / 1024 / 1024} MB of text` });
     }
     if (cell !== null) row.cells.push({ column: this.column, value: cell });
   }

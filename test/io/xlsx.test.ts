@@ -167,3 +167,12 @@ describe('Excel workbooks that would cost too much, or cannot be read', () => {
     expect(await fatal(zipBytes(Object.values({ ...parts, strings: { name: 'xl/sharedStrings.xml', data: laughs } })))).toMatchObject({ code: 'malformed_csv', message: 'the workbook cannot be read: part xl/sharedStrings.xml declares a DTD, which no workbook has' });
   });
 });
+
+describe('Excel header rows', () => {
+  it('a column named like one before it is one duplicate_header at the header: its values are not read, and not called stray', async () => {
+    const rows = textRow(1, ['Employee ID', 'First name', 'first name']) + '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is><t>Ann</t></is></c><c r="C2" t="inlineStr"><is><t>Anne</t></is></c></row>';
+    const { records, problemDetails } = await read(xlsxBytes({ sheets: [{ name: 'S', rows }] }));
+    expect(records).toEqual([[2, { 'Employee ID': '1', 'First name': 'Ann' }]]);
+    expect(problemDetails).toEqual([expect.objectContaining({ line: 1, code: 'duplicate_header', message: 'column C "first name" has the same name as column B' })]);
+  });
+});
