@@ -23,29 +23,52 @@ const MAX_SHEET_BYTES = 4 * 1024 * 1024 * 1024;
  */
 export async function* readXlsx(file: string, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
   const rows = new SheetRows(file);
-  let zip: Zip | undefined;
+  const rowsOf = (sheet: string) => {
+    rows.sheet = sheet;
+    return rows.row;
+  };
   try {
-    zip = await Zip.open(onDisk(file, options));
-    const book = await readBook(zip);
-    const chosen = chooseSheet(book.sheets, options.sheet);
-    if (typeof chosen === 'string') {
-      yield [rows.headerEvent([]), noSheet(file, book, options.sheet, chosen)];
+    for await (const _ of streamSheet(onDisk(file, options), options.sheet, rowsOf)) if (rows.events.length >= BATCH) yield rows.take();
+  } catch (error) {
+    if (error instanceof NoSheet) {
+      yield [rows.headerEvent([]), noSheet(file, error.book, options.sheet, error.why)];
       return;
     }
-    const entry = chosen.part === undefined ? undefined : zip.entry(chosen.part);
-    if (!entry) throw new WorkbookFault(`sheet "${chosen.name}" holds no cells (a chart sheet, or its part is missing)`, 'malformed_csv', 'pass --sheet with a sheet of cells');
-    const context = { strings: await readSharedStrings(zip, book.stringsPart), dateStyles: await readDateStyles(zip, book.stylesPart), date1904: book.date1904 };
-    rows.sheet = chosen.name;
-    const cells = new SheetCells(chosen.name, context, rows.row);
-    for await (const _ of streamXml(entry.name, zip.read(entry, MAX_SHEET_BYTES), cells)) if (rows.events.length >= BATCH) yield rows.take();
-  } catch (error) {
     if (!(error instanceof WorkbookFault)) throw error;
     rows.events.push({ kind: 'problem', problem: { file, line: rows.line, code: error.code, message: `the workbook cannot be read: ${error.message}`, hint: error.hint, fatal: true } });
-  } finally {
-    await zip?.close();
   }
   if (!rows.columns) rows.events.unshift(rows.headerEvent([]));
   if (rows.events.length) yield rows.take();
+}
+
+/** The workbook has no sheet to read: none named `wanted`, none at all, or none visible. */
+export class NoSheet extends WorkbookFault {
+  constructor(
+    readonly book: Book,
+    readonly why: 'missing' | 'none' | 'hidden',
+  ) {
+    super(`the workbook has no ${why === 'hidden' ? 'visible sheet' : 'such sheet'}`, 'malformed_csv');
+  }
+}
+
+/**
+ * Reads the workbook at `path` (a path on disk) and streams the rows of its sheet `wanted` (else its
+ * first visible sheet) to the handler `rowsOf` gives for that sheet's name; yields after each chunk of
+ * the sheet's XML. Throws NoSheet when there is no such sheet, a WorkbookFault when it cannot be read.
+ */
+export async function* streamSheet(path: string, wanted: string | undefined, rowsOf: (sheet: string) => (row: SheetRow) => void): AsyncGenerator<void> {
+  const zip = await Zip.open(path);
+  try {
+    const book = await readBook(zip);
+    const chosen = chooseSheet(book.sheets, wanted);
+    if (typeof chosen === 'string') throw new NoSheet(book, chosen);
+    const entry = chosen.part === undefined ? undefined : zip.entry(chosen.part);
+    if (!entry) throw new WorkbookFault(`sheet "${chosen.name}" holds no cells (a chart sheet, or its part is missing)`, 'malformed_csv', 'pass --sheet with a sheet of cells');
+    const context = { strings: await readSharedStrings(zip, book.stringsPart), dateStyles: await readDateStyles(zip, book.stylesPart), date1904: book.date1904 };
+    yield* streamXml(entry.name, zip.read(entry, MAX_SHEET_BYTES), new SheetCells(chosen.name, context, rowsOf(chosen.name)));
+  } finally {
+    await zip.close();
+  }
 }
 
 /** The sheet to read: `wanted` by name (ignoring case; hidden sheets too), else the first visible one. A string says why there is none. */

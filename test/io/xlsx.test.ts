@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readLookupTable } from '../../src/io/lookup-table.js';
 import { summary, tempDir, write } from '../helpers/files.js';
 import { bookParts, partOrders, repeatedPart, SHEET_HEAD, SHEET_TAIL, SST_HEAD, SST_TAIL, textRow, xlsxBytes, zipBytes, type BookSpec } from '../helpers/xlsx-bytes.js';
 
@@ -174,5 +175,23 @@ describe('Excel header rows', () => {
     const { records, problemDetails } = await read(xlsxBytes({ sheets: [{ name: 'S', rows }] }));
     expect(records).toEqual([[2, { 'Employee ID': '1', 'First name': 'Ann' }]]);
     expect(problemDetails).toEqual([expect.objectContaining({ line: 1, code: 'duplicate_header', message: 'column C "first name" has the same name as column B' })]);
+  });
+});
+
+describe('Excel value tables (a mapping file’s `file`)', () => {
+  it('are read as input workbooks are: the first visible sheet, shared strings in any order, an error cell or a bomb a usage error naming the table', async () => {
+    const rows = textRow(1, ['HR value', 'Target value']) + '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="s"><v>1</v></c></row><row r="3"><c r="A3"><v>300</v></c><c r="B3" t="inlineStr"><is><r><t>ACME</t></r><r><t>03</t></r></is></c></row>';
+    const spec: BookSpec = { sheets: [{ name: 'Old', state: 'hidden', rows: textRow(1, ['a', 'b']) + textRow(2, ['old', 'OLD']) }, { name: 'Map', rows }], strings: ['HR-100', 'ACME01'] };
+    const table = write(dir, `table${n++}.xlsx`, xlsxBytes(spec, ['types', 'rels', 'sheet1', 'sheet2', 'strings']));
+    expect(await readLookupTable(table, 'companies.xlsx')).toEqual([
+      { from: 'HR-100', to: 'ACME01', line: 2 },
+      { from: '300', to: 'ACME03', line: 3 },
+    ]);
+    const broken = write(dir, `table${n++}.xlsx`, xlsxBytes({ sheets: [{ name: 'Map', rows: rows.replace('<c r="B2" t="s"><v>1</v></c>', '<c r="B2" t="e"><v>#N/A</v></c>') }], strings: ['HR-100'] }));
+    await expect(readLookupTable(broken, 'companies.xlsx')).rejects.toThrow('companies.xlsx:2: sheet "Map", cell B2: the cell holds the Excel error #N/A');
+    const parts = bookParts({ sheets: [{ name: 'Map', rows: '' }] });
+    parts.sheet1 = await repeatedPart('xl/worksheets/sheet1.xml', SHEET_HEAD, '<x/>', 10_000_000, SHEET_TAIL);
+    const bomb = write(dir, `table${n++}.xlsx`, zipBytes(Object.values(parts)));
+    await expect(readLookupTable(bomb, 'companies.xlsx')).rejects.toThrow('value table companies.xlsx cannot be read as a workbook: part xl/worksheets/sheet1.xml inflates to more than 100 times its size');
   });
 });
