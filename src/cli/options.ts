@@ -41,7 +41,7 @@ export const OPTIONS = {
   force: { flags: '--force', description: 'apply even when records changed since the plan was made' },
   waitLock: { flags: '--wait-lock <seconds>', description: 'when another run is writing to the same target, wait this long for it (default: refuse at once, exit 6)' },
   from: { flags: '--from <source>', description: 'read the users from a listable target (an HR source, such as an HRIS connection) instead of files' },
-  sheet: { flags: '--sheet <name>', description: 'the sheet of an .xlsx input to read (default: the first)' },
+  sheet: { flags: '--sheet <name>', description: 'the sheet of an .xlsx input to read, hidden ones too (default: the first visible sheet; names compared ignoring case)' },
   annotate: { flags: '--annotate <file>', description: 'also write the input back with an "hrsync errors" column: out.xlsx (a sheet per input file) or out.csv (one input file)' },
   report: { flags: '--report <file.html>', description: 'also write the run as one self-contained HTML page (summary, chart, issues, changes, results); it holds personal data' },
   verbose: { flags: '--verbose', description: 'list everything: every planned change and every issue, not the first few of each kind' },

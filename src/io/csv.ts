@@ -344,8 +344,8 @@ function csvProblem(file: string, line: number, error: Error): ReadProblem {
   };
 }
 
-/** Header names checked: an empty or repeated name is a problem, and that column is not read. */
-export function checkHeader(file: string, line: number, columns: string[]): { keep: boolean[]; problems: ReadProblem[] } {
+/** Header names checked: an empty or repeated name is a problem, and that column is not read. `label` names the column at an index in messages. */
+export function checkHeader(file: string, line: number, columns: string[], label = (i: number) => `column ${i + 1}`): { keep: boolean[]; problems: ReadProblem[] } {
   const problems: ReadProblem[] = [];
   const seen = new Map<string, number>();
   const keep = columns.map((name, i) => {
@@ -354,7 +354,7 @@ export function checkHeader(file: string, line: number, columns: string[]): { ke
         file,
         line,
         code: 'empty_header',
-        message: `column ${i + 1} has no name in the header`,
+        message: `${label(i)} has no name in the header`,
         hint: 'give every column a name, or delete the empty column',
         fatal: false,
       });
@@ -368,7 +368,7 @@ export function checkHeader(file: string, line: number, columns: string[]): { ke
         line,
         code: 'duplicate_header',
         value: name,
-        message: `column ${i + 1} "${name}" has the same name as column ${first + 1}`,
+        message: `${label(i)} "${name}" has the same name as ${label(first)}`,
         hint: 'column names must be unique; rename or delete one of them',
         fatal: false,
       });

@@ -3,27 +3,17 @@ import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
 import { sniffDelimiter } from './delimiter.js';
+import type { SheetRow } from './xlsx-sheet.js';
 
 /**
  * A two-column table — source value, then target value, a header on line 1 — from a CSV (any of the
- * usual delimiters, UTF-8 with or without a BOM) or the first sheet of an .xlsx. Each pair comes with
+ * usual delimiters, UTF-8 with or without a BOM) or the first visible sheet of an .xlsx. Each pair comes with
  * its line (or row) for messages. Anything else is a usage error naming the file.
  */
 export async function readLookupTable(path: string, shownAs: string): Promise<Array<{ from: string; to: string; line: number }>> {
   let rows: unknown[][];
   if (extname(path).toLowerCase() === '.xlsx') {
-    const { default: ExcelJS } = await import('exceljs');
-    const book = new ExcelJS.Workbook();
-    try {
-      await book.xlsx.readFile(path);
-    } catch (error) {
-      throw new UsageError(`value table ${shownAs} cannot be read as a workbook: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const sheet = book.worksheets[0];
-    rows = [];
-    sheet?.eachRow({ includeEmpty: true }, (row, n) => {
-      rows[n - 1] = [row.getCell(1).text, row.getCell(2).text];
-    });
+    rows = await workbookRows(path, shownAs);
   } else {
     let text: string;
     try {
@@ -47,4 +37,26 @@ export async function readLookupTable(path: string, shownAs: string): Promise<Ar
     pairs.push({ from, to, line: i + 1 });
   }
   return pairs;
+}
+
+/**
+ * The rows of a workbook's first visible sheet, by row number, read as input workbooks are (bounded;
+ * see xlsx-reader.ts): each row as its cells in columns A and B, then any other cell that has a value.
+ */
+async function workbookRows(path: string, shownAs: string): Promise<unknown[][]> {
+  const { streamSheet } = await import('./xlsx-reader.js');
+  const { WorkbookFault } = await import('./zip.js');
+  const rows: unknown[][] = [];
+  const onRow = (row: SheetRow): void => {
+    if (row.fault) throw new UsageError(`${shownAs}:${row.row}: ${row.fault.message}`);
+    const at = (column: number) => row.cells.find((c) => c.column === column)?.value ?? '';
+    rows[row.row - 1] = [at(1), at(2), ...row.cells.filter((c) => c.column > 2).map((c) => c.value)];
+  };
+  try {
+    for await (const _ of streamSheet(path, undefined, () => onRow));
+  } catch (error) {
+    if (error instanceof WorkbookFault || (error as NodeJS.ErrnoException).code) throw new UsageError(`value table ${shownAs} cannot be read as a workbook: ${(error as Error).message}`);
+    throw error;
+  }
+  return rows;
 }

@@ -130,6 +130,9 @@ export async function* readRecords(file: string, options: ReadOptions = {}): Asy
   }
   let format = formatOf(file, options.format);
   if (kind === 'xlsx') format = 'xlsx';
+  else if (kind && format === 'xlsx' && kind.looksLike.startsWith('an Excel 97'))
+    // Excel keeps a workbook with a password to open in an OLE container too, not in a zip.
+    throw new InputError(`${file}: this looks like a password-protected workbook (or an old .xls renamed), which hrsync cannot read`, 'remove the password in Excel (File › Info › Protect Workbook › Encrypt with Password) and save it as .xlsx, or export the sheet as CSV');
   else if (kind) throw new InputError(`${file}: this looks like ${kind.looksLike}, not CSV, JSON or an .xlsx workbook`, kind.hint);
   else if (format === 'xlsx') throw new InputError(`${file}: named like a workbook, but it is not an .xlsx file (no ZIP container)`, 'open it in Excel and save it as .xlsx, or pass it as CSV');
   yield* readAs(file, format, options);

@@ -45,7 +45,8 @@ export type ReadProblemCode =
   | 'too_large'
   | 'too_deep'
   | 'inexact_number'
-  | 'duplicate_key';
+  | 'duplicate_key'
+  | 'excel_error';
 
 export type FileFormat = 'csv' | 'json' | 'ndjson' | 'xlsx';
 

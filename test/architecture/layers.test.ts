@@ -210,8 +210,8 @@ process.on('exit', () => writeFileSync(${JSON.stringify(builtins)}, process.modu
 
 /** What a command loads without using it: each a package or a module, by its path. */
 const HEAVY = [
-  /node_modules\/(zod|yaml|undici|exceljs|ora|i18n-iso-countries|libphonenumber-js|csv-stringify)\//,
-  /^dist\/src\/(sandbox\/(server|platforms)|app\/embedded-sandbox|http\/client|config\/schema|connectors\/[a-z]+\/(schema|target)|cli\/render\/report-html|core\/mapping\/mapping-file|io\/(json|xlsx-reader))\b/,
+  /node_modules\/(zod|yaml|undici|exceljs|saxes|ora|i18n-iso-countries|libphonenumber-js|csv-stringify)\//,
+  /^dist\/src\/(sandbox\/(server|platforms)|app\/embedded-sandbox|http\/client|config\/schema|connectors\/[a-z]+\/(schema|target)|cli\/render\/report-html|core\/mapping\/mapping-file|io\/(json|xlsx-[a-z]+|zip|xml-stream))\b/,
 ];
 
 /** What a rules-only validate needs none of: a connector, the state store, locks, HTTP, the emulator. */

@@ -6,6 +6,7 @@ import { ROOT } from '../helpers/cli.js';
 import { lmsProject, tempDir, write } from '../helpers/files.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
+import { textRow, xlsxBytes } from '../helpers/xlsx-bytes.js';
 
 const ENV = { AP_KEY: 'sandbox-key' };
 
@@ -91,5 +92,39 @@ describe('Excel files', () => {
     const renamed = await hrsyncIn(['validate', 'export.csv', '--target', 'generic', '--format', 'json'], { cwd: dir });
     expect(JSON.parse(renamed.stdout).summary.rows).toBe(3);
     expect(readFileSync(join(ROOT, 'package.json'), 'utf8')).toContain('"exceljs"');
+  });
+});
+
+describe('Excel files as a person sees them on the command line', () => {
+  const HEADER = textRow(1, ['Employee ID', 'First name', 'Last name', 'Email']);
+  const person = (r: number, cells: string) => `<row r="${r}"><c r="A${r}"><v>${r}</v></c>${cells}<c r="D${r}" t="inlineStr"><is><t>p${r}@x.co.uk</t></is></c></row>`;
+
+  it('names file, sheet, row and column for an error cell, a control character behind _x0007_ and a stray far-away cell, and leaves those rows out', async () => {
+    const dir = tempDir();
+    const rows =
+      HEADER +
+      person(2, '<c r="B2" t="s"><v>0</v></c><c r="C2" t="s"><v>1</v></c>') +
+      person(3, '<c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C3" t="s"><v>1</v></c>') +
+      person(4, '<c r="B4" t="inlineStr"><is><t>Be_x0007_ll</t></is></c><c r="C4" t="s"><v>1</v></c>') +
+      person(5, '<c r="B5" t="s"><v>0</v></c><c r="C5" t="s"><v>1</v></c>').replace('</row>', '<c r="XFD5"><v>9</v></c></row>');
+    write(dir, 'book.xlsx', xlsxBytes({ sheets: [{ name: 'Notes', state: 'hidden', rows: textRow(1, ['x']) }, { name: 'Staff', rows }], strings: ['Ann', 'Lee'] }, ['types', 'rels', 'sheet1', 'sheet2', 'strings']));
+    const run = await hrsyncIn(['validate', 'book.xlsx', '--target', 'generic'], { cwd: dir });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('book.xlsx:3  error    sheet "Staff", cell B3: the cell holds the Excel error #DIV/0!');
+    expect(run.stdout).toMatch(/book\.xlsx:4 +error +.*control character/);
+    expect(run.stdout).toContain('book.xlsx:5  error    sheet "Staff", cell XFD5: column XFD has a value but no name in the header row');
+    expect(run.stdout).toContain('book.xlsx: users, 4 rows, 3 errors');
+    expect(run.stdout).not.toContain('[object Object]');
+    const json = JSON.parse((await hrsyncIn(['validate', 'book.xlsx', '--target', 'generic', '--format', 'json'], { cwd: dir })).stdout);
+    expect(json.issues.map((i: { line: number; code: string }) => [i.line, i.code])).toEqual([[3, 'excel_error'], [4, 'control_character'], [5, 'ragged_row']]);
+  });
+
+  it('says a password-protected workbook is one, with what to do (exit 3)', async () => {
+    const dir = tempDir();
+    write(dir, 'locked.xlsx', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]));
+    const run = await hrsyncIn(['validate', 'locked.xlsx', '--target', 'generic'], { cwd: dir });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('locked.xlsx: this looks like a password-protected workbook');
+    expect(run.stderr).toContain('remove the password in Excel');
   });
 });

@@ -5,7 +5,7 @@ export type Severity = 'error' | 'warning';
 export const ISSUE_CODES = [
   // reading
   'encoding', 'unterminated_quote', 'malformed_csv', 'empty_header', 'duplicate_header', 'ragged_row',
-  'invalid_json', 'not_an_object', 'no_records', 'too_large', 'too_deep', 'inexact_number', 'duplicate_key', 'unknown_entity', 'unsupported_entity',
+  'invalid_json', 'not_an_object', 'no_records', 'too_large', 'too_deep', 'inexact_number', 'duplicate_key', 'excel_error', 'unknown_entity', 'unsupported_entity',
   // mapping
   'unknown_column', 'unused_column', 'ambiguous_column', 'missing_column',
   // values

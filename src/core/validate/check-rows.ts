@@ -36,8 +36,8 @@ async function* withPending(file: OpenFile): AsyncGenerator<ReadEvent[]> {
   yield* file.events;
 }
 
-/** Read problems that stand for a whole row that could not be read as a record (NDJSON and JSON). */
-export const ROW_PROBLEMS: ReadonlySet<string> = new Set(['invalid_json', 'not_an_object', 'too_deep', 'inexact_number', 'too_large']);
+/** Read problems that stand for a whole row that could not be read as a record (NDJSON, JSON, and a workbook's row with an error cell). */
+export const ROW_PROBLEMS: ReadonlySet<string> = new Set(['invalid_json', 'not_an_object', 'too_deep', 'inexact_number', 'too_large', 'excel_error']);
 
 export interface RowOptions {
   mapping?: Mapping;
