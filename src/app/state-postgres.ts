@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import type { Bookmark, HeldLock, LockHolder, LockRequest, RunRecord, SentScope, StateStore } from '../core/ports.js';
-import { HrsyncError, OutputError, StateUnavailable, UsageError } from '../errors.js';
+import { HrsyncError, OutputError, SafetyStop, StateUnavailable, UsageError } from '../errors.js';
 import { redact } from '../http/redact.js';
 import { LockBusy } from './lock.js';
 import { HISTORY_PER_TARGET } from './state-dir.js';
@@ -437,6 +437,20 @@ export class PostgresStateStore implements StateStore {
   private async holder(session: pg.Client, resource: string): Promise<(LockHolder & { backend: number; expired: boolean }) | undefined> {
     const row = (await session.query(`SELECT what, pid, host, started, expires, backend, expires < now() AS expired FROM ${this.s}.locks WHERE resource = $1`, [resource])).rows[0];
     return row ? { ...holderOf(row), backend: Number(row.backend), expired: Boolean(row.expired) } : undefined;
+  }
+
+  /** A row of `meta` (`plan_key`), made by the first run that asks: whoever can read the schema can sign a plan. */
+  planKey(): Promise<Buffer> {
+    const read = async (c: pg.PoolClient) => (await c.query<{ value: string }>(`SELECT value FROM ${this.s}.meta WHERE key = 'plan_key'`)).rows[0]?.value;
+    return this.run('reading the plan key', async (c) => {
+      let value = await read(c);
+      if (value === undefined) {
+        await c.query(`INSERT INTO ${this.s}.meta (key, value) VALUES ('plan_key', $1) ON CONFLICT (key) DO NOTHING`, [randomBytes(32).toString('hex')]);
+        value = await read(c); // the first one made, if another run made one meanwhile
+      }
+      if (!value || !/^[0-9a-f]{64}$/.test(value)) throw new SafetyStop(`the plan key in the state database ${this.where} (${this.settings.schema}.meta, plan_key) is damaged; nothing was done`, 'delete that row: the next run makes another (plans saved before must be made again)');
+      return Buffer.from(value, 'hex');
+    });
   }
 
   recordRun(run: RunRecord): Promise<void> {
