@@ -296,13 +296,17 @@ describe('a saved plan is data hrsync does not trust blindly', () => {
   const sandbox = useSandbox();
   const other = useSandbox();
   const ENV = { AP_KEY: 'sandbox-key' };
-
-  it('refuses an edited value, a moved update, an added delete, another server of the same name, and a malformed file', async () => {
+  /** A plan saved by `import --out` in a fresh project on a fresh sandbox: one update (James Smith's job title). */
+  const saved = async () => {
     await sandbox().reset();
     const dir = lmsProject(sandbox().urls.accessplanit);
     write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Site Manager,ACME01\n');
     expect((await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], { cwd: dir, env: ENV })).code).toBe(0);
-    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    return { dir, plan: JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) };
+  };
+
+  it('refuses an edited value, a moved update, an added delete, another server of the same name, and a malformed file', async () => {
+    const { dir, plan } = await saved();
     const apply = async (edited: unknown, where = dir) => {
       write(where, 'edited.json', JSON.stringify(edited, null, 2));
       return hrsyncIn(['apply', 'edited.json'], { cwd: where, env: ENV });
@@ -335,11 +339,7 @@ describe('a saved plan is data hrsync does not trust blindly', () => {
   });
 
   it('is signed with a key only the state holds: an edited plan with its checksum recomputed is refused, and so is one signed by another state', async () => {
-    await sandbox().reset();
-    const dir = lmsProject(sandbox().urls.accessplanit);
-    write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Site Manager,ACME01\n');
-    expect((await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], { cwd: dir, env: ENV })).code).toBe(0);
-    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    const { dir, plan } = await saved();
     // What someone who can edit the plan but not read the state can do: change it, and recompute every checksum it carries.
     const forged = structuredClone(plan);
     forged.operations[0].values = { jobTitle: 'Owner' };

@@ -1,17 +1,8 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { configProject, manyUsers, tempDir, write } from '../helpers/files.js';
+import { freePort } from '../helpers/ports.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
-
-/** A port nothing listens on: taken, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('hrsync targets check', () => {
   const sandbox = useSandbox();
@@ -22,7 +13,7 @@ describe('hrsync targets check', () => {
       lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:AP_KEY' },
       refused: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:WRONG_KEY' },
       unset: { type: 'unified', baseUrl: s.urls.unified, connectionId: 'sandbox', apiKey: 'env:NOT_SET' },
-      down: { type: 'accessplanit', baseUrl: `http://127.0.0.1:${await closedPort()}/api`, apiKey: 'env:AP_KEY' },
+      down: { type: 'accessplanit', baseUrl: `http://127.0.0.1:${await freePort()}/api`, apiKey: 'env:AP_KEY' },
       nowhere: { type: 'scim', baseUrl: 'https://hrsync-test-host.invalid/scim/v2', token: 'env:AP_KEY' },
       go: { type: 'springest', sites: { default: { baseUrl: s.urls.springest, apiKey: 'env:AP_KEY' } } },
     });

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFault, parseLatency, type FaultKind } from '../../src/sandbox/faults.js';
@@ -9,18 +8,10 @@ import { InputError } from '../../src/errors.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { countRequests } from '../../src/sandbox/stats.js';
 import { BIN, ROOT } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { manyUsers, tempDir } from '../helpers/files.js';
 import { AP_KEY, call, useSandbox } from '../helpers/sandbox.js';
-
-/** A free loopback port (free a moment ago). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const POST_USER = { Forenames: 'Fay', Surname: 'Ult', MainCompanyID: 'ACME01', ExternalID: 'F1' };
 
