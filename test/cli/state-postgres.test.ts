@@ -258,6 +258,20 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     }, 90_000);
   });
 
+  it('a plan saved on one runner applies on another that shares the state database, and is refused with another schema (another plan key)', async () => {
+    const schema = freshSchema();
+    const [a, b, other] = [machine(schema), machine(schema), machine(freshSchema())];
+    write(a, 'u.csv', manyUsers('SIGNED', 2));
+    expect((await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], { cwd: a, env: env() })).code).toBe(0);
+    const plan = readFileSync(join(a, 'plan.json'));
+    for (const dir of [b, other]) write(dir, 'plan.json', plan);
+    const refused = await hrsyncIn(['apply', 'plan.json'], { cwd: other, env: env() });
+    expect([refused.code, refused.stderr]).toEqual([6, expect.stringContaining(`the plan was signed with another state’s plan key (key ${JSON.parse(plan.toString()).signature.key}; the state here, postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test, has key `)]);
+    const applied = await hrsyncIn(['apply', 'plan.json'], { cwd: b, env: env() });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(people('SIGNED')).toHaveLength(2);
+  });
+
   it('state migrate: creates the schema, a second run changes nothing; first use migrates by itself; a read creates nothing', async () => {
     const schema = freshSchema();
     const dir = machine(schema);
