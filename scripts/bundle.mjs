@@ -88,6 +88,12 @@ const modules = Object.fromEntries(
 );
 writeFileSync(join(out, 'modules.json'), `${JSON.stringify(modules, null, 1)}\n`);
 
+// 2b. The PostgreSQL lock's worker thread (src/app/lock-lease.ts) is started from a file of its own, found
+// beside the chunk that starts it: copied as tsc wrote it, since it imports only Node's modules and pg.
+const worker = readFileSync(join(root, 'dist', 'src', 'app', 'lock-lease.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n');
+if (/\bfrom\s+['"]\.{1,2}\//.test(worker) || /\bimport\(\s*['"]\.{1,2}\//.test(worker)) throw new Error('src/app/lock-lease.ts imports a module of hrsync: bundle it as an entry instead of copying it');
+writeFileSync(join(out, 'lock-lease.js'), worker);
+
 // 3. The licences of the bundled packages, shipped beside them (MIT: the notice goes with the code).
 const notices = Object.keys(BUNDLED).map((name) => {
   const dir = join(root, 'node_modules', name);

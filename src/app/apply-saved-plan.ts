@@ -1,9 +1,10 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ENTITIES } from '../core/model/entities.js';
-import { fingerprint, planDigest, type Plan, type PlannedOp } from '../core/plan/plan.js';
-import type { Target } from '../core/ports.js';
+import { fingerprint, planSignature, type Plan, type PlannedOp } from '../core/plan/plan.js';
+import type { StateStore, Target } from '../core/ports.js';
 import { SafetyStop, UsageError } from '../errors.js';
 import { runPool } from '../shared/pool.js';
 
@@ -19,20 +20,36 @@ const operationSchema = z.object({
   after: z.array(z.string()).optional(),
 });
 const planSchema = z.object({
-  version: z.literal(2),
+  version: z.literal(3),
   target: z.string(),
   targetName: z.string(),
   targetIdentity: z.string(),
-  digest: z.string(),
+  signature: z.strictObject({ key: z.string(), hmac: z.string() }),
   operations: z.array(operationSchema),
 });
+
+/** A plan as `import --out` writes it: signed with the state's plan key (`key` names that key, `hmac` signs the plan). */
+export type SavedPlan = Plan & { signature: { key: string; hmac: string } };
+
+/** A name for a plan key that tells keys apart and gives nothing of one away: the start of its SHA-256. */
+function keyId(key: Uint8Array): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/** The text `import --out` writes: the plan, signed with the state's plan key (StateStore.planKey). */
+export async function savedPlanText(plan: Plan, state: Pick<StateStore, 'planKey'>): Promise<string> {
+  const key = await state.planKey();
+  const { version, target, targetName, targetIdentity, ...rest } = plan;
+  const saved: SavedPlan = { version, target, targetName, targetIdentity, signature: { key: keyId(key), hmac: planSignature(plan, key) }, ...rest };
+  return `${JSON.stringify(saved, null, 2)}\n`;
+}
 
 /**
  * A plan written by `hrsync import --out`, checked as data before anything trusts it: anything else —
  * not JSON, another version, an operation that is null or names an unknown entity — is a usage error
  * naming the file and the place.
  */
-export async function readPlan(path: string, cwd: string): Promise<Plan> {
+export async function readPlan(path: string, cwd: string): Promise<SavedPlan> {
   let document: unknown;
   try {
     document = JSON.parse(await readFile(resolve(cwd, path), 'utf8'));
@@ -40,25 +57,34 @@ export async function readPlan(path: string, cwd: string): Promise<Plan> {
     throw new UsageError(`plan file ${path} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   const version = (document as { version?: unknown } | null)?.version;
-  if (version === 1) throw new UsageError(`${path} was written by an older hrsync, without a digest of its operations`, 'make the plan again with hrsync import --out');
+  if (version === 1 || version === 2)
+    throw new UsageError(`${path} was written by an older hrsync, without a signature by the state’s plan key (version ${version}): it is not applied`, 'make the plan again with hrsync import --out');
   const parsed = planSchema.safeParse(document);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     throw new UsageError(`${path} is not a plan written by \`hrsync import --out\`: ${first.path.join('.') || '(top)'}: ${first.message}`);
   }
-  return document as Plan;
+  return document as SavedPlan;
 }
 
 /**
  * What a saved plan must show before it is applied: it was made against this very account (type and
- * where, not just the same name), its operations are those it was written with (the digest), and
- * every operation on an existing record carries the fingerprint of the record as it was planned.
+ * where, not just the same name), it was signed with this state's plan key and its operations are
+ * those it was signed with, and every operation on an existing record carries the fingerprint of the
+ * record as it was planned.
  */
-function checkPlanIntegrity(target: Target, plan: Plan): void {
+function checkPlanIntegrity(target: Target, plan: SavedPlan, key: Uint8Array, where: string): void {
   if (plan.targetIdentity !== target.identity)
     throw new SafetyStop(`the plan was made for ${plan.targetIdentity}, but "${plan.targetName}" is now ${target.identity}; nothing was written`, 'make the plan again against this target');
-  if (planDigest(plan) !== plan.digest)
-    throw new SafetyStop('the plan’s operations were changed after it was written (its digest no longer matches); nothing was written', 'make the plan again with hrsync import --out, and change the input, not the plan');
+  if (plan.signature.key !== keyId(key))
+    throw new SafetyStop(
+      `the plan was signed with another state’s plan key (key ${plan.signature.key}; the state here, ${where}, has key ${keyId(key)}): it was made in another project folder or with another state database; nothing was written`,
+      'apply a plan where it was made (the same config and state), or make it again here with hrsync import --out',
+    );
+  const expected = Buffer.from(planSignature(plan, key), 'hex');
+  const given = Buffer.from(/^[0-9a-f]{64}$/.test(plan.signature.hmac) ? plan.signature.hmac : '', 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new SafetyStop('the plan’s operations were changed after it was written (its signature by the state’s plan key no longer matches); nothing was written', 'make the plan again with hrsync import --out, and change the input, not the plan');
   if (target.can.list || target.can.lookupRecords) {
     const blind = plan.operations.find((op) => op.action !== 'create' && (!op.fingerprint || !op.id));
     if (blind) throw new UsageError(`the plan has a ${blind.action} of ${blind.entity} ${blind.key} without the fingerprint of the record it was planned on; nothing was written`);
@@ -86,9 +112,9 @@ async function staleness(target: Target, op: PlannedOp): Promise<string | undefi
  * Any that changed since the plan was made stops the run (exit 6), unless `force`; then the stale
  * ones are returned, to be said.
  */
-export async function checkPlanFresh(target: Target | undefined, plan: Plan, options: { concurrency: number; force: boolean }): Promise<{ target: Target; stale: string[] }> {
+export async function checkPlanFresh(target: Target | undefined, plan: SavedPlan, state: Pick<StateStore, 'planKey' | 'where'>, options: { concurrency: number; force: boolean }): Promise<{ target: Target; stale: string[] }> {
   if (!target?.writer || target.label !== plan.target) throw new UsageError(`the plan is for ${plan.target}, which is not a writable target here`);
-  checkPlanIntegrity(target, plan);
+  checkPlanIntegrity(target, plan, await state.planKey(), state.where);
   const stale: string[] = [];
   await runPool(plan.operations, options.concurrency, async (op) => {
     const why = await staleness(target, op);

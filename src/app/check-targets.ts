@@ -53,7 +53,7 @@ export interface CheckResult {
 export async function checkTargets(name: string | undefined, options: OpenOptions): Promise<CheckResult[]> {
   const loaded = await loadConfig(options.config, options.cwd, options.env);
   const names = name ? [name] : loaded ? Object.keys(loaded.config.targets) : ['sandbox'];
-  const typeOf = (n: string) => loaded?.config.targets[n]?.type ?? (n === 'sandbox' ? EMBEDDED_TYPE : null);
+  const typeOf = (n: string) => (loaded && Object.hasOwn(loaded.config.targets, n) ? loaded.config.targets[n]!.type : n === 'sandbox' ? EMBEDDED_TYPE : null);
   return Promise.all(names.map((n) => checkOne(n, typeOf(n), options)));
 }
 

@@ -109,7 +109,7 @@ type Choice =
 
 async function choose(name: string | undefined, loaded: LoadedConfig | undefined): Promise<Choice> {
   if (name !== undefined) {
-    if (loaded && name in loaded.config.targets) return { kind: 'configured', name };
+    if (loaded && Object.hasOwn(loaded.config.targets, name)) return { kind: 'configured', name };
     if (name === 'sandbox') return { kind: 'sandbox', fallback: false };
     if (name === 'generic') return { kind: 'rules', rules: { name, entities: genericRules }, connector: undefined };
     const { connectorFor, rulesNamed, RULE_SET_NAMES } = await registry();

@@ -5,6 +5,7 @@ import { outputFailed } from '../errors.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { Bookmarks } from './bookmarks.js';
 import { acquireLock, machineLocks } from './lock.js';
+import { dirPlanKey } from './plan-key.js';
 import { SyncState } from './sync-state.js';
 
 /** Runs kept per target in the history, in either backend. */
@@ -109,6 +110,11 @@ export class DirStateStore implements StateStore {
   async history(options: { limit?: number; target?: string } = {}): Promise<RunRecord[]> {
     const runs = (await this.runs()).filter((r) => options.target === undefined || r.target === options.target);
     return runs.reverse().slice(0, options.limit ?? runs.length);
+  }
+
+  /** `plan.key` in the state folder (see dirPlanKey). */
+  planKey(): Promise<Buffer> {
+    return dirPlanKey(this.where);
   }
 
   /** Nothing to migrate: the folder is made (0700) as it is used. */

@@ -1,9 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import type { Bookmark, HeldLock, LockHolder, LockRequest, RunRecord, SentScope, StateStore } from '../core/ports.js';
-import { HrsyncError, OutputError, StateUnavailable, UsageError } from '../errors.js';
+import { HrsyncError, OutputError, SafetyStop, StateUnavailable, UsageError } from '../errors.js';
 import { redact } from '../http/redact.js';
+import type { LeaseData, LeaseHolder, LeaseMessage } from './lock-lease.js';
 import { LockBusy } from './lock.js';
 import { HISTORY_PER_TARGET } from './state-dir.js';
 import type { PostgresSettings } from './state-store.js';
@@ -38,6 +40,13 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /** Network-level failures: the database was not reached (or the connection was cut), as opposed to an SQL error. */
 const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|EPIPE|timeout|Connection terminated|certificate|self[- ]signed|SSL|TLS|does not support SSL|closed/i;
 
+/**
+ * The lock's worker (lock-lease.ts): beside this module once built (tsc's output, and the bundle's, where
+ * it is an entry of its own); run from source (the tests), this module has no .js beside it, so tsc's
+ * output is used — the test suite's global setup builds it first.
+ */
+const LEASE_WORKER = new URL(import.meta.url.endsWith('.ts') ? '../../dist/src/app/lock-lease.js' : './lock-lease.js', import.meta.url);
+
 /** What a session waits for the server before calling it lost: a statement, and a row another session holds. */
 const STATEMENT_TIMEOUT_MS = 60_000;
 
@@ -63,7 +72,8 @@ export class PostgresStateStore implements StateStore {
   private readonly s: string;
   private readonly pool: pg.Pool;
   private ready: Promise<{ from: number; to: number }> | undefined;
-  private readonly held = new Set<() => Promise<void>>();
+  /** The locks held, each by its release. */
+  private readonly held_ = new Set<() => Promise<void>>();
 
   constructor(private readonly settings: PostgresSettings) {
     this.where = settings.where;
@@ -294,149 +304,100 @@ export class PostgresStateStore implements StateStore {
   }
 
   /**
-   * The lock (see the class): a session of its own takes the advisory lock, writes the row and renews
-   * it; a second run finds the advisory lock taken and names the row's holder — or, with `waitMs`,
-   * tries again every half second until then.
+   * The lock (see the class), held by a session of its own in a worker thread (`lock-lease.ts`), so
+   * that its renewals go out on time however long the run's own thread is busy (a large plan is built
+   * and printed synchronously). A second run finds the advisory lock taken and names the row's holder
+   * — or, with `waitMs`, tries again every half second until then.
    */
   async lock(resource: string, label: string, what: string, request: LockRequest = {}): Promise<HeldLock> {
     await this.migrated();
     const { schema, lockExpiryMs } = this.settings;
-    const key = lockKey(schema, resource);
-    const session = new pg.Client({ ...this.clientConfig(), application_name: `${this.settings.applicationName} lock` });
-    let lost: ((reason: string) => void) | undefined;
-    session.on('error', (error: Error) => lost?.(this.words(error)));
-    try {
-      await session.connect();
-      // Ended by the server after lockExpiry of silence (PostgreSQL 14 and later): a frozen holder's lock lapses by itself.
-      await session.query(`SET idle_session_timeout = ${lockExpiryMs}`).catch(() => undefined);
-      await session.query(`SET idle_in_transaction_session_timeout = ${lockExpiryMs}`);
-    } catch (error) {
-      await session.end().catch(() => undefined);
-      throw this.unavailable(error, 'a lock');
-    }
-    const started = Date.now();
-    const waitMs = request.waitMs ?? 0;
-    const token = randomUUID();
-    /** When the last renewal that the database confirmed was sent (the server's lease runs from no earlier). */
-    let renewed = 0;
-    try {
-      const take = async () => (await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_SPACE, key])).rows[0]?.ok === true;
-      const ended = new Set<number>();
-      for (;;) {
-        if (await take()) break;
-        const holder = await this.holder(session, resource);
-        if (holder?.expired && !ended.has(holder.backend)) {
-          // Its holder stopped renewing it: end that session (the server then drops its advisory lock) and try again.
-          ended.add(holder.backend);
-          // Only the session that holds this advisory lock now: the row's pid may belong to another session by now (the server reuses pids).
-          const ending = await session
-            .query<{ ok: boolean }>(
-              `SELECT pg_terminate_backend(pid, 5000) AS ok FROM pg_locks
-               WHERE locktype = 'advisory' AND granted AND pid = $1 AND classid = $2::bigint::oid AND objid = $3::bigint::oid AND objsubid = 2
-                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-              [holder.backend, LOCK_SPACE, key >>> 0],
-            )
-            .catch(() => undefined);
-          if (ending?.rows[0]?.ok) continue;
-        }
-        if (Date.now() - started < waitMs) {
-          await sleep(Math.min(500, waitMs - (Date.now() - started)));
-          continue;
-        }
-        // A run that has its advisory lock but not yet its row (they are moments apart): wait for the row,
-        // so the refusal can name the holder.
-        if (!holder && Date.now() - started < STARTING_GRACE_MS) {
-          await sleep(100);
-          continue;
-        }
-        const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since} (${holder.what}; it renews the lock until ${holder.expires})` : 'a run that is starting';
-        throw new LockBusy(
-          `another hrsync run is writing to ${label}: ${who}; nothing was done`,
-          waitMs
-            ? `it did not finish within ${Math.round(waitMs / 1000)} s; run again when it has`
-            : `wait for it to finish, or pass --wait-lock SECONDS to wait; the lock is kept in the state database ${this.where}, for every runner that uses it (a runner that died frees it within ${Math.round(lockExpiryMs / 1000)} s)`,
-        );
-      }
-      renewed = Date.now();
-      await session.query(
-        `INSERT INTO ${this.s}.locks (resource, label, what, pid, host, started, expires, backend, token)
-         VALUES ($1, $2, $3, $4, $5, now(), now() + $6 * interval '1 millisecond', pg_backend_pid(), $7)
-         ON CONFLICT (resource) DO UPDATE SET label = EXCLUDED.label, what = EXCLUDED.what, pid = EXCLUDED.pid, host = EXCLUDED.host,
-           started = EXCLUDED.started, expires = EXCLUDED.expires, backend = EXCLUDED.backend, token = EXCLUDED.token`,
-        [resource, label, what, process.pid, hostname(), lockExpiryMs, token],
-      );
-    } catch (error) {
-      await session.end().catch(() => undefined);
-      throw this.unavailable(error, 'a lock');
-    }
+    const { ssl, ...client } = this.clientConfig();
+    const { checkServerIdentity, ...verified } = ssl && typeof ssl === 'object' ? ssl : { checkServerIdentity: undefined };
+    const lease: LeaseData = {
+      client: { ...client, ssl: ssl ? verified : false, application_name: `${this.settings.applicationName} lock` },
+      skipHostCheck: checkServerIdentity !== undefined,
+      s: this.s, resource, space: LOCK_SPACE, key: lockKey(schema, resource), what, label, pid: process.pid, host: hostname(),
+      token: randomUUID(), expiryMs: lockExpiryMs, waitMs: request.waitMs ?? 0, graceMs: STARTING_GRACE_MS,
+    };
+    const worker = new Worker(LEASE_WORKER, { workerData: { lease } });
+    const first = await new Promise<LeaseMessage | { kind: 'crashed'; error: unknown }>((resolve) => {
+      worker.once('message', resolve);
+      worker.once('error', (error) => resolve({ kind: 'crashed', error }));
+      worker.once('exit', (code) => resolve({ kind: 'crashed', error: new Error(`the lock's worker ended (code ${code})`) }));
+    });
+    worker.removeAllListeners();
+    if (first.kind === 'held') return this.held(worker, label, request);
+    await worker.terminate();
+    if (first.kind === 'busy') throw this.busy(label, first.holder, request.waitMs ?? 0);
+    throw this.unavailable(first.kind === 'error' ? first.error : first.kind === 'crashed' ? first.error : new Error(`the lock's worker said ${first.kind}`), 'a lock');
+  }
 
-    // Held: renewed every quarter of its expiry until released; lost when its session ends, a renewal
-    // finds another holder, or no renewal has been confirmed for half the expiry. The last matters when
-    // the network drops the packets without a reset: the server ends the silent session at the expiry
-    // and another run may take the lock then, while a query here would only time out after a minute —
-    // so the holder stops itself first, and never writes while another holds the lock.
+  /** The refusal of a lock another run holds, naming it (from its row), or a run that is starting. */
+  private busy(label: string, holder: LeaseHolder | undefined, waitMs: number): LockBusy {
+    const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since} (${holder.what}; it renews the lock until ${holder.expires})` : 'a run that is starting';
+    return new LockBusy(
+      `another hrsync run is writing to ${label}: ${who}; nothing was done`,
+      waitMs
+        ? `it did not finish within ${Math.round(waitMs / 1000)} s; run again when it has`
+        : `wait for it to finish, or pass --wait-lock SECONDS to wait; the lock is kept in the state database ${this.where}, for every runner that uses it (a runner that died frees it within ${Math.round(this.settings.lockExpiryMs / 1000)} s)`,
+    );
+  }
+
+  /**
+   * A lock its worker holds: lost when the worker says so (or ends, or fails) before it is released —
+   * `onLost` is told and `lost` aborted, so that no new write starts. Released by asking the worker,
+   * which tidies up (or cuts its session) and ends; a worker that does not answer in time is ended.
+   */
+  private held(worker: Worker, label: string, request: LockRequest): HeldLock {
     let done = false;
-    let renewing: Promise<unknown> | undefined;
-    let sent = renewed;
     const lostSignal = new AbortController();
-    /** Closes the session at once (the server then drops the advisory lock): a graceful end waits for a database that may never answer. */
-    const cut = () => session.connection.stream.destroy();
-    /** A query that gives up after `ms` (pg reads query_timeout per query; its types do not say so). */
-    const within = (text: string, values: unknown[], ms: number) => session.query({ text, values, query_timeout: ms } as pg.QueryConfig);
-    lost = (reason: string) => {
+    const lost = (reason: string) => {
       if (done) return;
       done = true;
-      clearInterval(timer);
-      this.held.delete(release);
-      const message = `the lock on ${label} in the state database ${this.where} was lost (${reason}): another run may be writing to it now`;
+      this.held_.delete(release);
+      const message = `the lock on ${label} in the state database ${this.where} was lost (${this.words({ message: reason })}): another run may be writing to it now`;
       request.onLost?.(message);
       lostSignal.abort(message);
-      cut();
+      void worker.terminate();
     };
-    session.on('end', () => lost?.('its session ended'));
-    const every = Math.max(250, Math.floor(lockExpiryMs / 4));
-    const timer = setInterval(() => {
-      const silent = Date.now() - renewed;
-      if (silent > lockExpiryMs / 2) return lost?.(`the database confirmed no renewal for ${Math.round(silent / 1000)} s`);
-      if (renewing || Date.now() - sent < every) return;
-      const at = (sent = Date.now());
-      renewing = within(`UPDATE ${this.s}.locks SET expires = now() + $1 * interval '1 millisecond' WHERE resource = $2 AND token = $3`, [lockExpiryMs, resource, token], Math.floor(lockExpiryMs / 2))
-        .then((r) => {
-          if (r.rowCount === 0) lost?.('another run holds it now');
-          else renewed = at;
-        })
-        .catch((error: unknown) => lost?.(this.words(error)))
-        .finally(() => (renewing = undefined));
-    }, Math.max(125, Math.floor(lockExpiryMs / 8)));
-    timer.unref();
+    worker.on('message', (m: LeaseMessage) => (m.kind === 'lost' ? lost(m.reason) : undefined));
+    worker.on('error', (error) => lost(this.words(error)));
+    worker.on('exit', () => lost('its worker ended'));
     const release = async () => {
       if (done) return;
       done = true;
-      clearInterval(timer);
-      this.held.delete(release);
-      // Tidy up (the row, the advisory lock) when the database answers promptly; ending the session frees the lock anyway.
-      const quick = Math.min(5_000, Math.floor(lockExpiryMs / 2));
-      const answered = async (work: Promise<unknown>) => {
-        let timeout: NodeJS.Timeout | undefined;
-        const ok = await Promise.race([work.then(() => true, () => false), new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), quick)))]);
-        clearTimeout(timeout);
-        return ok;
-      };
-      const tidy =
-        (!renewing || (await answered(renewing))) &&
-        (await answered(within(`DELETE FROM ${this.s}.locks WHERE resource = $1 AND token = $2`, [resource, token], quick))) &&
-        (await answered(within('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE, key], quick)));
-      if (tidy) await session.end().catch(() => undefined);
-      else cut();
+      this.held_.delete(release);
+      const bound = 3 * Math.min(5_000, Math.floor(this.settings.lockExpiryMs / 2)) + 1_000;
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          worker.on('message', (m: LeaseMessage) => (m.kind === 'released' ? resolve() : undefined));
+          worker.once('exit', () => resolve());
+          worker.postMessage({ kind: 'release' });
+        }),
+        new Promise<void>((resolve) => (timeout = setTimeout(resolve, bound))),
+      ]);
+      clearTimeout(timeout);
+      await worker.terminate();
     };
-    this.held.add(release);
+    this.held_.add(release);
     return { release, lost: lostSignal.signal };
   }
 
-  /** The row of a lock's holder, and whether it has expired by the server's clock (no renewal for lockExpiry). */
-  private async holder(session: pg.Client, resource: string): Promise<(LockHolder & { backend: number; expired: boolean }) | undefined> {
-    const row = (await session.query(`SELECT what, pid, host, started, expires, backend, expires < now() AS expired FROM ${this.s}.locks WHERE resource = $1`, [resource])).rows[0];
-    return row ? { ...holderOf(row), backend: Number(row.backend), expired: Boolean(row.expired) } : undefined;
+
+  /** A row of `meta` (`plan_key`), made by the first run that asks: whoever can read the schema can sign a plan. */
+  planKey(): Promise<Buffer> {
+    const read = async (c: pg.PoolClient) => (await c.query<{ value: string }>(`SELECT value FROM ${this.s}.meta WHERE key = 'plan_key'`)).rows[0]?.value;
+    return this.run('reading the plan key', async (c) => {
+      let value = await read(c);
+      if (value === undefined) {
+        await c.query(`INSERT INTO ${this.s}.meta (key, value) VALUES ('plan_key', $1) ON CONFLICT (key) DO NOTHING`, [randomBytes(32).toString('hex')]);
+        value = await read(c); // the first one made, if another run made one meanwhile
+      }
+      if (!value || !/^[0-9a-f]{64}$/.test(value)) throw new SafetyStop(`the plan key in the state database ${this.where} (${this.settings.schema}.meta, plan_key) is damaged; nothing was done`, 'delete that row: the next run makes another (plans saved before must be made again)');
+      return Buffer.from(value, 'hex');
+    });
   }
 
   recordRun(run: RunRecord): Promise<void> {
@@ -468,12 +429,11 @@ export class PostgresStateStore implements StateStore {
   }
 
   async close(): Promise<void> {
-    for (const release of [...this.held]) await release();
+    for (const release of [...this.held_]) await release();
     await this.pool.end().catch(() => undefined);
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function iso(value: unknown): string {
   return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();

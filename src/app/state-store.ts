@@ -206,6 +206,9 @@ class LazyPostgresStore implements StateStore {
   history(options?: { limit?: number; target?: string }): Promise<RunRecord[]> {
     return this.store().then((s) => s.history(options));
   }
+  planKey(): Promise<Buffer> {
+    return this.store().then((s) => s.planKey());
+  }
   migrate(): Promise<{ from: number; to: number }> {
     return this.store().then((s) => s.migrate());
   }

@@ -268,7 +268,7 @@ export async function program(io: Io, setExit: (code: number) => void, argv: rea
     if (global.quiet) io.stderr = quietStream(io.stderr);
   });
   const words = argv.slice(2).filter((a) => !a.startsWith('-'));
-  const wanted = words[0] === 'help' ? words[1] : words.find((w) => w in COMMANDS);
+  const wanted = words[0] === 'help' ? words[1] : words.find((w) => Object.hasOwn(COMMANDS, w));
   const context: BuildContext = { io, setExit, argv, all: Boolean(options.all) };
   for (const [name, spec] of Object.entries(COMMANDS)) {
     const command = cli.command(name, { hidden: Boolean(spec.hidden) }).summary(spec.summary);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse, resolve } from 'node:path';
 import { lilconfig } from 'lilconfig';
 import { UsageError } from '../errors.js';
+import { protoKeyPath, protoKeyRefused } from '../shared/proto-key.js';
 import type { Config } from './schema.js';
 
 export const CONFIG_NAMES = ['hrsync.config.json', 'hrsync.config.yaml', 'hrsync.config.yml'];
@@ -61,6 +62,8 @@ export async function loadConfig(explicit: string | undefined, cwd: string, env:
   } catch (error) {
     throw new UsageError(`config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const proto = protoKeyPath(document);
+  if (proto) throw new UsageError(protoKeyRefused(path, proto), 'run `hrsync config schema` for the full schema');
   const { configSchema } = await import('./schema.js');
   const parsed = configSchema.safeParse(document);
   if (!parsed.success) {

@@ -45,7 +45,7 @@ export const configSchema = z
       .describe('Where phone numbers without a country prefix are from (e.g. GB: 07700 900101 is +44 7700 900101), when a row has no country'),
     state: stateSchema.optional().describe('Where hrsync keeps bookmarks, last-sent fingerprints, locks and run history (default: {"type": "dir"})'),
   })
-  .refine((c) => c.defaultTarget === undefined || c.defaultTarget in c.targets, { error: 'defaultTarget names no target in "targets"', path: ['defaultTarget'] });
+  .refine((c) => c.defaultTarget === undefined || Object.hasOwn(c.targets, c.defaultTarget), { error: 'defaultTarget names no target in "targets"', path: ['defaultTarget'] });
 
 /** One checked target entry; its connector (by `type`) reads the rest. */
 export type TargetConfig = { type: string } & Record<string, unknown>;

@@ -235,6 +235,11 @@ export interface StateStore {
   recordRun(run: RunRecord): Promise<void>;
   /** The most recent runs first, at most `limit`, of one target (its name) when `target` is given. */
   history(options?: { limit?: number; target?: string }): Promise<RunRecord[]>;
+  /**
+   * The secret that signs a saved plan (`import --out`) and checks it (`apply`): 32 random bytes, made
+   * on first use and kept in the state, so a plan edited by anyone who cannot read the state is refused.
+   */
+  planKey(): Promise<Buffer>;
   /** Creates or brings up to date what the backend keeps its state in: the schema version before and after. */
   migrate(): Promise<{ from: number; to: number }>;
   close(): Promise<void>;

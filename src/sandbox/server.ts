@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { TokenBucket } from '../shared/token-bucket.js';
 import { pickFault, type FaultRates, type Latency } from './faults.js';
@@ -102,14 +102,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return json(404, { message: 'sandbox admin routes: GET /_sandbox/stats, POST /_sandbox/reset, GET /_sandbox/health' });
   }
 
-  async function onRequest(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** `seeder`: a request on the seeding server (see `seed`), the only one served while the platforms are being seeded. */
+  async function onRequest(raw: IncomingMessage, res: ServerResponse, seeder: boolean): Promise<void> {
     const url = new URL(raw.url ?? '/', 'http://sandbox');
     const req: SandboxRequest = { method: raw.method ?? 'GET', url, headers: raw.headers, body: await readBody(raw) };
+    // Until it is seeded (at start, and during a reset) the sandbox answers everyone else 503: never an empty or half-filled platform.
+    if (seeding && !seeder) return send(res, json(503, { message: 'the sandbox is being seeded: try again shortly' }, { 'retry-after': '1' }));
     if (url.pathname.startsWith('/_sandbox/')) return send(res, await admin(req));
     const platform = platforms.find((p) => p.matches(url.pathname));
     if (!platform) return send(res, json(404, { message: `no emulated platform serves ${url.pathname}` }));
     const ctx = contexts.get(platform.name)!;
-    if (seeding) {
+    if (seeder) {
       ctx.seeding = true;
       try {
         const response = platform.handle(req, ctx);
@@ -169,36 +172,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     send(res, response);
   }
 
-  const server = createServer((req, res) => {
-    onRequest(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, json(500, { message: `sandbox error: ${error instanceof Error ? error.message : String(error)}` }));
-      else res.destroy();
-    });
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('sandbox did not get a TCP address');
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const listening = (seeder: boolean, port: number, host: string) => serve((req, res) => onRequest(req, res, seeder), port, host);
+  // Seeding, the platforms answer this port 503 until they are ready (see onRequest); it is taken first, so a port in use fails at once.
+  seeding = Boolean(options.seed);
+  const { server, url } = await listening(false, options.port ?? 0, options.host ?? '127.0.0.1');
 
+  /**
+   * Fills `names` as a client would, through a server of its own on a free loopback port, the only
+   * one served meanwhile: no fault, latency, limit or counter applies to it.
+   */
   const seed = async (names: readonly string[]) => {
     if (!options.seed || names.length === 0) return;
     seeding = true;
+    const seeder = await listening(true, 0, '127.0.0.1');
     try {
-      await options.seed(sandbox, names);
+      await options.seed({ ...sandbox, url: seeder.url, urls: urlsOf(seeder.url) }, names);
       for (const p of platforms) if (names.includes(p.name)) p.afterSeed?.(contexts.get(p.name)!);
     } finally {
+      await closed(seeder.server);
       seeding = false;
     }
   };
 
   const sandbox: Sandbox = {
     url,
-    urls: Object.fromEntries(platforms.map((p) => [p.name, `${url}${p.basePath}`])) as Record<PlatformName, string>,
+    urls: urlsOf(url),
     credentials,
     stats: () => stats.snapshot(),
     state: () => Object.fromEntries(slices()) as SandboxState,
@@ -213,10 +211,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     async stop() {
       for (const socket of held) socket.destroy();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closed(server);
       await persister?.flush();
     },
   };
@@ -226,9 +221,42 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   } catch (error) {
     await sandbox.stop().catch(() => undefined);
     throw error;
+  } finally {
+    seeding = false;
   }
   if (unseeded.length) persister?.changed();
   return sandbox;
+}
+
+/** Base URL of each platform on a server at `url`. */
+function urlsOf(url: string): Record<PlatformName, string> {
+  return Object.fromEntries(PLATFORMS.map((p) => [p.name, `${url}${p.basePath}`])) as Record<PlatformName, string>;
+}
+
+/** An HTTP server listening on `host`:`port` (0: a free one) that hands each request to `handle`; a failure of it is a 500. */
+async function serve(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, port: number, host: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, json(500, { message: `sandbox error: ${error instanceof Error ? error.message : String(error)}` }));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('sandbox did not get a TCP address');
+  return { server, url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` };
+}
+
+/** Stops a server: no new connection, those open closed. */
+function closed(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
 
 /** What `hrsync sandbox` prints: where each platform is and how to sign in. Keys are demo values. */

@@ -136,6 +136,22 @@ function contract(name: string, make: () => Promise<{ store: StateStore; another
       }
     });
 
+    it('keeps one plan key: 32 bytes, made once (by the first of several asking at once), the same for every store on that state', async () => {
+      const { store, another } = await make();
+      const others = [another(), another(), another()];
+      try {
+        const keys = await Promise.all([store, ...others].map((s) => s.planKey()));
+        expect(keys[0]!.length).toBe(32);
+        expect(new Set(keys.map((k) => k.toString('hex'))).size).toBe(1);
+        expect((await store.planKey()).equals(keys[0]!)).toBe(true);
+        const { store: elsewhere } = await make();
+        expect((await elsewhere.planKey()).equals(keys[0]!)).toBe(false);
+        await elsewhere.close();
+      } finally {
+        for (const s of [store, ...others]) await s.close();
+      }
+    });
+
     it('migrates: a second migration changes nothing', async () => {
       const { store } = await make();
       try {
@@ -162,7 +178,8 @@ describe('the dir state store on disk', () => {
     await store.setBookmark({ key: 'k', source: 's', target: 't', entity: 'users', at: '2026-11-01T00:00:00.000Z' });
     await store.saveSent({ name: 'go', identity: 'x', entity: 'users' }, new Map([['a', 'b']]));
     await store.recordRun(run('go', '2026-11-01T00:00:00.000Z'));
-    for (const file of ['bookmarks.json', 'history.json', join('go', 'users.json')]) expect(statSync(join(home, '.hrsync', 'state', file)).mode & 0o777, file).toBe(0o600);
+    await store.planKey();
+    for (const file of ['bookmarks.json', 'history.json', join('go', 'users.json'), 'plan.key']) expect(statSync(join(home, '.hrsync', 'state', file)).mode & 0o777, file).toBe(0o600);
     for (const folder of ['', 'go']) expect(statSync(join(home, '.hrsync', 'state', folder)).mode & 0o777, folder).toBe(0o700);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPlanFresh } from '../../src/app/apply-saved-plan.js';
+import { checkPlanFresh, savedPlanText, type SavedPlan } from '../../src/app/apply-saved-plan.js';
 import { startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandbox.js';
 import { applyImport, planImport, pullSource } from '../../src/app/import-run.js';
 import { listTargets } from '../../src/app/check-targets.js';
@@ -133,12 +133,14 @@ describe('a saved plan', () => {
     await running.sandbox.reset();
     write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Director,ACME01\n');
     await using(open(), async (opened) => {
-      const { plan, target } = await planImport(opened, ['u.csv'], { cwd: dir, read: { cwd: dir }, plan: PLAN });
-      expect((await checkPlanFresh(target, plan!, { concurrency: 4, force: false })).stale).toEqual([]);
+      const planned = await planImport(opened, ['u.csv'], { cwd: dir, read: { cwd: dir }, plan: PLAN });
+      const target = planned.target;
+      const plan = JSON.parse(await savedPlanText(planned.plan!, opened.state)) as SavedPlan;
+      expect((await checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false })).stale).toEqual([]);
       await target.writer!.write({ action: 'update', entity: 'users', id: 'jasmit', values: { mobile: '07000 000000' } });
-      await expect(checkPlanFresh(target, plan!, { concurrency: 4, force: false })).rejects.toThrow('users externalId=E1001 (id jasmit) changed since the plan was made');
-      expect((await checkPlanFresh(target, plan!, { concurrency: 4, force: true })).stale).toHaveLength(1);
-      await expect(checkPlanFresh(undefined, plan!, { concurrency: 1, force: true })).rejects.toBeInstanceOf(UsageError);
+      await expect(checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false })).rejects.toThrow('users externalId=E1001 (id jasmit) changed since the plan was made');
+      expect((await checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: true })).stale).toHaveLength(1);
+      await expect(checkPlanFresh(undefined, plan, opened.state, { concurrency: 1, force: true })).rejects.toBeInstanceOf(UsageError);
     });
   });
 });

@@ -130,13 +130,13 @@ describe('the architecture', () => {
     expect([...loaded].filter((f) => /^src\/(config|connectors|sandbox\/(server|platforms)|app)\b/.test(f))).toEqual([]);
   });
 
-  it('loads pg only for the PostgreSQL state: one module imports it, and that module is only ever imported dynamically', () => {
+  it('loads pg only for the PostgreSQL state: its module, only ever imported dynamically, and its lock\u2019s worker, never imported (a thread runs it)', () => {
     const pgImporters = FILES.filter((f) =>
       parse(f).statements.some((n) => ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier) && /^pg(\/|$)/.test(n.moduleSpecifier.text) && !n.importClause?.isTypeOnly),
     );
-    expect(pgImporters).toEqual(['src/app/state-postgres.ts']);
+    expect(pgImporters).toEqual(['src/app/lock-lease.ts', 'src/app/state-postgres.ts']);
     const staticImporters = FILES.filter((f) =>
-      parse(f).statements.some((n) => ts.isImportDeclaration(n) && !n.importClause?.isTypeOnly && ts.isStringLiteral(n.moduleSpecifier) && n.moduleSpecifier.text.endsWith('/state-postgres.js')),
+      parse(f).statements.some((n) => ts.isImportDeclaration(n) && !n.importClause?.isTypeOnly && ts.isStringLiteral(n.moduleSpecifier) && /\/(state-postgres|lock-lease)\.js$/.test(n.moduleSpecifier.text)),
     );
     expect(staticImporters).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -309,13 +310,17 @@ describe('a saved plan is data hrsync does not trust blindly', () => {
   const sandbox = useSandbox();
   const other = useSandbox();
   const ENV = { AP_KEY: 'sandbox-key' };
-
-  it('refuses an edited value, a moved update, an added delete, another server of the same name, and a malformed file', async () => {
+  /** A plan saved by `import --out` in a fresh project on a fresh sandbox: one update (James Smith's job title). */
+  const saved = async () => {
     await sandbox().reset();
     const dir = lmsProject(sandbox().urls.accessplanit);
     write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Site Manager,ACME01\n');
     expect((await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], { cwd: dir, env: ENV })).code).toBe(0);
-    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    return { dir, plan: JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) };
+  };
+
+  it('refuses an edited value, a moved update, an added delete, another server of the same name, and a malformed file', async () => {
+    const { dir, plan } = await saved();
     const apply = async (edited: unknown, where = dir) => {
       write(where, 'edited.json', JSON.stringify(edited, null, 2));
       return hrsyncIn(['apply', 'edited.json'], { cwd: where, env: ENV });
@@ -328,6 +333,7 @@ describe('a saved plan is data hrsync does not trust blindly', () => {
       ['a null operation', { ...plan, operations: [null] }, 64, 'operations.0'],
       ['an unknown entity', { ...plan, operations: [{ ...op, entity: 'courses' }] }, 64, 'operations.0.entity'],
       ['an older plan', { ...plan, version: 1 }, 64, 'written by an older hrsync'],
+      ['an unsigned plan of hrsync before plan keys', { ...plan, version: 2, signature: undefined, digest: 'x' }, 64, 'written by an older hrsync, without a signature by the state’s plan key (version 2)'],
     ];
     for (const [what, edited, code, message] of cases) {
       const run = await apply(edited);
@@ -342,6 +348,40 @@ describe('a saved plan is data hrsync does not trust blindly', () => {
 
     // The plan as written, reformatted by an editor: applied.
     const applied = await apply(plan);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(sandbox().state().accessplanit.User.get('jasmit')!.JobTitle).toBe('Site Manager');
+  });
+
+  it('is signed with a key only the state holds: an edited plan with its checksum recomputed is refused, and so is one signed by another state', async () => {
+    const { dir, plan } = await saved();
+    // What someone who can edit the plan but not read the state can do: change it, and recompute every checksum it carries.
+    const forged = structuredClone(plan);
+    forged.operations[0].values = { jobTitle: 'Owner' };
+    const sha256 = createHash('sha256').update(stableJson({ version: forged.version, targetName: forged.targetName, targetIdentity: forged.targetIdentity, operations: forged.operations })).digest('hex');
+    forged.digest = sha256;
+    if (forged.signature) forged.signature.hmac = sha256;
+    write(dir, 'forged.json', JSON.stringify(forged, null, 2));
+    const refused = await hrsyncIn(['apply', 'forged.json', '--force'], { cwd: dir, env: ENV });
+    expect([refused.code, refused.stderr]).toEqual([6, expect.stringContaining('the plan’s operations were changed after it was written (its signature by the state’s plan key no longer matches); nothing was written')]);
+    expect(sandbox().state().accessplanit.User.get('jasmit')!.JobTitle).toBe('Warehouse Manager');
+    const keyFile = join(dir, '.hrsync', 'state', 'plan.key');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+
+    // The same target from another project folder: another state, another key — refused, saying so.
+    const elsewhere = lmsProject(sandbox().urls.accessplanit);
+    write(elsewhere, 'plan.json', readFileSync(join(dir, 'plan.json')));
+    const other = await hrsyncIn(['apply', 'plan.json'], { cwd: elsewhere, env: ENV });
+    expect([other.code, other.stderr]).toEqual([6, expect.stringContaining(`the plan was signed with another state’s plan key (key ${plan.signature.key}; the state here, ${join(elsewhere, '.hrsync', 'state')}, has key `)]);
+    expect(other.stderr).toContain('it was made in another project folder or with another state database; nothing was written');
+
+    // A key file open to other users is refused, naming it.
+    chmodSync(keyFile, 0o644);
+    const open = await hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV });
+    expect([open.code, open.stderr]).toEqual([6, expect.stringContaining(`the plan key ${keyFile} is open to other users (mode 0644): anyone who can read it can sign a plan; nothing was done`)]);
+    chmodSync(keyFile, 0o600);
+
+    // Untouched, where it was made: applied.
+    const applied = await hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV });
     expect(applied.code, applied.stderr).toBe(0);
     expect(sandbox().state().accessplanit.User.get('jasmit')!.JobTitle).toBe('Site Manager');
   });
@@ -452,3 +492,11 @@ describe('hrsync’s own output that cannot be written (exit 74), and an export 
     expect(run.stderr).toContain('error: could not write the plan u.csv/plan.json: a file is in the way (EEXIST)');
   });
 });
+
+/** JSON with every object's keys in order: how hrsync's plan checksum read a plan before plans were signed. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(value);
+}

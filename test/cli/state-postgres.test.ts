@@ -206,6 +206,72 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     }, 90_000);
   });
 
+  describe('a run whose plan keeps its thread busy for seconds', () => {
+    const fast = useSandbox();
+    const PEOPLE = 20_000;
+
+    it(`keeps its lock through a ${PEOPLE.toLocaleString('en')}-record plan with lockExpiry ${EXPIRY_S}: every other runner is refused meanwhile, and its apply is never stopped for a lost lock`, async () => {
+      // 20,000 people on the target, each to be updated: building and printing that plan keeps the
+      // runner's main thread busy for about 3-4 s here, longer than half the lock's expiry.
+      const users = fast().state().accessplanit.User;
+      const model = users.rows()[0]!;
+      for (let i = 0; i < PEOPLE; i++) users.set(`BUSY${i}`, { ...model, ID: `BUSY${i}`, ExternalID: `BUSY${i}`, Email: `busy${i}@x.co.uk`, Forenames: `Before${i}`, Surname: 'BUSYlast' });
+      const schema = freshSchema();
+      const lms = { lms: { type: 'accessplanit', baseUrl: fast().urls.accessplanit, apiKey: 'env:AP_KEY', rateLimit: '100000/s' } };
+      const [a, b] = [machine(schema, lms), machine(schema, lms)];
+      write(a, 'big.csv', manyUsers('BUSY', PEOPLE));
+      write(b, 'one.csv', manyUsers('OTHER', 1));
+      const writes = () => countRequests(fast().stats(), { platform: 'accessplanit', method: ['POST', 'PUT', 'PATCH', 'DELETE'] });
+      const child = spawn(process.execPath, [BIN, 'import', 'big.csv', '--yes'], { cwd: a, env: binaryEnv(env()), stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      try {
+        // From the moment it holds the lock until it has applied 200 writes: another runner is refused, every time.
+        const started = Date.now();
+        let held = false;
+        const refusals: number[] = [];
+        while (writes() < 200) {
+          expect(Date.now() - started, `no writes after ${Date.now() - started} ms; the runner said: ${stderr}`).toBeLessThan(60_000);
+          expect(child.exitCode, stderr).toBeNull();
+          if (!held) {
+            const shown = await hrsyncIn(['state', 'show', '--format', 'json'], { cwd: b, env: env() });
+            held = shown.code === 0 && json(shown).locks.some((l: { pid: number; held: boolean }) => l.pid === child.pid && l.held);
+            continue;
+          }
+          const other = await hrsyncIn(['import', 'one.csv', '--yes'], { cwd: b, env: env() });
+          expect([other.code, other.stderr], 'a second runner got the lock').toEqual([6, expect.stringContaining(`another hrsync run is writing to accessplanit "lms": pid ${child.pid} on `)]);
+          refusals.push(writes());
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(refusals.filter((n) => n === 0).length, 'refused while it was planning').toBeGreaterThanOrEqual(5);
+        expect(stderr).not.toContain('was lost');
+        // Stopped on purpose: it finishes the writes in flight and ends as stopped by the signal, not for a lost lock.
+        child.kill('SIGINT');
+        expect(await code, stderr).toBe(130);
+        expect(stderr).not.toContain('was lost');
+        expect(stderr).not.toContain('(exit 6)');
+        expect(people('OTHER', fast)).toHaveLength(0);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    }, 90_000);
+  });
+
+  it('a plan saved on one runner applies on another that shares the state database, and is refused with another schema (another plan key)', async () => {
+    const schema = freshSchema();
+    const [a, b, other] = [machine(schema), machine(schema), machine(freshSchema())];
+    write(a, 'u.csv', manyUsers('SIGNED', 2));
+    expect((await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], { cwd: a, env: env() })).code).toBe(0);
+    const plan = readFileSync(join(a, 'plan.json'));
+    for (const dir of [b, other]) write(dir, 'plan.json', plan);
+    const refused = await hrsyncIn(['apply', 'plan.json'], { cwd: other, env: env() });
+    expect([refused.code, refused.stderr]).toEqual([6, expect.stringContaining(`the plan was signed with another state’s plan key (key ${JSON.parse(plan.toString()).signature.key}; the state here, postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test, has key `)]);
+    const applied = await hrsyncIn(['apply', 'plan.json'], { cwd: b, env: env() });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(people('SIGNED')).toHaveLength(2);
+  });
+
   it('state migrate: creates the schema, a second run changes nothing; first use migrates by itself; a read creates nothing', async () => {
     const schema = freshSchema();
     const dir = machine(schema);

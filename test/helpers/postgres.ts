@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './ports.js';
 
 /**
  * A real PostgreSQL server for the tests of the `postgres` state backend: Debian's `postgresql`
@@ -74,18 +74,6 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** The run's folder (the global setup's), where the cluster is announced to every test file of the run. */
 function runRoot(): string {
   return process.env.HRSYNC_TEST_ROOT ?? tmpdir();
-}
-
-/** A free port on the loopback address (free a moment ago: a server that loses the race is started again on another). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs one of the server's programs, as the `postgres` user when we are root. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFault, parseLatency, type FaultKind } from '../../src/sandbox/faults.js';
@@ -7,9 +7,10 @@ import { startEmbedded } from '../../src/app/embedded-sandbox.js';
 import { InputError } from '../../src/errors.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { countRequests } from '../../src/sandbox/stats.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, ROOT } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 import { hrsyncIn } from '../helpers/run.js';
-import { tempDir } from '../helpers/files.js';
+import { manyUsers, tempDir } from '../helpers/files.js';
 import { AP_KEY, call, useSandbox } from '../helpers/sandbox.js';
 
 const POST_USER = { Forenames: 'Fay', Surname: 'Ult', MainCompanyID: 'ACME01', ExternalID: 'F1' };
@@ -208,6 +209,44 @@ describe('hrsync sandbox', () => {
     expect(await exited).toBe(0);
     expect(existsSync(dataFile)).toBe(true);
   });
+
+  it('answers only 503 with Retry-After (or nothing) until it is seeded, then prints its banner: a client polling from the start never sees a partial platform', async () => {
+    const seed = tempDir();
+    for (const name of ['companies.csv', 'groups.csv']) copyFileSync(join(ROOT, 'samples', name), join(seed, name));
+    writeFileSync(join(seed, 'users.csv'), manyUsers('SEED', 200));
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'sandbox', '--port', String(port), '--seed', seed, '--data', join(tempDir(), 'sb.json')], { cwd: tempDir(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let banner = '';
+    child.stdout.on('data', (d: Buffer) => (banner += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const seen: Array<{ status: number | string; users?: number; retryAfter?: string | null; banner: boolean }> = [];
+    try {
+      // From the moment it starts until a full answer: connection refused, 503 + Retry-After, or every seeded user.
+      for (const started = Date.now(); Date.now() - started < 30_000; ) {
+        const bannerBefore = banner.includes('counters');
+        try {
+          const reply = await fetch(`http://127.0.0.1:${port}/accessplan/api/v2/User?$top=0&$count=true`, { headers: AP_KEY, signal: AbortSignal.timeout(5_000) });
+          const body = (await reply.json()) as { count?: number };
+          seen.push({ status: reply.status, users: body.count, retryAfter: reply.headers.get('retry-after'), banner: bannerBefore });
+          if (reply.status === 200) break;
+        } catch (error) {
+          seen.push({ status: String((error as { cause?: { code?: string } }).cause?.code ?? error), banner: bannerBefore });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const last = seen.at(-1)!;
+      expect(last).toMatchObject({ status: 200, users: 200 });
+      for (const reply of seen.slice(0, -1)) {
+        expect(reply.status === 'ECONNREFUSED' || (reply.status === 503 && reply.retryAfter === '1'), JSON.stringify(reply)).toBe(true);
+        expect(reply.banner, 'the banner came before the sandbox was ready').toBe(false);
+      }
+      expect(seen.some((r) => r.status === 503)).toBe(true); // it was caught seeding
+      await expect.poll(() => banner, { timeout: 10_000 }).toContain('counters');
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+    }
+  }, 60_000);
 
   it('refuses bad flags with exit 64 (in-process)', async () => {
     for (const [args, message] of [

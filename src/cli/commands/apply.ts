@@ -35,7 +35,7 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
   try {
     const resultsDir = resultsFolder(flags.results, io.cwd, opened.home);
     lock = await lockTarget(opened, `apply to ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warner(io), warn: warner(io) });
-    const { target, stale } = await checkPlanFresh(opened.target, plan, { concurrency, force: Boolean(flags.force) });
+    const { target, stale } = await checkPlanFresh(opened.target, plan, opened.state, { concurrency, force: Boolean(flags.force) });
     if (stale.length) io.stderr.write(colourFor(io.stderr, io.env).yellow(`--force: applying although ${plural(stale.length, 'record')} changed since the plan was made\n`));
     // What is sent to a target that cannot be read back (Springest) is remembered, as an import's apply does.
     const scope = sentScope(target);

@@ -149,7 +149,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
       return report('--strict: the input has invalid rows; nothing was planned or written', ExitCode.invalidInput);
     }
-    if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), `${JSON.stringify(plan, null, 2)}\n`).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
+    if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(plan, opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
     // JSON: one document at the end — the plan, the validation issues and, after an apply, its results.
     const json = flags.format === 'json';
     const emit = (apply?: AppliedRun, code?: number) => {

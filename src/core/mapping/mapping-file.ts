@@ -6,6 +6,7 @@ import { readLookupTable } from '../../io/lookup-table.js';
 import { ENTITIES, type Entity } from '../model/entities.js';
 import { FIELDS, isCustomField } from '../model/fields.js';
 import { closest } from '../../shared/closest.js';
+import { protoKeyPath, protoKeyRefused } from '../../shared/proto-key.js';
 import { normaliseHeader } from './headers.js';
 import { lookupKey } from './row.js';
 import { compileTransform, type Transform } from './transforms.js';
@@ -80,6 +81,8 @@ function resolveField(entity: Entity, name: string, where: string): string {
 
 /** Checks a parsed mapping document and compiles its transforms. `source` names the file in errors; `tables` holds the value tables it names, already read. */
 export function compileMapping(document: unknown, source: string, tables: ValueTables = new Map()): Mapping {
+  const proto = protoKeyPath(document);
+  if (proto) throw new UsageError(protoKeyRefused(source, proto));
   const parsed = mappingFileSchema.safeParse(document);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;

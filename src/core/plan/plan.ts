@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { CanonicalRecord, CanonicalValues, FieldValue, RawValue } from '../model/canonical.js';
 import { DEPENDENCY_ORDER, SINGULAR, type Entity } from '../model/entities.js';
 import type { Target, TargetWriter, WriteAction } from '../ports.js';
@@ -64,17 +64,12 @@ export interface PlanSummary {
 }
 
 export interface Plan {
-  version: 2;
+  version: 3;
   /** The target's label, and the name `hrsync apply` opens it by. */
   target: string;
   targetName: string;
   /** Which account it was made against (type and where): `hrsync apply` refuses another. */
   targetIdentity: string;
-  /**
-   * A digest of the target's identity and the operations: `hrsync apply` refuses a plan whose
-   * operations were changed after it was written. It detects edits, not forgery: keep plans safe.
-   */
-  digest: string;
   createdAt: string;
   operations: PlannedOp[];
   conflicts: Conflict[];
@@ -364,8 +359,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       unchanged: quiet.get(entity)?.unchanged ?? 0, invalid, conflicts: conflicts.filter((c) => c.entity === entity).length, skipped: quiet.get(entity)?.skipped ?? 0,
     };
   }
-  const plan = { version: 2 as const, target: target.label, targetName: target.name, targetIdentity: target.identity, digest: '', createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, byEntity, notes };
-  plan.digest = planDigest(plan);
+  const plan = { version: 3 as const, target: target.label, targetName: target.name, targetIdentity: target.identity, createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, byEntity, notes };
   return plan;
 }
 
@@ -489,9 +483,13 @@ function orderByReferences(writer: TargetWriter, ops: PlannedOp[], records: Cano
   }
 }
 
-/** The digest of what a plan would do and where: its version, target identity and operations. */
-export function planDigest(plan: Pick<Plan, 'version' | 'targetName' | 'targetIdentity' | 'operations'>): string {
-  return createHash('sha256').update(stableJson({ version: plan.version, targetName: plan.targetName, targetIdentity: plan.targetIdentity, operations: plan.operations })).digest('hex');
+/**
+ * The signature of what a plan would do and where (its version, target and operations, as JSON with
+ * every object's keys in order): an HMAC-SHA256 with `key`, the state's plan key — which whoever edits
+ * a saved plan without reading the state does not have.
+ */
+export function planSignature(plan: Pick<Plan, 'version' | 'targetName' | 'targetIdentity' | 'operations'>, key: Uint8Array): string {
+  return createHmac('sha256', key).update(stableJson({ version: plan.version, targetName: plan.targetName, targetIdentity: plan.targetIdentity, operations: plan.operations })).digest('hex');
 }
 
 /**
