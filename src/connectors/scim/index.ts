@@ -18,5 +18,7 @@ export const scim = defineConnector({
       token: context.secret(config.token, 'token'),
       ...(config.userName ? { userName: config.userName } : {}),
       ...(config.patch ? { patch: config.patch } : {}),
+      ...(config.filter ? { filter: config.filter } : {}),
+      ...(config.displayName ? { displayName: config.displayName } : {}),
     }),
 });

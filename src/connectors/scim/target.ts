@@ -8,6 +8,9 @@ import { arrayIn, jsonObject, writeAnswer } from '../answer.js';
 import { PageGuard } from '../paging.js';
 import { segment } from '../segment.js';
 import { KeyedQueue } from '../../shared/keyed-queue.js';
+import { discover, type Discovered } from './discovery.js';
+import { GroupBook } from './groups.js';
+import { patchOperations } from './patch.js';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, fromScimGroup, fromScimUser, PATCH_OP, SCIM_GROUP_WIRE, SCIM_USER_WIRE, toScimUser, type Resource } from './wire.js';
 
 export interface ScimSettings extends ConnectionSettings {
@@ -18,8 +21,12 @@ export interface ScimSettings extends ConnectionSettings {
   token: string;
   /** Which canonical field becomes userName (default: the email). */
   userName?: 'email' | 'externalId';
-  /** Use PATCH where /ServiceProviderConfig advertises it ("auto"), or always replace with PUT ("never"). */
-  patch?: 'auto' | 'never';
+  /** Use PATCH where /ServiceProviderConfig advertises it ("auto"), never ("never": PUT), or whatever it says ("always"). */
+  patch?: 'auto' | 'never' | 'always';
+  /** Look records up with filters where the provider offers them ("auto"), or read the list and match here ("never"). */
+  filter?: 'auto' | 'never';
+  /** displayName and name.formatted follow the name parts on every write ("derive", the default), or are never sent ("none"). */
+  displayName?: 'derive' | 'none';
 }
 
 const PATH: Record<'users' | 'groups', string> = { users: 'Users', groups: 'Groups' };
@@ -54,9 +61,14 @@ export class ScimTarget implements Target {
   readonly identity: string;
   private readonly http: HttpClient;
   private readonly userName: 'email' | 'externalId';
-  private patchSupported: Promise<boolean> | undefined;
-  /** Group displayName (lower-cased) → id, read once and kept up to date by this connector's own writes. */
-  private groupIds: Promise<Map<string, string>> | undefined;
+  /** What the provider says of itself (discovery.ts), read once, with the config's overrides. */
+  private discovered: Promise<Discovered> | undefined;
+  /** Known once discovery has answered: what readOnly() and the page size go by. */
+  private known: Discovered | undefined;
+  /** The groups and their members (groups.ts), read once and kept up to date by this connector's own writes. */
+  private book: Promise<GroupBook> | undefined;
+  /** Without filtering: each resource type's records by attribute value, read at most every few seconds. */
+  private scanned = new Map<string, { at: number; resources: Resource[] }>();
   /** Read-and-replace of one group (PUT) one at a time: concurrent copies would drop each other's members. */
   private readonly groupWrites = new KeyedQueue();
   /** User id → email, for the manager attribute (an id on the wire, an email in hrsync). */
@@ -93,9 +105,11 @@ export class ScimTarget implements Target {
     return { resources: list as Resource[], total: typeof body.totalResults === 'number' ? body.totalResults : undefined };
   }
 
-  private async toCanonical(entity: Entity, resource: Resource): Promise<CanonicalValues> {
+  private async toCanonical(entity: Entity, resource: Resource, book?: GroupBook): Promise<CanonicalValues> {
     if (entity === 'groups') return fromScimGroup(resource);
     const values = fromScimUser(resource);
+    // Membership is the groups' (groups.ts), whatever the user's own `groups` says or leaves out.
+    values.groups = typeof values.id === 'string' ? (book ?? (await this.groups())).groupsOf(values.id) : null;
     if (typeof values.id === 'string') this.emails.set(values.id, typeof values.email === 'string' ? values.email : null);
     const manager = (resource[ENTERPRISE] as { manager?: { value?: unknown } } | undefined)?.manager?.value;
     values.managerEmail = typeof manager === 'string' && manager ? await this.emailOf(manager) : null;
@@ -117,66 +131,117 @@ export class ScimTarget implements Target {
    */
   async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
     if (entity !== 'users' && entity !== 'groups') return;
-    const size = this.settings.pageSize ?? PAGE_SIZE;
     const since = query.since === undefined ? undefined : Date.parse(query.since);
     const filters = Object.entries(query.filter ?? {});
-    const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group', query.onNotice, this.settings);
-    for (let start = 1; ; ) {
-      const { resources: page, total } = await this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}`);
-      guard.expect(total);
-      if (page.length === 0) break;
-      start += page.length;
-      const resources = guard.page(page, (r) => (typeof r.id === 'string' ? r.id : undefined));
+    // A list of users is read after the groups: who is in which comes from them.
+    const book = entity === 'users' ? await this.groups(true, query.onNotice) : undefined;
+    for await (const resources of this.pages(entity, query.onNotice)) {
       const rows: CanonicalValues[] = [];
       for (const resource of resources) {
         const modified = Date.parse(String((resource.meta as { lastModified?: unknown } | undefined)?.lastModified ?? ''));
         if (since !== undefined && !(modified >= since)) continue;
-        const row = await this.toCanonical(entity, resource);
+        const row = await this.toCanonical(entity, resource, book);
         if (filters.every(([f, vs]) => vs.includes(String(row[f] ?? '')))) rows.push(row);
       }
       if (rows.length) yield rows;
+    }
+  }
+
+  /**
+   * Every resource of a type, a page at a time: startIndex (1-based) and count, moving on by what was
+   * received — a provider may answer fewer than asked (its maxResults) — until an empty page or
+   * totalResults; guarded (paging.ts). Groups come without their members (excludedAttributes, §3.4.2.5).
+   */
+  private async *pages(entity: 'users' | 'groups', onNotice?: (message: string) => void): AsyncIterable<Resource[]> {
+    const known = await this.discovery();
+    const size = Math.min(this.settings.pageSize ?? PAGE_SIZE, known.maxResults ?? Infinity);
+    const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group', onNotice, this.settings);
+    const without = entity === 'groups' ? '&excludedAttributes=members' : '';
+    for (let start = 1; ; ) {
+      const { resources: page, total } = await this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}${without}`);
+      guard.expect(total);
+      if (page.length === 0) break;
+      start += page.length;
+      const fresh = guard.page(page, (r) => (typeof r.id === 'string' ? r.id : undefined));
+      if (fresh.length) yield fresh;
       if (guard.complete) break;
     }
     guard.finish();
   }
 
+  /** The groups and their members, read once (again when `fresh`), kept up to date by this connector's writes. */
+  private groups(fresh = false, onNotice?: (message: string) => void): Promise<GroupBook> {
+    if (fresh || !this.book)
+      this.book = GroupBook.read({
+        groups: () => this.pages('groups', onNotice),
+        members: async (id) => {
+          const group = await this.get('groups', id, 'members');
+          return Array.isArray(group?.members) ? (group.members as Array<{ value?: unknown }>).map((m) => String(m.value ?? '')) : [];
+        },
+      });
+    return this.book;
+  }
+
+  /** Discovery (discovery.ts), once per run, with the config's overrides. */
+  private discovery(): Promise<Discovered> {
+    this.discovered ??= discover((path) => this.call({ method: 'GET', path, endpoint: path, accept: [400, 403, 404, 405, 501] })).then((found) => {
+      const patch = this.settings.patch === 'never' ? false : this.settings.patch === 'always' ? true : found.patch;
+      const filter = this.settings.filter === 'never' ? false : found.filter;
+      this.known = { ...found, patch, filter };
+      return this.known;
+    });
+    return this.discovered;
+  }
+
   async count(entity: Entity, query: ListQuery = {}): Promise<number | undefined> {
     if ((entity !== 'users' && entity !== 'groups') || query.since || Object.keys(query.filter ?? {}).length) return undefined;
-    return (await this.resources(`${PATH[entity]}?startIndex=1&count=0`)).total;
+    return (await this.resources(`${PATH[entity]}?startIndex=1&count=0${entity === 'groups' ? '&excludedAttributes=members' : ''}`)).total;
   }
 
   close(): Promise<void> {
     return this.http.close();
   }
 
-  /** Whether the provider takes PATCH (its /ServiceProviderConfig says so), asked once. */
-  private usePatch(): Promise<boolean> {
-    if (this.settings.patch === 'never') return Promise.resolve(false);
-    this.patchSupported ??= this.call({ method: 'GET', path: 'ServiceProviderConfig', accept: [404, 501] }).then(
-      (res) => res.status === 200 && (jsonObject(res, 'a SCIM ServiceProviderConfig (JSON)') as { patch?: { supported?: unknown } }).patch?.supported === true,
-    );
-    return this.patchSupported;
+  /** Whether changes go as PATCH (discovery, or the config's patch). */
+  private async usePatch(): Promise<boolean> {
+    return (await this.discovery()).patch;
   }
 
-  private async find(entity: 'users' | 'groups', filter: string): Promise<Resource | undefined> {
-    const { resources } = await this.resources(`${PATH[entity]}?filter=${encodeURIComponent(filter)}&startIndex=1&count=2`);
-    return resources[0];
+  /**
+   * The resource whose attribute has this value: a filter (`attribute eq "value"`) where the provider
+   * filters, else its list, read and matched here — at most once every few seconds, however many lookups.
+   */
+  private async find(entity: 'users' | 'groups', attribute: string, value: string): Promise<Resource | undefined> {
+    if ((await this.discovery()).filter) {
+      const { resources } = await this.resources(`${PATH[entity]}?filter=${encodeURIComponent(`${attribute} eq ${literal(value)}`)}&startIndex=1&count=2${entity === 'groups' ? '&excludedAttributes=members' : ''}`);
+      return resources[0];
+    }
+    const matches = (r: Resource) => attributeValues(r, attribute).some((v) => v.toLowerCase() === value.toLowerCase());
+    let scan = this.scanned.get(entity);
+    let hit = scan?.resources.find(matches);
+    if (!hit && (!scan || Date.now() - scan.at > RESCAN_MS)) {
+      const resources: Resource[] = [];
+      for await (const page of this.pages(entity)) resources.push(...page);
+      this.scanned.set(entity, (scan = { at: Date.now(), resources }));
+      hit = resources.find(matches);
+    }
+    return hit;
   }
 
-  private async get(entity: 'users' | 'groups', id: string): Promise<Resource | undefined> {
-    const res = await this.call({ method: 'GET', path: `${PATH[entity]}/${this.segment(id)}`, endpoint: PATH[entity], accept: [404] });
+  private async get(entity: 'users' | 'groups', id: string, attributes?: string): Promise<Resource | undefined> {
+    const res = await this.call({ method: 'GET', path: `${PATH[entity]}/${this.segment(id)}${attributes ? `?attributes=${attributes}` : ''}`, endpoint: PATH[entity], accept: [404] });
     return res.status === 404 ? undefined : (jsonObject(res, RESOURCE_ANSWER) as Resource);
   }
 
   private async lookupResource(entity: Entity, key: MatchKey): Promise<Resource | undefined> {
     if (entity === 'groups') {
-      if (key.field === 'id') return this.get('groups', key.value);
-      return key.field === 'label' ? this.find('groups', `displayName eq ${literal(key.value)}`) : undefined;
+      if (key.field === 'id') return this.get('groups', key.value, 'id,displayName');
+      return key.field === 'label' ? this.find('groups', 'displayName', key.value) : undefined;
     }
     if (entity !== 'users') return undefined;
     if (key.field === 'id') return this.get('users', key.value);
-    if (key.field === 'externalId') return this.find('users', `externalId eq ${literal(key.value)}`);
-    if (key.field === 'email') return this.find('users', this.userName === 'email' ? `userName eq ${literal(key.value)}` : `emails.value eq ${literal(key.value)}`);
+    if (key.field === 'externalId') return this.find('users', 'externalId', key.value);
+    if (key.field === 'email') return this.find('users', this.userName === 'email' ? 'userName' : 'emails.value', key.value);
     return undefined;
   }
 
@@ -198,26 +263,15 @@ export class ScimTarget implements Target {
   private async change(entity: 'users' | 'groups', current: Resource, next: Resource): Promise<void> {
     const path = `${PATH[entity]}/${this.segment(String(current.id))}`;
     if (!(await this.usePatch())) {
-      await this.call({ method: 'PUT', path, endpoint: PATH[entity], body: next });
+      await this.call({ method: 'PUT', path, endpoint: PATH[entity], body: withoutReadOnly(next, this.known?.readOnly) });
       return;
     }
-    const operations = patchOperations(current, next);
+    const operations = patchOperations(current, next, this.known?.readOnly);
     if (operations.length) await this.call({ method: 'PATCH', path, endpoint: PATH[entity], body: { schemas: [PATCH_OP], Operations: operations } });
   }
 
-  private groupIndex(refresh = false): Promise<Map<string, string>> {
-    if (refresh || !this.groupIds)
-      this.groupIds = (async () => {
-        const index = new Map<string, string>();
-        for await (const page of this.list('groups')) for (const g of page) if (typeof g.label === 'string' && typeof g.id === 'string') index.set(g.label.trim().toLowerCase(), g.id);
-        return index;
-      })();
-    return this.groupIds;
-  }
-
   private async groupId(label: string): Promise<string> {
-    const key = label.trim().toLowerCase();
-    const id = (await this.groupIndex()).get(key) ?? (await this.groupIndex(true)).get(key);
+    const id = (await this.groups()).idOf(label) ?? (await this.groups(true)).idOf(label);
     if (!id) throw this.rejected('groups', `there is no group "${label}" on ${this.label}`);
     return id;
   }
@@ -228,6 +282,7 @@ export class ScimTarget implements Target {
     if (await this.usePatch()) {
       const operation = add ? { op: 'add', path: 'members', value: [{ value: userId }] } : { op: 'remove', path: `members[value eq ${literal(userId)}]` };
       await this.call({ method: 'PATCH', path, endpoint: 'Groups', body: { schemas: [PATCH_OP], Operations: [operation] } });
+      this.noteMembership(groupId, userId, add);
       return;
     }
     await this.groupWrites.run(groupId, async () => {
@@ -238,6 +293,12 @@ export class ScimTarget implements Target {
       delete (next as Resource).meta;
       await this.call({ method: 'PUT', path, endpoint: 'Groups', body: next });
     });
+    this.noteMembership(groupId, userId, add);
+  }
+
+  /** The book follows this connector's own membership writes. */
+  private noteMembership(groupId: string, userId: string, add: boolean): void {
+    void this.book?.then((book) => (add ? book.joined(groupId, userId) : book.left(groupId, userId)));
   }
 
   /** Makes the user a member of exactly these groups (by name). */
@@ -254,7 +315,8 @@ export class ScimTarget implements Target {
     delete values.id;
     const groups = 'groups' in values ? ((values.groups as string[] | null) ?? []) : undefined;
     delete values.groups;
-    const shape = { userName: this.userName, ...(('managerEmail' in values) ? { managerId: await this.managerId(values) } : {}) };
+    const { enterprise } = await this.discovery();
+    const shape = { userName: this.userName, names: this.settings.displayName ?? 'derive', enterprise, ...(enterprise && 'managerEmail' in values ? { managerId: await this.managerId(values) } : {}) };
     if (op.action === 'create') {
       const userName = values[this.userName];
       if (typeof userName !== 'string' || !userName) throw this.rejected(this.userName, `userName comes from ${this.userName}, which this row has no value for`);
@@ -266,7 +328,7 @@ export class ScimTarget implements Target {
     const current = await this.get('users', op.id!);
     if (!current) throw new RemoteError('not_found', `${this.label}: user ${op.id} no longer exists`, 404);
     await this.change('users', current, toScimUser(values, current, shape));
-    if (groups) await this.setGroups(op.id!, groups, (fromScimUser(current).groups as string[] | null) ?? []);
+    if (groups) await this.setGroups(op.id!, groups, (await this.groups()).groupsOf(op.id!) ?? []);
     return { id: op.id! };
   }
 
@@ -275,7 +337,7 @@ export class ScimTarget implements Target {
     if (op.action === 'create') {
       const res = await this.call({ method: 'POST', path: 'Groups', endpoint: 'Groups', body: { schemas: [CORE_GROUP], displayName: label } });
       const id = String(writeAnswer(res, RESOURCE_ANSWER)?.id ?? '');
-      if (this.groupIds && typeof label === 'string') (await this.groupIds).set(label.trim().toLowerCase(), id);
+      if (id && typeof label === 'string') void this.book?.then((book) => book.named(label, id));
       return { id };
     }
     await this.groupWrites.run(op.id!, async () => {
@@ -285,7 +347,7 @@ export class ScimTarget implements Target {
       delete next.meta;
       await this.change('groups', current, next);
     });
-    this.groupIds = undefined;
+    if (typeof label === 'string') void this.book?.then((book) => book.named(label, op.id!));
     return { id: op.id! };
   }
 
@@ -293,7 +355,9 @@ export class ScimTarget implements Target {
     matchKeys: (entity) => (entity === 'groups' ? ['id', 'label'] : ['externalId', 'email', 'id']),
     // A manager is a user id on the wire: a new manager must exist before the reports naming them.
     writtenAfter: (entity) => (entity === 'users' ? [{ field: 'managerEmail', key: 'email' }] : []),
-    readOnly: () => [],
+    // Fields the provider does not hold (discovery: no enterprise extension, an attribute its User
+    // schema lacks) are never diffed nor sent: a write could not store them, and every run would try again.
+    readOnly: (entity) => (entity === 'users' && this.known ? unsupportedFields(this.known) : []),
     deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'inactive' } : undefined),
     settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: () => true,
@@ -306,7 +370,7 @@ export class ScimTarget implements Target {
       if (op.action === 'delete') {
         // Idempotent: a delete whose answer was lost and is sent again finds nothing, which is done.
         await this.call({ method: 'DELETE', path: `${PATH[op.entity]}/${this.segment(op.id!)}`, endpoint: PATH[op.entity], accept: [404] });
-        if (op.entity === 'groups') this.groupIds = undefined;
+        if (op.entity === 'groups') void this.book?.then((book) => book.removed(op.id!));
         return { id: op.id! };
       }
       if (op.entity === 'groups') {
@@ -318,26 +382,32 @@ export class ScimTarget implements Target {
   };
 }
 
-/**
- * RFC 7644 §3.5.2 operations that turn `current` into `next`: a replace or remove per top-level
- * attribute that differs, and per attribute of an extension (its path is "urn:…:attribute").
- */
-export function patchOperations(current: Resource, next: Resource): Array<Record<string, unknown>> {
-  const skip = new Set(['schemas', 'id', 'meta', 'groups', 'members']);
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const operations: Array<Record<string, unknown>> = [];
-  const diff = (before: Resource, after: Resource, prefix: string) => {
-    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      if (!prefix && skip.has(key)) continue;
-      if (!prefix && key.startsWith('urn:')) {
-        diff((before[key] as Resource | undefined) ?? {}, (after[key] as Resource | undefined) ?? {}, `${key}:`);
-        continue;
-      }
-      if (same(before[key], after[key])) continue;
-      if (after[key] === undefined) operations.push({ op: 'remove', path: `${prefix}${key}` });
-      else operations.push({ op: 'replace', path: `${prefix}${key}`, value: after[key] });
+/** How long a list read to match lookups without filtering is used before it is read again. */
+const RESCAN_MS = 2_000;
+
+/** The values of an attribute path on a resource ("userName", "externalId", "emails.value", "displayName"), as text. */
+function attributeValues(resource: Resource, path: string): string[] {
+  const [top, sub] = path.split('.');
+  const value = resource[top!];
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((v) => (sub && v && typeof v === 'object' ? (v as Record<string, unknown>)[sub] : v)).filter((v): v is string | number => typeof v === 'string' || typeof v === 'number').map(String);
+}
+
+/** Canonical user fields whose SCIM attribute the provider does not offer (discovery.ts). */
+function unsupportedFields(known: Discovered): string[] {
+  const out: string[] = [];
+  for (const [field, wire] of Object.entries(SCIM_USER_WIRE)) {
+    if (field === 'id' || field === 'externalId' || field === 'groups') continue; // common attributes, and membership (the groups')
+    if (wire.startsWith(`${ENTERPRISE}:`)) {
+      if (!known.enterprise) out.push(field);
+      continue;
     }
-  };
-  diff(current, next, '');
-  return operations;
+    if (known.userAttributes && !known.userAttributes.has(wire.split('.')[0]!.toLowerCase())) out.push(field);
+  }
+  return out;
+}
+
+/** A resource for PUT: what the provider computes (readOnly in its schema, and meta, groups) left out. */
+function withoutReadOnly(resource: Resource, readOnly: ReadonlySet<string> = new Set(['meta', 'groups'])): Resource {
+  return Object.fromEntries(Object.entries(resource).filter(([key]) => key === 'id' || key === 'schemas' || !readOnly.has(key.toLowerCase())));
 }

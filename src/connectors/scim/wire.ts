@@ -81,6 +81,15 @@ function setIn(target: Resource, key: string, value: string | null | undefined):
   else target[key] = value;
 }
 
+/** name.formatted and displayName from the name parts (RFC 7643 §4.1.1: "the full name … formatted for display"). */
+function deriveNames(out: Resource, name: Resource): void {
+  const part = (key: string) => (typeof name[key] === 'string' ? (name[key] as string).trim() : '');
+  const formatted = ['honorificPrefix', 'givenName', 'middleName', 'familyName'].map(part).filter(Boolean).join(' ');
+  const display = ['givenName', 'familyName'].map(part).filter(Boolean).join(' ');
+  setIn(name, 'formatted', formatted || null);
+  setIn(out, 'displayName', display || null);
+}
+
 /** Sets the value of the typed entry of a multi-valued attribute, keeping every other entry as it was. */
 function setTyped(values: MultiValue[], type: string, value: string | null | undefined, primary = false): MultiValue[] {
   if (value === undefined) return values;
@@ -93,6 +102,14 @@ function setTyped(values: MultiValue[], type: string, value: string | null | und
 export interface UserShape {
   /** Which canonical field becomes userName. */
   userName: 'email' | 'externalId';
+  /**
+   * 'derive' (the default): when a name part is written, name.formatted and displayName follow it
+   * ("Dr Ann B Lee", "Ann Lee"), since some providers store them as sent and never derive them.
+   * 'none': they are left as the provider has them.
+   */
+  names?: 'derive' | 'none';
+  /** Whether the provider offers the enterprise extension (discovery); when it does not, nothing of it is sent. */
+  enterprise?: boolean;
   /** The manager's SCIM id, when the values name a manager (found by the connector). */
   managerId?: string | null;
 }
@@ -115,6 +132,8 @@ export function toScimUser(values: CanonicalValues, base: Resource, shape: UserS
   setIn(name, 'givenName', str(v('firstName')));
   setIn(name, 'middleName', str(v('middleName')));
   setIn(name, 'familyName', str(v('lastName')));
+  const parts = ['title', 'firstName', 'middleName', 'lastName'].some((f) => f in values);
+  if (parts && (shape.names ?? 'derive') === 'derive') deriveNames(out, name);
   if (Object.keys(name).length) out.name = name;
   else delete out.name;
   setIn(out, 'title', str(v('jobTitle')));
@@ -137,6 +156,11 @@ export function toScimUser(values: CanonicalValues, base: Resource, shape: UserS
   else delete out.addresses;
   const status = v('status');
   if (status !== undefined) out.active = status !== 'inactive';
+  if (shape.enterprise === false) {
+    delete out[ENTERPRISE];
+    schemas.delete(ENTERPRISE);
+    return finish(out, schemas);
+  }
   const enterprise = object(out[ENTERPRISE]);
   if (v('externalId') !== undefined) setIn(enterprise, 'employeeNumber', str(v('externalId')));
   setIn(enterprise, 'department', str(v('department')));
@@ -153,7 +177,11 @@ export function toScimUser(values: CanonicalValues, base: Resource, shape: UserS
     delete out[ENTERPRISE];
     schemas.delete(ENTERPRISE);
   }
-  // Read-only on the server: never sent back.
+  return finish(out, schemas);
+}
+
+/** What is never sent back (read only on the server), and the schemas the resource now uses. */
+function finish(out: Resource, schemas: Set<string>): Resource {
   delete out.meta;
   delete out.groups;
   out.schemas = [...schemas];

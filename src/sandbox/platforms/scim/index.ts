@@ -5,6 +5,7 @@ import { definePlatform, StateShapeError, type PlatformContext } from '../../pla
 import { Table, tableFrom } from '../../table.js';
 import { FilterError, matches, parseFilter, type Filter } from './filter.js';
 import { applyPatch, PatchError } from './patch.js';
+import { CORE_GROUP, CORE_USER, ENTERPRISE, resourceTypes, schemas } from './schemas.js';
 
 /**
  * A SCIM 2.0 service provider (RFC 7643 schemas, RFC 7644 protocol) at /scim/v2: Users (core and
@@ -15,14 +16,18 @@ import { applyPatch, PatchError } from './patch.js';
  *   invalidFilter. Sorting is not offered (sort.supported false);
  * - userName is required and unique ignoring case (409 uniqueness); addresses.country is an ISO
  *   3166-1 alpha-2 code (§4.1.2); a group's members must be users (400 invalidValue); a user's
- *   `groups` is read only, computed from the groups;
+ *   `groups` (optional, read only, §4.1.2) is left out unless settings.userGroups — the harder case
+ *   for a client, which must then read membership from the groups;
+ * - discovery (RFC 7644 §4): /ServiceProviderConfig, /Schemas and /ResourceTypes, which say what the
+ *   settings make it: PATCH, filtering, maxResults, `groups` on users, the enterprise extension;
+ * - `attributes` and `excludedAttributes` (§3.4.2.5) on every GET; with settings.groupMembers
+ *   'request', a list of groups holds no members unless asked for (as providers that page or
+ *   leave out large groups' members do) [guess];
+ * - name.formatted and displayName are stored as sent, never derived (as some providers do);
  * - PUT replaces the whole resource; PATCH (add, replace, remove) only when settings.patch, else 501;
  * - errors in the SCIM error schema, status as a string (§3.12); bearer token, else 401.
  */
 const BASE = '/scim/v2';
-const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -43,6 +48,14 @@ export interface ScimSettings {
   patch: boolean;
   /** The most resources one list answer holds, whatever count asks for. */
   maxResults: number;
+  /** Whether users carry their groups (read only; RFC 7643 §4.1.2 makes it optional). Default false. */
+  userGroups: boolean;
+  /** Whether filtering is offered; without it a `filter` is 501 (and /ServiceProviderConfig says so). */
+  filter: boolean;
+  /** Whether the enterprise User extension is offered; without it its attributes are refused (400). */
+  enterprise: boolean;
+  /** A list of groups: members as the RFC's 'default', or only when `attributes` asks for them ('request'). */
+  groupMembers: 'default' | 'request';
 }
 
 type Ctx = PlatformContext<ScimState, ScimCredentials, ScimSettings>;
@@ -53,17 +66,37 @@ const answer = (status: number, body?: unknown, headers: Record<string, string> 
 const error = (status: number, detail: string, scimType?: string, headers: Record<string, string> = {}): SandboxResponse =>
   answer(status, { schemas: [ERROR], status: String(status), ...(scimType ? { scimType } : {}), detail }, headers);
 
-function route(path: string): { kind: Kind | 'ServiceProviderConfig' | undefined; id: string | undefined } {
+type Endpoint = Kind | 'ServiceProviderConfig' | 'Schemas' | 'ResourceTypes';
+const ENDPOINTS: ReadonlySet<string> = new Set(['Users', 'Groups', 'ServiceProviderConfig', 'Schemas', 'ResourceTypes']);
+
+function route(path: string): { kind: Endpoint | undefined; id: string | undefined } {
   const [name, id, extra] = path.slice(BASE.length + 1).split('/').map(decodeURIComponent);
   if (extra !== undefined) return { kind: undefined, id: undefined };
-  const kind = name === 'Users' || name === 'Groups' || name === 'ServiceProviderConfig' ? name : undefined;
-  return { kind, id };
+  return { kind: name && ENDPOINTS.has(name) ? (name as Endpoint) : undefined, id };
+}
+
+/**
+ * RFC 7644 §3.4.2.5: `attributes` returns those (and id, schemas and meta, which are always returned);
+ * `excludedAttributes` leaves those out. Top-level names, or sub-attributes of an extension
+ * ("urn:…:User:manager"), case-insensitive.
+ */
+function project(row: Row, q: URLSearchParams, defaults: ReadonlySet<string> = new Set()): Row {
+  const names = (key: string) => (q.get(key) ?? '').split(',').map((n) => n.trim().toLowerCase()).filter(Boolean);
+  const only = names('attributes');
+  const without = new Set([...names('excludedAttributes'), ...[...defaults].filter((d) => !only.includes(d))]);
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) {
+    const k = key.toLowerCase();
+    if (['id', 'schemas', 'meta'].includes(k)) out[key] = value;
+    else if (only.length ? only.some((o) => o === k || o.startsWith(`${k}.`) || o.startsWith(`${k}:`)) : !without.has(k)) out[key] = value;
+  }
+  return out;
 }
 
 /** A resource as served: its meta, and for a user the groups it is a member of (read only). */
 function present(kind: Kind, row: Row, ctx: Ctx, origin: string): Row {
   const out: Row = { ...row, meta: { ...(row.meta as Row), location: `${origin}${BASE}/${kind}/${str(row.id)}` } };
-  if (kind === 'Users') {
+  if (kind === 'Users' && ctx.settings.userGroups) {
     const groups = ctx.state.Groups.rows()
       .filter((g) => Array.isArray(g.members) && (g.members as Array<{ value?: unknown }>).some((m) => m.value === row.id))
       .map((g) => ({ value: g.id, display: g.displayName, $ref: `${origin}${BASE}/Groups/${str(g.id)}`, type: 'direct' }));
@@ -87,6 +120,7 @@ function invalid(kind: Kind, row: Row, ctx: Ctx, selfId: string | undefined): Sa
   const holder = ctx.state.Users.findBy('userName', userName, (v) => str(v).trim().toLowerCase());
   if (holder && holder.id !== selfId) return error(409, `userName '${userName}' is already in use`, 'uniqueness');
   if (row.active !== undefined && typeof row.active !== 'boolean') return error(400, "Attribute 'active' must be a boolean", 'invalidValue');
+  if (!ctx.settings.enterprise && (row[ENTERPRISE] !== undefined || schemas.includes(ENTERPRISE))) return error(400, `This service provider does not offer the schema ${ENTERPRISE}`, 'invalidValue');
   if (row.emails !== undefined && !Array.isArray(row.emails)) return error(400, "Attribute 'emails' must be multi-valued", 'invalidValue');
   for (const address of Array.isArray(row.addresses) ? (row.addresses as Array<{ country?: unknown }>) : [])
     if (address.country !== undefined && !/^[A-Z]{2}$/.test(str(address.country))) return error(400, `addresses.country '${str(address.country)}' is not an ISO 3166-1 alpha-2 code`, 'invalidValue');
@@ -107,6 +141,7 @@ function list(kind: Kind, req: SandboxRequest, ctx: Ctx, origin: string): Sandbo
   const q = req.url.searchParams;
   let filter: Filter | undefined;
   const text = q.get('filter');
+  if (text && !ctx.settings.filter) return error(501, 'Filtering is not supported by this service provider');
   if (text) {
     try {
       filter = parseFilter(text);
@@ -120,7 +155,8 @@ function list(kind: Kind, req: SandboxRequest, ctx: Ctx, origin: string): Sandbo
   const count = Math.min(asked, ctx.settings.maxResults);
   const table = ctx.state[kind];
   const all = filter ? table.rows().map((r) => present(kind, r, ctx, origin)).filter((r) => matches(filter!, r)) : table.rows();
-  const page = all.slice(start - 1, start - 1 + count).map((r) => (filter ? r : present(kind, r, ctx, origin)));
+  const hidden = kind === 'Groups' && ctx.settings.groupMembers === 'request' ? new Set(['members']) : undefined;
+  const page = all.slice(start - 1, start - 1 + count).map((r) => project(filter ? r : present(kind, r, ctx, origin), q, hidden));
   return answer(200, { schemas: [LIST], totalResults: all.length, startIndex: start, itemsPerPage: page.length, Resources: page });
 }
 
@@ -176,12 +212,23 @@ function serviceProviderConfig(ctx: Ctx): SandboxResponse {
     schemas: [SPC],
     patch: { supported: ctx.settings.patch },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: true, maxResults: ctx.settings.maxResults },
+    filter: { supported: ctx.settings.filter, maxResults: ctx.settings.maxResults },
     changePassword: { supported: false },
     sort: { supported: false },
     etag: { supported: false },
     authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a bearer token', primary: true }],
   });
+}
+
+/** GET /Schemas, /ResourceTypes (ListResponses, §4) or one of them by id. */
+function discovery(kind: 'Schemas' | 'ResourceTypes', id: string | undefined, ctx: Ctx, root: string): SandboxResponse {
+  const shape = { userGroups: ctx.settings.userGroups, enterprise: ctx.settings.enterprise };
+  const all = kind === 'Schemas' ? schemas(shape, root) : resourceTypes(shape, root);
+  if (id !== undefined) {
+    const one = all.find((d) => d.id === id);
+    return one ? answer(200, one) : error(404, `${kind}/${id} not found`);
+  }
+  return answer(200, { schemas: [LIST], totalResults: all.length, startIndex: 1, itemsPerPage: all.length, Resources: all });
 }
 
 const tables = (saved: unknown): ScimState => {
@@ -192,13 +239,13 @@ const tables = (saved: unknown): ScimState => {
 
 export const scim = definePlatform({
   name: 'scim',
-  summary: 'SCIM 2.0 service provider (RFC 7643/7644): Users (with the enterprise extension), Groups, ServiceProviderConfig',
+  summary: 'SCIM 2.0 service provider (RFC 7643/7644): Users (with the enterprise extension), Groups, ServiceProviderConfig, Schemas, ResourceTypes',
   basePath: BASE,
   matches: (path) => path === BASE || path.startsWith(`${BASE}/`),
   endpoint: (req) => route(req.url.pathname).kind ?? 'unknown',
   flags: {},
   credentials: ({ key, given }): ScimCredentials => ({ token: key ?? 'sandbox-key', ...(given as Partial<ScimCredentials> | undefined) }),
-  defaultSettings: { patch: true, maxResults: 50 } as ScimSettings,
+  defaultSettings: { patch: true, maxResults: 50, userGroups: false, filter: true, enterprise: true, groupMembers: 'default' } as ScimSettings,
   createState: (): ScimState => ({ Users: new Table(), Groups: new Table() }),
   saveState: (state) => ({ Users: state.Users.entries(), Groups: state.Groups.entries() }),
   loadState: (saved) => tables(saved),
@@ -213,10 +260,11 @@ export const scim = definePlatform({
     const { kind, id } = route(req.url.pathname);
     if (!kind) return error(404, 'Endpoint not found');
     if (kind === 'ServiceProviderConfig') return req.method === 'GET' ? serviceProviderConfig(ctx) : error(404, 'ServiceProviderConfig is read only');
+    if (kind === 'Schemas' || kind === 'ResourceTypes') return req.method === 'GET' ? discovery(kind, id, ctx, `${origin}${BASE}`) : error(404, `${kind} is read only`);
     if (req.method === 'GET') {
       if (id === undefined) return list(kind, req, ctx, origin);
       const row = ctx.state[kind].get(id);
-      return row ? answer(200, present(kind, row, ctx, origin)) : error(404, `Resource ${id} not found`);
+      return row ? answer(200, project(present(kind, row, ctx, origin), req.url.searchParams)) : error(404, `Resource ${id} not found`);
     }
     return write(kind, id, req, ctx, origin);
   },
