@@ -92,9 +92,11 @@ export interface TargetWriter {
   describeCreates?(entity: Entity, creates: readonly CanonicalValues[]): string[];
   /**
    * Fields of a record that name other records of the same entity by a key (a user's approvers, by
-   * email) which must exist before it is written: a create waits for the creates it names.
+   * email) which must exist — and hold that key — before it is written: a write waits for the create,
+   * or the update of that key, that it names. `byId`: the platform stores the named record's id, not
+   * the key (a SCIM manager), so a new key that names the same record is no change.
    */
-  writtenAfter?(entity: Entity): ReadonlyArray<{ field: string; key: string }>;
+  writtenAfter?(entity: Entity): ReadonlyArray<{ field: string; key: string; byId?: boolean }>;
   /** How a record is soft-deleted; undefined when the entity has no such state. */
   deactivation(entity: Entity): { field: string; value: string | boolean } | undefined;
   /** Whether records of this entity can be deleted through the API. */

@@ -130,3 +130,28 @@ describe('SCIM names with PATCH', () => {
     expect(sandbox.state().scim.Users.get(id)).toMatchObject({ displayName: 'Smith, Ann', name: { familyName: 'Jones', formatted: 'Ann Smith' } });
   });
 });
+
+describe('SCIM: a manager’s email changed in the same run as the reports that name it', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, credentials: { scim: { token: TOKEN } } });
+  });
+  afterAll(() => sandbox.stop());
+
+  it('updates the manager, leaves the report alone (its manager is the same id on the wire), and applies cleanly', async () => {
+    const dir = project(sandbox.urls.scim);
+    const people = (managerEmail: string) => ['Employee ID,Email,First name,Last name,Manager email', `M1,${managerEmail},Mia,Boss,`, `R1,rob@x.co.uk,Rob,Report,${managerEmail}`].join('\n') + '\n';
+    write(dir, 'people.csv', people('mia@x.co.uk'));
+    expect((await hrsyncIn(['import', 'people.csv', '--yes'], { cwd: dir, env: ENV })).code).toBe(0);
+    const id = (x: string) => String(sandbox.state().scim.Users.rows().find((u) => u.externalId === x)!.id);
+    const managerOf = (x: string) => (sandbox.state().scim.Users.rows().find((u) => u.externalId === x)![ENTERPRISE] as { manager?: { value?: string } } | undefined)?.manager?.value;
+    expect(managerOf('R1')).toBe(id('M1'));
+    write(dir, 'people.csv', people('mia.boss@x.co.uk'));
+    const run = await hrsyncIn(['import', 'people.csv', '--yes'], { cwd: dir, env: ENV });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Plan: 0 to create, 1 to update, 1 unchanged.');
+    expect(managerOf('R1')).toBe(id('M1'));
+    const again = await hrsyncIn(['import', 'people.csv', '--dry-run', '--detailed-exitcode'], { cwd: dir, env: ENV });
+    expect(again.code, again.stdout).toBe(0);
+  });
+});

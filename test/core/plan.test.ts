@@ -146,3 +146,35 @@ describe('buildPlan', () => {
     ]);
   });
 });
+
+describe('buildPlan: a key others refer to, changed in the same run', () => {
+  let idp: Target;
+  beforeAll(async () => {
+    idp = (await openOnSandbox(running.sandbox, 'scim', 'idp')).target;
+    await idp.list('users')[Symbol.asyncIterator]().next(); // discovery, as a plan's listing does first
+  });
+  afterAll(() => idp.close());
+  const PEOPLE: CanonicalValues[] = [
+    { id: 'm1', externalId: 'M1', firstName: 'Mia', lastName: 'Boss', email: 'mia@acme.co.uk', managerEmail: null, status: 'active' },
+    { id: 'r1', externalId: 'R1', firstName: 'Rob', lastName: 'Report', email: 'rob@acme.co.uk', managerEmail: 'mia@acme.co.uk', status: 'active' },
+  ];
+  const input = () => [
+    user({ externalId: 'R1', firstName: 'Rob', lastName: 'Report', email: 'rob@acme.co.uk', managerEmail: 'mia.boss@acme.co.uk', jobTitle: 'Clerk' }),
+    user({ externalId: 'M1', firstName: 'Mia', lastName: 'Boss', email: 'mia.boss@acme.co.uk' }),
+  ];
+
+  it('where the platform stores the manager’s id (SCIM), a report naming the manager’s new email is no change', async () => {
+    const plan = await buildPlan(idp, input(), OPTIONS, current(PEOPLE));
+    const report = plan.operations.find((o) => o.key === 'externalId=R1')!;
+    expect(report.changes?.map((c) => c.field)).toEqual(['jobTitle']); // not managerEmail: it names m1 before and after
+    expect(plan.operations.find((o) => o.key === 'externalId=M1')!.changes).toEqual([{ field: 'email', from: 'mia@acme.co.uk', to: 'mia.boss@acme.co.uk' }]);
+  });
+
+  it('where it stores the key, the report waits for the manager’s update that gives the key (applied first)', async () => {
+    const byKey: Target = { ...idp, writer: { ...idp.writer!, writtenAfter: () => [{ field: 'managerEmail', key: 'email' }] } } as Target;
+    const plan = await buildPlan(byKey, input(), OPTIONS, current(PEOPLE));
+    const report = plan.operations.find((o) => o.key === 'externalId=R1')!;
+    expect(report.changes?.map((c) => c.field).sort()).toEqual(['jobTitle', 'managerEmail']);
+    expect(report.after).toEqual(['externalId=M1']);
+  });
+});

@@ -354,7 +354,7 @@ export class ScimTarget implements Target {
   readonly writer: TargetWriter = {
     matchKeys: (entity) => (entity === 'groups' ? ['id', 'label'] : ['externalId', 'email', 'id']),
     // A manager is a user id on the wire: a new manager must exist before the reports naming them.
-    writtenAfter: (entity) => (entity === 'users' ? [{ field: 'managerEmail', key: 'email' }] : []),
+    writtenAfter: (entity) => (entity === 'users' ? [{ field: 'managerEmail', key: 'email', byId: true }] : []),
     // Fields the provider does not hold (discovery: no enterprise extension, an attribute its User
     // schema lacks) are never diffed nor sent: a write could not store them, and every run would try again.
     readOnly: (entity) => (entity === 'users' && this.known ? unsupportedFields(this.known) : []),

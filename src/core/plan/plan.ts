@@ -218,6 +218,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     };
     const fields = writableFields(target, entity);
     const createOnly = new Set(writer.createOnly?.(entity) ?? []);
+    const byIdRefs = holdersByKey(writer, entity, input, existing, keys, find);
     const created: CanonicalValues[] = [];
     const matched = new Map<CanonicalValues, CanonicalRecord>();
     /** Target records a row of the input refers to, planned or not: never "missing". */
@@ -293,6 +294,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
         if (v === null && options.blank === 'ignore') continue;
         const now = hit[f] ?? null;
         if (v === null ? now === null || now === '' : same(f, v, now, region)) continue;
+        if (sameHolder(byIdRefs.get(f), now, v)) continue;
         changes.push({ field: f, from: now, to: v });
       }
       if (changes.length === 0) {
@@ -361,6 +363,39 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
   }
   const plan = { version: 3 as const, target: target.label, targetName: target.name, targetIdentity: target.identity, createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, byEntity, notes };
   return plan;
+}
+
+type Holder = (value: string) => CanonicalValues | undefined;
+
+/**
+ * For each reference the platform stores as the named record's id (writtenAfter … byId: a SCIM
+ * manager), who holds a key value now and who will once this run is applied: the target record
+ * whose input row has that value (matched by its own keys), else the record that has it now.
+ */
+function holdersByKey(writer: TargetWriter, entity: Entity, input: CanonicalRecord[], existing: CanonicalValues[], keys: string[], find: (k: string, values: CanonicalValues) => CanonicalValues[]): Map<string, { now: Holder; next: Holder }> {
+  const out = new Map<string, { now: Holder; next: Holder }>();
+  for (const ref of writer.writtenAfter?.(entity) ?? []) {
+    if (!ref.byId) continue;
+    const current = new Map<string, CanonicalValues>();
+    for (const row of existing) if (typeof row[ref.key] === 'string' && row[ref.key]) current.set(keyValue(ref.key, row[ref.key] as string), row);
+    const future = new Map<string, CanonicalValues>();
+    for (const record of input) {
+      const value = record.values[ref.key];
+      if (typeof value !== 'string' || !value) continue;
+      const hits = new Set(keys.flatMap((k) => find(k, record.values)));
+      if (hits.size === 1) future.set(keyValue(ref.key, value), [...hits][0]!);
+    }
+    const now: Holder = (v) => current.get(keyValue(ref.key, v));
+    out.set(ref.field, { now, next: (v) => future.get(keyValue(ref.key, v)) ?? now(v) });
+  }
+  return out;
+}
+
+/** A reference whose old and new key values name the same record: on a platform that stores its id, no change. */
+function sameHolder(holders: { now: Holder; next: Holder } | undefined, from: FieldValue | null, to: FieldValue | null): boolean {
+  if (!holders || typeof from !== 'string' || typeof to !== 'string' || !from || !to) return false;
+  const before = holders.now(from);
+  return before !== undefined && before === holders.next(to);
 }
 
 /** Whether a reference field's value (one id, or a list of them) names `id`. */
@@ -433,11 +468,14 @@ function orderByReferences(writer: TargetWriter, ops: PlannedOp[], records: Cano
     if (refs.length === 0) continue;
     const rowOf = new Map(records.filter((r) => r.entity === entity).map((r) => [`${r.file}:${r.line}`, r.values]));
     const mine = ops.filter((o) => o.entity === entity && (o.action === 'create' || o.action === 'update'));
+    // What makes a key value exist on the target: the create of a record that has it, or the update
+    // that gives it to a record (a manager's new email, which the reports naming it must wait for).
     const creates = new Map<string, PlannedOp>();
     for (const op of mine) {
-      if (op.action !== 'create') continue;
       const values = rowOf.get(`${op.file}:${op.line}`) ?? op.values ?? {};
-      for (const { key } of refs) if (typeof values[key] === 'string' && values[key]) creates.set(`${key}\u0000${keyValue(key, values[key] as string)}`, op);
+      for (const { key } of refs)
+        if (typeof values[key] === 'string' && values[key] && (op.action === 'create' || op.changes?.some((c) => c.field === key)))
+          creates.set(`${key}\u0000${keyValue(key, values[key] as string)}`, op);
     }
     if (creates.size === 0) continue;
     const waitsFor = new Map<PlannedOp, PlannedOp[]>();
