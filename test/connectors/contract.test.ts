@@ -13,6 +13,7 @@ import type { Issue } from '../../src/core/model/issues.js';
 import { sandboxClients, startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { tempDir } from '../helpers/files.js';
+import { startBetterAuthScimServer } from '../helpers/better-auth-scim-server.js';
 import { startScimServer } from '../helpers/scim-server.js';
 
 /**
@@ -50,6 +51,12 @@ const scimmy = (patch: boolean) => async (): Promise<Server> => {
   return { config: { type: 'scim', baseUrl: server.url, token: 'env:SCIM_TOKEN' }, env: { SCIM_TOKEN: 'scim-secret-token-1' }, stop: () => server.stop() };
 };
 
+/** Better Auth's SCIM plugin, as it ships: a second real SCIM server, whose users carry no `groups`. */
+const betterAuthScim = async (): Promise<Server> => {
+  const server = await startBetterAuthScimServer({ token: 'ba-scim-secret-token-1' });
+  return { config: { type: 'scim', baseUrl: server.url, token: 'env:SCIM_TOKEN' }, env: { SCIM_TOKEN: 'ba-scim-secret-token-1' }, stop: () => server.stop() };
+};
+
 const SUBJECTS: Array<[string, () => Promise<Server>]> = [
   ['accessplanit (emulator)', emulated('accessplanit')],
   ['accessplanit (emulator: lookups as plain strings)', emulated('accessplanit', { lookupLists: false })],
@@ -61,6 +68,7 @@ const SUBJECTS: Array<[string, () => Promise<Server>]> = [
   ['scim (emulator)', emulated('scim')],
   ['scim (scimmy, PATCH)', scimmy(true)],
   ['scim (scimmy, PUT only)', scimmy(false)],
+  ['scim (Better Auth @better-auth/scim)', betterAuthScim],
 ];
 
 const PAGE = 3;
