@@ -45,9 +45,9 @@ const emulated =
     return { config: { ...client.config, ...config }, env: client.env, ...(typeof settings.pageCap === 'number' ? { pageCap: settings.pageCap } : {}), stop: () => sandbox.stop() };
   };
 
-/** scimmy, with or without PATCH: a real SCIM server. */
-const scimmy = (patch: boolean) => async (): Promise<Server> => {
-  const server = await startScimServer({ token: 'scim-secret-token-1', patch });
+/** scimmy, with or without PATCH, its users with or without `groups` (an optional, read-only attribute): a real SCIM server. */
+const scimmy = (patch: boolean, userGroups = true) => async (): Promise<Server> => {
+  const server = await startScimServer({ token: 'scim-secret-token-1', patch, userGroups });
   return { config: { type: 'scim', baseUrl: server.url, token: 'env:SCIM_TOKEN' }, env: { SCIM_TOKEN: 'scim-secret-token-1' }, stop: () => server.stop() };
 };
 
@@ -67,6 +67,7 @@ const SUBJECTS: Array<[string, () => Promise<Server>]> = [
   ['springest (emulator)', emulated('springest')],
   ['scim (emulator)', emulated('scim')],
   ['scim (scimmy, PATCH)', scimmy(true)],
+  ['scim (scimmy, PATCH, users without groups)', scimmy(true, false)],
   ['scim (scimmy, PUT only)', scimmy(false)],
   ['scim (Better Auth @better-auth/scim)', betterAuthScim],
 ];
