@@ -11,8 +11,9 @@ import SCIMMYRouters from 'scimmy-routers';
  * file adds is what scimmy leaves to its users — the storage handlers — and where its handlers must
  * do the RFC's work themselves, that work: matching filters (case-insensitively for the attributes
  * RFC 7643 says are not case-exact; scimmy's Filter.match is always case-sensitive and does not
- * resolve extension paths), an empty page past the end (scimmy answers the first page), and
- * itemsPerPage as the count returned (scimmy echoes the count asked), and a user's `groups` — read-only,
+ * resolve extension paths), an empty page past the end (scimmy answers the first page),
+ * itemsPerPage as the count returned (scimmy echoes the count asked), a group's members once each
+ * (scimmy's PATCH add appends a member already there), and a user's `groups` — read-only,
  * so storage's to give — computed from the groups' members, or left out (`userGroups: false`) as a
  * provider may. Every other answer is scimmy's.
  */
@@ -139,7 +140,9 @@ function declareResources(): void {
     ingress: async (resource: any, instance: any, { store }: { store: ScimStore }) => {
       const data = plain(instance);
       for (const m of data.members ?? []) if (!store.users.has(m.value)) throw new SCIMError(400, 'invalidValue', `Group member '${m.value}' is not a known User id`);
-      if (data.members) data.members = data.members.map(({ value }: any) => ({ value }));
+      // Once each: scimmy's PATCH add appends a member already there, where RFC 7644 §3.5.2.1 says an
+      // add of a value the attribute already contains changes nothing.
+      if (data.members) data.members = [...new Set(data.members.map(({ value }: any) => value))].map((value) => ({ value }));
       const existing = resource.id ? store.groups.get(resource.id) : undefined;
       if (resource.id && !existing) throw notFound(resource.id);
       const record = stamp(existing, data);
