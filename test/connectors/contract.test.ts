@@ -2,17 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTarget } from '../../src/app/open-target.js';
 import { connectorFor } from '../../src/connectors/registry.js';
 import { applyPlan } from '../../src/core/apply/apply.js';
-import type { CanonicalValues } from '../../src/core/model/canonical.js';
+import type { CanonicalRecord, CanonicalValues } from '../../src/core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../../src/core/model/entities.js';
 import type { Target } from '../../src/core/ports.js';
 import type { RuleSet } from '../../src/core/rules/types.js';
 import { RemoteError } from '../../src/errors.js';
 import { same } from '../../src/core/plan/compare.js';
+import { buildPlan, type Plan } from '../../src/core/plan/plan.js';
 import { checkRecord } from '../../src/core/rules/check-record.js';
 import type { Issue } from '../../src/core/model/issues.js';
 import { sandboxClients, startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { tempDir } from '../helpers/files.js';
+import { startBetterAuthScimServer } from '../helpers/better-auth-scim-server.js';
 import { startScimServer } from '../helpers/scim-server.js';
 
 /**
@@ -44,10 +46,19 @@ const emulated =
     return { config: { ...client.config, ...config }, env: client.env, ...(typeof settings.pageCap === 'number' ? { pageCap: settings.pageCap } : {}), stop: () => sandbox.stop() };
   };
 
-/** scimmy, with or without PATCH: a real SCIM server. */
-const scimmy = (patch: boolean) => async (): Promise<Server> => {
-  const server = await startScimServer({ token: 'scim-secret-token-1', patch });
+/** scimmy, with or without PATCH, its users with or without `groups` (an optional, read-only attribute): a real SCIM server. */
+const scimmy = (patch: boolean, userGroups = true) => async (): Promise<Server> => {
+  const server = await startScimServer({ token: 'scim-secret-token-1', patch, userGroups });
   return { config: { type: 'scim', baseUrl: server.url, token: 'env:SCIM_TOKEN' }, env: { SCIM_TOKEN: 'scim-secret-token-1' }, stop: () => server.stop() };
+};
+
+/**
+ * Better Auth's SCIM plugin, as it ships: a second real SCIM server, whose users carry no `groups`.
+ * It advertises PATCH; `patch: 'never'` makes the connector replace with PUT instead.
+ */
+const betterAuthScim = (patch: 'auto' | 'never') => async (): Promise<Server> => {
+  const server = await startBetterAuthScimServer({ token: 'ba-scim-secret-token-1' });
+  return { config: { type: 'scim', baseUrl: server.url, token: 'env:SCIM_TOKEN', patch }, env: { SCIM_TOKEN: 'ba-scim-secret-token-1' }, stop: () => server.stop() };
 };
 
 const SUBJECTS: Array<[string, () => Promise<Server>]> = [
@@ -60,7 +71,10 @@ const SUBJECTS: Array<[string, () => Promise<Server>]> = [
   ['springest (emulator)', emulated('springest')],
   ['scim (emulator)', emulated('scim')],
   ['scim (scimmy, PATCH)', scimmy(true)],
+  ['scim (scimmy, PATCH, users without groups)', scimmy(true, false)],
   ['scim (scimmy, PUT only)', scimmy(false)],
+  ['scim (Better Auth @better-auth/scim, PATCH)', betterAuthScim('auto')],
+  ['scim (Better Auth @better-auth/scim, PUT: patch never)', betterAuthScim('never')],
 ];
 
 const PAGE = 3;
@@ -220,6 +234,67 @@ describe.each(SUBJECTS)('the connector contract: %s', (_name, start) => {
       for (const [field, value] of Object.entries(record.values))
         if (accepted(field)) expect(same(field, value, read[field] ?? null), `${entity}.${field}: wrote ${JSON.stringify(value)}, read ${JSON.stringify(read[field])}`).toBe(true);
     }
+  });
+
+  /** Whether a user names the groups it is in (by label), on a target that lists both: the membership cases. */
+  const carriesGroups = () => target.can.list && target.entities.includes('groups') && 'groups' in (target.wire.users ?? {});
+
+  /** Plans the records against what the target holds now (nothing missing acted on), as `hrsync import` does. */
+  async function planOf(values: Array<[Entity, CanonicalValues]>): Promise<Plan> {
+    const records: CanonicalRecord[] = values.map(([entity, v], i) => ({ entity, file: `${entity}.csv`, line: i + 2, values: v, source: {} }));
+    const current = new Map<Entity, CanonicalValues[]>();
+    for (const entity of new Set(values.map(([e]) => e))) current.set(entity, await listAll(entity));
+    return buildPlan(target, records, { missing: 'ignore', maxMissing: { count: 0 }, blank: 'ignore', invalid: 0 }, current);
+  }
+
+  /** Applies a plan; every operation must succeed. */
+  async function apply(plan: Plan): Promise<void> {
+    const report = await applyPlan(target, plan.operations, { concurrency: 1, resultsDir: tempDir() });
+    expect(report.results.filter((r) => r.status !== 'ok'), 'every write succeeds').toEqual([]);
+  }
+
+  /** Two new groups and a user in both, as input rows (groups by label, as a file names them). */
+  async function memberRows(): Promise<{ labels: string[]; rows: Array<[Entity, CanonicalValues]> }> {
+    const labels = [String((await fixture('groups')).label), String((await fixture('groups')).label)];
+    const user = { ...(await fixture('users')), groups: labels };
+    return { labels, rows: [...labels.map((label): [Entity, CanonicalValues] => ['groups', { label }]), ['users', user]] };
+  }
+
+  /** Membership is read from the groups' members, so these hold whether users carry `groups` or not. */
+  const membership = it;
+
+  const groupsOf = async (externalId: unknown) => (await listAll('users')).find((u) => u.externalId === externalId)?.groups ?? null;
+
+  membership('membership: a user created with groups is in them when its users are listed back', async () => {
+    if (!carriesGroups()) return;
+    const labels = [String((await create('groups')).label), String((await create('groups')).label)];
+    const values: CanonicalValues = { ...(await fixture('users')), groups: labels };
+    await target.writer!.write({ action: 'create', entity: 'users', values });
+    const read = await groupsOf(values.externalId);
+    expect(same('groups', labels, read), `wrote ${JSON.stringify(labels)}, read ${JSON.stringify(read)}`).toBe(true);
+  });
+
+  membership('membership: once a plan of groups and their members is applied, planning the same input again makes no writes', async () => {
+    if (!carriesGroups()) return;
+    const { rows } = await memberRows();
+    const first = await planOf(rows);
+    expect(first.summary).toMatchObject({ create: 3, update: 0 });
+    await apply(first);
+    const again = await planOf(rows);
+    expect(again.operations.map((o) => ({ action: o.action, key: o.key, changes: o.changes }))).toEqual([]);
+  });
+
+  membership('membership: a user taken out of one of its groups is planned as that change, applied, and read back so', async () => {
+    if (!carriesGroups()) return;
+    const { labels, rows } = await memberRows();
+    await apply(await planOf(rows));
+    const user = rows[2]![1];
+    const fewer = await planOf([['users', { ...user, groups: [labels[0]!] }]]);
+    expect(fewer.operations.map((o) => ({ action: o.action, changes: o.changes }))).toEqual([{ action: 'update', changes: [{ field: 'groups', from: labels, to: [labels[0]] }] }]);
+    await apply(fewer);
+    const read = await groupsOf(user.externalId);
+    expect(same('groups', [labels[0]!], read), `read ${JSON.stringify(read)}`).toBe(true);
+    expect((await planOf([['users', { ...user, groups: [labels[0]!] }]])).operations).toEqual([]);
   });
 
   it('settles a create whose answer was lost: exactly one record, reported ok', async () => {

@@ -11,8 +11,11 @@ import SCIMMYRouters from 'scimmy-routers';
  * file adds is what scimmy leaves to its users — the storage handlers — and where its handlers must
  * do the RFC's work themselves, that work: matching filters (case-insensitively for the attributes
  * RFC 7643 says are not case-exact; scimmy's Filter.match is always case-sensitive and does not
- * resolve extension paths), an empty page past the end (scimmy answers the first page), and
- * itemsPerPage as the count returned (scimmy echoes the count asked). Every other answer is scimmy's.
+ * resolve extension paths), an empty page past the end (scimmy answers the first page),
+ * itemsPerPage as the count returned (scimmy echoes the count asked), a group's members once each
+ * (scimmy's PATCH add appends a member already there), and a user's `groups` — read-only,
+ * so storage's to give — computed from the groups' members, or left out (`userGroups: false`) as a
+ * provider may. Every other answer is scimmy's.
  */
 const BASE = '/scim/v2';
 const SCIMError = (SCIMMY.Types as any).Error;
@@ -69,7 +72,13 @@ function listResult(resource: any, items: any[]): any[] {
 
 const notFound = (id: string) => new SCIMError(404, null, `Resource ${id} not found`);
 
-function userOut(store: ScimStore, u: any): any {
+/**
+ * A user as answered. With `userGroups` (the default) it carries `groups`, computed from the groups'
+ * members as RFC 7643 §4.1.2 describes; without, it has none, as a provider may answer: the attribute
+ * is optional and read-only, and membership is then only on /Groups.
+ */
+function userOut(store: ScimStore, u: any, userGroups: boolean): any {
+  if (!userGroups) return structuredClone(u);
   const groups = [...store.groups.values()].filter((g) => (g.members ?? []).some((m: any) => m.value === u.id)).map((g) => ({ value: g.id, display: g.displayName, type: 'direct' }));
   return { ...structuredClone(u), ...(groups.length ? { groups } : {}) };
 }
@@ -85,20 +94,26 @@ function stamp(existing: any, data: any): any {
   return existing ? { ...data, id: existing.id, meta: { ...existing.meta, lastModified: now } } : { ...data, id: randomUUID(), meta: { created: now, lastModified: now } };
 }
 
+/** What each request's handlers are given: the server's store, and whether users carry `groups`. */
+interface Context {
+  store: ScimStore;
+  userGroups: boolean;
+}
+
 let declared = false;
 function declareResources(): void {
   if (declared) return;
   (SCIMMY.Resources as any).declare(SCIMMY.Resources.User, {
     extensions: [{ schema: SCIMMY.Schemas.EnterpriseUser, required: false }],
-    egress: async (resource: any, { store }: { store: ScimStore }) => {
+    egress: async (resource: any, { store, userGroups }: Context) => {
       if (resource.id) {
         const u = store.users.get(resource.id);
         if (!u) throw notFound(resource.id);
-        return userOut(store, u);
+        return userOut(store, u, userGroups);
       }
-      return listResult(resource, [...store.users.values()].map((u) => userOut(store, u)));
+      return listResult(resource, [...store.users.values()].map((u) => userOut(store, u, userGroups)));
     },
-    ingress: async (resource: any, instance: any, { store }: { store: ScimStore }) => {
+    ingress: async (resource: any, instance: any, { store, userGroups }: Context) => {
       const data = plain(instance);
       const key = String(data.userName ?? '').toLowerCase();
       for (const [id, u] of store.users) if (id !== resource.id && u.userName.toLowerCase() === key) throw new SCIMError(409, 'uniqueness', `userName '${data.userName}' is already in use`);
@@ -106,7 +121,7 @@ function declareResources(): void {
       if (resource.id && !existing) throw notFound(resource.id);
       const record = stamp(existing, data);
       store.users.set(record.id, record);
-      return userOut(store, record);
+      return userOut(store, record, userGroups);
     },
     degress: async (resource: any, { store }: { store: ScimStore }) => {
       if (!store.users.delete(resource.id)) throw notFound(resource.id);
@@ -125,7 +140,9 @@ function declareResources(): void {
     ingress: async (resource: any, instance: any, { store }: { store: ScimStore }) => {
       const data = plain(instance);
       for (const m of data.members ?? []) if (!store.users.has(m.value)) throw new SCIMError(400, 'invalidValue', `Group member '${m.value}' is not a known User id`);
-      if (data.members) data.members = data.members.map(({ value }: any) => ({ value }));
+      // Once each: scimmy's PATCH add appends a member already there, where RFC 7644 §3.5.2.1 says an
+      // add of a value the attribute already contains changes nothing.
+      if (data.members) data.members = [...new Set(data.members.map(({ value }: any) => value))].map((value) => ({ value }));
       const existing = resource.id ? store.groups.get(resource.id) : undefined;
       if (resource.id && !existing) throw notFound(resource.id);
       const record = stamp(existing, data);
@@ -148,10 +165,11 @@ export interface ScimServer {
 
 /**
  * Starts scimmy on 127.0.0.1, accepting `Bearer <token>` only. With `patch: false` it advertises no
- * PATCH in /ServiceProviderConfig and refuses one with 501. scimmy's configuration is
- * process-global: two servers with different `patch` must not serve at the same time.
+ * PATCH in /ServiceProviderConfig and refuses one with 501. With `userGroups: false` users carry no
+ * `groups` attribute (membership is on /Groups only). scimmy's configuration is process-global: two
+ * servers with different `patch` must not serve at the same time.
  */
-export async function startScimServer({ token, patch = true }: { token: string; patch?: boolean }): Promise<ScimServer> {
+export async function startScimServer({ token, patch = true, userGroups = true }: { token: string; patch?: boolean; userGroups?: boolean }): Promise<ScimServer> {
   declareResources();
   const store: ScimStore = { users: new Map(), groups: new Map() };
   (SCIMMY.Config as any).set({ authenticationSchemes: [] });
@@ -166,7 +184,7 @@ export async function startScimServer({ token, patch = true }: { token: string; 
     },
     context: (req) => {
       if (!patch && req.method === 'PATCH') throw new SCIMError(501, null, 'PATCH is not supported by this service provider');
-      return { store };
+      return { store, userGroups } satisfies Context;
     },
     baseUri: (req) => `${req.protocol}://${req.get('host')}`,
   });
