@@ -11,6 +11,14 @@ if ((first === '--version' || first === '-V') && rest.length === 0 && !process.e
   process.stdout.on('error', () => {}); // a reader gone already: nothing more to say
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
-  const { main } = await import('../dist/cli/main.js');
-  process.exitCode = await main(process.argv);
+  let cli;
+  try {
+    cli = await import('../dist/cli/main.js');
+  } catch (error) {
+    // No build yet (a fresh clone before `npm ci`/`npm run build`), or one being rebuilt right now.
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('/dist/cli/')) throw error;
+    process.stderr.write('error: hrsync is not built (dist/cli is missing or incomplete)\nhint: run npm run build (npm ci does it), then run hrsync again\n');
+    process.exit(70);
+  }
+  process.exitCode = await cli.main(process.argv);
 }

@@ -77,8 +77,10 @@ describe('a server that echoes the credential in other spellings', () => {
 describe('a server whose answers are not the platform’s (a sign-in page, a proxy’s page, a wrong baseUrl)', () => {
   const LOGIN = '<!DOCTYPE html><html><head><title>Sign in - Contoso</title></head><body>Sign in</body></html>';
   const cases: Array<[string, (res: ServerResponse) => void, RegExp]> = [
-    ['a login page, 200 text/html', (res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(LOGIN); }, /GET \/scim\/v2\/Users\?startIndex=1&count=100: answered 200 with text\/html \("<!DOCTYPE html><html><head><title>Sign in - Contoso/],
-    ['an empty JSON object', (res) => json(res, 200, {}), /GET \/scim\/v2\/Users\?startIndex=1&count=100: answered 200 with JSON an empty object \(application\/scim\+json\)/],
+    // The first request a run makes is discovery's: a sign-in page stops it there.
+    ['a login page, 200 text/html', (res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(LOGIN); }, /GET \/scim\/v2\/ServiceProviderConfig: answered 200 with text\/html \("<!DOCTYPE html><html><head><title>Sign in - Contoso/],
+    // An empty object says nothing of the provider (discovery keeps the RFC's defaults); as a list it is no list.
+    ['an empty JSON object', (res) => json(res, 200, {}), /GET \/scim\/v2\/Groups\?startIndex=1&count=100&excludedAttributes=members: answered 200 with JSON an empty object \(application\/scim\+json\)/],
   ];
   for (const [name, answer, shown] of cases)
     it(`import stops before planning (exit 4), sends no write, and says what came: ${name}`, async () => {

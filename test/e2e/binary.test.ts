@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, binaryEnv, hrsyncBinary } from '../helpers/cli.js';
+import { BIN, binaryEnv, hrsyncBinary, ROOT } from '../helpers/cli.js';
 import { lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { tempProject } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
@@ -129,4 +129,19 @@ describe('the built binary against a sandbox', () => {
     expect(created()).toHaveLength(60);
     expect(new Set(created().map((u) => u.ExternalID)).size).toBe(60);
   }, 60_000);
+});
+
+describe('the binary before it is built', () => {
+  it('says it is not built and what to run (exit 70), not a Node stack trace', async () => {
+    const copy = tempDir();
+    mkdirSync(join(copy, 'bin'));
+    copyFileSync(BIN, join(copy, 'bin', 'hrsync.js'));
+    copyFileSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+    const child = spawn(process.execPath, [join(copy, 'bin', 'hrsync.js'), 'validate', 'x.csv'], { cwd: copy, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'close')) as [number];
+    expect(code).toBe(70);
+    expect(stderr).toBe('error: hrsync is not built (dist/cli is missing or incomplete)\nhint: run npm run build (npm ci does it), then run hrsync again\n');
+  });
 });
