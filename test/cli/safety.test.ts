@@ -440,8 +440,11 @@ describe('bad input, the rest', () => {
       const run = await hrsyncIn(['validate', 'secret.csv', '--target', 'generic'], { cwd: dir });
       expect([run.code, run.stderr]).toEqual([3, expect.stringContaining('secret.csv: cannot be read (permission denied)')]);
     } else {
-      // root reads everything: try it as nobody, as a user on the machine would be.
-      const run = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, BIN, 'validate', 'secret.csv', '--target', 'generic'], { cwd: dir, encoding: 'utf8' });
+      // root reads everything: try it as root without the capabilities that override file modes (as a
+      // user on the machine would be), so it still reads the checkout — which may be private (0700), as
+      // a CI system's clone is — but not a file of mode 000.
+      const drop = '-dac_override,-dac_read_search';
+      const run = spawnSync('setpriv', [`--bounding-set=${drop}`, `--inh-caps=${drop}`, '--', process.execPath, BIN, 'validate', 'secret.csv', '--target', 'generic'], { cwd: dir, encoding: 'utf8' });
       expect([run.status, run.stderr]).toEqual([3, expect.stringContaining('secret.csv: cannot be read (permission denied)')]);
     }
   });

@@ -38,8 +38,11 @@ function run(entry: string, args: string[]): Promise<BinaryRun> {
   const cwd = tempProject();
   const cache = join(cwd, '.cache');
   mkdirSync(cache);
+  // A temporary folder of its own too: the machine's lock folder holds the locks of tests running beside it.
+  const tmp = join(cwd, '.tmp');
+  mkdirSync(tmp);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry, ...args], { cwd, env: binaryEnv({ XDG_CACHE_HOME: cache }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry, ...args], { cwd, env: binaryEnv({ XDG_CACHE_HOME: cache, TMPDIR: tmp }), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
