@@ -82,8 +82,14 @@ export function planTable(plan: Plan, c: Colours): string[] {
 /** Text, like a good plan: each change, the first few per action and entity unless --verbose. */
 export function renderPlanText(plan: Plan, c: Colours, verbose: boolean): string {
   const out: string[] = [];
+  // Grouped in one pass, each operation pushed once: linear in the plan (a copy per operation was quadratic).
   const groups = new Map<string, PlannedOp[]>();
-  for (const op of plan.operations) groups.set(`${op.action} ${op.entity}`, [...(groups.get(`${op.action} ${op.entity}`) ?? []), op]);
+  for (const op of plan.operations) {
+    const key = `${op.action} ${op.entity}`;
+    const group = groups.get(key);
+    if (group) group.push(op);
+    else groups.set(key, [op]);
+  }
   for (const [, ops] of groups) {
     for (const op of verbose ? ops : ops.slice(0, SHOWN)) out.push(...opLines(op, c));
     if (!verbose && ops.length > SHOWN) out.push(c.dim(`  … and ${formatCount(ops.length - SHOWN)} more to ${ops[0]!.action} (--verbose shows all)`));
