@@ -1,31 +1,15 @@
-import { constants, readFileSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { lstat, mkdir, open, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outputFailed } from '../errors.js';
+import { whoIs } from '../shared/who-is.js';
 import { cacheFolder } from './cache-folder.js';
+
+export { whoIs };
 
 /** The user this process runs as (undefined where the platform has no uids). */
 export const myUid = (): number | undefined => process.getuid?.();
-
-let passwd: Map<number, string> | undefined;
-/** A uid as a person reads it: `bob (uid 1001)`, or `uid 1001` when /etc/passwd does not name it. */
-export function whoIs(uid: number | undefined): string {
-  if (uid === undefined) return 'an unknown user';
-  if (!passwd) {
-    passwd = new Map();
-    try {
-      for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
-        const [name, , id] = line.split(':');
-        if (name && id && /^\d+$/.test(id) && !passwd.has(Number(id))) passwd.set(Number(id), name);
-      }
-    } catch {
-      // no passwd file: uids only
-    }
-  }
-  const name = passwd.get(uid);
-  return name ? `${name} (uid ${uid})` : `uid ${uid}`;
-}
 
 /** Where this run keeps its lock files, and why not in the shared folder when it is not. */
 export interface LockFolder {
