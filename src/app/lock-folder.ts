@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readlink } from 'node:fs/promises';
+import { access, lstat, mkdir, open, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outputFailed } from '../errors.js';
@@ -24,8 +24,8 @@ const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOL
 
 /**
  * Why a folder that others can write to cannot be trusted with locks, or undefined when it can: it is
- * a real folder (never a link), owned by root or by this user, and when others may write in it the
- * sticky bit is set (each may remove only their own files).
+ * a real folder (never a link), owned by root or by this user, this user may write in it, and when
+ * others may write in it the sticky bit is set (each may remove only their own files).
  */
 async function distrustOf(path: string): Promise<string | undefined> {
   const st = await lstat(path);
@@ -34,6 +34,8 @@ async function distrustOf(path: string): Promise<string | undefined> {
   if (!st.isDirectory()) return `${path} is not a folder (it belongs to ${whoIs(st.uid)})`;
   if (me !== undefined && st.uid !== 0 && st.uid !== me) return `${path} belongs to ${whoIs(st.uid)}, who could remove the locks of everyone else`;
   if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return `${path} can be written by others without the sticky bit (mode ${(st.mode & 0o7777).toString(8)}), so anyone could remove a lock`;
+  const writable = await access(path, constants.W_OK | constants.X_OK).then(() => true, () => false);
+  if (!writable) return `${path} cannot be written in by you (mode ${(st.mode & 0o7777).toString(8)}, made by ${whoIs(st.uid)}; an administrator makes it with sudo install -d -m 1777)`;
   return undefined;
 }
 

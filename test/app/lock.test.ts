@@ -183,6 +183,16 @@ describe.skipIf(!CAN_BE_OTHERS)('the run lock on a machine shared with other use
     expect(locksIn(join(tmp, 'hrsync-locks'))).toEqual(left); // Mallory's file, left for her (or root) to clear
   }, 30_000);
 
+  it('a shared folder root made that others cannot write in (sudo mkdir, mode 755) is passed over, said, not exit 74', () => {
+    const tmp = stickyDir();
+    mkdirSync(join(tmp, 'hrsync-locks'), { mode: 0o755 });
+    return lockProgram().then((driver) => {
+      const run = tryAs(carol, driver, 'w', envFor(tmp));
+      expect(run.held, run.message).toBe(true);
+      expect(run.warnings.join('\n')).toContain(`${join(tmp, 'hrsync-locks')} cannot be written in by you`);
+    });
+  }, 30_000);
+
   it('a user with no cache folder keeps a private one in TMPDIR, made 0700, and refuses one another user made for them', async () => {
     const tmp = stickyDir();
     const driver = await lockProgram();
