@@ -193,6 +193,22 @@ describe.skipIf(!CAN_BE_OTHERS)('the run lock on a machine shared with other use
     });
   }, 30_000);
 
+  it('a TMPDIR another user controls (their folder, or a link to it) holds no shared lock folder: they could move it aside mid-run and let a second run in', async () => {
+    const theirs = join(stickyDir(), 'mallory-tmp');
+    runAs(mallory, ['mkdir', '-m', '0777', theirs]);
+    const link = join(stickyDir(), 'tmp-link');
+    runAs(mallory, ['ln', '-s', theirs, link]);
+    for (const tmp of [theirs, link]) {
+      const warnings: string[] = [];
+      const cache = tempDir();
+      const lock = await acquireLock('t', 't', 'import', { env: { TMPDIR: tmp, XDG_CACHE_HOME: cache }, warn: (m) => warnings.push(m) });
+      expect(existsSync(join(theirs, 'hrsync-locks'))).toBe(false);
+      expect(locksIn(join(cache, 'hrsync', 'locks'))).toHaveLength(1);
+      expect(warnings.join('\n')).toContain(`belongs to hrsync-test-mallory (uid ${mallory.uid})`);
+      await lock.release();
+    }
+  });
+
   it('a user with no cache folder keeps a private one in TMPDIR, made 0700, and refuses one another user made for them', async () => {
     const tmp = stickyDir();
     const driver = await lockProgram();
