@@ -1,31 +1,15 @@
-import { constants, readFileSync } from 'node:fs';
-import { lstat, mkdir, open, readlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, lstat, mkdir, open, readlink, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outputFailed } from '../errors.js';
+import { whoIs } from '../shared/who-is.js';
 import { cacheFolder } from './cache-folder.js';
+
+export { whoIs };
 
 /** The user this process runs as (undefined where the platform has no uids). */
 export const myUid = (): number | undefined => process.getuid?.();
-
-let passwd: Map<number, string> | undefined;
-/** A uid as a person reads it: `bob (uid 1001)`, or `uid 1001` when /etc/passwd does not name it. */
-export function whoIs(uid: number | undefined): string {
-  if (uid === undefined) return 'an unknown user';
-  if (!passwd) {
-    passwd = new Map();
-    try {
-      for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
-        const [name, , id] = line.split(':');
-        if (name && id && /^\d+$/.test(id) && !passwd.has(Number(id))) passwd.set(Number(id), name);
-      }
-    } catch {
-      // no passwd file: uids only
-    }
-  }
-  const name = passwd.get(uid);
-  return name ? `${name} (uid ${uid})` : `uid ${uid}`;
-}
 
 /** Where this run keeps its lock files, and why not in the shared folder when it is not. */
 export interface LockFolder {
@@ -40,8 +24,8 @@ const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOL
 
 /**
  * Why a folder that others can write to cannot be trusted with locks, or undefined when it can: it is
- * a real folder (never a link), owned by root or by this user, and when others may write in it the
- * sticky bit is set (each may remove only their own files).
+ * a real folder (never a link), owned by root or by this user, this user may write in it, and when
+ * others may write in it the sticky bit is set (each may remove only their own files).
  */
 async function distrustOf(path: string): Promise<string | undefined> {
   const st = await lstat(path);
@@ -50,6 +34,22 @@ async function distrustOf(path: string): Promise<string | undefined> {
   if (!st.isDirectory()) return `${path} is not a folder (it belongs to ${whoIs(st.uid)})`;
   if (me !== undefined && st.uid !== 0 && st.uid !== me) return `${path} belongs to ${whoIs(st.uid)}, who could remove the locks of everyone else`;
   if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return `${path} can be written by others without the sticky bit (mode ${(st.mode & 0o7777).toString(8)}), so anyone could remove a lock`;
+  const writable = await access(path, constants.W_OK | constants.X_OK).then(() => true, () => false);
+  if (!writable) return `${path} cannot be written in by you (mode ${(st.mode & 0o7777).toString(8)}, made by ${whoIs(st.uid)}; an administrator makes it with sudo install -d -m 1777)`;
+  return undefined;
+}
+
+/**
+ * Why the folder that holds the lock folders (TMPDIR, links followed) cannot be trusted, or undefined:
+ * another user who owns it, or may write in it without the sticky bit, could move a lock folder aside
+ * mid-run (a rename needs only the parent) and let a second run in.
+ */
+async function parentDistrust(path: string): Promise<string | undefined> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st) return undefined; // nothing there: making a folder in it fails and says so
+  const me = myUid();
+  if (me !== undefined && st.uid !== 0 && st.uid !== me) return `${path} belongs to ${whoIs(st.uid)}, who could move any lock folder in it aside`;
+  if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return `${path} can be written by others without the sticky bit (mode ${(st.mode & 0o7777).toString(8)}), so anyone could move a lock folder in it aside`;
   return undefined;
 }
 
@@ -103,7 +103,8 @@ export async function lockFolder(env: NodeJS.ProcessEnv, given?: string): Promis
   }
   const temp = env.TMPDIR || tmpdir();
   const shared = join(temp, 'hrsync-locks');
-  let distrust: string | undefined;
+  let distrust = await parentDistrust(temp);
+  if (distrust) return ownFolder([join(cacheFolder(env), 'locks')], distrust);
   if (myUid() === 0 && (await makeShared(shared).catch((error: unknown) => Promise.reject(outputFailed('the lock folder', shared, error, HINT)))))
     return { dir: shared, shared: true };
   try {
@@ -114,6 +115,11 @@ export async function lockFolder(env: NodeJS.ProcessEnv, given?: string): Promis
     if (code !== 'ENOENT') distrust = `${shared} cannot be used (${code ?? String(error)})`;
   }
   const own = myUid() === undefined ? [join(cacheFolder(env), 'locks')] : [join(cacheFolder(env), 'locks'), join(temp, `hrsync-locks-${myUid()}`)];
+  return ownFolder(own, distrust);
+}
+
+/** This user's own lock folder: the first of `own` that is, or can be made, a private folder of theirs. */
+async function ownFolder(own: string[], distrust: string | undefined): Promise<LockFolder> {
   let why = '';
   for (const [i, dir] of own.entries()) {
     try {

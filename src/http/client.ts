@@ -273,7 +273,9 @@ export class HttpClient {
       }
       chunks.push(chunk);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    // A byte-order mark before JSON (some .NET servers send one) is not part of it (RFC 8259 §8.1).
+    const text = Buffer.concat(chunks).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { basename } from 'node:path';
 import { outputFailed, UsageError } from '../errors.js';
@@ -50,7 +50,7 @@ async function fileSink(path: string): Promise<Sink> {
   let handle: FileHandle;
   try {
     pending = await pendingOutput(path);
-    handle = await open(pending.temp, pending.flags, 0o600);
+    handle = await pending.open(0o600);
   } catch (error) {
     throw outputFailed('the file', path, error, 'its folder must exist and be writable');
   }

@@ -39,8 +39,9 @@ export function isDateFormat(id: number, custom: ReadonlyMap<number, string>): b
   return /[dmyhsb]/i.test(bare.replace(/general/gi, ''));
 }
 
-/** The last serial Excel shows as a date: 9999-12-31. */
+/** The last serial Excel shows as a date, 9999-12-31: in the 1900 system, and in the 1904 one (1,462 days fewer). */
 const LAST_SERIAL = 2_958_465;
+const LAST_SERIAL_1904 = LAST_SERIAL - 1_462;
 const DAY_MS = 86_400_000;
 
 /**
@@ -49,7 +50,7 @@ const DAY_MS = 86_400_000;
  * before it are a day later than a plain count; the 1904 system counts from 1904-01-01.
  */
 export function serialDate(serial: number, date1904: boolean): string | undefined {
-  if (!(serial >= 0 && serial < LAST_SERIAL + 1)) return undefined;
+  if (!(serial >= 0 && serial < (date1904 ? LAST_SERIAL_1904 : LAST_SERIAL) + 1)) return undefined;
   if (!date1904 && serial >= 60 && serial < 61) return '1900-02-29';
   const epoch = date1904 ? 24_107 : serial < 60 ? 25_568 : 25_569; // days from the system's day 0 to 1970-01-01
   return new Date(Math.round((serial - epoch) * DAY_MS)).toISOString().slice(0, 10);

@@ -135,8 +135,8 @@ export class SheetCells implements XmlHandler {
     const uncalculated = { problem: 'the formula here has no saved result (the workbook was never calculated)' };
     switch (this.type) {
       case 's': {
-        const text = v === undefined ? undefined : this.context.strings[Number(v)];
-        return text ?? { problem: `the cell refers to shared string ${v ?? '(none)'}, which the workbook does not have` };
+        const text = v === undefined || !/^\d+$/.test(v) ? undefined : this.context.strings[Number(v)];
+        return text ?? { problem: `the cell refers to shared string ${v || '(none)'}, which the workbook does not have` };
       }
       case 'inlineStr':
         return unescapeExcel(this.inline ?? v ?? '');

@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import { outputFailed } from '../errors.js';
 import { pendingOutput, writeFileAtomic, type PendingFile } from '../shared/atomic-write.js';
 import { cellText, type RecordWriter } from './writers.js';
@@ -58,7 +57,7 @@ export async function openXlsxWriter(path: string, columns: Array<{ field: strin
   let handle;
   try {
     pending = await pendingOutput(path);
-    handle = await open(pending.temp, pending.flags, 0o600);
+    handle = await pending.open(0o600);
   } catch (error) {
     throw outputFailed('the file', path, error, 'its folder must exist and be writable');
   }

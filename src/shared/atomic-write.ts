@@ -1,5 +1,7 @@
-import { lstat, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { whoIs } from './who-is.js';
 
 /**
  * A file that appears under its final name only when complete: written beside it under a temporary
@@ -10,9 +12,12 @@ import { basename, dirname, join } from 'node:path';
 export interface PendingFile {
   /** Where to write until commit. */
   readonly temp: string;
-  /** How to open `temp`: created new beside the final name, or the output itself, in place. */
-  readonly flags: 'wx' | 'w';
   readonly inPlace: boolean;
+  /**
+   * Opens where to write: `temp` created new, or the output itself in place — checked to be the very
+   * file that was judged (a FIFO swapped for a link in between is refused), never truncated.
+   */
+  open(mode: number): Promise<FileHandle>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -21,8 +26,8 @@ export function pendingFile(path: string): PendingFile {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.partial`);
   return {
     temp,
-    flags: 'wx',
     inPlace: false,
+    open: (mode) => open(temp, 'wx', mode),
     commit: () => rename(temp, path),
     abort: () => rm(temp, { force: true }),
   };
@@ -40,20 +45,53 @@ export class UnwritableOutput extends Error {
   }
 }
 
+/** Standard output or error, or a descriptor of this process's, by name (`/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/1`). */
+const OWN_DESCRIPTOR = /^\/(dev\/(stdout|stderr|fd\/\d+)|proc\/(self|thread-self)\/fd\/\d+)$/;
+
+/**
+ * The output itself, written in place: opened without following a link when it is not one, appended
+ * to (never truncated: a device or a FIFO has nothing to cut, and a descriptor's file is the shell's
+ * `>` or `>>`), and refused when what was opened is not the file judged (dev and inode): another user
+ * who swaps a FIFO for a link between the check and the open writes nothing through it.
+ */
+function inPlace(path: string, link: boolean, judged: Stats): PendingFile {
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_NOCTTY | (link ? 0 : constants.O_NOFOLLOW);
+  return {
+    temp: path,
+    inPlace: true,
+    async open() {
+      const handle = await open(path, flags).catch((error: NodeJS.ErrnoException) =>
+        Promise.reject(error.code === 'ELOOP' ? new UnwritableOutput(path, 'was replaced by a symbolic link while hrsync opened it', 'name an output in a folder only you can write in') : error),
+      );
+      const now = await handle.stat();
+      if (now.dev === judged.dev && now.ino === judged.ino) return handle;
+      await handle.close();
+      throw new UnwritableOutput(path, 'was replaced by another file while hrsync opened it', 'name an output in a folder only you can write in');
+    },
+    commit: async () => {},
+    abort: async () => {},
+  };
+}
+
 /**
  * How an output path is written. Absent, or a regular file: replaced whole (pendingFile). A device, a
- * FIFO or a socket, or a link to one: written in place — never replaced, its mode never changed. A
- * folder, or a link to a regular file, a folder or nothing: refused (UnwritableOutput), since
- * replacing the link would break it and writing through it would write where the link's maker chose.
+ * FIFO or a socket, or a link of this user's or root's to one — or standard output by name
+ * (`/dev/stdout`), whatever it is — is written in place (see inPlace): never replaced, its mode never
+ * changed. A folder, a link to a regular file, a folder or nothing, or a link another user made: refused
+ * (UnwritableOutput), since replacing the link would break it and writing through it would write where
+ * the link's maker chose.
  */
 export async function pendingOutput(path: string): Promise<PendingFile> {
   const own = await lstat(path).catch(() => undefined);
   if (!own) return pendingFile(path);
-  const target = own.isSymbolicLink() ? await stat(path).catch(() => undefined) : own;
-  if (target && !target.isFile() && !target.isDirectory()) return { temp: path, flags: 'w', inPlace: true, commit: async () => {}, abort: async () => {} };
-  if (own.isSymbolicLink()) {
+  const link = own.isSymbolicLink();
+  const target = link ? await stat(path).catch(() => undefined) : own;
+  const mine = !link || own.uid === 0 || own.uid === process.getuid?.();
+  if (target && mine && (OWN_DESCRIPTOR.test(path) || (!target.isFile() && !target.isDirectory()))) return inPlace(path, link, target);
+  if (link) {
     const to = await realpath(path).catch(() => undefined);
-    throw new UnwritableOutput(path, `is a symbolic link${to ? ` (to ${to})` : ' to nothing'}: hrsync neither replaces a link nor writes through one`, to ? `name the file itself: ${to}` : 'name a file, not a link');
+    const maker = mine ? '' : `, made by ${whoIs(own.uid)}`;
+    throw new UnwritableOutput(path, `is a symbolic link${to ? ` (to ${to})` : ' to nothing'}${maker}: hrsync neither replaces a link nor writes through one`, to ? `name the file itself: ${to}` : 'name a file, not a link');
   }
   if (own.isDirectory()) throw new UnwritableOutput(path, 'is a folder', 'give a file name inside it, e.g. people.csv');
   return pendingFile(path);
@@ -71,7 +109,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   await mkdir(dirname(path), { recursive: true, mode: options.dirMode ?? 0o700 });
   const file = await pendingOutput(path);
   try {
-    await writeFile(file.temp, data, { mode: options.mode ?? 0o600, flag: file.flags });
+    const handle = await file.open(options.mode ?? 0o600);
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
     await file.commit();
   } catch (error) {
     await file.abort();

@@ -183,6 +183,32 @@ describe.skipIf(!CAN_BE_OTHERS)('the run lock on a machine shared with other use
     expect(locksIn(join(tmp, 'hrsync-locks'))).toEqual(left); // Mallory's file, left for her (or root) to clear
   }, 30_000);
 
+  it('a shared folder root made that others cannot write in (sudo mkdir, mode 755) is passed over, said, not exit 74', () => {
+    const tmp = stickyDir();
+    mkdirSync(join(tmp, 'hrsync-locks'), { mode: 0o755 });
+    return lockProgram().then((driver) => {
+      const run = tryAs(carol, driver, 'w', envFor(tmp));
+      expect(run.held, run.message).toBe(true);
+      expect(run.warnings.join('\n')).toContain(`${join(tmp, 'hrsync-locks')} cannot be written in by you`);
+    });
+  }, 30_000);
+
+  it('a TMPDIR another user controls (their folder, or a link to it) holds no shared lock folder: they could move it aside mid-run and let a second run in', async () => {
+    const theirs = join(stickyDir(), 'mallory-tmp');
+    runAs(mallory, ['mkdir', '-m', '0777', theirs]);
+    const link = join(stickyDir(), 'tmp-link');
+    runAs(mallory, ['ln', '-s', theirs, link]);
+    for (const tmp of [theirs, link]) {
+      const warnings: string[] = [];
+      const cache = tempDir();
+      const lock = await acquireLock('t', 't', 'import', { env: { TMPDIR: tmp, XDG_CACHE_HOME: cache }, warn: (m) => warnings.push(m) });
+      expect(existsSync(join(theirs, 'hrsync-locks'))).toBe(false);
+      expect(locksIn(join(cache, 'hrsync', 'locks'))).toHaveLength(1);
+      expect(warnings.join('\n')).toContain(`belongs to hrsync-test-mallory (uid ${mallory.uid})`);
+      await lock.release();
+    }
+  });
+
   it('a user with no cache folder keeps a private one in TMPDIR, made 0700, and refuses one another user made for them', async () => {
     const tmp = stickyDir();
     const driver = await lockProgram();

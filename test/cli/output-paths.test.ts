@@ -1,8 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lmsProject, write } from '../helpers/files.js';
+import { pendingOutput } from '../../src/shared/atomic-write.js';
+import { BIN, binaryEnv } from '../helpers/cli.js';
+import { lmsProject, tempDir, write } from '../helpers/files.js';
+import { CAN_BE_OTHERS, otherUser, runAs, stickyDir } from '../helpers/other-user.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
 
@@ -85,5 +88,58 @@ describe('outputs that are not regular files', () => {
     const run = await hrsyncIn(argv('folder.csv'), { cwd: dir, env: ENV });
     expect(run.code, run.stderr).toBe(64);
     expect(run.stderr).toMatch(/folder\.csv: it is a folder/);
+  });
+});
+
+/**
+ * An output checked as a FIFO or a device is opened as what was checked: swapped for a link (or any
+ * other file) between the check and the open — another user racing in a shared folder — it is refused,
+ * and nothing is written through the link. A link another user made is never written through, even to
+ * a device.
+ */
+describe('an output swapped or planted by someone else', () => {
+  it('a FIFO replaced by a symbolic link after the check is refused, and the file the link points at is untouched', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out.csv');
+    const victim = write(dir, 'victim.txt', 'keep me\n');
+    execFileSync('mkfifo', [out]);
+    const pending = await pendingOutput(out);
+    expect(pending.inPlace).toBe(true);
+    unlinkSync(out); // the race, won: what was a FIFO is now a link to the victim
+    symlinkSync(victim, `${out}.link`);
+    renameSync(`${out}.link`, out);
+    const opened = await pending.open(0o600).catch((e: unknown) => e as Error);
+    if (!(opened instanceof Error)) {
+      await opened.write('id,email\n');
+      await opened.close();
+    }
+    expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
+    expect(opened).toBeInstanceOf(Error);
+    expect((opened as Error).message).toContain(out);
+  });
+
+  it.skipIf(!CAN_BE_OTHERS)('a link to a device that another user planted is refused (exit 64), naming its maker', async () => {
+    const mallory = otherUser('hrsync-test-mallory');
+    const tmp = stickyDir();
+    const device = join(tempDir(), 'null');
+    execFileSync('mknod', ['-m', '0666', device, 'c', '1', '3']); // a null device of the test's own
+    const out = join(tmp, 'report.csv');
+    runAs(mallory, ['ln', '-s', device, out]);
+    const pending = await pendingOutput(out).catch((e: unknown) => e as Error);
+    expect(pending).toBeInstanceOf(Error);
+    expect((pending as Error).message).toContain(`${out} is a symbolic link`);
+    expect((pending as Error).message).toContain('hrsync-test-mallory');
+  });
+
+  it('export -o /dev/stdout writes into standard output when that is a file, appending as >> asked', () => {
+    const dir = tempDir();
+    const file = write(dir, 'out.csv', 'before\n');
+    const fd = openSync(file, 'a');
+    const run = spawnSync(process.execPath, [BIN, 'export', '-q', '-o', '/dev/stdout'], { cwd: dir, env: binaryEnv(), stdio: ['ignore', fd, 'pipe'] });
+    closeSync(fd);
+    expect(run.status, run.stderr.toString()).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text.startsWith('before\nid,')).toBe(true);
+    expect(lstatSync(file).isFile()).toBe(true);
   });
 });

@@ -75,6 +75,24 @@ describe('a server that echoes the credential in other spellings', () => {
 });
 
 describe('a server whose answers are not the platform’s (a sign-in page, a proxy’s page, a wrong baseUrl)', () => {
+  it('a JSON answer that starts with a byte-order mark (as some .NET servers send) is the platform’s JSON, read as such', async () => {
+    const user = { id: 'u1', externalId: 'X1', userName: 'x1@example.com', emails: [{ value: 'x1@example.com', primary: true }], name: { givenName: 'A', familyName: 'B' }, active: true };
+    const server = await scimServer((req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/scim+json; charset=utf-8' });
+      res.end(`\uFEFF${JSON.stringify({ ...EMPTY, totalResults: 1, Resources: req.url!.includes('startIndex=1&') ? [user] : [] })}`);
+    });
+    try {
+      const dir = tempDir();
+      write(dir, 'hrsync.config.json', JSON.stringify({ targets: { idp: { type: 'scim', baseUrl: server.baseUrl, token: 'env:SCIM_TOKEN' } } }));
+      write(dir, 'u.csv', 'externalId,email,firstName,lastName\nX1,x1@example.com,A,B\n');
+      const run = await hrsyncIn(['import', 'u.csv', '--dry-run'], { cwd: dir, env: { SCIM_TOKEN: 'a-token-of-some-length' } });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('1 unchanged');
+    } finally {
+      await server.stop();
+    }
+  });
+
   const LOGIN = '<!DOCTYPE html><html><head><title>Sign in - Contoso</title></head><body>Sign in</body></html>';
   const cases: Array<[string, (res: ServerResponse) => void, RegExp]> = [
     // The first request a run makes is discovery's: a sign-in page stops it there.

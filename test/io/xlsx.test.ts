@@ -53,6 +53,16 @@ describe('Excel workbooks, read from their bytes', () => {
     expect((await read(xlsxBytes(spec(true)))).records).toEqual([[2, { a: '2024-03-01', b: '1904-01-01', c: '12' }]]);
   });
 
+  it('a date serial past 9999-12-31 is an error in either date system (the 1904 system ends 1,462 days sooner), and a shared string index that is not a number refers to no string', async () => {
+    const rows = textRow(1, ['a', 'b']) + '<row r="2"><c r="A2" s="1"><v>2957003</v></c></row><row r="3"><c r="A3" s="1"><v>2957004</v></c></row><row r="4"><c r="B4" t="s"><v></v></c></row>';
+    const { records, problemDetails } = await read(xlsxBytes({ sheets: [{ name: 'S', rows }], date1904: true, styles: [14], strings: ['Ann'] }));
+    expect(records).toEqual([[2, { a: '9999-12-31', b: null }]]);
+    expect(problemDetails.map((p) => [p.line, p.column, p.code, p.message])).toEqual([
+      [3, 1, 'excel_error', 'sheet "S", cell A3: 2957004 is not a date Excel can show'],
+      [4, 2, 'excel_error', 'sheet "S", cell B4: the cell refers to shared string (none), which the workbook does not have'],
+    ]);
+  });
+
   it('an Excel error cell, or a formula whose cached result is an error, is an excel_error naming sheet, row and column: never a blank, never the text #DIV/0!', async () => {
     const rows = HEADER + '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="e"><v>#DIV/0!</v></c></row>' + '<row r="3"><c r="A3"><v>2</v></c><c r="C3" t="e"><f>VLOOKUP(A3,X!A:B,2,0)</f><v>#N/A</v></c><c r="D3" t="e"><v>#REF!</v></c></row>';
     const { records, problemDetails } = await read(xlsxBytes({ sheets: [{ name: 'Staff', rows }] }));
