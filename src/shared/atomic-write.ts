@@ -60,9 +60,12 @@ function inPlace(path: string, link: boolean, judged: Stats): PendingFile {
     temp: path,
     inPlace: true,
     async open() {
-      const handle = await open(path, flags).catch((error: NodeJS.ErrnoException) =>
-        Promise.reject(error.code === 'ELOOP' ? new UnwritableOutput(path, 'was replaced by a symbolic link while hrsync opened it', 'name an output in a folder only you can write in') : error),
-      );
+      const waited = judged.isFIFO() ? await readerOf(path, flags) : undefined;
+      const handle = await open(path, flags)
+        .catch((error: NodeJS.ErrnoException) =>
+          Promise.reject(error.code === 'ELOOP' ? new UnwritableOutput(path, 'was replaced by a symbolic link while hrsync opened it', 'name an output in a folder only you can write in') : error),
+        )
+        .finally(() => waited?.close());
       const now = await handle.stat();
       if (now.dev === judged.dev && now.ino === judged.ino) return handle;
       await handle.close();
@@ -71,6 +74,29 @@ function inPlace(path: string, link: boolean, judged: Stats): PendingFile {
     commit: async () => {},
     abort: async () => {},
   };
+}
+
+/** The longest hrsync waits for a process to read a FIFO it was asked to write. */
+export const FIFO_READER_WAIT_MS = 30_000;
+
+/**
+ * Waits, in bounded steps, until a process has the FIFO open for reading: opening it to write would
+ * otherwise block in the file system's thread for ever, where neither Ctrl-C nor any bound reaches
+ * it. A non-blocking open fails with ENXIO while there is no reader; past the bound, the output is
+ * refused, saying so.
+ */
+export async function readerOf(path: string, flags: number, waitMs = FIFO_READER_WAIT_MS): Promise<FileHandle | undefined> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      // Kept open until the real open is made: closing it first would give the reader its end of file.
+      return await open(path, flags | constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') return undefined; // not ours to judge here: the real open says it
+    }
+    if (Date.now() >= until) throw new UnwritableOutput(path, `is a FIFO that no process read within ${waitMs / 1000} s`, 'start the program that reads it first, or write to a file');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /**

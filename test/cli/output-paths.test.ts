@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
+import { closeSync, constants as fsConstants, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pendingOutput } from '../../src/shared/atomic-write.js';
@@ -141,5 +141,35 @@ describe('an output swapped or planted by someone else', () => {
     const text = readFileSync(file, 'utf8');
     expect(text.startsWith('before\nid,')).toBe(true);
     expect(lstatSync(file).isFile()).toBe(true);
+  });
+});
+
+describe('a FIFO nobody reads yet', () => {
+  it('is waited for in bounded steps: a reader that comes later gets the whole output; none within the bound is a clear refusal', async () => {
+    const { readerOf } = await import('../../src/shared/atomic-write.js');
+    const dir = tempDir();
+    const fifo = join(dir, 'late.csv');
+    execFileSync('mkfifo', [fifo]);
+    const started = Date.now();
+    const refused = await readerOf(fifo, fsConstants.O_WRONLY, 300).catch((e: unknown) => e);
+    expect((refused as Error).message).toContain('is a FIFO that no process read within 0.3 s');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // A reader that starts a moment later: the open waits for it, never blocks for ever.
+    const late = new Promise<string>((resolve) => setTimeout(() => void drain(fifo).then(resolve), 500));
+    const handle = await readerOf(fifo, fsConstants.O_WRONLY, 10_000);
+    await handle!.write('written after the wait\n');
+    await handle!.close();
+    expect(await late).toBe('written after the wait\n');
+  });
+
+  it('export -o to a FIFO whose reader starts later: the whole export reaches it', async () => {
+    const dir = tempDir();
+    write(dir, 'people.csv', PEOPLE);
+    const fifo = join(dir, 'late.csv');
+    execFileSync('mkfifo', [fifo]);
+    const late = new Promise<string>((resolve) => setTimeout(() => void drain(fifo).then(resolve), 700));
+    const run = await hrsyncIn(['validate', 'people.csv', '--target', 'generic', '--annotate', 'late.csv'], { cwd: dir });
+    expect([0, 3]).toContain(run.code);
+    expect(await late).toContain('hrsync errors');
   });
 });
