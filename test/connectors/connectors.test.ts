@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accessplanitFieldErrors, AccessplanitTarget, odataFilter } from '../../src/connectors/accessplanit/target.js';
 import { appenateFieldErrors, AppenateTarget } from '../../src/connectors/appenate/target.js';
 import { springestFieldErrors, SpringestTarget } from '../../src/connectors/springest/target.js';
-import { fromUnified, fromUnifiedCompany, fromUnifiedGroup, UnifiedTarget } from '../../src/connectors/unified/target.js';
+import { fromGroups, fromUnified, fromUnifiedCompany, fromUnifiedGroup, UnifiedTarget } from '../../src/connectors/unified/target.js';
 import { RemoteError } from '../../src/errors.js';
 import { defaultListSeconds, PageGuard } from '../../src/connectors/paging.js';
 import type { CanonicalValues } from '../../src/core/model/canonical.js';
@@ -262,6 +262,45 @@ describe('Unified connector', () => {
     expect(target.entities).toEqual(['users', 'companies', 'groups']);
     expect(Object.keys(target.wire.users!)).not.toContain('companyId');
     a.assertNoPendingInterceptors();
+  });
+
+  it('reads an employee’s groups by type: a DEPARTMENT (else SUB_DEPARTMENT) is the department, a BUSINESS_UNIT (else DIVISION) the business unit, every other group a membership', () => {
+    expect(fromGroups([
+      { id: 'g1', name: 'Fire Wardens', type: 'TEAM' }, { id: 'g2', name: 'Warehouse', type: 'DEPARTMENT' }, { id: 'g3', name: 'Picking', type: 'SUB_DEPARTMENT' },
+      { id: 'g4', name: 'North', type: 'DIVISION' }, { id: 'g5', name: 'Logistics', type: 'BUSINESS_UNIT' }, { id: 'g6', name: 'Lancaster', type: 'BRANCH' },
+      { id: 'g7', name: 'Mentors', type: 'GROUP' }, { id: 'g8', name: 'Choir' }, { id: 'g9', name: 'Guild', type: 'GUILD' }, { id: 'g10', name: 'Fire Wardens', type: 'team' }, { id: 'g11', type: 'TEAM' },
+    ])).toEqual({ department: 'Warehouse', businessUnit: 'Logistics', groups: ['Fire Wardens', 'Lancaster', 'Mentors', 'Choir', 'Guild'] });
+    expect(fromGroups([{ name: 'Picking', type: 'SUB_DEPARTMENT' }, { name: 'North', type: 'DIVISION' }])).toEqual({ department: 'Picking', businessUnit: 'North', groups: null });
+    expect(fromGroups(undefined)).toEqual({ department: null, businessUnit: null, groups: null });
+    expect(fromUnified({ id: 'e1', groups: [{ id: 'g2', name: 'Warehouse', type: 'DEPARTMENT' }] })).toMatchObject({ department: 'Warehouse', groups: null });
+  });
+
+  it('names and types a group an employee names by id alone from /group, listed once; says which it could not name', async () => {
+    const a = agent();
+    const pool = a.get('https://api.unified.to');
+    const groupPaths: string[] = [];
+    pool.intercept({ path: (p) => p.startsWith('/hris/conn/group?'), method: 'GET' }).reply((o) => {
+      groupPaths.push(String(o.path));
+      return { statusCode: 200, data: [{ id: 'grp_t', name: 'Fire Wardens', type: 'TEAM' }, { id: 'grp_d', name: 'Warehouse', type: 'DEPARTMENT' }] };
+    }).persist();
+    const employees = [
+      { id: 'e1', employee_number: 'N1', groups: [{ id: 'grp_d', name: 'Warehouse', type: 'DEPARTMENT' }] },
+      { id: 'e2', employee_number: 'N2', groups: [{ id: 'grp_t' }, { id: 'grp_d', name: 'Warehouse' }] },
+      { id: 'e3', employee_number: 'N3', groups: [{ id: 'grp_gone' }, { id: 'grp_t' }] },
+    ];
+    pool.intercept({ path: (p) => p.startsWith('/hris/conn/employee?'), method: 'GET' }).reply(200, employees);
+    const notices: string[] = [];
+    const rows = await all(new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', dispatcher: a }).list('users', { onNotice: (m) => notices.push(m) }));
+    expect(rows.map((r) => [r.externalId, r.department, r.groups])).toEqual([['N1', 'Warehouse', null], ['N2', 'Warehouse', ['Fire Wardens']], ['N3', null, ['Fire Wardens']]]);
+    expect(groupPaths).toHaveLength(1);
+    expect(notices).toEqual(['unified "hr": employees name a group without a name that /group does not name either (grp_gone): left out of their department, businessUnit and groups']);
+    const b = agent();
+    b.get('https://api.unified.to').intercept({ path: (p) => p.startsWith('/hris/conn/group?'), method: 'GET' }).reply(501, { message: 'not supported' });
+    b.get('https://api.unified.to').intercept({ path: (p) => p.startsWith('/hris/conn/employee?'), method: 'GET' }).reply(200, [employees[1]]);
+    const without: string[] = [];
+    expect(await all(new UnifiedTarget({ name: 'hr', baseUrl: 'https://api.unified.to', connectionId: 'conn', apiKey: 'k', dispatcher: b }).list('users', { onNotice: (m) => without.push(m) })))
+      .toMatchObject([{ externalId: 'N2', department: null, groups: ['Warehouse'] }]);
+    expect(without[0]).toBe('unified "hr": the connection does not list groups (501 on /group): groups an employee names by id alone cannot be named, so they are left out');
   });
 
   it('stops with a RemoteError when an integration ignores offset, on every list; a connection without /company leaves company names blank', async () => {

@@ -59,6 +59,26 @@ describe('Appenate emulation: groups, invitations, and the settings for what the
     return { sandbox, at, [Symbol.asyncDispose]: () => sandbox.stop() };
   };
 
+  it('refuses a body field the vendor does not document, naming it in a ResponseStatus (a 200 with errorsInOk); drops it with unknownFields: drop', async () => {
+    await using s = await open();
+    const user = { FirstName: 'A', LastName: 'B', Email: 'shoe@b.co', ShoeSize: 44 };
+    const bad = await call(s.at('user'), { method: 'POST', json: user });
+    expect(bad.status).toBe(400);
+    expect(bad.body.ResponseStatus).toMatchObject({ ErrorCode: 'ValidationException', Message: "'ShoeSize' is not a field of User.", Errors: [{ ErrorCode: 'UnknownField', FieldName: 'ShoeSize' }] });
+    // Documented fields and options pass, in any case (ServiceStack binds them ignoring case).
+    expect((await call(s.at('user'), { method: 'POST', json: { ...user, ShoeSize: undefined, doNotEmail: true, Password: 'x', TimeZone: 'UTC', Metadata: [] } })).status).toBe(200);
+    const group = await call(s.at('usergroup'), { method: 'POST', json: { Name: 'Drivers', Colour: 'red' } });
+    expect(group.body.ResponseStatus.Errors).toMatchObject([{ FieldName: 'Colour', Message: "'Colour' is not a field of User group." }]);
+    expect((await call(s.at('folder'), { method: 'POST', json: { Name: 'Forms', UserIds: [] } })).status).toBe(400);
+    await using ok = await open({ errorsInOk: true });
+    const inOk = await call(ok.at('user'), { method: 'POST', json: user });
+    expect([inOk.status, inOk.body.ResponseStatus.Errors[0].FieldName]).toEqual([200, 'ShoeSize']);
+    await using lenient = await open({ unknownFields: 'drop' });
+    const dropped = await call(lenient.at('user'), { method: 'POST', json: user });
+    expect(dropped.status).toBe(200);
+    expect(dropped.body.User).not.toHaveProperty('ShoeSize');
+  });
+
   it('keeps a user’s groups as GUIDs, shows names with UseNames, and refuses a group that does not exist', async () => {
     await using s = await open();
     const group = await call(s.at('usergroup'), { method: 'POST', json: { Name: 'Drivers', ExternalId: 'G1' } });

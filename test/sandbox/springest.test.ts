@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/server.js';
 import { call, useSandbox } from '../helpers/sandbox.js';
 
 describe('Springest emulation', () => {
@@ -42,5 +43,34 @@ describe('Springest emulation', () => {
     });
     expect(tagged.status).toBe(201);
     expect(sandbox().state().springest.get('nl')!.find((u) => u.external_id === 'N3')!.tags).toEqual(['sales', 'nl']);
+  });
+});
+
+describe('Springest emulation: fields seed 003 does not list', () => {
+  const sandbox = useSandbox();
+  const users = () => `${sandbox().urls.springest}/users.json?api_key=sandbox-key`;
+
+  it('refuses them by default, naming each in the platform’s error shape — the seed’s own employee_end_date too', async () => {
+    const bad = await call(users(), { method: 'POST', json: { external_id: 'U1', email: 'u1@acme.nl', shoe_size: 44, employee_end_date: '2026-12-31' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ errors: { shoe_size: ['is not a known field'], employee_end_date: ['is not a known field (did you mean "employment_end_date"?)'] } });
+    expect(sandbox().state().springest.get('default')!.find((u) => u.external_id === 'U1')).toBeUndefined();
+    const approver = await call(users(), { method: 'POST', json: { external_id: 'U1', email: 'u1@acme.nl', approvers: [{ email: 'james.smith@acme-logistics.co.uk', label: 'Manager', lable: 'x' }] } });
+    expect(approver.body).toEqual({ errors: { approvers: ['lable is not a known field (did you mean "label"?)'] } });
+    const good = await call(users(), { method: 'POST', json: { external_id: 'U1', email: 'u1@acme.nl', employment_end_date: '2026-12-31' } });
+    expect(good.status).toBe(201);
+    expect(sandbox().state().springest.get('default')!.find((u) => u.external_id === 'U1')).toMatchObject({ employment_end_date: '2026-12-31' });
+  });
+
+  it('drops them with unknownFields: drop, as a lenient server would', async () => {
+    const lenient = await startSandbox({ port: 0, settings: { springest: { unknownFields: 'drop' } } });
+    try {
+      const res = await call(`${lenient.urls.springest}/users.json?api_key=sandbox-key`, { method: 'POST', json: { external_id: 'U2', shoe_size: 44, employee_end_date: '2026-12-31' } });
+      expect(res.status).toBe(201);
+      const stored = lenient.state().springest.get('default')!.find((u) => u.external_id === 'U2')!;
+      expect([stored.shoe_size, stored.employee_end_date, stored.employment_end_date]).toEqual([undefined, undefined, undefined]);
+    } finally {
+      await lenient.stop();
+    }
   });
 });

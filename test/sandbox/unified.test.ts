@@ -1,6 +1,18 @@
 import { UnifiedTo } from '@unified-api/typescript-sdk';
 import { describe, expect, it } from 'vitest';
-import { call, useSandbox } from '../helpers/sandbox.js';
+import { UnifiedTarget } from '../../src/connectors/unified/target.js';
+import type { CanonicalValues } from '../../src/core/model/canonical.js';
+import { call, useSandbox, type Reply } from '../helpers/sandbox.js';
+
+/** Every record of a list, 100 a page (the documented largest page). */
+async function everyRecord(get: (query: string) => Promise<Reply>, query = ''): Promise<Array<Record<string, any>>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const out = [];
+  for (let offset = 0; ; offset += 100) {
+    const page = (await get(`?limit=100&offset=${offset}${query}`)).body as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    out.push(...page);
+    if (page.length < 100) return out;
+  }
+}
 
 describe('Unified emulation', () => {
   const sandbox = useSandbox();
@@ -13,7 +25,7 @@ describe('Unified emulation', () => {
   });
 
   it('seeds a few hundred employees with the mess of real HR data', async () => {
-    const all = (await list('?limit=1000')).body as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const all = await everyRecord(list);
     expect(all).toHaveLength(300);
     const statuses = new Set(all.map((e) => e.employment_status));
     expect([...statuses].sort()).toEqual(['ACTIVE', 'INACTIVE', 'ON_LEAVE']);
@@ -29,13 +41,16 @@ describe('Unified emulation', () => {
     expect(first).toHaveLength(10);
     expect(first.at(-1).updated_at >= second[0].updated_at).toBe(true);
     const since = first[4].updated_at;
-    const recent = (await list(`?limit=1000&updated_gte=${encodeURIComponent(since)}`)).body;
+    const recent = await everyRecord(list, `&updated_gte=${encodeURIComponent(since)}`);
     expect(recent).toHaveLength(5);
     const one = first[0];
     expect((await call(`${sandbox().url}/hris/sandbox/employee/${one.id}`, { headers: { authorization: 'sandbox-key' } })).body).toEqual(one);
-    const named = (await list(`?limit=1000&query=${encodeURIComponent(one.last_name)}`)).body;
-    expect(named.some((e: { id: string }) => e.id === one.id)).toBe(true);
+    const named = await everyRecord(list, `&query=${encodeURIComponent(one.last_name)}`);
+    expect(named.some((e) => e.id === one.id)).toBe(true);
     expect((await list('?limit=0')).status).toBe(400);
+    // At most 100 a page [doc]; a larger limit is answered with 100, silently [guess].
+    expect((await list('?limit=1000')).body).toHaveLength(100);
+    expect((await list('?limit=150&offset=250')).body).toHaveLength(50);
     expect((await list('?sort=salary')).status).toBe(400);
   });
 
@@ -79,10 +94,14 @@ describe('Unified emulation: companies and groups, and the list parameters integ
   it('names the HR system’s own companies and groups on employees (cmp_… ids, not a training platform’s)', async () => {
     const companies = new Set(((await get('company')).body as Rec[]).map((c) => c.id));
     const groups = new Set(((await get('group')).body as Rec[]).map((g) => g.id));
-    const employees = (await get('employee', '?limit=1000')).body as Rec[];
+    const employees = await everyRecord((q) => get('employee', q));
     expect(employees.every((e) => companies.has(e.company_id))).toBe(true);
     expect(new Set(employees.map((e) => e.company_id)).size).toBe(companies.size);
-    expect(employees.every((e) => e.groups.length > 0 && e.groups.every((g: Rec) => groups.has(g.id) && typeof g.name === 'string'))).toBe(true);
+    expect(employees.every((e) => e.groups.length > 0 && e.groups.every((g: Rec) => groups.has(g.id)))).toBe(true);
+    // As the SDK shapes them (HrisGroup): id, name and type — or, as it allows, the id alone.
+    const refs = employees.flatMap((e) => e.groups as Rec[]);
+    expect(new Set(refs.filter((g) => g.name).map((g) => g.type))).toEqual(new Set(['DEPARTMENT', 'DIVISION', 'TEAM', 'BUSINESS_UNIT']));
+    expect(refs.filter((g) => !g.name).map((g) => Object.keys(g))).toEqual(Array(17).fill(['id']));
   });
 
   it('takes fields exploded (fields=a&fields=b, as the SDK sends them) or comma-joined, and group_id', async () => {
@@ -90,9 +109,9 @@ describe('Unified emulation: companies and groups, and the list parameters integ
     const joined = (await get('employee', '?limit=3&fields=name,emails')).body as Rec[];
     expect(exploded).toEqual(joined);
     expect(Object.keys(exploded[0]!).sort()).toEqual(['emails', 'id', 'name']);
-    const all = (await get('employee', '?limit=1000')).body as Rec[];
+    const all = await everyRecord((q) => get('employee', q));
     const group = all[0]!.groups[0].id as string;
-    const members = (await get('employee', `?limit=1000&group_id=${group}`)).body as Rec[];
+    const members = await everyRecord((q) => get('employee', q), `&group_id=${group}`);
     expect(members.map((e) => e.id)).toEqual(all.filter((e) => e.groups.some((g: Rec) => g.id === group)).map((e) => e.id));
     expect(members.length).toBeGreaterThan(0);
     expect(members.length).toBeLessThan(all.length);
@@ -114,5 +133,30 @@ describe('Unified emulation: companies and groups, and the list parameters integ
       expect(companies.some((c) => c.id === m.companyId)).toBe(true);
       expect(m.emails).toBeUndefined(); // not among the fields asked for
     }
+  });
+});
+
+describe('the Unified connector against the emulation', () => {
+  const sandbox = useSandbox();
+
+  it('reads every employee with a pageSize over the documented 100, and their department, business unit and groups', async () => {
+    const target = new UnifiedTarget({ name: 'hr', baseUrl: sandbox().url, connectionId: 'sandbox', apiKey: 'sandbox-key', pageSize: 500 });
+    const rows: CanonicalValues[] = [];
+    for await (const page of target.list('users')) rows.push(...page);
+    await target.close();
+    expect(rows).toHaveLength(300); // asked 100 a page: a limit of 500 is answered with 100, which is not the last page
+    const nurses = rows.filter((r) => r.jobTitle === 'Nurse');
+    expect(nurses.length).toBeGreaterThan(0);
+    expect(nurses.every((r) => r.department === 'Clinical')).toBe(true);
+    // Team Leaders sit in a DIVISION (Operations): a business unit, no department — unless also in a BUSINESS_UNIT, which comes first.
+    const leaders = rows.filter((r) => r.jobTitle === 'Team Leader');
+    expect(leaders.every((r) => r.department === null)).toBe(true);
+    expect(new Set(leaders.map((r) => r.businessUnit))).toEqual(new Set(['Operations', 'Logistics']));
+    const member = (name: string) => rows.filter((r) => Array.isArray(r.groups) && (r.groups as string[]).includes(name)).map((r) => String(r.externalId)).sort();
+    expect(member('Fire Wardens')).toEqual(Array.from({ length: 13 }, (_, i) => `E${3000 + 23 * (i + 1)}`));
+    // Named by id alone on the employee: named from /group.
+    expect(member('First Aiders')).toEqual(Array.from({ length: 17 }, (_, i) => `E${3000 + 17 * (i + 1)}`));
+    expect(member('Warehouse')).toEqual([]); // a department is not a membership
+    expect(rows.some((r) => r.businessUnit === 'Logistics')).toBe(true);
   });
 });

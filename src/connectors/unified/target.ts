@@ -17,10 +17,13 @@ export interface UnifiedSettings extends ConnectionSettings {
 
 type UnifiedRecord = Record<string, unknown> & { id?: string };
 type Address = Record<string, string | undefined>;
+/** How an employee names a group: the SDK's HrisGroup, which "may not have all of the Group fields present" (hrisemployee.ts). */
+type GroupRef = { id?: unknown; name?: unknown; type?: unknown };
 type Employee = UnifiedRecord & {
   emails?: Array<{ email?: string; type?: string }>;
   telephones?: Array<{ telephone?: string; type?: string }>;
   address?: Address;
+  groups?: GroupRef[];
 };
 /** The SDK's HrisCompany (src/sdk/models/shared/hriscompany.ts): id, name, legal_name, address … */
 type Company = UnifiedRecord & { address?: Address };
@@ -38,7 +41,7 @@ export const UNIFIED_WIRE: WireMap = {
   externalId: 'employee_number', firstName: 'first_name', lastName: 'last_name', email: 'emails', phone: 'telephones', mobile: 'mobile_telephone',
   jobTitle: 'job_title', gender: 'gender', dateOfBirth: 'date_of_birth', address: 'address1', town: 'city', county: 'region',
   postcode: 'postal_code', country: 'country', companyName: 'company_name', status: 'employment_status', startDate: 'hired_at',
-  endDate: 'terminated_at', managerEmail: 'manager_email',
+  endDate: 'terminated_at', managerEmail: 'manager_email', department: 'groups.DEPARTMENT', businessUnit: 'groups.BUSINESS_UNIT', groups: 'groups',
 };
 
 /** Companies: the HR system's id is the company's external id (canonical `id` is a target's own). */
@@ -55,6 +58,35 @@ export const UNIFIED_GROUP_WIRE: WireMap = { label: 'name' };
  * for, such as TERMINATED, passes as that). The one place to change when a customer tells.
  */
 export const UNIFIED_STATUSES: Readonly<Record<string, string>> = { ACTIVE: 'active', INACTIVE: 'inactive' };
+
+/**
+ * An employee's groups by their type (the SDK's HrisGroupType: TEAM, GROUP, DEPARTMENT, DIVISION,
+ * BUSINESS_UNIT, BRANCH, SUB_DEPARTMENT — an open enum). The types listed here fill a field of their
+ * own, the first group of the first type listed that the employee has (a second department is not
+ * a membership); every other group — TEAM, GROUP, BRANCH, a type outside the SDK's list, none — is a
+ * membership, `groups`, by its name, for a target's groups (`--map` values rename them).
+ */
+export const UNIFIED_GROUP_FIELDS: Readonly<Record<'department' | 'businessUnit', readonly string[]>> = {
+  department: ['DEPARTMENT', 'SUB_DEPARTMENT'],
+  businessUnit: ['BUSINESS_UNIT', 'DIVISION'],
+};
+
+const groupType = (g: GroupRef) => text(g.type)?.toUpperCase() ?? null;
+
+/** An employee's groups → department, businessUnit and groups (names; a group without one is left out). */
+export function fromGroups(refs: readonly GroupRef[] | undefined): CanonicalValues {
+  const named = (Array.isArray(refs) ? refs : []).filter((g) => g !== null && typeof g === 'object' && text(g.name));
+  const typed = new Set(Object.values(UNIFIED_GROUP_FIELDS).flat());
+  const first = (types: readonly string[]) => {
+    for (const type of types) {
+      const group = named.find((g) => groupType(g) === type);
+      if (group) return text(group.name);
+    }
+    return null;
+  };
+  const groups = [...new Set(named.filter((g) => !typed.has(groupType(g) ?? '')).map((g) => text(g.name)!))];
+  return { department: first(UNIFIED_GROUP_FIELDS.department), businessUnit: first(UNIFIED_GROUP_FIELDS.businessUnit), groups: groups.length ? groups : null };
+}
 
 function status(v: unknown): string | null {
   const written = text(v);
@@ -101,6 +133,7 @@ export function fromUnified(e: Employee): CanonicalValues {
     status: status(e.employment_status),
     startDate: date(e.hired_at),
     endDate: date(e.terminated_at),
+    ...fromGroups(e.groups),
   };
 }
 
@@ -113,6 +146,13 @@ export function fromUnifiedCompany(c: Company): CanonicalValues {
 export function fromUnifiedGroup(g: UnifiedRecord): CanonicalValues {
   return { label: text(g.name) };
 }
+
+/**
+ * The largest page: "at most 100 records per page on most endpoints" (docs.unified.to pagination,
+ * platforms.md §5). A larger `pageSize` is asked as 100: a server that caps silently answers 100 to a
+ * limit of 500, and "fewer than limit" would end the list after its first page.
+ */
+export const UNIFIED_MAX_LIMIT = 100;
 
 const RESOURCE = { users: 'employee', companies: 'company', groups: 'group' } as const;
 
@@ -183,7 +223,7 @@ export class UnifiedTarget implements Target {
    * statuses answered as "this connection has no such list" (an empty list instead of a failure).
    */
   private async *pages(resource: string, query: ListQuery, missing: number[] = []): AsyncIterable<UnifiedRecord[]> {
-    const limit = this.settings.pageSize ?? 100;
+    const limit = Math.min(this.settings.pageSize ?? UNIFIED_MAX_LIMIT, UNIFIED_MAX_LIMIT);
     const guard = new PageGuard(this.label, resource, query.onNotice, this.settings);
     for (let offset = 0; ; offset += limit) {
       const params = new URLSearchParams({ limit: String(limit), offset: String(offset), sort: 'created_at', order: 'asc' });
@@ -199,19 +239,44 @@ export class UnifiedTarget implements Target {
   }
 
   /**
-   * The HR system's company names by id, listed once per list of users — or undefined (with a notice)
-   * when the connection has no /company (404, or 501 [guess]: how an integration without it answers).
+   * One of the HR system's lists (companies, groups) by id, read once — or undefined (with a notice
+   * saying `why` it matters) when the connection has no such list (404, or 501 [guess]: how an
+   * integration without it answers).
    */
-  private async companyNames(onNotice: ListQuery['onNotice']): Promise<Map<string, string | null> | undefined> {
-    const names = new Map<string, string | null>();
+  private async directory(resource: 'company' | 'group', onNotice: ListQuery['onNotice'], why: string): Promise<Map<string, UnifiedRecord> | undefined> {
+    const found = new Map<string, UnifiedRecord>();
     try {
-      for await (const page of this.pages('company', { ...(onNotice ? { onNotice } : {}) }, [404, 501])) for (const c of page) if (c.id) names.set(c.id, fromUnifiedCompany(c).name as string | null);
+      for await (const page of this.pages(resource, { ...(onNotice ? { onNotice } : {}) }, [404, 501])) for (const r of page) if (typeof r.id === 'string' && r.id) found.set(r.id, r);
     } catch (error) {
       if (!(error instanceof NoSuchList)) throw error;
-      onNotice?.(`${this.label}: the connection does not list companies (${error.status} on /company): the employees’ company_id (the HR system’s company) cannot be named, so companyName is left blank`);
+      onNotice?.(`${this.label}: the connection does not list ${resource === 'company' ? 'companies' : 'groups'} (${error.status} on /${resource}): ${why}`);
       return undefined;
     }
-    return names;
+    return found;
+  }
+
+  /** The HR system's company names by id, listed once per list of users (undefined: no /company). */
+  private async companyNames(onNotice: ListQuery['onNotice']): Promise<Map<string, string | null> | undefined> {
+    const companies = await this.directory('company', onNotice, 'the employees’ company_id (the HR system’s company) cannot be named, so companyName is left blank');
+    return companies && new Map([...companies].map(([id, c]) => [id, fromUnifiedCompany(c).name as string | null]));
+  }
+
+  /**
+   * An employee's groups with their names and types: the SDK says a group on an employee "may not
+   * have all of the Group fields present, but should have id, name, or email", so a group missing its
+   * name or type is completed from /group (listed once per list of users, only when one is needed).
+   * The ids of groups that stay nameless are counted in `unnamed`.
+   */
+  private async fullGroups(refs: GroupRef[] | undefined, groups: GroupDirectory, unnamed: Tally): Promise<GroupRef[] | undefined> {
+    if (!Array.isArray(refs) || refs.every((g) => text(g?.name) && text(g?.type))) return refs;
+    const book = await groups();
+    return refs.map((g) => {
+      const id = text(g?.id);
+      const full = id ? book?.get(id) : undefined;
+      const ref = { ...g, name: text(g?.name) ?? full?.name, type: text(g?.type) ?? full?.type };
+      if (!text(ref.name)) unnamed.add(id ?? JSON.stringify(g));
+      return ref;
+    });
   }
 
   async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
@@ -228,12 +293,15 @@ export class UnifiedTarget implements Target {
     let companies: Map<string, string | null> | undefined | null = null; // null: not listed yet; undefined: no /company
     const unknownStatus = new Tally();
     const unknownCompany = new Tally();
+    const unnamedGroup = new Tally();
+    let book: Promise<Map<string, UnifiedRecord> | undefined> | undefined;
+    const groups: GroupDirectory = () => (book ??= this.directory('group', query.onNotice, 'groups an employee names by id alone cannot be named, so they are left out'));
     for await (const page of this.pages(RESOURCE.users, query)) {
       const employees = page as Employee[];
       for (const e of employees) if (e.id) this.managers.set(e.id, primaryEmail(e));
       const rows: CanonicalValues[] = [];
       for (const e of employees) {
-        const row = fromUnified(e);
+        const row = fromUnified({ ...e, groups: await this.fullGroups(e.groups, groups, unnamedGroup) });
         if (typeof row.status === 'string' && !Object.values(UNIFIED_STATUSES).includes(row.status)) unknownStatus.add(row.status);
         const companyId = text(e.company_id);
         if (companyId && companies === null) companies = await this.companyNames(query.onNotice);
@@ -249,12 +317,17 @@ export class UnifiedTarget implements Target {
       query.onNotice?.(`${this.label}: ${unknownStatus.people('has', 'have')} an employment_status hrsync has no status for (${unknownStatus}): kept as the HR system wrote it, for the target’s rules to judge (a target with no such status refuses those rows)`);
     if (unknownCompany.total)
       query.onNotice?.(`${this.label}: ${unknownCompany.people('names', 'name')} a company_id that /company does not list (${unknownCompany}): ${unknownCompany.total === 1 ? 'its' : 'their'} companyName is left blank`);
+    if (unnamedGroup.total)
+      query.onNotice?.(`${this.label}: employees name ${unnamedGroup.total === 1 ? 'a group' : `${unnamedGroup.total} groups`} without a name that /group does not name either (${unnamedGroup}): left out of their department, businessUnit and groups`);
   }
 
   close(): Promise<void> {
     return this.http.close();
   }
 }
+
+/** The HR system's groups by id, read at most once per list of users (undefined: no /group). */
+type GroupDirectory = () => Promise<Map<string, UnifiedRecord> | undefined>;
 
 /** A list the connection does not have (its integration does not support it). */
 class NoSuchList extends Error {

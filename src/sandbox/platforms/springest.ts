@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { closest } from '../../shared/closest.js';
 import { isObject, json, parseJson, SERVER_EMAIL, str, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { Row } from '../odata.js';
 import { definePlatform, type PlatformContext } from '../platform.js';
@@ -8,13 +9,20 @@ import { Table, tablesFrom, tablesJson } from '../table.js';
  * Springest Go users import (platforms.md §3, seed 003): POST /users.json upserts, matched on
  * external_id, else email; EVERY field sent overwrites, empty values included. GET finds by
  * external_id only. [guess]: the 400 and 401 bodies, 200 (not 201) for an update, ids as strings.
+ * A field the seed does not list is refused (400 naming it) unless `unknownFields` is `drop`.
  */
 const PATH = '/users.json';
+/**
+ * The fields seed 003's table lists [doc]. Its de-activation text spells the end date
+ * `employee_end_date` once; the table is taken as right, so that spelling is an unknown field.
+ */
 const FIELDS = [
   'email', 'external_id', 'gender', 'first_name', 'last_name', 'phone_number', 'birthdate', 'birthplace', 'company_name', 'address',
   'house_number', 'zip_code', 'city', 'country', 'active', 'job_title', 'department_name', 'business_unit', 'cost_center', 'cost_center_name',
   'approvers', 'tags', 'employment_start_date', 'employment_end_date',
 ];
+/** An approver's fields (seed 003: email, label, can_approve). */
+const APPROVER_FIELDS = ['email', 'label', 'can_approve'];
 const DATES = ['birthdate', 'employment_start_date', 'employment_end_date'];
 /** Approver labels, as seed 003 lists them [doc]. */
 const LABELS = new Set(['Manager', 'Non-approving manager', 'Higher manager']);
@@ -24,7 +32,16 @@ export type SpringestState = Map<string, Table>;
 /** Site name → its API key. */
 export type SpringestCredentials = Record<string, string>;
 
-type Ctx = PlatformContext<SpringestState, SpringestCredentials, Record<string, never>>;
+export interface SpringestSettings {
+  /**
+   * A field seed 003 does not list (a misspelling such as `employee_end_date`, or `shoe_size`):
+   * `refuse` answers 400 naming it (the default: a misspelt field never passes a test while its data
+   * vanishes); `drop` ignores it, as a lenient server would [guess: which the vendor's is].
+   */
+  unknownFields: 'refuse' | 'drop';
+}
+
+type Ctx = PlatformContext<SpringestState, SpringestCredentials, SpringestSettings>;
 
 function site(req: SandboxRequest, ctx: Ctx): Table | undefined {
   const key = req.url.searchParams.get('api_key');
@@ -60,6 +77,21 @@ function validate(row: Row, users: Table, selfId: string | undefined): Record<st
   return errors;
 }
 
+/** The fields of a body (and of its approvers) that seed 003 does not list, as 400 errors in the platform's shape. */
+function unknownFields(body: Record<string, unknown>): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  const unknown = (field: string, known: readonly string[]) => {
+    const near = closest(field, known);
+    return `is not a known field${near ? ` (did you mean "${near}"?)` : ''}`;
+  };
+  for (const field of Object.keys(body)) if (!FIELDS.includes(field)) errors[field] = [unknown(field, FIELDS)];
+  if (Array.isArray(body.approvers))
+    for (const approver of body.approvers as unknown[])
+      if (isObject(approver))
+        for (const field of Object.keys(approver)) if (!APPROVER_FIELDS.includes(field)) (errors.approvers ??= []).push(`${field} ${unknown(field, APPROVER_FIELDS)}`);
+  return errors;
+}
+
 function present(row: Row): Row {
   // The documented GET output; `active` is documented as a string.
   return { id: row.id, external_id: row.external_id ?? null, user_email: row.email ?? null, active: String(row.active !== false), learning_track_status: 'no_tracks_assigned' };
@@ -81,7 +113,7 @@ export const springest = definePlatform({
     }
     return { ...sites, ...(given as SpringestCredentials | undefined) };
   },
-  defaultSettings: {},
+  defaultSettings: { unknownFields: 'refuse' } as SpringestSettings,
   createState: (): SpringestState => new Map(),
   saveState: (state) => tablesJson(state),
   loadState: (saved) => tablesFrom(saved, 'springest'),
@@ -104,6 +136,8 @@ export const springest = definePlatform({
     if (req.method !== 'POST') return json(405, { error: 'Method not allowed' });
     const body = parseJson(req.body);
     if (!isObject(body)) return json(400, { errors: { base: ['the body must be a JSON object'] } });
+    const unknown = ctx.settings.unknownFields === 'drop' ? {} : unknownFields(body);
+    if (Object.keys(unknown).length) return json(400, { errors: unknown });
     const sent: Row = {};
     for (const field of FIELDS) if (field in body) sent[field] = body[field];
     if (Array.isArray(sent.tags)) sent.tags = (sent.tags as unknown[]).map((t) => str(t).toLowerCase());

@@ -15,6 +15,7 @@ import { Table, tableFrom } from '../../table.js';
  * - a user's Groups and Folders are GUIDs; `UseNames=true` reads and writes them as names [doc];
  *   a name or GUID that does not exist is refused [guess: the other choice, dropping it, would
  *   show as a change on every run];
+ * - a body field the vendor does not document is refused, naming it, unless `unknownFields` is `drop`;
  * - every create e-mails an invitation unless `DoNotEmail` [doc], logged in `invitations`; `Type`
  *   (Standard or Premium: billable) defaults to `defaultUserType` [guess: Premium, the costly one].
  */
@@ -26,6 +27,12 @@ const USER_TYPES = new Set(['Standard', 'Premium']);
 
 export interface AppenateSettings {
   emptyNameSearch: 'refuse' | 'all' | 'none';
+  /**
+   * A body field the vendor does not document (`ShoeSize`, a misspelling): `refuse` answers 400 naming
+   * it (the default: a misspelt field never passes a test while its data vanishes); `drop` ignores
+   * it, as ServiceStack's deserializer does unless told otherwise [guess: how the vendor's is set].
+   */
+  unknownFields: 'refuse' | 'drop';
   errorsInOk: boolean;
   defaultUserType: string;
 }
@@ -47,6 +54,27 @@ type Ctx = PlatformContext<AppenateState, AppenateCredentials, AppenateSettings>
 type FieldError = { ErrorCode: string; FieldName: string; Message: string };
 const USER_FIELDS = ['ExternalId', 'FirstName', 'LastName', 'Email', 'WebsiteRole', 'Folders', 'Groups', 'Country', 'TimeZone', 'Type', 'Status', 'Metadata'];
 const GROUP_FIELDS = ['Name', 'ExternalId'];
+/** Besides the fields kept: the credentials and options a body may carry [doc: seed 002, the brands' POST User pages]. */
+const OPTIONS = ['Id', 'CompanyId', 'IntegrationKey', 'format'];
+/**
+ * Every field a body may name, by resource, compared ignoring case (ServiceStack binds them so): seed
+ * 002's User (LastActivity and UserDevices too, read only: kept as they are), the create options
+ * (Password, DoNotEmail, ResetPassword, UseNames, UseExternalIds); a user group's UserIds [doc: KB].
+ */
+const KNOWN: Record<'user' | 'usergroup' | 'folder', readonly string[]> = {
+  user: [...USER_FIELDS, ...OPTIONS, 'LastActivity', 'UserDevices', 'Password', 'DoNotEmail', 'ResetPassword', 'UseNames', 'UseExternalIds'],
+  usergroup: [...GROUP_FIELDS, ...OPTIONS, 'UserIds'],
+  folder: [...GROUP_FIELDS, ...OPTIONS],
+};
+
+/** The body's fields the resource does not document, as field errors (none when `unknownFields` is `drop`). */
+function unknownFields(call: Call, resource: keyof typeof KNOWN, noun: string): FieldError[] {
+  if (!call.body || call.ctx.settings.unknownFields === 'drop') return [];
+  const known = new Set(KNOWN[resource].map((f) => f.toLowerCase()));
+  return Object.keys(call.body)
+    .filter((field) => !known.has(field.toLowerCase()))
+    .map((field) => ({ ErrorCode: 'UnknownField', FieldName: field, Message: `'${field}' is not a field of ${noun}.` }));
+}
 
 const status = (errorCode?: string, message?: string, errors: FieldError[] = []) =>
   errorCode ? { ErrorCode: errorCode, Message: message ?? errorCode, StackTrace: null, Errors: errors } : { Errors: [] };
@@ -159,6 +187,8 @@ function users(call: Call): SandboxResponse {
     return { ...json(200, { ResponseStatus: status() }), wrote: true };
   }
   if (!body) return call.fail(400, 'SerializationException', 'The request body must be a JSON object.');
+  const unknown = unknownFields(call, 'user', 'User');
+  if (unknown.length) return call.fail(400, 'ValidationException', unknown[0]!.Message, unknown);
   const fields: Row = pickFields(body, USER_FIELDS);
   const names = flag(req, 'UseNames', body);
   const errors: FieldError[] = [];
@@ -210,6 +240,8 @@ function named(call: Call, kind: 'usergroup' | 'folder'): SandboxResponse {
     return { ...json(200, { ResponseStatus: status() }), wrote: true };
   }
   if (!body) return call.fail(400, 'SerializationException', 'The request body must be a JSON object.');
+  const unknown = unknownFields(call, kind, noun);
+  if (unknown.length) return call.fail(400, 'ValidationException', unknown[0]!.Message, unknown);
   const fields: Row = pickFields(body, GROUP_FIELDS);
   const current = req.method === 'PUT' ? table.get(param(req, 'Id', body) ?? '') : undefined;
   if (req.method === 'PUT' && !current) return call.fail(404, 'NotFound', `${noun} not found.`);
@@ -244,7 +276,7 @@ export const appenate = definePlatform({
     integrationKey: key ?? 'sandbox-key',
     ...(given as Partial<AppenateCredentials> | undefined),
   }),
-  defaultSettings: { emptyNameSearch: 'refuse', errorsInOk: false, defaultUserType: 'Premium' } satisfies AppenateSettings as AppenateSettings,
+  defaultSettings: { emptyNameSearch: 'refuse', unknownFields: 'refuse', errorsInOk: false, defaultUserType: 'Premium' } satisfies AppenateSettings as AppenateSettings,
   createState: (): AppenateState => ({ users: new Table(), groups: new Table(), folders: new Table(), invitations: [] }),
   saveState: (state) => ({ users: state.users.entries(), groups: state.groups.entries(), folders: state.folders.entries(), invitations: state.invitations }),
   loadState: (saved): AppenateState => {

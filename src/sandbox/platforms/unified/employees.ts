@@ -76,8 +76,14 @@ export function generateEmployees(count: number, seed = 20261123): Row[] {
       groups: [],
       locations: [],
     };
-    // A department by job title (no draw from the generator: the people stay the same), a team across them.
-    employee.groups = [groupRef(DEPARTMENT_OF[String(employee.title)]!), ...(i % 23 === 0 ? [groupRef('grp_t1')] : [])];
+    // A department by job title (no draw from the generator: the people stay the same), a team, a group and a business unit across them.
+    // The first aiders are named by id alone, as the SDK allows: a client must read /group to name them.
+    employee.groups = [
+      groupRef(DEPARTMENT_OF[String(employee.title)]!),
+      ...(i % 23 === 0 ? [groupRef('grp_t1')] : []),
+      ...(i % 17 === 0 ? [groupRef('grp_g1', false)] : []),
+      ...(i % 4 === 0 && employee.company_id === 'cmp_8f3a21' ? [groupRef('grp_b1')] : []),
+    ];
     if (i > 10 && r() < 0.9) employee.manager_id = `emp_${String(1 + Math.floor(r() * 10)).padStart(5, '0')}`;
     if (status === 'INACTIVE') employee.terminated_at = iso(updated);
     out.push(employee);

@@ -13,7 +13,12 @@ import { COMPANIES, GROUPS } from './organisation.js';
  * with its own filters (the SDK's list operations).
  */
 const PATH = /^\/hris\/([^/]+)\/(employee|company|group)(?:\/([^/]+))?$/;
-const MAX_LIMIT = 1000; // [guess]
+/**
+ * "At most 100 records per page on most endpoints" (docs.unified.to pagination, platforms.md §5): a
+ * larger `limit` is answered with 100 records, silently [guess: no error is documented], so a client
+ * that takes "fewer than limit" for the last page after asking more stops early.
+ */
+const MAX_PAGE = 100;
 
 const RESOURCES = ['employee', 'company', 'group'] as const;
 type Resource = (typeof RESOURCES)[number];
@@ -79,8 +84,8 @@ function fieldsOf(q: URLSearchParams): string[] | undefined {
 function list(resource: Resource, rows: Table, q: URLSearchParams, ctx: Ctx): SandboxResponse {
   const limit = q.has('limit') ? Number(q.get('limit')) : 100;
   const offset = q.has('offset') ? Number(q.get('offset')) : 0;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT || !Number.isInteger(offset) || offset < 0)
-    return json(400, { message: `limit must be 1 to ${MAX_LIMIT} and offset 0 or more`, status: 400 });
+  if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(offset) || offset < 0)
+    return json(400, { message: 'limit must be 1 or more and offset 0 or more', status: 400 });
   const since = q.get('updated_gte');
   const sinceMs = since ? Date.parse(since) : undefined;
   if (since && Number.isNaN(sinceMs)) return json(400, { message: 'updated_gte must be an ISO-8601 date', status: 400 });
@@ -105,7 +110,7 @@ function list(resource: Resource, rows: Table, q: URLSearchParams, ctx: Ctx): Sa
   });
   const fields = fieldsOf(q);
   const from = ctx.settings.paging === 'ignore-offset' ? 0 : ctx.settings.paging === 'overlap' ? Math.max(0, offset - 1) : offset;
-  const page = view.slice(from, from + limit).map((row) => (fields ? Object.fromEntries(['id', ...fields].map((f) => [f, fieldOf(row, f)]).filter(([, v]) => v !== undefined)) : row)) as Row[];
+  const page = view.slice(from, from + Math.min(limit, MAX_PAGE)).map((row) => (fields ? Object.fromEntries(['id', ...fields].map((f) => [f, fieldOf(row, f)]).filter(([, v]) => v !== undefined)) : row)) as Row[];
   return json(200, page);
 }
 

@@ -25,7 +25,11 @@ const group = (id: string, name: string, type: string, created: string, extra: R
   id, created_at: created, updated_at: created, name, type, is_active: true, ...extra,
 });
 
-/** Departments follow the job title; one team cuts across them. */
+/**
+ * Departments follow the job title (Team Leaders sit in a division instead); a team, a group and a
+ * business unit cut across them: every type an employee's groups carry in the SDK's HrisGroupType
+ * but BRANCH and SUB_DEPARTMENT.
+ */
 export const GROUPS: readonly Row[] = [
   group('grp_d1', 'Warehouse', 'DEPARTMENT', '2019-03-01T09:05:00.000Z'),
   group('grp_d2', 'People', 'DEPARTMENT', '2019-03-01T09:06:00.000Z'),
@@ -36,6 +40,8 @@ export const GROUPS: readonly Row[] = [
   group('grp_d7', 'Front of House', 'DEPARTMENT', '2019-03-01T09:10:00.000Z'),
   group('grp_d8', 'Operations', 'DIVISION', '2019-03-01T09:11:00.000Z'),
   group('grp_t1', 'Fire Wardens', 'TEAM', '2023-05-02T11:00:00.000Z', { description: 'Trained fire wardens, one or two per site' }),
+  group('grp_g1', 'First Aiders', 'GROUP', '2023-09-18T10:00:00.000Z', { parent_id: 'grp_t1' }),
+  group('grp_b1', 'Logistics', 'BUSINESS_UNIT', '2019-03-01T09:12:00.000Z', { company_id: 'cmp_8f3a21' }),
 ];
 
 /** Job title → its department's group id. */
@@ -44,8 +50,11 @@ export const DEPARTMENT_OF: Readonly<Record<string, string>> = {
   Engineer: 'grp_d6', Receptionist: 'grp_d7', 'Team Leader': 'grp_d8',
 };
 
-/** How an employee names a group: the SDK says "may not have all of the Group fields, but should have id, name". */
-export function groupRef(id: string): Row {
+/**
+ * How an employee names a group: the SDK says it "may not have all of the Group fields present, but
+ * should have id, name, or email" (hrisemployee.ts): `full` gives id, name and type, else the id alone.
+ */
+export function groupRef(id: string, full = true): Row {
   const g = GROUPS.find((x) => x.id === id)!;
-  return { id: g.id, name: g.name, type: g.type };
+  return full ? { id: g.id, name: g.name, type: g.type } : { id: g.id };
 }
