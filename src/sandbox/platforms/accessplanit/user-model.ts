@@ -53,5 +53,3 @@ export const USER_READ_ONLY: ReadonlySet<string> = new Set([
 /** The properties a write may set. */
 export const USER_WRITABLE: readonly string[] = Object.keys(USER_MODEL).filter((name) => !USER_READ_ONLY.has(name));
 
-/** Properties holding several IDs in one string, as the demo declares them (`string`): joined with commas [guess: the separator]. */
-export const ID_LISTS: readonly string[] = ['ManagerUsersIDs', 'UserCompaniesIDs', 'ManagedCompaniesIDs'];
