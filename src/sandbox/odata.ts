@@ -7,9 +7,18 @@
 export class ODataError extends Error {}
 
 type Value = string | number | boolean | null;
+/**
+ * A property's type as a vendor's model declares it (C#: string, List<string>, int, bool, DateTime,
+ * Guid). A $filter is checked against these before any row is read: a comparison it cannot evaluate
+ * is a 400 naming the property and why, never an empty list (see checkFilter).
+ */
+export type PropType = 'string' | 'list' | 'int' | 'bool' | 'date' | 'guid';
+/** A module's properties by name, as the module spells them. */
+export type Properties = Readonly<Record<string, PropType>>;
+
 type Expr =
   | { kind: 'literal'; value: Value }
-  | { kind: 'field'; name: string }
+  | { kind: 'field'; name: string; type?: PropType }
   | { kind: 'compare'; op: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'; left: Expr; right: Expr }
   | { kind: 'logical'; op: 'and' | 'or'; left: Expr; right: Expr }
   | { kind: 'not'; operand: Expr }
@@ -115,7 +124,9 @@ export function parseFilter(text: string): Expr {
       const lower = t.value.toLowerCase();
       if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true' };
       if (lower === 'null') return { kind: 'literal', value: null };
-      if (FUNCTIONS.has(lower) && peek()?.type === 'punct' && (peek() as { value: string }).value === '(') {
+      const opens = peek()?.type === 'punct' && (peek() as { value: string }).value === '(';
+      if (opens && !FUNCTIONS.has(lower)) throw new ODataError(`An unknown function with name '${t.value}' was found: only contains, startswith and endswith are supported.`);
+      if (opens) {
         pos++;
         const args = [or()];
         while (peek()?.type === 'punct' && (peek() as { value: string }).value === ',') {
@@ -151,6 +162,7 @@ function evaluate(expr: Expr, row: Row): Value {
       return expr.value;
     case 'field': {
       const v = fieldOf(row, expr.name);
+      if (expr.type === 'date') return typeof v === 'string' ? dateValue(v) : null;
       return v === undefined ? null : (v as Value);
     }
     case 'not':
@@ -194,23 +206,92 @@ export interface ListQuery {
   count: boolean;
 }
 
-/** Every field name an expression reads. */
-function fieldNames(expr: Expr, into: Set<string> = new Set()): Set<string> {
-  if (expr.kind === 'field') into.add(expr.name);
-  else if (expr.kind === 'compare' || expr.kind === 'logical') {
-    fieldNames(expr.left, into);
-    fieldNames(expr.right, into);
-  } else if (expr.kind === 'not') fieldNames(expr.operand, into);
-  else if (expr.kind === 'call') for (const a of expr.args) fieldNames(a, into);
-  return into;
+/** A date-time as the platform writes it ("2025-02-22T11:01:38.17", no zone: taken as UTC) or a date; else undefined. */
+const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?(Z|[+-]\d{2}:\d{2})?$/;
+export function dateValue(text: string): number | null {
+  if (!DATE.test(text)) return null;
+  const zoned = /(Z|[+-]\d{2}:\d{2})$/.test(text) ? text : text.length === 10 ? `${text}T00:00:00Z` : `${text}Z`;
+  const ms = Date.parse(zoned);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const WORDS: Record<PropType, string> = {
+  string: 'text, written in quotes', list: 'a list of strings', int: 'a number, written without quotes', bool: 'a boolean, written true or false without quotes',
+  date: "a date-time, written in quotes as yyyy-mm-dd or yyyy-mm-ddThh:mm:ss", guid: 'a Guid, written in quotes',
+};
+const shown = (value: Value) => (typeof value === 'string' ? `'${value}'` : String(value));
+
+/** Whether a literal can be compared with a property of this type; a date literal becomes its time. */
+function fits(type: PropType, literal: { kind: 'literal'; value: Value }): boolean {
+  const v = literal.value;
+  if (v === null) return type !== 'list';
+  if (type === 'string') return typeof v === 'string';
+  if (type === 'int') return typeof v === 'number';
+  if (type === 'bool') return typeof v === 'boolean';
+  if (type === 'guid') return typeof v === 'string' && GUID.test(v);
+  if (type !== 'date' || typeof v !== 'string') return false;
+  const ms = dateValue(v);
+  if (ms === null) return false;
+  literal.value = ms;
+  return true;
+}
+
+type Field = Extract<Expr, { kind: 'field' }>;
+
+/** The property a field names, its type recorded on the node; one the module lacks is a 400. */
+function property(expr: Field, props: ReadonlyMap<string, PropType>): PropType {
+  const type = props.get(expr.name.toLowerCase());
+  if (!type) throw new ODataError(`Could not find a property named '${expr.name}'.`);
+  expr.type = type;
+  return type;
+}
+
+function checkCompare(expr: Extract<Expr, { kind: 'compare' }>, props: ReadonlyMap<string, PropType>): void {
+  const [field, other] = expr.left.kind === 'field' ? [expr.left, expr.right] : [expr.right, expr.left];
+  if (field.kind !== 'field') {
+    if (field.kind !== 'literal' || other.kind !== 'literal') throw new ODataError(`only a property and a value, or two values, can be compared with ${expr.op}`);
+    return;
+  }
+  const type = property(field, props);
+  if (type === 'list') throw new ODataError(`The property '${field.name}' is a list of strings: it cannot be compared with ${expr.op}.`);
+  if (other.kind === 'field') {
+    const second = property(other, props);
+    if (second !== type) throw new ODataError(`Cannot compare '${field.name}' with '${other.name}' (incompatible types): ${field.name} is ${WORDS[type]}, ${other.name} ${WORDS[second]}.`);
+    return;
+  }
+  if (other.kind !== 'literal') throw new ODataError(`'${field.name}' can only be compared with a value or another property`);
+  const value = other.value;
+  if (!fits(type, other)) throw new ODataError(`Cannot compare '${field.name}' with ${shown(value)} (incompatible types): ${field.name} is ${WORDS[type]}.`);
+}
+
+/** A $filter checked against the module's properties and typed, or an ODataError saying which property and why. */
+function checkFilter(expr: Expr, props: ReadonlyMap<string, PropType>, condition = true): void {
+  if (expr.kind === 'logical') {
+    checkFilter(expr.left, props);
+    checkFilter(expr.right, props);
+  } else if (expr.kind === 'not') checkFilter(expr.operand, props);
+  else if (expr.kind === 'compare') checkCompare(expr, props);
+  else if (expr.kind === 'call') {
+    const [text, part] = expr.args as [Expr, Expr];
+    if (text.kind === 'field' && property(text, props) !== 'string')
+      throw new ODataError(`${expr.name}() takes text: the property '${text.name}' is ${WORDS[text.type!]}.`);
+    if (text.kind !== 'field' && !(text.kind === 'literal' && typeof text.value === 'string')) throw new ODataError(`${expr.name}() takes a property and a quoted value`);
+    if (part.kind !== 'literal' || typeof part.value !== 'string') throw new ODataError(`${expr.name}() takes a quoted value as its second argument`);
+  } else if (expr.kind === 'field') {
+    const type = property(expr, props);
+    if (condition && type !== 'bool') throw new ODataError(`The property '${expr.name}' is ${WORDS[type]}, not a condition: compare it with a value.`);
+  } else if (condition && typeof expr.value !== 'boolean') throw new ODataError(`${shown(expr.value)} is not a condition.`);
 }
 
 /**
- * Reads the OData query options of a URL; malformed ones throw ODataError (a 400). With `fields`, a
- * $filter or $orderby naming a field the module does not have is a 400 too, as an OData-style server
- * answers it — never an empty list that a client would read as "no such record".
+ * Reads the OData query options of a URL; malformed ones throw ODataError (a 400). With `properties`,
+ * a $filter, $orderby or $select naming a property the module does not have is a 400 too, as an
+ * OData-style server answers it, and so is a $filter it cannot evaluate (a quoted boolean or number, an
+ * unquoted text, a date compared with text that is no date, a list compared with a value, a function it
+ * does not know, a text function on a number): never an empty list a client would read as "no such record".
  */
-export function parseListQuery(params: URLSearchParams, maxTop: number, fields?: readonly string[]): ListQuery {
+export function parseListQuery(params: URLSearchParams, maxTop: number, properties?: Properties): ListQuery {
   const get = (k: string) => params.get(k) ?? params.get(k.slice(1)) ?? undefined;
   const filterText = (get('$filter') ?? '').trim();
   const whole = (k: string) => {
@@ -232,14 +313,19 @@ export function parseListQuery(params: URLSearchParams, maxTop: number, fields?:
   const select = get('$select')?.split(',').map((s) => s.trim()).filter(Boolean);
   const query: ListQuery = { filterText, orderBy, skip: whole('$skip') ?? 0, count: (get('$count') ?? '').toLowerCase() === 'true' };
   if (filterText) query.filter = parseFilter(filterText);
-  if (fields) {
-    const known = new Set(fields.map((f) => f.toLowerCase()));
-    for (const name of [...(query.filter ? fieldNames(query.filter) : []), ...orderBy.map((o) => o.field)])
-      if (!known.has(name.toLowerCase())) throw new ODataError(`Could not find a property named '${name}'.`);
-  }
+  if (properties) checkNames(query, select ?? [], properties);
   if (top !== undefined) query.top = top;
   if (select) query.select = select;
   return query;
+}
+
+/** Every property a query names must be the module's; a $filter must be one it can evaluate; lists cannot be sorted. */
+function checkNames(query: ListQuery, select: readonly string[], properties: Properties): void {
+  const props = new Map(Object.entries(properties).map(([name, type]) => [name.toLowerCase(), type]));
+  if (query.filter) checkFilter(query.filter, props);
+  for (const { field } of query.orderBy)
+    if (property({ kind: 'field', name: field }, props) === 'list') throw new ODataError(`The property '${field}' is a list of strings: it cannot be sorted on.`);
+  for (const name of select) property({ kind: 'field', name }, props);
 }
 
 export function project(row: Row, select: string[] | undefined): Row {

@@ -297,6 +297,40 @@ describe.each(SUBJECTS)('the connector contract: %s', (_name, start) => {
     expect((await planOf([['users', { ...user, groups: [labels[0]!] }]])).operations).toEqual([]);
   });
 
+  /** The HR fields beyond names and keys, on a target whose users carry all three: cost centre, manager (by email) and other companies. */
+  const carriesHrFields = () => target.can.list && ['costCenter', 'managerEmail', 'secondaryCompanyIds'].every((f) => f in (target.wire.users ?? {}) && (rules.users!.accepts === 'all' || rules.users!.accepts.includes(f)));
+
+  it('round-trips cost centre, manager and other companies: import writes them, a list reads them back, a re-run plans nothing', async () => {
+    // accessplanit's users carry all three (docs/platforms.md): a connector that lost one fails here.
+    if (target.type === 'accessplanit') expect(carriesHrFields()).toBe(true);
+    if (!carriesHrFields()) return;
+    const others = [String((await create('companies')).id), String((await create('companies')).id)];
+    const manager = await fixture('users');
+    const report: CanonicalValues = { ...(await fixture('users')), costCenter: 'CC-7', managerEmail: manager.email!, secondaryCompanyIds: [others[0]!] };
+    const rows: Array<[Entity, CanonicalValues]> = [['users', report], ['users', manager]]; // the report first: the plan orders the manager before it
+    const first = await planOf(rows);
+    expect(first.summary).toMatchObject({ create: 2 });
+    await apply(first);
+    const readBack = async () => (await listAll('users')).find((u) => u.externalId === report.externalId)!;
+    const read = await readBack();
+    for (const field of ['costCenter', 'managerEmail', 'secondaryCompanyIds'])
+      expect(same(field, report[field]!, read[field] ?? null), `${field}: wrote ${JSON.stringify(report[field])}, read ${JSON.stringify(read[field])}`).toBe(true);
+    expect((await planOf(rows)).operations).toEqual([]);
+    // A new manager made in the same run, another cost centre, both other companies: one update after the create.
+    const second = await fixture('users');
+    const changed: CanonicalValues = { ...report, costCenter: 'CC-8', managerEmail: second.email!, secondaryCompanyIds: others };
+    const next = await planOf([['users', changed], ['users', second]]);
+    expect(next.summary).toMatchObject({ create: 1, update: 1 });
+    await apply(next);
+    const again = await readBack();
+    for (const field of ['costCenter', 'managerEmail', 'secondaryCompanyIds'])
+      expect(same(field, changed[field]!, again[field] ?? null), `${field}: read ${JSON.stringify(again[field])}`).toBe(true);
+    expect((await planOf([['users', changed], ['users', second]])).operations).toEqual([]);
+    // No manager, no other companies (blanks sent, as --blank clear does): cleared, and read back so.
+    await target.writer!.write({ action: 'update', entity: 'users', id: String(again.id), values: { externalId: report.externalId!, managerEmail: null, secondaryCompanyIds: null } });
+    expect(await readBack()).toMatchObject({ managerEmail: null, secondaryCompanyIds: null, costCenter: 'CC-8' });
+  });
+
   it('settles a create whose answer was lost: exactly one record, reported ok', async () => {
     const entity: Entity = 'users';
     const values = await fixture(entity);

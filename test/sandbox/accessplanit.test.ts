@@ -149,6 +149,129 @@ describe('accessplanit emulation', () => {
   });
 });
 
+/**
+ * The User properties the vendor's own demo client declares, with their C# types: a copy of
+ * accessplanit/api-v2-demo Models/User.cs at 0189571b719d9543ff9ac9bfb24e332965ce298c (its 107
+ * `public … { get; set; }` properties but the client's own `Module`), kept here and not read from the emulator.
+ */
+const DEMO_USER = `int ActiveCoursesCount, int ActiveInvoicesCount, int ActiveTasksCount, string Address, string AgentID, string AlternativeAddress,
+List<string> AlternativeCountry, string AlternativeCounty, string AlternativePhone, string AlternativePostcode, string AlternativeTown, int AwardsCount,
+string BillingAddress, List<string> BillingCountry, string BillingCounty, string BillingEmail, string BillingPhone, string BillingPostcode, string BillingTown,
+bool CheckSecurityOnUpdateAndDelete, List<string> ContactMethod, string CostCentre, List<string> Country, string County, string CreatedByID, string CreatedByName,
+List<string> CurrencyID, string CurrencyLabel, string CurrentConfigCode, bool DailyTaskSummaryOptOut, DateTime DateCreated, DateTime DateUpdated, DateTime DOB,
+List<string> EditPageMainRoleID, string Email, string EthnicOriginID, string EthnicOriginLabel, string ExternalID, string Fax, string Forenames, string FullAddress,
+string Fullname, bool HasEmail, string ID, string JobTitle, DateTime LastBooking, DateTime LastLoggedOn, DateTime LatestCourseDateAttended,
+DateTime LatestCourseDateBooked, string MainCompanyCompanyGroupIDs, string MainCompanyGroupID, string MainCompanyID, string MainCompanyName,
+List<string> MainRoleID, bool MainRoleIsDefault, string MainRoleLabel, DateTime MainUserCompanyEndDate, DateTime MainUserCompanyStartDate,
+string MainUserTypeLabel, string ManagedCompaniesIDs, string ManagedCompaniesLabels, string ManagedUsersIDs, string ManagedUsersNames, string ManagerUsersIDs,
+string ManagerUsersNames, string MaritalStatus, bool MarketingOptIn, string MiddleNames, string Mobile, int MoodleID, string MyDirectManagersEmailAddresses,
+string MyEmployerEmailAddresses, string MyManagersEmailAddresses, string NationalityID, string NationalityLabel, string NINumber, string NINumberNoValidation,
+int NotesCount, int OpportunitiesCount, DateTime PasswordExpires, string Phone, string Postcode, List<string> PreferredLanguageCode, string PreferredLanguageName,
+string PreviousMainRoleID, bool RestrictBooking, string SageTaxCode, string Sex, string ShippingAddress, List<string> ShippingCountry, string ShippingCounty,
+string ShippingPhone, string ShippingPostcode, string ShippingTown, bool SmsAuthorised, string SpecialNeedNames, string Status, string Surname, string Tags,
+bool TaxExempt, List<string> Title, string Town, Guid UniqueID, string UpdatedByID, string UpdatedByName, string UserCompaniesIDs, bool UsesLogDataSource`
+  .split(',').map((p) => p.trim().split(' ') as [string, string]);
+
+describe('accessplanit User: the vendor client\'s whole model', () => {
+  const sandbox = useSandbox({ now: () => Date.UTC(2026, 10, 23, 9, 0, 0) });
+  const ap = (path: string) => `${sandbox().urls.accessplanit}/${path}`;
+  const get = (path: string) => call(ap(path), { headers: AP_KEY });
+  const names = DEMO_USER.map(([, name]) => name);
+  /** A JSON value of each C# type, as the demo would read it (a DateTime as an ISO date-time without zone, or null when unset). */
+  const ofType = (type: string, v: unknown) =>
+    type === 'int' ? Number.isInteger(v) : type === 'bool' ? typeof v === 'boolean' : type === 'List<string>' ? Array.isArray(v) && v.every((x) => typeof x === 'string')
+    : type === 'DateTime' ? v === null || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(String(v)) : type === 'Guid' ? /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(String(v)) : v === null || typeof v === 'string';
+
+  it('answers all 107 properties with their types, selects them all as the demo does, and takes a $filter on each scalar one', async () => {
+    expect(names).toHaveLength(107);
+    const one = await get('User/jasmit');
+    for (const [type, name] of DEMO_USER) expect(ofType(type, one.body[name]), `${name}: ${JSON.stringify(one.body[name])}`).toBe(true);
+    // The demo's every GET: $select of every property name.
+    const all = await get(`User?$select=${names.join(',')}`);
+    expect(all.status).toBe(200);
+    for (const row of all.body.results) expect(Object.keys(row).sort()).toEqual([...names].sort());
+    const sample: Record<string, string> = { int: 'ge 0', bool: 'eq false', DateTime: 'ne null', Guid: "ne '00000000-0000-0000-0000-000000000000'", string: "ne 'x'" };
+    for (const [type, name] of DEMO_USER) {
+      if (type === 'List<string>') continue;
+      const reply = await get(`User?$select=ID&$filter=${encodeURIComponent(`${name} ${sample[type]}`)}`);
+      expect(reply.status, `${name}: ${JSON.stringify(reply.body)}`).toBe(200);
+    }
+    expect((await get(`User?$select=ID,ShoeSize`)).body.message).toBe("Could not find a property named 'ShoeSize'.");
+  });
+
+  it('derives what it keeps itself, and refuses a write of it (or ignores it, as set)', async () => {
+    const one = (await get('User/jasmit')).body;
+    expect(one).toMatchObject({ Fullname: 'James Smith', HasEmail: true, MainCompanyName: 'Acme Logistics Ltd', UserCompaniesIDs: 'ACME01', CostCentre: null, MarketingOptIn: false, MoodleID: 0 });
+    for (const json of [{ Fullname: 'J S' }, { ActiveCoursesCount: 3 }, { DateCreated: '2020-01-01T00:00:00' }, { CreatedByName: 'x' }, { UniqueID: '00000000-0000-0000-0000-000000000000' }]) {
+      const reply = await call(ap('User/jasmit'), { method: 'PUT', headers: AP_KEY, json });
+      expect(reply.status, JSON.stringify(json)).toBe(400);
+      expect(reply.body.errors).toEqual([{ field: Object.keys(json)[0], message: `${Object.keys(json)[0]} cannot be changed.` }]);
+    }
+    const { sandbox: lenient } = await startEmbedded({ port: 0, settings: { accessplanit: { readOnlyWrites: 'ignore' } } });
+    try {
+      const reply = await call(`${lenient.urls.accessplanit}/User/jasmit`, { method: 'PUT', headers: AP_KEY, json: { Fullname: 'J S', JobTitle: 'Boss' } });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ Fullname: 'James Smith', JobTitle: 'Boss' });
+    } finally {
+      await lenient.stop();
+    }
+  });
+
+  it('keeps managers as IDs and derives their names and e-mails; other companies as IDs after the main one', async () => {
+    const put = (id: string, json: Record<string, unknown>) => call(ap(`User/${id}`), { method: 'PUT', headers: AP_KEY, json });
+    expect((await put('prpate', { ManagerUsersIDs: 'jasmit', CostCentre: 'CC-100', UserCompaniesIDs: 'NGHC02' })).status).toBe(200);
+    const report = (await get('User/prpate')).body;
+    expect(report).toMatchObject({ ManagerUsersIDs: 'jasmit', ManagerUsersNames: 'James Smith', MyDirectManagersEmailAddresses: 'james.smith@acme-logistics.co.uk', CostCentre: 'CC-100', UserCompaniesIDs: 'ACME01,NGHC02' });
+    expect((await get('User/jasmit')).body).toMatchObject({ ManagedUsersIDs: 'prpate', ManagedUsersNames: 'Priya Patel' });
+    expect((await get("User?$filter=contains(ManagerUsersIDs,'jasmit')&$select=ID")).body.results).toEqual([{ ID: 'prpate' }]);
+    // References are checked; a list is not a string; a user is not their own manager.
+    expect((await put('prpate', { ManagerUsersIDs: 'ghost' })).body.errors).toEqual([{ field: 'ManagerUsersIDs', message: "User 'ghost' does not exist." }]);
+    expect((await put('prpate', { UserCompaniesIDs: 'NOPE' })).body.errors).toEqual([{ field: 'UserCompaniesIDs', message: "Company 'NOPE' does not exist." }]);
+    expect((await put('prpate', { ManagerUsersIDs: ['jasmit'] })).body.errors[0].field).toBe('ManagerUsersIDs');
+    expect((await put('prpate', { ManagerUsersIDs: 'prpate' })).status).toBe(400);
+    expect((await call(ap('Company/NGHC02'), { method: 'DELETE', headers: AP_KEY })).status).toBe(400);
+  });
+});
+
+describe('accessplanit $filter: what it cannot evaluate is a 400 naming the property, never an empty list', () => {
+  const sandbox = useSandbox();
+  const filter = (module: string, text: string) => call(`${sandbox().urls.accessplanit}/${module}?$filter=${encodeURIComponent(text)}`, { headers: AP_KEY });
+  it.each([
+    ['User', "MarketingOptIn eq 'False'", /'MarketingOptIn'.*incompatible types.*boolean/],
+    ['User', 'MarketingOptIn eq 0', /'MarketingOptIn'.*boolean/],
+    ['User', "ActiveCoursesCount gt '2'", /'ActiveCoursesCount'.*number/],
+    ['User', 'ExternalID eq 1001', /'ExternalID'.*text/],
+    ['User', 'Surname eq true', /'Surname'.*text/],
+    ['User', "DOB lt 'yesterday'", /'DOB'.*date-time/],
+    ['User', 'DateUpdated ge 2025', /'DateUpdated'.*date-time/],
+    ['User', "UniqueID eq 'abc'", /'UniqueID'.*Guid/],
+    ['User', "Title eq 'Mr'", /'Title' is a list of strings/],
+    ['User', "Country ne null", /'Country' is a list of strings/],
+    ['User', "contains(Title,'Mr')", /contains\(\) takes text: the property 'Title'/],
+    ['User', "startswith(AwardsCount,'1')", /startswith\(\) takes text: the property 'AwardsCount'/],
+    ['User', "tolower(Surname) eq 'smith'", /unknown function with name 'tolower'/],
+    ['User', 'Surname', /'Surname' is text.*not a condition/],
+    ['User', "Surname eq Smith", /Could not find a property named 'Smith'/],
+    ['Company', "CompanyGroupIDs eq 'RETAIL'", /'CompanyGroupIDs' is a list of strings/],
+    ['UserCourseDate', "CourseDateID eq '12368'", /'CourseDateID'.*incompatible types/],
+    ['UserAward', "TargetDate gt 'soon'", /'TargetDate'.*date-time/],
+  ])('%s: %s', async (module, text, message) => {
+    const reply = await filter(module, text);
+    expect(reply.status).toBe(400);
+    expect(Object.keys(reply.body)).toEqual(['message']);
+    expect(reply.body.message).toMatch(message);
+  });
+
+  it('compares what it can: a boolean unquoted, a number, a date-time or a date with a quoted date, null', async () => {
+    const ids = async (text: string) => (await filter('User', text)).body.results.map((u: { ID: string }) => u.ID);
+    expect((await ids('MarketingOptIn eq false')).length).toBe(5);
+    expect(await ids('MarketingOptIn eq true')).toEqual([]);
+    expect((await ids("DateCreated ge '2000-01-01'")).length).toBe(5);
+    expect((await ids("DateCreated lt '2000-01-01T00:00:00'")).length).toBe(0);
+    expect((await ids('AwardsCount eq 2 and CostCentre eq null')).length).toBe(5);
+  });
+});
+
 describe('accessplanit page cap', () => {
   const sandbox = useSandbox({ settings: { accessplanit: { pageCap: 2 } } });
   it('cuts a page at its cap silently, whatever $top asks, and counts the whole list', async () => {

@@ -30,6 +30,7 @@ export const DELEGATE_STATUSES: ValueList = {
 const USER_FIELDS = [
   'id', 'externalId', 'title', 'firstName', 'middleName', 'lastName', 'email', 'phone', 'mobile', 'jobTitle', 'gender',
   'dateOfBirth', 'address', 'town', 'county', 'postcode', 'country', 'companyId', 'companyName', 'roleId', 'status', 'marketingOptIn',
+  'costCenter', 'managerEmail', 'secondaryCompanyIds',
 ] as const;
 
 /** Rules for what hrsync writes; authorisations and job roles are read only (exported, never imported). */
@@ -49,6 +50,9 @@ export const accessplanitRules: Partial<Record<Entity, RuleSet>> = {
       country: { country: true },
       status: { oneOf: ACCESSPLANIT_STATUSES },
       companyId: { required: true, ref: { entity: 'companies', field: 'id' } },
+      secondaryCompanyIds: { ref: { entity: 'companies', field: 'id' } },
+      // The manager must be a user of the platform when the user is written (created first in the same run).
+      managerEmail: { ref: { entity: 'users', field: 'email', severity: 'warning' } },
     },
     unique: ['id', 'externalId', 'email'],
   },

@@ -8,7 +8,7 @@ import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from
 import { arrayIn, jsonObject, writeAnswer } from '../answer.js';
 import { PageGuard } from '../paging.js';
 import { segment } from '../segment.js';
-import { ACCESSPLANIT_WIRE, accessplanitField, CUSTOM_FIELD_ENTITIES, fromAccessplanit, NUMERIC_FIELDS, toAccessplanit } from './wire.js';
+import { ACCESSPLANIT_WIRE, accessplanitField, CUSTOM_FIELD_ENTITIES, fromAccessplanit, idsIn, MANAGER, NOT_FILTERABLE, NUMERIC_FIELDS, toAccessplanit } from './wire.js';
 
 /** Pacing unless the config says otherwise: the documented 5,000 an hour, a burst of a tenth of it. */
 const DOCUMENTED_RATE = { perSecond: 5000 / 3600, burst: 500 };
@@ -55,6 +55,7 @@ export function odataFilter(entity: Entity, filter: Record<string, string[]> = {
   const clauses = Object.entries(filter).map(([field, values]) => {
     const wire = accessplanitField(entity, field);
     if (!wire) throw new UsageError(`a filter on ${field}: accessplanit ${entity} have no such field`);
+    if (entity === 'users' && NOT_FILTERABLE.has(field)) throw new UsageError(`a filter on ${field}: accessplanit cannot filter users on it (it holds IDs)`);
     const parts = values.map((v) => `${wire} eq ${literalFor(wire, v)}`);
     return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
   });
@@ -78,6 +79,18 @@ export class AccessplanitTarget implements Target {
   private readonly http: HttpClient;
   private token: { value: string; expires: number; refresh?: string } | undefined;
   private readonly now: () => number;
+  /** User ID → email, from every user read: a manager is an ID on the wire, an email in hrsync. */
+  private readonly emails = new Map<string, string | null>();
+  /** The same, by email (lower case) → user ID. */
+  private readonly ids = new Map<string, string>();
+
+  private remember(id: string, email: unknown): void {
+    const old = this.emails.get(id);
+    if (old && this.ids.get(old.toLowerCase()) === id) this.ids.delete(old.toLowerCase());
+    const now = typeof email === 'string' && email.trim() ? email.trim() : null;
+    this.emails.set(id, now);
+    if (now) this.ids.set(now.toLowerCase(), id);
+  }
 
   constructor(private readonly settings: AccessplanitSettings) {
     this.label = `accessplanit "${settings.name}"`;
@@ -156,10 +169,44 @@ export class AccessplanitTarget implements Target {
       if (rows.length === 0) break;
       const fresh = guard.page(rows, (row) => (row.ID === null || row.ID === undefined ? undefined : String(row.ID)));
       skip += rows.length;
-      if (fresh.length) yield fresh.map((row) => fromAccessplanit(entity, row));
+      if (fresh.length) yield await this.canonical(entity, fresh);
       if (guard.complete) break;
     }
     guard.finish();
+  }
+
+  /** Rows → canonical values; a user's managerEmail is the email of the first of its ManagerUsersIDs [guess: one manager in hrsync]. */
+  private async canonical(entity: Entity, rows: Array<Record<string, unknown>>): Promise<CanonicalValues[]> {
+    if (entity !== 'users') return rows.map((row) => fromAccessplanit(entity, row));
+    for (const row of rows) if (typeof row.ID === 'string') this.remember(row.ID, row.Email);
+    const managers = rows.map((row) => idsIn(row[MANAGER])[0]);
+    await this.readEmails(managers.filter((id): id is string => id !== undefined && !this.emails.has(id)));
+    return rows.map((row, i) => ({ ...fromAccessplanit(entity, row), ...(MANAGER in row ? { managerEmail: managers[i] === undefined ? null : (this.emails.get(managers[i]!) ?? null) } : {}) }));
+  }
+
+  /** The emails of users not read yet (a manager on a later page), 20 IDs a request. */
+  private async readEmails(ids: string[]): Promise<void> {
+    const wanted = [...new Set(ids)];
+    for (let i = 0; i < wanted.length; i += 20) {
+      const part = wanted.slice(i, i + 20);
+      const params = new URLSearchParams({ $select: 'ID,Email', $top: String(part.length), $filter: part.map((id) => `ID eq ${literal(id)}`).join(' or ') });
+      const res = await this.call({ method: 'GET', path: `User?${params}`, endpoint: 'User' });
+      for (const id of part) this.emails.set(id, null);
+      for (const row of arrayIn(res, 'results', FEED).list as Array<Record<string, unknown>>) this.remember(String(row.ID), row.Email);
+    }
+  }
+
+  /** The manager's user ID by email: from the users read, else one lookup; a manager who is not (yet) a user fails the row, saying so. */
+  private async managerId(email: unknown): Promise<string | null> {
+    if (typeof email !== 'string' || !email.trim()) return null;
+    const known = this.ids.get(email.trim().toLowerCase());
+    if (known) return known;
+    const params = new URLSearchParams({ $select: 'ID,Email', $top: '2', $filter: `Email eq ${literal(email.trim())}` });
+    const res = await this.call({ method: 'GET', path: `User?${params}`, endpoint: 'User' });
+    const row = arrayIn(res, 'results', FEED).list[0] as Record<string, unknown> | undefined;
+    if (!row) throw new RemoteError('validation', `${this.label}: the manager ${email} is not a user of ${this.label} (yet): create the manager first, then run again`, undefined, [{ field: 'managerEmail', message: `no user has the email ${email}` }]);
+    this.remember(String(row.ID), row.Email);
+    return String(row.ID);
   }
 
   async count(entity: Entity, query: ListQuery = {}): Promise<number | undefined> {
@@ -195,19 +242,21 @@ export class AccessplanitTarget implements Target {
       : ['id'],
     readOnly: (entity) => (entity === 'users' ? ['companyName'] : TRAINING.has(entity) ? Object.keys(ACCESSPLANIT_WIRE[entity]).filter((f) => f !== 'id' && !UPDATABLE[entity]?.includes(f)) : []),
     updatesOnly: (entity) => TRAINING.has(entity),
+    // The platform stores the manager's user ID: a manager created in the same run is written first.
+    writtenAfter: (entity) => (entity === 'users' ? [{ field: 'managerEmail', key: 'email', byId: true }] : []),
     deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'Disabled' } : undefined),
     settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: (entity) => !TRAINING.has(entity),
     // [guess, the emulator's strict case] the platform keeps a company that has users and a group that
     // companies are in: delete those first.
-    deleteBlockedBy: (entity) => (entity === 'companies' ? [{ entity: 'users', field: 'companyId' }] : entity === 'groups' ? [{ entity: 'companies', field: 'groupIds' }] : []),
+    deleteBlockedBy: (entity) => (entity === 'companies' ? [{ entity: 'users', field: 'companyId' }, { entity: 'users', field: 'secondaryCompanyIds' }] : entity === 'groups' ? [{ entity: 'companies', field: 'groupIds' }] : []),
     lookup: async (entity, key) => {
       const wire = accessplanitField(entity, key.field);
       if (!wire) return undefined;
       const params = new URLSearchParams({ $top: '2', $filter: `${wire} eq ${literalFor(wire, key.value)}` });
       const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
       const row = arrayIn(res, 'results', FEED).list[0] as Record<string, unknown> | undefined;
-      return row ? fromAccessplanit(entity, row) : undefined;
+      return row ? (await this.canonical(entity, [row]))[0] : undefined;
     },
     write: async (op) => {
       const module = MODULE[op.entity];
@@ -219,13 +268,16 @@ export class AccessplanitTarget implements Target {
       }
       const values = op.action === 'deactivate' ? { [this.writer.deactivation(op.entity)!.field]: this.writer.deactivation(op.entity)!.value as string } : op.values ?? {};
       const body = toAccessplanit(op.entity, values);
+      if (op.entity === 'users' && 'managerEmail' in values) body[MANAGER] = await this.managerId(values.managerEmail);
       if (op.action === 'create') {
         delete body.ID;
         if (values.id) body.ID = values.id; // an ID from the input is kept; otherwise the platform assigns one
       }
       const res = await this.call({ method: op.action === 'create' ? 'POST' : 'PUT', path, endpoint: module, body });
       const id = writeAnswer(res, `a ${module} record (a JSON object)`)?.ID;
-      return { id: id === undefined || id === null ? op.id ?? '' : String(id) };
+      const written = id === undefined || id === null ? op.id ?? '' : String(id);
+      if (op.entity === 'users' && written && 'email' in values) this.remember(written, values.email);
+      return { id: written };
     },
   };
 }

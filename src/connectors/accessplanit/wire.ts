@@ -9,7 +9,11 @@ export const ACCESSPLANIT_WIRE: Record<Entity, WireMap> = {
     id: 'ID', externalId: 'ExternalID', title: 'Title', firstName: 'Forenames', middleName: 'MiddleNames', lastName: 'Surname', email: 'Email',
     phone: 'Phone', mobile: 'Mobile', jobTitle: 'JobTitle', gender: 'Sex', dateOfBirth: 'DOB', address: 'Address', town: 'Town',
     county: 'County', postcode: 'Postcode', country: 'Country', companyId: 'MainCompanyID', companyName: 'MainCompanyName',
-    roleId: 'MainRoleID', status: 'Status', marketingOptIn: 'MarketingOptIn',
+    roleId: 'MainRoleID', status: 'Status', marketingOptIn: 'MarketingOptIn', costCenter: 'CostCentre',
+    // [code] names and types from the demo's Models/User.cs; what they hold is [guess] (docs/platforms.md):
+    // manager user IDs and the other companies' IDs, each joined with commas. The manager is an email in
+    // hrsync and an ID on the wire: the target resolves it (MANAGER below).
+    managerEmail: 'ManagerUsersIDs', secondaryCompanyIds: 'UserCompaniesIDs',
   },
   companies: {
     id: 'ID', externalId: 'ExternalID', name: 'Name', email: 'Email', mainContactUserId: 'MainContactUserID', address: 'Address',
@@ -50,6 +54,14 @@ export const NUMERIC_FIELDS: ReadonlySet<string> = new Set(['CourseDateID']);
 /** Fields the platform computes: never sent. */
 const READ_ONLY = new Set(['MainCompanyName']);
 
+/** The user's managers: user IDs on the wire, joined with commas; hrsync's managerEmail is the first one's email, found by the target. */
+export const MANAGER = 'ManagerUsersIDs';
+/** An ID-list string → its IDs ("A,B" → [A, B]). */
+export const idsIn = (value: unknown): string[] => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+
+/** Canonical fields a $filter cannot be pushed down for: their wire form is not their canonical value. */
+export const NOT_FILTERABLE: ReadonlySet<string> = new Set(['managerEmail', 'secondaryCompanyIds']);
+
 /**
  * User lookup fields that are lists of strings on the wire: the vendor's own client declares `Title`,
  * `Country` and `MainRoleID` as `List<string>` (accessplanit/api-v2-demo, Models/User.cs) and posts
@@ -62,7 +74,12 @@ export function toAccessplanit(entity: Entity, values: CanonicalValues): Record<
   const out: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(values)) {
     const wire = accessplanitField(entity, field);
-    if (!wire || READ_ONLY.has(wire) || value === undefined) continue;
+    if (!wire || READ_ONLY.has(wire) || wire === MANAGER || value === undefined) continue;
+    if (wire === 'UserCompaniesIDs') {
+      const others = (Array.isArray(value) ? value : value ? [value] : []).map(String).filter((c) => c && c !== values.companyId);
+      out[wire] = others.length ? [...new Set(others)].join(',') : null;
+      continue;
+    }
     if (LIST_FIELDS[entity]?.has(wire)) out[wire] = value === null || value === '' ? null : Array.isArray(value) ? value : [value];
     else out[wire] = FIELD_KIND[entity].get(field) === 'date' && typeof value === 'string' ? `${value}T00:00:00` : value;
   }
@@ -84,8 +101,12 @@ export function fromAccessplanit(entity: Entity, row: Record<string, unknown>): 
   const out: CanonicalValues = {};
   for (const [wire, value] of Object.entries(row)) {
     const field = FROM_WIRE[entity][wire] ?? (CUSTOM_FIELD_ENTITIES.includes(entity) && wire.startsWith('CF_') && wire.length > 3 ? `${CUSTOM_PREFIX}${wire.slice(3)}` : undefined);
-    if (!field) continue;
-    if (value === null || value === undefined || value === '') out[field] = null;
+    if (!field || wire === MANAGER) continue;
+    if (wire === 'UserCompaniesIDs') {
+      // [guess] the answer may start with the main company: hrsync's field holds only the others.
+      const others = idsIn(value).filter((c) => c !== row.MainCompanyID);
+      out[field] = others.length ? others : null;
+    } else if (value === null || value === undefined || value === '') out[field] = null;
     else if (FIELD_KIND[entity].get(field) === 'date') out[field] = String(value).slice(0, 10);
     else if (field === 'groupIds') out[field] = Array.isArray(value) ? value.map(String) : String(value).split(/[;,]/).filter(Boolean);
     else if (Array.isArray(value) && FIELD_KIND[entity].get(field) !== 'list') out[field] = oneValue(value); // a lookup list, whatever field

@@ -51,6 +51,7 @@ export const USER_FIELDS: readonly FieldDef[] = [
   ...ADDRESS.slice(1),
   f('companyId', 'string', "ID of the user's main company/account on the target", ['maincompanyid', 'companyid', 'mainaccountid', 'accountid']),
   f('companyName', 'string', "name of the user's company", ['maincompanyname', 'companyname', 'company', 'employer', 'accountname', 'organisation', 'organization']),
+  f('secondaryCompanyIds', 'list', "IDs of the user's companies/accounts on the target besides the main one, separated by ; , or |", ['secondarycompanyids', 'othercompanyids', 'additionalcompanyids', 'usercompaniesids']),
   f('roleId', 'string', 'main role (level of access) ID', ['mainroleid', 'roleid']),
   f('websiteRole', 'string', 'website role: ReadOnly, User, Admin …', ['websiterole']),
   f('status', 'string', 'account status (Enabled/New/Disabled, active/inactive …)', ['status', 'userstatus', 'employmentstatus', 'active']),

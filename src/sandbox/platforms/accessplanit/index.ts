@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { isObject, json, parseJson, pickFields, SERVER_EMAIL, str, type SandboxRequest, type SandboxResponse } from '../../http.js';
-import { compareRows, matches, ODataError, parseListQuery, project, type Row } from '../../odata.js';
+import { compareRows, matches, ODataError, parseListQuery, project, type Properties, type PropType, type Row } from '../../odata.js';
 import { definePlatform, StateShapeError, type PlatformContext } from '../../platform.js';
 import { Table, tableFrom } from '../../table.js';
 import { authorisations, seedTraining, TRAINING_FIELDS, TRAINING_MODULES, writeTraining, type StoredTraining, type TrainingModule } from './training.js';
+import { USER_MODEL, USER_WRITABLE } from './user-model.js';
+import { checkUserWrite, idsOf, presentUser } from './users.js';
 import { COUNTRIES, DELEGATE_STATUSES, STATUSES, TITLES } from './values.js';
 
 /**
@@ -18,29 +20,33 @@ const MODULES = [...PEOPLE, ...TRAINING_MODULES] as const;
 type Module = (typeof MODULES)[number];
 const isTraining = (module: Module): module is TrainingModule => (TRAINING_MODULES as readonly string[]).includes(module);
 
-const USER_FIELDS = ['ID', 'Title', 'Forenames', 'MiddleNames', 'Surname', 'ExternalID', 'Email', 'Phone', 'Mobile', 'JobTitle', 'Address', 'Town', 'County', 'Postcode', 'Country', 'MainCompanyID', 'MainRoleID', 'Status', 'MarketingOptIn', 'Sex', 'DOB'];
+/** What a write may set on a User: every property of the vendor's model the platform does not keep itself (user-model.ts). */
+const USER_FIELDS = USER_WRITABLE;
 const COMPANY_FIELDS = ['ID', 'Name', 'Email', 'MainContactUserID', 'ExternalID', 'Address', 'Town', 'County', 'Postcode', 'Country', 'CompanyGroupIDs'];
 const GROUP_FIELDS = ['ID', 'Label'];
-const WRITABLE: Record<PeopleModule, string[]> = { User: USER_FIELDS, Company: COMPANY_FIELDS, CompanyGroup: GROUP_FIELDS };
+const WRITABLE: Record<PeopleModule, readonly string[]> = { User: USER_FIELDS, Company: COMPANY_FIELDS, CompanyGroup: GROUP_FIELDS };
 /** The fields a write may set: the module's, and for users the tenant's custom fields. */
-const writable = (module: PeopleModule, ctx: Ctx): string[] => (module === 'User' ? [...USER_FIELDS, ...ctx.settings.userCustomFields.map((n) => `CF_${n}`)] : WRITABLE[module]);
+const writable = (module: PeopleModule, ctx: Ctx): readonly string[] => (module === 'User' ? [...USER_FIELDS, ...ctx.settings.userCustomFields.map((n) => `CF_${n}`)] : WRITABLE[module]);
 
-/** What a list may filter and sort on: the fields, the platform's stamps, what it derives, and the tenant's custom fields. */
-const QUERYABLE: Record<Module, string[]> = {
-  User: [...USER_FIELDS, 'DateCreated', 'DateUpdated', 'MainCompanyName'],
-  Company: [...COMPANY_FIELDS, 'DateCreated', 'DateUpdated'],
-  CompanyGroup: [...GROUP_FIELDS, 'DateCreated', 'DateUpdated'],
-  ...(TRAINING_FIELDS as Record<TrainingModule, string[]>),
-};
-const queryable = (module: Module, ctx: Ctx): string[] =>
-  module === 'User' ? [...QUERYABLE.User, ...ctx.settings.userCustomFields.map((n) => `CF_${n}`)]
-  : module === 'UserCourseDate' ? [...QUERYABLE.UserCourseDate, ...ctx.settings.delegateCustomFields.map((n) => `CF_${n}`)]
-  : QUERYABLE[module];
 /**
- * User lookup fields the vendor's own client declares as lists of strings (`List<string>` in
- * accessplanit/api-v2-demo Models/User.cs), e.g. "Title": ["Mr"]. Companies have no model there.
+ * What a list may select, filter and sort on, with each property's type (a $filter it cannot evaluate
+ * is a 400: odata.ts). Users: the vendor's whole model. The others have no model in the demo [guess]:
+ * text, but for the lists and numbers they hold and the date-times the platform stamps.
  */
-const LIST_FIELDS: readonly string[] = ['Title', 'Country', 'MainRoleID'];
+const typed = (names: readonly string[], types: Record<string, PropType> = {}): Properties => Object.fromEntries(names.map((n) => [n, types[n] ?? 'string']));
+const STAMPS = { DateCreated: 'date', DateUpdated: 'date' } as const;
+const TRAINING_TYPES: Record<string, PropType> = { ...STAMPS, CourseDateID: 'int', CourseDateStartDate: 'date', CourseDateEndDate: 'date', TargetDate: 'date', DateCompleted: 'date', ExpiryDate: 'date' };
+const PROPERTIES: Record<Module, Properties> = {
+  User: USER_MODEL,
+  Company: typed([...COMPANY_FIELDS, 'DateCreated', 'DateUpdated'], { ...STAMPS, CompanyGroupIDs: 'list' }),
+  CompanyGroup: typed([...GROUP_FIELDS, 'DateCreated', 'DateUpdated'], STAMPS),
+  ...(Object.fromEntries(Object.entries(TRAINING_FIELDS).map(([m, names]) => [m, typed(names, TRAINING_TYPES)])) as Record<TrainingModule, Properties>),
+};
+const custom = (names: readonly string[]): Properties => Object.fromEntries(names.map((n) => [`CF_${n}`, 'string']));
+const queryable = (module: Module, ctx: Ctx): Properties =>
+  module === 'User' ? { ...PROPERTIES.User, ...custom(ctx.settings.userCustomFields) }
+  : module === 'UserCourseDate' ? { ...PROPERTIES.UserCourseDate, ...custom(ctx.settings.delegateCustomFields) }
+  : PROPERTIES[module];
 
 
 interface Token {
@@ -100,6 +106,14 @@ export interface AccessplanitSettings {
    * carries "all of your Delegate-based Custom Fields", shape as the users']. A write naming another is refused.
    */
   delegateCustomFields: readonly string[];
+  /**
+   * A write naming a User property the platform keeps itself (counts, Fullname, DateCreated,
+   * CreatedByName, UniqueID …: user-model.ts): 'refuse' (400 `X cannot be changed.`, the strict case)
+   * or 'ignore' (dropped, as the demo's whole-model POST would need) [guess: the demo does not show].
+   */
+  readOnlyWrites: 'refuse' | 'ignore';
+  /** Whether a User's `UserCompaniesIDs` starts with its main company (true) or holds only the others [guess]. */
+  userCompaniesWithMain: boolean;
 }
 
 type Ctx = PlatformContext<AccessplanitState, AccessplanitCredentials, AccessplanitSettings>;
@@ -181,6 +195,9 @@ function rateLimited(endpoint: string, ctx: Ctx): SandboxResponse | undefined {
 }
 
 
+/** The values of a lookup field, stored as a list or a string. */
+const listed = (value: unknown): string[] => (Array.isArray(value) ? value.map(str).filter(Boolean) : str(value) ? [str(value)] : []);
+
 /** The platform's own field rules, applied to the record as it would be after the write. */
 function validate(module: PeopleModule, row: Row, ctx: Ctx, creating: boolean): Array<{ field: string; message: string }> {
   const errors: Array<{ field: string; message: string }> = [];
@@ -203,12 +220,15 @@ function validate(module: PeopleModule, row: Row, ctx: Ctx, creating: boolean): 
     max('MiddleNames', 250);
     need('Surname', 40);
     email('Email');
-    for (const title of lookupValues(row.Title)) if (!ctx.settings.titles.includes(title)) errors.push({ field: 'Title', message: `Title '${title}' does not exist.` });
-    for (const country of lookupValues(row.Country)) if (!ctx.settings.countries.includes(country)) errors.push({ field: 'Country', message: `Country '${country}' does not exist.` });
+    for (const title of listed(row.Title)) if (!ctx.settings.titles.includes(title)) errors.push({ field: 'Title', message: `Title '${title}' does not exist.` });
+    for (const country of listed(row.Country)) if (!ctx.settings.countries.includes(country)) errors.push({ field: 'Country', message: `Country '${country}' does not exist.` });
     if (str(row.Status) && !ctx.settings.statuses.includes(str(row.Status))) errors.push({ field: 'Status', message: `Status '${str(row.Status)}' is not valid.` });
     if (row.MarketingOptIn !== undefined && row.MarketingOptIn !== null && typeof row.MarketingOptIn !== 'boolean')
       errors.push({ field: 'MarketingOptIn', message: 'MarketingOptIn must be true or false.' });
     if (str(row.DOB) && Number.isNaN(Date.parse(str(row.DOB)))) errors.push({ field: 'DOB', message: 'DOB is not a valid date.' });
+    for (const [field, table, what] of [['ManagerUsersIDs', User, 'User'], ['UserCompaniesIDs', Company, 'Company'], ['ManagedCompaniesIDs', Company, 'Company']] as const)
+      for (const ref of idsOf(row[field])) if (!table.has(ref)) errors.push({ field, message: `${what} '${ref}' does not exist.` });
+    if (idsOf(row.ManagerUsersIDs).includes(str(row.ID))) errors.push({ field: 'ManagerUsersIDs', message: 'A user cannot be their own manager.' }); // [guess]
     const company = str(row.MainCompanyID);
     if (!company) {
       if (creating) errors.push({ field: 'MainCompanyID', message: 'MainCompanyID is mandatory.' });
@@ -222,25 +242,6 @@ function validate(module: PeopleModule, row: Row, ctx: Ctx, creating: boolean): 
     if (!Array.isArray(groups) || groups.length === 0) errors.push({ field: 'CompanyGroupIDs', message: 'CompanyGroupIDs is mandatory.' });
     else for (const g of groups) if (!CompanyGroup.has(str(g))) errors.push({ field: 'CompanyGroupIDs', message: `Company Group '${str(g)}' does not exist.` });
   } else need('Label');
-  return errors;
-}
-
-/** The values of a lookup field, stored as a list or a string. */
-function lookupValues(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(str).filter(Boolean);
-  return str(value) ? [str(value)] : [];
-}
-
-/** A write's lookup fields in the shape the tenant takes; a wrong shape is the error a .NET API gives. */
-function checkShapes(module: PeopleModule, fields: Row, ctx: Ctx): Array<{ field: string; message: string }> {
-  if (module !== 'User' || !ctx.settings.lookupLists) return [];
-  const errors: Array<{ field: string; message: string }> = [];
-  for (const field of LIST_FIELDS) {
-    const value = fields[field];
-    if (value === undefined || value === null) continue;
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
-      errors.push({ field, message: `Error converting value ${JSON.stringify(value)} to type 'System.Collections.Generic.List\`1[System.String]'.` }); // [guess] wording
-  }
   return errors;
 }
 
@@ -271,18 +272,8 @@ function assignId(module: PeopleModule, row: Row, table: Table): string {
   for (let n = table.size + 1; ; n++) if (!table.has(String(n))) return String(n);
 }
 
-/** A record as the API returns it: MainCompanyName derived from the company; lookups in the tenant's shape. */
-function present(module: Module, row: Row, ctx: Ctx): Row {
-  if (module !== 'User') return row;
-  const company = ctx.state.Company.get(str(row.MainCompanyID));
-  const out: Row = { ...row, MainCompanyName: company ? (company.Name ?? null) : null };
-  for (const field of LIST_FIELDS) {
-    const values = lookupValues(row[field]);
-    out[field] = ctx.settings.lookupLists ? values : (values[0] ?? null); // [guess] an empty lookup: [] in the list shape
-  }
-  return out;
-}
-
+/** A record as the API returns it: a User with every property of the model (users.ts). */
+const present = (module: Module, row: Row, ctx: Ctx): Row => (module === 'User' ? presentUser(row, ctx.state, ctx.settings) : row);
 
 /** A module's records: its table, or (the authorisation overview) a view derived from the delegates. */
 const tableOf = (module: Module, ctx: Ctx): Table => (module === 'ManagerUserCourseDateAuthorisation' ? authorisations(ctx.state) : ctx.state[module]);
@@ -318,10 +309,15 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
     if (!id || !table.has(id)) return notFound(module, id ?? '');
     // [guess] referential integrity on delete: a company with users, a group with companies, stay.
     const { User, Company } = ctx.state;
-    if (module === 'Company' && User.find((u) => str(u.MainCompanyID) === id)) return badRequest([{ field: 'ID', message: `Company '${id}' still has users.` }]);
+    // [guess] a user's other companies (UserCompaniesIDs) and managed companies count as the main one does.
+    if (module === 'Company' && User.find((u) => str(u.MainCompanyID) === id || idsOf(u.UserCompaniesIDs).includes(id) || idsOf(u.ManagedCompaniesIDs).includes(id)))
+      return badRequest([{ field: 'ID', message: `Company '${id}' still has users.` }]);
     if (module === 'CompanyGroup' && Company.find((c) => Array.isArray(c.CompanyGroupIDs) && c.CompanyGroupIDs.map(str).includes(id)))
       return badRequest([{ field: 'ID', message: `Company Group '${id}' is still used by companies.` }]);
     table.delete(id);
+    // [guess] a deleted user is no one's manager any more.
+    if (module === 'User')
+      for (const u of User.rows()) if (idsOf(u.ManagerUsersIDs).includes(id)) User.set(str(u.ID), { ...u, ManagerUsersIDs: idsOf(u.ManagerUsersIDs).filter((m) => m !== id).join(',') || null });
     return { status: 200, body: { message: `${module} '${id}' deleted.` }, wrote: true };
   }
   const body = parseJson(req.body);
@@ -329,7 +325,7 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
   const fields: Row = pickFields(body, writable(module, ctx));
   const unknownCustom = module === 'User' ? Object.keys(body).filter((k) => /^CF_/i.test(k) && !(k in fields) && !writable(module, ctx).some((w) => w.toLowerCase() === k.toLowerCase())) : [];
   if (unknownCustom.length) return badRequest(unknownCustom.map((k) => ({ field: k, message: `The custom field '${k.slice(3)}' does not exist.` })));
-  const shapes = checkShapes(module, fields, ctx);
+  const shapes = module === 'User' ? checkUserWrite(body, ctx.settings) : [];
   if (shapes.length) return badRequest(shapes);
   if (req.method === 'PUT') {
     if (!id) return json(405, { message: 'PUT needs an ID in the path.' });
@@ -364,6 +360,7 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
   row.ID = str(row.ID) || assignId(module, row, table);
   row.DateCreated = stamp;
   row.DateUpdated = stamp;
+  if (module === 'User') row.UniqueID = randomUUID();
   table.set(str(row.ID), row);
   return { status: 201, body: present(module, row, ctx), wrote: true, headers: { location: `${BASE}${module}/${encodeURIComponent(str(row.ID))}` } };
 }
@@ -387,7 +384,7 @@ export const accessplanit = definePlatform({
     apiKey: key ?? 'sandbox-key',
     ...(given as Partial<AccessplanitCredentials> | undefined),
   }),
-  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false, pageCap: 100, lookupLists: true, userCustomFields: ['PayrollNumber', 'Department', 'LineManager'], delegateStatuses: DELEGATE_STATUSES, delegateCustomFields: ['PurchaseOrder'] } satisfies AccessplanitSettings as AccessplanitSettings,
+  defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false, pageCap: 100, lookupLists: true, readOnlyWrites: 'refuse', userCompaniesWithMain: true, userCustomFields: ['PayrollNumber', 'Department', 'LineManager'], delegateStatuses: DELEGATE_STATUSES, delegateCustomFields: ['PurchaseOrder'] } satisfies AccessplanitSettings as AccessplanitSettings,
   createState: (): AccessplanitState => ({
     User: new Table(), Company: new Table(), CompanyGroup: new Table(), UserCourseDate: new Table(), UserAward: new Table(), UserJobRole: new Table(),
     accessTokens: new Map(), refreshTokens: new Map(), windows: new Map(),
