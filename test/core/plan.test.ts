@@ -170,6 +170,13 @@ describe('buildPlan: a key others refer to, changed in the same run', () => {
     expect(plan.operations.find((o) => o.key === 'externalId=M1')!.changes).toEqual([{ field: 'email', from: 'mia@acme.co.uk', to: 'mia.boss@acme.co.uk' }]);
   });
 
+  it('a manager who will not exist (not on the target, not among the valid rows) is left unset, with a note, and the row is still written', async () => {
+    const plan = await buildPlan(idp, [user({ externalId: 'N1', firstName: 'New', lastName: 'Hire', email: 'new@acme.co.uk', managerEmail: 'left-out@acme.co.uk' }), user({ externalId: 'R1', firstName: 'Rob', lastName: 'Report', email: 'rob@acme.co.uk', managerEmail: 'left-out@acme.co.uk' })], OPTIONS, current(PEOPLE));
+    expect(plan.operations.find((o) => o.key === 'externalId=N1')!.values).not.toHaveProperty('managerEmail');
+    expect(plan.operations.find((o) => o.key === 'externalId=R1')).toBeUndefined(); // its manager unchanged: nothing else to do
+    expect(plan.notes.join('\n')).toMatch(/^2 users name a record that is neither on scim "idp" nor among this run's valid rows .*: in\.csv:\d+ names left-out@acme\.co\.uk/m);
+  });
+
   it('where it stores the key, the report waits for the manager’s update that gives the key (applied first)', async () => {
     const byKey: Target = { ...idp, writer: { ...idp.writer!, writtenAfter: () => [{ field: 'managerEmail', key: 'email' }] } } as Target;
     const plan = await buildPlan(byKey, input(), OPTIONS, current(PEOPLE));

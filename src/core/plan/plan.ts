@@ -219,6 +219,8 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     const fields = writableFields(target, entity);
     const createOnly = new Set(writer.createOnly?.(entity) ?? []);
     const byIdRefs = holdersByKey(writer, entity, input, existing, keys, find);
+    /** Rows whose reference names a record neither on the target nor written by this run: left unset, said in a note. */
+    const unset: string[] = [];
     const created: CanonicalValues[] = [];
     const matched = new Map<CanonicalValues, CanonicalRecord>();
     /** Target records a row of the input refers to, planned or not: never "missing". */
@@ -274,7 +276,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
       }
       if (!hit) {
         const values: CanonicalValues = {};
-        for (const [f, v] of Object.entries(record.values)) if ((fields.has(f) || createOnly.has(f)) && v !== null) values[f] = v;
+        for (const [f, v] of Object.entries(record.values)) if ((fields.has(f) || createOnly.has(f)) && v !== null && !unheld(byIdRefs.get(f), v, record, unset)) values[f] = v;
         if (budget-- <= 0) {
           count(entity, 'skipped');
           continue;
@@ -294,7 +296,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
         if (v === null && options.blank === 'ignore') continue;
         const now = hit[f] ?? null;
         if (v === null ? now === null || now === '' : same(f, v, now, region)) continue;
-        if (sameHolder(byIdRefs.get(f), now, v)) continue;
+        if (sameHolder(byIdRefs.get(f), now, v) || unheld(byIdRefs.get(f), v, record, unset)) continue;
         changes.push({ field: f, from: now, to: v });
       }
       if (changes.length === 0) {
@@ -310,6 +312,8 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     }
 
     notes.push(...(writer.describeCreates?.(entity, created) ?? []));
+    if (unset.length)
+      notes.push(`${unset.length} ${entity} name a record that is neither on ${target.label} nor among this run's valid rows (a manager whose own row was left out, or who left): that reference is left as it is, not sent (the first: ${unset.slice(0, 3).join('; ')}); fix the named record's row and run again`);
     if (options.missing === 'ignore') continue;
     if (writer.updatesOnly?.(entity)) {
       notes.push(`--missing ${options.missing} did nothing to ${entity}: hrsync only updates them (it never creates, deactivates or deletes ${entity})`);
@@ -366,34 +370,54 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
 }
 
 type Holder = (value: string) => CanonicalValues | undefined;
+interface Holders {
+  now: Holder;
+  next: Holder;
+  /** Whether a row of this run's valid input has the key value (a record this run creates or keeps). */
+  written: (value: string) => boolean;
+  /** The platform stores the named record's id: a new key naming the same record is no change. */
+  byId: boolean;
+}
 
 /**
  * For each reference the platform stores as the named record's id (writtenAfter … byId: a SCIM
  * manager), who holds a key value now and who will once this run is applied: the target record
  * whose input row has that value (matched by its own keys), else the record that has it now.
  */
-function holdersByKey(writer: TargetWriter, entity: Entity, input: CanonicalRecord[], existing: CanonicalValues[], keys: string[], find: (k: string, values: CanonicalValues) => CanonicalValues[]): Map<string, { now: Holder; next: Holder }> {
-  const out = new Map<string, { now: Holder; next: Holder }>();
+function holdersByKey(writer: TargetWriter, entity: Entity, input: CanonicalRecord[], existing: CanonicalValues[], keys: string[], find: (k: string, values: CanonicalValues) => CanonicalValues[]): Map<string, Holders> {
+  const out = new Map<string, Holders>();
   for (const ref of writer.writtenAfter?.(entity) ?? []) {
-    if (!ref.byId) continue;
     const current = new Map<string, CanonicalValues>();
     for (const row of existing) if (typeof row[ref.key] === 'string' && row[ref.key]) current.set(keyValue(ref.key, row[ref.key] as string), row);
     const future = new Map<string, CanonicalValues>();
+    const inInput = new Set<string>();
     for (const record of input) {
       const value = record.values[ref.key];
       if (typeof value !== 'string' || !value) continue;
+      inInput.add(keyValue(ref.key, value));
       const hits = new Set(keys.flatMap((k) => find(k, record.values)));
       if (hits.size === 1) future.set(keyValue(ref.key, value), [...hits][0]!);
     }
     const now: Holder = (v) => current.get(keyValue(ref.key, v));
-    out.set(ref.field, { now, next: (v) => future.get(keyValue(ref.key, v)) ?? now(v) });
+    out.set(ref.field, { now, next: (v) => future.get(keyValue(ref.key, v)) ?? now(v), written: (v) => inInput.has(keyValue(ref.key, v)), byId: ref.byId === true });
   }
   return out;
 }
 
+/**
+ * A reference to a record that will not exist once this run is applied — not on the target, not in
+ * this run's valid rows (its own row was left out as invalid): sending it would fail the whole row
+ * ("the manager is not a user"), so the reference alone is left as it is, and `unset` says which row.
+ */
+function unheld(holders: Holders | undefined, value: FieldValue | null, record: CanonicalRecord, unset: string[]): boolean {
+  if (!holders || typeof value !== 'string' || !value || holders.now(value) || holders.written(value)) return false;
+  unset.push(`${record.file}:${record.line} names ${value}`);
+  return true;
+}
+
 /** A reference whose old and new key values name the same record: on a platform that stores its id, no change. */
-function sameHolder(holders: { now: Holder; next: Holder } | undefined, from: FieldValue | null, to: FieldValue | null): boolean {
-  if (!holders || typeof from !== 'string' || typeof to !== 'string' || !from || !to) return false;
+function sameHolder(holders: Holders | undefined, from: FieldValue | null, to: FieldValue | null): boolean {
+  if (!holders?.byId || typeof from !== 'string' || typeof to !== 'string' || !from || !to) return false;
   const before = holders.now(from);
   return before !== undefined && before === holders.next(to);
 }
