@@ -54,6 +54,8 @@ export interface OpenOptions {
   trace?: (line: string) => void;
   /** The user stopped the run: reads in flight are cut (an export's Ctrl-C). */
   signal?: AbortSignal;
+  /** --concurrency: the target's connection pool is sized to it (over the config's `concurrency`). */
+  concurrency?: number;
   /**
    * Never start the embedded sandbox (validate: no server, no file written): where it would be the
    * target, its platform's rules apply offline instead. No state store is opened.
@@ -62,7 +64,7 @@ export interface OpenOptions {
 }
 
 /** What a caller may hook into a target's connections. */
-export type TargetHooks = Pick<OpenOptions, 'trace' | 'signal'>;
+export type TargetHooks = Pick<OpenOptions, 'trace' | 'signal' | 'concurrency'>;
 
 /**
  * A target's `caFile` (PEM), read relative to the config file's folder: a file that cannot be read, or
@@ -82,7 +84,7 @@ function readCaFile(name: string, caFile: unknown, home: string | undefined): st
 }
 
 /** Builds the connector for one configured target, its secrets read from `env` when it is used. */
-export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher' | 'trace' | 'signal'> & { home?: string }): Promise<{ target: Target; connector: ConnectorDefinition }> {
+export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher' | 'trace' | 'signal' | 'concurrency'> & { home?: string }): Promise<{ target: Target; connector: ConnectorDefinition }> {
   const connector = (await registry()).connectorFor(entry.type);
   if (!connector) throw new UsageError(`target "${name}": unknown type "${entry.type}"`);
   const parsed = (await connector.configSchema()).parse(entry);
@@ -96,6 +98,7 @@ export async function createTarget(name: string, entry: TargetConfig, options: P
     ...(proxy.httpProxy || proxy.httpsProxy ? { proxy } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
   return { target, connector };
 }
@@ -199,7 +202,7 @@ async function embedded(options: OpenOptions, home: string, state: StateStore, n
   // The emulator loads only when it runs: validate (offline) and a configured target never load it.
   const { startEmbedded } = await import('./embedded-sandbox.js');
   const running = await startEmbedded({ dataFile });
-  const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox', { ...(options.trace ? { trace: options.trace } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  const { target, connector } = await running.open(EMBEDDED_TYPE, 'sandbox', { ...(options.trace ? { trace: options.trace } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
   // Its account is its state file, not the free port it got this time: a plan saved against it applies later.
   Object.defineProperty(target, 'identity', { value: `${EMBEDDED_TYPE} embedded sandbox ${dataFile}` });
   return {

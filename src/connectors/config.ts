@@ -15,10 +15,12 @@ export interface ConnectionOptions {
 }
 
 /** The common options of a config entry, and what the caller hands every connector → its HTTP settings. */
-export function connectionSettings(config: ConnectionOptions, context: Pick<ConnectorContext, 'dispatcher' | 'proxy' | 'trace' | 'signal' | 'ca'> = {}): ConnectionSettings {
+export function connectionSettings(config: ConnectionOptions, context: Pick<ConnectorContext, 'dispatcher' | 'proxy' | 'trace' | 'signal' | 'ca' | 'concurrency'> = {}): ConnectionSettings {
   const rate = config.rateLimit === undefined ? undefined : parseRate(config.rateLimit);
+  // The run's --concurrency is what runs: a pool smaller than the writes in flight would queue them.
+  const concurrency = context.concurrency ?? config.concurrency;
   return {
-    ...(config.concurrency ? { concurrency: config.concurrency } : {}),
+    ...(concurrency ? { concurrency } : {}),
     ...(rate ? { ratePerSecond: rate } : {}),
     ...(config.timeout ? { timeoutMs: config.timeout * 1000 } : {}),
     ...(config.pageSize ? { pageSize: config.pageSize } : {}),

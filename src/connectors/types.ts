@@ -16,6 +16,8 @@ export interface ConnectorContext {
   secret(reference: string, key: string): string;
   /** The target's caFile, read (PEM): trusted for its connections besides Node's own CAs. */
   ca?: string;
+  /** Requests the run keeps in flight (--concurrency): the connection pool is sized to it, over the config's `concurrency`. */
+  concurrency?: number;
   /** Tests and the embedded sandbox: every connection goes through this dispatcher. */
   dispatcher?: Dispatcher;
   /** The environment's proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY). */

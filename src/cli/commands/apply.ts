@@ -26,7 +26,7 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
   if (flags.results !== undefined) resultsFolder(flags.results, io.cwd);
   const waitMs = seconds('--wait-lock', flags.waitLock);
-  const opened = await openTarget(plan.targetName, openOptions(io, flags.config));
+  const opened = await openTarget(plan.targetName, { ...openOptions(io, flags.config), ...(flags.concurrency !== undefined ? { concurrency } : {}) });
   let lock: HeldLock | undefined;
   const counts: Record<string, number> = { ...plan.summary };
   const startedAt = new Date();

@@ -72,7 +72,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   const err = colourFor(io.stderr, io.env);
   const out = colourFor(io.stdout, io.env);
 
-  const opened = await openTarget(flags.target, openOptions(io, flags.config));
+  const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), ...(flags.concurrency !== undefined ? { concurrency } : {}) });
   let lock: HeldLock | undefined;
   // What the run history keeps of a run that writes: its counts, filled in as the run goes.
   const counts: Record<string, number> = {};
