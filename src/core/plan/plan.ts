@@ -287,18 +287,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
         continue;
       }
       matched.set(hit, record);
-      const changes: Change[] = [];
-      // A phone number without its country prefix is read in the row's country (else the config's phoneRegion).
-      const country = typeof record.values.country === 'string' ? normaliseCountry(record.values.country) : undefined;
-      const region = (country && countryCode(country)) || options.phoneRegion;
-      for (const [f, v] of Object.entries(record.values)) {
-        if (!fields.has(f) || f === 'id') continue;
-        if (v === null && options.blank === 'ignore') continue;
-        const now = hit[f] ?? null;
-        if (v === null ? now === null || now === '' : same(f, v, now, region)) continue;
-        if (sameHolder(byIdRefs.get(f), now, v) || unheld(byIdRefs.get(f), v, record, unset)) continue;
-        changes.push({ field: f, from: now, to: v });
-      }
+      const changes = changesOf(record, hit, fields, options, byIdRefs, unset);
       if (changes.length === 0) {
         count(entity, 'unchanged');
         continue;
@@ -367,6 +356,27 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
   }
   const plan = { version: 3 as const, target: target.label, targetName: target.name, targetIdentity: target.identity, createdAt: new Date().toISOString(), operations: ordered, conflicts, summary, byEntity, notes };
   return plan;
+}
+
+/**
+ * What a matched row changes on its record: each writable field the row has (a blank only with
+ * --blank clear) whose value differs after normalising — a reference that names the same record, or
+ * one that will not exist (see unheld), is no change.
+ */
+function changesOf(record: CanonicalRecord, hit: CanonicalValues, fields: FieldSet, options: PlanOptions, refs: Map<string, Holders>, unset: string[]): Change[] {
+  const changes: Change[] = [];
+  // A phone number without its country prefix is read in the row's country (else the config's phoneRegion).
+  const country = typeof record.values.country === 'string' ? normaliseCountry(record.values.country) : undefined;
+  const region = (country && countryCode(country)) || options.phoneRegion;
+  for (const [f, v] of Object.entries(record.values)) {
+    if (!fields.has(f) || f === 'id') continue;
+    if (v === null && options.blank === 'ignore') continue;
+    const now = hit[f] ?? null;
+    if (v === null ? now === null || now === '' : same(f, v, now, region)) continue;
+    if (sameHolder(refs.get(f), now, v) || unheld(refs.get(f), v, record, unset)) continue;
+    changes.push({ field: f, from: now, to: v });
+  }
+  return changes;
 }
 
 type Holder = (value: string) => CanonicalValues | undefined;
