@@ -261,3 +261,24 @@ describe('hrsync sandbox', () => {
     }
   });
 });
+
+describe('hrsync sandbox --rate-limit off', () => {
+  it('lifts every emulated limit, accessplanit’s 5,000 requests an hour included: the 5,001st request of the hour is answered', async () => {
+    const { sandboxOptions } = await import('../../src/cli/commands/sandbox.js');
+    const dir = tempDir();
+    const options = sandboxOptions({ host: '127.0.0.1', port: '0', fault: [], rateLimit: 'off', data: join(dir, 'state.json') }, dir);
+    const running = await startEmbedded(options);
+    try {
+      const url = `${running.sandbox.urls.accessplanit}/CompanyGroup?$top=1`;
+      let limited = 0;
+      for (let batch = 0; batch < 5_010; batch += 30) {
+        const answers = await Promise.all(Array.from({ length: 30 }, () => call(url, { headers: AP_KEY })));
+        limited += answers.filter((a) => a.status === 429).length;
+      }
+      expect(limited).toBe(0);
+    } finally {
+      await running.stop();
+    }
+    expect(() => sandboxOptions({ host: '127.0.0.1', port: '0', fault: [], rateLimit: 'of' }, dir)).toThrow(/bad --rate-limit "of"/);
+  }, 60_000);
+});
