@@ -168,7 +168,7 @@ describe('SCIM: two groups whose names differ only by case', () => {
     write(dir, 'people.csv', [HEADER, 'K1,k1@x.co.uk,Kim,Case,,'].join('\n') + '\n');
     expect((await hrsyncIn(['import', 'people.csv', '--yes'], { cwd: dir, env: ENV })).code).toBe(0);
     const user = userIdOf(sandbox, 'K1');
-    for (const [id, displayName] of [['g-exact', 'Sales'], ['g-upper', 'SALES']]) sandbox.state().scim.Groups.set(id, { id, schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, members: [{ value: user }] });
+    for (const [id, displayName] of [['g-exact', 'Sales'], ['g-upper', 'SALES']] as const) sandbox.state().scim.Groups.set(id, { id, schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, members: [{ value: user }] });
     write(dir, 'people.csv', [HEADER, 'K1,k1@x.co.uk,Kim,Case,,Sales'].join('\n') + '\n');
     const run = await hrsyncIn(['import', 'people.csv', '--yes'], { cwd: dir, env: ENV });
     expect(run.code, run.stderr).toBe(0);
