@@ -155,3 +155,30 @@ describe('SCIM: a manager’s email changed in the same run as the reports that 
     expect(again.code, again.stdout).toBe(0);
   });
 });
+
+describe('SCIM: two groups whose names differ only by case', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, credentials: { scim: { token: TOKEN } } });
+  });
+  afterAll(() => sandbox.stop());
+
+  it('takes the user out of the one not named exactly, and a re-run plans nothing (never an update that sends nothing, every run)', async () => {
+    const dir = project(sandbox.urls.scim);
+    write(dir, 'people.csv', [HEADER, 'K1,k1@x.co.uk,Kim,Case,,'].join('\n') + '\n');
+    expect((await hrsyncIn(['import', 'people.csv', '--yes'], { cwd: dir, env: ENV })).code).toBe(0);
+    const user = userIdOf(sandbox, 'K1');
+    for (const [id, displayName] of [['g-exact', 'Sales'], ['g-upper', 'SALES']] as const) sandbox.state().scim.Groups.set(id, { id, schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, members: [{ value: user }] });
+    write(dir, 'people.csv', [HEADER, 'K1,k1@x.co.uk,Kim,Case,,Sales'].join('\n') + '\n');
+    const run = await hrsyncIn(['import', 'people.csv', '--yes'], { cwd: dir, env: ENV });
+    expect(run.code, run.stderr).toBe(0);
+    const members = (id: string) => ((sandbox.state().scim.Groups.get(id)!.members as Array<{ value: string }> | undefined) ?? []).map((m) => m.value);
+    expect([members('g-exact'), members('g-upper')]).toEqual([[user], []]);
+    const again = await hrsyncIn(['import', 'people.csv', '--dry-run', '--detailed-exitcode'], { cwd: dir, env: ENV });
+    expect(again.code, again.stdout).toBe(0);
+  });
+});
+
+function userIdOf(sandbox: Sandbox, externalId: string): string {
+  return String(sandbox.state().scim.Users.rows().find((u) => u.externalId === externalId)!.id);
+}

@@ -184,4 +184,29 @@ describe('buildPlan: a key others refer to, changed in the same run', () => {
     expect(report.changes?.map((c) => c.field).sort()).toEqual(['jobTitle', 'managerEmail']);
     expect(report.after).toEqual(['externalId=M1']);
   });
+
+  it('two managers of each other who both change email (SCIM: ids unchanged) are no circle: both updates are sent', async () => {
+    const pair: CanonicalValues[] = [
+      { id: 'a1', externalId: 'A1', firstName: 'Ann', lastName: 'Lee', email: 'ann@acme.co.uk', managerEmail: 'bob@acme.co.uk', status: 'active' },
+      { id: 'b1', externalId: 'B1', firstName: 'Bob', lastName: 'Ray', email: 'bob@acme.co.uk', managerEmail: 'ann@acme.co.uk', status: 'active' },
+    ];
+    const plan = await buildPlan(idp, [
+      user({ externalId: 'A1', firstName: 'Ann', lastName: 'Lee', email: 'ann.lee@acme.co.uk', managerEmail: 'bob.ray@acme.co.uk' }),
+      user({ externalId: 'B1', firstName: 'Bob', lastName: 'Ray', email: 'bob.ray@acme.co.uk', managerEmail: 'ann.lee@acme.co.uk' }),
+    ], OPTIONS, current(pair));
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.operations.map((o) => [o.key, o.changes?.map((c) => c.field), o.after])).toEqual([['externalId=A1', ['email'], undefined], ['externalId=B1', ['email'], undefined]]);
+  });
+
+  it('a row waiting for a record of a circle (not sent) is not sent either, rather than failing at apply', async () => {
+    const plan = await buildPlan(idp, [
+      user({ externalId: 'A2', firstName: 'Ann', lastName: 'Two', email: 'a2@acme.co.uk', managerEmail: 'b2@acme.co.uk' }),
+      user({ externalId: 'B2', firstName: 'Bob', lastName: 'Two', email: 'b2@acme.co.uk', managerEmail: 'a2@acme.co.uk' }),
+      user({ externalId: 'C2', firstName: 'Cy', lastName: 'Two', email: 'c2@acme.co.uk', managerEmail: 'a2@acme.co.uk' }),
+      user({ externalId: 'D2', firstName: 'Di', lastName: 'Two', email: 'd2@acme.co.uk', managerEmail: 'c2@acme.co.uk' }),
+    ], OPTIONS, current(PEOPLE));
+    expect(plan.operations).toEqual([]);
+    expect(plan.summary).toMatchObject({ create: 0, conflicts: 4 });
+    expect(plan.conflicts.find((c) => c.key === 'externalId=D2')!.message).toMatch(/waits for externalId=C2, which is not sent/);
+  });
 });

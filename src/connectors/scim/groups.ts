@@ -23,6 +23,8 @@ const norm = (label: string) => label.trim().toLowerCase();
  */
 export class GroupBook {
   private readonly ids = new Map<string, string>();
+  /** Label as written → id: of two groups whose names differ only by case, each is found by its own. */
+  private readonly exact = new Map<string, string>();
   private readonly labels = new Map<string, string>();
   /** user id → ids of the groups it is a direct member of. */
   private readonly memberOf = new Map<string, Set<string>>();
@@ -45,11 +47,18 @@ export class GroupBook {
   /** A group of this label (case-insensitive) has this id. */
   named(label: string, id: string): void {
     this.ids.set(norm(label), id);
+    this.exact.set(label.trim(), id);
     this.labels.set(id, label.trim());
   }
 
+  /** The group of this label: the one named exactly so, else one named so ignoring case. */
   idOf(label: string): string | undefined {
-    return this.ids.get(norm(label));
+    return this.exact.get(label.trim()) ?? this.ids.get(norm(label));
+  }
+
+  /** The ids of the groups a user is a direct member of. */
+  groupIdsOf(userId: string): string[] {
+    return [...(this.memberOf.get(userId) ?? [])].filter((id) => this.labels.has(id));
   }
 
   /** The labels of the groups a user is a direct member of, in the order the provider lists its groups; null for none. */
@@ -74,6 +83,7 @@ export class GroupBook {
   removed(groupId: string): void {
     const label = this.labels.get(groupId);
     if (label !== undefined && this.ids.get(norm(label)) === groupId) this.ids.delete(norm(label));
+    if (label !== undefined && this.exact.get(label) === groupId) this.exact.delete(label);
     this.labels.delete(groupId);
     for (const set of this.memberOf.values()) set.delete(groupId);
   }

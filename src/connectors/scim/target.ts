@@ -301,13 +301,16 @@ export class ScimTarget implements Target {
     void this.book?.then((book) => (add ? book.joined(groupId, userId) : book.left(groupId, userId)));
   }
 
-  /** Makes the user a member of exactly these groups (by name). */
+  /**
+   * Makes the user a member of exactly these groups (by name), compared by group id: of two groups whose
+   * names differ only by case, the user stays in the one named exactly and leaves the other.
+   */
   private async setGroups(userId: string, wanted: readonly string[], current: readonly string[]): Promise<void> {
-    const norm = (s: string) => s.trim().toLowerCase();
-    const want = new Set(wanted.map(norm));
-    const have = new Set(current.map(norm));
-    for (const label of wanted) if (!have.has(norm(label))) await this.membership(await this.groupId(label), userId, true);
-    for (const label of current) if (!want.has(norm(label))) await this.membership(await this.groupId(label), userId, false);
+    const want = new Set<string>();
+    for (const label of wanted) want.add(await this.groupId(label));
+    const have = new Set(current);
+    for (const id of want) if (!have.has(id)) await this.membership(id, userId, true);
+    for (const id of have) if (!want.has(id)) await this.membership(id, userId, false);
   }
 
   private async writeUser(op: WriteOp): Promise<{ id: string }> {
@@ -328,7 +331,7 @@ export class ScimTarget implements Target {
     const current = await this.get('users', op.id!);
     if (!current) throw new RemoteError('not_found', `${this.label}: user ${op.id} no longer exists`, 404);
     await this.change('users', current, toScimUser(values, current, shape));
-    if (groups) await this.setGroups(op.id!, groups, (await this.groups()).groupsOf(op.id!) ?? []);
+    if (groups) await this.setGroups(op.id!, groups, (await this.groups()).groupIdsOf(op.id!));
     return { id: op.id! };
   }
 

@@ -516,7 +516,8 @@ function orderByReferences(writer: TargetWriter, ops: PlannedOp[], records: Cano
     // A new record that names itself (its own approver) is a circle of one: it can never exist first.
     const circles = new Set<PlannedOp>();
     for (const op of mine) {
-      const values = rowOf.get(`${op.file}:${op.line}`) ?? op.values ?? {};
+      // An update waits only for what it sends (a manager reference that stays the same id is not sent).
+      const values = (op.action === 'update' ? op.values : rowOf.get(`${op.file}:${op.line}`) ?? op.values) ?? {};
       const namesOps = refs.flatMap(({ field, key }) => named(values[field]).map((v) => creates.get(`${key}\u0000${keyValue(key, v)}`)));
       if (namesOps.includes(op)) {
         circles.add(op);
@@ -546,11 +547,29 @@ function orderByReferences(writer: TargetWriter, ops: PlannedOp[], records: Cano
       state.set(op, 'done');
     };
     for (const op of waitsFor.keys()) visit(op, []);
+    notSentAfter(entity, waitsFor, circles, conflicts);
     for (const [op, first] of waitsFor) op.after = first.map((o) => o.key);
     if (circles.size === 0) continue;
     for (let i = ops.length - 1; i >= 0; i--) if (circles.has(ops[i]!)) {
       summary[ops[i]!.action as 'create' | 'update']--;
       ops.splice(i, 1);
+    }
+  }
+}
+
+/**
+ * What waits (directly or not) for an operation that is not sent (a circle's) is not sent either: it
+ * would fail at apply ("the manager is not a user (yet)"), and every re-run would plan it again.
+ */
+function notSentAfter(entity: Entity, waitsFor: Map<PlannedOp, PlannedOp[]>, dropped: Set<PlannedOp>, conflicts: Conflict[]): void {
+  for (let more = dropped.size > 0; more; ) {
+    more = false;
+    for (const [op, first] of waitsFor) {
+      const gone = first.find((o) => dropped.has(o));
+      if (!gone || dropped.has(op)) continue;
+      dropped.add(op);
+      more = true;
+      conflicts.push({ entity, file: op.file ?? '', line: op.line ?? 0, key: op.key, ...(op.source ? { source: op.source } : {}), message: `${op.key} waits for ${gone.key}, which is not sent (it names records in a circle, or waits for one): so it is not sent either` });
     }
   }
 }
