@@ -288,8 +288,10 @@ export class ScimTarget implements Target {
     await this.groupWrites.run(groupId, async () => {
       const group = await this.get('groups', groupId);
       if (!group) throw this.rejected('groups', `group ${groupId} no longer exists on ${this.label}`);
-      const members = ((group.members as Array<{ value?: unknown }> | undefined) ?? []).filter((m) => m.value !== userId).map((m) => ({ value: m.value }));
-      const next = { ...group, members: add ? [...members, { value: userId }] : members };
+      // A member keeps its type (RFC 7643 §4.2: "User" or "Group"): a nested group must stay a group;
+      // display is the provider's (read only), never sent back.
+      const members = ((group.members as Array<{ value?: unknown; type?: unknown }> | undefined) ?? []).filter((m) => m.value !== userId).map((m) => ({ value: m.value, ...(m.type !== undefined ? { type: m.type } : {}) }));
+      const next = { ...group, members: add ? [...members, { value: userId, type: 'User' }] : members };
       delete (next as Resource).meta;
       await this.call({ method: 'PUT', path, endpoint: 'Groups', body: next });
     });
