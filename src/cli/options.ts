@@ -55,7 +55,7 @@ export const OPTIONS = {
   latency: { flags: '--latency <ms[,jitter]>', description: 'added to every answer, e.g. 20ms or 20ms,10ms' },
   // Its kinds are the emulator's (FAULT_HELP in src/sandbox/faults.ts): the sandbox command adds them to this.
   fault: { flags: '--fault <kind=rate>', description: 'inject a fault at a rate (repeatable)', repeatable: true },
-  rateLimit: { flags: '--rate-limit <n/s|off>', description: 'requests per second across all platforms before 429; off lifts every limit, the platforms\' own too (accessplanit\'s 5,000 an hour)' },
+  rateLimit: { flags: '--rate-limit <n/s|off>', description: 'requests per second across all platforms before 429; off lifts every limit, the platforms\' own quotas too' },
   apiKey: { flags: '--api-key <key>', description: 'the API key every platform accepts instead of sandbox-key' },
 } as const satisfies Record<string, OptionSpec>;
 

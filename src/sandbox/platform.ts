@@ -49,6 +49,8 @@ export interface EmulatedPlatform<Name extends string = string, State = unknown,
    */
   credentials(input: { key?: string | undefined; flags?: Record<string, unknown>; given?: unknown }): Credentials;
   readonly defaultSettings: Settings;
+  /** The settings that lift the platform's own rate limits (`hrsync sandbox --rate-limit off`), if it has any. */
+  readonly unlimited?: Partial<Settings>;
   /** A fresh state: empty, or the platform's own built-in data (a source's employees). */
   createState(credentials: Credentials, settings: Settings): State;
   /** The state as plain JSON for the state file, and back; `loadState` throws on a shape it does not know. */

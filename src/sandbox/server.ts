@@ -28,6 +28,8 @@ export interface SandboxOptions {
   slowCommitMs?: number;
   /** All platforms together: at most this many requests per second, then 429. */
   rateLimitPerSecond?: number;
+  /** Every platform's own rate limits lifted (each platform says how: EmulatedPlatform.unlimited). */
+  unlimited?: boolean;
   /** The one key every platform accepts instead of its demo key. */
   apiKey?: string;
   /** Each platform's credential flags, as `hrsync sandbox` parsed them. */
@@ -70,7 +72,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const credentialsOf = (p: AnyPlatform) => (credentials as Record<string, unknown>)[p.name];
   const contexts = new Map<string, PlatformContext<unknown, unknown, unknown>>(
     platforms.map((p) => {
-      const settings = { ...p.defaultSettings, ...(options.settings as Record<string, object> | undefined)?.[p.name] };
+      const settings = { ...p.defaultSettings, ...(options.unlimited ? p.unlimited : {}), ...(options.settings as Record<string, object> | undefined)?.[p.name] };
       return [p.name, { state: undefined, credentials: credentialsOf(p), settings, now, seeding: false }];
     }),
   );

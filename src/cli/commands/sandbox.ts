@@ -33,9 +33,9 @@ export function sandboxOptions(flags: SandboxFlags, cwd: string, env: NodeJS.Pro
   if (flags.seed) options.seedDir = resolve(cwd, flags.seed);
   if (flags.latency) options.latency = parseLatency(flags.latency);
   if (flags.rateLimit?.trim().toLowerCase() === 'off') {
-    // Every emulated limit lifted, the platforms' own included (accessplanit's 5,000 requests an hour):
-    // an emulator that can host the rehearsal of a million-person import, or a benchmark.
-    options.settings = { accessplanit: { hourlyLimit: Infinity } };
+    // Every emulated limit lifted, the platforms' own included (an hourly quota): an emulator that can
+    // host the rehearsal of a million-person import, or a benchmark.
+    options.unlimited = true;
   } else if (flags.rateLimit) {
     const m = /^(\d+)\s*\/\s*s$/.exec(flags.rateLimit.trim());
     if (!m || Number(m[1]) < 1) throw new UsageError(`bad --rate-limit "${flags.rateLimit}"`, 'use requests per second, e.g. 50/s, or off (no limit at all, the platforms\' own lifted too)');

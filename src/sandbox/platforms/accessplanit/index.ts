@@ -384,6 +384,7 @@ export const accessplanit = definePlatform({
     apiKey: key ?? 'sandbox-key',
     ...(given as Partial<AccessplanitCredentials> | undefined),
   }),
+  unlimited: { hourlyLimit: Infinity },
   defaultSettings: { hourlyLimit: 5000, tokenTtlSeconds: 3600, titles: TITLES, statuses: STATUSES, countries: COUNTRIES, upsertOnExternalId: false, pageCap: 100, lookupLists: true, readOnlyWrites: 'refuse', userCompaniesWithMain: true, userCustomFields: ['PayrollNumber', 'Department', 'LineManager'], delegateStatuses: DELEGATE_STATUSES, delegateCustomFields: ['PurchaseOrder'] } satisfies AccessplanitSettings as AccessplanitSettings,
   createState: (): AccessplanitState => ({
     User: new Table(), Company: new Table(), CompanyGroup: new Table(), UserCourseDate: new Table(), UserAward: new Table(), UserJobRole: new Table(),
