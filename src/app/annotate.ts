@@ -5,7 +5,8 @@ import type { ValidationReport } from '../core/validate/validate-files.js';
 import { outputFailed, UsageError } from '../errors.js';
 import { readRecords } from '../io/records.js';
 import type { ReadOptions } from '../io/types.js';
-import { openWriter, rawText } from '../io/writers.js';
+import { rawText } from '../io/cells.js';
+import { openWriter } from '../io/writers.js';
 import { writeXlsx, type Sheet } from '../io/xlsx.js';
 
 /** The column added to each annotated row: what is wrong with it, in the words of the report. */

@@ -9,7 +9,7 @@ import { validateFiles } from '../core/validate/validate-files.js';
 import { UsageError } from '../errors.js';
 import { sandboxClients, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js';
 import { packageRoot } from '../shared/package-root.js';
-import { createTarget, type TargetHooks } from './open-target.js';
+import { createTarget, type TargetHooks } from './create-target.js';
 
 /** The samples folder shipped with hrsync: the default seed. */
 export const SAMPLES_DIR = join(packageRoot(), 'samples');

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { Dispatcher } from 'undici';
-import { loadConfig, resolveSecret, type LoadedConfig } from '../config/load.js';
-import type { TargetConfig } from '../config/schema.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
 import type { StateStore, Target } from '../core/ports.js';
 import { genericRules } from '../core/rules/generic.js';
 import type { RuleBook } from '../core/rules/types.js';
-import { fsReason, outputFailed, UsageError } from '../errors.js';
+import { outputFailed, UsageError } from '../errors.js';
+import { createTarget } from './create-target.js';
 
 // The connectors, the state store and the proxy settings load only when a run needs them: a
 // `validate --target generic` needs none of them (start-up is part of issue 11's goals).
@@ -63,45 +62,7 @@ export interface OpenOptions {
   offline?: boolean;
 }
 
-/** What a caller may hook into a target's connections. */
-export type TargetHooks = Pick<OpenOptions, 'trace' | 'signal' | 'concurrency'>;
-
-/**
- * A target's `caFile` (PEM), read relative to the config file's folder: a file that cannot be read, or
- * holds no certificate, is the config's mistake (64) — never a connection made without it.
- */
-function readCaFile(name: string, caFile: unknown, home: string | undefined): string | undefined {
-  if (typeof caFile !== 'string') return undefined;
-  const path = resolve(home ?? '.', caFile);
-  let pem: string;
-  try {
-    pem = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`target "${name}": caFile ${path} cannot be read: ${fsReason(error)}`);
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`target "${name}": caFile ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
-  return pem;
-}
-
-/** Builds the connector for one configured target, its secrets read from `env` when it is used. */
-export async function createTarget(name: string, entry: TargetConfig, options: Pick<OpenOptions, 'env' | 'dispatcher' | 'trace' | 'signal' | 'concurrency'> & { home?: string }): Promise<{ target: Target; connector: ConnectorDefinition }> {
-  const connector = (await registry()).connectorFor(entry.type);
-  if (!connector) throw new UsageError(`target "${name}": unknown type "${entry.type}"`);
-  const parsed = (await connector.configSchema()).parse(entry);
-  const proxy = (await import('../http/proxy.js')).proxyEnvironment(options.env);
-  const ca = readCaFile(name, (parsed as { caFile?: unknown }).caFile, options.home);
-  const target = await connector.create(parsed, {
-    name,
-    secret: (reference, key) => resolveSecret(reference, `target "${name}": ${key}`, options.env)!,
-    ...(ca ? { ca } : {}),
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-    ...(proxy.httpProxy || proxy.httpsProxy ? { proxy } : {}),
-    ...(options.trace ? { trace: options.trace } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-  });
-  return { target, connector };
-}
+export type { TargetHooks } from './create-target.js';
 
 /** Which target or rule set a run uses (see openTarget). */
 type Choice =

@@ -8,7 +8,28 @@ import { redact } from '../http/redact.js';
 import type { LeaseData, LeaseHolder, LeaseMessage } from './lock-lease.js';
 import { LockBusy } from './lock.js';
 import { HISTORY_PER_TARGET } from './state-dir.js';
-import type { PostgresSettings } from './state-store.js';
+import type { ConnectionOptions } from 'node:tls';
+
+/** How the `postgres` backend connects, from its config entry and the URL its variable holds. */
+export interface PostgresSettings {
+  host: string;
+  port: number;
+  user: string;
+  password: string | undefined;
+  database: string;
+  /** False: no TLS; otherwise node:tls options (verification on unless sslmode or the config says otherwise). */
+  ssl: false | ConnectionOptions;
+  schema: string;
+  lockExpiryMs: number;
+  connectTimeoutMs: number;
+  applicationName: string;
+  /** postgres://user@host:port/database: what messages and `state show` name (never the password). */
+  where: string;
+  /** What is removed from any text that may reach a person: the password, in every spelling. */
+  secrets: string[];
+  /** The environment variable that holds the URL, for hints ("check HRSYNC_STATE_URL"). */
+  variable: string;
+}
 
 /** How long a refusal waits for a run that holds the lock but has not yet written who it is. */
 const STARTING_GRACE_MS = 2_000;

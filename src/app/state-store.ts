@@ -4,34 +4,16 @@ import { dirname, resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { loadConfig, resolveSecret } from '../config/load.js';
 import type { StateConfig } from '../config/schema.js';
-import type { Bookmark, HeldLock, LockRequest, RunRecord, SentScope, StateStore } from '../core/ports.js';
+import type { Bookmark, HeldLock, LockRequest, RunRecord, SentScope, StateStore, Target } from '../core/ports.js';
 import { HrsyncError, UsageError } from '../errors.js';
 import { acquireLock } from './lock.js';
-import type { OpenedTarget } from './open-target.js';
+import type { PostgresSettings } from './state-postgres.js';
 import { DirStateStore } from './state-dir.js';
+
+export type { PostgresSettings } from './state-postgres.js';
 
 export type PostgresStateConfig = Extract<StateConfig, { type: 'postgres' }>;
 
-/** How the `postgres` backend connects, from its config entry and the URL its variable holds. */
-export interface PostgresSettings {
-  host: string;
-  port: number;
-  user: string;
-  password: string | undefined;
-  database: string;
-  /** False: no TLS; otherwise node:tls options (verification on unless sslmode or the config says otherwise). */
-  ssl: false | ConnectionOptions;
-  schema: string;
-  lockExpiryMs: number;
-  connectTimeoutMs: number;
-  applicationName: string;
-  /** postgres://user@host:port/database: what messages and `state show` name (never the password). */
-  where: string;
-  /** What is removed from any text that may reach a person: the password, in every spelling. */
-  secrets: string[];
-  /** The environment variable that holds the URL, for hints ("check HRSYNC_STATE_URL"). */
-  variable: string;
-}
 
 export const DEFAULT_SCHEMA = 'hrsync';
 export const DEFAULT_LOCK_EXPIRY_S = 60;
@@ -230,12 +212,20 @@ export async function openState(options: { config?: string | undefined; cwd: str
   return stateStore(loaded?.config.state, loaded ? dirname(loaded.path) : options.cwd, options.env);
 }
 
+/** What lockTarget needs of an opened target (open-target's OpenedTarget is one). */
+export interface Lockable {
+  target: Pick<Target, 'label'> | undefined;
+  lockKey: string | undefined;
+  embedded: boolean;
+  state: StateStore;
+}
+
 /**
  * Locks the target a run writes to, for the whole plan and apply, in the project's state store (the
  * `postgres` backend: across machines). The embedded sandbox is this machine's own: its lock stays on
  * this machine. Undefined when there is nothing to lock (rules only).
  */
-export async function lockTarget(opened: OpenedTarget, what: string, request: LockRequest = {}): Promise<HeldLock | undefined> {
+export async function lockTarget(opened: Lockable, what: string, request: LockRequest = {}): Promise<HeldLock | undefined> {
   if (!opened.target || !opened.lockKey) return undefined;
   if (opened.embedded) return acquireLock(opened.lockKey, opened.target.label, what, { ...(request.waitMs ? { waitMs: request.waitMs } : {}), ...(request.warn ? { warn: request.warn } : {}) });
   return opened.state.lock(opened.lockKey, opened.target.label, what, request);

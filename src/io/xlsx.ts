@@ -1,6 +1,6 @@
 import { outputFailed } from '../errors.js';
 import { pendingOutput, writeFileAtomic, type PendingFile } from '../shared/atomic-write.js';
-import { cellText, type RecordWriter } from './writers.js';
+import { cellText, type RecordWriter } from './cells.js';
 
 export interface Sheet {
   /** The sheet's tab name (Excel allows 31 characters, and not : \ / ? * [ ]). */

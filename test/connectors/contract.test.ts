@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTarget } from '../../src/app/open-target.js';
+import { createTarget } from '../../src/app/create-target.js';
 import { connectorFor } from '../../src/connectors/registry.js';
 import { applyPlan } from '../../src/core/apply/apply.js';
 import type { CanonicalRecord, CanonicalValues } from '../../src/core/model/canonical.js';

@@ -2,7 +2,7 @@ import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandbox.js';
-import { createTarget } from '../../src/app/open-target.js';
+import { createTarget } from '../../src/app/create-target.js';
 import { applyPlan } from '../../src/core/apply/apply.js';
 import type { PlannedOp } from '../../src/core/plan/plan.js';
 import type { Target } from '../../src/core/ports.js';

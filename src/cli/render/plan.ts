@@ -1,5 +1,5 @@
 import type { FieldValue } from '../../core/model/canonical.js';
-import { cellText } from '../../io/writers.js';
+import { cellText } from '../../io/cells.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import { quote } from '../../core/model/issues.js';
 import { printable } from '../printable.js';

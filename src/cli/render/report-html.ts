@@ -3,7 +3,7 @@ import type { FieldValue } from '../../core/model/canonical.js';
 import type { Issue } from '../../core/model/issues.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
-import { cellText } from '../../io/writers.js';
+import { cellText } from '../../io/cells.js';
 import { printable } from '../printable.js';
 import { formatCount, plural } from '../terminal.js';
 import { planCounts, summaryLine } from './plan.js';

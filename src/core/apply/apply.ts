@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { outputFailed, RemoteError, type OutputError, type UsageError } from '../../errors.js';
 import { neutralise } from '../../io/formula.js';
-import { cellText, rawText } from '../../io/writers.js';
+import { cellText, rawText } from '../../io/cells.js';
 import { writeXlsx } from '../../io/xlsx.js';
 import type { RawValue } from '../model/canonical.js';
 import { DEPENDENCY_ORDER } from '../model/entities.js';

@@ -8,8 +8,7 @@ import { FIELDS, isCustomField } from '../model/fields.js';
 import { closest } from '../../shared/closest.js';
 import { protoKeyPath, protoKeyRefused } from '../../shared/proto-key.js';
 import { normaliseHeader } from './headers.js';
-import { lookupKey } from './row.js';
-import { compileTransform, type Transform } from './transforms.js';
+import { compileTransform, lookupKey, type Transform } from './transforms.js';
 
 const entityMappingSchema = z.strictObject({
   /** Source column → canonical field; null ignores the column without a warning. */

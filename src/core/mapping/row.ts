@@ -5,11 +5,9 @@ import { fieldDef, type FieldDef } from '../model/fields.js';
 import { type Issue, quote, valueText } from '../model/issues.js';
 import type { ColumnMap } from './columns.js';
 import type { EntityMapping } from './mapping-file.js';
-import { isValidDate } from './transforms.js';
+import { isValidDate, lookupKey } from './transforms.js';
 import { unneutralise } from '../../io/formula.js';
 
-/** How a value is looked up in a mapping file's value table: trimmed, ignoring case. */
-export const lookupKey = (value: string): string => value.trim().toLowerCase();
 
 const TRUE = new Set(['true', 'yes', 'y', '1', 'on', 'ja', 'j']);
 const FALSE = new Set(['false', 'no', 'n', '0', 'off', 'nee']);

@@ -4,6 +4,9 @@ import { UsageError } from '../../errors.js';
  * Value transforms a mapping file can name for a field: trim, lower, upper, and date:FORMAT, which
  * reads a date written as FORMAT (tokens dd d mm m yyyy yy) and yields ISO yyyy-mm-dd.
  */
+/** How a value is looked up in a mapping file's value table: trimmed, ignoring case. */
+export const lookupKey = (value: string): string => value.trim().toLowerCase();
+
 export type Transform = (value: string) => { ok: true; value: string } | { ok: false; expected: string };
 
 const simple: Record<string, Transform> = {
