@@ -13,6 +13,8 @@ export class Table {
   /** Field → normalised value → ids, kept up to date on every set and delete. */
   private readonly indexes = new Map<string, { normalise: (v: unknown) => string; byValue: Map<string, Set<string>> }>();
   version = 0;
+  /** Per field: how many changes touched it (a set that changed its value, a delete of a row that had one). */
+  private readonly fieldVersions = new Map<string, number>();
 
   constructor(rows: Iterable<[string, Row]> = []) {
     for (const [id, row] of rows) this.byId.set(id, row);
@@ -33,6 +35,7 @@ export class Table {
   set(id: string, row: Row): void {
     const before = this.byId.get(id);
     if (before) this.unindex(id, before);
+    this.touched(before, row);
     this.byId.set(id, row);
     this.index(id, row);
     this.changed();
@@ -42,9 +45,23 @@ export class Table {
     const before = this.byId.get(id);
     if (!before) return false;
     this.unindex(id, before);
+    this.touched(before, undefined);
     this.byId.delete(id);
     this.changed();
     return true;
+  }
+
+  /**
+   * How many changes have touched a field: what is derived from one field of every row (who manages
+   * whom) is computed again only when it moves, not on every write of the table.
+   */
+  fieldVersion(field: string): number {
+    return this.fieldVersions.get(field) ?? 0;
+  }
+
+  private touched(before: Row | undefined, after: Row | undefined): void {
+    for (const key of new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]))
+      if (before?.[key] !== after?.[key] && (before?.[key] ?? null) !== (after?.[key] ?? null)) this.fieldVersions.set(key, (this.fieldVersions.get(key) ?? 0) + 1);
   }
 
   /**

@@ -34,6 +34,8 @@ export const idsOf = (value: unknown): string[] => (typeof value === 'string' ? 
 
 interface Derived {
   key: string;
+  /** The tables it was computed from: a state loaded or reset anew has tables of its own. */
+  tables: Table[];
   reports: Map<string, string[]>;
   companyManagers: Map<string, string[]>;
   courses: Map<string, number>;
@@ -50,9 +52,11 @@ const tally = (table: Table, keep: (row: Row) => boolean) => {
 
 /** What one user's answer needs from the others, computed once per version of the tables. */
 function derived(world: UserWorld): Derived {
-  const key = [world.User.version, world.UserCourseDate.version, world.UserAward.version].join('.');
+  // Only the fields it reads: a user created or renamed leaves who manages whom as it was.
+  const key = [world.User.fieldVersion('ManagerUsersIDs'), world.User.fieldVersion('ManagedCompaniesIDs'), world.UserCourseDate.version, world.UserAward.version].join('.');
+  const tables = [world.User, world.UserCourseDate, world.UserAward];
   const known = cache.get(world);
-  if (known?.key === key) return known;
+  if (known?.key === key && known.tables.every((t, i) => t === tables[i])) return known;
   const reports = new Map<string, string[]>();
   const companyManagers = new Map<string, string[]>();
   for (const row of world.User.rows()) {
@@ -60,7 +64,7 @@ function derived(world: UserWorld): Derived {
     for (const company of idsOf(row.ManagedCompaniesIDs)) push(companyManagers, company, str(row.ID));
   }
   const courses = tally(world.UserCourseDate, (d) => !['Completed', 'Cancelled'].includes(str(d.Status)));
-  const next = { key, reports, companyManagers, courses, awards: tally(world.UserAward, () => true) };
+  const next = { key, tables, reports, companyManagers, courses, awards: tally(world.UserAward, () => true) };
   cache.set(world, next);
   return next;
 }
