@@ -21,8 +21,8 @@ export function keyCount(value: unknown): number {
   return n;
 }
 
-/** The end of the string that starts at `i` (its closing quote's index). */
-function stringEnd(text: string, i: number): number {
+/** The end of the JSON string that starts at `i` (its closing quote's index), escapes skipped. */
+export function stringEnd(text: string, i: number): number {
   for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
   return i;
 }

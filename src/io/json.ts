@@ -4,7 +4,7 @@ import { DocumentScanner, JsonSyntax, parseFailure, TooLargeValue } from './json
 import { encodingProblem } from './problems.js';
 import type { RawValue } from '../core/model/canonical.js';
 import { MAX_RECORD_BYTES } from './csv.js';
-import { colonAfter, duplicateKeys, keyCount } from './json-keys.js';
+import { colonAfter, duplicateKeys, keyCount, stringEnd } from './json-keys.js';
 import { pieces } from './pieces.js';
 import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
 
@@ -87,7 +87,7 @@ function scanRecordText(text: string): { inexact: string | undefined; keys: numb
     const c = text.charCodeAt(i);
     if (c === 34) {
       // a string: skip it, escapes included; a key when a colon follows
-      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      i = stringEnd(text, i);
       const next = text.charCodeAt(i + 1);
       if (next === 58 || (next <= 32 && colonAfter(text, i))) keys++; // a colon at once, or after white space
       continue;
