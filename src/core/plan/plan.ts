@@ -218,9 +218,6 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     };
     const fields = writableFields(target, entity);
     const createOnly = new Set(writer.createOnly?.(entity) ?? []);
-    const byIdRefs = holdersByKey(writer, entity, input, existing, keys, find);
-    /** Rows whose reference names a record neither on the target nor written by this run: left unset, said in a note. */
-    const unset: string[] = [];
     const created: CanonicalValues[] = [];
     const matched = new Map<CanonicalValues, CanonicalRecord>();
     /** Target records a row of the input refers to, planned or not: never "missing". */
@@ -235,10 +232,15 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     // Every target record each row's keys name: one named by two rows or more (even if one of them is a
     // conflict for another reason) is written by none of them — the first row must not win by its place.
     const claims = new Map<CanonicalValues, CanonicalRecord[]>();
+    const hitsOf = new Map<CanonicalRecord, Set<CanonicalValues>>();
     for (const record of input) {
       const hitsOfRow = new Set(keys.flatMap((k) => find(k, record.values)));
+      hitsOf.set(record, hitsOfRow);
       for (const hit of hitsOfRow) claims.set(hit, [...(claims.get(hit) ?? []), record]);
     }
+    const byIdRefs = holdersByKey(writer, entity, existing, hitsOf);
+    /** Rows whose reference names a record neither on the target nor written by this run: left unset, said in a note. */
+    const unset: string[] = [];
 
     for (const record of input) {
       const present = presentKeys(record, keys, options, count, conflicts);
@@ -390,22 +392,22 @@ interface Holders {
 }
 
 /**
- * For each reference the platform stores as the named record's id (writtenAfter … byId: a SCIM
- * manager), who holds a key value now and who will once this run is applied: the target record
- * whose input row has that value (matched by its own keys), else the record that has it now.
+ * For each reference to records of the same entity (writtenAfter: a manager, an approver), who holds
+ * a key value now, who will once this run is applied — the target record whose input row has that
+ * value (the one record that row's keys found, `hitsOf`), else the record that has it now — and
+ * whether a row of this run has it at all.
  */
-function holdersByKey(writer: TargetWriter, entity: Entity, input: CanonicalRecord[], existing: CanonicalValues[], keys: string[], find: (k: string, values: CanonicalValues) => CanonicalValues[]): Map<string, Holders> {
+function holdersByKey(writer: TargetWriter, entity: Entity, existing: CanonicalValues[], hitsOf: ReadonlyMap<CanonicalRecord, ReadonlySet<CanonicalValues>>): Map<string, Holders> {
   const out = new Map<string, Holders>();
   for (const ref of writer.writtenAfter?.(entity) ?? []) {
     const current = new Map<string, CanonicalValues>();
     for (const row of existing) if (typeof row[ref.key] === 'string' && row[ref.key]) current.set(keyValue(ref.key, row[ref.key] as string), row);
     const future = new Map<string, CanonicalValues>();
     const inInput = new Set<string>();
-    for (const record of input) {
+    for (const [record, hits] of hitsOf) {
       const value = record.values[ref.key];
       if (typeof value !== 'string' || !value) continue;
       inInput.add(keyValue(ref.key, value));
-      const hits = new Set(keys.flatMap((k) => find(k, record.values)));
       if (hits.size === 1) future.set(keyValue(ref.key, value), [...hits][0]!);
     }
     const now: Holder = (v) => current.get(keyValue(ref.key, v));
