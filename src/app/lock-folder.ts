@@ -6,7 +6,6 @@ import { outputFailed } from '../errors.js';
 import { whoIs } from '../shared/who-is.js';
 import { cacheFolder } from './cache-folder.js';
 
-export { whoIs };
 
 /** The user this process runs as (undefined where the platform has no uids). */
 export const myUid = (): number | undefined => process.getuid?.();

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { constants, readFileSync, statSync } from 'node:fs';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { open, readdir, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { HeldLock, LockHolder } from '../core/ports.js';
 import { ExitCode, HrsyncError, outputFailed } from '../errors.js';
-import { lockFolder, myUid, whoIs } from './lock-folder.js';
+import { lockFolder, myUid } from './lock-folder.js';
+import { whoIs } from '../shared/who-is.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 
 /** Another run holds the lock: nothing was done. Exit 6, like every stop before a write. */
 export class LockBusy extends HrsyncError {
@@ -122,21 +124,14 @@ function describeHolder(found: Found): string {
   return `pid ${h.pid} of ${whoIs(found.owner)} on ${h.host}, since ${h.since} (${h.what}; its lock file ${found.path})`;
 }
 
-/** A file that appears whole or not at all: written under a name no lock search matches, then renamed. */
+/**
+ * A lock file that appears whole or not at all (shared/atomic-write: a temporary name no lock search
+ * matches, then renamed), readable by other users so their runs can name the holder.
+ */
 async function publish(path: string, holder: Holder): Promise<void> {
-  const temp = `${path}.new`;
-  try {
-    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-    try {
-      await handle.writeFile(JSON.stringify(holder));
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw outputFailed('the lock', path, error, 'nothing was done; see "Safety" in the README for where hrsync keeps its locks');
-  }
+  await writeFileAtomic(path, JSON.stringify(holder), { mode: 0o644 }).catch((error: unknown) =>
+    Promise.reject(outputFailed('the lock', path, error, 'nothing was done; see "Safety" in the README for where hrsync keeps its locks')),
+  );
 }
 
 /**
