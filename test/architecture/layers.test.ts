@@ -161,6 +161,23 @@ describe('the architecture', () => {
     expect(staticImporters).toEqual([]);
   });
 
+  it('names no CLI flag in core: core returns data (structured notes, issue codes), the CLI words them as its flags', () => {
+    /** Strings in core that hold "--" before a letter but are no flag of hrsync's: each with why. */
+    const NOT_FLAGS: Record<string, RegExp> = {};
+    const found: string[] = [];
+    for (const file of FILES.filter((f) => within(f, 'src/core'))) {
+      const strings: string[] = [];
+      const visit = (node: ts.Node) => {
+        if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) strings.push(node.text);
+        ts.forEachChild(node, visit);
+      };
+      visit(parse(file));
+      for (const text of strings) if (/(^|[^-\w])--[a-z]/i.test(text) && !NOT_FLAGS[file]?.test(text)) found.push(`${file}: ${JSON.stringify(text.slice(0, 80))}`);
+    }
+    // Move the wording to src/cli (render/notes.ts words plan notes): core says what happened, as data.
+    expect(found).toEqual([]);
+  });
+
   it('names a platform outside its own folder only in the two registries', () => {
     const names = PLATFORM_NAMES;
     const home = (file: string, name: string) => REGISTRIES.includes(file) || pluginOf(file)?.endsWith(`/${name}`) === true;

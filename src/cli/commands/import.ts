@@ -13,9 +13,10 @@ import { resultsFolder } from '../../app/results-folder.js';
 import { matchKeys, maxMissing, notAnInput, positiveInt, seconds, since } from '../parse.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { printable } from '../printable.js';
+import { planDocument } from '../render/notes.js';
 import { renderPlanText } from '../render/plan.js';
 import { renderReportHtml, type AppliedSummary } from '../render/report-html.js';
-import { renderValidationText } from '../render/validation.js';
+import { hintText, renderValidationText } from '../render/validation.js';
 import { onStopSignals, colourFor, plural, type Io, openOptions, warner } from '../terminal.js';
 import { inputOptions, writeReport, type ValidateFlags } from './validate.js';
 
@@ -149,7 +150,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
       return report('--strict: the input has invalid rows; nothing was planned or written', ExitCode.invalidInput);
     }
-    if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(plan, opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
+    if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(planDocument(plan), opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
     // JSON: one document at the end — the plan, the validation issues and, after an apply, its results.
     const json = flags.format === 'json';
     const emit = (apply?: AppliedRun, code?: number) => {
@@ -231,9 +232,9 @@ async function pull(
  */
 export function importJson(planned: PlannedImport, apply?: AppliedRun, exitCode?: number): Record<string, unknown> {
   const { validation } = planned;
-  const issues = validation.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint }));
+  const issues = validation.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint: hintText(hint) }));
   return {
-    ...planned.plan,
+    ...(planned.plan && planDocument(planned.plan)),
     validation: { ok: validation.ok, summary: validation.summary, issues, truncated: validation.truncated },
     ...(apply ? { apply: appliedSummary(planned, apply, exitCode) } : {}),
   };

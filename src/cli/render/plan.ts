@@ -3,6 +3,7 @@ import { cellText } from '../../io/cells.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import { quote } from '../../core/model/issues.js';
 import { printable } from '../printable.js';
+import { noteText } from './notes.js';
 import { formatCount, type Colours } from '../terminal.js';
 
 const p = (text: string) => printable(text, true);
@@ -100,7 +101,7 @@ export function renderPlanText(plan: Plan, c: Colours, verbose: boolean): string
         ? `${c.magenta('! duplicate on target:')} ${p(conflict.message)} ${c.dim(`(${p(conflict.file)}:${conflict.line}; nothing written for this row)`)}`
         : `${c.magenta('! conflict')} ${conflict.entity} ${c.dim(`${p(conflict.file)}:${conflict.line}`)}: ${p(conflict.message)}`,
     );
-  for (const note of plan.notes) out.push(c.dim(`note: ${p(note)}`));
+  for (const note of plan.notes) out.push(c.dim(`note: ${p(noteText(note))}`));
   if (out.length) out.push('');
   const table = planTable(plan, c);
   if (table.length) out.push(...table, '');

@@ -6,8 +6,9 @@ import type { ValidationReport } from '../../core/validate/validate-files.js';
 import { cellText } from '../../io/cells.js';
 import { printable } from '../printable.js';
 import { formatCount, plural } from '../terminal.js';
+import { noteText } from './notes.js';
 import { planCounts, summaryLine } from './plan.js';
-import { issuesByCode, type IssueDigest } from './validation.js';
+import { entityReasonText, hintText, issuesByCode, type IssueDigest } from './validation.js';
 
 /** One row of an apply's results: an operation, or a row of the input left out of the plan. */
 export interface ResultRow {
@@ -273,7 +274,7 @@ ${[...groups.values()].map((group) => changeGroup(group[0]!.action, group[0]!.en
 ${plan.conflicts.length ? html`<h3>Conflicts (nothing written for these rows)</h3>
 <table id="conflicts-table"><thead><tr><th scope="col">entity</th><th scope="col">row</th><th scope="col">key</th><th scope="col">why</th></tr></thead>
 <tbody>${plan.conflicts.slice(0, limit).map((c) => html`<tr><td>${c.entity}</td><td class="v nw">${where(c.file, c.line)}</td><td class="v nw">${c.key}</td><td class="v">${c.duplicateOnTarget ? 'duplicate on target: ' : ''}${c.message}</td></tr>`)}</tbody></table>` : ''}
-${plan.notes.length ? html`<h3>Notes</h3><ul>${plan.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
+${plan.notes.length ? html`<h3>Notes</h3><ul>${plan.notes.map((n) => html`<li>${noteText(n)}</li>`)}</ul>` : ''}
 </section>`;
 }
 
@@ -297,7 +298,7 @@ function filesHtml(validation: ReportInput['validation']): Html {
 ${validation.truncated ? html`<p class="note">Stopped after ${plural(summary.errors, 'error')} (--max-errors): the rest was not checked.</p>` : ''}
 <table class="counts" id="files-table"><caption>${plural(summary.files, 'file')}, ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}</caption>
 <thead><tr><th scope="col">file</th><th scope="col">entity</th><th scope="col" class="n">rows</th><th scope="col" class="n">errors</th><th scope="col" class="n">warnings</th></tr></thead>
-<tbody>${validation.files.map((f) => html`<tr><th scope="row" class="v">${f.file}</th><td>${f.entity ?? '?'} <span class="dim">(${f.entityReason})</span></td><td class="n">${formatCount(f.rows)}</td><td class="n ${f.errors ? 'sev-error' : 'zero'}">${formatCount(f.errors)}</td><td class="n ${f.warnings ? 'sev-warning' : 'zero'}">${formatCount(f.warnings)}</td></tr>`)}</tbody>
+<tbody>${validation.files.map((f) => html`<tr><th scope="row" class="v">${f.file}</th><td>${f.entity ?? '?'} <span class="dim">(${entityReasonText(f.entityReason)})</span></td><td class="n">${formatCount(f.rows)}</td><td class="n ${f.errors ? 'sev-error' : 'zero'}">${formatCount(f.errors)}</td><td class="n ${f.warnings ? 'sev-warning' : 'zero'}">${formatCount(f.warnings)}</td></tr>`)}</tbody>
 ${validation.files.length > 1 ? html`<tfoot><tr><th scope="row">total</th><td></td><td class="n">${formatCount(summary.rows)}</td><td class="n">${formatCount(summary.errors)}</td><td class="n">${formatCount(summary.warnings)}</td></tr></tfoot>` : ''}
 </table>
 </section>`;
@@ -330,7 +331,7 @@ ${select('field', 'field', shown.map((i) => [i.field ?? NO_FIELD, i.field ?? '(n
 <output id="issue-count" aria-live="polite"></output>
 </div>
 <table id="issues-table"><thead><tr><th scope="col">file</th><th scope="col" class="n">line</th><th scope="col">field</th><th scope="col">value</th><th scope="col">code</th><th scope="col">severity</th><th scope="col">message</th></tr></thead>
-<tbody>${shown.map((i) => html`<tr data-code="${i.code}" data-file="${i.file}" data-field="${i.field ?? NO_FIELD}"><td class="v nw">${i.file}</td><td class="n">${i.line}</td><td>${i.field ?? '—'}</td><td class="v">${i.value ?? ''}</td><td>${i.code}</td><td class="sev-${i.severity}">${i.severity}</td><td class="v">${i.message}${i.hint ? html`<div class="hint">hint: ${i.hint}</div>` : ''}</td></tr>`)}</tbody>
+<tbody>${shown.map((i) => html`<tr data-code="${i.code}" data-file="${i.file}" data-field="${i.field ?? NO_FIELD}"><td class="v nw">${i.file}</td><td class="n">${i.line}</td><td>${i.field ?? '—'}</td><td class="v">${i.value ?? ''}</td><td>${i.code}</td><td class="sev-${i.severity}">${i.severity}</td><td class="v">${i.message}${i.hint ? html`<div class="hint">hint: ${hintText(i.hint)}</div>` : ''}</td></tr>`)}</tbody>
 </table>
 </section>`;
 }

@@ -11,10 +11,13 @@ import { KeyIndex } from './key-index.js';
 import { detach } from '../../shared/detach.js';
 import type { KnownRecords } from './known-records.js';
 
+/** A file's entityReason when the entity was given, not inferred (the CLI words it as its flag). */
+export const ENTITY_GIVEN = 'given';
+
 export interface FileSummary {
   file: string;
   entity: Entity | null;
-  /** Why this entity: "--entity", "columns Forenames, Surname", "the file name …". */
+  /** Why this entity: ENTITY_GIVEN (the caller named it), "columns Forenames, Surname", "the file name …". */
   entityReason: string;
   format: FileFormat;
   encoding: string | null;
@@ -112,7 +115,8 @@ export class Batch {
     // Kept (in memory until written to disk): its strings must not keep the text they were cut from alive.
     issue.message = detach(issue.message);
     if (issue.value !== null) issue.value = detach(issue.value);
-    if (issue.hint !== null) issue.hint = detach(issue.hint);
+    if (typeof issue.hint === 'string') issue.hint = detach(issue.hint);
+    else if (issue.hint !== null) issue.hint = { text: detach(issue.hint.text), option: issue.hint.option };
     this.issues.add(issue, band);
     if (file) file.summary[issue.severity === 'error' ? 'errors' : 'warnings']++;
     if (file && issue.severity === 'error' && (fatal || FILE_LEVEL.has(issue.code))) this.broken.add(file.index);
