@@ -14,7 +14,7 @@ import { notAnInput } from '../parse.js';
 import { printable } from '../printable.js';
 import { STDIN_NAME } from '../../io/paths.js';
 import type { FileFormat } from '../../io/types.js';
-import { digestIssues, renderValidationText, writeValidationGithub, writeValidationJson } from '../render/validation.js';
+import { digestIssues, renderValidationText, SHOWN_PER_CODE, writeValidationGithub, writeValidationJson } from '../render/validation.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { colourFor, formatCount, plural, type Io, openOptions } from '../terminal.js';
 
@@ -63,7 +63,10 @@ export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErr
 
 /** Validates the files; the report's issues are in a log, read back as they are written out: close it. */
 export async function runValidate(args: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport<IssueLog>> {
-  const { files, ...options } = await inputOptions(flags, io, args);
+  const { files, ...read } = await inputOptions(flags, io, args);
+  // Text shows the first few issues of each kind and counts the rest: only those are kept.
+  const counted = flags.format === 'text' && !flags.verbose && !flags.annotate && !flags.report;
+  const options = counted ? { ...read, log: { first: SHOWN_PER_CODE } } : read;
   // validate never starts the embedded sandbox, and writes no file: without a target, rules only.
   const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), offline: true });
   const progress = await validationProgress(files, io);

@@ -1,4 +1,4 @@
-import { inOrder, type Issues } from '../../core/validate/issue-log.js';
+import { inOrder, IssueLog, type CodeCount, type Issues } from '../../core/validate/issue-log.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
 import type { Issue } from '../../core/model/issues.js';
 import { printable } from '../printable.js';
@@ -24,7 +24,7 @@ export async function put(out: OutStream, text: string): Promise<void> {
 const p = (text: string) => printable(text, true);
 
 /** Issues of one kind listed per file before the rest is only counted (--verbose lists all). */
-const SHOWN_PER_CODE = 5;
+export const SHOWN_PER_CODE = 5;
 
 /**
  * Text: per file, its issues one line each (file:line, severity, message) — the first few of each
@@ -36,6 +36,9 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
   const out: string[] = [];
   const codes = new CodeTally();
   const tallied = new Set<string>();
+  // A log that kept only the first issues of each code (SHOWN_PER_CODE of them, at least) counts the rest.
+  const partial = report.issues instanceof IssueLog && report.issues.partial ? report.issues : undefined;
+  if (partial && verbose) throw new Error('--verbose lists every issue: the log must hold them all');
   for (const file of report.files) {
     // A file given twice lists its issues twice, as it always did; the summary by code counts them once.
     const tally = !tallied.has(file.file);
@@ -47,7 +50,7 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
       for (const issue of issues) {
         if (!any) out.push(c.bold(p(file.file)));
         any = true;
-        if (tally) codes.add(issue);
+        if (tally) codes.add(issue, !partial);
         const n = (seen.get(issue.code) ?? 0) + 1;
         seen.set(issue.code, n);
         if (!verbose && n > SHOWN_PER_CODE) continue;
@@ -58,6 +61,11 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
           hinted.add(issue.code);
           out.push(`      ${c.dim(`hint: ${p(issue.hint)}`)}`);
         }
+      }
+    if (partial)
+      for (const [code, counted] of partial.codeCounts(file.file)) {
+        seen.set(code, counted.count);
+        if (tally) codes.count(code, counted);
       }
     for (const [code, n] of seen) if (!verbose && n > SHOWN_PER_CODE) out.push(c.dim(`  … and ${formatCount(n - SHOWN_PER_CODE)} more [${code}] (--verbose lists all)`));
     if (file.entity && file.entityReason.startsWith('the file name'))
@@ -91,16 +99,26 @@ export interface CodeSummary {
 export class CodeTally {
   private readonly codes = new Map<string, { severity: Issue['severity']; count: number; lines: number; last: string; lastLine: number; first: string[] }>();
 
-  add(issue: Issue): void {
+  /** An issue, in report order; counted unless `counted` is false (its code's counts come from count()). */
+  add(issue: Issue, counted = true): void {
     let entry = this.codes.get(issue.code);
     if (!entry) this.codes.set(issue.code, (entry = { severity: issue.severity, count: 0, lines: 0, last: '', lastLine: 0, first: [] }));
+    if (entry.first.length < 3) entry.first.push(`${issue.file}:${issue.line}`);
+    if (!counted) return;
     entry.count++;
     if (entry.lines === 0 || entry.lastLine !== issue.line || entry.last !== issue.file) {
       entry.lines++;
       entry.last = issue.file;
       entry.lastLine = issue.line;
     }
-    if (entry.first.length < 3) entry.first.push(`${issue.file}:${issue.line}`);
+  }
+
+  /** A code's issues and lines in one file, counted elsewhere (a log that kept only the first of them): its first issue was add()ed. */
+  count(code: string, counted: CodeCount): void {
+    const entry = this.codes.get(code);
+    if (!entry) return;
+    entry.count += counted.count;
+    entry.lines += counted.lines;
   }
 
   /** The issues by code, errors first, then by count. */

@@ -33,8 +33,11 @@ export interface ValidateOptions {
   known?: KnownRecords | ((needs: Map<Entity, Set<string>>) => Promise<KnownRecords>);
   /** Told the rows read so far, every 1,024 rows (progress on a terminal). */
   onRows?: (rows: number) => void;
-  /** Where the issues go to disk when there are many (default: TMPDIR), and how many stay in memory. */
-  log?: { tmp?: string; held?: number };
+  /**
+   * Where the issues go to disk when there are many (default: TMPDIR), and how many stay in memory; or
+   * `first`: keep only the first few issues of each code in each file, and count the rest (IssueLog).
+   */
+  log?: { tmp?: string; held?: number; first?: number };
   /** The key indexes' page size (tests: small, so that pages go to disk; see KeyIndex). */
   indexPage?: number;
 }
