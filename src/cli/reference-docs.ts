@@ -133,14 +133,15 @@ function otherSpellings(def: FieldDef): string {
   return def.aliases.filter((a) => a !== own).join(', ');
 }
 
+// No platform is named here (platform names live in their own folders): the HR flows guide says whose these are.
 const ENTITY_NOTES: Record<Entity, string> = {
   users: 'People: created, updated, deactivated and deleted on a target.',
   companies: 'Companies (accounts) users belong to.',
-  groups: 'Groups: company groups on accessplanit, user groups elsewhere.',
-  delegates: 'accessplanit’s users on course dates (`UserCourseDate`): exported, and only their `status` is ever written.',
-  authorisations: 'accessplanit’s delegates awaiting a manager’s authorisation: exported only.',
-  awards: 'accessplanit’s user awards (`UserAward`): exported, and only their `targetDate` is ever written.',
-  jobroles: 'accessplanit’s job roles and the users who hold them: exported only.',
+  groups: 'Groups: company groups or user groups, as the platform has them.',
+  delegates: 'A training platform’s users on course dates ([HR flows](../guides/hr-flows.md)): exported, and only their `status` is ever written.',
+  authorisations: 'Delegates awaiting a manager’s authorisation ([HR flows](../guides/hr-flows.md)): exported only.',
+  awards: 'Users’ targeted or achieved awards ([HR flows](../guides/hr-flows.md)): exported, and only their `targetDate` is ever written.',
+  jobroles: 'Job roles and the users who hold them ([HR flows](../guides/hr-flows.md)): exported only.',
 };
 
 /** docs/reference/fields.md: every canonical field of every entity, its kind, meaning and the headers read as it. */
