@@ -2,8 +2,8 @@ import { Option, type Command } from 'commander';
 import { ENTITIES } from '../core/model/entities.js';
 
 /**
- * Every option of every command, declared once: commander's flags and help come from here, and a test
- * checks that the README documents each one.
+ * Every option of every command, declared once: commander's flags and help come from here, and so does
+ * docs/reference/commands.md (npm run docs; a test checks it is current).
  */
 export const OPTIONS = {
   target: {

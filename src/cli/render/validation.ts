@@ -171,7 +171,7 @@ function chunked(out: OutStream): { add(text: string): Promise<void> | undefined
 }
 
 /**
- * JSON: the documented, stable shape (README "JSON output") — the text JSON.stringify(…, null, 2) makes
+ * JSON: the documented, stable shape (docs/guides/validate.md, "Output") — the text JSON.stringify(…, null, 2) makes
  * of it — written as the issues are read: the document is never held whole.
  */
 export async function writeValidationJson(report: ValidationReport<Issues>, out: OutStream): Promise<void> {
