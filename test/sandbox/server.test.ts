@@ -12,6 +12,7 @@ import { freePort } from '../helpers/ports.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { manyUsers, tempDir } from '../helpers/files.js';
 import { AP_KEY, call, useSandbox } from '../helpers/sandbox.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 
 const POST_USER = { Forenames: 'Fay', Surname: 'Ult', MainCompanyID: 'ACME01', ExternalID: 'F1' };
 
@@ -200,7 +201,7 @@ describe('hrsync sandbox', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await expect.poll(() => out, { timeout: 15_000 }).toContain('counters');
+    await expect.poll(() => out, { timeout: PATIENCE_MS }).toContain('counters');
     expect(out).toContain('user demo / password demo, or API key sandbox-key');
     expect(out).toContain('CompanyId=1 IntegrationKey=sandbox-key');
     const base = /hrsync sandbox on (http:\/\/\S+)/.exec(out)![1]!;
@@ -222,10 +223,10 @@ describe('hrsync sandbox', () => {
     const seen: Array<{ status: number | string; users?: number; retryAfter?: string | null; banner: boolean }> = [];
     try {
       // From the moment it starts until a full answer: connection refused, 503 + Retry-After, or every seeded user.
-      for (const started = Date.now(); Date.now() - started < 30_000; ) {
+      for (const started = Date.now(); Date.now() - started < PATIENCE_MS; ) {
         const bannerBefore = banner.includes('counters');
         try {
-          const reply = await fetch(`http://127.0.0.1:${port}/accessplan/api/v2/User?$top=0&$count=true`, { headers: AP_KEY, signal: AbortSignal.timeout(5_000) });
+          const reply = await fetch(`http://127.0.0.1:${port}/accessplan/api/v2/User?$top=0&$count=true`, { headers: AP_KEY, signal: AbortSignal.timeout(PATIENCE_MS) });
           const body = (await reply.json()) as { count?: number };
           seen.push({ status: reply.status, users: body.count, retryAfter: reply.headers.get('retry-after'), banner: bannerBefore });
           if (reply.status === 200) break;
@@ -241,12 +242,12 @@ describe('hrsync sandbox', () => {
         expect(reply.banner, 'the banner came before the sandbox was ready').toBe(false);
       }
       expect(seen.some((r) => r.status === 503)).toBe(true); // it was caught seeding
-      await expect.poll(() => banner, { timeout: 10_000 }).toContain('counters');
+      await expect.poll(() => banner, { timeout: PATIENCE_MS }).toContain('counters');
     } finally {
       child.kill('SIGINT');
       await exited;
     }
-  }, 60_000);
+  });
 
   it('refuses bad flags with exit 64 (in-process)', async () => {
     for (const [args, message] of [
@@ -280,5 +281,5 @@ describe('hrsync sandbox --rate-limit off', () => {
       await running.stop();
     }
     expect(() => sandboxOptions({ host: '127.0.0.1', port: '0', fault: [], rateLimit: 'of' }, dir)).toThrow(/bad --rate-limit "of"/);
-  }, 60_000);
+  });
 });
