@@ -130,6 +130,13 @@ describe('the architecture', () => {
     expect(circles).toEqual([]);
   });
 
+  it('keeps commands apart: no file of src/cli/commands imports another (shared CLI pieces live in src/cli, use cases in src/app)', () => {
+    const commands = FILES.filter((f) => within(f, 'src/cli/commands'));
+    expect(commands.length).toBeGreaterThan(1);
+    const crossings = commands.flatMap((f) => importsOf(f).filter((t) => within(t, 'src/cli/commands') && t !== f).map((t) => `${f} → ${t}`));
+    expect(crossings).toEqual([]);
+  });
+
   it('starts lean: what bin/hrsync.js loads before a command runs reaches neither the config nor the connectors nor the emulator', () => {
     // Static, value imports only: type-only imports vanish, dynamic import() waits for the command.
     const valueImports = (file: string): string[] => {

@@ -5,18 +5,8 @@ import { startEmbedded } from '../../app/embedded-sandbox.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { parseFault, parseLatency, type FaultRates } from '../../sandbox/faults.js';
 import { describeSandbox, type SandboxOptions } from '../../sandbox/server.js';
+import type { SandboxFlags } from '../options.js';
 import { colourFor, type Io } from '../terminal.js';
-
-export interface SandboxFlags extends Record<string, unknown> {
-  host: string;
-  port: string;
-  data?: string;
-  seed?: string;
-  latency?: string;
-  fault: string[];
-  rateLimit?: string;
-  apiKey?: string;
-}
 
 /** Flags → sandbox options; every mistake is a usage error (exit 64). The platforms read their own credential flags. */
 export function sandboxOptions(flags: SandboxFlags, cwd: string, env: NodeJS.ProcessEnv = {}): SandboxOptions & { seedDir?: string } {
