@@ -78,7 +78,7 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
       );
       progress.stop();
       const where = output === '-' ? 'stdout' : printable(output, true);
-      io.stderr.write(`${c.green('✔')} exported ${plural(report.rows, SINGULAR[entity], entity)} from ${report.target} to ${where} in ${(report.ms / 1000).toFixed(1)} s\n`);
+      io.stderr.write(`${c.green('✔')} exported ${plural(report.rows, SINGULAR[entity], entity)} from ${report.from} to ${where} in ${(report.ms / 1000).toFixed(1)} s\n`);
       if (opened.embedded) io.stderr.write(`${c.dim('from the embedded sandbox: sample data, not a real platform')}\n`);
       counts[entity] = report.rows;
       if (sinceLast)

@@ -210,7 +210,7 @@ async function pull(
     if (since.last && !previous) io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${name} into ${into?.label ?? 'this target'}: a full run`)}\n`);
     const startedAt = new Date().toISOString();
     const { path, report } = await pullSource(source, name, { ...(sinceAt ? { since: sinceAt } : {}), resultsDir, cwd: io.cwd, onNotice: warn });
-    io.stderr.write(`${c.dim(`read ${plural(report.rows, 'user')} from ${report.target}${sinceAt ? ` changed since ${sinceAt}` : ''} (${path})`)}\n`);
+    io.stderr.write(`${c.dim(`read ${plural(report.rows, 'user')} from ${report.from}${sinceAt ? ` changed since ${sinceAt}` : ''} (${path})`)}\n`);
     const save = bookmarks && key && into ? () => bookmarks.setBookmark({ key, source: name, target: into.name, entity: 'users', at: startedAt }) : undefined;
     return { path, rows: report.rows, since: sinceAt, ...(save ? { save } : {}) };
   } finally {
