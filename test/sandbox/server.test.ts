@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFault, parseLatency, type FaultKind } from '../../src/sandbox/faults.js';
@@ -205,9 +205,13 @@ describe('hrsync sandbox', () => {
     expect(out).toContain('CompanyId=1 IntegrationKey=sandbox-key');
     const base = /hrsync sandbox on (http:\/\/\S+)/.exec(out)![1]!;
     expect((await call(`${base}/accessplan/api/v2/CompanyGroup`, { headers: AP_KEY })).status).toBe(200);
+    const created = await call(`${base}/accessplan/api/v2/User`, { method: 'POST', headers: AP_KEY, json: POST_USER });
+    expect(created.status).toBe(201);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(existsSync(dataFile)).toBe(true);
+    // The last change, made within the state file's batching window, is in it: stopping writes what waits.
+    expect(JSON.stringify(JSON.parse(readFileSync(dataFile, 'utf8')).accessplanit.User)).toContain(`"${created.body.ID}"`);
+    expect(statSync(dataFile).mode & 0o777).toBe(0o600);
   });
 
   it('answers only 503 with Retry-After (or nothing) until it is seeded, then prints its banner: a client polling from the start never sees a partial platform', async () => {
