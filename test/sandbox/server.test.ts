@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -251,6 +252,32 @@ describe('hrsync sandbox', () => {
       await exited;
     }
   }, 60_000);
+
+  it('listens for SIGINT and SIGTERM before it prints its banner: stopped the moment the banner is read, it still stops cleanly and writes its state', async () => {
+    const { sandboxCommand } = await import('../../src/cli/commands/sandbox.js');
+    const dir = tempDir();
+    const signals = new EventEmitter();
+    const listening: number[] = [];
+    const stream = (onWrite: (text: string) => void) => ({ write: (text: string) => (onWrite(text), true), isTTY: false });
+    const io = {
+      stdout: stream((text) => {
+        if (text.includes('hrsync sandbox on')) {
+          listening.push(signals.listenerCount('SIGTERM'));
+          setImmediate(() => signals.emit('SIGTERM'));
+        }
+      }),
+      stderr: stream(() => undefined),
+      env: {},
+      cwd: dir,
+      stdinIsTTY: false,
+      ask: async () => '',
+      signals,
+    } as unknown as Parameters<typeof sandboxCommand>[1];
+    const code = await sandboxCommand({ host: '127.0.0.1', port: '0', fault: [], rateLimit: 'off', data: join(dir, 'state.json') }, io);
+    expect(code).toBe(0);
+    expect(listening).toEqual([1]);
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).accessplanit.Company.length).toBeGreaterThan(0);
+  }, 30_000);
 
   it('refuses bad flags with exit 64 (in-process)', async () => {
     for (const [args, message] of [
