@@ -51,12 +51,15 @@ export async function sandboxCommand(flags: SandboxFlags, io: Io): Promise<numbe
       throw new UsageError(`cannot listen on ${flags.host} port ${flags.port} (${code})`, 'pass --host with an address of this machine, e.g. 127.0.0.1');
     throw error;
   }
-  io.stdout.write(`${describeSandbox(running.sandbox)}\n`);
-  io.stderr.write(c.dim(`state: ${options.dataFile}; Ctrl-C to stop\n`));
-  await new Promise<void>((done) => {
+  // Listening before the banner: whoever starts it may stop it the moment it reads the banner, and
+  // a signal with no handler yet would end the process without writing its state.
+  const stopped = new Promise<void>((done) => {
     io.signals.once('SIGINT', done);
     io.signals.once('SIGTERM', done);
   });
+  io.stdout.write(`${describeSandbox(running.sandbox)}\n`);
+  io.stderr.write(c.dim(`state: ${options.dataFile}; Ctrl-C to stop\n`));
+  await stopped;
   await running.stop();
   io.stderr.write(c.dim('sandbox stopped\n'));
   return ExitCode.ok;
