@@ -1,6 +1,6 @@
 /**
  * Typed errors: each carries the exit code the CLI maps it to. Only src/cli/main.ts exits.
- * Exit codes are part of the public contract (README "Exit codes").
+ * Exit codes are part of the public contract (docs/reference/exit-codes.md, generated from EXIT_CODES).
  */
 export const ExitCode = {
   ok: 0,
@@ -13,12 +13,61 @@ export const ExitCode = {
   usage: 64,
   /** sysexits EX_IOERR: hrsync's own output (results, journal, export file) could not be written. */
   output: 74,
+  /** sysexits EX_SOFTWARE: hrsync is not built. Set by bin/hrsync.js itself (it cannot load this module then). */
+  notBuilt: 70,
   /** 128 + the signal's number, as shells report a process stopped by it. */
   hangup: 129,
   interrupted: 130,
   terminated: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * What each exit code means, and who acts on it in a scheduled job: docs/reference/exit-codes.md is
+ * generated from this (npm run docs).
+ */
+export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string }> = {
+  0: {
+    meaning: 'success: the files are valid (warnings allowed); the import applied everything, or had nothing to do; an incremental run found nothing changed; the sandbox stopped cleanly',
+    react: '—',
+  },
+  1: { meaning: 'unexpected internal error: a bug (run with `HRSYNC_DEBUG=1` for the stack); no new write starts, and the results are still written', react: 'report it' },
+  2: { meaning: 'with `--dry-run --detailed-exitcode`: the plan has changes', react: 'apply them (or the saved plan)' },
+  3: {
+    meaning: 'the input is invalid: rows failed validation, a file is malformed, missing or unreadable (for import: with `--strict`, in a dry run that left rows out, or when nothing was left to apply); the sandbox’s state file is damaged',
+    react: 'the HR data owner: fix the rows listed (or in `failed.csv`)',
+  },
+  4: {
+    meaning: 'the target failed as a whole: refused credentials, unreachable, a TLS certificate refused, an unexpected answer, retries exhausted; or the PostgreSQL state database cannot be reached, refused the credentials or failed (nothing was done)',
+    react: 'operations: credentials, network, the platform’s (or the database’s) status',
+  },
+  5: {
+    meaning: 'an import applied some changes, but some rows failed or were left `unknown`, or invalid rows and conflicts were skipped while the rest was applied',
+    react: 'look at `results.csv`; the next run retries them',
+  },
+  6: {
+    meaning: 'a safety limit stopped the run before any write: too many missing records (`--max-missing`), a stale, changed or foreign saved plan, another run writing to the same target; or, during an apply, the run’s lock in the PostgreSQL state was lost (no new write started after it)',
+    react: 'a person: never retry this blindly',
+  },
+  64: {
+    meaning: 'usage error: an unknown flag or target, a missing argument, a bad mapping or config file, an environment variable the config names is not set, `NODE_DEBUG` set for Node’s HTTP stack, a sandbox port in use or an invalid seed, an entity or export the target cannot do, an output hrsync will not write through (a link, a folder)',
+    react: 'whoever changed the job: a flag, the config, a secret not set',
+  },
+  70: {
+    meaning: 'hrsync is not built: a checkout run before `npm ci` or `npm run build`, or while `dist/` is being rebuilt (`error: hrsync is not built`, never a Node stack trace)',
+    react: 'build it (`npm ci`)',
+  },
+  74: {
+    meaning: 'hrsync’s own output could not be written (a full disk, a missing or read-only folder): the journal, the results, an export, a saved plan, an HTML report, standard output, the state (a bookmark or the last-sent fingerprints, in a file or the state database). During an apply no new write starts after it, those in flight finish, and what was applied is printed when no results file holds it',
+    react: 'operations: the runner’s disk',
+  },
+  129: { meaning: 'as 130, stopped by a hangup (the terminal closed)', react: 'the next run converges' },
+  130: {
+    meaning: 'stopped by Ctrl-C (SIGINT): during an apply, after the writes in flight finished and the results were written; at the confirmation or during an export, with nothing written',
+    react: 'the next run converges',
+  },
+  143: { meaning: 'as 130, stopped by SIGTERM (`kill`, a cancelled job, a pod stopped)', react: 'the next run converges' },
+};
 
 export abstract class HrsyncError extends Error {
   abstract readonly exitCode: ExitCodeValue;

@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { fullProgram } from './helpers/run.js';
 
-const deploy = readFileSync(new URL('../docs/deploy.md', import.meta.url), 'utf8');
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-/** The README's "Running it nightly" section. */
-const nightly = readme.slice(readme.indexOf('## Running it nightly'), readme.indexOf('\n## ', readme.indexOf('## Running it nightly') + 3));
+const deploy = readFileSync(new URL('../docs/guides/nightly.md', import.meta.url), 'utf8');
+/** The guide's "The tenant's config" section. */
+const tenantConfig = deploy.slice(deploy.indexOf("## The tenant's config"), deploy.indexOf('\n## ', deploy.indexOf("## The tenant's config") + 3));
 
 /** The YAML blocks of a Markdown page, each parsed (every document of it). */
 function yamlBlocks(markdown: string): unknown[] {
@@ -99,7 +98,7 @@ function problems(argv: string[], cli: Command): string[] {
 
 const path = (command: Command): string[] => (command.parent ? [...path(command.parent), command.name()] : []);
 
-describe('docs/deploy.md', () => {
+describe('docs/guides/nightly.md', () => {
   it('its YAML parses, and every hrsync command line in it names only commands and flags hrsync has', async () => {
     const cli = await fullProgram();
     const lines = yamlBlocks(deploy).flatMap(commandLines);
@@ -111,12 +110,9 @@ describe('docs/deploy.md', () => {
     expect(deploy.match(/HRSYNC_STATE_URL/g)!.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('the README’s "Running it nightly" too: its YAML parses, its hrsync lines exist, and its config asks for the PostgreSQL state', async () => {
-    const cli = await fullProgram();
-    const blocks = yamlBlocks(nightly);
-    const lines = blocks.flatMap(commandLines);
-    expect(lines.length).toBeGreaterThanOrEqual(3);
-    for (const line of lines) expect(problems(line, cli), `hrsync ${line.join(' ')}`).toEqual([]);
+  it('its tenant config is a valid config that asks for the PostgreSQL state', async () => {
+    const blocks = yamlBlocks(tenantConfig);
+    expect(blocks).toHaveLength(1);
     expect(blocks[0]).toMatchObject({ state: { type: 'postgres', url: 'env:HRSYNC_STATE_URL' } });
     const { configSchema } = await import('../src/config/schema.js');
     expect(configSchema.safeParse(blocks[0]).success).toBe(true);
@@ -152,5 +148,25 @@ containers:
       ['hrsync targets check: unknown option --formatt'],
       ['--format yaml: not one of text, json, github'],
     ]);
+  });
+});
+
+describe('the README and the guides', () => {
+  it('every hrsync command line in their shell blocks names only commands, flags and values hrsync has', async () => {
+    const cli = await fullProgram();
+    const { readdirSync } = await import('node:fs');
+    const pages = ['README.md', ...readdirSync(new URL('../docs/guides', import.meta.url)).map((f) => `docs/guides/${f}`)];
+    let count = 0;
+    for (const page of pages) {
+      const text = readFileSync(new URL(`../${page}`, import.meta.url), 'utf8');
+      for (const [, script] of text.matchAll(/^```(?:sh)?\n([\s\S]*?)^```$/gm)) {
+        if (!/^\s*(curl|hrsync|HRSYNC|[A-Z_]+=)/m.test(script!)) continue;
+        for (const line of hrsyncLines(script!).filter((argv) => argv.length > 0)) {
+          count++;
+          expect(problems(line, cli), `${page}: hrsync ${line.join(' ')}`).toEqual([]);
+        }
+      }
+    }
+    expect(count).toBeGreaterThanOrEqual(10);
   });
 });

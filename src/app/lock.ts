@@ -130,7 +130,7 @@ function describeHolder(found: Found): string {
  */
 async function publish(path: string, holder: Holder): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(holder), { mode: 0o644 }).catch((error: unknown) =>
-    Promise.reject(outputFailed('the lock', path, error, 'nothing was done; see "Safety" in the README for where hrsync keeps its locks')),
+    Promise.reject(outputFailed('the lock', path, error, 'nothing was done; see "Locks on a machine shared with other users" in docs/guides/safety.md for where hrsync keeps its locks')),
   );
 }
 

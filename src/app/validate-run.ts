@@ -17,6 +17,8 @@ export interface InputOptions {
   maxErrors?: number;
   /** Told the rows read so far (progress). */
   onRows?: (rows: number) => void;
+  /** How the issues are kept (see ValidateOptions.log): `first` when only the first few of each kind are shown. */
+  log?: ValidateOptions['log'];
 }
 
 /** Reads the records references need from a live target, once, keeping only the fields they use. */

@@ -35,9 +35,11 @@ export const stateSchema = z.discriminatedUnion('type', [
 
 export const configSchema = z
   .strictObject({
-    $schema: z.string().optional(),
-    targets: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'target names use letters, digits, - and _' }), targetSchema),
-    defaultTarget: z.string().optional(),
+    $schema: z.string().optional().describe('The JSON Schema editors check the file with, e.g. "./hrsync.schema.json" (written by hrsync config schema); hrsync ignores it'),
+    targets: z
+      .record(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'target names use letters, digits, - and _' }), targetSchema)
+      .describe('The platform accounts hrsync reads and writes, by name (letters, digits, - and _): --target NAME'),
+    defaultTarget: z.string().optional().describe('The target a command uses without --target (default: the only target, when there is just one)'),
     phoneRegion: z
       .string()
       .regex(/^[A-Za-z]{2}$/, { error: 'phoneRegion is an ISO 3166-1 alpha-2 code, e.g. GB' })

@@ -10,6 +10,7 @@ import { stateStore } from '../../src/app/state-store.js';
 import type { RunRecord, StateStore } from '../../src/core/ports.js';
 import { tempDir } from '../helpers/files.js';
 import { freshSchema, postgresCluster, POSTGRES_SKIPPED, SKIP_MESSAGE, TEST_DATABASE, type Cluster } from '../helpers/postgres.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 
 if (POSTGRES_SKIPPED) console.warn(SKIP_MESSAGE);
 
@@ -125,9 +126,9 @@ function contract(name: string, make: () => Promise<{ store: StateStore; another
         await (await other.lock('accessplanit https://other', 'x', 'import')).release();
         const started = Date.now();
         setTimeout(() => void held.release(), 700);
-        const waited = await other.lock('accessplanit https://lms', 'accessplanit "lms"', 'import', { waitMs: 20_000 });
+        const waited = await other.lock('accessplanit https://lms', 'accessplanit "lms"', 'import', { waitMs: 2 * PATIENCE_MS });
         expect(Date.now() - started).toBeGreaterThanOrEqual(600);
-        expect(Date.now() - started).toBeLessThan(15_000);
+        expect(Date.now() - started).toBeLessThan(PATIENCE_MS); // taken when released, not at the end of the wait
         await waited.release();
         await (await store.lock('accessplanit https://lms', 'accessplanit "lms"', 'import')).release();
       } finally {
@@ -188,7 +189,7 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
   let cluster: Cluster;
   beforeAll(async () => {
     cluster = await postgresCluster();
-  }, 120_000);
+  });
   const open = (schema: string, extra: Record<string, unknown> = {}) =>
     stateStore({ type: 'postgres', url: 'env:HRSYNC_STATE_URL', schema, lockExpiry: 5, ...extra }, tempDir(), { HRSYNC_STATE_URL: cluster.url() });
 
@@ -308,5 +309,5 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
       await holder.close();
       await other.close();
     }
-  }, 40_000);
+  });
 });

@@ -18,13 +18,14 @@ const LAYERS: Record<string, readonly string[]> = {
   'src/shared': [],
   'src/errors.ts': [],
   'src/core/model': ['src/shared'],
+  'src/core/lifecycle': [],
   'src/io': ['src/core/model', 'src/shared', 'src/errors.ts'],
   'src/http': ['src/shared', 'src/errors.ts'],
-  'src/core/rules': ['src/core/model', 'src/shared', 'src/errors.ts'],
+  'src/core/rules': ['src/core/model', 'src/core/lifecycle', 'src/shared', 'src/errors.ts'],
   'src/core/mapping': ['src/core/model', 'src/io', 'src/shared', 'src/errors.ts'],
   'src/core/ports.ts': ['src/core/model'],
-  'src/core/validate': ['src/core/mapping', 'src/core/rules', 'src/core/model', 'src/io', 'src/shared', 'src/errors.ts'],
-  'src/core/plan': ['src/core/ports.ts', 'src/core/model', 'src/shared', 'src/errors.ts'],
+  'src/core/validate': ['src/core/mapping', 'src/core/rules', 'src/core/model', 'src/core/lifecycle', 'src/io', 'src/shared', 'src/errors.ts'],
+  'src/core/plan': ['src/core/ports.ts', 'src/core/model', 'src/core/lifecycle', 'src/shared', 'src/errors.ts'],
   'src/core/apply': ['src/core/plan', 'src/core/ports.ts', 'src/core/model', 'src/io', 'src/shared', 'src/errors.ts'],
   'src/connectors': ['src/core/ports.ts', 'src/core/model', 'src/core/rules', 'src/http', 'src/shared', 'src/errors.ts'],
   'src/config': ['src/connectors/registry.ts', 'src/shared', 'src/errors.ts'],
@@ -128,6 +129,13 @@ describe('the architecture', () => {
     // A circle hidden behind a lazy import() still ties the files together: move what both need into a
     // file of its own (as io/cells.ts, app/create-target.ts and mapping's lookupKey did).
     expect(circles).toEqual([]);
+  });
+
+  it('keeps commands apart: no file of src/cli/commands imports another (shared CLI pieces live in src/cli, use cases in src/app)', () => {
+    const commands = FILES.filter((f) => within(f, 'src/cli/commands'));
+    expect(commands.length).toBeGreaterThan(1);
+    const crossings = commands.flatMap((f) => importsOf(f).filter((t) => within(t, 'src/cli/commands') && t !== f).map((t) => `${f} → ${t}`));
+    expect(crossings).toEqual([]);
   });
 
   it('starts lean: what bin/hrsync.js loads before a command runs reaches neither the config nor the connectors nor the emulator', () => {

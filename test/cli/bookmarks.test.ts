@@ -55,7 +55,7 @@ describe('bookmarks for incremental runs', () => {
     const reset = await hrsyncIn(['state', 'reset'], { cwd: dir });
     expect(reset.stderr).toContain('1 bookmark cleared');
     expect(await bookmarks(dir)).toEqual([]);
-  }, 60_000);
+  });
 
   it('keeps a bookmark per target and entity for export --since last', async () => {
     const dir = project();

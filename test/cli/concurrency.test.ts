@@ -38,5 +38,5 @@ describe('--concurrency is what runs', () => {
     } finally {
       await proxy.stop();
     }
-  }, 60_000);
+  });
 });

@@ -65,7 +65,7 @@ describe('hrsync export and targets against the sandbox (in-process)', () => {
     } finally {
       sandbox().setFaults({});
     }
-  }, 60_000);
+  });
 
   it('round-trips: an exported users file validates against the same target', async () => {
     const dir = project();

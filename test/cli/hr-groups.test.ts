@@ -49,5 +49,5 @@ describe('HR → LMS: the HR system’s departments and groups (Unified) placed 
     const again = await run(['import', '--from', 'hr', '--map', 'hr-map.json', '--yes']);
     expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 290 unchanged, 10 invalid rows skipped.');
     expect(countRequests(s.stats(), { method: WRITES }) - countRequests(before, { method: WRITES })).toBe(0);
-  }, 60_000);
+  });
 });

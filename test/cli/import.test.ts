@@ -7,6 +7,7 @@ import { ROOT } from '../helpers/cli.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { hrToLmsProject, lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { AP_KEY, seeded, useSandbox } from '../helpers/sandbox.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 
 const ENV = { AP_KEY: 'sandbox-key' };
 const WRITES = ['POST', 'PUT', 'DELETE'];
@@ -135,7 +136,7 @@ describe('hrsync import against the sandbox (in-process)', () => {
     expect(countRequests(sandbox().stats(), { platform: 'accessplanit', endpoint: 'User', method: 'POST', status: 0 })).toBeGreaterThan(0);
     const check = await importing(dir, ['u.csv', '--dry-run', '--detailed-exitcode']);
     expect(check.code).toBe(0);
-  }, 60_000);
+  });
 
   it('settles writes whose answer never comes (timeouts): every person exactly once', async () => {
     await sandbox().reset();
@@ -155,7 +156,7 @@ describe('hrsync import against the sandbox (in-process)', () => {
     const created = users().filter((u) => String(u.ExternalID).startsWith('T'));
     expect(created).toHaveLength(12);
     expect(new Set(created.map((u) => u.ExternalID)).size).toBe(12);
-  }, 60_000);
+  });
 
   it('makes canary runs with --only and --limit, and leaves missing records alone then', async () => {
     await sandbox().reset();
@@ -212,7 +213,7 @@ describe('hrsync import --from a source target', () => {
     write(dir, 'empty.json', '{"targets": {}}');
     const none = await hrsyncIn(['import', 'x.csv', '--config', 'empty.json'], { cwd: dir, env: ENV });
     expect(none.stderr).toContain('empty.json configures no target');
-  }, 60_000);
+  });
 });
 
 describe('hrsync apply plan.json', () => {
@@ -238,7 +239,7 @@ describe('hrsync apply plan.json', () => {
     expect(sandbox().state().accessplanit.User.get('jasmit')).toMatchObject({ JobTitle: 'Director', Mobile: '07000 000000' });
     // A plan whose create has happened since is stale too.
     expect((await hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV })).stderr).toContain('users externalId=P1 exists now');
-  }, 60_000);
+  });
 });
 
 describe('an import interrupted by Ctrl-C', () => {
@@ -249,7 +250,7 @@ describe('an import interrupted by Ctrl-C', () => {
     const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('K'));
     const signals = new EventEmitter();
     const running = hrsyncIn(['import', 'u.csv', '--yes', '--concurrency', '2'], { cwd: dir, env: ENV, signals });
-    await expect.poll(() => created().length, { timeout: 20_000, interval: 10 }).toBeGreaterThan(8);
+    await expect.poll(() => created().length, { timeout: PATIENCE_MS, interval: 10 }).toBeGreaterThan(8);
     signals.emit('SIGINT');
     const run = await running;
     expect(run.code).toBe(130);
@@ -261,7 +262,7 @@ describe('an import interrupted by Ctrl-C', () => {
     expect(ok).toBeLessThan(60);
     expect(results).toContain('skipped,,not tried: interrupted');
     expect(readFileSync(join(dir, '.hrsync', 'runs', runs[0]!, 'failed.csv'), 'utf8').split('\n')[0]).toBe('Employee ID,First name,Last name,Email,Company ID');
-  }, 60_000);
+  });
 
   it('stops the same way on SIGTERM (exit 143), and a second signal only says it is still stopping', async () => {
     const dir = lmsProject(sandbox().urls.accessplanit);
@@ -269,7 +270,7 @@ describe('an import interrupted by Ctrl-C', () => {
     const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('T'));
     const signals = new EventEmitter();
     const running = hrsyncIn(['import', 'u.csv', '--yes', '--concurrency', '2', '--results', 'out'], { cwd: dir, env: ENV, signals });
-    await expect.poll(() => created().length, { timeout: 20_000, interval: 10 }).toBeGreaterThan(4);
+    await expect.poll(() => created().length, { timeout: PATIENCE_MS, interval: 10 }).toBeGreaterThan(4);
     signals.emit('SIGTERM');
     signals.emit('SIGINT');
     const run = await running;
@@ -278,7 +279,7 @@ describe('an import interrupted by Ctrl-C', () => {
     expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM') + signals.listenerCount('SIGHUP')).toBe(0);
     const ok = readFileSync(join(dir, 'out', 'results.csv'), 'utf8').split('\n').filter((l) => l.includes(',ok,')).length;
     expect(ok).toBe(created().length);
-  }, 60_000);
+  });
 });
 
 describe('rows no key can find again', () => {
@@ -312,5 +313,5 @@ describe('a delete the platform would refuse', () => {
     const ids = sandbox().state().accessplanit.Company.rows().map((c) => c.ID);
     expect(ids).toContain('ACME01');
     expect(ids).not.toContain('LONE01');
-  }, 60_000);
+  });
 });

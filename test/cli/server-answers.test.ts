@@ -71,7 +71,7 @@ describe('a server that echoes the credential in other spellings', () => {
     } finally {
       await server.stop();
     }
-  }, 30_000);
+  });
 });
 
 describe('a server whose answers are not the platform’s (a sign-in page, a proxy’s page, a wrong baseUrl)', () => {

@@ -23,7 +23,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
   let cluster: Cluster;
   beforeAll(async () => {
     cluster = await postgresCluster();
-  }, 120_000);
+  });
   const sandbox = useSandbox({ latency: { ms: 5, jitterMs: 2 } });
   const env = (extra: Record<string, string> = {}) => ({ AP_KEY: 'sandbox-key', SP_KEY: 'sandbox-key', HRSYNC_STATE_URL: cluster.url(), ...extra });
   const state = (schema: string, extra: Record<string, unknown> = {}) => ({ type: 'postgres', url: 'env:HRSYNC_STATE_URL', schema, lockExpiry: EXPIRY_S, ...extra });
@@ -60,7 +60,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     const text = await hrsyncIn(['state', 'history', 'lms', '--limit', '2'], { cwd: a, env: env() });
     expect(text.stdout.trim().split('\n')).toHaveLength(2);
     expect(text.stdout).toMatch(/^\d{4}-\S+ {2}import {2}accessplanit "lms" {2}(create|unchanged) \d+.* {2}exit 0 {2}[\d.]+ s {2}\S+$/m);
-  }, 90_000);
+  });
 
   describe('a target that cannot be listed', () => {
     const sp = useSandbox();
@@ -93,7 +93,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
       expect(writes()).toBe(before + 1);
       const shown = json(await hrsyncIn(['state', 'show', '--format', 'json'], { cwd: third, env: env() }));
       expect(shown.sent).toEqual([{ target: 'go', entity: 'users', records: 20 }]);
-    }, 60_000);
+    });
   });
 
   it('a bookmark written by one run is used by the next from another folder', async () => {
@@ -127,7 +127,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     const cleared = await hrsyncIn(['state', 'reset', 'hr'], { cwd: monday, env: env() });
     expect(cleared.stderr).toContain(`1 bookmark cleared (matching "hr") in postgres postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`);
     expect(json(await hrsyncIn(['state', 'show', '--format', 'json'], { cwd: tuesday, env: env() })).bookmarks).toEqual([]);
-  }, 90_000);
+  });
 
   describe('a runner that dies or freezes holding the lock', () => {
     const slow = useSandbox({ latency: { ms: 40, jitterMs: 0 } });
@@ -170,7 +170,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
       } finally {
         child.kill('SIGKILL');
       }
-    }, 90_000);
+    });
 
     it('frozen (SIGSTOP) with the lock held: refused while its lease runs, free past the expiry; woken, it starts no new write (exit 6)', async () => {
       const schema = freshSchema();
@@ -203,7 +203,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
         child.kill('SIGKILL');
         await exited(child);
       }
-    }, 90_000);
+    });
   });
 
   describe('a run whose plan keeps its thread busy for seconds', () => {
@@ -255,7 +255,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
       } finally {
         child.kill('SIGKILL');
       }
-    }, 90_000);
+    });
   });
 
   it('a plan saved on one runner applies on another that shares the state database, and is refused with another schema (another plan key)', async () => {
@@ -343,7 +343,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     const garbled = await hrsyncIn(['state', 'show'], { cwd: dir, env: env({ HRSYNC_STATE_URL: `mysql://u:${encodeURIComponent(password)}@h/db` }) });
     expect([garbled.code, garbled.stderr]).toEqual([64, expect.stringContaining('state: HRSYNC_STATE_URL holds a mysql: URL, not postgres://user:password@host:5432/database')]);
     clean(garbled, 'garbled');
-  }, 90_000);
+  });
 
   it('honours TLS: verified against the CA the config or the URL names, refused with another CA, never a silent fallback to plain text', async (context) => {
     if (!cluster.caFile) context.skip(); // openssl missing: no certificates to serve

@@ -48,7 +48,7 @@ describe('hrsync targets check', () => {
     const failing = await hrsyncIn(['targets', 'check', 'nowhere'], { cwd: dir, env });
     expect(failing.code).toBe(4);
     expect((await hrsyncIn(['targets', 'check', 'lms'], { cwd: dir, env })).code).toBe(0);
-  }, 60_000);
+  });
 
   it('a target named __proto__ is a config error naming it (exit 64) in targets, targets check, import and validate; constructor and toString are ordinary names', async () => {
     const s = sandbox();
@@ -86,7 +86,7 @@ describe('hrsync targets check', () => {
     const check = await hrsyncIn(['targets', 'check', 'toString', '--format', 'json'], { cwd: named, env });
     expect(check.code).toBe(64);
     expect(JSON.parse(check.stdout).targets[0]).toMatchObject({ name: 'toString', type: null, ok: false, misconfigured: true });
-  }, 60_000);
+  });
 
   it('a Springest site, a mapping column or a source value named __proto__ is refused naming it, never dropped', async () => {
     const s = sandbox();

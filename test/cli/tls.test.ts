@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, write } from '../helpers/files.js';
 import { hrsyncIn } from '../helpers/run.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 
 /** `openssl` with these arguments in `dir`; the test fails with its output when it does. */
 function openssl(dir: string, args: string[]): void {
-  const run = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+  const run = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: PATIENCE_MS });
   if (run.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${run.stderr}`);
 }
 
@@ -73,7 +74,7 @@ describe('TLS: a certificate this machine does not trust, one for another name, 
     } finally {
       await server.stop();
     }
-  }, 30_000);
+  });
 
   it('caFile is a connection option of every connector: hrsync config schema shows it for each type', async () => {
     const run = await hrsyncIn(['config', 'schema'], { cwd: tempDir() });
@@ -95,7 +96,7 @@ describe('TLS: a certificate this machine does not trust, one for another name, 
     } finally {
       await server.stop();
     }
-  }, 30_000);
+  });
 
   it('an expired certificate is exit 4 naming CERT_HAS_EXPIRED, even with its CA trusted', async () => {
     const dir = tempDir();
@@ -109,5 +110,5 @@ describe('TLS: a certificate this machine does not trust, one for another name, 
     } finally {
       await server.stop();
     }
-  }, 30_000);
+  });
 });

@@ -133,7 +133,7 @@ describe('Appenate connector', () => {
     expect(error).toBeInstanceOf(RemoteError);
     expect(error.message).toContain('500 after 5 tries');
     expect(error.message).not.toContain('int-key-123');
-  }, 20_000);
+  });
 });
 
 describe('Springest connector', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { OutputError } from '../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { writeValidationGithub, writeValidationJson } from '../../src/cli/render/validation.js';
+import { renderValidationText, SHOWN_PER_CODE, writeValidationGithub, writeValidationJson } from '../../src/cli/render/validation.js';
 import { rulesNamed } from '../../src/connectors/registry.js';
 import type { Issue } from '../../src/core/model/issues.js';
 import { EARLY, IssueLog } from '../../src/core/validate/issue-log.js';
@@ -122,11 +122,11 @@ describe('a validation with more issues than are held in memory', () => {
     try {
       expect(held.issues.length).toBeGreaterThan(300);
       expect(await logged.issues.toArray()).toEqual(held.issues);
-      const { ok, target, checkedAgainst, summary, files, truncated } = held;
+      const { ok, rules, checkedAgainst, summary, files, truncated } = held;
       const json = await output((out) => writeValidationJson(logged, out));
       const shape = held.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint }));
-      expect(json).toBe(`${JSON.stringify({ ok, target, checkedAgainst, summary, files, issues: shape, truncated }, null, 2)}\n`);
-      expect(await output((out) => writeValidationJson({ ...held, issues: [] }, out))).toBe(`${JSON.stringify({ ok, target, checkedAgainst, summary, files, issues: [], truncated }, null, 2)}\n`);
+      expect(json).toBe(`${JSON.stringify({ ok, rules, target: rules, checkedAgainst, summary, files, issues: shape, truncated }, null, 2)}\n`);
+      expect(await output((out) => writeValidationJson({ ...held, issues: [] }, out))).toBe(`${JSON.stringify({ ok, rules, target: rules, checkedAgainst, summary, files, issues: [], truncated }, null, 2)}\n`);
       expect(await output((out) => writeValidationGithub(logged, out))).toBe(await output((out) => writeValidationGithub(held, out)));
     } finally {
       logged.issues.close();
@@ -147,3 +147,51 @@ async function output(writer: (out: Writable) => Promise<void>): Promise<string>
   await writer(out);
   return text;
 }
+
+describe('a log that keeps the first issues of each code (validate in text)', () => {
+  const codes = ['invalid_email', 'required', 'duplicate_key'] as const;
+  const fields = [null, 'email', 'firstName', 'id'];
+  // Three files, three codes, lines repeated (a code twice on a line), a severity that differs within a code.
+  const stream = shuffled(
+    Array.from({ length: 3000 }, (_, n): Issue => ({
+      file: ['a.csv', 'b.csv', 'c.csv'][n % 3]!, line: 2 + ((n * 13) % 400), entity: 'users', field: fields[n % fields.length]!, value: `v${n}`,
+      code: codes[(n >> 2) % codes.length]!, message: `m${n}`, severity: n % 7 ? 'error' : 'warning', hint: n % 5 ? null : `hint ${n % 3}`,
+    })),
+  );
+  const report = (issues: IssueLog) => ({
+    ok: false, target: 'generic', checkedAgainst: null, truncated: false, issues,
+    summary: { files: 4, rows: 400, errors: 1, warnings: 1 },
+    files: ['b.csv', 'a.csv', 'c.csv', 'b.csv'].map((file) => ({ file, entity: 'users', entityReason: 'its columns', rows: 400, errors: 1, warnings: 1 })),
+  }) as unknown as Parameters<typeof renderValidationText>[0];
+  const plain = { bold: String, dim: String, red: String, green: String, yellow: String, cyan: String } as unknown as Parameters<typeof renderValidationText>[1];
+
+  it('prints the same text as a log that holds every issue, and never writes to disk', async () => {
+    const tmp = tempDir();
+    const whole = new IssueLog({ held: 50, tmp: tempDir() });
+    const first = new IssueLog({ held: 50, tmp, first: SHOWN_PER_CODE });
+    for (const i of stream) {
+      whole.add({ ...i });
+      first.add({ ...i });
+    }
+    for (const log of [whole, first]) log.order((file) => ['b.csv', 'a.csv', 'c.csv'].indexOf(file));
+    expect([first.size, first.warnings]).toEqual([whole.size, whole.warnings]);
+    const text = await renderValidationText(report(first), plain);
+    expect(text).toContain('… and');
+    expect(text).toEqual(await renderValidationText(report(whole), plain));
+    // It kept at most SHOWN_PER_CODE issues of each code in each file, so it never spilled.
+    expect(readdirSync(tmp)).toEqual([]);
+    let kept = 0;
+    for (const file of first.files) for await (const batch of first.of(file)) kept += batch.length;
+    expect(kept).toBeLessThanOrEqual(3 * codes.length * SHOWN_PER_CODE);
+    whole.close();
+    first.close();
+  });
+
+  it('refuses to be read whole: JSON, GitHub and --verbose need every issue', async () => {
+    const log = new IssueLog({ first: SHOWN_PER_CODE });
+    log.add(stream[0]!);
+    await expect(log.toArray()).rejects.toThrow(/does not hold them all/);
+    await expect(renderValidationText(report(log), plain, true)).rejects.toThrow(/--verbose/);
+    log.close();
+  });
+});

@@ -7,6 +7,7 @@ import { BIN, binaryEnv, hrsyncBinary, ROOT } from '../helpers/cli.js';
 import { lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { tempProject } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 
 /**
  * The built binary, as a user runs it: the handful of things only a real process shows (exit codes
@@ -38,7 +39,7 @@ describe('the built binary', () => {
     const again = await hrsyncBinary(['import', 'samples/users.csv'], dir);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 20 unchanged.');
-  }, 60_000);
+  });
 });
 
 /** Runs the binary with its standard output closed before it writes (a reader that stopped at once), and standard input from `stdin`. */
@@ -79,7 +80,7 @@ describe('a reader that closes standard output early', () => {
       expect(run.code, `${run.args.join(' ')}: ${run.stderr}`).toBe(run.expected);
       quietly(run.stderr);
     }
-  }, 60_000);
+  });
 });
 
 describe('the built binary against a sandbox', () => {
@@ -107,7 +108,7 @@ describe('the built binary against a sandbox', () => {
     expect(run.stderr).toContain('30 changes applied, 0 failed');
     expect(sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('P'))).toHaveLength(30);
     expect(readFileSync(join(dir, 'out', 'results.csv'), 'utf8').split('\n').filter((l) => l.includes(',ok,'))).toHaveLength(30);
-  }, 60_000);
+  });
 
   it('converges with no duplicates when an import killed with SIGKILL part-way is run again', async () => {
     const ENV = { AP_KEY: 'sandbox-key' };
@@ -115,7 +116,7 @@ describe('the built binary against a sandbox', () => {
     write(dir, 'u.csv', manyUsers('K', 60));
     const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('K'));
     const child = spawn(process.execPath, [BIN, 'import', 'u.csv', '--yes', '--concurrency', '2'], { cwd: dir, env: { ...process.env, ...ENV }, stdio: 'ignore' });
-    await expect.poll(() => created().length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(8);
+    await expect.poll(() => created().length, { timeout: PATIENCE_MS, interval: 20 }).toBeGreaterThan(8);
     child.kill('SIGKILL');
     await once(child, 'close');
     const partial = created().length;
@@ -128,7 +129,7 @@ describe('the built binary against a sandbox', () => {
     expect(unchanged).toBeGreaterThanOrEqual(partial);
     expect(created()).toHaveLength(60);
     expect(new Set(created().map((u) => u.ExternalID)).size).toBe(60);
-  }, 60_000);
+  });
 });
 
 describe('the binary before it is built', () => {

@@ -7,6 +7,7 @@ import { commandPath } from '../../src/cli/help.js';
 import { BIN, binaryEnv, ROOT } from '../helpers/cli.js';
 import { tempDir, write } from '../helpers/files.js';
 import { fullProgram, commandsBelow, hrsyncIn } from '../helpers/run.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 
 const run = promisify(execFile);
 const has = (shell: string) => spawnSync(shell, ['-c', 'exit 0'], { stdio: 'ignore' }).status === 0;
@@ -57,7 +58,7 @@ describe('hrsync completion', () => {
       const { stdout } = await run('bash', ['-c', `source ./hrsync.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _hrsync; printf '%s\\n' "\${COMPREPLY[@]}"; if [ \${#COMPREPLY[@]} -eq 0 ]; then compgen -f -- '${words.at(-1)}'; fi`], { cwd: dir, env });
       expectCompletions(line, stdout.split('\n').filter(Boolean), offers, not);
     }
-  }, 60_000);
+  });
 
   it.skipIf(!has('fish'))('fish: the same', async () => {
     const { dir, env, script } = setup('fish');
@@ -66,16 +67,16 @@ describe('hrsync completion', () => {
       const { stdout } = await run('fish', ['--no-config', '-c', `source ./hrsync.fish; complete -C ${JSON.stringify(line)}`], { cwd: dir, env });
       expectCompletions(line, stdout.split('\n').map((l) => l.split('\t')[0]!).filter(Boolean), offers, not);
     }
-  }, 60_000);
+  });
 
   it.skipIf(!has('zsh'))('zsh: the same, through a real interactive zsh (zpty)', async () => {
     const { dir, env, script } = setup('zsh');
     write(dir, 'fpath/_hrsync', await script());
     for (const [line, offers, not] of CASES) {
-      const { stdout } = await run('zsh', ['-f', join(ROOT, 'test/helpers/zsh-capture.zsh'), line, join(dir, 'fpath')], { cwd: dir, env, timeout: 20_000 });
+      const { stdout } = await run('zsh', ['-f', join(ROOT, 'test/helpers/zsh-capture.zsh'), line, join(dir, 'fpath')], { cwd: dir, env, timeout: PATIENCE_MS });
       expectCompletions(line, stdout.split('\n').map((l) => l.trim()).filter(Boolean), offers, not);
     }
-  }, 90_000);
+  });
 
   it('never drifts: the script offers every option of every command of the program', async () => {
     const cli = await fullProgram();

@@ -34,7 +34,7 @@ describe.skipIf(!HAS_SMALL_DISK)('a full disk', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain(`Plan: ${60 - applied.length} to create, 0 to update, ${applied.length} unchanged.`);
     expect(created()).toHaveLength(60);
-  }, 60_000);
+  });
 
   it('for the lock (TMPDIR on the full disk): exit 74 before anything is done, and no empty lock blocks the next run', async () => {
     const dir = lmsProject(sandbox().urls.accessplanit);
@@ -45,7 +45,7 @@ describe.skipIf(!HAS_SMALL_DISK)('a full disk', () => {
     expect(full.left.filter((name) => name.endsWith('.lock'))).toEqual([]);
     const roomy = await hrsyncOnSmallDisk(['import', 'u.csv', '--yes'], dir, 256, { ...ENV, TMPDIR: `${dir}/disk` });
     expect(roomy.code, roomy.stderr).toBe(0);
-  }, 60_000);
+  });
 
   it('for validate’s temporary files (TMPDIR on the full disk): exit 74 naming TMPDIR, nothing left', async () => {
     const dir = tempDir();
@@ -55,7 +55,7 @@ describe.skipIf(!HAS_SMALL_DISK)('a full disk', () => {
     expect(run.code, run.stderr).toBe(74);
     expect(run.stderr).toMatch(/error: could not write a temporary file in .*\/disk: the disk is full \(ENOSPC\)\nhint: what does not fit in memory .* set TMPDIR to a folder with room/);
     expect(run.left).toEqual([]);
-  }, 60_000);
+  });
 
   it('during an export: exit 74, and neither the file nor a partial one is left', async () => {
     const dir = tempDir();
@@ -64,7 +64,7 @@ describe.skipIf(!HAS_SMALL_DISK)('a full disk', () => {
     expect(run.code, run.stderr).toBe(74);
     expect(run.stderr).toMatch(/error: could not write the file .*disk\/users\.csv: the disk is full \(ENOSPC\)/);
     expect(run.left).toEqual([]);
-  }, 60_000);
+  });
 });
 
 describe('standard output that cannot be written', () => {

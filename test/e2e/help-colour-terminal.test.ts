@@ -27,7 +27,7 @@ describe.skipIf(!HAS_SCRIPT)('help and colour on a real terminal', () => {
     // A terminal with no size: commander's 80.
     const sizeless = shown((await hrsyncInPty(['import', '--help'], { cwd: dir, columns: 0 }).exited).output);
     for (const line of sizeless) expect(line.length, line).toBeLessThanOrEqual(80);
-  }, 60_000);
+  });
 
   it('colour on a terminal by default; off with --no-color, FORCE_COLOR=0 or NO_COLOR', async () => {
     const dir = tempProject();
@@ -45,5 +45,5 @@ describe.skipIf(!HAS_SCRIPT)('help and colour on a real terminal', () => {
       expect(plain, JSON.stringify({ extra, env })).toContain('invalid_email');
       expect(plain, JSON.stringify({ extra, env })).not.toMatch(/\x1b\[\d+m/);
     }
-  }, 60_000);
+  });
 });

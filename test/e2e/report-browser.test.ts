@@ -35,7 +35,7 @@ describe.skipIf(!CHROMIUM && !MUST_RUN)('the HTML report in a browser (chromium)
 
   beforeAll(async () => {
     if (CHROMIUM) browser = await chromium.launch({ executablePath: CHROMIUM, args: ROOT_USER ? ['--no-sandbox'] : [] });
-  }, 30_000);
+  });
   afterAll(async () => {
     await browser?.close();
   });
@@ -160,5 +160,5 @@ describe.skipIf(!CHROMIUM && !MUST_RUN)('the HTML report in a browser (chromium)
     expect(await still.page.locator('#plan-chart g.bar').count()).toBe(4);
     expect(still.requests).toEqual([pathToFileURL(file).href]);
     await still.page.context().close();
-  }, 30_000);
+  });
 });

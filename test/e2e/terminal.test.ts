@@ -5,6 +5,7 @@ import { lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { HAS_SCRIPT, hrsyncInPty, killPtyRuns } from '../helpers/pty.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 
 const ENV = { AP_KEY: 'sandbox-key' };
 
@@ -36,7 +37,7 @@ describe.skipIf(!HAS_SCRIPT)('hrsync in a real terminal', () => {
     expect(code, output).toBe(0);
     const piped = await hrsyncIn(['validate', 'big.csv', '--target', 'accessplanit'], { cwd: dir });
     expect(piped.stderr + piped.stdout).not.toContain('validating');
-  }, 40_000);
+  });
 
   it('Ctrl-C while the spinner runs: the writes in flight finish, the results are written, exit 130', async () => {
     const { dir, created } = project('TA');
@@ -51,7 +52,7 @@ describe.skipIf(!HAS_SCRIPT)('hrsync in a real terminal', () => {
     expect(ok).toBe(created().length); // the results are not behind the server
     expect(ok).toBeLessThan(60);
     expect(results).toContain('not tried: interrupted');
-  }, 60_000);
+  });
 
   it('a terminal with no size (script from a pipe) gets progress lines, not a spinner that never ends, and Ctrl-C works', async () => {
     const { dir, created } = project('TB');
@@ -62,7 +63,7 @@ describe.skipIf(!HAS_SCRIPT)('hrsync in a real terminal', () => {
     expect(code, output.slice(-2000)).toBe(130);
     expect(output.length).toBeLessThan(20_000);
     expect(resultsOf(join(dir, 'out')).ok).toBe(created().length);
-  }, 60_000);
+  });
 
   for (const [key, name] of [
     ['\x03', 'Ctrl-C'],
@@ -78,7 +79,7 @@ describe.skipIf(!HAS_SCRIPT)('hrsync in a real terminal', () => {
       expect(output).toContain('nothing was written');
       expect(output).not.toContain('bug in hrsync');
       expect(created()).toHaveLength(0);
-    }, 60_000);
+    });
 
   it('Ctrl-C during an export leaves neither the file nor a partial one: exit 130', async () => {
     const dir = tempDir();
@@ -90,7 +91,7 @@ describe.skipIf(!HAS_SCRIPT)('hrsync in a real terminal', () => {
     expect(code, output).toBe(130);
     expect(output).toContain('the export was interrupted');
     expect(readdirSync(dir)).toEqual(['hrsync.config.json']);
-  }, 60_000);
+  });
 
   it('the terminal closing mid-apply (SIGHUP) still finishes the writes in flight and writes the results', async () => {
     const { dir, created } = project('TE');
@@ -99,11 +100,11 @@ describe.skipIf(!HAS_SCRIPT)('hrsync in a real terminal', () => {
     pty.closeTerminal();
     await pty.exited;
     // hrsync is no longer our child: its results (written last, atomically) say it finished.
-    await expect.poll(() => existsSync(join(dir, 'out', 'results.csv')), { timeout: 20_000, interval: 50 }).toBe(true);
+    await expect.poll(() => existsSync(join(dir, 'out', 'results.csv')), { timeout: PATIENCE_MS, interval: 50 }).toBe(true);
     const { results, ok } = resultsOf(join(dir, 'out'));
     expect(results).toContain('not tried: interrupted');
     expect(ok).toBe(created().length);
     expect(ok).toBeLessThan(60);
     expect(readdirSync(join(dir, 'out'))).toContain('journal.ndjson');
-  }, 60_000);
+  });
 });

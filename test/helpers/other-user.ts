@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from './cli.js';
 import { tempDir } from './files.js';
+import { PATIENCE_MS } from './patience.js';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
@@ -85,7 +86,7 @@ export function holdAs(user: OtherUser, driver: string, resource: string, env: N
   const [file, ...args] = asUser(user, [process.execPath, driver, 'hold', resource]);
   const child = spawn(file!, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the holder did not take the lock within 10 s')), 10_000);
+    const timer = setTimeout(() => reject(new Error(`the holder did not take the lock within ${PATIENCE_MS / 1000} s`)), PATIENCE_MS);
     child.stdout!.once('data', (line: Buffer) => {
       clearTimeout(timer);
       const said = JSON.parse(line.toString()) as { held: boolean; message?: string };

@@ -6,6 +6,7 @@ import { HttpClient, retryAfterMs, type HttpClientOptions } from '../../src/http
 import { Interrupted, RemoteError, UsageError } from '../../src/errors.js';
 import { parseRate, TokenBucket } from '../../src/shared/token-bucket.js';
 import { redact } from '../../src/http/redact.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 
 const ORIGIN = 'https://acme.accessplanit.com';
 const SECRET = 'sk_live_TOPSECRET';
@@ -189,7 +190,7 @@ describe('redact: other spellings and pieces', () => {
     redact(body, [SECRET, jwt]);
     const started = performance.now();
     expect(redact(`${body}${jwt}`, [SECRET, jwt]).endsWith('***')).toBe(true);
-    expect(performance.now() - started).toBeLessThan(500); // about 15 ms here
+    expect(performance.now() - started).toBeLessThan(5_000); // about 15 ms here; a guard against going quadratic, not a measure (bench)
   });
 });
 
@@ -260,7 +261,7 @@ describe('HttpClient, whatever the server does', () => {
       controller.abort('SIGTERM');
       expect(await read).toBeInstanceOf(Interrupted);
       expect(await waiting).toMatchObject({ exitCode: 143 });
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(Date.now() - started).toBeLessThan(30_000); // not the 60 s Retry-After
       expect((await write).body).toEqual({ id: '1' }); // the write's answer still decides
       expect(posts).toBe(1);
       await expect(client.request({ method: 'GET', path: 'x' })).rejects.toBeInstanceOf(Interrupted); // nothing new starts
@@ -299,7 +300,7 @@ describe('HttpClient, whatever the server does', () => {
       const error = await failure(client.request({ method: 'GET', path: 'x' }));
       expect(error.kind).toBe('unavailable');
       expect(error.message).toContain('no complete answer within 0.3 s');
-      expect(Date.now() - started).toBeLessThan(5000);
+      expect(Date.now() - started).toBeLessThan(PATIENCE_MS); // a trickle that never ends is cut
     } finally {
       await client.close();
       await stop();

@@ -159,5 +159,5 @@ describe.skipIf(!HAS_OPENSSL)('a real https:// target through a CONNECT proxy (t
       await proxy.close();
       tls.close();
     }
-  }, 60_000);
+  });
 });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFault, parseLatency, type FaultKind } from '../../src/sandbox/faults.js';
@@ -12,6 +13,7 @@ import { freePort } from '../helpers/ports.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { manyUsers, tempDir } from '../helpers/files.js';
 import { AP_KEY, call, useSandbox } from '../helpers/sandbox.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 
 const POST_USER = { Forenames: 'Fay', Surname: 'Ult', MainCompanyID: 'ACME01', ExternalID: 'F1' };
 
@@ -200,14 +202,18 @@ describe('hrsync sandbox', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await expect.poll(() => out, { timeout: 15_000 }).toContain('counters');
+    await expect.poll(() => out, { timeout: PATIENCE_MS }).toContain('counters');
     expect(out).toContain('user demo / password demo, or API key sandbox-key');
     expect(out).toContain('CompanyId=1 IntegrationKey=sandbox-key');
     const base = /hrsync sandbox on (http:\/\/\S+)/.exec(out)![1]!;
     expect((await call(`${base}/accessplan/api/v2/CompanyGroup`, { headers: AP_KEY })).status).toBe(200);
+    const created = await call(`${base}/accessplan/api/v2/User`, { method: 'POST', headers: AP_KEY, json: POST_USER });
+    expect(created.status).toBe(201);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(existsSync(dataFile)).toBe(true);
+    // The last change, made within the state file's batching window, is in it: stopping writes what waits.
+    expect(JSON.stringify(JSON.parse(readFileSync(dataFile, 'utf8')).accessplanit.User)).toContain(`"${created.body.ID}"`);
+    expect(statSync(dataFile).mode & 0o777).toBe(0o600);
   });
 
   it('answers only 503 with Retry-After (or nothing) until it is seeded, then prints its banner: a client polling from the start never sees a partial platform', async () => {
@@ -222,10 +228,10 @@ describe('hrsync sandbox', () => {
     const seen: Array<{ status: number | string; users?: number; retryAfter?: string | null; banner: boolean }> = [];
     try {
       // From the moment it starts until a full answer: connection refused, 503 + Retry-After, or every seeded user.
-      for (const started = Date.now(); Date.now() - started < 30_000; ) {
+      for (const started = Date.now(); Date.now() - started < PATIENCE_MS; ) {
         const bannerBefore = banner.includes('counters');
         try {
-          const reply = await fetch(`http://127.0.0.1:${port}/accessplan/api/v2/User?$top=0&$count=true`, { headers: AP_KEY, signal: AbortSignal.timeout(5_000) });
+          const reply = await fetch(`http://127.0.0.1:${port}/accessplan/api/v2/User?$top=0&$count=true`, { headers: AP_KEY, signal: AbortSignal.timeout(PATIENCE_MS) });
           const body = (await reply.json()) as { count?: number };
           seen.push({ status: reply.status, users: body.count, retryAfter: reply.headers.get('retry-after'), banner: bannerBefore });
           if (reply.status === 200) break;
@@ -241,12 +247,38 @@ describe('hrsync sandbox', () => {
         expect(reply.banner, 'the banner came before the sandbox was ready').toBe(false);
       }
       expect(seen.some((r) => r.status === 503)).toBe(true); // it was caught seeding
-      await expect.poll(() => banner, { timeout: 10_000 }).toContain('counters');
+      await expect.poll(() => banner, { timeout: PATIENCE_MS }).toContain('counters');
     } finally {
       child.kill('SIGINT');
       await exited;
     }
-  }, 60_000);
+  });
+
+  it('listens for SIGINT and SIGTERM before it prints its banner: stopped the moment the banner is read, it still stops cleanly and writes its state', async () => {
+    const { sandboxCommand } = await import('../../src/cli/commands/sandbox.js');
+    const dir = tempDir();
+    const signals = new EventEmitter();
+    const listening: number[] = [];
+    const stream = (onWrite: (text: string) => void) => ({ write: (text: string) => (onWrite(text), true), isTTY: false });
+    const io = {
+      stdout: stream((text) => {
+        if (text.includes('hrsync sandbox on')) {
+          listening.push(signals.listenerCount('SIGTERM'));
+          setImmediate(() => signals.emit('SIGTERM'));
+        }
+      }),
+      stderr: stream(() => undefined),
+      env: {},
+      cwd: dir,
+      stdinIsTTY: false,
+      ask: async () => '',
+      signals,
+    } as unknown as Parameters<typeof sandboxCommand>[1];
+    const code = await sandboxCommand({ host: '127.0.0.1', port: '0', fault: [], rateLimit: 'off', data: join(dir, 'state.json') }, io);
+    expect(code).toBe(0);
+    expect(listening).toEqual([1]);
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).accessplanit.Company.length).toBeGreaterThan(0);
+  }, 30_000);
 
   it('refuses bad flags with exit 64 (in-process)', async () => {
     for (const [args, message] of [
@@ -280,5 +312,5 @@ describe('hrsync sandbox --rate-limit off', () => {
       await running.stop();
     }
     expect(() => sandboxOptions({ host: '127.0.0.1', port: '0', fault: [], rateLimit: 'of' }, dir)).toThrow(/bad --rate-limit "of"/);
-  }, 60_000);
+  });
 });

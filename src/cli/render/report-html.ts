@@ -50,7 +50,7 @@ export interface ReportInput {
   /** Lines a reader must not miss (the embedded sandbox: nothing real was changed). */
   notes?: readonly string[];
   /** Its issues: all of them, or what the page shows of them (digestIssues: a validation with many). */
-  validation: Pick<ValidationReport, 'ok' | 'target' | 'checkedAgainst' | 'summary' | 'files' | 'truncated'> & { issues: readonly Issue[] | IssueDigest };
+  validation: Pick<ValidationReport, 'ok' | 'rules' | 'checkedAgainst' | 'summary' | 'files' | 'truncated'> & { issues: readonly Issue[] | IssueDigest };
   plan?: Plan | undefined;
   applied?: AppliedSummary | undefined;
   /** Rows listed per table at most, the rest counted (default 10,000; --verbose: all). */
@@ -294,7 +294,7 @@ ${cut(shown.length, applied.results.length, 'result', 'results.csv has them all'
 function filesHtml(validation: ReportInput['validation']): Html {
   const { summary } = validation;
   return html`<section id="validation"><h2>Validation</h2>
-<p>Rules: ${validation.target}${validation.checkedAgainst ? html`; references also checked against ${validation.checkedAgainst}` : ''}.</p>
+<p>Rules: ${validation.rules}${validation.checkedAgainst ? html`; references also checked against ${validation.checkedAgainst}` : ''}.</p>
 ${validation.truncated ? html`<p class="note">Stopped after ${plural(summary.errors, 'error')} (--max-errors): the rest was not checked.</p>` : ''}
 <table class="counts" id="files-table"><caption>${plural(summary.files, 'file')}, ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}</caption>
 <thead><tr><th scope="col">file</th><th scope="col">entity</th><th scope="col" class="n">rows</th><th scope="col" class="n">errors</th><th scope="col" class="n">warnings</th></tr></thead>
@@ -344,7 +344,7 @@ ${select('field', 'field', shown.map((i) => [i.field ?? NO_FIELD, i.field ?? '(n
 export function renderReportHtml(input: ReportInput): string {
   const limit = input.limit ?? REPORT_LIMIT;
   const { plan, applied, validation } = input;
-  const title = `hrsync ${input.command}: ${plan?.target ?? validation.checkedAgainst ?? validation.target}`;
+  const title = `hrsync ${input.command}: ${plan?.target ?? validation.checkedAgainst ?? validation.rules}`;
   const sections: Array<[string, string]> = [
     ...(plan ? [['summary', 'Summary']] as Array<[string, string]> : []),
     ...(applied ? [['results', 'Results']] as Array<[string, string]> : []),

@@ -1,4 +1,4 @@
-import { inOrder, type Issues } from '../../core/validate/issue-log.js';
+import { inOrder, IssueLog, type CodeCount, type Issues } from '../../core/validate/issue-log.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
 import type { Hint, Issue } from '../../core/model/issues.js';
 import { ENTITY_GIVEN } from '../../core/validate/batch.js';
@@ -25,7 +25,7 @@ export async function put(out: OutStream, text: string): Promise<void> {
 const p = (text: string) => printable(text, true);
 
 /** Issues of one kind listed per file before the rest is only counted (--verbose lists all). */
-const SHOWN_PER_CODE = 5;
+export const SHOWN_PER_CODE = 5;
 
 /**
  * Text: per file, its issues one line each (file:line, severity, message) — the first few of each
@@ -37,6 +37,9 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
   const out: string[] = [];
   const codes = new CodeTally();
   const tallied = new Set<string>();
+  // A log that kept only the first issues of each code (SHOWN_PER_CODE of them, at least) counts the rest.
+  const partial = report.issues instanceof IssueLog && report.issues.partial ? report.issues : undefined;
+  if (partial && verbose) throw new Error('--verbose lists every issue: the log must hold them all');
   for (const file of report.files) {
     // A file given twice lists its issues twice, as it always did; the summary by code counts them once.
     const tally = !tallied.has(file.file);
@@ -48,7 +51,7 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
       for (const issue of issues) {
         if (!any) out.push(c.bold(p(file.file)));
         any = true;
-        if (tally) codes.add(issue);
+        if (tally) codes.add(issue, !partial);
         const n = (seen.get(issue.code) ?? 0) + 1;
         seen.set(issue.code, n);
         if (!verbose && n > SHOWN_PER_CODE) continue;
@@ -60,6 +63,11 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
           hinted.add(issue.code);
           out.push(`      ${c.dim(`hint: ${p(hint)}`)}`);
         }
+      }
+    if (partial)
+      for (const [code, counted] of partial.codeCounts(file.file)) {
+        seen.set(code, counted.count);
+        if (tally) codes.count(code, counted);
       }
     for (const [code, n] of seen) if (!verbose && n > SHOWN_PER_CODE) out.push(c.dim(`  … and ${formatCount(n - SHOWN_PER_CODE)} more [${code}] (--verbose lists all)`));
     if (file.entity && file.entityReason.startsWith('the file name'))
@@ -74,7 +82,7 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
   if (files > 1 || report.truncated) {
     const total = `${plural(files, 'file')}, ${plural(rows, 'row')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
     out.push(errors ? c.red(`✖ ${total}`) : c.green(`✔ ${total}`));
-  } else if (errors === 0) out.push(c.green(`✔ valid for ${p(report.checkedAgainst ?? report.target)}`));
+  } else if (errors === 0) out.push(c.green(`✔ valid for ${p(report.checkedAgainst ?? report.rules)}`));
   return out.join('\n') + '\n';
 }
 
@@ -93,16 +101,26 @@ export interface CodeSummary {
 export class CodeTally {
   private readonly codes = new Map<string, { severity: Issue['severity']; count: number; lines: number; last: string; lastLine: number; first: string[] }>();
 
-  add(issue: Issue): void {
+  /** An issue, in report order; counted unless `counted` is false (its code's counts come from count()). */
+  add(issue: Issue, counted = true): void {
     let entry = this.codes.get(issue.code);
     if (!entry) this.codes.set(issue.code, (entry = { severity: issue.severity, count: 0, lines: 0, last: '', lastLine: 0, first: [] }));
+    if (entry.first.length < 3) entry.first.push(`${issue.file}:${issue.line}`);
+    if (!counted) return;
     entry.count++;
     if (entry.lines === 0 || entry.lastLine !== issue.line || entry.last !== issue.file) {
       entry.lines++;
       entry.last = issue.file;
       entry.lastLine = issue.line;
     }
-    if (entry.first.length < 3) entry.first.push(`${issue.file}:${issue.line}`);
+  }
+
+  /** A code's issues and lines in one file, counted elsewhere (a log that kept only the first of them): its first issue was add()ed. */
+  count(code: string, counted: CodeCount): void {
+    const entry = this.codes.get(code);
+    if (!entry) return;
+    entry.count += counted.count;
+    entry.lines += counted.lines;
   }
 
   /** The issues by code, errors first, then by count. */
@@ -155,13 +173,14 @@ function chunked(out: OutStream): { add(text: string): Promise<void> | undefined
 }
 
 /**
- * JSON: the documented, stable shape (README "JSON output") — the text JSON.stringify(…, null, 2) makes
+ * JSON: the documented, stable shape (docs/guides/validate.md, "Output") — the text JSON.stringify(…, null, 2) makes
  * of it — written as the issues are read: the document is never held whole.
  */
 export async function writeValidationJson(report: ValidationReport<Issues>, out: OutStream): Promise<void> {
-  const { ok, target, checkedAgainst, summary, files, truncated } = report;
+  const { ok, rules, checkedAgainst, summary, files, truncated } = report;
+  // "target" is the rule set's name too, as it always was: kept for the scripts that read it.
   const named = files.map((f) => ({ ...f, entityReason: entityReasonText(f.entityReason) }));
-  const whole = JSON.stringify({ ok, target, checkedAgainst, summary, files: named, issues: [], truncated }, null, 2);
+  const whole = JSON.stringify({ ok, rules, target: rules, checkedAgainst, summary, files: named, issues: [], truncated }, null, 2);
   const at = whole.lastIndexOf('"issues": []') + '"issues": ['.length;
   const text = chunked(out);
   await text.add(whole.slice(0, at));

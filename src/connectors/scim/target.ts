@@ -3,9 +3,9 @@ import type { Entity } from '../../core/model/entities.js';
 import type { ListQuery, MatchKey, Target, TargetWriter, WriteOp } from '../../core/ports.js';
 import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
-import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, endpointOf, readAheadOf, type ConnectionSettings } from '../connection.js';
 import { arrayIn, jsonObject, writeAnswer } from '../answer.js';
-import { PageGuard } from '../paging.js';
+import { PageGuard, ReadAhead } from '../paging.js';
 import { segment } from '../segment.js';
 import { KeyedQueue } from '../../shared/keyed-queue.js';
 import { discover, type Discovered } from './discovery.js';
@@ -150,19 +150,23 @@ export class ScimTarget implements Target {
   /**
    * Every resource of a type, a page at a time: startIndex (1-based) and count, moving on by what was
    * received — a provider may answer fewer than asked (its maxResults) — until an empty page or
-   * totalResults; guarded (paging.ts). Groups come without their members (excludedAttributes, §3.4.2.5).
+   * totalResults; guarded (paging.ts), every page's totalResults included. With a totalResults, the
+   * pages after the first are read ahead (ReadAhead). Groups come without their members
+   * (excludedAttributes, §3.4.2.5).
    */
   private async *pages(entity: 'users' | 'groups', onNotice?: (message: string) => void): AsyncIterable<Resource[]> {
     const known = await this.discovery();
     const size = Math.min(this.settings.pageSize ?? PAGE_SIZE, known.maxResults ?? Infinity);
     const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group', onNotice, this.settings);
     const without = entity === 'groups' ? '&excludedAttributes=members' : '';
+    const pages = new ReadAhead((start) => this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}${without}`), readAheadOf(this.settings));
     for (let start = 1; ; ) {
-      const { resources: page, total } = await this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}${without}`);
+      const { resources: page, total } = await pages.get(start);
       guard.expect(total);
       if (page.length === 0) break;
-      start += page.length;
       const fresh = guard.page(page, (r) => (typeof r.id === 'string' ? r.id : undefined));
+      if (start === 1 && total !== undefined) pages.plan(1 + page.length, page.length, 1 + total);
+      start += page.length;
       if (fresh.length) yield fresh;
       if (guard.complete) break;
     }

@@ -8,7 +8,6 @@ import { type Issue, quote } from '../model/issues.js';
 import type { Reference, RuleSet } from '../rules/types.js';
 import { IssueLog, LATE } from './issue-log.js';
 import { KeyIndex } from './key-index.js';
-import { detach } from '../../shared/detach.js';
 import type { KnownRecords } from './known-records.js';
 
 /** A file's entityReason when the entity was given, not inferred (the CLI words it as its flag). */
@@ -112,11 +111,6 @@ export class Batch {
    */
   emit(issue: Issue, file?: OpenFile, fatal = false, band = LATE): void {
     if (this.stopped) return;
-    // Kept (in memory until written to disk): its strings must not keep the text they were cut from alive.
-    issue.message = detach(issue.message);
-    if (issue.value !== null) issue.value = detach(issue.value);
-    if (typeof issue.hint === 'string') issue.hint = detach(issue.hint);
-    else if (issue.hint !== null) issue.hint = { text: detach(issue.hint.text), option: issue.hint.option };
     this.issues.add(issue, band);
     if (file) file.summary[issue.severity === 'error' ? 'errors' : 'warnings']++;
     if (file && issue.severity === 'error' && (fatal || FILE_LEVEL.has(issue.code))) this.broken.add(file.index);

@@ -1,7 +1,8 @@
 import { SpillFolder, type SpillFile } from '../../io/spill.js';
+import { detach } from '../../shared/detach.js';
 import type { Entity } from '../model/entities.js';
 import { FIELDS } from '../model/fields.js';
-import type { Issue } from '../model/issues.js';
+import type { Hint, Issue } from '../model/issues.js';
 
 /**
  * Issues held in memory at most; past this, they go to disk in sorted runs. Few, so that an issue is
@@ -47,6 +48,32 @@ interface Part {
   last: Entry | undefined;
 }
 
+/** One issue code of one file, in a log that keeps the first few of each code: how many, on how many lines. */
+export interface CodeCount {
+  count: number;
+  lines: number;
+}
+
+/** A code of one file in such a log: its first issues in report order (at most `first`), its count, and which lines it is on (a bit per line). */
+interface Kept extends CodeCount {
+  entries: Entry[];
+  seen: Uint8Array;
+}
+
+/** Marks a line in a bit set that grows as needed; true when it was not marked before. */
+function mark(kept: Kept, line: number): boolean {
+  const byte = line >>> 3;
+  if (byte >= kept.seen.length) {
+    const grown = new Uint8Array(Math.max(byte + 1, kept.seen.length * 2));
+    grown.set(kept.seen);
+    kept.seen = grown;
+  }
+  const bit = 1 << (line & 7);
+  if (kept.seen[byte]! & bit) return false;
+  kept.seen[byte]! |= bit;
+  return true;
+}
+
 /**
  * The issues of a validation, in bounded memory. They come as the phases find them; they are read in
  * report order — per file, by line, a line's whole-row issues before those of its fields in the model's
@@ -60,19 +87,67 @@ export class IssueLog {
   private seq = 0;
   private spill: SpillFolder | undefined;
   private rankFile: (file: string) => number = () => 0;
+  /** With `first`: per file, per code, the first issues in report order, and counts. */
+  private readonly kept = new Map<string, Map<string, Kept>>();
   /** Issues, and of them warnings. */
   size = 0;
   warnings = 0;
 
-  constructor(private readonly options: { held?: number; tmp?: string } = {}) {}
+  /**
+   * `first`: keep only the first `first` issues of each code in each file (in report order), and of the
+   * rest only counts (codeCounts): a text report that shows a few of each kind reads a million issues at
+   * the cost of counting them. Such a log is `partial`: of() and all() give only the issues kept.
+   */
+  constructor(private readonly options: { held?: number; tmp?: string; first?: number } = {}) {}
+
+  /** Whether only the first few issues of each code are kept (see the constructor). */
+  get partial(): boolean {
+    return this.options.first !== undefined;
+  }
 
   add(issue: Issue, band: number = LATE): void {
+    this.size++;
+    if (issue.severity === 'warning') this.warnings++;
+    if (this.options.first !== undefined) return this.keep(issue, band, this.options.first);
+    // Kept (in memory until written to disk): its strings must not keep the text they were cut from alive.
+    issue.message = detach(issue.message);
+    if (issue.value !== null) issue.value = detach(issue.value);
+    if (issue.hint !== null) issue.hint = detachHint(issue.hint);
     let part = this.parts.get(issue.file);
     if (!part) this.parts.set(issue.file, (part = { held: [], runs: [], last: undefined }));
     part.held.push({ issue, rank: rankOf(issue), band, seq: this.seq++ });
-    this.size++;
-    if (issue.severity === 'warning') this.warnings++;
     if (++this.held >= (this.options.held ?? HELD)) this.writeRuns();
+  }
+
+  /**
+   * A partial log: the issue among the first `first` of its code and file, in report order, or else only
+   * counted. Issues mostly come in line order, so most are counted after one comparison.
+   */
+  private keep(issue: Issue, band: number, first: number): void {
+    if (!this.parts.has(issue.file)) this.parts.set(issue.file, { held: [], runs: [], last: undefined });
+    let codes = this.kept.get(issue.file);
+    if (!codes) this.kept.set(issue.file, (codes = new Map()));
+    let kept = codes.get(issue.code);
+    if (!kept) codes.set(issue.code, (kept = { entries: [], count: 0, lines: 0, seen: new Uint8Array(64) }));
+    kept.count++;
+    if (mark(kept, issue.line)) kept.lines++;
+    const { entries } = kept;
+    const last = entries.at(-1);
+    if (entries.length >= first && last && issue.line > last.issue.line) return;
+    const entry = { issue, rank: rankOf(issue), band, seq: this.seq++ };
+    if (entries.length >= first && before(entry, last!) >= 0) return;
+    let at = entries.length;
+    while (at > 0 && before(entry, entries[at - 1]!) < 0) at--;
+    issue.message = detach(issue.message);
+    if (issue.value !== null) issue.value = detach(issue.value);
+    if (issue.hint !== null) issue.hint = detachHint(issue.hint);
+    entries.splice(at, 0, entry);
+    if (entries.length > first) entries.pop();
+  }
+
+  /** A partial log's counts of one file's issues by code (empty for a whole log). */
+  codeCounts(file: string): Map<string, CodeCount> {
+    return new Map([...(this.kept.get(file) ?? [])].map(([code, { count, lines }]) => [code, { count, lines }]));
   }
 
   /** The files that have issues, in the order their first issue came. */
@@ -80,8 +155,14 @@ export class IssueLog {
     return [...this.parts.keys()];
   }
 
-  /** One file's issues in report order, in batches. */
+  /** One file's issues in report order, in batches (of a partial log: those kept). */
   async *of(file: string): AsyncGenerator<Issue[]> {
+    const codes = this.kept.get(file);
+    if (codes) {
+      const entries = [...codes.values()].flatMap((k) => k.entries).sort(before);
+      for (let i = 0; i < entries.length; i += BATCH) yield entries.slice(i, i + BATCH).map((e) => e.issue);
+      return;
+    }
     const part = this.parts.get(file);
     if (!part) return;
     const held = [...part.held].sort(before);
@@ -117,6 +198,7 @@ export class IssueLog {
 
   /** Every issue in report order: the files as ranked (see order()), each as of() reads it. */
   async *all(): AsyncGenerator<Issue[]> {
+    if (this.partial) throw new Error('a log that keeps the first issues of each code does not hold them all');
     const files = this.files.map((file, i) => ({ file, i, at: this.rankFile(file) })).sort((a, b) => a.at - b.at || a.i - b.i);
     for (const { file } of files) yield* this.of(file);
   }
@@ -133,6 +215,7 @@ export class IssueLog {
     this.spill?.close();
     this.spill = undefined;
     this.parts.clear();
+    this.kept.clear();
     this.held = 0;
   }
 
@@ -173,6 +256,11 @@ export async function* inOrder(issues: Issues, file?: string): AsyncGenerator<re
 }
 
 /** An issue as a line of a run (its file is the run's). */
+/** A hint's words, detached like the issue's other strings. */
+function detachHint(hint: Hint): Hint {
+  return typeof hint === 'string' ? detach(hint) : { text: detach(hint.text), option: hint.option };
+}
+
 const line = ({ issue: i, rank, band, seq }: Entry) => `${JSON.stringify([i.line, rank, band, seq, i.entity, i.field, i.value, i.code, i.message, i.severity, i.hint])}\n`;
 
 async function* fromArray(entries: Entry[]): AsyncGenerator<Entry[]> {
