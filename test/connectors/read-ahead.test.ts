@@ -63,7 +63,7 @@ describe('lists read ahead where the platform gives a count (issue 22 goal 3)', 
     writeFileSync(join(seed, 'users.csv'), manyUsers('RA', USERS));
     sandbox = (await startEmbedded({ port: 0, seedDir: seed, settings: { accessplanit: { hourlyLimit: Infinity }, appenate: { emptyNameSearch: 'all' } } })).sandbox;
     proxy = await slowProxy(sandbox.url, 25);
-  }, 60_000);
+  });
   afterAll(async () => {
     await proxy?.stop();
     await sandbox?.stop();
@@ -94,7 +94,7 @@ describe('lists read ahead where the platform gives a count (issue 22 goal 3)', 
       } finally {
         await target.close();
       }
-    }, 60_000);
+    });
   }
 });
 

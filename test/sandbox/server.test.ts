@@ -278,7 +278,7 @@ describe('hrsync sandbox', () => {
     expect(code).toBe(0);
     expect(listening).toEqual([1]);
     expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).accessplanit.Company.length).toBeGreaterThan(0);
-  }, 30_000);
+  });
 
   it('refuses bad flags with exit 64 (in-process)', async () => {
     for (const [args, message] of [
