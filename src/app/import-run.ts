@@ -43,7 +43,9 @@ export interface PlannedImport {
  * the target holds now for each entity in the input — or, for a target that cannot be listed, what
  * hrsync last sent it — and plan the smallest set of writes. Writes nothing.
  */
-export async function planImport(opened: OpenedTarget, files: string[], options: ImportOptions): Promise<PlannedImport> {
+export async function planImport(opened: OpenedTarget, files: string[], given: ImportOptions): Promise<PlannedImport> {
+  // The target's config says what a new HR id on an existing account is (a conflict unless it adopts them).
+  const options = opened.onNewHrId ? { ...given, plan: { ...given.plan, onNewHrId: opened.onNewHrId } } : given;
   const target = opened.target;
   if (!target) throw new UsageError(`"${opened.rules?.name}" names rules, not a target to import into`, 'pass a configured target, or "sandbox"');
   if (!target.writer) throw new UsageError(`${target.label} is read-only: import into a platform, and read from it with --from`);

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
+import type { OnNewHrId } from '../core/plan/plan.js';
 import type { StateStore, Target } from '../core/ports.js';
 import { genericRules } from '../core/rules/generic.js';
 import type { RuleBook } from '../core/rules/types.js';
@@ -40,6 +41,8 @@ export interface OpenedTarget extends OpenedRules {
    * `state` backend — `.hrsync/state` in `home` unless it names PostgreSQL. Connected on first use.
    */
   state: StateStore;
+  /** The target's onNewHrId: adopt a row's new HR id on the account its other keys find (default: a conflict). */
+  onNewHrId?: OnNewHrId;
 }
 
 export interface OpenOptions {
@@ -133,7 +136,12 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
     await state.close();
     throw error;
   }
-  return { ...live(opened, home, state, (await registry()).rulesNamed(opened.connector.type)), ...phoneRegion };
+  return { ...live(opened, home, state, (await registry()).rulesNamed(opened.connector.type)), ...phoneRegion, ...identitySettings(loaded!.config.targets[choice.name]!) };
+}
+
+/** A target's own say on who a row is (its config entry's onNewHrId). */
+function identitySettings(entry: Record<string, unknown>): Pick<OpenedTarget, 'onNewHrId'> {
+  return entry.onNewHrId === 'adopt' || entry.onNewHrId === 'conflict' ? { onNewHrId: entry.onNewHrId } : {};
 }
 
 function live({ target, connector }: { target: Target; connector: ConnectorDefinition }, home: string, state: StateStore, rules: RuleBook | undefined): OpenedTarget {

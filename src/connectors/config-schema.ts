@@ -6,6 +6,14 @@ import { z } from 'zod';
 /** Credentials are never written in the config: only a reference to an environment variable (shared with the state config). */
 export { secretRef } from '../shared/secret-ref.js';
 
+/** Who a row is, for a target hrsync can list (issue 23 item 5). */
+export const identityOptions = {
+  onNewHrId: z
+    .enum(['conflict', 'adopt'])
+    .optional()
+    .describe('A row whose HR id (externalId) is new but whose email (or another key) finds an account that has another HR id — a contractor made an employee, a rehire under a new id: "conflict" leaves it for review, nothing written (the default); "adopt" gives the account the new HR id'),
+};
+
 /** Options every connector's config entry takes: how its HTTP side behaves. */
 export const connectionOptions = {
   concurrency: z.int().min(1).max(64).optional().describe('Requests in flight at most (default 8)'),

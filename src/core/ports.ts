@@ -97,8 +97,11 @@ export interface TargetWriter {
    * the key (a SCIM manager), so a new key that names the same record is no change.
    */
   writtenAfter?(entity: Entity): ReadonlyArray<{ field: string; key: string; byId?: boolean }>;
-  /** How a record is soft-deleted; undefined when the entity has no such state. */
-  deactivation(entity: Entity): { field: string; value: string | boolean } | undefined;
+  /**
+   * How a record is soft-deleted; undefined when the entity has no such state. `active`: the value that
+   * undoes it (a rehire is reactivated with it); without it, a deactivated record stays so.
+   */
+  deactivation(entity: Entity): { field: string; value: string | boolean; active?: string | boolean } | undefined;
   /** Whether records of this entity can be deleted through the API. */
   canDelete(entity: Entity): boolean;
   /**

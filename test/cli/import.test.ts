@@ -82,7 +82,7 @@ describe('hrsync import against the sandbox (in-process)', () => {
     write(dir, 'u.csv', 'Employee ID,First name,Last name,Email,Company ID\nE1001,James,Smith,priya.patel@acme-logistics.co.uk,ACME01\n');
     const run = await importing(dir, ['u.csv', '--dry-run', '--match', 'externalId,email']);
     expect(run.code).toBe(3);
-    expect(run.stdout).toContain('! conflict users u.csv:2: externalId=E1001 and email=priya.patel@acme-logistics.co.uk match different users (id jasmit, id prpate)');
+    expect(run.stdout).toContain('! conflict users u.csv:2: externalId=E1001 finds user id jasmit (email james.smith@acme-logistics.co.uk), but its email=priya.patel@acme-logistics.co.uk belongs to another user, id prpate (externalId E1002): nothing is written for either');
     expect(run.stdout).toContain('1 conflict skipped');
   });
 

@@ -3,6 +3,7 @@ import { cellText } from '../../io/cells.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import { quote } from '../../core/model/issues.js';
 import { printable } from '../printable.js';
+import { identityHeadline, reasonText } from './identity.js';
 import { noteText } from './notes.js';
 import { formatCount, type Colours } from '../terminal.js';
 
@@ -23,8 +24,10 @@ function opLines(op: PlannedOp, c: Colours): string[] {
     const mapped = Object.keys(op.mapped ?? {}).filter((f) => f in v).map((f) => `    ${f}: ${show(v[f])}${from(f)}`);
     return [`${c.green('+ create')} ${op.entity} ${key}${name ? ` ${p(quote(String(name)))}` : ''}${where}`, ...mapped];
   }
-  if (op.action === 'update')
-    return [`${c.yellow('~ update')} ${op.entity} ${key}${op.key === `id=${op.id}` ? '' : id}${where}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}${from(ch.field)}`)];
+  if (op.action === 'update') {
+    const who = identityHeadline(op);
+    return [`${c.yellow('~ update')} ${op.entity} ${key}${op.key === `id=${op.id}` ? '' : id}${where}${who ? ` ${c.cyan(who)}` : ''}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}${from(ch.field)}${ch.reason ? c.dim(` (${p(reasonText(ch.reason))})`) : ''}`)];
+  }
   return [`${c.red(`- ${op.action}`)} ${op.entity} ${key}${op.key.includes(`(id ${op.id})`) || op.key === `id=${op.id}` ? '' : id}`];
 }
 

@@ -6,6 +6,7 @@ import type { ValidationReport } from '../../core/validate/validate-files.js';
 import { cellText } from '../../io/cells.js';
 import { printable } from '../printable.js';
 import { formatCount, plural } from '../terminal.js';
+import { reasonText } from './identity.js';
 import { noteText } from './notes.js';
 import { planCounts, summaryLine } from './plan.js';
 import { entityReasonText, hintText, issuesByCode, type IssueDigest } from './validation.js';
@@ -242,7 +243,7 @@ const keyCells = (op: PlannedOp, span = 1) =>
 function updateRows(op: PlannedOp): Html {
   const changes = op.changes ?? [];
   if (changes.length === 0) return html`<tbody class="op"><tr>${keyCells(op)}<td></td><td></td><td></td></tr></tbody>`;
-  return html`<tbody class="op">${changes.map((ch, i) => html`<tr>${i === 0 ? keyCells(op, changes.length) : ''}<td>${ch.field}</td><td class="v">${value(ch.from)}</td><td class="v">${value(ch.to)}</td></tr>`)}</tbody>`;
+  return html`<tbody class="op">${changes.map((ch, i) => html`<tr${ch.reason ? html` data-reason="${ch.reason.code}"` : ''}>${i === 0 ? keyCells(op, changes.length) : ''}<td>${ch.field}</td><td class="v">${value(ch.from)}</td><td class="v">${value(ch.to)}${ch.reason ? html`<div class="dim">${reasonText(ch.reason)}</div>` : ''}</td></tr>`)}</tbody>`;
 }
 
 /** A create: the values it sends, side by side. */

@@ -1,3 +1,4 @@
+import { identityOptions } from '../config-schema.js';
 import { z } from 'zod';
 import { connectionOptions, secretRef } from '../config-schema.js';
 
@@ -9,6 +10,7 @@ export const configSchema = z
     apiKey: secretRef.optional(),
     userName: z.string().optional().describe('For the password grant, with password'),
     password: secretRef.optional(),
+    ...identityOptions,
     ...connectionOptions,
   })
   .refine((t) => t.apiKey || (t.userName && t.password), { error: 'give apiKey, or userName and password' });

@@ -1,3 +1,4 @@
+import { identityOptions } from '../config-schema.js';
 import { z } from 'zod';
 import { connectionOptions, secretRef } from '../config-schema.js';
 
@@ -10,5 +11,6 @@ export const configSchema = z.strictObject({
   patch: z.enum(['auto', 'never', 'always']).optional().describe('PATCH where /ServiceProviderConfig advertises it (auto, the default), never (replace with PUT), or always (whatever discovery says)'),
   filter: z.enum(['auto', 'never']).optional().describe('Look records up with filters where /ServiceProviderConfig offers them (auto, the default), or read the list and match (never)'),
   displayName: z.enum(['derive', 'none']).optional().describe('When a name part is written, displayName and name.formatted follow it (derive, the default), or are left as the provider has them (none)'),
+  ...identityOptions,
   ...connectionOptions,
 });

@@ -108,7 +108,7 @@ export class SpringestTarget implements Target {
       { field: 'approvers', key: 'email' },
       { field: 'managerEmail', key: 'email' },
     ],
-    deactivation: () => ({ field: 'status', value: 'inactive' }),
+    deactivation: () => ({ field: 'status', value: 'inactive', active: 'active' }),
     settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: () => false,
     lookup: async (_entity, key) => {

@@ -7,13 +7,14 @@ import { changesOf, createValues, writableFields } from './diff.js';
 import { fingerprint } from './digest.js';
 import { Draft } from './draft.js';
 import { planBlind } from './blind.js';
+import { explainIdentity, reviewNewHrIds } from './identity.js';
 import { claimsOf, matchRow, presentKeys, TargetIndex } from './match.js';
 import { planMissing } from './missing.js';
 import { inRunOrder, orderByReferences } from './order.js';
 import { holdersByKey } from './references.js';
 import type { Plan, PlanOptions } from './types.js';
 
-export type { Change, Conflict, MissingPolicy, Plan, PlannedOp, PlanOptions, PlanSummary } from './types.js';
+export type { Change, ChangeReason, Conflict, ConflictCode, MissingPolicy, OnNewHrId, Plan, PlannedOp, PlanOptions, PlanSummary } from './types.js';
 export type { PlanNote } from './notes.js';
 export { fingerprint, planSignature } from './digest.js';
 export { MissingLimit } from './missing.js';
@@ -71,7 +72,7 @@ function planListed(target: Target, entity: Entity, input: CanonicalRecord[], ex
   for (const record of input) {
     const present = presentKeys(record, keys, canary, draft);
     if (!present) continue;
-    const match = matchRow(record, present, index, claims, matched, held);
+    const match = matchRow(record, present, index, claims, matched, held, options.onNewHrId);
     if ('conflict' in match) {
       draft.conflicts.push(match.conflict);
       continue;
@@ -92,7 +93,7 @@ function planListed(target: Target, entity: Entity, input: CanonicalRecord[], ex
       continue;
     }
     matched.set(hit, record);
-    const changes = changesOf(record, hit, fields, options, refs, unset);
+    const changes = explainIdentity(writer, record, hit, keys, match.found!, fields, changesOf(record, hit, fields, options, refs, unset));
     if (changes.length === 0) draft.count(entity, 'unchanged');
     else if (!canary.spend()) draft.count(entity, 'skipped');
     else draft.add({ ...base, action: 'update', key, id: String(hit.id), values: Object.fromEntries(changes.map((c) => [c.field, c.to])), changes, fingerprint: fingerprint(hit) });
@@ -100,5 +101,6 @@ function planListed(target: Target, entity: Entity, input: CanonicalRecord[], ex
 
   for (const text of writer.describeCreates?.(entity, created) ?? []) draft.notes.push({ code: 'said', text });
   if (unset.length) draft.notes.push({ code: 'reference_unset', target: target.label, entity, count: unset.length, first: unset.slice(0, 3) });
+  reviewNewHrIds(target.label, entity, draft);
   planMissing(target, entity, existing, keys, options, (row) => matched.has(row) || held.has(row), draft);
 }

@@ -7,7 +7,29 @@ export interface Change {
   field: string;
   from: FieldValue | null;
   to: FieldValue | null;
+  /** Why, when the change is about who the person is (see ChangeReason); the CLI words it. */
+  reason?: ChangeReason;
 }
+
+/** Why a change is planned, when it is about who the person is (issue 23 items 5 and 6). */
+export type ChangeReason =
+  /** The account was deactivated and its person is active in HR again: reactivated, never created anew. */
+  | { code: 'rehire' }
+  /** The account takes the row's new HR id (the target adopts such records); `by`: the key that found it ("email=…"). */
+  | { code: 'adopted'; by: string }
+  /** A match key of a person found by another key changes (an email change of a person matched by HR id); `by`: that key. */
+  | { code: 'same_person'; by: string };
+
+/**
+ * What a conflict is about, where a person may act on it: `new_hr_id`, a row whose HR id is new but
+ * whose other keys find an account with another HR id (a conversion, a rehire under a new id; the
+ * target may adopt them); `key_taken`, keys of one row that find different records (a new email that
+ * belongs to another account).
+ */
+export type ConflictCode = 'new_hr_id' | 'key_taken';
+
+/** What a target does with a row whose HR id is new but whose other keys find an account with another HR id. */
+export type OnNewHrId = 'conflict' | 'adopt';
 
 export interface PlannedOp {
   action: WriteAction;
@@ -44,6 +66,8 @@ export interface Conflict {
   source?: Record<string, RawValue>;
   /** A key of the row finds two records or more on the target: a duplicate there, not in the input. */
   duplicateOnTarget?: boolean;
+  /** What the conflict is about, where a person may act on it (see ConflictCode). */
+  code?: ConflictCode;
 }
 
 export interface PlanSummary {
@@ -110,4 +134,9 @@ export interface PlanOptions {
   lookedUp?: ReadonlySet<Entity>;
   /** Where phone numbers without a country prefix are from when a row names no country (ISO alpha-2). */
   phoneRegion?: string;
+  /**
+   * A row whose HR id is new but whose other keys find an account with another HR id: a conflict for
+   * review (the default), or adopted (the account takes the new HR id). The target's config says which.
+   */
+  onNewHrId?: OnNewHrId;
 }
