@@ -7,14 +7,15 @@ import { changesOf, createValues, writableFields } from './diff.js';
 import { fingerprint } from './digest.js';
 import { Draft } from './draft.js';
 import { planBlind } from './blind.js';
-import { explainIdentity, reviewNewHrIds } from './identity.js';
 import { claimsOf, matchRow, presentKeys, TargetIndex } from './match.js';
 import { planMissing } from './missing.js';
 import { inRunOrder, orderByReferences } from './order.js';
 import { holdersByKey } from './references.js';
+import { explainIdentity, reviewNewHrIds } from './identity.js';
+export type { ChangeReason, ConflictCode, OnNewHrId } from './types.js';
 import type { Plan, PlanOptions } from './types.js';
 
-export type { Change, ChangeReason, Conflict, ConflictCode, MissingPolicy, OnNewHrId, Plan, PlannedOp, PlanOptions, PlanSummary } from './types.js';
+export type { Change, Conflict, MissingPolicy, Plan, PlannedOp, PlanOptions, PlanSummary } from './types.js';
 export type { PlanNote } from './notes.js';
 export { fingerprint, planSignature } from './digest.js';
 export { MissingLimit } from './missing.js';
