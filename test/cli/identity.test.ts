@@ -95,3 +95,59 @@ describe.each(PLATFORMS)('who a row is, on $type', ({ type, off, on, more, cell 
     expect(writes()).toBe(before);
   });
 });
+
+// Managers first (issue 23 item 7): references between people resolved within one run whatever the
+// file order — new managers and managers' key changes before their reports — and a circle a conflict.
+describe.each(PLATFORMS)('managers first, on $type', ({ type, more, cell }) => {
+  const sandbox = useSandbox();
+  it('whatever the file order: a new manager, a manager whose email changes, circles of two and of three', async () => {
+    const client = sandboxClients(sandbox()).find((c) => c.config.type === type)!;
+    const p = { dir: configProject({ t: client.config }), env: client.env as Record<string, string> };
+    const head = 'Employee ID,First name,Last name,Email,Manager email' + more;
+    const run = (file: string, rows: string[], args: string[]) => {
+      write(p.dir, file, [head, ...rows.map((r) => r + cell)].join('\n') + '\n');
+      return hrsyncIn(['import', file, '--target', 't', ...args], { cwd: p.dir, env: p.env });
+    };
+    expect((await run('start.csv', ['B1,Bea,Boss,bea@acme.example,'], ['--yes'])).code).toBe(0);
+    const team = [
+      'R1,Rae,Report,rae@acme.example,bea.boss@acme.example', // names the manager by the email this run gives her
+      'R2,Ray,Report,ray@acme.example,nia@acme.example', // names a manager this run creates, further down
+      'B1,Bea,Boss,bea.boss@acme.example,',
+      'N1,Nia,New,nia@acme.example,bea.boss@acme.example',
+      'A1,Ann,Two,a1@acme.example,a2@acme.example',
+      'A2,Abe,Two,a2@acme.example,a1@acme.example',
+      'C1,Cy,Three,c1@acme.example,c2@acme.example',
+      'C2,Cal,Three,c2@acme.example,c3@acme.example',
+      'C3,Cat,Three,c3@acme.example,c1@acme.example',
+    ];
+    const first = await run('team.csv', team, ['--yes']);
+    expect(first.code, first.stdout + first.stderr).toBe(5); // applied, rows left out: the circles
+    expect(first.stdout).toContain('Plan: 3 to create, 1 to update, 0 unchanged, 5 conflicts skipped.');
+    expect(first.stdout).toContain('externalId=A1 and the records it must wait for name each other in a circle (externalId=A1 → externalId=A2 → externalId=A1)');
+    expect(first.stdout).toContain('externalId=C1 and the records it must wait for name each other in a circle (externalId=C1 → externalId=C2 → externalId=C3 → externalId=C1)');
+    expect(first.stderr).toContain('4 changes applied, 0 failed');
+    const again = await run('team.csv', team, ['--dry-run']);
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 4 unchanged, 5 conflicts skipped.');
+  });
+});
+
+describe('managers first, on Springest (planned blind)', () => {
+  const sandbox = useSandbox();
+  it('a new report naming an inactive approver is sent without that approver, with a note, and is not planned again', async () => {
+    const client = sandboxClients(sandbox()).find((c) => c.config.type === 'springest')!;
+    const p = { dir: configProject({ go: client.config }), env: client.env as Record<string, string> };
+    const run = (file: string, rows: string[]) => {
+      write(p.dir, file, ['Employee ID,First name,Last name,Email,Approvers,Status', ...rows].join('\n') + '\n');
+      return hrsyncIn(['import', file, '--target', 'go', '--yes'], { cwd: p.dir, env: p.env });
+    };
+    expect((await run('start.csv', ['S1,Sam,Super,sam@go.example,,active'])).code).toBe(0);
+    const rows = ['S1,Sam,Super,sam@go.example,,inactive', 'T1,Tia,Team,tia@go.example,sam@go.example,active', 'T2,Tom,Team,tom@go.example,tia@go.example,active'];
+    const first = await run('team.csv', rows);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/note: 1 user names an approver or manager who is inactive on springest "go" or made so by this run \(the first: team\.csv:3 names sam@go\.example\): the platform refuses an inactive one, so that reference is not sent/);
+    const tia = [...sandbox().state().springest.values()][0]!.find((u) => u.external_id === 'T1')!;
+    expect(tia.approvers ?? []).toEqual([]);
+    const again = await run('team.csv', rows);
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 3 unchanged.');
+  });
+});

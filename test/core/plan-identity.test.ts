@@ -98,3 +98,23 @@ describe('identity-key changes', () => {
     expect(p.conflicts[0]!.message).toBe('externalId=E1001 finds user id jasmit (email james@acme.co.uk), but its email=priya@acme.co.uk belongs to another user, id prpate (externalId E1002): nothing is written for either');
   });
 });
+
+describe('managers first, planned blind (issue 23 item 7)', () => {
+  const blind = fakeTarget({
+    deactivation: () => ({ field: 'status', value: 'inactive', active: 'active' }),
+    writtenAfter: () => [{ field: 'approvers', key: 'email', active: true }, { field: 'managerEmail', key: 'email', active: true }],
+  }, { ...WIRE, approvers: 'approvers', managerEmail: 'managerEmail' });
+
+  it('a reference that must name an active person is not sent when the input says that person is inactive; a note names the row', async () => {
+    const p = await buildPlan(blind, [
+      user({ externalId: 'S1', email: 'sam@go.example', status: 'inactive' }),
+      user({ externalId: 'T1', email: 'tia@go.example', approvers: [{ email: 'SAM@go.example', label: 'Manager' }, { email: 'ann@go.example', label: 'Manager' }], managerEmail: 'sam@go.example' }),
+      user({ externalId: 'T2', email: 'tom@go.example', approvers: [{ email: 'sam@go.example', label: 'Manager' }] }),
+    ], { ...OPTIONS, synced: new Map() }, new Map());
+    const sent = (key: string) => p.operations.find((o) => o.key === key)!.values!;
+    expect(sent('externalId=T1').approvers).toEqual([{ email: 'ann@go.example', label: 'Manager' }]);
+    expect(sent('externalId=T1')).not.toHaveProperty('managerEmail');
+    expect(sent('externalId=T2')).not.toHaveProperty('approvers');
+    expect(p.notes).toEqual([{ code: 'reference_inactive', target: 'fake "t"', entity: 'users', count: 3, first: [expect.stringMatching(/names SAM@go\.example$/), expect.stringMatching(/names sam@go\.example$/), expect.stringMatching(/names sam@go\.example$/)] }]);
+  });
+});

@@ -10,7 +10,7 @@ import { planBlind } from './blind.js';
 import { claimsOf, matchRow, presentKeys, TargetIndex } from './match.js';
 import { planMissing } from './missing.js';
 import { inRunOrder, orderByReferences } from './order.js';
-import { holdersByKey } from './references.js';
+import { holdersByKey, withoutInactiveReferences } from './references.js';
 import { explainIdentity, reviewNewHrIds } from './identity.js';
 export type { ChangeReason, ConflictCode, OnNewHrId } from './types.js';
 import type { Plan, PlanOptions } from './types.js';
@@ -37,7 +37,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     if (input.length === 0) continue;
     const keys = options.match ?? [...writer.matchKeys(entity)];
     if (options.synced) {
-      await planBlind(target, input, keys, writableFields(target, entity), options, canary, draft);
+      await planBlind(target, blindInput(target, entity, input, draft), keys, writableFields(target, entity), options, canary, draft);
       if (options.missing !== 'ignore') draft.notes.push({ code: 'missing_unlistable', target: target.label, missing: options.missing });
       continue;
     }
@@ -104,4 +104,12 @@ function planListed(target: Target, entity: Entity, input: CanonicalRecord[], ex
   if (unset.length) draft.notes.push({ code: 'reference_unset', target: target.label, entity, count: unset.length, first: unset.slice(0, 3) });
   reviewNewHrIds(target.label, entity, draft);
   planMissing(target, entity, existing, keys, options, (row) => matched.has(row) || held.has(row), draft);
+}
+
+/** A blind plan's rows, less the references that must name an active person whom the input says is inactive (said in a note). */
+function blindInput(target: Target, entity: Entity, input: CanonicalRecord[], draft: Draft): CanonicalRecord[] {
+  const unset: string[] = [];
+  const rows = withoutInactiveReferences(target.writer!, entity, input, unset);
+  if (unset.length) draft.notes.push({ code: 'reference_inactive', target: target.label, entity, count: unset.length, first: unset.slice(0, 3) });
+  return rows;
 }
