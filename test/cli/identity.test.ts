@@ -151,3 +151,26 @@ describe('managers first, on Springest (planned blind)', () => {
     expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 3 unchanged.');
   });
 });
+
+describe('rehires on Springest (planned blind)', () => {
+  const sandbox = useSandbox();
+  it('a person sent inactive, then in the input again without a status, is looked up and reactivated, once', async () => {
+    const client = sandboxClients(sandbox()).find((c) => c.config.type === 'springest')!;
+    const p = { dir: configProject({ go: client.config }), env: client.env as Record<string, string> };
+    const run = (file: string, text: string, args = ['--yes']) => {
+      write(p.dir, file, text);
+      return hrsyncIn(['import', file, '--target', 'go', ...args], { cwd: p.dir, env: p.env });
+    };
+    const user = () => [...sandbox().state().springest.values()][0]!.find((u) => u.external_id === 'H1')!;
+    expect((await run('start.csv', 'Employee ID,First name,Last name,Email,Status\nH1,Hal,Hire,hal@go.example,active\n')).code).toBe(0);
+    expect((await run('leave.csv', 'Employee ID,First name,Last name,Email,Status\nH1,Hal,Hire,hal@go.example,inactive\n')).code).toBe(0);
+    expect(user().active).toBe(false);
+    const back = await run('back.csv', 'Employee ID,First name,Last name,Email\nH1,Hal,Hire,hal@go.example\n');
+    expect(back.code, back.stdout + back.stderr).toBe(0);
+    expect(back.stdout).toContain('~ update users externalId=H1 (back.csv:2) reactivated (rehire)');
+    expect(back.stdout).toContain('    status: "inactive" → "active" (reactivated (rehire): deactivated on the target, active in HR again)');
+    expect(user().active).toBe(true);
+    const again = await run('back.csv', 'Employee ID,First name,Last name,Email\nH1,Hal,Hire,hal@go.example\n');
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 1 unchanged.');
+  });
+});

@@ -61,7 +61,7 @@ function changedRows(input: readonly CanonicalRecord[], keys: readonly string[],
   for (const record of input) {
     const present = presentKeys(record, keys, canary, draft);
     if (!present) continue;
-    const key = keyLabel(present[0]!, Object.fromEntries(present[0]!.split('+').map((f) => [f, keyValue(f, record.values[f] as string)])));
+    const key = syncKey(record, present);
     const values: CanonicalValues = {};
     for (const [f, v] of Object.entries(record.values)) if (fields.has(f) && (v !== null || options.blank === 'clear')) values[f] = v;
     const fp = fingerprint(values);
@@ -87,4 +87,9 @@ async function markKnown(target: Target, rows: BlindRow[], keys: readonly string
       }
     }
   });
+}
+
+/** The key a sync state keeps a row's last payload under: its first present match key, normalised ("externalId=E1001"). */
+export function syncKey(record: CanonicalRecord, present: readonly string[]): string {
+  return keyLabel(present[0]!, Object.fromEntries(present[0]!.split('+').map((f) => [f, keyValue(f, record.values[f] as string)])));
 }

@@ -12,6 +12,7 @@ import { planMissing } from './missing.js';
 import { inRunOrder, orderByReferences } from './order.js';
 import { holdersByKey, withoutInactiveReferences } from './references.js';
 import { explainIdentity, reviewNewHrIds } from './identity.js';
+import { blindRehires, markRehires } from './blind-rehire.js';
 export type { ChangeReason, ConflictCode, OnNewHrId } from './types.js';
 import type { Plan, PlanOptions } from './types.js';
 
@@ -37,7 +38,9 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     if (input.length === 0) continue;
     const keys = options.match ?? [...writer.matchKeys(entity)];
     if (options.synced) {
-      await planBlind(target, blindInput(target, entity, input, draft), keys, writableFields(target, entity), options, canary, draft);
+      const { rows, rehired } = await blindRehires(target, blindInput(target, entity, input, draft), keys, options);
+      await planBlind(target, rows, keys, writableFields(target, entity), options, canary, draft);
+      markRehires(draft, rehired, writer.deactivation(entity)?.field, writer.deactivation(entity)?.active);
       if (options.missing !== 'ignore') draft.notes.push({ code: 'missing_unlistable', target: target.label, missing: options.missing });
       continue;
     }
