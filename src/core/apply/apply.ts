@@ -98,6 +98,15 @@ function waves(ops: PlannedOp[]): PlannedOp[][] {
   return out.filter(Boolean);
 }
 
+/**
+ * How many writes one request can carry (a batch write, e.g. SCIM /Bulk): apply keeps that many times
+ * its concurrency in flight so that the writer can fill its requests. 1 for a target without.
+ */
+async function writesPerRequest(target: Target): Promise<number> {
+  const width = (await target.writer?.writesPerRequest?.()) ?? 1;
+  return Number.isInteger(width) && width > 1 ? width : 1;
+}
+
 /** A write whose answer never came (or did not say what happened) and whose record could not be found (yet): not sent again. */
 class OutcomeUnknown extends Error {}
 
@@ -208,7 +217,7 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
 
   try {
     for (const phase of phases(ops)) {
-      await runPool(phase, options.concurrency, run, stopped);
+      await runPool(phase, options.concurrency * (await writesPerRequest(target)), run, stopped);
       if (stopped()) break;
     }
   } finally {
