@@ -144,6 +144,20 @@ describe('SCIM /Bulk: writes gathered into bulk requests where the provider offe
     ]);
   });
 
+  it('names a manager made earlier in the run by the id its create answered: no lookup', async () => {
+    s = await setup({ bulk: true, bulkMaxOperations: MAX });
+    const reports = [1, 2, 3].map((i) => ({ ...create(i, { managerEmail: 'u0@example.co.uk' }), after: ['externalId=E0'] }));
+    const reads = () => countRequests(s!.sandbox.stats(), { platform: 'scim', endpoint: 'Users', method: 'GET' });
+    const before = reads();
+    const report = await applyPlan(s.target, [create(0), ...reports], { concurrency: 1, resultsDir: tempDir() });
+    expect(report).toMatchObject({ ok: 4, failed: 0 });
+    expect(reads() - before).toBe(0);
+    expect(requests(s, 'Bulk')).toBe(2); // the manager, then the three reports
+    const manager = users(s).find((u) => u.externalId === 'E0')!.id;
+    const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    for (const u of users(s).filter((u) => u.externalId !== 'E0')) expect(u[ENTERPRISE]).toMatchObject({ manager: { value: manager } });
+  });
+
   it('joins a new user to its groups by bulkId reference in the same request', async () => {
     s = await setup({ bulk: true, bulkMaxOperations: MAX });
     const groups = await applyPlan(s.target, ['Sales', 'Ops'].map((label) => ({ action: 'create' as const, entity: 'groups' as const, key: `label=${label}`, values: { label } })), { concurrency: 1, resultsDir: tempDir() });

@@ -87,6 +87,8 @@ export class ScimTarget implements Target {
   private readonly groupWrites = new KeyedQueue();
   /** User id → email, for the manager attribute (an id on the wire, an email in hrsync). */
   private readonly emails = new Map<string, string | null>();
+  /** Email (lower case) → id of the users this connector created in this run: a new manager's id without a lookup. */
+  private readonly created = new Map<string, string>();
   /** Writes gathered into /Bulk requests (bulk.ts), when the provider offers it and the config allows. */
   private batcher: Promise<Batcher | undefined> | undefined;
   /** Names each operation of a bulk request (§3.7: unique within it; here within the run). */
@@ -272,6 +274,8 @@ export class ScimTarget implements Target {
     if (!('managerEmail' in values)) return undefined;
     const email = values.managerEmail;
     if (typeof email !== 'string' || !email) return null;
+    const made = this.created.get(email.toLowerCase());
+    if (made) return made;
     const manager = await this.lookupResource('users', { field: 'email', value: email });
     if (!manager) throw this.rejected('managerEmail', `the manager ${email} is not a user of ${this.label} (yet): create the manager first, then run again`);
     return String(manager.id);
@@ -371,11 +375,18 @@ export class ScimTarget implements Target {
     return { groups, current, next: toScimUser(values, current, shape) };
   }
 
+  /** A user created: its reports (later in the run) find it by email without a lookup. */
+  private madeUser(op: WriteOp, id: string): void {
+    const email = op.values?.email;
+    if (id && typeof email === 'string' && email) this.created.set(email.toLowerCase(), id);
+  }
+
   private async writeUser(op: WriteOp): Promise<{ id: string }> {
     const user = await this.userWrite(op);
     if (user.body) {
       const res = await this.call({ method: 'POST', path: 'Users', endpoint: 'Users', body: user.body });
       const id = String(writeAnswer(res, RESOURCE_ANSWER)?.id ?? '');
+      this.madeUser(op, id);
       if (user.groups?.length) await this.setGroups(id, user.groups, []);
       return { id };
     }
@@ -523,6 +534,7 @@ export class ScimTarget implements Target {
       if (write && main && NOT_PERFORMED.has(main.status)) return alone();
       if (write && (!main || !succeeded(main))) throw batcher.failure(write, main);
       if (!id) return { id }; // a create answered without its id: apply looks it up
+      if (user.body) this.madeUser(op, id);
       // A membership that did not take is sent again alone: if it fails again, that is the write's failure, as alone.
       for (const [i, m] of memberships.entries()) if (!(rest[i] && succeeded(rest[i]))) await this.membership(m.groupId, id, m.add);
       if (!patch && user.groups) await this.setGroups(id, user.groups, user.body ? [] : (await this.groups()).groupIdsOf(id));
