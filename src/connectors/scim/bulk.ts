@@ -76,8 +76,10 @@ export class Batcher {
   private queue: Pending[] = [];
   private ops = 0;
   private bytes = 0;
-  /** Writes being prepared, which may still join the queue. */
+  /** Writes being prepared, which may still join the queue (those waiting for a slot included). */
   private busy = 0;
+  /** Preparations running: at most `preparing`; the next one waiting takes a slot as it is freed. */
+  private active = 0;
   private readonly waiting: Array<() => void> = [];
   private scheduled = false;
   /** The provider turned /Bulk down as a whole (404, 405, 501): every write goes alone from now on. */
@@ -108,8 +110,6 @@ export class Batcher {
     return new Promise<T>((resolve, reject) => this.add({ row: row as BulkRow<unknown>, bytes: Buffer.byteLength(JSON.stringify(row.operations)) + 1, resolve: resolve as (v: unknown) => void, reject }));
   }
 
-  /** Preparations running: at most `preparing`; the next one waiting takes a slot as it is freed. */
-  private active = 0;
   private async slot(): Promise<void> {
     if (this.active < Math.max(1, this.options.preparing)) this.active++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));

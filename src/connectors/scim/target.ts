@@ -530,7 +530,7 @@ export class ScimTarget implements Target {
       const [main, ...rest] = write ? answers : [undefined, ...answers];
       const id = user.body ? (main && succeeded(main) ? createdId(main) : '') : op.id!;
       // What took is noted first: a write sent again alone then sends only what did not.
-      memberships.forEach((m, i) => rest[i] && succeeded(rest[i]) && id && this.noteMembership(m.groupId, id, m.add));
+      if (id) for (const [i, m] of memberships.entries()) if (rest[i] && succeeded(rest[i])) this.noteMembership(m.groupId, id, m.add);
       if (write && main && NOT_PERFORMED.has(main.status)) return alone();
       if (write && (!main || !succeeded(main))) throw batcher.failure(write, main);
       if (!id) return { id }; // a create answered without its id: apply looks it up
