@@ -79,6 +79,7 @@ const VARIANTS: Subject[] = [
   { type: 'accessplanit', name: 'emulator: a silent page cap of 2', start: emulated('accessplanit', { pageCap: 2 }) },
   { type: 'appenate', name: 'emulator: an empty Name= lists everyone, listAll', start: emulated('appenate', { emptyNameSearch: 'all' }, { listAll: true }) },
   { type: 'appenate', name: 'emulator: errors inside HTTP 200', start: emulated('appenate', { errorsInOk: true }) },
+  { type: 'scim', name: 'emulator: writes in /Bulk requests', start: emulated('scim', { bulk: true }) },
   { type: 'scim', name: 'scimmy, PATCH', start: scimmy(true) },
   { type: 'scim', name: 'scimmy, PATCH, users without groups', start: scimmy(true, false) },
   { type: 'scim', name: 'scimmy, PUT only', start: scimmy(false) },
