@@ -64,8 +64,12 @@ function sourceFiles(dir: string): string[] {
 
 const FILES = sourceFiles(join(ROOT, 'src')).map((f) => relative(ROOT, f).split('\\').join('/'));
 
+/** Each file parsed once for every test here (parsing is most of this file's time). */
+const PARSED = new Map<string, ts.SourceFile>();
 function parse(file: string): ts.SourceFile {
-  return ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  let source = PARSED.get(file);
+  if (!source) PARSED.set(file, (source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true)));
+  return source;
 }
 
 /** Every relative module a file imports (static, type-only, re-exports and dynamic import()). */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { countRequests } from '../../src/sandbox/stats.js';
 import { ROOT } from '../helpers/cli.js';
 import { hrsyncIn } from '../helpers/run.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { hrToLmsProject, lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { AP_KEY, seeded, useSandbox } from '../helpers/sandbox.js';
 import { PATIENCE_MS } from '../helpers/patience.js';
@@ -136,6 +137,29 @@ describe('hrsync import against the sandbox (in-process)', () => {
     expect(countRequests(sandbox().stats(), { platform: 'accessplanit', endpoint: 'User', method: 'POST', status: 0 })).toBeGreaterThan(0);
     const check = await importing(dir, ['u.csv', '--dry-run', '--detailed-exitcode']);
     expect(check.code).toBe(0);
+  });
+
+  it('stops starting writes when they fail as a whole (a 500 storm on every write): exit 4, the reason named, every row accounted for', async () => {
+    await sandbox().reset();
+    // Reads pass; every write is answered 500 (never retried: it may have been processed) by a proxy in front of the emulator.
+    const proxy = await startFaultProxy(sandbox().urls.accessplanit);
+    proxy.setRule((req) => (req.method === 'POST' ? { status: 500, body: { message: 'internal error' } } : 'pass'));
+    try {
+      const dir = lmsProject(proxy.via(sandbox().urls.accessplanit));
+      write(dir, 'u.csv', manyUsers('S', 40));
+      const run = await importing(dir, ['u.csv', '--yes', '--concurrency', '2', '--results', 'out']);
+      expect(run.code).toBe(4);
+      expect(run.stderr).toContain('is failing as a whole: 10 writes in a row failed (the last: ');
+      // Ten failed, and at most the one other write in flight then: the rest were never sent.
+      const posts = proxy.seen.filter((r) => r.method === 'POST').length;
+      expect(posts).toBeGreaterThanOrEqual(10);
+      expect(posts).toBeLessThanOrEqual(11);
+      const results = readFileSync(join(dir, 'out', 'results.csv'), 'utf8').trim().split('\n').slice(1);
+      expect(results).toHaveLength(40);
+      expect(results.filter((l) => l.includes('not tried: the target failed'))).toHaveLength(40 - posts);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('settles writes whose answer never comes (timeouts): every person exactly once', async () => {
