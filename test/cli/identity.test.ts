@@ -131,11 +131,16 @@ describe.each(PLATFORMS)('managers first, on $type', ({ type, more, cell }) => {
   });
 });
 
+/** A project whose config has the sandbox's Springest as target "go". */
+function springest(sandbox: ReturnType<typeof useSandbox>) {
+  const client = sandboxClients(sandbox()).find((c) => c.config.type === 'springest')!;
+  return { dir: configProject({ go: client.config }), env: client.env as Record<string, string> };
+}
+
 describe('managers first, on Springest (planned blind)', () => {
   const sandbox = useSandbox();
   it('a new report naming an inactive approver is sent without that approver, with a note, and is not planned again', async () => {
-    const client = sandboxClients(sandbox()).find((c) => c.config.type === 'springest')!;
-    const p = { dir: configProject({ go: client.config }), env: client.env as Record<string, string> };
+    const p = springest(sandbox);
     const run = (file: string, rows: string[]) => {
       write(p.dir, file, ['Employee ID,First name,Last name,Email,Approvers,Status', ...rows].join('\n') + '\n');
       return hrsyncIn(['import', file, '--target', 'go', '--yes'], { cwd: p.dir, env: p.env });
@@ -155,8 +160,7 @@ describe('managers first, on Springest (planned blind)', () => {
 describe('rehires on Springest (planned blind)', () => {
   const sandbox = useSandbox();
   it('a person sent inactive, then in the input again without a status, is looked up and reactivated, once', async () => {
-    const client = sandboxClients(sandbox()).find((c) => c.config.type === 'springest')!;
-    const p = { dir: configProject({ go: client.config }), env: client.env as Record<string, string> };
+    const p = springest(sandbox);
     const run = (file: string, text: string, args = ['--yes']) => {
       write(p.dir, file, text);
       return hrsyncIn(['import', file, '--target', 'go', ...args], { cwd: p.dir, env: p.env });

@@ -1,9 +1,9 @@
+import { identityHeadline, reasonText } from './identity.js';
 import type { FieldValue } from '../../core/model/canonical.js';
 import { cellText } from '../../io/cells.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import { quote } from '../../core/model/issues.js';
 import { printable } from '../printable.js';
-import { identityHeadline, reasonText } from './identity.js';
 import { noteText } from './notes.js';
 import { formatCount, type Colours } from '../terminal.js';
 
