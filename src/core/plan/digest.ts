@@ -1,0 +1,26 @@
+import { createHash, createHmac } from 'node:crypto';
+import type { CanonicalValues } from '../model/canonical.js';
+import type { Plan } from './types.js';
+
+/** A short stable digest of a record, to tell later whether it changed. */
+export function fingerprint(values: CanonicalValues): string {
+  const sorted = Object.keys(values).sort().map((k) => [k, values[k]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
+}
+
+/** JSON with every object's keys in order, so that a file reformatted by an editor digests the same. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(value);
+}
+
+/**
+ * The signature of what a plan would do and where (its version, target and operations, as JSON with
+ * every object's keys in order): an HMAC-SHA256 with `key`, the state's plan key — which whoever edits
+ * a saved plan without reading the state does not have.
+ */
+export function planSignature(plan: Pick<Plan, 'version' | 'targetName' | 'targetIdentity' | 'operations'>, key: Uint8Array): string {
+  return createHmac('sha256', key).update(stableJson({ version: plan.version, targetName: plan.targetName, targetIdentity: plan.targetIdentity, operations: plan.operations })).digest('hex');
+}

@@ -1,0 +1,49 @@
+import type { CanonicalValues } from '../model/canonical.js';
+import type { Entity } from '../model/entities.js';
+import type { Target } from '../ports.js';
+import { isPartial } from './canary.js';
+import { same } from './compare.js';
+import { fingerprint } from './digest.js';
+import type { Draft } from './draft.js';
+import { describeRecord } from './keys.js';
+import type { PlanOptions } from './types.js';
+
+export class MissingLimit extends Error {
+  constructor(
+    readonly entity: Entity,
+    readonly count: number,
+    readonly total: number,
+    readonly limit: number,
+    readonly examples: string[],
+  ) {
+    super(`${count} of ${total} ${entity} on the target are missing from the input: more than the limit of ${limit}`);
+  }
+}
+
+/**
+ * Records on the target that the input lacks (`kept` says which the input holds: matched, or named by
+ * a row left out): left alone, deactivated or deleted as the missing policy asks — unless the input is
+ * not the whole population, the platform cannot, or there are more of them than maxMissing allows
+ * (the brake: MissingLimit, before anything is written). Why nothing was done is said in a note.
+ */
+export function planMissing(target: Target, entity: Entity, existing: readonly CanonicalValues[], keys: readonly string[], options: PlanOptions, kept: (row: CanonicalValues) => boolean, draft: Draft): void {
+  const policy = options.missing;
+  if (policy === 'ignore') return;
+  const writer = target.writer!;
+  const deactivation = writer.deactivation(entity);
+  const note = (text: string) => void draft.notes.push(text);
+  if (writer.updatesOnly?.(entity)) return note(`--missing ${policy} did nothing to ${entity}: hrsync only updates them (it never creates, deactivates or deletes ${entity})`);
+  if (options.lookedUp?.has(entity)) return note(`${target.label} cannot list ${entity}: each row was looked up, so records missing from the input cannot be found and --missing ${policy} did nothing`);
+  if (isPartial(options)) return note(`--missing ${policy} was not applied to ${entity}: with --only, --limit or --since the input is not the whole population`);
+  if (policy === 'delete' && !writer.canDelete(entity)) return note(`${target.label} cannot delete ${entity} through its API: missing ${entity} were left alone`);
+  if (policy === 'deactivate' && !deactivation) return note(`${target.label} cannot deactivate ${entity}: missing ${entity} were left alone (use --missing delete to remove them)`);
+  // Already deactivated: nothing to do.
+  const missing = existing.filter((row) => !kept(row) && !(deactivation && policy === 'deactivate' && same(deactivation.field, row[deactivation.field], deactivation.value)));
+  const limit = 'count' in options.maxMissing ? options.maxMissing.count : Math.floor(existing.length * options.maxMissing.fraction);
+  if (missing.length > limit) throw new MissingLimit(entity, missing.length, existing.length, limit, missing.slice(0, 10).map((r) => describeRecord(r, keys)));
+  for (const row of missing) {
+    const key = keys.find((k) => typeof row[k] === 'string' && row[k]);
+    const values = policy === 'deactivate' && key ? { values: { [key]: row[key]! } } : {};
+    draft.add({ action: policy, entity, key: describeRecord(row, keys), id: String(row.id), ...values, fingerprint: fingerprint(row) });
+  }
+}

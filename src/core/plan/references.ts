@@ -1,0 +1,57 @@
+import type { CanonicalRecord, CanonicalValues, FieldValue } from '../model/canonical.js';
+import type { Entity } from '../model/entities.js';
+import { keyValue } from '../model/keys.js';
+import type { TargetWriter } from '../ports.js';
+
+export type Holder = (value: string) => CanonicalValues | undefined;
+export interface Holders {
+  now: Holder;
+  next: Holder;
+  /** Whether a row of this run's valid input has the key value (a record this run creates or keeps). */
+  written: (value: string) => boolean;
+  /** The platform stores the named record's id: a new key naming the same record is no change. */
+  byId: boolean;
+}
+
+/**
+ * For each reference to records of the same entity (writtenAfter: a manager, an approver), who holds
+ * a key value now, who will once this run is applied — the target record whose input row has that
+ * value (the one record that row's keys found, `hitsOf`), else the record that has it now — and
+ * whether a row of this run has it at all.
+ */
+export function holdersByKey(writer: TargetWriter, entity: Entity, existing: CanonicalValues[], hitsOf: ReadonlyMap<CanonicalRecord, ReadonlySet<CanonicalValues>>): Map<string, Holders> {
+  const out = new Map<string, Holders>();
+  for (const ref of writer.writtenAfter?.(entity) ?? []) {
+    const current = new Map<string, CanonicalValues>();
+    for (const row of existing) if (typeof row[ref.key] === 'string' && row[ref.key]) current.set(keyValue(ref.key, row[ref.key] as string), row);
+    const future = new Map<string, CanonicalValues>();
+    const inInput = new Set<string>();
+    for (const [record, hits] of hitsOf) {
+      const value = record.values[ref.key];
+      if (typeof value !== 'string' || !value) continue;
+      inInput.add(keyValue(ref.key, value));
+      if (hits.size === 1) future.set(keyValue(ref.key, value), [...hits][0]!);
+    }
+    const now: Holder = (v) => current.get(keyValue(ref.key, v));
+    out.set(ref.field, { now, next: (v) => future.get(keyValue(ref.key, v)) ?? now(v), written: (v) => inInput.has(keyValue(ref.key, v)), byId: ref.byId === true });
+  }
+  return out;
+}
+
+/**
+ * A reference to a record that will not exist once this run is applied — not on the target, not in
+ * this run's valid rows (its own row was left out as invalid): sending it would fail the whole row
+ * ("the manager is not a user"), so the reference alone is left as it is, and `unset` says which row.
+ */
+export function unheld(holders: Holders | undefined, value: FieldValue | null, record: CanonicalRecord, unset: string[]): boolean {
+  if (!holders || typeof value !== 'string' || !value || holders.now(value) || holders.written(value)) return false;
+  unset.push(`${record.file}:${record.line} names ${value}`);
+  return true;
+}
+
+/** A reference whose old and new key values name the same record: on a platform that stores its id, no change. */
+export function sameHolder(holders: Holders | undefined, from: FieldValue | null, to: FieldValue | null): boolean {
+  if (!holders?.byId || typeof from !== 'string' || typeof to !== 'string' || !from || !to) return false;
+  const before = holders.now(from);
+  return before !== undefined && before === holders.next(to);
+}

@@ -1,0 +1,112 @@
+import type { CanonicalRecord, CanonicalValues, FieldValue, RawValue } from '../model/canonical.js';
+import type { Entity } from '../model/entities.js';
+import type { WriteAction } from '../ports.js';
+
+export interface Change {
+  field: string;
+  from: FieldValue | null;
+  to: FieldValue | null;
+}
+
+export interface PlannedOp {
+  action: WriteAction;
+  entity: Entity;
+  /** How a person finds the record: "externalId=E1001" or the target id. */
+  key: string;
+  /** The target's id (update, deactivate, delete). */
+  id?: string;
+  /** What to send: every field for a create, the changed ones for an update. */
+  values?: CanonicalValues;
+  changes?: Change[];
+  /** The input row it comes from (creates and updates). */
+  file?: string;
+  line?: number;
+  source?: Record<string, RawValue>;
+  /** Fingerprint of the target record when planned (updates, deactivations, deletes). */
+  fingerprint?: string;
+  /** For a target that cannot be listed: the fingerprint of what is sent, kept once it succeeds. */
+  sends?: string;
+  /** Keys of operations of this plan that must have succeeded before this one is sent (its approvers' creates). */
+  after?: string[];
+  /** Field → the value as the input wrote it, where the mapping file's value lookup changed it. */
+  mapped?: Record<string, string>;
+}
+
+export interface Conflict {
+  entity: Entity;
+  file: string;
+  line: number;
+  /** How a person finds the row: "externalId=E1001" (empty when it has no key). */
+  key: string;
+  message: string;
+  /** The row as read, for failed.csv. */
+  source?: Record<string, RawValue>;
+  /** A key of the row finds two records or more on the target: a duplicate there, not in the input. */
+  duplicateOnTarget?: boolean;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  deactivate: number;
+  delete: number;
+  unchanged: number;
+  invalid: number;
+  conflicts: number;
+  /** Rows left out by --only or --limit. */
+  skipped: number;
+}
+
+export interface Plan {
+  version: 3;
+  /** The target's label, and the name `hrsync apply` opens it by. */
+  target: string;
+  targetName: string;
+  /** Which account it was made against (type and where): `hrsync apply` refuses another. */
+  targetIdentity: string;
+  createdAt: string;
+  operations: PlannedOp[];
+  conflicts: Conflict[];
+  summary: PlanSummary;
+  /** The same counts per entity in the input (invalid: the rows left out of that entity's files). */
+  byEntity?: Partial<Record<Entity, PlanSummary>>;
+  /** Notes a person should read: e.g. why missing records were not looked at. */
+  notes: string[];
+}
+
+export type MissingPolicy = 'ignore' | 'deactivate' | 'delete';
+
+export interface PlanOptions {
+  /** Ordered match keys, overriding the target's defaults. */
+  match?: string[];
+  missing: MissingPolicy;
+  /** Most missing records acted on before the run stops: a count, or a fraction of the target's records. */
+  maxMissing: { count: number } | { fraction: number };
+  blank: 'ignore' | 'clear';
+  /** Only rows whose match key has one of these values. */
+  only?: string[];
+  /** At most this many creates and updates. */
+  limit?: number;
+  /** The input holds only what changed lately (--from … --since): missing records mean nothing. */
+  incremental?: boolean;
+  /** Rows left out of the plan because they are invalid. */
+  invalid: number;
+  /**
+   * Rows read but left out (invalid, duplicates): still the people they name. A target record one of
+   * their keys finds is neither written nor counted missing — an invalid row never gets its person
+   * deactivated.
+   */
+  leftOut?: CanonicalRecord[];
+  /**
+   * For a target that cannot be listed: record key → fingerprint of the last payload sent
+   * successfully. Rows are compared with it instead of with the target's records.
+   */
+  synced?: Map<string, string>;
+  /**
+   * Entities whose current records were found by looking each input row up (a target that cannot
+   * list them): what the input lacks cannot be known, so --missing does nothing for them.
+   */
+  lookedUp?: ReadonlySet<Entity>;
+  /** Where phone numbers without a country prefix are from when a row names no country (ISO alpha-2). */
+  phoneRegion?: string;
+}
