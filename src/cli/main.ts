@@ -92,7 +92,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         command
           .description('Validate the files, read the target, plan the smallest set of writes (create, update, deactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried, with a result for every row.')
           .argument('[files...]', 'CSV, JSON, NDJSON or .xlsx files of users, companies and groups, - for standard input (together: new companies are created before their users), or of delegate statuses or award target dates'),
-        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose'],
+        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose'],
         [await targetOption('import', context), await targetOption('from', context)],
       ).action(async (files: string[], flags) => {
         const { importCommand } = await import('./commands/import.js');

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../shared/atomic-write.js';
 import type { HeldLock } from '../../core/ports.js';
 import { lockTarget, recordRun } from '../../app/state-store.js';
 import { resultsFolder } from '../../app/results-folder.js';
-import { matchKeys, maxMissing, notAnInput, positiveInt, seconds, since } from '../parse.js';
+import { asOf, matchKeys, maxMissing, notAnInput, positiveInt, seconds, since } from '../parse.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { printable } from '../printable.js';
 import { renderPlanText } from '../render/plan.js';
@@ -32,6 +32,8 @@ export interface ImportFlags extends Omit<ValidateFlags, 'format' | 'maxErrors'>
   match?: string;
   missing: MissingPolicy;
   maxMissing: string;
+  maxDeactivations?: string;
+  asOf?: string;
   blank: 'ignore' | 'clear';
   strict?: boolean;
   only: string[];
@@ -66,6 +68,8 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
   const limit = positiveInt('--limit', flags.limit);
   const missingLimit = maxMissing(flags.maxMissing);
+  const deactivationLimit = flags.maxDeactivations === undefined ? undefined : maxMissing(flags.maxDeactivations, '--max-deactivations');
+  asOf(flags.asOf, 'UTC', 0); // a bad --as-of is said before anything starts (its zone is the target's, known once it is opened)
   const match = matchKeys(flags.match);
   const { files: inputs, ...input } = await inputOptions(flags, io, files);
   files = inputs; // "-" is standard input, named <stdin>
@@ -76,6 +80,7 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
   let lock: HeldLock | undefined;
   // What the run history keeps of a run that writes: its counts, filled in as the run goes.
   const counts: Record<string, number> = {};
+  // The run's clock, read once: every date decision of the plan is made at it (or at --as-of).
   const startedAt = new Date();
   let code: number = ExitCode.internal;
   let stateDown = false;
@@ -124,10 +129,13 @@ export async function importCommand(files: string[], flags: ImportFlags, io: Io)
       cwd: io.cwd,
       strict: Boolean(flags.strict),
       maxMissingText: flags.maxMissing,
+      asOf: asOf(flags.asOf, opened.calendar?.timeZone ?? 'UTC', startedAt.getTime()),
+      ...(deactivationLimit ? { maxDeactivationsText: flags.maxDeactivations } : {}),
       plan: {
         ...(match ? { match } : {}),
         missing: flags.missing,
         maxMissing: missingLimit,
+        ...(deactivationLimit ? { maxDeactivations: deactivationLimit } : {}),
         blank: flags.blank,
         ...(flags.only.length ? { only: flags.only } : {}),
         ...(limit ? { limit } : {}),

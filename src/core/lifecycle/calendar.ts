@@ -6,6 +6,8 @@
  * since Node 13), through Intl.DateTimeFormat; no dependency.
  */
 
+import { closest } from '../../shared/closest.js';
+
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -33,6 +35,19 @@ export function timeZoneName(name: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What to write instead of a refused time-zone name (for an issue's hint): the IANA name of a city
+ * written alone ("Berlin" → Europe/Berlin), the closest name, or the form.
+ */
+export function timeZoneHint(name: string): string {
+  const text = name.trim();
+  if (/^(utc|gmt)?\s*[+-]\d/i.test(text)) return 'an offset is not a place and does not follow its summer time: write the IANA name of the place, e.g. Europe/Berlin';
+  const zones = Intl.supportedValuesOf('timeZone');
+  const city = text.toLowerCase().replace(/\s+/g, '_');
+  const near = zones.find((z) => z.slice(z.lastIndexOf('/') + 1).toLowerCase() === city) ?? closest(text, zones);
+  return near ? `did you mean "${near}"? Write an IANA time-zone name` : 'write an IANA time-zone name, e.g. Europe/Berlin or America/Los_Angeles';
 }
 
 /** The wall-clock reading of an instant in a zone, as milliseconds since 1970 read as if UTC. */

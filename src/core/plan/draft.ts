@@ -1,6 +1,7 @@
 import type { CanonicalRecord } from '../model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
 import type { WriteAction } from '../ports.js';
+import type { LifecycleDecision } from './lifecycle.js';
 import type { Conflict, PlannedOp, PlanSummary } from './types.js';
 
 /**
@@ -12,6 +13,8 @@ export class Draft {
   readonly ops: PlannedOp[] = [];
   readonly conflicts: Conflict[] = [];
   readonly notes: string[] = [];
+  /** Joiners not yet due and leavers: what was done about each, and why. */
+  readonly lifecycle: LifecycleDecision[] = [];
   readonly summary: PlanSummary;
   private readonly quiet = new Map<Entity, { unchanged: number; skipped: number }>();
 

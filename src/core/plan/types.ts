@@ -1,6 +1,7 @@
 import type { CanonicalRecord, CanonicalValues, FieldValue, RawValue } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 import type { WriteAction } from '../ports.js';
+import type { LifecycleDecision, LifecycleOptions } from './lifecycle.js';
 
 export interface Change {
   field: string;
@@ -30,6 +31,12 @@ export interface PlannedOp {
   after?: string[];
   /** Field → the value as the input wrote it, where the mapping file's value lookup changed it. */
   mapped?: Record<string, string>;
+  /**
+   * Why a record is deactivated or deleted: missing from the input (--missing), a leaver (their end
+   * date has passed), or an update whose HR status is the platform's disabled one. Each counts toward
+   * the deactivation brake (--max-deactivations).
+   */
+  because?: 'missing' | 'leaver' | 'status';
 }
 
 export interface Conflict {
@@ -72,16 +79,30 @@ export interface Plan {
   byEntity?: Partial<Record<Entity, PlanSummary>>;
   /** Notes a person should read: e.g. why missing records were not looked at. */
   notes: string[];
+  /** The moment the plan was made for (ISO): --as-of, else when the run started. Its dates were read at it. */
+  asOf?: string;
+  /** Each joiner not yet due and each leaver, what the plan did about them and why (see LifecycleDecision). */
+  lifecycle?: LifecycleDecision[];
 }
 
 export type MissingPolicy = 'ignore' | 'deactivate' | 'delete';
+
+/** A brake's limit: a count, or a fraction of the target's records of the entity. */
+export type Limit = { count: number } | { fraction: number };
 
 export interface PlanOptions {
   /** Ordered match keys, overriding the target's defaults. */
   match?: string[];
   missing: MissingPolicy;
   /** Most missing records acted on before the run stops: a count, or a fraction of the target's records. */
-  maxMissing: { count: number } | { fraction: number };
+  maxMissing: Limit;
+  /**
+   * Most records of an entity deactivated or deleted for any reason (missing, leavers, a disabled HR
+   * status) before the run stops (default: maxMissing).
+   */
+  maxDeactivations?: Limit;
+  /** The run's clock and calendar: without it, start and end dates decide nothing (see LifecycleOptions). */
+  lifecycle?: LifecycleOptions;
   blank: 'ignore' | 'clear';
   /** Only rows whose match key has one of these values. */
   only?: string[];

@@ -1,0 +1,94 @@
+import { localTime } from '../lifecycle/calendar.js';
+import { standingOf, type Standing } from '../lifecycle/lifecycle.js';
+import type { CanonicalRecord, CanonicalValues } from '../model/canonical.js';
+import type { Entity } from '../model/entities.js';
+import type { TargetWriter } from '../ports.js';
+import { same } from './compare.js';
+import { fingerprint } from './digest.js';
+import type { Draft } from './draft.js';
+import { describeRecord } from './keys.js';
+
+/** The run's clock and the calendar settings a plan reads start and end dates with. */
+export interface LifecycleOptions {
+  /** The moment the plan is made for (--as-of; else when the run started, read once): every date decision uses it. */
+  asOf: number;
+  /** The zone of a row that names none (its timeZone): the target's, else the config's timeZone, else UTC. */
+  timeZone: string;
+  /** A joiner's account is made this many days before their start date (0: on the start day itself, local). */
+  createDaysBefore: number;
+  /** A leaver's deactivated account is deleted this many days after their end date; undefined: never. */
+  deleteDaysAfter?: number;
+}
+
+/**
+ * What the plan did about a person's dates, and why — for the plan's text, JSON and report to word:
+ * joiner `waiting` (not on the target, made from `createAt`), `update`d or `unchanged` while waiting (already
+ * there); leaver `deactivate`d or `delete`d (from `deleteAt`), already `deactivated`, `absent` (not on the
+ * target: not created), or `cannot`: the platform has no soft delete (and no delete is due).
+ */
+export type LifecycleOutcome = 'waiting' | 'update' | 'unchanged' | 'deactivate' | 'delete' | 'deactivated' | 'absent' | 'cannot';
+
+export interface LifecycleDecision {
+  entity: Entity;
+  file: string;
+  line: number;
+  key: string;
+  kind: 'joiner' | 'leaver';
+  /** The start date (joiner) or the end date (leaver), a day in `timeZone`. */
+  date: string;
+  timeZone: string;
+  outcome: LifecycleOutcome;
+  /** Joiner: when the account is made (ISO), and that instant read in the person's zone. */
+  createAt?: string;
+  createAtLocal?: string;
+  /** Leaver: when their last day ended (ISO), and in their zone. */
+  leftAt?: string;
+  leftAtLocal?: string;
+  /** Leaver, with deleteDaysAfter: from when the account is deleted. */
+  deleteAt?: string;
+  deleteAtLocal?: string;
+}
+
+/** A row's standing at the run's moment, its dates read in its own zone (else the default); undefined without a clock. */
+export function standingFor(record: CanonicalRecord, options: LifecycleOptions | undefined): { standing: Standing; zone: string } | undefined {
+  if (!options) return undefined;
+  const { startDate, endDate, timeZone } = record.values;
+  if (typeof startDate !== 'string' && typeof endDate !== 'string') return undefined;
+  const zone = typeof timeZone === 'string' && timeZone ? timeZone : options.timeZone;
+  const standing = standingOf({ startDate: typeof startDate === 'string' ? startDate : null, endDate: typeof endDate === 'string' ? endDate : null }, zone, options.asOf, options);
+  return standing.kind === 'current' ? undefined : { standing, zone };
+}
+
+/** The decision as the plan records it: the instants in ISO and as read in the person's zone. */
+export function decisionOf(record: CanonicalRecord, key: string, at: { standing: Standing; zone: string }, outcome: LifecycleOutcome): LifecycleDecision {
+  const { standing, zone } = at;
+  const instant = (name: string, ms: number | undefined) => (ms === undefined ? {} : { [`${name}`]: new Date(ms).toISOString(), [`${name}Local`]: localTime(ms, zone) });
+  const base = { entity: record.entity, file: record.file, line: record.line, key, timeZone: zone, outcome };
+  if (standing.kind === 'waiting') return { ...base, kind: 'joiner', date: standing.startDate, ...instant('createAt', standing.createAt) };
+  if (standing.kind === 'left') return { ...base, kind: 'leaver', date: standing.endDate, ...instant('leftAt', standing.leftAt), ...instant('deleteAt', standing.deleteAt) };
+  throw new RangeError('a current standing makes no lifecycle decision');
+}
+
+/**
+ * A leaver (their end date has passed, in their zone): deleted once deleteDaysAfter has run and the
+ * platform can delete, else deactivated with the platform's soft delete (the missing policy's own
+ * operation), unless it already is; never created. Returns the outcome for the plan's record.
+ */
+export function planLeaver(writer: TargetWriter, record: CanonicalRecord, hit: CanonicalValues | undefined, keys: readonly string[], standing: Standing & { kind: 'left' }, draft: Draft): LifecycleOutcome {
+  const entity = record.entity;
+  if (!hit) return 'absent';
+  const base = { entity, key: describeRecord(hit, keys), id: String(hit.id), file: record.file, line: record.line, fingerprint: fingerprint(hit), because: 'leaver' as const };
+  if (standing.deleteDue && writer.canDelete(entity)) {
+    draft.add({ ...base, action: 'delete' });
+    return 'delete';
+  }
+  const deactivation = writer.deactivation(entity);
+  if (!deactivation) return 'cannot';
+  if (same(deactivation.field, hit[deactivation.field], deactivation.value)) {
+    draft.count(entity, 'unchanged');
+    return 'deactivated';
+  }
+  const key = keys.find((k) => typeof hit[k] === 'string' && hit[k]);
+  draft.add({ ...base, action: 'deactivate', ...(key ? { values: { [key]: hit[key]! } } : {}) });
+  return 'deactivate';
+}
