@@ -94,7 +94,7 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
   } catch (error) {
     if (error instanceof DeactivationLimit)
       throw new SafetyStop(
-        `${error.message} (${brake?.said ?? `--max-missing ${options.maxMissingText ?? ''}`.trim()}); nothing was written. The first: ${error.examples.join(', ')}`,
+        `${error.message} (${brake?.said ?? `--max-missing ${options.maxMissingText ?? ''}, which --max-deactivations follows unless given`}); nothing was written. The first: ${error.examples.join(', ')}`,
         'check that the input is complete and its end dates and statuses are right; if they are, raise --max-deactivations (or maxDeactivations in the config)',
       );
     if (!(error instanceof MissingLimit)) throw error;

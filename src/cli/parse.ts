@@ -55,7 +55,11 @@ const AS_OF_FORMS = 'yyyy-mm-dd (the start of that day), yyyy-mm-ddThh:mm[:ss] (
 export function asOf(text: string | undefined, zone: string, now: number): number {
   if (text === undefined) return now;
   const at = parseMoment(text, zone);
-  if (at === undefined) throw new UsageError(`--as-of "${text}" is not a date or a date-time (or that time does not exist in ${zone}: the clocks skipped it)`, `write ${AS_OF_FORMS}`);
+  if (at === undefined)
+    throw new UsageError(
+      parseMoment(text, 'UTC') === undefined ? `--as-of "${text}" is not a date or a date-time` : `--as-of "${text}": that time does not exist in ${zone} (the clocks skipped it)`,
+      `write ${AS_OF_FORMS}`,
+    );
   return at;
 }
 

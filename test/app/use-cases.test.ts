@@ -139,11 +139,11 @@ describe('a saved plan', () => {
       const planned = await planImport(opened, ['u.csv'], { asOf: AS_OF, cwd: dir, read: { cwd: dir }, plan: PLAN });
       const target = planned.target;
       const plan = JSON.parse(await savedPlanText(planned.plan!, opened.state)) as SavedPlan;
-      expect((await checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false })).stale).toEqual([]);
+      expect((await checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false, now: AS_OF })).stale).toEqual([]);
       await target.writer!.write({ action: 'update', entity: 'users', id: 'jasmit', values: { mobile: '07000 000000' } });
-      await expect(checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false })).rejects.toThrow('users externalId=E1001 (id jasmit) changed since the plan was made');
-      expect((await checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: true })).stale).toHaveLength(1);
-      await expect(checkPlanFresh(undefined, plan, opened.state, { concurrency: 1, force: true })).rejects.toBeInstanceOf(UsageError);
+      await expect(checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false, now: AS_OF })).rejects.toThrow('users externalId=E1001 (id jasmit) changed since the plan was made');
+      expect((await checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: true, now: AS_OF })).stale).toHaveLength(1);
+      await expect(checkPlanFresh(undefined, plan, opened.state, { concurrency: 1, force: true, now: AS_OF })).rejects.toBeInstanceOf(UsageError);
     });
   });
 });

@@ -119,7 +119,7 @@ describe('joiners, on their own calendar', () => {
 describe('one deactivation brake over every cause', () => {
   const people = Array.from({ length: 10 }, (_, i) => ({ id: `t${i}`, externalId: `E${i}`, firstName: `P${i}`, status: 'Enabled' }));
   // E0 is missing from the input, E1 a leaver, E2 disabled by HR: three of ten records.
-  const rows = [
+  const rows: CanonicalValues[] = [
     { externalId: 'E1', firstName: 'P1', endDate: '2027-01-01' },
     { externalId: 'E2', firstName: 'P2', status: 'Disabled' },
     ...people.slice(3).map(({ externalId, firstName }) => ({ externalId, firstName })),
@@ -132,7 +132,7 @@ describe('one deactivation brake over every cause', () => {
     const stop = plan(rows, people, at('2027-06-01T00:00:00Z'), { ...options, maxDeactivations: { fraction: 0.2 } });
     await expect(stop).rejects.toBeInstanceOf(DeactivationLimit);
     await expect(stop).rejects.toMatchObject({ count: 3, total: 10, limit: 2, causes: { missing: 1, leaver: 1, status: 1 } });
-    await expect(stop).rejects.toThrow('3 of 10 users on the target would be deactivated or deleted (1 missing from the input, 1 leavers, 1 disabled by their HR status): more than the limit of 2');
+    await expect(stop).rejects.toThrow('3 of 10 users on the target would be deactivated or deleted (1 missing from the input, 1 leaver, 1 disabled by its HR status): more than the limit of 2');
   });
 
   it('without maxDeactivations the brake is maxMissing’s limit (raising --max-missing alone keeps working)', async () => {

@@ -29,13 +29,14 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
   const opened = await openTarget(plan.targetName, { ...openOptions(io, flags.config), ...(flags.concurrency !== undefined ? { concurrency } : {}) });
   let lock: HeldLock | undefined;
   const counts: Record<string, number> = { ...plan.summary };
+  // The run's clock, read once (a plan made --as-of a later moment waits for it).
   const startedAt = new Date();
   let code: number = ExitCode.internal;
   let stateDown = false;
   try {
     const resultsDir = resultsFolder(flags.results, io.cwd, opened.home);
     lock = await lockTarget(opened, `apply to ${opened.target?.label}`, { ...(waitMs ? { waitMs } : {}), onLost: warner(io), warn: warner(io) });
-    const { target, stale } = await checkPlanFresh(opened.target, plan, opened.state, { concurrency, force: Boolean(flags.force) });
+    const { target, stale } = await checkPlanFresh(opened.target, plan, opened.state, { concurrency, force: Boolean(flags.force), now: startedAt.getTime() });
     if (stale.length) io.stderr.write(colourFor(io.stderr, io.env).yellow(`--force: applying although ${plural(stale.length, 'record')} changed since the plan was made\n`));
     // What is sent to a target that cannot be read back (Springest) is remembered, as an import's apply does.
     const scope = sentScope(target);

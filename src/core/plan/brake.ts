@@ -17,12 +17,16 @@ export class DeactivationLimit extends Error {
     readonly causes: Causes,
     readonly examples: string[],
   ) {
-    const why = (Object.entries(causes) as Array<[keyof Causes, number]>).filter(([, n]) => n > 0).map(([cause, n]) => `${n} ${CAUSE_WORDS[cause]}`);
+    const why = (Object.entries(causes) as Array<[keyof Causes, number]>).filter(([, n]) => n > 0).map(([cause, n]) => `${n} ${CAUSE_WORDS[cause][n === 1 ? 0 : 1]}`);
     super(`${count} of ${total} ${entity} on the target would be deactivated or deleted (${why.join(', ')}): more than the limit of ${limit}`);
   }
 }
 
-const CAUSE_WORDS: Record<keyof Causes, string> = { missing: 'missing from the input', leaver: 'leavers', status: 'disabled by their HR status' };
+const CAUSE_WORDS: Record<keyof Causes, [string, string]> = {
+  missing: ['missing from the input', 'missing from the input'],
+  leaver: ['leaver', 'leavers'],
+  status: ['disabled by its HR status', 'disabled by their HR status'],
+};
 
 /** "10%" or "25" → a limit; undefined when it is neither. */
 export function parseLimit(text: string): Limit | undefined {
