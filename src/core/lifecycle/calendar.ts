@@ -23,18 +23,27 @@ function formatter(zone: string): Intl.DateTimeFormat {
 }
 
 /**
- * The zone's canonical IANA name (e.g. "europe/berlin" → "Europe/Berlin"), or undefined when it is not
- * one. Offsets such as "+01:00" are refused whatever the Node.js version: an offset is not a place, and
- * does not follow its summer time.
+ * The zone's IANA name as written, its case made right (e.g. "europe/berlin" → "Europe/Berlin"), or
+ * undefined when it is not one. A current name stays itself: ICU resolves some to their old spelling
+ * ("Asia/Kolkata" → "Asia/Calcutta", "Europe/Kyiv" → "Europe/Kiev"), which is never sent in its place.
+ * Offsets such as "+01:00" are refused whatever the Node.js version: an offset is not a place, and does
+ * not follow its summer time.
  */
 export function timeZoneName(name: string): string | undefined {
   const text = name.trim();
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(text)) return undefined;
+  let resolved: string;
   try {
-    return formatter(text).resolvedOptions().timeZone;
+    resolved = formatter(text).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+  const lower = text.toLowerCase();
+  if (resolved.toLowerCase() === lower) return resolved;
+  const listed = Intl.supportedValuesOf('timeZone').find((z) => z.toLowerCase() === lower);
+  if (listed) return listed;
+  // A name ICU knows by another spelling: as written when it has capitals, else each word capitalised.
+  return text !== lower ? text : lower.replace(/(^|[/_-])([a-z])/g, (_, sep: string, ch: string) => sep + ch.toUpperCase());
 }
 
 /**
