@@ -73,6 +73,15 @@ describe('leavers, on their own calendar', () => {
     expect([kept.operations, kept.lifecycle![0]!.outcome]).toEqual([[], 'deactivated']);
   });
 
+  it('a manager who left and is not on the target is not made, so a report naming them is sent without that reference', async () => {
+    const writer = { ...SOFT_DELETE, writtenAfter: () => [{ field: 'managerEmail', key: 'email' }] };
+    const wired = fakeTarget(writer, { ...WIRE, managerEmail: 'ManagerEmail' });
+    const rows = ([{ externalId: 'M1', email: 'boss@x.example', firstName: 'Boss', endDate: '2026-01-01' }, { externalId: 'R1', firstName: 'Rep', managerEmail: 'boss@x.example' }] as CanonicalValues[]).map(user);
+    const p = await buildPlan(wired, rows, { ...OPTIONS, lifecycle: at('2027-01-01T00:00:00Z') }, new Map([['users', []]]));
+    expect(p.operations.map((o) => [o.action, o.key, o.values])).toEqual([['create', 'externalId=R1', { externalId: 'R1', firstName: 'Rep' }]]);
+    expect(p.notes.join(' ')).toContain('name a record that is neither on fake "t" nor among this run');
+  });
+
   it('a platform with no soft delete leaves a leaver as it is, and says so', async () => {
     const p = await plan([AUCKLAND], BOTH_ON_TARGET.slice(0, 1), at('2027-02-10T00:00:00Z'), {}, { deactivation: () => undefined, canDelete: () => true });
     expect([p.operations, p.lifecycle![0]!.outcome]).toEqual([[], 'cannot']);

@@ -35,8 +35,12 @@ export function parseLimit(text: string): Limit | undefined {
   return m[2] ? { fraction: Number(m[1]) / 100 } : { count: Math.floor(Number(m[1])) };
 }
 
-/** The most records a limit allows out of `total`. */
-export const allowed = (limit: Limit, total: number): number => ('count' in limit ? limit.count : Math.floor(total * limit.fraction));
+/**
+ * The most records the deactivation brake allows out of `total`: a count as given; a percentage
+ * rounded down, but never below one — one leaver or one disabled status in a small tenant is no mass
+ * deactivation (a count of 0 still allows none).
+ */
+export const allowed = (limit: Limit, total: number): number => ('count' in limit ? limit.count : Math.max(1, Math.floor(total * limit.fraction)));
 
 /**
  * An update that sets the platform's disabled state (an HR status that maps to Disabled or inactive)

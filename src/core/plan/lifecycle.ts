@@ -92,3 +92,14 @@ export function planLeaver(writer: TargetWriter, record: CanonicalRecord, hit: C
   draft.add({ ...base, action: 'deactivate', ...(key ? { values: { [key]: hit[key]! } } : {}) });
   return 'deactivate';
 }
+
+/**
+ * The rows whose records exist once this run is applied, for references (a manager): those a key
+ * found on the target, and those created — not a leaver or a joiner not yet due whom the target lacks.
+ */
+export function withoutUnmade<T extends ReadonlySet<unknown>>(hitsOf: ReadonlyMap<CanonicalRecord, T>, options: LifecycleOptions | undefined): ReadonlyMap<CanonicalRecord, T> {
+  if (!options) return hitsOf;
+  const out = new Map<CanonicalRecord, T>();
+  for (const [record, hits] of hitsOf) if (hits.size > 0 || !standingFor(record, options)) out.set(record, hits);
+  return out;
+}

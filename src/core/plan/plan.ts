@@ -8,7 +8,7 @@ import { fingerprint } from './digest.js';
 import { Draft } from './draft.js';
 import { planBlind } from './blind.js';
 import { checkDeactivations, markDisabling } from './brake.js';
-import { decisionOf, planLeaver, standingFor } from './lifecycle.js';
+import { decisionOf, planLeaver, standingFor, withoutUnmade } from './lifecycle.js';
 import { claimsOf, matchRow, presentKeys, TargetIndex } from './match.js';
 import { planMissing } from './missing.js';
 import { inRunOrder, orderByReferences } from './order.js';
@@ -72,7 +72,7 @@ function planListed(target: Target, entity: Entity, input: CanonicalRecord[], ex
   const held = new Set<CanonicalValues>();
   for (const record of options.leftOut ?? []) if (record.entity === entity) for (const row of index.findAll(record.values)) held.add(row);
   const claims = claimsOf(input, index);
-  const refs = holdersByKey(writer, entity, existing, claims.hitsOf);
+  const refs = holdersByKey(writer, entity, existing, withoutUnmade(claims.hitsOf, options.lifecycle));
   /** Rows whose reference names a record neither on the target nor written by this run: left unset, said in a note. */
   const unset: string[] = [];
 
