@@ -2,7 +2,8 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseMoment } from '../core/lifecycle/calendar.js';
 import { FIELDS } from '../core/model/fields.js';
-import { parseLimit, type Limit } from '../core/plan/plan.js';
+import { parseLimit } from '../core/plan/brake.js';
+import type { Limit } from '../core/plan/types.js';
 import { UsageError } from '../errors.js';
 import { closest } from '../shared/closest.js';
 

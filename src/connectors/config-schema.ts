@@ -42,5 +42,5 @@ export const lifecycleOptions = {
     .string()
     .regex(/^\s*\d+(\.\d+)?%?\s*$/, { error: 'a count such as "25" or a percentage such as "10%"' })
     .optional()
-    .describe('Stop (exit 6) when a plan would deactivate or delete more records of an entity than this, for any reason: missing, leavers, a disabled status (a count or a percentage of the target’s records; default "10%"; --max-deactivations)'),
+    .describe('Stop (exit 6) when a plan would deactivate or delete more records of an entity than this, for any reason: missing, leavers, a disabled status (a count, or a percentage of the target’s records, at least one; --max-deactivations wins; default: --max-missing’s limit, 10%)'),
 };

@@ -1,8 +1,7 @@
 import type { CanonicalRecord } from '../model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
 import type { WriteAction } from '../ports.js';
-import type { LifecycleDecision } from './lifecycle.js';
-import type { Conflict, PlannedOp, PlanSummary } from './types.js';
+import type { Conflict, LifecycleDecision, PlannedOp, PlanSummary } from './types.js';
 
 /**
  * A plan as it is made: its operations, conflicts and notes in the order they are found, and the

@@ -16,7 +16,7 @@ import { holdersByKey } from './references.js';
 import type { Plan, PlanOptions } from './types.js';
 
 export type { Change, Conflict, Limit, MissingPolicy, Plan, PlannedOp, PlanOptions, PlanSummary } from './types.js';
-export type { LifecycleDecision, LifecycleOptions } from './lifecycle.js';
+export type { LifecycleDecision, LifecycleOptions } from './types.js';
 export { fingerprint, planSignature } from './digest.js';
 export { MissingLimit } from './missing.js';
 export { DeactivationLimit, parseLimit } from './brake.js';

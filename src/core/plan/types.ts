@@ -1,7 +1,6 @@
 import type { CanonicalRecord, CanonicalValues, FieldValue, RawValue } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 import type { WriteAction } from '../ports.js';
-import type { LifecycleDecision, LifecycleOptions } from './lifecycle.js';
 
 export interface Change {
   field: string;
@@ -130,4 +129,45 @@ export interface PlanOptions {
   lookedUp?: ReadonlySet<Entity>;
   /** Where phone numbers without a country prefix are from when a row names no country (ISO alpha-2). */
   phoneRegion?: string;
+}
+
+/** The run's clock and the calendar settings a plan reads start and end dates with. */
+export interface LifecycleOptions {
+  /** The moment the plan is made for (--as-of; else when the run started, read once): every date decision uses it. */
+  asOf: number;
+  /** The zone of a row that names none (its timeZone): the target's, else the config's timeZone, else UTC. */
+  timeZone: string;
+  /** A joiner's account is made this many days before their start date (0: on the start day itself, local). */
+  createDaysBefore: number;
+  /** A leaver's deactivated account is deleted this many days after their end date; undefined: never. */
+  deleteDaysAfter?: number;
+}
+
+/**
+ * What the plan did about a person's dates, and why — for the plan's text, JSON and report to word:
+ * joiner `waiting` (not on the target, made from `createAt`), `update`d or `unchanged` while waiting (already
+ * there); leaver `deactivate`d or `delete`d (from `deleteAt`), already `deactivated`, `absent` (not on the
+ * target: not created), or `cannot`: the platform has no soft delete (and no delete is due).
+ */
+export type LifecycleOutcome = 'waiting' | 'update' | 'unchanged' | 'deactivate' | 'delete' | 'deactivated' | 'absent' | 'cannot';
+
+export interface LifecycleDecision {
+  entity: Entity;
+  file: string;
+  line: number;
+  key: string;
+  kind: 'joiner' | 'leaver';
+  /** The start date (joiner) or the end date (leaver), a day in `timeZone`. */
+  date: string;
+  timeZone: string;
+  outcome: LifecycleOutcome;
+  /** Joiner: when the account is made (ISO), and that instant read in the person's zone. */
+  createAt?: string;
+  createAtLocal?: string;
+  /** Leaver: when their last day ended (ISO), and in their zone. */
+  leftAt?: string;
+  leftAtLocal?: string;
+  /** Leaver, with deleteDaysAfter: from when the account is deleted. */
+  deleteAt?: string;
+  deleteAtLocal?: string;
 }
