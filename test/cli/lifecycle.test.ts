@@ -176,6 +176,36 @@ describe('joiners and leavers through the CLI, on every writable platform', () =
     expect(asOf.stderr).toContain('yyyy-mm-dd');
   });
 
+  it('a plan saved --as-of a moment still to come is not applied before it (exit 6; --force applies it), and its moment is signed', async () => {
+    const s = sandbox();
+    const dir = project(PLATFORMS[0]!.target(s));
+    write(dir, 'one.csv', 'Employee ID,First name,Last name,Email,Company ID,End date\nF1,Fay,Future,fay@lc.example,ACME01,\n');
+    expect((await hrsyncIn(['import', 'one.csv', '--yes'], { cwd: dir, env: ENV })).code).toBe(0);
+    write(dir, 'one.csv', 'Employee ID,First name,Last name,Email,Company ID,End date\nF1,Fay,Future,fay@lc.example,ACME01,2099-01-01\n');
+    const saved = await hrsyncIn(['import', 'one.csv', '--dry-run', '--as-of', '2099-06-01', '--out', 'plan.json'], { cwd: dir, env: ENV });
+    expect(saved.stdout).toContain('leaver since 2099-01-02 00:00 UTC (last day 2099-01-01): deactivated');
+    const early = await hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV });
+    expect(early.code).toBe(6);
+    expect(early.stderr).toContain('the plan was made as of 2099-06-01T00:00:00.000Z, which has not come yet: its joiners and leavers would be acted on early; nothing was written');
+    // Its moment is part of what the state's plan key signs: moved back, the plan is refused.
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { asOf: string };
+    write(dir, 'edited.json', JSON.stringify({ ...plan, asOf: '2020-01-01T00:00:00.000Z' }));
+    const edited = await hrsyncIn(['apply', 'edited.json'], { cwd: dir, env: ENV });
+    expect([edited.code, edited.stderr]).toEqual([6, expect.stringContaining('were changed after it was written')]);
+    expect(s.state().accessplanit.User.rows().find((u) => u.ExternalID === 'F1')!.Status).not.toBe('Disabled');
+    const forced = await hrsyncIn(['apply', 'plan.json', '--force'], { cwd: dir, env: ENV });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(s.state().accessplanit.User.rows().find((u) => u.ExternalID === 'F1')!.Status).toBe('Disabled');
+  });
+
+  it('start and end dates and time zones are hrsync’s own: never an unused column, whatever the platform stores', async () => {
+    const dir = tempDir();
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Email,Start date,End date,Time zone,Shoe size\nU1,Uma,Used,uma@lc.example,2020-01-01,,Europe/Berlin,42\n');
+    const run = await hrsyncIn(['validate', 'u.csv', '--target', 'appenate', '--format', 'json'], { cwd: dir, env: ENV });
+    const unused = (JSON.parse(run.stdout) as { issues: Array<{ code: string; value: string }> }).issues.filter((i) => ['unused_column', 'unknown_column'].includes(i.code)).map((i) => i.value);
+    expect(unused).toEqual(['Shoe size']);
+  });
+
   it('--as-of without an offset is read in the config’s time zone (the target’s over the top level’s)', async () => {
     const dir = project(PLATFORMS[0]!.target(sandbox()), { timeZone: 'Pacific/Auckland' });
     const run = await hrsyncIn(['import', 'staff.csv', '--dry-run', '--as-of', '2027-02-01', '--format', 'json'], { cwd: dir, env: ENV });
