@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cliSandbox } from './cli-sandbox.js';
 
 /**
  * Export of 100,000 users from the sandbox through the real CLI (another process), printed:
@@ -9,10 +10,8 @@ import { fileURLToPath } from 'node:url';
  */
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
-const server = spawn(process.execPath, [here('sandbox-server.js'), String(USERS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-process.on('exit', () => server.kill('SIGKILL')); // a bench server has nothing to save, and a hung one ignores SIGTERM
-const [line] = (await once(server.stdout!, 'data')) as [Buffer];
-const url = line.toString().trim();
+const server = await cliSandbox(USERS);
+const url = server.url;
 
 const data = fileURLToPath(new URL('../../bench/data/', import.meta.url));
 mkdirSync(data, { recursive: true });
@@ -27,4 +26,4 @@ process.stdout.write(
   `export: ${result.rows.toLocaleString('en-US')} users in ${(result.ms / 1000).toFixed(2)} s = ${Math.round(result.rows / (result.ms / 1000)).toLocaleString('en-US')} rows/s, ` +
     `peak ${result.maxRssMb.toFixed(0)} MB, file ${(statSync(out).size / 1e6).toFixed(1)} MB (pages of 500, API key, no pacing)\n`,
 );
-server.kill('SIGTERM');
+await server.stop();

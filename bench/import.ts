@@ -1,56 +1,36 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { countRequests, type StatsSnapshot } from '../src/sandbox/stats.js';
+import { benchProject, cliSandbox as sandbox, hrsync, usersCsv } from './cli-sandbox.js';
 
 /**
  * Import numbers, printed (issue #5): a nightly sync of 10,000 users with 1% changed — API calls made
  * against the minimum (changes + pages read + auth) and against pushing every row; and 10,000 creates
- * at 20 ms latency — throughput against the bound concurrency ÷ latency (goal ≥ 80%).
+ * at 20 ms latency — throughput against the bound concurrency ÷ latency (goal ≥ 85%). Every import runs
+ * through the real CLI against the real `hrsync sandbox --rate-limit off` (issue 22 goal 7).
  */
 const N = Number(process.env.BENCH_IMPORT_USERS ?? 10_000);
 const CONCURRENCY = 8;
-const PAGE = 500;
-const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
-const bin = fileURLToPath(new URL('../../bin/hrsync.js', import.meta.url));
+/** The most users the emulated accessplanit puts in a page, whatever $top asks (its pageCap). */
+const PAGE = 100;
 
-async function sandbox(users: number, latencyMs: number): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [here('sandbox-server.js'), String(users), String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  process.on('exit', () => child.kill('SIGKILL')); // nothing to save; a hung server ignores SIGTERM
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { url: line.toString().trim(), stop: () => child.kill('SIGTERM') };
-}
 const stats = async (url: string) => (await (await fetch(`${url}/_sandbox/stats`)).json()) as StatsSnapshot;
 
 /** One import through the real CLI; `--concurrency` alone sets what runs (the config sets none, as issue #22 measured). */
 async function importing(url: string, csv: string, concurrency = CONCURRENCY): Promise<{ ms: number; applyMs: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'hrsync-bench-'));
-  writeFileSync(join(dir, 'hrsync.config.json'), JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: `${url}/accessplan/api/v2`, apiKey: 'env:AP_KEY', rateLimit: '100000/s' } } }));
-  writeFileSync(join(dir, 'users.csv'), csv);
-  const started = performance.now();
-  const child = spawn(process.execPath, [bin, 'import', 'users.csv', '--yes', '--concurrency', String(concurrency), '--results', 'run'], { cwd: dir, env: { ...process.env, AP_KEY: 'sandbox-key' }, stdio: ['ignore', 'ignore', 'ignore'] });
-  const [code] = (await once(child, 'close')) as [number];
-  if (code !== 0) throw new Error(`import exited ${code}`);
-  const ms = performance.now() - started;
+  const dir = benchProject(url, { 'users.csv': csv });
+  const ms = await hrsync(dir, ['import', 'users.csv', '--yes', '--concurrency', String(concurrency), '--results', 'run']);
   // The apply phase, from the journal: first completed write to last.
   const at = readFileSync(join(dir, 'run', 'journal.ndjson'), 'utf8').trim().split('\n').map((l) => Date.parse((JSON.parse(l) as { at: string }).at));
   rmSync(dir, { recursive: true, force: true });
   return { ms, applyMs: at.length > 1 ? at.at(-1)! - at[0]! : 0 };
 }
 
-const HEADER = 'Employee ID,First name,Last name,Email,Company ID,Status\n';
-const row = (i: number, last = `Last${i}`) => `X${i},First${i},${last},u${i}@example.co.uk,ACME01,${i % 10 ? 'Enabled' : 'Disabled'}\n`;
-mkdirSync(fileURLToPath(new URL('../../bench/data/', import.meta.url)), { recursive: true });
-
 // 1. Nightly sync: the target already holds the N users; 1% have a new surname.
 {
   const { url, stop } = await sandbox(N, 0);
-  let csv = HEADER;
-  const changed = Math.round(N / 100);
-  for (let i = 0; i < N; i++) csv += row(i, i % 100 === 0 ? `Renamed${i}` : undefined);
+  const csv = usersCsv(N, 100);
+  const changed = Math.ceil(N / 100);
   const before = await stats(url);
   const { ms } = await importing(url, csv);
   const after = await stats(url);
@@ -64,15 +44,14 @@ mkdirSync(fileURLToPath(new URL('../../bench/data/', import.meta.url)), { recurs
     `nightly sync of ${N.toLocaleString('en-US')} users, ${changed} changed: ${made} API calls (${writes} writes, ${reads} reads) in ${(ms / 1000).toFixed(1)} s; ` +
       `minimum ${minimum} (${changed} changes + ${minimumReads} pages + 0 auth); pushing every row: ${N.toLocaleString('en-US')}\n`,
   );
-  stop();
+  await stop();
 }
 
 // 2. Creates at 20 ms latency, --concurrency 8 and 32 side by side (goal, issue #22: ≥ 85% of N ÷ latency).
 for (const concurrency of [8, 32]) {
   const latency = 20;
   const { url, stop } = await sandbox(0, latency);
-  let csv = HEADER;
-  for (let i = 0; i < N; i++) csv += row(i);
+  const csv = usersCsv(N);
   const before = await stats(url);
   const { ms, applyMs } = await importing(url, csv, concurrency);
   const after = await stats(url);
@@ -85,5 +64,5 @@ for (const concurrency of [8, 32]) {
     `${creates.toLocaleString('en-US')} creates at ${latency} ms latency, --concurrency ${concurrency}: apply ${(applyMs / 1000).toFixed(1)} s = ${rate.toFixed(0)} creates/s, ` +
       `${(share * 100).toFixed(0)}% of the bound ${bound}/s ${share >= 0.85 ? '✔' : '✘'} (goal ≥ 85%); whole run with validation and planning ${(ms / 1000).toFixed(1)} s\n`,
   );
-  stop();
+  await stop();
 }

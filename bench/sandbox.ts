@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { cliSandbox } from './cli-sandbox.js';
 
 /**
  * Sandbox throughput, printed (never asserted): small requests per second from another process,
@@ -12,11 +10,9 @@ const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONCURRENCY = 32;
 
-const server = spawn(process.execPath, [fileURLToPath(new URL('sandbox-server.js', import.meta.url)), String(USERS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-const [line] = (await once(server.stdout!, 'data')) as [Buffer];
-const url = line.toString().trim();
+const server = await cliSandbox(USERS);
+const url = server.url;
 const pool = new Pool(url, { connections: CONCURRENCY, pipelining: 1 });
-process.on('exit', () => server.kill('SIGKILL')); // a bench server has nothing to save, and a hung one ignores SIGTERM
 const auth = { authorization: 'Bearer sandbox-key' };
 
 async function get(path: string): Promise<string> {
@@ -67,4 +63,4 @@ process.stdout.write(
   ].join('\n') + '\n',
 );
 await pool.close();
-server.kill('SIGTERM');
+await server.stop();

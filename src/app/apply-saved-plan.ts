@@ -38,11 +38,14 @@ function keyId(key: Uint8Array): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
+/** A plan as a file holds it: its notes in words (the CLI words them, naming its flags). */
+export type WordedPlan = Omit<Plan, 'notes'> & { notes: readonly string[] };
+
 /** The text `import --out` writes: the plan, signed with the state's plan key (StateStore.planKey). */
-export async function savedPlanText(plan: Plan, state: Pick<StateStore, 'planKey'>): Promise<string> {
+export async function savedPlanText(plan: WordedPlan, state: Pick<StateStore, 'planKey'>): Promise<string> {
   const key = await state.planKey();
   const { version, target, targetName, targetIdentity, ...rest } = plan;
-  const saved: SavedPlan = { version, target, targetName, targetIdentity, signature: { key: keyId(key), hmac: planSignature(plan, key) }, ...rest };
+  const saved: WordedPlan & Pick<SavedPlan, 'signature'> = { version, target, targetName, targetIdentity, signature: { key: keyId(key), hmac: planSignature(plan, key) }, ...rest };
   return `${JSON.stringify(saved, null, 2)}\n`;
 }
 
@@ -66,7 +69,9 @@ export async function readPlan(path: string, cwd: string): Promise<SavedPlan> {
     const first = parsed.error.issues[0]!;
     throw new UsageError(`${path} is not a plan written by \`hrsync import --out\`: ${first.path.join('.') || '(top)'}: ${first.message}`);
   }
-  return document as SavedPlan;
+  // Its notes are words already: read back as such.
+  const { notes, ...plan } = document as Omit<SavedPlan, 'notes'> & { notes?: unknown };
+  return { ...plan, notes: Array.isArray(notes) ? notes.filter((n): n is string => typeof n === 'string').map((text) => ({ code: 'said' as const, text })) : [] };
 }
 
 /**

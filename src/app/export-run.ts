@@ -27,7 +27,8 @@ export interface ExportOptions {
 }
 
 export interface ExportReport {
-  target: string;
+  /** The label of what was read: a target, or a source (--from). */
+  from: string;
   entity: Entity;
   output: string;
   format: FileFormat;
@@ -79,7 +80,7 @@ export async function runExport(target: Target, options: ExportOptions, stdout?:
     await writer.abort();
     throw error instanceof Interrupted ? stopped(error.signal) : error;
   }
-  return { target: target.label, entity: options.entity, output: options.output, format: options.format, rows, columns: columns.map((c) => c.header), ms: performance.now() - started };
+  return { from: target.label, entity: options.entity, output: options.output, format: options.format, rows, columns: columns.map((c) => c.header), ms: performance.now() - started };
 }
 
 async function drain(pages: AsyncIterable<unknown>): Promise<void> {

@@ -4,7 +4,7 @@ import { applyPlan, type ApplyReport, type LeftOut } from '../core/apply/apply.j
 import type { CanonicalValues } from '../core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../core/model/entities.js';
 import { buildPlan, DeactivationLimit, MissingLimit, parseLimit, type Limit, type Plan, type PlanOptions } from '../core/plan/plan.js';
-import type { MatchKey, SentScope, StateStore, Target } from '../core/ports.js';
+import type { MatchKey, Target } from '../core/ports.js';
 import type { CanonicalRecord } from '../core/model/canonical.js';
 import { keyValue } from '../core/model/keys.js';
 import { runPool } from '../shared/pool.js';
@@ -15,6 +15,7 @@ import { runExport, type ExportReport } from './export-run.js';
 import type { CalendarSettings } from './calendar-settings.js';
 import type { OpenedTarget } from './open-target.js';
 import { runValidation, type InputOptions } from './validate-run.js';
+import { sentState, type SentState } from './write-run.js';
 
 export interface ImportOptions extends InputOptions {
   /** How to plan; `invalid` and `synced` are filled in here. */
@@ -42,7 +43,7 @@ export interface PlannedImport {
   /** Rows that are in the input but not in the plan because they are invalid or conflicting. */
   inputProblems: number;
   /** For a target that cannot be listed: what was last sent to it (in the state store), updated after a successful apply. */
-  sync?: { state: StateStore; scope: SentScope; sent: Map<string, string> };
+  sync?: SentState;
 }
 
 /**
@@ -62,8 +63,9 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
 
   const current = new Map<Entity, CanonicalValues[]>();
   const lookedUp = !target.can.list && target.can.lookupRecords === true;
-  const scope = sentScope(target);
-  const sent = scope ? await opened.state.loadSent(scope) : undefined;
+  const sync = sentState(target, opened.state);
+  if (sync) sync.sent = await opened.state.loadSent(sync.scope);
+  const sent = sync?.sent;
   // The entities in the input; with deletes asked for, also those whose records can keep one from being
   // deleted (a company's users), so the plan can leave such a delete out instead of failing at apply.
   const listed = new Set(records.map((r) => r.entity));
@@ -103,7 +105,7 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
       'check that the input is complete; if it is, raise --max-missing',
     );
   }
-  return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, ...(scope && sent ? { sync: { state: opened.state, scope, sent } } : {}) };
+  return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, ...(sync ? { sync } : {}) };
 }
 
 /**
@@ -116,14 +118,6 @@ function deactivationBrake(options: ImportOptions, calendar: CalendarSettings): 
   const configured = calendar.maxDeactivations;
   const limit = configured && parseLimit(configured.text);
   return configured && limit ? { limit, said: `${configured.where} ${configured.text}` } : undefined;
-}
-
-/**
- * Where what was sent successfully is remembered, to plan the next run against: a target that can
- * neither list its records nor look them up (Springest). Undefined for any other.
- */
-export function sentScope(target: Target): SentScope | undefined {
-  return target.can.list || target.can.lookupRecords ? undefined : { name: target.name, identity: target.identity, entity: 'users' };
 }
 
 /** Lookups in flight while a plan is made row by row (the target's own client bounds them too). */

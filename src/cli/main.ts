@@ -6,7 +6,10 @@ import { packageRoot } from '../shared/package-root.js';
 import type { TargetTaking } from './accepted-targets.js';
 import { configFlag, helpWanted } from './config-flag.js';
 import { commandPath, configureHelp, HELP, renderExamples } from './help.js';
-import { addOptions, OPTIONS, type OptionSpec } from './options.js';
+import {
+  addOptions, APPLY_OPTIONS, EXPORT_OPTIONS, HISTORY_OPTIONS, IMPORT_OPTIONS, LISTING_OPTIONS, OPTIONS, SANDBOX_OPTIONS, VALIDATE_OPTIONS,
+  type ApplyFlags, type ExportFlags, type HistoryFlags, type ImportFlags, type ListingFlags, type OptionSpec, type SandboxFlags, type ValidateFlags,
+} from './options.js';
 import { printable } from './printable.js';
 import { quietStream } from './quiet.js';
 import { colourFor, debugging, loadColours, processIo, type Io, type OutStream } from './terminal.js';
@@ -61,9 +64,9 @@ const COMMANDS: Record<string, CommandSpec> = {
         command
           .description('Check CSV, JSON, NDJSON or Excel (.xlsx) files of users, companies or groups against a platform’s field rules. Nothing is sent anywhere.')
           .argument('<files...>', 'CSV, JSON, NDJSON or .xlsx files, - for standard input (several files are checked together: references and duplicates span them)'),
-        ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'report', 'verbose', 'annotate'],
+        VALIDATE_OPTIONS,
         [await targetOption('validate', context)],
-      ).action(async (files: string[], flags) => {
+      ).action(async (files: string[], flags: ValidateFlags) => {
         const { validateCommand } = await import('./commands/validate.js');
         setExit(await validateCommand(files, flags, io));
       });
@@ -76,9 +79,9 @@ const COMMANDS: Record<string, CommandSpec> = {
       const { FAULT_HELP } = await import('../sandbox/faults.js');
       addOptions(
         command.description('Serve faithful emulations of the platforms on one local HTTP server: auth, paging, validation errors, rate limits and injectable faults. Runs until Ctrl-C.'),
-        ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'],
+        SANDBOX_OPTIONS,
         [['fault', { ...OPTIONS.fault, description: FAULT_HELP }], ...sandboxFlags()],
-      ).action(async (flags) => {
+      ).action(async (flags: SandboxFlags) => {
         const { sandboxCommand } = await import('./commands/sandbox.js');
         setExit(await sandboxCommand(flags, io));
       });
@@ -92,9 +95,9 @@ const COMMANDS: Record<string, CommandSpec> = {
         command
           .description('Validate the files, read the target, plan the smallest set of writes (create, update, deactivate, delete), show it, and apply it after confirmation: ordered, bounded, retried, with a result for every row.')
           .argument('[files...]', 'CSV, JSON, NDJSON or .xlsx files of users, companies and groups, - for standard input (together: new companies are created before their users), or of delegate statuses or award target dates'),
-        ['target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose'],
+        IMPORT_OPTIONS,
         [await targetOption('import', context), await targetOption('from', context)],
-      ).action(async (files: string[], flags) => {
+      ).action(async (files: string[], flags: ImportFlags) => {
         const { importCommand } = await import('./commands/import.js');
         setExit(await writing(io, !flags.dryRun, () => importCommand(files, flags, io)));
       });
@@ -107,8 +110,8 @@ const COMMANDS: Record<string, CommandSpec> = {
         command
           .argument('<plan>', 'a plan written by hrsync import --out')
           .description('Apply the operations of a plan written by `hrsync import --out plan.json`. Every record they touch is read again first; when any changed since the plan was made, nothing is written (exit 6) unless --force.'),
-        ['config', 'force', 'concurrency', 'results', 'waitLock'],
-      ).action(async (planFile: string, flags) => {
+        APPLY_OPTIONS,
+      ).action(async (planFile: string, flags: ApplyFlags) => {
         const { applyCommand } = await import('./commands/apply.js');
         setExit(await writing(io, true, () => applyCommand(planFile, flags, io)));
       });
@@ -120,9 +123,9 @@ const COMMANDS: Record<string, CommandSpec> = {
       const { io, setExit } = context;
       addOptions(
         command.description('Read every record of an entity from a target, page by page, into CSV, JSON or NDJSON. The file appears only when complete. Exit 4 when the target fails.'),
-        ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'],
+        EXPORT_OPTIONS,
         [await targetOption('export', context)],
-      ).action(async (flags) => {
+      ).action(async (flags: ExportFlags) => {
         const { exportCommand } = await import('./commands/export.js');
         setExit(await exportCommand(flags, io));
       });
@@ -132,17 +135,17 @@ const COMMANDS: Record<string, CommandSpec> = {
     summary: 'list the configured targets',
     subcommands: { 'check [name]': 'sign in to each target (or the one named), count its records, and report each' },
     async build(command, { io, setExit }) {
-      addOptions(command.description('List the targets in hrsync.config.json (or the embedded sandbox when there is none).'), ['config', 'listFormat']).action(async (flags) => {
+      addOptions(command.description('List the targets in hrsync.config.json (or the embedded sandbox when there is none).'), LISTING_OPTIONS).action(async (flags: ListingFlags) => {
         const { targetsCommand } = await import('./commands/targets.js');
         setExit(await targetsCommand(flags, io));
       });
       addOptions(
         sub(command, 'check').description('Sign in to each target and count its users, companies and groups where it can list them. Every target is checked and reported, whatever happens to the others.'),
-        ['config', 'listFormat'],
+        LISTING_OPTIONS,
       ).action(async (name: string | undefined, _flags: unknown, check: Command) => {
         // `targets` has the same options: whichever side of "check" they were written on, they count.
         const { checkCommand } = await import('./commands/targets.js');
-        setExit(await checkCommand(name, check.optsWithGlobals(), io));
+        setExit(await checkCommand(name, check.optsWithGlobals<ListingFlags>(), io));
       });
     },
   },
@@ -157,29 +160,29 @@ const COMMANDS: Record<string, CommandSpec> = {
     async build(command, { io, setExit }) {
       addOptions(
         sub(command, 'show').description('Show where the state is kept (the config’s "state": a folder, or PostgreSQL), where each --since last will start (per source and target, or per target and entity), how many last-sent fingerprints each target that cannot be listed has, and the locks held now.'),
-        ['config', 'listFormat'],
-      ).action(async (flags) => {
+        LISTING_OPTIONS,
+      ).action(async (flags: ListingFlags) => {
         const { stateShowCommand } = await import('./commands/state.js');
         setExit(await stateShowCommand(flags, io));
       });
       addOptions(
         sub(command, 'reset').description('Clear the bookmarks — all, or those whose source, target or key contains MATCH: the next run with --since last reads everything.'),
-        ['config', 'listFormat'],
-      ).action(async (match: string | undefined, flags) => {
+        LISTING_OPTIONS,
+      ).action(async (match: string | undefined, flags: ListingFlags) => {
         const { stateResetCommand } = await import('./commands/state.js');
         setExit(await stateResetCommand(match, flags, io));
       });
       addOptions(
         sub(command, 'history').description('The last runs that wrote to a target or moved a bookmark (import and apply, export --since last), newest first: when, the target, the counts, the exit code, the host — of every target, or of the one named.'),
-        ['config', 'listFormat', 'historyLimit'],
-      ).action(async (target: string | undefined, flags) => {
+        HISTORY_OPTIONS,
+      ).action(async (target: string | undefined, flags: HistoryFlags) => {
         const { stateHistoryCommand } = await import('./commands/state.js');
         setExit(await stateHistoryCommand(target, flags, io));
       });
       addOptions(
         sub(command, 'migrate').description('Create the state schema in the PostgreSQL database the config names, or bring it up to date; hrsync also does it on first use, and running it again changes nothing. The dir backend needs none.'),
-        ['config', 'listFormat'],
-      ).action(async (flags) => {
+        LISTING_OPTIONS,
+      ).action(async (flags: ListingFlags) => {
         const { stateMigrateCommand } = await import('./commands/state.js');
         setExit(await stateMigrateCommand(flags, io));
       });

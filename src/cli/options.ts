@@ -72,6 +72,62 @@ export interface OptionSpec {
 
 export type OptionName = keyof typeof OPTIONS;
 
+/** The long flag of a declaration: "-f, --format <format>" → "format", "--dry-run" → "dry-run". */
+type LongFlag<F extends string> = F extends `${string}--${infer Rest}` ? (Rest extends `${infer Name} ${string}` ? Name : Rest) : never;
+/** kebab-case → camelCase, as commander names an option's attribute: "dry-run" → "dryRun". */
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+/** What commander gives for an option: a list (repeatable), one of its choices, a string (`<value>`), or true. */
+type ValueOf<S extends OptionSpec> = S extends { repeatable: true }
+  ? string[]
+  : S extends { choices: ReadonlyArray<infer C> }
+    ? C
+    : S['flags'] extends `${string}<${string}>${string}`
+      ? string
+      : boolean;
+/** Always there: an option with a default (a repeatable one defaults to []). */
+type Given<S extends OptionSpec> = S extends { defaultValue: string } | { repeatable: true } ? true : false;
+type Spec<N extends OptionName> = (typeof OPTIONS)[N];
+type Attribute<N extends OptionName> = Camel<LongFlag<Spec<N>['flags']>>;
+type Flat<T> = { [K in keyof T]: T[K] };
+
+/**
+ * The flags commander hands a command whose options are `Names`, read off their declarations: each
+ * under its long flag in camelCase, a string for `<value>`, a list when repeatable, one of the choices
+ * when they are given, a boolean for a switch; required when it has a default, else optional.
+ */
+export type FlagsOf<Names extends readonly OptionName[]> = Flat<
+  { [N in Names[number] as Given<Spec<N>> extends true ? Attribute<N> : never]: ValueOf<Spec<N>> } & {
+    [N in Names[number] as Given<Spec<N>> extends true ? never : Attribute<N>]?: ValueOf<Spec<N>>;
+  }
+>;
+
+/**
+ * Each command's options, declared once: main.ts registers them (addOptions) and the command's flags
+ * type is read off them (FlagsOf).
+ */
+export const VALIDATE_OPTIONS = ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'report', 'verbose', 'annotate'] as const satisfies readonly OptionName[];
+export const IMPORT_OPTIONS = [
+  'target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode',
+  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
+] as const satisfies readonly OptionName[];
+export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'waitLock'] as const satisfies readonly OptionName[];
+export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];
+export const SANDBOX_OPTIONS = ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'] as const satisfies readonly OptionName[];
+/** `targets`, `targets check`, and `state show`, `reset` and `migrate`. */
+export const LISTING_OPTIONS = ['config', 'listFormat'] as const satisfies readonly OptionName[];
+export const HISTORY_OPTIONS = ['config', 'listFormat', 'historyLimit'] as const satisfies readonly OptionName[];
+
+export type ValidateFlags = FlagsOf<typeof VALIDATE_OPTIONS>;
+export type ImportFlags = FlagsOf<typeof IMPORT_OPTIONS>;
+export type ApplyFlags = FlagsOf<typeof APPLY_OPTIONS>;
+export type ExportFlags = FlagsOf<typeof EXPORT_OPTIONS>;
+/** The sandbox's own options, and the credential flags each emulated platform adds (sandboxFlags). */
+export type SandboxFlags = FlagsOf<typeof SANDBOX_OPTIONS> & Record<string, unknown>;
+export type ListingFlags = FlagsOf<typeof LISTING_OPTIONS>;
+export type HistoryFlags = FlagsOf<typeof HISTORY_OPTIONS>;
+/** The flags that say how input files are read and checked (validate's and import's; import has no --max-errors). */
+export type InputFlags = Partial<Pick<ValidateFlags, 'entity' | 'map' | 'encoding' | 'delimiter' | 'sheet' | 'inputFormat' | 'maxErrors'>>;
+
 /**
  * Adds the named options of the table to a command; `extra` adds options declared elsewhere (an
  * emulated platform's credential flags) or replaces a named one (by its name).

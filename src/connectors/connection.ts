@@ -1,10 +1,15 @@
 import type { Dispatcher } from 'undici';
 import type { FieldError } from '../errors.js';
-import { HttpClient } from '../http/client.js';
+import { HttpClient, type RetryPolicy } from '../http/client.js';
 import type { ProxyEnvironment } from '../http/proxy.js';
 
 /** How long an answer may take to start, unless the config says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Requests in flight at once, unless the config or --concurrency says otherwise. */
+export const DEFAULT_CONCURRENCY = 8;
+
+/** Pages a list reads ahead of the one it waits for: the rest of the connection's pool (see ReadAhead). */
+export const readAheadOf = (settings: Pick<ConnectionSettings, 'concurrency'>): number => Math.max(1, (settings.concurrency ?? DEFAULT_CONCURRENCY) - 1);
 
 /** What every connector's HTTP side can be tuned with (from the config, or by tests). */
 export interface ConnectionSettings {
@@ -34,6 +39,8 @@ export interface ConnectionSettings {
   signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** How failed requests are tried again, over the defaults (tests: a short backoff). */
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface ConnectOptions {
@@ -68,7 +75,7 @@ export function connect(options: ConnectOptions): HttpClient {
   return new HttpClient({
     baseUrl: options.baseUrl,
     label: options.label,
-    concurrency: settings.concurrency ?? 8,
+    concurrency: settings.concurrency ?? DEFAULT_CONCURRENCY,
     ...(perSecond ? { rate: { perSecond, burst: settings.burst ?? defaultRate?.burst ?? Math.max(1, Math.ceil(perSecond)) } } : {}),
     secrets: () => options.secrets().filter((s): s is string => !!s),
     ...(options.fieldErrors ? { fieldErrors: options.fieldErrors } : {}),
@@ -82,5 +89,6 @@ export function connect(options: ConnectOptions): HttpClient {
     ...(settings.signal ? { signal: settings.signal } : {}),
     ...(settings.sleep ? { sleep: settings.sleep } : {}),
     ...(settings.now ? { now: settings.now } : {}),
+    ...(settings.retry ? { retry: settings.retry } : {}),
   });
 }

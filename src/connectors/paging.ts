@@ -65,9 +65,15 @@ export class PageGuard {
     this.started = this.now();
   }
 
-  /** The number of records the server says the list holds, when it says so. */
+  /**
+   * The number of records the server says the list holds, when it says so: the first count is the
+   * one kept; a later page that announces another (records were added or removed while the list was
+   * read, so the offsets moved under it) stops the list.
+   */
   expect(count: number | undefined): void {
-    if (typeof count === 'number' && Number.isInteger(count) && count >= 0 && this.expected === undefined) this.expected = count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return;
+    if (this.expected === undefined) this.expected = count;
+    else if (count !== this.expected) throw this.stop(`announced ${count} records after ${this.expected} (records were added or removed while it was being read)`);
   }
 
   get received(): number {
@@ -113,5 +119,57 @@ export class PageGuard {
 
   private stop(why: string): RemoteError {
     return new RemoteError('unexpected', `${this.label}: the ${this.what} list ${why}; stopped, so that nothing is planned on a wrong population`, undefined, [], 'run again; if it persists, the server’s paging needs a look (HRSYNC_DEBUG=http shows the requests)');
+  }
+}
+
+/**
+ * Reads the pages a list is about to ask for before it asks, `width` at a time, while the list's own
+ * loop stays as it was: it asks for each page by its position (an offset, a page number) in order,
+ * checks it with its PageGuard and decides where the next one starts. Once the first page has told
+ * the list's shape (`plan`: a known count and a page size), the pages after the one asked for are
+ * already under way; a page asked for that was not foreseen (a short page moved the offsets) is read
+ * then, and what was read ahead is dropped and foreseen again from there. So the records, their order,
+ * and every guard are those of a read one page at a time; only the waiting overlaps. Without a count
+ * (or with a cursor) nothing is planned, and the list is read one page at a time.
+ */
+export class ReadAhead<P> {
+  private readonly ahead = new Map<number, Promise<P>>();
+  private step = 0;
+  private end = 0;
+
+  constructor(
+    private readonly read: (at: number) => Promise<P>,
+    /** Pages in flight at most besides the one asked for (the connection's concurrency). */
+    private readonly width: number,
+  ) {}
+
+  /** The page at `at`: the one read ahead, else read now; the pages after it are set under way. */
+  get(at: number): Promise<P> {
+    const page = this.ahead.get(at) ?? this.read(at);
+    this.ahead.delete(at);
+    this.foresee(at + this.step);
+    return page;
+  }
+
+  /** The list's shape, from its first page: pages start every `step`, from `next` up to `end` (exclusive). */
+  plan(next: number, step: number, end: number): void {
+    if (!(step > 0) || !Number.isFinite(end)) return;
+    this.step = step;
+    this.end = end;
+    this.foresee(next);
+  }
+
+  /** Keeps the `width` pages from `from` on under way, and drops any other read ahead (never to be asked for). */
+  private foresee(from: number): void {
+    if (!this.step) return;
+    const wanted = new Set<number>();
+    for (let at = from; at < this.end && wanted.size < this.width; at += this.step) wanted.add(at);
+    for (const at of this.ahead.keys()) if (!wanted.has(at)) this.ahead.delete(at);
+    for (const at of wanted)
+      if (!this.ahead.has(at)) {
+        const page = this.read(at);
+        page.catch(() => undefined); // a page dropped unread fails unheard; one asked for fails in get's caller
+        this.ahead.set(at, page);
+      }
   }
 }

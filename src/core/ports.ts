@@ -114,6 +114,12 @@ export interface TargetWriter {
   /** The record with this key, if any (used to settle a write whose answer was lost). */
   lookup(entity: Entity, key: MatchKey): Promise<CanonicalValues | undefined>;
   /**
+   * Writes the target can take in one request (a SCIM /Bulk), once it knows (discovery); absent or 1:
+   * one write per request. Apply then keeps that many times its concurrency in flight, and the writer
+   * groups the writes it is given into requests — each still answered, and settled, one by one.
+   */
+  writesPerRequest?(): Promise<number>;
+  /**
    * One write; resolves to the record's id. A failure of the platform is a RemoteError with its kind
    * (anything else is taken for a bug in hrsync: the run stops, its results are still written).
    */

@@ -59,108 +59,103 @@ export interface Sandbox {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts the emulator of every platform in src/sandbox/platforms/index.ts on a real socket. */
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const platforms: readonly AnyPlatform[] = PLATFORMS;
-  const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
-  let faults: FaultRates = { ...options.faults };
-  let seeding = false;
-  const credentials = Object.fromEntries(
-    platforms.map((p) => [p.name, p.credentials({ key: options.apiKey, flags: options.flags ?? {}, given: (options.credentials as Record<string, unknown> | undefined)?.[p.name] })]),
-  ) as SandboxCredentials;
-  const credentialsOf = (p: AnyPlatform) => (credentials as Record<string, unknown>)[p.name];
-  const contexts = new Map<string, PlatformContext<unknown, unknown, unknown>>(
-    platforms.map((p) => {
-      const settings = { ...p.defaultSettings, ...(options.unlimited ? p.unlimited : {}), ...(options.settings as Record<string, object> | undefined)?.[p.name] };
-      return [p.name, { state: undefined, credentials: credentialsOf(p), settings, now, seeding: false }];
-    }),
-  );
-  const fresh = () => {
-    for (const p of platforms) {
-      const ctx = contexts.get(p.name)!;
+type Context = PlatformContext<unknown, unknown, unknown>;
+
+/** Every platform's credentials, settings and state slice (a fresh one until a state file's is put in). */
+class Platforms {
+  readonly all: readonly AnyPlatform[] = PLATFORMS;
+  readonly credentials: SandboxCredentials;
+  private readonly contexts: Map<string, Context>;
+
+  constructor(options: SandboxOptions, now: () => number) {
+    this.credentials = Object.fromEntries(
+      this.all.map((p) => [p.name, p.credentials({ key: options.apiKey, flags: options.flags ?? {}, given: (options.credentials as Record<string, unknown> | undefined)?.[p.name] })]),
+    ) as SandboxCredentials;
+    this.contexts = new Map(
+      this.all.map((p) => {
+        const settings = { ...p.defaultSettings, ...(options.unlimited ? p.unlimited : {}), ...(options.settings as Record<string, object> | undefined)?.[p.name] };
+        return [p.name, { state: undefined, credentials: this.credentialsOf(p), settings, now, seeding: false }];
+      }),
+    );
+    this.fresh();
+  }
+
+  credentialsOf(p: AnyPlatform): unknown {
+    return (this.credentials as Record<string, unknown>)[p.name];
+  }
+
+  context(name: string): Context {
+    return this.contexts.get(name)!;
+  }
+
+  /** Every platform back to a fresh state. */
+  fresh(): void {
+    for (const p of this.all) {
+      const ctx = this.context(p.name);
       ctx.state = p.createState(ctx.credentials, ctx.settings);
     }
-  };
-  const slices = (): Slices => new Map(platforms.map((p) => [p.name, contexts.get(p.name)!.state]));
+  }
 
-  const loaded = options.dataFile ? await loadStateFile(options.dataFile, platforms, credentialsOf) : undefined;
-  fresh();
-  for (const [name, state] of loaded ?? []) contexts.get(name)!.state = state;
-  const persister = options.dataFile ? new Persister(options.dataFile, () => stateJson(platforms, slices())) : undefined;
+  load(slices: Slices): void {
+    for (const [name, state] of slices) this.context(name).state = state;
+  }
 
-  const stats = new Stats();
-  const held = new Set<Socket>(); // connections a "timeout" fault keeps waiting
-  const limit = options.rateLimitPerSecond ? new TokenBucket(options.rateLimitPerSecond, options.rateLimitPerSecond, now) : undefined;
+  slices(): Slices {
+    return new Map(this.all.map((p) => [p.name, this.context(p.name).state]));
+  }
+}
 
-  async function admin(req: SandboxRequest): Promise<SandboxResponse> {
-    const path = req.url.pathname;
-    if (path === '/_sandbox/stats' && req.method === 'GET') return json(200, stats.snapshot());
-    if (path === '/_sandbox/reset' && req.method === 'POST') {
-      await sandbox.reset();
-      return json(200, { reset: true });
-    }
-    if (path === '/_sandbox/health') return json(200, { ok: true });
-    return json(404, { message: 'sandbox admin routes: GET /_sandbox/stats, POST /_sandbox/reset, GET /_sandbox/health' });
+/** The fault injected into one request, if any. */
+type Fault = ReturnType<typeof pickFault>;
+
+/**
+ * The requests of a running sandbox: the admin routes, the platforms' own, and on the way the global
+ * rate limit, the injected faults and latency, the counters, and persisting what a write changed.
+ */
+class Dispatch {
+  faults: FaultRates;
+  /** Until it is seeded (at start, and during a reset) the platforms answer everyone but the seeder 503. */
+  seeding = false;
+  readonly stats = new Stats();
+  /** Connections a "timeout" fault keeps waiting. */
+  readonly held = new Set<Socket>();
+  private readonly limit: TokenBucket | undefined;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly platforms: Platforms,
+    private readonly options: SandboxOptions,
+    private readonly persister: Persister | undefined,
+    private readonly admin: (req: SandboxRequest) => Promise<SandboxResponse>,
+    now: () => number,
+  ) {
+    this.faults = { ...options.faults };
+    this.random = options.random ?? Math.random;
+    this.limit = options.rateLimitPerSecond ? new TokenBucket(options.rateLimitPerSecond, options.rateLimitPerSecond, now) : undefined;
   }
 
   /** `seeder`: a request on the seeding server (see `seed`), the only one served while the platforms are being seeded. */
-  async function onRequest(raw: IncomingMessage, res: ServerResponse, seeder: boolean): Promise<void> {
+  async onRequest(raw: IncomingMessage, res: ServerResponse, seeder: boolean): Promise<void> {
     const url = new URL(raw.url ?? '/', 'http://sandbox');
     const req: SandboxRequest = { method: raw.method ?? 'GET', url, headers: raw.headers, body: await readBody(raw) };
-    // Until it is seeded (at start, and during a reset) the sandbox answers everyone else 503: never an empty or half-filled platform.
-    if (seeding && !seeder) return send(res, json(503, { message: 'the sandbox is being seeded: try again shortly' }, { 'retry-after': '1' }));
-    if (url.pathname.startsWith('/_sandbox/')) return send(res, await admin(req));
-    const platform = platforms.find((p) => p.matches(url.pathname));
+    // Never an empty or half-filled platform.
+    if (this.seeding && !seeder) return send(res, json(503, { message: 'the sandbox is being seeded: try again shortly' }, { 'retry-after': '1' }));
+    if (url.pathname.startsWith('/_sandbox/')) return send(res, await this.admin(req));
+    const platform = this.platforms.all.find((p) => p.matches(url.pathname));
     if (!platform) return send(res, json(404, { message: `no emulated platform serves ${url.pathname}` }));
-    const ctx = contexts.get(platform.name)!;
-    if (seeder) {
-      ctx.seeding = true;
-      try {
-        const response = platform.handle(req, ctx);
-        if (response.wrote) persister?.changed();
-        return send(res, response);
-      } finally {
-        ctx.seeding = false;
-      }
-    }
-    const endpoint = platform.endpoint(req);
-    const record = (status: number) => stats.record(platform.name, endpoint, req.method, status);
-
-    if (limit && !limit.tryTake()) {
+    if (seeder) return send(res, this.seed(platform, req));
+    const record = (status: number) => this.stats.record(platform.name, platform.endpoint(req), req.method, status);
+    if (this.limit && !this.limit.tryTake()) {
       record(429);
       return send(res, json(429, { message: 'sandbox rate limit' }, { 'retry-after': '1' }));
     }
-    const fault = pickFault(faults, random);
-    if (fault === 'reset-before') {
-      record(0);
-      raw.socket.destroy();
-      return;
-    }
-    if (fault === 'timeout') {
-      record(0);
-      held.add(raw.socket);
-      raw.socket.once('close', () => held.delete(raw.socket));
-      return;
-    }
-    const latency = options.latency ? options.latency.ms + random() * options.latency.jitterMs : 0;
+    const fault = pickFault(this.faults, this.random);
+    if (this.dropped(fault, raw, record)) return;
+    const latency = this.options.latency ? this.options.latency.ms + this.random() * this.options.latency.jitterMs : 0;
     if (latency > 0) await sleep(latency);
-    if (fault === 'slow-commit' && req.method !== 'GET') {
-      await sleep(options.slowCommitMs ?? 5000);
-      const response = platform.handle(req, ctx); // committed, whether or not the client still waits
-      if (response.wrote) persister?.changed();
-      record(raw.socket.destroyed ? 0 : response.status);
-      if (!raw.socket.destroyed) send(res, response);
-      return;
-    }
-    if (fault === '429' || fault === '500' || fault === '503') {
-      const status = Number(fault);
-      record(status);
-      const headers: Record<string, string> = status === 429 ? { 'retry-after': String(options.retryAfterSeconds ?? 1) } : status === 503 ? { 'retry-after': '0' } : {};
-      return send(res, json(status, { message: `injected ${status}` }, headers));
-    }
-    const response = platform.handle(req, ctx);
-    if (response.wrote) persister?.changed();
+    if (fault === 'slow-commit' && req.method !== 'GET') return this.slowCommit(platform, req, raw, res, record);
+    if (fault === '429' || fault === '500' || fault === '503') return this.injected(Number(fault), res, record);
+    const response = this.commit(platform, req);
     if (fault === 'reset-after') {
       record(0);
       raw.socket.destroy(); // committed, but the client never hears so
@@ -174,60 +169,139 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     send(res, response);
   }
 
-  const listening = (seeder: boolean, port: number, host: string) => serve((req, res) => onRequest(req, res, seeder), port, host);
-  // Seeding, the platforms answer this port 503 until they are ready (see onRequest); it is taken first, so a port in use fails at once.
-  seeding = Boolean(options.seed);
-  const { server, url } = await listening(false, options.port ?? 0, options.host ?? '127.0.0.1');
-
-  /**
-   * Fills `names` as a client would, through a server of its own on a free loopback port, the only
-   * one served meanwhile: no fault, latency, limit or counter applies to it.
-   */
-  const seed = async (names: readonly string[]) => {
-    if (!options.seed || names.length === 0) return;
-    seeding = true;
-    const seeder = await listening(true, 0, '127.0.0.1');
+  /** A request of the seeder: no fault, latency, limit or counter. */
+  private seed(platform: AnyPlatform, req: SandboxRequest): SandboxResponse {
+    const ctx = this.platforms.context(platform.name);
+    ctx.seeding = true;
     try {
-      await options.seed({ ...sandbox, url: seeder.url, urls: urlsOf(seeder.url) }, names);
-      for (const p of platforms) if (names.includes(p.name)) p.afterSeed?.(contexts.get(p.name)!);
+      return this.commit(platform, req);
     } finally {
-      await closed(seeder.server);
-      seeding = false;
+      ctx.seeding = false;
     }
-  };
+  }
 
-  const sandbox: Sandbox = {
+  /** The platform's answer, its change persisted. */
+  private commit(platform: AnyPlatform, req: SandboxRequest): SandboxResponse {
+    const response = platform.handle(req, this.platforms.context(platform.name));
+    if (response.wrote) this.persister?.changed();
+    return response;
+  }
+
+  /** A connection reset before the request is handled, or one never answered: true when the fault took the request. */
+  private dropped(fault: Fault, raw: IncomingMessage, record: (status: number) => void): boolean {
+    if (fault === 'reset-before') {
+      record(0);
+      raw.socket.destroy();
+      return true;
+    }
+    if (fault === 'timeout') {
+      record(0);
+      this.held.add(raw.socket);
+      raw.socket.once('close', () => this.held.delete(raw.socket));
+      return true;
+    }
+    return false;
+  }
+
+  /** A write committed late, whether or not the client still waits; answered if it does. */
+  private async slowCommit(platform: AnyPlatform, req: SandboxRequest, raw: IncomingMessage, res: ServerResponse, record: (status: number) => void): Promise<void> {
+    await sleep(this.options.slowCommitMs ?? 5000);
+    const response = this.commit(platform, req);
+    record(raw.socket.destroyed ? 0 : response.status);
+    if (!raw.socket.destroyed) send(res, response);
+  }
+
+  /** An injected 429, 500 or 503, nothing changed. */
+  private injected(status: number, res: ServerResponse, record: (status: number) => void): void {
+    record(status);
+    const headers: Record<string, string> = status === 429 ? { 'retry-after': String(this.options.retryAfterSeconds ?? 1) } : status === 503 ? { 'retry-after': '0' } : {};
+    send(res, json(status, { message: `injected ${status}` }, headers));
+  }
+}
+
+/** The admin routes: counters, reset, health. */
+async function adminRoute(req: SandboxRequest, sandbox: () => Sandbox): Promise<SandboxResponse> {
+  const path = req.url.pathname;
+  if (path === '/_sandbox/stats' && req.method === 'GET') return json(200, sandbox().stats());
+  if (path === '/_sandbox/reset' && req.method === 'POST') {
+    await sandbox().reset();
+    return json(200, { reset: true });
+  }
+  if (path === '/_sandbox/health') return json(200, { ok: true });
+  return json(404, { message: 'sandbox admin routes: GET /_sandbox/stats, POST /_sandbox/reset, GET /_sandbox/health' });
+}
+
+/** Starts the emulator of every platform in src/sandbox/platforms/index.ts on a real socket. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const now = options.now ?? Date.now;
+  const platforms = new Platforms(options, now);
+  const loaded = options.dataFile ? await loadStateFile(options.dataFile, platforms.all, (p) => platforms.credentialsOf(p)) : undefined;
+  if (loaded) platforms.load(loaded);
+  const persister = options.dataFile ? new Persister(options.dataFile, () => stateJson(platforms.all, platforms.slices())) : undefined;
+  let sandbox: Sandbox | undefined;
+  const dispatch = new Dispatch(platforms, options, persister, (req) => adminRoute(req, () => sandbox!), now);
+  const listening = (seeder: boolean, port: number, host: string) => serve((req, res) => dispatch.onRequest(req, res, seeder), port, host);
+  // Seeding, the platforms answer this port 503 until they are ready (see onRequest); it is taken first, so a port in use fails at once.
+  dispatch.seeding = Boolean(options.seed);
+  const { server, url } = await listening(false, options.port ?? 0, options.host ?? '127.0.0.1');
+  const seed = seeding(options, platforms, dispatch, () => sandbox!, listening);
+  sandbox = {
     url,
     urls: urlsOf(url),
-    credentials,
-    stats: () => stats.snapshot(),
-    state: () => Object.fromEntries(slices()) as SandboxState,
+    credentials: platforms.credentials,
+    stats: () => dispatch.stats.snapshot(),
+    state: () => Object.fromEntries(platforms.slices()) as SandboxState,
     setFaults(next) {
-      faults = { ...next };
+      dispatch.faults = { ...next };
     },
     async reset() {
-      fresh();
-      await seed(platforms.map((p) => p.name));
-      stats.reset();
+      platforms.fresh();
+      await seed(platforms.all.map((p) => p.name));
+      dispatch.stats.reset();
       persister?.changed();
     },
     async stop() {
-      for (const socket of held) socket.destroy();
+      for (const socket of dispatch.held) socket.destroy();
       await closed(server);
       await persister?.flush();
     },
   };
-  const unseeded = platforms.map((p) => p.name).filter((name) => !loaded?.has(name));
+  const unseeded = platforms.all.map((p) => p.name).filter((name) => !loaded?.has(name));
   try {
     await seed(unseeded);
   } catch (error) {
     await sandbox.stop().catch(() => undefined);
     throw error;
   } finally {
-    seeding = false;
+    dispatch.seeding = false;
   }
   if (unseeded.length) persister?.changed();
   return sandbox;
+}
+
+/**
+ * Fills the platforms named as a client would, through a server of its own on a free loopback port,
+ * the only one served meanwhile: no fault, latency, limit or counter applies to it.
+ */
+function seeding(
+  options: SandboxOptions,
+  platforms: Platforms,
+  dispatch: Dispatch,
+  sandbox: () => Sandbox,
+  listening: (seeder: boolean, port: number, host: string) => Promise<{ server: Server; url: string }>,
+): (names: readonly string[]) => Promise<void> {
+  return async (names) => {
+    if (!options.seed || names.length === 0) return;
+    dispatch.seeding = true;
+    const seeder = await listening(true, 0, '127.0.0.1');
+    try {
+      await options.seed({ ...sandbox(), url: seeder.url, urls: urlsOf(seeder.url) }, names);
+      for (const p of platforms.all) if (names.includes(p.name)) p.afterSeed?.(platforms.context(p.name));
+    } finally {
+      await closed(seeder.server);
+      dispatch.seeding = false;
+    }
+  };
 }
 
 /** Base URL of each platform on a server at `url`. */

@@ -55,21 +55,36 @@ export function stateJson(platforms: readonly AnyPlatform[], slices: Slices): st
   return JSON.stringify({ version: VERSION, ...Object.fromEntries(platforms.map((p) => [p.name, p.saveState(slices.get(p.name))])) });
 }
 
+/** The least time between two writes of the state file (see Persister). */
+export const PERSIST_EVERY_MS = 1000;
+
 /**
- * Writes the state after changes, atomically (a temporary file renamed over the old one), so a crash
- * never leaves half a file. Writes coalesce: a burst of changes costs one write after the burst, not
- * one per change; `flush()` waits for everything written so far.
+ * Writes the state after changes, atomically (a temporary file renamed over the old one, 0600), so a
+ * crash never leaves half a file. Writes are batched: the first change after a quiet spell is written
+ * at once, and changes after it wait until `everyMs` (or ten times what the last write took, when the
+ * state is large) have passed since that write ended, then go out together in one write — a burst of
+ * thousands of creates costs a handful of whole-state writes, not one each. `flush()` (on stop, on
+ * Ctrl-C or SIGTERM) writes what is waiting at once. So a process killed outright (SIGKILL, a power
+ * cut) loses at most the changes of that last window.
  */
 export class Persister {
   private dirty = false;
   private running: Promise<void> | undefined;
   /** A write that failed (a read-only folder, a full disk): reported by the next flush. */
   private failure: unknown;
+  /** When the last write ended, and the wait before the next. */
+  private last = -Infinity;
+  private gap: number;
+  private hurry = false;
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly path: string,
     private readonly text: () => string,
-  ) {}
+    private readonly everyMs = PERSIST_EVERY_MS,
+  ) {
+    this.gap = everyMs;
+  }
 
   changed(): void {
     this.dirty = true;
@@ -81,16 +96,40 @@ export class Persister {
   private async loop(): Promise<void> {
     try {
       while (this.dirty) {
+        await this.waitTurn();
         this.dirty = false;
-        await writeFileAtomic(this.path, this.text());
+        const started = performance.now();
+        await writeFileAtomic(this.path, this.text(), { mode: 0o600 });
+        this.last = performance.now();
+        this.gap = Math.max(this.everyMs, 10 * (this.last - started));
       }
     } finally {
       this.running = undefined;
     }
   }
 
+  /** Until `gap` has passed since the last write, or a flush hurries it. */
+  private async waitTurn(): Promise<void> {
+    const wait = this.last + this.gap - performance.now();
+    if (wait <= 0 || this.hurry) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, wait);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
   async flush(): Promise<void> {
-    while (this.running) await this.running;
+    this.hurry = true;
+    try {
+      this.wake?.();
+      while (this.running) await this.running;
+    } finally {
+      this.hurry = false;
+    }
     if (this.failure) {
       const failure = this.failure;
       this.failure = undefined;

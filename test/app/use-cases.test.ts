@@ -7,6 +7,7 @@ import { applyImport, planImport, pullSource } from '../../src/app/import-run.js
 import { listTargets } from '../../src/app/check-targets.js';
 import { openTarget, type OpenedRules } from '../../src/app/open-target.js';
 import { SafetyStop, UsageError } from '../../src/errors.js';
+import { planDocument } from '../../src/cli/render/notes.js';
 import { tempDir, write } from '../helpers/files.js';
 
 let running: RunningSandbox;
@@ -138,7 +139,7 @@ describe('a saved plan', () => {
     await using(open(), async (opened) => {
       const planned = await planImport(opened, ['u.csv'], { asOf: AS_OF, cwd: dir, read: { cwd: dir }, plan: PLAN });
       const target = planned.target;
-      const plan = JSON.parse(await savedPlanText(planned.plan!, opened.state)) as SavedPlan;
+      const plan = JSON.parse(await savedPlanText(planDocument(planned.plan!), opened.state)) as SavedPlan;
       expect((await checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false, now: AS_OF })).stale).toEqual([]);
       await target.writer!.write({ action: 'update', entity: 'users', id: 'jasmit', values: { mobile: '07000 000000' } });
       await expect(checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false, now: AS_OF })).rejects.toThrow('users externalId=E1001 (id jasmit) changed since the plan was made');

@@ -21,10 +21,10 @@ const LAYERS: Record<string, readonly string[]> = {
   'src/core/lifecycle': ['src/shared'],
   'src/io': ['src/core/model', 'src/shared', 'src/errors.ts'],
   'src/http': ['src/shared', 'src/errors.ts'],
-  'src/core/rules': ['src/core/model', 'src/shared', 'src/errors.ts'],
+  'src/core/rules': ['src/core/model', 'src/core/lifecycle', 'src/shared', 'src/errors.ts'],
   'src/core/mapping': ['src/core/model', 'src/core/lifecycle', 'src/io', 'src/shared', 'src/errors.ts'],
   'src/core/ports.ts': ['src/core/model'],
-  'src/core/validate': ['src/core/mapping', 'src/core/rules', 'src/core/model', 'src/io', 'src/shared', 'src/errors.ts'],
+  'src/core/validate': ['src/core/mapping', 'src/core/rules', 'src/core/model', 'src/core/lifecycle', 'src/io', 'src/shared', 'src/errors.ts'],
   'src/core/plan': ['src/core/ports.ts', 'src/core/model', 'src/core/lifecycle', 'src/shared', 'src/errors.ts'],
   'src/core/apply': ['src/core/plan', 'src/core/ports.ts', 'src/core/model', 'src/io', 'src/shared', 'src/errors.ts'],
   'src/connectors': ['src/core/ports.ts', 'src/core/model', 'src/core/rules', 'src/http', 'src/shared', 'src/errors.ts'],
@@ -64,8 +64,12 @@ function sourceFiles(dir: string): string[] {
 
 const FILES = sourceFiles(join(ROOT, 'src')).map((f) => relative(ROOT, f).split('\\').join('/'));
 
+/** Each file parsed once for every test here (parsing is most of this file's time). */
+const PARSED = new Map<string, ts.SourceFile>();
 function parse(file: string): ts.SourceFile {
-  return ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  let source = PARSED.get(file);
+  if (!source) PARSED.set(file, (source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true)));
+  return source;
 }
 
 /** Every relative module a file imports (static, type-only, re-exports and dynamic import()). */
@@ -131,6 +135,13 @@ describe('the architecture', () => {
     expect(circles).toEqual([]);
   });
 
+  it('keeps commands apart: no file of src/cli/commands imports another (shared CLI pieces live in src/cli, use cases in src/app)', () => {
+    const commands = FILES.filter((f) => within(f, 'src/cli/commands'));
+    expect(commands.length).toBeGreaterThan(1);
+    const crossings = commands.flatMap((f) => importsOf(f).filter((t) => within(t, 'src/cli/commands') && t !== f).map((t) => `${f} → ${t}`));
+    expect(crossings).toEqual([]);
+  });
+
   it('starts lean: what bin/hrsync.js loads before a command runs reaches neither the config nor the connectors nor the emulator', () => {
     // Static, value imports only: type-only imports vanish, dynamic import() waits for the command.
     const valueImports = (file: string): string[] => {
@@ -160,6 +171,23 @@ describe('the architecture', () => {
       parse(f).statements.some((n) => ts.isImportDeclaration(n) && !n.importClause?.isTypeOnly && ts.isStringLiteral(n.moduleSpecifier) && /\/(state-postgres|lock-lease)\.js$/.test(n.moduleSpecifier.text)),
     );
     expect(staticImporters).toEqual([]);
+  });
+
+  it('names no CLI flag in core: core returns data (structured notes, issue codes), the CLI words them as its flags', () => {
+    /** Strings in core that hold "--" before a letter but are no flag of hrsync's: each with why. */
+    const NOT_FLAGS: Record<string, RegExp> = {};
+    const found: string[] = [];
+    for (const file of FILES.filter((f) => within(f, 'src/core'))) {
+      const strings: string[] = [];
+      const visit = (node: ts.Node) => {
+        if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) strings.push(node.text);
+        ts.forEachChild(node, visit);
+      };
+      visit(parse(file));
+      for (const text of strings) if (/(^|[^-\w])--[a-z]/i.test(text) && !NOT_FLAGS[file]?.test(text)) found.push(`${file}: ${JSON.stringify(text.slice(0, 80))}`);
+    }
+    // Move the wording to src/cli (render/notes.ts words plan notes): core says what happened, as data.
+    expect(found).toEqual([]);
   });
 
   it('names a platform outside its own folder only in the two registries', () => {

@@ -134,7 +134,7 @@ describe('--report: the run as one self-contained HTML page', () => {
 
   it('lists the first rows of a long table and says how many more there are', () => {
     const issues = Array.from({ length: 5 }, (_, i) => ({ file: 'u.csv', line: i + 2, entity: 'users' as const, field: 'email', value: `x${i}`, code: 'invalid_email' as const, message: 'bad', severity: 'error' as const, hint: null }));
-    const validation = { ok: false, target: 'generic', checkedAgainst: null, summary: { files: 1, rows: 5, errors: 5, warnings: 0 }, files: [], issues, truncated: false };
+    const validation = { ok: false, rules: 'generic', checkedAgainst: null, summary: { files: 1, rows: 5, errors: 5, warnings: 0 }, files: [], issues, truncated: false };
     const page = renderReportHtml({ command: 'validate', outcome: 'invalid', exitCode: 3, at: '2026-11-24T00:00:00.000Z', validation, limit: 2 });
     expect(page).toContain('The first 2 of 5 issues are listed here (--verbose lists all; --format json has them all).');
     expect(page.match(/<tr data-code=/g)).toHaveLength(2);

@@ -25,6 +25,8 @@ const VARIANTS: Array<[string, Row]> = [
   ['users with groups', { userGroups: true }],
   ['groups listed without members (returned on request)', { groupMembers: 'request' }],
   ['no PATCH (PUT), no filtering', { patch: false, filter: false }],
+  ['writes in /Bulk requests (RFC 7644 §3.7)', { bulk: true }],
+  ['/Bulk without PATCH: memberships by read and replace after each bulk', { bulk: true, patch: false }],
 ];
 
 function project(baseUrl: string, config: Row = {}): string {

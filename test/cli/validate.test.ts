@@ -31,7 +31,7 @@ describe('hrsync validate (in-process)', () => {
     const run = await hrsync(['validate', 'samples/invalid/companies.csv', 'samples/groups.csv', '--target', 'accessplanit', '--format', 'json']);
     expect(run.code).toBe(3);
     const report = JSON.parse(run.stdout);
-    expect(Object.keys(report)).toEqual(['ok', 'target', 'checkedAgainst', 'summary', 'files', 'issues', 'truncated']);
+    expect(Object.keys(report)).toEqual(['ok', 'rules', 'target', 'checkedAgainst', 'summary', 'files', 'issues', 'truncated']);
     expect(report.checkedAgainst).toBeNull(); // --target accessplanit with no config: its rules only
     expect(report.ok).toBe(false);
     expect(report.summary).toEqual({ files: 2, rows: 5, errors: 3, warnings: 0 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTarget } from '../../src/app/create-target.js';
-import { connectorFor } from '../../src/connectors/registry.js';
+import { CONNECTORS, connectorFor } from '../../src/connectors/registry.js';
+import type { ConnectorDefinition } from '../../src/connectors/types.js';
 import { applyPlan } from '../../src/core/apply/apply.js';
 import type { CanonicalRecord, CanonicalValues } from '../../src/core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../../src/core/model/entities.js';
@@ -11,6 +12,7 @@ import { same } from '../../src/core/plan/compare.js';
 import { buildPlan, type Plan } from '../../src/core/plan/plan.js';
 import { checkRecord } from '../../src/core/rules/check-record.js';
 import type { Issue } from '../../src/core/model/issues.js';
+import { PLATFORMS } from '../../src/sandbox/platforms/index.js';
 import { sandboxClients, startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { tempDir } from '../helpers/files.js';
@@ -22,8 +24,8 @@ import { startScimServer } from '../helpers/scim-server.js';
  * class against every tap): listing across page boundaries, lookup by match key, create → update →
  * deactivate → delete, a lost create settled by lookup, error classification, and redaction of its
  * credentials. Every server sits behind a fault proxy, so the faults are the same for our emulator
- * and for a real server no one on the team wrote. A new connector gets all of it with one line in
- * SUBJECTS.
+ * and for a real server no one on the team wrote. The subjects come from the registries (see subjectsOf):
+ * a new connector the sandbox emulates is under contract as soon as it is registered.
  */
 interface Server {
   /** The connector's config entry (secrets as env: references) and the environment it reads them from. */
@@ -61,26 +63,63 @@ const betterAuthScim = (patch: 'auto' | 'never') => async (): Promise<Server> =>
   return { config: { type: 'scim', baseUrl: server.url, token: 'env:SCIM_TOKEN', patch }, env: { SCIM_TOKEN: 'ba-scim-secret-token-1' }, stop: () => server.stop() };
 };
 
-const SUBJECTS: Array<[string, () => Promise<Server>]> = [
-  ['accessplanit (emulator)', emulated('accessplanit')],
-  ['accessplanit (emulator: lookups as plain strings)', emulated('accessplanit', { lookupLists: false })],
-  ['accessplanit (emulator: a silent page cap of 2)', emulated('accessplanit', { pageCap: 2 })],
-  ['appenate (emulator: no listing, each row looked up)', emulated('appenate')],
-  ['appenate (emulator: an empty Name= lists everyone, listAll)', emulated('appenate', { emptyNameSearch: 'all' }, { listAll: true })],
-  ['appenate (emulator: errors inside HTTP 200)', emulated('appenate', { errorsInOk: true })],
-  ['springest (emulator)', emulated('springest')],
-  ['scim (emulator)', emulated('scim')],
-  ['scim (scimmy, PATCH)', scimmy(true)],
-  ['scim (scimmy, PATCH, users without groups)', scimmy(true, false)],
-  ['scim (scimmy, PUT only)', scimmy(false)],
-  ['scim (Better Auth @better-auth/scim, PATCH)', betterAuthScim('auto')],
-  ['scim (Better Auth @better-auth/scim, PUT: patch never)', betterAuthScim('never')],
+/** A server the contract runs against: which platform's connector it exercises, and how it starts. */
+interface Subject {
+  type: string;
+  name: string;
+  start: () => Promise<Server>;
+}
+
+/**
+ * Besides each platform's emulator in its default settings: settings a tenant may have where the
+ * vendor's evidence is silent, and real servers no one on the team wrote — listed by hand.
+ */
+const VARIANTS: Subject[] = [
+  { type: 'accessplanit', name: 'emulator: lookups as plain strings', start: emulated('accessplanit', { lookupLists: false }) },
+  { type: 'accessplanit', name: 'emulator: a silent page cap of 2', start: emulated('accessplanit', { pageCap: 2 }) },
+  { type: 'appenate', name: 'emulator: an empty Name= lists everyone, listAll', start: emulated('appenate', { emptyNameSearch: 'all' }, { listAll: true }) },
+  { type: 'appenate', name: 'emulator: errors inside HTTP 200', start: emulated('appenate', { errorsInOk: true }) },
+  { type: 'scim', name: 'emulator: writes in /Bulk requests', start: emulated('scim', { bulk: true }) },
+  { type: 'scim', name: 'scimmy, PATCH', start: scimmy(true) },
+  { type: 'scim', name: 'scimmy, PATCH, users without groups', start: scimmy(true, false) },
+  { type: 'scim', name: 'scimmy, PUT only', start: scimmy(false) },
+  { type: 'scim', name: 'Better Auth @better-auth/scim, PATCH', start: betterAuthScim('auto') },
+  { type: 'scim', name: 'Better Auth @better-auth/scim, PUT: patch never', start: betterAuthScim('never') },
 ];
+
+/**
+ * The subjects, from the registries: every connector hrsync writes with (src/connectors/registry.ts)
+ * whose platform the sandbox emulates (its platform registry), in the emulator's default settings —
+ * so a platform registered in both is under contract with no line here — then the variants.
+ */
+function subjectsOf(connectors: ReadonlyArray<Pick<ConnectorDefinition, 'type' | 'role'>>, emulatedTypes: ReadonlySet<string>, variants: readonly Subject[]): Subject[] {
+  return [...connectors.filter((c) => c.role === 'target' && emulatedTypes.has(c.type)).map((c): Subject => ({ type: c.type, name: 'emulator', start: emulated(c.type) })), ...variants];
+}
+
+/** The writable connectors no subject exercises. */
+const uncovered = (connectors: ReadonlyArray<Pick<ConnectorDefinition, 'type' | 'role'>>, subjects: readonly Subject[]): string[] =>
+  connectors.filter((c) => c.role === 'target' && !subjects.some((s) => s.type === c.type)).map((c) => c.type);
+
+const EMULATED = new Set<string>(PLATFORMS.filter((p) => 'client' in p && p.client).map((p) => p.name));
+const SUBJECTS = subjectsOf(CONNECTORS, EMULATED, VARIANTS);
+
+describe('the connector contract’s subjects', () => {
+  it('come from the registries: every writable connector is under contract, and every variant is of a registered one', () => {
+    expect(uncovered(CONNECTORS, SUBJECTS)).toEqual([]);
+    expect(VARIANTS.filter((v) => connectorFor(v.type)?.role !== 'target').map((v) => v.type)).toEqual([]);
+    // A platform registered with neither an emulator nor a variant (a real server) is named, not skipped.
+    const added = [...CONNECTORS, { type: 'newlms', role: 'target' as const }];
+    expect(uncovered(added, subjectsOf(added, EMULATED, VARIANTS))).toEqual(['newlms']);
+    // One emulated: it is a subject of its own, in the emulator's default settings.
+    expect(subjectsOf(added, new Set([...EMULATED, 'newlms']), []).map((s) => `${s.type} (${s.name})`)).toContain('newlms (emulator)');
+  });
+});
+
 
 const PAGE = 3;
 const UPDATED: Partial<Record<Entity, string>> = { users: 'lastName', companies: 'name', groups: 'label' };
 
-describe.each(SUBJECTS)('the connector contract: %s', (_name, start) => {
+describe.each(SUBJECTS.map((s): [string, () => Promise<Server>] => [`${s.type} (${s.name})`, s.start]))('the connector contract: %s', (_name, start) => {
   let server: Server;
   let proxy: FaultProxy;
   let target: Target;
@@ -89,13 +128,13 @@ describe.each(SUBJECTS)('the connector contract: %s', (_name, start) => {
   /** Records made once because others refer to them (a user's company, a company's groups). */
   const prerequisites = new Map<Entity, CanonicalValues>();
 
-  const open = async (env: Record<string, string> = server.env, extra: Record<string, unknown> = {}) => {
+  const open = async (env: Record<string, string> = server.env, extra: Record<string, unknown> = {}, retry?: { baseMs: number }) => {
     const baseUrl = server.config.type === 'springest' ? undefined : proxy.via(String(server.config.baseUrl));
     const config =
       server.config.type === 'springest'
         ? { ...server.config, sites: Object.fromEntries(Object.entries(server.config.sites as Record<string, { baseUrl: string; apiKey: string }>).map(([k, s]) => [k, { ...s, baseUrl: proxy.via(s.baseUrl) }])) }
         : { ...server.config, baseUrl };
-    return (await createTarget('contract', { ...config, pageSize: PAGE, ...extra }, { env })).target;
+    return (await createTarget('contract', { ...config, pageSize: PAGE, ...extra }, { env, ...(retry ? { retry } : {}) })).target;
   };
 
   /** Values that pass the platform's rules: keys, names, required references (made first). */
@@ -362,11 +401,18 @@ describe.each(SUBJECTS)('the connector contract: %s', (_name, start) => {
     expect(rejected.kind).toBe('validation');
     expect(rejected.fieldErrors.length).toBeGreaterThan(0);
 
-    proxy.setRule(() => ({ status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '0' } }));
-    expect((await failure(target.writer!.lookup('users', { field: target.writer!.matchKeys('users')[0]!, value: 'x' }))).kind).toBe('rate_limited');
-    proxy.setRule(() => ({ status: 500, body: { message: 'boom' } }));
-    expect((await failure(target.writer!.lookup('users', { field: target.writer!.matchKeys('users')[0]!, value: 'x' }))).kind).toBe('unavailable');
-    proxy.setRule(() => 'pass');
+    // Tried again as in a run, with a backoff of milliseconds, not seconds: the classification is the test, not the wait.
+    const quick = await open(server.env, {}, { baseMs: 1 });
+    try {
+      await quick.writer!.lookup('users', { field: quick.writer!.matchKeys('users')[0]!, value: 'x' }); // what it learns first (SCIM: the server's features)
+      proxy.setRule(() => ({ status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '0' } }));
+      expect((await failure(quick.writer!.lookup('users', { field: quick.writer!.matchKeys('users')[0]!, value: 'x' }))).kind).toBe('rate_limited');
+      proxy.setRule(() => ({ status: 500, body: { message: 'boom' } }));
+      expect((await failure(quick.writer!.lookup('users', { field: quick.writer!.matchKeys('users')[0]!, value: 'x' }))).kind).toBe('unavailable');
+    } finally {
+      proxy.setRule(() => 'pass');
+      await quick.close();
+    }
   });
 
   it('takes a success that is not the platform’s answer (a sign-in page, {}, null, a string) for a failure, never for "nothing there"', async () => {

@@ -122,11 +122,11 @@ describe('a validation with more issues than are held in memory', () => {
     try {
       expect(held.issues.length).toBeGreaterThan(300);
       expect(await logged.issues.toArray()).toEqual(held.issues);
-      const { ok, target, checkedAgainst, summary, files, truncated } = held;
+      const { ok, rules, checkedAgainst, summary, files, truncated } = held;
       const json = await output((out) => writeValidationJson(logged, out));
       const shape = held.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint }));
-      expect(json).toBe(`${JSON.stringify({ ok, target, checkedAgainst, summary, files, issues: shape, truncated }, null, 2)}\n`);
-      expect(await output((out) => writeValidationJson({ ...held, issues: [] }, out))).toBe(`${JSON.stringify({ ok, target, checkedAgainst, summary, files, issues: [], truncated }, null, 2)}\n`);
+      expect(json).toBe(`${JSON.stringify({ ok, rules, target: rules, checkedAgainst, summary, files, issues: shape, truncated }, null, 2)}\n`);
+      expect(await output((out) => writeValidationJson({ ...held, issues: [] }, out))).toBe(`${JSON.stringify({ ok, rules, target: rules, checkedAgainst, summary, files, issues: [], truncated }, null, 2)}\n`);
       expect(await output((out) => writeValidationGithub(logged, out))).toBe(await output((out) => writeValidationGithub(held, out)));
     } finally {
       logged.issues.close();

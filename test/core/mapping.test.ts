@@ -105,7 +105,7 @@ describe('mapping a record', () => {
     const issues: Issue[] = [];
     mapRecord({ file: 'f.csv', line: 3, values: { DOB: '03/04/1988' } }, columns, undefined, issues);
     expect(issues[0]).toMatchObject({ code: 'invalid_date', message: 'dateOfBirth "03/04/1988" is not a valid date (expected yyyy-mm-dd)' });
-    expect(issues[0]!.hint).toContain('"date:dd/mm/yyyy"');
+    expect(issues[0]!.hint).toEqual({ option: 'map', text: expect.stringContaining('"date:dd/mm/yyyy"') }); // the CLI words the option as --map
   });
 });
 

@@ -59,13 +59,13 @@ describe('planMissing', () => {
       expect(draft.ops).toEqual([]);
       return draft.notes;
     };
-    expect(notes({ missing: 'delete', only: ['E1'] })).toEqual([expect.stringMatching(/not applied to users: with --only, --limit or --since/)]);
-    expect(notes({ missing: 'delete', limit: 5 })).toHaveLength(1);
-    expect(notes({ missing: 'delete', incremental: true })).toHaveLength(1);
-    expect(notes({ missing: 'delete', lookedUp: new Set(['users'] as const) })).toEqual([expect.stringMatching(/^fake "t" cannot list users: each row was looked up/)]);
-    expect(notes({ missing: 'deactivate' }, { updatesOnly: () => true })).toEqual([expect.stringMatching(/did nothing to users: hrsync only updates them/)]);
-    expect(notes({ missing: 'delete' }, { canDelete: () => false })).toEqual(['fake "t" cannot delete users through its API: missing users were left alone']);
-    expect(notes({ missing: 'deactivate' }, {})).toEqual([expect.stringMatching(/^fake "t" cannot deactivate users: missing users were left alone/)]);
+    expect(notes({ missing: 'delete', only: ['E1'] })).toEqual([{ code: 'missing_partial', entity: 'users', missing: 'delete' }]);
+    expect(notes({ missing: 'deactivate', limit: 5 })).toEqual([{ code: 'missing_partial', entity: 'users', missing: 'deactivate' }]);
+    expect(notes({ missing: 'delete', incremental: true })).toEqual([{ code: 'missing_partial', entity: 'users', missing: 'delete' }]);
+    expect(notes({ missing: 'delete', lookedUp: new Set(['users'] as const) })).toEqual([{ code: 'missing_looked_up', target: 'fake "t"', entity: 'users', missing: 'delete' }]);
+    expect(notes({ missing: 'deactivate' }, { updatesOnly: () => true })).toEqual([{ code: 'missing_updates_only', entity: 'users', missing: 'deactivate' }]);
+    expect(notes({ missing: 'delete' }, { canDelete: () => false })).toEqual([{ code: 'missing_cannot_delete', target: 'fake "t"', entity: 'users' }]);
+    expect(notes({ missing: 'deactivate' }, {})).toEqual([{ code: 'missing_cannot_deactivate', target: 'fake "t"', entity: 'users' }]);
   });
 
   it('never counts missing a record the input holds (matched, or named by a row left out)', () => {

@@ -3,6 +3,7 @@ import { KnownRecords } from '../../src/core/validate/known-records.js';
 import { rulesNamed } from '../../src/connectors/registry.js';
 import { compileMapping } from '../../src/core/mapping/mapping-file.js';
 import { validateFiles, type ValidateOptions } from '../../src/core/validate/validate-files.js';
+import { ENTITY_GIVEN } from '../../src/core/validate/batch.js';
 import { readAll, tempDir, write } from '../helpers/files.js';
 
 const dir = tempDir();
@@ -172,7 +173,7 @@ for (const [way, csvParser, indexPage] of WAYS) describe(way, () => {
     it('uses --entity instead of guessing', async () => {
       const odd = csv('people-export.csv', [['ID', 'Label'], ['1', 'Ann']]);
       const report = await validate([odd], { rules: rulesNamed('generic')!, entity: 'companies' });
-      expect(report.files[0]).toMatchObject({ entity: 'companies', entityReason: '--entity' });
+      expect(report.files[0]).toMatchObject({ entity: 'companies', entityReason: ENTITY_GIVEN });
       expect(found(report)).toEqual([
         [1, null, 'unknown_column', 'warning'],
         [1, 'name', 'missing_column', 'error'],

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFault, parseLatency, type FaultKind } from '../../src/sandbox/faults.js';
@@ -206,9 +207,13 @@ describe('hrsync sandbox', () => {
     expect(out).toContain('CompanyId=1 IntegrationKey=sandbox-key');
     const base = /hrsync sandbox on (http:\/\/\S+)/.exec(out)![1]!;
     expect((await call(`${base}/accessplan/api/v2/CompanyGroup`, { headers: AP_KEY })).status).toBe(200);
+    const created = await call(`${base}/accessplan/api/v2/User`, { method: 'POST', headers: AP_KEY, json: POST_USER });
+    expect(created.status).toBe(201);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(existsSync(dataFile)).toBe(true);
+    // The last change, made within the state file's batching window, is in it: stopping writes what waits.
+    expect(JSON.stringify(JSON.parse(readFileSync(dataFile, 'utf8')).accessplanit.User)).toContain(`"${created.body.ID}"`);
+    expect(statSync(dataFile).mode & 0o777).toBe(0o600);
   });
 
   it('answers only 503 with Retry-After (or nothing) until it is seeded, then prints its banner: a client polling from the start never sees a partial platform', async () => {
@@ -247,6 +252,32 @@ describe('hrsync sandbox', () => {
       child.kill('SIGINT');
       await exited;
     }
+  });
+
+  it('listens for SIGINT and SIGTERM before it prints its banner: stopped the moment the banner is read, it still stops cleanly and writes its state', async () => {
+    const { sandboxCommand } = await import('../../src/cli/commands/sandbox.js');
+    const dir = tempDir();
+    const signals = new EventEmitter();
+    const listening: number[] = [];
+    const stream = (onWrite: (text: string) => void) => ({ write: (text: string) => (onWrite(text), true), isTTY: false });
+    const io = {
+      stdout: stream((text) => {
+        if (text.includes('hrsync sandbox on')) {
+          listening.push(signals.listenerCount('SIGTERM'));
+          setImmediate(() => signals.emit('SIGTERM'));
+        }
+      }),
+      stderr: stream(() => undefined),
+      env: {},
+      cwd: dir,
+      stdinIsTTY: false,
+      ask: async () => '',
+      signals,
+    } as unknown as Parameters<typeof sandboxCommand>[1];
+    const code = await sandboxCommand({ host: '127.0.0.1', port: '0', fault: [], rateLimit: 'off', data: join(dir, 'state.json') }, io);
+    expect(code).toBe(0);
+    expect(listening).toEqual([1]);
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).accessplanit.Company.length).toBeGreaterThan(0);
   });
 
   it('refuses bad flags with exit 64 (in-process)', async () => {

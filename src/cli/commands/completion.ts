@@ -91,6 +91,39 @@ export function completionScript(shell: 'bash' | 'zsh' | 'fish', program: Comman
   return fish(root, version);
 }
 
+/** The bash script's fixed part: walks the words typed so far, then completes from the tables above it. */
+const BASH_DRIVER = `_hrsync() {
+  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" last="" word i
+  local _hrsync_config=""
+  [[ $cur == "=" ]] && cur=""
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    word="\${COMP_WORDS[i]}"
+    [[ $word == "=" ]] && continue
+    if [[ -n $last ]]; then
+      [[ $last == -c || $last == --config ]] && _hrsync_config="$word"
+      last=""
+      continue
+    fi
+    if [[ $word == -* ]]; then
+      [[ " $(_hrsync_valued "$path") " == *" $word "* ]] && last="$word"
+      continue
+    fi
+    [[ " $(_hrsync_commands "$path") " == *" $word "* ]] && path="\${path:+$path }$word"
+  done
+  COMPREPLY=()
+  if [[ -n $last ]]; then
+    _hrsync_values "$path" "$last"
+  elif [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$(_hrsync_options "$path")" -- "$cur"))
+  elif [[ -n $(_hrsync_commands "$path") ]]; then
+    COMPREPLY=($(compgen -W "$(_hrsync_commands "$path")" -- "$cur"))
+  else
+    _hrsync_arguments "$path"
+  fi
+}
+complete -o bashdefault -o default -F _hrsync hrsync
+`;
+
 function bash(root: Node, version: string): string {
   const nodes = all(root);
   const table = (fn: (node: Node) => string) => nodes.map((n) => `    "${n.path.join(' ')}") echo "${fn(n)}" ;;`).join('\n');
@@ -140,37 +173,7 @@ _hrsync_arguments() {
 ${args.join('\n')}
   esac
 }
-_hrsync() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" last="" word i
-  local _hrsync_config=""
-  [[ $cur == "=" ]] && cur=""
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    word="\${COMP_WORDS[i]}"
-    [[ $word == "=" ]] && continue
-    if [[ -n $last ]]; then
-      [[ $last == -c || $last == --config ]] && _hrsync_config="$word"
-      last=""
-      continue
-    fi
-    if [[ $word == -* ]]; then
-      [[ " $(_hrsync_valued "$path") " == *" $word "* ]] && last="$word"
-      continue
-    fi
-    [[ " $(_hrsync_commands "$path") " == *" $word "* ]] && path="\${path:+$path }$word"
-  done
-  COMPREPLY=()
-  if [[ -n $last ]]; then
-    _hrsync_values "$path" "$last"
-  elif [[ $cur == -* ]]; then
-    COMPREPLY=($(compgen -W "$(_hrsync_options "$path")" -- "$cur"))
-  elif [[ -n $(_hrsync_commands "$path") ]]; then
-    COMPREPLY=($(compgen -W "$(_hrsync_commands "$path")" -- "$cur"))
-  else
-    _hrsync_arguments "$path"
-  fi
-}
-complete -o bashdefault -o default -F _hrsync hrsync
-`;
+${BASH_DRIVER}`;
 }
 
 function bashValues(values: Values): string | undefined {

@@ -5,18 +5,8 @@ import { startEmbedded } from '../../app/embedded-sandbox.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { parseFault, parseLatency, type FaultRates } from '../../sandbox/faults.js';
 import { describeSandbox, type SandboxOptions } from '../../sandbox/server.js';
+import type { SandboxFlags } from '../options.js';
 import { colourFor, type Io } from '../terminal.js';
-
-export interface SandboxFlags extends Record<string, unknown> {
-  host: string;
-  port: string;
-  data?: string;
-  seed?: string;
-  latency?: string;
-  fault: string[];
-  rateLimit?: string;
-  apiKey?: string;
-}
 
 /** Flags → sandbox options; every mistake is a usage error (exit 64). The platforms read their own credential flags. */
 export function sandboxOptions(flags: SandboxFlags, cwd: string, env: NodeJS.ProcessEnv = {}): SandboxOptions & { seedDir?: string } {
@@ -61,12 +51,15 @@ export async function sandboxCommand(flags: SandboxFlags, io: Io): Promise<numbe
       throw new UsageError(`cannot listen on ${flags.host} port ${flags.port} (${code})`, 'pass --host with an address of this machine, e.g. 127.0.0.1');
     throw error;
   }
-  io.stdout.write(`${describeSandbox(running.sandbox)}\n`);
-  io.stderr.write(c.dim(`state: ${options.dataFile}; Ctrl-C to stop\n`));
-  await new Promise<void>((done) => {
+  // Listening before the banner: whoever starts it may stop it the moment it reads the banner, and
+  // a signal with no handler yet would end the process without writing its state.
+  const stopped = new Promise<void>((done) => {
     io.signals.once('SIGINT', done);
     io.signals.once('SIGTERM', done);
   });
+  io.stdout.write(`${describeSandbox(running.sandbox)}\n`);
+  io.stderr.write(c.dim(`state: ${options.dataFile}; Ctrl-C to stop\n`));
+  await stopped;
   await running.stop();
   io.stderr.write(c.dim('sandbox stopped\n'));
   return ExitCode.ok;

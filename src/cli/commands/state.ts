@@ -2,17 +2,13 @@ import { join } from 'node:path';
 import { openState } from '../../app/state-store.js';
 import type { RunRecord, StateStore } from '../../core/ports.js';
 import { ExitCode } from '../../errors.js';
+import type { HistoryFlags, ListingFlags } from '../options.js';
 import { positiveInt } from '../parse.js';
 import { printable } from '../printable.js';
 import { colourFor, plural, type Io } from '../terminal.js';
 
-interface StateFlags {
-  config?: string;
-  format?: 'text' | 'json';
-}
-
 /** Opens the project's state store (the config's `state`, else .hrsync/state here), runs `use`, and closes it. */
-async function withState<T>(flags: StateFlags, io: Io, use: (state: StateStore) => Promise<T>): Promise<T> {
+async function withState<T>(flags: ListingFlags, io: Io, use: (state: StateStore) => Promise<T>): Promise<T> {
   const state = await openState({ config: flags.config, cwd: io.cwd, env: io.env });
   try {
     return await use(state);
@@ -29,7 +25,7 @@ const named = (state: StateStore) => `${state.backend} ${state.where}`;
  * per target, and the locks held now (or JSON: `bookmarks` as before, with `backend`, `where`, `sent`
  * and `locks`). Never a password: `where` names the user, host and database only.
  */
-export async function stateShowCommand(flags: StateFlags, io: Io): Promise<number> {
+export async function stateShowCommand(flags: ListingFlags, io: Io): Promise<number> {
   return withState(flags, io, async (state) => {
     const bookmarks = await state.bookmarks();
     const sent = await state.sentSummary();
@@ -50,7 +46,7 @@ export async function stateShowCommand(flags: StateFlags, io: Io): Promise<numbe
 }
 
 /** `hrsync state reset [match]`: clears bookmarks; the next --since last is a full run. */
-export async function stateResetCommand(match: string | undefined, flags: StateFlags, io: Io): Promise<number> {
+export async function stateResetCommand(match: string | undefined, flags: ListingFlags, io: Io): Promise<number> {
   return withState(flags, io, async (state) => {
     const n = await state.resetBookmarks(match);
     if (flags.format === 'json') io.stdout.write(`${JSON.stringify({ backend: state.backend, where: state.where, match: match ?? null, cleared: n }, null, 2)}\n`);
@@ -60,7 +56,7 @@ export async function stateResetCommand(match: string | undefined, flags: StateF
 }
 
 /** `hrsync state history [target]`: the last runs that wrote (or moved a bookmark), newest first. */
-export async function stateHistoryCommand(target: string | undefined, flags: StateFlags & { limit?: string }, io: Io): Promise<number> {
+export async function stateHistoryCommand(target: string | undefined, flags: HistoryFlags, io: Io): Promise<number> {
   const limit = positiveInt('--limit', flags.limit) ?? 20;
   return withState(flags, io, async (state) => {
     const runs = await state.history({ limit, ...(target ? { target } : {}) });
@@ -82,7 +78,7 @@ function counted(run: RunRecord): string {
 }
 
 /** `hrsync state migrate`: creates the schema, or brings it up to date (also done on first use); a second run does nothing. */
-export async function stateMigrateCommand(flags: StateFlags, io: Io): Promise<number> {
+export async function stateMigrateCommand(flags: ListingFlags, io: Io): Promise<number> {
   return withState(flags, io, async (state) => {
     const { from, to } = await state.migrate();
     if (flags.format === 'json') {

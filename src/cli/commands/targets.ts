@@ -1,16 +1,12 @@
 import { checkTargets, listTargets } from '../../app/check-targets.js';
 import { configJsonSchema } from '../../config/schema.js';
 import { ExitCode } from '../../errors.js';
+import type { ListingFlags } from '../options.js';
 import { printable } from '../printable.js';
 import { colourFor, formatCount, type Io, openOptions } from '../terminal.js';
 
-export interface TargetsFlags {
-  config?: string;
-  format: 'text' | 'json';
-}
-
 /** `hrsync targets`: the configured targets, or the embedded sandbox when there is no config. */
-export async function targetsCommand(flags: TargetsFlags, io: Io): Promise<number> {
+export async function targetsCommand(flags: ListingFlags, io: Io): Promise<number> {
   const listing = await listTargets(openOptions(io, flags.config));
   if (flags.format === 'json') io.stdout.write(JSON.stringify(listing, null, 2) + '\n');
   else {
@@ -22,7 +18,7 @@ export async function targetsCommand(flags: TargetsFlags, io: Io): Promise<numbe
 }
 
 /** `hrsync targets check [NAME]`: signs in, and counts what each entity holds where the platform lists. */
-export async function checkCommand(name: string | undefined, flags: TargetsFlags, io: Io): Promise<number> {
+export async function checkCommand(name: string | undefined, flags: ListingFlags, io: Io): Promise<number> {
   const results = await checkTargets(name, openOptions(io, flags.config));
   if (flags.format === 'json') io.stdout.write(JSON.stringify({ ok: results.every((r) => r.ok), targets: results }, null, 2) + '\n');
   else {

@@ -1,65 +1,18 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { InputOptions } from '../../app/validate-run.js';
 import { runValidationToLog } from '../../app/validate-run.js';
 import { openTarget } from '../../app/open-target.js';
-import type { Entity } from '../../core/model/entities.js';
 import type { IssueLog } from '../../core/validate/issue-log.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
-import { ExitCode, UsageError, outputFailed } from '../../errors.js';
-import { resolveEncoding } from '../../io/decode.js';
-import { parseDelimiterOption } from '../../io/delimiter.js';
-import { writeFileAtomic } from '../../shared/atomic-write.js';
+import { ExitCode } from '../../errors.js';
+import { inputOptions } from '../input-flags.js';
+import type { ValidateFlags } from '../options.js';
 import { notAnInput } from '../parse.js';
+import { writeReport } from '../report-file.js';
 import { printable } from '../printable.js';
-import { STDIN_NAME } from '../../io/paths.js';
-import type { FileFormat } from '../../io/types.js';
 import { digestIssues, renderValidationText, SHOWN_PER_CODE, writeValidationGithub, writeValidationJson } from '../render/validation.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { colourFor, formatCount, plural, type Io, openOptions } from '../terminal.js';
-
-export interface ValidateFlags {
-  target?: string;
-  config?: string;
-  entity?: Entity;
-  map?: string;
-  encoding?: string;
-  delimiter?: string;
-  sheet?: string;
-  inputFormat?: FileFormat;
-  format: 'text' | 'json' | 'github';
-  maxErrors: string;
-  verbose?: boolean;
-  annotate?: string;
-  report?: string;
-}
-
-/**
- * Flags and file arguments → the files and how to read and check them; every problem with them is a
- * usage error (exit 64). `-` is standard input, named `<stdin>` in every message.
- */
-export async function inputOptions(flags: Omit<ValidateFlags, 'format' | 'maxErrors'> & { maxErrors?: string }, io: Io, files: readonly string[] = []): Promise<InputOptions & { files: string[] }> {
-  const dashes = files.filter((f) => f === '-').length;
-  if (dashes > 1) throw new UsageError('"-" (standard input) is given more than once: it can be read only once');
-  if (dashes && !io.stdin) throw new UsageError('"-" reads standard input, and there is none here');
-  let delimiter: string | undefined;
-  if (flags.delimiter !== undefined) {
-    delimiter = parseDelimiterOption(flags.delimiter);
-    if (!delimiter) throw new UsageError(`--delimiter must be one character (or "tab"), not "${flags.delimiter}"`);
-  }
-  const maxErrors = Number(flags.maxErrors ?? '0');
-  if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError(`--max-errors must be a whole number, not "${flags.maxErrors}"`);
-  const encoding = flags.encoding === undefined ? undefined : resolveEncoding(flags.encoding);
-  // The mapping file's reader (zod, and csv-parse for its value tables) loads only for --map.
-  const mapping = flags.map === undefined ? undefined : await (await import('../../core/mapping/mapping-file.js')).loadMapping(flags.map, io.cwd);
-  return {
-    ...(flags.entity ? { entity: flags.entity } : {}),
-    ...(mapping ? { mapping } : {}),
-    read: { cwd: io.cwd, ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}), ...(flags.sheet !== undefined ? { sheet: flags.sheet } : {}), ...(flags.inputFormat ? { format: flags.inputFormat } : {}), ...(dashes ? { stdin: io.stdin } : {}) },
-    maxErrors,
-    files: files.map((f) => (f === '-' ? STDIN_NAME : f)),
-  };
-}
 
 /** Validates the files; the report's issues are in a log, read back as they are written out: close it. */
 export async function runValidate(args: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport<IssueLog>> {
@@ -161,13 +114,4 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   } finally {
     report.issues.close();
   }
-}
-
-/**
- * --report: the HTML page, written whole or not at all, 0600 (it holds personal data); a failure is
- * exit 74, as for any other output. Said on stderr, so standard output stays the report asked for.
- */
-export async function writeReport(file: string, page: string, io: Io): Promise<void> {
-  await writeFileAtomic(resolve(io.cwd, file), page, { mode: 0o600 }).catch((error: unknown) => Promise.reject(outputFailed('the report', file, error)));
-  io.stderr.write(`${colourFor(io.stderr, io.env).dim(`report: ${printable(file, true)}`)}\n`);
 }

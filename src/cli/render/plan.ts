@@ -4,6 +4,7 @@ import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import { quote } from '../../core/model/issues.js';
 import { printable } from '../printable.js';
 import { decisionText, lifecycleCounts, plannedAsOf } from './lifecycle.js';
+import { noteText } from './notes.js';
 import { formatCount, type Colours } from '../terminal.js';
 
 const p = (text: string) => printable(text, true);
@@ -103,7 +104,7 @@ export function renderPlanText(plan: Plan, c: Colours, verbose: boolean): string
         : `${c.magenta('! conflict')} ${conflict.entity} ${c.dim(`${p(conflict.file)}:${conflict.line}`)}: ${p(conflict.message)}`,
     );
   out.push(...lifecycleLines(plan, c, verbose));
-  for (const note of plan.notes) out.push(c.dim(`note: ${p(note)}`));
+  for (const note of plan.notes) out.push(c.dim(`note: ${p(noteText(note))}`));
   if (out.length) out.push('');
   const table = planTable(plan, c);
   if (table.length) out.push(...table, '');

@@ -7,8 +7,9 @@ import type { ValidationReport } from '../../core/validate/validate-files.js';
 import { cellText } from '../../io/cells.js';
 import { printable } from '../printable.js';
 import { formatCount, plural } from '../terminal.js';
+import { noteText } from './notes.js';
 import { planCounts, summaryLine } from './plan.js';
-import { issuesByCode, type IssueDigest } from './validation.js';
+import { entityReasonText, hintText, issuesByCode, type IssueDigest } from './validation.js';
 
 /** One row of an apply's results: an operation, or a row of the input left out of the plan. */
 export interface ResultRow {
@@ -50,7 +51,7 @@ export interface ReportInput {
   /** Lines a reader must not miss (the embedded sandbox: nothing real was changed). */
   notes?: readonly string[];
   /** Its issues: all of them, or what the page shows of them (digestIssues: a validation with many). */
-  validation: Pick<ValidationReport, 'ok' | 'target' | 'checkedAgainst' | 'summary' | 'files' | 'truncated'> & { issues: readonly Issue[] | IssueDigest };
+  validation: Pick<ValidationReport, 'ok' | 'rules' | 'checkedAgainst' | 'summary' | 'files' | 'truncated'> & { issues: readonly Issue[] | IssueDigest };
   plan?: Plan | undefined;
   applied?: AppliedSummary | undefined;
   /** Rows listed per table at most, the rest counted (default 10,000; --verbose: all). */
@@ -275,7 +276,7 @@ ${plan.conflicts.length ? html`<h3>Conflicts (nothing written for these rows)</h
 <table id="conflicts-table"><thead><tr><th scope="col">entity</th><th scope="col">row</th><th scope="col">key</th><th scope="col">why</th></tr></thead>
 <tbody>${plan.conflicts.slice(0, limit).map((c) => html`<tr><td>${c.entity}</td><td class="v nw">${where(c.file, c.line)}</td><td class="v nw">${c.key}</td><td class="v">${c.duplicateOnTarget ? 'duplicate on target: ' : ''}${c.message}</td></tr>`)}</tbody></table>` : ''}
 ${lifecycleHtml(plan, limit)}
-${plan.notes.length ? html`<h3>Notes</h3><ul>${plan.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
+${plan.notes.length ? html`<h3>Notes</h3><ul>${plan.notes.map((n) => html`<li>${noteText(n)}</li>`)}</ul>` : ''}
 </section>`;
 }
 
@@ -307,11 +308,11 @@ ${cut(shown.length, applied.results.length, 'result', 'results.csv has them all'
 function filesHtml(validation: ReportInput['validation']): Html {
   const { summary } = validation;
   return html`<section id="validation"><h2>Validation</h2>
-<p>Rules: ${validation.target}${validation.checkedAgainst ? html`; references also checked against ${validation.checkedAgainst}` : ''}.</p>
+<p>Rules: ${validation.rules}${validation.checkedAgainst ? html`; references also checked against ${validation.checkedAgainst}` : ''}.</p>
 ${validation.truncated ? html`<p class="note">Stopped after ${plural(summary.errors, 'error')} (--max-errors): the rest was not checked.</p>` : ''}
 <table class="counts" id="files-table"><caption>${plural(summary.files, 'file')}, ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}</caption>
 <thead><tr><th scope="col">file</th><th scope="col">entity</th><th scope="col" class="n">rows</th><th scope="col" class="n">errors</th><th scope="col" class="n">warnings</th></tr></thead>
-<tbody>${validation.files.map((f) => html`<tr><th scope="row" class="v">${f.file}</th><td>${f.entity ?? '?'} <span class="dim">(${f.entityReason})</span></td><td class="n">${formatCount(f.rows)}</td><td class="n ${f.errors ? 'sev-error' : 'zero'}">${formatCount(f.errors)}</td><td class="n ${f.warnings ? 'sev-warning' : 'zero'}">${formatCount(f.warnings)}</td></tr>`)}</tbody>
+<tbody>${validation.files.map((f) => html`<tr><th scope="row" class="v">${f.file}</th><td>${f.entity ?? '?'} <span class="dim">(${entityReasonText(f.entityReason)})</span></td><td class="n">${formatCount(f.rows)}</td><td class="n ${f.errors ? 'sev-error' : 'zero'}">${formatCount(f.errors)}</td><td class="n ${f.warnings ? 'sev-warning' : 'zero'}">${formatCount(f.warnings)}</td></tr>`)}</tbody>
 ${validation.files.length > 1 ? html`<tfoot><tr><th scope="row">total</th><td></td><td class="n">${formatCount(summary.rows)}</td><td class="n">${formatCount(summary.errors)}</td><td class="n">${formatCount(summary.warnings)}</td></tr></tfoot>` : ''}
 </table>
 </section>`;
@@ -344,7 +345,7 @@ ${select('field', 'field', shown.map((i) => [i.field ?? NO_FIELD, i.field ?? '(n
 <output id="issue-count" aria-live="polite"></output>
 </div>
 <table id="issues-table"><thead><tr><th scope="col">file</th><th scope="col" class="n">line</th><th scope="col">field</th><th scope="col">value</th><th scope="col">code</th><th scope="col">severity</th><th scope="col">message</th></tr></thead>
-<tbody>${shown.map((i) => html`<tr data-code="${i.code}" data-file="${i.file}" data-field="${i.field ?? NO_FIELD}"><td class="v nw">${i.file}</td><td class="n">${i.line}</td><td>${i.field ?? '—'}</td><td class="v">${i.value ?? ''}</td><td>${i.code}</td><td class="sev-${i.severity}">${i.severity}</td><td class="v">${i.message}${i.hint ? html`<div class="hint">hint: ${i.hint}</div>` : ''}</td></tr>`)}</tbody>
+<tbody>${shown.map((i) => html`<tr data-code="${i.code}" data-file="${i.file}" data-field="${i.field ?? NO_FIELD}"><td class="v nw">${i.file}</td><td class="n">${i.line}</td><td>${i.field ?? '—'}</td><td class="v">${i.value ?? ''}</td><td>${i.code}</td><td class="sev-${i.severity}">${i.severity}</td><td class="v">${i.message}${i.hint ? html`<div class="hint">hint: ${hintText(i.hint)}</div>` : ''}</td></tr>`)}</tbody>
 </table>
 </section>`;
 }
@@ -357,7 +358,7 @@ ${select('field', 'field', shown.map((i) => [i.field ?? NO_FIELD, i.field ?? '(n
 export function renderReportHtml(input: ReportInput): string {
   const limit = input.limit ?? REPORT_LIMIT;
   const { plan, applied, validation } = input;
-  const title = `hrsync ${input.command}: ${plan?.target ?? validation.checkedAgainst ?? validation.target}`;
+  const title = `hrsync ${input.command}: ${plan?.target ?? validation.checkedAgainst ?? validation.rules}`;
   const sections: Array<[string, string]> = [
     ...(plan ? [['summary', 'Summary']] as Array<[string, string]> : []),
     ...(applied ? [['results', 'Results']] as Array<[string, string]> : []),

@@ -1,6 +1,7 @@
 import { inOrder, IssueLog, type CodeCount, type Issues } from '../../core/validate/issue-log.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
-import type { Issue } from '../../core/model/issues.js';
+import type { Hint, Issue } from '../../core/model/issues.js';
+import { ENTITY_GIVEN } from '../../core/validate/batch.js';
 import { printable } from '../printable.js';
 import { formatCount, plural, type Colours, type OutStream } from '../terminal.js';
 
@@ -57,9 +58,10 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
         const sev = issue.severity === 'error' ? c.red('error  ') : c.yellow('warning');
         out.push(`  ${c.cyan(`${p(file.file)}:${issue.line}`)}  ${sev}  ${p(issue.message)}  ${c.dim(`[${issue.code}]`)}`);
         // A hint once per kind of issue per file: enough to act on, without repeating it a thousand times.
-        if (issue.hint && !hinted.has(issue.code)) {
+        const hint = hintText(issue.hint);
+        if (hint && !hinted.has(issue.code)) {
           hinted.add(issue.code);
-          out.push(`      ${c.dim(`hint: ${p(issue.hint)}`)}`);
+          out.push(`      ${c.dim(`hint: ${p(hint)}`)}`);
         }
       }
     if (partial)
@@ -80,7 +82,7 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
   if (files > 1 || report.truncated) {
     const total = `${plural(files, 'file')}, ${plural(rows, 'row')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
     out.push(errors ? c.red(`✖ ${total}`) : c.green(`✔ ${total}`));
-  } else if (errors === 0) out.push(c.green(`✔ valid for ${p(report.checkedAgainst ?? report.target)}`));
+  } else if (errors === 0) out.push(c.green(`✔ valid for ${p(report.checkedAgainst ?? report.rules)}`));
   return out.join('\n') + '\n';
 }
 
@@ -175,15 +177,17 @@ function chunked(out: OutStream): { add(text: string): Promise<void> | undefined
  * of it — written as the issues are read: the document is never held whole.
  */
 export async function writeValidationJson(report: ValidationReport<Issues>, out: OutStream): Promise<void> {
-  const { ok, target, checkedAgainst, summary, files, truncated } = report;
-  const whole = JSON.stringify({ ok, target, checkedAgainst, summary, files, issues: [], truncated }, null, 2);
+  const { ok, rules, checkedAgainst, summary, files, truncated } = report;
+  // "target" is the rule set's name too, as it always was: kept for the scripts that read it.
+  const named = files.map((f) => ({ ...f, entityReason: entityReasonText(f.entityReason) }));
+  const whole = JSON.stringify({ ok, rules, target: rules, checkedAgainst, summary, files: named, issues: [], truncated }, null, 2);
   const at = whole.lastIndexOf('"issues": []') + '"issues": ['.length;
   const text = chunked(out);
   await text.add(whole.slice(0, at));
   let first = true;
   for await (const issues of inOrder(report.issues))
     for (const { file, line, entity, field, value, code, message, severity, hint } of issues) {
-      await text.add(`${first ? '' : ','}\n    ${JSON.stringify({ file, line, entity, field, value, code, message, severity, hint }, null, 2).replace(/\n/g, '\n    ')}`);
+      await text.add(`${first ? '' : ','}\n    ${JSON.stringify({ file, line, entity, field, value, code, message, severity, hint: hintText(hint) }, null, 2).replace(/\n/g, '\n    ')}`);
       first = false;
     }
   await text.end(`${first ? '' : '\n  '}${whole.slice(at)}\n`);
@@ -193,9 +197,20 @@ export async function writeValidationJson(report: ValidationReport<Issues>, out:
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
+/** An issue's hint in words: an option it names, as the flag that sets it (`--map`). */
+export function hintText(hint: Hint | null): string | null {
+  return hint === null || typeof hint === 'string' ? hint : hint.text.replace('{option}', `--${hint.option}`);
+}
+
+/** Why a file was read as its entity, in words: an entity given, by the flag that gives it. */
+export function entityReasonText(reason: string): string {
+  return reason === ENTITY_GIVEN ? '--entity' : reason;
+}
+
 export function githubAnnotation(issue: Issue): string {
   const title = issue.field ?? issue.code;
-  const message = p(issue.hint ? `${issue.message} (${issue.hint})` : issue.message);
+  const hint = hintText(issue.hint);
+  const message = p(hint ? `${issue.message} (${hint})` : issue.message);
   return `::${issue.severity} file=${escapeProperty(p(issue.file))},line=${issue.line},title=${escapeProperty(title)}::${escapeData(message)}`;
 }
 

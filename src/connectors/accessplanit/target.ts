@@ -4,9 +4,9 @@ import { CUSTOM_PREFIX } from '../../core/model/fields.js';
 import type { ListQuery, Target, TargetWriter } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
-import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, endpointOf, readAheadOf, type ConnectionSettings } from '../connection.js';
 import { arrayIn, jsonObject, writeAnswer } from '../answer.js';
-import { PageGuard } from '../paging.js';
+import { PageGuard, ReadAhead } from '../paging.js';
 import { segment } from '../segment.js';
 import { ACCESSPLANIT_WIRE, accessplanitField, CUSTOM_FIELD_ENTITIES, fromAccessplanit, idsIn, MANAGER, NOT_FILTERABLE, NUMERIC_FIELDS, toAccessplanit } from './wire.js';
 
@@ -153,21 +153,26 @@ export class AccessplanitTarget implements Target {
    * Pages by what was received, not by what was asked: the largest page is undocumented and a server
    * may cap it silently, so a short page does not end the list — an empty one does, or the count the
    * first page announces ($count=true; [guess] its name is `count`). See PageGuard for what stops it.
+   * With a count, the pages after the first are read ahead at offsets of the first page's length
+   * (ReadAhead): the same requests, overlapping.
    */
   async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
     const size = this.settings.pageSize ?? PAGE_SIZE;
     const filter = odataFilter(entity, query.filter, query.since);
     const guard = new PageGuard(this.label, MODULE[entity], query.onNotice, this.settings);
-    for (let skip = 0; ; ) {
+    const pages = new ReadAhead(async (skip) => {
       const params = new URLSearchParams({ $top: String(size), $skip: String(skip), $orderby: 'ID' });
       if (skip === 0) params.set('$count', 'true');
       if (filter) params.set('$filter', filter);
-      const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] });
-      const { list, body } = arrayIn(res, 'results', FEED);
-      const rows = list as Array<Record<string, unknown>>;
-      if (skip === 0) guard.expect(typeof body.count === 'number' ? body.count : undefined);
+      const { list, body } = arrayIn(await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] }), 'results', FEED);
+      return { rows: list as Array<Record<string, unknown>>, count: typeof body.count === 'number' ? body.count : undefined };
+    }, readAheadOf(this.settings));
+    for (let skip = 0; ; ) {
+      const { rows, count } = await pages.get(skip);
+      if (skip === 0) guard.expect(count);
       if (rows.length === 0) break;
       const fresh = guard.page(rows, (row) => (row.ID === null || row.ID === undefined ? undefined : String(row.ID)));
+      if (skip === 0 && count !== undefined) pages.plan(rows.length, rows.length, count);
       skip += rows.length;
       if (fresh.length) yield await this.canonical(entity, fresh);
       if (guard.complete) break;

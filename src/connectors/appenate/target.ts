@@ -3,9 +3,9 @@ import type { Entity } from '../../core/model/entities.js';
 import { invert, type ListQuery, type MatchKey, type Target, type TargetWriter, type WireMap, type WriteOp } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
-import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, endpointOf, readAheadOf, type ConnectionSettings } from '../connection.js';
 import { arrayIn, objectIn, writeAnswer } from '../answer.js';
-import { PageGuard } from '../paging.js';
+import { PageGuard, ReadAhead } from '../paging.js';
 
 export interface AppenateSettings extends ConnectionSettings {
   name: string;
@@ -92,14 +92,14 @@ export class AppenateTarget implements Target {
     return new URLSearchParams({ format: 'json', CompanyId: this.settings.companyId, IntegrationKey: this.settings.integrationKey, UseNames: 'true' });
   }
 
-  private async search(entity: 'users' | 'groups', params: Record<string, string>, pageNo: number, pageSize: number): Promise<{ rows: Array<Record<string, unknown>>; total: number }> {
+  private async search(entity: 'users' | 'groups', params: Record<string, string>, pageNo: number, pageSize: number): Promise<{ rows: Array<Record<string, unknown>>; total: number | undefined }> {
     const query = this.auth();
     for (const [k, v] of Object.entries(params)) query.set(k, v);
     query.set('PageNo', String(pageNo));
     query.set('PageSize', String(pageSize));
     const res = await this.http.request({ method: 'GET', path: `${RESOURCE[entity]}/search?${query}`, endpoint: `${RESOURCE[entity]}/search` });
     const { list: rows, body } = arrayIn(res, LIST[entity], `a search answer (JSON with a ${LIST[entity]} array)`);
-    return { rows: rows as Array<Record<string, unknown>>, total: typeof body.TotalRows === 'number' ? body.TotalRows : rows.length };
+    return { rows: rows as Array<Record<string, unknown>>, total: typeof body.TotalRows === 'number' ? body.TotalRows : undefined };
   }
 
   /** Why nothing can be listed: the search needs a name, an e-mail or an external id. */
@@ -110,7 +110,11 @@ export class AppenateTarget implements Target {
     );
   }
 
-  /** [guess] with listAll: a search with an empty Name= returns everyone, page by page. */
+  /**
+   * [guess] with listAll: a search with an empty Name= returns everyone, page by page (PageNo from 0);
+   * every page's TotalRows is checked (PageGuard), and with it the pages after the first are read
+   * ahead (ReadAhead). Without a TotalRows, the first page's rows count as the total, as before.
+   */
   async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
     if (entity !== 'users' && entity !== 'groups') return;
     if (!this.settings.listAll) throw this.unlisted(entity);
@@ -120,10 +124,12 @@ export class AppenateTarget implements Target {
     const rest = Object.entries(query.filter ?? {}).filter(([f]) => !(f === 'status' && statuses?.length === 1));
     const size = this.settings.pageSize ?? PAGE;
     const guard = new PageGuard(this.label, RESOURCE[entity], query.onNotice, this.settings);
+    const pages = new ReadAhead((page) => this.search(entity, params, page, size), readAheadOf(this.settings));
     for (let page = 0; ; page++) {
-      const { rows: found, total } = await this.search(entity, params, page, size);
-      if (page === 0) guard.expect(total);
+      const { rows: found, total } = await pages.get(page);
+      guard.expect(page === 0 ? (total ?? found.length) : total);
       if (found.length === 0) break;
+      if (page === 0 && total !== undefined && found.length === size) pages.plan(1, 1, Math.ceil(total / size));
       const rows = guard.page(found, (u) => (u.Id ? String(u.Id) : undefined)).map((r) => fromAppenate(r, entity)).filter((r) => rest.every(([f, vs]) => vs.includes(String(r[f] ?? ''))));
       if (rows.length) yield rows;
       if (guard.complete || found.length < size) break;
@@ -133,7 +139,8 @@ export class AppenateTarget implements Target {
 
   async count(entity: Entity): Promise<number | undefined> {
     if ((entity !== 'users' && entity !== 'groups') || !this.settings.listAll) return undefined;
-    return (await this.search(entity, { Name: '' }, 0, 1)).total;
+    const { rows, total } = await this.search(entity, { Name: '' }, 0, 1);
+    return total ?? rows.length;
   }
 
   /** Without listAll: one cheap authenticated call (a search for an ExternalId no one has). */

@@ -22,10 +22,15 @@ export interface Discovered {
   userAttributes: ReadonlySet<string> | undefined;
   /** Attributes the provider computes (mutability readOnly), never sent back: top-level, lower case. */
   readOnly: ReadonlySet<string>;
+  /** Bulk is offered (§3.7), within these limits; undefined when it is not, or says no maxOperations. */
+  bulk: { maxOperations: number; maxPayloadSize: number } | undefined;
 }
 
 /** The RFC's defaults: what hrsync assumes of a provider that does not say. */
-export const UNDISCOVERED: Discovered = { patch: false, filter: true, maxResults: undefined, enterprise: true, userGroups: undefined, userAttributes: undefined, readOnly: new Set(['groups', 'meta', 'id']) };
+export const UNDISCOVERED: Discovered = { patch: false, filter: true, maxResults: undefined, enterprise: true, userGroups: undefined, userAttributes: undefined, readOnly: new Set(['groups', 'meta', 'id']), bulk: undefined };
+
+/** A bulk request's largest body when a provider offers bulk without saying [guess: 1 MiB, what providers commonly advertise]. */
+const BULK_PAYLOAD = 1_048_576;
 
 type Get = (path: string) => Promise<HttpResponse>;
 type Json = Record<string, unknown>;
@@ -62,10 +67,13 @@ export async function discover(get: Get): Promise<Discovered> {
   const found: Discovered = { ...UNDISCOVERED };
   const config = await get('ServiceProviderConfig');
   if (served(config)) {
-    const c = jsonObject(config, 'a SCIM ServiceProviderConfig (JSON)') as { patch?: { supported?: unknown }; filter?: { supported?: unknown; maxResults?: unknown } };
+    const c = jsonObject(config, 'a SCIM ServiceProviderConfig (JSON)') as { patch?: { supported?: unknown }; filter?: { supported?: unknown; maxResults?: unknown }; bulk?: { supported?: unknown; maxOperations?: unknown; maxPayloadSize?: unknown } };
     found.patch = c.patch?.supported === true;
     if (c.filter?.supported === false) found.filter = false;
     if (typeof c.filter?.maxResults === 'number' && c.filter.maxResults > 0) found.maxResults = c.filter.maxResults;
+    const { supported, maxOperations, maxPayloadSize } = c.bulk ?? {};
+    if (supported === true && typeof maxOperations === 'number' && maxOperations >= 1)
+      found.bulk = { maxOperations: Math.floor(maxOperations), maxPayloadSize: typeof maxPayloadSize === 'number' && maxPayloadSize > 0 ? maxPayloadSize : BULK_PAYLOAD };
   }
   const types = await get('ResourceTypes');
   let extensions: unknown[] | undefined;

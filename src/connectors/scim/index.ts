@@ -20,5 +20,6 @@ export const scim = defineConnector({
       ...(config.patch ? { patch: config.patch } : {}),
       ...(config.filter ? { filter: config.filter } : {}),
       ...(config.displayName ? { displayName: config.displayName } : {}),
+      ...(config.bulk ? { bulk: config.bulk } : {}),
     }),
 });

@@ -3,11 +3,12 @@ import type { Entity } from '../../core/model/entities.js';
 import type { ListQuery, MatchKey, Target, TargetWriter, WriteOp } from '../../core/ports.js';
 import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
-import { connect, DEFAULT_TIMEOUT_MS, endpointOf, type ConnectionSettings } from '../connection.js';
+import { connect, DEFAULT_TIMEOUT_MS, endpointOf, readAheadOf, type ConnectionSettings } from '../connection.js';
 import { arrayIn, jsonObject, writeAnswer } from '../answer.js';
-import { PageGuard } from '../paging.js';
+import { PageGuard, ReadAhead } from '../paging.js';
 import { segment } from '../segment.js';
 import { KeyedQueue } from '../../shared/keyed-queue.js';
+import { Batcher, NOT_PERFORMED, REFUSED, type BulkAnswer, type BulkOperation, type BulkRow } from './bulk.js';
 import { discover, type Discovered } from './discovery.js';
 import { GroupBook } from './groups.js';
 import { patchOperations } from './patch.js';
@@ -27,6 +28,19 @@ export interface ScimSettings extends ConnectionSettings {
   filter?: 'auto' | 'never';
   /** displayName and name.formatted follow the name parts on every write ("derive", the default), or are never sent ("none"). */
   displayName?: 'derive' | 'none';
+  /** Group writes into /Bulk requests where /ServiceProviderConfig offers it ("auto"), or never ("never"). */
+  bulk?: 'auto' | 'never';
+}
+
+/** The most writes apply keeps in flight per connection for one bulk request, whatever maxOperations a provider allows [guess]. */
+const MAX_BULK_OPERATIONS = 1000;
+
+/** A user write made ready: a create's new resource, or an update's current resource and what it becomes. */
+interface UserWrite {
+  groups: string[] | undefined;
+  body?: Resource;
+  current?: Resource;
+  next?: Resource;
 }
 
 const PATH: Record<'users' | 'groups', string> = { users: 'Users', groups: 'Groups' };
@@ -73,6 +87,12 @@ export class ScimTarget implements Target {
   private readonly groupWrites = new KeyedQueue();
   /** User id → email, for the manager attribute (an id on the wire, an email in hrsync). */
   private readonly emails = new Map<string, string | null>();
+  /** Email (lower case) → id of the users this connector created in this run: a new manager's id without a lookup. */
+  private readonly created = new Map<string, string>();
+  /** Writes gathered into /Bulk requests (bulk.ts), when the provider offers it and the config allows. */
+  private batcher: Promise<Batcher | undefined> | undefined;
+  /** Names each operation of a bulk request (§3.7: unique within it; here within the run). */
+  private bulkIds = 0;
 
   constructor(private readonly settings: ScimSettings) {
     this.label = `scim "${settings.name}"`;
@@ -150,19 +170,23 @@ export class ScimTarget implements Target {
   /**
    * Every resource of a type, a page at a time: startIndex (1-based) and count, moving on by what was
    * received — a provider may answer fewer than asked (its maxResults) — until an empty page or
-   * totalResults; guarded (paging.ts). Groups come without their members (excludedAttributes, §3.4.2.5).
+   * totalResults; guarded (paging.ts), every page's totalResults included. With a totalResults, the
+   * pages after the first are read ahead (ReadAhead). Groups come without their members
+   * (excludedAttributes, §3.4.2.5).
    */
   private async *pages(entity: 'users' | 'groups', onNotice?: (message: string) => void): AsyncIterable<Resource[]> {
     const known = await this.discovery();
     const size = Math.min(this.settings.pageSize ?? PAGE_SIZE, known.maxResults ?? Infinity);
     const guard = new PageGuard(this.label, entity === 'users' ? 'User' : 'Group', onNotice, this.settings);
     const without = entity === 'groups' ? '&excludedAttributes=members' : '';
+    const pages = new ReadAhead((start) => this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}${without}`), readAheadOf(this.settings));
     for (let start = 1; ; ) {
-      const { resources: page, total } = await this.resources(`${PATH[entity]}?startIndex=${start}&count=${size}${without}`);
+      const { resources: page, total } = await pages.get(start);
       guard.expect(total);
       if (page.length === 0) break;
-      start += page.length;
       const fresh = guard.page(page, (r) => (typeof r.id === 'string' ? r.id : undefined));
+      if (start === 1 && total !== undefined) pages.plan(1 + page.length, page.length, 1 + total);
+      start += page.length;
       if (fresh.length) yield fresh;
       if (guard.complete) break;
     }
@@ -250,6 +274,8 @@ export class ScimTarget implements Target {
     if (!('managerEmail' in values)) return undefined;
     const email = values.managerEmail;
     if (typeof email !== 'string' || !email) return null;
+    const made = this.created.get(email.toLowerCase());
+    if (made) return made;
     const manager = await this.lookupResource('users', { field: 'email', value: email });
     if (!manager) throw this.rejected('managerEmail', `the manager ${email} is not a user of ${this.label} (yet): create the manager first, then run again`);
     return String(manager.id);
@@ -261,13 +287,20 @@ export class ScimTarget implements Target {
 
   /** Sends a changed resource: PATCH with the attributes that differ when the provider takes it, else PUT. */
   private async change(entity: 'users' | 'groups', current: Resource, next: Resource): Promise<void> {
-    const path = `${PATH[entity]}/${this.segment(String(current.id))}`;
-    if (!(await this.usePatch())) {
-      await this.call({ method: 'PUT', path, endpoint: PATH[entity], body: withoutReadOnly(next, this.known?.readOnly) });
-      return;
-    }
+    const write = await this.changeOf(entity, current, next);
+    if (write) await this.call({ method: write.method, path: write.path.slice(1), endpoint: PATH[entity], body: write.data });
+  }
+
+  /** The write that turns `current` into `next` (a path under the SCIM root): none when nothing differs. */
+  private async changeOf(entity: 'users' | 'groups', current: Resource, next: Resource): Promise<BulkOperation | undefined> {
+    const path = `/${PATH[entity]}/${this.segment(String(current.id))}`;
+    if (!(await this.usePatch())) return { method: 'PUT', path, bulkId: this.bulkId(), data: withoutReadOnly(next, this.known?.readOnly) };
     const operations = patchOperations(current, next, this.known?.readOnly);
-    if (operations.length) await this.call({ method: 'PATCH', path, endpoint: PATH[entity], body: { schemas: [PATCH_OP], Operations: operations } });
+    return operations.length ? { method: 'PATCH', path, bulkId: this.bulkId(), data: { schemas: [PATCH_OP], Operations: operations } } : undefined;
+  }
+
+  private bulkId(): string {
+    return `b${++this.bulkIds}`;
   }
 
   private async groupId(label: string): Promise<string> {
@@ -280,8 +313,7 @@ export class ScimTarget implements Target {
   private async membership(groupId: string, userId: string, add: boolean): Promise<void> {
     const path = `Groups/${this.segment(groupId)}`;
     if (await this.usePatch()) {
-      const operation = add ? { op: 'add', path: 'members', value: [{ value: userId }] } : { op: 'remove', path: `members[value eq ${literal(userId)}]` };
-      await this.call({ method: 'PATCH', path, endpoint: 'Groups', body: { schemas: [PATCH_OP], Operations: [operation] } });
+      await this.call({ method: 'PATCH', path, endpoint: 'Groups', body: this.membershipOf(groupId, userId, add).data });
       this.noteMembership(groupId, userId, add);
       return;
     }
@@ -298,6 +330,12 @@ export class ScimTarget implements Target {
     this.noteMembership(groupId, userId, add);
   }
 
+  /** A membership change as a PATCH of the group (the user by id, or by "bulkId:" in a bulk request). */
+  private membershipOf(groupId: string, userId: string, add: boolean): BulkOperation {
+    const operation = add ? { op: 'add', path: 'members', value: [{ value: userId }] } : { op: 'remove', path: `members[value eq ${literal(userId)}]` };
+    return { method: 'PATCH', path: `/Groups/${this.segment(groupId)}`, bulkId: this.bulkId(), data: { schemas: [PATCH_OP], Operations: [operation] } };
+  }
+
   /** The book follows this connector's own membership writes. */
   private noteMembership(groupId: string, userId: string, add: boolean): void {
     void this.book?.then((book) => (add ? book.joined(groupId, userId) : book.left(groupId, userId)));
@@ -308,14 +346,19 @@ export class ScimTarget implements Target {
    * names differ only by case, the user stays in the one named exactly and leaves the other.
    */
   private async setGroups(userId: string, wanted: readonly string[], current: readonly string[]): Promise<void> {
+    for (const { groupId, add } of await this.groupChanges(wanted, current)) await this.membership(groupId, userId, add);
+  }
+
+  /** The groups (by id) to join and to leave for membership of exactly these (by name). */
+  private async groupChanges(wanted: readonly string[], current: readonly string[]): Promise<Array<{ groupId: string; add: boolean }>> {
     const want = new Set<string>();
     for (const label of wanted) want.add(await this.groupId(label));
     const have = new Set(current);
-    for (const id of want) if (!have.has(id)) await this.membership(id, userId, true);
-    for (const id of have) if (!want.has(id)) await this.membership(id, userId, false);
+    return [...[...want].filter((id) => !have.has(id)).map((groupId) => ({ groupId, add: true })), ...[...have].filter((id) => !want.has(id)).map((groupId) => ({ groupId, add: false }))];
   }
 
-  private async writeUser(op: WriteOp): Promise<{ id: string }> {
+  /** Reads what a user write needs (the manager's id, the current resource) and makes the resource to send. */
+  private async userWrite(op: WriteOp): Promise<UserWrite> {
     const values: CanonicalValues = op.action === 'deactivate' ? { status: 'inactive' } : { ...op.values };
     delete values.id;
     const groups = 'groups' in values ? ((values.groups as string[] | null) ?? []) : undefined;
@@ -325,15 +368,30 @@ export class ScimTarget implements Target {
     if (op.action === 'create') {
       const userName = values[this.userName];
       if (typeof userName !== 'string' || !userName) throw this.rejected(this.userName, `userName comes from ${this.userName}, which this row has no value for`);
-      const res = await this.call({ method: 'POST', path: 'Users', endpoint: 'Users', body: toScimUser(values, { schemas: [CORE_USER] }, shape) });
-      const id = String(writeAnswer(res, RESOURCE_ANSWER)?.id ?? '');
-      if (groups?.length) await this.setGroups(id, groups, []);
-      return { id };
+      return { groups, body: toScimUser(values, { schemas: [CORE_USER] }, shape) };
     }
     const current = await this.get('users', op.id!);
     if (!current) throw new RemoteError('not_found', `${this.label}: user ${op.id} no longer exists`, 404);
-    await this.change('users', current, toScimUser(values, current, shape));
-    if (groups) await this.setGroups(op.id!, groups, (await this.groups()).groupIdsOf(op.id!));
+    return { groups, current, next: toScimUser(values, current, shape) };
+  }
+
+  /** A user created: its reports (later in the run) find it by email without a lookup. */
+  private madeUser(op: WriteOp, id: string): void {
+    const email = op.values?.email;
+    if (id && typeof email === 'string' && email) this.created.set(email.toLowerCase(), id);
+  }
+
+  private async writeUser(op: WriteOp): Promise<{ id: string }> {
+    const user = await this.userWrite(op);
+    if (user.body) {
+      const res = await this.call({ method: 'POST', path: 'Users', endpoint: 'Users', body: user.body });
+      const id = String(writeAnswer(res, RESOURCE_ANSWER)?.id ?? '');
+      this.madeUser(op, id);
+      if (user.groups?.length) await this.setGroups(id, user.groups, []);
+      return { id };
+    }
+    await this.change('users', user.current!, user.next!);
+    if (user.groups) await this.setGroups(op.id!, user.groups, (await this.groups()).groupIdsOf(op.id!));
     return { id: op.id! };
   }
 
@@ -370,21 +428,131 @@ export class ScimTarget implements Target {
       const resource = await this.lookupResource(entity, key);
       return resource ? this.toCanonical(entity, resource) : undefined;
     },
+    writesPerRequest: async () => Math.min((await this.bulkWrites())?.maxOperations ?? 1, MAX_BULK_OPERATIONS),
     write: async (op) => {
       if (op.entity !== 'users' && op.entity !== 'groups') throw new RemoteError('unexpected', `${this.label} holds users and groups, not ${op.entity}`, undefined);
-      if (op.action === 'delete') {
-        // Idempotent: a delete whose answer was lost and is sent again finds nothing, which is done.
-        await this.call({ method: 'DELETE', path: `${PATH[op.entity]}/${this.segment(op.id!)}`, endpoint: PATH[op.entity], accept: [404] });
-        if (op.entity === 'groups') void this.book?.then((book) => book.removed(op.id!));
-        return { id: op.id! };
-      }
-      if (op.entity === 'groups') {
-        if (op.action === 'deactivate') throw new RemoteError('unexpected', `${this.label}: groups have no inactive state`, undefined);
-        return this.writeGroup(op);
-      }
-      return this.writeUser(op);
+      if (op.entity === 'groups' && op.action === 'deactivate') throw new RemoteError('unexpected', `${this.label}: groups have no inactive state`, undefined);
+      const batcher = await this.bulkBatcher();
+      // A group replaced with PUT is read and replaced one at a time (groupWrites): never in a bulk.
+      if (batcher && !(op.entity === 'groups' && op.action === 'update' && !(await this.usePatch()))) return batcher.submit(() => this.bulkRow(batcher, op));
+      return this.writeOne(op);
     },
   };
+
+  /** One write, in requests of its own. */
+  private writeOne(op: WriteOp): Promise<{ id: string }> {
+    if (op.action === 'delete') return this.remove(op);
+    return op.entity === 'groups' ? this.writeGroup(op) : this.writeUser(op);
+  }
+
+  private async remove(op: WriteOp): Promise<{ id: string }> {
+    const entity = op.entity as 'users' | 'groups';
+    // Idempotent: a delete whose answer was lost and is sent again finds nothing, which is done.
+    await this.call({ method: 'DELETE', path: `${PATH[entity]}/${this.segment(op.id!)}`, endpoint: PATH[entity], accept: [404] });
+    this.removed(op);
+    return { id: op.id! };
+  }
+
+  private removed(op: WriteOp): void {
+    if (op.entity === 'groups') void this.book?.then((book) => book.removed(op.id!));
+  }
+
+  /** The provider's bulk limits, when it offers /Bulk and the config allows it. */
+  private async bulkWrites(): Promise<Discovered['bulk']> {
+    return this.settings.bulk === 'never' ? undefined : (await this.discovery()).bulk;
+  }
+
+  private bulkBatcher(): Promise<Batcher | undefined> {
+    this.batcher ??= this.bulkWrites().then(
+      (limits) =>
+        limits &&
+        new Batcher({
+          label: this.label,
+          limits: { ...limits, maxOperations: Math.min(limits.maxOperations, MAX_BULK_OPERATIONS) },
+          send: (body) => this.call({ method: 'POST', path: 'Bulk', endpoint: 'Bulk', body, accept: [413, ...REFUSED] }),
+          preparing: this.settings.concurrency ?? 8,
+          fieldErrors: scimFieldErrors,
+          secrets: () => [this.settings.token],
+        }),
+    );
+    return this.batcher;
+  }
+
+  /**
+   * One write as operations of a bulk request (bulk.ts), read back from their answers: a create's id
+   * from its location; a new user joins its groups by "bulkId:" reference in the same request (PATCH
+   * on each group), or after it, one group at a time, where groups are replaced with PUT.
+   */
+  private async bulkRow(batcher: Batcher, op: WriteOp): Promise<BulkRow<{ id: string }>> {
+    const entity = op.entity as 'users' | 'groups';
+    const alone = () => this.writeOne(op);
+    if (op.action === 'delete') {
+      const del: BulkOperation = { method: 'DELETE', path: `/${PATH[entity]}/${this.segment(op.id!)}`, bulkId: this.bulkId() };
+      const settle = async ([answer]: ReadonlyArray<BulkAnswer | undefined>) => {
+        if (answer && NOT_PERFORMED.has(answer.status)) return alone();
+        if (!answer || !(succeeded(answer) || answer.status === 404)) throw batcher.failure(del, answer);
+        this.removed(op);
+        return { id: op.id! };
+      };
+      return { operations: [del], settle, alone, idempotent: true };
+    }
+    if (entity === 'groups') return this.groupRow(batcher, op, alone);
+    return this.userRow(batcher, op, alone);
+  }
+
+  private async groupRow(batcher: Batcher, op: WriteOp, alone: () => Promise<{ id: string }>): Promise<BulkRow<{ id: string }>> {
+    const label = op.values?.label;
+    let write: BulkOperation | undefined;
+    if (op.action === 'create') write = { method: 'POST', path: '/Groups', bulkId: this.bulkId(), data: { schemas: [CORE_GROUP], displayName: label } };
+    else {
+      const current = await this.get('groups', op.id!, 'id,displayName');
+      if (!current) throw new RemoteError('not_found', `${this.label}: group ${op.id} no longer exists`, 404);
+      write = await this.changeOf('groups', current, { ...current, ...(typeof label === 'string' ? { displayName: label } : {}) });
+    }
+    const settle = async ([answer]: ReadonlyArray<BulkAnswer | undefined>) => {
+      if (write && answer && NOT_PERFORMED.has(answer.status)) return alone();
+      if (write && (!answer || !succeeded(answer))) throw batcher.failure(write, answer);
+      const id = op.action === 'create' ? createdId(answer!) : op.id!;
+      if (id && typeof label === 'string') void this.book?.then((book) => book.named(label, id));
+      return { id };
+    };
+    return { operations: write ? [write] : [], settle, alone, idempotent: write?.method === 'PUT' };
+  }
+
+  private async userRow(batcher: Batcher, op: WriteOp, alone: () => Promise<{ id: string }>): Promise<BulkRow<{ id: string }>> {
+    const user = await this.userWrite(op);
+    const write: BulkOperation | undefined = user.body ? { method: 'POST', path: '/Users', bulkId: this.bulkId(), data: user.body } : await this.changeOf('users', user.current!, user.next!);
+    const patch = await this.usePatch();
+    const joins = patch && user.groups ? await this.groupChanges(user.groups, user.body ? [] : (await this.groups()).groupIdsOf(op.id!)) : [];
+    const self = user.body ? `bulkId:${write!.bulkId}` : op.id!;
+    const memberships = joins.map((j) => ({ ...j, write: this.membershipOf(j.groupId, self, j.add) }));
+    const settle = async (answers: ReadonlyArray<BulkAnswer | undefined>) => {
+      const [main, ...rest] = write ? answers : [undefined, ...answers];
+      const id = user.body ? (main && succeeded(main) ? createdId(main) : '') : op.id!;
+      // What took is noted first: a write sent again alone then sends only what did not.
+      if (id) for (const [i, m] of memberships.entries()) if (rest[i] && succeeded(rest[i])) this.noteMembership(m.groupId, id, m.add);
+      if (write && main && NOT_PERFORMED.has(main.status)) return alone();
+      if (write && (!main || !succeeded(main))) throw batcher.failure(write, main);
+      if (!id) return { id }; // a create answered without its id: apply looks it up
+      if (user.body) this.madeUser(op, id);
+      // A membership that did not take is sent again alone: if it fails again, that is the write's failure, as alone.
+      for (const [i, m] of memberships.entries()) if (!(rest[i] && succeeded(rest[i]))) await this.membership(m.groupId, id, m.add);
+      if (!patch && user.groups) await this.setGroups(id, user.groups, user.body ? [] : (await this.groups()).groupIdsOf(id));
+      return { id };
+    };
+    const operations = [...(write ? [write] : []), ...memberships.map((m) => m.write)];
+    return { operations, settle, alone, idempotent: operations.every((o) => o.method === 'PUT') };
+  }
+}
+
+const succeeded = (answer: BulkAnswer): boolean => answer.status >= 200 && answer.status < 300;
+
+/** A created resource's id: the answer's resource, else the last segment of its location. */
+function createdId(answer: BulkAnswer): string {
+  const id = (answer.response as { id?: unknown } | undefined)?.id;
+  if (typeof id === 'string' && id) return id;
+  const last = answer.location?.replace(/\/+$/, '').split('/').pop();
+  return last ? decodeURIComponent(last) : '';
 }
 
 /** How long a list read to match lookups without filtering is used before it is read again. */

@@ -20,7 +20,7 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
   const sender = new Sender(target, ops, options, journal);
   try {
     for (const phase of phases(ops)) {
-      await runPool(phase, options.concurrency, (op) => sender.send(op), () => sender.stopped());
+      await runPool(phase, options.concurrency * (await writesPerRequest(target)), (op) => sender.send(op), () => sender.stopped());
       if (sender.stopped()) break;
     }
   } finally {
@@ -48,4 +48,13 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
     ...(outputFailure ? { outputFailure } : {}),
     resultsWritten,
   };
+}
+
+/**
+ * How many writes one request can carry (a batch write, e.g. SCIM /Bulk): apply keeps that many times
+ * its concurrency in flight so that the writer can fill its requests. 1 for a target without.
+ */
+async function writesPerRequest(target: Target): Promise<number> {
+  const width = (await target.writer?.writesPerRequest?.()) ?? 1;
+  return Number.isInteger(width) && width > 1 ? width : 1;
 }

@@ -24,7 +24,7 @@ export class Journal {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       return new Journal(path, openSync(path, 'a', 0o600));
     } catch (error) {
-      throw outputFailed('the results in', dir, error, 'nothing was written to the target; choose another --results folder, or free some space');
+      throw outputFailed('the results in', dir, error, 'nothing was written to the target; choose another results folder, or free some space');
     }
   }
 

@@ -2,7 +2,7 @@ import type { RawRecord } from '../../io/types.js';
 import type { Approver, CanonicalRecord, CanonicalValues, FieldValue, RawValue } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 import { fieldDef, type FieldDef } from '../model/fields.js';
-import { type Issue, quote, valueText } from '../model/issues.js';
+import { type Hint, type Issue, quote, valueText } from '../model/issues.js';
 import type { ColumnMap } from './columns.js';
 import type { EntityMapping } from './mapping-file.js';
 import { isValidDate, lookupKey } from './transforms.js';
@@ -42,10 +42,10 @@ export function parseIsoDate(value: string): string | undefined {
 }
 
 /** A guess at the date format a value is written in, for the hint of an invalid date. */
-function dateHint(field: string, value: string): string {
+function dateHint(field: string, value: string): Hint {
   const example = /^\d{1,2}([/.-])\d{1,2}\1\d{4}/.exec(value.trim());
   const format = example ? `dd${example[1]}mm${example[1]}yyyy` : 'dd-mm-yyyy';
-  return `write dates as yyyy-mm-dd, or read this format with a --map file: {"transforms": {"${field}": "date:${format}"}}`;
+  return { text: `write dates as yyyy-mm-dd, or read this format with a {option} file: {"transforms": {"${field}": "date:${format}"}}`, option: 'map' };
 }
 
 function parseApprovers(raw: RawValue): Approver[] {
@@ -117,7 +117,7 @@ function lookUpAll(ctx: Context, field: string, items: string[], mapping: Entity
   return out;
 }
 
-function issue(ctx: Context, field: string, value: unknown, code: Issue['code'], message: string, hint: string | null = null): void {
+function issue(ctx: Context, field: string, value: unknown, code: Issue['code'], message: string, hint: Hint | null = null): void {
   ctx.issues.push({ file: ctx.file, line: ctx.line, entity: ctx.entity, field, value: valueText(value), code, message, severity: 'error', hint });
 }
 

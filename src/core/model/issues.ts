@@ -30,8 +30,14 @@ export interface Issue {
   message: string;
   severity: Severity;
   /** What to do about it, when there is something specific to say. */
-  hint: string | null;
+  hint: Hint | null;
 }
+
+/** An option of hrsync's that a hint names (the mapping file, the input's encoding, the entity): the CLI words it as its flag. */
+export type HintOption = 'map' | 'encoding' | 'entity';
+
+/** What to do about an issue: words, or words naming one of hrsync's options where `{option}` stands. */
+export type Hint = string | { text: string; option: HintOption };
 
 const MAX_SHOWN = 60;
 

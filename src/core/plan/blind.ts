@@ -63,10 +63,7 @@ export async function planBlind(target: Target, input: readonly CanonicalRecord[
     const action = left ? 'deactivate' : known ? 'update' : 'create';
     draft.add({ action, entity: row.record.entity, key: row.key, values: row.values, sends: row.sends, file: row.record.file, line: row.record.line, source: row.record.source, ...(row.record.mapped ? { mapped: row.record.mapped } : {}), ...(left ? { because: 'leaver' as const } : {}) });
   }
-  for (const [field, count] of dropped)
-    draft.notes.push(
-      `${count} ${count === 1 ? 'record was' : 'records were'} last sent a ${field}, which the input now leaves blank or lacks: it is not sent, and what ${target.label} then does with the value it holds is not documented (it may keep or wipe it); --blank clear sends it empty on purpose`,
-    );
+  for (const [field, count] of dropped) draft.notes.push({ code: 'blank_not_sent', target: target.label, field, count });
 }
 
 /** The rows whose payload differs from what was last sent (the others are unchanged). */

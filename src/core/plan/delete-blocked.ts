@@ -1,5 +1,5 @@
 import type { CanonicalValues, FieldValue } from '../model/canonical.js';
-import { SINGULAR, type Entity } from '../model/entities.js';
+import type { Entity } from '../model/entities.js';
 import type { TargetWriter } from '../ports.js';
 import type { Draft } from './draft.js';
 import { describeRecord } from './keys.js';
@@ -38,8 +38,7 @@ export function keepReferencedRecords(writer: TargetWriter, current: ReadonlyMap
       for (const create of ops) if (create.action === 'create' && create.entity === entity && refersTo(create.values?.[field], op.id!)) holders.push(create.key);
       if (holders.length) {
         blocked.add(op);
-        const one = holders.length === 1;
-        notes.push(`${SINGULAR[op.entity]} ${op.key} is not deleted: ${holders.length} ${one ? SINGULAR[entity] : entity} still ${one ? 'refers' : 'refer'} to it (${holders.slice(0, 3).join('; ')}${holders.length > 3 ? '; …' : ''}), and the platform refuses to delete it while ${one ? 'it does' : 'they do'}`);
+        notes.push({ code: 'delete_blocked', entity: op.entity, key: op.key, by: entity, count: holders.length, first: holders.slice(0, 3) });
         break;
       }
     }

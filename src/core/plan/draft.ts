@@ -1,6 +1,7 @@
 import type { CanonicalRecord } from '../model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
 import type { WriteAction } from '../ports.js';
+import type { PlanNote } from './notes.js';
 import type { Conflict, LifecycleDecision, PlannedOp, PlanSummary } from './types.js';
 
 /**
@@ -11,7 +12,7 @@ import type { Conflict, LifecycleDecision, PlannedOp, PlanSummary } from './type
 export class Draft {
   readonly ops: PlannedOp[] = [];
   readonly conflicts: Conflict[] = [];
-  readonly notes: string[] = [];
+  readonly notes: PlanNote[] = [];
   /** Joiners not yet due and leavers: what was done about each, and why. */
   readonly lifecycle: LifecycleDecision[] = [];
   readonly summary: PlanSummary;

@@ -6,6 +6,7 @@ import { same } from './compare.js';
 import { fingerprint } from './digest.js';
 import type { Draft } from './draft.js';
 import { describeRecord } from './keys.js';
+import type { PlanNote } from './notes.js';
 import type { PlanOptions } from './types.js';
 
 export class MissingLimit extends Error {
@@ -31,12 +32,12 @@ export function planMissing(target: Target, entity: Entity, existing: readonly C
   if (policy === 'ignore') return;
   const writer = target.writer!;
   const deactivation = writer.deactivation(entity);
-  const note = (text: string) => void draft.notes.push(text);
-  if (writer.updatesOnly?.(entity)) return note(`--missing ${policy} did nothing to ${entity}: hrsync only updates them (it never creates, deactivates or deletes ${entity})`);
-  if (options.lookedUp?.has(entity)) return note(`${target.label} cannot list ${entity}: each row was looked up, so records missing from the input cannot be found and --missing ${policy} did nothing`);
-  if (isPartial(options)) return note(`--missing ${policy} was not applied to ${entity}: with --only, --limit or --since the input is not the whole population`);
-  if (policy === 'delete' && !writer.canDelete(entity)) return note(`${target.label} cannot delete ${entity} through its API: missing ${entity} were left alone`);
-  if (policy === 'deactivate' && !deactivation) return note(`${target.label} cannot deactivate ${entity}: missing ${entity} were left alone (use --missing delete to remove them)`);
+  const note = (n: PlanNote) => void draft.notes.push(n);
+  if (writer.updatesOnly?.(entity)) return note({ code: 'missing_updates_only', entity, missing: policy });
+  if (options.lookedUp?.has(entity)) return note({ code: 'missing_looked_up', target: target.label, entity, missing: policy });
+  if (isPartial(options)) return note({ code: 'missing_partial', entity, missing: policy });
+  if (policy === 'delete' && !writer.canDelete(entity)) return note({ code: 'missing_cannot_delete', target: target.label, entity });
+  if (policy === 'deactivate' && !deactivation) return note({ code: 'missing_cannot_deactivate', target: target.label, entity });
   // Already deactivated: nothing to do.
   const missing = existing.filter((row) => !kept(row) && !(deactivation && policy === 'deactivate' && same(deactivation.field, row[deactivation.field], deactivation.value)));
   const limit = 'count' in options.maxMissing ? options.maxMissing.count : Math.floor(existing.length * options.maxMissing.fraction);

@@ -17,6 +17,7 @@ import type { Plan, PlanOptions } from './types.js';
 
 export type { Change, Conflict, Limit, MissingPolicy, Plan, PlannedOp, PlanOptions, PlanSummary } from './types.js';
 export type { LifecycleDecision, LifecycleOptions } from './types.js';
+export type { PlanNote } from './notes.js';
 export { fingerprint, planSignature } from './digest.js';
 export { MissingLimit } from './missing.js';
 export { DeactivationLimit, parseLimit } from './brake.js';
@@ -39,7 +40,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     const keys = options.match ?? [...writer.matchKeys(entity)];
     if (options.synced) {
       await planBlind(target, input, keys, writableFields(target, entity), options, canary, draft);
-      if (options.missing !== 'ignore') draft.notes.push(`${target.label} cannot be listed: records missing from the input cannot be found, so --missing ${options.missing} did nothing`);
+      if (options.missing !== 'ignore') draft.notes.push({ code: 'missing_unlistable', target: target.label, missing: options.missing });
       continue;
     }
     planListed(target, entity, input, current.get(entity) ?? [], keys, options, canary, draft);
@@ -118,8 +119,7 @@ function planListed(target: Target, entity: Entity, input: CanonicalRecord[], ex
     else draft.add({ ...base, action: 'update', key, id: String(hit.id), values: Object.fromEntries(changes.map((c) => [c.field, c.to])), changes, fingerprint: fingerprint(hit) });
   }
 
-  draft.notes.push(...(writer.describeCreates?.(entity, created) ?? []));
-  if (unset.length)
-    draft.notes.push(`${unset.length} ${entity} name a record that is neither on ${target.label} nor among this run's valid rows (a manager whose own row was left out, or who left): that reference is left as it is, not sent (the first: ${unset.slice(0, 3).join('; ')}); fix the named record's row and run again`);
+  for (const text of writer.describeCreates?.(entity, created) ?? []) draft.notes.push({ code: 'said', text });
+  if (unset.length) draft.notes.push({ code: 'reference_unset', target: target.label, entity, count: unset.length, first: unset.slice(0, 3) });
   planMissing(target, entity, existing, keys, options, (row) => matched.has(row) || held.has(row), draft);
 }

@@ -1,6 +1,7 @@
 import type { CanonicalRecord, CanonicalValues, FieldValue, RawValue } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 import type { WriteAction } from '../ports.js';
+import type { PlanNote } from './notes.js';
 
 export interface Change {
   field: string;
@@ -76,8 +77,8 @@ export interface Plan {
   summary: PlanSummary;
   /** The same counts per entity in the input (invalid: the rows left out of that entity's files). */
   byEntity?: Partial<Record<Entity, PlanSummary>>;
-  /** Notes a person should read: e.g. why missing records were not looked at. */
-  notes: string[];
+  /** Notes a person should read, as data (the CLI words them): e.g. why missing records were not looked at. */
+  notes: PlanNote[];
   /** The moment the plan was made for (ISO): --as-of, else when the run started. Its dates were read at it. */
   asOf?: string;
   /** Each joiner not yet due and each leaver, what the plan did about them and why (see LifecycleDecision). */

@@ -4,7 +4,7 @@ import { FIELDS } from '../model/fields.js';
 import { closest } from '../../shared/closest.js';
 import { CONTROL_CHARACTER as CONTROL, INVISIBLE_CHARACTER as INVISIBLE } from '../../shared/control-characters.js';
 import { detach } from '../../shared/detach.js';
-import { type Issue, quote, valueText } from '../model/issues.js';
+import { type Hint, type Issue, quote, valueText } from '../model/issues.js';
 import type { FieldRule, RuleSet, ValueList } from './types.js';
 import { EMAIL } from './email.js';
 
@@ -58,7 +58,7 @@ function prepare(rules: RuleSet): Prepared {
   return p;
 }
 
-type Add = (field: string, value: unknown, code: Issue['code'], message: string, hint?: string | null, severity?: Issue['severity']) => void;
+type Add = (field: string, value: unknown, code: Issue['code'], message: string, hint?: Hint | null, severity?: Issue['severity']) => void;
 
 const codePoint = (ch: string) => `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -82,7 +82,7 @@ function checkCharacters(field: string, value: unknown, add: Add): void {
   if (typeof value !== 'string' && !Array.isArray(value)) return;
   const bad = firstOf(CONTROL, value);
   if (bad !== undefined)
-    add(field, value, 'control_character', `${field} contains the control character ${codePoint(bad)}, which no platform should store`, bad >= '\u0080' ? 'U+0080 to U+009F usually means the file’s encoding was guessed wrong: try --encoding' : 'remove it in the source');
+    add(field, value, 'control_character', `${field} contains the control character ${codePoint(bad)}, which no platform should store`, bad >= '\u0080' ? { text: 'U+0080 to U+009F usually means the file’s encoding was guessed wrong: try {option}', option: 'encoding' } : 'remove it in the source');
   const unseen = firstOf(INVISIBLE, value);
   if (unseen !== undefined)
     add(field, value, 'invisible_character', `${field} ${quote(valueText(value) ?? '')} contains the invisible character ${codePoint(unseen)} (${invisibleName(unseen)}): it looks like the value without it, and is not`, 'remove it in the source, unless it is meant', 'warning');
@@ -105,7 +105,7 @@ function invisibleName(ch: string): string {
  */
 export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: ReadonlySet<string>, issues: Issue[], clean = false): void {
   const { values } = record;
-  const add = (field: string | null, value: unknown, code: Issue['code'], message: string, hint: string | null = null, severity: Issue['severity'] = 'error') =>
+  const add = (field: string | null, value: unknown, code: Issue['code'], message: string, hint: Hint | null = null, severity: Issue['severity'] = 'error') =>
     issues.push({ file: record.file, line: record.line, entity: record.entity, field, value: valueText(value), code, message, severity, hint });
 
   const { emailFields, rules: fieldRules } = prepare(rules);

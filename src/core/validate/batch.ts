@@ -10,10 +10,13 @@ import { IssueLog, LATE } from './issue-log.js';
 import { KeyIndex } from './key-index.js';
 import type { KnownRecords } from './known-records.js';
 
+/** A file's entityReason when the entity was given, not inferred (the CLI words it as its flag). */
+export const ENTITY_GIVEN = 'given';
+
 export interface FileSummary {
   file: string;
   entity: Entity | null;
-  /** Why this entity: "--entity", "columns Forenames, Surname", "the file name …". */
+  /** Why this entity: ENTITY_GIVEN (the caller named it), "columns Forenames, Surname", "the file name …". */
   entityReason: string;
   format: FileFormat;
   encoding: string | null;

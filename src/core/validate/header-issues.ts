@@ -16,17 +16,17 @@ export function headerIssues(file: OpenFile, emit: (issue: Issue) => void): void
   for (const [field, rule] of Object.entries(rules.fields))
     if (rule.required && !file.supplied.has(field))
       emit({ ...base, field, code: 'missing_column', severity: 'error', message: `no column for ${field}, which ${rules.name} requires`,
-        hint: `add a column named e.g. ${exampleHeaders(field)}, or map one with --map` });
+        hint: { text: `add a column named e.g. ${exampleHeaders(field)}, or map one with {option}`, option: 'map' } });
   for (const group of rules.oneRequired ?? [])
     if (!group.some((f) => file.supplied.has(f)))
       emit({ ...base, field: null, code: 'missing_column', severity: 'error', message: `no column for ${group.join(' or ')}; ${rules.name} needs one of them`, hint: null });
   for (const { column, suggestion } of columns.unknown)
     emit({ ...base, field: null, value: column, code: 'unknown_column', severity: 'warning',
       message: `column "${column}" is not a ${entity} field and will be ignored`,
-      hint: suggestion ? `did you mean ${suggestion}? map it with --map` : 'map it to a field with --map if it should be imported' });
+      hint: { text: suggestion ? `did you mean ${suggestion}? map it with {option}` : 'map it to a field with {option} if it should be imported', option: 'map' } });
   for (const { column, field, winner } of columns.shadowed)
     emit({ ...base, field, value: column, code: 'ambiguous_column', severity: 'warning',
-      message: `columns "${winner}" and "${column}" both fill ${field}; "${winner}" is used`, hint: 'map one of them to null with --map to silence this' });
+      message: `columns "${winner}" and "${column}" both fill ${field}; "${winner}" is used`, hint: { text: 'map one of them to null with {option} to silence this', option: 'map' } });
   // Start and end dates and time zones are hrsync's own (joiners and leavers) wherever the platform stores them.
   if (rules.accepts !== 'all')
     for (const { column, field } of columns.mapped)

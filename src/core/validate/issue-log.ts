@@ -2,7 +2,7 @@ import { SpillFolder, type SpillFile } from '../../io/spill.js';
 import { detach } from '../../shared/detach.js';
 import type { Entity } from '../model/entities.js';
 import { FIELDS } from '../model/fields.js';
-import type { Issue } from '../model/issues.js';
+import type { Hint, Issue } from '../model/issues.js';
 
 /**
  * Issues held in memory at most; past this, they go to disk in sorted runs. Few, so that an issue is
@@ -112,7 +112,7 @@ export class IssueLog {
     // Kept (in memory until written to disk): its strings must not keep the text they were cut from alive.
     issue.message = detach(issue.message);
     if (issue.value !== null) issue.value = detach(issue.value);
-    if (issue.hint !== null) issue.hint = detach(issue.hint);
+    if (issue.hint !== null) issue.hint = detachHint(issue.hint);
     let part = this.parts.get(issue.file);
     if (!part) this.parts.set(issue.file, (part = { held: [], runs: [], last: undefined }));
     part.held.push({ issue, rank: rankOf(issue), band, seq: this.seq++ });
@@ -140,7 +140,7 @@ export class IssueLog {
     while (at > 0 && before(entry, entries[at - 1]!) < 0) at--;
     issue.message = detach(issue.message);
     if (issue.value !== null) issue.value = detach(issue.value);
-    if (issue.hint !== null) issue.hint = detach(issue.hint);
+    if (issue.hint !== null) issue.hint = detachHint(issue.hint);
     entries.splice(at, 0, entry);
     if (entries.length > first) entries.pop();
   }
@@ -256,6 +256,11 @@ export async function* inOrder(issues: Issues, file?: string): AsyncGenerator<re
 }
 
 /** An issue as a line of a run (its file is the run's). */
+/** A hint's words, detached like the issue's other strings. */
+function detachHint(hint: Hint): Hint {
+  return typeof hint === 'string' ? detach(hint) : { text: detach(hint.text), option: hint.option };
+}
+
 const line = ({ issue: i, rank, band, seq }: Entry) => `${JSON.stringify([i.line, rank, band, seq, i.entity, i.field, i.value, i.code, i.message, i.severity, i.hint])}\n`;
 
 async function* fromArray(entries: Entry[]): AsyncGenerator<Entry[]> {

@@ -7,7 +7,7 @@ import { inferEntity } from '../mapping/infer-entity.js';
 import type { Mapping } from '../mapping/mapping-file.js';
 import { ENTITY_LIST, type Entity } from '../model/entities.js';
 import type { Reference, RuleBook } from '../rules/types.js';
-import type { Batch, FileSummary, OpenFile } from './batch.js';
+import { ENTITY_GIVEN, type Batch, type FileSummary, type OpenFile } from './batch.js';
 import { lateColumns } from './late-columns.js';
 
 export interface OpenOptions {
@@ -46,11 +46,11 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
     batch.files.push(file);
     const columns = header?.kind === 'header' ? header.columns : [];
     if (columns.length === 0) continue; // nothing to map; read problems (if any) come with the records
-    const guess = options.entity ? { entity: options.entity, reason: '--entity', unsure: false } : inferEntity(path, columns, options.mapping);
+    const guess = options.entity ? { entity: options.entity, reason: ENTITY_GIVEN, unsure: false } : inferEntity(path, columns, options.mapping);
     summary.entityReason = guess.reason;
     if (!guess.entity) {
       batch.emit(
-        { file: path, line: 1, entity: null, field: null, value: null, code: 'unknown_entity', severity: 'error', hint: `pass --entity ${ENTITY_LIST}`,
+        { file: path, line: 1, entity: null, field: null, value: null, code: 'unknown_entity', severity: 'error', hint: { text: `pass {option} ${ENTITY_LIST}`, option: 'entity' },
           message: `cannot tell whether this file holds users, companies or groups: ${guess.reason}` },
         file,
       );

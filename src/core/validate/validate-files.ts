@@ -49,8 +49,8 @@ export interface ValidateOptions {
  */
 export interface ValidationReport<Issues = Issue[]> {
   ok: boolean;
-  /** Whose field rules were applied. */
-  target: string;
+  /** The rule set applied: a platform's name ("accessplanit") or "generic" (JSON: "rules", and "target" as before). */
+  rules: string;
   /** The live target references were also checked against, e.g. 'accessplanit "sandbox"', or null. */
   checkedAgainst: string | null;
   summary: { files: number; rows: number; errors: number; warnings: number };
@@ -120,7 +120,7 @@ function report(batch: Batch, options: ValidateOptions): ValidationReport<IssueL
   const summaries = batch.files.map((f) => f.summary);
   const result: ValidationReport<IssueLog> = {
     ok: batch.errors === 0,
-    target: options.rules.name,
+    rules: options.rules.name,
     checkedAgainst: batch.known?.label ?? null,
     summary: { files: batch.files.length, rows: summaries.reduce((n, f) => n + f.rows, 0), errors: batch.errors, warnings: batch.issues.warnings },
     files: summaries,

@@ -4,6 +4,7 @@ import type { Row } from '../../odata.js';
 import { definePlatform, StateShapeError, type PlatformContext } from '../../platform.js';
 import { Table, tableFrom } from '../../table.js';
 import { FilterError, matches, parseFilter, type Filter } from './filter.js';
+import { bulk } from './bulk.js';
 import { applyPatch, PatchError } from './patch.js';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, resourceTypes, schemas } from './schemas.js';
 
@@ -25,6 +26,8 @@ import { CORE_GROUP, CORE_USER, ENTERPRISE, resourceTypes, schemas } from './sch
  *   leave out large groups' members do) [guess];
  * - name.formatted and displayName are stored as sent, never derived (as some providers do);
  * - PUT replaces the whole resource; PATCH (add, replace, remove) only when settings.patch, else 501;
+ * - POST /Bulk (§3.7, bulk.ts) only when settings.bulk (off by default, as many providers do not offer
+ *   it), within bulkMaxOperations and bulkMaxPayloadSize (413 beyond), else 501;
  * - errors in the SCIM error schema, status as a string (§3.12); bearer token, else 401.
  */
 const BASE = '/scim/v2';
@@ -56,6 +59,12 @@ export interface ScimSettings {
   enterprise: boolean;
   /** A list of groups: members as the RFC's 'default', or only when `attributes` asks for them ('request'). */
   groupMembers: 'default' | 'request';
+  /** Whether POST /Bulk is offered (RFC 7644 §3.7) and advertised; without it /Bulk is 501. Default false. */
+  bulk: boolean;
+  /** The most operations one bulk request may hold (more: 413). */
+  bulkMaxOperations: number;
+  /** The largest bulk request body, in bytes (larger: 413). */
+  bulkMaxPayloadSize: number;
 }
 
 type Ctx = PlatformContext<ScimState, ScimCredentials, ScimSettings>;
@@ -66,8 +75,8 @@ const answer = (status: number, body?: unknown, headers: Record<string, string> 
 const error = (status: number, detail: string, scimType?: string, headers: Record<string, string> = {}): SandboxResponse =>
   answer(status, { schemas: [ERROR], status: String(status), ...(scimType ? { scimType } : {}), detail }, headers);
 
-type Endpoint = Kind | 'ServiceProviderConfig' | 'Schemas' | 'ResourceTypes';
-const ENDPOINTS: ReadonlySet<string> = new Set(['Users', 'Groups', 'ServiceProviderConfig', 'Schemas', 'ResourceTypes']);
+type Endpoint = Kind | 'ServiceProviderConfig' | 'Schemas' | 'ResourceTypes' | 'Bulk';
+const ENDPOINTS: ReadonlySet<string> = new Set(['Users', 'Groups', 'ServiceProviderConfig', 'Schemas', 'ResourceTypes', 'Bulk']);
 
 function route(path: string): { kind: Endpoint | undefined; id: string | undefined } {
   const [name, id, extra] = path.slice(BASE.length + 1).split('/').map(decodeURIComponent);
@@ -219,11 +228,26 @@ function write(kind: Kind, id: string | undefined, req: SandboxRequest, ctx: Ctx
   return { ...answer(200, present(kind, next, ctx, origin)), wrote: true };
 }
 
+/** POST /Bulk: each operation handled by the single endpoints' own code (bulk.ts). */
+function bulkRequest(req: SandboxRequest, ctx: Ctx, origin: string): SandboxResponse {
+  if (!ctx.settings.bulk) return error(501, 'Bulk is not supported by this service provider');
+  if (req.method !== 'POST') return error(405, 'Bulk takes POST');
+  const one = (method: string, path: string, data: unknown): SandboxResponse => {
+    const url = new URL(`${BASE}${path}`, 'http://sandbox');
+    const { kind, id } = route(url.pathname);
+    if (kind !== 'Users' && kind !== 'Groups') return error(404, `${path} is not a User or Group path`, 'invalidPath');
+    const response = write(kind, id, { method, url, headers: { ...req.headers, 'content-type': TYPE }, body: data === undefined ? '' : JSON.stringify(data) }, ctx, origin);
+    // A DELETE answers no body: its operation's location is the resource it removed.
+    return method === 'DELETE' && response.status === 204 ? { ...response, headers: { location: `${origin}${BASE}/${kind}/${id ?? ''}` } } : response;
+  };
+  return bulk(req.body, { maxOperations: ctx.settings.bulkMaxOperations, maxPayloadSize: ctx.settings.bulkMaxPayloadSize }, one, error);
+}
+
 function serviceProviderConfig(ctx: Ctx): SandboxResponse {
   return answer(200, {
     schemas: [SPC],
     patch: { supported: ctx.settings.patch },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: ctx.settings.bulk ? { supported: true, maxOperations: ctx.settings.bulkMaxOperations, maxPayloadSize: ctx.settings.bulkMaxPayloadSize } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: ctx.settings.filter, maxResults: ctx.settings.maxResults },
     changePassword: { supported: false },
     sort: { supported: false },
@@ -257,7 +281,7 @@ export const scim = definePlatform({
   endpoint: (req) => route(req.url.pathname).kind ?? 'unknown',
   flags: {},
   credentials: ({ key, given }): ScimCredentials => ({ token: key ?? 'sandbox-key', ...(given as Partial<ScimCredentials> | undefined) }),
-  defaultSettings: { patch: true, maxResults: 50, userGroups: false, filter: true, enterprise: true, groupMembers: 'default' } as ScimSettings,
+  defaultSettings: { patch: true, maxResults: 50, userGroups: false, filter: true, enterprise: true, groupMembers: 'default', bulk: false, bulkMaxOperations: 1000, bulkMaxPayloadSize: 1_048_576 } as ScimSettings,
   createState: (): ScimState => ({ Users: new Table(), Groups: new Table() }),
   saveState: (state) => ({ Users: state.Users.entries(), Groups: state.Groups.entries() }),
   loadState: (saved) => tables(saved),
@@ -273,6 +297,7 @@ export const scim = definePlatform({
     if (!kind) return error(404, 'Endpoint not found');
     if (kind === 'ServiceProviderConfig') return req.method === 'GET' ? serviceProviderConfig(ctx) : error(404, 'ServiceProviderConfig is read only');
     if (kind === 'Schemas' || kind === 'ResourceTypes') return req.method === 'GET' ? discovery(kind, id, ctx, `${origin}${BASE}`) : error(404, `${kind} is read only`);
+    if (kind === 'Bulk') return bulkRequest(req, ctx, origin);
     if (req.method === 'GET') {
       if (id === undefined) return list(kind, req, ctx, origin);
       const row = ctx.state[kind].get(id);

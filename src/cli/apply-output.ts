@@ -1,0 +1,122 @@
+import { applyImport, type PlannedImport } from '../app/import-run.js';
+import type { ApplyReport } from '../core/apply/apply.js';
+import type { Target } from '../core/ports.js';
+import { ExitCode, exitCodeForSignal } from '../errors.js';
+import { printable } from './printable.js';
+import { drawsLive, ratePerSecond, spinner } from './progress.js';
+import { colourFor, onStopSignals, plural, type Io } from './terminal.js';
+
+/** Said under every summary of a run against the embedded sandbox, so it is never taken for a real one. */
+export const EMBEDDED_PLANNED = 'planned against the embedded sandbox: nothing real was read or changed';
+export const EMBEDDED_APPLIED = 'into the embedded sandbox: nothing real was changed';
+
+/** An apply's report, and the signal that stopped it early, if one did — or the loss of its lock (why, in words). */
+export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals; lockLost?: string };
+
+/**
+ * Applies with progress (a spinner on a terminal, a line per tenth otherwise). Ctrl-C, SIGTERM or
+ * SIGHUP stop new writes; those in flight finish (each is bounded by the request timeout) and the
+ * results are written; a second signal only says so.
+ */
+export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined }, io: Io): Promise<AppliedRun> {
+  const err = colourFor(io.stderr, io.env);
+  const target: Target = planned.target;
+  const ops = planned.plan?.operations ?? [];
+  const controller = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy) {
+      io.stderr.write(`\n${err.yellow('still stopping:')} waiting for the writes in flight (each ends within its timeout), then the results are written\n`);
+      return;
+    }
+    stoppedBy = signal;
+    controller.abort();
+    io.stderr.write(`\n${err.yellow('stopping:')} no new writes start; waiting for those in flight…\n`);
+  };
+  const disposeSignals = onStopSignals(io, onSignal);
+  // The run's lock lost (another run may hold it now): like a stop, no new write starts — exit 6.
+  let lockLost: string | undefined;
+  const onLockLost = () => {
+    if (lockLost !== undefined) return;
+    lockLost = String(options.lockLost?.reason ?? 'the lock was lost');
+    controller.abort();
+    io.stderr.write(`\n${err.yellow('stopping:')} the lock on ${target.label} was lost: no new writes start; waiting for those in flight…\n`);
+  };
+  if (options.lockLost?.aborted) onLockLost();
+  options.lockLost?.addEventListener('abort', onLockLost);
+  const dispose = () => {
+    disposeSignals();
+    options.lockLost?.removeEventListener('abort', onLockLost);
+  };
+  const progress = await spinner(io);
+  const live = drawsLive(io);
+  const started = performance.now();
+  let lastTenth = 0;
+  progress.start(`applying ${plural(ops.length, 'change')} to ${target.label}`);
+  try {
+    const report = await applyImport(planned, {
+      concurrency: options.concurrency,
+      resultsDir: options.resultsDir,
+      cwd: io.cwd,
+      signal: controller.signal,
+      onProgress: (done, total, failed) => {
+        progress.text = `applying to ${target.label}: ${done}/${total} done, ${failed} failed, ${ratePerSecond(done, started).toFixed(1)}/s`;
+        const tenth = Math.floor((done / total) * 10);
+        if (!live && tenth > lastTenth) {
+          lastTenth = tenth;
+          io.stderr.write(`${done}/${total} done, ${failed} failed\n`);
+        }
+      },
+    });
+    return { ...report, ...(stoppedBy ? { stoppedBy } : {}), ...(lockLost !== undefined ? { lockLost } : {}) };
+  } finally {
+    progress.stop();
+    dispose();
+  }
+}
+
+/** The exit code of an apply: 0, 4 (target failed), 5 (rows failed, skipped, unknown or left out), 6 (its lock was lost), 74 (its own output failed), 130 (143, 129). */
+export function applyOutcome(result: AppliedRun, inputProblems: number): number {
+  if (result.outputFailure) return ExitCode.output;
+  if (result.targetFailure) return ExitCode.targetFailed;
+  if (result.interrupted && result.lockLost !== undefined) return ExitCode.safetyStop;
+  if (result.interrupted) return exitCodeForSignal(result.stoppedBy ?? 'SIGINT');
+  if (result.failed || result.skipped || result.unknown || inputProblems) return ExitCode.partialFailure;
+  return ExitCode.ok;
+}
+
+/** "3 changes applied, 1 failed, 0 skipped, 1 row left out (invalid or conflicting)" */
+export function appliedLine(result: Pick<ApplyReport, 'ok' | 'failed' | 'unknown' | 'skipped'>, inputProblems: number): string {
+  const leftOut = inputProblems ? `, ${plural(inputProblems, 'row')} left out (invalid or conflicting)` : '';
+  return `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${result.unknown ? `${plural(result.unknown, 'unknown', 'unknown')}, ` : ''}${plural(result.skipped, 'skipped', 'skipped')}${leftOut}`;
+}
+
+/** The closing lines and the exit code of an apply; the closing line's mark and colour follow the code (never a green ✔ with exit 5). */
+export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io): number {
+  const err = colourFor(io.stderr, io.env);
+  const code = applyOutcome(result, inputProblems);
+  const line = appliedLine(result, inputProblems);
+  const where = result.resultsWritten ? `results in ${result.resultsDir}` : 'the results could not be written';
+  const mark = code === ExitCode.ok ? err.green(`✔ ${line}`) : code === ExitCode.partialFailure ? err.yellow(`! ${line}`) : err.red(`✖ ${line}`);
+  io.stderr.write(`${mark}; ${where}\n`);
+  if (result.outputFailure) {
+    io.stderr.write(`${err.red('error:')} ${printable(result.outputFailure.message)}; no new write started after that, those in flight finished\n`);
+    // With no results file, this is the only record of what reached the target.
+    if (!result.resultsWritten) {
+      io.stderr.write(`what reached the target (no results file holds it):\n`);
+      for (const r of result.results.filter((x) => x.status === 'ok'))
+        io.stderr.write(`  applied ${r.op.action} ${r.op.entity} ${printable(r.op.key, true)}${r.id ? ` (id ${printable(r.id, true)})` : ''}${r.op.file ? ` (${printable(r.op.file, true)}:${r.op.line})` : ''}\n`);
+    }
+    io.stderr.write(`${err.dim('hint: free some space (or choose another --results folder) and run the import again: it reads the target first, so what was applied is found unchanged')}\n`);
+    return code;
+  }
+  if (result.unknown)
+    io.stderr.write(`${err.yellow('unknown:')} ${plural(result.unknown, 'write was', 'writes were')} sent without a clear outcome — no answer, a proxy's 502/503/504, or an answer that did not name the record (each says which in the results) — and not found afterwards: not sent again, as they may land late; run the import again to settle them (it reads the target first, so nothing is created twice)\n`);
+  if (result.targetFailure) io.stderr.write(`${err.red('error:')} ${result.targetFailure.message}\n`);
+  if (result.lockLost !== undefined)
+    io.stderr.write(`${err.red('error:')} ${printable(result.lockLost, true)}; the writes not started were not sent (exit 6): run again once the other run has finished — it reads the target first\n`);
+  if (code === ExitCode.partialFailure)
+    for (const r of result.results.filter((x) => x.status === 'failed').slice(0, 10))
+      io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${printable(r.op.key, true)}${r.op.file ? ` (${printable(r.op.file, true)}:${r.op.line})` : ''}: ${printable(r.error ?? '', true)}\n`);
+  return code;
+}
