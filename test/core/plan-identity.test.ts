@@ -36,6 +36,13 @@ describe('rehires', () => {
     expect((await plan([user({ externalId: 'E1001', email: 'james@acme.co.uk' })], [JAMES])).operations).toEqual([]);
   });
 
+  it('a rehire whose start date is still ahead waits for it, as a joiner does (then is reactivated)', async () => {
+    const back = user({ externalId: 'E1001', email: 'james@acme.co.uk', startDate: '2027-03-01' });
+    const at = (iso: string) => ({ lifecycle: { asOf: Date.parse(iso), timeZone: 'Europe/London', createDaysBefore: 0 } });
+    expect((await plan([back], [{ ...JAMES, status: 'inactive' }], at('2027-02-20T12:00:00Z'))).operations.filter((o) => o.values?.status)).toEqual([]);
+    expect((await plan([back], [{ ...JAMES, status: 'inactive' }], at('2027-03-01T09:00:00Z'))).operations[0]!.changes).toContainEqual({ field: 'status', from: 'inactive', to: 'active', reason: { code: 'rehire' } });
+  });
+
   it('a platform with no way back from its soft delete is not asked to reactivate', async () => {
     const oneWay = fakeTarget({ deactivation: () => ({ field: 'status', value: 'inactive' }) }, WIRE);
     expect((await buildPlan(oneWay, [user({ externalId: 'E1001', email: 'james@acme.co.uk' })], OPTIONS, on({ ...JAMES, status: 'inactive' }))).operations).toEqual([]);

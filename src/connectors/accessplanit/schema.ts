@@ -1,6 +1,6 @@
 import { identityOptions } from '../config-schema.js';
 import { z } from 'zod';
-import { connectionOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
 
 /** One `accessplanit` target in the config (loaded only when a config is read: see ConnectorDefinition). */
 export const configSchema = z
@@ -12,5 +12,6 @@ export const configSchema = z
     password: secretRef.optional(),
     ...identityOptions,
     ...connectionOptions,
+    ...lifecycleOptions,
   })
   .refine((t) => t.apiKey || (t.userName && t.password), { error: 'give apiKey, or userName and password' });

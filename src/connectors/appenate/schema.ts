@@ -1,6 +1,6 @@
 import { identityOptions } from '../config-schema.js';
 import { z } from 'zod';
-import { connectionOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
 import { APPENATE_USER_TYPES } from './rules.js';
 
 /** One `appenate` target in the config (loaded only when a config is read: see ConnectorDefinition). */
@@ -14,4 +14,5 @@ export const configSchema = z.strictObject({
   userType: z.enum(APPENATE_USER_TYPES.values).optional().describe('Licence type of a created user whose row names none (default: the platform’s own)'),
   ...identityOptions,
   ...connectionOptions,
+  ...lifecycleOptions,
 });

@@ -1,6 +1,6 @@
 import { identityOptions } from '../config-schema.js';
 import { z } from 'zod';
-import { connectionOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
 
 /** One `scim` target in the config (loaded only when a config is read: see ConnectorDefinition). */
 export const configSchema = z.strictObject({
@@ -14,4 +14,5 @@ export const configSchema = z.strictObject({
   displayName: z.enum(['derive', 'none']).optional().describe('When a name part is written, displayName and name.formatted follow it (derive, the default), or are left as the provider has them (none)'),
   ...identityOptions,
   ...connectionOptions,
+  ...lifecycleOptions,
 });

@@ -5,6 +5,7 @@ import { lastSent, syncKey } from './blind.js';
 import { same } from './compare.js';
 import { fingerprint } from './digest.js';
 import type { Draft } from './draft.js';
+import { due } from './identity.js';
 import { keyOf } from './keys.js';
 import type { PlannedOp, PlanOptions } from './types.js';
 
@@ -15,10 +16,11 @@ const LOOKUPS_IN_FLIGHT = 8;
  * Rehires on a target planned blind (Springest: it cannot be listed, and an upsert leaves a field it is
  * not sent as it was): a row that does not say the soft-delete field, whose last payload sent did (a
  * leaver, an HR status), is looked up by its key; when the platform holds the person inactive, the row
- * is sent with the platform's way back (writer.deactivation's `active`). Returns the rows (copies where
+ * is sent with the platform's way back (writer.deactivation's `active`). A joiner still waiting for
+ * their start date, or a leaver, is not looked up (see due). Returns the rows (copies where
  * changed) and, by row, the status each rehire had, for `markRehires`.
  */
-export async function blindRehires(target: Target, input: readonly CanonicalRecord[], keys: readonly string[], options: Pick<PlanOptions, 'synced'>): Promise<{ rows: CanonicalRecord[]; rehired: Map<string, unknown> }> {
+export async function blindRehires(target: Target, input: readonly CanonicalRecord[], keys: readonly string[], options: Pick<PlanOptions, 'synced' | 'lifecycle'>): Promise<{ rows: CanonicalRecord[]; rehired: Map<string, unknown> }> {
   const writer = target.writer!;
   const rehired = new Map<string, unknown>();
   const rows = [...input];
@@ -27,7 +29,7 @@ export async function blindRehires(target: Target, input: readonly CanonicalReco
   const candidates = rows.flatMap((record, i) => {
     const present = keys.filter((k) => keyOf(k, record.values) !== undefined);
     const said = record.values[off.field];
-    if (!present.length || (said !== undefined && said !== null && said !== '')) return [];
+    if (!present.length || (said !== undefined && said !== null && said !== '') || !due(record, options.lifecycle)) return [];
     return lastSent(options.synced!.get(syncKey(record, present)))?.fields?.includes(off.field) ? [{ record, i, present }] : [];
   });
   await runPool(candidates, LOOKUPS_IN_FLIGHT, async ({ record, i, present }) => {

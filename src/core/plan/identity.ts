@@ -5,7 +5,8 @@ import { same } from './compare.js';
 import type { FieldSet } from './diff.js';
 import type { Draft } from './draft.js';
 import { keyLabel, keyOf } from './keys.js';
-import type { Change, OnNewHrId } from './types.js';
+import { standingFor } from './lifecycle.js';
+import type { Change, LifecycleOptions, OnNewHrId } from './types.js';
 
 /**
  * Who a row is (issue 23 items 5 and 6). The HR id names a person for good; an email is an attribute
@@ -54,16 +55,17 @@ export function keyTakenMessage(record: CanonicalRecord, hits: ReadonlyMap<Canon
  * Says why the changes of a matched row are about who the person is, and adds the one a rehire needs:
  * an account deactivated on the target whose person is active in HR again (the row does not say the
  * platform's inactive state) is reactivated — the platform's own way back (writer.deactivation's
- * `active`), never a second account. A match key that changes on a person found by another key is the
+ * `active`), never a second account — once their start date is due, as a joiner's account is made
+ * (see due). A match key that changes on a person found by another key is the
  * same person's new key (an email change); the HR id an account takes is adopted (see newHrIdConflict).
  */
-export function explainIdentity(writer: TargetWriter, record: CanonicalRecord, hit: CanonicalValues, keys: readonly string[], found: Found, fields: FieldSet, changes: Change[]): Change[] {
+export function explainIdentity(writer: TargetWriter, record: CanonicalRecord, hit: CanonicalValues, keys: readonly string[], found: Found, fields: FieldSet, changes: Change[], lifecycle?: LifecycleOptions): Change[] {
   for (const change of changes) {
     if (change.field === HR_ID && newHrId(record, hit, keys)) change.reason = { code: 'adopted', by: found.label };
     else if (change.field !== HR_ID && change.field !== found.key && keys.includes(change.field) && filled(change.from) && filled(change.to)) change.reason = { code: 'same_person', by: found.key };
   }
   const off = writer.deactivation(record.entity);
-  if (!off || off.active === undefined || !fields.has(off.field) || !same(off.field, hit[off.field], off.value)) return changes;
+  if (!off || off.active === undefined || !fields.has(off.field) || !same(off.field, hit[off.field], off.value) || !due(record, lifecycle)) return changes;
   const asked = record.values[off.field];
   if (filled(asked) && same(off.field, asked, off.value)) return changes; // HR says inactive too
   const own = changes.findIndex((c) => c.field === off.field);
@@ -79,6 +81,15 @@ export function explainIdentity(writer: TargetWriter, record: CanonicalRecord, h
 export function reviewNewHrIds(target: string, entity: Entity, draft: Draft): void {
   const count = draft.conflicts.filter((c) => c.entity === entity && c.code === 'new_hr_id').length;
   if (count) draft.notes.push({ code: 'new_hr_id_review', target, entity, count });
+}
+
+/**
+ * Whether a person's dates let their account be active now: not a joiner still waiting for their start
+ * date (createDaysBefore), nor a leaver. Without a clock (no lifecycle options) or dates, they do.
+ */
+export function due(record: CanonicalRecord, lifecycle: LifecycleOptions | undefined): boolean {
+  const kind = standingFor(record, lifecycle)?.standing.kind;
+  return kind !== 'waiting' && kind !== 'left';
 }
 
 const filled = (value: unknown) => value !== null && value !== undefined && value !== '';
