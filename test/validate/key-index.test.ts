@@ -38,6 +38,19 @@ for (const [mode, options] of MODES) describe(`the key index, ${mode}`, () => {
     expect([...index.duplicates()]).toEqual([[b, [pack(0, 3), pack(0, 9)]]]);
   });
 
+  it('finds a value as soon as it is added, though adds are queued (KeyIndex.add), each with its own key', () => {
+    const index = new KeyIndex('email', 0, options());
+    index.add(' Ann@Example.com', pack(0, 2));
+    expect(index.has('ann@example.com')).toBe(true);
+    // One queue: ASCII, trimmed, and non-ASCII keys (keyValue()'s) side by side, a repeat among them.
+    for (const [i, value] of ['Zoë@x.nl', 'bob@x.org ', '\u00a0ÜNAL@x.de', 'ZOË@X.NL', 'ünal@x.de'].entries()) index.add(value, pack(0, 3 + i));
+    expect(index.has('BOB@x.org') && index.has('zoë@x.nl') && !index.has('zoe@x.nl')).toBe(true);
+    expect([...index.duplicates()]).toEqual([
+      ['zoë@x.nl', [pack(0, 3), pack(0, 6)]],
+      ['ünal@x.de', [pack(0, 5), pack(0, 7)]],
+    ]);
+  });
+
   it('compares emails trimmed and ignoring case, in ASCII and beyond it', () => {
     const index = new KeyIndex('email', 0, options());
     index.add('Ann@Example.com', pack(0, 2));

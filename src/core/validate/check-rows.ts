@@ -171,6 +171,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       if (rowInvalid) batch.invalid.add(location);
       if (ctx.keepRecords) batch.kept.push(record);
     }
+    for (let k = 0; k < indexed.length; k++) indexed[k]![1].flush(); // this batch's keys in their indexes (see KeyIndex.add)
   }
   if (!file.columns && file.summary.rows === 0 && problems === 0 && file.summary.errors === 0)
     batch.emit({ file: file.summary.file, line: 1, entity, field: null, value: null, code: 'no_records', severity: 'error', message: 'the file is empty: no header and no records', hint: null }, file);

@@ -14,6 +14,8 @@ export const unpack = (location: number): { fileIndex: number; line: number } =>
 /** Load factor the slot table is sized for, and the one past which it grows (only when the estimate was low). */
 const LOAD = 0.75;
 const MAX_LOAD = 0.85;
+/** Values added at a time (see add). */
+const QUEUED = 256;
 /** Keys are kept in pages of this size; a longer key (a 16 MB cell) gets a page of its own. */
 const PAGE = 1 << 20;
 /** Entries read back from pages on disk, kept for the next look (a reference to the same manager, company …). */
@@ -76,6 +78,13 @@ export class KeyIndex {
   /** Entry → its first location, when that does not fit the entry's header. */
   private readonly far = new Map<number, number>();
   private readonly pageSize: number;
+  /** Values added but not yet in the table (see add), where each was seen, and each one's hash and key while they are added. */
+  private readonly queued: string[] = [];
+  private readonly queuedAt: number[] = [];
+  private readonly hashes = new Int32Array(QUEUED);
+  private readonly keys = { from: new Int32Array(QUEUED), to: new Int32Array(QUEUED), latin1: new Uint8Array(QUEUED), slow: new Array<string | undefined>(QUEUED).fill(undefined) };
+  /** What the reads of the slots ahead of the adds read (kept, so that they are not optimised away). */
+  private touched = 0;
   private readonly spill: (() => SpillFolder) | undefined;
 
   /**
@@ -93,20 +102,62 @@ export class KeyIndex {
     this.spill = options.spill;
   }
 
+  /**
+   * Adds a value seen at `location`. Values are queued and added QUEUED at a time (everything that reads
+   * the index adds what is queued first): their slots in the table are read all together before any is
+   * filled, so that the memory waits overlap rather than each add waiting for its own.
+   */
   add(value: string, location: number): void {
-    const entry = this.find(value, true, location);
-    if (entry < 0) return;
-    const list = this.repeats.get(entry);
-    if (list) list.push(location);
-    else this.repeats.set(entry, [location]);
+    this.queued.push(value);
+    this.queuedAt.push(location);
+    if (this.queued.length >= QUEUED) this.flush();
   }
 
   has(value: string): boolean {
+    this.flush();
     return this.find(value, false, 0) >= 0;
+  }
+
+  /** Adds the values queued by add(), in the order they came. */
+  flush(): void {
+    const n = this.queued.length;
+    if (n === 0) return;
+    const { queued, keys, hashes } = this;
+    // First every value's hash and key (its trimmed span, or its keyValue()), then a read of every slot
+    // they start at (the reads do not wait for each other), then the adds, one by one, in order.
+    for (let k = 0; k < n; k++) {
+      hashes[k] = this.hash(queued[k]!);
+      keys.from[k] = this.from;
+      keys.to[k] = this.to;
+      keys.latin1[k] = this.latin1 ? 1 : 0;
+      keys.slow[k] = this.slow;
+    }
+    let touched = 0;
+    const table = this.table;
+    for (let k = 0; k < n && this.capacity > 0; k++) touched ^= table[this.slotOf(hashes[k]!) + 1]!;
+    this.touched = touched;
+    for (let k = 0; k < n; k++) {
+      this.value = queued[k]!;
+      this.from = keys.from[k]!;
+      this.to = keys.to[k]!;
+      this.latin1 = keys.latin1[k] === 1;
+      this.slow = keys.slow[k];
+      this.fold = this.ignoreCase && this.slow === undefined;
+      const location = this.queuedAt[k]!;
+      const entry = this.probe(hashes[k]!, true, location);
+      if (entry < 0) continue;
+      const list = this.repeats.get(entry);
+      if (list) list.push(location);
+      else this.repeats.set(entry, [location]);
+    }
+    queued.length = 0;
+    this.queuedAt.length = 0;
+    keys.slow.fill(undefined, 0, n);
   }
 
   /** Every value seen more than once (in its compared form), with all its locations in the order they were seen. */
   *duplicates(): IterableIterator<[string, number[]]> {
+    this.flush();
     for (const [entry, later] of this.repeats) {
       const { bytes, at } = this.entryAt(entry);
       const packed = word(bytes, at);
@@ -119,6 +170,8 @@ export class KeyIndex {
 
   /** Closes the file its pages went to (and so removes it). */
   close(): void {
+    this.queued.length = 0;
+    this.queuedAt.length = 0;
     if (this.file) this.folder!.remove(this.file);
     this.file = undefined;
     this.cache.clear();
@@ -137,13 +190,22 @@ export class KeyIndex {
    * when `insert`.
    */
   private find(value: string, insert: boolean, location: number): number {
-    const hash = this.hash(value);
+    return this.probe(this.hash(value), insert, location);
+  }
+
+  /** The first of a hash's slots (its index in the table). */
+  private slotOf(hash: number): number {
+    return Math.floor((hash >>> 0) * (this.capacity / 0x1_0000_0000)) * 2;
+  }
+
+  /** find() for the key hash() has just set. */
+  private probe(hash: number, insert: boolean, location: number): number {
     if (this.capacity === 0) {
       if (!insert) return -1;
       this.resize(Math.max(1024, Math.ceil(Math.max(this.expected, 1) / LOAD)));
     }
     const table = this.table;
-    let i = Math.floor((hash >>> 0) * (this.capacity / 0x1_0000_0000)) * 2;
+    let i = this.slotOf(hash);
     for (;;) {
       const entry = table[i + 1]!;
       if (entry === 0) break;
