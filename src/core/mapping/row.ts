@@ -221,6 +221,23 @@ function mapCell(ctx: Context, i: number, cells: readonly string[], field: Field
   return convert(ctx, field, i < 0 ? null : unneutralise(cells[i] ?? ''), mapping);
 }
 
+/** A record's values, field by field: a CSV record's cells by index, another's values by column name. */
+function mapOneByOne(ctx: Context, record: RawRecord, columns: ColumnMap, plan: CellPlan | undefined, mapping: EntityMapping | undefined): CanonicalValues {
+  const values: CanonicalValues = {};
+  const { mapped } = columns;
+  if (plan)
+    for (let k = 0; k < mapped.length; k++) {
+      const value = mapCell(ctx, plan.cells[k]!, record.cells!, mapped[k]!.field, mapping);
+      if (value !== undefined) values[mapped[k]!.field.name] = value;
+    }
+  else
+    for (const { column, field } of mapped) {
+      const value = convert(ctx, field, record.values[column] ?? null, mapping);
+      if (value !== undefined) values[field.name] = value;
+    }
+  return values;
+}
+
 /** A CSV record's values, made in one go; a field whose value could not be converted is left out, as the loop leaves it. */
 function mapCells(ctx: Context, plan: CellPlan, make: NonNullable<CellPlan['make']>, cells: readonly string[], mapped: ColumnMap['mapped'], mapping: EntityMapping | undefined): CanonicalValues {
   const { scratch } = plan;
@@ -246,22 +263,8 @@ const NO_SOURCE: Record<string, RawValue> = Object.freeze({}) as Record<string, 
  */
 export function mapRecord(record: RawRecord, columns: ColumnMap, mapping: EntityMapping | undefined, issues: Issue[], withSource = true): CanonicalRecord {
   const ctx: Context = { entity: columns.entity, file: record.file, line: record.line, issues };
-  let values: CanonicalValues = {};
-  const { mapped } = columns;
-  const cells = record.cells;
-  if (cells && record.columnIndex) {
-    const plan = planOf(columns, record.columnIndex);
-    if (plan.make) values = mapCells(ctx, plan, plan.make, cells, mapped, mapping);
-    else
-      for (let k = 0; k < mapped.length; k++) {
-        const value = mapCell(ctx, plan.cells[k]!, cells, mapped[k]!.field, mapping);
-        if (value !== undefined) values[mapped[k]!.field.name] = value;
-      }
-  } else
-    for (const { column, field } of mapped) {
-      const value = convert(ctx, field, record.values[column] ?? null, mapping);
-      if (value !== undefined) values[field.name] = value;
-    }
+  const plan = record.cells && record.columnIndex ? planOf(columns, record.columnIndex) : undefined;
+  const values = plan?.make ? mapCells(ctx, plan, plan.make, record.cells!, columns.mapped, mapping) : mapOneByOne(ctx, record, columns, plan, mapping);
   if (mapping)
     for (const [field, value] of mapping.defaults) {
       if (values[field] !== undefined && values[field] !== null) continue;

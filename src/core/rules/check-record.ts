@@ -114,12 +114,14 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
   // a record whose every value came from CSV text the reader found free of them.
   if (!clean) for (const field in values) checkCharacters(issues, record, field, values[field]);
   // Field kinds every target shares: emails must be valid.
-  for (const field of emailFields) {
+  for (let k = 0; k < emailFields.length; k++) {
+    const field = emailFields[k]!;
     const value = values[field];
     if (typeof value === 'string' && !isEmail(value)) add(issues, record, field, value, 'invalid_email', `${field} ${quote(value)} is not a valid email address`);
   }
 
-  for (const [field, rule] of fieldRules) {
+  for (let k = 0; k < fieldRules.length; k++) {
+    const [field, rule] = fieldRules[k]!;
     const value = values[field];
     if (isBlank(value)) {
       if (rule.required && columns.has(field)) add(issues, record, field, null, 'required', `${field} is required but empty`);
@@ -132,14 +134,17 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
       if (match === undefined) {
         const near = closest(value, rule.oneOf.values);
         add(issues, record, field, value, 'not_in_list', `${field} ${quote(value)} is not ${listMessage(rule.oneOf)}`, near ? `did you mean "${near}"?` : null);
-      } else values[field] = match;
+      } else if (match !== value) values[field] = match;
     }
     if (rule.country && typeof value === 'string') {
       const name = normaliseCountry(value);
       if (name === undefined) {
         const near = closest(value, COUNTRY_NAMES);
         add(issues, record, field, value, 'unknown_country', `country ${quote(value)} is not a known country`, near ? `did you mean "${near}"?` : 'use a country name such as "United Kingdom" or an ISO code such as GB');
-      } else values[field] = rule.country === 'alpha2' ? countryCode(name)! : name;
+      } else {
+        const country = rule.country === 'alpha2' ? countryCode(name)! : name;
+        if (country !== value) values[field] = country;
+      }
     }
     if (rule.lowercase) {
       if (typeof value === 'string') values[field] = value.toLowerCase();
@@ -157,7 +162,13 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
     }
   }
 
-  for (const group of rules.oneRequired ?? []) {
+  if (rules.oneRequired) oneRequired(record, rules.oneRequired, columns, issues);
+}
+
+/** A group of fields of which one is required: each group the file supplies a column of, all blank, is an issue. */
+function oneRequired(record: CanonicalRecord, groups: NonNullable<RuleSet['oneRequired']>, columns: ReadonlySet<string>, issues: Issue[]): void {
+  const { values } = record;
+  for (const group of groups) {
     if (!group.some((f) => columns.has(f))) continue; // reported once for the file
     if (group.every((f) => isBlank(values[f])))
       add(issues, record, null, null, 'one_required', `${group.join(' or ')} is required: ${group.length === 2 ? 'both are' : 'all are'} empty`);

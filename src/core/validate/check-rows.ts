@@ -124,7 +124,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       const raw = event.record;
       const location = pack(file.index, raw.line);
       if (raw.cellCount !== undefined || !file.columns || !file.rules) continue; // ragged, or file not checkable
-      rowIssues.length = 0;
+      if (rowIssues.length) rowIssues.length = 0;
       const record = mapRecord(raw, file.columns, mapping, rowIssues, withSource);
       checkRecord(record, file.rules, file.supplied, rowIssues, fromCleanText(raw, mapping));
       const { values } = record;

@@ -79,8 +79,9 @@ export class KeyIndex {
   private readonly far = new Map<number, number>();
   private readonly pageSize: number;
   /** Values added but not yet in the table (see add), where each was seen, and each one's hash and key while they are added. */
-  private readonly queued: string[] = [];
-  private readonly queuedAt: number[] = [];
+  private readonly queued = new Array<string>(QUEUED).fill('');
+  private readonly queuedAt = new Float64Array(QUEUED);
+  private waiting = 0;
   private readonly hashes = new Int32Array(QUEUED);
   private readonly keys = { from: new Int32Array(QUEUED), to: new Int32Array(QUEUED), latin1: new Uint8Array(QUEUED), slow: new Array<string | undefined>(QUEUED).fill(undefined) };
   /** What the reads of the slots ahead of the adds read (kept, so that they are not optimised away). */
@@ -108,9 +109,9 @@ export class KeyIndex {
    * filled, so that the memory waits overlap rather than each add waiting for its own.
    */
   add(value: string, location: number): void {
-    this.queued.push(value);
-    this.queuedAt.push(location);
-    if (this.queued.length >= QUEUED) this.flush();
+    this.queued[this.waiting] = value;
+    this.queuedAt[this.waiting] = location;
+    if (++this.waiting === QUEUED) this.flush();
   }
 
   has(value: string): boolean {
@@ -120,7 +121,7 @@ export class KeyIndex {
 
   /** Adds the values queued by add(), in the order they came. */
   flush(): void {
-    const n = this.queued.length;
+    const n = this.waiting;
     if (n === 0) return;
     const { queued, keys, hashes } = this;
     // First every value's hash and key (its trimmed span, or its keyValue()), then a read of every slot
@@ -150,8 +151,8 @@ export class KeyIndex {
       if (list) list.push(location);
       else this.repeats.set(entry, [location]);
     }
-    queued.length = 0;
-    this.queuedAt.length = 0;
+    this.waiting = 0;
+    queued.fill('', 0, n);
     keys.slow.fill(undefined, 0, n);
   }
 
@@ -170,8 +171,7 @@ export class KeyIndex {
 
   /** Closes the file its pages went to (and so removes it). */
   close(): void {
-    this.queued.length = 0;
-    this.queuedAt.length = 0;
+    this.waiting = 0;
     if (this.file) this.folder!.remove(this.file);
     this.file = undefined;
     this.cache.clear();
