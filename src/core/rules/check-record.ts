@@ -21,7 +21,8 @@ const SEEN_MAX = 1024;
 /** The listed spelling of a value (case-insensitive, aliases applied), or undefined. */
 export function matchList(list: ValueList, value: string): string | undefined {
   const seen = LIST_SEEN.get(list);
-  if (seen?.has(value)) return seen.get(value);
+  const known = seen?.get(value);
+  if (known !== undefined || seen?.has(value)) return known;
   let index = LIST_INDEX.get(list);
   if (!index) {
     index = new Map(Object.entries(list.aliases ?? {}));
@@ -42,17 +43,41 @@ function listMessage(list: ValueList): string {
 
 const isBlank = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0);
 
+/**
+ * A field's rule with every property present, in one order: the per-row loop reads one shape of object
+ * (rules as written have a dozen shapes, and a property read across many shapes is a slow one).
+ */
+interface FlatRule {
+  field: string;
+  required: boolean;
+  maxLength: number | undefined;
+  oneOf: ValueList | undefined;
+  country: FieldRule['country'];
+  lowercase: boolean;
+  approverLabels: ValueList | undefined;
+}
+
+const flatRule = (field: string, rule: FieldRule): FlatRule => ({
+  field,
+  required: rule.required === true,
+  maxLength: rule.maxLength,
+  oneOf: rule.oneOf,
+  country: rule.country,
+  lowercase: rule.lowercase === true,
+  approverLabels: rule.approverLabels,
+});
+
 /** A rule set prepared for the per-row loop: no key enumeration or field lookups per record. */
 interface Prepared {
   emailFields: string[];
-  rules: Array<[string, FieldRule]>;
+  rules: FlatRule[];
 }
 
 const prepared = new WeakMap<RuleSet, Prepared>();
 function prepare(rules: RuleSet): Prepared {
   let p = prepared.get(rules);
   if (!p) {
-    p = { emailFields: FIELDS[rules.entity].filter((d) => d.kind === 'email').map((d) => d.name), rules: Object.entries(rules.fields) };
+    p = { emailFields: FIELDS[rules.entity].filter((d) => d.kind === 'email').map((d) => d.name), rules: Object.entries(rules.fields).map(([field, rule]) => flatRule(field, rule)) };
     prepared.set(rules, p);
   }
   return p;
@@ -121,7 +146,8 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
   }
 
   for (let k = 0; k < fieldRules.length; k++) {
-    const [field, rule] = fieldRules[k]!;
+    const rule = fieldRules[k]!;
+    const field = rule.field;
     const value = values[field];
     if (isBlank(value)) {
       if (rule.required && columns.has(field)) add(issues, record, field, null, 'required', `${field} is required but empty`);
