@@ -134,15 +134,17 @@ function convert(ctx: Context, def: FieldDef, raw: RawValue, mapping?: EntityMap
   }
   if (def.kind === 'boolean' && typeof raw === 'boolean') return raw;
   let text = toText(raw).trim();
-  for (const transform of mapping?.transforms.get(def.name) ?? []) {
-    if (text === '') break;
-    const out = transform(text);
-    if (!out.ok) {
-      issue(ctx, def.name, text, 'invalid_date', `${def.name} ${quote(text)} is not a date in the form ${out.expected}`);
-      return undefined;
+  const transforms = mapping?.transforms.get(def.name);
+  if (transforms)
+    for (const transform of transforms) {
+      if (text === '') break;
+      const out = transform(text);
+      if (!out.ok) {
+        issue(ctx, def.name, text, 'invalid_date', `${def.name} ${quote(text)} is not a date in the form ${out.expected}`);
+        return undefined;
+      }
+      text = out.value;
     }
-    text = out.value;
-  }
   if (text === '') return null;
   if (def.kind === 'list') {
     const list = lookUpAll(ctx, def.name, text.split(LIST_SEPARATOR).map((s) => s.trim()).filter(Boolean), mapping);

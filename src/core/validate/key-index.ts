@@ -225,7 +225,7 @@ export class KeyIndex {
     return this.hash(value);
   }
 
-  /** FNV-1a over the key's characters, then murmur3's finaliser. Sets the key being looked for. */
+  /** FNV-1a over the key's characters, two at a time, then murmur3's finaliser. Sets the key being looked for. */
   private hash(value: string): number {
     this.value = value;
     this.slow = undefined;
@@ -235,21 +235,27 @@ export class KeyIndex {
     while (from < to && isSpace(value.charCodeAt(from))) from++;
     while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
     const fold = this.ignoreCase;
+    // Two characters a step (a chain of multiplications half as long); the same steps over keyValue()'s key below.
     let h = 0x811c9dc5;
     let k = from;
-    if (fold)
-      for (; k < to; k++) {
-        let c = value.charCodeAt(k);
-        if (c >= 128) break;
+    for (; k + 1 < to; k += 2) {
+      let c = value.charCodeAt(k);
+      let d = value.charCodeAt(k + 1);
+      if ((c | d) >= 128) break;
+      if (fold) {
         if (c >= 65 && c <= 90) c += 32;
-        h = Math.imul(h ^ c, 16777619);
+        if (d >= 65 && d <= 90) d += 32;
       }
-    else
-      for (; k < to; k++) {
-        const c = value.charCodeAt(k);
-        if (c >= 128) break;
+      h = Math.imul(h ^ (c | (d << 16)), 16777619);
+    }
+    if (k + 1 === to) {
+      let c = value.charCodeAt(k);
+      if (c < 128) {
+        if (fold && c >= 65 && c <= 90) c += 32;
         h = Math.imul(h ^ c, 16777619);
+        k++;
       }
+    }
     const ascii = k === to;
     if (!ascii) {
       // Unicode spaces around it, or letters outside ASCII: the key as keyValue() makes it.
@@ -258,7 +264,14 @@ export class KeyIndex {
       from = 0;
       to = key.length;
       h = 0x811c9dc5;
-      for (let j = 0; j < key.length; j++) {
+      let j = 0;
+      for (; j + 1 < to; j += 2) {
+        const c = key.charCodeAt(j);
+        const d = key.charCodeAt(j + 1);
+        if ((c | d) > 255) this.latin1 = false;
+        h = Math.imul(h ^ (c | (d << 16)), 16777619);
+      }
+      if (j < to) {
         const c = key.charCodeAt(j);
         if (c > 255) this.latin1 = false;
         h = Math.imul(h ^ c, 16777619);
