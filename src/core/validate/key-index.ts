@@ -16,6 +16,8 @@ const LOAD = 0.75;
 const MAX_LOAD = 0.85;
 /** Values added at a time (see add). */
 const QUEUED = 256;
+/** The longest key whose bytes hash() keeps for store() (a longer one is read from its string again). */
+const STAGED = 128;
 /** Keys are kept in pages of this size; a longer key (a 16 MB cell) gets a page of its own. */
 const PAGE = 1 << 20;
 /** Entries read back from pages on disk, kept for the next look (a reference to the same manager, company …). */
@@ -83,7 +85,9 @@ export class KeyIndex {
   private readonly queuedAt = new Float64Array(QUEUED);
   private waiting = 0;
   private readonly hashes = new Int32Array(QUEUED);
-  private readonly keys = { from: new Int32Array(QUEUED), to: new Int32Array(QUEUED), latin1: new Uint8Array(QUEUED), slow: new Array<string | undefined>(QUEUED).fill(undefined) };
+  private readonly keys = { from: new Int32Array(QUEUED), to: new Int32Array(QUEUED), latin1: new Uint8Array(QUEUED), slow: new Array<string | undefined>(QUEUED).fill(undefined), staged: new Int32Array(QUEUED) };
+  /** The queued keys' bytes as hash() read them (folded when compared ignoring case), STAGED bytes a key: store() copies them from here. */
+  private readonly stage = new Uint8Array(QUEUED * STAGED);
   /** What the reads of the slots ahead of the adds read (kept, so that they are not optimised away). */
   private touched = 0;
   private readonly spill: (() => SpillFolder) | undefined;
@@ -127,11 +131,12 @@ export class KeyIndex {
     // First every value's hash and key (its trimmed span, or its keyValue()), then a read of every slot
     // they start at (the reads do not wait for each other), then the adds, one by one, in order.
     for (let k = 0; k < n; k++) {
-      hashes[k] = this.hash(queued[k]!);
+      hashes[k] = this.hash(queued[k]!, k * STAGED);
       keys.from[k] = this.from;
       keys.to[k] = this.to;
       keys.latin1[k] = this.latin1 ? 1 : 0;
       keys.slow[k] = this.slow;
+      keys.staged[k] = this.staged;
     }
     let touched = 0;
     const table = this.table;
@@ -143,6 +148,7 @@ export class KeyIndex {
       this.to = keys.to[k]!;
       this.latin1 = keys.latin1[k] === 1;
       this.slow = keys.slow[k];
+      this.staged = keys.staged[k]!;
       this.fold = this.ignoreCase && this.slow === undefined;
       const location = this.queuedAt[k]!;
       const entry = this.probe(hashes[k]!, true, location);
@@ -184,6 +190,8 @@ export class KeyIndex {
   private fold = false;
   private slow: string | undefined;
   private latin1 = true;
+  /** Where in `stage` hash() left the key's bytes; -1: not there. */
+  private staged = -1;
 
   /**
    * Where the value's entry is (≥ 0); else -1, after storing a new entry (first seen at `location`)
@@ -226,10 +234,11 @@ export class KeyIndex {
   }
 
   /** FNV-1a over the key's characters, two at a time, then murmur3's finaliser. Sets the key being looked for. */
-  private hash(value: string): number {
+  private hash(value: string, stageAt = -1): number {
     this.value = value;
     this.slow = undefined;
     this.latin1 = true;
+    this.staged = -1;
     let from = 0;
     let to = value.length;
     while (from < to && isSpace(value.charCodeAt(from))) from++;
@@ -238,6 +247,9 @@ export class KeyIndex {
     // Two characters a step (a chain of multiplications half as long); the same steps over keyValue()'s key below.
     let h = 0x811c9dc5;
     let k = from;
+    // The bytes are kept as they are read (at stageAt, when asked and the key fits), for store().
+    const stage = this.stage;
+    const at = stageAt >= 0 && to - from <= STAGED ? stageAt - from : -1;
     for (; k + 1 < to; k += 2) {
       let c = value.charCodeAt(k);
       let d = value.charCodeAt(k + 1);
@@ -246,17 +258,23 @@ export class KeyIndex {
         if (c >= 65 && c <= 90) c += 32;
         if (d >= 65 && d <= 90) d += 32;
       }
+      if (at >= 0) {
+        stage[at + k] = c;
+        stage[at + k + 1] = d;
+      }
       h = Math.imul(h ^ (c | (d << 16)), 16777619);
     }
     if (k + 1 === to) {
       let c = value.charCodeAt(k);
       if (c < 128) {
         if (fold && c >= 65 && c <= 90) c += 32;
+        if (at >= 0) stage[at + k] = c;
         h = Math.imul(h ^ c, 16777619);
         k++;
       }
     }
     const ascii = k === to;
+    if (ascii && at >= 0) this.staged = stageAt;
     if (!ascii) {
       // Unicode spaces around it, or letters outside ASCII: the key as keyValue() makes it.
       const key = keyValue(this.field, value);
@@ -376,7 +394,12 @@ export class KeyIndex {
     }
     words[(offset >> 2) + 1] = this.latin1 ? bytes : bytes | 0x80000000;
     const start = offset + HEADER;
-    if (this.latin1) {
+    if (this.staged >= 0) {
+      // Byte by byte, from where hash() left them: for keys this short, cheaper than a call into Buffer.copy.
+      const stage = this.stage;
+      const at = this.staged;
+      for (let k = 0; k < bytes; k++) page[start + k] = stage[at + k]!;
+    } else if (this.latin1) {
       // Byte by byte: for keys this short, cheaper than a call into Buffer.write (and no substring made).
       const fold = this.fold;
       for (let k = 0; k < bytes; k++) {
