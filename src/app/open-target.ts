@@ -6,6 +6,7 @@ import type { StateStore, Target } from '../core/ports.js';
 import { genericRules } from '../core/rules/generic.js';
 import type { RuleBook } from '../core/rules/types.js';
 import { outputFailed, UsageError } from '../errors.js';
+import { calendarSettings, type CalendarSettings } from './calendar-settings.js';
 import { createTarget } from './create-target.js';
 
 // The connectors, the state store and the proxy settings load only when a run needs them: a
@@ -28,6 +29,8 @@ export interface OpenedRules {
   home: string;
   /** The config's phoneRegion: where phone numbers without a prefix are from, when a row has no country. */
   phoneRegion?: string;
+  /** When the target's people are made and ended: the config's time zone, days and deactivation brake. */
+  calendar?: CalendarSettings;
   close(): Promise<void>;
 }
 
@@ -107,6 +110,11 @@ export async function openTarget(name: string | undefined, options: OpenOptions 
 export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedTarget>;
 export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedRules | OpenedTarget> {
   const loaded = await loadConfig(options.config, options.cwd, options.env);
+  const opened = await open(name, options, loaded);
+  return Object.assign(opened, { calendar: calendarSettings(loaded?.config, opened.target?.name) });
+}
+
+async function open(name: string | undefined, options: OpenOptions, loaded: LoadedConfig | undefined): Promise<OpenedRules | OpenedTarget> {
   const home = loaded ? dirname(loaded.path) : options.cwd;
   const choice = await choose(name, loaded);
   const phoneRegion = loaded?.config.phoneRegion ? { phoneRegion: loaded.config.phoneRegion.toUpperCase() } : {};

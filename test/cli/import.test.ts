@@ -210,12 +210,13 @@ describe('hrsync import --from a source target', () => {
     write(dir, 'lms-map.json', JSON.stringify({ users: { defaults: { companyId: 'ACME01' } } }));
     const run = await hrsyncIn(['import', '--from', 'hr', '--map', 'lms-map.json', '--yes'], { cwd: dir, env: ENV });
     expect(run.code).toBe(5); // 10 employees have a status accessplanit has no equivalent for: reported, skipped
-    expect(run.stdout).toContain('Plan: 290 to create, 0 to update, 0 unchanged, 10 invalid rows skipped.');
+    expect(run.stdout).toContain('Plan: 253 to create, 0 to update, 0 unchanged, 10 invalid rows skipped, 37 leavers.');
     expect(run.stderr).toContain('warning: unified "hr": 10 employees have an employment_status hrsync has no status for (ON_LEAVE ×10)');
     expect(run.stderr).toContain('status "ON_LEAVE" is not one of Enabled, New, Disabled');
-    expect(s.state().accessplanit.User.size).toBe(295);
+    // 37 employees have left (terminated_at has passed): they are not created.
+    expect(s.state().accessplanit.User.size).toBe(258);
     const created = s.state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('E3'));
-    expect([created.length, created.every((u) => u.MainCompanyID === 'ACME01')]).toEqual([290, true]);
+    expect([created.length, created.every((u) => u.MainCompanyID === 'ACME01')]).toEqual([253, true]);
     // Personal data at rest — the source's snapshot, the journal, results, failed rows, the sync
     // state — is the user's alone: every file 0600, every folder 0700 (whatever the umask allows more).
     const modes = (path: string): Array<[string, number]> =>
@@ -227,7 +228,7 @@ describe('hrsync import --from a source target', () => {
     expect(atRest.map(([p]) => p.replace(/runs\/[^/]+/, 'runs/RUN')).sort()).toEqual(expect.arrayContaining(['/.hrsync/runs/RUN/from-hr.ndjson', '/.hrsync/runs/RUN/journal.ndjson', '/.hrsync/runs/RUN/results.csv', '/.hrsync/runs/RUN/failed.csv']));
     expect(atRest.filter(([path, mode]) => mode !== (statSync(join(dir, path)).isDirectory() ? 0o700 : 0o600))).toEqual([]);
     const again = await hrsyncIn(['import', '--from', 'hr', '--map', 'lms-map.json', '--dry-run'], { cwd: dir, env: ENV });
-    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 290 unchanged, 10 invalid rows skipped.');
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 253 unchanged, 10 invalid rows skipped, 37 leavers.');
     const recent = await hrsyncIn(['import', '--from', 'hr', '--map', 'lms-map.json', '--since', '2026-10-01', '--missing', 'deactivate', '--dry-run'], { cwd: dir, env: ENV });
     expect(recent.stdout).toMatch(/Plan: 0 to create, 0 to update, \d+ unchanged/);
     expect(recent.stdout).toContain('--missing deactivate was not applied to users');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldValue } from '../../core/model/canonical.js';
 import type { Issue } from '../../core/model/issues.js';
+import { decisionText, plannedAsOf } from './lifecycle.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
 import { cellText } from '../../io/cells.js';
@@ -274,8 +275,21 @@ ${[...groups.values()].map((group) => changeGroup(group[0]!.action, group[0]!.en
 ${plan.conflicts.length ? html`<h3>Conflicts (nothing written for these rows)</h3>
 <table id="conflicts-table"><thead><tr><th scope="col">entity</th><th scope="col">row</th><th scope="col">key</th><th scope="col">why</th></tr></thead>
 <tbody>${plan.conflicts.slice(0, limit).map((c) => html`<tr><td>${c.entity}</td><td class="v nw">${where(c.file, c.line)}</td><td class="v nw">${c.key}</td><td class="v">${c.duplicateOnTarget ? 'duplicate on target: ' : ''}${c.message}</td></tr>`)}</tbody></table>` : ''}
+${lifecycleHtml(plan, limit)}
 ${plan.notes.length ? html`<h3>Notes</h3><ul>${plan.notes.map((n) => html`<li>${noteText(n)}</li>`)}</ul>` : ''}
 </section>`;
+}
+
+/** Joiners waiting and leavers: each decision, why, and the moment it was made at. */
+function lifecycleHtml(plan: Plan, limit: number): Html {
+  const decisions = plan.lifecycle ?? [];
+  const asOf = plannedAsOf(plan);
+  if (!decisions.length && !asOf) return html``;
+  return html`<h3 id="lifecycle">Joiners and leavers</h3>
+<p>${asOf ? html`As of <b>${asOf}</b> (--as-of): start` : 'Start'} and end dates are days in each person’s own time zone.</p>
+${cut(Math.min(limit, decisions.length), decisions.length, 'decision', '--format json has them all')}
+${decisions.length ? html`<table id="lifecycle-table"><thead><tr><th scope="col">row</th><th scope="col">entity</th><th scope="col">key</th><th scope="col">kind</th><th scope="col">outcome</th><th scope="col">why</th></tr></thead>
+<tbody>${decisions.slice(0, limit).map((d) => html`<tr data-outcome="${d.outcome}"><td class="v nw">${where(d.file, d.line)}</td><td>${d.entity}</td><td class="v nw">${d.key}</td><td>${d.kind}</td><td>${d.outcome}</td><td class="v">${decisionText(d, plan.target)}</td></tr>`)}</tbody></table>` : ''}`;
 }
 
 function resultsHtml(applied: AppliedSummary, limit: number): Html {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
 
 /** One `accessplanit` target in the config (loaded only when a config is read: see ConnectorDefinition). */
 export const configSchema = z
@@ -10,5 +10,6 @@ export const configSchema = z
     userName: z.string().optional().describe('For the password grant, with password'),
     password: secretRef.optional(),
     ...connectionOptions,
+    ...lifecycleOptions,
   })
   .refine((t) => t.apiKey || (t.userName && t.password), { error: 'give apiKey, or userName and password' });

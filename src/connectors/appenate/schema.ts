@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
 import { APPENATE_USER_TYPES } from './rules.js';
 
 /** One `appenate` target in the config (loaded only when a config is read: see ConnectorDefinition). */
@@ -12,4 +12,5 @@ export const configSchema = z.strictObject({
   invite: z.boolean().optional().describe('Whether a created user gets the invitation e-mail (default true, as the platform does); a row’s invite column wins'),
   userType: z.enum(APPENATE_USER_TYPES.values).optional().describe('Licence type of a created user whose row names none (default: the platform’s own)'),
   ...connectionOptions,
+  ...lifecycleOptions,
 });

@@ -7,6 +7,7 @@ import type { ColumnMap } from './columns.js';
 import type { EntityMapping } from './mapping-file.js';
 import { isValidDate, lookupKey } from './transforms.js';
 import { unneutralise } from '../../io/formula.js';
+import { timeZoneHint, timeZoneName } from '../lifecycle/calendar.js';
 
 
 const TRUE = new Set(['true', 'yes', 'y', '1', 'on', 'ja', 'j']);
@@ -160,6 +161,11 @@ function convert(ctx: Context, def: FieldDef, raw: RawValue, mapping?: EntityMap
       const b = parseBoolean(text);
       if (b === undefined) issue(ctx, def.name, text, 'invalid_boolean', `${def.name} ${quote(text)} is not true or false`, 'use true/false, yes/no or 1/0');
       return b;
+    }
+    case 'timeZone': {
+      const zone = timeZoneName(text);
+      if (zone === undefined) issue(ctx, def.name, text, 'invalid_time_zone', `${def.name} ${quote(text)} is not a time zone`, timeZoneHint(text));
+      return zone;
     }
     case 'date': {
       const d = parseIsoDate(text);

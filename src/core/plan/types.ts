@@ -31,6 +31,12 @@ export interface PlannedOp {
   after?: string[];
   /** Field → the value as the input wrote it, where the mapping file's value lookup changed it. */
   mapped?: Record<string, string>;
+  /**
+   * Why a record is deactivated or deleted: missing from the input (--missing), a leaver (their end
+   * date has passed), or an update whose HR status is the platform's disabled one. Each counts toward
+   * the deactivation brake (--max-deactivations).
+   */
+  because?: 'missing' | 'leaver' | 'status';
 }
 
 export interface Conflict {
@@ -73,16 +79,30 @@ export interface Plan {
   byEntity?: Partial<Record<Entity, PlanSummary>>;
   /** Notes a person should read, as data (the CLI words them): e.g. why missing records were not looked at. */
   notes: PlanNote[];
+  /** The moment the plan was made for (ISO): --as-of, else when the run started. Its dates were read at it. */
+  asOf?: string;
+  /** Each joiner not yet due and each leaver, what the plan did about them and why (see LifecycleDecision). */
+  lifecycle?: LifecycleDecision[];
 }
 
 export type MissingPolicy = 'ignore' | 'deactivate' | 'delete';
+
+/** A brake's limit: a count, or a fraction of the target's records of the entity. */
+export type Limit = { count: number } | { fraction: number };
 
 export interface PlanOptions {
   /** Ordered match keys, overriding the target's defaults. */
   match?: string[];
   missing: MissingPolicy;
   /** Most missing records acted on before the run stops: a count, or a fraction of the target's records. */
-  maxMissing: { count: number } | { fraction: number };
+  maxMissing: Limit;
+  /**
+   * Most records of an entity deactivated or deleted for any reason (missing, leavers, a disabled HR
+   * status) before the run stops (default: maxMissing).
+   */
+  maxDeactivations?: Limit;
+  /** The run's clock and calendar: without it, start and end dates decide nothing (see LifecycleOptions). */
+  lifecycle?: LifecycleOptions;
   blank: 'ignore' | 'clear';
   /** Only rows whose match key has one of these values. */
   only?: string[];
@@ -110,4 +130,45 @@ export interface PlanOptions {
   lookedUp?: ReadonlySet<Entity>;
   /** Where phone numbers without a country prefix are from when a row names no country (ISO alpha-2). */
   phoneRegion?: string;
+}
+
+/** The run's clock and the calendar settings a plan reads start and end dates with. */
+export interface LifecycleOptions {
+  /** The moment the plan is made for (--as-of; else when the run started, read once): every date decision uses it. */
+  asOf: number;
+  /** The zone of a row that names none (its timeZone): the target's, else the config's timeZone, else UTC. */
+  timeZone: string;
+  /** A joiner's account is made this many days before their start date (0: on the start day itself, local). */
+  createDaysBefore: number;
+  /** A leaver's deactivated account is deleted this many days after their end date; undefined: never. */
+  deleteDaysAfter?: number;
+}
+
+/**
+ * What the plan did about a person's dates, and why — for the plan's text, JSON and report to word:
+ * joiner `waiting` (not on the target, made from `createAt`), `update`d or `unchanged` while waiting (already
+ * there); leaver `deactivate`d or `delete`d (from `deleteAt`), already `deactivated`, `absent` (not on the
+ * target: not created), or `cannot`: the platform has no soft delete (and no delete is due).
+ */
+export type LifecycleOutcome = 'waiting' | 'update' | 'unchanged' | 'deactivate' | 'delete' | 'deactivated' | 'absent' | 'cannot';
+
+export interface LifecycleDecision {
+  entity: Entity;
+  file: string;
+  line: number;
+  key: string;
+  kind: 'joiner' | 'leaver';
+  /** The start date (joiner) or the end date (leaver), a day in `timeZone`. */
+  date: string;
+  timeZone: string;
+  outcome: LifecycleOutcome;
+  /** Joiner: when the account is made (ISO), and that instant read in the person's zone. */
+  createAt?: string;
+  createAtLocal?: string;
+  /** Leaver: when their last day ended (ISO), and in their zone. */
+  leftAt?: string;
+  leftAtLocal?: string;
+  /** Leaver, with deleteDaysAfter: from when the account is deleted. */
+  deleteAt?: string;
+  deleteAtLocal?: string;
 }
