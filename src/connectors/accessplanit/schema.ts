@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, policyOptions, secretRef } from '../config-schema.js';
 
 /** One `accessplanit` target in the config (loaded only when a config is read: see ConnectorDefinition). */
 export const configSchema = z
@@ -11,5 +11,6 @@ export const configSchema = z
     password: secretRef.optional(),
     ...connectionOptions,
     ...lifecycleOptions,
+    ...policyOptions,
   })
   .refine((t) => t.apiKey || (t.userName && t.password), { error: 'give apiKey, or userName and password' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, policyOptions, secretRef } from '../config-schema.js';
 import { APPENATE_USER_TYPES } from './rules.js';
 
 /** One `appenate` target in the config (loaded only when a config is read: see ConnectorDefinition). */
@@ -13,4 +13,5 @@ export const configSchema = z.strictObject({
   userType: z.enum(APPENATE_USER_TYPES.values).optional().describe('Licence type of a created user whose row names none (default: the platform’s own)'),
   ...connectionOptions,
   ...lifecycleOptions,
+  ...policyOptions,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, policyOptions, secretRef } from '../config-schema.js';
 
 /** One `scim` target in the config (loaded only when a config is read: see ConnectorDefinition). */
 export const configSchema = z.strictObject({
@@ -13,4 +13,5 @@ export const configSchema = z.strictObject({
   displayName: z.enum(['derive', 'none']).optional().describe('When a name part is written, displayName and name.formatted follow it (derive, the default), or are left as the provider has them (none)'),
   ...connectionOptions,
   ...lifecycleOptions,
+  ...policyOptions,
 });
