@@ -69,7 +69,7 @@ export const policyOptions = {
         .array(z.string().regex(/^[A-Za-z][\w.]*=.+$/, { error: 'a key is FIELD=VALUE, e.g. "email=admin@acme.com"' }))
         .optional()
         .describe('Accounts by key, e.g. ["email=admin@acme.com", "externalId=E1"]'),
-      roles: fieldValues.optional().describe('Accounts by what a role field holds on the target, e.g. {"roleId": ["1"]} (accessplanit) or {"websiteRole": ["Admin"]} (Appenate)'),
+      roles: fieldValues.optional().describe('Accounts by what a role field holds on the target, e.g. {"roleId": ["1"]} or {"websiteRole": ["Admin"]}'),
     })
     .optional()
     .describe('users never deactivated, deleted or downgraded (to the disabled state, or a role away from a protected one), whatever the file says'),
