@@ -79,7 +79,7 @@ describe('leavers, on their own calendar', () => {
     const rows = ([{ externalId: 'M1', email: 'boss@x.example', firstName: 'Boss', endDate: '2026-01-01' }, { externalId: 'R1', firstName: 'Rep', managerEmail: 'boss@x.example' }] as CanonicalValues[]).map(user);
     const p = await buildPlan(wired, rows, { ...OPTIONS, lifecycle: at('2027-01-01T00:00:00Z') }, new Map([['users', []]]));
     expect(p.operations.map((o) => [o.action, o.key, o.values])).toEqual([['create', 'externalId=R1', { externalId: 'R1', firstName: 'Rep' }]]);
-    expect(p.notes.join(' ')).toContain('name a record that is neither on fake "t" nor among this run');
+    expect(p.notes).toEqual([expect.objectContaining({ code: 'reference_unset', count: 1, first: ['in.csv:' + String(rows[1]!.line) + ' names boss@x.example'] })]);
   });
 
   it('a platform with no soft delete leaves a leaver as it is, and says so', async () => {
