@@ -35,6 +35,7 @@ describe('scope: who the target receives', () => {
   it('a record whose row is out of scope is never counted missing; one absent from the file is', async () => {
     const p = await plan([ANA, BEN], [ON(ANA, '1'), ON(BEN, '2'), ON({ externalId: 'E9', firstName: 'Gone' }, '9')], { scope }, { missing: 'deactivate' });
     expect(p.operations.map((o) => [o.action, o.key])).toEqual([['deactivate', 'externalId=E9 (id 9)']]);
+    expect(p.decisions!.map((d) => [d.kind, d.key, d.onTarget])).toEqual([['scope', 'externalId=E2', true]]);
   });
 
   it('outOfScope "missing": a person who left the scope is missing, and a scope change that would deactivate many hits the one brake', async () => {
