@@ -104,6 +104,17 @@ describe('protected accounts', () => {
     expect(p.operations).toEqual([]);
     expect([p.lifecycle!.map((d) => d.outcome), p.decisions!.map((d) => [d.kind, d.not])]).toEqual([['kept'], [['protected', 'deactivate']]]);
   });
+
+  it('on a target that cannot be listed, a protected leaver (by key) is not sent as inactive', async () => {
+    const blind = fakeTarget({ ...SOFT_DELETE, deactivation: () => ({ field: 'status', value: 'inactive' }) }, WIRE);
+    Object.assign(blind, { can: { list: false } });
+    const lifecycle = { asOf: Date.parse('2027-03-01T00:00:00Z'), timeZone: 'UTC', createDaysBefore: 0 };
+    const rows = [{ externalId: 'A1', email: 'admin@acme.com', endDate: '2027-01-31' }, { externalId: 'X1', email: 'x@acme.com', endDate: '2027-01-31' }].map(user);
+    const synced = new Map([['externalId=A1', 'old'], ['externalId=X1', 'old']]);
+    const p = await buildPlan(blind, rows, { ...OPTIONS, synced, lifecycle, policy: { protect } }, new Map());
+    expect(p.operations.map((o) => [o.action, o.key])).toEqual([['deactivate', 'externalId=X1']]);
+    expect(p.decisions!.map((d) => [d.kind, d.key, d.not])).toEqual([['protected', 'externalId=A1', 'deactivate']]);
+  });
 });
 
 describe('run modes', () => {

@@ -113,7 +113,8 @@ export function guardProtected(writer: TargetWriter, draft: Draft, current: Read
   const byId = new Map((current.get('users') ?? []).map((row) => [String(row.id), row]));
   const dropped = new Set<PlannedOp>();
   for (const op of draft.ops) {
-    const row = op.id === undefined ? undefined : byId.get(op.id);
+    // A target that cannot be listed: no record to read, only what is sent (its keys protect it; a role cannot).
+    const row = op.id === undefined ? op.values : byId.get(op.id);
     const by = row && protectedBy(row, op.entity, policy);
     if (!by) continue;
     const at = { kind: 'protected' as const, entity: op.entity, key: op.key, ...(op.file ? { file: op.file, line: op.line! } : {}), field: by.field, value: by.value };
