@@ -70,7 +70,7 @@ describe('scope, owned fields, protected accounts and run modes through the CLI'
       ]);
       const second = await run(...args, '--yes', '--report', 'report.html');
       expect(second.code, second.stdout + second.stderr).toBe(0);
-      expect(second.stdout).toMatch(/protected users externalId=PB .*: protected \(email "boss@policy\.example"\): not deactivated/);
+      expect(second.stdout).toMatch(/protected users externalId=PB .*: protected \(email=boss@policy\.example\): not deactivated/);
       expect(second.stdout).toMatch(/jobTitle differs \("?\(blank\)"? on .*, "Lead" in the input\) but is owned by/);
       expect([seen('P1'), seen('P2'), seen('P3'), seen('PB')]).toEqual([
         { active: true, first: 'Anna', title: undefined },

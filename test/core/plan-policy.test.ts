@@ -79,9 +79,9 @@ describe('protected accounts', () => {
     for (const missing of ['deactivate', 'delete'] as const) {
       const p = await plan([ANA], [ADMIN, BOSS, ON({ externalId: 'X' }, 'x')], { protect }, { missing, maxDeactivations: { count: 1 } });
       expect(p.operations.filter((o) => o.action === missing).map((o) => o.key)).toEqual(['externalId=X (id x)']);
-      expect(p.decisions!.map((d) => [d.kind, d.key, d.not, d.field])).toEqual([
-        ['protected', 'externalId=A1 (id a)', missing, 'email'],
-        ['protected', 'externalId=B1 (id b)', missing, 'roleId'],
+      expect(p.decisions!.map((d) => [d.kind, d.key, d.not, d.by])).toEqual([
+        ['protected', 'externalId=A1 (id a)', missing, 'email=Admin@acme.com'],
+        ['protected', 'externalId=B1 (id b)', missing, 'roleId=1'],
       ]);
     }
   });
@@ -90,10 +90,10 @@ describe('protected accounts', () => {
     const p = await plan([{ externalId: 'B1', firstName: 'Bossy', roleId: '5', status: 'Disabled' }, { externalId: 'A1', status: 'Disabled' }], [ADMIN, BOSS], { protect });
     expect(p.operations.map((o) => [o.action, o.key, o.changes])).toEqual([['update', 'externalId=B1', [{ field: 'firstName', from: 'Boss', to: 'Bossy' }]]]);
     expect(p.operations[0]!.values).toEqual({ firstName: 'Bossy' });
-    expect(p.decisions!.map((d) => [d.key, d.not, d.field, d.to])).toEqual([
-      ['externalId=B1', 'downgrade', 'roleId', '5'],
-      ['externalId=B1', 'downgrade', 'status', 'Disabled'],
-      ['externalId=A1', 'downgrade', 'status', 'Disabled'],
+    expect(p.decisions!.map((d) => [d.key, d.by, d.not, d.field, d.to])).toEqual([
+      ['externalId=B1', 'roleId=1', 'downgrade', 'roleId', '5'],
+      ['externalId=B1', 'roleId=1', 'downgrade', 'status', 'Disabled'],
+      ['externalId=A1', 'email=Admin@acme.com', 'downgrade', 'status', 'Disabled'],
     ]);
     expect(p.summary).toMatchObject({ update: 1, deactivate: 0, unchanged: 1 });
   });

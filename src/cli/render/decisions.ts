@@ -26,8 +26,8 @@ export function policyText(d: PolicyDecision, target: string): string {
     case 'scope':
       return `out of scope (${d.field} ${show(d.value)} is not in ${target}’s scope): ${NOT[d.not]}${d.onTarget ? ', its account left as it is' : ''}`;
     case 'protected': {
-      const by = `protected (${d.field} ${show(d.value)})`;
-      return d.not === 'downgrade' ? `${by}: not downgraded — ${d.field === 'status' ? 'status' : d.field} ${show(d.from)} → ${show(d.to)} not sent` : `${by}: ${NOT[d.not]}`;
+      const by = `protected (${d.by})`;
+      return d.not === 'downgrade' ? `${by}: not downgraded — ${d.field} ${show(d.from)} → ${show(d.to)} not sent` : `${by}: ${NOT[d.not]}`;
     }
     case 'owned': {
       if (d.not === 'create') return `${d.field} ${show(d.to)} is owned by ${target}: not sent when the account is made`;

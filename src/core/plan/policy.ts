@@ -90,6 +90,8 @@ export function protectedBy(row: CanonicalValues, entity: Entity, policy: Policy
   return undefined;
 }
 
+const byText = (by: { field: string; value: FieldValue }): string => `${by.field}=${Array.isArray(by.value) ? by.value.join(',') : String(by.value)}`;
+
 /**
  * For planMissing: whether a record the input lacks is protected — then it is kept, said, and never
  * counted against the brake. One already deactivated is not (nothing would be done to it anyway).
@@ -99,7 +101,7 @@ export function keepsProtected(writer: TargetWriter, entity: Entity, row: Canoni
   const by = protectedBy(row, entity, policy);
   const deactivation = writer.deactivation(entity);
   if (!by || (missing === 'deactivate' && deactivation && same(deactivation.field, row[deactivation.field], deactivation.value))) return false;
-  draft.decisions.push({ kind: 'protected', entity, key: describeRecord(row, keys), not: missing === 'delete' ? 'delete' : 'deactivate', field: by.field, value: by.value });
+  draft.decisions.push({ kind: 'protected', entity, key: describeRecord(row, keys), not: missing === 'delete' ? 'delete' : 'deactivate', by: byText(by) });
   return true;
 }
 
@@ -117,7 +119,7 @@ export function guardProtected(writer: TargetWriter, draft: Draft, current: Read
     const row = op.id === undefined ? op.values : byId.get(op.id);
     const by = row && protectedBy(row, op.entity, policy);
     if (!by) continue;
-    const at = { kind: 'protected' as const, entity: op.entity, key: op.key, ...(op.file ? { file: op.file, line: op.line! } : {}), field: by.field, value: by.value };
+    const at = { kind: 'protected' as const, entity: op.entity, key: op.key, ...(op.file ? { file: op.file, line: op.line! } : {}), by: byText(by) };
     if (op.action === 'deactivate' || op.action === 'delete') {
       dropped.add(op);
       draft.decisions.push({ ...at, not: op.action });

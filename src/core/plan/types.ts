@@ -209,10 +209,12 @@ export interface PolicyDecision {
   line?: number;
   /** What was not done: the write, `downgrade` (a protected account's role or status), `send` (an owned field). */
   not: WriteAction | 'downgrade' | 'send';
-  /** scope: the field the row is out on; owned: the field not sent; protected: the key or role field that protects it. */
+  /** scope: the field the row is out on; owned: the field not sent; protected downgrade: the field whose change is not sent. */
   field?: string;
-  /** scope: the row's value; protected: the value that protects it. */
+  /** scope: the row's value. */
   value?: FieldValue | null;
+  /** protected: what protects the account, as field=value (a key, or a role it holds on the target). */
+  by?: string;
   /** owned: the target's value and the row's, not sent; protected downgrade: the change refused. */
   from?: FieldValue | null;
   to?: FieldValue | null;
