@@ -128,6 +128,12 @@ describe('run modes', () => {
     expect(p.notes).toContainEqual({ code: 'missing_mode', missing: 'deactivate' });
   });
 
+  it('--limit counts only the writes the mode keeps', async () => {
+    const p = await plan([ANA, BEN], onTarget, { modes: ['update'] }, { limit: 1 });
+    expect(p.operations.map((o) => [o.action, o.key])).toEqual([['update', 'externalId=E2']]);
+    expect(p.summary).toMatchObject({ update: 1, skipped: 1 });
+  });
+
   it('update only, and deactivate only (an HR status that disables is a deactivation)', async () => {
     const upd = await plan([ANA, BEN], onTarget, { modes: ['update'] }, { missing: 'deactivate' });
     expect(upd.operations.map((o) => o.action)).toEqual(['update']);

@@ -11,7 +11,7 @@ import { checkDeactivations, markDisabling } from './brake.js';
 import { decisionOf, planLeaver, standingFor, withoutUnmade } from './lifecycle.js';
 import { claimsOf, matchRow, presentKeys, TargetIndex } from './match.js';
 import { planMissing } from './missing.js';
-import { guardProtected, holdOutOfScope, keepsProtected, keepToModes, ownedOnCreate, ownership, scopeDecision, splitByScope, withoutOwned } from './policy.js';
+import { guardProtected, holdOutOfScope, keepsProtected, keepToModes, leftOutByMode, ownedOnCreate, ownership, scopeDecision, splitByScope, withoutOwned } from './policy.js';
 import { inRunOrder, orderByReferences } from './order.js';
 import { holdersByKey } from './references.js';
 import type { Plan, PlanOptions } from './types.js';
@@ -116,7 +116,7 @@ function planListed(target: Target, entity: Entity, rows: { input: CanonicalReco
     if (!hit) {
       const values = createValues(record, fields, createOnly, refs, unset);
       ownedOnCreate(record, writable, owner, key, draft);
-      if (!canary.spend()) draft.count(entity, 'skipped');
+      if (leftOutByMode(writer, record, key, undefined, options.policy, draft) || !canary.spend()) draft.count(entity, 'skipped');
       else {
         created.push(values);
         draft.add({ ...base, action: 'create', key, values });
@@ -127,7 +127,7 @@ function planListed(target: Target, entity: Entity, rows: { input: CanonicalReco
     const changes = withoutOwned(changesOf(record, hit, writable, options, refs, unset), owner, record, key, draft);
     if (dated) draft.lifecycle.push(decisionOf(record, key, dated, changes.length ? 'update' : 'unchanged'));
     if (changes.length === 0) draft.count(entity, 'unchanged');
-    else if (!canary.spend()) draft.count(entity, 'skipped');
+    else if (leftOutByMode(writer, record, key, changes, options.policy, draft) || !canary.spend()) draft.count(entity, 'skipped');
     else draft.add({ ...base, action: 'update', key, id: String(hit.id), values: Object.fromEntries(changes.map((c) => [c.field, c.to])), changes, fingerprint: fingerprint(hit) });
   }
 

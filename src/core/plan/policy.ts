@@ -144,6 +144,21 @@ function isDowngrade(writer: TargetWriter, entity: Entity, change: Change, polic
   return roles !== undefined && roles.some((v) => fold(v) === fold(change.from)) && !roles.some((v) => fold(v) === fold(change.to));
 }
 
+/**
+ * Whether the run's mode leaves out a row's create or update (`changes`; one that sets the platform's
+ * disabled state is a deactivation) — said, for the caller to count skipped. Asked before the canary
+ * spends, so --limit counts only writes the mode keeps.
+ */
+export function leftOutByMode(writer: TargetWriter, record: CanonicalRecord, key: string, changes: readonly Change[] | undefined, policy: PolicyOptions | undefined, draft: Draft): boolean {
+  if (!policy?.modes) return false;
+  const deactivation = writer.deactivation(record.entity);
+  const disabling = deactivation && changes?.some((c) => c.field === deactivation.field && String(c.to).toLowerCase() === String(deactivation.value).toLowerCase());
+  const kind: RunMode = !changes ? 'create' : disabling ? 'deactivate' : 'update';
+  if (policy.modes.includes(kind)) return false;
+  draft.decisions.push({ kind: 'mode', entity: record.entity, key, file: record.file, line: record.line, not: changes ? 'update' : 'create' });
+  return true;
+}
+
 /** The kind of write an operation is, for --mode: an update that disables the account (an HR status) is a deactivation. */
 const modeOf = (op: PlannedOp): RunMode => (op.action === 'create' ? 'create' : op.action === 'update' && op.because === undefined ? 'update' : 'deactivate');
 
