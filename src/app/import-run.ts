@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { applyPlan, type ApplyReport, type LeftOut } from '../core/apply/apply.js';
 import type { CanonicalValues } from '../core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../core/model/entities.js';
-import { buildPlan, DeactivationLimit, MissingLimit, parseLimit, type Limit, type Plan, type PlanOptions } from '../core/plan/plan.js';
+import { buildPlan, DeactivationLimit, MissingLimit, parseLimit, type Limit, type Plan, type PlanOptions, type RunMode } from '../core/plan/plan.js';
 import type { MatchKey, Target } from '../core/ports.js';
 import type { CanonicalRecord } from '../core/model/canonical.js';
 import { keyValue } from '../core/model/keys.js';
@@ -14,6 +14,7 @@ import { outputFailed, RemoteError, SafetyStop, UsageError } from '../errors.js'
 import { runExport, type ExportReport } from './export-run.js';
 import type { CalendarSettings } from './calendar-settings.js';
 import type { OpenedTarget } from './open-target.js';
+import { runPolicy } from './target-policy.js';
 import { runValidation, type InputOptions } from './validate-run.js';
 import { sentState, type SentState } from './write-run.js';
 
@@ -33,6 +34,10 @@ export interface ImportOptions extends InputOptions {
   asOf: number;
   /** How --max-deactivations was written (its limit is in `plan.maxDeactivations`), for the message when it stops the run. */
   maxDeactivationsText?: string;
+  /** --where: users rows whose field holds one of the values (AND across fields), narrowing the target's scope. */
+  where?: Record<string, string[]>;
+  /** --mode: what the run may write, in place of the target's mode. */
+  modes?: RunMode[];
 }
 
 export interface PlannedImport {
@@ -57,6 +62,8 @@ export async function planImport(opened: OpenedTarget, files: string[], given: I
   const target = opened.target;
   if (!target) throw new UsageError(`"${opened.rules?.name}" names rules, not a target to import into`, 'pass a configured target, or "sandbox"');
   if (!target.writer) throw new UsageError(`${target.label} is read-only: import into a platform, and read from it with --from`);
+  // Checked before anything is read: a --where naming no field is a usage error at once.
+  const policy = runPolicy(opened.policy, options.where, options.modes);
   const validation = await runValidation(opened, files, { ...options, keepRecords: true });
   if (!validation.ok && options.strict) return { target, validation, plan: undefined, inputProblems: validation.summary.errors };
   const records = validation.records ?? [];
@@ -91,6 +98,7 @@ export async function planImport(opened: OpenedTarget, files: string[], given: I
       {
         ...options.plan, invalid, leftOut: validation.rejected ?? [], ...(sent ? { synced: sent } : {}), ...(lookedUp ? { lookedUp: new Set(listed) } : {}), ...(opened.phoneRegion ? { phoneRegion: opened.phoneRegion } : {}),
         ...(brake ? { maxDeactivations: brake.limit } : {}),
+        ...(policy ? { policy } : {}),
         lifecycle: { asOf: options.asOf, timeZone: calendar.timeZone, createDaysBefore: calendar.createDaysBefore, ...(calendar.deleteDaysAfter !== undefined ? { deleteDaysAfter: calendar.deleteDaysAfter } : {}) },
       },
       current,

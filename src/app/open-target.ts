@@ -8,6 +8,8 @@ import { genericRules } from '../core/rules/generic.js';
 import type { RuleBook } from '../core/rules/types.js';
 import { outputFailed, UsageError } from '../errors.js';
 import { calendarSettings, type CalendarSettings } from './calendar-settings.js';
+import { policySettings } from './target-policy.js';
+import type { PolicyOptions } from '../core/plan/plan.js';
 import { createTarget } from './create-target.js';
 
 // The connectors, the state store and the proxy settings load only when a run needs them: a
@@ -32,6 +34,8 @@ export interface OpenedRules {
   phoneRegion?: string;
   /** When the target's people are made and ended: the config's time zone, days and deactivation brake. */
   calendar?: CalendarSettings;
+  /** The target's policy in the config: scope, fields it owns, protected accounts, run mode. */
+  policy?: PolicyOptions;
   close(): Promise<void>;
 }
 
@@ -114,7 +118,8 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
 export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedRules | OpenedTarget> {
   const loaded = await loadConfig(options.config, options.cwd, options.env);
   const opened = await open(name, options, loaded);
-  return Object.assign(opened, { calendar: calendarSettings(loaded?.config, opened.target?.name) });
+  const policy = policySettings(loaded?.config, opened.target?.name);
+  return Object.assign(opened, { calendar: calendarSettings(loaded?.config, opened.target?.name) }, policy ? { policy } : {});
 }
 
 async function open(name: string | undefined, options: OpenOptions, loaded: LoadedConfig | undefined): Promise<OpenedRules | OpenedTarget> {

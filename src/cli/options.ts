@@ -36,6 +36,8 @@ export const OPTIONS = {
   asOf: { flags: '--as-of <date|date-time>', description: 'plan as if it were this moment: joiners and leavers are decided at it (a date is the start of that day, a time without offset the clock, in the config’s timeZone, else UTC; default: now)' },
   blank: { flags: '--blank <policy>', description: 'blank cells: leave the target’s value alone, or clear it', choices: ['ignore', 'clear'], defaultValue: 'ignore' },
   strict: { flags: '--strict', description: 'plan nothing when any row is invalid (exit 3)' },
+  where: { flags: '--where <field=v1,v2>', description: 'only users rows whose field has one of these values (repeatable: each field must match), narrowing the target’s scope: rows out of it are neither created nor updated, and their accounts never counted missing', repeatable: true },
+  mode: { flags: '--mode <kinds>', description: 'what this run may write: create, update, deactivate, comma-separated, e.g. create,update (deactivate covers deletes and an HR status that disables; default: the target’s mode, else all three)' },
   only: { flags: '--only <key>', description: 'only the row(s) with this match-key value (repeatable): a canary run', repeatable: true },
   limit: { flags: '--limit <n>', description: 'at most n creates and updates: a canary run' },
   concurrency: { flags: '--concurrency <n>', description: 'writes in flight at most', defaultValue: '8' },
@@ -108,7 +110,7 @@ export type FlagsOf<Names extends readonly OptionName[]> = Flat<
 export const VALIDATE_OPTIONS = ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'report', 'verbose', 'annotate'] as const satisfies readonly OptionName[];
 export const IMPORT_OPTIONS = [
   'target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode',
-  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
+  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'where', 'mode', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
 ] as const satisfies readonly OptionName[];
 export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'waitLock'] as const satisfies readonly OptionName[];
 export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];

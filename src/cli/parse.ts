@@ -40,6 +40,30 @@ export function filters(specs: string[]): Record<string, string[]> {
   return filter;
 }
 
+/** --where department=Sales,Support (repeatable; one field given twice: either's values) → {department: ['Sales', 'Support']}. */
+export function where(specs: readonly string[]): Record<string, string[]> | undefined {
+  const out: Record<string, string[]> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const values = spec.slice(eq + 1).split(',').map((v) => v.trim()).filter(Boolean);
+    if (eq <= 0 || !values.length) throw new UsageError(`bad --where "${spec}"`, 'use FIELD=VALUE[,VALUE…], e.g. department=Sales,Support');
+    const field = spec.slice(0, eq).trim();
+    out[field] = [...(out[field] ?? []), ...values];
+  }
+  return specs.length ? out : undefined;
+}
+
+const MODES = ['create', 'update', 'deactivate'] as const;
+
+/** --mode create,update → the kinds of write a run may make; undefined without it. */
+export function modes(text: string | undefined): Array<(typeof MODES)[number]> | undefined {
+  if (text === undefined) return undefined;
+  const kinds = text.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean);
+  const bad = kinds.find((k) => !(MODES as readonly string[]).includes(k));
+  if (bad !== undefined || !kinds.length) throw new UsageError(`bad --mode "${text}"${bad ? `: "${bad}" is not a kind of write` : ''}`, 'use create, update, deactivate, comma-separated, e.g. --mode create,update');
+  return [...new Set(kinds)] as Array<(typeof MODES)[number]>;
+}
+
 /** "10%" or "25" → the limit of a brake (--max-missing, --max-deactivations). */
 export function maxMissing(text: string, flag = '--max-missing'): Limit {
   const limit = parseLimit(text);

@@ -52,3 +52,33 @@ export const lifecycleOptions = {
     .optional()
     .describe('Stop (exit 6) when a plan would deactivate or delete more records of an entity than this, for any reason: missing, leavers, a disabled status (a count, or a percentage of the target’s records, at least one; --max-deactivations wins; default: --max-missing’s limit, 10%)'),
 };
+
+const fieldValues = z.record(z.string().min(1), z.array(z.string()).min(1));
+
+/** A target's policy (issue 23 items 8 and 9): who is in, who owns which field, which accounts are protected, what a run may write. */
+export const policyOptions = {
+  scope: fieldValues
+    .optional()
+    .describe('Which HR rows of users this target receives: field → values, e.g. {"department": ["Sales", "Support"]}; a row is in when each field holds one of its values (ignoring case). Rows out of scope are neither created nor updated, and the accounts they name are never counted missing (see outOfScope); --where narrows it further'),
+  outOfScope: z
+    .enum(['keep', 'missing'])
+    .optional()
+    .describe('An account whose HR row is out of scope: left alone (keep, the default), or treated as missing from the input, so --missing deactivate or delete acts on it, under the deactivation brake (missing)'),
+  targetOwned: z.array(z.string().min(1)).optional().describe('Fields the target owns: hrsync never sends them, not even when it makes the account (the plan says what differs), e.g. ["jobTitle"]'),
+  createOnly: z.array(z.string().min(1)).optional().describe('Fields sent when hrsync makes the account, never updated afterwards (the plan says what differs), e.g. ["department"]'),
+  mode: z
+    .array(z.enum(['create', 'update', 'deactivate']))
+    .min(1)
+    .optional()
+    .describe('What an import into this target may write: create, update, deactivate (deactivations, deletes, an HR status that disables); --mode overrides it (default: all three)'),
+  protected: z
+    .strictObject({
+      keys: z
+        .array(z.string().regex(/^[A-Za-z][\w.]*=.+$/, { error: 'a key is FIELD=VALUE, e.g. "email=admin@acme.com"' }))
+        .optional()
+        .describe('Accounts by key, e.g. ["email=admin@acme.com", "externalId=E1"]'),
+      roles: fieldValues.optional().describe('Accounts by what a role field holds on the target, e.g. {"roleId": ["1"]} or {"websiteRole": ["Admin"]}'),
+    })
+    .optional()
+    .describe('users never deactivated, deleted or downgraded (to the disabled state, or a role away from a protected one), whatever the file says'),
+};

@@ -187,7 +187,7 @@ describe('hrsync import against the sandbox (in-process)', () => {
     const dir = project();
     samples(dir, 'users.csv');
     const only = await importing(dir, ['users.csv', '--only', 'E1006', '--missing', 'delete', '--dry-run']);
-    expect(only.stdout).toContain('Plan: 1 to create, 0 to update, 0 unchanged, 19 left out by --only/--limit.');
+    expect(only.stdout).toContain('Plan: 1 to create, 0 to update, 0 unchanged, 19 left out by --only/--limit/--mode.');
     expect(only.stdout).toContain('--missing delete was not applied to users');
     const limited = await importing(dir, ['users.csv', '--limit', '2', '--yes']);
     expect(limited.code).toBe(0);

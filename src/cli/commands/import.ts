@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { appliedLine, applyExitCode, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, type AppliedRun } from '../apply-output.js';
 import { inputOptions } from '../input-flags.js';
 import type { ImportFlags } from '../options.js';
-import { asOf, matchKeys, maxMissing, notAnInput, positiveInt, seconds, since } from '../parse.js';
+import { asOf, matchKeys, maxMissing, modes, notAnInput, positiveInt, seconds, since, where } from '../parse.js';
 import { planDocument } from '../render/notes.js';
 import { renderPlanText } from '../render/plan.js';
 import { renderReportHtml, type AppliedSummary } from '../render/report-html.js';
@@ -63,7 +63,8 @@ function parseImportFlags(files: string[], flags: ImportFlags, io: Io) {
   const clock = Date.now();
   asOf(flags.asOf, 'UTC', clock);
   const match = matchKeys(flags.match);
-  return { sinceLast, sinceAt, waitMs, concurrency, limit, missingLimit, deactivationLimit, clock, match };
+  const policy = { where: where(flags.where), modes: modes(flags.mode) };
+  return { sinceLast, sinceAt, waitMs, concurrency, limit, missingLimit, deactivationLimit, clock, match, policy };
 }
 
 type ImportRunOptions = ReturnType<typeof parseImportFlags> & { flags: ImportFlags; io: Io; input: Omit<Awaited<ReturnType<typeof inputOptions>>, 'files'>; files: string[] };
@@ -107,6 +108,8 @@ async function importRun(run: WriteRun, resultsDir: string, options: ImportRunOp
     maxMissingText: flags.maxMissing,
     asOf: asOf(flags.asOf, opened.calendar?.timeZone ?? 'UTC', options.clock),
     ...(options.deactivationLimit ? { maxDeactivationsText: flags.maxDeactivations } : {}),
+    ...(options.policy.where ? { where: options.policy.where } : {}),
+    ...(options.policy.modes ? { modes: options.policy.modes } : {}),
     plan: {
       ...(options.match ? { match: options.match } : {}),
       missing: flags.missing,

@@ -19,6 +19,8 @@ export function decisionText(d: LifecycleDecision, target: string): string {
       return `${since}: deleted (deleteDaysAfter ran out at ${d.deleteAtLocal})`;
     case 'deactivated':
       return `${since}: already deactivated${later}`;
+    case 'kept':
+      return `${since}: left as it is — a protected account, or the run’s mode leaves deactivations out`;
     case 'absent':
       return `${since}: not on ${target}, so not created`;
     default:

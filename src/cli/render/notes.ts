@@ -16,6 +16,8 @@ export function noteText(note: PlanNote | string): string {
       return `${note.target} cannot list ${note.entity}: each row was looked up, so records missing from the input cannot be found and --missing ${note.missing} did nothing`;
     case 'missing_partial':
       return `--missing ${note.missing} was not applied to ${note.entity}: with --only, --limit or --since the input is not the whole population`;
+    case 'missing_mode':
+      return `--missing ${note.missing} did nothing: the run's mode (--mode, or the target's mode) leaves deactivations and deletes out`;
     case 'missing_cannot_delete':
       return `${note.target} cannot delete ${note.entity} through its API: missing ${note.entity} were left alone`;
     case 'missing_cannot_deactivate':

@@ -4,6 +4,7 @@ import { cellText } from '../../io/cells.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import { quote } from '../../core/model/issues.js';
 import { printable } from '../printable.js';
+import { DECISION_KINDS, policyCounts, policyText } from './decisions.js';
 import { decisionText, lifecycleCounts, plannedAsOf } from './lifecycle.js';
 import { noteText } from './notes.js';
 import { formatCount, type Colours } from '../terminal.js';
@@ -41,8 +42,8 @@ export function summaryLine(plan: Plan): string {
   parts.push(`${formatCount(s.unchanged)} unchanged`);
   if (s.invalid) parts.push(`${formatCount(s.invalid)} invalid ${s.invalid === 1 ? 'row' : 'rows'} skipped`);
   if (s.conflicts) parts.push(`${formatCount(s.conflicts)} ${s.conflicts === 1 ? 'conflict' : 'conflicts'} skipped`);
-  if (s.skipped) parts.push(`${formatCount(s.skipped)} left out by --only/--limit`);
-  parts.push(...lifecycleCounts(plan));
+  if (s.skipped) parts.push(`${formatCount(s.skipped)} left out by --only/--limit/--mode`);
+  parts.push(...lifecycleCounts(plan), ...policyCounts(plan));
   return `Plan: ${parts.join(', ')}.`;
 }
 
@@ -106,7 +107,7 @@ export function renderPlanText(plan: Plan, c: Colours, verbose: boolean): string
         ? `${c.magenta('! duplicate on target:')} ${p(conflict.message)} ${c.dim(`(${p(conflict.file)}:${conflict.line}; nothing written for this row)`)}`
         : `${c.magenta('! conflict')} ${conflict.entity} ${c.dim(`${p(conflict.file)}:${conflict.line}`)}: ${p(conflict.message)}`,
     );
-  out.push(...lifecycleLines(plan, c, verbose));
+  out.push(...lifecycleLines(plan, c, verbose), ...policyLines(plan, c, verbose));
   for (const note of plan.notes) out.push(c.dim(`note: ${p(noteText(note))}`));
   if (out.length) out.push('');
   const table = planTable(plan, c);
@@ -125,6 +126,18 @@ function lifecycleLines(plan: Plan, c: Colours, verbose: boolean): string[] {
     for (const d of verbose ? decisions : decisions.slice(0, SHOWN))
       out.push(`${c.cyan(kind === 'joiner' ? '… joiner' : '⇣ leaver')} ${d.entity} ${p(d.key)} ${c.dim(`(${p(d.file)}:${d.line})`)}: ${p(decisionText(d, plan.target))}`);
     if (!verbose && decisions.length > SHOWN) out.push(c.dim(`  … and ${formatCount(decisions.length - SHOWN)} more ${kind}s (--verbose shows all)`));
+  }
+  return out;
+}
+
+/** Each write the target's policy left out (scope, protected, owned fields, mode), and why: the first few of each kind unless --verbose. */
+function policyLines(plan: Plan, c: Colours, verbose: boolean): string[] {
+  const out: string[] = [];
+  for (const { kind, label } of DECISION_KINDS) {
+    const decisions = (plan.decisions ?? []).filter((d) => d.kind === kind);
+    for (const d of verbose ? decisions : decisions.slice(0, SHOWN))
+      out.push(`${c.cyan(`⊘ ${label}`)} ${d.entity} ${p(d.key)}${d.file ? ` ${c.dim(`(${p(d.file)}:${d.line})`)}` : ''}: ${p(policyText(d, plan.target))}`);
+    if (!verbose && decisions.length > SHOWN) out.push(c.dim(`  … and ${formatCount(decisions.length - SHOWN)} more (${label}; --verbose shows all)`));
   }
   return out;
 }

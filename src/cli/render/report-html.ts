@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FieldValue } from '../../core/model/canonical.js';
 import type { Issue } from '../../core/model/issues.js';
 import { decisionText, plannedAsOf } from './lifecycle.js';
+import { policyText } from './decisions.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
 import { cellText } from '../../io/cells.js';
@@ -187,7 +188,7 @@ const SAID: Record<keyof PlanSummary, (n: number) => string> = {
   unchanged: (n) => `${formatCount(n)} unchanged`,
   invalid: (n) => `${plural(n, 'invalid row')} left out`,
   conflicts: (n) => plural(n, 'conflict'),
-  skipped: (n) => `${formatCount(n)} left out by --only/--limit`,
+  skipped: (n) => `${formatCount(n)} left out by --only/--limit/--mode`,
 };
 
 /** The plan per entity, the same numbers as the text's table. */
@@ -277,6 +278,7 @@ ${plan.conflicts.length ? html`<h3>Conflicts (nothing written for these rows)</h
 <table id="conflicts-table"><thead><tr><th scope="col">entity</th><th scope="col">row</th><th scope="col">key</th><th scope="col">why</th></tr></thead>
 <tbody>${plan.conflicts.slice(0, limit).map((c) => html`<tr><td>${c.entity}</td><td class="v nw">${where(c.file, c.line)}</td><td class="v nw">${c.key}</td><td class="v">${c.duplicateOnTarget ? 'duplicate on target: ' : ''}${c.message}</td></tr>`)}</tbody></table>` : ''}
 ${lifecycleHtml(plan, limit)}
+${policyHtml(plan, limit)}
 ${plan.notes.length ? html`<h3>Notes</h3><ul>${plan.notes.map((n) => html`<li>${noteText(n)}</li>`)}</ul>` : ''}
 </section>`;
 }
@@ -291,6 +293,16 @@ function lifecycleHtml(plan: Plan, limit: number): Html {
 ${cut(Math.min(limit, decisions.length), decisions.length, 'decision', '--format json has them all')}
 ${decisions.length ? html`<table id="lifecycle-table"><thead><tr><th scope="col">row</th><th scope="col">entity</th><th scope="col">key</th><th scope="col">kind</th><th scope="col">outcome</th><th scope="col">why</th></tr></thead>
 <tbody>${decisions.slice(0, limit).map((d) => html`<tr data-outcome="${d.outcome}"><td class="v nw">${where(d.file, d.line)}</td><td>${d.entity}</td><td class="v nw">${d.key}</td><td>${d.kind}</td><td>${d.outcome}</td><td class="v">${decisionText(d, plan.target)}</td></tr>`)}</tbody></table>` : ''}`;
+}
+
+/** Writes the target's policy left out: rows out of scope, protected accounts, fields it owns, the run's mode. */
+function policyHtml(plan: Plan, limit: number): Html {
+  const decisions = plan.decisions ?? [];
+  if (!decisions.length) return html``;
+  return html`<h3 id="policy">Scope, protected accounts, owned fields</h3>
+${cut(Math.min(limit, decisions.length), decisions.length, 'decision', '--format json has them all')}
+<table id="policy-table"><thead><tr><th scope="col">row</th><th scope="col">entity</th><th scope="col">key</th><th scope="col">kind</th><th scope="col">why</th></tr></thead>
+<tbody>${decisions.slice(0, limit).map((d) => html`<tr data-kind="${d.kind}"><td class="v nw">${d.file ? where(d.file, d.line!) : ''}</td><td>${d.entity}</td><td class="v nw">${d.key}</td><td>${d.kind}</td><td class="v">${policyText(d, plan.target)}</td></tr>`)}</tbody></table>`;
 }
 
 function resultsHtml(applied: AppliedSummary, limit: number): Html {

@@ -1,6 +1,6 @@
 import { identityOptions } from '../config-schema.js';
 import { z } from 'zod';
-import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, policyOptions, secretRef } from '../config-schema.js';
 
 /** One `accessplanit` target in the config (loaded only when a config is read: see ConnectorDefinition). */
 export const configSchema = z
@@ -13,5 +13,6 @@ export const configSchema = z
     ...identityOptions,
     ...connectionOptions,
     ...lifecycleOptions,
+    ...policyOptions,
   })
   .refine((t) => t.apiKey || (t.userName && t.password), { error: 'give apiKey, or userName and password' });

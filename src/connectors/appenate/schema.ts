@@ -1,6 +1,6 @@
 import { identityOptions } from '../config-schema.js';
 import { z } from 'zod';
-import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, policyOptions, secretRef } from '../config-schema.js';
 import { APPENATE_USER_TYPES } from './rules.js';
 
 /** One `appenate` target in the config (loaded only when a config is read: see ConnectorDefinition). */
@@ -15,4 +15,5 @@ export const configSchema = z.strictObject({
   ...identityOptions,
   ...connectionOptions,
   ...lifecycleOptions,
+  ...policyOptions,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, policyOptions, secretRef } from '../config-schema.js';
 
 /** One `springest` target in the config (loaded only when a config is read: see ConnectorDefinition). */
 export const configSchema = z.strictObject({
@@ -9,4 +9,5 @@ export const configSchema = z.strictObject({
     .describe('Every site gets every user: one API key per site'),
   ...connectionOptions,
   ...lifecycleOptions,
+  ...policyOptions,
 });

@@ -17,6 +17,8 @@ export type PlanNote =
   | { code: 'missing_looked_up'; target: string; entity: Entity; missing: Asked }
   /** The input is not the whole population (only, limit, an incremental read). */
   | { code: 'missing_partial'; entity: Entity; missing: Asked }
+  /** The run's mode leaves deactivations out: records missing from the input are not looked at. */
+  | { code: 'missing_mode'; missing: Asked }
   | { code: 'missing_cannot_delete'; target: string; entity: Entity }
   | { code: 'missing_cannot_deactivate'; target: string; entity: Entity }
   /** Records last sent a field the input now leaves blank or lacks (a target that cannot be listed): it is not sent. */

@@ -11,6 +11,7 @@ import { checkDeactivations, markDisabling } from './brake.js';
 import { decisionOf, planLeaver, standingFor, withoutUnmade } from './lifecycle.js';
 import { claimsOf, matchRow, presentKeys, TargetIndex } from './match.js';
 import { planMissing } from './missing.js';
+import { guardProtected, holdOutOfScope, keepsProtected, keepToModes, leftOutByMode, ownedOnCreate, ownership, scopeDecision, splitByScope, withoutOwned } from './policy.js';
 import { inRunOrder, orderByReferences } from './order.js';
 import { holdersByKey, withoutInactiveReferences } from './references.js';
 import { explainIdentity, reviewNewHrIds } from './identity.js';
@@ -19,7 +20,7 @@ export type { ChangeReason, ConflictCode, OnNewHrId } from './types.js';
 import type { Plan, PlanOptions } from './types.js';
 
 export type { Change, Conflict, Limit, MissingPolicy, Plan, PlannedOp, PlanOptions, PlanSummary } from './types.js';
-export type { LifecycleDecision, LifecycleOptions } from './types.js';
+export type { LifecycleDecision, LifecycleOptions, PolicyDecision, PolicyOptions, RunMode } from './types.js';
 export type { PlanNote } from './notes.js';
 export { fingerprint, planSignature } from './digest.js';
 export { MissingLimit } from './missing.js';
@@ -37,20 +38,27 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
   const writer = target.writer!;
   const draft = new Draft(options.invalid);
   const canary = new Canary(options);
+  const policy = options.policy;
+  // A run whose mode leaves deactivations out looks at no missing record (the brake included).
+  const planning = policy?.modes && !policy.modes.includes('deactivate') && options.missing !== 'ignore' ? { ...options, missing: 'ignore' as const } : options;
+  if (planning !== options) draft.notes.push({ code: 'missing_mode', missing: options.missing as 'deactivate' | 'delete' });
   for (const entity of DEPENDENCY_ORDER) {
-    const input = records.filter((r) => r.entity === entity);
-    if (input.length === 0) continue;
+    const { inside: input, outside } = splitByScope(records.filter((r) => r.entity === entity), policy);
+    if (input.length === 0 && outside.length === 0) continue;
     const keys = options.match ?? [...writer.matchKeys(entity)];
     if (options.synced) {
-      const { rows, rehired } = await blindRehires(target, blindInput(target, entity, input, draft), keys, options);
-      await planBlind(target, rows, keys, writableFields(target, entity), options, canary, draft);
+      for (const record of outside) draft.decisions.push(scopeDecision(record, keys, false, policy));
+      const { rows, rehired } = await blindRehires(target, blindInput(target, entity, input, draft), keys, planning);
+      await planBlind(target, rows, keys, ownership(writableFields(target, entity), [], policy).fields, planning, canary, draft);
       markRehires(draft, rehired, writer.deactivation(entity)?.field, writer.deactivation(entity)?.active);
-      if (options.missing !== 'ignore') draft.notes.push({ code: 'missing_unlistable', target: target.label, missing: options.missing });
+      if (planning.missing !== 'ignore') draft.notes.push({ code: 'missing_unlistable', target: target.label, missing: planning.missing });
       continue;
     }
-    planListed(target, entity, input, current.get(entity) ?? [], keys, options, canary, draft);
+    planListed(target, entity, { input, outside }, current.get(entity) ?? [], keys, planning, canary, draft);
   }
+  guardProtected(writer, draft, current, policy);
   markDisabling(writer, draft);
+  keepToModes(draft, policy?.modes);
   const inputRows = new Map<Entity, number>();
   for (const r of records) inputRows.set(r.entity, (inputRows.get(r.entity) ?? 0) + 1);
   checkDeactivations(draft, options.maxDeactivations ?? options.maxMissing, current, inputRows);
@@ -60,23 +68,26 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
   draft.summary.conflicts = draft.conflicts.length;
   const byEntity = draft.byEntity(operations, records, options.leftOut ?? []);
   const dated = options.lifecycle ? { asOf: new Date(options.lifecycle.asOf).toISOString(), lifecycle: draft.lifecycle } : {};
-  return { version: 3, target: target.label, targetName: target.name, targetIdentity: target.identity, createdAt: new Date().toISOString(), ...dated, operations, conflicts: draft.conflicts, summary: draft.summary, byEntity, notes: draft.notes };
+  const decided = policy || draft.decisions.length ? { decisions: draft.decisions } : {};
+  return { version: 3, target: target.label, targetName: target.name, targetIdentity: target.identity, createdAt: new Date().toISOString(), ...dated, operations, conflicts: draft.conflicts, summary: draft.summary, byEntity, notes: draft.notes, ...decided };
 }
 
 /**
  * One entity against the target's records (`existing`): each row matched (see matchRow), then created,
  * or updated with what it changes; then the records the input lacks (see planMissing).
  */
-function planListed(target: Target, entity: Entity, input: CanonicalRecord[], existing: CanonicalValues[], keys: string[], options: PlanOptions, canary: Canary, draft: Draft): void {
+function planListed(target: Target, entity: Entity, rows: { input: CanonicalRecord[]; outside: CanonicalRecord[] }, existing: CanonicalValues[], keys: string[], options: PlanOptions, canary: Canary, draft: Draft): void {
   const writer = target.writer!;
+  const input = rows.input;
   const index = new TargetIndex(existing, keys);
-  const fields = writableFields(target, entity);
-  const createOnly = new Set(writer.createOnly?.(entity) ?? []);
+  const writable = writableFields(target, entity);
+  const { fields, createOnly, owner } = ownership(writable, writer.createOnly?.(entity) ?? [], options.policy);
   const created: CanonicalValues[] = [];
   const matched = new Map<CanonicalValues, CanonicalRecord>();
   /** Target records a row of the input refers to, planned or not: never "missing". */
   const held = new Set<CanonicalValues>();
   for (const record of options.leftOut ?? []) if (record.entity === entity) for (const row of index.findAll(record.values)) held.add(row);
+  holdOutOfScope(rows.outside, (values) => index.findAll(values), keys, options.policy, held, draft);
   const claims = claimsOf(input, index);
   const refs = holdersByKey(writer, entity, existing, withoutUnmade(claims.hitsOf, options.lifecycle));
   /** Rows whose reference names a record neither on the target nor written by this run: left unset, said in a note. */
@@ -109,7 +120,8 @@ function planListed(target: Target, entity: Entity, input: CanonicalRecord[], ex
     }
     if (!hit) {
       const values = createValues(record, fields, createOnly, refs, unset);
-      if (!canary.spend()) draft.count(entity, 'skipped');
+      ownedOnCreate(record, writable, owner, key, draft);
+      if (leftOutByMode(writer, record, key, undefined, options.policy, draft) || !canary.spend()) draft.count(entity, 'skipped');
       else {
         created.push(values);
         draft.add({ ...base, action: 'create', key, values });
@@ -117,17 +129,18 @@ function planListed(target: Target, entity: Entity, input: CanonicalRecord[], ex
       continue;
     }
     matched.set(hit, record);
-    const changes = explainIdentity(writer, record, hit, keys, match.found!, fields, changesOf(record, hit, fields, options, refs, unset), options.lifecycle);
+    const changes = withoutOwned(explainIdentity(writer, record, hit, keys, match.found!, writable, changesOf(record, hit, writable, options, refs, unset), options.lifecycle), owner, record, key, draft);
     if (dated) draft.lifecycle.push(decisionOf(record, key, dated, changes.length ? 'update' : 'unchanged'));
     if (changes.length === 0) draft.count(entity, 'unchanged');
-    else if (!canary.spend()) draft.count(entity, 'skipped');
+    else if (leftOutByMode(writer, record, key, changes, options.policy, draft) || !canary.spend()) draft.count(entity, 'skipped');
     else draft.add({ ...base, action: 'update', key, id: String(hit.id), values: Object.fromEntries(changes.map((c) => [c.field, c.to])), changes, fingerprint: fingerprint(hit) });
   }
 
   for (const text of writer.describeCreates?.(entity, created) ?? []) draft.notes.push({ code: 'said', text });
   if (unset.length) draft.notes.push({ code: 'reference_unset', target: target.label, entity, count: unset.length, first: unset.slice(0, 3) });
   reviewNewHrIds(target.label, entity, draft);
-  planMissing(target, entity, existing, keys, options, (row) => matched.has(row) || held.has(row), draft);
+  const kept = (row: CanonicalValues) => matched.has(row) || held.has(row) || keepsProtected(writer, entity, row, keys, options.policy, options.missing, draft);
+  planMissing(target, entity, existing, keys, options, kept, draft);
 }
 
 /** A blind plan's rows, less the references that must name an active person whom the input says is inactive (said in a note). */

@@ -107,6 +107,8 @@ export interface Plan {
   asOf?: string;
   /** Each joiner not yet due and each leaver, what the plan did about them and why (see LifecycleDecision). */
   lifecycle?: LifecycleDecision[];
+  /** Each write left out by the target's policy (scope, field ownership, protection, run mode), and why. */
+  decisions?: PolicyDecision[];
 }
 
 export type MissingPolicy = 'ignore' | 'deactivate' | 'delete';
@@ -127,6 +129,8 @@ export interface PlanOptions {
   maxDeactivations?: Limit;
   /** The run's clock and calendar: without it, start and end dates decide nothing (see LifecycleOptions). */
   lifecycle?: LifecycleOptions;
+  /** The target's policy (config, --where, --mode): who is in, who owns which field, which accounts are protected. */
+  policy?: PolicyOptions;
   blank: 'ignore' | 'clear';
   /** Only rows whose match key has one of these values. */
   only?: string[];
@@ -177,9 +181,9 @@ export interface LifecycleOptions {
  * What the plan did about a person's dates, and why — for the plan's text, JSON and report to word:
  * joiner `waiting` (not on the target, made from `createAt`), `update`d or `unchanged` while waiting (already
  * there); leaver `deactivate`d or `delete`d (from `deleteAt`), already `deactivated`, `absent` (not on the
- * target: not created), or `cannot`: the platform has no soft delete (and no delete is due).
+ * target: not created), or `cannot`: the platform has no soft delete (and no delete is due); `kept`: left as it is, protected or left out by the run's mode (see PolicyDecision).
  */
-export type LifecycleOutcome = 'waiting' | 'update' | 'unchanged' | 'deactivate' | 'delete' | 'deactivated' | 'absent' | 'cannot';
+export type LifecycleOutcome = 'waiting' | 'update' | 'unchanged' | 'deactivate' | 'delete' | 'deactivated' | 'absent' | 'cannot' | 'kept';
 
 export interface LifecycleDecision {
   entity: Entity;
@@ -200,4 +204,51 @@ export interface LifecycleDecision {
   /** Leaver, with deleteDaysAfter: from when the account is deleted. */
   deleteAt?: string;
   deleteAtLocal?: string;
+}
+
+/** What a run may write (--mode, the target's mode): `deactivate` also covers deletes and an HR status that disables. */
+export type RunMode = 'create' | 'update' | 'deactivate';
+
+/** A target's policy: who is in, who owns which field, which accounts are never taken down, what a run may write. */
+export interface PolicyOptions {
+  /** users: field → values. A row is in scope when each field holds one of its values (compared ignoring case); others are neither created nor updated. */
+  scope?: Readonly<Record<string, readonly string[]>>;
+  /** A person whose row is out of scope: left alone and never counted missing (keep, the default), or treated as missing from the input (missing). */
+  outOfScope?: 'keep' | 'missing';
+  /** Fields the target owns: hrsync never sends them, not even when it makes the account. */
+  targetOwned?: readonly string[];
+  /** Fields sent when hrsync makes the account, never updated afterwards. */
+  createOnly?: readonly string[];
+  /** What the run may write; undefined: everything. */
+  modes?: readonly RunMode[];
+  /** users never deactivated, deleted or downgraded: by key (field=value), or by the values of a role field on the target. */
+  protect?: { keys?: ReadonlyArray<{ field: string; value: string }>; roles?: Readonly<Record<string, readonly string[]>> };
+}
+
+/**
+ * A write the plan left out because of the target's policy, and why — for the plan's text, JSON and
+ * report to word: a row out of `scope`, a field `owned` by the target (or create-only), a `protected`
+ * account, or a write the run's `mode` leaves out.
+ */
+export interface PolicyDecision {
+  kind: 'scope' | 'owned' | 'protected' | 'mode';
+  entity: Entity;
+  key: string;
+  file?: string;
+  line?: number;
+  /** What was not done: the write, `downgrade` (a protected account's role or status), `send` (an owned field). */
+  not: WriteAction | 'downgrade' | 'send';
+  /** scope: the field the row is out on; owned: the field not sent; protected downgrade: the field whose change is not sent. */
+  field?: string;
+  /** scope: the row's value. */
+  value?: FieldValue | null;
+  /** protected: what protects the account, as field=value (a key, or a role it holds on the target). */
+  by?: string;
+  /** owned: the target's value and the row's, not sent; protected downgrade: the change refused. */
+  from?: FieldValue | null;
+  to?: FieldValue | null;
+  /** owned: who owns the field after the account is made. */
+  owner?: 'target' | 'createOnly';
+  /** scope: the row names a record on the target (left alone, never counted missing). */
+  onTarget?: boolean;
 }
