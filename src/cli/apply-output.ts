@@ -18,7 +18,7 @@ export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals; lockLost?: 
  * SIGHUP stop new writes; those in flight finish (each is bounded by the request timeout) and the
  * results are written; a second signal only says so.
  */
-export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined }, io: Io): Promise<AppliedRun> {
+export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined; run?: object }, io: Io): Promise<AppliedRun> {
   const err = colourFor(io.stderr, io.env);
   const target: Target = planned.target;
   const ops = planned.plan?.operations ?? [];
@@ -59,6 +59,7 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
       resultsDir: options.resultsDir,
       cwd: io.cwd,
       signal: controller.signal,
+      ...(options.run ? { run: options.run } : {}),
       onProgress: (done, total, failed) => {
         progress.text = `applying to ${target.label}: ${done}/${total} done, ${failed} failed, ${ratePerSecond(done, started).toFixed(1)}/s`;
         const tenth = Math.floor((done / total) * 10);

@@ -59,7 +59,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     expect(history.runs.find((r: { counts: { create: number } }) => r.counts.create === 20).counts).toMatchObject({ create: 20, applied: 20, failed: 0 });
     const text = await hrsyncIn(['state', 'history', 'lms', '--limit', '2'], { cwd: a, env: env() });
     expect(text.stdout.trim().split('\n')).toHaveLength(2);
-    expect(text.stdout).toMatch(/^\d{4}-\S+ {2}import {2}accessplanit "lms" {2}(create|unchanged) \d+.* {2}exit 0 {2}[\d.]+ s {2}\S+$/m);
+    expect(text.stdout).toMatch(/^\d{4}-\S+ {2}import {2}accessplanit "lms" {2}(create|unchanged) \d+.* {2}exit 0 {2}[\d.]+ s {2}\S+ {2}run \S+$/m);
   });
 
   describe('a target that cannot be listed', () => {
@@ -281,14 +281,14 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     expect(json(await hrsyncIn(['state', 'history', '--format', 'json'], { cwd: dir, env: env() }))).toMatchObject({ runs: [] });
     expect(json(await hrsyncIn(['state', 'reset', '--format', 'json'], { cwd: dir, env: env() }))).toMatchObject({ cleared: 0 });
     const first = await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: dir, env: env() });
-    expect([first.code, json(first)]).toEqual([0, { backend: 'postgres', where: `postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`, from: 0, to: 1 }]);
-    expect(json(await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: dir, env: env() }))).toMatchObject({ from: 1, to: 1 });
-    expect((await hrsyncIn(['state', 'migrate'], { cwd: dir, env: env() })).stderr).toContain('the state schema is up to date (version 1)');
+    expect([first.code, json(first)]).toEqual([0, { backend: 'postgres', where: `postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`, from: 0, to: 2 }]);
+    expect(json(await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: dir, env: env() }))).toMatchObject({ from: 2, to: 2 });
+    expect((await hrsyncIn(['state', 'migrate'], { cwd: dir, env: env() })).stderr).toContain('the state schema is up to date (version 2)');
 
     const unused = machine(freshSchema());
     write(unused, 'u.csv', manyUsers('MIG', 1));
     expect((await hrsyncIn(['import', 'u.csv', '--yes'], { cwd: unused, env: env() })).code).toBe(0);
-    expect(json(await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: unused, env: env() }))).toMatchObject({ from: 1, to: 1 });
+    expect(json(await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: unused, env: env() }))).toMatchObject({ from: 2, to: 2 });
     const again = await hrsyncIn(['state', 'show'], { cwd: unused, env: env() });
     expect(again.stderr).toContain(`state: postgres postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`);
     expect(again.stdout).toContain('no bookmarks: the next --since last is a full run');

@@ -1,7 +1,8 @@
 import { checkPlanFresh, readPlan } from '../../app/apply-saved-plan.js';
 import { openTarget } from '../../app/open-target.js';
 import { resultsFolder } from '../../app/results-folder.js';
-import { appliedCounts, sentState, writeRun } from '../../app/write-run.js';
+import { resolve } from 'node:path';
+import { appliedCounts, runFile, sentState, writeRun } from '../../app/write-run.js';
 import { applyExitCode, EMBEDDED_APPLIED, runApply } from '../apply-output.js';
 import type { ApplyFlags } from '../options.js';
 import { positiveInt, seconds } from '../parse.js';
@@ -26,13 +27,15 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
       lock: { what: (opened) => `apply to ${opened.target?.label}`, waitMs },
       prepare: (opened) => resultsFolder(flags.results, io.cwd, opened.home),
     },
-    async ({ opened, lock, counts }, resultsDir) => {
+    async (run, resultsDir) => {
+      const { opened, lock, counts } = run;
       const c = colourFor(io.stderr, io.env);
       const { target, stale } = await checkPlanFresh(opened.target, plan, opened.state, { concurrency, force: Boolean(flags.force) });
       if (stale.length) io.stderr.write(c.yellow(`--force: applying although ${plural(stale.length, 'record')} changed since the plan was made\n`));
       // What is sent to a target that cannot be read back (Springest) is remembered, as an import's apply does.
       const sync = sentState(target, opened.state);
-      const result = await runApply({ target, plan, ...(sync ? { sync } : {}) }, { concurrency, resultsDir, lockLost: lock?.lost }, io);
+      run.results = resolve(io.cwd, resultsDir);
+      const result = await runApply({ target, plan, ...(sync ? { sync } : {}) }, { concurrency, resultsDir, lockLost: lock?.lost, run: runFile(run, 'apply', target) }, io);
       Object.assign(counts, appliedCounts(result));
       const code = applyExitCode(result, 0, io);
       if (opened.embedded) io.stderr.write(`${c.dim(EMBEDDED_APPLIED)}\n`);

@@ -3,7 +3,7 @@ import { sinceOf } from '../../app/bookmarks.js';
 import { applyImport, leftOutOf, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
 import { openTarget, type OpenedTarget } from '../../app/open-target.js';
 import { resultsFolder } from '../../app/results-folder.js';
-import { appliedCounts, writeRun, type WriteRun } from '../../app/write-run.js';
+import { appliedCounts, runFile, writeRun, type WriteRun } from '../../app/write-run.js';
 import { ExitCode, UsageError, outputFailed } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { appliedLine, applyExitCode, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, type AppliedRun } from '../apply-output.js';
@@ -164,7 +164,8 @@ async function afterPlan(context: Planned): Promise<number> {
     emit();
     return report('not applied (the answer was no): nothing was written', ExitCode.ok);
   }
-  const result = await runApply(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, lockLost: run.lock?.lost }, io);
+  run.results = resolve(io.cwd, context.resultsDir);
+  const result = await runApply(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, lockLost: run.lock?.lost, run: runFile(run, 'import', planned.target) }, io);
   Object.assign(run.counts, appliedCounts(result));
   const code = applyExitCode(result, planned.inputProblems, io);
   emit(result, code);
