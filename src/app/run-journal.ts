@@ -1,9 +1,21 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { CanonicalValues } from '../core/model/canonical.js';
 import type { JournalEntry, RunRecord, StateStore } from '../core/ports.js';
 import { UsageError } from '../errors.js';
-import type { RunFile } from './write-run.js';
+
+/** What an apply writes beside its journal (run.json): which run, of what, against which account. */
+export interface RunFile {
+  id: string;
+  command: RunRecord['command'];
+  /** The target's configured name, its label and identity: an undo opens it by name and checks it is the same account. */
+  target: string;
+  label: string;
+  identity: string;
+  at: string;
+  undoes?: string;
+}
 
 /**
  * A run's journal as its folder holds it (journal.ndjson): one entry per write, in the order they
@@ -22,6 +34,13 @@ export async function readJournal(folder: string): Promise<JournalEntry[]> {
     }
   }
   return entries;
+}
+
+/** The keys a journal entry names its record by ("externalId=E1001 (id 7)" → externalId: E1001). */
+export function keysOfEntry(entry: Pick<JournalEntry, 'key'>): CanonicalValues {
+  const keys: CanonicalValues = {};
+  for (const m of entry.key.matchAll(/(?:^|\s)([A-Za-z]\w*)=(\S+)/g)) keys[m[1]!] = m[2]!;
+  return keys;
 }
 
 /** A run found: what it was (run.json, else its history record), and its journal. */
@@ -73,4 +92,12 @@ export async function findRun(given: string, state: StateStore, cwd: string): Pr
     source: kept ? `the state database (${state.where})` : join(folder!, 'journal.ndjson'),
     journal: kept ?? (await readJournal(folder!)),
   };
+}
+
+/** A run's journal wherever it is kept: the state's own copy (PostgreSQL), else its folder; none when neither can be read. */
+export async function journalOf(run: RunRecord, state: Pick<StateStore, 'journal'>): Promise<JournalEntry[]> {
+  const kept = run.id ? await state.journal(run.id) : undefined;
+  if (kept) return kept;
+  if (!run.results || !existsSync(join(run.results, 'journal.ndjson'))) return [];
+  return readJournal(run.results).catch(() => []);
 }

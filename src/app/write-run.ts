@@ -3,7 +3,7 @@ import type { ApplyReport } from '../core/apply/apply.js';
 import type { HeldLock, RunRecord, SentScope, StateStore, Target } from '../core/ports.js';
 import { ExitCode, HrsyncError, StateUnavailable } from '../errors.js';
 import { runStamp } from '../shared/run-folder.js';
-import { readJournal } from './run-journal.js';
+import { readJournal, type RunFile } from './run-journal.js';
 import type { OpenedTarget } from './open-target.js';
 import { lockTarget, recordRun } from './state-store.js';
 
@@ -40,18 +40,6 @@ export interface WriteRun {
   /** Set by the body once it writes: where its results and journal are (absolute), the saved plan it applied (its signature), the run it undid. */
   results?: string;
   plan?: string;
-  undoes?: string;
-}
-
-/** What an apply writes beside its journal (run.json): which run, of what, against which account. */
-export interface RunFile {
-  id: string;
-  command: RunRecord['command'];
-  /** The target's configured name, its label and identity: an undo opens it by name and checks it is the same account. */
-  target: string;
-  label: string;
-  identity: string;
-  at: string;
   undoes?: string;
 }
 
