@@ -30,20 +30,21 @@ function isAbout(entry: JournalEntry, key: string): boolean {
 
 /**
  * One person's timeline across the runs the state history keeps (both backends): every journal
- * entry about the record `key` names, oldest first, each with its run (id, command, exit code).
+ * entry about the record `key` names, oldest first, each with its run (id, command, exit code). An
+ * entry that names the record otherwise (by its external id where `key` is its email) is found by the
+ * record's id on the same target.
  */
 export async function personHistory(state: Pick<StateStore, 'history' | 'journal'>, key: string): Promise<PersonEvent[]> {
-  const events: PersonEvent[] = [];
-  for (const run of (await state.history()).reverse()) {
-    for (const entry of await journalOf(run, state)) {
-      if (!isAbout(entry, key)) continue;
-      events.push({
-        at: entry.at,
-        run: { id: run.id ?? null, at: run.at, command: run.command, target: run.target, label: run.label, exitCode: run.exitCode, undoes: run.undoes ?? null },
-        entity: entry.entity, action: entry.action, key: entry.key, id: entry.id, status: entry.status, file: entry.file, line: entry.line,
-        changes: entry.changes ?? [], error: entry.error,
-      });
-    }
-  }
-  return events;
+  const all: Array<{ run: RunRecord; entry: JournalEntry }> = [];
+  for (const run of (await state.history()).reverse()) for (const entry of await journalOf(run, state)) all.push({ run, entry });
+  const record = (run: RunRecord, entry: JournalEntry) => (entry.id ? `${run.target}\u0000${entry.entity}\u0000${entry.id}` : undefined);
+  const ids = new Set(all.filter(({ entry }) => isAbout(entry, key)).map(({ run, entry }) => record(run, entry)).filter((id) => id !== undefined));
+  return all
+    .filter(({ run, entry }) => isAbout(entry, key) || ids.has(record(run, entry) ?? ''))
+    .map(({ run, entry }) => ({
+      at: entry.at,
+      run: { id: run.id ?? null, at: run.at, command: run.command, target: run.target, label: run.label, exitCode: run.exitCode, undoes: run.undoes ?? null },
+      entity: entry.entity, action: entry.action, key: entry.key, id: entry.id, status: entry.status, file: entry.file, line: entry.line,
+      changes: entry.changes ?? [], error: entry.error,
+    }));
 }

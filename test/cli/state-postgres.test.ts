@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countRequests } from '../../src/sandbox/stats.js';
@@ -32,6 +32,28 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     configProject(targets, { defaultTarget: Object.keys(targets)[0], state: state(schema) });
   const json = (run: Run) => JSON.parse(run.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the CLI's JSON
   const people = (prefix: string, from = sandbox) => from().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith(prefix));
+
+  it('keeps each run’s journal in the database: another machine shows a person’s history and undoes the run by its id, its folder gone', async () => {
+    const schema = freshSchema();
+    const [a, b] = [machine(schema), machine(schema)];
+    write(a, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nPGH1,Hal,Story,Clerk,ACME01\n');
+    expect((await hrsyncIn(['import', 'u.csv', '--yes'], { cwd: a, env: env() })).code).toBe(0);
+    write(a, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nPGH1,Hal,Story,Manager,ACME01\n');
+    expect((await hrsyncIn(['import', 'u.csv', '--yes', '--results', 'run-2'], { cwd: a, env: env() })).code).toBe(0);
+    rmSync(join(a, 'run-2'), { recursive: true }); // the runner that made it is gone
+    const timeline = json(await hrsyncIn(['history', 'PGH1', '--format', 'json'], { cwd: b, env: env() }));
+    expect(timeline.backend).toBe('postgres');
+    expect(timeline.events.map((e: { action: string; file: string; line: number; run: { exitCode: number } }) => [e.action, e.file, e.line, e.run.exitCode])).toEqual([['create', 'u.csv', 2, 0], ['update', 'u.csv', 2, 0]]);
+    expect(timeline.events[1].changes).toEqual([{ field: 'jobTitle', from: 'Clerk', to: 'Manager' }]);
+    const text = await hrsyncIn(['history', 'externalId=PGH1'], { cwd: b, env: env() });
+    expect(text.stdout).toMatch(/update users externalId=PGH1 \(id \S+\) {2}accessplanit "lms" {2}import run \S+, exit 0 {2}u\.csv:2\n {4}jobTitle: Clerk → Manager\n$/);
+    const runId = timeline.events[1].run.id as string;
+    const undo = await hrsyncIn(['undo', runId, '--yes'], { cwd: b, env: env() });
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(people('PGH')[0]).toMatchObject({ JobTitle: 'Clerk' });
+    const after = json(await hrsyncIn(['history', 'PGH1', '--format', 'json'], { cwd: a, env: env() }));
+    expect(after.events.at(-1)).toMatchObject({ action: 'update', changes: [{ field: 'jobTitle', from: 'Manager', to: 'Clerk' }], run: { command: 'undo', undoes: runId } });
+  });
 
   it('two imports from two machines into one target never overlap: the second refuses naming the holder, or waits (--wait-lock); no duplicates', async () => {
     const schema = freshSchema();

@@ -178,4 +178,28 @@ describe('hrsync undo, end to end against the emulator', () => {
       expect([again.code, again.stderr]).toEqual([0, expect.stringContaining('nothing to undo')]);
     });
   }
+
+  it('history <key>: one person’s writes across runs (the folder state), oldest first: from → to, the run, its exit code, the file and line', async () => {
+    const dir = configProject({ t: PLATFORMS[0]!.config(sandbox()) });
+    write(dir, 'one.csv', 'Employee ID,Email,First name,Last name,Company ID\nHX1,hx1@undo.example.com,Hana,First,ACME01\n');
+    expect((await hrsyncIn(['import', 'one.csv', '--target', 't', '--yes'], { cwd: dir, env: ENV })).code).toBe(0);
+    // A run that exits 5 (another row fails) still changes HX1: its exit code is the run's.
+    write(dir, 'two.csv', 'Employee ID,Email,First name,Last name,Company ID\nHX2,hx2@undo.example.com,Hugo,Other,NO_SUCH\nHX1,hx1@undo.example.com,Hana,Second,ACME01\n');
+    expect((await hrsyncIn(['import', 'two.csv', '--target', 't', '--yes', '--results', 'run-2'], { cwd: dir, env: ENV })).code).toBe(5);
+    expect((await hrsyncIn(['undo', 'run-2', '--yes'], { cwd: dir, env: ENV })).code).toBe(0);
+    const json = JSON.parse((await hrsyncIn(['history', 'HX1', '--format', 'json'], { cwd: dir, env: ENV })).stdout) as { backend: string; events: Array<Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- the CLI's JSON
+    expect(json.backend).toBe('dir');
+    expect(json.events.map((e) => [e.action, e.file, e.line, e.run.command, e.run.exitCode])).toEqual([
+      ['create', 'one.csv', 2, 'import', 0],
+      ['update', 'two.csv', 3, 'import', 5],
+      ['update', join(dir, 'run-2', 'journal.ndjson').replace(`${dir}/`, ''), 1, 'undo', 0],
+    ]);
+    expect(json.events[1]!.changes).toEqual([{ field: 'lastName', from: 'First', to: 'Second' }]);
+    expect(json.events[2]!.changes).toEqual([{ field: 'lastName', from: 'Second', to: 'First' }]);
+    const text = await hrsyncIn(['history', 'hx1@undo.example.com'], { cwd: dir, env: ENV });
+    expect(text.stdout.split('\n').filter((l) => l.startsWith('    '))).toEqual(['    lastName: First → Second', '    lastName: Second → First']);
+    expect(text.stdout).toContain('import run ');
+    expect(text.stdout).toMatch(/exit 5 {2}two\.csv:3\n/);
+    expect((await hrsyncIn(['history', 'NOBODY'], { cwd: dir, env: ENV })).stdout).toMatch(/^no write to NOBODY in the runs kept \(dir /);
+  });
 });
