@@ -88,7 +88,10 @@ export class UndoDraft {
   /** Each field the run changed, back to its value before — unless someone changed it since (a conflict). */
   private update(item: UndoItem): void {
     const { entry, current } = item;
-    if (!entry.changes) return this.cannot.add(`${this.target.label} cannot be read back, so the values the update replaced were never known`, entry.key);
+    if (!entry.changes) {
+      const why = this.target.can.list || this.target.can.lookupRecords ? 'its journal line holds no values from before (a run made before hrsync kept them)' : `${this.target.label} cannot be read back, so the values the update replaced were never known`;
+      return this.cannot.add(why, entry.key);
+    }
     if (!current) return this.conflict(item, `${SINGULAR[entry.entity]} ${entry.key} no longer exists: its update cannot be undone`);
     const changes: Change[] = [];
     const changed: string[] = [];
