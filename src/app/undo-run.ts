@@ -1,5 +1,6 @@
 import { readBack } from '../core/apply/images.js';
 import type { CanonicalValues } from '../core/model/canonical.js';
+import type { Entity } from '../core/model/entities.js';
 import type { Plan } from '../core/plan/plan.js';
 import type { JournalEntry, StateStore, Target } from '../core/ports.js';
 import { SafetyStop, UsageError } from '../errors.js';
@@ -26,12 +27,44 @@ async function currentOf(target: Target, entry: JournalEntry & { entity: UndoIte
   return readBack(target, entry.entity, entry.id ?? undefined, keys);
 }
 
+/** How many records of an entity the target holds: counted where it can say so cheaply, else listed; undefined where it cannot be listed. */
+async function holds(target: Target, entity: Entity): Promise<number | undefined> {
+  const counted = await target.count?.(entity);
+  if (counted !== undefined || !target.can.list) return counted;
+  let n = 0;
+  for await (const page of target.list(entity)) n += page.length;
+  return n;
+}
+
+/**
+ * The brake (--max-missing given), as for an import's missing records: an undo that would deactivate or delete more records
+ * of an entity than `limit` allows (a count, or a fraction of what the target holds) stops before
+ * anything is written (exit 6). Where the target cannot say how many it holds, a fraction is said not to apply.
+ */
+async function brake(target: Target, plan: Plan, limit: { count: number } | { fraction: number }, limitText: string): Promise<void> {
+  const removals = new Map<Entity, number>();
+  for (const op of plan.operations) if (op.action === 'deactivate' || op.action === 'delete') removals.set(op.entity, (removals.get(op.entity) ?? 0) + 1);
+  for (const [entity, n] of removals) {
+    const total = 'count' in limit ? undefined : await holds(target, entity);
+    if ('fraction' in limit && total === undefined) {
+      plan.notes.push({ code: 'said', text: `${target.label} cannot say how many ${entity} it holds: --max-missing ${limitText} was not applied to the ${n} it would deactivate or delete` });
+      continue;
+    }
+    const max = 'count' in limit ? limit.count : Math.floor(total! * limit.fraction);
+    if (n > max)
+      throw new SafetyStop(`the undo would deactivate or delete ${n} ${entity}${total !== undefined ? ` of the ${total} on ${target.label}` : ''}: more than the limit of ${max} (--max-missing ${limitText}); nothing was written`, 'check the run is the one to undo; if it is, raise --max-missing (e.g. 100%)');
+  }
+}
+
 /**
  * A plan that puts back what a run changed, checked against the target as it is now (see UndoDraft):
  * the same plan a command shows, saves with --out and applies. The run's journal must be of this very
  * account. `undoneBy`: the runs in the history that undid it already (said in a note).
  */
-export async function planUndo(target: Target, found: FoundRun, choices: UndoChoices, options: { concurrency: number; state: Pick<StateStore, 'history'> }): Promise<Plan> {
+export async function planUndo(
+  target: Target, found: FoundRun, choices: UndoChoices,
+  options: { concurrency: number; state: Pick<StateStore, 'history'>; brake?: { limit: { count: number } | { fraction: number }; text: string } },
+): Promise<Plan> {
   if (!target.writer) throw new UsageError(`${target.label} is read-only: there is nothing to undo`);
   if (found.identity && found.identity !== target.identity)
     throw new SafetyStop(`the run wrote to ${found.identity}, but "${found.target}" is now ${target.identity}; nothing was written`, 'undo a run where its target is the same account');
@@ -55,5 +88,7 @@ export async function planUndo(target: Target, found: FoundRun, choices: UndoCho
   for (const r of undoneBy) notes.push({ code: 'said', text: `run ${found.id} was undone already by run ${r.id} at ${r.at}: only what changed since is planned` });
   const summary = draft.draft.summary;
   summary.conflicts = draft.draft.conflicts.length;
-  return { version: 3, target: target.label, targetName: target.name, targetIdentity: target.identity, createdAt: new Date().toISOString(), operations: draft.operations(), conflicts: draft.draft.conflicts, summary, notes };
+  const plan: Plan = { version: 3, target: target.label, targetName: target.name, targetIdentity: target.identity, createdAt: new Date().toISOString(), operations: draft.operations(), conflicts: draft.draft.conflicts, summary, notes };
+  if (options.brake) await brake(target, plan, options.brake.limit, options.brake.text);
+  return plan;
 }

@@ -45,6 +45,7 @@ export const OPTIONS = {
   annotate: { flags: '--annotate <file>', description: 'also write the input back with an "hrsync errors" column: out.xlsx (a sheet per input file) or out.csv (one input file)' },
   report: { flags: '--report <file.html>', description: 'also write the run as one self-contained HTML page (summary, chart, issues, changes, results); it holds personal data' },
   verbose: { flags: '--verbose', description: 'list everything: every planned change and every issue, not the first few of each kind' },
+  undoMaxMissing: { flags: '--max-missing <n|n%>', description: 'stop (exit 6) when the undo would deactivate or delete more records of an entity than this: a count, or a share of what the target holds (default: no limit — they are records the run created)' },
   delete: { flags: '--delete', description: 'delete the records the run created instead of deactivating them (where the platform can)' },
   historyLimit: { flags: '--limit <n>', description: 'the most recent runs to show', defaultValue: '20' },
   listFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
@@ -110,7 +111,7 @@ export const IMPORT_OPTIONS = [
   'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
 ] as const satisfies readonly OptionName[];
 export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'waitLock'] as const satisfies readonly OptionName[];
-export const UNDO_OPTIONS = ['config', 'delete', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'concurrency', 'results', 'waitLock', 'report', 'verbose'] as const satisfies readonly OptionName[];
+export const UNDO_OPTIONS = ['config', 'delete', 'undoMaxMissing', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'concurrency', 'results', 'waitLock', 'report', 'verbose'] as const satisfies readonly OptionName[];
 export const PERSON_HISTORY_OPTIONS = ['config', 'listFormat'] as const satisfies readonly OptionName[];
 export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];
 export const SANDBOX_OPTIONS = ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'] as const satisfies readonly OptionName[];

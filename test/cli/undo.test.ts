@@ -179,6 +179,22 @@ describe('hrsync undo, end to end against the emulator', () => {
     });
   }
 
+  it('the brake: an undo that would deactivate more records than --max-missing allows stops before writing (exit 6)', async () => {
+    const dir = configProject({ t: PLATFORMS[0]!.config(sandbox()) });
+    write(dir, 'three.csv', `Employee ID,Email,First name,Last name,Company ID\n${['BK1', 'BK2', 'BK3'].map((id) => `${id},${id.toLowerCase()}@undo.example.com,Bea,Brake,ACME01`).join('\n')}\n`);
+    expect((await hrsyncIn(['import', 'three.csv', '--target', 't', '--yes', '--results', 'run-3'], { cwd: dir, env: ENV })).code).toBe(0);
+    const before = writes('accessplanit');
+    const stopped = await hrsyncIn(['undo', 'run-3', '--yes', '--max-missing', '2'], { cwd: dir, env: ENV });
+    expect([stopped.code, stopped.stderr]).toEqual([6, expect.stringContaining('the undo would deactivate or delete 3 users: more than the limit of 2 (--max-missing 2); nothing was written')]);
+    expect(writes('accessplanit')).toBe(before);
+    const saved = await hrsyncIn(['undo', 'run-3', '--dry-run', '--out', 'undo.json', '--max-missing', '100%'], { cwd: dir, env: ENV });
+    expect(saved.stdout).toContain('3 to deactivate');
+    // The saved undo is a plan like any: applied with hrsync apply, its records read again first.
+    const applied = await hrsyncIn(['apply', 'undo.json'], { cwd: dir, env: ENV });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(['BK1', 'BK2', 'BK3'].map((id) => PLATFORMS[0]!.user(sandbox(), id)?.active)).toEqual([false, false, false]);
+  });
+
   it('history <key>: one person’s writes across runs (the folder state), oldest first: from → to, the run, its exit code, the file and line', async () => {
     const dir = configProject({ t: PLATFORMS[0]!.config(sandbox()) });
     write(dir, 'one.csv', 'Employee ID,Email,First name,Last name,Company ID\nHX1,hx1@undo.example.com,Hana,First,ACME01\n');

@@ -8,7 +8,7 @@ import { ExitCode, UsageError, outputFailed } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { appliedLine, applyExitCode, appliedSummary, EMBEDDED_APPLIED, runApply, type AppliedRun } from '../apply-output.js';
 import type { UndoFlags } from '../options.js';
-import { positiveInt, seconds } from '../parse.js';
+import { maxMissing, positiveInt, seconds } from '../parse.js';
 import { openState } from '../../app/state-store.js';
 import { printable } from '../printable.js';
 import { planDocument } from '../render/notes.js';
@@ -25,6 +25,7 @@ import { colourFor, plural, type Io, openOptions, warner } from '../terminal.js'
 export async function undoCommand(given: string, flags: UndoFlags, io: Io): Promise<number> {
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
   const waitMs = seconds('--wait-lock', flags.waitLock);
+  const limit = flags.maxMissing === undefined ? undefined : maxMissing(flags.maxMissing);
   if (flags.results !== undefined) resultsFolder(flags.results, io.cwd);
   const state = await openState({ config: flags.config, cwd: io.cwd, env: io.env });
   let found: FoundRun;
@@ -46,7 +47,7 @@ export async function undoCommand(given: string, flags: UndoFlags, io: Io): Prom
         return resultsFolder(flags.results, io.cwd, opened.home);
       },
     },
-    (run, resultsDir) => undoRun(run, resultsDir, found, { flags, io, concurrency }),
+    (run, resultsDir) => undoRun(run, resultsDir, found, { flags, io, concurrency, limit }),
   );
 }
 
@@ -54,18 +55,19 @@ interface UndoContext {
   flags: UndoFlags;
   io: Io;
   concurrency: number;
+  limit: { count: number } | { fraction: number } | undefined;
 }
 
-async function undoRun(run: WriteRun, resultsDir: string, found: FoundRun, { flags, io, concurrency }: UndoContext): Promise<number> {
+async function undoRun(run: WriteRun, resultsDir: string, found: FoundRun, { flags, io, concurrency, limit }: UndoContext): Promise<number> {
   const target = run.opened.target!;
   const err = colourFor(io.stderr, io.env);
   io.stderr.write(`${err.dim(`undoing run ${printable(found.id ?? found.folder ?? '', true)}${found.at ? ` of ${found.at}` : ''} (${plural(found.journal.length, 'write')} in ${printable(found.source, true)})`)}\n`);
-  const plan = await planUndo(target, found, { delete: Boolean(flags.delete) }, { concurrency, state: run.opened.state });
+  const plan = await planUndo(target, found, { delete: Boolean(flags.delete) }, { concurrency, state: run.opened.state, ...(limit ? { brake: { limit, text: flags.maxMissing! } } : {}) });
   Object.assign(run.counts, plan.summary);
   if (found.id) run.undoes = found.id;
   if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(planDocument(plan), run.opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
   if (flags.format !== 'json') io.stdout.write(renderPlanText(plan, colourFor(io.stdout, io.env), Boolean(flags.verbose)));
-  const outputs = undoOutputs(plan, { flags, io, concurrency });
+  const outputs = undoOutputs(plan, { flags, io, concurrency, limit });
   const changes = plan.operations.length;
   const leftAlone = plan.summary.conflicts;
   if (flags.dryRun) return outputs.done('dry run: nothing was written', leftAlone ? ExitCode.partialFailure : flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok);
