@@ -242,6 +242,28 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
     }
   });
 
+  it('brings a version 1 schema up to date: its runs are kept (without ids), and runs from then on have ids and journals', async () => {
+    const schema = freshSchema();
+    await cluster.admin(`CREATE SCHEMA "${schema}"`);
+    await cluster.admin(`CREATE TABLE "${schema}".meta (key text PRIMARY KEY, value text NOT NULL)`);
+    await cluster.admin(`CREATE TABLE "${schema}".runs (id bigserial PRIMARY KEY, at timestamptz NOT NULL, ms integer NOT NULL, command text NOT NULL, target text NOT NULL, label text NOT NULL, source text, counts jsonb NOT NULL, exit_code integer NOT NULL, host text NOT NULL, pid integer NOT NULL)`);
+    await cluster.admin(`INSERT INTO "${schema}".meta VALUES ('schema_version', '1')`);
+    await cluster.admin(`INSERT INTO "${schema}".runs (at, ms, command, target, label, counts, exit_code, host, pid) VALUES ('2026-11-01T00:00:00Z', 5, 'import', 'lms', 'accessplanit "lms"', '{}', 0, 'h', 1)`);
+    await cluster.admin(`GRANT ALL ON SCHEMA "${schema}" TO hrsync_test; GRANT ALL ON ALL TABLES IN SCHEMA "${schema}" TO hrsync_test; GRANT ALL ON ALL SEQUENCES IN SCHEMA "${schema}" TO hrsync_test`);
+    await cluster.admin(`ALTER SCHEMA "${schema}" OWNER TO hrsync_test; ALTER TABLE "${schema}".meta OWNER TO hrsync_test; ALTER TABLE "${schema}".runs OWNER TO hrsync_test`);
+    const store = open(schema);
+    try {
+      expect(await store.migrate()).toEqual({ from: 1, to: 2 });
+      const entry = { at: '2026-11-02T00:00:00.000Z', entity: 'users', action: 'create' as const, key: 'externalId=E9', file: null, line: null, status: 'ok' as const, id: '9', error: null };
+      await store.recordRun({ ...run('lms', '2026-11-02T00:00:00.000Z'), id: 'new-run' }, [entry]);
+      const runs = await store.history();
+      expect(runs.map((r) => r.id)).toEqual(['new-run', undefined]);
+      expect(await store.journal('new-run')).toEqual([entry]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a lock whose holder went silent lapses after its expiry; one whose holder died is free at once', async () => {
     const schema = freshSchema();
     const holder = open(schema);

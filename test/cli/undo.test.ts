@@ -187,8 +187,10 @@ describe('hrsync undo, end to end against the emulator', () => {
     const stopped = await hrsyncIn(['undo', 'run-3', '--yes', '--max-missing', '2'], { cwd: dir, env: ENV });
     expect([stopped.code, stopped.stderr]).toEqual([6, expect.stringContaining('the undo would deactivate or delete 3 users: more than the limit of 2 (--max-missing 2); nothing was written')]);
     expect(writes('accessplanit')).toBe(before);
-    const saved = await hrsyncIn(['undo', 'run-3', '--dry-run', '--out', 'undo.json', '--max-missing', '100%'], { cwd: dir, env: ENV });
+    const saved = await hrsyncIn(['undo', 'run-3', '--dry-run', '--out', 'undo.json', '--max-missing', '100%', '--report', 'undo.html'], { cwd: dir, env: ENV });
     expect(saved.stdout).toContain('3 to deactivate');
+    expect(readFileSync(join(dir, 'undo.html'), 'utf8')).toContain('hrsync undo: accessplanit');
+    expect(statSync(join(dir, 'undo.html')).mode & 0o777).toBe(0o600);
     // The saved undo is a plan like any: applied with hrsync apply, its records read again first.
     const applied = await hrsyncIn(['apply', 'undo.json'], { cwd: dir, env: ENV });
     expect(applied.code, applied.stderr).toBe(0);
