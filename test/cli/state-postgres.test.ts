@@ -36,22 +36,22 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
   it('keeps each run’s journal in the database: another machine shows a person’s history and undoes the run by its id, its folder gone', async () => {
     const schema = freshSchema();
     const [a, b] = [machine(schema), machine(schema)];
-    write(a, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nPGH1,Hal,Story,Clerk,ACME01\n');
+    write(a, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nQHX1,Hal,Story,Clerk,ACME01\n');
     expect((await hrsyncIn(['import', 'u.csv', '--yes'], { cwd: a, env: env() })).code).toBe(0);
-    write(a, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nPGH1,Hal,Story,Manager,ACME01\n');
+    write(a, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nQHX1,Hal,Story,Manager,ACME01\n');
     expect((await hrsyncIn(['import', 'u.csv', '--yes', '--results', 'run-2'], { cwd: a, env: env() })).code).toBe(0);
     rmSync(join(a, 'run-2'), { recursive: true }); // the runner that made it is gone
-    const timeline = json(await hrsyncIn(['history', 'PGH1', '--format', 'json'], { cwd: b, env: env() }));
+    const timeline = json(await hrsyncIn(['history', 'QHX1', '--format', 'json'], { cwd: b, env: env() }));
     expect(timeline.backend).toBe('postgres');
     expect(timeline.events.map((e: { action: string; file: string; line: number; run: { exitCode: number } }) => [e.action, e.file, e.line, e.run.exitCode])).toEqual([['create', 'u.csv', 2, 0], ['update', 'u.csv', 2, 0]]);
     expect(timeline.events[1].changes).toEqual([{ field: 'jobTitle', from: 'Clerk', to: 'Manager' }]);
-    const text = await hrsyncIn(['history', 'externalId=PGH1'], { cwd: b, env: env() });
-    expect(text.stdout).toMatch(/update users externalId=PGH1 \(id \S+\) {2}accessplanit "lms" {2}import run \S+, exit 0 {2}u\.csv:2\n {4}jobTitle: Clerk → Manager\n$/);
+    const text = await hrsyncIn(['history', 'externalId=QHX1'], { cwd: b, env: env() });
+    expect(text.stdout).toMatch(/update users externalId=QHX1 \(id \S+\) {2}accessplanit "lms" {2}import run \S+, exit 0 {2}u\.csv:2\n {4}jobTitle: Clerk → Manager\n$/);
     const runId = timeline.events[1].run.id as string;
     const undo = await hrsyncIn(['undo', runId, '--yes'], { cwd: b, env: env() });
     expect(undo.code, undo.stderr).toBe(0);
-    expect(people('PGH')[0]).toMatchObject({ JobTitle: 'Clerk' });
-    const after = json(await hrsyncIn(['history', 'PGH1', '--format', 'json'], { cwd: a, env: env() }));
+    expect(people('QHX')[0]).toMatchObject({ JobTitle: 'Clerk' });
+    const after = json(await hrsyncIn(['history', 'QHX1', '--format', 'json'], { cwd: a, env: env() }));
     expect(after.events.at(-1)).toMatchObject({ action: 'update', changes: [{ field: 'jobTitle', from: 'Manager', to: 'Clerk' }], run: { command: 'undo', undoes: runId } });
   });
 
