@@ -1,6 +1,7 @@
 import { readBack } from '../core/apply/images.js';
 import type { CanonicalValues } from '../core/model/canonical.js';
 import type { Entity } from '../core/model/entities.js';
+import { allowed } from '../core/plan/brake.js';
 import type { Plan } from '../core/plan/plan.js';
 import type { JournalEntry, StateStore, Target } from '../core/ports.js';
 import { SafetyStop, UsageError } from '../errors.js';
@@ -37,7 +38,7 @@ async function holds(target: Target, entity: Entity): Promise<number | undefined
 }
 
 /**
- * The brake (--max-missing given), as for an import's missing records: an undo that would deactivate or delete more records
+ * The deactivation brake (--max-deactivations, or the config's maxDeactivations), as for an import: an undo that would deactivate or delete more records
  * of an entity than `limit` allows (a count, or a fraction of what the target holds) stops before
  * anything is written (exit 6). Where the target cannot say how many it holds, a fraction is said not to apply.
  */
@@ -47,12 +48,12 @@ async function brake(target: Target, plan: Plan, limit: { count: number } | { fr
   for (const [entity, n] of removals) {
     const total = 'count' in limit ? undefined : await holds(target, entity);
     if ('fraction' in limit && total === undefined) {
-      plan.notes.push({ code: 'said', text: `${target.label} cannot say how many ${entity} it holds: --max-missing ${limitText} was not applied to the ${n} it would deactivate or delete` });
+      plan.notes.push({ code: 'said', text: `${target.label} cannot say how many ${entity} it holds: ${limitText} was not applied to the ${n} it would deactivate or delete` });
       continue;
     }
-    const max = 'count' in limit ? limit.count : Math.floor(total! * limit.fraction);
+    const max = allowed(limit, total ?? 0);
     if (n > max)
-      throw new SafetyStop(`the undo would deactivate or delete ${n} ${entity}${total !== undefined ? ` of the ${total} on ${target.label}` : ''}: more than the limit of ${max} (--max-missing ${limitText}); nothing was written`, 'check the run is the one to undo; if it is, raise --max-missing (e.g. 100%)');
+      throw new SafetyStop(`the undo would deactivate or delete ${n} ${entity}${total !== undefined ? ` of the ${total} on ${target.label}` : ''}: more than the limit of ${max} (${limitText}); nothing was written`, 'check the run is the one to undo; if it is, pass a higher --max-deactivations (e.g. 100%)');
   }
 }
 

@@ -32,6 +32,8 @@ export const OPTIONS = {
   match: { flags: '--match <keys>', description: 'ordered keys to match records on, e.g. externalId,email (default: per target)' },
   missing: { flags: '--missing <policy>', description: 'records on the target but not in the input', choices: ['ignore', 'deactivate', 'delete'], defaultValue: 'ignore' },
   maxMissing: { flags: '--max-missing <n|n%>', description: 'stop (exit 6) when more target records than this are missing from the input', defaultValue: '10%' },
+  maxDeactivations: { flags: '--max-deactivations <n|n%>', description: 'stop (exit 6) when more records of an entity than this would be deactivated or deleted, for any reason: missing, leavers, a disabled HR status (default: the config’s maxDeactivations, else --max-missing’s limit)' },
+  asOf: { flags: '--as-of <date|date-time>', description: 'plan as if it were this moment: joiners and leavers are decided at it (a date is the start of that day, a time without offset the clock, in the config’s timeZone, else UTC; default: now)' },
   blank: { flags: '--blank <policy>', description: 'blank cells: leave the target’s value alone, or clear it', choices: ['ignore', 'clear'], defaultValue: 'ignore' },
   strict: { flags: '--strict', description: 'plan nothing when any row is invalid (exit 3)' },
   only: { flags: '--only <key>', description: 'only the row(s) with this match-key value (repeatable): a canary run', repeatable: true },
@@ -45,7 +47,7 @@ export const OPTIONS = {
   annotate: { flags: '--annotate <file>', description: 'also write the input back with an "hrsync errors" column: out.xlsx (a sheet per input file) or out.csv (one input file)' },
   report: { flags: '--report <file.html>', description: 'also write the run as one self-contained HTML page (summary, chart, issues, changes, results); it holds personal data' },
   verbose: { flags: '--verbose', description: 'list everything: every planned change and every issue, not the first few of each kind' },
-  undoMaxMissing: { flags: '--max-missing <n|n%>', description: 'stop (exit 6) when the undo would deactivate or delete more records of an entity than this: a count, or a share of what the target holds (default: no limit — they are records the run created)' },
+  undoMaxDeactivations: { flags: '--max-deactivations <n|n%>', description: 'stop (exit 6) when the undo would deactivate or delete more records of an entity than this: a count, or a share of what the target holds (default: the config’s maxDeactivations, else no limit — they are records the run created)' },
   delete: { flags: '--delete', description: 'delete the records the run created instead of deactivating them (where the platform can)' },
   historyLimit: { flags: '--limit <n>', description: 'the most recent runs to show', defaultValue: '20' },
   listFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
@@ -108,10 +110,10 @@ export type FlagsOf<Names extends readonly OptionName[]> = Flat<
 export const VALIDATE_OPTIONS = ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'report', 'verbose', 'annotate'] as const satisfies readonly OptionName[];
 export const IMPORT_OPTIONS = [
   'target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode',
-  'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
+  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
 ] as const satisfies readonly OptionName[];
 export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'waitLock'] as const satisfies readonly OptionName[];
-export const UNDO_OPTIONS = ['config', 'delete', 'undoMaxMissing', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'concurrency', 'results', 'waitLock', 'report', 'verbose'] as const satisfies readonly OptionName[];
+export const UNDO_OPTIONS = ['config', 'delete', 'undoMaxDeactivations', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'concurrency', 'results', 'waitLock', 'report', 'verbose'] as const satisfies readonly OptionName[];
 export const PERSON_HISTORY_OPTIONS = ['config', 'listFormat'] as const satisfies readonly OptionName[];
 export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];
 export const SANDBOX_OPTIONS = ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'] as const satisfies readonly OptionName[];

@@ -179,15 +179,15 @@ describe('hrsync undo, end to end against the emulator', () => {
     });
   }
 
-  it('the brake: an undo that would deactivate more records than --max-missing allows stops before writing (exit 6)', async () => {
+  it('the brake: an undo that would deactivate more records than --max-deactivations allows stops before writing (exit 6)', async () => {
     const dir = configProject({ t: PLATFORMS[0]!.config(sandbox()) });
     write(dir, 'three.csv', `Employee ID,Email,First name,Last name,Company ID\n${['BK1', 'BK2', 'BK3'].map((id) => `${id},${id.toLowerCase()}@undo.example.com,Bea,Brake,ACME01`).join('\n')}\n`);
     expect((await hrsyncIn(['import', 'three.csv', '--target', 't', '--yes', '--results', 'run-3'], { cwd: dir, env: ENV })).code).toBe(0);
     const before = writes('accessplanit');
-    const stopped = await hrsyncIn(['undo', 'run-3', '--yes', '--max-missing', '2'], { cwd: dir, env: ENV });
-    expect([stopped.code, stopped.stderr]).toEqual([6, expect.stringContaining('the undo would deactivate or delete 3 users: more than the limit of 2 (--max-missing 2); nothing was written')]);
+    const stopped = await hrsyncIn(['undo', 'run-3', '--yes', '--max-deactivations', '2'], { cwd: dir, env: ENV });
+    expect([stopped.code, stopped.stderr]).toEqual([6, expect.stringContaining('the undo would deactivate or delete 3 users: more than the limit of 2 (--max-deactivations 2); nothing was written')]);
     expect(writes('accessplanit')).toBe(before);
-    const saved = await hrsyncIn(['undo', 'run-3', '--dry-run', '--out', 'undo.json', '--max-missing', '100%', '--report', 'undo.html'], { cwd: dir, env: ENV });
+    const saved = await hrsyncIn(['undo', 'run-3', '--dry-run', '--out', 'undo.json', '--max-deactivations', '100%', '--report', 'undo.html'], { cwd: dir, env: ENV });
     expect(saved.stdout).toContain('3 to deactivate');
     expect(readFileSync(join(dir, 'undo.html'), 'utf8')).toContain('hrsync undo: accessplanit');
     expect(statSync(join(dir, 'undo.html')).mode & 0o777).toBe(0o600);

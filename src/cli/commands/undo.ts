@@ -25,7 +25,7 @@ import { colourFor, plural, type Io, openOptions, warner } from '../terminal.js'
 export async function undoCommand(given: string, flags: UndoFlags, io: Io): Promise<number> {
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
   const waitMs = seconds('--wait-lock', flags.waitLock);
-  const limit = flags.maxMissing === undefined ? undefined : maxMissing(flags.maxMissing);
+  const limit = flags.maxDeactivations === undefined ? undefined : { limit: maxMissing(flags.maxDeactivations, '--max-deactivations'), text: `--max-deactivations ${flags.maxDeactivations}` };
   if (flags.results !== undefined) resultsFolder(flags.results, io.cwd);
   const state = await openState({ config: flags.config, cwd: io.cwd, env: io.env });
   let found: FoundRun;
@@ -55,14 +55,15 @@ interface UndoContext {
   flags: UndoFlags;
   io: Io;
   concurrency: number;
-  limit: { count: number } | { fraction: number } | undefined;
+  /** The brake given on the command line (else the config's, else none). */
+  limit: { limit: { count: number } | { fraction: number }; text: string } | undefined;
 }
 
 async function undoRun(run: WriteRun, resultsDir: string, found: FoundRun, { flags, io, concurrency, limit }: UndoContext): Promise<number> {
   const target = run.opened.target!;
   const err = colourFor(io.stderr, io.env);
   io.stderr.write(`${err.dim(`undoing run ${printable(found.id ?? found.folder ?? '', true)}${found.at ? ` of ${found.at}` : ''} (${plural(found.journal.length, 'write')} in ${printable(found.source, true)})`)}\n`);
-  const plan = await planUndo(target, found, { delete: Boolean(flags.delete) }, { concurrency, state: run.opened.state, ...(limit ? { brake: { limit, text: flags.maxMissing! } } : {}) });
+  const plan = await planUndo(target, found, { delete: Boolean(flags.delete) }, { concurrency, state: run.opened.state, ...(brakeOf(run, limit) ? { brake: brakeOf(run, limit)! } : {}) });
   Object.assign(run.counts, plan.summary);
   if (found.id) run.undoes = found.id;
   if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(planDocument(plan), run.opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
@@ -86,6 +87,12 @@ async function undoRun(run: WriteRun, resultsDir: string, found: FoundRun, { fla
   const code = applyExitCode(result, leftAlone, io);
   if (run.opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
   return outputs.done(appliedLine(result, leftAlone), code, result);
+}
+
+/** The deactivation brake of an undo: --max-deactivations, else the config's maxDeactivations, else none. */
+function brakeOf(run: WriteRun, given: UndoContext['limit']): UndoContext['limit'] {
+  const configured = run.opened.calendar?.maxDeactivations;
+  return given ?? (configured ? { limit: maxMissing(configured.text, configured.where), text: `${configured.where} ${configured.text}` } : undefined);
 }
 
 /** What undo says at the end on stdout (--format json) and in --report; returns the exit code it is given. */
