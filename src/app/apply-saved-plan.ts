@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ENTITIES } from '../core/model/entities.js';
 import { fingerprint, planSignature, type Plan, type PlannedOp } from '../core/plan/plan.js';
-import type { StateStore, Target } from '../core/ports.js';
+import type { RunRecord, StateStore, Target } from '../core/ports.js';
 import { SafetyStop, UsageError } from '../errors.js';
 import { runPool } from '../shared/pool.js';
 
@@ -112,6 +112,17 @@ async function staleness(target: Target, op: PlannedOp): Promise<string | undefi
   const current = await writer.lookup(op.entity, { field: 'id', value: op.id });
   if (!current) return `${op.entity} ${op.key} (id ${op.id}) no longer exists`;
   return fingerprint(current) === op.fingerprint ? undefined : `${op.entity} ${op.key} (id ${op.id}) changed since the plan was made`;
+}
+
+/**
+ * The run that applied this very plan already (the same signature, exit 0), if the state's history
+ * keeps one: a plan applied twice is said to be done, not stale. Checked after its signature, so an
+ * edited plan is never taken for an applied one.
+ */
+export async function appliedBefore(target: Target | undefined, plan: SavedPlan, state: Pick<StateStore, 'planKey' | 'where' | 'history'>): Promise<RunRecord | undefined> {
+  if (!target?.writer || target.label !== plan.target) return undefined;
+  checkPlanIntegrity(target, plan, await state.planKey(), state.where);
+  return (await state.history({ target: plan.targetName })).find((r) => r.command === 'apply' && r.plan === plan.signature.hmac && r.exitCode === 0);
 }
 
 /**

@@ -186,6 +186,8 @@ export interface ApplyRunOptions {
   cwd: string;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, failed: number) => void;
+  /** What run this is: written beside the journal (run.json). */
+  run?: object;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Bookmark, HeldLock, LockHolder, LockRequest, RunRecord, SentScope, StateStore } from '../core/ports.js';
+import type { Bookmark, HeldLock, JournalEntry, LockHolder, LockRequest, RunRecord, SentScope, StateStore } from '../core/ports.js';
 import { outputFailed } from '../errors.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { Bookmarks } from './bookmarks.js';
@@ -105,6 +105,11 @@ export class DirStateStore implements StateStore {
     const all = [...(await this.runs()), run];
     const kept = all.filter((r, i) => all.slice(i + 1).filter((later) => later.target === r.target).length < HISTORY_PER_TARGET);
     await writeFileAtomic(this.historyFile, `${JSON.stringify(kept, null, 1)}\n`, { mode: 0o600 }).catch((error: unknown) => Promise.reject(outputFailed('the run history', this.historyFile, error)));
+  }
+
+  /** The journal stays in the run's folder (its `results`): the folder keeps none of its own. */
+  async journal(): Promise<JournalEntry[] | undefined> {
+    return undefined;
   }
 
   async history(options: { limit?: number; target?: string } = {}): Promise<RunRecord[]> {

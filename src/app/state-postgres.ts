@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import type { Bookmark, HeldLock, LockHolder, LockRequest, RunRecord, SentScope, StateStore } from '../core/ports.js';
+import type { Bookmark, HeldLock, JournalEntry, LockHolder, LockRequest, RunRecord, SentScope, StateStore } from '../core/ports.js';
 import { HrsyncError, OutputError, SafetyStop, StateUnavailable, UsageError } from '../errors.js';
 import { redact } from '../http/redact.js';
 import type { LeaseData, LeaseHolder, LeaseMessage } from './lock-lease.js';
@@ -54,6 +54,12 @@ const MIGRATIONS: ReadonlyArray<(s: string) => string[]> = [
     `CREATE TABLE IF NOT EXISTS ${s}.locks (resource text PRIMARY KEY, label text NOT NULL, what text NOT NULL, pid integer NOT NULL, host text NOT NULL, started timestamptz NOT NULL, expires timestamptz NOT NULL, backend integer NOT NULL, token text NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s}.runs (id bigserial PRIMARY KEY, at timestamptz NOT NULL, ms integer NOT NULL, command text NOT NULL, target text NOT NULL, label text NOT NULL, source text, counts jsonb NOT NULL, exit_code integer NOT NULL, host text NOT NULL, pid integer NOT NULL)`,
     `CREATE INDEX IF NOT EXISTS runs_target ON ${s}.runs (target, id)`,
+  ],
+  // Runs have ids, and their journals (the before-images an undo needs) are kept with them.
+  (s) => [
+    `ALTER TABLE ${s}.runs ADD COLUMN IF NOT EXISTS run text, ADD COLUMN IF NOT EXISTS results text, ADD COLUMN IF NOT EXISTS plan text, ADD COLUMN IF NOT EXISTS undoes text`,
+    `CREATE UNIQUE INDEX IF NOT EXISTS runs_run ON ${s}.runs (run)`,
+    `CREATE TABLE IF NOT EXISTS ${s}.journal (run text NOT NULL, seq integer NOT NULL, key text NOT NULL, entry jsonb NOT NULL, PRIMARY KEY (run, seq))`,
   ],
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -421,16 +427,26 @@ export class PostgresStateStore implements StateStore {
     });
   }
 
-  recordRun(run: RunRecord): Promise<void> {
+  /** The run, and its journal (one row per write, in order), in one transaction; a journal of a run no longer kept goes with it. */
+  recordRun(run: RunRecord, journal: readonly JournalEntry[] = []): Promise<void> {
     return this.run(
       'recording the run',
       (c) =>
         this.transaction(c, async () => {
           await c.query(
-            `INSERT INTO ${this.s}.runs (at, ms, command, target, label, source, counts, exit_code, host, pid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-            [run.at, Math.round(run.ms), run.command, run.target, run.label, run.source ?? null, JSON.stringify(run.counts), run.exitCode, run.host, run.pid],
+            `INSERT INTO ${this.s}.runs (at, ms, command, target, label, source, counts, exit_code, host, pid, run, results, plan, undoes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+            [run.at, Math.round(run.ms), run.command, run.target, run.label, run.source ?? null, JSON.stringify(run.counts), run.exitCode, run.host, run.pid, run.id ?? null, run.results ?? null, run.plan ?? null, run.undoes ?? null],
           );
+          if (run.id)
+            for (let i = 0; i < journal.length; i += 500) {
+              const part = journal.slice(i, i + 500);
+              await c.query(
+                `INSERT INTO ${this.s}.journal (run, seq, key, entry) SELECT $1, i + $2, k, e FROM unnest($3::text[], $4::jsonb[]) WITH ORDINALITY AS t(k, e, i)`,
+                [run.id, i, part.map((e) => e.key), part.map((e) => JSON.stringify(e))],
+              );
+            }
           await c.query(`DELETE FROM ${this.s}.runs WHERE target = $1 AND id < (SELECT min(id) FROM (SELECT id FROM ${this.s}.runs WHERE target = $1 ORDER BY id DESC LIMIT $2) AS kept)`, [run.target, HISTORY_PER_TARGET]);
+          await c.query(`DELETE FROM ${this.s}.journal j WHERE NOT EXISTS (SELECT 1 FROM ${this.s}.runs r WHERE r.run = j.run)`);
         }),
       (error) => this.unwritten(error, 'the run history'),
     );
@@ -439,13 +455,23 @@ export class PostgresStateStore implements StateStore {
   history(options: { limit?: number; target?: string } = {}): Promise<RunRecord[]> {
     return this.read('reading the run history', [], async (c) => {
       const rows = await c.query(
-        `SELECT at, ms, command, target, label, source, counts, exit_code, host, pid FROM ${this.s}.runs WHERE $1::text IS NULL OR target = $1 ORDER BY at DESC, id DESC LIMIT $2`,
+        `SELECT at, ms, command, target, label, source, counts, exit_code, host, pid, run, results, plan, undoes FROM ${this.s}.runs WHERE $1::text IS NULL OR target = $1 ORDER BY at DESC, id DESC LIMIT $2`,
         [options.target ?? null, options.limit ?? null],
       );
       return rows.rows.map((r) => ({
+        ...(r.run ? { id: r.run } : {}),
         at: iso(r.at), ms: Number(r.ms), command: r.command, target: r.target, label: r.label, ...(r.source ? { source: r.source } : {}),
         counts: r.counts as Record<string, number>, exitCode: Number(r.exit_code), host: r.host, pid: Number(r.pid),
+        ...(r.results ? { results: r.results } : {}), ...(r.plan ? { plan: r.plan } : {}), ...(r.undoes ? { undoes: r.undoes } : {}),
       }));
+    });
+  }
+
+  journal(run: string): Promise<JournalEntry[] | undefined> {
+    return this.read('reading a run’s journal', undefined, async (c) => {
+      const known = await c.query(`SELECT 1 FROM ${this.s}.runs WHERE run = $1`, [run]);
+      if (!known.rowCount) return undefined;
+      return (await c.query<{ entry: JournalEntry }>(`SELECT entry FROM ${this.s}.journal WHERE run = $1 ORDER BY seq`, [run])).rows.map((r) => r.entry);
     });
   }
 

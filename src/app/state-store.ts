@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { loadConfig, resolveSecret } from '../config/load.js';
 import type { StateConfig } from '../config/schema.js';
-import type { Bookmark, HeldLock, LockRequest, RunRecord, SentScope, StateStore, Target } from '../core/ports.js';
+import type { Bookmark, HeldLock, JournalEntry, LockRequest, RunRecord, SentScope, StateStore, Target } from '../core/ports.js';
 import { HrsyncError, UsageError } from '../errors.js';
 import { acquireLock } from './lock.js';
 import type { PostgresSettings } from './state-postgres.js';
@@ -182,8 +182,11 @@ class LazyPostgresStore implements StateStore {
   locks(): ReturnType<StateStore['locks']> {
     return this.store().then((s) => s.locks());
   }
-  recordRun(run: RunRecord): Promise<void> {
-    return this.store().then((s) => s.recordRun(run));
+  recordRun(run: RunRecord, journal?: readonly JournalEntry[]): Promise<void> {
+    return this.store().then((s) => s.recordRun(run, journal));
+  }
+  journal(run: string): Promise<JournalEntry[] | undefined> {
+    return this.store().then((s) => s.journal(run));
   }
   history(options?: { limit?: number; target?: string }): Promise<RunRecord[]> {
     return this.store().then((s) => s.history(options));
@@ -237,13 +240,14 @@ export async function lockTarget(opened: Lockable, what: string, request: LockRe
  */
 export async function recordRun(
   state: StateStore,
-  run: Pick<RunRecord, 'command' | 'counts' | 'exitCode' | 'source'> & { target: { name: string; label: string }; startedAt: Date },
+  run: Pick<RunRecord, 'id' | 'command' | 'counts' | 'exitCode' | 'source' | 'results' | 'plan' | 'undoes'> & { target: { name: string; label: string }; startedAt: Date },
   warn: (message: string) => void,
+  journal?: readonly JournalEntry[],
 ): Promise<void> {
   const { target, startedAt, ...rest } = run;
   const record: RunRecord = { at: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), ...rest, target: target.name, label: target.label, host: hostname(), pid: process.pid };
   try {
-    await state.recordRun(record);
+    await state.recordRun(record, journal);
   } catch (error) {
     warn(`the run was not added to the state history: ${error instanceof HrsyncError || error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { ApplyReport } from '../core/apply/apply.js';
 import type { HeldLock, RunRecord, SentScope, StateStore, Target } from '../core/ports.js';
 import { ExitCode, HrsyncError, StateUnavailable } from '../errors.js';
+import { runStamp } from '../shared/run-folder.js';
+import { readJournal, type RunFile } from './run-journal.js';
 import type { OpenedTarget } from './open-target.js';
 import { lockTarget, recordRun } from './state-store.js';
 
@@ -27,11 +30,22 @@ export interface WriteRunOptions<P> {
 
 /** What the body of a run that writes is given. */
 export interface WriteRun {
+  /** The run's id, as the history keeps it (`hrsync undo <id>`): its start time and four random hex digits. */
+  id: string;
   opened: OpenedTarget;
   /** The lock held for the run, when there is one: its `lost` signal stops new writes. */
   lock: HeldLock | undefined;
   /** What the run history keeps of the run: filled in by the body as it goes. */
   counts: Record<string, number>;
+  /** Set by the body once it writes: where its results and journal are (absolute), the saved plan it applied (its signature), the run it undid. */
+  results?: string;
+  plan?: string;
+  undoes?: string;
+}
+
+/** The run.json of a run: made by the body once the target is open. */
+export function runFile(run: WriteRun, command: RunRecord['command'], target: Target, at = new Date()): RunFile {
+  return { id: run.id, command, target: target.name, label: target.label, identity: target.identity, at: at.toISOString(), ...(run.undoes ? { undoes: run.undoes } : {}) };
 }
 
 /**
@@ -42,8 +56,8 @@ export interface WriteRun {
  */
 export async function writeRun<P = undefined>(open: () => Promise<OpenedTarget>, options: WriteRunOptions<P>, body: (run: WriteRun, prepared: P) => Promise<number>): Promise<number> {
   const opened = await open();
-  const run: WriteRun = { opened, lock: undefined, counts: { ...options.counts } };
   const startedAt = new Date();
+  const run: WriteRun = { id: `${runStamp(startedAt)}-${randomBytes(2).toString('hex')}`, opened, lock: undefined, counts: { ...options.counts } };
   let code: number = ExitCode.internal;
   let stateDown = false;
   try {
@@ -58,8 +72,12 @@ export async function writeRun<P = undefined>(open: () => Promise<OpenedTarget>,
   } finally {
     try {
       await run.lock?.release();
-      if (options.record && opened.target && !stateDown)
-        await recordRun(opened.state, { command: options.command, target: opened.target, startedAt, ...(options.source ? { source: options.source } : {}), counts: run.counts, exitCode: code }, options.warn);
+      if (options.record && opened.target && !stateDown) {
+        // A database keeps the run's journal too, so that any runner can undo it; a folder has it in the run's folder.
+        const journal = run.results && opened.state.backend === 'postgres' ? await readJournal(run.results).catch(() => undefined) : undefined;
+        const extra = { ...(options.source ? { source: options.source } : {}), ...(run.results ? { results: run.results } : {}), ...(run.plan ? { plan: run.plan } : {}), ...(run.undoes ? { undoes: run.undoes } : {}) };
+        await recordRun(opened.state, { id: run.id, command: options.command, target: opened.target, startedAt, ...extra, counts: run.counts, exitCode: code }, options.warn, journal);
+      }
     } finally {
       await opened.close();
     }

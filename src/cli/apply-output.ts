@@ -1,8 +1,9 @@
-import { applyImport, type PlannedImport } from '../app/import-run.js';
+import { applyImport, leftOutOf, type PlannedImport } from '../app/import-run.js';
 import type { ApplyReport } from '../core/apply/apply.js';
 import type { Target } from '../core/ports.js';
 import { ExitCode, exitCodeForSignal } from '../errors.js';
 import { printable } from './printable.js';
+import type { AppliedSummary } from './render/report-html.js';
 import { drawsLive, ratePerSecond, spinner } from './progress.js';
 import { colourFor, onStopSignals, plural, type Io } from './terminal.js';
 
@@ -18,7 +19,7 @@ export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals; lockLost?: 
  * SIGHUP stop new writes; those in flight finish (each is bounded by the request timeout) and the
  * results are written; a second signal only says so.
  */
-export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined }, io: Io): Promise<AppliedRun> {
+export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined; run?: object }, io: Io): Promise<AppliedRun> {
   const err = colourFor(io.stderr, io.env);
   const target: Target = planned.target;
   const ops = planned.plan?.operations ?? [];
@@ -59,6 +60,7 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
       resultsDir: options.resultsDir,
       cwd: io.cwd,
       signal: controller.signal,
+      ...(options.run ? { run: options.run } : {}),
       onProgress: (done, total, failed) => {
         progress.text = `applying to ${target.label}: ${done}/${total} done, ${failed} failed, ${ratePerSecond(done, started).toFixed(1)}/s`;
         const tenth = Math.floor((done / total) * 10);
@@ -120,3 +122,20 @@ export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io)
       io.stderr.write(`  ${err.red('failed')} ${r.op.action} ${r.op.entity} ${printable(r.op.key, true)}${r.op.file ? ` (${printable(r.op.file, true)}:${r.op.line})` : ''}: ${printable(r.error ?? '', true)}\n`);
   return code;
 }
+
+/**
+ * What an apply did, as `--format json` and the HTML report show it: its counts, and a result for
+ * every operation and every row left out.
+ */
+export function appliedSummary(planned: Pick<PlannedImport, 'plan' | 'inputProblems'> & Partial<Pick<PlannedImport, 'validation'>>, apply: AppliedRun, exitCode: number | undefined): AppliedSummary {
+  return {
+    exitCode, applied: apply.ok, failed: apply.failed, unknown: apply.unknown, skipped: apply.skipped, leftOut: planned.inputProblems,
+    resultsDir: apply.resultsWritten ? apply.resultsDir : null,
+    results: [
+      ...apply.results.map((r) => ({ file: r.op.file ?? null, line: r.op.line ?? null, entity: r.op.entity, action: r.op.action, key: r.op.key, status: r.status, id: r.id ?? r.op.id ?? null, error: r.error ?? null })),
+      // Rows that never became an operation, as results.csv has them: invalid or conflicting, with the first reason.
+      ...leftOutOf(planned).map((r) => ({ file: r.file, line: r.line, entity: r.entity, action: null, key: r.key, status: r.status, id: null, error: r.error })),
+    ],
+  };
+}
+

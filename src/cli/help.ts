@@ -53,6 +53,20 @@ export const HELP: Record<string, CommandHelp> = {
     ],
     after: 'Exit codes as for import; 6 when a record changed since the plan was made.',
   },
+  undo: {
+    examples: [
+      ['hrsync undo .hrsync/runs/2026-12-05T02-00-01-123Z --dry-run', 'what putting that run back would write'],
+      ['hrsync undo 2026-12-05T02-00-01-123Z-a1b2 --yes', 'by its id (hrsync state history)'],
+      ['hrsync undo <run> --delete --yes', 'delete the records it created instead of deactivating them'],
+    ],
+    after: 'Exit codes as for import: 5 when a conflict (a field changed since the run) was left as it is; 6 when the run wrote to another account.',
+  },
+  history: {
+    examples: [
+      ['hrsync history E1001', 'every write to that person, oldest first'],
+      ['hrsync history externalId=E1001 --format json'],
+    ],
+  },
   export: {
     examples: [
       ['hrsync export -o users.csv', 'users of the default target (or the sandbox)'],

@@ -7,8 +7,8 @@ import type { TargetTaking } from './accepted-targets.js';
 import { configFlag, helpWanted } from './config-flag.js';
 import { commandPath, configureHelp, HELP, renderExamples } from './help.js';
 import {
-  addOptions, APPLY_OPTIONS, EXPORT_OPTIONS, HISTORY_OPTIONS, IMPORT_OPTIONS, LISTING_OPTIONS, OPTIONS, SANDBOX_OPTIONS, VALIDATE_OPTIONS,
-  type ApplyFlags, type ExportFlags, type HistoryFlags, type ImportFlags, type ListingFlags, type OptionSpec, type SandboxFlags, type ValidateFlags,
+  addOptions, APPLY_OPTIONS, EXPORT_OPTIONS, HISTORY_OPTIONS, IMPORT_OPTIONS, LISTING_OPTIONS, OPTIONS, PERSON_HISTORY_OPTIONS, SANDBOX_OPTIONS, UNDO_OPTIONS, VALIDATE_OPTIONS,
+  type ApplyFlags, type ExportFlags, type HistoryFlags, type ImportFlags, type ListingFlags, type OptionSpec, type PersonHistoryFlags, type SandboxFlags, type UndoFlags, type ValidateFlags,
 } from './options.js';
 import { printable } from './printable.js';
 import { quietStream } from './quiet.js';
@@ -114,6 +114,34 @@ const COMMANDS: Record<string, CommandSpec> = {
       ).action(async (planFile: string, flags: ApplyFlags) => {
         const { applyCommand } = await import('./commands/apply.js');
         setExit(await writing(io, true, () => applyCommand(planFile, flags, io)));
+      });
+    },
+  },
+  undo: {
+    summary: 'put back what a run changed, checked against the target as it is now',
+    async build(command, { io, setExit }) {
+      addOptions(
+        command
+          .argument('<run>', 'the run’s folder, as the run printed it (.hrsync/runs/<time>), or its id from hrsync state history')
+          .description('Plan the writes that put back what a run changed — updated fields to their values before, created records deactivated (or deleted with --delete), deactivated records reactivated, deleted records made again where the platform can — checked against the target as it is now: a field changed since the run is a conflict, never overwritten. Shown as a plan, applied like one (lock, results, journal), and itself undoable; undoing a run twice does nothing the second time.'),
+        UNDO_OPTIONS,
+      ).action(async (run: string, flags: UndoFlags) => {
+        const { undoCommand } = await import('./commands/undo.js');
+        setExit(await writing(io, !flags.dryRun, () => undoCommand(run, flags, io)));
+      });
+    },
+  },
+  history: {
+    summary: 'one person’s changes across runs: what changed, from → to, which run, which file and line',
+    async build(command, { io, setExit }) {
+      addOptions(
+        command
+          .argument('<key>', 'the person’s key as runs name it (externalId=E1001), or its value alone (E1001, an email, a target id)')
+          .description('One record’s timeline across the runs the state history keeps (either backend): each write of each run — its action and fields from → to, the run (its id and exit code), the input file and line it came from — oldest first.'),
+        PERSON_HISTORY_OPTIONS,
+      ).action(async (key: string, flags: PersonHistoryFlags) => {
+        const { personHistoryCommand } = await import('./commands/history.js');
+        setExit(await personHistoryCommand(key, flags, io));
       });
     },
   },

@@ -49,6 +49,8 @@ export const OPTIONS = {
   annotate: { flags: '--annotate <file>', description: 'also write the input back with an "hrsync errors" column: out.xlsx (a sheet per input file) or out.csv (one input file)' },
   report: { flags: '--report <file.html>', description: 'also write the run as one self-contained HTML page (summary, chart, issues, changes, results); it holds personal data' },
   verbose: { flags: '--verbose', description: 'list everything: every planned change and every issue, not the first few of each kind' },
+  undoMaxDeactivations: { flags: '--max-deactivations <n|n%>', description: 'stop (exit 6) when the undo would deactivate or delete more records of an entity than this: a count, or a share of what the target holds (default: the config’s maxDeactivations, else no limit — they are records the run created)' },
+  delete: { flags: '--delete', description: 'delete the records the run created instead of deactivating them (where the platform can)' },
   historyLimit: { flags: '--limit <n>', description: 'the most recent runs to show', defaultValue: '20' },
   listFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
   maxErrors: { flags: '--max-errors <n>', description: 'stop after this many errors (0: no limit)', defaultValue: '0' },
@@ -113,6 +115,8 @@ export const IMPORT_OPTIONS = [
   'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'where', 'mode', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
 ] as const satisfies readonly OptionName[];
 export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'waitLock'] as const satisfies readonly OptionName[];
+export const UNDO_OPTIONS = ['config', 'delete', 'undoMaxDeactivations', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'concurrency', 'results', 'waitLock', 'report', 'verbose'] as const satisfies readonly OptionName[];
+export const PERSON_HISTORY_OPTIONS = ['config', 'listFormat'] as const satisfies readonly OptionName[];
 export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];
 export const SANDBOX_OPTIONS = ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'] as const satisfies readonly OptionName[];
 /** `targets`, `targets check`, and `state show`, `reset` and `migrate`. */
@@ -123,6 +127,8 @@ export type ValidateFlags = FlagsOf<typeof VALIDATE_OPTIONS>;
 export type ImportFlags = FlagsOf<typeof IMPORT_OPTIONS>;
 export type ApplyFlags = FlagsOf<typeof APPLY_OPTIONS>;
 export type ExportFlags = FlagsOf<typeof EXPORT_OPTIONS>;
+export type UndoFlags = FlagsOf<typeof UNDO_OPTIONS>;
+export type PersonHistoryFlags = FlagsOf<typeof PERSON_HISTORY_OPTIONS>;
 /** The sandbox's own options, and the credential flags each emulated platform adds (sandboxFlags). */
 export type SandboxFlags = FlagsOf<typeof SANDBOX_OPTIONS> & Record<string, unknown>;
 export type ListingFlags = FlagsOf<typeof LISTING_OPTIONS>;

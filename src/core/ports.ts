@@ -1,4 +1,4 @@
-import type { CanonicalValues } from './model/canonical.js';
+import type { CanonicalValues, FieldValue } from './model/canonical.js';
 import type { Entity } from './model/entities.js';
 
 /** Which records to read: canonical field → accepted values (pushed down to the platform where it can filter). */
@@ -195,12 +195,36 @@ export interface SentScope {
   entity: string;
 }
 
+/**
+ * One write of a run as its journal keeps it (journal.ndjson in the run's folder; with the `postgres`
+ * state, also in the database): what happened, and what it replaced — enough to undo it.
+ */
+export interface JournalEntry {
+  at: string;
+  entity: string;
+  action: WriteAction;
+  key: string;
+  file: string | null;
+  line: number | null;
+  status: 'ok' | 'failed' | 'skipped' | 'unknown';
+  id: string | null;
+  error: string | null;
+  /** An update: each field it changed, the target's value before (as read when planned) and after. */
+  changes?: Array<{ field: string; from: FieldValue | null; to: FieldValue | null }>;
+  /** A create: what it sent (less create-only options), the record as it was made. */
+  after?: CanonicalValues;
+  /** A deactivation or delete: the record as it was read just before (absent where the platform cannot read it back). */
+  before?: CanonicalValues;
+}
+
 /** One run, as `hrsync state history` shows it: when, what, against which target, its counts and exit code. */
 export interface RunRecord {
+  /** The run's id (`hrsync undo <id>`); runs recorded before ids were kept have none. */
+  id?: string;
   /** When it started (ISO). */
   at: string;
   ms: number;
-  command: 'import' | 'apply' | 'export';
+  command: 'import' | 'apply' | 'export' | 'undo';
   /** The target's configured name ("lms"; "sandbox" for the embedded one). */
   target: string;
   /** For people: 'accessplanit "lms"'. */
@@ -213,6 +237,12 @@ export interface RunRecord {
   counts: Record<string, number>;
   exitCode: number;
   host: string;
+  /** Where its results and journal are (absolute), when it wrote any. */
+  results?: string;
+  /** A saved plan's signature (`hrsync apply`): a plan applied twice is known by it. */
+  plan?: string;
+  /** The id of the run this one undid (`hrsync undo`). */
+  undoes?: string;
 }
 
 /**
@@ -243,8 +273,14 @@ export interface StateStore {
   lock(resource: string, label: string, what: string, request?: LockRequest): Promise<HeldLock>;
   /** The locks this backend knows of: held now, or left behind by a holder that is gone. */
   locks(): Promise<Array<LockHolder & { resource?: string }>>;
-  /** Adds a run to the history (the oldest beyond the last 100 per target are dropped). */
-  recordRun(run: RunRecord): Promise<void>;
+  /**
+   * Adds a run to the history (the oldest beyond the last 100 per target are dropped), with its journal
+   * where the backend keeps journals itself (`postgres`: any runner can undo the run; `dir` keeps none
+   * beyond the run's folder).
+   */
+  recordRun(run: RunRecord, journal?: readonly JournalEntry[]): Promise<void>;
+  /** A run's journal as the backend keeps it, by run id; undefined when it keeps none (`dir`: it is in the run's folder). */
+  journal(run: string): Promise<JournalEntry[] | undefined>;
   /** The most recent runs first, at most `limit`, of one target (its name) when `target` is given. */
   history(options?: { limit?: number; target?: string }): Promise<RunRecord[]>;
   /**

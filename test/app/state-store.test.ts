@@ -94,6 +94,22 @@ function contract(name: string, make: () => Promise<{ store: StateStore; another
       }
     });
 
+    it('keeps a run’s id, folder, plan and the run it undid; the database keeps its journal too (the folder keeps none of its own)', async () => {
+      const { store, another } = await make();
+      try {
+        const entry = { at: '2026-11-01T02:00:01.000Z', entity: 'users', action: 'update' as const, key: 'externalId=E1', file: 'u.csv', line: 2, status: 'ok' as const, id: '7', error: null, changes: [{ field: 'jobTitle', from: 'A', to: 'B' }] };
+        const first = { ...run('lms', '2026-11-01T02:00:00.000Z'), id: 'run-1', results: '/runs/1', plan: 'abc', undoes: 'run-0' };
+        await store.recordRun(first, [entry, { ...entry, key: 'externalId=E2', id: '8' }]);
+        expect((await another().history())[0]).toEqual(first);
+        const kept = await another().journal('run-1');
+        if (name === 'dir') expect(kept).toBeUndefined();
+        else expect(kept).toEqual([entry, { ...entry, key: 'externalId=E2', id: '8' }]);
+        expect(await store.journal('no-such-run')).toBeUndefined();
+      } finally {
+        await store.close();
+      }
+    });
+
     it('keeps a short run history: newest first, per target, the oldest beyond 100 a target dropped', async () => {
       const { store } = await make();
       try {
@@ -204,10 +220,10 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
     try {
       // Two runners starting together on an empty database: one creates, the other finds it made.
       const both = await Promise.all([a.migrate(), b.migrate()]);
-      expect(both.map((m) => m.from).sort()).toEqual([0, 1]);
-      expect(both.every((m) => m.to === 1)).toBe(true);
+      expect(both.map((m) => m.from).sort()).toEqual([0, 2]);
+      expect(both.every((m) => m.to === 2)).toBe(true);
       const tables = await cluster.admin<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema]);
-      expect(tables.rows.map((r) => r.table_name)).toEqual(['bookmarks', 'locks', 'meta', 'runs', 'sent']);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(['bookmarks', 'journal', 'locks', 'meta', 'runs', 'sent']);
       await a.setBookmark({ key: 'k', source: 's', target: 't', entity: 'users', at: '2026-11-01T00:00:00.000Z' });
       await a.setBookmark({ key: 'k', source: 's', target: 't', entity: 'users', at: '2026-11-02T00:00:00.000Z' });
       expect((await cluster.admin(`SELECT count(*)::int AS n FROM "${schema}".bookmarks`)).rows[0]!.n).toBe(1);
@@ -218,11 +234,33 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
       expect((await cluster.admin('SELECT to_regnamespace($1) AS n', [fresh])).rows[0]!.n).toBe(null);
       await c.setBookmark({ key: 'k', source: 's', target: 't', entity: 'users', at: '2026-11-01T00:00:00.000Z' });
       expect(await c.bookmarks()).toHaveLength(1);
-      expect(await c.migrate()).toEqual({ from: 1, to: 1 });
+      expect(await c.migrate()).toEqual({ from: 2, to: 2 });
       await c.close();
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('brings a version 1 schema up to date: its runs are kept (without ids), and runs from then on have ids and journals', async () => {
+    const schema = freshSchema();
+    await cluster.admin(`CREATE SCHEMA "${schema}"`);
+    await cluster.admin(`CREATE TABLE "${schema}".meta (key text PRIMARY KEY, value text NOT NULL)`);
+    await cluster.admin(`CREATE TABLE "${schema}".runs (id bigserial PRIMARY KEY, at timestamptz NOT NULL, ms integer NOT NULL, command text NOT NULL, target text NOT NULL, label text NOT NULL, source text, counts jsonb NOT NULL, exit_code integer NOT NULL, host text NOT NULL, pid integer NOT NULL)`);
+    await cluster.admin(`INSERT INTO "${schema}".meta VALUES ('schema_version', '1')`);
+    await cluster.admin(`INSERT INTO "${schema}".runs (at, ms, command, target, label, counts, exit_code, host, pid) VALUES ('2026-11-01T00:00:00Z', 5, 'import', 'lms', 'accessplanit "lms"', '{}', 0, 'h', 1)`);
+    await cluster.admin(`GRANT ALL ON SCHEMA "${schema}" TO hrsync_test; GRANT ALL ON ALL TABLES IN SCHEMA "${schema}" TO hrsync_test; GRANT ALL ON ALL SEQUENCES IN SCHEMA "${schema}" TO hrsync_test`);
+    await cluster.admin(`ALTER SCHEMA "${schema}" OWNER TO hrsync_test; ALTER TABLE "${schema}".meta OWNER TO hrsync_test; ALTER TABLE "${schema}".runs OWNER TO hrsync_test`);
+    const store = open(schema);
+    try {
+      expect(await store.migrate()).toEqual({ from: 1, to: 2 });
+      const entry = { at: '2026-11-02T00:00:00.000Z', entity: 'users', action: 'create' as const, key: 'externalId=E9', file: null, line: null, status: 'ok' as const, id: '9', error: null };
+      await store.recordRun({ ...run('lms', '2026-11-02T00:00:00.000Z'), id: 'new-run' }, [entry]);
+      const runs = await store.history();
+      expect(runs.map((r) => r.id)).toEqual(['new-run', undefined]);
+      expect(await store.journal('new-run')).toEqual([entry]);
+    } finally {
+      await store.close();
     }
   });
 
@@ -272,7 +310,7 @@ describe.skipIf(POSTGRES_SKIPPED)('the postgres state store', () => {
     await cluster.admin(`GRANT ALL ON DATABASE ${TEST_DATABASE} TO ${role}`);
     const store = stateStore({ type: 'postgres', url: 'env:HRSYNC_STATE_URL', schema: freshSchema() }, tempDir(), { HRSYNC_STATE_URL: cluster.url({ user: role, password: null, query: 'password=a+b%20c%2Bd' }) });
     try {
-      expect(await store.migrate()).toEqual({ from: 0, to: 1 });
+      expect(await store.migrate()).toEqual({ from: 0, to: 2 });
     } finally {
       await store.close();
     }

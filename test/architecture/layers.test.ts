@@ -285,7 +285,9 @@ describe('start-up', () => {
     const { modules, builtins, code, stdout } = await modulesLoaded(['validate', 'samples/users.csv', '--target', 'generic'], tempProject());
     expect([code, stdout]).toEqual([0, expect.stringContaining('valid for generic')]);
     expect(modules.filter((m) => !m.startsWith('dist/cli/') && m !== 'bin/hrsync.js')).toEqual([]); // commander and lilconfig are bundled
-    expect(modules.length).toBeLessThanOrEqual(15);
+    // 16 since `undo` (issue 24): its --report page reaches the validation renderer without the input
+    // flags, so rollup keeps input-flags (2 KB) in a chunk of its own, which validate loads too.
+    expect(modules.length).toBeLessThanOrEqual(16);
     const inside = bundled(modules);
     expect(inside).toEqual(expect.arrayContaining(['dist/src/core/validate/validate-files.js', 'dist/vendor/commander.mjs']));
     expect(inside.filter((m) => HEAVY.some((re) => re.test(m)))).toEqual([]);

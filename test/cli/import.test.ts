@@ -262,8 +262,17 @@ describe('hrsync apply plan.json', () => {
     const forced = await hrsyncIn(['apply', 'plan2.json', '--force'], { cwd: dir, env: ENV });
     expect(forced.code).toBe(0);
     expect(sandbox().state().accessplanit.User.get('jasmit')).toMatchObject({ JobTitle: 'Director', Mobile: '07000 000000' });
-    // A plan whose create has happened since is stale too.
-    expect((await hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV })).stderr).toContain('users externalId=P1 exists now');
+    // A plan applied twice: already done, said so (exit 0), nothing written — not "stale".
+    const history = JSON.parse((await hrsyncIn(['state', 'history', '--format', 'json'], { cwd: dir })).stdout) as { runs: Array<{ id: string; at: string; command: string; plan?: string }> };
+    const first = history.runs.filter((r) => r.command === 'apply').at(-1)!;
+    expect(first.plan).toBe(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')).signature.hmac);
+    const twice = await hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV });
+    expect([twice.code, twice.stderr]).toEqual([0, `✔ already applied by run ${first.id} at ${first.at}: nothing was written\n`]);
+    // A plan whose create has happened since (by another run) is stale.
+    write(dir, 'p2.csv', 'Employee ID,First name,Last name,Company ID\nP2,Pam,Plan,ACME01\n');
+    await hrsyncIn(['import', 'p2.csv', '--dry-run', '--out', 'plan3.json'], { cwd: dir, env: ENV });
+    expect((await hrsyncIn(['import', 'p2.csv', '--yes'], { cwd: dir, env: ENV })).code).toBe(0);
+    expect((await hrsyncIn(['apply', 'plan3.json'], { cwd: dir, env: ENV })).stderr).toContain('users externalId=P2 exists now');
   });
 });
 

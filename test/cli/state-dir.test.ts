@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configProject, lmsProject, manyUsers, write } from '../helpers/files.js';
@@ -23,11 +23,16 @@ describe('state in a folder (the dir backend)', () => {
     expect(history.where).toBe(join(dir, '.hrsync', 'state'));
     expect(history.runs).toHaveLength(2);
     expect(history.runs[0]).toMatchObject({ command: 'import', target: 'lms', label: 'accessplanit "lms"', exitCode: 5, pid: process.pid, counts: { create: 1, invalid: 1, applied: 1 } });
+    // Each run has an id and its folder: `hrsync undo` finds it by either.
+    expect(history.runs[0].id).toMatch(/^\d{4}-.*-[0-9a-f]{4}$/);
+    expect(history.runs[0].results).toMatch(/\.hrsync\/runs\//);
+    expect(JSON.parse(readFileSync(join(history.runs[0].results, 'run.json'), 'utf8'))).toMatchObject({ id: history.runs[0].id, target: 'lms', command: 'import' });
+    expect(statSync(join(history.runs[0].results, 'run.json')).mode & 0o777).toBe(0o600);
     expect(history.runs[1]).toMatchObject({ exitCode: 0, counts: { create: 3, applied: 3, failed: 0 } });
     expect(Date.parse(history.runs[1].at)).toBeGreaterThan(Date.now() - 120_000);
     expect(statSync(join(dir, '.hrsync', 'state', 'history.json')).mode & 0o777).toBe(0o600);
     const text = await hrsyncIn(['state', 'history', '--limit', '1'], { cwd: dir });
-    expect(text.stdout).toMatch(/^\d{4}-\S+ {2}import {2}accessplanit "lms" {2}create 1, invalid 1, applied 1 {2}exit 5 {2}[\d.]+ s {2}\S+\n$/);
+    expect(text.stdout).toMatch(/^\d{4}-\S+ {2}import {2}accessplanit "lms" {2}create 1, invalid 1, applied 1 {2}exit 5 {2}[\d.]+ s {2}\S+ {2}run \d{4}-\d\d-\d\dT[\d-]+Z-[0-9a-f]{4}\n$/);
     expect((await hrsyncIn(['state', 'history', 'other'], { cwd: dir })).stdout).toBe(`no runs recorded for other (dir ${join(dir, '.hrsync', 'state')})\n`);
   });
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countRequests } from '../../src/sandbox/stats.js';
@@ -33,6 +33,28 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
   const json = (run: Run) => JSON.parse(run.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the CLI's JSON
   const people = (prefix: string, from = sandbox) => from().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith(prefix));
 
+  it('keeps each run’s journal in the database: another machine shows a person’s history and undoes the run by its id, its folder gone', async () => {
+    const schema = freshSchema();
+    const [a, b] = [machine(schema), machine(schema)];
+    write(a, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nQHX1,Hal,Story,Clerk,ACME01\n');
+    expect((await hrsyncIn(['import', 'u.csv', '--yes'], { cwd: a, env: env() })).code).toBe(0);
+    write(a, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nQHX1,Hal,Story,Manager,ACME01\n');
+    expect((await hrsyncIn(['import', 'u.csv', '--yes', '--results', 'run-2'], { cwd: a, env: env() })).code).toBe(0);
+    rmSync(join(a, 'run-2'), { recursive: true }); // the runner that made it is gone
+    const timeline = json(await hrsyncIn(['history', 'QHX1', '--format', 'json'], { cwd: b, env: env() }));
+    expect(timeline.backend).toBe('postgres');
+    expect(timeline.events.map((e: { action: string; file: string; line: number; run: { exitCode: number } }) => [e.action, e.file, e.line, e.run.exitCode])).toEqual([['create', 'u.csv', 2, 0], ['update', 'u.csv', 2, 0]]);
+    expect(timeline.events[1].changes).toEqual([{ field: 'jobTitle', from: 'Clerk', to: 'Manager' }]);
+    const text = await hrsyncIn(['history', 'externalId=QHX1'], { cwd: b, env: env() });
+    expect(text.stdout).toMatch(/update users externalId=QHX1 \(id \S+\) {2}accessplanit "lms" {2}import run \S+, exit 0 {2}u\.csv:2\n {4}jobTitle: Clerk → Manager\n$/);
+    const runId = timeline.events[1].run.id as string;
+    const undo = await hrsyncIn(['undo', runId, '--yes'], { cwd: b, env: env() });
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(people('QHX')[0]).toMatchObject({ JobTitle: 'Clerk' });
+    const after = json(await hrsyncIn(['history', 'QHX1', '--format', 'json'], { cwd: a, env: env() }));
+    expect(after.events.at(-1)).toMatchObject({ action: 'update', changes: [{ field: 'jobTitle', from: 'Manager', to: 'Clerk' }], run: { command: 'undo', undoes: runId } });
+  });
+
   it('two imports from two machines into one target never overlap: the second refuses naming the holder, or waits (--wait-lock); no duplicates', async () => {
     const schema = freshSchema();
     const [a, b] = [machine(schema), machine(schema)];
@@ -59,7 +81,7 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     expect(history.runs.find((r: { counts: { create: number } }) => r.counts.create === 20).counts).toMatchObject({ create: 20, applied: 20, failed: 0 });
     const text = await hrsyncIn(['state', 'history', 'lms', '--limit', '2'], { cwd: a, env: env() });
     expect(text.stdout.trim().split('\n')).toHaveLength(2);
-    expect(text.stdout).toMatch(/^\d{4}-\S+ {2}import {2}accessplanit "lms" {2}(create|unchanged) \d+.* {2}exit 0 {2}[\d.]+ s {2}\S+$/m);
+    expect(text.stdout).toMatch(/^\d{4}-\S+ {2}import {2}accessplanit "lms" {2}(create|unchanged) \d+.* {2}exit 0 {2}[\d.]+ s {2}\S+ {2}run \S+$/m);
   });
 
   describe('a target that cannot be listed', () => {
@@ -281,14 +303,14 @@ describe.skipIf(POSTGRES_SKIPPED)('state in PostgreSQL, shared by runners that s
     expect(json(await hrsyncIn(['state', 'history', '--format', 'json'], { cwd: dir, env: env() }))).toMatchObject({ runs: [] });
     expect(json(await hrsyncIn(['state', 'reset', '--format', 'json'], { cwd: dir, env: env() }))).toMatchObject({ cleared: 0 });
     const first = await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: dir, env: env() });
-    expect([first.code, json(first)]).toEqual([0, { backend: 'postgres', where: `postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`, from: 0, to: 1 }]);
-    expect(json(await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: dir, env: env() }))).toMatchObject({ from: 1, to: 1 });
-    expect((await hrsyncIn(['state', 'migrate'], { cwd: dir, env: env() })).stderr).toContain('the state schema is up to date (version 1)');
+    expect([first.code, json(first)]).toEqual([0, { backend: 'postgres', where: `postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`, from: 0, to: 2 }]);
+    expect(json(await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: dir, env: env() }))).toMatchObject({ from: 2, to: 2 });
+    expect((await hrsyncIn(['state', 'migrate'], { cwd: dir, env: env() })).stderr).toContain('the state schema is up to date (version 2)');
 
     const unused = machine(freshSchema());
     write(unused, 'u.csv', manyUsers('MIG', 1));
     expect((await hrsyncIn(['import', 'u.csv', '--yes'], { cwd: unused, env: env() })).code).toBe(0);
-    expect(json(await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: unused, env: env() }))).toMatchObject({ from: 1, to: 1 });
+    expect(json(await hrsyncIn(['state', 'migrate', '--format', 'json'], { cwd: unused, env: env() }))).toMatchObject({ from: 2, to: 2 });
     const again = await hrsyncIn(['state', 'show'], { cwd: unused, env: env() });
     expect(again.stderr).toContain(`state: postgres postgres://hrsync_test@127.0.0.1:${cluster.port}/hrsync_test`);
     expect(again.stdout).toContain('no bookmarks: the next --since last is a full run');

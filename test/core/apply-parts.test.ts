@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { imageOf } from '../../src/core/apply/images.js';
 import { Journal } from '../../src/core/apply/journal.js';
 import { phases } from '../../src/core/apply/phases.js';
 import { Sender } from '../../src/core/apply/send.js';
@@ -23,6 +24,29 @@ describe('phases', () => {
 
   it('a hand-made plan with a circle still runs, in some order', () => {
     expect(phases([op('create', 'users', 'a', { after: ['b'] }), op('create', 'users', 'b', { after: ['a'] })]).flat()).toHaveLength(2);
+  });
+});
+
+describe('before-images', () => {
+  it('keep a record’s values, never a create-only option or anything named like a credential', () => {
+    const target = fakeTarget({ createOnly: () => ['invite'] });
+    expect(imageOf(target, 'users', { externalId: 'E1', lastName: 'Smith', invite: false, password: 'hunter2', apiKey: 'k', 'custom.Token': 't', status: 'Enabled' })).toEqual({ externalId: 'E1', lastName: 'Smith', status: 'Enabled' });
+  });
+
+  it('are read just before a deactivation or delete, and journalled with it; a read that fails leaves the write alone', async () => {
+    const dir = tempDir();
+    const journal = await Journal.open(dir);
+    let reads = 0;
+    const target = fakeTarget({
+      lookup: async (_entity, key) => (reads++ === 0 ? { id: key.value, externalId: 'E1', status: 'Enabled', password: 'x' } : Promise.reject(new Error('down'))),
+      write: async (w: WriteOp) => ({ id: w.id ?? '' }),
+    });
+    const ops = [op('deactivate', 'users', 'externalId=E1', { id: '7' }), op('delete', 'users', 'externalId=E2', { id: '8' })];
+    const sender = new Sender(target, ops, { concurrency: 1, resultsDir: dir }, journal);
+    for (const o of ops) await sender.send(o);
+    journal.close();
+    const lines = readFileSync(join(dir, 'journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.action, l.status, l.before])).toEqual([['deactivate', 'ok', { id: '7', externalId: 'E1', status: 'Enabled' }], ['delete', 'ok', undefined]]);
   });
 });
 

@@ -53,6 +53,26 @@ describe('applyPlan', () => {
     expect(journal.map((j) => j.entity)).toEqual(['groups', 'companies', 'users']);
   });
 
+  it('journals what each write replaced: an update’s fields before and after, a create’s record, a removal’s record as it was', async () => {
+    const dir = tempDir();
+    const seeded = users().rows().filter((u) => u.ExternalID === 'E1001' || u.ExternalID === 'E1002');
+    const [james, priya] = [seeded.find((u) => u.ExternalID === 'E1001')!, seeded.find((u) => u.ExternalID === 'E1002')!];
+    const report = await applyPlan(lms, [
+      create('users', 'externalId=J1', { externalId: 'J1', firstName: 'Jo', lastName: 'Journal', companyId: 'ACME01' }),
+      { action: 'update', entity: 'users', key: 'externalId=E1001', id: String(james.ID), values: { jobTitle: 'Boss' }, changes: [{ field: 'jobTitle', from: 'Warehouse Manager', to: 'Boss' }], file: 'in.csv', line: 2 },
+      { action: 'deactivate', entity: 'users', key: 'externalId=E1002', id: String(priya.ID), values: { externalId: 'E1002' } },
+    ], { concurrency: 1, resultsDir: dir, run: { id: 'r1', target: 'lms' } });
+    expect(report.ok).toBe(3);
+    const journal = readFileSync(join(dir, 'journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const of = (action: string) => journal.find((j) => j.action === action)!;
+    expect(of('create')).toMatchObject({ key: 'externalId=J1', status: 'ok', id: expect.any(String), after: { externalId: 'J1', firstName: 'Jo' } });
+    expect(of('update')).toMatchObject({ id: String(james.ID), changes: [{ field: 'jobTitle', from: 'Warehouse Manager', to: 'Boss' }] });
+    // The record as it was just before it was deactivated: its status, and what an undo would restore.
+    expect(of('deactivate')).toMatchObject({ id: String(priya.ID), before: { externalId: 'E1002', status: 'Enabled', lastName: 'Patel' } });
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).toEqual({ id: 'r1', target: 'lms' });
+    expect(statSync(join(dir, 'run.json')).mode & 0o777).toBe(0o600);
+  });
+
   it('settles a create whose answer was lost by looking it up: one record, reported ok', async () => {
     proxy.setRule(({ method, index }) => (method === 'POST' && index === 0 ? 'reset-after' : 'pass'));
     const report = await applyPlan(lms, [create('users', 'externalId=L1', { externalId: 'L1', firstName: 'Lou', lastName: 'Lost', companyId: 'ACME01' })], { concurrency: 1, resultsDir: tempDir() });

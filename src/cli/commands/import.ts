@@ -1,18 +1,18 @@
 import { resolve } from 'node:path';
 import { sinceOf } from '../../app/bookmarks.js';
-import { applyImport, leftOutOf, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
+import { applyImport, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
 import { openTarget, type OpenedTarget } from '../../app/open-target.js';
 import { resultsFolder } from '../../app/results-folder.js';
-import { appliedCounts, writeRun, type WriteRun } from '../../app/write-run.js';
+import { appliedCounts, runFile, writeRun, type WriteRun } from '../../app/write-run.js';
 import { ExitCode, UsageError, outputFailed } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
-import { appliedLine, applyExitCode, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, type AppliedRun } from '../apply-output.js';
+import { appliedLine, applyExitCode, appliedSummary, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, type AppliedRun } from '../apply-output.js';
 import { inputOptions } from '../input-flags.js';
 import type { ImportFlags } from '../options.js';
 import { asOf, matchKeys, maxMissing, modes, notAnInput, positiveInt, seconds, since, where } from '../parse.js';
 import { planDocument } from '../render/notes.js';
 import { renderPlanText } from '../render/plan.js';
-import { renderReportHtml, type AppliedSummary } from '../render/report-html.js';
+import { renderReportHtml } from '../render/report-html.js';
 import { hintText, renderValidationText } from '../render/validation.js';
 import { writeReport } from '../report-file.js';
 import { colourFor, plural, type Io, openOptions, warner } from '../terminal.js';
@@ -175,7 +175,8 @@ async function afterPlan(context: Planned): Promise<number> {
     emit();
     return report('not applied (the answer was no): nothing was written', ExitCode.ok);
   }
-  const result = await runApply(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, lockLost: run.lock?.lost }, io);
+  run.results = resolve(io.cwd, context.resultsDir);
+  const result = await runApply(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, lockLost: run.lock?.lost, run: runFile(run, 'import', planned.target) }, io);
   Object.assign(run.counts, appliedCounts(result));
   const code = applyExitCode(result, planned.inputProblems, io);
   emit(result, code);
@@ -243,20 +244,3 @@ export function importJson(planned: PlannedImport, apply?: AppliedRun, exitCode?
     ...(apply ? { apply: appliedSummary(planned, apply, exitCode) } : {}),
   };
 }
-
-/**
- * What an apply did, as `--format json` and the HTML report show it: its counts, and a result for
- * every operation and every row left out.
- */
-export function appliedSummary(planned: Pick<PlannedImport, 'plan' | 'validation' | 'inputProblems'>, apply: AppliedRun, exitCode: number | undefined): AppliedSummary {
-  return {
-    exitCode, applied: apply.ok, failed: apply.failed, unknown: apply.unknown, skipped: apply.skipped, leftOut: planned.inputProblems,
-    resultsDir: apply.resultsWritten ? apply.resultsDir : null,
-    results: [
-      ...apply.results.map((r) => ({ file: r.op.file ?? null, line: r.op.line ?? null, entity: r.op.entity, action: r.op.action, key: r.op.key, status: r.status, id: r.id ?? r.op.id ?? null, error: r.error ?? null })),
-      // Rows that never became an operation, as results.csv has them: invalid or conflicting, with the first reason.
-      ...leftOutOf(planned).map((r) => ({ file: r.file, line: r.line, entity: r.entity, action: null, key: r.key, status: r.status, id: null, error: r.error })),
-    ],
-  };
-}
-

@@ -66,7 +66,7 @@ export async function stateHistoryCommand(target: string | undefined, flags: His
     }
     const c = colourFor(io.stdout, io.env);
     if (runs.length === 0) io.stdout.write(`no runs recorded${target ? ` for ${printable(target, true)}` : ''} (${printable(named(state), true)})\n`);
-    for (const run of runs) io.stdout.write(`${run.at}  ${run.command.padEnd(6)}  ${printable(run.label, true)}${run.source ? ` from ${printable(run.source, true)}` : ''}  ${counted(run)}  ${run.exitCode === 0 ? c.green('exit 0') : c.red(`exit ${run.exitCode}`)}  ${(run.ms / 1000).toFixed(1)} s  ${printable(run.host, true)}\n`);
+    for (const run of runs) io.stdout.write(`${run.at}  ${run.command.padEnd(6)}  ${printable(run.label, true)}${run.source ? ` from ${printable(run.source, true)}` : ''}  ${counted(run)}  ${run.exitCode === 0 ? c.green('exit 0') : c.red(`exit ${run.exitCode}`)}  ${(run.ms / 1000).toFixed(1)} s  ${printable(run.host, true)}${run.id ? `  run ${printable(run.id, true)}` : ''}${run.undoes ? ` (undid ${printable(run.undoes, true)})` : ''}\n`);
     return ExitCode.ok;
   });
 }

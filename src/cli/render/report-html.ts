@@ -44,7 +44,7 @@ export interface AppliedSummary {
  * read — never the raw source rows.
  */
 export interface ReportInput {
-  command: 'validate' | 'import';
+  command: 'validate' | 'import' | 'undo';
   /** What the run came to, in a line: "dry run: nothing was written". */
   outcome: string;
   exitCode: number;

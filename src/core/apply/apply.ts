@@ -16,7 +16,7 @@ export type { ApplyOptions, ApplyReport, LeftOut, OpResult } from './types.js';
  * and results files at the end: results.csv for every operation, failed rows in their input's columns.
  */
 export async function applyPlan(target: Target, ops: PlannedOp[], options: ApplyOptions): Promise<ApplyReport> {
-  const journal = await Journal.open(options.resultsDir);
+  const journal = await Journal.open(options.resultsDir, options.run);
   const sender = new Sender(target, ops, options, journal);
   try {
     for (const phase of phases(ops)) {

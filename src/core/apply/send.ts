@@ -1,8 +1,10 @@
 import { RemoteError } from '../../errors.js';
 import type { PlannedOp } from '../plan/plan.js';
 import type { Target } from '../ports.js';
+import type { CanonicalValues } from '../model/canonical.js';
 import { Breaker, systemic } from './breaker.js';
 import { create, OutcomeUnknown } from './create.js';
+import { imageOf, readBack } from './images.js';
 import type { Journal } from './journal.js';
 import type { ApplyOptions, OpResult } from './types.js';
 
@@ -41,10 +43,11 @@ export class Sender {
       this.options.onProgress?.(this.results.size, this.ops.length, this.failed);
       return;
     }
+    const before = await this.before(op);
     const [result, cause] = await this.write(op);
     this.results.set(op, result);
     this.trip(result, cause);
-    this.journal.append(op, result);
+    this.journal.append(op, result, { ...(op.action === 'create' && op.values ? { after: imageOf(this.target, op.entity, op.values) } : {}), ...(before ? { before } : {}) });
     this.options.onProgress?.(this.results.size, this.ops.length, this.failed);
   }
 
@@ -59,6 +62,20 @@ export class Sender {
   all(): OpResult[] {
     const why = this.targetFailure ? 'not tried: the target failed' : this.internal !== undefined ? 'not tried: hrsync failed' : this.journal.failure ? 'not tried: the journal could not be written' : 'not tried: interrupted';
     return this.ops.map((op) => this.results.get(op) ?? { op, status: 'skipped' as const, error: why });
+  }
+
+  /**
+   * A deactivation or delete: the record as it is just before, for the journal (what an undo restores).
+   * A read that fails leaves it out: the write matters more than its record.
+   */
+  private async before(op: PlannedOp): Promise<CanonicalValues | undefined> {
+    if (op.action !== 'deactivate' && op.action !== 'delete') return undefined;
+    try {
+      const record = await readBack(this.target, op.entity, op.id, op.values);
+      return record && imageOf(this.target, op.entity, record);
+    } catch {
+      return undefined;
+    }
   }
 
   /** A write and its result; for a failure, also what was thrown. */

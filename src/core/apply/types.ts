@@ -29,6 +29,8 @@ export interface LeftOut {
 export interface ApplyOptions {
   concurrency: number;
   resultsDir: string;
+  /** What run this is (its id, command, target): written beside the journal as run.json. */
+  run?: object;
   /** Rows left out of the plan (invalid, conflicting): listed in the results with the reason, and in failed.csv. */
   leftOut?: readonly LeftOut[];
   /** Aborted: no new writes start; those in flight finish. */
