@@ -4,27 +4,32 @@ import type { Draft } from './draft.js';
 import { keyLabel, keyOf } from './keys.js';
 import type { Conflict } from './types.js';
 
-/** Every target record each key value finds: more than one is a duplicate on the target. */
+/**
+ * Every target record each key value finds: more than one is a duplicate on the target. A value is
+ * held with its one record, an array only for a duplicate (a million records, no million arrays).
+ */
 export class TargetIndex {
-  private readonly indexes: Map<string, Map<string, CanonicalValues[]>>;
+  private readonly indexes: Map<string, Map<string, CanonicalValues | CanonicalValues[]>>;
 
   constructor(existing: readonly CanonicalValues[], readonly keys: readonly string[]) {
-    this.indexes = new Map(keys.map((k) => [k, new Map<string, CanonicalValues[]>()]));
+    this.indexes = new Map(keys.map((k) => [k, new Map<string, CanonicalValues | CanonicalValues[]>()]));
     for (const row of existing)
       for (const k of keys) {
         const value = keyOf(k, row);
         if (value === undefined) continue;
         const index = this.indexes.get(k)!;
-        const rows = index.get(value);
-        if (rows) rows.push(row);
-        else index.set(value, [row]);
+        const found = index.get(value);
+        if (found === undefined) index.set(value, row);
+        else if (Array.isArray(found)) found.push(row);
+        else index.set(value, [found, row]);
       }
   }
 
   /** The target records whose key `k` has the value `values` has. */
   find(k: string, values: CanonicalValues): CanonicalValues[] {
     const value = keyOf(k, values);
-    return value === undefined ? [] : (this.indexes.get(k)!.get(value) ?? []);
+    const found = value === undefined ? undefined : this.indexes.get(k)!.get(value);
+    return found === undefined ? [] : Array.isArray(found) ? found : [found];
   }
 
   /** The target records any key of `values` finds. */
