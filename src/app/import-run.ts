@@ -63,7 +63,7 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
   // deleted (a company's users), so the plan can leave such a delete out instead of failing at apply.
   const listed = new Set(records.map((r) => r.entity));
   if (options.plan.missing === 'delete') for (const entity of [...listed]) for (const by of target.writer.deleteBlockedBy?.(entity) ?? []) listed.add(by.entity);
-  // Of each target record, only what the plan reads (and its fingerprint): a million of them fit.
+  // Of each target record, only what the plan reads (and the whole record's fingerprint): see planFields.
   const fields = planFields(target.writer, records, options.plan);
   const keep = (entity: Entity) => (row: CanonicalValues) => projected(row, fields.get(entity) ?? []);
   if (target.can.list)
