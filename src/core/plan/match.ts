@@ -44,19 +44,59 @@ export class TargetIndex {
  * must not win by its place.
  */
 export interface Claims {
-  rowsOf: Map<CanonicalValues, CanonicalRecord[]>;
-  hitsOf: Map<CanonicalRecord, Set<CanonicalValues>>;
+  /** The rows naming each record: one row, an array only when two or more do (see claimants). */
+  rowsOf: Map<CanonicalValues, CanonicalRecord | CanonicalRecord[]>;
+  hitsOf: Map<CanonicalRecord, ReadonlySet<CanonicalValues>>;
+}
+
+/** What most rows find: nothing, or one record — shared, or one small object, not a Set per row of a million. */
+const NONE: ReadonlySet<CanonicalValues> = new Set();
+class One implements ReadonlySet<CanonicalValues> {
+  constructor(private readonly only: CanonicalValues) {}
+  get size(): number {
+    return 1;
+  }
+  has(value: CanonicalValues): boolean {
+    return value === this.only;
+  }
+  forEach(f: (value: CanonicalValues, key: CanonicalValues, set: ReadonlySet<CanonicalValues>) => void, self?: unknown): void {
+    f.call(self, this.only, this.only, this);
+  }
+  *values(): SetIterator<CanonicalValues> {
+    yield this.only;
+  }
+  keys(): SetIterator<CanonicalValues> {
+    return this.values();
+  }
+  *entries(): SetIterator<[CanonicalValues, CanonicalValues]> {
+    yield [this.only, this.only];
+  }
+  [Symbol.iterator](): SetIterator<CanonicalValues> {
+    return this.values();
+  }
 }
 
 export function claimsOf(input: readonly CanonicalRecord[], index: TargetIndex): Claims {
-  const rowsOf = new Map<CanonicalValues, CanonicalRecord[]>();
-  const hitsOf = new Map<CanonicalRecord, Set<CanonicalValues>>();
+  const rowsOf = new Map<CanonicalValues, CanonicalRecord | CanonicalRecord[]>();
+  const hitsOf = new Map<CanonicalRecord, ReadonlySet<CanonicalValues>>();
   for (const record of input) {
-    const hits = new Set(index.findAll(record.values));
+    const found = index.findAll(record.values);
+    const hits = found.length === 0 ? NONE : found.every((h) => h === found[0]) ? new One(found[0]!) : new Set(found);
     hitsOf.set(record, hits);
-    for (const hit of hits) rowsOf.set(hit, [...(rowsOf.get(hit) ?? []), record]);
+    for (const hit of hits) {
+      const rows = rowsOf.get(hit);
+      if (rows === undefined) rowsOf.set(hit, record);
+      else if (Array.isArray(rows)) rows.push(record);
+      else rowsOf.set(hit, [rows, record]);
+    }
   }
   return { rowsOf, hitsOf };
+}
+
+/** The rows whose keys name `hit`. */
+export function claimants(claims: Claims, hit: CanonicalValues): readonly CanonicalRecord[] {
+  const rows = claims.rowsOf.get(hit);
+  return rows === undefined ? [] : Array.isArray(rows) ? rows : [rows];
 }
 
 /**
@@ -106,7 +146,7 @@ export function matchRow(record: CanonicalRecord, present: readonly string[], in
   if (duplicate) return conflict(duplicate, true);
   if (hits.size > 1) return conflict(`${[...hits.values()].join(' and ')} match different ${record.entity} (${[...hits.keys()].map((h) => `id ${String(h.id)}`).join(', ')})`);
   const [hit] = [...hits.keys()];
-  const others = hit ? (claims.rowsOf.get(hit) ?? []).filter((r) => r !== record) : [];
+  const others = hit ? claimants(claims, hit).filter((r) => r !== record) : [];
   if (hit && (others.length || matched.has(hit))) {
     const lines = others.length ? others.map((r) => (r.file === record.file ? `line ${r.line}` : `${r.file}:${r.line}`)) : [`line ${matched.get(hit)!.line}`];
     return conflict(`${key} matches the same record (id ${String(hit.id)}) as ${lines.join(' and ')}: none of them is written`);
