@@ -98,7 +98,7 @@ export class PageGuard {
     if (this.expected !== undefined && this.seen.size > this.expected) throw this.stop(`went on past the ${this.expected} records its own count announced`);
     if (this.seen.size > this.most)
       throw this.stop(
-        `went on past ${this.most.toLocaleString('en-US')} records (the target's maxRecords: a deliberate bound on a list that never ends, and on the memory a plan of it takes)`,
+        `went on past ${this.most.toLocaleString('en-US')} records (the target's maxRecords, a deliberate bound: on a list that never ends, and on the memory a run holds)`,
         `if ${this.label} really holds more ${this.what} records, raise "maxRecords" in its entry of the config (targets.<name>.maxRecords, default ${DEFAULT_MAX_RECORDS.toLocaleString('en-US')})`,
       );
     const took = (this.now() - this.started) / 1000;

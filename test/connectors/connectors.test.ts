@@ -346,7 +346,7 @@ describe('PageGuard: a list bounded by time as well as size', () => {
         return error as RemoteError;
       }
     })();
-    expect(stopped?.message).toMatch(/the User list went on past 150 records \(the target's maxRecords: a deliberate bound on a list that never ends, and on the memory a plan of it takes\)/);
+    expect(stopped?.message).toMatch(/the User list went on past 150 records \(the target's maxRecords, a deliberate bound: on a list that never ends, and on the memory a run holds\)/);
     expect(stopped?.hint).toBe('if scim "idp" really holds more User records, raise "maxRecords" in its entry of the config (targets.<name>.maxRecords, default 1,000,000)');
   });
 
