@@ -7,4 +7,5 @@ import base from './vitest.config.js';
  */
 export const SLOW = ['test/e2e/package.test.ts', 'test/e2e/bundle.test.ts', 'test/cli/state-postgres.test.ts', 'test/e2e/report-browser.test.ts'];
 
-export default mergeConfig(base, defineConfig({ test: { exclude: [...SLOW, 'node_modules/**'] } }));
+// HRSYNC_TEST_TIER=fast: the files that test both state backends skip their real-PostgreSQL part (test/helpers/postgres.ts).
+export default mergeConfig(base, defineConfig({ test: { exclude: [...SLOW, 'node_modules/**'], env: { HRSYNC_TEST_TIER: 'fast' } } }));

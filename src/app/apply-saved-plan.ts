@@ -18,6 +18,7 @@ const operationSchema = z.object({
   fingerprint: z.string().optional(),
   sends: z.string().optional(),
   after: z.array(z.string()).optional(),
+  because: z.enum(['missing', 'leaver', 'status']).optional(),
 });
 const planSchema = z.object({
   version: z.literal(3),
@@ -26,6 +27,7 @@ const planSchema = z.object({
   targetIdentity: z.string(),
   signature: z.strictObject({ key: z.string(), hmac: z.string() }),
   operations: z.array(operationSchema),
+  asOf: z.iso.datetime().optional(),
 });
 
 /** A plan as `import --out` writes it: signed with the state's plan key (`key` names that key, `hmac` signs the plan). */
@@ -117,9 +119,15 @@ async function staleness(target: Target, op: PlannedOp): Promise<string | undefi
  * Any that changed since the plan was made stops the run (exit 6), unless `force`; then the stale
  * ones are returned, to be said.
  */
-export async function checkPlanFresh(target: Target | undefined, plan: SavedPlan, state: Pick<StateStore, 'planKey' | 'where'>, options: { concurrency: number; force: boolean }): Promise<{ target: Target; stale: string[] }> {
+export async function checkPlanFresh(target: Target | undefined, plan: SavedPlan, state: Pick<StateStore, 'planKey' | 'where'>, options: { concurrency: number; force: boolean; now: number }): Promise<{ target: Target; stale: string[] }> {
   if (!target?.writer || target.label !== plan.target) throw new UsageError(`the plan is for ${plan.target}, which is not a writable target here`);
   checkPlanIntegrity(target, plan, await state.planKey(), state.where);
+  // A plan made for a moment still to come (import --as-of) would end leavers and make joiners early.
+  if (plan.asOf && Date.parse(plan.asOf) > options.now && !options.force)
+    throw new SafetyStop(
+      `the plan was made as of ${plan.asOf}, which has not come yet: its joiners and leavers would be acted on early; nothing was written`,
+      'apply it once that moment has passed, or pass --force to apply it now',
+    );
   const stale: string[] = [];
   await runPool(plan.operations, options.concurrency, async (op) => {
     const why = await staleness(target, op);

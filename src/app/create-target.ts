@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { resolveSecret } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
-import type { ConnectorDefinition } from '../connectors/types.js';
+import type { ConnectorContext, ConnectorDefinition } from '../connectors/types.js';
 import type { Target } from '../core/ports.js';
 import { fsReason, UsageError } from '../errors.js';
 
@@ -16,6 +16,8 @@ export interface CreateOptions {
   trace?: (line: string) => void;
   signal?: AbortSignal;
   concurrency?: number;
+  /** How failed requests are tried again, over the defaults (tests: a short backoff). */
+  retry?: ConnectorContext['retry'];
   /** The config file's folder: a caFile is read relative to it. */
   home?: string;
 }
@@ -56,6 +58,7 @@ export async function createTarget(name: string, entry: TargetConfig, options: C
     ...(options.trace ? { trace: options.trace } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
   });
   return { target, connector };
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { applyPlan, type ApplyReport, type LeftOut } from '../core/apply/apply.js';
 import type { CanonicalValues } from '../core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../core/model/entities.js';
-import { buildPlan, MissingLimit, type Plan, type PlanOptions } from '../core/plan/plan.js';
+import { buildPlan, DeactivationLimit, MissingLimit, parseLimit, type Limit, type Plan, type PlanOptions } from '../core/plan/plan.js';
 import { planFields, projected } from '../core/plan/project.js';
 import type { MatchKey, Target } from '../core/ports.js';
 import type { CanonicalRecord } from '../core/model/canonical.js';
@@ -13,6 +13,7 @@ import { ROW_PROBLEMS } from '../core/validate/check-rows.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
 import { outputFailed, RemoteError, SafetyStop, UsageError } from '../errors.js';
 import { runExport, type ExportReport } from './export-run.js';
+import type { CalendarSettings } from './calendar-settings.js';
 import type { OpenedTarget } from './open-target.js';
 import { runValidation, type InputOptions } from './validate-run.js';
 import { sentState, type SentState } from './write-run.js';
@@ -26,6 +27,13 @@ export interface ImportOptions extends InputOptions {
   cwd: string;
   /** How --max-missing was written, for the message when it stops the run. */
   maxMissingText?: string;
+  /**
+   * The run's clock (ms since 1970): the moment the plan is made for (--as-of, else when the run
+   * started, read once). Every start and end date is read at it.
+   */
+  asOf: number;
+  /** How --max-deactivations was written (its limit is in `plan.maxDeactivations`), for the message when it stops the run. */
+  maxDeactivationsText?: string;
 }
 
 export interface PlannedImport {
@@ -44,7 +52,9 @@ export interface PlannedImport {
  * the target holds now for each entity in the input — or, for a target that cannot be listed, what
  * hrsync last sent it — and plan the smallest set of writes. Writes nothing.
  */
-export async function planImport(opened: OpenedTarget, files: string[], options: ImportOptions): Promise<PlannedImport> {
+export async function planImport(opened: OpenedTarget, files: string[], given: ImportOptions): Promise<PlannedImport> {
+  // The target's config says what a new HR id on an existing account is (a conflict unless it adopts them).
+  const options = opened.onNewHrId ? { ...given, plan: { ...given.plan, onNewHrId: opened.onNewHrId } } : given;
   const target = opened.target;
   if (!target) throw new UsageError(`"${opened.rules?.name}" names rules, not a target to import into`, 'pass a configured target, or "sandbox"');
   if (!target.writer) throw new UsageError(`${target.label} is read-only: import into a platform, and read from it with --from`);
@@ -75,15 +85,26 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
     }
   if (lookedUp) for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) current.set(entity, (await lookUpEach(target, entity, records)).map(keep(entity)));
 
+  const calendar: CalendarSettings = opened.calendar ?? { timeZone: 'UTC', createDaysBefore: 0 };
+  const brake = deactivationBrake(options, calendar);
   let plan: Plan;
   try {
     plan = await buildPlan(
       target,
       records,
-      { ...options.plan, invalid, leftOut: validation.rejected ?? [], ...(sent ? { synced: sent } : {}), ...(lookedUp ? { lookedUp: new Set(listed) } : {}), ...(opened.phoneRegion ? { phoneRegion: opened.phoneRegion } : {}) },
+      {
+        ...options.plan, invalid, leftOut: validation.rejected ?? [], ...(sent ? { synced: sent } : {}), ...(lookedUp ? { lookedUp: new Set(listed) } : {}), ...(opened.phoneRegion ? { phoneRegion: opened.phoneRegion } : {}),
+        ...(brake ? { maxDeactivations: brake.limit } : {}),
+        lifecycle: { asOf: options.asOf, timeZone: calendar.timeZone, createDaysBefore: calendar.createDaysBefore, ...(calendar.deleteDaysAfter !== undefined ? { deleteDaysAfter: calendar.deleteDaysAfter } : {}) },
+      },
       current,
     );
   } catch (error) {
+    if (error instanceof DeactivationLimit)
+      throw new SafetyStop(
+        `${error.message} (${brake?.said ?? `--max-missing ${options.maxMissingText ?? ''}, which --max-deactivations follows unless given`}); nothing was written. The first: ${error.examples.join(', ')}`,
+        'check that the input is complete and its end dates and statuses are right; if they are, raise --max-deactivations (or maxDeactivations in the config)',
+      );
     if (!(error instanceof MissingLimit)) throw error;
     throw new SafetyStop(
       `${error.message}${options.maxMissingText ? ` (--max-missing ${options.maxMissingText})` : ''}; nothing was written. The first: ${error.examples.join(', ')}`,
@@ -91,6 +112,18 @@ export async function planImport(opened: OpenedTarget, files: string[], options:
     );
   }
   return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, ...(sync ? { sync } : {}) };
+}
+
+/**
+ * The deactivation brake of a run: --max-deactivations, else the config's maxDeactivations (the
+ * target's, else the top level's); undefined: --max-missing's limit, so that raising --max-missing
+ * alone keeps working as it did. `said`: where it was set, for the message when it stops the run.
+ */
+function deactivationBrake(options: ImportOptions, calendar: CalendarSettings): { limit: Limit; said: string } | undefined {
+  if (options.plan.maxDeactivations) return { limit: options.plan.maxDeactivations, said: `--max-deactivations ${options.maxDeactivationsText ?? ''}`.trim() };
+  const configured = calendar.maxDeactivations;
+  const limit = configured && parseLimit(configured.text);
+  return configured && limit ? { limit, said: `${configured.where} ${configured.text}` } : undefined;
 }
 
 /** Lookups in flight while a plan is made row by row (the target's own client bounds them too). */

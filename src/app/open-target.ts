@@ -2,10 +2,12 @@ import { dirname } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
+import type { OnNewHrId } from '../core/plan/plan.js';
 import type { StateStore, Target } from '../core/ports.js';
 import { genericRules } from '../core/rules/generic.js';
 import type { RuleBook } from '../core/rules/types.js';
 import { outputFailed, UsageError } from '../errors.js';
+import { calendarSettings, type CalendarSettings } from './calendar-settings.js';
 import { createTarget } from './create-target.js';
 
 // The connectors, the state store and the proxy settings load only when a run needs them: a
@@ -28,6 +30,8 @@ export interface OpenedRules {
   home: string;
   /** The config's phoneRegion: where phone numbers without a prefix are from, when a row has no country. */
   phoneRegion?: string;
+  /** When the target's people are made and ended: the config's time zone, days and deactivation brake. */
+  calendar?: CalendarSettings;
   close(): Promise<void>;
 }
 
@@ -40,6 +44,8 @@ export interface OpenedTarget extends OpenedRules {
    * `state` backend — `.hrsync/state` in `home` unless it names PostgreSQL. Connected on first use.
    */
   state: StateStore;
+  /** The target's onNewHrId: adopt a row's new HR id on the account its other keys find (default: a conflict). */
+  onNewHrId?: OnNewHrId;
 }
 
 export interface OpenOptions {
@@ -107,6 +113,11 @@ export async function openTarget(name: string | undefined, options: OpenOptions 
 export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedTarget>;
 export async function openTarget(name: string | undefined, options: OpenOptions): Promise<OpenedRules | OpenedTarget> {
   const loaded = await loadConfig(options.config, options.cwd, options.env);
+  const opened = await open(name, options, loaded);
+  return Object.assign(opened, { calendar: calendarSettings(loaded?.config, opened.target?.name) });
+}
+
+async function open(name: string | undefined, options: OpenOptions, loaded: LoadedConfig | undefined): Promise<OpenedRules | OpenedTarget> {
   const home = loaded ? dirname(loaded.path) : options.cwd;
   const choice = await choose(name, loaded);
   const phoneRegion = loaded?.config.phoneRegion ? { phoneRegion: loaded.config.phoneRegion.toUpperCase() } : {};
@@ -133,7 +144,12 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
     await state.close();
     throw error;
   }
-  return { ...live(opened, home, state, (await registry()).rulesNamed(opened.connector.type)), ...phoneRegion };
+  return { ...live(opened, home, state, (await registry()).rulesNamed(opened.connector.type)), ...phoneRegion, ...identitySettings(loaded!.config.targets[choice.name]!) };
+}
+
+/** A target's own say on who a row is (its config entry's onNewHrId). */
+function identitySettings(entry: Record<string, unknown>): Pick<OpenedTarget, 'onNewHrId'> {
+  return entry.onNewHrId === 'adopt' || entry.onNewHrId === 'conflict' ? { onNewHrId: entry.onNewHrId } : {};
 }
 
 function live({ target, connector }: { target: Target; connector: ConnectorDefinition }, home: string, state: StateStore, rules: RuleBook | undefined): OpenedTarget {

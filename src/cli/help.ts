@@ -33,6 +33,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['hrsync import groups.csv companies.csv users.csv --target lms --yes'],
       ['hrsync import users.csv --dry-run --detailed-exitcode', 'in CI: 0 nothing to do, 2 changes'],
       ['hrsync import users.csv --missing deactivate --max-missing 5%'],
+      ['hrsync import users.csv --dry-run --as-of 2027-03-01', 'what Monday’s run will do: joiners and leavers then'],
       ['hrsync import users.csv --only E1001 --yes', 'a canary run on one person'],
       ['hrsync import .hrsync/runs/<time>/failed.csv --yes', 'retry just the failures'],
       ['hrsync import --from hr --target lms --since 2026-11-01 --yes', 'incremental HR → LMS sync'],

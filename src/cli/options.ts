@@ -32,6 +32,8 @@ export const OPTIONS = {
   match: { flags: '--match <keys>', description: 'ordered keys to match records on, e.g. externalId,email (default: per target)' },
   missing: { flags: '--missing <policy>', description: 'records on the target but not in the input', choices: ['ignore', 'deactivate', 'delete'], defaultValue: 'ignore' },
   maxMissing: { flags: '--max-missing <n|n%>', description: 'stop (exit 6) when more target records than this are missing from the input', defaultValue: '10%' },
+  maxDeactivations: { flags: '--max-deactivations <n|n%>', description: 'stop (exit 6) when more records of an entity than this would be deactivated or deleted, for any reason: missing, leavers, a disabled HR status (default: the config’s maxDeactivations, else --max-missing’s limit)' },
+  asOf: { flags: '--as-of <date|date-time>', description: 'plan as if it were this moment: joiners and leavers are decided at it (a date is the start of that day, a time without offset the clock, in the config’s timeZone, else UTC; default: now)' },
   blank: { flags: '--blank <policy>', description: 'blank cells: leave the target’s value alone, or clear it', choices: ['ignore', 'clear'], defaultValue: 'ignore' },
   strict: { flags: '--strict', description: 'plan nothing when any row is invalid (exit 3)' },
   only: { flags: '--only <key>', description: 'only the row(s) with this match-key value (repeatable): a canary run', repeatable: true },
@@ -106,7 +108,7 @@ export type FlagsOf<Names extends readonly OptionName[]> = Flat<
 export const VALIDATE_OPTIONS = ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'report', 'verbose', 'annotate'] as const satisfies readonly OptionName[];
 export const IMPORT_OPTIONS = [
   'target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode',
-  'out', 'match', 'missing', 'maxMissing', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
+  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
 ] as const satisfies readonly OptionName[];
 export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'waitLock'] as const satisfies readonly OptionName[];
 export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];

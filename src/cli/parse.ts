@@ -1,6 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseMoment } from '../core/lifecycle/calendar.js';
 import { FIELDS } from '../core/model/fields.js';
+import { parseLimit } from '../core/plan/brake.js';
+import type { Limit } from '../core/plan/types.js';
 import { UsageError } from '../errors.js';
 import { closest } from '../shared/closest.js';
 
@@ -37,11 +40,28 @@ export function filters(specs: string[]): Record<string, string[]> {
   return filter;
 }
 
-/** "10%" or "25" → the --max-missing limit. */
-export function maxMissing(text: string): { count: number } | { fraction: number } {
-  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
-  if (!m) throw new UsageError(`--max-missing must be a count or a percentage, not "${text}"`);
-  return m[2] ? { fraction: Number(m[1]) / 100 } : { count: Math.floor(Number(m[1])) };
+/** "10%" or "25" → the limit of a brake (--max-missing, --max-deactivations). */
+export function maxMissing(text: string, flag = '--max-missing'): Limit {
+  const limit = parseLimit(text);
+  if (!limit) throw new UsageError(`${flag} must be a count or a percentage, not "${text}"`, 'e.g. 25 (records) or 10% (of the target’s records)');
+  return limit;
+}
+
+const AS_OF_FORMS = 'yyyy-mm-dd (the start of that day), yyyy-mm-ddThh:mm[:ss] (that time on the clock), both in the config’s timeZone (else UTC), or with an offset: yyyy-mm-ddThh:mmZ, yyyy-mm-ddThh:mm+02:00';
+
+/**
+ * --as-of: the moment the run plans for (ms since 1970), read in `zone` when it names no offset; `now`
+ * (the run's clock, read once) when the flag was not given. Anything else is a usage error naming the forms.
+ */
+export function asOf(text: string | undefined, zone: string, now: number): number {
+  if (text === undefined) return now;
+  const at = parseMoment(text, zone);
+  if (at === undefined)
+    throw new UsageError(
+      parseMoment(text, 'UTC') === undefined ? `--as-of "${text}" is not a date or a date-time` : `--as-of "${text}": that time does not exist in ${zone} (the clocks skipped it)`,
+      `write ${AS_OF_FORMS}`,
+    );
+  return at;
 }
 
 /** --match externalId,email → the ordered keys; each must be a canonical field (of any entity), or it is a usage error with a suggestion. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { lifecycleOptions } from '../connectors/config-schema.js';
 import { CONNECTORS } from '../connectors/registry.js';
+import { timeZoneHint, timeZoneName } from '../core/lifecycle/calendar.js';
 import { secretRef } from '../shared/secret-ref.js';
 
 // Loaded only when there is a config to check or describe (config/load.ts, `hrsync config schema`).
@@ -46,8 +48,17 @@ export const configSchema = z
       .optional()
       .describe('Where phone numbers without a country prefix are from (e.g. GB: 07700 900101 is +44 7700 900101), when a row has no country'),
     state: stateSchema.optional().describe('Where hrsync keeps bookmarks, last-sent fingerprints, locks and run history (default: {"type": "dir"})'),
+    ...lifecycleOptions,
   })
-  .refine((c) => c.defaultTarget === undefined || Object.hasOwn(c.targets, c.defaultTarget), { error: 'defaultTarget names no target in "targets"', path: ['defaultTarget'] });
+  .refine((c) => c.defaultTarget === undefined || Object.hasOwn(c.targets, c.defaultTarget), { error: 'defaultTarget names no target in "targets"', path: ['defaultTarget'] })
+  .superRefine((c, ctx) => {
+    // A time zone is a place's IANA name, at the top level and in each target that overrides it.
+    const check = (zone: unknown, path: PropertyKey[]) => {
+      if (typeof zone === 'string' && timeZoneName(zone) === undefined) ctx.addIssue({ code: 'custom', message: `"${zone}" is not a time zone: ${timeZoneHint(zone)}`, path });
+    };
+    check(c.timeZone, ['timeZone']);
+    for (const [name, target] of Object.entries(c.targets)) check((target as Record<string, unknown>).timeZone, ['targets', name, 'timeZone']);
+  });
 
 /** One checked target entry; its connector (by `type`) reads the rest. */
 export type TargetConfig = { type: string } & Record<string, unknown>;
@@ -57,6 +68,10 @@ export interface Config {
   defaultTarget?: string | undefined;
   phoneRegion?: string | undefined;
   state?: StateConfig | undefined;
+  timeZone?: string | undefined;
+  createDaysBefore?: number | undefined;
+  deleteDaysAfter?: number | undefined;
+  maxDeactivations?: string | undefined;
 }
 
 /** The checked `state` entry. */

@@ -6,6 +6,14 @@ import { z } from 'zod';
 /** Credentials are never written in the config: only a reference to an environment variable (shared with the state config). */
 export { secretRef } from '../shared/secret-ref.js';
 
+/** Who a row is, for a target hrsync can list (issue 23 item 5). */
+export const identityOptions = {
+  onNewHrId: z
+    .enum(['conflict', 'adopt'])
+    .optional()
+    .describe('A row whose HR id (externalId) is new but whose email (or another key) finds an account that has another HR id — a contractor made an employee, a rehire under a new id: "conflict" leaves it for review, nothing written (the default); "adopt" gives the account the new HR id'),
+};
+
 /** Options every connector's config entry takes: how its HTTP side behaves. */
 export const connectionOptions = {
   concurrency: z.int().min(1).max(64).optional().describe('Requests in flight at most (default 8)'),
@@ -28,4 +36,19 @@ export const connectionOptions = {
     .min(1)
     .optional()
     .describe('A PEM file of CA certificates this target’s certificate may chain to (a TLS-inspecting proxy’s, a private CA), trusted besides Node’s own; relative to the config file. Verification is never turned off'),
+};
+
+/**
+ * When a person's account is made and ended, as the config says it at its top level and, overriding
+ * that, per target (a target that writes). The time zone's name is checked by the config schema.
+ */
+export const lifecycleOptions = {
+  timeZone: z.string().min(1).optional().describe('The time zone (an IANA name, e.g. Europe/Berlin) a row’s start and end dates are days in when the row names none (default UTC)'),
+  createDaysBefore: z.int().min(0).max(366).optional().describe('A joiner’s account is made this many days before their start date, local (default 0: on the start day itself)'),
+  deleteDaysAfter: z.int().min(0).max(3650).optional().describe('A leaver’s deactivated account is deleted this many days after their end date, local (default: never)'),
+  maxDeactivations: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?%?\s*$/, { error: 'a count such as "25" or a percentage such as "10%"' })
+    .optional()
+    .describe('Stop (exit 6) when a plan would deactivate or delete more records of an entity than this, for any reason: missing, leavers, a disabled status (a count, or a percentage of the target’s records, at least one; --max-deactivations wins; default: --max-missing’s limit, 10%)'),
 };

@@ -15,7 +15,7 @@ export interface ConnectionOptions {
 }
 
 /** The common options of a config entry, and what the caller hands every connector → its HTTP settings. */
-export function connectionSettings(config: ConnectionOptions, context: Pick<ConnectorContext, 'dispatcher' | 'proxy' | 'trace' | 'signal' | 'ca' | 'concurrency'> = {}): ConnectionSettings {
+export function connectionSettings(config: ConnectionOptions, context: Pick<ConnectorContext, 'dispatcher' | 'proxy' | 'trace' | 'signal' | 'ca' | 'concurrency' | 'retry'> = {}): ConnectionSettings {
   const rate = config.rateLimit === undefined ? undefined : parseRate(config.rateLimit);
   // The run's --concurrency is what runs: a pool smaller than the writes in flight would queue them.
   const concurrency = context.concurrency ?? config.concurrency;
@@ -32,5 +32,6 @@ export function connectionSettings(config: ConnectionOptions, context: Pick<Conn
     ...(context.proxy ? { proxy: context.proxy } : {}),
     ...(context.trace ? { trace: context.trace } : {}),
     ...(context.signal ? { signal: context.signal } : {}),
+    ...(context.retry ? { retry: context.retry } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { FieldError } from '../errors.js';
-import { HttpClient } from '../http/client.js';
+import { HttpClient, type RetryPolicy } from '../http/client.js';
 import type { ProxyEnvironment } from '../http/proxy.js';
 
 /** How long an answer may take to start, unless the config says otherwise. */
@@ -39,6 +39,8 @@ export interface ConnectionSettings {
   signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** How failed requests are tried again, over the defaults (tests: a short backoff). */
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface ConnectOptions {
@@ -87,5 +89,6 @@ export function connect(options: ConnectOptions): HttpClient {
     ...(settings.signal ? { signal: settings.signal } : {}),
     ...(settings.sleep ? { sleep: settings.sleep } : {}),
     ...(settings.now ? { now: settings.now } : {}),
+    ...(settings.retry ? { retry: settings.retry } : {}),
   });
 }

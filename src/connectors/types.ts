@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { RetryPolicy } from '../http/client.js';
 import type { ProxyEnvironment } from '../http/proxy.js';
 import type { z } from 'zod';
 import type { Entity } from '../core/model/entities.js';
@@ -26,6 +27,8 @@ export interface ConnectorContext {
   trace?: (line: string) => void;
   /** The user stopped the run (Ctrl-C during an export): reads in flight are cut, no new request starts. */
   signal?: AbortSignal;
+  /** How failed requests are tried again, over the client's defaults (tests: a short backoff, so that a failure is found without waiting it out). */
+  retry?: Partial<RetryPolicy>;
 }
 
 /**

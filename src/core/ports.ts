@@ -94,11 +94,15 @@ export interface TargetWriter {
    * Fields of a record that name other records of the same entity by a key (a user's approvers, by
    * email) which must exist — and hold that key — before it is written: a write waits for the create,
    * or the update of that key, that it names. `byId`: the platform stores the named record's id, not
-   * the key (a SCIM manager), so a new key that names the same record is no change.
+   * the key (a SCIM manager), so a new key that names the same record is no change. `active`: the
+   * named record must be active too (Springest: "approvers must be existing, active users").
    */
-  writtenAfter?(entity: Entity): ReadonlyArray<{ field: string; key: string; byId?: boolean }>;
-  /** How a record is soft-deleted; undefined when the entity has no such state. */
-  deactivation(entity: Entity): { field: string; value: string | boolean } | undefined;
+  writtenAfter?(entity: Entity): ReadonlyArray<{ field: string; key: string; byId?: boolean; active?: boolean }>;
+  /**
+   * How a record is soft-deleted; undefined when the entity has no such state. `active`: the value that
+   * undoes it (a rehire is reactivated with it); without it, a deactivated record stays so.
+   */
+  deactivation(entity: Entity): { field: string; value: string | boolean; active?: string | boolean } | undefined;
   /** Whether records of this entity can be deleted through the API. */
   canDelete(entity: Entity): boolean;
   /**

@@ -5,9 +5,9 @@
  */
 export const PIECE_BYTES = 64 * 1024;
 
-/** Where the piece of a UTF-8 `chunk` that starts at `at` ends: at most PIECE_BYTES on, between two characters. */
-export function pieceEnd(chunk: Buffer, at: number): number {
-  const limit = Math.min(at + PIECE_BYTES, chunk.length);
+/** Where the piece of a UTF-8 `chunk` that starts at `at` ends: at most `size` (PIECE_BYTES) on, between two characters. */
+export function pieceEnd(chunk: Buffer, at: number, size = PIECE_BYTES): number {
+  const limit = Math.min(at + size, chunk.length);
   let end = limit;
   while (end < chunk.length && end > at && (chunk[end]! & 0xc0) === 0x80) end--;
   return end > at ? end : limit;

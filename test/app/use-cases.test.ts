@@ -38,6 +38,9 @@ async function using<O extends OpenedRules, T>(opened: Promise<O>, use: (o: O) =
 }
 const PLAN = { missing: 'ignore', maxMissing: { fraction: 0.1 }, blank: 'ignore' } as const;
 
+/** The run's clock in these tests (no row here has a date, so any moment plans the same). */
+const AS_OF = Date.parse('2030-01-01T00:00:00Z');
+
 describe('openTarget: what --target means', () => {
   it('is a configured target, else a rule set, else unknown; a source has no rules', async () => {
     await using(open(), async (o) => expect([o.target?.label, o.rules?.name, o.embedded]).toEqual(['accessplanit "lms"', 'accessplanit', false]));
@@ -89,7 +92,7 @@ describe('the import use case', () => {
     await running.sandbox.reset();
     write(dir, 'u.csv', 'Employee ID,First name,Last name,Company ID\nE1001,James,Smith,ACME01\nP1,Pat,Plan,ACME01\n');
     await using(open(), async (opened) => {
-      const options = { cwd: dir, read: { cwd: dir }, plan: PLAN };
+      const options = { asOf: AS_OF, cwd: dir, read: { cwd: dir }, plan: PLAN };
       const planned = await planImport(opened, ['u.csv'], options);
       expect(planned.plan!.summary).toMatchObject({ create: 1, unchanged: 1 });
       expect(running.sandbox.state().accessplanit.User.rows().some((u) => u.ExternalID === 'P1')).toBe(false);
@@ -103,18 +106,18 @@ describe('the import use case', () => {
   it('with strict plans nothing when a row is invalid; past --max-missing it is a safety stop', async () => {
     write(dir, 'bad.csv', 'Employee ID,First name,Last name,Company ID\nX1,,Smith,ACME01\n');
     await using(open(), async (opened) => {
-      const strict = await planImport(opened, ['bad.csv'], { cwd: dir, read: { cwd: dir }, plan: PLAN, strict: true });
+      const strict = await planImport(opened, ['bad.csv'], { asOf: AS_OF, cwd: dir, read: { cwd: dir }, plan: PLAN, strict: true });
       expect(strict.plan).toBeUndefined();
       expect(strict.validation.ok).toBe(false);
-      const stop = planImport(opened, ['u.csv'], { cwd: dir, read: { cwd: dir }, plan: { ...PLAN, missing: 'deactivate', maxMissing: { count: 0 } }, maxMissingText: '0' });
+      const stop = planImport(opened, ['u.csv'], { asOf: AS_OF, cwd: dir, read: { cwd: dir }, plan: { ...PLAN, missing: 'deactivate', maxMissing: { count: 0 } }, maxMissingText: '0' });
       await expect(stop).rejects.toBeInstanceOf(SafetyStop);
       await expect(stop).rejects.toThrow(/--max-missing 0\); nothing was written/);
     });
   });
 
   it('refuses to import into a source or a rule set', async () => {
-    await using(open('hr'), async (o) => expect(planImport(o, ['u.csv'], { cwd: dir, plan: PLAN })).rejects.toThrow('unified "hr" is read-only'));
-    await using(open('generic'), async (o) => expect(planImport(o, ['u.csv'], { cwd: dir, plan: PLAN })).rejects.toBeInstanceOf(UsageError));
+    await using(open('hr'), async (o) => expect(planImport(o, ['u.csv'], { asOf: AS_OF, cwd: dir, plan: PLAN })).rejects.toThrow('unified "hr" is read-only'));
+    await using(open('generic'), async (o) => expect(planImport(o, ['u.csv'], { asOf: AS_OF, cwd: dir, plan: PLAN })).rejects.toBeInstanceOf(UsageError));
   });
 
   it('--from: reads a source into the run folder as NDJSON, only what changed since when asked', async () => {
@@ -134,14 +137,14 @@ describe('a saved plan', () => {
     await running.sandbox.reset();
     write(dir, 'u.csv', 'Employee ID,First name,Last name,Job title,Company ID\nE1001,James,Smith,Director,ACME01\n');
     await using(open(), async (opened) => {
-      const planned = await planImport(opened, ['u.csv'], { cwd: dir, read: { cwd: dir }, plan: PLAN });
+      const planned = await planImport(opened, ['u.csv'], { asOf: AS_OF, cwd: dir, read: { cwd: dir }, plan: PLAN });
       const target = planned.target;
       const plan = JSON.parse(await savedPlanText(planDocument(planned.plan!), opened.state)) as SavedPlan;
-      expect((await checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false })).stale).toEqual([]);
+      expect((await checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false, now: AS_OF })).stale).toEqual([]);
       await target.writer!.write({ action: 'update', entity: 'users', id: 'jasmit', values: { mobile: '07000 000000' } });
-      await expect(checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false })).rejects.toThrow('users externalId=E1001 (id jasmit) changed since the plan was made');
-      expect((await checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: true })).stale).toHaveLength(1);
-      await expect(checkPlanFresh(undefined, plan, opened.state, { concurrency: 1, force: true })).rejects.toBeInstanceOf(UsageError);
+      await expect(checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: false, now: AS_OF })).rejects.toThrow('users externalId=E1001 (id jasmit) changed since the plan was made');
+      expect((await checkPlanFresh(target, plan, opened.state, { concurrency: 4, force: true, now: AS_OF })).stale).toHaveLength(1);
+      await expect(checkPlanFresh(undefined, plan, opened.state, { concurrency: 1, force: true, now: AS_OF })).rejects.toBeInstanceOf(UsageError);
     });
   });
 });

@@ -28,7 +28,7 @@ describe('HR → LMS: the HR system’s departments and groups (Unified) placed 
 
     const applied = await run(['import', '--from', 'hr', '--map', 'hr-map.json', '--yes']);
     expect(applied.code, applied.stderr).toBe(5); // the employees ON_LEAVE are refused by the target's rules, as before
-    expect(applied.stdout).toContain('Plan: 290 to create, 0 to update, 0 unchanged, 10 invalid rows skipped.');
+    expect(applied.stdout).toContain('Plan: 253 to create, 0 to update, 0 unchanged, 10 invalid rows skipped, 37 leavers.');
     const users = s.state().scim.Users.rows();
     const byId = new Map(users.map((u) => [u.id, u]));
     const members = (label: string) => {
@@ -47,7 +47,7 @@ describe('HR → LMS: the HR system’s departments and groups (Unified) placed 
 
     const before = s.stats();
     const again = await run(['import', '--from', 'hr', '--map', 'hr-map.json', '--yes']);
-    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 290 unchanged, 10 invalid rows skipped.');
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 253 unchanged, 10 invalid rows skipped, 37 leavers.');
     expect(countRequests(s.stats(), { method: WRITES }) - countRequests(before, { method: WRITES })).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { countRequests } from '../../src/sandbox/stats.js';
 import { ROOT } from '../helpers/cli.js';
 import { hrsyncIn } from '../helpers/run.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { hrToLmsProject, lmsProject, manyUsers, tempDir, write } from '../helpers/files.js';
 import { AP_KEY, seeded, useSandbox } from '../helpers/sandbox.js';
 import { PATIENCE_MS } from '../helpers/patience.js';
@@ -82,7 +83,7 @@ describe('hrsync import against the sandbox (in-process)', () => {
     write(dir, 'u.csv', 'Employee ID,First name,Last name,Email,Company ID\nE1001,James,Smith,priya.patel@acme-logistics.co.uk,ACME01\n');
     const run = await importing(dir, ['u.csv', '--dry-run', '--match', 'externalId,email']);
     expect(run.code).toBe(3);
-    expect(run.stdout).toContain('! conflict users u.csv:2: externalId=E1001 and email=priya.patel@acme-logistics.co.uk match different users (id jasmit, id prpate)');
+    expect(run.stdout).toContain('! conflict users u.csv:2: externalId=E1001 finds user id jasmit (email james.smith@acme-logistics.co.uk), but its email=priya.patel@acme-logistics.co.uk belongs to another user, id prpate (externalId E1002): nothing is written for either');
     expect(run.stdout).toContain('1 conflict skipped');
   });
 
@@ -138,6 +139,29 @@ describe('hrsync import against the sandbox (in-process)', () => {
     expect(check.code).toBe(0);
   });
 
+  it('stops starting writes when they fail as a whole (a 500 storm on every write): exit 4, the reason named, every row accounted for', async () => {
+    await sandbox().reset();
+    // Reads pass; every write is answered 500 (never retried: it may have been processed) by a proxy in front of the emulator.
+    const proxy = await startFaultProxy(sandbox().urls.accessplanit);
+    proxy.setRule((req) => (req.method === 'POST' ? { status: 500, body: { message: 'internal error' } } : 'pass'));
+    try {
+      const dir = lmsProject(proxy.via(sandbox().urls.accessplanit));
+      write(dir, 'u.csv', manyUsers('S', 40));
+      const run = await importing(dir, ['u.csv', '--yes', '--concurrency', '2', '--results', 'out']);
+      expect(run.code).toBe(4);
+      expect(run.stderr).toContain('is failing as a whole: 10 writes in a row failed (the last: ');
+      // Ten failed, and at most the one other write in flight then: the rest were never sent.
+      const posts = proxy.seen.filter((r) => r.method === 'POST').length;
+      expect(posts).toBeGreaterThanOrEqual(10);
+      expect(posts).toBeLessThanOrEqual(11);
+      const results = readFileSync(join(dir, 'out', 'results.csv'), 'utf8').trim().split('\n').slice(1);
+      expect(results).toHaveLength(40);
+      expect(results.filter((l) => l.includes('not tried: the target failed'))).toHaveLength(40 - posts);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('settles writes whose answer never comes (timeouts): every person exactly once', async () => {
     await sandbox().reset();
     const dir = lmsProject(sandbox().urls.accessplanit, { timeout: 0.5 });
@@ -186,12 +210,13 @@ describe('hrsync import --from a source target', () => {
     write(dir, 'lms-map.json', JSON.stringify({ users: { defaults: { companyId: 'ACME01' } } }));
     const run = await hrsyncIn(['import', '--from', 'hr', '--map', 'lms-map.json', '--yes'], { cwd: dir, env: ENV });
     expect(run.code).toBe(5); // 10 employees have a status accessplanit has no equivalent for: reported, skipped
-    expect(run.stdout).toContain('Plan: 290 to create, 0 to update, 0 unchanged, 10 invalid rows skipped.');
+    expect(run.stdout).toContain('Plan: 253 to create, 0 to update, 0 unchanged, 10 invalid rows skipped, 37 leavers.');
     expect(run.stderr).toContain('warning: unified "hr": 10 employees have an employment_status hrsync has no status for (ON_LEAVE ×10)');
     expect(run.stderr).toContain('status "ON_LEAVE" is not one of Enabled, New, Disabled');
-    expect(s.state().accessplanit.User.size).toBe(295);
+    // 37 employees have left (terminated_at has passed): they are not created.
+    expect(s.state().accessplanit.User.size).toBe(258);
     const created = s.state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('E3'));
-    expect([created.length, created.every((u) => u.MainCompanyID === 'ACME01')]).toEqual([290, true]);
+    expect([created.length, created.every((u) => u.MainCompanyID === 'ACME01')]).toEqual([253, true]);
     // Personal data at rest — the source's snapshot, the journal, results, failed rows, the sync
     // state — is the user's alone: every file 0600, every folder 0700 (whatever the umask allows more).
     const modes = (path: string): Array<[string, number]> =>
@@ -203,7 +228,7 @@ describe('hrsync import --from a source target', () => {
     expect(atRest.map(([p]) => p.replace(/runs\/[^/]+/, 'runs/RUN')).sort()).toEqual(expect.arrayContaining(['/.hrsync/runs/RUN/from-hr.ndjson', '/.hrsync/runs/RUN/journal.ndjson', '/.hrsync/runs/RUN/results.csv', '/.hrsync/runs/RUN/failed.csv']));
     expect(atRest.filter(([path, mode]) => mode !== (statSync(join(dir, path)).isDirectory() ? 0o700 : 0o600))).toEqual([]);
     const again = await hrsyncIn(['import', '--from', 'hr', '--map', 'lms-map.json', '--dry-run'], { cwd: dir, env: ENV });
-    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 290 unchanged, 10 invalid rows skipped.');
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 253 unchanged, 10 invalid rows skipped, 37 leavers.');
     const recent = await hrsyncIn(['import', '--from', 'hr', '--map', 'lms-map.json', '--since', '2026-10-01', '--missing', 'deactivate', '--dry-run'], { cwd: dir, env: ENV });
     expect(recent.stdout).toMatch(/Plan: 0 to create, 0 to update, \d+ unchanged/);
     expect(recent.stdout).toContain('--missing deactivate was not applied to users');

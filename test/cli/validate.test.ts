@@ -3,12 +3,24 @@ import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddedStateFile } from '../../src/app/cache-folder.js';
 import { tempDir } from '../helpers/files.js';
+import { hrsyncBinary, ROOT } from '../helpers/cli.js';
 import { hrsyncIn, tempProject } from '../helpers/run.js';
 
 const project = tempProject();
 const hrsync = (args: string[], env: Record<string, string> = {}) => hrsyncIn(args, { cwd: project, env });
 
 const ANSI = /\u001b\[/;
+
+describe('hrsync validate where node may not make code from strings', () => {
+  it('reports exactly what it reports otherwise (a CSV row\'s values are then made field by field)', async () => {
+    const args = ['validate', 'samples/invalid/users.csv', 'samples/companies.csv', '--target', 'accessplanit', '--format', 'json'];
+    const usual = await hrsyncBinary(args, ROOT);
+    const strict = await hrsyncBinary(args, ROOT, { NODE_OPTIONS: '--disallow-code-generation-from-strings' });
+    expect([strict.code, strict.stderr]).toEqual([3, '']);
+    expect(strict.stdout).toBe(usual.stdout);
+    expect(JSON.parse(usual.stdout).issues.length).toBeGreaterThan(5);
+  });
+});
 
 describe('hrsync validate (in-process)', () => {
   it('passes the samples for accessplanit with exit 0', async () => {

@@ -9,6 +9,10 @@ describe('days in a person’s own time zone', () => {
     expect(timeZoneName('europe/berlin')).toBe('Europe/Berlin');
     expect(timeZoneName('Pacific/Auckland')).toBe('Pacific/Auckland');
     expect(timeZoneName('UTC')).toBe('UTC');
+    // A current name is kept, never swapped for the older one ICU resolves it to.
+    expect(timeZoneName('Asia/Kolkata')).toBe('Asia/Kolkata');
+    expect(timeZoneName('europe/kyiv')).toBe('Europe/Kyiv');
+    expect(timeZoneName('asia/calcutta')).toBe('Asia/Calcutta');
     for (const bad of ['+01:00', 'UTC+1', 'Mars/Olympus_Mons', '', ' ', 'Europe/Berlin; rm -rf', '../etc/passwd']) expect(timeZoneName(bad), bad).toBeUndefined();
   });
 

@@ -101,6 +101,19 @@ describe('mapping a record', () => {
     expect(issues.map((i) => [i.line, i.field, i.code])).toEqual([[7, 'marketingOptIn', 'invalid_boolean']]);
   });
 
+  it('maps a CSV row (cells read by index) as it maps the same values by column: a value it cannot convert left out, the rest in column order', () => {
+    const headers = ['First name', 'Opt in', 'DOB', 'Tags', 'Country', 'Approvers'];
+    for (const cells of [['Ann', 'yes', '1988-04-03', 'a;b', 'UK', 'm@x.nl'], ['Bo', 'maybe', '31/12/1999', '', 'NL', ''], ['Cy', 'no', 'x', 'c', '', '']]) {
+      const values = Object.fromEntries(headers.map((h, i) => [h, cells[i]!]));
+      const byIndex: Issue[] = [];
+      const byColumn: Issue[] = [];
+      const csv = mapRecord({ file: 'f.csv', line: 2, values, cells, columnIndex: new Map(headers.map((h, i) => [h, i])) }, columns, undefined, byIndex);
+      const other = mapRecord({ file: 'f.csv', line: 2, values }, columns, undefined, byColumn);
+      expect(Object.entries(csv.values)).toEqual(Object.entries(other.values));
+      expect(byIndex).toEqual(byColumn);
+    }
+  });
+
   it('says how to read a non-ISO date', () => {
     const issues: Issue[] = [];
     mapRecord({ file: 'f.csv', line: 3, values: { DOB: '03/04/1988' } }, columns, undefined, issues);

@@ -38,7 +38,8 @@ describe('countries and phone numbers, from well-kept libraries', () => {
       ['España', 'Spain'], ['Sverige', 'Sweden'], ['Scotland', 'United Kingdom'], ['Viet Nam', 'Vietnam'], ['  united   kingdom ', 'United Kingdom'],
       ['Congo', undefined], ['Xanadu', undefined],
     ];
-    for (const [written, name] of cases) expect(normaliseCountry(written), written).toBe(name);
+    // Twice: the second answer comes from the answers kept for values already seen, unknown ones included.
+    for (const _ of [1, 2]) for (const [written, name] of cases) expect(normaliseCountry(written), written).toBe(name);
     // Every name hrsync sends is for a code the library knows, and reads back as itself.
     for (const name of COUNTRY_NAMES) {
       expect(countries.isValid(countryCode(name)!), name).toBe(true);

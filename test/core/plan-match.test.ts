@@ -30,7 +30,7 @@ describe('TargetIndex', () => {
 describe('matchRow', () => {
   it('finds one record (an update), or none (a create), and holds what it found', () => {
     const found = match(user({ externalId: 'E1001', email: 'james@acme.co.uk' }), [JAMES, PRIYA]);
-    expect(found.result).toEqual({ hit: JAMES, key: 'externalId=E1001' });
+    expect(found.result).toEqual({ hit: JAMES, key: 'externalId=E1001', found: { key: 'externalId', label: 'externalId=E1001' } });
     expect([...found.held]).toEqual([JAMES]);
     expect(match(user({ email: 'new@acme.co.uk' }), [JAMES]).result).toEqual({ hit: undefined, key: 'email=new@acme.co.uk' });
   });
@@ -44,7 +44,7 @@ describe('matchRow', () => {
 
   it('reports keys that find different records', () => {
     const { result } = match(user({ externalId: 'E1001', email: 'priya@acme.co.uk' }), [JAMES, PRIYA]);
-    expect(result).toEqual({ conflict: expect.objectContaining({ message: 'externalId=E1001 and email=priya@acme.co.uk match different users (id jasmit, id prpate)' }) });
+    expect(result).toEqual({ conflict: expect.objectContaining({ code: 'key_taken', message: 'externalId=E1001 finds user id jasmit (email james@acme.co.uk), but its email=priya@acme.co.uk belongs to another user, id prpate (externalId E1002): nothing is written for either' }) });
     expect(result).not.toHaveProperty('conflict.duplicateOnTarget');
   });
 

@@ -57,7 +57,7 @@ describe('buildPlan', () => {
     ], { ...OPTIONS, match: ['externalId', 'email'] }, current());
     // Three rows name prpate (the first through its email): none of them is written, whatever their order.
     expect(plan.conflicts.map((c) => c.message)).toEqual([
-      'externalId=E1001 and email=priya.patel@acme.co.uk match different users (id jasmit, id prpate)',
+      'externalId=E1001 finds user id jasmit (email james.smith@acme.co.uk), but its email=priya.patel@acme.co.uk belongs to another user, id prpate (externalId E1002): nothing is written for either',
       expect.stringMatching(/^externalId=E1002 matches the same record \(id prpate\) as line \d+ and line \d+: none of them is written$/),
       expect.stringMatching(/^email=priya.patel@acme.co.uk matches the same record \(id prpate\) as line \d+ and line \d+: none of them is written$/),
       'has none of the keys it is matched on (externalId, email): it could not be found again on the next run, so it is left out rather than created',
@@ -169,7 +169,7 @@ describe('buildPlan: a key others refer to, changed in the same run', () => {
     const plan = await buildPlan(idp, input(), OPTIONS, current(PEOPLE));
     const report = plan.operations.find((o) => o.key === 'externalId=R1')!;
     expect(report.changes?.map((c) => c.field)).toEqual(['jobTitle']); // not managerEmail: it names m1 before and after
-    expect(plan.operations.find((o) => o.key === 'externalId=M1')!.changes).toEqual([{ field: 'email', from: 'mia@acme.co.uk', to: 'mia.boss@acme.co.uk' }]);
+    expect(plan.operations.find((o) => o.key === 'externalId=M1')!.changes).toEqual([{ field: 'email', from: 'mia@acme.co.uk', to: 'mia.boss@acme.co.uk', reason: { code: 'same_person', by: 'externalId' } }]);
   });
 
   it('a manager who will not exist (not on the target, not among the valid rows) is left unset, with a note, and the row is still written', async () => {

@@ -13,6 +13,8 @@ import { colourFor, plural, type Io, openOptions, warner } from '../terminal.js'
  */
 export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io): Promise<number> {
   const plan = await readPlan(planFile, io.cwd);
+  // The run's clock, read once: a plan made --as-of a moment still to come waits for it.
+  const now = Date.now();
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
   if (flags.results !== undefined) resultsFolder(flags.results, io.cwd);
   const waitMs = seconds('--wait-lock', flags.waitLock);
@@ -28,7 +30,7 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
     },
     async ({ opened, lock, counts }, resultsDir) => {
       const c = colourFor(io.stderr, io.env);
-      const { target, stale } = await checkPlanFresh(opened.target, plan, opened.state, { concurrency, force: Boolean(flags.force) });
+      const { target, stale } = await checkPlanFresh(opened.target, plan, opened.state, { concurrency, force: Boolean(flags.force), now });
       if (stale.length) io.stderr.write(c.yellow(`--force: applying although ${plural(stale.length, 'record')} changed since the plan was made\n`));
       // What is sent to a target that cannot be read back (Springest) is remembered, as an import's apply does.
       const sync = sentState(target, opened.state);

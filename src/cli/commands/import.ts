@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { appliedLine, applyExitCode, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, type AppliedRun } from '../apply-output.js';
 import { inputOptions } from '../input-flags.js';
 import type { ImportFlags } from '../options.js';
-import { matchKeys, maxMissing, notAnInput, positiveInt, seconds, since } from '../parse.js';
+import { asOf, matchKeys, maxMissing, notAnInput, positiveInt, seconds, since } from '../parse.js';
 import { planDocument } from '../render/notes.js';
 import { renderPlanText } from '../render/plan.js';
 import { renderReportHtml, type AppliedSummary } from '../render/report-html.js';
@@ -57,8 +57,13 @@ function parseImportFlags(files: string[], flags: ImportFlags, io: Io) {
   const concurrency = positiveInt('--concurrency', flags.concurrency) ?? 8;
   const limit = positiveInt('--limit', flags.limit);
   const missingLimit = maxMissing(flags.maxMissing);
+  const deactivationLimit = flags.maxDeactivations === undefined ? undefined : maxMissing(flags.maxDeactivations, '--max-deactivations');
+  // The run's clock, read once: every date decision of the plan is made at it, or at --as-of (checked
+  // here; read in the target's time zone once it is open).
+  const clock = Date.now();
+  asOf(flags.asOf, 'UTC', clock);
   const match = matchKeys(flags.match);
-  return { sinceLast, sinceAt, waitMs, concurrency, limit, missingLimit, match };
+  return { sinceLast, sinceAt, waitMs, concurrency, limit, missingLimit, deactivationLimit, clock, match };
 }
 
 type ImportRunOptions = ReturnType<typeof parseImportFlags> & { flags: ImportFlags; io: Io; input: Omit<Awaited<ReturnType<typeof inputOptions>>, 'files'>; files: string[] };
@@ -100,10 +105,13 @@ async function importRun(run: WriteRun, resultsDir: string, options: ImportRunOp
     cwd: io.cwd,
     strict: Boolean(flags.strict),
     maxMissingText: flags.maxMissing,
+    asOf: asOf(flags.asOf, opened.calendar?.timeZone ?? 'UTC', options.clock),
+    ...(options.deactivationLimit ? { maxDeactivationsText: flags.maxDeactivations } : {}),
     plan: {
       ...(options.match ? { match: options.match } : {}),
       missing: flags.missing,
       maxMissing: options.missingLimit,
+      ...(options.deactivationLimit ? { maxDeactivations: options.deactivationLimit } : {}),
       blank: flags.blank,
       ...(flags.only.length ? { only: flags.only } : {}),
       ...(options.limit ? { limit: options.limit } : {}),

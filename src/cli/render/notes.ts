@@ -28,6 +28,10 @@ export function noteText(note: PlanNote | string): string {
       const one = note.count === 1;
       return `${SINGULAR[note.entity]} ${note.key} is not deleted: ${note.count} ${one ? SINGULAR[note.by] : note.by} still ${one ? 'refers' : 'refer'} to it (${note.first.join('; ')}${note.count > 3 ? '; …' : ''}), and the platform refuses to delete it while ${one ? 'it does' : 'they do'}`;
     }
+    case 'reference_inactive':
+      return `${note.count} ${note.count === 1 ? `${SINGULAR[note.entity]} names` : `${note.entity} name`} an approver or manager who is inactive on ${note.target} or made so by this run (the first: ${note.first.join('; ')}): the platform refuses an inactive one, so that reference is not sent; name an active one and run again`;
+    case 'new_hr_id_review':
+      return `${note.count} ${note.count === 1 ? SINGULAR[note.entity] : note.entity} ${note.count === 1 ? 'has' : 'have'} a new HR id on an account of ${note.target} that has another (a conversion, or a rehire under a new id): left for review, nothing written. Fix the HR id in the input, or, if such accounts should take the new HR id, set "onNewHrId": "adopt" on the target in the config`;
     case 'said':
       return note.text;
   }

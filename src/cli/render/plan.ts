@@ -1,8 +1,10 @@
+import { identityHeadline, reasonText } from './identity.js';
 import type { FieldValue } from '../../core/model/canonical.js';
 import { cellText } from '../../io/cells.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import { quote } from '../../core/model/issues.js';
 import { printable } from '../printable.js';
+import { decisionText, lifecycleCounts, plannedAsOf } from './lifecycle.js';
 import { noteText } from './notes.js';
 import { formatCount, type Colours } from '../terminal.js';
 
@@ -23,8 +25,10 @@ function opLines(op: PlannedOp, c: Colours): string[] {
     const mapped = Object.keys(op.mapped ?? {}).filter((f) => f in v).map((f) => `    ${f}: ${show(v[f])}${from(f)}`);
     return [`${c.green('+ create')} ${op.entity} ${key}${name ? ` ${p(quote(String(name)))}` : ''}${where}`, ...mapped];
   }
-  if (op.action === 'update')
-    return [`${c.yellow('~ update')} ${op.entity} ${key}${op.key === `id=${op.id}` ? '' : id}${where}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}${from(ch.field)}`)];
+  if (op.action === 'update') {
+    const who = identityHeadline(op);
+    return [`${c.yellow('~ update')} ${op.entity} ${key}${op.key === `id=${op.id}` ? '' : id}${where}${who ? ` ${c.cyan(who)}` : ''}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}${from(ch.field)}${ch.reason ? c.dim(` (${p(reasonText(ch.reason))})`) : ''}`)];
+  }
   return [`${c.red(`- ${op.action}`)} ${op.entity} ${key}${op.key.includes(`(id ${op.id})`) || op.key === `id=${op.id}` ? '' : id}`];
 }
 
@@ -38,6 +42,7 @@ export function summaryLine(plan: Plan): string {
   if (s.invalid) parts.push(`${formatCount(s.invalid)} invalid ${s.invalid === 1 ? 'row' : 'rows'} skipped`);
   if (s.conflicts) parts.push(`${formatCount(s.conflicts)} ${s.conflicts === 1 ? 'conflict' : 'conflicts'} skipped`);
   if (s.skipped) parts.push(`${formatCount(s.skipped)} left out by --only/--limit`);
+  parts.push(...lifecycleCounts(plan));
   return `Plan: ${parts.join(', ')}.`;
 }
 
@@ -101,10 +106,25 @@ export function renderPlanText(plan: Plan, c: Colours, verbose: boolean): string
         ? `${c.magenta('! duplicate on target:')} ${p(conflict.message)} ${c.dim(`(${p(conflict.file)}:${conflict.line}; nothing written for this row)`)}`
         : `${c.magenta('! conflict')} ${conflict.entity} ${c.dim(`${p(conflict.file)}:${conflict.line}`)}: ${p(conflict.message)}`,
     );
+  out.push(...lifecycleLines(plan, c, verbose));
   for (const note of plan.notes) out.push(c.dim(`note: ${p(noteText(note))}`));
   if (out.length) out.push('');
   const table = planTable(plan, c);
   if (table.length) out.push(...table, '');
   out.push(c.bold(summaryLine(plan)));
   return out.join('\n') + '\n';
+}
+
+/** Each joiner waiting and each leaver, what was done and why: the first few of each kind unless --verbose. */
+function lifecycleLines(plan: Plan, c: Colours, verbose: boolean): string[] {
+  const out: string[] = [];
+  const asOf = plannedAsOf(plan);
+  if (asOf) out.push(c.cyan(`as of ${asOf} (--as-of): start and end dates are read at this moment`));
+  for (const kind of ['joiner', 'leaver'] as const) {
+    const decisions = (plan.lifecycle ?? []).filter((d) => d.kind === kind);
+    for (const d of verbose ? decisions : decisions.slice(0, SHOWN))
+      out.push(`${c.cyan(kind === 'joiner' ? '… joiner' : '⇣ leaver')} ${d.entity} ${p(d.key)} ${c.dim(`(${p(d.file)}:${d.line})`)}: ${p(decisionText(d, plan.target))}`);
+    if (!verbose && decisions.length > SHOWN) out.push(c.dim(`  … and ${formatCount(decisions.length - SHOWN)} more ${kind}s (--verbose shows all)`));
+  }
+  return out;
 }

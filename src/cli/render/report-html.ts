@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { FieldValue } from '../../core/model/canonical.js';
 import type { Issue } from '../../core/model/issues.js';
+import { decisionText, plannedAsOf } from './lifecycle.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
 import { cellText } from '../../io/cells.js';
 import { printable } from '../printable.js';
 import { formatCount, plural } from '../terminal.js';
+import { reasonText } from './identity.js';
 import { noteText } from './notes.js';
 import { planCounts, summaryLine } from './plan.js';
 import { entityReasonText, hintText, issuesByCode, type IssueDigest } from './validation.js';
@@ -242,7 +244,7 @@ const keyCells = (op: PlannedOp, span = 1) =>
 function updateRows(op: PlannedOp): Html {
   const changes = op.changes ?? [];
   if (changes.length === 0) return html`<tbody class="op"><tr>${keyCells(op)}<td></td><td></td><td></td></tr></tbody>`;
-  return html`<tbody class="op">${changes.map((ch, i) => html`<tr>${i === 0 ? keyCells(op, changes.length) : ''}<td>${ch.field}</td><td class="v">${value(ch.from)}</td><td class="v">${value(ch.to)}</td></tr>`)}</tbody>`;
+  return html`<tbody class="op">${changes.map((ch, i) => html`<tr${ch.reason ? html` data-reason="${ch.reason.code}"` : ''}>${i === 0 ? keyCells(op, changes.length) : ''}<td>${ch.field}</td><td class="v">${value(ch.from)}</td><td class="v">${value(ch.to)}${ch.reason ? html`<div class="dim">${reasonText(ch.reason)}</div>` : ''}</td></tr>`)}</tbody>`;
 }
 
 /** A create: the values it sends, side by side. */
@@ -274,8 +276,21 @@ ${[...groups.values()].map((group) => changeGroup(group[0]!.action, group[0]!.en
 ${plan.conflicts.length ? html`<h3>Conflicts (nothing written for these rows)</h3>
 <table id="conflicts-table"><thead><tr><th scope="col">entity</th><th scope="col">row</th><th scope="col">key</th><th scope="col">why</th></tr></thead>
 <tbody>${plan.conflicts.slice(0, limit).map((c) => html`<tr><td>${c.entity}</td><td class="v nw">${where(c.file, c.line)}</td><td class="v nw">${c.key}</td><td class="v">${c.duplicateOnTarget ? 'duplicate on target: ' : ''}${c.message}</td></tr>`)}</tbody></table>` : ''}
+${lifecycleHtml(plan, limit)}
 ${plan.notes.length ? html`<h3>Notes</h3><ul>${plan.notes.map((n) => html`<li>${noteText(n)}</li>`)}</ul>` : ''}
 </section>`;
+}
+
+/** Joiners waiting and leavers: each decision, why, and the moment it was made at. */
+function lifecycleHtml(plan: Plan, limit: number): Html {
+  const decisions = plan.lifecycle ?? [];
+  const asOf = plannedAsOf(plan);
+  if (!decisions.length && !asOf) return html``;
+  return html`<h3 id="lifecycle">Joiners and leavers</h3>
+<p>${asOf ? html`As of <b>${asOf}</b> (--as-of): start` : 'Start'} and end dates are days in each person’s own time zone.</p>
+${cut(Math.min(limit, decisions.length), decisions.length, 'decision', '--format json has them all')}
+${decisions.length ? html`<table id="lifecycle-table"><thead><tr><th scope="col">row</th><th scope="col">entity</th><th scope="col">key</th><th scope="col">kind</th><th scope="col">outcome</th><th scope="col">why</th></tr></thead>
+<tbody>${decisions.slice(0, limit).map((d) => html`<tr data-outcome="${d.outcome}"><td class="v nw">${where(d.file, d.line)}</td><td>${d.entity}</td><td class="v nw">${d.key}</td><td>${d.kind}</td><td>${d.outcome}</td><td class="v">${decisionText(d, plan.target)}</td></tr>`)}</tbody></table>` : ''}`;
 }
 
 function resultsHtml(applied: AppliedSummary, limit: number): Html {

@@ -1,5 +1,6 @@
+import { identityOptions } from '../config-schema.js';
 import { z } from 'zod';
-import { connectionOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
 
 /** One `accessplanit` target in the config (loaded only when a config is read: see ConnectorDefinition). */
 export const configSchema = z
@@ -9,6 +10,8 @@ export const configSchema = z
     apiKey: secretRef.optional(),
     userName: z.string().optional().describe('For the password grant, with password'),
     password: secretRef.optional(),
+    ...identityOptions,
     ...connectionOptions,
+    ...lifecycleOptions,
   })
   .refine((t) => t.apiKey || (t.userName && t.password), { error: 'give apiKey, or userName and password' });

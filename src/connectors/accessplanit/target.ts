@@ -254,7 +254,7 @@ export class AccessplanitTarget implements Target {
     updatesOnly: (entity) => TRAINING.has(entity),
     // The platform stores the manager's user ID: a manager created in the same run is written first.
     writtenAfter: (entity) => (entity === 'users' ? [{ field: 'managerEmail', key: 'email', byId: true }] : []),
-    deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'Disabled' } : undefined),
+    deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'Disabled', active: 'Enabled' } : undefined),
     settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: (entity) => !TRAINING.has(entity),
     // [guess, the emulator's strict case] the platform keeps a company that has users and a group that

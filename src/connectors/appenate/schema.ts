@@ -1,5 +1,6 @@
+import { identityOptions } from '../config-schema.js';
 import { z } from 'zod';
-import { connectionOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
 import { APPENATE_USER_TYPES } from './rules.js';
 
 /** One `appenate` target in the config (loaded only when a config is read: see ConnectorDefinition). */
@@ -11,5 +12,7 @@ export const configSchema = z.strictObject({
   listAll: z.boolean().optional().describe('List everyone with an empty Name= search (undocumented: only if your tenant answers it with everyone). Without it, export, --missing and --from cannot list, and import looks each row up'),
   invite: z.boolean().optional().describe('Whether a created user gets the invitation e-mail (default true, as the platform does); a row’s invite column wins'),
   userType: z.enum(APPENATE_USER_TYPES.values).optional().describe('Licence type of a created user whose row names none (default: the platform’s own)'),
+  ...identityOptions,
   ...connectionOptions,
+  ...lifecycleOptions,
 });

@@ -17,7 +17,7 @@ export const scimRules: Partial<Record<Entity, RuleSet>> = {
     entity: 'users',
     accepts: [
       'id', 'externalId', 'email', 'title', 'firstName', 'middleName', 'lastName', 'jobTitle', 'phone', 'mobile', 'address', 'town',
-      'county', 'postcode', 'country', 'status', 'department', 'costCenter', 'companyName', 'managerEmail', 'groups',
+      'county', 'postcode', 'country', 'status', 'department', 'costCenter', 'companyName', 'managerEmail', 'groups', 'timeZone',
     ],
     fields: {
       status: { oneOf: SCIM_ACTIVE },

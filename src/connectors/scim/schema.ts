@@ -1,5 +1,6 @@
+import { identityOptions } from '../config-schema.js';
 import { z } from 'zod';
-import { connectionOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
 
 /** One `scim` target in the config (loaded only when a config is read: see ConnectorDefinition). */
 export const configSchema = z.strictObject({
@@ -11,5 +12,7 @@ export const configSchema = z.strictObject({
   filter: z.enum(['auto', 'never']).optional().describe('Look records up with filters where /ServiceProviderConfig offers them (auto, the default), or read the list and match (never)'),
   bulk: z.enum(['auto', 'never']).optional().describe('Group writes into /Bulk requests where /ServiceProviderConfig offers it (auto, the default), within its maxOperations and maxPayloadSize, or never'),
   displayName: z.enum(['derive', 'none']).optional().describe('When a name part is written, displayName and name.formatted follow it (derive, the default), or are left as the provider has them (none)'),
+  ...identityOptions,
   ...connectionOptions,
+  ...lifecycleOptions,
 });

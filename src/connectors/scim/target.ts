@@ -421,7 +421,7 @@ export class ScimTarget implements Target {
     // Fields the provider does not hold (discovery: no enterprise extension, an attribute its User
     // schema lacks) are never diffed nor sent: a write could not store them, and every run would try again.
     readOnly: (entity) => (entity === 'users' && this.known ? unsupportedFields(this.known) : []),
-    deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'inactive' } : undefined),
+    deactivation: (entity) => (entity === 'users' ? { field: 'status', value: 'inactive', active: 'active' } : undefined),
     settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: () => true,
     lookup: async (entity, key) => {

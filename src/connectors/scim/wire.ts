@@ -20,7 +20,7 @@ export const SCIM_USER_WIRE: WireMap = {
   lastName: 'name.familyName', jobTitle: 'title', phone: 'phoneNumbers', mobile: 'phoneNumbers', address: 'addresses.streetAddress',
   town: 'addresses.locality', county: 'addresses.region', postcode: 'addresses.postalCode', country: 'addresses.country', status: 'active',
   department: `${ENTERPRISE}:department`, costCenter: `${ENTERPRISE}:costCenter`, companyName: `${ENTERPRISE}:organization`,
-  managerEmail: `${ENTERPRISE}:manager`, groups: 'groups',
+  managerEmail: `${ENTERPRISE}:manager`, groups: 'groups', timeZone: 'timezone',
 };
 export const SCIM_GROUP_WIRE: WireMap = { id: 'id', label: 'displayName' };
 
@@ -63,6 +63,8 @@ export function fromScimUser(resource: Resource): CanonicalValues {
     costCenter: text(enterprise.costCenter),
     companyName: text(enterprise.organization),
     groups: groups.length ? groups : null,
+    // RFC 7643 §4.1.1: the user's time zone in the "Olson" (IANA) format, e.g. "America/Los_Angeles".
+    timeZone: text(resource.timezone),
   };
 }
 
@@ -154,6 +156,7 @@ export function toScimUser(values: CanonicalValues, base: Resource, shape: UserS
   const kept = Object.keys(work).some((k) => k !== 'type' && k !== 'primary') ? [...others, work] : others;
   if (kept.length) out.addresses = kept;
   else delete out.addresses;
+  setIn(out, 'timezone', str(v('timeZone')));
   const status = v('status');
   if (status !== undefined) out.active = status !== 'inactive';
   if (shape.enterprise === false) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { connectionOptions, secretRef } from '../config-schema.js';
+import { connectionOptions, lifecycleOptions, secretRef } from '../config-schema.js';
 
 /** One `springest` target in the config (loaded only when a config is read: see ConnectorDefinition). */
 export const configSchema = z.strictObject({
@@ -8,4 +8,5 @@ export const configSchema = z.strictObject({
     .record(z.string(), z.strictObject({ baseUrl: z.string().describe('https://SITE.api.go.springest.nl'), apiKey: secretRef }))
     .describe('Every site gets every user: one API key per site'),
   ...connectionOptions,
+  ...lifecycleOptions,
 });

@@ -103,12 +103,13 @@ export class SpringestTarget implements Target {
   readonly writer: TargetWriter = {
     matchKeys: () => ['externalId', 'email'],
     readOnly: () => [],
-    // "Approvers must be existing, active users" (seed 003): a new manager is created before the reports naming them.
+    // "Approvers must be existing, active users" (seed 003): a new manager is created before the reports
+    // naming them, and one the input says is inactive is not sent.
     writtenAfter: () => [
-      { field: 'approvers', key: 'email' },
-      { field: 'managerEmail', key: 'email' },
+      { field: 'approvers', key: 'email', active: true },
+      { field: 'managerEmail', key: 'email', active: true },
     ],
-    deactivation: () => ({ field: 'status', value: 'inactive' }),
+    deactivation: () => ({ field: 'status', value: 'inactive', active: 'active' }),
     settleMs: () => 2 * (this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     canDelete: () => false,
     lookup: async (_entity, key) => {

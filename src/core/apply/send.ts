@@ -1,6 +1,7 @@
 import { RemoteError } from '../../errors.js';
 import type { PlannedOp } from '../plan/plan.js';
 import type { Target } from '../ports.js';
+import { Breaker, systemic } from './breaker.js';
 import { create, OutcomeUnknown } from './create.js';
 import type { Journal } from './journal.js';
 import type { ApplyOptions, OpResult } from './types.js';
@@ -14,8 +15,9 @@ export class Sender {
   readonly results = new Map<PlannedOp, OpResult>();
   failed = 0;
   unknown = 0;
-  /** The target failed as a whole (credentials refused): the rest would fare the same. */
+  /** The target failed as a whole (credentials refused, or the breaker tripped): the rest would fare the same. */
   targetFailure: RemoteError | undefined;
+  private readonly breaker: Breaker;
   /** Not the target's failure but hrsync's own (a bug): no new writes, results written, then it is thrown. */
   internal: unknown;
   private readonly byKey: Map<string, PlannedOp>;
@@ -23,6 +25,7 @@ export class Sender {
 
   constructor(private readonly target: Target, private readonly ops: readonly PlannedOp[], private readonly options: ApplyOptions, private readonly journal: Journal) {
     this.byKey = new Map(ops.map((o) => [o.key, o]));
+    this.breaker = new Breaker(options.breaker);
     this.clock = { sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))), now: options.now ?? Date.now };
   }
 
@@ -38,10 +41,18 @@ export class Sender {
       this.options.onProgress?.(this.results.size, this.ops.length, this.failed);
       return;
     }
-    const result = await this.write(op);
+    const [result, cause] = await this.write(op);
     this.results.set(op, result);
+    this.trip(result, cause);
     this.journal.append(op, result);
     this.options.onProgress?.(this.results.size, this.ops.length, this.failed);
+  }
+
+  /** Tells the breaker how a write ended; once it trips, the target has failed as a whole: no new write starts. */
+  private trip(result: OpResult, cause: unknown): void {
+    this.breaker.record(result.status === 'ok' ? 'ok' : systemic(cause) || cause instanceof OutcomeUnknown ? { systemic: result.error ?? 'failed' } : 'row');
+    if (this.breaker.tripped && !this.targetFailure)
+      this.targetFailure = new RemoteError('unavailable', `${this.target.label} is failing as a whole: ${this.breaker.tripped}; no new write was started (the writes in flight finished)`, undefined);
   }
 
   /** Every operation's result; those never tried are skipped, saying why the run stopped. */
@@ -50,12 +61,13 @@ export class Sender {
     return this.ops.map((op) => this.results.get(op) ?? { op, status: 'skipped' as const, error: why });
   }
 
-  private async write(op: PlannedOp): Promise<OpResult> {
+  /** A write and its result; for a failure, also what was thrown. */
+  private async write(op: PlannedOp): Promise<[OpResult, unknown?]> {
     try {
       const id = op.action === 'create' ? await create(this.target, op, this.clock) : (await this.target.writer!.write({ action: op.action, entity: op.entity, ...(op.id ? { id: op.id } : {}), ...(op.values ? { values: op.values } : {}) })).id;
-      return { op, status: 'ok', id };
+      return [{ op, status: 'ok', id }];
     } catch (error) {
-      return this.failure(op, error);
+      return [this.failure(op, error), error];
     }
   }
 

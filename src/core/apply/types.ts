@@ -1,6 +1,7 @@
 import type { OutputError, RemoteError, UsageError } from '../../errors.js';
 import type { RawValue } from '../model/canonical.js';
 import type { PlannedOp } from '../plan/plan.js';
+import type { BreakerPolicy } from './breaker.js';
 
 export interface OpResult {
   op: PlannedOp;
@@ -36,6 +37,8 @@ export interface ApplyOptions {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   onProgress?: (done: number, total: number, failed: number) => void;
+  /** When the writes fail as a whole (see Breaker): default 10 in a row, or half of the first 50. */
+  breaker?: BreakerPolicy;
 }
 
 export interface ApplyReport {

@@ -6,6 +6,8 @@
  * since Node 13), through Intl.DateTimeFormat; no dependency.
  */
 
+import { closest } from '../../shared/closest.js';
+
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -21,18 +23,40 @@ function formatter(zone: string): Intl.DateTimeFormat {
 }
 
 /**
- * The zone's canonical IANA name (e.g. "europe/berlin" → "Europe/Berlin"), or undefined when it is not
- * one. Offsets such as "+01:00" are refused whatever the Node.js version: an offset is not a place, and
- * does not follow its summer time.
+ * The zone's IANA name as written, its case made right (e.g. "europe/berlin" → "Europe/Berlin"), or
+ * undefined when it is not one. A current name stays itself: ICU resolves some to their old spelling
+ * ("Asia/Kolkata" → "Asia/Calcutta", "Europe/Kyiv" → "Europe/Kiev"), which is never sent in its place.
+ * Offsets such as "+01:00" are refused whatever the Node.js version: an offset is not a place, and does
+ * not follow its summer time.
  */
 export function timeZoneName(name: string): string | undefined {
   const text = name.trim();
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(text)) return undefined;
+  let resolved: string;
   try {
-    return formatter(text).resolvedOptions().timeZone;
+    resolved = formatter(text).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+  const lower = text.toLowerCase();
+  if (resolved.toLowerCase() === lower) return resolved;
+  const listed = Intl.supportedValuesOf('timeZone').find((z) => z.toLowerCase() === lower);
+  if (listed) return listed;
+  // A name ICU knows by another spelling: as written when it has capitals, else each word capitalised.
+  return text !== lower ? text : lower.replace(/(^|[/_-])([a-z])/g, (_, sep: string, ch: string) => sep + ch.toUpperCase());
+}
+
+/**
+ * What to write instead of a refused time-zone name (for an issue's hint): the IANA name of a city
+ * written alone ("Berlin" → Europe/Berlin), the closest name, or the form.
+ */
+export function timeZoneHint(name: string): string {
+  const text = name.trim();
+  if (/^(utc|gmt)?\s*[+-]\d/i.test(text)) return 'an offset is not a place and does not follow its summer time: write the IANA name of the place, e.g. Europe/Berlin';
+  const zones = Intl.supportedValuesOf('timeZone');
+  const city = text.toLowerCase().replace(/\s+/g, '_');
+  const near = zones.find((z) => z.slice(z.lastIndexOf('/') + 1).toLowerCase() === city) ?? closest(text, zones);
+  return near ? `did you mean "${near}"? Write an IANA time-zone name` : 'write an IANA time-zone name, e.g. Europe/Berlin or America/Los_Angeles';
 }
 
 /** The wall-clock reading of an instant in a zone, as milliseconds since 1970 read as if UTC. */

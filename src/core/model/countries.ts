@@ -76,7 +76,8 @@ const SEEN = new Map<string, string | undefined>();
  * undefined when unknown.
  */
 export function normaliseCountry(value: string): string | undefined {
-  if (SEEN.has(value)) return SEEN.get(value);
+  const seen = SEEN.get(value);
+  if (seen !== undefined || SEEN.has(value)) return seen;
   const code = lookup().get(key(value));
   const name = code ? NAMES.get(code) : undefined;
   if (SEEN.size < 10_000) SEEN.set(detach(value), name);

@@ -6,7 +6,7 @@ import type { Entity } from './entities.js';
  * lower-casing and removing spaces, underscores, hyphens and dots) that map onto the field: every
  * platform's own wire name and the usual HR-export headers.
  */
-export type FieldKind = 'string' | 'email' | 'date' | 'boolean' | 'list' | 'approvers';
+export type FieldKind = 'string' | 'email' | 'date' | 'boolean' | 'list' | 'approvers' | 'timeZone';
 
 export interface FieldDef {
   readonly name: string;
@@ -58,6 +58,9 @@ export const USER_FIELDS: readonly FieldDef[] = [
   f('marketingOptIn', 'boolean', 'opted in to marketing', ['marketingoptin', 'marketing', 'optin']),
   f('startDate', 'date', 'employment start date, yyyy-mm-dd', ['startdate', 'hiredate', 'hiredat', 'employmentstartdate', 'datejoined', 'joiningdate']),
   f('endDate', 'date', 'employment end date, yyyy-mm-dd', ['enddate', 'terminationdate', 'terminatedat', 'employmentenddate', 'leavingdate', 'leavedate']),
+  f('timeZone', 'timeZone', 'the person’s time zone, an IANA name such as Europe/Berlin: their start and end dates are days there (default: the config’s timeZone, else UTC)', [
+    'timezone', 'tz', 'timezoneid', 'timezonename', 'zoneinfo', 'ianatimezone', 'olsontimezone', 'worktimezone',
+  ]),
   f('managerEmail', 'email', "the line manager's email", ['manageremail', 'linemanageremail', 'supervisoremail', 'reportstoemail']),
   f('approvers', 'approvers', 'approvers: "email" or "email:Label", several separated by ;', ['approvers']),
   f('tags', 'list', 'tags, separated by ; , or |', ['tags', 'tag']),
@@ -164,6 +167,12 @@ export const DISTINCTIVE: Record<Entity, ReadonlySet<string>> = {
   awards: new Set(['awardId', 'awardLabel', 'targetDate', 'completedDate', 'expiryDate']),
   jobroles: new Set(['jobRoleId', 'jobRoleLabel']),
 };
+
+/**
+ * Fields hrsync itself reads to decide when a person's account is made and ended (joiners and leavers):
+ * used whether or not the target stores them, so never an "unused" column.
+ */
+export const LIFECYCLE_FIELDS: ReadonlySet<string> = new Set(['startDate', 'endDate', 'timeZone']);
 
 /** A platform's own field for a tenant's data (accessplanit's user custom fields): `custom.<name>`, text. */
 export const CUSTOM_PREFIX = 'custom.';

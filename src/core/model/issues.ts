@@ -9,7 +9,7 @@ export const ISSUE_CODES = [
   // mapping
   'unknown_column', 'unused_column', 'ambiguous_column', 'missing_column',
   // values
-  'required', 'too_long', 'control_character', 'invisible_character', 'unmapped_value', 'invalid_email', 'invalid_date', 'invalid_boolean', 'not_in_list', 'unknown_country', 'one_required',
+  'required', 'too_long', 'control_character', 'invisible_character', 'unmapped_value', 'invalid_email', 'invalid_date', 'invalid_boolean', 'invalid_time_zone', 'not_in_list', 'unknown_country', 'one_required',
   // batch
   'duplicate', 'unknown_reference', 'unchecked_reference',
 ] as const;

@@ -29,10 +29,10 @@ function stableJson(value: unknown): string {
 }
 
 /**
- * The signature of what a plan would do and where (its version, target and operations, as JSON with
- * every object's keys in order): an HMAC-SHA256 with `key`, the state's plan key — which whoever edits
- * a saved plan without reading the state does not have.
+ * The signature of what a plan would do, where and for when (its version, target, operations and the
+ * moment its dates were read at, as JSON with every object's keys in order): an HMAC-SHA256 with `key`,
+ * the state's plan key — which whoever edits a saved plan without reading the state does not have.
  */
-export function planSignature(plan: Pick<Plan, 'version' | 'targetName' | 'targetIdentity' | 'operations'>, key: Uint8Array): string {
-  return createHmac('sha256', key).update(stableJson({ version: plan.version, targetName: plan.targetName, targetIdentity: plan.targetIdentity, operations: plan.operations })).digest('hex');
+export function planSignature(plan: Pick<Plan, 'version' | 'targetName' | 'targetIdentity' | 'operations' | 'asOf'>, key: Uint8Array): string {
+  return createHmac('sha256', key).update(stableJson({ version: plan.version, targetName: plan.targetName, targetIdentity: plan.targetIdentity, operations: plan.operations, asOf: plan.asOf })).digest('hex');
 }

@@ -2,7 +2,7 @@ import type { CanonicalRecord } from '../model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
 import type { WriteAction } from '../ports.js';
 import type { PlanNote } from './notes.js';
-import type { Conflict, PlannedOp, PlanSummary } from './types.js';
+import type { Conflict, LifecycleDecision, PlannedOp, PlanSummary } from './types.js';
 
 /**
  * A plan as it is made: its operations, conflicts and notes in the order they are found, and the
@@ -13,6 +13,8 @@ export class Draft {
   readonly ops: PlannedOp[] = [];
   readonly conflicts: Conflict[] = [];
   readonly notes: PlanNote[] = [];
+  /** Joiners not yet due and leavers: what was done about each, and why. */
+  readonly lifecycle: LifecycleDecision[] = [];
   readonly summary: PlanSummary;
   private readonly quiet = new Map<Entity, { unchanged: number; skipped: number }>();
 

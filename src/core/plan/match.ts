@@ -1,8 +1,9 @@
 import type { CanonicalRecord, CanonicalValues } from '../model/canonical.js';
 import type { Canary } from './canary.js';
 import type { Draft } from './draft.js';
+import { keyTakenMessage, newHrIdConflict, type Found } from './identity.js';
 import { keyLabel, keyOf } from './keys.js';
-import type { Conflict } from './types.js';
+import type { Conflict, ConflictCode, OnNewHrId } from './types.js';
 
 /**
  * Every target record each key value finds: more than one is a duplicate on the target. A value is
@@ -119,37 +120,42 @@ export function presentKeys(record: CanonicalRecord, keys: readonly string[], ca
   return present;
 }
 
-/** What a row's keys found: one record (or none: a create), under `key`, how a person finds the row — or a conflict. */
-export type Match = { conflict: Conflict } | { hit: CanonicalValues | undefined; key: string };
+/**
+ * What a row's keys found: one record (or none: a create), under `key`, how a person finds the row, and
+ * `found`, the key that found the record — or a conflict.
+ */
+export type Match = { conflict: Conflict } | { hit: CanonicalValues | undefined; key: string; found?: Found };
 
 /**
  * Matches a row on the keys it has, in order. A key that finds two target records is a duplicate on
- * the target; keys that find different records, or a record another row names too, are a conflict:
- * reported, never guessed. Every record found is `held` (never counted missing); `matched` holds the
- * records earlier rows matched.
+ * the target; keys that find different records, a record another row names too, or one whose HR id
+ * differs from the row's (see newHrIdConflict) are a conflict: reported, never guessed. Every record
+ * found is `held` (never counted missing); `matched` holds the records earlier rows matched.
  */
-export function matchRow(record: CanonicalRecord, present: readonly string[], index: TargetIndex, claims: Claims, matched: ReadonlyMap<CanonicalValues, CanonicalRecord>, held: Set<CanonicalValues>): Match {
-  const hits = new Map<CanonicalValues, string>();
+export function matchRow(record: CanonicalRecord, present: readonly string[], index: TargetIndex, claims: Claims, matched: ReadonlyMap<CanonicalValues, CanonicalRecord>, held: Set<CanonicalValues>, onNewHrId?: OnNewHrId): Match {
+  const hits = new Map<CanonicalValues, Found>();
   let duplicate: string | undefined;
   for (const k of present) {
     const found = index.find(k, record.values);
     for (const hit of found) {
       held.add(hit);
-      if (!hits.has(hit)) hits.set(hit, keyLabel(k, record.values));
+      if (!hits.has(hit)) hits.set(hit, { key: k, label: keyLabel(k, record.values) });
     }
     if (found.length > 1) duplicate ??= `${keyLabel(k, record.values)} matches ${found.map((h) => `id ${String(h.id)}`).join(' and ')}`;
   }
   const key = keyLabel(present[0]!, record.values);
-  const conflict = (message: string, onTarget?: boolean): Match => ({
-    conflict: { entity: record.entity, file: record.file, line: record.line, key, source: record.source, message, ...(onTarget ? { duplicateOnTarget: true } : {}) },
+  const conflict = (message: string, onTarget?: boolean, code?: ConflictCode): Match => ({
+    conflict: { entity: record.entity, file: record.file, line: record.line, key, source: record.source, message, ...(onTarget ? { duplicateOnTarget: true } : {}), ...(code ? { code } : {}) },
   });
   if (duplicate) return conflict(duplicate, true);
-  if (hits.size > 1) return conflict(`${[...hits.values()].join(' and ')} match different ${record.entity} (${[...hits.keys()].map((h) => `id ${String(h.id)}`).join(', ')})`);
+  if (hits.size > 1) return conflict(keyTakenMessage(record, hits), false, 'key_taken');
   const [hit] = [...hits.keys()];
+  const newHrId = hit && newHrIdConflict(record, hit, present, hits.get(hit)!, onNewHrId);
+  if (newHrId) return conflict(newHrId, false, 'new_hr_id');
   const others = hit ? claimants(claims, hit).filter((r) => r !== record) : [];
   if (hit && (others.length || matched.has(hit))) {
     const lines = others.length ? others.map((r) => (r.file === record.file ? `line ${r.line}` : `${r.file}:${r.line}`)) : [`line ${matched.get(hit)!.line}`];
     return conflict(`${key} matches the same record (id ${String(hit.id)}) as ${lines.join(' and ')}: none of them is written`);
   }
-  return { hit, key };
+  return hit ? { hit, key, found: hits.get(hit)! } : { hit, key };
 }

@@ -45,6 +45,6 @@ export function planMissing(target: Target, entity: Entity, existing: readonly C
   for (const row of missing) {
     const key = keys.find((k) => typeof row[k] === 'string' && row[k]);
     const values = policy === 'deactivate' && key ? { values: { [key]: row[key]! } } : {};
-    draft.add({ action: policy, entity, key: describeRecord(row, keys), id: String(row.id), ...values, fingerprint: fingerprint(row) });
+    draft.add({ action: policy, entity, key: describeRecord(row, keys), id: String(row.id), ...values, fingerprint: fingerprint(row), because: 'missing' });
   }
 }

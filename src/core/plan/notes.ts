@@ -25,4 +25,8 @@ export type PlanNote =
   | { code: 'reference_unset'; target: string; entity: Entity; count: number; first: string[] }
   /** A delete the platform would refuse while records that stay refer to it. `first`: the first three of those. */
   | { code: 'delete_blocked'; entity: Entity; key: string; by: Entity; count: number; first: string[] }
+  /** Rows naming a record that must be active (an approver) whom the input says is inactive: that reference is not sent. */
+  | { code: 'reference_inactive'; target: string; entity: Entity; count: number; first: string[] }
+  /** Rows whose HR id is new but whose other keys find an account with another HR id: conflicts left for review (the target does not adopt them). */
+  | { code: 'new_hr_id_review'; target: string; entity: Entity; count: number }
   | { code: 'said'; text: string };

@@ -3,14 +3,9 @@ import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
 import { keyValue } from '../model/keys.js';
 import type { TargetWriter } from '../ports.js';
 import type { Draft } from './draft.js';
+import { named } from './references.js';
 import type { Conflict, PlannedOp } from './types.js';
 
-/** The values an approver-like field names: emails of `{email}` items, or the string itself. */
-function named(value: unknown): string[] {
-  if (typeof value === 'string') return value.trim() ? [value] : [];
-  if (Array.isArray(value)) return value.flatMap((v) => (typeof v === 'string' ? [v] : v && typeof v === 'object' && typeof (v as { email?: unknown }).email === 'string' ? [(v as { email: string }).email] : []));
-  return [];
-}
 
 /**
  * A record that names another of the same entity which this plan creates (a report naming its new

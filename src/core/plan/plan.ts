@@ -7,16 +7,23 @@ import { changesOf, createValues, writableFields } from './diff.js';
 import { fingerprint } from './digest.js';
 import { Draft } from './draft.js';
 import { planBlind } from './blind.js';
+import { checkDeactivations, markDisabling } from './brake.js';
+import { decisionOf, planLeaver, standingFor, withoutUnmade } from './lifecycle.js';
 import { claimsOf, matchRow, presentKeys, TargetIndex } from './match.js';
 import { planMissing } from './missing.js';
 import { inRunOrder, orderByReferences } from './order.js';
-import { holdersByKey } from './references.js';
+import { holdersByKey, withoutInactiveReferences } from './references.js';
+import { explainIdentity, reviewNewHrIds } from './identity.js';
+import { blindRehires, markRehires } from './blind-rehire.js';
+export type { ChangeReason, ConflictCode, OnNewHrId } from './types.js';
 import type { Plan, PlanOptions } from './types.js';
 
-export type { Change, Conflict, MissingPolicy, Plan, PlannedOp, PlanOptions, PlanSummary } from './types.js';
+export type { Change, Conflict, Limit, MissingPolicy, Plan, PlannedOp, PlanOptions, PlanSummary } from './types.js';
+export type { LifecycleDecision, LifecycleOptions } from './types.js';
 export type { PlanNote } from './notes.js';
 export { fingerprint, planSignature } from './digest.js';
 export { MissingLimit } from './missing.js';
+export { DeactivationLimit, parseLimit } from './brake.js';
 
 /**
  * The smallest set of writes that makes the target say what the input says. Each input record is
@@ -35,18 +42,25 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
     if (input.length === 0) continue;
     const keys = options.match ?? [...writer.matchKeys(entity)];
     if (options.synced) {
-      await planBlind(target, input, keys, writableFields(target, entity), options, canary, draft);
+      const { rows, rehired } = await blindRehires(target, blindInput(target, entity, input, draft), keys, options);
+      await planBlind(target, rows, keys, writableFields(target, entity), options, canary, draft);
+      markRehires(draft, rehired, writer.deactivation(entity)?.field, writer.deactivation(entity)?.active);
       if (options.missing !== 'ignore') draft.notes.push({ code: 'missing_unlistable', target: target.label, missing: options.missing });
       continue;
     }
     planListed(target, entity, input, current.get(entity) ?? [], keys, options, canary, draft);
   }
+  markDisabling(writer, draft);
+  const inputRows = new Map<Entity, number>();
+  for (const r of records) inputRows.set(r.entity, (inputRows.get(r.entity) ?? 0) + 1);
+  checkDeactivations(draft, options.maxDeactivations ?? options.maxMissing, current, inputRows);
   orderByReferences(writer, records, draft);
   keepReferencedRecords(writer, current, draft);
   const operations = inRunOrder(draft.ops);
   draft.summary.conflicts = draft.conflicts.length;
   const byEntity = draft.byEntity(operations, records, options.leftOut ?? []);
-  return { version: 3, target: target.label, targetName: target.name, targetIdentity: target.identity, createdAt: new Date().toISOString(), operations, conflicts: draft.conflicts, summary: draft.summary, byEntity, notes: draft.notes };
+  const dated = options.lifecycle ? { asOf: new Date(options.lifecycle.asOf).toISOString(), lifecycle: draft.lifecycle } : {};
+  return { version: 3, target: target.label, targetName: target.name, targetIdentity: target.identity, createdAt: new Date().toISOString(), ...dated, operations, conflicts: draft.conflicts, summary: draft.summary, byEntity, notes: draft.notes };
 }
 
 /**
@@ -64,19 +78,30 @@ function planListed(target: Target, entity: Entity, input: CanonicalRecord[], ex
   const held = new Set<CanonicalValues>();
   for (const record of options.leftOut ?? []) if (record.entity === entity) for (const row of index.findAll(record.values)) held.add(row);
   const claims = claimsOf(input, index);
-  const refs = holdersByKey(writer, entity, existing, claims.hitsOf);
+  const refs = holdersByKey(writer, entity, existing, withoutUnmade(claims.hitsOf, options.lifecycle));
   /** Rows whose reference names a record neither on the target nor written by this run: left unset, said in a note. */
   const unset: string[] = [];
 
   for (const record of input) {
     const present = presentKeys(record, keys, canary, draft);
     if (!present) continue;
-    const match = matchRow(record, present, index, claims, matched, held);
+    const match = matchRow(record, present, index, claims, matched, held, options.onNewHrId);
     if ('conflict' in match) {
       draft.conflicts.push(match.conflict);
       continue;
     }
     const { hit, key } = match;
+    // A leaver is ended, never created; a joiner not yet due is not created (one already there is updated as usual).
+    const dated = standingFor(record, options.lifecycle);
+    if (dated?.standing.kind === 'left') {
+      if (hit) matched.set(hit, record);
+      draft.lifecycle.push(decisionOf(record, key, dated, planLeaver(writer, record, hit, keys, dated.standing, draft)));
+      continue;
+    }
+    if (dated && !hit) {
+      draft.lifecycle.push(decisionOf(record, key, dated, 'waiting'));
+      continue;
+    }
     const base = { entity, file: record.file, line: record.line, source: record.source, ...(record.mapped ? { mapped: record.mapped } : {}) };
     if (!hit && writer.updatesOnly?.(entity)) {
       draft.conflicts.push({ entity, file: record.file, line: record.line, key, source: record.source, message: `no ${SINGULAR[entity]} on ${target.label} has ${key}: hrsync only updates ${entity}, it never creates them` });
@@ -92,7 +117,8 @@ function planListed(target: Target, entity: Entity, input: CanonicalRecord[], ex
       continue;
     }
     matched.set(hit, record);
-    const changes = changesOf(record, hit, fields, options, refs, unset);
+    const changes = explainIdentity(writer, record, hit, keys, match.found!, fields, changesOf(record, hit, fields, options, refs, unset), options.lifecycle);
+    if (dated) draft.lifecycle.push(decisionOf(record, key, dated, changes.length ? 'update' : 'unchanged'));
     if (changes.length === 0) draft.count(entity, 'unchanged');
     else if (!canary.spend()) draft.count(entity, 'skipped');
     else draft.add({ ...base, action: 'update', key, id: String(hit.id), values: Object.fromEntries(changes.map((c) => [c.field, c.to])), changes, fingerprint: fingerprint(hit) });
@@ -100,5 +126,14 @@ function planListed(target: Target, entity: Entity, input: CanonicalRecord[], ex
 
   for (const text of writer.describeCreates?.(entity, created) ?? []) draft.notes.push({ code: 'said', text });
   if (unset.length) draft.notes.push({ code: 'reference_unset', target: target.label, entity, count: unset.length, first: unset.slice(0, 3) });
+  reviewNewHrIds(target.label, entity, draft);
   planMissing(target, entity, existing, keys, options, (row) => matched.has(row) || held.has(row), draft);
+}
+
+/** A blind plan's rows, less the references that must name an active person whom the input says is inactive (said in a note). */
+function blindInput(target: Target, entity: Entity, input: CanonicalRecord[], draft: Draft): CanonicalRecord[] {
+  const unset: string[] = [];
+  const rows = withoutInactiveReferences(target.writer!, entity, input, unset);
+  if (unset.length) draft.notes.push({ code: 'reference_inactive', target: target.label, entity, count: unset.length, first: unset.slice(0, 3) });
+  return rows;
 }

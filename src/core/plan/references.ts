@@ -2,6 +2,14 @@ import type { CanonicalRecord, CanonicalValues, FieldValue } from '../model/cano
 import type { Entity } from '../model/entities.js';
 import { keyValue } from '../model/keys.js';
 import type { TargetWriter } from '../ports.js';
+import { same } from './compare.js';
+
+/** The values an approver-like field names: emails of `{email}` items, or the string itself. */
+export function named(value: unknown): string[] {
+  if (typeof value === 'string') return value.trim() ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap((v) => (typeof v === 'string' ? [v] : v && typeof v === 'object' && typeof (v as { email?: unknown }).email === 'string' ? [(v as { email: string }).email] : []));
+  return [];
+}
 
 export type Holder = (value: string) => CanonicalValues | undefined;
 export interface Holders {
@@ -54,4 +62,36 @@ export function sameHolder(holders: Holders | undefined, from: FieldValue | null
   if (!holders?.byId || typeof from !== 'string' || typeof to !== 'string' || !from || !to) return false;
   const before = holders.now(from);
   return before !== undefined && before === holders.next(to);
+}
+
+/**
+ * For a target planned blind (it cannot be listed): a reference that must name an active record
+ * (writtenAfter's `active`: Springest approvers) but names a person whom this run's rows say is
+ * inactive (their row carries the platform's inactive state) would fail the whole row at apply ("not an
+ * active user") and be planned again every run. That reference alone is taken out of the row (an
+ * approver list keeps the others), and `unset` says which row named whom. The rows are copies.
+ */
+export function withoutInactiveReferences(writer: TargetWriter, entity: Entity, input: readonly CanonicalRecord[], unset: string[]): CanonicalRecord[] {
+  const refs = (writer.writtenAfter?.(entity) ?? []).filter((r) => r.active);
+  const off = writer.deactivation(entity);
+  if (!refs.length || !off) return [...input];
+  const inactive = new Map<string, Set<string>>();
+  for (const { key } of refs) {
+    const out = new Set<string>();
+    for (const r of input) if (typeof r.values[key] === 'string' && r.values[off.field] !== undefined && r.values[off.field] !== null && same(off.field, r.values[off.field], off.value)) out.add(keyValue(key, r.values[key] as string));
+    inactive.set(key, out);
+  }
+  return input.map((record) => {
+    let values = record.values;
+    for (const { field, key } of refs) {
+      const gone = named(values[field]).filter((v) => inactive.get(key)!.has(keyValue(key, v)));
+      if (!gone.length) continue;
+      values = { ...values };
+      const left = Array.isArray(values[field]) ? (values[field] as unknown[]).filter((v) => !gone.includes(named([v])[0] ?? '')) : undefined;
+      if (left?.length) values[field] = left as CanonicalValues[string];
+      else delete values[field];
+      unset.push(`${record.file}:${record.line} names ${gone.join(', ')}`);
+    }
+    return values === record.values ? record : { ...record, values };
+  });
 }

@@ -7,7 +7,29 @@ export interface Change {
   field: string;
   from: FieldValue | null;
   to: FieldValue | null;
+  /** Why, when the change is about who the person is (see ChangeReason); the CLI words it. */
+  reason?: ChangeReason;
 }
+
+/** Why a change is planned, when it is about who the person is (issue 23 items 5 and 6). */
+export type ChangeReason =
+  /** The account was deactivated and its person is active in HR again: reactivated, never created anew. */
+  | { code: 'rehire' }
+  /** The account takes the row's new HR id (the target adopts such records); `by`: the key that found it ("email=…"). */
+  | { code: 'adopted'; by: string }
+  /** A match key of a person found by another key changes (an email change of a person matched by HR id); `by`: that key. */
+  | { code: 'same_person'; by: string };
+
+/**
+ * What a conflict is about, where a person may act on it: `new_hr_id`, a row whose HR id is new but
+ * whose other keys find an account with another HR id (a conversion, a rehire under a new id; the
+ * target may adopt them); `key_taken`, keys of one row that find different records (a new email that
+ * belongs to another account).
+ */
+export type ConflictCode = 'new_hr_id' | 'key_taken';
+
+/** What a target does with a row whose HR id is new but whose other keys find an account with another HR id. */
+export type OnNewHrId = 'conflict' | 'adopt';
 
 export interface PlannedOp {
   action: WriteAction;
@@ -31,6 +53,12 @@ export interface PlannedOp {
   after?: string[];
   /** Field → the value as the input wrote it, where the mapping file's value lookup changed it. */
   mapped?: Record<string, string>;
+  /**
+   * Why a record is deactivated or deleted: missing from the input (--missing), a leaver (their end
+   * date has passed), or an update whose HR status is the platform's disabled one. Each counts toward
+   * the deactivation brake (--max-deactivations).
+   */
+  because?: 'missing' | 'leaver' | 'status';
 }
 
 export interface Conflict {
@@ -44,6 +72,8 @@ export interface Conflict {
   source?: Record<string, RawValue>;
   /** A key of the row finds two records or more on the target: a duplicate there, not in the input. */
   duplicateOnTarget?: boolean;
+  /** What the conflict is about, where a person may act on it (see ConflictCode). */
+  code?: ConflictCode;
 }
 
 export interface PlanSummary {
@@ -73,16 +103,30 @@ export interface Plan {
   byEntity?: Partial<Record<Entity, PlanSummary>>;
   /** Notes a person should read, as data (the CLI words them): e.g. why missing records were not looked at. */
   notes: PlanNote[];
+  /** The moment the plan was made for (ISO): --as-of, else when the run started. Its dates were read at it. */
+  asOf?: string;
+  /** Each joiner not yet due and each leaver, what the plan did about them and why (see LifecycleDecision). */
+  lifecycle?: LifecycleDecision[];
 }
 
 export type MissingPolicy = 'ignore' | 'deactivate' | 'delete';
+
+/** A brake's limit: a count, or a fraction of the target's records of the entity. */
+export type Limit = { count: number } | { fraction: number };
 
 export interface PlanOptions {
   /** Ordered match keys, overriding the target's defaults. */
   match?: string[];
   missing: MissingPolicy;
   /** Most missing records acted on before the run stops: a count, or a fraction of the target's records. */
-  maxMissing: { count: number } | { fraction: number };
+  maxMissing: Limit;
+  /**
+   * Most records of an entity deactivated or deleted for any reason (missing, leavers, a disabled HR
+   * status) before the run stops (default: maxMissing).
+   */
+  maxDeactivations?: Limit;
+  /** The run's clock and calendar: without it, start and end dates decide nothing (see LifecycleOptions). */
+  lifecycle?: LifecycleOptions;
   blank: 'ignore' | 'clear';
   /** Only rows whose match key has one of these values. */
   only?: string[];
@@ -110,4 +154,50 @@ export interface PlanOptions {
   lookedUp?: ReadonlySet<Entity>;
   /** Where phone numbers without a country prefix are from when a row names no country (ISO alpha-2). */
   phoneRegion?: string;
+  /**
+   * A row whose HR id is new but whose other keys find an account with another HR id: a conflict for
+   * review (the default), or adopted (the account takes the new HR id). The target's config says which.
+   */
+  onNewHrId?: OnNewHrId;
+}
+
+/** The run's clock and the calendar settings a plan reads start and end dates with. */
+export interface LifecycleOptions {
+  /** The moment the plan is made for (--as-of; else when the run started, read once): every date decision uses it. */
+  asOf: number;
+  /** The zone of a row that names none (its timeZone): the target's, else the config's timeZone, else UTC. */
+  timeZone: string;
+  /** A joiner's account is made this many days before their start date (0: on the start day itself, local). */
+  createDaysBefore: number;
+  /** A leaver's deactivated account is deleted this many days after their end date; undefined: never. */
+  deleteDaysAfter?: number;
+}
+
+/**
+ * What the plan did about a person's dates, and why — for the plan's text, JSON and report to word:
+ * joiner `waiting` (not on the target, made from `createAt`), `update`d or `unchanged` while waiting (already
+ * there); leaver `deactivate`d or `delete`d (from `deleteAt`), already `deactivated`, `absent` (not on the
+ * target: not created), or `cannot`: the platform has no soft delete (and no delete is due).
+ */
+export type LifecycleOutcome = 'waiting' | 'update' | 'unchanged' | 'deactivate' | 'delete' | 'deactivated' | 'absent' | 'cannot';
+
+export interface LifecycleDecision {
+  entity: Entity;
+  file: string;
+  line: number;
+  key: string;
+  kind: 'joiner' | 'leaver';
+  /** The start date (joiner) or the end date (leaver), a day in `timeZone`. */
+  date: string;
+  timeZone: string;
+  outcome: LifecycleOutcome;
+  /** Joiner: when the account is made (ISO), and that instant read in the person's zone. */
+  createAt?: string;
+  createAtLocal?: string;
+  /** Leaver: when their last day ended (ISO), and in their zone. */
+  leftAt?: string;
+  leftAtLocal?: string;
+  /** Leaver, with deleteDaysAfter: from when the account is deleted. */
+  deleteAt?: string;
+  deleteAtLocal?: string;
 }

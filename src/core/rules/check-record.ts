@@ -21,7 +21,8 @@ const SEEN_MAX = 1024;
 /** The listed spelling of a value (case-insensitive, aliases applied), or undefined. */
 export function matchList(list: ValueList, value: string): string | undefined {
   const seen = LIST_SEEN.get(list);
-  if (seen?.has(value)) return seen.get(value);
+  const known = seen?.get(value);
+  if (known !== undefined || seen?.has(value)) return known;
   let index = LIST_INDEX.get(list);
   if (!index) {
     index = new Map(Object.entries(list.aliases ?? {}));
@@ -42,23 +43,50 @@ function listMessage(list: ValueList): string {
 
 const isBlank = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0);
 
+/**
+ * A field's rule with every property present, in one order: the per-row loop reads one shape of object
+ * (rules as written have a dozen shapes, and a property read across many shapes is a slow one).
+ */
+interface FlatRule {
+  field: string;
+  required: boolean;
+  maxLength: number | undefined;
+  oneOf: ValueList | undefined;
+  country: FieldRule['country'];
+  lowercase: boolean;
+  approverLabels: ValueList | undefined;
+}
+
+const flatRule = (field: string, rule: FieldRule): FlatRule => ({
+  field,
+  required: rule.required === true,
+  maxLength: rule.maxLength,
+  oneOf: rule.oneOf,
+  country: rule.country,
+  lowercase: rule.lowercase === true,
+  approverLabels: rule.approverLabels,
+});
+
 /** A rule set prepared for the per-row loop: no key enumeration or field lookups per record. */
 interface Prepared {
   emailFields: string[];
-  rules: Array<[string, FieldRule]>;
+  rules: FlatRule[];
 }
 
 const prepared = new WeakMap<RuleSet, Prepared>();
 function prepare(rules: RuleSet): Prepared {
   let p = prepared.get(rules);
   if (!p) {
-    p = { emailFields: FIELDS[rules.entity].filter((d) => d.kind === 'email').map((d) => d.name), rules: Object.entries(rules.fields) };
+    p = { emailFields: FIELDS[rules.entity].filter((d) => d.kind === 'email').map((d) => d.name), rules: Object.entries(rules.fields).map(([field, rule]) => flatRule(field, rule)) };
     prepared.set(rules, p);
   }
   return p;
 }
 
-type Add = (field: string, value: unknown, code: Issue['code'], message: string, hint?: Hint | null, severity?: Issue['severity']) => void;
+/** Records an issue of `record` in `issues` (a plain function: a closure per record was an allocation per row). */
+function add(issues: Issue[], record: CanonicalRecord, field: string | null, value: unknown, code: Issue['code'], message: string, hint: Hint | null = null, severity: Issue['severity'] = 'error'): void {
+  issues.push({ file: record.file, line: record.line, entity: record.entity, field, value: valueText(value), code, message, severity, hint });
+}
 
 const codePoint = (ch: string) => `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -78,14 +106,14 @@ function firstOf(pattern: RegExp, value: unknown): string | undefined {
  * control, a byte-order mark) a warning: it may be meant (a joiner in a Persian name), but "D3\u200b"
  * looks like "D3" and is another key.
  */
-function checkCharacters(field: string, value: unknown, add: Add): void {
+function checkCharacters(issues: Issue[], record: CanonicalRecord, field: string, value: unknown): void {
   if (typeof value !== 'string' && !Array.isArray(value)) return;
   const bad = firstOf(CONTROL, value);
   if (bad !== undefined)
-    add(field, value, 'control_character', `${field} contains the control character ${codePoint(bad)}, which no platform should store`, bad >= '\u0080' ? { text: 'U+0080 to U+009F usually means the file’s encoding was guessed wrong: try {option}', option: 'encoding' } : 'remove it in the source');
+    add(issues, record, field, value, 'control_character', `${field} contains the control character ${codePoint(bad)}, which no platform should store`, bad >= '\u0080' ? { text: 'U+0080 to U+009F usually means the file’s encoding was guessed wrong: try {option}', option: 'encoding' } : 'remove it in the source');
   const unseen = firstOf(INVISIBLE, value);
   if (unseen !== undefined)
-    add(field, value, 'invisible_character', `${field} ${quote(valueText(value) ?? '')} contains the invisible character ${codePoint(unseen)} (${invisibleName(unseen)}): it looks like the value without it, and is not`, 'remove it in the source, unless it is meant', 'warning');
+    add(issues, record, field, value, 'invisible_character', `${field} ${quote(valueText(value) ?? '')} contains the invisible character ${codePoint(unseen)} (${invisibleName(unseen)}): it looks like the value without it, and is not`, 'remove it in the source, unless it is meant', 'warning');
 }
 
 function invisibleName(ch: string): string {
@@ -105,41 +133,44 @@ function invisibleName(ch: string): string {
  */
 export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: ReadonlySet<string>, issues: Issue[], clean = false): void {
   const { values } = record;
-  const add = (field: string | null, value: unknown, code: Issue['code'], message: string, hint: Hint | null = null, severity: Issue['severity'] = 'error') =>
-    issues.push({ file: record.file, line: record.line, entity: record.entity, field, value: valueText(value), code, message, severity, hint });
-
   const { emailFields, rules: fieldRules } = prepare(rules);
   // No platform should store a control character (a NUL, an escape code): line breaks and tabs aside.
   // The hot path: one regex test per string value, nothing allocated unless one is found — or none, for
   // a record whose every value came from CSV text the reader found free of them.
-  if (!clean) for (const field in values) checkCharacters(field, values[field], add);
+  if (!clean) for (const field in values) checkCharacters(issues, record, field, values[field]);
   // Field kinds every target shares: emails must be valid.
-  for (const field of emailFields) {
+  for (let k = 0; k < emailFields.length; k++) {
+    const field = emailFields[k]!;
     const value = values[field];
-    if (typeof value === 'string' && !isEmail(value)) add(field, value, 'invalid_email', `${field} ${quote(value)} is not a valid email address`);
+    if (typeof value === 'string' && !isEmail(value)) add(issues, record, field, value, 'invalid_email', `${field} ${quote(value)} is not a valid email address`);
   }
 
-  for (const [field, rule] of fieldRules) {
+  for (let k = 0; k < fieldRules.length; k++) {
+    const rule = fieldRules[k]!;
+    const field = rule.field;
     const value = values[field];
     if (isBlank(value)) {
-      if (rule.required && columns.has(field)) add(field, null, 'required', `${field} is required but empty`);
+      if (rule.required && columns.has(field)) add(issues, record, field, null, 'required', `${field} is required but empty`);
       continue;
     }
     if (rule.maxLength !== undefined && typeof value === 'string' && value.length > rule.maxLength)
-      add(field, value, 'too_long', `${field} ${quote(value)} is ${value.length} characters long; ${rules.name} allows at most ${rule.maxLength}`);
+      add(issues, record, field, value, 'too_long', `${field} ${quote(value)} is ${value.length} characters long; ${rules.name} allows at most ${rule.maxLength}`);
     if (rule.oneOf && typeof value === 'string') {
       const match = matchList(rule.oneOf, value);
       if (match === undefined) {
         const near = closest(value, rule.oneOf.values);
-        add(field, value, 'not_in_list', `${field} ${quote(value)} is not ${listMessage(rule.oneOf)}`, near ? `did you mean "${near}"?` : null);
-      } else values[field] = match;
+        add(issues, record, field, value, 'not_in_list', `${field} ${quote(value)} is not ${listMessage(rule.oneOf)}`, near ? `did you mean "${near}"?` : null);
+      } else if (match !== value) values[field] = match;
     }
     if (rule.country && typeof value === 'string') {
       const name = normaliseCountry(value);
       if (name === undefined) {
         const near = closest(value, COUNTRY_NAMES);
-        add(field, value, 'unknown_country', `country ${quote(value)} is not a known country`, near ? `did you mean "${near}"?` : 'use a country name such as "United Kingdom" or an ISO code such as GB');
-      } else values[field] = rule.country === 'alpha2' ? countryCode(name)! : name;
+        add(issues, record, field, value, 'unknown_country', `country ${quote(value)} is not a known country`, near ? `did you mean "${near}"?` : 'use a country name such as "United Kingdom" or an ISO code such as GB');
+      } else {
+        const country = rule.country === 'alpha2' ? countryCode(name)! : name;
+        if (country !== value) values[field] = country;
+      }
     }
     if (rule.lowercase) {
       if (typeof value === 'string') values[field] = value.toLowerCase();
@@ -147,19 +178,25 @@ export function checkRecord(record: CanonicalRecord, rules: RuleSet, columns: Re
     }
     if (rule.approverLabels && Array.isArray(value)) {
       for (const approver of value as Approver[]) {
-        if (!isEmail(approver.email)) add(field, approver.email, 'invalid_email', `approver email ${quote(approver.email)} is not a valid email address`);
+        if (!isEmail(approver.email)) add(issues, record, field, approver.email, 'invalid_email', `approver email ${quote(approver.email)} is not a valid email address`);
         if (approver.label !== undefined) {
           const label = matchList(rule.approverLabels, approver.label);
-          if (label === undefined) add(field, approver.label, 'not_in_list', `approver label ${quote(approver.label)} is not ${listMessage(rule.approverLabels)}`);
+          if (label === undefined) add(issues, record, field, approver.label, 'not_in_list', `approver label ${quote(approver.label)} is not ${listMessage(rule.approverLabels)}`);
           else approver.label = label;
         }
       }
     }
   }
 
-  for (const group of rules.oneRequired ?? []) {
+  if (rules.oneRequired) oneRequired(record, rules.oneRequired, columns, issues);
+}
+
+/** A group of fields of which one is required: each group the file supplies a column of, all blank, is an issue. */
+function oneRequired(record: CanonicalRecord, groups: NonNullable<RuleSet['oneRequired']>, columns: ReadonlySet<string>, issues: Issue[]): void {
+  const { values } = record;
+  for (const group of groups) {
     if (!group.some((f) => columns.has(f))) continue; // reported once for the file
     if (group.every((f) => isBlank(values[f])))
-      add(null, null, 'one_required', `${group.join(' or ')} is required: ${group.length === 2 ? 'both are' : 'all are'} empty`);
+      add(issues, record, null, null, 'one_required', `${group.join(' or ')} is required: ${group.length === 2 ? 'both are' : 'all are'} empty`);
   }
 }

@@ -124,7 +124,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       const raw = event.record;
       const location = pack(file.index, raw.line);
       if (raw.cellCount !== undefined || !file.columns || !file.rules) continue; // ragged, or file not checkable
-      rowIssues.length = 0;
+      if (rowIssues.length) rowIssues.length = 0;
       const record = mapRecord(raw, file.columns, mapping, rowIssues, withSource);
       checkRecord(record, file.rules, file.supplied, rowIssues, fromCleanText(raw, mapping));
       const { values } = record;
@@ -171,6 +171,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       if (rowInvalid) batch.invalid.add(location);
       if (ctx.keepRecords) batch.kept.push(record);
     }
+    for (let k = 0; k < indexed.length; k++) indexed[k]![1].flush(); // this batch's keys in their indexes (see KeyIndex.add)
   }
   if (!file.columns && file.summary.rows === 0 && problems === 0 && file.summary.errors === 0)
     batch.emit({ file: file.summary.file, line: 1, entity, field: null, value: null, code: 'no_records', severity: 'error', message: 'the file is empty: no header and no records', hint: null }, file);

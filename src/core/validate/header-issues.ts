@@ -1,4 +1,4 @@
-import { FIELDS, isCustomField } from '../model/fields.js';
+import { FIELDS, isCustomField, LIFECYCLE_FIELDS } from '../model/fields.js';
 import type { Issue } from '../model/issues.js';
 import type { OpenFile } from './batch.js';
 
@@ -27,9 +27,10 @@ export function headerIssues(file: OpenFile, emit: (issue: Issue) => void): void
   for (const { column, field, winner } of columns.shadowed)
     emit({ ...base, field, value: column, code: 'ambiguous_column', severity: 'warning',
       message: `columns "${winner}" and "${column}" both fill ${field}; "${winner}" is used`, hint: { text: 'map one of them to null with {option} to silence this', option: 'map' } });
+  // Start and end dates and time zones are hrsync's own (joiners and leavers) wherever the platform stores them.
   if (rules.accepts !== 'all')
     for (const { column, field } of columns.mapped)
-      if (isCustomField(field.name) ? !rules.customFields : !rules.accepts.includes(field.name))
+      if (!LIFECYCLE_FIELDS.has(field.name) && (isCustomField(field.name) ? !rules.customFields : !rules.accepts.includes(field.name)))
         emit({ ...base, field: field.name, value: column, code: 'unused_column', severity: 'warning',
           message: isCustomField(field.name)
             ? `column "${column}" is a custom field, and ${rules.name} holds no custom fields: it will be ignored`

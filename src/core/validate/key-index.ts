@@ -14,6 +14,10 @@ export const unpack = (location: number): { fileIndex: number; line: number } =>
 /** Load factor the slot table is sized for, and the one past which it grows (only when the estimate was low). */
 const LOAD = 0.75;
 const MAX_LOAD = 0.85;
+/** Values added at a time (see add). */
+const QUEUED = 256;
+/** The longest key whose bytes hash() keeps for store() (a longer one is read from its string again). */
+const STAGED = 128;
 /** Keys are kept in pages of this size; a longer key (a 16 MB cell) gets a page of its own. */
 const PAGE = 1 << 20;
 /** Entries read back from pages on disk, kept for the next look (a reference to the same manager, company …). */
@@ -76,6 +80,16 @@ export class KeyIndex {
   /** Entry → its first location, when that does not fit the entry's header. */
   private readonly far = new Map<number, number>();
   private readonly pageSize: number;
+  /** Values added but not yet in the table (see add), where each was seen, and each one's hash and key while they are added. */
+  private readonly queued = new Array<string>(QUEUED).fill('');
+  private readonly queuedAt = new Float64Array(QUEUED);
+  private waiting = 0;
+  private readonly hashes = new Int32Array(QUEUED);
+  private readonly keys = { from: new Int32Array(QUEUED), to: new Int32Array(QUEUED), latin1: new Uint8Array(QUEUED), slow: new Array<string | undefined>(QUEUED).fill(undefined), staged: new Int32Array(QUEUED) };
+  /** The queued keys' bytes as hash() read them (folded when compared ignoring case), STAGED bytes a key: store() copies them from here. */
+  private readonly stage = new Uint8Array(QUEUED * STAGED);
+  /** What the reads of the slots ahead of the adds read (kept, so that they are not optimised away). */
+  private touched = 0;
   private readonly spill: (() => SpillFolder) | undefined;
 
   /**
@@ -93,20 +107,64 @@ export class KeyIndex {
     this.spill = options.spill;
   }
 
+  /**
+   * Adds a value seen at `location`. Values are queued and added QUEUED at a time (everything that reads
+   * the index adds what is queued first): their slots in the table are read all together before any is
+   * filled, so that the memory waits overlap rather than each add waiting for its own.
+   */
   add(value: string, location: number): void {
-    const entry = this.find(value, true, location);
-    if (entry < 0) return;
-    const list = this.repeats.get(entry);
-    if (list) list.push(location);
-    else this.repeats.set(entry, [location]);
+    this.queued[this.waiting] = value;
+    this.queuedAt[this.waiting] = location;
+    if (++this.waiting === QUEUED) this.flush();
   }
 
   has(value: string): boolean {
+    this.flush();
     return this.find(value, false, 0) >= 0;
+  }
+
+  /** Adds the values queued by add(), in the order they came. */
+  flush(): void {
+    const n = this.waiting;
+    if (n === 0) return;
+    const { queued, keys, hashes } = this;
+    // First every value's hash and key (its trimmed span, or its keyValue()), then a read of every slot
+    // they start at (the reads do not wait for each other), then the adds, one by one, in order.
+    for (let k = 0; k < n; k++) {
+      hashes[k] = this.hash(queued[k]!, k * STAGED);
+      keys.from[k] = this.from;
+      keys.to[k] = this.to;
+      keys.latin1[k] = this.latin1 ? 1 : 0;
+      keys.slow[k] = this.slow;
+      keys.staged[k] = this.staged;
+    }
+    let touched = 0;
+    const table = this.table;
+    for (let k = 0; k < n && this.capacity > 0; k++) touched ^= table[this.slotOf(hashes[k]!) + 1]!;
+    this.touched = touched;
+    for (let k = 0; k < n; k++) {
+      this.value = queued[k]!;
+      this.from = keys.from[k]!;
+      this.to = keys.to[k]!;
+      this.latin1 = keys.latin1[k] === 1;
+      this.slow = keys.slow[k];
+      this.staged = keys.staged[k]!;
+      this.fold = this.ignoreCase && this.slow === undefined;
+      const location = this.queuedAt[k]!;
+      const entry = this.probe(hashes[k]!, true, location);
+      if (entry < 0) continue;
+      const list = this.repeats.get(entry);
+      if (list) list.push(location);
+      else this.repeats.set(entry, [location]);
+    }
+    this.waiting = 0;
+    queued.fill('', 0, n);
+    keys.slow.fill(undefined, 0, n);
   }
 
   /** Every value seen more than once (in its compared form), with all its locations in the order they were seen. */
   *duplicates(): IterableIterator<[string, number[]]> {
+    this.flush();
     for (const [entry, later] of this.repeats) {
       const { bytes, at } = this.entryAt(entry);
       const packed = word(bytes, at);
@@ -119,6 +177,7 @@ export class KeyIndex {
 
   /** Closes the file its pages went to (and so removes it). */
   close(): void {
+    this.waiting = 0;
     if (this.file) this.folder!.remove(this.file);
     this.file = undefined;
     this.cache.clear();
@@ -131,19 +190,30 @@ export class KeyIndex {
   private fold = false;
   private slow: string | undefined;
   private latin1 = true;
+  /** Where in `stage` hash() left the key's bytes; -1: not there. */
+  private staged = -1;
 
   /**
    * Where the value's entry is (≥ 0); else -1, after storing a new entry (first seen at `location`)
    * when `insert`.
    */
   private find(value: string, insert: boolean, location: number): number {
-    const hash = this.hash(value);
+    return this.probe(this.hash(value), insert, location);
+  }
+
+  /** The first of a hash's slots (its index in the table). */
+  private slotOf(hash: number): number {
+    return Math.floor((hash >>> 0) * (this.capacity / 0x1_0000_0000)) * 2;
+  }
+
+  /** find() for the key hash() has just set. */
+  private probe(hash: number, insert: boolean, location: number): number {
     if (this.capacity === 0) {
       if (!insert) return -1;
       this.resize(Math.max(1024, Math.ceil(Math.max(this.expected, 1) / LOAD)));
     }
     const table = this.table;
-    let i = Math.floor((hash >>> 0) * (this.capacity / 0x1_0000_0000)) * 2;
+    let i = this.slotOf(hash);
     for (;;) {
       const entry = table[i + 1]!;
       if (entry === 0) break;
@@ -163,32 +233,48 @@ export class KeyIndex {
     return this.hash(value);
   }
 
-  /** FNV-1a over the key's characters, then murmur3's finaliser. Sets the key being looked for. */
-  private hash(value: string): number {
+  /** FNV-1a over the key's characters, two at a time, then murmur3's finaliser. Sets the key being looked for. */
+  private hash(value: string, stageAt = -1): number {
     this.value = value;
     this.slow = undefined;
     this.latin1 = true;
+    this.staged = -1;
     let from = 0;
     let to = value.length;
     while (from < to && isSpace(value.charCodeAt(from))) from++;
     while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
     const fold = this.ignoreCase;
+    // Two characters a step (a chain of multiplications half as long); the same steps over keyValue()'s key below.
     let h = 0x811c9dc5;
     let k = from;
-    if (fold)
-      for (; k < to; k++) {
-        let c = value.charCodeAt(k);
-        if (c >= 128) break;
+    // The bytes are kept as they are read (at stageAt, when asked and the key fits), for store().
+    const stage = this.stage;
+    const at = stageAt >= 0 && to - from <= STAGED ? stageAt - from : -1;
+    for (; k + 1 < to; k += 2) {
+      let c = value.charCodeAt(k);
+      let d = value.charCodeAt(k + 1);
+      if ((c | d) >= 128) break;
+      if (fold) {
         if (c >= 65 && c <= 90) c += 32;
-        h = Math.imul(h ^ c, 16777619);
+        if (d >= 65 && d <= 90) d += 32;
       }
-    else
-      for (; k < to; k++) {
-        const c = value.charCodeAt(k);
-        if (c >= 128) break;
-        h = Math.imul(h ^ c, 16777619);
+      if (at >= 0) {
+        stage[at + k] = c;
+        stage[at + k + 1] = d;
       }
+      h = Math.imul(h ^ (c | (d << 16)), 16777619);
+    }
+    if (k + 1 === to) {
+      let c = value.charCodeAt(k);
+      if (c < 128) {
+        if (fold && c >= 65 && c <= 90) c += 32;
+        if (at >= 0) stage[at + k] = c;
+        h = Math.imul(h ^ c, 16777619);
+        k++;
+      }
+    }
     const ascii = k === to;
+    if (ascii && at >= 0) this.staged = stageAt;
     if (!ascii) {
       // Unicode spaces around it, or letters outside ASCII: the key as keyValue() makes it.
       const key = keyValue(this.field, value);
@@ -196,7 +282,14 @@ export class KeyIndex {
       from = 0;
       to = key.length;
       h = 0x811c9dc5;
-      for (let j = 0; j < key.length; j++) {
+      let j = 0;
+      for (; j + 1 < to; j += 2) {
+        const c = key.charCodeAt(j);
+        const d = key.charCodeAt(j + 1);
+        if ((c | d) > 255) this.latin1 = false;
+        h = Math.imul(h ^ (c | (d << 16)), 16777619);
+      }
+      if (j < to) {
         const c = key.charCodeAt(j);
         if (c > 255) this.latin1 = false;
         h = Math.imul(h ^ c, 16777619);
@@ -301,7 +394,12 @@ export class KeyIndex {
     }
     words[(offset >> 2) + 1] = this.latin1 ? bytes : bytes | 0x80000000;
     const start = offset + HEADER;
-    if (this.latin1) {
+    if (this.staged >= 0) {
+      // Byte by byte, from where hash() left them: for keys this short, cheaper than a call into Buffer.copy.
+      const stage = this.stage;
+      const at = this.staged;
+      for (let k = 0; k < bytes; k++) page[start + k] = stage[at + k]!;
+    } else if (this.latin1) {
       // Byte by byte: for keys this short, cheaper than a call into Buffer.write (and no substring made).
       const fold = this.fold;
       for (let k = 0; k < bytes; k++) {

@@ -114,6 +114,17 @@ function present(kind: Kind, row: Row, ctx: Ctx, origin: string): Row {
   return out;
 }
 
+/** RFC 7643 §4.1.1: a time zone "in the 'Olson' time zone database format", e.g. America/Los_Angeles (an offset is not one). */
+function olsonZone(value: unknown): boolean {
+  if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(value) || /^(UTC|GMT)?[+-]/i.test(value)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Checks a user or group as it would be stored; the first problem, or undefined. */
 function invalid(kind: Kind, row: Row, ctx: Ctx, selfId: string | undefined): SandboxResponse | undefined {
   const schemas = Array.isArray(row.schemas) ? (row.schemas as unknown[]).map(String) : [];
@@ -130,6 +141,7 @@ function invalid(kind: Kind, row: Row, ctx: Ctx, selfId: string | undefined): Sa
   if (holder && holder.id !== selfId) return error(409, `userName '${userName}' is already in use`, 'uniqueness');
   if (row.active !== undefined && typeof row.active !== 'boolean') return error(400, "Attribute 'active' must be a boolean", 'invalidValue');
   if (!ctx.settings.enterprise && (row[ENTERPRISE] !== undefined || schemas.includes(ENTERPRISE))) return error(400, `This service provider does not offer the schema ${ENTERPRISE}`, 'invalidValue');
+  if (row.timezone !== undefined && !olsonZone(row.timezone)) return error(400, `Attribute 'timezone' '${str(row.timezone)}' is not a time zone in the 'Olson' format (RFC 7643 §4.1.1)`, 'invalidValue');
   if (row.emails !== undefined && !Array.isArray(row.emails)) return error(400, "Attribute 'emails' must be multi-valued", 'invalidValue');
   for (const address of Array.isArray(row.addresses) ? (row.addresses as Array<{ country?: unknown }>) : [])
     if (address.country !== undefined && !/^[A-Z]{2}$/.test(str(address.country))) return error(400, `addresses.country '${str(address.country)}' is not an ISO 3166-1 alpha-2 code`, 'invalidValue');

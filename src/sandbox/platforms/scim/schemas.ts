@@ -46,6 +46,7 @@ function userAttributes(groups: boolean): Attribute[] {
     }),
     attr('displayName', 'The name of the User, suitable for display to end-users.'),
     attr('title', "The user's title, such as 'Vice President'."),
+    attr('timezone', "The User's time zone in the 'Olson' time zone database format, e.g. 'America/Los_Angeles'."),
     attr('active', "A Boolean value indicating the User's administrative status.", { type: 'boolean' }),
     multi('emails', 'Email addresses for the user.', typed('email address')),
     multi('phoneNumbers', 'Phone numbers for the User.', typed('phone number')),
