@@ -84,10 +84,10 @@ export async function cliSandbox(users: number, latencyMs = 0): Promise<CliSandb
   };
 }
 
-/** A project folder for CLI runs against the sandbox at `url`: accessplanit "lms" (its key in AP_KEY, unpaced), and `files`. */
-export function benchProject(url: string, files: Record<string, string>): string {
+/** A project folder for CLI runs against the sandbox at `url`: accessplanit "lms" (its key in AP_KEY, unpaced, with `settings`), and `files`. */
+export function benchProject(url: string, files: Record<string, string>, settings: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'hrsync-bench-'));
-  writeFileSync(join(dir, 'hrsync.config.json'), JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: `${url}/accessplan/api/v2`, apiKey: 'env:AP_KEY', rateLimit: '100000/s' } } }));
+  writeFileSync(join(dir, 'hrsync.config.json'), JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: `${url}/accessplan/api/v2`, apiKey: 'env:AP_KEY', rateLimit: '100000/s', ...settings } } }));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }

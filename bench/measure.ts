@@ -24,9 +24,9 @@ cpu = (r.ru_utime - before.ru_utime) + (r.ru_stime - before.ru_stime)
 print(json.dumps({'cpu': cpu, 'wall': wall, 'peakMb': r.ru_maxrss / 1024, 'status': p.returncode, 'stdout': p.stdout.decode() if keep else ''}))
 `;
 
-/** Runs `command args…` once; its output is thrown away unless `keepOutput`. */
-export function measure(command: string, args: string[], keepOutput = false): Usage {
-  const out = execFileSync('python3', ['-c', WRAPPER, keepOutput ? '1' : '0', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+/** Runs `command args…` once (in `where.cwd`, with `where.env`); its output is thrown away unless `keepOutput`. */
+export function measure(command: string, args: string[], keepOutput = false, where: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Usage {
+  const out = execFileSync('python3', ['-c', WRAPPER, keepOutput ? '1' : '0', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, ...where });
   return JSON.parse(out) as Usage;
 }
 

@@ -4,6 +4,7 @@ import { applyPlan, type ApplyReport, type LeftOut } from '../core/apply/apply.j
 import type { CanonicalValues } from '../core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../core/model/entities.js';
 import { buildPlan, DeactivationLimit, MissingLimit, parseLimit, type Limit, type Plan, type PlanOptions, type RunMode } from '../core/plan/plan.js';
+import { planFields, projected } from '../core/plan/project.js';
 import type { MatchKey, Target } from '../core/ports.js';
 import type { CanonicalRecord } from '../core/model/canonical.js';
 import { keyValue } from '../core/model/keys.js';
@@ -79,14 +80,17 @@ export async function planImport(opened: OpenedTarget, files: string[], given: I
   // deleted (a company's users), so the plan can leave such a delete out instead of failing at apply.
   const listed = new Set(records.map((r) => r.entity));
   if (options.plan.missing === 'delete') for (const entity of [...listed]) for (const by of target.writer.deleteBlockedBy?.(entity) ?? []) listed.add(by.entity);
+  // Of each target record, only what the plan reads (and the whole record's fingerprint): see planFields.
+  const fields = planFields(target.writer, records, options.plan);
+  const keep = (entity: Entity) => (row: CanonicalValues) => projected(row, fields.get(entity) ?? []);
   if (target.can.list)
     for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) {
       const rows: CanonicalValues[] = [];
-      for await (const page of target.list(entity)) rows.push(...page);
+      for await (const page of target.list(entity)) for (const row of page) rows.push(keep(entity)(row));
       if (rows.length === 0) await listedNothing(target, entity, records);
       current.set(entity, rows);
     }
-  if (lookedUp) for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) current.set(entity, await lookUpEach(target, entity, records));
+  if (lookedUp) for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) current.set(entity, (await lookUpEach(target, entity, records)).map(keep(entity)));
 
   const calendar: CalendarSettings = opened.calendar ?? { timeZone: 'UTC', createDaysBefore: 0 };
   const brake = deactivationBrake(options, calendar);

@@ -96,7 +96,11 @@ export class PageGuard {
     }
     if (records.length > 0 && fresh.length === 0) throw this.stop('repeated a page it had already sent (the server ignores the paging it was asked for)');
     if (this.expected !== undefined && this.seen.size > this.expected) throw this.stop(`went on past the ${this.expected} records its own count announced`);
-    if (this.seen.size > this.most) throw this.stop(`went on past ${this.most.toLocaleString('en-US')} records (the target's maxRecords)`);
+    if (this.seen.size > this.most)
+      throw this.stop(
+        `went on past ${this.most.toLocaleString('en-US')} records (the target's maxRecords, a deliberate bound: on a list that never ends, and on the memory a run holds)`,
+        `if ${this.label} really holds more ${this.what} records, raise "maxRecords" in its entry of the config (targets.<name>.maxRecords, default ${DEFAULT_MAX_RECORDS.toLocaleString('en-US')})`,
+      );
     const took = (this.now() - this.started) / 1000;
     if (took > this.seconds)
       throw this.stop(
@@ -117,8 +121,8 @@ export class PageGuard {
     if (this.repeated) this.notice?.(`${this.label}: ${this.repeated} ${this.what} ${this.repeated === 1 ? 'record came' : 'records came'} twice, unchanged (the paging overlapped), and ${this.repeated === 1 ? 'was' : 'were'} kept once`);
   }
 
-  private stop(why: string): RemoteError {
-    return new RemoteError('unexpected', `${this.label}: the ${this.what} list ${why}; stopped, so that nothing is planned on a wrong population`, undefined, [], 'run again; if it persists, the server’s paging needs a look (HRSYNC_DEBUG=http shows the requests)');
+  private stop(why: string, hint = 'run again; if it persists, the server’s paging needs a look (HRSYNC_DEBUG=http shows the requests)'): RemoteError {
+    return new RemoteError('unexpected', `${this.label}: the ${this.what} list ${why}; stopped, so that nothing is planned on a wrong population`, undefined, [], hint);
   }
 }
 

@@ -108,7 +108,8 @@ describe('a hostile server gets a bounded, clear failure (exit 4)', () => {
     const endless = await hostile((_req, res) => res.end(JSON.stringify({ results: Array.from({ length: 50 }, () => ({ Forenames: `x${++n}`, Surname: 'y' })) })), { maxRecords: 500 });
     try {
       const run = await hrsyncIn(['export', '-o', 'users.csv'], { cwd: endless.dir, env: { AP_KEY: 'k' } });
-      expect([run.code, run.stderr]).toEqual([4, expect.stringContaining("the User list went on past 500 records (the target's maxRecords)")]);
+      expect([run.code, run.stderr]).toEqual([4, expect.stringContaining("the User list went on past 500 records (the target's maxRecords, a deliberate bound: on a list that never ends, and on the memory a run holds); stopped")]);
+      expect(run.stderr).toContain('hint: if accessplanit "lms" really holds more User records, raise "maxRecords" in its entry of the config (targets.<name>.maxRecords, default 1,000,000)');
       expect(n).toBeLessThanOrEqual(600);
     } finally {
       await endless.stop();

@@ -336,6 +336,20 @@ describe('field errors, in each platform’s own shape', () => {
 });
 
 describe('PageGuard: a list bounded by time as well as size', () => {
+  it('stops past maxRecords, saying it is a deliberate bound and how to raise it', () => {
+    const guard = new PageGuard('scim "idp"', 'User', undefined, { maxRecords: 150 });
+    guard.page(Array.from({ length: 100 }, (_, i) => ({ id: `u${i}` })), (r) => r.id);
+    const stopped = (() => {
+      try {
+        guard.page(Array.from({ length: 100 }, (_, i) => ({ id: `v${i}` })), (r) => r.id);
+      } catch (error) {
+        return error as RemoteError;
+      }
+    })();
+    expect(stopped?.message).toMatch(/the User list went on past 150 records \(the target's maxRecords, a deliberate bound: on a list that never ends, and on the memory a run holds\)/);
+    expect(stopped?.hint).toBe('if scim "idp" really holds more User records, raise "maxRecords" in its entry of the config (targets.<name>.maxRecords, default 1,000,000)');
+  });
+
   it('defaults to 600 s per million of maxRecords (at least 600) plus four timeouts, and names the bound that stopped it', () => {
     expect(defaultListSeconds({})).toBe(720);
     expect(defaultListSeconds({ maxRecords: 5_000_000, timeoutMs: 10_000 })).toBe(3040);

@@ -5,27 +5,32 @@ import { keyTakenMessage, newHrIdConflict, type Found } from './identity.js';
 import { keyLabel, keyOf } from './keys.js';
 import type { Conflict, ConflictCode, OnNewHrId } from './types.js';
 
-/** Every target record each key value finds: more than one is a duplicate on the target. */
+/**
+ * Every target record each key value finds: more than one is a duplicate on the target. A value is
+ * held with its one record, an array only for a duplicate (a million records, no million arrays).
+ */
 export class TargetIndex {
-  private readonly indexes: Map<string, Map<string, CanonicalValues[]>>;
+  private readonly indexes: Map<string, Map<string, CanonicalValues | CanonicalValues[]>>;
 
   constructor(existing: readonly CanonicalValues[], readonly keys: readonly string[]) {
-    this.indexes = new Map(keys.map((k) => [k, new Map<string, CanonicalValues[]>()]));
+    this.indexes = new Map(keys.map((k) => [k, new Map<string, CanonicalValues | CanonicalValues[]>()]));
     for (const row of existing)
       for (const k of keys) {
         const value = keyOf(k, row);
         if (value === undefined) continue;
         const index = this.indexes.get(k)!;
-        const rows = index.get(value);
-        if (rows) rows.push(row);
-        else index.set(value, [row]);
+        const found = index.get(value);
+        if (found === undefined) index.set(value, row);
+        else if (Array.isArray(found)) found.push(row);
+        else index.set(value, [found, row]);
       }
   }
 
   /** The target records whose key `k` has the value `values` has. */
   find(k: string, values: CanonicalValues): CanonicalValues[] {
     const value = keyOf(k, values);
-    return value === undefined ? [] : (this.indexes.get(k)!.get(value) ?? []);
+    const found = value === undefined ? undefined : this.indexes.get(k)!.get(value);
+    return found === undefined ? [] : Array.isArray(found) ? found : [found];
   }
 
   /** The target records any key of `values` finds. */
@@ -40,19 +45,59 @@ export class TargetIndex {
  * must not win by its place.
  */
 export interface Claims {
-  rowsOf: Map<CanonicalValues, CanonicalRecord[]>;
-  hitsOf: Map<CanonicalRecord, Set<CanonicalValues>>;
+  /** The rows naming each record: one row, an array only when two or more do (see claimants). */
+  rowsOf: Map<CanonicalValues, CanonicalRecord | CanonicalRecord[]>;
+  hitsOf: Map<CanonicalRecord, ReadonlySet<CanonicalValues>>;
+}
+
+/** What most rows find: nothing, or one record — shared, or one small object, not a Set per row of a million. */
+const NONE: ReadonlySet<CanonicalValues> = new Set();
+class One implements ReadonlySet<CanonicalValues> {
+  constructor(private readonly only: CanonicalValues) {}
+  get size(): number {
+    return 1;
+  }
+  has(value: CanonicalValues): boolean {
+    return value === this.only;
+  }
+  forEach(f: (value: CanonicalValues, key: CanonicalValues, set: ReadonlySet<CanonicalValues>) => void, self?: unknown): void {
+    f.call(self, this.only, this.only, this);
+  }
+  *values(): SetIterator<CanonicalValues> {
+    yield this.only;
+  }
+  keys(): SetIterator<CanonicalValues> {
+    return this.values();
+  }
+  *entries(): SetIterator<[CanonicalValues, CanonicalValues]> {
+    yield [this.only, this.only];
+  }
+  [Symbol.iterator](): SetIterator<CanonicalValues> {
+    return this.values();
+  }
 }
 
 export function claimsOf(input: readonly CanonicalRecord[], index: TargetIndex): Claims {
-  const rowsOf = new Map<CanonicalValues, CanonicalRecord[]>();
-  const hitsOf = new Map<CanonicalRecord, Set<CanonicalValues>>();
+  const rowsOf = new Map<CanonicalValues, CanonicalRecord | CanonicalRecord[]>();
+  const hitsOf = new Map<CanonicalRecord, ReadonlySet<CanonicalValues>>();
   for (const record of input) {
-    const hits = new Set(index.findAll(record.values));
+    const found = index.findAll(record.values);
+    const hits = found.length === 0 ? NONE : found.every((h) => h === found[0]) ? new One(found[0]!) : new Set(found);
     hitsOf.set(record, hits);
-    for (const hit of hits) rowsOf.set(hit, [...(rowsOf.get(hit) ?? []), record]);
+    for (const hit of hits) {
+      const rows = rowsOf.get(hit);
+      if (rows === undefined) rowsOf.set(hit, record);
+      else if (Array.isArray(rows)) rows.push(record);
+      else rowsOf.set(hit, [rows, record]);
+    }
   }
   return { rowsOf, hitsOf };
+}
+
+/** The rows whose keys name `hit`. */
+export function claimants(claims: Claims, hit: CanonicalValues): readonly CanonicalRecord[] {
+  const rows = claims.rowsOf.get(hit);
+  return rows === undefined ? [] : Array.isArray(rows) ? rows : [rows];
 }
 
 /**
@@ -107,7 +152,7 @@ export function matchRow(record: CanonicalRecord, present: readonly string[], in
   const [hit] = [...hits.keys()];
   const newHrId = hit && newHrIdConflict(record, hit, present, hits.get(hit)!, onNewHrId);
   if (newHrId) return conflict(newHrId, false, 'new_hr_id');
-  const others = hit ? (claims.rowsOf.get(hit) ?? []).filter((r) => r !== record) : [];
+  const others = hit ? claimants(claims, hit).filter((r) => r !== record) : [];
   if (hit && (others.length || matched.has(hit))) {
     const lines = others.length ? others.map((r) => (r.file === record.file ? `line ${r.line}` : `${r.file}:${r.line}`)) : [`line ${matched.get(hit)!.line}`];
     return conflict(`${key} matches the same record (id ${String(hit.id)}) as ${lines.join(' and ')}: none of them is written`);
