@@ -1,7 +1,7 @@
 import { buildPlan } from '../src/core/plan/plan.js';
 import { renderPlanText } from '../src/cli/render/plan.js';
 import type { CanonicalRecord } from '../src/core/model/canonical.js';
-import type { Target } from '../src/core/ports.js';
+import type { Connection } from '../src/core/ports.js';
 
 /**
  * A first import's plan of 200,000 creates (BENCH_CREATES), in this process: the CPU of building it
@@ -12,7 +12,7 @@ const wire = { externalId: 'ExternalID', firstName: 'Forenames', lastName: 'Surn
 const target = {
   name: 'bench', type: 'bench', label: 'bench "lms"', identity: 'bench', entities: ['users'], can: { list: true }, wire: { users: wire },
   writer: { matchKeys: () => ['externalId', 'email'], readOnly: () => [], deactivation: () => undefined, canDelete: () => false, lookup: async () => undefined, write: async () => ({ id: '' }) },
-} as unknown as Target;
+} as unknown as Connection;
 const records: CanonicalRecord[] = Array.from({ length: N }, (_, i) => ({
   entity: 'users', file: 'users.csv', line: i + 2, source: {},
   values: { externalId: `E${i}`, firstName: `First${i}`, lastName: 'Last', email: `p${i}@example.com`, jobTitle: 'Clerk' },

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ENTITIES } from '../core/model/entities.js';
 import { fingerprint, planSignature, type Plan, type PlannedOp } from '../core/plan/plan.js';
-import type { RunRecord, StateStore, Target } from '../core/ports.js';
+import type { RunRecord, StateStore, Connection } from '../core/ports.js';
 import { SafetyStop, UsageError } from '../errors.js';
 import { runPool } from '../shared/pool.js';
 
@@ -80,7 +80,7 @@ export async function readPlan(path: string, cwd: string): Promise<SavedPlan> {
  * those it was signed with, and every operation on an existing record carries the fingerprint of the
  * record as it was planned.
  */
-function checkPlanIntegrity(target: Target, plan: SavedPlan, key: Uint8Array, where: string): void {
+function checkPlanIntegrity(target: Connection, plan: SavedPlan, key: Uint8Array, where: string): void {
   if (plan.targetIdentity !== target.identity)
     throw new SafetyStop(`the plan was made for ${plan.targetIdentity}, but "${plan.targetName}" is now ${target.identity}; nothing was written`, 'make the plan again against this target');
   if (plan.signature.key !== keyId(key))
@@ -99,7 +99,7 @@ function checkPlanIntegrity(target: Target, plan: SavedPlan, key: Uint8Array, wh
 }
 
 /** Why an operation no longer fits what the target holds, or undefined when it still does. */
-async function staleness(target: Target, op: PlannedOp): Promise<string | undefined> {
+async function staleness(target: Connection, op: PlannedOp): Promise<string | undefined> {
   const writer = target.writer!;
   if (op.action === 'create') {
     for (const field of writer.matchKeys(op.entity)) {
@@ -119,7 +119,7 @@ async function staleness(target: Target, op: PlannedOp): Promise<string | undefi
  * keeps one: a plan applied twice is said to be done, not stale. Checked after its signature, so an
  * edited plan is never taken for an applied one.
  */
-export async function appliedBefore(target: Target | undefined, plan: SavedPlan, state: Pick<StateStore, 'planKey' | 'where' | 'history'>): Promise<RunRecord | undefined> {
+export async function appliedBefore(target: Connection | undefined, plan: SavedPlan, state: Pick<StateStore, 'planKey' | 'where' | 'history'>): Promise<RunRecord | undefined> {
   if (!target?.writer || target.label !== plan.target) return undefined;
   checkPlanIntegrity(target, plan, await state.planKey(), state.where);
   return (await state.history({ target: plan.targetName })).find((r) => r.command === 'apply' && r.plan === plan.signature.hmac && r.exitCode === 0);
@@ -130,7 +130,7 @@ export async function appliedBefore(target: Target | undefined, plan: SavedPlan,
  * Any that changed since the plan was made stops the run (exit 6), unless `force`; then the stale
  * ones are returned, to be said.
  */
-export async function checkPlanFresh(target: Target | undefined, plan: SavedPlan, state: Pick<StateStore, 'planKey' | 'where'>, options: { concurrency: number; force: boolean; now: number }): Promise<{ target: Target; stale: string[] }> {
+export async function checkPlanFresh(target: Connection | undefined, plan: SavedPlan, state: Pick<StateStore, 'planKey' | 'where'>, options: { concurrency: number; force: boolean; now: number }): Promise<{ target: Connection; stale: string[] }> {
   if (!target?.writer || target.label !== plan.target) throw new UsageError(`the plan is for ${plan.target}, which is not a writable target here`);
   checkPlanIntegrity(target, plan, await state.planKey(), state.where);
   // A plan made for a moment still to come (import --as-of) would end leavers and make joiners early.

@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { resolveSecret } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { ConnectorContext, ConnectorDefinition } from '../connectors/types.js';
-import type { Target } from '../core/ports.js';
+import type { Connection } from '../core/ports.js';
 import { fsReason, UsageError } from '../errors.js';
 
 const registry = () => import('../connectors/registry.js');
@@ -43,7 +43,7 @@ function readCaFile(name: string, caFile: unknown, home: string | undefined): st
 }
 
 /** Builds the connector for one configured target, its secrets read from `env` when it is used. */
-export async function createTarget(name: string, entry: TargetConfig, options: CreateOptions): Promise<{ target: Target; connector: ConnectorDefinition }> {
+export async function createTarget(name: string, entry: TargetConfig, options: CreateOptions): Promise<{ target: Connection; connector: ConnectorDefinition }> {
   const connector = (await registry()).connectorFor(entry.type);
   if (!connector) throw new UsageError(`target "${name}": unknown type "${entry.type}"`);
   const parsed = (await connector.configSchema()).parse(entry);

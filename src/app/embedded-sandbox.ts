@@ -4,7 +4,7 @@ import { connectorFor, EMBEDDED_TYPE } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
 import type { CanonicalRecord, CanonicalValues } from '../core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../core/model/entities.js';
-import type { Target } from '../core/ports.js';
+import type { Connection } from '../core/ports.js';
 import { validateFiles } from '../core/validate/validate-files.js';
 import { UsageError } from '../errors.js';
 import { sandboxClients, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js';
@@ -25,7 +25,7 @@ export interface SeededSandboxOptions extends Omit<SandboxOptions, 'seed'> {
 export interface RunningSandbox {
   sandbox: Sandbox;
   /** A connector of this type on the sandbox, named `name` in messages. */
-  open(type: string, name?: string, hooks?: TargetHooks): Promise<{ target: Target; connector: ConnectorDefinition }>;
+  open(type: string, name?: string, hooks?: TargetHooks): Promise<{ target: Connection; connector: ConnectorDefinition }>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +37,7 @@ export async function startEmbedded(options: SeededSandboxOptions = {}): Promise
 }
 
 /** hrsync's connector of a type, configured for the sandbox's emulation of that platform. */
-export function openOnSandbox(sandbox: Sandbox, type: string, name = 'sandbox', hooks: TargetHooks = {}): Promise<{ target: Target; connector: ConnectorDefinition }> {
+export function openOnSandbox(sandbox: Sandbox, type: string, name = 'sandbox', hooks: TargetHooks = {}): Promise<{ target: Connection; connector: ConnectorDefinition }> {
   const client = sandboxClients(sandbox).find((c) => c.config.type === type);
   if (!client) throw new UsageError(`the sandbox does not emulate ${type}`);
   return createTarget(name, client.config, { env: client.env, ...hooks });
@@ -90,7 +90,7 @@ export function seeder(dir?: string): (sandbox: Sandbox, platforms: readonly str
  * Creates records in dependency order. A reference to an entity created later (a company's main
  * contact, who is a user) is left out of the create and set by an update once everything exists.
  */
-async function writeAll(target: Target, connector: ConnectorDefinition, records: CanonicalRecord[]): Promise<void> {
+async function writeAll(target: Connection, connector: ConnectorDefinition, records: CanonicalRecord[]): Promise<void> {
   const writer = target.writer!;
   const later: Array<{ entity: Entity; id: string; values: CanonicalValues }> = [];
   for (const entity of DEPENDENCY_ORDER) {

@@ -3,7 +3,7 @@ import { openWriter } from '../io/writers.js';
 import type { Entity } from '../core/model/entities.js';
 import { CUSTOM_PREFIX, FIELDS, isCustomField } from '../core/model/fields.js';
 import { Interrupted, UsageError } from '../errors.js';
-import type { ListQuery, Target } from '../core/ports.js';
+import type { ListQuery, Connection } from '../core/ports.js';
 import { closest } from '../shared/closest.js';
 
 export interface ExportOptions {
@@ -38,7 +38,7 @@ export interface ExportReport {
 }
 
 /** The columns an export writes: the target's fields for the entity, in the canonical model's order. */
-export function exportColumns(target: Target, entity: Entity, fields: string[] | undefined, wire: boolean, custom: readonly string[] = []): Array<{ field: string; header: string }> {
+export function exportColumns(target: Connection, entity: Entity, fields: string[] | undefined, wire: boolean, custom: readonly string[] = []): Array<{ field: string; header: string }> {
   const map = target.wire[entity];
   if (!map) throw new UsageError(`${target.label} does not hold ${entity} (it holds ${target.entities.join(', ')})`);
   const held = [...FIELDS[entity].map((d) => d.name).filter((f) => f in map), ...custom];
@@ -55,7 +55,7 @@ export function exportColumns(target: Target, entity: Entity, fields: string[] |
  * Streams every record of an entity from a target into a file, page by page: memory stays flat
  * however many records there are. The file appears only when complete; on failure nothing is left.
  */
-export async function runExport(target: Target, options: ExportOptions, stdout?: NodeJS.WritableStream): Promise<ExportReport> {
+export async function runExport(target: Connection, options: ExportOptions, stdout?: NodeJS.WritableStream): Promise<ExportReport> {
   if (!target.entities.includes(options.entity))
     throw new UsageError(`--entity ${options.entity}: ${target.label} does not hold ${options.entity} (it holds ${target.entities.join(', ')})`, `export ${options.entity} from a target whose platform holds them (hrsync targets lists each target's platform)`);
   if (!target.can.list) await drain(target.list(options.entity)); // the target's own words on why it cannot

@@ -5,7 +5,7 @@ import type { CanonicalValues } from '../core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../core/model/entities.js';
 import { buildPlan, DeactivationLimit, MissingLimit, parseLimit, type Limit, type Plan, type PlanOptions, type RunMode } from '../core/plan/plan.js';
 import { planFields, projected } from '../core/plan/project.js';
-import type { MatchKey, Target } from '../core/ports.js';
+import type { MatchKey, Connection } from '../core/ports.js';
 import type { CanonicalRecord } from '../core/model/canonical.js';
 import { keyValue } from '../core/model/keys.js';
 import { runPool } from '../shared/pool.js';
@@ -42,7 +42,7 @@ export interface ImportOptions extends InputOptions {
 }
 
 export interface PlannedImport {
-  target: Target;
+  target: Connection;
   validation: ValidationReport;
   /** Undefined when --strict stopped the run on invalid rows. */
   plan: Plan | undefined;
@@ -141,7 +141,7 @@ const LOOKUPS_IN_FLIGHT = 8;
  * For a target that cannot list: the records each input row's keys find, one lookup per key value
  * (so that keys finding different records are still a conflict), each record once.
  */
-async function lookUpEach(target: Target, entity: Entity, records: readonly CanonicalRecord[]): Promise<CanonicalValues[]> {
+async function lookUpEach(target: Connection, entity: Entity, records: readonly CanonicalRecord[]): Promise<CanonicalValues[]> {
   const writer = target.writer!;
   const keys = new Map<string, MatchKey>();
   for (const record of records)
@@ -166,7 +166,7 @@ const EMPTY_LIST_PROBES = 10;
  * the list did not show what the target holds (a server that answers a search it does not support with
  * nothing) — planning on it would create everyone again.
  */
-async function listedNothing(target: Target, entity: Entity, records: readonly CanonicalRecord[]): Promise<void> {
+async function listedNothing(target: Connection, entity: Entity, records: readonly CanonicalRecord[]): Promise<void> {
   const writer = target.writer!;
   for (const row of records.filter((r) => r.entity === entity).slice(0, EMPTY_LIST_PROBES)) {
     const field = writer.matchKeys(entity).find((k) => typeof row.values[k] === 'string' && (row.values[k] as string).trim());

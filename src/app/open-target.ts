@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
 import type { OnNewHrId } from '../core/plan/plan.js';
-import type { StateStore, Target } from '../core/ports.js';
+import type { StateStore, Connection } from '../core/ports.js';
 import { genericRules } from '../core/rules/generic.js';
 import type { RuleBook } from '../core/rules/types.js';
 import { outputFailed, UsageError } from '../errors.js';
@@ -19,7 +19,7 @@ const registry = () => import('../connectors/registry.js');
 /** What validate opens (offline): the rules, and the live target whose records references are checked against. */
 export interface OpenedRules {
   /** The live target; undefined for rules alone (generic, or a platform type with no target). */
-  target: Target | undefined;
+  target: Connection | undefined;
   /** The rules that apply to its input; undefined for a source, which takes no input. */
   rules: RuleBook | undefined;
   /** Its connector, for what it is (a target or a source). */
@@ -142,7 +142,7 @@ async function open(name: string | undefined, options: OpenOptions, loaded: Load
     const note = choice.fallback ? `no hrsync.config.json here or above: using the embedded sandbox (${(await registry()).EMBEDDED_TYPE} emulation, state in ${(await import('./cache-folder.js')).embeddedStateFile(home, options.env)}); nothing real is changed` : undefined;
     return embedded(options, home, state, note);
   }
-  let opened: { target: Target; connector: ConnectorDefinition };
+  let opened: { target: Connection; connector: ConnectorDefinition };
   try {
     opened = await createTarget(choice.name, loaded!.config.targets[choice.name]!, { ...options, home });
   } catch (error) {
@@ -157,7 +157,7 @@ function identitySettings(entry: Record<string, unknown>): Pick<OpenedTarget, 'o
   return entry.onNewHrId === 'adopt' || entry.onNewHrId === 'conflict' ? { onNewHrId: entry.onNewHrId } : {};
 }
 
-function live({ target, connector }: { target: Target; connector: ConnectorDefinition }, home: string, state: StateStore, rules: RuleBook | undefined): OpenedTarget {
+function live({ target, connector }: { target: Connection; connector: ConnectorDefinition }, home: string, state: StateStore, rules: RuleBook | undefined): OpenedTarget {
   return {
     target, rules, connector, note: undefined, embedded: false, lockKey: target.identity, home, state,
     async close() {

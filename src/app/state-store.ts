@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { loadConfig, resolveSecret } from '../config/load.js';
 import type { StateConfig } from '../config/schema.js';
-import type { Bookmark, HeldLock, JournalEntry, LockRequest, RunRecord, SentScope, StateStore, Target } from '../core/ports.js';
+import type { Bookmark, HeldLock, JournalEntry, LockRequest, RunRecord, SentScope, StateStore, Connection } from '../core/ports.js';
 import { HrsyncError, UsageError } from '../errors.js';
 import { acquireLock } from './lock.js';
 import type { PostgresSettings } from './state-postgres.js';
@@ -217,7 +217,7 @@ export async function openState(options: { config?: string | undefined; cwd: str
 
 /** What lockTarget needs of an opened target (open-target's OpenedTarget is one). */
 export interface Lockable {
-  target: Pick<Target, 'label'> | undefined;
+  target: Pick<Connection, 'label'> | undefined;
   lockKey: string | undefined;
   embedded: boolean;
   state: StateStore;

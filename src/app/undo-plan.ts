@@ -5,7 +5,7 @@ import { same } from '../core/plan/compare.js';
 import { Draft } from '../core/plan/draft.js';
 import { inRunOrder } from '../core/plan/order.js';
 import { fingerprint, type Change, type PlannedOp } from '../core/plan/plan.js';
-import type { JournalEntry, Target } from '../core/ports.js';
+import type { JournalEntry, Connection } from '../core/ports.js';
 
 /** A journal entry to undo, with where it is (for messages and the plan's rows) and the record it is about as the target holds it now. */
 export interface UndoItem {
@@ -45,7 +45,7 @@ export class UndoDraft {
   /** Records re-created (their old id is gone): for the connector's notes on creates. */
   readonly recreated: CanonicalValues[] = [];
 
-  constructor(private readonly target: Target, private readonly choices: UndoChoices) {}
+  constructor(private readonly target: Connection, private readonly choices: UndoChoices) {}
 
   add(item: UndoItem): void {
     const { entry } = item;

@@ -3,7 +3,7 @@ import type { CanonicalValues } from '../core/model/canonical.js';
 import type { Entity } from '../core/model/entities.js';
 import { allowed } from '../core/plan/brake.js';
 import type { Plan } from '../core/plan/plan.js';
-import type { JournalEntry, StateStore, Target } from '../core/ports.js';
+import type { JournalEntry, StateStore, Connection } from '../core/ports.js';
 import { SafetyStop, UsageError } from '../errors.js';
 import { runPool } from '../shared/pool.js';
 import { keysOfEntry, type FoundRun } from './run-journal.js';
@@ -19,7 +19,7 @@ const READS_IN_FLIGHT = 8;
  * The record a journal entry is about, as the target holds it now: by its id — but a deleted record
  * (whose id is gone) by its keys, so that one re-created since is found.
  */
-async function currentOf(target: Target, entry: JournalEntry & { entity: UndoItem['entry']['entity'] }): Promise<CanonicalValues | undefined> {
+async function currentOf(target: Connection, entry: JournalEntry & { entity: UndoItem['entry']['entity'] }): Promise<CanonicalValues | undefined> {
   const keys = { ...keysOfEntry(entry), ...entry.after, ...entry.before };
   if (entry.action === 'delete') {
     const { id: _gone, ...byKey } = keys;
@@ -29,7 +29,7 @@ async function currentOf(target: Target, entry: JournalEntry & { entity: UndoIte
 }
 
 /** How many records of an entity the target holds: counted where it can say so cheaply, else listed; undefined where it cannot be listed. */
-async function holds(target: Target, entity: Entity): Promise<number | undefined> {
+async function holds(target: Connection, entity: Entity): Promise<number | undefined> {
   const counted = await target.count?.(entity);
   if (counted !== undefined || !target.can.list) return counted;
   let n = 0;
@@ -42,7 +42,7 @@ async function holds(target: Target, entity: Entity): Promise<number | undefined
  * of an entity than `limit` allows (a count, or a fraction of what the target holds) stops before
  * anything is written (exit 6). Where the target cannot say how many it holds, a fraction is said not to apply.
  */
-async function brake(target: Target, plan: Plan, limit: { count: number } | { fraction: number }, limitText: string): Promise<void> {
+async function brake(target: Connection, plan: Plan, limit: { count: number } | { fraction: number }, limitText: string): Promise<void> {
   const removals = new Map<Entity, number>();
   for (const op of plan.operations) if (op.action === 'deactivate' || op.action === 'delete') removals.set(op.entity, (removals.get(op.entity) ?? 0) + 1);
   for (const [entity, n] of removals) {
@@ -63,7 +63,7 @@ async function brake(target: Target, plan: Plan, limit: { count: number } | { fr
  * account. `undoneBy`: the runs in the history that undid it already (said in a note).
  */
 export async function planUndo(
-  target: Target, found: FoundRun, choices: UndoChoices,
+  target: Connection, found: FoundRun, choices: UndoChoices,
   options: { concurrency: number; state: Pick<StateStore, 'history'>; brake?: { limit: { count: number } | { fraction: number }; text: string } },
 ): Promise<Plan> {
   if (!target.writer) throw new UsageError(`${target.label} is read-only: there is nothing to undo`);

@@ -1,6 +1,6 @@
 import type { Mapping } from '../core/mapping/mapping-file.js';
 import type { Entity } from '../core/model/entities.js';
-import type { Target } from '../core/ports.js';
+import type { Connection } from '../core/ports.js';
 import { KnownRecords } from '../core/validate/known-records.js';
 import type { IssueLog } from '../core/validate/issue-log.js';
 import { validateFiles, validateToLog, type ValidateOptions, type ValidationReport } from '../core/validate/validate-files.js';
@@ -22,7 +22,7 @@ export interface InputOptions {
 }
 
 /** Reads the records references need from a live target, once, keeping only the fields they use. */
-export function knownFrom(target: Target): (needs: Map<Entity, Set<string>>) => Promise<KnownRecords> {
+export function knownFrom(target: Connection): (needs: Map<Entity, Set<string>>) => Promise<KnownRecords> {
   return async (needs) => {
     const known = new KnownRecords(target.label);
     for (const [entity, fields] of needs) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ApplyReport } from '../core/apply/apply.js';
-import type { HeldLock, RunRecord, SentScope, StateStore, Target } from '../core/ports.js';
+import type { HeldLock, RunRecord, SentScope, StateStore, Connection } from '../core/ports.js';
 import { ExitCode, HrsyncError, StateUnavailable } from '../errors.js';
 import { runStamp } from '../shared/run-folder.js';
 import { readJournal, type RunFile } from './run-journal.js';
@@ -44,7 +44,7 @@ export interface WriteRun {
 }
 
 /** The run.json of a run: made by the body once the target is open. */
-export function runFile(run: WriteRun, command: RunRecord['command'], target: Target, at = new Date()): RunFile {
+export function runFile(run: WriteRun, command: RunRecord['command'], target: Connection, at = new Date()): RunFile {
   return { id: run.id, command, target: target.name, label: target.label, identity: target.identity, at: at.toISOString(), ...(run.undoes ? { undoes: run.undoes } : {}) };
 }
 
@@ -100,7 +100,7 @@ export interface SentState {
  * Where what was sent successfully is remembered, to plan the next run against: a target that can
  * neither list its records nor look them up (Springest). Undefined for any other.
  */
-export function sentScope(target: Target): SentScope | undefined {
+export function sentScope(target: Connection): SentScope | undefined {
   return target.can.list || target.can.lookupRecords ? undefined : { name: target.name, identity: target.identity, entity: 'users' };
 }
 
@@ -108,7 +108,7 @@ export function sentScope(target: Target): SentScope | undefined {
  * The sent state an apply into `target` keeps up to date — `sent` as it was loaded (an import plans
  * against it), else empty (a saved plan) — or undefined for a target that can be read back.
  */
-export function sentState(target: Target, state: StateStore, sent: Map<string, string> = new Map()): SentState | undefined {
+export function sentState(target: Connection, state: StateStore, sent: Map<string, string> = new Map()): SentState | undefined {
   const scope = sentScope(target);
   return scope ? { state, scope, sent } : undefined;
 }

@@ -1,6 +1,6 @@
 import { applyImport, leftOutOf, type PlannedImport } from '../app/import-run.js';
 import type { ApplyReport } from '../core/apply/apply.js';
-import type { Target } from '../core/ports.js';
+import type { Connection } from '../core/ports.js';
 import { ExitCode, exitCodeForSignal } from '../errors.js';
 import { printable } from './printable.js';
 import type { AppliedSummary } from './render/report-html.js';
@@ -21,7 +21,7 @@ export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals; lockLost?: 
  */
 export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined; run?: object }, io: Io): Promise<AppliedRun> {
   const err = colourFor(io.stderr, io.env);
-  const target: Target = planned.target;
+  const target: Connection = planned.target;
   const ops = planned.plan?.operations ?? [];
   const controller = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;

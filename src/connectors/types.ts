@@ -3,7 +3,7 @@ import type { RetryPolicy } from '../http/client.js';
 import type { ProxyEnvironment } from '../http/proxy.js';
 import type { z } from 'zod';
 import type { Entity } from '../core/model/entities.js';
-import type { Target } from '../core/ports.js';
+import type { Connection } from '../core/ports.js';
 import type { RuleSet } from '../core/rules/types.js';
 
 /** What a connector is given to build a live target from its checked config entry. */
@@ -53,7 +53,7 @@ export interface ConnectorDefinition<Config extends { type: string } = { type: s
   /** Where the target is (a URL without secrets), for `hrsync targets`. */
   where(config: Config): string;
   /** Builds the live target; the client code is loaded only now, so listing the registry stays cheap. */
-  create(config: Config, context: ConnectorContext): Promise<Target>;
+  create(config: Config, context: ConnectorContext): Promise<Connection>;
 }
 
 /** Types a definition against its own config schema. */

@@ -11,12 +11,13 @@ export interface ListQuery {
 }
 
 /**
- * One platform account, as the core sees it: the port every connector implements. The core owns
+ * One platform account, as the core sees it: the port every connector implements — a connection,
+ * whether the run writes to it (the target, `--target`) or reads from it (a source, `--from`). The core owns
  * diffing, ordering, concurrency, progress and reports; a connector owns only its wire format,
  * paging, auth and rules. Adding a platform is its folder under src/connectors/ and one line in
  * src/connectors/registry.ts.
  */
-export interface Target {
+export interface Connection {
   /** The configured name ("lms"), or "sandbox" for the embedded one. */
   readonly name: string;
   /** The connector type ("accessplanit"). */

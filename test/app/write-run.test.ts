@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OpenedTarget } from '../../src/app/open-target.js';
 import { writeRun, type WriteRunOptions } from '../../src/app/write-run.js';
-import type { LockRequest, RunRecord, StateStore, Target } from '../../src/core/ports.js';
+import type { LockRequest, RunRecord, StateStore, Connection } from '../../src/core/ports.js';
 import { ExitCode, SafetyStop, StateUnavailable } from '../../src/errors.js';
 
 /** What happened to the fake target and state, in order. */
@@ -23,7 +23,7 @@ function fakeOpened(events: Event[], options: { target?: boolean } = {}): Opened
       events.push('close state');
     },
   } as unknown as StateStore;
-  const target = options.target === false ? undefined : ({ name: 'lms', label: 'accessplanit "lms"', identity: 'accessplanit https://lms.example' } as unknown as Target);
+  const target = options.target === false ? undefined : ({ name: 'lms', label: 'accessplanit "lms"', identity: 'accessplanit https://lms.example' } as unknown as Connection);
   return {
     target, rules: undefined, connector: undefined, note: undefined, embedded: false, home: '/nowhere',
     lockKey: target?.identity, state,

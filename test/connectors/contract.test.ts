@@ -5,7 +5,7 @@ import type { ConnectorDefinition } from '../../src/connectors/types.js';
 import { applyPlan } from '../../src/core/apply/apply.js';
 import type { CanonicalRecord, CanonicalValues } from '../../src/core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../../src/core/model/entities.js';
-import type { Target } from '../../src/core/ports.js';
+import type { Connection } from '../../src/core/ports.js';
 import type { RuleSet } from '../../src/core/rules/types.js';
 import { RemoteError } from '../../src/errors.js';
 import { same } from '../../src/core/plan/compare.js';
@@ -122,7 +122,7 @@ const UPDATED: Partial<Record<Entity, string>> = { users: 'lastName', companies:
 describe.each(SUBJECTS.map((s): [string, () => Promise<Server>] => [`${s.type} (${s.name})`, s.start]))('the connector contract: %s', (_name, start) => {
   let server: Server;
   let proxy: FaultProxy;
-  let target: Target;
+  let target: Connection;
   let rules: Partial<Record<Entity, RuleSet>>;
   let n = 0;
   /** Records made once because others refer to them (a user's company, a company's groups). */

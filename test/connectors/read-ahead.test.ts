@@ -9,7 +9,7 @@ import { AccessplanitTarget } from '../../src/connectors/accessplanit/target.js'
 import { ReadAhead } from '../../src/connectors/paging.js';
 import { ScimTarget } from '../../src/connectors/scim/target.js';
 import type { CanonicalValues } from '../../src/core/model/canonical.js';
-import type { Target } from '../../src/core/ports.js';
+import type { Connection } from '../../src/core/ports.js';
 import { RemoteError } from '../../src/errors.js';
 import { sandboxClients, type Sandbox } from '../../src/sandbox/server.js';
 import { ROOT } from '../helpers/cli.js';
@@ -70,7 +70,7 @@ describe('lists read ahead where the platform gives a count (issue 22 goal 3)', 
   });
 
   /** hrsync's connector of `type` on the emulator, through the slow proxy, 10 records a page and 4 requests at once. */
-  async function open(type: string): Promise<Target> {
+  async function open(type: string): Promise<Connection> {
     const client = sandboxClients(sandbox).find((c) => c.config.type === type)!;
     const config = { ...client.config, baseUrl: String(client.config.baseUrl).replace(sandbox.url, proxy.url), pageSize: 10, concurrency: 4, ...(type === 'appenate' ? { listAll: true } : {}), ...(type === 'accessplanit' ? { rateLimit: '10000/s' } : {}) };
     return (await createTarget('t', config, { env: client.env })).target;

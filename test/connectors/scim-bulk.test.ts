@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTarget } from '../../src/app/create-target.js';
 import { applyPlan } from '../../src/core/apply/apply.js';
 import type { PlannedOp } from '../../src/core/plan/plan.js';
-import type { Target } from '../../src/core/ports.js';
+import type { Connection } from '../../src/core/ports.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { countRequests } from '../../src/sandbox/stats.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
@@ -18,7 +18,7 @@ type Settings = Record<string, unknown>;
 interface Setup {
   sandbox: Sandbox;
   proxy: FaultProxy;
-  target: Target;
+  target: Connection;
 }
 
 /** The emulator with these settings, hrsync's SCIM connector on it through a proxy that can stand in for it. */

@@ -5,7 +5,7 @@ import { startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandb
 import { createTarget } from '../../src/app/create-target.js';
 import { applyPlan } from '../../src/core/apply/apply.js';
 import type { PlannedOp } from '../../src/core/plan/plan.js';
-import type { Target } from '../../src/core/ports.js';
+import type { Connection } from '../../src/core/ports.js';
 import { sandboxClients } from '../../src/sandbox/server.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { tempDir } from '../helpers/files.js';
@@ -13,7 +13,7 @@ import { tempDir } from '../helpers/files.js';
 let running: RunningSandbox;
 let proxy: FaultProxy;
 /** hrsync's accessplanit connector on the sandbox, through a proxy that can lose answers. */
-let lms: Target;
+let lms: Connection;
 beforeAll(async () => {
   running = await startEmbedded({ port: 0 });
   proxy = await startFaultProxy(running.sandbox.url);
@@ -153,7 +153,7 @@ describe('applyPlan', () => {
   });
 
   it('when hrsync itself fails, starts no new write, still writes the results, then throws', async () => {
-    const broken: Target = { ...lms, writer: { ...lms.writer!, write: async () => { throw new TypeError('boom'); } } };
+    const broken: Connection = { ...lms, writer: { ...lms.writer!, write: async () => { throw new TypeError('boom'); } } };
     const dir = tempDir();
     const ops = [1, 2].map((i) => create('users', `externalId=B${i}`, { externalId: `B${i}` }, i + 1));
     await expect(applyPlan(broken, ops, { concurrency: 1, resultsDir: dir })).rejects.toThrow('boom');

@@ -3,13 +3,13 @@ import { openOnSandbox, startEmbedded, type RunningSandbox } from '../../src/app
 import type { CanonicalRecord, CanonicalValues } from '../../src/core/model/canonical.js';
 import type { Entity } from '../../src/core/model/entities.js';
 import { buildPlan, MissingLimit, type PlanOptions } from '../../src/core/plan/plan.js';
-import type { Target } from '../../src/core/ports.js';
+import type { Connection } from '../../src/core/ports.js';
 // The notes as the CLI words them: core returns them as data.
 import { noteText } from '../../src/cli/render/notes.js';
 
 let running: RunningSandbox;
-let lms: Target;
-let go: Target;
+let lms: Connection;
+let go: Connection;
 beforeAll(async () => {
   running = await startEmbedded({ port: 0 });
   lms = (await running.open('accessplanit', 'lms')).target;
@@ -150,7 +150,7 @@ describe('buildPlan', () => {
 });
 
 describe('buildPlan: a key others refer to, changed in the same run', () => {
-  let idp: Target;
+  let idp: Connection;
   beforeAll(async () => {
     idp = (await openOnSandbox(running.sandbox, 'scim', 'idp')).target;
     await idp.list('users')[Symbol.asyncIterator]().next(); // discovery, as a plan's listing does first
@@ -180,7 +180,7 @@ describe('buildPlan: a key others refer to, changed in the same run', () => {
   });
 
   it('where it stores the key, the report waits for the manager’s update that gives the key (applied first)', async () => {
-    const byKey: Target = { ...idp, writer: { ...idp.writer!, writtenAfter: () => [{ field: 'managerEmail', key: 'email' }] } } as Target;
+    const byKey: Connection = { ...idp, writer: { ...idp.writer!, writtenAfter: () => [{ field: 'managerEmail', key: 'email' }] } } as Connection;
     const plan = await buildPlan(byKey, input(), OPTIONS, current(PEOPLE));
     const report = plan.operations.find((o) => o.key === 'externalId=R1')!;
     expect(report.changes?.map((c) => c.field).sort()).toEqual(['jobTitle', 'managerEmail']);

@@ -1,7 +1,7 @@
 import type { CanonicalValues } from '../../core/model/canonical.js';
 import type { Entity } from '../../core/model/entities.js';
 import { CUSTOM_PREFIX } from '../../core/model/fields.js';
-import type { ListQuery, Target, TargetWriter } from '../../core/ports.js';
+import type { ListQuery, Connection, TargetWriter } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, readAheadOf, type ConnectionSettings } from '../connection.js';
@@ -68,7 +68,7 @@ export function odataFilter(entity: Entity, filter: Record<string, string[]> = {
 }
 
 /** accessplanit API v2 feeds: users, companies and company groups; delegates, authorisations, awards and job roles. */
-export class AccessplanitTarget implements Target {
+export class AccessplanitTarget implements Connection {
   readonly type = 'accessplanit' as const;
   readonly entities = ['users', 'companies', 'groups', 'delegates', 'authorisations', 'awards', 'jobroles'] as const;
   readonly can = { list: true };

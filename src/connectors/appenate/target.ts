@@ -1,6 +1,6 @@
 import type { CanonicalValues } from '../../core/model/canonical.js';
 import type { Entity } from '../../core/model/entities.js';
-import { invert, type ListQuery, type MatchKey, type Target, type TargetWriter, type WireMap, type WriteOp } from '../../core/ports.js';
+import { invert, type ListQuery, type MatchKey, type Connection, type TargetWriter, type WireMap, type WriteOp } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, readAheadOf, type ConnectionSettings } from '../connection.js';
@@ -67,7 +67,7 @@ export function fromAppenate(row: Record<string, unknown>, entity: 'users' | 'gr
 }
 
 /** Appenate API v2 (and its white-label brands): users and user groups. */
-export class AppenateTarget implements Target {
+export class AppenateTarget implements Connection {
   readonly type = 'appenate' as const;
   readonly entities = ['users', 'groups'] as const;
   readonly can: { list: boolean; lookupRecords: boolean };

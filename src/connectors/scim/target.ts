@@ -1,6 +1,6 @@
 import type { CanonicalValues } from '../../core/model/canonical.js';
 import type { Entity } from '../../core/model/entities.js';
-import type { ListQuery, MatchKey, Target, TargetWriter, WriteOp } from '../../core/ports.js';
+import type { ListQuery, MatchKey, Connection, TargetWriter, WriteOp } from '../../core/ports.js';
 import { RemoteError, type FieldError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/client.js';
 import { connect, DEFAULT_TIMEOUT_MS, endpointOf, readAheadOf, type ConnectionSettings } from '../connection.js';
@@ -66,7 +66,7 @@ const literal = (value: string) => JSON.stringify(value);
  * when the provider advertises it (else read, changed and replaced with PUT), deactivated with
  * active=false; group membership is kept on the groups.
  */
-export class ScimTarget implements Target {
+export class ScimTarget implements Connection {
   readonly type = 'scim' as const;
   readonly entities = ['users', 'groups'] as const;
   readonly can = { list: true };

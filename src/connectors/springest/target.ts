@@ -1,5 +1,5 @@
 import type { Approver, CanonicalValues } from '../../core/model/canonical.js';
-import type { Target, TargetWriter, WireMap } from '../../core/ports.js';
+import type { Connection, TargetWriter, WireMap } from '../../core/ports.js';
 import { RemoteError, UsageError, type FieldError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { jsonObject, unexpectedAnswer, writeAnswer } from '../answer.js';
@@ -47,7 +47,7 @@ const PROBE = '__hrsync_check__';
  * Springest Go users import: users only, written by upsert; looked up by external_id. It has no
  * endpoint that lists users, so `list` says so rather than pretend.
  */
-export class SpringestTarget implements Target {
+export class SpringestTarget implements Connection {
   readonly type = 'springest' as const;
   readonly entities = ['users'] as const;
   readonly can = { list: false };

@@ -1,6 +1,6 @@
 import type { CanonicalValues } from '../../core/model/canonical.js';
 import type { Entity } from '../../core/model/entities.js';
-import type { ListQuery, Target, WireMap } from '../../core/ports.js';
+import type { ListQuery, Connection, WireMap } from '../../core/ports.js';
 import { RemoteError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
 import { connect, endpointOf, type ConnectionSettings } from '../connection.js';
@@ -179,7 +179,7 @@ class Tally {
 }
 
 /** Unified.to HRIS: employees, companies and groups — a read-only source. */
-export class UnifiedTarget implements Target {
+export class UnifiedTarget implements Connection {
   readonly type = 'unified' as const;
   readonly entities = ['users', 'companies', 'groups'] as const;
   readonly can = { list: true };

@@ -1,6 +1,6 @@
 import { outputFailed } from '../../errors.js';
 import type { PlannedOp } from '../plan/plan.js';
-import type { Target } from '../ports.js';
+import type { Connection } from '../ports.js';
 import { runPool } from '../../shared/pool.js';
 import { Journal } from './journal.js';
 import { phases } from './phases.js';
@@ -15,7 +15,7 @@ export type { ApplyOptions, ApplyReport, LeftOut, OpResult } from './types.js';
  * (so a run killed half-way leaves a record of what happened; running the import again converges),
  * and results files at the end: results.csv for every operation, failed rows in their input's columns.
  */
-export async function applyPlan(target: Target, ops: PlannedOp[], options: ApplyOptions): Promise<ApplyReport> {
+export async function applyPlan(target: Connection, ops: PlannedOp[], options: ApplyOptions): Promise<ApplyReport> {
   const journal = await Journal.open(options.resultsDir, options.run);
   const sender = new Sender(target, ops, options, journal);
   try {
@@ -54,7 +54,7 @@ export async function applyPlan(target: Target, ops: PlannedOp[], options: Apply
  * How many writes one request can carry (a batch write, e.g. SCIM /Bulk): apply keeps that many times
  * its concurrency in flight so that the writer can fill its requests. 1 for a target without.
  */
-async function writesPerRequest(target: Target): Promise<number> {
+async function writesPerRequest(target: Connection): Promise<number> {
   const width = (await target.writer?.writesPerRequest?.()) ?? 1;
   return Number.isInteger(width) && width > 1 ? width : 1;
 }

@@ -1,6 +1,6 @@
 import { RemoteError } from '../../errors.js';
 import type { PlannedOp } from '../plan/plan.js';
-import type { Target } from '../ports.js';
+import type { Connection } from '../ports.js';
 
 /** A write whose answer never came (or did not say what happened) and whose record could not be found (yet): not sent again. */
 export class OutcomeUnknown extends Error {}
@@ -12,7 +12,7 @@ export class OutcomeUnknown extends Error {}
  * lookups (that is how a late commit becomes a duplicate): its outcome is unknown, and the next run,
  * which lists the target first, settles it.
  */
-export async function create(target: Target, op: PlannedOp, clock: { sleep: (ms: number) => Promise<void>; now: () => number }): Promise<string> {
+export async function create(target: Connection, op: PlannedOp, clock: { sleep: (ms: number) => Promise<void>; now: () => number }): Promise<string> {
   const writer = target.writer!;
   const keys = writer.matchKeys(op.entity).filter((k) => typeof op.values?.[k] === 'string' && op.values[k]);
   try {

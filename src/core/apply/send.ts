@@ -1,6 +1,6 @@
 import { RemoteError } from '../../errors.js';
 import type { PlannedOp } from '../plan/plan.js';
-import type { Target } from '../ports.js';
+import type { Connection } from '../ports.js';
 import type { CanonicalValues } from '../model/canonical.js';
 import { Breaker, systemic } from './breaker.js';
 import { create, OutcomeUnknown } from './create.js';
@@ -25,7 +25,7 @@ export class Sender {
   private readonly byKey: Map<string, PlannedOp>;
   private readonly clock: { sleep: (ms: number) => Promise<void>; now: () => number };
 
-  constructor(private readonly target: Target, private readonly ops: readonly PlannedOp[], private readonly options: ApplyOptions, private readonly journal: Journal) {
+  constructor(private readonly target: Connection, private readonly ops: readonly PlannedOp[], private readonly options: ApplyOptions, private readonly journal: Journal) {
     this.byKey = new Map(ops.map((o) => [o.key, o]));
     this.breaker = new Breaker(options.breaker);
     this.clock = { sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))), now: options.now ?? Date.now };

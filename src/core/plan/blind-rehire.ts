@@ -1,5 +1,5 @@
 import type { CanonicalRecord } from '../model/canonical.js';
-import type { Target } from '../ports.js';
+import type { Connection } from '../ports.js';
 import { runPool } from '../../shared/pool.js';
 import { lastSent, syncKey } from './blind.js';
 import { same } from './compare.js';
@@ -20,7 +20,7 @@ const LOOKUPS_IN_FLIGHT = 8;
  * their start date, or a leaver, is not looked up (see due). Returns the rows (copies where
  * changed) and, by row, the status each rehire had, for `markRehires`.
  */
-export async function blindRehires(target: Target, input: readonly CanonicalRecord[], keys: readonly string[], options: Pick<PlanOptions, 'synced' | 'lifecycle'>): Promise<{ rows: CanonicalRecord[]; rehired: Map<string, unknown> }> {
+export async function blindRehires(target: Connection, input: readonly CanonicalRecord[], keys: readonly string[], options: Pick<PlanOptions, 'synced' | 'lifecycle'>): Promise<{ rows: CanonicalRecord[]; rehired: Map<string, unknown> }> {
   const writer = target.writer!;
   const rehired = new Map<string, unknown>();
   const rows = [...input];

@@ -1,6 +1,6 @@
 import type { CanonicalRecord, CanonicalValues } from '../model/canonical.js';
 import { keyValue } from '../model/keys.js';
-import type { Target, TargetWriter } from '../ports.js';
+import type { Connection, TargetWriter } from '../ports.js';
 import { runPool } from '../../shared/pool.js';
 import type { Canary } from './canary.js';
 import type { FieldSet } from './diff.js';
@@ -42,7 +42,7 @@ interface BlindRow {
  * is looked up by its key, so that one already on the platform is an update, not a "create". A field
  * sent last time but absent now is said in a note: what the platform does with it is not documented.
  */
-export async function planBlind(target: Target, input: readonly CanonicalRecord[], keys: readonly string[], fields: FieldSet, options: PlanOptions, canary: Canary, draft: Draft): Promise<void> {
+export async function planBlind(target: Connection, input: readonly CanonicalRecord[], keys: readonly string[], fields: FieldSet, options: PlanOptions, canary: Canary, draft: Draft): Promise<void> {
   const rows = changedRows(target.writer!, input, keys, fields, options, canary, draft);
   await markKnown(target, rows, keys);
   const dropped = new Map<string, number>();
@@ -96,7 +96,7 @@ function changedRows(writer: TargetWriter, input: readonly CanonicalRecord[], ke
 }
 
 /** Never sent from here: is it on the platform already? (A lookup finds it by one of its keys.) */
-async function markKnown(target: Target, rows: BlindRow[], keys: readonly string[]): Promise<void> {
+async function markKnown(target: Connection, rows: BlindRow[], keys: readonly string[]): Promise<void> {
   await runPool(rows.filter((r) => r.last === undefined), LOOKUPS_IN_FLIGHT, async (row) => {
     for (const field of keys) {
       const value = row.record.values[field];

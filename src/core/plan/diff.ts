@@ -2,7 +2,7 @@ import type { CanonicalRecord, CanonicalValues } from '../model/canonical.js';
 import { countryCode, normaliseCountry } from '../model/countries.js';
 import type { Entity } from '../model/entities.js';
 import { isCustomField } from '../model/fields.js';
-import type { Target } from '../ports.js';
+import type { Connection } from '../ports.js';
 import { same } from './compare.js';
 import { sameHolder, unheld, type Holders } from './references.js';
 import type { Change, PlanOptions } from './types.js';
@@ -12,7 +12,7 @@ export interface FieldSet {
 }
 
 /** The fields a plan may write for an entity: the wire map's, less the read-only ones, and custom fields where the target holds them. */
-export function writableFields(target: Target, entity: Entity): FieldSet {
+export function writableFields(target: Connection, entity: Entity): FieldSet {
   const readOnly = new Set(target.writer?.readOnly(entity) ?? []);
   const fields = new Set(Object.keys(target.wire[entity] ?? {}).filter((f) => !readOnly.has(f)));
   const custom = target.customFields?.includes(entity) === true;

@@ -1,6 +1,6 @@
 import type { CanonicalValues } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
-import type { Target } from '../ports.js';
+import type { Connection } from '../ports.js';
 import { isPartial } from './canary.js';
 import { same } from './compare.js';
 import { fingerprint } from './digest.js';
@@ -27,7 +27,7 @@ export class MissingLimit extends Error {
  * not the whole population, the platform cannot, or there are more of them than maxMissing allows
  * (the brake: MissingLimit, before anything is written). Why nothing was done is said in a note.
  */
-export function planMissing(target: Target, entity: Entity, existing: readonly CanonicalValues[], keys: readonly string[], options: PlanOptions, kept: (row: CanonicalValues) => boolean, draft: Draft): void {
+export function planMissing(target: Connection, entity: Entity, existing: readonly CanonicalValues[], keys: readonly string[], options: PlanOptions, kept: (row: CanonicalValues) => boolean, draft: Draft): void {
   const policy = options.missing;
   if (policy === 'ignore') return;
   const writer = target.writer!;

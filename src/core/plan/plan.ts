@@ -1,6 +1,6 @@
 import type { CanonicalRecord, CanonicalValues } from '../model/canonical.js';
 import { DEPENDENCY_ORDER, SINGULAR, type Entity } from '../model/entities.js';
-import type { Target } from '../ports.js';
+import type { Connection } from '../ports.js';
 import { Canary } from './canary.js';
 import { keepReferencedRecords } from './delete-blocked.js';
 import { changesOf, createValues, writableFields } from './diff.js';
@@ -34,7 +34,7 @@ export { DeactivationLimit, parseLimit } from './brake.js';
  * the input lacks are left alone, deactivated or deleted as asked — unless there are more of them than
  * --max-missing allows. Creates and updates run groups → companies → users; removals in reverse.
  */
-export async function buildPlan(target: Target, records: CanonicalRecord[], options: PlanOptions, current: Map<Entity, CanonicalValues[]>): Promise<Plan> {
+export async function buildPlan(target: Connection, records: CanonicalRecord[], options: PlanOptions, current: Map<Entity, CanonicalValues[]>): Promise<Plan> {
   const writer = target.writer!;
   const draft = new Draft(options.invalid);
   const canary = new Canary(options);
@@ -76,7 +76,7 @@ export async function buildPlan(target: Target, records: CanonicalRecord[], opti
  * One entity against the target's records (`existing`): each row matched (see matchRow), then created,
  * or updated with what it changes; then the records the input lacks (see planMissing).
  */
-function planListed(target: Target, entity: Entity, rows: { input: CanonicalRecord[]; outside: CanonicalRecord[] }, existing: CanonicalValues[], keys: string[], options: PlanOptions, canary: Canary, draft: Draft): void {
+function planListed(target: Connection, entity: Entity, rows: { input: CanonicalRecord[]; outside: CanonicalRecord[] }, existing: CanonicalValues[], keys: string[], options: PlanOptions, canary: Canary, draft: Draft): void {
   const writer = target.writer!;
   const input = rows.input;
   const index = new TargetIndex(existing, keys);
@@ -144,7 +144,7 @@ function planListed(target: Target, entity: Entity, rows: { input: CanonicalReco
 }
 
 /** A blind plan's rows, less the references that must name an active person whom the input says is inactive (said in a note). */
-function blindInput(target: Target, entity: Entity, input: CanonicalRecord[], draft: Draft): CanonicalRecord[] {
+function blindInput(target: Connection, entity: Entity, input: CanonicalRecord[], draft: Draft): CanonicalRecord[] {
   const unset: string[] = [];
   const rows = withoutInactiveReferences(target.writer!, entity, input, unset);
   if (unset.length) draft.notes.push({ code: 'reference_inactive', target: target.label, entity, count: unset.length, first: unset.slice(0, 3) });
