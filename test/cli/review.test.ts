@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { tempDir, write } from '../helpers/files.js';
+import { hrsyncIn } from '../helpers/run.js';
+import { useSandbox } from '../helpers/sandbox.js';
+
+/** Found by a hostile review of the day's features (undo, history, people over time) through the CLI. */
+const ENV = { KEY: 'sandbox-key', FORCE_COLOR: '0' };
+
+describe('review: people over time and undo, through the CLI', () => {
+  const sandbox = useSandbox();
+
+  it('a rehire whose start date is still ahead stays deactivated until it, even when its HR status says Enabled', async () => {
+    const s = sandbox();
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:KEY', maxDeactivations: '5' } } }));
+    const header = 'Employee ID,First name,Last name,Email,Company ID,Status,Start date,End date,Time zone';
+    const others = Array.from({ length: 4 }, (_, i) => `S${i},Sam,Staff${i},sam${i}@rv.example,ACME01,Enabled,2019-01-01,,`);
+    const run = async (row: string, ...more: string[]) => {
+      write(dir, 'hr.csv', `${[header, row, ...others].join('\n')}\n`);
+      return hrsyncIn(['import', 'hr.csv', ...more], { cwd: dir, env: ENV });
+    };
+    const made = await run('R1,Rae,Hire,rae@rv.example,ACME01,Enabled,2020-01-01,2027-01-31,Pacific/Auckland', '--yes', '--as-of', '2027-01-01');
+    expect(made.code, made.stdout + made.stderr).toBe(0);
+    expect((await run('R1,Rae,Hire,rae@rv.example,ACME01,Enabled,2020-01-01,2027-01-31,Pacific/Auckland', '--yes', '--as-of', '2027-02-15')).code).toBe(0);
+    const status = () => s.state().accessplanit.User.rows().find((u) => u.ExternalID === 'R1')!.Status;
+    expect(status()).toBe('Disabled');
+    // Rehired from 1 March (Auckland): the day before, the account stays disabled; from its first moment, it is reactivated.
+    const early = await run('R1,Rae,Hire,rae@rv.example,ACME01,Enabled,2027-03-01,,Pacific/Auckland', '--dry-run', '--as-of', '2027-02-28T10:59:00Z');
+    expect(early.stdout, early.stdout + early.stderr).not.toMatch(/status: "Disabled" → "Enabled"/);
+    const due = await run('R1,Rae,Hire,rae@rv.example,ACME01,Enabled,2027-03-01,,Pacific/Auckland', '--dry-run', '--as-of', '2027-02-28T11:00:00Z');
+    expect(due.stdout, due.stdout + due.stderr).toMatch(/status: "Disabled" → "Enabled"/);
+  });
+});
