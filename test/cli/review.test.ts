@@ -30,4 +30,15 @@ describe('review: people over time and undo, through the CLI', () => {
     const due = await run('R1,Rae,Hire,rae@rv.example,ACME01,Enabled,2027-03-01,,Pacific/Auckland', '--dry-run', '--as-of', '2027-02-28T11:00:00Z');
     expect(due.stdout, due.stdout + due.stderr).toMatch(/status: "Disabled" → "Enabled"/);
   });
+
+  it('--as-of with an offset no zone has (+25:00, +05:99) is a usage error, not a moment a day away', async () => {
+    const dir = tempDir();
+    write(dir, 'hr.csv', 'Employee ID,First name,Last name,Email\nA1,Ann,One,ann@rv.example\n');
+    for (const bad of ['2027-03-01T08:30+25:00', '2027-03-01T08:30+05:99']) {
+      const run = await hrsyncIn(['import', 'hr.csv', '--dry-run', '--as-of', bad], { cwd: dir, env: ENV });
+      expect([run.code, run.stderr]).toEqual([64, expect.stringContaining(`--as-of "${bad}" is not a date or a date-time`)]);
+    }
+    const kiribati = await hrsyncIn(['import', 'hr.csv', '--dry-run', '--as-of', '2027-03-01T08:30+14:00'], { cwd: dir, env: ENV });
+    expect(kiribati.stderr).not.toContain('--as-of');
+  });
 });
