@@ -41,4 +41,22 @@ describe('review: people over time and undo, through the CLI', () => {
     const kiribati = await hrsyncIn(['import', 'hr.csv', '--dry-run', '--as-of', '2027-03-01T08:30+14:00'], { cwd: dir, env: ENV });
     expect(kiribati.stderr).not.toContain('--as-of');
   });
+
+  it('a deactivation undone names its record once: no "(id X) id X" in the undo plan, nor "(id X) (id X)" in the history', async () => {
+    const s = sandbox();
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:KEY', maxDeactivations: '50%' } } }));
+    const rows = (end: string) => `Employee ID,First name,Last name,Email,Company ID,End date\nL1,Lee,Ver,lee@rv.example,ACME01,${end}\nS1,Sam,Stay,sam@rv.example,ACME01,\n`;
+    write(dir, 'hr.csv', rows(''));
+    expect((await hrsyncIn(['import', 'hr.csv', '--yes'], { cwd: dir, env: ENV })).code).toBe(0);
+    write(dir, 'hr.csv', rows('2026-01-01'));
+    const left = await hrsyncIn(['import', 'hr.csv', '--yes', '--results', 'left'], { cwd: dir, env: ENV });
+    expect(left.code, left.stdout + left.stderr).toBe(0);
+    const id = s.state().accessplanit.User.rows().find((u) => u.ExternalID === 'L1')!.ID as string;
+    const undo = await hrsyncIn(['undo', 'left', '--yes'], { cwd: dir, env: ENV });
+    expect(undo.stdout, undo.stdout + undo.stderr).toContain(`~ update users externalId=L1 (id ${id}) (left/journal.ndjson:1)`);
+    const history = await hrsyncIn(['history', 'L1'], { cwd: dir, env: ENV });
+    expect(history.stdout).toContain(`deactivate users externalId=L1 (id ${id})  accessplanit`);
+    expect(history.stdout).not.toContain(`(id ${id}) (id ${id})`);
+  });
 });
