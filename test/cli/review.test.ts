@@ -59,4 +59,18 @@ describe('review: people over time and undo, through the CLI', () => {
     expect(history.stdout).toContain(`deactivate users externalId=L1 (id ${id})  accessplanit`);
     expect(history.stdout).not.toContain(`(id ${id}) (id ${id})`);
   });
+
+  it('history finds a person by the email an update gave them, as by the one they were created with', async () => {
+    const s = sandbox();
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:KEY' } } }));
+    for (const email of ['mo@rv.example', 'mo.new@rv.example']) {
+      write(dir, 'hr.csv', `Employee ID,First name,Last name,Email,Company ID\nM1,Mo,Mail,${email},ACME01\n`);
+      expect((await hrsyncIn(['import', 'hr.csv', '--yes'], { cwd: dir, env: ENV })).code).toBe(0);
+    }
+    for (const key of ['mo@rv.example', 'mo.new@rv.example', 'email=mo.new@rv.example']) {
+      const history = await hrsyncIn(['history', key], { cwd: dir, env: ENV });
+      expect(history.stdout, key).toMatch(/create users externalId=M1[\s\S]*update users externalId=M1[\s\S]*email: mo@rv.example → mo.new@rv.example/);
+    }
+  });
 });
