@@ -23,7 +23,8 @@ const norm = (value: unknown) => (typeof value === 'string' ? value.trim().toLow
 /** Whether an entry is about the record `key` names: "field=value" as runs write it, or a value alone (an external id, an email, a target id). */
 function isAbout(entry: JournalEntry, key: string): boolean {
   const wanted = key.includes('=') ? keysOfEntry({ key }) : undefined;
-  const own: Record<string, unknown> = { ...entry.before, ...entry.after, ...keysOfEntry(entry), ...(entry.id ? { id: entry.id } : {}) };
+  const set = Object.fromEntries((entry.changes ?? []).map((c) => [c.field, c.to])); // a key an update gave it (a new email)
+  const own: Record<string, unknown> = { ...set, ...entry.before, ...entry.after, ...keysOfEntry(entry), ...(entry.id ? { id: entry.id } : {}) };
   if (wanted) return Object.entries(wanted).every(([field, value]) => norm(own[field]) === norm(value));
   return Object.values(own).some((value) => norm(value) === norm(key));
 }

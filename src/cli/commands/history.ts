@@ -25,7 +25,7 @@ export async function personHistoryCommand(key: string, flags: PersonHistoryFlag
       const run = `${e.run.command}${e.run.undoes ? ` of ${printable(e.run.undoes, true)}` : ''} run ${printable(e.run.id ?? '(no id)', true)}, ${e.run.exitCode === 0 ? c.green('exit 0') : c.red(`exit ${e.run.exitCode}`)}`;
       const where = e.file ? `  ${printable(e.file, true)}${e.line !== null ? `:${e.line}` : ''}` : '';
       const status = e.status === 'ok' ? '' : `  ${c.red(e.status)}${e.error ? `: ${printable(e.error, true)}` : ''}`;
-      io.stdout.write(`${e.at}  ${c.bold(`${e.action} ${e.entity}`)} ${printable(e.key, true)}${e.id ? ` (id ${printable(e.id, true)})` : ''}  ${printable(e.run.label, true)}  ${run}${where}${status}\n`);
+      io.stdout.write(`${e.at}  ${c.bold(`${e.action} ${e.entity}`)} ${printable(e.key, true)}${e.id && !e.key.includes(`(id ${e.id})`) ? ` (id ${printable(e.id, true)})` : ''}  ${printable(e.run.label, true)}  ${run}${where}${status}\n`);
       for (const change of e.changes) io.stdout.write(`    ${printable(change.field, true)}: ${shown(change.from)} → ${shown(change.to)}\n`);
     }
     return ExitCode.ok;

@@ -28,7 +28,7 @@ function opLines(op: PlannedOp, c: Colours): string[] {
   }
   if (op.action === 'update') {
     const who = identityHeadline(op);
-    return [`${c.yellow('~ update')} ${op.entity} ${key}${op.key === `id=${op.id}` ? '' : id}${where}${who ? ` ${c.cyan(who)}` : ''}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}${from(ch.field)}${ch.reason ? c.dim(` (${p(reasonText(ch.reason))})`) : ''}`)];
+    return [`${c.yellow('~ update')} ${op.entity} ${key}${op.key.includes(`(id ${op.id})`) || op.key === `id=${op.id}` ? '' : id}${where}${who ? ` ${c.cyan(who)}` : ''}`, ...(op.changes ?? []).map((ch) => `    ${ch.field}: ${show(ch.from)} → ${show(ch.to)}${from(ch.field)}${ch.reason ? c.dim(` (${p(reasonText(ch.reason))})`) : ''}`)];
   }
   return [`${c.red(`- ${op.action}`)} ${op.entity} ${key}${op.key.includes(`(id ${op.id})`) || op.key === `id=${op.id}` ? '' : id}`];
 }

@@ -145,6 +145,7 @@ export function parseMoment(text: string, zone: string): number | undefined {
   if (m[6]) {
     if (m[6].toUpperCase() === 'Z') return wall;
     const o = /^([+-])(\d{2}):?(\d{2})$/.exec(m[6])!;
+    if (Number(o[2]) > 14 || Number(o[3]) > 59) return undefined; // no zone is further than ±14:00
     const offset = (Number(o[2]) * 60 + Number(o[3])) * 60_000;
     return o[1] === '+' ? wall - offset : wall + offset;
   }

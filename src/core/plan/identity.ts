@@ -65,10 +65,11 @@ export function explainIdentity(writer: TargetWriter, record: CanonicalRecord, h
     else if (change.field !== HR_ID && change.field !== found.key && keys.includes(change.field) && filled(change.from) && filled(change.to)) change.reason = { code: 'same_person', by: found.key };
   }
   const off = writer.deactivation(record.entity);
-  if (!off || off.active === undefined || !fields.has(off.field) || !same(off.field, hit[off.field], off.value) || !due(record, lifecycle)) return changes;
+  if (!off || off.active === undefined || !fields.has(off.field) || !same(off.field, hit[off.field], off.value)) return changes;
   const asked = record.values[off.field];
   if (filled(asked) && same(off.field, asked, off.value)) return changes; // HR says inactive too
   const own = changes.findIndex((c) => c.field === off.field);
+  if (!due(record, lifecycle)) return own >= 0 ? changes.filter((_, i) => i !== own) : changes; // a rehire waits for their start, whatever their HR status says
   if (own >= 0 && filled(changes[own]!.to)) changes[own]!.reason = { code: 'rehire' };
   else {
     if (own >= 0) changes.splice(own, 1); // a blank sent with blank clear: the way back instead
