@@ -5,6 +5,8 @@ import { same } from '../core/plan/compare.js';
 import { Draft } from '../core/plan/draft.js';
 import { inRunOrder } from '../core/plan/order.js';
 import { fingerprint, type Change, type PlannedOp } from '../core/plan/plan.js';
+import { protectedBy } from '../core/plan/policy.js';
+import type { PolicyOptions } from '../core/plan/types.js';
 import type { JournalEntry, Connection } from '../core/ports.js';
 
 /** A journal entry to undo, with where it is (for messages and the plan's rows) and the record it is about as the target holds it now. */
@@ -31,6 +33,8 @@ export class Cannot {
 export interface UndoChoices {
   /** Created records are deleted rather than deactivated. */
   delete: boolean;
+  /** The target's policy: a protected account is never deactivated or deleted, not by an undo either. */
+  policy?: PolicyOptions;
 }
 
 /**
@@ -115,6 +119,8 @@ export class UndoDraft {
     const { entry, current } = item;
     const writer = this.target.writer!;
     if (!current) return this.draft.count(entry.entity, 'unchanged'); // gone already
+    const by = protectedBy(current, entry.entity, this.choices.policy);
+    if (by) return this.cannot.add(`the account is protected by ${this.target.label}'s policy (${by.field}=${String(by.value)}): never deactivated or deleted, not by an undo either`, entry.key);
     const deactivation = writer.deactivation(entry.entity);
     const id = String(current.id ?? entry.id ?? '');
     if (this.choices.delete) {

@@ -73,4 +73,18 @@ describe('review: people over time and undo, through the CLI', () => {
       expect(history.stdout, key).toMatch(/create users externalId=M1[\s\S]*update users externalId=M1[\s\S]*email: mo@rv.example → mo.new@rv.example/);
     }
   });
+  it('an undo never deactivates or deletes an account the target protects: it says so instead', async () => {
+    const s = sandbox();
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: s.urls.accessplanit, apiKey: 'env:KEY', protected: { keys: ['externalId=P1'] } } } }));
+    write(dir, 'hr.csv', 'Employee ID,First name,Last name,Email,Company ID\nP1,Pat,Kept,pat@rv.example,ACME01\nQ1,Quinn,Made,quinn@rv.example,ACME01\n');
+    const made = await hrsyncIn(['import', 'hr.csv', '--yes', '--results', 'run1'], { cwd: dir, env: ENV });
+    expect(made.code, made.stdout + made.stderr).toBe(0);
+    for (const flags of [[], ['--delete']]) {
+      const undo = await hrsyncIn(['undo', 'run1', '--dry-run', ...flags], { cwd: dir, env: ENV });
+      expect(undo.stdout, undo.stdout + undo.stderr).not.toMatch(/^- (deactivate|delete) users externalId=P1/m);
+      expect(undo.stdout).toMatch(/^- (deactivate|delete) users externalId=Q1/m);
+      expect(undo.stdout + undo.stderr).toContain("the account is protected by accessplanit \"lms\"'s policy (externalId=P1)");
+    }
+  });
 });

@@ -63,7 +63,7 @@ async function undoRun(run: WriteRun, resultsDir: string, found: FoundRun, { fla
   const target = run.opened.target!;
   const err = colourFor(io.stderr, io.env);
   io.stderr.write(`${err.dim(`undoing run ${printable(found.id ?? found.folder ?? '', true)}${found.at ? ` of ${found.at}` : ''} (${plural(found.journal.length, 'write')} in ${printable(found.source, true)})`)}\n`);
-  const plan = await planUndo(target, found, { delete: Boolean(flags.delete) }, { concurrency, state: run.opened.state, ...(brakeOf(run, limit) ? { brake: brakeOf(run, limit)! } : {}) });
+  const plan = await planUndo(target, found, { delete: Boolean(flags.delete), ...(run.opened.policy ? { policy: run.opened.policy } : {}) }, { concurrency, state: run.opened.state, ...(brakeOf(run, limit) ? { brake: brakeOf(run, limit)! } : {}) });
   Object.assign(run.counts, plan.summary);
   if (found.id) run.undoes = found.id;
   if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(planDocument(plan), run.opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
