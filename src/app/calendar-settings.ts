@@ -18,12 +18,12 @@ export function calendarSettings(config: Config | undefined, name: string | unde
     own[key] !== undefined ? { value: own[key] as T, where: `targets.${name}.${key}` } : config?.[key] !== undefined ? { value: config[key] as T, where: key } : undefined;
   const zone = pick<string>('timeZone');
   const deleteAfter = pick<number>('deleteDaysAfter');
-  const brake = pick<string>('maxDeactivations');
+  const brake = pick<string | number>('maxDeactivations');
   return {
     // The config's schema refused a zone that is no IANA name: this is its canonical spelling.
     timeZone: (zone && timeZoneName(zone.value)) ?? 'UTC',
     createDaysBefore: pick<number>('createDaysBefore')?.value ?? 0,
     ...(deleteAfter ? { deleteDaysAfter: deleteAfter.value } : {}),
-    ...(brake ? { maxDeactivations: { text: brake.value.trim(), where: `the config’s ${brake.where}` } } : {}),
+    ...(brake ? { maxDeactivations: { text: String(brake.value).trim(), where: `the config’s ${brake.where}` } } : {}),
   };
 }

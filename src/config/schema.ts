@@ -71,7 +71,7 @@ export interface Config {
   timeZone?: string | undefined;
   createDaysBefore?: number | undefined;
   deleteDaysAfter?: number | undefined;
-  maxDeactivations?: string | undefined;
+  maxDeactivations?: string | number | undefined;
 }
 
 /** The checked `state` entry. */

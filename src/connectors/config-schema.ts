@@ -47,8 +47,7 @@ export const lifecycleOptions = {
   createDaysBefore: z.int().min(0).max(366).optional().describe('A joiner’s account is made this many days before their start date, local (default 0: on the start day itself)'),
   deleteDaysAfter: z.int().min(0).max(3650).optional().describe('A leaver’s deactivated account is deleted this many days after their end date, local (default: never)'),
   maxDeactivations: z
-    .string()
-    .regex(/^\s*\d+(\.\d+)?%?\s*$/, { error: 'a count such as "25" or a percentage such as "10%"' })
+    .union([z.int().min(0), z.string().regex(/^\s*\d+(\.\d+)?%?\s*$/, { error: 'a count such as 25 or a percentage such as "10%"' })])
     .optional()
     .describe('Stop (exit 6) when a plan would deactivate or delete more records of an entity than this, for any reason: missing, leavers, a disabled status (a count, or a percentage of the target’s records, at least one; --max-deactivations wins; default: --max-missing’s limit, 10%)'),
 };

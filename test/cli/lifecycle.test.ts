@@ -150,6 +150,10 @@ describe('joiners and leavers through the CLI, on every writable platform', () =
     const configured = await hrsyncIn(args, { cwd: dir, env: ENV });
     expect(configured.code).toBe(6);
     expect(configured.stderr).toContain('more than the limit of 1 (the config’s targets.lms.maxDeactivations 1)');
+    // A count may be written as a JSON number too.
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { ...PLATFORMS[0]!.target(s), maxDeactivations: 1 } } }));
+    const asNumber = await hrsyncIn(args, { cwd: dir, env: ENV });
+    expect([asNumber.code, asNumber.stderr]).toEqual([6, expect.stringContaining('more than the limit of 1 (the config’s targets.lms.maxDeactivations 1)')]);
     // Without it, --max-missing's limit (10 %) is the brake: raising --max-deactivations lets the run through.
     const raised = await hrsyncIn([...args, '--max-deactivations', '2'], { cwd: dir, env: ENV });
     expect(raised.code, raised.stdout + raised.stderr).toBe(0);
