@@ -53,7 +53,7 @@ export class Sender {
 
   /** Tells the breaker how a write ended; once it trips, the target has failed as a whole: no new write starts. */
   private trip(result: OpResult, cause: unknown): void {
-    this.breaker.record(result.status === 'ok' ? 'ok' : systemic(cause) || cause instanceof OutcomeUnknown ? { systemic: result.error ?? 'failed' } : 'row');
+    this.breaker.record(result.status === 'ok' ? 'ok' : result.status === 'unknown' || systemic(cause) ? { systemic: result.error ?? 'failed' } : 'row');
     if (this.breaker.tripped && !this.targetFailure)
       this.targetFailure = new RemoteError('unavailable', `${this.target.label} is failing as a whole: ${this.breaker.tripped}; no new write was started (the writes in flight finished)`, undefined);
   }

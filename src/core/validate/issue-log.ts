@@ -2,7 +2,7 @@ import { SpillFolder, type SpillFile } from '../../io/spill.js';
 import { detach } from '../../shared/detach.js';
 import type { Entity } from '../model/entities.js';
 import { FIELDS } from '../model/fields.js';
-import type { Hint, Issue } from '../model/issues.js';
+import type { Issue } from '../model/issues.js';
 
 /**
  * Issues held in memory at most; past this, they go to disk in sorted runs. Few, so that an issue is
@@ -109,10 +109,7 @@ export class IssueLog {
     this.size++;
     if (issue.severity === 'warning') this.warnings++;
     if (this.options.first !== undefined) return this.keep(issue, band, this.options.first);
-    // Kept (in memory until written to disk): its strings must not keep the text they were cut from alive.
-    issue.message = detach(issue.message);
-    if (issue.value !== null) issue.value = detach(issue.value);
-    if (issue.hint !== null) issue.hint = detachHint(issue.hint);
+    detachStrings(issue); // kept in memory until written to disk
     let part = this.parts.get(issue.file);
     if (!part) this.parts.set(issue.file, (part = { held: [], runs: [], last: undefined }));
     part.held.push({ issue, rank: rankOf(issue), band, seq: this.seq++ });
@@ -138,9 +135,7 @@ export class IssueLog {
     if (entries.length >= first && before(entry, last!) >= 0) return;
     let at = entries.length;
     while (at > 0 && before(entry, entries[at - 1]!) < 0) at--;
-    issue.message = detach(issue.message);
-    if (issue.value !== null) issue.value = detach(issue.value);
-    if (issue.hint !== null) issue.hint = detachHint(issue.hint);
+    detachStrings(issue);
     entries.splice(at, 0, entry);
     if (entries.length > first) entries.pop();
   }
@@ -255,12 +250,14 @@ export async function* inOrder(issues: Issues, file?: string): AsyncGenerator<re
   else yield file === undefined ? issues : issues.filter((i) => i.file === file);
 }
 
-/** An issue as a line of a run (its file is the run's). */
-/** A hint's words, detached like the issue's other strings. */
-function detachHint(hint: Hint): Hint {
-  return typeof hint === 'string' ? detach(hint) : { text: detach(hint.text), option: hint.option };
+/** A kept issue's strings must not keep the text they were cut from alive (see detach). */
+function detachStrings(issue: Issue): void {
+  issue.message = detach(issue.message);
+  if (issue.value !== null) issue.value = detach(issue.value);
+  if (issue.hint !== null) issue.hint = typeof issue.hint === 'string' ? detach(issue.hint) : { text: detach(issue.hint.text), option: issue.hint.option };
 }
 
+/** An issue as a line of a run (its file is the run's). */
 const line = ({ issue: i, rank, band, seq }: Entry) => `${JSON.stringify([i.line, rank, band, seq, i.entity, i.field, i.value, i.code, i.message, i.severity, i.hint])}\n`;
 
 async function* fromArray(entries: Entry[]): AsyncGenerator<Entry[]> {
