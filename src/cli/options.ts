@@ -62,6 +62,8 @@ export const OPTIONS = {
   // Its kinds are the emulator's (FAULT_HELP in src/sandbox/faults.ts): the sandbox command adds them to this.
   fault: { flags: '--fault <kind=rate>', description: 'inject a fault at a rate (repeatable)', repeatable: true },
   rateLimit: { flags: '--rate-limit <n/s|off>', description: 'requests per second across all platforms before 429; off lifts every limit, the platforms\' own quotas too' },
+  mappingOutput: { flags: '-o, --output <file>', description: 'the mapping file to write: .yaml or .yml (with comments), .json, or - for stdout', defaultValue: 'mapping.yaml' },
+  overwrite: { flags: '--force', description: 'replace the mapping file when it exists' },
   apiKey: { flags: '--api-key <key>', description: 'the API key every platform accepts instead of sandbox-key' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -122,6 +124,7 @@ export const SANDBOX_OPTIONS = ['host', 'port', 'data', 'seed', 'latency', 'faul
 /** `targets`, `targets check`, and `state show`, `reset` and `migrate`. */
 export const LISTING_OPTIONS = ['config', 'listFormat'] as const satisfies readonly OptionName[];
 export const HISTORY_OPTIONS = ['config', 'listFormat', 'historyLimit'] as const satisfies readonly OptionName[];
+export const MAP_INIT_OPTIONS = ['entity', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'mappingOutput', 'overwrite'] as const satisfies readonly OptionName[];
 
 export type ValidateFlags = FlagsOf<typeof VALIDATE_OPTIONS>;
 export type ImportFlags = FlagsOf<typeof IMPORT_OPTIONS>;
@@ -133,6 +136,7 @@ export type PersonHistoryFlags = FlagsOf<typeof PERSON_HISTORY_OPTIONS>;
 export type SandboxFlags = FlagsOf<typeof SANDBOX_OPTIONS> & Record<string, unknown>;
 export type ListingFlags = FlagsOf<typeof LISTING_OPTIONS>;
 export type HistoryFlags = FlagsOf<typeof HISTORY_OPTIONS>;
+export type MapInitFlags = FlagsOf<typeof MAP_INIT_OPTIONS>;
 /** The flags that say how input files are read and checked (validate's and import's; import has no --max-errors). */
 export type InputFlags = Partial<Pick<ValidateFlags, 'entity' | 'map' | 'encoding' | 'delimiter' | 'sheet' | 'inputFormat' | 'maxErrors'>>;
 
