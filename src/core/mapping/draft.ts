@@ -187,7 +187,7 @@ export function renderDraft(draft: MappingDraft, format: 'yaml' | 'json', source
   const lines = [
     `# hrsync mapping file, written by \`hrsync map init\` from the header of ${commentText(source)}.`,
     '# Check it, then: hrsync validate FILE --map THIS-FILE. Each column maps to a canonical field (null ignores it);',
-    '# the fields: docs/reference/fields.md, or `hrsync validate --help`.',
+    '# the fields: docs/reference/fields.md (a name that is not a field is refused with the list of them).',
     `${draft.entity}:`,
     '  columns:',
   ];
