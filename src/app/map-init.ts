@@ -86,9 +86,9 @@ export async function initMapping(file: string, options: MapInitOptions): Promis
   return { draft: draftMapping(entity, sample.columns, sample.rows), sample, entityReason };
 }
 
-/** The mapping file's text: YAML with comments, or JSON for a .json name. */
-export function mappingText(result: MapInitResult, output: string, source: string): string {
-  return renderDraft(result.draft, /\.json$/i.test(output) ? 'json' : 'yaml', source);
+/** The mapping file's text: YAML with comments (`heading` first), or JSON for a .json name. */
+export function mappingText(result: MapInitResult, output: string, heading: readonly string[]): string {
+  return renderDraft(result.draft, /\.json$/i.test(output) ? 'json' : 'yaml', heading);
 }
 
 /**

@@ -69,7 +69,7 @@ describe('draftMapping', () => {
   it('writes two columns for one field as a choice, never silently one of them', () => {
     const draft = draftMapping('users', ['Voornaam', 'Roepnaam', 'Achternaam'], []);
     expect(draft.columns.map((c) => [c.column, c.field, c.conflict])).toEqual([['Voornaam', 'firstName', undefined], ['Roepnaam', null, 'Voornaam'], ['Achternaam', 'lastName', undefined]]);
-    const text = renderDraft(draft, 'yaml', 'x.csv');
+    const text = renderDraft(draft, 'yaml');
     expect(text).toMatch(/Roepnaam: null +# firstName too, which "Voornaam" fills/);
     expect(parse(text).users.columns).toEqual({ Voornaam: 'firstName', Roepnaam: null, Achternaam: 'lastName' });
     // What it writes is a mapping file hrsync accepts.
@@ -83,7 +83,7 @@ describe('draftMapping', () => {
       ['Manager', null, 'managerEmail'], ['Responsable', 'managerEmail', undefined], ['Courriel', 'email', undefined], ['E-mail 2', null, 'managerEmail'], ['Emial', null, 'email'], ['Statut', null, 'status'],
     ]);
     // Column names that YAML would read otherwise are quoted; the file stays valid whatever a header holds.
-    const odd = renderDraft(draftMapping('users', ['yes', 'a: b', '#x', 'Line\nbreak', 'E-Mail'], []), 'yaml', 'odd.csv');
+    const odd = renderDraft(draftMapping('users', ['yes', 'a: b', '#x', 'Line\nbreak', 'E-Mail'], []), 'yaml');
     expect(Object.keys(parse(odd).users.columns)).toEqual(['E-Mail']);
     expect(odd).toContain('# "yes": FIELD');
   });

@@ -34,7 +34,12 @@ export async function mapInitCommand(file: string, flags: MapInitFlags, io: Io):
   notAnInput('--output', output, [file], io.cwd);
   const { files, read, entity } = await inputOptions(flags, io, [file]);
   const result = await initMapping(files[0]!, { ...(entity ? { entity } : {}), read: read ?? { cwd: io.cwd } });
-  const text = mappingText(result, output, file === '-' ? 'standard input' : file);
+  const heading = [
+    `hrsync mapping file, written by \`hrsync map init\` from the header of ${file === '-' ? 'standard input' : file}.`,
+    `Check it, then: hrsync validate ${file === '-' ? 'FILE' : word(file)} --map ${output === '-' ? 'THIS-FILE' : word(output)}. Each column maps to a canonical field (null ignores it);`,
+    'the fields: docs/reference/fields.md (a name that is not a field is refused with the list of them).',
+  ];
+  const text = mappingText(result, output, heading);
   if (output === '-') io.stdout.write(text);
   else await writeMappingFile(output, text, io.cwd, Boolean(flags.force));
   io.stderr.write(summary(result, file, output, flags, colourFor(io.stderr, io.env)));

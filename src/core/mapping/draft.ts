@@ -174,9 +174,10 @@ const commentText = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\
 
 /**
  * The draft as a mapping file: YAML with a comment beside each column (how it was placed, or what it
- * may be), the columns not placed commented out; or JSON (no comments: the columns not placed left out).
+ * may be), the columns not placed commented out, under `heading` (comment lines); or JSON (no comments:
+ * the columns not placed left out).
  */
-export function renderDraft(draft: MappingDraft, format: 'yaml' | 'json', source: string): string {
+export function renderDraft(draft: MappingDraft, format: 'yaml' | 'json', heading: readonly string[] = []): string {
   if (format === 'json') {
     const columns = Object.fromEntries(draft.columns.filter((c) => c.field || c.conflict).map((c) => [c.column, c.field]));
     const transforms = Object.fromEntries(draft.transforms.map((t) => [t.field, `date:${t.format}`]));
@@ -185,9 +186,7 @@ export function renderDraft(draft: MappingDraft, format: 'yaml' | 'json', source
     return `${JSON.stringify({ [draft.entity]: section }, null, 2)}\n`;
   }
   const lines = [
-    `# hrsync mapping file, written by \`hrsync map init\` from the header of ${commentText(source)}.`,
-    '# Check it, then: hrsync validate FILE --map THIS-FILE. Each column maps to a canonical field (null ignores it);',
-    '# the fields: docs/reference/fields.md (a name that is not a field is refused with the list of them).',
+    ...heading.map((line) => `# ${commentText(line)}`),
     `${draft.entity}:`,
     '  columns:',
   ];
