@@ -116,7 +116,7 @@ export async function writeAnnotated(files: readonly string[], report: Validatio
       const { dialect } = sheet!;
       // The notes (the last column) are hrsync's words: made to fit the input's encoding.
       const rows = sheet!.rows.map((row) => [...row.slice(0, -1), fitWords(row.at(-1)!, dialect.encoding)]);
-      const encoded = encodeCsv(csvText([sheet!.columns], { ...dialect, formulaGuard: false }) + csvText(rows, dialect), dialect);
+      const encoded = encodeCsv(csvText([sheet!.columns], dialect) + csvText(rows, dialect), dialect);
       note = encoded.fallback;
       await writeFileAtomic(path, encoded.bytes, { mode: 0o600 });
     }

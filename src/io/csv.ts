@@ -212,7 +212,7 @@ class CsvRows {
       this.width = cells.length;
       let named = this.width;
       while (named > 0 && cells[named - 1]!.trim() === '') named--;
-      const columns = cells.slice(0, named).map((c) => c.trim());
+      const columns = cells.slice(0, named).map((c) => unneutralise(c.trim())); // a header guarded like any cell (dialect.ts)
       this.columns = columns;
       this.headerLine = line;
       const checked = checkHeader(file, line, columns);

@@ -99,7 +99,7 @@ export async function openWriter(path: string, format: FileFormat, columns: Arra
   }
   const sink = path === '-' ? streamSink(stdout, shown) : await fileSink(path);
   let first = true;
-  const header = () => (dialect.bom ? '\uFEFF' : '') + csvText([columns.map((c) => c.header)], { ...dialect, formulaGuard: false });
+  const header = () => (dialect.bom ? '\uFEFF' : '') + csvText([columns.map((c) => c.header)], dialect);
   return {
     async write(rows) {
       if (format === 'csv') {

@@ -44,6 +44,14 @@ describe('CSV dialects (issue 25 item 2)', () => {
     expect(csvText(rows, CSV_DIALECTS.machine)).toBe('a;b,"c\nd","e\rf",=1+1,+49 30 1000028\n');
   });
 
+  it('guards a header like any cell, and reads it back as it was', async () => {
+    const text = csvText([['=HYPERLINK("x")', 'Phone'], ['-1+1', '+49 30 1000028']], STANDARD_DIALECT);
+    expect(text).toBe(`"'=HYPERLINK(""x"")",Phone\n'-1+1,+49 30 1000028\n`);
+    const read = await summary(write(tempDir(), 'h.csv', text));
+    expect(read.header?.columns).toEqual(['=HYPERLINK("x")', 'Phone']);
+    expect(read.records).toEqual([[2, { '=HYPERLINK("x")': '-1+1', Phone: '+49 30 1000028' }]]);
+  });
+
   it('encodes in the input’s encoding, with its BOM', () => {
     const cp1252: CsvDialect = { ...CSV_DIALECTS.excel, encoding: 'windows-1252', bom: false };
     expect(encodeCsv('Müller;€\r\n', cp1252)).toEqual({ bytes: Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72, 0x3b, 0x80, 0x0d, 0x0a]), encoding: 'windows-1252' });

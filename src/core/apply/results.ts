@@ -47,7 +47,7 @@ export async function writeResults(dir: string, results: OpResult[], leftOut: re
     const name = byFile.size === 1 ? 'failed.csv' : `failed-${basename(file).replace(/\.[^.]+$/, '')}.csv`;
     const cells = sources.map((s) => columns.map((c) => rawText(s[c])));
     const dialect = options.dialects?.get(file) ?? STANDARD_DIALECT;
-    const encoded = encodeCsv(csvText([columns], { ...dialect, formulaGuard: false }) + csvText(cells, dialect), dialect);
+    const encoded = encodeCsv(csvText([columns], dialect) + csvText(cells, dialect), dialect);
     if (encoded.fallback) notes.push(`${name} ${encoded.fallback}`);
     await writeFileAtomic(join(dir, name), encoded.bytes);
     // Input from a workbook (or asked for): the same rows as a workbook too, the file HR staff open.
