@@ -17,7 +17,7 @@ describe('flags types, read off the options table', () => {
     expectTypeOf<ImportFlags['entity']>().toEqualTypeOf<Entity | undefined>();
     expectTypeOf<ExportFlags['entity']>().toEqualTypeOf<Entity>(); // exportEntity: --entity, default users
     expectTypeOf<HistoryFlags>().toEqualTypeOf<{ config?: string; format: 'text' | 'json'; limit: string }>();
-    expectTypeOf<ApplyFlags>().toEqualTypeOf<{ config?: string; force?: boolean; concurrency: string; results?: string; waitLock?: string }>();
+    expectTypeOf<ApplyFlags>().toEqualTypeOf<{ config?: string; force?: boolean; concurrency: string; results?: string; failedXlsx?: boolean; waitLock?: string }>();
     expectTypeOf<FlagsOf<['dryRun', 'maxMissing']>>().toEqualTypeOf<{ dryRun?: boolean; maxMissing: string }>();
   });
 
