@@ -23,6 +23,9 @@ export const OPTIONS = {
   fields: { flags: '--fields <a,b,…>', description: 'canonical fields to write, in this order (default: all the target holds)' },
   filter: { flags: '--filter <field=v1,v2>', description: 'only records whose field has one of these values (repeatable; pushed down where the platform filters)', repeatable: true },
   since: { flags: '--since <iso|last>', description: 'only records changed since this date or date-time, or since the last fully successful run (last)' },
+  csvDialect: { flags: '--csv-dialect <dialect>', description: 'how a CSV is written: standard (UTF-8, commas, LF), excel (UTF-8 with a BOM, semicolons, CRLF: opens in columns in a German- or other European-locale Excel), machine (UTF-8, commas, LF, and no formula guard: values exactly as held, for a program)', choices: ['standard', 'excel', 'machine'], defaultValue: 'standard' },
+  exportDelimiter: { flags: '-d, --delimiter <char>', description: 'CSV delimiter to write: , ; | or tab (default: the --csv-dialect’s)' },
+  failedXlsx: { flags: '--failed-xlsx', description: 'also write the rows that did not land as failed.xlsx (always done for an .xlsx input); failed.csv is in the input’s own encoding, delimiter and line ends' },
   wire: { flags: '--wire', description: 'column names in the platform’s own words instead of canonical names' },
   planFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
   dryRun: { flags: '--dry-run', description: 'plan and show, write nothing' },
@@ -114,12 +117,12 @@ export type FlagsOf<Names extends readonly OptionName[]> = Flat<
 export const VALIDATE_OPTIONS = ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'report', 'verbose', 'annotate'] as const satisfies readonly OptionName[];
 export const IMPORT_OPTIONS = [
   'target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode',
-  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'where', 'mode', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
+  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'where', 'mode', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'failedXlsx', 'waitLock', 'report', 'verbose',
 ] as const satisfies readonly OptionName[];
-export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'waitLock'] as const satisfies readonly OptionName[];
+export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'failedXlsx', 'waitLock'] as const satisfies readonly OptionName[];
 export const UNDO_OPTIONS = ['config', 'delete', 'undoMaxDeactivations', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'concurrency', 'results', 'waitLock', 'report', 'verbose'] as const satisfies readonly OptionName[];
 export const PERSON_HISTORY_OPTIONS = ['config', 'listFormat'] as const satisfies readonly OptionName[];
-export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];
+export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'csvDialect', 'exportDelimiter', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];
 export const SANDBOX_OPTIONS = ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'] as const satisfies readonly OptionName[];
 /** `targets`, `targets check`, and `state show`, `reset` and `migrate`. */
 export const LISTING_OPTIONS = ['config', 'listFormat'] as const satisfies readonly OptionName[];
