@@ -78,12 +78,12 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
 }
 
 /** The exit code of an apply: 0, 4 (target failed), 5 (rows failed, skipped, unknown or left out), 6 (its lock was lost), 74 (its own output failed), 130 (143, 129). */
-export function applyOutcome(result: AppliedRun, inputProblems: number): number {
+export function applyOutcome(result: AppliedRun, inputProblems: number, tolerated = 0): number {
   if (result.outputFailure) return ExitCode.output;
   if (result.targetFailure) return ExitCode.targetFailed;
   if (result.interrupted && result.lockLost !== undefined) return ExitCode.safetyStop;
   if (result.interrupted) return exitCodeForSignal(result.stoppedBy ?? 'SIGINT');
-  if (result.failed || result.skipped || result.unknown || inputProblems) return ExitCode.partialFailure;
+  if (result.failed || result.skipped || result.unknown || inputProblems > tolerated) return ExitCode.partialFailure;
   return ExitCode.ok;
 }
 
@@ -93,10 +93,13 @@ export function appliedLine(result: Pick<ApplyReport, 'ok' | 'failed' | 'unknown
   return `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${result.unknown ? `${plural(result.unknown, 'unknown', 'unknown')}, ` : ''}${plural(result.skipped, 'skipped', 'skipped')}${leftOut}`;
 }
 
-/** The closing lines and the exit code of an apply; the closing line's mark and colour follow the code (never a green ✔ with exit 5). */
-export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io): number {
+/**
+ * The closing lines and the exit code of an apply; the closing line's mark and colour follow the code
+ * (never a green ✔ with exit 5). `tolerated`: of the rows left out, the invalid ones --max-invalid accepts.
+ */
+export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io, tolerated = 0): number {
   const err = colourFor(io.stderr, io.env);
-  const code = applyOutcome(result, inputProblems);
+  const code = applyOutcome(result, inputProblems, tolerated);
   const line = appliedLine(result, inputProblems);
   const where = result.resultsWritten ? `results in ${result.resultsDir}` : 'the results could not be written';
   const mark = code === ExitCode.ok ? err.green(`✔ ${line}`) : code === ExitCode.partialFailure ? err.yellow(`! ${line}`) : err.red(`✖ ${line}`);

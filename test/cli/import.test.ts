@@ -117,6 +117,31 @@ describe('hrsync import against the sandbox (in-process)', () => {
     expect(users().some((u) => u.ExternalID === 'X1')).toBe(true);
   });
 
+  it('--max-invalid: known-bad rows within it leave a nightly run green (exit 0, failed.csv written); beyond it nothing is written (exit 3)', async () => {
+    await sandbox().reset();
+    const dir = project();
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Email,Company ID\nX1,Xena,Valid,xena@x.co.uk,ACME01\nX2,,Invalid,x2@x.co.uk,ACME01\n');
+    const beyond = await importing(dir, ['u.csv', '--yes', '--max-invalid', '0']);
+    expect(beyond.code).toBe(3);
+    expect(beyond.stderr).toContain('error: 1 invalid row: more than --max-invalid 0 allows; nothing was planned or written');
+    expect(users().some((u) => u.ExternalID === 'X1')).toBe(false);
+    const dry = await importing(dir, ['u.csv', '--dry-run', '--detailed-exitcode', '--max-invalid', '50%']);
+    expect(dry.code, dry.stderr).toBe(2);
+    const run = await importing(dir, ['u.csv', '--yes', '--max-invalid', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('! 1 invalid row, within --max-invalid 1');
+    expect(run.stderr).toContain('1 change applied, 0 failed, 0 skipped, 1 row left out');
+    expect(users().some((u) => u.ExternalID === 'X1')).toBe(true);
+    const failed = (d: string) => readFileSync(join(dir, d, 'failed.csv'), 'utf8');
+    expect(failed(/results in (\S+)/.exec(run.stderr)![1]!)).toContain('X2,,Invalid,x2@x.co.uk,ACME01');
+    // The re-run has nothing to apply: the row is still left out and reported, and the run stays green.
+    const again = await importing(dir, ['u.csv', '--yes', '--max-invalid', '1']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(failed(/results in (\S+)/.exec(again.stderr)![1]!)).toContain('X2,,Invalid,x2@x.co.uk,ACME01');
+    expect((await importing(dir, ['u.csv', '--yes'])).code).toBe(3);
+    expect((await importing(dir, ['u.csv', '--yes', '--strict', '--max-invalid', '1'])).code).toBe(64);
+  });
+
   it('reaches the exact state with no duplicates under 429s, 503s, resets before and after commit, and a 503 after commit', async () => {
     await sandbox().reset();
     // A write whose answer is lost is looked for over twice the timeout, then left "unknown" until the next run.

@@ -39,6 +39,32 @@ describe('hrsync validate (in-process)', () => {
     expect(run.stdout).toContain('samples/invalid/users.csv: users, 7 rows, 11 errors, 0 warnings');
   });
 
+  it('--max-invalid: invalid rows within it are reported and exit 0; beyond it, exit 3; a bad value is a usage error', async () => {
+    const args = ['validate', 'samples/invalid/users.csv', 'samples/companies.csv', '--target', 'accessplanit'];
+    const within = await hrsync([...args, '--max-invalid', '7']);
+    expect(within.code, within.stderr).toBe(0);
+    expect(within.stdout).toContain('samples/invalid/users.csv:2  error    email "jan@@acme.nl" is not a valid email address  [invalid_email]');
+    expect(within.stderr).toContain('! 7 invalid rows, within --max-invalid 7: reported and left out, and the run does not fail on them');
+    const beyond = await hrsync([...args, '--max-invalid', '6']);
+    expect(beyond.code).toBe(3);
+    expect(beyond.stderr).toContain('error: 7 invalid rows: more than --max-invalid 6 allows');
+    // 7 of 10 rows (7 users, 3 companies): 69% allows 6, 70% allows 7.
+    expect((await hrsync([...args, '--max-invalid', '69%'])).code).toBe(3);
+    const share = await hrsync([...args, '--max-invalid', '70%', '-q']);
+    expect([share.code, share.stderr]).toEqual([0, '']);
+    const bad = await hrsync([...args, '--max-invalid', 'a few']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--max-invalid: expected a count like 5 or a share like 2%, not "a few"');
+  });
+
+  it('--max-invalid never tolerates an error about a whole file', async () => {
+    const dir = tempDir();
+    writeFileSync(`${dir}/users.csv`, 'Employee ID,First name\nE1,Ann\n');
+    const run = await hrsyncIn(['validate', 'users.csv', '--target', 'accessplanit', '--max-invalid', '100%'], { cwd: dir });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('tolerates invalid rows only');
+  });
+
   it('prints the documented JSON shape', async () => {
     const run = await hrsync(['validate', 'samples/invalid/companies.csv', 'samples/groups.csv', '--target', 'accessplanit', '--format', 'json']);
     expect(run.code).toBe(3);

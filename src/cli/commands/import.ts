@@ -9,9 +9,10 @@ import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { appliedLine, applyExitCode, appliedSummary, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, type AppliedRun } from '../apply-output.js';
 import { inputOptions } from '../input-flags.js';
 import type { ImportFlags } from '../options.js';
-import { asOf, matchKeys, maxMissing, modes, notAnInput, positiveInt, seconds, since, where } from '../parse.js';
+import { asOf, matchKeys, maxInvalid, maxMissing, modes, notAnInput, positiveInt, seconds, since, where } from '../parse.js';
 import { planDocument } from '../render/notes.js';
 import { renderPlanText } from '../render/plan.js';
+import { toleranceLine } from '../render/tolerance.js';
 import { renderReportHtml } from '../render/report-html.js';
 import { hintText, renderValidationText } from '../render/validation.js';
 import { writeReport } from '../report-file.js';
@@ -63,8 +64,10 @@ function parseImportFlags(files: string[], flags: ImportFlags, io: Io) {
   const clock = Date.now();
   asOf(flags.asOf, 'UTC', clock);
   const match = matchKeys(flags.match);
+  if (flags.strict && flags.maxInvalid !== undefined) throw new UsageError('give --strict or --max-invalid, not both', '--strict is --max-invalid 0');
+  const tolerance = maxInvalid(flags.maxInvalid);
   const policy = { where: where(flags.where), modes: modes(flags.mode) };
-  return { sinceLast, sinceAt, waitMs, concurrency, limit, missingLimit, deactivationLimit, clock, match, policy };
+  return { sinceLast, sinceAt, waitMs, concurrency, limit, missingLimit, deactivationLimit, clock, match, policy, tolerance };
 }
 
 type ImportRunOptions = ReturnType<typeof parseImportFlags> & { flags: ImportFlags; io: Io; input: Omit<Awaited<ReturnType<typeof inputOptions>>, 'files'>; files: string[] };
@@ -105,6 +108,7 @@ async function importRun(run: WriteRun, resultsDir: string, options: ImportRunOp
     ...options.input,
     cwd: io.cwd,
     strict: Boolean(flags.strict),
+    ...(options.tolerance ? { maxInvalid: options.tolerance } : {}),
     maxMissingText: flags.maxMissing,
     asOf: asOf(flags.asOf, opened.calendar?.timeZone ?? 'UTC', options.clock),
     ...(options.deactivationLimit ? { maxDeactivationsText: flags.maxDeactivations } : {}),
@@ -158,16 +162,23 @@ async function afterPlan(context: Planned): Promise<number> {
   const err = colourFor(io.stderr, io.env);
   const plan = planned.plan;
   if (!plan) {
+    if (context.tolerance) {
+      io.stderr.write(`${toleranceLine(planned.validation, context.tolerance, flags.maxInvalid!, err)}; nothing was planned or written\n`);
+      return report(`--max-invalid ${flags.maxInvalid}: too many invalid rows; nothing was planned or written`, ExitCode.invalidInput);
+    }
     io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
     return report('--strict: the input has invalid rows; nothing was planned or written', ExitCode.invalidInput);
   }
+  if (context.tolerance && planned.tolerated) io.stderr.write(`${toleranceLine(planned.validation, context.tolerance, flags.maxInvalid!, err)}\n`);
+  // What counts against the exit code: rows left out, less the invalid ones --max-invalid accepts.
+  const problems = planned.inputProblems - planned.tolerated;
   if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(planDocument(plan), run.opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
   if (flags.format !== 'json') io.stdout.write(renderPlanText(plan, colourFor(io.stdout, io.env), Boolean(flags.verbose)));
   const changes = plan.operations.length;
   if (flags.dryRun) {
     emit();
     if (run.opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_PLANNED)}\n`);
-    return report('dry run: nothing was written', planned.inputProblems ? ExitCode.invalidInput : flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok);
+    return report('dry run: nothing was written', problems ? ExitCode.invalidInput : flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok);
   }
   if (changes === 0) return nothingToApply(context);
   if (!flags.yes && io.stdinIsTTY && !/^y(es)?$/i.test((await io.ask(`Apply ${plural(changes, 'change')} to ${planned.target.label}? [y/N] `)).trim())) {
@@ -178,14 +189,14 @@ async function afterPlan(context: Planned): Promise<number> {
   run.results = resolve(io.cwd, context.resultsDir);
   const result = await runApply(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, lockLost: run.lock?.lost, run: runFile(run, 'import', planned.target) }, io);
   Object.assign(run.counts, appliedCounts(result));
-  const code = applyExitCode(result, planned.inputProblems, io);
+  const code = applyExitCode(result, planned.inputProblems, io, planned.tolerated);
   emit(result, code);
   if (code === ExitCode.ok) await context.bookmark?.();
   if (run.opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
   return report(`${appliedLine(result, planned.inputProblems)}${result.stoppedBy ? ` (stopped by ${result.stoppedBy})` : result.lockLost !== undefined ? ' (stopped: the lock was lost)' : ''}`, code, result);
 }
 
-/** A plan with no change: success — unless rows were left out, whose results and failed.csv are written (exit 3). */
+/** A plan with no change: success — unless rows were left out, whose results and failed.csv are written (exit 3; 0 when --max-invalid accepts them all). */
 async function nothingToApply(context: Planned): Promise<number> {
   const { io, run, planned } = context;
   const { report, emit } = importOutputs(context);
@@ -198,9 +209,12 @@ async function nothingToApply(context: Planned): Promise<number> {
   }
   const result = await applyImport(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, cwd: io.cwd });
   if (result.outputFailure) throw result.outputFailure;
-  emit(result, ExitCode.invalidInput);
+  // Only rows --max-invalid accepts left out: success, their results and failed.csv written all the same.
+  const code = planned.inputProblems > planned.tolerated ? ExitCode.invalidInput : ExitCode.ok;
+  emit(result, code);
+  if (code === ExitCode.ok) await context.bookmark?.();
   io.stderr.write(`${err.yellow(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`)}; results in ${result.resultsDir}\n`);
-  return report(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`, ExitCode.invalidInput, result);
+  return report(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`, code, result);
 }
 
 /**

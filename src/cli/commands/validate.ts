@@ -7,7 +7,9 @@ import type { ValidationReport } from '../../core/validate/validate-files.js';
 import { ExitCode } from '../../errors.js';
 import { inputOptions } from '../input-flags.js';
 import type { ValidateFlags } from '../options.js';
-import { notAnInput } from '../parse.js';
+import { maxInvalid, notAnInput } from '../parse.js';
+import { toleranceLine } from '../render/tolerance.js';
+import { withinTolerance } from '../../core/validate/tolerance.js';
 import { writeReport } from '../report-file.js';
 import { printable } from '../printable.js';
 import { digestIssues, renderValidationText, SHOWN_PER_CODE, writeValidationGithub, writeValidationJson } from '../render/validation.js';
@@ -19,7 +21,9 @@ export async function runValidate(args: string[], flags: ValidateFlags, io: Io):
   const { files, ...read } = await inputOptions(flags, io, args);
   // Text shows the first few issues of each kind and counts the rest: only those are kept.
   const counted = flags.format === 'text' && !flags.verbose && !flags.annotate && !flags.report;
-  const options = counted ? { ...read, log: { first: SHOWN_PER_CODE } } : read;
+  const logged = counted ? { ...read, log: { first: SHOWN_PER_CODE } } : read;
+  // --max-invalid counts the rows with an error (not the errors: a row may have several).
+  const options = flags.maxInvalid !== undefined ? { ...logged, countInvalid: true } : logged;
   // validate never starts the embedded sandbox, and writes no file: without a target, rules only.
   const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), offline: true });
   const progress = await validationProgress(files, io);
@@ -81,6 +85,7 @@ const formatBytes = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(
 
 /** `hrsync validate`: checks files, prints the report, and returns the exit code (0 valid, 3 invalid). */
 export async function validateCommand(files: string[], flags: ValidateFlags, io: Io): Promise<number> {
+  const tolerance = maxInvalid(flags.maxInvalid);
   notAnInput('--annotate', flags.annotate, files, io.cwd);
   notAnInput('--report', flags.report, files, io.cwd);
   const annotate = flags.annotate ? await import('../../app/annotate.js') : undefined;
@@ -95,7 +100,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
     }
     // The issues are read back in order as they are written: the output is never held whole. A reader
     // that stops reading part-way still gets validate's exit code.
-    const code = report.ok ? ExitCode.ok : ExitCode.invalidInput;
+    const code = withinTolerance(report, tolerance) ? ExitCode.ok : ExitCode.invalidInput;
     io.settle?.(code);
     if (flags.format === 'json') await writeValidationJson(report, io.stdout);
     else if (flags.format === 'github') await writeValidationGithub(report, io.stdout);
@@ -110,6 +115,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
       const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT);
       await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: { ...report, issues }, ...(limit ? { limit } : {}) }), io);
     }
+    if (tolerance && !report.ok) io.stderr.write(`${toleranceLine(report, tolerance, flags.maxInvalid!, colourFor(io.stderr, io.env))}\n`);
     return code;
   } finally {
     report.issues.close();
