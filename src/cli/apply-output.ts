@@ -93,6 +93,9 @@ export function appliedLine(result: Pick<ApplyReport, 'ok' | 'failed' | 'unknown
   return `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${result.unknown ? `${plural(result.unknown, 'unknown', 'unknown')}, ` : ''}${plural(result.skipped, 'skipped', 'skipped')}${leftOut}`;
 }
 
+/** How a stopped run names what stopped it. */
+const STOPPED_BY: Partial<Record<NodeJS.Signals, string>> = { SIGINT: 'by Ctrl-C', SIGTERM: 'by SIGTERM', SIGHUP: 'the terminal closed' };
+
 /**
  * The closing lines and the exit code of an apply; the closing line's mark and colour follow the code
  * (never a green ✔ with exit 5). `tolerated`: of the rows left out, the invalid ones --max-invalid accepts.
@@ -102,7 +105,9 @@ export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io,
   const code = applyOutcome(result, inputProblems, tolerated);
   const line = appliedLine(result, inputProblems);
   const where = result.resultsWritten ? `results in ${result.resultsDir}` : 'the results could not be written';
-  const mark = code === ExitCode.ok ? err.green(`✔ ${line}`) : code === ExitCode.partialFailure ? err.yellow(`! ${line}`) : err.red(`✖ ${line}`);
+  // A run stopped by a signal says so in its one summary line, which --quiet keeps (it starts "stopped:").
+  const stopped = result.interrupted && result.stoppedBy && result.lockLost === undefined ? `${err.yellow('stopped:')} ${STOPPED_BY[result.stoppedBy] ?? result.stoppedBy}, ` : undefined;
+  const mark = stopped ? `${stopped}${line}` : code === ExitCode.ok ? err.green(`✔ ${line}`) : code === ExitCode.partialFailure ? err.yellow(`! ${line}`) : err.red(`✖ ${line}`);
   io.stderr.write(`${mark}; ${where}\n`);
   if (result.outputFailure) {
     io.stderr.write(`${err.red('error:')} ${printable(result.outputFailure.message)}; no new write started after that, those in flight finished\n`);

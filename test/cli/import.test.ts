@@ -323,6 +323,20 @@ describe('an import interrupted by Ctrl-C', () => {
     expect(readFileSync(join(dir, '.hrsync', 'runs', runs[0]!, 'failed.csv'), 'utf8').split('\n')[0]).toBe('Employee ID,First name,Last name,Email,Company ID');
   });
 
+  it('says what it applied and skipped and where the results are in one line, even with --quiet', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', manyUsers('Q', 60));
+    const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('Q'));
+    const signals = new EventEmitter();
+    const running = hrsyncIn(['import', 'u.csv', '--yes', '--concurrency', '2', '--results', 'out', '-q'], { cwd: dir, env: ENV, signals });
+    await expect.poll(() => created().length, { timeout: PATIENCE_MS, interval: 10 }).toBeGreaterThan(4);
+    signals.emit('SIGINT');
+    const run = await running;
+    expect(run.code).toBe(130);
+    const applied = created().length;
+    expect(run.stderr).toBe(`stopped: by Ctrl-C, ${applied} changes applied, 0 failed, ${60 - applied} skipped; results in out\n`);
+  });
+
   it('stops the same way on SIGTERM (exit 143), and a second signal only says it is still stopping', async () => {
     const dir = lmsProject(sandbox().urls.accessplanit);
     write(dir, 'u.csv', manyUsers('T', 60));

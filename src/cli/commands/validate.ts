@@ -4,7 +4,7 @@ import { runValidationToLog } from '../../app/validate-run.js';
 import { openTarget } from '../../app/open-target.js';
 import type { IssueLog } from '../../core/validate/issue-log.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, Interrupted } from '../../errors.js';
 import { inputOptions } from '../input-flags.js';
 import type { ValidateFlags } from '../options.js';
 import { maxInvalid, notAnInput } from '../parse.js';
@@ -14,7 +14,7 @@ import { writeReport } from '../report-file.js';
 import { printable } from '../printable.js';
 import { digestIssues, renderValidationText, SHOWN_PER_CODE, writeValidationGithub, writeValidationJson } from '../render/validation.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
-import { colourFor, formatCount, plural, type Io, openOptions } from '../terminal.js';
+import { colourFor, formatCount, onStopSignals, plural, type Io, openOptions } from '../terminal.js';
 
 /** Validates the files; the report's issues are in a log, read back as they are written out: close it. */
 export async function runValidate(args: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport<IssueLog>> {
@@ -27,13 +27,51 @@ export async function runValidate(args: string[], flags: ValidateFlags, io: Io):
   // validate never starts the embedded sandbox, and writes no file: without a target, rules only.
   const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), offline: true });
   const progress = await validationProgress(files, io);
+  const stop = stopOnSignal(io);
   try {
     if (opened.note) io.stderr.write(`${colourFor(io.stderr, io.env).dim(opened.note)}\n`);
-    return await runValidationToLog(opened, files, { ...options, ...progress.hooks, read: { ...options.read, ...progress.hooks.read } });
+    const onRows = (rows: number) => {
+      stop.check(rows);
+      progress.hooks.onRows?.(rows);
+    };
+    const validation = runValidationToLog(opened, files, { ...options, ...progress.hooks, onRows, read: { ...options.read, ...progress.hooks.read } });
+    return await Promise.race([validation, stop.stopped.catch(async (error: unknown) => {
+      // Stopped: the check ends at its next rows (check throws), and a report that still comes is closed.
+      validation.then((report) => report.issues.close(), () => undefined);
+      throw error;
+    })]);
   } finally {
+    stop.dispose();
     progress.stop();
     await opened.close();
   }
+}
+
+/**
+ * Ctrl-C (SIGTERM, SIGHUP) during a validation: it stops at once with "stopped: validation interrupted
+ * after N rows …" and exit 130 (143, 129) — `stopped` rejects — and the check itself ends at its next
+ * rows (`check` throws there). Nothing is written by validate but its output.
+ */
+function stopOnSignal(io: Io): { stopped: Promise<never>; check(rows: number): void; dispose(): void } {
+  let rowsRead = 0;
+  let stoppedBy: NodeJS.Signals | undefined;
+  let reject: (error: Interrupted) => void = () => {};
+  const stopped = new Promise<never>((_, no) => (reject = no));
+  stopped.catch(() => undefined); // rejected only on a signal, and then awaited
+  const interrupted = (signal: NodeJS.Signals) => new Interrupted(`validation interrupted after ${plural(rowsRead, 'row')}: the rest was not checked`, signal);
+  const dispose = onStopSignals(io, (signal) => {
+    if (stoppedBy) return;
+    stoppedBy = signal;
+    reject(interrupted(signal));
+  });
+  return {
+    stopped,
+    check(rows) {
+      rowsRead = rows;
+      if (stoppedBy) throw interrupted(stoppedBy);
+    },
+    dispose,
+  };
 }
 
 /**
