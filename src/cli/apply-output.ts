@@ -4,12 +4,17 @@ import type { Connection } from '../core/ports.js';
 import { ExitCode, exitCodeForSignal } from '../errors.js';
 import { printable } from './printable.js';
 import type { AppliedSummary } from './render/report-html.js';
+import { secondsLeft } from '../core/apply/duration.js';
 import { drawsLive, ratePerSecond, spinner } from './progress.js';
+import { progressText } from './render/pacing.js';
 import { colourFor, onStopSignals, plural, type Io } from './terminal.js';
 
 /** Said under every summary of a run against the embedded sandbox, so it is never taken for a real one. */
 export const EMBEDDED_PLANNED = 'planned against the embedded sandbox: nothing real was read or changed';
 export const EMBEDDED_APPLIED = 'into the embedded sandbox: nothing real was changed';
+
+/** Off a terminal, the longest an apply goes without a progress line. */
+const PROGRESS_LINE_MS = 30_000;
 
 /** An apply's report, and the signal that stopped it early, if one did — or the loss of its lock (why, in words). */
 export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals; lockLost?: string };
@@ -53,6 +58,8 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
   const live = drawsLive(io);
   const started = performance.now();
   let lastTenth = 0;
+  let lastLine = started;
+  const pacing = target.pacing;
   progress.start(`applying ${plural(ops.length, 'change')} to ${target.label}`);
   try {
     const report = await applyImport(planned, {
@@ -62,11 +69,17 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
       signal: controller.signal,
       ...(options.run ? { run: options.run } : {}),
       onProgress: (done, total, failed) => {
-        progress.text = `applying to ${target.label}: ${done}/${total} done, ${failed} failed, ${ratePerSecond(done, started).toFixed(1)}/s`;
+        const perSecond = ratePerSecond(done, started);
+        const left = secondsLeft(total - done, perSecond, pacing && { perSecond: pacing.perSecond, available: pacing.available() });
+        const line = progressText({ done, total, failed, perSecond, secondsLeft: left, paced: (pacing?.waiting() ?? 0) > 0 });
+        progress.text = `applying to ${target.label}: ${line}`;
+        // Off a terminal: a line per tenth, and one at least every half minute (a paced run is slow).
         const tenth = Math.floor((done / total) * 10);
-        if (!live && tenth > lastTenth) {
+        const now = performance.now();
+        if (!live && (tenth > lastTenth || now - lastLine >= PROGRESS_LINE_MS)) {
           lastTenth = tenth;
-          io.stderr.write(`${done}/${total} done, ${failed} failed\n`);
+          lastLine = now;
+          io.stderr.write(`${line}\n`);
         }
       },
     });

@@ -142,6 +142,18 @@ describe('hrsync import against the sandbox (in-process)', () => {
     expect((await importing(dir, ['u.csv', '--yes', '--strict', '--max-invalid', '1'])).code).toBe(64);
   });
 
+  it('says under the plan how long the writes take when the platform’s pacing binds, and nothing when it does not', async () => {
+    await sandbox().reset();
+    const dir = lmsProject(sandbox().urls.accessplanit, { rateLimit: '100/h' });
+    write(dir, 'many.csv', manyUsers('D', 600));
+    const paced = await importing(dir, ['many.csv', '--dry-run']);
+    expect(paced.code, paced.stderr).toBe(0);
+    // 600 writes, the 500 of the burst less what planning read, the rest at 100 an hour: about an hour.
+    expect(paced.stdout).toMatch(/\nPlan: 600 to create, 0 to update, 0 unchanged\.\npaced at 100\/h after a burst of 500: about (6\d|1\d\d) min\n$/);
+    write(dir, 'few.csv', manyUsers('D', 400));
+    expect((await importing(dir, ['few.csv', '--dry-run'])).stdout).not.toContain('paced at');
+  });
+
   it('reaches the exact state with no duplicates under 429s, 503s, resets before and after commit, and a 503 after commit', async () => {
     await sandbox().reset();
     // A write whose answer is lost is looked for over twice the timeout, then left "unknown" until the next run.

@@ -57,7 +57,7 @@ describe.skipIf(!HAS_SCRIPT)('hrsync in a real terminal', () => {
   it('a terminal with no size (script from a pipe) gets progress lines, not a spinner that never ends, and Ctrl-C works', async () => {
     const { dir, created } = project('TB');
     const pty = hrsyncInPty(['import', 'u.csv', '--yes', '--concurrency', '2', '--results', 'out'], { cwd: dir, env: ENV, columns: 0 });
-    await pty.waitFor(/\d+\/60 done, 0 failed\r?\n/);
+    await pty.waitFor(/\d+\/60 done, 0 failed, [\d.]+\/s[^\n]*\r?\n/);
     pty.type('\x03');
     const { code, output } = await pty.exited;
     expect(code, output.slice(-2000)).toBe(130);

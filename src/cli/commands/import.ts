@@ -13,6 +13,8 @@ import { asOf, matchKeys, maxInvalid, maxMissing, modes, notAnInput, positiveInt
 import { planDocument } from '../render/notes.js';
 import { renderPlanText } from '../render/plan.js';
 import { toleranceLine } from '../render/tolerance.js';
+import { pacedLine } from '../render/pacing.js';
+import { pacedDuration } from '../../core/apply/duration.js';
 import { renderReportHtml } from '../render/report-html.js';
 import { hintText, renderValidationText } from '../render/validation.js';
 import { writeReport } from '../report-file.js';
@@ -173,8 +175,8 @@ async function afterPlan(context: Planned): Promise<number> {
   // What counts against the exit code: rows left out, less the invalid ones --max-invalid accepts.
   const problems = planned.inputProblems - planned.tolerated;
   if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(planDocument(plan), run.opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
-  if (flags.format !== 'json') io.stdout.write(renderPlanText(plan, colourFor(io.stdout, io.env), Boolean(flags.verbose)));
   const changes = plan.operations.length;
+  if (flags.format !== 'json') io.stdout.write(renderPlanText(plan, colourFor(io.stdout, io.env), Boolean(flags.verbose)) + pacedNote(changes, planned.target, io));
   if (flags.dryRun) {
     emit();
     if (run.opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_PLANNED)}\n`);
@@ -194,6 +196,13 @@ async function afterPlan(context: Planned): Promise<number> {
   if (code === ExitCode.ok) await context.bookmark?.();
   if (run.opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
   return report(`${appliedLine(result, planned.inputProblems)}${result.stoppedBy ? ` (stopped by ${result.stoppedBy})` : result.lockLost !== undefined ? ' (stopped: the lock was lost)' : ''}`, code, result);
+}
+
+/** Under the plan, when the target's pacing holds its writes back for more than a minute: how long they will take. */
+function pacedNote(writes: number, target: PlannedImport['target'], io: Io): string {
+  const pacing = target.pacing;
+  const seconds = pacing && pacedDuration(writes, { perSecond: pacing.perSecond, burst: pacing.burst, available: pacing.available() });
+  return pacing && seconds !== undefined ? `${colourFor(io.stdout, io.env).dim(pacedLine(seconds, pacing))}\n` : '';
 }
 
 /** A plan with no change: success — unless rows were left out, whose results and failed.csv are written (exit 3; 0 when --max-invalid accepts them all). */
