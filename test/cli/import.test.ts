@@ -335,6 +335,20 @@ describe('an import interrupted by Ctrl-C', () => {
     expect(readFileSync(join(dir, '.hrsync', 'runs', runs[0]!, 'failed.csv'), 'utf8').split('\n')[0]).toBe('Employee ID,First name,Last name,Email,Company ID');
   });
 
+  it('while reading and planning: stops, says nothing was written, exits 130', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', manyUsers('R', 50_000));
+    const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('R'));
+    const signals = new EventEmitter();
+    const running = hrsyncIn(['import', 'u.csv', '--yes'], { cwd: dir, env: ENV, signals });
+    // Listening: the run is reading and planning (its listeners come off before the apply puts its own).
+    await expect.poll(() => signals.listenerCount('SIGINT'), { timeout: PATIENCE_MS, interval: 5 }).toBe(1);
+    signals.emit('SIGINT');
+    const run = await running;
+    expect([run.code, run.stderr]).toEqual([130, 'stopped: interrupted while reading and planning: nothing was written\n']);
+    expect(created()).toHaveLength(0);
+  });
+
   it('says what it applied and skipped and where the results are in one line, even with --quiet', async () => {
     const dir = lmsProject(sandbox().urls.accessplanit);
     write(dir, 'u.csv', manyUsers('Q', 60));

@@ -4,7 +4,7 @@ import { applyImport, planImport, pullSource, type PlannedImport } from '../../a
 import { openTarget, type OpenedTarget } from '../../app/open-target.js';
 import { resultsFolder } from '../../app/results-folder.js';
 import { appliedCounts, runFile, writeRun, type WriteRun } from '../../app/write-run.js';
-import { ExitCode, UsageError, outputFailed } from '../../errors.js';
+import { ExitCode, Interrupted, UsageError, outputFailed } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { appliedLine, applyExitCode, appliedSummary, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, type AppliedRun } from '../apply-output.js';
 import { inputOptions } from '../input-flags.js';
@@ -18,7 +18,7 @@ import { pacedDuration } from '../../core/apply/duration.js';
 import { renderReportHtml } from '../render/report-html.js';
 import { hintText, renderValidationText } from '../render/validation.js';
 import { writeReport } from '../report-file.js';
-import { colourFor, plural, type Io, openOptions, warner } from '../terminal.js';
+import { colourFor, onStopSignals, plural, type Io, openOptions, warner } from '../terminal.js';
 
 /**
  * `hrsync import`: validate, read the target, plan the smallest set of writes, show it, and — unless
@@ -29,9 +29,11 @@ import { colourFor, plural, type Io, openOptions, warner } from '../terminal.js'
 export async function importCommand(files: string[], flags: ImportFlags, io: Io): Promise<number> {
   const parsed = parseImportFlags(files, flags, io);
   const { files: inputs, ...input } = await inputOptions(flags, io, files);
-  const options: ImportRunOptions = { flags, io, input, files: inputs, ...parsed }; // "-" is standard input, named <stdin>
+  // Aborted only by a signal while reading and planning (see importRun); the apply stops its own way (runApply).
+  const planStop = new AbortController();
+  const options: ImportRunOptions = { flags, io, input, files: inputs, planStop, ...parsed }; // "-" is standard input, named <stdin>
   return writeRun(
-    () => openTarget(flags.target, { ...openOptions(io, flags.config), ...(flags.concurrency !== undefined ? { concurrency: parsed.concurrency } : {}) }),
+    () => openTarget(flags.target, { ...openOptions(io, flags.config), signal: planStop.signal, ...(flags.concurrency !== undefined ? { concurrency: parsed.concurrency } : {}) }),
     {
       command: 'import',
       record: !flags.dryRun,
@@ -72,7 +74,7 @@ function parseImportFlags(files: string[], flags: ImportFlags, io: Io) {
   return { sinceLast, sinceAt, waitMs, concurrency, limit, missingLimit, deactivationLimit, clock, match, policy, tolerance };
 }
 
-type ImportRunOptions = ReturnType<typeof parseImportFlags> & { flags: ImportFlags; io: Io; input: Omit<Awaited<ReturnType<typeof inputOptions>>, 'files'>; files: string[] };
+type ImportRunOptions = ReturnType<typeof parseImportFlags> & { flags: ImportFlags; io: Io; input: Omit<Awaited<ReturnType<typeof inputOptions>>, 'files'>; files: string[]; planStop: AbortController };
 
 /** What is checked once the target is open, before it is locked; the run's results folder. */
 function beforeLock(opened: OpenedTarget, flags: ImportFlags, io: Io): string {
@@ -88,13 +90,31 @@ function beforeLock(opened: OpenedTarget, flags: ImportFlags, io: Io): string {
 
 /** The import inside its run: read (--from), plan, show, and apply. */
 async function importRun(run: WriteRun, resultsDir: string, options: ImportRunOptions): Promise<number> {
+  // Ctrl-C (SIGTERM, a hangup) while reading and planning: the reads stop (the connections were opened
+  // with this signal; the validation stops at its next rows) and the run says so — nothing was written.
+  const stop = options.planStop;
+  const dispose = onStopSignals(options.io, (signal) => stop.abort(signal));
+  let planned: Awaited<ReturnType<typeof planRun>>;
+  try {
+    planned = await planRun(run, resultsDir, { ...options, input: { ...options.input, onRows: () => stop.signal.throwIfAborted() } });
+  } catch (error) {
+    if (!stop.signal.aborted) throw error;
+    throw new Interrupted('interrupted while reading and planning: nothing was written', stop.signal.reason as NodeJS.Signals);
+  } finally {
+    dispose();
+  }
+  return typeof planned === 'number' ? planned : afterPlan(planned);
+}
+
+/** Reads (--from) and plans; a number when the run ends there (an incremental read that found nothing). */
+async function planRun(run: WriteRun, resultsDir: string, options: ImportRunOptions): Promise<Planned | number> {
   const { flags, io, opened } = { ...options, opened: run.opened };
   let files = options.files;
   let sinceAt = options.sinceAt;
   /** Moves the bookmark once the run has fully succeeded (a dry run, a failure or a partial run do not). */
   let bookmark: (() => Promise<void>) | undefined;
   if (flags.from) {
-    const pulled = await pull(flags.from, flags, options.sinceLast ? { last: opened } : { at: sinceAt }, resultsDir, io);
+    const pulled = await pull(flags.from, flags, options.sinceLast ? { last: opened } : { at: sinceAt }, resultsDir, io, options.planStop.signal);
     files = [pulled.path];
     run.counts.read = pulled.rows;
     sinceAt = pulled.since;
@@ -129,7 +149,7 @@ async function importRun(run: WriteRun, resultsDir: string, options: ImportRunOp
   });
   if (planned.validation.issues.length && flags.format === 'text') io.stderr.write(await renderValidationText(planned.validation, colourFor(io.stderr, io.env), Boolean(flags.verbose)));
   if (planned.plan) Object.assign(run.counts, planned.plan.summary);
-  return afterPlan({ ...options, run, resultsDir, planned, ...(bookmark ? { bookmark } : {}) });
+  return { ...options, run, resultsDir, planned, ...(bookmark ? { bookmark } : {}) };
 }
 
 interface Planned extends ImportRunOptions {
@@ -232,9 +252,9 @@ async function nothingToApply(context: Planned): Promise<number> {
  * bookmark to when this read started.
  */
 async function pull(
-  name: string, flags: ImportFlags, since: { at?: string | undefined; last?: OpenedTarget }, resultsDir: string, io: Io,
+  name: string, flags: ImportFlags, since: { at?: string | undefined; last?: OpenedTarget }, resultsDir: string, io: Io, signal: AbortSignal,
 ): Promise<{ path: string; rows: number; since: string | undefined; save?: () => Promise<void> }> {
-  const source = await openTarget(name, openOptions(io, flags.config));
+  const source = await openTarget(name, { ...openOptions(io, flags.config), signal });
   try {
     const c = colourFor(io.stderr, io.env);
     const warn = warner(io);
