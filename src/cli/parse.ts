@@ -80,6 +80,18 @@ export function maxInvalid(text: string | undefined): Tolerance | undefined {
   return tolerance;
 }
 
+/**
+ * The run's tolerance of invalid rows and how it was given, for its messages: --max-invalid, else the
+ * config's maxInvalid (the target's, else the top level's); --strict (zero) wins over the config.
+ */
+export function toleranceOf(flag: string | undefined, strict: boolean, configured: { text: string; where: string } | undefined): { limit: Tolerance; said: string } | undefined {
+  if (flag !== undefined) return { limit: maxInvalid(flag)!, said: `--max-invalid ${flag}` };
+  if (strict || !configured) return undefined;
+  const limit = parseTolerance(configured.text);
+  if (!limit) throw new UsageError(`${configured.where}: expected a count like 5 or a share like 2%, not "${configured.text}"`);
+  return { limit, said: `${configured.where} ${configured.text}` };
+}
+
 const AS_OF_FORMS = 'yyyy-mm-dd (the start of that day), yyyy-mm-ddThh:mm[:ss] (that time on the clock), both in the config’s timeZone (else UTC), or with an offset: yyyy-mm-ddThh:mmZ, yyyy-mm-ddThh:mm+02:00';
 
 /**

@@ -140,6 +140,13 @@ describe('hrsync import against the sandbox (in-process)', () => {
     expect(failed(/results in (\S+)/.exec(again.stderr)![1]!)).toContain('X2,,Invalid,x2@x.co.uk,ACME01');
     expect((await importing(dir, ['u.csv', '--yes'])).code).toBe(3);
     expect((await importing(dir, ['u.csv', '--yes', '--strict', '--max-invalid', '1'])).code).toBe(64);
+    // The same from the target's config (maxInvalid); --strict still refuses.
+    const configured = lmsProject(sandbox().urls.accessplanit, { maxInvalid: 1 });
+    write(configured, 'u.csv', readFileSync(join(dir, 'u.csv')));
+    const fromConfig = await importing(configured, ['u.csv', '--yes']);
+    expect(fromConfig.code, fromConfig.stderr).toBe(0);
+    expect(fromConfig.stderr).toContain('! 1 invalid row, within the config’s targets.lms.maxInvalid 1');
+    expect((await importing(configured, ['u.csv', '--yes', '--strict'])).code).toBe(3);
   });
 
   it('says under the plan how long the writes take when the platform’s pacing binds, and nothing when it does not', async () => {

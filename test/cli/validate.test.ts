@@ -1,5 +1,5 @@
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddedStateFile } from '../../src/app/cache-folder.js';
 import { tempDir } from '../helpers/files.js';
@@ -55,6 +55,18 @@ describe('hrsync validate (in-process)', () => {
     const bad = await hrsync([...args, '--max-invalid', 'a few']);
     expect(bad.code).toBe(64);
     expect(bad.stderr).toContain('--max-invalid: expected a count like 5 or a share like 2%, not "a few"');
+  });
+
+  it('the config’s maxInvalid is the tolerance when --max-invalid is not given', async () => {
+    const dir = tempDir();
+    cpSync(join(ROOT, 'samples', 'invalid', 'users.csv'), join(dir, 'users.csv'));
+    cpSync(join(ROOT, 'samples', 'companies.csv'), join(dir, 'companies.csv'));
+    writeFileSync(join(dir, 'hrsync.config.json'), JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: 'https://lms.example/api', apiKey: 'env:AP_KEY' } }, maxInvalid: '70%' }));
+    const args = ['validate', 'users.csv', 'companies.csv', '--target', 'accessplanit'];
+    const configured = await hrsyncIn(args, { cwd: dir });
+    expect(configured.code, configured.stderr).toBe(0);
+    expect(configured.stderr).toContain('! 7 invalid rows, within the config’s maxInvalid 70% (7 rows of 10 rows)');
+    expect((await hrsyncIn([...args, '--max-invalid', '6'], { cwd: dir })).code).toBe(3);
   });
 
   it('--max-invalid never tolerates an error about a whole file', async () => {

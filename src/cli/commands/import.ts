@@ -9,12 +9,13 @@ import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { appliedLine, applyExitCode, appliedSummary, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, type AppliedRun } from '../apply-output.js';
 import { inputOptions } from '../input-flags.js';
 import type { ImportFlags } from '../options.js';
-import { asOf, matchKeys, maxInvalid, maxMissing, modes, notAnInput, positiveInt, seconds, since, where } from '../parse.js';
+import { asOf, matchKeys, maxInvalid, maxMissing, toleranceOf, modes, notAnInput, positiveInt, seconds, since, where } from '../parse.js';
 import { planDocument } from '../render/notes.js';
 import { renderPlanText } from '../render/plan.js';
 import { toleranceLine } from '../render/tolerance.js';
 import { pacedLine } from '../render/pacing.js';
 import { pacedDuration } from '../../core/apply/duration.js';
+import type { Tolerance } from '../../core/validate/tolerance.js';
 import { renderReportHtml } from '../render/report-html.js';
 import { hintText, renderValidationText } from '../render/validation.js';
 import { writeReport } from '../report-file.js';
@@ -69,9 +70,9 @@ function parseImportFlags(files: string[], flags: ImportFlags, io: Io) {
   asOf(flags.asOf, 'UTC', clock);
   const match = matchKeys(flags.match);
   if (flags.strict && flags.maxInvalid !== undefined) throw new UsageError('give --strict or --max-invalid, not both', '--strict is --max-invalid 0');
-  const tolerance = maxInvalid(flags.maxInvalid);
+  maxInvalid(flags.maxInvalid); // a bad value is said before anything starts; the config's is read once the target is open
   const policy = { where: where(flags.where), modes: modes(flags.mode) };
-  return { sinceLast, sinceAt, waitMs, concurrency, limit, missingLimit, deactivationLimit, clock, match, policy, tolerance };
+  return { sinceLast, sinceAt, waitMs, concurrency, limit, missingLimit, deactivationLimit, clock, match, policy };
 }
 
 type ImportRunOptions = ReturnType<typeof parseImportFlags> & { flags: ImportFlags; io: Io; input: Omit<Awaited<ReturnType<typeof inputOptions>>, 'files'>; files: string[]; planStop: AbortController };
@@ -126,11 +127,12 @@ async function planRun(run: WriteRun, resultsDir: string, options: ImportRunOpti
       return ExitCode.ok;
     }
   }
+  const tolerance = toleranceOf(flags.maxInvalid, Boolean(flags.strict), opened.calendar?.maxInvalid);
   const planned = await planImport(opened, files, {
     ...options.input,
     cwd: io.cwd,
     strict: Boolean(flags.strict),
-    ...(options.tolerance ? { maxInvalid: options.tolerance } : {}),
+    ...(tolerance ? { maxInvalid: tolerance.limit } : {}),
     maxMissingText: flags.maxMissing,
     asOf: asOf(flags.asOf, opened.calendar?.timeZone ?? 'UTC', options.clock),
     ...(options.deactivationLimit ? { maxDeactivationsText: flags.maxDeactivations } : {}),
@@ -149,7 +151,7 @@ async function planRun(run: WriteRun, resultsDir: string, options: ImportRunOpti
   });
   if (planned.validation.issues.length && flags.format === 'text') io.stderr.write(await renderValidationText(planned.validation, colourFor(io.stderr, io.env), Boolean(flags.verbose)));
   if (planned.plan) Object.assign(run.counts, planned.plan.summary);
-  return { ...options, run, resultsDir, planned, ...(bookmark ? { bookmark } : {}) };
+  return { ...options, run, resultsDir, planned, ...(bookmark ? { bookmark } : {}), ...(tolerance ? { tolerance } : {}) };
 }
 
 interface Planned extends ImportRunOptions {
@@ -157,6 +159,8 @@ interface Planned extends ImportRunOptions {
   resultsDir: string;
   planned: PlannedImport;
   bookmark?: () => Promise<void>;
+  /** The invalid rows the run accepts (--max-invalid, or the config's maxInvalid), and how it was given. */
+  tolerance?: { limit: Tolerance; said: string };
 }
 
 /** What import says of a run, on stdout (--format json) and in --report; each returns the exit code it is given. */
@@ -185,13 +189,13 @@ async function afterPlan(context: Planned): Promise<number> {
   const plan = planned.plan;
   if (!plan) {
     if (context.tolerance) {
-      io.stderr.write(`${toleranceLine(planned.validation, context.tolerance, flags.maxInvalid!, err)}; nothing was planned or written\n`);
-      return report(`--max-invalid ${flags.maxInvalid}: too many invalid rows; nothing was planned or written`, ExitCode.invalidInput);
+      io.stderr.write(`${toleranceLine(planned.validation, context.tolerance.limit, context.tolerance.said, err)}; nothing was planned or written\n`);
+      return report(`${context.tolerance.said}: too many invalid rows; nothing was planned or written`, ExitCode.invalidInput);
     }
     io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
     return report('--strict: the input has invalid rows; nothing was planned or written', ExitCode.invalidInput);
   }
-  if (context.tolerance && planned.tolerated) io.stderr.write(`${toleranceLine(planned.validation, context.tolerance, flags.maxInvalid!, err)}\n`);
+  if (context.tolerance && planned.tolerated) io.stderr.write(`${toleranceLine(planned.validation, context.tolerance.limit, context.tolerance.said, err)}\n`);
   // What counts against the exit code: rows left out, less the invalid ones --max-invalid accepts.
   const problems = planned.inputProblems - planned.tolerated;
   if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(planDocument(plan), run.opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
