@@ -13,8 +13,7 @@ import { asOf, matchKeys, maxInvalid, maxMissing, toleranceOf, modes, notAnInput
 import { planDocument } from '../render/notes.js';
 import { renderPlanText } from '../render/plan.js';
 import { toleranceLine } from '../render/tolerance.js';
-import { pacedLine } from '../render/pacing.js';
-import { pacedDuration } from '../../core/apply/duration.js';
+import { pacedNote } from '../render/pacing.js';
 import type { Tolerance } from '../../core/validate/tolerance.js';
 import { renderReportHtml } from '../render/report-html.js';
 import { hintText, renderValidationText } from '../render/validation.js';
@@ -200,7 +199,7 @@ async function afterPlan(context: Planned): Promise<number> {
   const problems = planned.inputProblems - planned.tolerated;
   if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(planDocument(plan), run.opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
   const changes = plan.operations.length;
-  if (flags.format !== 'json') io.stdout.write(renderPlanText(plan, colourFor(io.stdout, io.env), Boolean(flags.verbose)) + pacedNote(changes, planned.target, io));
+  if (flags.format !== 'json') io.stdout.write(renderPlanText(plan, colourFor(io.stdout, io.env), Boolean(flags.verbose)) + pacedNote(changes, planned.target.pacing, colourFor(io.stdout, io.env)));
   if (flags.dryRun) {
     emit();
     if (run.opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_PLANNED)}\n`);
@@ -220,13 +219,6 @@ async function afterPlan(context: Planned): Promise<number> {
   if (code === ExitCode.ok) await context.bookmark?.();
   if (run.opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
   return report(`${appliedLine(result, planned.inputProblems)}${result.stoppedBy ? ` (stopped by ${result.stoppedBy})` : result.lockLost !== undefined ? ' (stopped: the lock was lost)' : ''}`, code, result);
-}
-
-/** Under the plan, when the target's pacing holds its writes back for more than a minute: how long they will take. */
-function pacedNote(writes: number, target: PlannedImport['target'], io: Io): string {
-  const pacing = target.pacing;
-  const seconds = pacing && pacedDuration(writes, { perSecond: pacing.perSecond, burst: pacing.burst, available: pacing.available() });
-  return pacing && seconds !== undefined ? `${colourFor(io.stdout, io.env).dim(pacedLine(seconds, pacing))}\n` : '';
 }
 
 /** A plan with no change: success — unless rows were left out, whose results and failed.csv are written (exit 3; 0 when --max-invalid accepts them all). */

@@ -1,4 +1,6 @@
-import { formatCount } from '../terminal.js';
+import { pacedDuration } from '../../core/apply/duration.js';
+import type { Pacing } from '../../core/ports.js';
+import { formatCount, type Colours } from '../terminal.js';
 
 /** A rate as people write a platform's limit: "5,000/h", "120/min", "10/s" — the first unit that makes it whole. */
 export function rateText(perSecond: number): string {
@@ -26,4 +28,10 @@ export function pacedLine(seconds: number, pacing: { perSecond: number; burst: n
 export function progressText(p: { done: number; total: number; failed: number; perSecond: number; secondsLeft: number | undefined; paced: boolean }): string {
   const left = p.secondsLeft !== undefined && p.done < p.total ? `, ${durationText(p.secondsLeft)} left` : '';
   return `${formatCount(p.done)}/${formatCount(p.total)} done, ${formatCount(p.failed)} failed, ${p.perSecond.toFixed(1)}/s${left}${p.paced ? ', paced by the platform’s limit' : ''}`;
+}
+
+/** Under a plan, when the target's pacing holds its writes back for more than a minute: that line, dim, else nothing. */
+export function pacedNote(writes: number, pacing: Pacing | undefined, c: Colours): string {
+  const seconds = pacing && pacedDuration(writes, { perSecond: pacing.perSecond, burst: pacing.burst, available: pacing.available() });
+  return pacing && seconds !== undefined ? `${c.dim(pacedLine(seconds, pacing))}\n` : '';
 }
