@@ -34,7 +34,7 @@ export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string 
   1: { meaning: 'unexpected internal error: a bug (run with `HRSYNC_DEBUG=1` for the stack); no new write starts, and the results are still written', react: 'report it' },
   2: { meaning: 'with `--dry-run --detailed-exitcode`: the plan has changes', react: 'apply them (or the saved plan)' },
   3: {
-    meaning: 'the input is invalid: rows failed validation, a file is malformed, missing or unreadable (for import: with `--strict`, in a dry run that left rows out, or when nothing was left to apply); the sandbox’s state file is damaged',
+    meaning: 'the input is invalid: rows failed validation, a file is malformed, missing or unreadable (for import: with `--strict`, in a dry run that left rows out, or when nothing was left to apply); with `--max-invalid`, more invalid rows than it allows (fewer: exit 0); the sandbox’s state file is damaged',
     react: 'the HR data owner: fix the rows listed (or in `failed.csv`)',
   },
   4: {
@@ -42,7 +42,7 @@ export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string 
     react: 'operations: credentials, network, the platform’s (or the database’s) status',
   },
   5: {
-    meaning: 'an import applied some changes, but some rows failed or were left `unknown`, or invalid rows and conflicts were skipped while the rest was applied',
+    meaning: 'an import applied some changes, but some rows failed or were left `unknown`, or invalid rows and conflicts were skipped while the rest was applied (invalid rows within `--max-invalid` do not count)',
     react: 'look at `results.csv`; the next run retries them',
   },
   6: {
@@ -63,7 +63,7 @@ export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string 
   },
   129: { meaning: 'as 130, stopped by a hangup (the terminal closed)', react: 'the next run converges' },
   130: {
-    meaning: 'stopped by Ctrl-C (SIGINT): during an apply, after the writes in flight finished and the results were written; at the confirmation or during an export, with nothing written',
+    meaning: 'stopped by Ctrl-C (SIGINT): during an apply, after the writes in flight finished and the results were written (its last line, even with `--quiet`, says what was applied and skipped, and where the results are); while an import reads and plans, at the confirmation, during an export or a validation, with nothing written',
     react: 'the next run converges',
   },
   143: { meaning: 'as 130, stopped by SIGTERM (`kill`, a cancelled job, a pod stopped)', react: 'the next run converges' },

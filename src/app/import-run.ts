@@ -11,6 +11,7 @@ import { keyValue } from '../core/model/keys.js';
 import { runPool } from '../shared/pool.js';
 import { ROW_PROBLEMS } from '../core/validate/check-rows.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
+import { withinTolerance, type Tolerance } from '../core/validate/tolerance.js';
 import { outputFailed, RemoteError, SafetyStop, UsageError } from '../errors.js';
 import { runExport, type ExportReport } from './export-run.js';
 import type { CalendarSettings } from './calendar-settings.js';
@@ -24,6 +25,8 @@ export interface ImportOptions extends InputOptions {
   plan: Omit<PlanOptions, 'invalid' | 'synced'>;
   /** Plan nothing when any row is invalid. */
   strict?: boolean;
+  /** --max-invalid: plan nothing when more rows than this are invalid; up to it, they are tolerated (PlannedImport.tolerated). */
+  maxInvalid?: Tolerance;
   /** The working folder of the run (the state is the opened target's: OpenedTarget.state). */
   cwd: string;
   /** How --max-missing was written, for the message when it stops the run. */
@@ -48,6 +51,11 @@ export interface PlannedImport {
   plan: Plan | undefined;
   /** Rows that are in the input but not in the plan because they are invalid or conflicting. */
   inputProblems: number;
+  /**
+   * Of those, the invalid rows --max-invalid accepts: still reported and left out (results, failed.csv),
+   * but not counted against the run's exit code. 0 without --max-invalid.
+   */
+  tolerated: number;
   /** For a target that cannot be listed: what was last sent to it (in the state store), updated after a successful apply. */
   sync?: SentState;
 }
@@ -66,7 +74,8 @@ export async function planImport(opened: OpenedTarget, files: string[], given: I
   // Checked before anything is read: a --where naming no field is a usage error at once.
   const policy = runPolicy(opened.policy, options.where, options.modes);
   const validation = await runValidation(opened, files, { ...options, keepRecords: true });
-  if (!validation.ok && options.strict) return { target, validation, plan: undefined, inputProblems: validation.summary.errors };
+  const tolerated = !validation.ok && withinTolerance(validation, options.maxInvalid);
+  if (!validation.ok && (options.strict || (options.maxInvalid && !tolerated))) return { target, validation, plan: undefined, inputProblems: validation.summary.errors, tolerated: 0 };
   const records = validation.records ?? [];
   // Every row read is either planned or counted here (a file-level error leaves out the whole file).
   const invalid = Math.max(0, validation.summary.rows - records.length) + (validation.ok ? 0 : validation.files.filter((f) => f.rows === 0 && f.errors > 0).length);
@@ -119,7 +128,7 @@ export async function planImport(opened: OpenedTarget, files: string[], given: I
       'check that the input is complete; if it is, raise --max-missing',
     );
   }
-  return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, ...(sync ? { sync } : {}) };
+  return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, tolerated: tolerated ? plan.summary.invalid : 0, ...(sync ? { sync } : {}) };
 }
 
 /**

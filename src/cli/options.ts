@@ -38,6 +38,7 @@ export const OPTIONS = {
   maxDeactivations: { flags: '--max-deactivations <n|n%>', description: 'stop (exit 6) when more records of an entity than this would be deactivated or deleted, for any reason: missing, leavers, a disabled HR status (default: the config’s maxDeactivations, else --max-missing’s limit)' },
   asOf: { flags: '--as-of <date|date-time>', description: 'plan as if it were this moment: joiners and leavers are decided at it (a date is the start of that day, a time without offset the clock, in the config’s timeZone, else UTC; default: now)' },
   blank: { flags: '--blank <policy>', description: 'blank cells: leave the target’s value alone, or clear it', choices: ['ignore', 'clear'], defaultValue: 'ignore' },
+  maxInvalid: { flags: '--max-invalid <n|n%>', description: 'accept up to this many invalid rows, a count or a share of the rows read (e.g. 5 or 2%): they are still reported and left out, and the run succeeds (exit 0); more than this fails it (exit 3), and an import then writes nothing (default: any invalid row fails it)' },
   strict: { flags: '--strict', description: 'plan nothing when any row is invalid (exit 3)' },
   where: { flags: '--where <field=v1,v2>', description: 'only users rows whose field has one of these values (repeatable: each field must match), narrowing the target’s scope: rows out of it are neither created nor updated, and their accounts never counted missing', repeatable: true },
   mode: { flags: '--mode <kinds>', description: 'what this run may write: create, update, deactivate, comma-separated, e.g. create,update (deactivate covers deletes and an HR status that disables; default: the target’s mode, else all three)' },
@@ -114,10 +115,10 @@ export type FlagsOf<Names extends readonly OptionName[]> = Flat<
  * Each command's options, declared once: main.ts registers them (addOptions) and the command's flags
  * type is read off them (FlagsOf).
  */
-export const VALIDATE_OPTIONS = ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'report', 'verbose', 'annotate'] as const satisfies readonly OptionName[];
+export const VALIDATE_OPTIONS = ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'maxInvalid', 'report', 'verbose', 'annotate'] as const satisfies readonly OptionName[];
 export const IMPORT_OPTIONS = [
   'target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode',
-  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'where', 'mode', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'failedXlsx', 'waitLock', 'report', 'verbose',
+  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'where', 'mode', 'blank', 'strict', 'maxInvalid', 'only', 'limit', 'concurrency', 'results', 'failedXlsx', 'waitLock', 'report', 'verbose',
 ] as const satisfies readonly OptionName[];
 export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'failedXlsx', 'waitLock'] as const satisfies readonly OptionName[];
 export const UNDO_OPTIONS = ['config', 'delete', 'undoMaxDeactivations', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'concurrency', 'results', 'waitLock', 'report', 'verbose'] as const satisfies readonly OptionName[];

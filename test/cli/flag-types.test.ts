@@ -40,7 +40,7 @@ describe('flags types, read off the options table', () => {
     // Record<keyof …, true>: tsc refuses a key missing from, or extra to, the inferred type.
     const importKeys: Record<keyof ImportFlags, true> = {
       target: true, config: true, from: true, since: true, entity: true, map: true, encoding: true, delimiter: true, sheet: true, inputFormat: true, format: true,
-      dryRun: true, yes: true, detailedExitcode: true, out: true, match: true, missing: true, maxMissing: true, maxDeactivations: true, asOf: true, where: true, mode: true, blank: true, strict: true, only: true, limit: true,
+      dryRun: true, yes: true, detailedExitcode: true, out: true, match: true, missing: true, maxMissing: true, maxDeactivations: true, asOf: true, where: true, mode: true, blank: true, strict: true, maxInvalid: true, only: true, limit: true,
       concurrency: true, results: true, failedXlsx: true, waitLock: true, report: true, verbose: true,
     };
     const exportKeys: Record<keyof ExportFlags, true> = { target: true, config: true, entity: true, output: true, format: true, csvDialect: true, delimiter: true, fields: true, filter: true, since: true, wire: true };

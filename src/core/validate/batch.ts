@@ -63,7 +63,7 @@ export interface Deferred {
 /** Errors about a whole file: with one of these, none of the file's records is kept. */
 const FILE_LEVEL = new Set<Issue['code']>(['missing_column', 'empty_header', 'duplicate_header', 'unknown_entity', 'unsupported_entity', 'no_records']);
 
-/** A set that keeps nothing: which rows are invalid matters only to a run that keeps its records. */
+/** A set that keeps nothing: which rows are invalid matters only to a run that keeps its records or counts them (--max-invalid). */
 const NOTHING: Set<number> = Object.assign(new Set<number>(), { add: () => NOTHING });
 
 /**
@@ -96,10 +96,10 @@ export class Batch {
 
   constructor(
     private readonly maxErrors: number,
-    private readonly options: { keepRecords?: boolean; log?: ConstructorParameters<typeof IssueLog>[0]; indexPage?: number } = {},
+    private readonly options: { keepRecords?: boolean; countInvalid?: boolean; log?: ConstructorParameters<typeof IssueLog>[0]; indexPage?: number } = {},
   ) {
     this.issues = new IssueLog(options.log);
-    this.invalid = options.keepRecords ? new Set() : NOTHING;
+    this.invalid = options.keepRecords || options.countInvalid ? new Set() : NOTHING;
   }
 
   /** Removes what the key indexes wrote to disk: once the batch is settled and reported. */
