@@ -63,9 +63,9 @@ describe('hrsync map init (the built CLI)', () => {
     const operations = (JSON.parse(plan.stdout) as { operations: Array<{ action: string; values: Record<string, string> }> }).operations;
     expect(operations.map((o) => [o.action, o.values.firstName, o.values.lastName, o.values.companyId])).toEqual([['create', 'Jürgen', 'Müller', 'ACME01'], ['create', 'Anna', 'Schäfer', 'ACME01']]);
     // A flag still wins (said with --verbose); a wrong input section is a usage error naming the file and the key.
-    const utf8 = await hrsyncBinary(['validate', 'mitarbeiter.csv', '--map', 'mapping.yaml', '--encoding', 'utf-8', '--verbose'], dir);
+    const utf8 = await hrsyncBinary(['validate', 'mitarbeiter.csv', '--map', 'mapping.yaml', '--encoding', 'utf-8', '--verbose', '--annotate', 'fix.csv'], dir);
     expect(utf8.code).toBe(3);
-    expect(utf8.stderr).toContain(`--encoding "utf-8" wins over mapping.yaml's input.encoding ("windows-1252")`);
+    expect(utf8.stderr.split(`--encoding "utf-8" wins over mapping.yaml's input.encoding ("windows-1252")`)).toHaveLength(2); // said once
     write(dir, 'mapping.yaml', readFileSync(join(dir, 'mapping.yaml'), 'utf8').replace('encoding: windows-1252', 'encoding: latin-9x'));
     const wrong = await hrsyncBinary(['validate', 'mitarbeiter.csv', '--map', 'mapping.yaml'], dir);
     expect(wrong.code).toBe(64);
