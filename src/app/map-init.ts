@@ -1,13 +1,13 @@
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { draftMapping, renderDraft, type MappingDraft } from '../core/mapping/draft.js';
+import { draftMapping, renderDraft, type DraftInput, type MappingDraft } from '../core/mapping/draft.js';
 import { inferEntity } from '../core/mapping/infer-entity.js';
 import type { RawValue } from '../core/model/canonical.js';
 import { ENTITY_LIST, type Entity } from '../core/model/entities.js';
 import { InputError, outputFailed, UsageError } from '../errors.js';
 import { readRecords } from '../io/records.js';
-import type { ReadOptions } from '../io/types.js';
+import type { FileFormat, ReadOptions } from '../io/types.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 
 /** Rows read to settle what the header cannot (a manager's e-mails, the order of day and month). */
@@ -20,6 +20,7 @@ export interface HeaderSample {
   encoding: string;
   encodingGuessed: boolean;
   delimiter?: string;
+  format?: FileFormat;
 }
 
 /** The header and first rows of a file; a file that is not UTF-8 (and no --encoding) is read again as Windows-1252. */
@@ -43,6 +44,7 @@ async function sample(file: string, read: ReadOptions) {
         if (event.kind === 'header') {
           out.columns = event.columns;
           out.encoding = event.encoding;
+          out.format = event.format;
           if (event.delimiter) out.delimiter = event.delimiter;
         } else if (event.kind === 'record') out.rows.push(event.record.values);
         else if (event.problem.fatal || event.problem.code === 'encoding') {
@@ -83,7 +85,20 @@ export async function initMapping(file: string, options: MapInitOptions): Promis
     else if (!guess.entity) throw new UsageError(`cannot tell what ${file} holds: ${guess.reason}`, `pass --entity ${ENTITY_LIST}`);
     else ({ entity, entityReason } = { entity: guess.entity, entityReason: guess.reason });
   }
-  return { draft: draftMapping(entity, sample.columns, sample.rows), sample, entityReason };
+  return { draft: { ...draftMapping(entity, sample.columns, sample.rows), input: inputOf(sample, options.read) }, sample, entityReason };
+}
+
+/**
+ * How the file was read where another file would not be read so by default — not UTF-8, not commas, not
+ * the first sheet — for the mapping file's `input` section, so the files it is for are read the same way.
+ */
+function inputOf(sample: HeaderSample, read: ReadOptions): DraftInput[] {
+  const input: DraftInput[] = [];
+  if (sample.encoding !== 'utf-8' && sample.format !== 'xlsx') // a workbook has no encoding to say
+    input.push({ key: 'encoding', value: sample.encoding, note: sample.encodingGuessed ? 'the file is not UTF-8: read as Windows-1252 (check the accents and umlauts)' : read.encoding ? 'as given' : 'from its byte-order mark' });
+  if (sample.delimiter && sample.delimiter !== ',') input.push({ key: 'delimiter', value: sample.delimiter, note: read.delimiter ? 'as given' : 'the one its header line uses' });
+  if (read.sheet !== undefined) input.push({ key: 'sheet', value: read.sheet, note: 'as given' });
+  return input;
 }
 
 /** The mapping file's text: YAML with comments (`heading` first), or JSON for a .json name. */

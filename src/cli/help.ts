@@ -144,13 +144,13 @@ export const HELP: Record<string, CommandHelp> = {
   'map init': {
     examples: [
       ['hrsync map init personio-export.csv', 'mapping.yaml: each column placed, with how it was recognised; the rest commented out, with suggestions'],
-      ['hrsync map init export.csv --encoding windows-1252 -o hr-map.yaml'],
+      ['hrsync map init export.csv --encoding windows-1252 -o hr-map.yaml', 'the encoding (and a delimiter other than ,) go into its input: section'],
       ['hrsync map init staff.xlsx --sheet Staff -o - | less', 'to standard output'],
       ['hrsync map init companies.csv --entity companies -o companies-map.json --force', 'JSON (no comments), over an older one'],
       ['hrsync validate export.csv --map mapping.yaml', 'then check the file with it'],
     ],
     after:
-      'Headers are recognised in English, German, French, Dutch and Spanish (Vorname, Prénom, Voornaam, Nombre …); the first rows settle what the header cannot (a Manager column of e-mails, dd.mm.yyyy dates, aktiv / inaktiv). Exit codes: 0 written, 3 the file cannot be read, 64 usage (the file exists without --force), 74 it cannot be written.',
+      'Headers are recognised in English, German, French, Dutch and Spanish (Vorname, Prénom, Voornaam, Nombre …); the first rows settle what the header cannot (a Manager column of e-mails, dd.mm.yyyy dates, aktiv / inaktiv). How the file was read (an encoding other than UTF-8, a delimiter other than ",", --sheet) goes into the input: section of the mapping, which validate and import --map read unless a flag says otherwise. Exit codes: 0 written, 3 the file cannot be read, 64 usage (the file exists without --force), 74 it cannot be written.',
   },
   config: { examples: [['hrsync config schema > hrsync.schema.json']] },
   'config schema': {

@@ -12,7 +12,7 @@ export const OPTIONS = {
   },
   config: { flags: '-c, --config <file>', description: 'the config file (default: hrsync.config.json, .yaml or .yml here)' },
   entity: { flags: '-e, --entity <entity>', description: 'what the files hold (default: inferred from the columns)', choices: ENTITIES },
-  map: { flags: '-m, --map <file>', description: 'a mapping file: column names, defaults and transforms per entity' },
+  map: { flags: '-m, --map <file>', description: 'a mapping file: column names, defaults and transforms per entity, and how its files are read (input: encoding, delimiter, sheet; these flags win)' },
   encoding: { flags: '--encoding <name>', description: 'file encoding when it is not UTF-8, e.g. windows-1252, latin1, utf-16le' },
   delimiter: { flags: '-d, --delimiter <char>', description: 'CSV delimiter: , ; | or tab (default: detected)' },
   inputFormat: { flags: '--input-format <format>', description: 'read the files (and - for standard input) as this format (default: from the extension; standard input: from its first line)', choices: ['csv', 'json', 'ndjson'] },
@@ -142,7 +142,7 @@ export type ListingFlags = FlagsOf<typeof LISTING_OPTIONS>;
 export type HistoryFlags = FlagsOf<typeof HISTORY_OPTIONS>;
 export type MapInitFlags = FlagsOf<typeof MAP_INIT_OPTIONS>;
 /** The flags that say how input files are read and checked (validate's and import's; import has no --max-errors). */
-export type InputFlags = Partial<Pick<ValidateFlags, 'entity' | 'map' | 'encoding' | 'delimiter' | 'sheet' | 'inputFormat' | 'maxErrors'>>;
+export type InputFlags = Partial<Pick<ValidateFlags, 'entity' | 'map' | 'encoding' | 'delimiter' | 'sheet' | 'inputFormat' | 'maxErrors' | 'verbose'>>;
 
 /**
  * Adds the named options of the table to a command; `extra` adds options declared elsewhere (an

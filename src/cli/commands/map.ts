@@ -15,14 +15,14 @@ function summary(result: MapInitResult, file: string, output: string, flags: Map
   const placed = draft.columns.filter((col) => col.field);
   const open = draft.columns.filter((col) => !col.field);
   const lines = [`${printable(file, true)}: ${draft.entity} (${result.entityReason === 'given' ? '--entity' : printable(result.entityReason, true)}); ${plural(placed.length, 'column')} of ${draft.columns.length} placed`];
-  if (sample.encodingGuessed) lines.push(c.yellow(`the file is not UTF-8: read as windows-1252 (pass --encoding windows-1252 to validate and import it)`));
+  if (sample.encodingGuessed) lines.push(c.yellow(`the file is not UTF-8: read as windows-1252 (the mapping says so in input.encoding, for validate and import)`));
   for (const col of open)
     lines.push(c.yellow(`  not placed: "${printable(col.column, true)}"${col.conflict ? ` — ${col.suggestion} too, which "${printable(col.conflict, true)}" fills: choose one` : col.suggestion ? ` — ${col.suggestion}? ${printable(col.note, true)}` : ` — ${printable(col.note, true)}`}`));
   for (const t of draft.transforms) lines.push(`  ${t.field}: read as ${t.format}`);
   for (const v of draft.values) lines.push(`  ${v.field}: ${Object.entries(v.map).map(([from, to]) => `${printable(from, true)} → ${to}`).join(', ')}`);
   if (output !== '-') {
-    const encoding = flags.encoding ?? (sample.encodingGuessed ? 'windows-1252' : undefined);
-    const next = ['hrsync validate', word(file), '--map', word(output), ...(encoding ? ['--encoding', word(encoding)] : []), ...(flags.sheet ? ['--sheet', word(flags.sheet)] : []), ...(flags.entity ? ['--entity', flags.entity] : [])];
+    // The encoding, delimiter and sheet are in the mapping file's input section: validate reads them there.
+    const next = ['hrsync validate', word(file), '--map', word(output), ...(flags.entity ? ['--entity', flags.entity] : [])];
     lines.push(`wrote ${printable(output, true)}${open.length ? ': decide the columns not placed (commented out in it)' : ''}; then check the file with it:`, `  ${next.join(' ')}`);
   }
   return `${lines.join('\n')}\n`;

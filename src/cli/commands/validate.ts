@@ -134,7 +134,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   try {
     if (annotate && flags.annotate) {
       const { writeAnnotated } = annotate;
-      const { read } = await inputOptions(flags, io);
+      const { read } = await inputOptions({ ...flags, verbose: false }, io); // read as validated; --verbose's notes were said then
       const written = await writeAnnotated(files, report, flags.annotate, { cwd: io.cwd, ...(read ? { read } : {}) });
       io.stderr.write(`${colourFor(io.stderr, io.env).dim(`wrote ${formatCount(written.rows)} rows with an "hrsync errors" column to ${printable(written.path, true)}`)}\n`);
       if (written.note) io.stderr.write(`${colourFor(io.stderr, io.env).yellow('note:')} ${printable(written.path, true)} ${written.note}\n`);

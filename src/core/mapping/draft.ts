@@ -37,6 +37,14 @@ export interface MappingDraft {
   transforms: DraftTransform[];
   /** Field → source value → target value (a status in the HR system's language). */
   values: Array<{ field: string; map: Record<string, string>; note: string }>;
+  /** How the file was read, where it is not the default (an encoding, a delimiter, a sheet): the mapping file's `input` section. */
+  input?: DraftInput[];
+}
+
+export interface DraftInput {
+  key: 'encoding' | 'delimiter' | 'sheet';
+  value: string;
+  note: string;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -172,6 +180,21 @@ function yamlScalar(text: string): string {
 /** A comment's text on one line, whatever the header held. */
 const commentText = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 
+/** An input setting as written: a tab delimiter as "tab". */
+const inputValue = (input: DraftInput) => (input.key === 'delimiter' && input.value === '\t' ? 'tab' : input.value);
+
+/** The `input` section in YAML, with a comment per setting; none when the file was read as any file is. */
+function inputLines(input: readonly DraftInput[]): string[] {
+  if (input.length === 0) return [];
+  const entries = input.map((i) => `${i.key}: ${yamlScalar(inputValue(i))}`);
+  const width = Math.max(...entries.map((e) => e.length));
+  return [
+    '# How the files this mapping is for are read (an option given on the command line wins):',
+    'input:',
+    ...entries.map((entry, k) => `  ${entry.padEnd(width)}  # ${commentText(input[k]!.note)}`),
+  ];
+}
+
 /**
  * The draft as a mapping file: YAML with a comment beside each column (how it was placed, or what it
  * may be), the columns not placed commented out, under `heading` (comment lines); or JSON (no comments:
@@ -183,10 +206,12 @@ export function renderDraft(draft: MappingDraft, format: 'yaml' | 'json', headin
     const transforms = Object.fromEntries(draft.transforms.map((t) => [t.field, `date:${t.format}`]));
     const values = Object.fromEntries(draft.values.map((v) => [v.field, { map: v.map }]));
     const section = { columns, ...(draft.transforms.length ? { transforms } : {}), ...(draft.values.length ? { values } : {}) };
-    return `${JSON.stringify({ [draft.entity]: section }, null, 2)}\n`;
+    const input = draft.input?.length ? { input: Object.fromEntries(draft.input.map((i) => [i.key, inputValue(i)])) } : {};
+    return `${JSON.stringify({ ...input, [draft.entity]: section }, null, 2)}\n`;
   }
   const lines = [
     ...heading.map((line) => `# ${commentText(line)}`),
+    ...inputLines(draft.input ?? []),
     `${draft.entity}:`,
     '  columns:',
   ];
