@@ -149,6 +149,20 @@ describe('hrsync import against the sandbox (in-process)', () => {
     expect((await importing(configured, ['u.csv', '--yes', '--strict'])).code).toBe(3);
   });
 
+  it('a ragged row (a comma not quoted) is a row left out like any invalid one: counted in the plan, in results.csv and in failed.csv with every cell it had', async () => {
+    await sandbox().reset();
+    const dir = project();
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Email,Company ID\nX1,Xena,Valid,xena@x.co.uk,ACME01\nX2,Smith, Jr.,Ann,x2@x.co.uk,ACME01\n');
+    const run = await importing(dir, ['u.csv', '--yes', '--max-invalid', '1', '--format', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout) as { summary: { invalid: number }; entities?: Record<string, { invalid: number }> };
+    expect(plan.summary.invalid).toBe(1);
+    const results = /results in (\S+)/.exec(run.stderr)![1]!;
+    expect(readFileSync(join(dir, results, 'results.csv'), 'utf8')).toMatch(/u\.csv,3,.*invalid.*row has 6 cells but the header has 5 columns/);
+    // Nothing of the row is lost: the cell past the header comes back under "(cell 6)".
+    expect(readFileSync(join(dir, results, 'failed.csv'), 'utf8')).toBe('Employee ID,First name,Last name,Email,Company ID,(cell 6)\nX2,Smith, Jr.,Ann,x2@x.co.uk,ACME01\n');
+  });
+
   it('says under the plan how long the writes take when the platform’s pacing binds, and nothing when it does not', async () => {
     await sandbox().reset();
     const dir = lmsProject(sandbox().urls.accessplanit, { rateLimit: '100/h' });
