@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { PATIENCE_MS } from './patience.js';
 
 /** Debian's chromium (or CHROMIUM_PATH): playwright-core downloads no browser of its own. */
 function findChromium(): string | undefined {
@@ -34,6 +35,9 @@ export interface OpenedPage {
 export async function openOffline(browser: Browser | undefined, file: string, options: BrowserContextOptions = {}): Promise<OpenedPage> {
   if (!browser) throw new Error('chromium was not found on PATH (nor CHROMIUM_PATH): in CI as root, .ci/run installs it with apt-get');
   const context = await browser.newContext({ offline: true, viewport: { width: 1100, height: 900 }, ...options });
+  // Bounded waits, generous on a busy machine (a guard against a hang, never a measure).
+  context.setDefaultTimeout(PATIENCE_MS);
+  context.setDefaultNavigationTimeout(PATIENCE_MS);
   const page = await context.newPage();
   const requests: string[] = [];
   const dialogs: string[] = [];

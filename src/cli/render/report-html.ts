@@ -183,7 +183,8 @@ const SCRIPT = `
       button.title = 'sort by ' + th.textContent.trim();
       button.append(...th.childNodes);
       th.append(button);
-      button.addEventListener('click', () => sortBy(table, heads, th, col));
+      // The whole header cell sorts (a click beside the words too); its button is what the keyboard reaches.
+      th.addEventListener('click', () => sortBy(table, heads, th, col));
     });
   }
   const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'long' });
