@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { mapColumns } from '../core/mapping/columns.js';
 import type { Mapping } from '../core/mapping/mapping-file.js';
 import type { Issue } from '../core/model/issues.js';
+import { FILE_LEVEL } from '../core/validate/batch.js';
 import { inOrder, type Issues } from '../core/validate/issue-log.js';
 import type { FileSummary } from '../core/validate/validate-files.js';
 import { rawText } from '../io/cells.js';
@@ -47,11 +48,14 @@ function whoOf(record: RawRecord, columnOf: Map<string, string>): string {
   return [name, email ? `<${email}>` : '', ids.length ? `(${ids.join(', ')})` : ''].filter(Boolean).join(' ');
 }
 
+/** Findings about a file's columns, said on line 1. */
+const ABOUT_HEADER: ReadonlySet<string> = new Set(['unknown_column', 'unused_column', 'ambiguous_column', 'unchecked_reference', 'missing_column']);
+
 /** A file's issues in line order, asked for line by line (lines in increasing order). */
 class IssuesByLine {
   private batch: readonly Issue[] = [];
   private at = 0;
-  /** An error about the whole file (line 1 or before): every row of it is left out. */
+  /** An error about the whole file (a missing column, …): every row of it is left out. */
   fileError = false;
 
   constructor(private readonly issues: AsyncGenerator<readonly Issue[]>) {}
@@ -67,8 +71,9 @@ class IssuesByLine {
       }
       const issue = this.batch[this.at]!;
       if (issue.line > line) break;
-      if (issue.line <= 1 && issue.severity === 'error') this.fileError = true;
-      if (issue.line === line) found.push(issue);
+      if (FILE_LEVEL.has(issue.code) && issue.severity === 'error') this.fileError = true;
+      // A header's findings are the file's, not its first record's (line 1 of NDJSON is a record).
+      else if (issue.line === line && !(line === 1 && ABOUT_HEADER.has(issue.code))) found.push(issue);
       this.at++;
     }
     return found;
@@ -102,7 +107,7 @@ async function failedRowsOf(summary: FileSummary, issues: Issues, who: Map<strin
         if (event.kind !== 'record') continue;
         if (event.newColumns) learn(event.newColumns);
         const { record } = event;
-        const found = record.line > 1 ? await lines.of(record.line) : [];
+        const found = await lines.of(record.line);
         const failed = lines.fileError || found.some((i) => i.severity === 'error');
         if ((found.length || failed) && named++ < options.limit) who.set(`${file}:${record.line}`, whoOf(record, columnOf));
         if (!failed) continue;

@@ -421,8 +421,8 @@ ${parts}
 /** "users.csv" → "users-failed.csv": the download's name. */
 const failedName = (file: string) => `${file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'input'}-failed.csv`;
 
-/** JSON as the text of a data block: nothing in it can end the element or start markup. */
-const dataBlock = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+/** JSON as the text of a data block: nothing in it can end the element or start markup, and no control character or line separator is raw. */
+const dataBlock = (value: unknown) => JSON.stringify(value).replace(/[<>&\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** A link per input file to download its rows with an error as CSV, made from a data block by the page's script. */
 function downloadsHtml(failed: FailedRows | undefined): Html {
@@ -457,11 +457,11 @@ function rowsOf(shown: readonly Issue[], cap: number): { rows: Map<string, Issue
 /** One row per input row with issues: where, who, and everything wrong with it together. */
 function byRowHtml(shown: readonly Issue[], total: number, failed: FailedRows | undefined, cap: number): Html {
   const { rows, more } = rowsOf(shown, cap);
-  const who = (at: string, issues: Issue[]) => (issues[0]!.line <= 1 ? html`<span class="dim">the whole file</span>` : failed?.who.get(at) ?? '');
+  const who = (at: string, issues: Issue[]) => failed?.who.get(at) ?? (issues[0]!.line <= 1 ? html`<span class="dim">the whole file</span>` : '');
   const cut = more || shown.length < total;
   return html`<h3 id="by-row">By row</h3>
 <p>Each row of the input with an issue, who it is (name, email and ID as the row has them), and all that is wrong with it.</p>
-${cut ? html`<p class="note" id="rows-more">The first ${plural(rows.size, 'row')} with issues are listed here, and ${shown.length < total ? 'at least ' : ''}${formatCount(more)} more (--verbose lists all; the download above has every row with an error).</p>` : ''}
+${cut ? html`<p class="note" id="rows-more">${more ? `The first ${plural(rows.size, 'row')} with issues are listed here, and ${shown.length < total ? 'at least ' : ''}${formatCount(more)} more` : `The rows of the first ${formatCount(shown.length)} of ${plural(total, 'issue')} are listed here`} (--verbose lists all; the download above has every row with an error).</p>` : ''}
 <table class="sortable" id="rows-table"><thead><tr><th scope="col">row</th><th scope="col">who</th><th scope="col" class="n">issues</th><th scope="col">what is wrong</th></tr></thead>
 <tbody>${[...rows].map(([at, issues]) => html`<tr data-row="${at}"><td class="v nw">${at}</td><td class="v">${who(at, issues)}</td><td class="n">${issues.length}</td><td><ul class="flat">${issues.map((i) => html`<li><span class="sev-${i.severity}">${i.field ?? i.severity}</span>: ${i.message} <span class="dim">(${i.code})</span></li>`)}</ul></td></tr>`)}</tbody>
 </table>`;

@@ -22,7 +22,7 @@ export type IssueCode = (typeof ISSUE_CODES)[number];
  * (docs/reference/issue-codes.md) all say it this way.
  */
 export const ISSUE_EXPLANATIONS: Readonly<Record<IssueCode, string>> = {
-  encoding: 'The file is not saved as UTF-8 text, so some letters cannot be read as written. Save it again as "CSV UTF-8", or say which encoding it has (--encoding windows-1252).',
+  encoding: 'The file is not saved as UTF-8 text, so some letters cannot be read as written. Save it again as "CSV UTF-8", or tell hrsync which encoding it has (the hint says how).',
   unterminated_quote: 'A value opens a double quote (") that is never closed, so the rest of the file would run into it. Close the quote, or remove the stray one.',
   malformed_csv: 'This line is not valid CSV: usually a stray double quote in the middle of a value. Put the whole value in quotes and double any quote inside it ("").',
   empty_header: 'A column has no name in the header row. Give it a name, or delete the column if it is not needed.',
@@ -36,7 +36,7 @@ export const ISSUE_EXPLANATIONS: Readonly<Record<IssueCode, string>> = {
   inexact_number: 'A number is too long to be kept exactly (it would be rounded). Write it as text in quotes: IDs are text.',
   duplicate_key: 'The record names the same field twice; the last value is used. Remove the one that is not meant.',
   excel_error: 'A cell shows an Excel error (#N/A, #DIV/0!, …) or a formula that was never calculated, not a value. Fix the formula or paste the values in.',
-  unknown_entity: 'It cannot be told from the columns whether the file holds users, companies or groups. Say which with --entity.',
+  unknown_entity: 'It cannot be told from the columns whether the file holds users, companies or groups. Say which when you run hrsync (the hint says how).',
   unsupported_entity: 'The target does not take this kind of record from a file.',
   unknown_column: 'A column is not a field hrsync knows, so it will be ignored. If it should be imported, rename it or map it with a mapping file.',
   unused_column: 'The column is a known field, but this platform does not store it: its values will not be sent.',
