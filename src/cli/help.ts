@@ -22,7 +22,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['hrsync validate users.ndjson --format json > report.json'],
       ['curl -s https://hr.example.com/users.csv | hrsync validate -', 'standard input'],
       ['hrsync validate staff.xlsx --sheet Staff --annotate fix-me.xlsx', 'the workbook back with an "hrsync errors" column'],
-      ['hrsync validate users.csv --report report.html', 'one self-contained HTML page'],
+      ['hrsync validate users.csv --report report.html', 'one HTML page: the issues charted, explained and by row, the rows with errors to download'],
     ],
     after: 'Exit codes: 0 valid (warnings allowed), 3 invalid, 64 usage error.',
   },
