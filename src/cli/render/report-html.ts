@@ -349,7 +349,7 @@ function lifecycleHtml(plan: Plan, limit: number): Html {
   const asOf = plannedAsOf(plan);
   if (!decisions.length && !asOf) return html``;
   return html`<h3 id="lifecycle">Joiners and leavers</h3>
-<p>${asOf ? html`As of <b>${asOf}</b> (--as-of): start` : 'Start'} and end dates are days in each person’s own time zone.</p>
+<p>${asOf ? html`As of <b>${instantHtml(asOf)}</b> (--as-of): start` : 'Start'} and end dates are days in each person’s own time zone.</p>
 ${cut(Math.min(limit, decisions.length), decisions.length, 'decision', '--format json has them all')}
 ${decisions.length ? html`<table class="sortable" id="lifecycle-table"><thead><tr><th scope="col">row</th><th scope="col">entity</th><th scope="col">key</th><th scope="col">kind</th><th scope="col">outcome</th><th scope="col">why</th></tr></thead>
 <tbody>${decisions.slice(0, limit).map((d) => html`<tr data-outcome="${d.outcome}"><td class="v nw">${where(d.file, d.line)}</td><td>${d.entity}</td><td class="v nw">${d.key}</td><td>${d.kind}</td><td>${d.outcome}</td><td class="v">${decisionText(d, plan.target)}</td></tr>`)}</tbody></table>` : ''}`;
