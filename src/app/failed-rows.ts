@@ -34,6 +34,9 @@ export interface FailedRows {
   who: Map<string, string>;
 }
 
+/** Characters of cells kept per file at most (unless every row is asked for): wide rows cannot make the page huge. */
+export const MAX_CHARS = 4_000_000;
+
 /** The fields that say who a row is, in the order they are shown. */
 const NAME = ['firstName', 'lastName', 'name', 'label'];
 const CONTACT = ['email'];
@@ -86,7 +89,8 @@ class IssuesByLine {
 
 /**
  * Reads one file again beside its issues: the rows with an error become CSV rows (the first `limit`),
- * and each row with any issue gets its "who" (the first `limit` of those).
+ * and each row with any issue gets its "who" (the first `limit` of those). Rows stop being kept once
+ * MAX_CHARS of cells are (a finite limit only); they are still counted.
  */
 async function failedRowsOf(summary: FileSummary, issues: Issues, who: Map<string, string>, options: { read?: ReadOptions; mapping?: Mapping; limit: number }): Promise<FailedRowsFile> {
   const file = summary.file;
@@ -100,6 +104,7 @@ async function failedRowsOf(summary: FileSummary, issues: Issues, who: Map<strin
   };
   let total = 0;
   let named = 0;
+  let size = 0;
   try {
     for await (const events of readRecords(file, options.read))
       for (const event of events) {
@@ -111,9 +116,11 @@ async function failedRowsOf(summary: FileSummary, issues: Issues, who: Map<strin
         const failed = lines.fileError || found.some((i) => i.severity === 'error');
         if ((found.length || failed) && named++ < options.limit) who.set(`${file}:${record.line}`, whoOf(record, columnOf));
         if (!failed) continue;
-        if (total++ >= options.limit) continue;
+        if (total++ >= options.limit || (options.limit !== Infinity && size > MAX_CHARS)) continue;
         const notes = found.map((i) => `${i.severity === 'warning' ? 'warning: ' : ''}${i.message}`).join('; ');
-        rows.push([...columns.map((c) => rawText(record.values[c])), notes || 'left out with its file']);
+        const row = [...columns.map((c) => rawText(record.values[c])), notes || 'left out with its file'];
+        for (const cell of row) size += cell.length + 1;
+        rows.push(row);
       }
   } finally {
     await lines.close();

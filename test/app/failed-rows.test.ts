@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFailedRows } from '../../src/app/failed-rows.js';
+import { MAX_CHARS, readFailedRows } from '../../src/app/failed-rows.js';
 import { rulesNamed } from '../../src/connectors/registry.js';
 import { validateFiles, validateToLog } from '../../src/core/validate/validate-files.js';
 import { STDIN_NAME } from '../../src/io/paths.js';
@@ -36,6 +36,17 @@ describe('the rows with errors, read again for the HTML report', () => {
     } finally {
       report.issues.close();
     }
+  });
+
+  it('stop being kept (still counted) past MAX_CHARS of cells, so that wide rows cannot make the page huge; --verbose keeps them all', async () => {
+    const dir = tempDir();
+    const wide = 'x'.repeat(1_500_000);
+    write(dir, 'wide.csv', `Employee ID,First name,Last name,Email,Job title\n${[1, 2, 3, 4, 5].map((i) => `E${i},A,B,bad,${wide}`).join('\n')}\n`);
+    const report = await validateFiles(['wide.csv'], { rules, read: { cwd: dir } });
+    const kept = await readFailedRows(report.files, report.issues, { read: { cwd: dir }, limit: 100 });
+    expect(kept.files.map(({ rows, total }) => ({ rows, total }))).toEqual([{ rows: Math.ceil(MAX_CHARS / wide.length), total: 5 }]);
+    const all = await readFailedRows(report.files, report.issues, { read: { cwd: dir }, limit: Infinity });
+    expect(all.files.map(({ rows, total }) => ({ rows, total }))).toEqual([{ rows: 5, total: 5 }]);
   });
 
   it('of a file with an error about the whole of it are every row; standard input is not read twice, and says so', async () => {
