@@ -50,7 +50,7 @@ export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string 
     react: 'a person: never retry this blindly',
   },
   64: {
-    meaning: 'usage error: an unknown flag or target, a missing argument, a bad mapping or config file, an environment variable the config names is not set, `NODE_DEBUG` set for Node’s HTTP stack, a sandbox port in use or an invalid seed, an entity or export the target cannot do, an output hrsync will not write through (a link, a folder)',
+    meaning: 'usage error: an unknown flag or target, a missing argument, a bad mapping or config file, an environment variable the config names is not set, `NODE_DEBUG` set for Node’s HTTP stack, a sandbox port in use or an invalid seed, an entity or export the target cannot do, an output hrsync will not write through (a link, a folder), a mapping file `map init` would replace without `--force`',
     react: 'whoever changed the job: a flag, the config, a secret not set',
   },
   70: {
@@ -58,7 +58,7 @@ export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string 
     react: 'build it (`npm ci`)',
   },
   74: {
-    meaning: 'hrsync’s own output could not be written (a full disk, a missing or read-only folder): the journal, the results, an export, a saved plan, an HTML report, standard output, the state (a bookmark or the last-sent fingerprints, in a file or the state database). During an apply no new write starts after it, those in flight finish, and what was applied is printed when no results file holds it',
+    meaning: 'hrsync’s own output could not be written (a full disk, a missing or read-only folder): the journal, the results, an export, a saved plan, an HTML report, a mapping file (`map init`), standard output, the state (a bookmark or the last-sent fingerprints, in a file or the state database). During an apply no new write starts after it, those in flight finish, and what was applied is printed when no results file holds it',
     react: 'operations: the runner’s disk',
   },
   129: { meaning: 'as 130, stopped by a hangup (the terminal closed)', react: 'the next run converges' },

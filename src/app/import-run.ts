@@ -192,6 +192,8 @@ export interface ApplyRunOptions {
   onProgress?: (done: number, total: number, failed: number) => void;
   /** What run this is: written beside the journal (run.json). */
   run?: object;
+  /** The failed rows as failed.xlsx too (--failed-xlsx; always for a workbook input). */
+  failedXlsx?: boolean;
 }
 
 /**
@@ -229,7 +231,9 @@ function describeRow(values: CanonicalValues): string {
 
 /** Applies a plan, then remembers what was sent successfully to a target that cannot be listed. */
 export async function applyImport(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'> & Partial<Pick<PlannedImport, 'validation'>>, options: ApplyRunOptions): Promise<ApplyReport> {
-  const result = await applyPlan(planned.target, planned.plan?.operations ?? [], { ...options, resultsDir: resolve(options.cwd, options.resultsDir), leftOut: leftOutOf(planned) });
+  // Each input's failed rows are written as the input was (its encoding, delimiter, line ends).
+  const dialects = new Map((planned.validation?.files ?? []).flatMap((f) => (f.dialect ? [[f.file, f.dialect] as const] : [])));
+  const result = await applyPlan(planned.target, planned.plan?.operations ?? [], { ...options, resultsDir: resolve(options.cwd, options.resultsDir), leftOut: leftOutOf(planned), dialects });
   if (planned.sync) {
     const sent = new Map<string, string>();
     for (const r of result.results) if (r.status === 'ok' && r.op.sends) sent.set(r.op.key, r.op.sends);

@@ -19,7 +19,7 @@ export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals; lockLost?: 
  * SIGHUP stop new writes; those in flight finish (each is bounded by the request timeout) and the
  * results are written; a second signal only says so.
  */
-export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined; run?: object }, io: Io): Promise<AppliedRun> {
+export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined; run?: object; failedXlsx?: boolean }, io: Io): Promise<AppliedRun> {
   const err = colourFor(io.stderr, io.env);
   const target: Connection = planned.target;
   const ops = planned.plan?.operations ?? [];
@@ -54,13 +54,15 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
   const started = performance.now();
   let lastTenth = 0;
   progress.start(`applying ${plural(ops.length, 'change')} to ${target.label}`);
+  let report: ApplyReport;
   try {
-    const report = await applyImport(planned, {
+    report = await applyImport(planned, {
       concurrency: options.concurrency,
       resultsDir: options.resultsDir,
       cwd: io.cwd,
       signal: controller.signal,
       ...(options.run ? { run: options.run } : {}),
+      ...(options.failedXlsx ? { failedXlsx: true } : {}),
       onProgress: (done, total, failed) => {
         progress.text = `applying to ${target.label}: ${done}/${total} done, ${failed} failed, ${ratePerSecond(done, started).toFixed(1)}/s`;
         const tenth = Math.floor((done / total) * 10);
@@ -70,11 +72,18 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
         }
       },
     });
-    return { ...report, ...(stoppedBy ? { stoppedBy } : {}), ...(lockLost !== undefined ? { lockLost } : {}) };
   } finally {
     progress.stop();
     dispose();
   }
+  sayResultNotes(report, io);
+  return { ...report, ...(stoppedBy ? { stoppedBy } : {}), ...(lockLost !== undefined ? { lockLost } : {}) };
+}
+
+/** What the results files could not keep as asked (a failed-rows file in UTF-8, not its input's encoding), one line each. */
+export function sayResultNotes(report: Pick<ApplyReport, 'notes' | 'resultsDir'>, io: Io): void {
+  const err = colourFor(io.stderr, io.env);
+  for (const note of report.notes ?? []) io.stderr.write(`${err.yellow('note:')} ${printable(report.resultsDir, true)}/${note}\n`);
 }
 
 /** The exit code of an apply: 0, 4 (target failed), 5 (rows failed, skipped, unknown or left out), 6 (its lock was lost), 74 (its own output failed), 130 (143, 129). */

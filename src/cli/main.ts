@@ -7,8 +7,8 @@ import type { TargetTaking } from './accepted-targets.js';
 import { configFlag, helpWanted } from './config-flag.js';
 import { commandPath, configureHelp, HELP, renderExamples } from './help.js';
 import {
-  addOptions, APPLY_OPTIONS, EXPORT_OPTIONS, HISTORY_OPTIONS, IMPORT_OPTIONS, LISTING_OPTIONS, OPTIONS, PERSON_HISTORY_OPTIONS, SANDBOX_OPTIONS, UNDO_OPTIONS, VALIDATE_OPTIONS,
-  type ApplyFlags, type ExportFlags, type HistoryFlags, type ImportFlags, type ListingFlags, type OptionSpec, type PersonHistoryFlags, type SandboxFlags, type UndoFlags, type ValidateFlags,
+  addOptions, APPLY_OPTIONS, EXPORT_OPTIONS, HISTORY_OPTIONS, IMPORT_OPTIONS, LISTING_OPTIONS, MAP_INIT_OPTIONS, OPTIONS, PERSON_HISTORY_OPTIONS, SANDBOX_OPTIONS, UNDO_OPTIONS, VALIDATE_OPTIONS,
+  type ApplyFlags, type ExportFlags, type HistoryFlags, type ImportFlags, type ListingFlags, type MapInitFlags, type OptionSpec, type PersonHistoryFlags, type SandboxFlags, type UndoFlags, type ValidateFlags,
 } from './options.js';
 import { printable } from './printable.js';
 import { quietStream } from './quiet.js';
@@ -213,6 +213,21 @@ const COMMANDS: Record<string, CommandSpec> = {
       ).action(async (flags: ListingFlags) => {
         const { stateMigrateCommand } = await import('./commands/state.js');
         setExit(await stateMigrateCommand(flags, io));
+      });
+    },
+  },
+  map: {
+    summary: 'mapping file helpers',
+    subcommands: { 'init <file>': 'write a mapping file from a file’s header: the columns hrsync places, and suggestions for the rest' },
+    async build(command, { io, setExit }) {
+      addOptions(
+        sub(command, 'init').description(
+          'Read the header (and the first rows) of a CSV, JSON, NDJSON or .xlsx file and write a mapping file for it: each column hrsync can place on a field — by name, alias, or an HR system’s header in German, French, Dutch or Spanish — with a comment saying how; the columns it cannot place commented out, with the field they may be; date formats and status words of the rows read as transforms and value lookups. Never replaces a file without --force.',
+        ),
+        MAP_INIT_OPTIONS,
+      ).action(async (file: string, flags: MapInitFlags) => {
+        const { mapInitCommand } = await import('./commands/map.js');
+        setExit(await mapInitCommand(file, flags, io));
       });
     },
   },

@@ -23,6 +23,9 @@ export const OPTIONS = {
   fields: { flags: '--fields <a,b,…>', description: 'canonical fields to write, in this order (default: all the target holds)' },
   filter: { flags: '--filter <field=v1,v2>', description: 'only records whose field has one of these values (repeatable; pushed down where the platform filters)', repeatable: true },
   since: { flags: '--since <iso|last>', description: 'only records changed since this date or date-time, or since the last fully successful run (last)' },
+  csvDialect: { flags: '--csv-dialect <dialect>', description: 'how a CSV is written: standard (UTF-8, commas, LF), excel (UTF-8 with a BOM, semicolons, CRLF: opens in columns in a German- or other European-locale Excel), machine (UTF-8, commas, LF, and no formula guard: values exactly as held, for a program)', choices: ['standard', 'excel', 'machine'], defaultValue: 'standard' },
+  exportDelimiter: { flags: '-d, --delimiter <char>', description: 'CSV delimiter to write: , ; | or tab (default: the --csv-dialect’s)' },
+  failedXlsx: { flags: '--failed-xlsx', description: 'also write the rows that did not land as failed.xlsx (always done for an .xlsx input); failed.csv is in the input’s own encoding, delimiter and line ends' },
   wire: { flags: '--wire', description: 'column names in the platform’s own words instead of canonical names' },
   planFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
   dryRun: { flags: '--dry-run', description: 'plan and show, write nothing' },
@@ -62,6 +65,8 @@ export const OPTIONS = {
   // Its kinds are the emulator's (FAULT_HELP in src/sandbox/faults.ts): the sandbox command adds them to this.
   fault: { flags: '--fault <kind=rate>', description: 'inject a fault at a rate (repeatable)', repeatable: true },
   rateLimit: { flags: '--rate-limit <n/s|off>', description: 'requests per second across all platforms before 429; off lifts every limit, the platforms\' own quotas too' },
+  mappingOutput: { flags: '-o, --output <file>', description: 'the mapping file to write: .yaml or .yml (with comments), .json, or - for stdout', defaultValue: 'mapping.yaml' },
+  overwrite: { flags: '--force', description: 'replace the mapping file when it exists' },
   apiKey: { flags: '--api-key <key>', description: 'the API key every platform accepts instead of sandbox-key' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -112,16 +117,17 @@ export type FlagsOf<Names extends readonly OptionName[]> = Flat<
 export const VALIDATE_OPTIONS = ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'report', 'verbose', 'annotate'] as const satisfies readonly OptionName[];
 export const IMPORT_OPTIONS = [
   'target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode',
-  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'where', 'mode', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
+  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'where', 'mode', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'failedXlsx', 'waitLock', 'report', 'verbose',
 ] as const satisfies readonly OptionName[];
-export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'waitLock'] as const satisfies readonly OptionName[];
+export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'failedXlsx', 'waitLock'] as const satisfies readonly OptionName[];
 export const UNDO_OPTIONS = ['config', 'delete', 'undoMaxDeactivations', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'concurrency', 'results', 'waitLock', 'report', 'verbose'] as const satisfies readonly OptionName[];
 export const PERSON_HISTORY_OPTIONS = ['config', 'listFormat'] as const satisfies readonly OptionName[];
-export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];
+export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'csvDialect', 'exportDelimiter', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];
 export const SANDBOX_OPTIONS = ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'] as const satisfies readonly OptionName[];
 /** `targets`, `targets check`, and `state show`, `reset` and `migrate`. */
 export const LISTING_OPTIONS = ['config', 'listFormat'] as const satisfies readonly OptionName[];
 export const HISTORY_OPTIONS = ['config', 'listFormat', 'historyLimit'] as const satisfies readonly OptionName[];
+export const MAP_INIT_OPTIONS = ['entity', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'mappingOutput', 'overwrite'] as const satisfies readonly OptionName[];
 
 export type ValidateFlags = FlagsOf<typeof VALIDATE_OPTIONS>;
 export type ImportFlags = FlagsOf<typeof IMPORT_OPTIONS>;
@@ -133,6 +139,7 @@ export type PersonHistoryFlags = FlagsOf<typeof PERSON_HISTORY_OPTIONS>;
 export type SandboxFlags = FlagsOf<typeof SANDBOX_OPTIONS> & Record<string, unknown>;
 export type ListingFlags = FlagsOf<typeof LISTING_OPTIONS>;
 export type HistoryFlags = FlagsOf<typeof HISTORY_OPTIONS>;
+export type MapInitFlags = FlagsOf<typeof MAP_INIT_OPTIONS>;
 /** The flags that say how input files are read and checked (validate's and import's; import has no --max-errors). */
 export type InputFlags = Partial<Pick<ValidateFlags, 'entity' | 'map' | 'encoding' | 'delimiter' | 'sheet' | 'inputFormat' | 'maxErrors'>>;
 

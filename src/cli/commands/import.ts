@@ -6,7 +6,7 @@ import { resultsFolder } from '../../app/results-folder.js';
 import { appliedCounts, runFile, writeRun, type WriteRun } from '../../app/write-run.js';
 import { ExitCode, UsageError, outputFailed } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
-import { appliedLine, applyExitCode, appliedSummary, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, type AppliedRun } from '../apply-output.js';
+import { appliedLine, applyExitCode, appliedSummary, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, sayResultNotes, type AppliedRun } from '../apply-output.js';
 import { inputOptions } from '../input-flags.js';
 import type { ImportFlags } from '../options.js';
 import { asOf, matchKeys, maxMissing, modes, notAnInput, positiveInt, seconds, since, where } from '../parse.js';
@@ -179,7 +179,7 @@ async function afterPlan(context: Planned): Promise<number> {
     return report('not applied (the answer was no): nothing was written', ExitCode.ok);
   }
   run.results = resolve(io.cwd, context.resultsDir);
-  const result = await runApply(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, lockLost: run.lock?.lost, run: runFile(run, 'import', planned.target) }, io);
+  const result = await runApply(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, lockLost: run.lock?.lost, run: runFile(run, 'import', planned.target), ...(flags.failedXlsx ? { failedXlsx: true } : {}) }, io);
   Object.assign(run.counts, appliedCounts(result));
   const code = applyExitCode(result, planned.inputProblems, io);
   emit(result, code);
@@ -199,8 +199,9 @@ async function nothingToApply(context: Planned): Promise<number> {
     await context.bookmark?.();
     return report('nothing to do: the target already holds what the input says', ExitCode.ok);
   }
-  const result = await applyImport(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, cwd: io.cwd });
+  const result = await applyImport(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, cwd: io.cwd, ...(context.flags.failedXlsx ? { failedXlsx: true } : {}) });
   if (result.outputFailure) throw result.outputFailure;
+  sayResultNotes(result, io);
   emit(result, ExitCode.invalidInput);
   io.stderr.write(`${err.yellow(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`)}; results in ${result.resultsDir}\n`);
   return report(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`, ExitCode.invalidInput, result);

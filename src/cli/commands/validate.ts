@@ -92,6 +92,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
       const { read } = await inputOptions(flags, io);
       const written = await writeAnnotated(files, report, flags.annotate, { cwd: io.cwd, ...(read ? { read } : {}) });
       io.stderr.write(`${colourFor(io.stderr, io.env).dim(`wrote ${formatCount(written.rows)} rows with an "hrsync errors" column to ${printable(written.path, true)}`)}\n`);
+      if (written.note) io.stderr.write(`${colourFor(io.stderr, io.env).yellow('note:')} ${printable(written.path, true)} ${written.note}\n`);
     }
     // The issues are read back in order as they are written: the output is never held whole. A reader
     // that stops reading part-way still gets validate's exit code.

@@ -179,7 +179,7 @@ function chunked(out: OutStream): { add(text: string): Promise<void> | undefined
 export async function writeValidationJson(report: ValidationReport<Issues>, out: OutStream): Promise<void> {
   const { ok, rules, checkedAgainst, summary, files, truncated } = report;
   // "target" is the rule set's name too, as it always was: kept for the scripts that read it.
-  const named = files.map((f) => ({ ...f, entityReason: entityReasonText(f.entityReason) }));
+  const named = files.map(({ dialect: _, ...f }) => ({ ...f, entityReason: entityReasonText(f.entityReason) }));
   const whole = JSON.stringify({ ok, rules, target: rules, checkedAgainst, summary, files: named, issues: [], truncated }, null, 2);
   const at = whole.lastIndexOf('"issues": []') + '"issues": ['.length;
   const text = chunked(out);

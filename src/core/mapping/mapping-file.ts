@@ -138,7 +138,7 @@ export function compileMapping(document: unknown, source: string, tables: ValueT
   return mapping;
 }
 
-/** Loads --map FILE (JSON). Any problem with it is a usage error naming the file. */
+/** Loads --map FILE (JSON, or YAML for .yaml and .yml). Any problem with it is a usage error naming the file. */
 export async function loadMapping(path: string, cwd?: string): Promise<Mapping> {
   let text: string;
   try {
@@ -146,11 +146,13 @@ export async function loadMapping(path: string, cwd?: string): Promise<Mapping> 
   } catch {
     throw new UsageError(`mapping file ${path} cannot be read`);
   }
+  // JSON, or YAML (.yaml, .yml: what `hrsync map init` writes, with its comments).
+  const yaml = /\.ya?ml$/i.test(path);
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = yaml ? (await import('yaml')).parse(text) : JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`mapping file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`mapping file ${path} is not valid ${yaml ? 'YAML' : 'JSON'}: ${error instanceof Error ? error.message : String(error)}`);
   }
   // Value tables named in the file: read relative to the mapping file, before it is compiled.
   const tables: ValueTables = new Map();

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { SpillFolder } from '../../io/spill.js';
 import type { FileFormat, ReadEvent } from '../../io/types.js';
+import type { CsvDialect } from '../../io/dialect.js';
 import type { ColumnMap } from '../mapping/columns.js';
 import type { CanonicalRecord } from '../model/canonical.js';
 import { SINGULAR, type Entity } from '../model/entities.js';
@@ -21,6 +22,8 @@ export interface FileSummary {
   format: FileFormat;
   encoding: string | null;
   delimiter: string | null;
+  /** A CSV file: how it is written (encoding, BOM, delimiter, line ends), for the files handed back. Not in validate's JSON. */
+  dialect?: CsvDialect;
   rows: number;
   errors: number;
   warnings: number;

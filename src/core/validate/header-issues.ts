@@ -20,10 +20,10 @@ export function headerIssues(file: OpenFile, emit: (issue: Issue) => void): void
   for (const group of rules.oneRequired ?? [])
     if (!group.some((f) => file.supplied.has(f)))
       emit({ ...base, field: null, code: 'missing_column', severity: 'error', message: `no column for ${group.join(' or ')}; ${rules.name} needs one of them`, hint: null });
-  for (const { column, suggestion } of columns.unknown)
+  for (const { column, suggestion, why } of columns.unknown)
     emit({ ...base, field: null, value: column, code: 'unknown_column', severity: 'warning',
-      message: `column "${column}" is not a ${entity} field and will be ignored`,
-      hint: { text: suggestion ? `did you mean ${suggestion}? map it with {option}` : 'map it to a field with {option} if it should be imported', option: 'map' } });
+      message: why ? `column "${column}" is not placed by its name alone and will be ignored: ${why}` : `column "${column}" is not a ${entity} field and will be ignored`,
+      hint: { text: why ? `map it with {option} to ${suggestion ?? 'a field'} if that is what it holds (hrsync map init FILE writes a mapping file)` : suggestion ? `did you mean ${suggestion}? map it with {option}` : 'map it to a field with {option} if it should be imported (hrsync map init FILE writes a mapping file)', option: 'map' } });
   for (const { column, field, winner } of columns.shadowed)
     emit({ ...base, field, value: column, code: 'ambiguous_column', severity: 'warning',
       message: `columns "${winner}" and "${column}" both fill ${field}; "${winner}" is used`, hint: { text: 'map one of them to null with {option} to silence this', option: 'map' } });

@@ -38,6 +38,7 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
       format: header?.kind === 'header' ? header.format : 'csv',
       encoding: header?.kind === 'header' ? header.encoding : null,
       delimiter: header?.kind === 'header' ? (header.delimiter ?? null) : null,
+      ...(header?.kind === 'header' && header.dialect ? { dialect: header.dialect } : {}),
       rows: 0,
       errors: 0,
       warnings: 0,
