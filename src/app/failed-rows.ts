@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { mapColumns } from '../core/mapping/columns.js';
 import type { Mapping } from '../core/mapping/mapping-file.js';
 import type { Issue } from '../core/model/issues.js';
@@ -6,7 +5,7 @@ import { FILE_LEVEL } from '../core/validate/batch.js';
 import { inOrder, type Issues } from '../core/validate/issue-log.js';
 import type { FileSummary } from '../core/validate/validate-files.js';
 import { rawText } from '../io/cells.js';
-import { neutralise } from '../io/formula.js';
+import { csvText, encodeCsv, fitWords, STANDARD_DIALECT, type CsvDialect } from '../io/dialect.js';
 import { STDIN_NAME } from '../io/paths.js';
 import { readRecords } from '../io/records.js';
 import type { RawRecord, ReadOptions } from '../io/types.js';
@@ -17,8 +16,14 @@ export const FAILED_ERRORS_COLUMN = 'hrsync errors';
 /** One input file's rows with an error, as the HTML report offers them for download. */
 export interface FailedRowsFile {
   file: string;
-  /** The first `limit` of them as CSV: the file's columns, then FAILED_ERRORS_COLUMN; formula-like cells guarded with '. */
+  /**
+   * The first `limit` of them as CSV, base64: the file's columns, then FAILED_ERRORS_COLUMN, in the
+   * file's own dialect (encoding, BOM, delimiter, line ends; a workbook or JSON: UTF-8 with a BOM,
+   * commas); formula-like cells guarded with '.
+   */
   csv: string;
+  /** The encoding of `csv` (the file's, unless a character it cannot hold made it UTF-8). */
+  encoding: string;
   /** Rows in `csv`. */
   rows: number;
   /** Rows of the file with an error (a file-level error: every row), whether in `csv` or not. */
@@ -105,10 +110,14 @@ async function failedRowsOf(summary: FileSummary, issues: Issues, who: Map<strin
   let total = 0;
   let named = 0;
   let size = 0;
+  const read: { dialect?: CsvDialect | undefined } = {};
   try {
     for await (const events of readRecords(file, options.read))
       for (const event of events) {
-        if (event.kind === 'header') learn(event.columns);
+        if (event.kind === 'header') {
+          learn(event.columns);
+          read.dialect = event.dialect;
+        }
         if (event.kind !== 'record') continue;
         if (event.newColumns) learn(event.newColumns);
         const { record } = event;
@@ -126,8 +135,11 @@ async function failedRowsOf(summary: FileSummary, issues: Issues, who: Map<strin
     await lines.close();
   }
   const width = columns.length + 1;
-  const guarded = [[...columns, FAILED_ERRORS_COLUMN], ...rows.map((r) => [...r.slice(0, -1), ...Array<string>(width - r.length).fill(''), r.at(-1)!])].map((r) => r.map(neutralise));
-  return { file, csv: stringify(guarded, { delimiter: summary.delimiter ?? ',' }), rows: rows.length, total };
+  // Always guarded: the page offers the file to open in a spreadsheet.
+  const dialect: CsvDialect = { ...(read.dialect ?? { ...STANDARD_DIALECT, bom: true }), formulaGuard: true };
+  const padded = rows.map((r) => [...r.slice(0, -1), ...Array<string>(width - r.length).fill(''), fitWords(r.at(-1)!, dialect.encoding)]);
+  const { bytes, encoding } = encodeCsv(csvText([[...columns, FAILED_ERRORS_COLUMN], ...padded], dialect), dialect);
+  return { file, csv: bytes.toString('base64'), encoding, rows: rows.length, total };
 }
 
 /**
@@ -139,9 +151,9 @@ export async function readFailedRows(files: readonly FileSummary[], issues: Issu
   const who = new Map<string, string>();
   const out: FailedRowsFile[] = [];
   for (const summary of files) {
-    const unread = (why: string): FailedRowsFile => ({ file: summary.file, csv: '', rows: 0, total: summary.errors ? summary.rows : 0, unread: why });
+    const unread = (why: string): FailedRowsFile => ({ file: summary.file, csv: '', encoding: 'utf-8', rows: 0, total: summary.errors ? summary.rows : 0, unread: why });
     if (summary.file === STDIN_NAME) out.push(unread('standard input cannot be read a second time'));
-    else if (summary.errors === 0 && summary.warnings === 0) out.push({ file: summary.file, csv: '', rows: 0, total: 0 });
+    else if (summary.errors === 0 && summary.warnings === 0) out.push({ file: summary.file, csv: '', encoding: 'utf-8', rows: 0, total: 0 });
     else out.push(await failedRowsOf(summary, issues, who, options).catch((error: unknown) => unread(`it could not be read again (${error instanceof Error ? error.message : String(error)})`)));
   }
   return { files: out, who };

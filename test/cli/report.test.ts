@@ -146,7 +146,7 @@ describe('--report: the run as one self-contained HTML page', () => {
     const issues = Array.from({ length: 3 }, (_, i) => ({ file: 'u.csv', line: i + 2, entity: 'users' as const, field: 'email', value: `x${i}`, code: 'invalid_email' as const, message: 'bad', severity: 'error' as const, hint: null }));
     const validation = { ok: false, rules: 'generic', checkedAgainst: null, summary: { files: 1, rows: 3, errors: 3, warnings: 0 }, files: [], issues, truncated: false };
     const csv = 'Name,hrsync errors\n</script><script>alert(1)</script>\u2028,bad\n';
-    const failed = { files: [{ file: 'dir/u.csv', csv, rows: 1, total: 3 }], who: new Map([['u.csv:2', 'Ann <a@x>']]) };
+    const failed = { files: [{ file: 'dir/u.csv', csv: Buffer.from(csv).toString('base64'), encoding: 'utf-8', rows: 1, total: 3 }], who: new Map([['u.csv:2', 'Ann <a@x>']]) };
     const page = renderReportHtml({ command: 'validate', outcome: 'invalid', exitCode: 3, at: '2026-11-24T09:05:01.123Z', validation, failed, limit: 2 });
     expectInert(page);
     expect(page).toContain('<time datetime="2026-11-24T09:05:01.123Z" data-instant>2026-11-24 09:05:01 UTC</time>');
@@ -155,7 +155,8 @@ describe('--report: the run as one self-contained HTML page', () => {
     expect(textOf(page, 'rows-table')).toBe('row who issues what is wrong u.csv:2 Ann <a@x> 1 email : bad (invalid_email) u.csv:3 1 email : bad (invalid_email)');
     expect(textOf(page, 'rows-more')).toBe('The rows of the first 2 of 3 issues are listed here (--verbose lists all; the download above has every row with an error).');
     expect(textOf(page, 'downloads')).toContain('— the first 1 of 3 rows with errors (--verbose: all) from dir/u.csv');
-    expect(JSON.parse(/<script type="application\/json" id="failed-0">([^<]*)<\/script>/.exec(page)![1]!)).toBe(csv);
+    expect(Buffer.from(JSON.parse(/<script type="application\/json" id="failed-0">([^<]*)<\/script>/.exec(page)![1]!) as string, 'base64').toString()).toBe(csv);
+    expect(page).toContain('data-rows="failed-0" data-encoding="utf-8" download="u-failed.csv"');
   });
 
   it('lists the first rows of a long table and says how many more there are', () => {

@@ -199,7 +199,10 @@ const SCRIPT = `
   for (const a of document.querySelectorAll('a[data-rows]')) {
     const data = document.getElementById(a.getAttribute('data-rows'));
     if (!data) continue;
-    a.href = URL.createObjectURL(new Blob(['\\ufeff' + JSON.parse(data.textContent)], { type: 'text/csv;charset=utf-8' }));
+    const text = atob(JSON.parse(data.textContent));
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    a.href = URL.createObjectURL(new Blob([bytes], { type: 'text/csv;charset=' + a.getAttribute('data-encoding') }));
     a.hidden = false;
   }
 })();
@@ -433,7 +436,7 @@ function downloadsHtml(failed: FailedRows | undefined): Html {
 <ul id="downloads">${files.map((f, i) =>
     f.unread
       ? html`<li>${f.file}: ${plural(f.total, 'row')}, not offered: ${f.unread}.</li>`
-      : html`<li><a class="download" id="download-${i}" data-rows="failed-${i}" download="${failedName(f.file)}" hidden>${failedName(f.file)}</a><noscript>${failedName(f.file)} (the download needs JavaScript; <code>hrsync validate --annotate</code> writes the same rows)</noscript> — ${f.rows < f.total ? `the first ${formatCount(f.rows)} of ${plural(f.total, 'row')} with errors (--verbose: all)` : plural(f.total, 'row')} from ${f.file}<script type="application/json" id="failed-${i}">${new Html(dataBlock(f.csv))}</script></li>`,
+      : html`<li><a class="download" id="download-${i}" data-rows="failed-${i}" data-encoding="${f.encoding}" download="${failedName(f.file)}" hidden>${failedName(f.file)}</a><noscript>${failedName(f.file)} (the download needs JavaScript; <code>hrsync validate --annotate</code> writes the same rows)</noscript> — ${f.rows < f.total ? `the first ${formatCount(f.rows)} of ${plural(f.total, 'row')} with errors (--verbose: all)` : plural(f.total, 'row')} from ${f.file}<script type="application/json" id="failed-${i}">${new Html(dataBlock(f.csv))}</script></li>`,
   )}</ul>`;
 }
 
