@@ -23,7 +23,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['curl -s https://hr.example.com/users.csv | hrsync validate -', 'standard input'],
       ['hrsync validate staff.xlsx --sheet Staff --annotate fix-me.xlsx', 'the workbook back with an "hrsync errors" column'],
       ['hrsync validate staff.csv --encoding windows-1252 --annotate fix-me.csv', 'a CSV back in its own encoding, delimiter, line ends'],
-      ['hrsync validate users.csv --report report.html', 'one self-contained HTML page'],
+      ['hrsync validate users.csv --report report.html', 'one HTML page: the issues charted, explained and by row, the rows with errors to download'],
     ],
     after: 'Exit codes: 0 valid (warnings allowed), 3 invalid, 64 usage error.',
   },

@@ -15,7 +15,8 @@ import { renderPlanText } from '../render/plan.js';
 import { toleranceLine } from '../render/tolerance.js';
 import { pacedNote } from '../render/pacing.js';
 import type { Tolerance } from '../../core/validate/tolerance.js';
-import { renderReportHtml } from '../render/report-html.js';
+import { readFailedRows } from '../../app/failed-rows.js';
+import { renderReportHtml, REPORT_LIMIT } from '../render/report-html.js';
 import { hintText, renderValidationText } from '../render/validation.js';
 import { writeReport } from '../report-file.js';
 import { colourFor, onStopSignals, plural, type Io, openOptions, warner } from '../terminal.js';
@@ -163,14 +164,16 @@ interface Planned extends ImportRunOptions {
 }
 
 /** What import says of a run, on stdout (--format json) and in --report; each returns the exit code it is given. */
-function importOutputs({ flags, io, run, planned }: Planned) {
+function importOutputs({ flags, io, run, planned, input }: Planned) {
   return {
     /** --report: the same run as one HTML page, written last (a failure to write it is exit 74). */
     async report(outcome: string, code: number, apply?: AppliedRun): Promise<number> {
       if (!flags.report) return code;
       const notes = run.opened.embedded ? [apply ? EMBEDDED_APPLIED : EMBEDDED_PLANNED] : [];
       const applied = apply ? appliedSummary(planned, apply, code) : undefined;
-      await writeReport(flags.report, renderReportHtml({ command: 'import', outcome, exitCode: code, at: new Date().toISOString(), notes, validation: planned.validation, plan: planned.plan, applied, ...(flags.verbose ? { limit: Infinity } : {}) }), io);
+      const { validation } = planned;
+      const failed = validation.issues.length ? await readFailedRows(validation.files, validation.issues, { ...input, limit: flags.verbose ? Infinity : REPORT_LIMIT }) : undefined;
+      await writeReport(flags.report, renderReportHtml({ command: 'import', outcome, exitCode: code, at: new Date().toISOString(), notes, validation, plan: planned.plan, applied, ...(failed ? { failed } : {}), ...(flags.verbose ? { limit: Infinity } : {}) }), io);
       return code;
     },
     /** JSON: one document at the end — the plan, the validation issues and, after an apply, its results. */

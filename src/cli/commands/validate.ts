@@ -155,7 +155,10 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
       const limit = flags.verbose ? Infinity : undefined;
       const { renderReportHtml, REPORT_LIMIT } = await import('../render/report-html.js');
       const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT);
-      await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: { ...report, issues }, ...(limit ? { limit } : {}) }), io);
+      const { readFailedRows } = await import('../../app/failed-rows.js');
+      const { read, mapping } = await inputOptions(flags, io);
+      const failed = await readFailedRows(report.files, report.issues, { ...(read ? { read } : {}), ...(mapping ? { mapping } : {}), limit: limit ?? REPORT_LIMIT });
+      await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: { ...report, issues }, failed, ...(limit ? { limit } : {}) }), io);
     }
     if (tolerance && !report.ok) io.stderr.write(`${toleranceLine(report, tolerance.limit, tolerance.said, colourFor(io.stderr, io.env))}\n`);
     return code;

@@ -61,7 +61,8 @@ export interface Deferred {
 }
 
 /** Errors about a whole file: with one of these, none of the file's records is kept. */
-const FILE_LEVEL = new Set<Issue['code']>(['missing_column', 'empty_header', 'duplicate_header', 'unknown_entity', 'unsupported_entity', 'no_records']);
+/** Errors about a whole file: none of its rows is imported. */
+export const FILE_LEVEL: ReadonlySet<Issue['code']> = new Set<Issue['code']>(['missing_column', 'empty_header', 'duplicate_header', 'unknown_entity', 'unsupported_entity', 'no_records']);
 
 /** A set that keeps nothing: which rows are invalid matters only to a run that keeps its records or counts them (--max-invalid). */
 const NOTHING: Set<number> = Object.assign(new Set<number>(), { add: () => NOTHING });
