@@ -135,6 +135,7 @@ export const HELP: Record<string, CommandHelp> = {
   'config schema': {
     examples: [['hrsync config schema > hrsync.schema.json', 'then "$schema": "./hrsync.schema.json" in the config']],
   },
+  version: { examples: [['hrsync version', 'the same as hrsync --version'], ['hrsync version --format json', '{"version": …, "node": "v20.18.0", "platform": "linux", "arch": "x64"}']] },
   completion: {
     examples: [
       ['hrsync completion bash > ~/.local/share/bash-completion/completions/hrsync'],

@@ -228,6 +228,16 @@ const COMMANDS: Record<string, CommandSpec> = {
         });
     },
   },
+  version: {
+    summary: 'print hrsync’s version (as --version does), or with --format json the Node version and platform too',
+    async build(command, { io, setExit }) {
+      addOptions(command.description('Print the version of hrsync, as --version does; --format json adds the Node.js version and the platform, for a bug report.'), ['listFormat']).action((flags: { format: string }) => {
+        const about = { version: version(), node: process.version, platform: process.platform, arch: process.arch };
+        io.stdout.write(flags.format === 'json' ? `${JSON.stringify(about, null, 2)}\n` : `${about.version}\n`);
+        setExit(ExitCode.ok);
+      });
+    },
+  },
   completion: {
     summary: 'print a shell completion script: bash, zsh or fish',
     async build(command, { io, setExit, argv }) {
