@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { sinceOf } from '../../app/bookmarks.js';
+import { sinceOf, sinceWords } from '../../app/bookmarks.js';
 import { applyImport, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
 import { openTarget, type OpenedTarget } from '../../app/open-target.js';
 import { resultsFolder } from '../../app/results-folder.js';
@@ -220,6 +220,7 @@ async function pull(
     const key = into && source.target ? `import ${source.target.identity} → ${into.identity}` : undefined;
     const previous = bookmarks && key ? await bookmarks.bookmark(key) : undefined;
     const sinceAt = since.last ? sinceOf(previous) : since.at;
+    if (since.last && previous) io.stderr.write(`${c.dim(sinceWords(previous, `${name}'s users for ${into?.label ?? 'this target'}`))}\n`);
     if (since.last && !previous) io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${name} into ${into?.label ?? 'this target'}: a full run`)}\n`);
     const startedAt = new Date().toISOString();
     const { path, report } = await pullSource(source, name, { ...(sinceAt ? { since: sinceAt } : {}), resultsDir, cwd: io.cwd, onNotice: warn });
