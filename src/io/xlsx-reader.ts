@@ -105,8 +105,8 @@ class SheetRows {
 
   constructor(private readonly file: string) {}
 
-  headerEvent(columns: string[]): ReadEvent {
-    return { kind: 'header', file: this.file, format: 'xlsx', columns, encoding: 'xlsx' };
+  headerEvent(columns: string[], letters?: string[]): ReadEvent {
+    return { kind: 'header', file: this.file, format: 'xlsx', columns, encoding: 'xlsx', ...(this.sheet ? { sheet: this.sheet } : {}), ...(letters ? { letters } : {}) };
   }
 
   take(): ReadEvent[] {
@@ -168,6 +168,6 @@ class SheetRows {
     }
     named.forEach((cell, i) => this.index.set(cell.column, checked.keep[i] ? i : -1));
     this.columns = columns;
-    this.events.push(this.headerEvent(columns), ...[...problems, ...checked.problems].map((problem) => ({ kind: 'problem' as const, problem })));
+    this.events.push(this.headerEvent(columns, named.map((cell) => columnName(cell.column))), ...[...problems, ...checked.problems].map((problem) => ({ kind: 'problem' as const, problem })));
   }
 }

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { tempDir, write } from '../helpers/files.js';
 import { hrsyncIn } from '../helpers/run.js';
 
 describe('hrsync version', () => {
@@ -9,5 +12,38 @@ describe('hrsync version', () => {
     expect(command.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     const json = await hrsyncIn(['version', '--format', 'json']);
     expect(JSON.parse(json.stdout)).toEqual({ version: flag.stdout.trim(), node: process.version, platform: process.platform, arch: process.arch });
+  });
+});
+
+describe('where an issue is', () => {
+  it('in a workbook: the sheet and the cell, in text, JSON and GitHub annotations', async () => {
+    const dir = tempDir();
+    const book = new ExcelJS.Workbook();
+    const ws = book.addWorksheet('Mitarbeiter');
+    ws.addRow([]);
+    // The header in row 2, starting in column B: the cells are the sheet's own.
+    ws.addRow([null, 'Employee ID', 'First name', 'Last name', 'Email', 'Company ID']);
+    ws.addRow([null, 'E1', 'Ann', 'Lee', 'ann@x.co.uk', 'ACME01']);
+    ws.addRow([null, 'E2', '', '', 'not-an-email', 'ACME01']);
+    await book.xlsx.writeFile(join(dir, 'staff.xlsx'));
+    const text = await hrsyncIn(['validate', 'staff.xlsx', '--target', 'generic'], { cwd: dir });
+    expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell E4  error    email "not-an-email" is not a valid email address  [invalid_email]');
+    expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell C4  error    firstName is required but empty  [required]');
+    expect(text.stdout).toMatch(/required +2 {2}on 1 line: staff\.xlsx, sheet "Mitarbeiter", row 4 \(firstName, lastName\)$/m);
+    const json = JSON.parse((await hrsyncIn(['validate', 'staff.xlsx', '--target', 'generic', '--format', 'json'], { cwd: dir })).stdout);
+    expect(json.issues).toContainEqual(expect.objectContaining({ file: 'staff.xlsx', line: 4, field: 'email', sheet: 'Mitarbeiter', cell: 'E4' }));
+    const github = (await hrsyncIn(['validate', 'staff.xlsx', '--target', 'generic', '--format', 'github'], { cwd: dir })).stdout;
+    expect(github).toContain('::error file=staff.xlsx,line=4,title=email::sheet "Mitarbeiter", cell E4: email "not-an-email" is not a valid email address');
+    // A CSV keeps file:line, and its JSON issues no sheet or cell.
+    write(dir, 'staff.csv', 'externalId,firstName,lastName,email,companyId\nE2,,,not-an-email,ACME01\n');
+    const csv = await hrsyncIn(['validate', 'staff.csv', '--target', 'generic', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(csv.stdout).issues.every((i: object) => !('sheet' in i) && !('cell' in i))).toBe(true);
+  });
+
+  it('"Issues by code" names a line once, with the fields the code was found in there', async () => {
+    const dir = tempDir();
+    write(dir, 'u.csv', 'email,firstName,lastName,companyId\n,,,C1\nbad,,x,C1\n');
+    const run = await hrsyncIn(['validate', 'u.csv', '--target', 'generic'], { cwd: dir });
+    expect(run.stdout).toMatch(/required +3 {2}on 2 lines: u\.csv:2 \(firstName, lastName\), u\.csv:3 \(firstName\)$/m);
   });
 });

@@ -13,7 +13,7 @@ import { asOf, matchKeys, maxMissing, modes, notAnInput, positiveInt, seconds, s
 import { planDocument } from '../render/notes.js';
 import { renderPlanText } from '../render/plan.js';
 import { renderReportHtml } from '../render/report-html.js';
-import { hintText, renderValidationText } from '../render/validation.js';
+import { hintText, Places, renderValidationText } from '../render/validation.js';
 import { writeReport } from '../report-file.js';
 import { colourFor, plural, type Io, openOptions, warner } from '../terminal.js';
 
@@ -238,7 +238,8 @@ async function pull(
  */
 export function importJson(planned: PlannedImport, apply?: AppliedRun, exitCode?: number): Record<string, unknown> {
   const { validation } = planned;
-  const issues = validation.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint: hintText(hint) }));
+  const places = new Places(validation.files);
+  const issues = validation.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint: hintText(hint), ...places.of(file, line, field) }));
   return {
     ...(planned.plan && planDocument(planned.plan)),
     validation: { ok: validation.ok, summary: validation.summary, issues, truncated: validation.truncated },

@@ -10,7 +10,7 @@ import type { ValidateFlags } from '../options.js';
 import { notAnInput } from '../parse.js';
 import { writeReport } from '../report-file.js';
 import { printable } from '../printable.js';
-import { digestIssues, renderValidationText, SHOWN_PER_CODE, writeValidationGithub, writeValidationJson } from '../render/validation.js';
+import { digestIssues, Places, renderValidationText, SHOWN_PER_CODE, writeValidationGithub, writeValidationJson } from '../render/validation.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { colourFor, formatCount, plural, type Io, openOptions } from '../terminal.js';
 
@@ -107,7 +107,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
         : `${summary.errors ? 'invalid' : 'valid'}: ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`;
       const limit = flags.verbose ? Infinity : undefined;
       const { renderReportHtml, REPORT_LIMIT } = await import('../render/report-html.js');
-      const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT);
+      const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT, new Places(report.files));
       await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: { ...report, issues }, ...(limit ? { limit } : {}) }), io);
     }
     return code;

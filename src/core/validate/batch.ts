@@ -24,6 +24,10 @@ export interface FileSummary {
   rows: number;
   errors: number;
   warnings: number;
+  /** A workbook's: the sheet read. */
+  sheet?: string;
+  /** A workbook's: the column letter each mapped field was read from (email → "C"), for an issue's cell. */
+  cells?: Record<string, string>;
 }
 
 /** One input file of a batch, from its header on. */
