@@ -47,3 +47,33 @@ describe('where an issue is', () => {
     expect(run.stdout).toMatch(/required +3 {2}on 2 lines: u\.csv:2 \(firstName, lastName\), u\.csv:3 \(firstName\)$/m);
   });
 });
+
+describe('-v, --verbose and --debug', () => {
+  it('are taken by every command, before or after its name', async () => {
+    const dir = tempDir();
+    for (const args of [['targets'], ['state', 'show'], ['state', 'history'], ['config', 'schema'], ['version'], ['completion', 'bash']])
+      for (const extra of [['-v', '--debug'], ['--verbose']]) {
+        const run = await hrsyncIn([...args, ...extra], { cwd: dir });
+        expect([args, extra, run.code, run.stderr]).toEqual([args, extra, 0, expect.not.stringContaining('unknown option')]);
+        expect((await hrsyncIn([...extra, ...args], { cwd: dir })).code).toBe(0);
+      }
+  });
+
+  it('-v lists every issue wherever it is written', async () => {
+    const dir = tempDir();
+    write(dir, 'u.csv', `email,firstName,lastName\n${Array.from({ length: 12 }, (_, i) => `bad${i},A,B`).join('\n')}\n`);
+    const errors = (run: { stdout: string }) => run.stdout.split('\n').filter((l) => l.includes('[invalid_email]') && l.startsWith('  u.csv:')).length;
+    expect(errors(await hrsyncIn(['validate', 'u.csv', '--target', 'generic'], { cwd: dir }))).toBe(5);
+    for (const args of [['-v', 'validate', 'u.csv'], ['validate', '-v', 'u.csv'], ['validate', 'u.csv', '--target', 'generic', '-v'], ['--verbose', 'validate', 'u.csv']])
+      expect(errors(await hrsyncIn([...args, '--target', 'generic'], { cwd: dir })), args.join(' ')).toBe(12);
+  });
+
+  it('--debug traces each request with its secrets removed, as HRSYNC_DEBUG=http does', async () => {
+    const dir = tempDir();
+    const run = await hrsyncIn(['--debug', 'targets', 'check'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^http GET http:\/\/127\.0\.0\.1:\d+\/\S+ → 200 in \d+ ms$/m);
+    expect(run.stderr).not.toContain('sandbox-key');
+    expect((await hrsyncIn(['targets', 'check'], { cwd: dir })).stderr).not.toMatch(/^http GET/m);
+  });
+});
