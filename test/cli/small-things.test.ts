@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { DirStateStore } from '../../src/app/state-dir.js';
 import { tempDir, write } from '../helpers/files.js';
 import { hrsyncIn } from '../helpers/run.js';
 
@@ -75,5 +76,32 @@ describe('-v, --verbose and --debug', () => {
     expect(run.stderr).toMatch(/^http GET http:\/\/127\.0\.0\.1:\d+\/\S+ → 200 in \d+ ms$/m);
     expect(run.stderr).not.toContain('sandbox-key');
     expect((await hrsyncIn(['targets', 'check'], { cwd: dir })).stderr).not.toMatch(/^http GET/m);
+  });
+});
+
+describe('state show and the machine’s locks', () => {
+  it('lists this project’s locks; of other projects’ it says how many, and -v whose', async () => {
+    const tmp = tempDir();
+    const env = { TMPDIR: tmp };
+    const mine = tempDir();
+    const theirs = tempDir();
+    const held = await new DirStateStore(theirs, undefined, env).lock('lms identity', 'accessplanit "lms"', 'import into accessplanit "lms"');
+    const own = await new DirStateStore(mine, undefined, env).lock('hr identity', 'unified "hr"', 'export from unified "hr"');
+    try {
+      const shown = await hrsyncIn(['state', 'show'], { cwd: mine, env });
+      expect(shown.stdout).toMatch(/^lock {4}export from unified "hr": pid \d+ on \S+, since \S+$/m);
+      expect(shown.stdout).not.toContain('import into');
+      expect(shown.stdout).toContain('1 lock of other projects on this machine (1 held): -v lists whose');
+      const all = await hrsyncIn(['state', 'show', '-v'], { cwd: mine, env });
+      expect(all.stdout).toMatch(new RegExp(`^other {3}import into accessplanit "lms": pid ${process.pid} of \\S+ \\(uid \\d+\\) on \\S+, project ${theirs.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, since \\S+$`, 'm'));
+      const json = JSON.parse((await hrsyncIn(['state', 'show', '--format', 'json'], { cwd: mine, env })).stdout);
+      expect(json.locks).toEqual([expect.objectContaining({ what: 'export from unified "hr"', project: mine, held: true })]);
+      expect(json.otherLocks).toEqual([expect.objectContaining({ what: 'import into accessplanit "lms"', project: theirs, held: true })]);
+      // The other project sees it the other way round.
+      expect((await hrsyncIn(['state', 'show'], { cwd: theirs, env })).stdout).toMatch(/^lock {4}import into accessplanit "lms"/m);
+    } finally {
+      await held.release();
+      await own.release();
+    }
   });
 });
