@@ -1,8 +1,10 @@
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DirStateStore } from '../../src/app/state-dir.js';
 import { tempDir, write } from '../helpers/files.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 import { hrsyncIn } from '../helpers/run.js';
 
 describe('hrsync version', () => {
@@ -103,5 +105,31 @@ describe('state show and the machine’s locks', () => {
       await held.release();
       await own.release();
     }
+  });
+});
+
+describe('the sandbox’s banner', () => {
+  it('gives each platform’s base URL for a config, and tells a config here on this machine which of its targets point elsewhere', async () => {
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({
+      targets: {
+        lms: { type: 'accessplanit', baseUrl: 'http://127.0.0.1:4010/accessplan/api/v2', apiKey: 'env:AP_KEY' },
+        go: { type: 'springest', sites: { default: { baseUrl: 'http://localhost:4010/', apiKey: 'env:SP_KEY' } } },
+        real: { type: 'accessplanit', baseUrl: 'https://acme.accessplanit.com/accessplan/api/v2', apiKey: 'env:AP_KEY' },
+      },
+    }));
+    const signals = new EventEmitter();
+    const running = hrsyncIn(['sandbox', '--port', '0', '--data', join(dir, 'sb.json')], { cwd: dir, signals });
+    // The banner is written when the sandbox listens; then it is stopped as Ctrl-C would.
+    await vi.waitFor(() => expect(signals.listenerCount('SIGINT')).toBe(1), { timeout: PATIENCE_MS, interval: 20 });
+    signals.emit('SIGINT');
+    const run = await running;
+    expect(run.code, run.stderr).toBe(0);
+    const origin = /hrsync sandbox on (http:\/\/\S+)/.exec(run.stdout)![1]!;
+    expect(run.stdout).toContain(`in hrsync.config.json, to use this sandbox:\n  accessplanit  "baseUrl": "${origin}/accessplan/api/v2"\n`);
+    expect(run.stdout).toContain(`  springest     "sites": { "default": { "baseUrl": "${origin}" } }\n`);
+    expect(run.stderr).toContain(`targets.lms.baseUrl is http://127.0.0.1:4010/accessplan/api/v2, not this sandbox: set it to ${origin}/accessplan/api/v2, or start the sandbox with --port 4010`);
+    expect(run.stderr).toContain(`targets.go.sites.default.baseUrl is http://localhost:4010/, not this sandbox: set it to ${origin}, or start the sandbox with --port 4010`);
+    expect(run.stderr).not.toContain('targets.real');
   });
 });
