@@ -128,8 +128,8 @@ describe('the sandbox’s banner', () => {
     const origin = /hrsync sandbox on (http:\/\/\S+)/.exec(run.stdout)![1]!;
     expect(run.stdout).toContain(`in hrsync.config.json, to use this sandbox:\n  accessplanit  "baseUrl": "${origin}/accessplan/api/v2"\n`);
     expect(run.stdout).toContain(`  springest     "sites": { "default": { "baseUrl": "${origin}" } }\n`);
-    expect(run.stderr).toContain(`targets.lms.baseUrl is http://127.0.0.1:4010/accessplan/api/v2, not this sandbox: set it to ${origin}/accessplan/api/v2, or start the sandbox with --port 4010`);
-    expect(run.stderr).toContain(`targets.go.sites.default.baseUrl is http://localhost:4010/, not this sandbox: set it to ${origin}, or start the sandbox with --port 4010`);
+    expect(run.stderr).toContain(`${join(dir, 'hrsync.config.json')}, held against this sandbox:\n  targets.lms.baseUrl is http://127.0.0.1:4010/accessplan/api/v2: set it to ${origin}/accessplan/api/v2\n`);
+    expect(run.stderr).toContain(`  targets.go.sites.default.baseUrl is http://localhost:4010/: set it to ${origin}\n  or start the sandbox with --port 4010\n`);
     expect(run.stderr).not.toContain('targets.real');
   });
 });

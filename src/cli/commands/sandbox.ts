@@ -107,20 +107,25 @@ async function configNotes(clients: ReturnType<typeof sandboxClients>, host: str
   }
   if (!loaded) return [];
   const notes: Array<{ ok: boolean; text: string }> = [];
+  // The ports of the targets that only the port keeps from this sandbox: one port is one --port to start with.
+  const ports = new Set<string>();
+  let others = 0;
   for (const [name, entry] of Object.entries(loaded.config.targets)) {
     const wanted = baseUrls(clients.find((c) => c.config.type === entry.type)?.config)[0]?.[1];
     if (!wanted) continue;
     for (const [path, url] of baseUrls(entry)) {
       const given = URL.canParse(url) ? new URL(url) : undefined;
       if (!given || !(LOCAL.has(given.hostname) || given.hostname === host)) continue;
-      const want = new URL(wanted);
       const key = `targets.${printable(name, true)}.${path}`;
-      if (url.replace(/\/+$/, '') === wanted) notes.push({ ok: true, text: `${loaded.path}: ${key} points at this sandbox` });
+      if (url.replace(/\/+$/, '') === wanted) notes.push({ ok: true, text: `  ${key} points at this sandbox` });
       else {
-        const samePath = given.pathname.replace(/\/+$/, '') === want.pathname.replace(/\/+$/, '');
-        notes.push({ ok: false, text: `${loaded.path}: ${key} is ${printable(url, true)}, not this sandbox: set it to ${wanted}${samePath && given.port ? `, or start the sandbox with --port ${given.port}` : ''}` });
+        notes.push({ ok: false, text: `  ${key} is ${printable(url, true)}: set it to ${wanted}` });
+        if (given.port && given.pathname.replace(/\/+$/, '') === new URL(wanted).pathname.replace(/\/+$/, '')) ports.add(given.port);
+        else others++;
       }
     }
   }
-  return notes;
+  if (notes.length === 0) return [];
+  const port = ports.size === 1 && others === 0 ? [{ ok: false, text: `  or start the sandbox with --port ${[...ports][0]!}` }] : [];
+  return [{ ok: notes.every((n) => n.ok), text: `${printable(loaded.path, true)}, held against this sandbox:` }, ...notes, ...port];
 }
