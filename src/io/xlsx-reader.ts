@@ -106,7 +106,7 @@ class SheetRows {
   constructor(private readonly file: string) {}
 
   headerEvent(columns: string[], letters?: string[]): ReadEvent {
-    return { kind: 'header', file: this.file, format: 'xlsx', columns, encoding: 'xlsx', ...(this.sheet ? { sheet: this.sheet } : {}), ...(letters ? { letters } : {}) };
+    return { kind: 'header', file: this.file, format: 'xlsx', columns, encoding: 'xlsx', ...(this.sheet ? { sheet: this.sheet } : {}), ...(letters ? { row: this.line, letters } : {}) };
   }
 
   take(): ReadEvent[] {

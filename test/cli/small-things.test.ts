@@ -25,14 +25,16 @@ describe('where an issue is', () => {
     const ws = book.addWorksheet('Mitarbeiter');
     ws.addRow([]);
     // The header in row 2, starting in column B: the cells are the sheet's own.
-    ws.addRow([null, 'Employee ID', 'First name', 'Last name', 'Email', 'Company ID']);
-    ws.addRow([null, 'E1', 'Ann', 'Lee', 'ann@x.co.uk', 'ACME01']);
-    ws.addRow([null, 'E2', '', '', 'not-an-email', 'ACME01']);
+    ws.addRow([null, 'Employee ID', 'First name', 'Last name', 'Email', 'Company ID', 'Abteilung']);
+    ws.addRow([null, 'E1', 'Ann', 'Lee', 'ann@x.co.uk', 'ACME01', 'HR']);
+    ws.addRow([null, 'E2', '', '', 'not-an-email', 'ACME01', 'IT']);
     await book.xlsx.writeFile(join(dir, 'staff.xlsx'));
     const text = await hrsyncIn(['validate', 'staff.xlsx', '--target', 'generic'], { cwd: dir });
     expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell E4  error    email "not-an-email" is not a valid email address  [invalid_email]');
     expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell C4  error    firstName is required but empty  [required]');
     expect(text.stdout).toMatch(/required +2 {2}on 1 line: staff\.xlsx, sheet "Mitarbeiter", row 4 \(firstName, lastName\)$/m);
+    // On the header's row, the column's own cell.
+    expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell G2  warning  column "Abteilung" is not a users field');
     const json = JSON.parse((await hrsyncIn(['validate', 'staff.xlsx', '--target', 'generic', '--format', 'json'], { cwd: dir })).stdout);
     expect(json.issues).toContainEqual(expect.objectContaining({ file: 'staff.xlsx', line: 4, field: 'email', sheet: 'Mitarbeiter', cell: 'E4' }));
     const github = (await hrsyncIn(['validate', 'staff.xlsx', '--target', 'generic', '--format', 'github'], { cwd: dir })).stdout;

@@ -239,7 +239,7 @@ async function pull(
 export function importJson(planned: PlannedImport, apply?: AppliedRun, exitCode?: number): Record<string, unknown> {
   const { validation } = planned;
   const places = new Places(validation.files);
-  const issues = validation.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint: hintText(hint), ...places.of(file, line, field) }));
+  const issues = validation.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint: hintText(hint), ...places.of(file, line, field, value) }));
   return {
     ...(planned.plan && planDocument(planned.plan)),
     validation: { ok: validation.ok, summary: validation.summary, issues, truncated: validation.truncated },

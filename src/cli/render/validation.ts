@@ -39,17 +39,19 @@ export interface SheetPlace {
  * an issue of the whole row.
  */
 export class Places {
-  private readonly books = new Map<string, Required<Pick<FileSummary, 'sheet' | 'cells'>>>();
+  private readonly books = new Map<string, Pick<FileSummary, 'sheet' | 'cells'> & { sheet: string }>();
 
   constructor(files: readonly FileSummary[]) {
-    for (const f of files) if (f.sheet !== undefined) this.books.set(f.file, { sheet: f.sheet, cells: f.cells ?? {} });
+    for (const f of files) if (f.sheet !== undefined) this.books.set(f.file, { sheet: f.sheet, ...(f.cells ? { cells: f.cells } : {}) });
   }
 
   /** The sheet and cell of a place in a workbook; undefined in any other file. */
-  of(file: string, line: number, field: string | null): SheetPlace | undefined {
+  of(file: string, line: number, field: string | null, value: string | null = null): SheetPlace | undefined {
     const book = this.books.get(file);
     if (!book) return undefined;
-    const letter = field !== null && Object.hasOwn(book.cells, field) ? book.cells[field] : undefined;
+    // On the header's row (or above it: the file's) an issue is about a column, named by its value; below it, about a field's cell.
+    const [letters, key] = book.cells && line <= book.cells.header ? [book.cells.columns, value] : [book.cells?.fields, field];
+    const letter = letters && key !== null && Object.hasOwn(letters, key) ? letters[key] : undefined;
     return { sheet: book.sheet, ...(letter ? { cell: `${letter}${line}` } : {}) };
   }
 
@@ -57,8 +59,8 @@ export class Places {
    * A place in words: the cell where there is one, else the row (the line). Not the sheet again when
    * the message names it (the reader's own: `sheet "Staff", cell B3: the cell holds …`).
    */
-  text(file: string, line: number, field: string | null, message = ''): string {
-    const place = this.of(file, line, field);
+  text(file: string, line: number, field: string | null, message = '', value: string | null = null): string {
+    const place = this.of(file, line, field, value);
     if (!place) return `${file}:${line}`;
     if (!place.cell && message.startsWith(`sheet "${place.sheet}"`)) return `${file}, row ${line}`;
     return `${file}, sheet "${place.sheet}", ${place.cell ? `cell ${place.cell}` : `row ${line}`}`;
@@ -95,7 +97,7 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
         seen.set(issue.code, n);
         if (!verbose && n > SHOWN_PER_CODE) continue;
         const sev = issue.severity === 'error' ? c.red('error  ') : c.yellow('warning');
-        out.push(`  ${c.cyan(p(places.text(file.file, issue.line, issue.field, issue.message)))}  ${sev}  ${p(issue.message)}  ${c.dim(`[${issue.code}]`)}`);
+        out.push(`  ${c.cyan(p(places.text(file.file, issue.line, issue.field, issue.message, issue.value)))}  ${sev}  ${p(issue.message)}  ${c.dim(`[${issue.code}]`)}`);
         // A hint once per kind of issue per file: enough to act on, without repeating it a thousand times.
         const hint = hintText(issue.hint);
         if (hint && !hinted.has(issue.code)) {
@@ -248,7 +250,7 @@ export async function writeValidationJson(report: ValidationReport<Issues>, out:
   for await (const issues of inOrder(report.issues))
     for (const { file, line, entity, field, value, code, message, severity, hint } of issues) {
       // A workbook's issue also says its sheet and cell (`sheet`, and `cell` where its field has a column).
-      const place = places.of(file, line, field);
+      const place = places.of(file, line, field, value);
       await text.add(`${first ? '' : ','}\n    ${JSON.stringify({ file, line, entity, field, value, code, message, severity, hint: hintText(hint), ...place }, null, 2).replace(/\n/g, '\n    ')}`);
       first = false;
     }
@@ -282,7 +284,7 @@ export function githubAnnotation(issue: Issue, place?: SheetPlace): string {
 export async function writeValidationGithub(report: ValidationReport<Issues>, out: OutStream): Promise<void> {
   const text = chunked(out);
   const places = new Places(report.files);
-  for await (const issues of inOrder(report.issues)) for (const issue of issues) await text.add(`${githubAnnotation(issue, places.of(issue.file, issue.line, issue.field))}\n`);
+  for await (const issues of inOrder(report.issues)) for (const issue of issues) await text.add(`${githubAnnotation(issue, places.of(issue.file, issue.line, issue.field, issue.value))}\n`);
   const { files, rows, errors, warnings } = report.summary;
   await text.end(`${plural(files, 'file')}, ${formatCount(rows)} rows, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
 }

@@ -71,7 +71,7 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
     file.refs = Object.entries(rules.fields).flatMap(([field, rule]) => (rule.ref ? [[field, rule.ref] as [string, Reference]] : []));
     file.columns = mapColumns(guess.entity, columns, options.mapping?.[guess.entity]);
     for (const { field } of file.columns.mapped) file.supplied.add(field.name);
-    if (header?.kind === 'header' && header.letters) summary.cells = cellColumns(file.columns, columns, header.letters);
+    if (header?.kind === 'header' && header.letters) summary.cells = cellColumns(file.columns, columns, header.letters, header.row ?? 1);
     for (const field of options.mapping?.[guess.entity]?.defaults.keys() ?? []) file.supplied.add(field);
     if (header?.kind === 'header' && header.partial) {
       // A JSON document read on before its columns are all known: they are followed as they come.
@@ -108,12 +108,14 @@ function estimateRows(path: string, read: ReadOptions | undefined, bytesPerRecor
   return records > 0 && bytesRead > 0 ? Math.ceil((records * size * 1.05) / Math.min(bytesRead, size)) : 0;
 }
 
-/** A workbook's field → the letter of the column it is read from. */
-function cellColumns(map: ColumnMap, columns: readonly string[], letters: readonly string[]): Record<string, string> {
-  const cells = new Map<string, string>();
+/** A workbook's column letters: of each header column, and of the column each field is read from. */
+function cellColumns(map: ColumnMap, columns: readonly string[], letters: readonly string[], header: number): NonNullable<FileSummary['cells']> {
+  const byColumn = new Map<string, string>();
+  columns.forEach((column, i) => letters[i] && !byColumn.has(column) && byColumn.set(column, letters[i]));
+  const fields = new Map<string, string>();
   for (const { column, field } of map.mapped) {
-    const letter = letters[columns.indexOf(column)];
-    if (letter && !cells.has(field.name)) cells.set(field.name, letter);
+    const letter = byColumn.get(column);
+    if (letter && !fields.has(field.name)) fields.set(field.name, letter);
   }
-  return Object.fromEntries(cells);
+  return { header, columns: Object.fromEntries(byColumn), fields: Object.fromEntries(fields) };
 }
