@@ -33,6 +33,8 @@ describe('where an issue is', () => {
     expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell E4  error    email "not-an-email" is not a valid email address  [invalid_email]');
     expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell C4  error    firstName is required but empty  [required]');
     expect(text.stdout).toMatch(/required +2 {2}on 1 line: staff\.xlsx, sheet "Mitarbeiter", row 4 \(firstName, lastName\)$/m);
+    // A table that starts in column B: column A is a margin, not a column without a name.
+    expect(text.stdout).not.toContain('empty_header');
     // On the header's row, the column's own cell.
     expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell G2  warning  column "Abteilung" is not a users field');
     const json = JSON.parse((await hrsyncIn(['validate', 'staff.xlsx', '--target', 'generic', '--format', 'json'], { cwd: dir })).stdout);
