@@ -97,7 +97,7 @@ describe('state show and the machine’s locks', () => {
       const shown = await hrsyncIn(['state', 'show'], { cwd: mine, env });
       expect(shown.stdout).toMatch(/^lock {4}export from unified "hr": pid \d+ on \S+, since \S+$/m);
       expect(shown.stdout).not.toContain('import into');
-      expect(shown.stdout).toContain('1 lock of other projects on this machine (1 held): -v lists whose');
+      expect(shown.stdout).toContain('1 lock of other projects on this machine (1 held now): -v lists whose');
       const all = await hrsyncIn(['state', 'show', '-v'], { cwd: mine, env });
       expect(all.stdout).toMatch(new RegExp(`^other {3}import into accessplanit "lms": pid ${process.pid} of \\S+ \\(uid \\d+\\) on \\S+, project ${theirs.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, since \\S+$`, 'm'));
       const json = JSON.parse((await hrsyncIn(['state', 'show', '--format', 'json'], { cwd: mine, env })).stdout);

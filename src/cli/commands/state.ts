@@ -44,7 +44,10 @@ export async function stateShowCommand(flags: ListingFlags & GlobalFlags, io: Io
     for (const s of sent) io.stdout.write(`sent    ${printable(s.target, true)}  ${s.entity}  ${plural(s.records, 'fingerprint')} of what was last sent\n`);
     for (const l of locks) io.stdout.write(`lock    ${lockLine(l)}\n`);
     if (flags.verbose) for (const l of others) io.stdout.write(`other   ${lockLine(l, true)}\n`);
-    else if (others.length) io.stdout.write(c.dim(`${plural(others.length, 'lock')} of other projects on this machine (${others.filter((l) => l.held !== false).length} held): -v lists whose\n`));
+    else if (others.length) {
+      const held = others.filter((l) => l.held !== false).length;
+      io.stdout.write(c.dim(`${plural(others.length, 'lock')} of other projects on this machine (${held ? `${held} held now` : 'none held: their runs are gone'}): -v lists whose\n`));
+    }
     return ExitCode.ok;
   });
 }
