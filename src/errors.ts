@@ -31,7 +31,7 @@ export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string 
     meaning: 'success: the files are valid (warnings allowed); the import applied everything, or had nothing to do; an incremental run found nothing changed; the sandbox stopped cleanly',
     react: '—',
   },
-  1: { meaning: 'unexpected internal error: a bug (run with `HRSYNC_DEBUG=1` for the stack); no new write starts, and the results are still written', react: 'report it' },
+  1: { meaning: 'unexpected internal error: a bug (run again with `--debug` for the stack); no new write starts, and the results are still written', react: 'report it' },
   2: { meaning: 'with `--dry-run --detailed-exitcode`: the plan has changes', react: 'apply them (or the saved plan)' },
   3: {
     meaning: 'the input is invalid: rows failed validation, a file is malformed, missing or unreadable (for import: with `--strict`, in a dry run that left rows out, or when nothing was left to apply); with `--max-invalid`, more invalid rows than it allows (fewer: exit 0); the sandbox’s state file is damaged',

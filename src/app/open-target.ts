@@ -7,6 +7,7 @@ import type { StateStore, Connection } from '../core/ports.js';
 import { genericRules } from '../core/rules/generic.js';
 import type { RuleBook } from '../core/rules/types.js';
 import { outputFailed, UsageError } from '../errors.js';
+import { closest } from '../shared/closest.js';
 import { calendarSettings, type CalendarSettings } from './calendar-settings.js';
 import { policySettings } from './target-policy.js';
 import type { PolicyOptions } from '../core/plan/plan.js';
@@ -86,7 +87,7 @@ async function choose(name: string | undefined, loaded: LoadedConfig | undefined
     if (loaded && Object.hasOwn(loaded.config.targets, name)) return { kind: 'configured', name };
     if (name === 'sandbox') return { kind: 'sandbox', fallback: false };
     if (name === 'generic') return { kind: 'rules', rules: { name, entities: genericRules }, connector: undefined };
-    const { connectorFor, rulesNamed, RULE_SET_NAMES } = await registry();
+    const { connectorFor, rulesNamed, RULE_SET_NAMES, CONNECTOR_TYPES } = await registry();
     const rules = rulesNamed(name);
     if (rules) return { kind: 'rules', rules, connector: connectorFor(name) };
     if (connectorFor(name))
@@ -94,7 +95,7 @@ async function choose(name: string | undefined, loaded: LoadedConfig | undefined
         `no target named "${name}" is configured, and ${name} is a read-only source with no rules of its own to validate against`,
         `to read from it, configure a target of type ${name} in hrsync.config.json; to validate, use the rules of the platform you import into: ${RULE_SET_NAMES.join(', ')}`,
       );
-    throw unknown(name, loaded, RULE_SET_NAMES);
+    throw unknown(name, loaded, RULE_SET_NAMES, CONNECTOR_TYPES);
   }
   if (loaded) {
     const names = Object.keys(loaded.config.targets);
@@ -170,10 +171,12 @@ function live({ target, connector }: { target: Connection; connector: ConnectorD
   };
 }
 
-function unknown(name: string, loaded: LoadedConfig | undefined, ruleSets: readonly string[]): UsageError {
+function unknown(name: string, loaded: LoadedConfig | undefined, ruleSets: readonly string[], types: readonly string[]): UsageError {
   const configured = loaded ? Object.keys(loaded.config.targets) : [];
+  // A typo of a configured name first (it is what --target usually names), then of a platform's.
+  const near = closest(name, configured) ?? closest(name, ['sandbox', ...ruleSets, ...types]);
   return new UsageError(
-    `unknown target "${name}"`,
+    `unknown target "${name}"${near ? `: did you mean "${near}"?` : ''}`,
     `targets: ${[...configured, 'sandbox', ...ruleSets].join(', ')}${loaded ? '' : ' (no hrsync.config.json found)'}`,
   );
 }

@@ -11,7 +11,7 @@ interface CommandHelp {
 
 /** Every command's examples (and a closing note), by its path: a test checks that each command has some. */
 export const HELP: Record<string, CommandHelp> = {
-  '': { examples: [], after: '-q, --quiet and --no-color work with every command; `hrsync COMMAND --help` shows its options and examples.' },
+  '': { examples: [], after: '-q, --quiet, -v, --verbose, --debug and --no-color work with every command; `hrsync COMMAND --help` shows its options and examples.' },
   validate: {
     examples: [
       ['hrsync validate users.csv', 'the default target’s rules (offline with no config)'],
@@ -156,6 +156,7 @@ export const HELP: Record<string, CommandHelp> = {
   'config schema': {
     examples: [['hrsync config schema > hrsync.schema.json', 'then "$schema": "./hrsync.schema.json" in the config']],
   },
+  version: { examples: [['hrsync version', 'the same as hrsync --version'], ['hrsync version --format json', '{"version": …, "node": "v20.18.0", "platform": "linux", "arch": "x64"}']] },
   completion: {
     examples: [
       ['hrsync completion bash > ~/.local/share/bash-completion/completions/hrsync'],

@@ -52,7 +52,7 @@ export const OPTIONS = {
   sheet: { flags: '--sheet <name>', description: 'the sheet of an .xlsx input to read, hidden ones too (default: the first visible sheet; names compared ignoring case)' },
   annotate: { flags: '--annotate <file>', description: 'also write the input back with an "hrsync errors" column: out.xlsx (a sheet per input file) or out.csv (one input file)' },
   report: { flags: '--report <file.html>', description: 'also write the run as one self-contained HTML page (summary, charts, issues explained and by row, the rows with errors to download, changes, results); it holds personal data' },
-  verbose: { flags: '--verbose', description: 'list everything: every planned change and every issue, not the first few of each kind' },
+  verbose: { flags: '-v, --verbose', description: 'list everything: every planned change and every issue, not the first few of each kind' },
   undoMaxDeactivations: { flags: '--max-deactivations <n|n%>', description: 'stop (exit 6) when the undo would deactivate or delete more records of an entity than this: a count, or a share of what the target holds (default: the config’s maxDeactivations, else no limit — they are records the run created)' },
   delete: { flags: '--delete', description: 'delete the records the run created instead of deactivating them (where the platform can)' },
   historyLimit: { flags: '--limit <n>', description: 'the most recent runs to show', defaultValue: '20' },
@@ -159,4 +159,10 @@ export function addOptions(command: Command, names: readonly OptionName[], extra
     command.addOption(option);
   }
   return command;
+}
+
+/** The program's own flags, wherever they were written: main.ts gives them to every command's action. */
+export interface GlobalFlags {
+  /** -v, --verbose: list everything (the issues, the changes, the locks of other projects), not the first few. */
+  verbose?: boolean;
 }

@@ -183,6 +183,11 @@ export interface LockHolder {
   expires?: string;
   /** False for a lock left behind by a holder that is gone (it no longer stops anyone). */
   held?: boolean;
+  /** The project folder (the config's) of the run that took it; absent from a lock of an older hrsync. */
+  project?: string;
+  /** The machine's locks (the dir backend): the user whose file it is, and whether it is another project's. */
+  user?: string;
+  elsewhere?: boolean;
 }
 
 /** A run lock held: released at the end of the run. */

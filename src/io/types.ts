@@ -82,6 +82,7 @@ export interface ReadOptions {
  * the rest is known); a record with a key first seen after that names it in `newColumns`.
  */
 export type ReadEvent =
-  | { kind: 'header'; file: string; format: FileFormat; columns: string[]; delimiter?: string; encoding: string; bytesPerRecord?: number; partial?: boolean; dialect?: CsvDialect }
+  /** A workbook's: `sheet`, the sheet read, `row`, the header's row, and `letters`, each column's letter (C) in the order of `columns`. */
+  | { kind: 'header'; file: string; format: FileFormat; columns: string[]; delimiter?: string; encoding: string; bytesPerRecord?: number; partial?: boolean; sheet?: string; row?: number; letters?: string[]; dialect?: CsvDialect }
   | { kind: 'record'; record: RawRecord; newColumns?: string[]; warning?: ReadProblem }
   | { kind: 'problem'; problem: ReadProblem };

@@ -47,7 +47,12 @@ describe('openTarget: what --target means', () => {
     await using(open('generic'), async (o) => expect([o.target, o.rules?.name]).toEqual([undefined, 'generic']));
     await using(open('appenate'), async (o) => expect([o.target, Object.keys(o.rules!.entities)]).toEqual([undefined, ['users', 'groups']]));
     await using(open('hr'), async (o) => expect([o.target?.label, o.rules, o.connector?.role]).toEqual(['unified "hr"', undefined, 'source']));
-    await expect(open('moodle')).rejects.toThrow(/unknown target "moodle"/);
+    await expect(open('moodle')).rejects.toThrow(/unknown target "moodle"$/);
+    // A typo: of a configured target's name, or of a platform's.
+    await expect(open('lsm')).rejects.toThrow('unknown target "lsm": did you mean "lms"?');
+    await expect(open('acesplanit')).rejects.toThrow('unknown target "acesplanit": did you mean "accessplanit"?');
+    await expect(open('unifeid')).rejects.toThrow('did you mean "unified"?');
+    await expect(open('sandbx')).rejects.toThrow('did you mean "sandbox"?');
     await expect(openTarget('unified', { cwd: tempDir(), env: {} })).rejects.toThrow(/unified is a read-only source/);
     await expect(openTarget('lms', { cwd: dir, env: {} })).rejects.toThrow('target "lms": apiKey refers to the environment variable AP_KEY, which is not set');
   });

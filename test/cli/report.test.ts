@@ -165,7 +165,7 @@ describe('--report: the run as one self-contained HTML page', () => {
     const page = renderReportHtml({ command: 'validate', outcome: 'invalid', exitCode: 3, at: '2026-11-24T00:00:00.000Z', validation, limit: 2 });
     expect(page).toContain('The first 2 of 5 issues are listed here (--verbose lists all; --format json has them all).');
     expect(page.match(/<tr data-code="[^"]*" data-file=/g)).toHaveLength(2);
-    expect(textOf(page, 'codes-table')).toContain('error invalid_email 5 5 u.csv:2, u.csv:3, u.csv:4, …');
+    expect(textOf(page, 'codes-table')).toContain('error invalid_email 5 5 u.csv:2 (email), u.csv:3 (email), u.csv:4 (email), …');
     expect(renderReportHtml({ command: 'validate', outcome: 'invalid', exitCode: 3, at: '2026-11-24T00:00:00.000Z', validation, limit: 2 })).toBe(page);
   });
 });

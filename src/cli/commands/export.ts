@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { runExport } from '../../app/export-run.js';
-import { sinceOf } from '../../app/bookmarks.js';
+import { sinceOf, sinceWords } from '../../app/bookmarks.js';
 import { writeRun } from '../../app/write-run.js';
 import { openTarget } from '../../app/open-target.js';
 import { ENTITY_LIST, isEntity, SINGULAR, type Entity } from '../../core/model/entities.js';
@@ -68,8 +68,10 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
       if (sinceLast) {
         const previous = await bookmarks.bookmark(key);
         const from = sinceOf(previous);
-        if (from) query.since = from;
-        else io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${entity} from ${target.label}: a full export`)}\n`);
+        if (from) {
+          query.since = from;
+          io.stderr.write(`${c.dim(sinceWords(previous!, `${entity} from ${target.label}`))}\n`);
+        } else io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${entity} from ${target.label}: a full export`)}\n`);
       }
       const startedAt = new Date().toISOString();
       const started = performance.now();

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { sinceOf } from '../../app/bookmarks.js';
+import { sinceOf, sinceWords } from '../../app/bookmarks.js';
 import { applyImport, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
 import { openTarget, type OpenedTarget } from '../../app/open-target.js';
 import { resultsFolder } from '../../app/results-folder.js';
@@ -17,7 +17,7 @@ import { pacedNote } from '../render/pacing.js';
 import type { Tolerance } from '../../core/validate/tolerance.js';
 import { readFailedRows } from '../../app/failed-rows.js';
 import { renderReportHtml, REPORT_LIMIT } from '../render/report-html.js';
-import { hintText, renderValidationText } from '../render/validation.js';
+import { hintText, Places, renderValidationText } from '../render/validation.js';
 import { writeReport } from '../report-file.js';
 import { colourFor, onStopSignals, plural, type Io, openOptions, warner } from '../terminal.js';
 
@@ -263,6 +263,7 @@ async function pull(
     const key = into && source.target ? `import ${source.target.identity} → ${into.identity}` : undefined;
     const previous = bookmarks && key ? await bookmarks.bookmark(key) : undefined;
     const sinceAt = since.last ? sinceOf(previous) : since.at;
+    if (since.last && previous) io.stderr.write(`${c.dim(sinceWords(previous, `${name}'s users for ${into?.label ?? 'this target'}`))}\n`);
     if (since.last && !previous) io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${name} into ${into?.label ?? 'this target'}: a full run`)}\n`);
     const startedAt = new Date().toISOString();
     const { path, report } = await pullSource(source, name, { ...(sinceAt ? { since: sinceAt } : {}), resultsDir, cwd: io.cwd, onNotice: warn });
@@ -280,7 +281,8 @@ async function pull(
  */
 export function importJson(planned: PlannedImport, apply?: AppliedRun, exitCode?: number): Record<string, unknown> {
   const { validation } = planned;
-  const issues = validation.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint: hintText(hint) }));
+  const places = new Places(validation.files);
+  const issues = validation.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint: hintText(hint), ...places.of(file, line, field, value) }));
   return {
     ...(planned.plan && planDocument(planned.plan)),
     validation: { ok: validation.ok, summary: validation.summary, issues, truncated: validation.truncated },

@@ -12,7 +12,7 @@ import { toleranceLine } from '../render/tolerance.js';
 import { withinTolerance, type Tolerance } from '../../core/validate/tolerance.js';
 import { writeReport } from '../report-file.js';
 import { printable } from '../printable.js';
-import { digestIssues, renderValidationText, SHOWN_PER_CODE, writeValidationGithub, writeValidationJson } from '../render/validation.js';
+import { digestIssues, Places, renderValidationText, SHOWN_PER_CODE, writeValidationGithub, writeValidationJson } from '../render/validation.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { colourFor, formatCount, onStopSignals, plural, type Io, openOptions } from '../terminal.js';
 
@@ -154,7 +154,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
         : `${summary.errors ? 'invalid' : 'valid'}: ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`;
       const limit = flags.verbose ? Infinity : undefined;
       const { renderReportHtml, REPORT_LIMIT } = await import('../render/report-html.js');
-      const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT);
+      const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT, new Places(report.files));
       const { readFailedRows } = await import('../../app/failed-rows.js');
       const { read, mapping } = await inputOptions(flags, io);
       const failed = await readFailedRows(report.files, report.issues, { ...(read ? { read } : {}), ...(mapping ? { mapping } : {}), limit: limit ?? REPORT_LIMIT });

@@ -27,6 +27,13 @@ export interface FileSummary {
   rows: number;
   errors: number;
   warnings: number;
+  /** A workbook's: the sheet read. */
+  sheet?: string;
+  /**
+   * A workbook's, for an issue's cell: the header's row, each header column's letter ("E-Mail" → "D"),
+   * and the letter each mapped field was read from (email → "D").
+   */
+  cells?: { header: number; columns: Record<string, string>; fields: Record<string, string> };
 }
 
 /** One input file of a batch, from its header on. */
