@@ -25,7 +25,7 @@ describe('where an issue is', () => {
     const ws = book.addWorksheet('Mitarbeiter');
     ws.addRow([]);
     // The header in row 2, starting in column B: the cells are the sheet's own.
-    ws.addRow([null, 'Employee ID', 'First name', 'Last name', 'Email', 'Company ID', 'Abteilung']);
+    ws.addRow([null, 'Employee ID', 'First name', 'Last name', 'Email', 'Company ID', 'Lieblingsfarbe']);
     ws.addRow([null, 'E1', 'Ann', 'Lee', 'ann@x.co.uk', 'ACME01', 'HR']);
     ws.addRow([null, 'E2', '', '', 'not-an-email', 'ACME01', 'IT']);
     await book.xlsx.writeFile(join(dir, 'staff.xlsx'));
@@ -36,7 +36,7 @@ describe('where an issue is', () => {
     // A table that starts in column B: column A is a margin, not a column without a name.
     expect(text.stdout).not.toContain('empty_header');
     // On the header's row, the column's own cell.
-    expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell G2  warning  column "Abteilung" is not a users field');
+    expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell G2  warning  column "Lieblingsfarbe" is not a users field');
     const json = JSON.parse((await hrsyncIn(['validate', 'staff.xlsx', '--target', 'generic', '--format', 'json'], { cwd: dir })).stdout);
     expect(json.issues).toContainEqual(expect.objectContaining({ file: 'staff.xlsx', line: 4, field: 'email', sheet: 'Mitarbeiter', cell: 'E4' }));
     const github = (await hrsyncIn(['validate', 'staff.xlsx', '--target', 'generic', '--format', 'github'], { cwd: dir })).stdout;
