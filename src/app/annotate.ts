@@ -13,6 +13,9 @@ import { writeXlsx, type Sheet } from '../io/xlsx.js';
 /** The column added to each annotated row: what is wrong with it, in the words of the report. */
 export const ERRORS_COLUMN = 'hrsync errors';
 
+/** Issues about a whole file, which sit on its first line: in a JSON file, that is a record's too. */
+const FILE_CODES: ReadonlySet<string> = new Set(['unknown_column', 'unused_column', 'ambiguous_column', 'missing_column', 'unknown_entity', 'unsupported_entity']);
+
 /**
  * A file's issues as its records are read again, in the same order (by line): the notes of a line,
  * from the issues in report order, read a batch at a time — never all of them at once.
@@ -39,7 +42,7 @@ class LineNotes {
       }
       const issue = this.batch[this.at]!;
       if (issue.line > line) break;
-      if (issue.line === line) notes.push(`${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`);
+      if (issue.line === line && !FILE_CODES.has(issue.code)) notes.push(`${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`);
       this.at++;
     }
     this.line = line;
@@ -61,18 +64,21 @@ async function annotatedSheet(file: string, report: ValidationReport<Issues>, re
   const rows: Array<{ cells: string[]; note: string }> = [];
   // An annotated file annotated again: its old errors column is replaced, never doubled.
   const add = (names: readonly string[]) => columns.push(...names.filter((c) => c.trim().toLowerCase() !== ERRORS_COLUMN));
+  // The header's line: its issues are the file's, not a row's. A JSON file has none: its first line is a record.
+  let headerLine = 1;
   try {
     for await (const events of readRecords(file, read))
       for (const event of events) {
         if (event.kind === 'header') {
           add(event.columns);
           if (event.dialect) dialect = event.dialect;
+          headerLine = event.format === 'json' || event.format === 'ndjson' ? 0 : (event.row ?? 1);
         }
         else if (event.kind === 'record') {
           // A JSON document's key first seen after its first records: a column like the others.
           if (event.newColumns) add(event.newColumns);
-          rows.push({ cells: columns.map((c) => rawText(event.record.values[c])), note: event.record.line > 1 ? await notes.of(event.record.line) : '' });
-        } else if (event.kind === 'problem' && event.problem.line > 1 && !event.problem.fatal) rows.push({ cells: [], note: `${event.problem.message} (line ${event.problem.line})` });
+          rows.push({ cells: columns.map((c) => rawText(event.record.values[c])), note: event.record.line > headerLine ? await notes.of(event.record.line) : '' });
+        } else if (event.kind === 'problem' && event.problem.line > headerLine && !event.problem.fatal) rows.push({ cells: [], note: `${event.problem.message} (line ${event.problem.line})` });
       }
   } finally {
     await issues.return(undefined);
