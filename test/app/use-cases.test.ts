@@ -50,8 +50,13 @@ describe('openTarget: what --target means', () => {
     await expect(open('moodle')).rejects.toThrow(/unknown target "moodle"$/);
     // A typo: of a configured target's name, or of a platform's.
     await expect(open('lsm')).rejects.toThrow('unknown target "lsm": did you mean "lms"?');
-    await expect(open('acesplanit')).rejects.toThrow('unknown target "acesplanit": did you mean "accessplanit"?');
-    await expect(open('unifeid')).rejects.toThrow('did you mean "unified"?');
+    // A run that writes takes no rule set: a platform's name typed wrong says how to configure one.
+    await expect(open('acesplanit')).rejects.toThrow('unknown target "acesplanit": no target of that name is configured (did you mean the platform "accessplanit"?)');
+    await expect(open('acesplanit')).rejects.toMatchObject({ hint: expect.stringMatching(/^to use accessplanit, configure a target of type "accessplanit" .*; targets: lms, hr, sandbox$/) });
+    await expect(open('unifeid')).rejects.toThrow('did you mean the platform "unified"?');
+    // validate (offline) takes a rule set: the typo is of one, and the list names them.
+    await expect(openTarget('acesplanit', { cwd: dir, env: ENV, offline: true })).rejects.toThrow('unknown target "acesplanit": did you mean "accessplanit"?');
+    await expect(openTarget('acesplanit', { cwd: dir, env: ENV, offline: true })).rejects.toMatchObject({ hint: expect.stringContaining('generic, accessplanit') });
     await expect(open('sandbx')).rejects.toThrow('did you mean "sandbox"?');
     await expect(openTarget('unified', { cwd: tempDir(), env: {} })).rejects.toThrow(/unified is a read-only source/);
     await expect(openTarget('lms', { cwd: dir, env: {} })).rejects.toThrow('target "lms": apiKey refers to the environment variable AP_KEY, which is not set');
