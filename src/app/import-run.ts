@@ -9,6 +9,7 @@ import type { MatchKey, Connection } from '../core/ports.js';
 import type { CanonicalRecord } from '../core/model/canonical.js';
 import { keyValue } from '../core/model/keys.js';
 import { boundedHeapGrowth } from '../shared/heap.js';
+import { Interner } from '../shared/interner.js';
 import { runPool } from '../shared/pool.js';
 import { ROW_PROBLEMS } from '../core/validate/check-rows.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
@@ -88,7 +89,8 @@ async function planWithin(opened: OpenedTarget, files: string[], given: ImportOp
   if (options.plan.missing === 'delete') for (const entity of [...listed]) for (const by of target.writer.deleteBlockedBy?.(entity) ?? []) listed.add(by.entity);
   // Of each target record, only what the plan reads (and the whole record's fingerprint): see planFields.
   const fields = planFields(target.writer, records, options.plan);
-  const keep = (entity: Entity) => (row: CanonicalValues) => projected(row, fields.get(entity) ?? []);
+  const interner = new Interner();
+  const keep = (entity: Entity) => (row: CanonicalValues) => projected(row, fields.get(entity) ?? [], interner);
   if (target.can.list)
     for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) {
       const rows: CanonicalValues[] = [];

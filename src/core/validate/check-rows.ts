@@ -169,7 +169,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
         if (issue.severity === 'error' && issue.line === raw.line) rowInvalid = true;
       }
       if (rowInvalid) batch.invalid.add(location);
-      if (ctx.keepRecords) batch.kept.push(record);
+      if (ctx.keepRecords) batch.keep(record);
     }
     for (let k = 0; k < indexed.length; k++) indexed[k]![1].flush(); // this batch's keys in their indexes (see KeyIndex.add)
   }
