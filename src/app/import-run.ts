@@ -8,6 +8,8 @@ import { planFields, projected } from '../core/plan/project.js';
 import type { MatchKey, Connection } from '../core/ports.js';
 import type { CanonicalRecord } from '../core/model/canonical.js';
 import { keyValue } from '../core/model/keys.js';
+import { boundedHeapGrowth } from '../shared/heap.js';
+import { Interner } from '../shared/interner.js';
 import { runPool } from '../shared/pool.js';
 import { ROW_PROBLEMS } from '../core/validate/check-rows.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
@@ -66,6 +68,11 @@ export interface PlannedImport {
  * hrsync last sent it — and plan the smallest set of writes. Writes nothing.
  */
 export async function planImport(opened: OpenedTarget, files: string[], given: ImportOptions): Promise<PlannedImport> {
+  // The input's records and the target's are held together while planning: V8's heap kept from growing far past them (see boundedHeapGrowth).
+  return boundedHeapGrowth(() => planWithin(opened, files, given));
+}
+
+async function planWithin(opened: OpenedTarget, files: string[], given: ImportOptions): Promise<PlannedImport> {
   // The target's config says what a new HR id on an existing account is (a conflict unless it adopts them).
   const options = opened.onNewHrId ? { ...given, plan: { ...given.plan, onNewHrId: opened.onNewHrId } } : given;
   const target = opened.target;
@@ -91,7 +98,8 @@ export async function planImport(opened: OpenedTarget, files: string[], given: I
   if (options.plan.missing === 'delete') for (const entity of [...listed]) for (const by of target.writer.deleteBlockedBy?.(entity) ?? []) listed.add(by.entity);
   // Of each target record, only what the plan reads (and the whole record's fingerprint): see planFields.
   const fields = planFields(target.writer, records, options.plan);
-  const keep = (entity: Entity) => (row: CanonicalValues) => projected(row, fields.get(entity) ?? []);
+  const interner = new Interner();
+  const keep = (entity: Entity) => (row: CanonicalValues) => projected(row, fields.get(entity) ?? [], interner);
   if (target.can.list)
     for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) {
       const rows: CanonicalValues[] = [];

@@ -7,6 +7,7 @@ import { applyImport, planImport, pullSource } from '../../src/app/import-run.js
 import { listTargets } from '../../src/app/check-targets.js';
 import { openTarget, type OpenedRules } from '../../src/app/open-target.js';
 import { SafetyStop, UsageError } from '../../src/errors.js';
+import { boundedHeapGrowth, heapGrowthBounded } from '../../src/shared/heap.js';
 import { planDocument } from '../../src/cli/render/notes.js';
 import { tempDir, write } from '../helpers/files.js';
 
@@ -123,6 +124,26 @@ describe('the import use case', () => {
       await expect(stop).rejects.toBeInstanceOf(SafetyStop);
       await expect(stop).rejects.toThrow(/--max-missing 0\); nothing was written/);
     });
+  });
+
+  it('plans with V8’s heap growth bounded (the records of both sides are held at once), V8’s own choice again after, a throw too', async () => {
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Company ID\nE1001,James,Smith,ACME01\n');
+    await using(open(), async (opened) => {
+      const target = opened.target!;
+      const list = target.list.bind(target);
+      const seen: boolean[] = [];
+      target.list = (...args) => {
+        seen.push(heapGrowthBounded());
+        return list(...args);
+      };
+      await planImport(opened, ['u.csv'], { asOf: AS_OF, cwd: dir, read: { cwd: dir }, plan: PLAN });
+      expect([seen.length > 0 && seen.every(Boolean), heapGrowthBounded()]).toEqual([true, false]);
+    });
+    const inner = boundedHeapGrowth(async () => {
+      await expect(boundedHeapGrowth(() => Promise.reject(new Error('nested')))).rejects.toThrow('nested');
+      return heapGrowthBounded();
+    });
+    expect([await inner, heapGrowthBounded()]).toEqual([true, false]);
   });
 
   it('refuses to import into a source or a rule set', async () => {

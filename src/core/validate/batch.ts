@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { SpillFolder } from '../../io/spill.js';
 import type { FileFormat, ReadEvent } from '../../io/types.js';
 import type { CsvDialect } from '../../io/dialect.js';
+import { Interner } from '../../shared/interner.js';
 import type { ColumnMap } from '../mapping/columns.js';
 import type { CanonicalRecord } from '../model/canonical.js';
 import { SINGULAR, type Entity } from '../model/entities.js';
@@ -95,6 +96,8 @@ export class Batch {
    */
   readonly broken = new Set<number>();
   readonly kept: CanonicalRecord[] = [];
+  /** The kept records' repeated values, held once (see Interner). */
+  private readonly interner = new Interner();
   /** "entity.field" → the values seen in the batch. */
   readonly indexes = new Map<string, KeyIndex>();
   readonly deferred: Deferred[] = [];
@@ -108,6 +111,13 @@ export class Batch {
   ) {
     this.issues = new IssueLog(options.log);
     this.invalid = options.keepRecords || options.countInvalid ? new Set() : NOTHING;
+  }
+
+  /** Keeps a record for the plan, a value many rows repeat (a company id, a status) held once. */
+  keep(record: CanonicalRecord): void {
+    this.interner.all(record.values);
+    this.interner.all(record.source, '\u0000');
+    this.kept.push(record);
   }
 
   /** Removes what the key indexes wrote to disk: once the batch is settled and reported. */

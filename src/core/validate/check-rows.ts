@@ -134,7 +134,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       if (raw.cellCount !== undefined) {
         // Ragged: its cells cannot be told apart, so it is not checked, but it is a row left out like any
         // other invalid one — kept (no values, its cells as read) so results and failed.csv account for it.
-        if (ctx.keepRecords && file.columns) batch.kept.push({ entity: file.columns.entity, file: raw.file, line: raw.line, values: {}, source: raggedSource(raw) });
+        if (ctx.keepRecords && file.columns) batch.keep({ entity: file.columns.entity, file: raw.file, line: raw.line, values: {}, source: raggedSource(raw) });
         continue;
       }
       if (!file.columns || !file.rules) continue; // file not checkable
@@ -183,7 +183,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
         if (issue.severity === 'error' && issue.line === raw.line) rowInvalid = true;
       }
       if (rowInvalid) batch.invalid.add(location);
-      if (ctx.keepRecords) batch.kept.push(record);
+      if (ctx.keepRecords) batch.keep(record);
     }
     for (let k = 0; k < indexed.length; k++) indexed[k]![1].flush(); // this batch's keys in their indexes (see KeyIndex.add)
   }
