@@ -87,6 +87,14 @@ function readingProblem(batch: Batch, file: OpenFile, entity: Entity | null, pro
   if (!problem.fatal && ROW_PROBLEMS.has(problem.code)) file.summary.rows++;
 }
 
+/**
+ * Ragged: its cells cannot be told apart, so it is not checked, but it is a row left out like any
+ * other invalid one — kept (no values, its cells as read) so results and failed.csv account for it.
+ */
+function keepRagged(batch: Batch, file: OpenFile, ctx: FileContext, raw: RawRecord): void {
+  if (ctx.keepRecords && file.columns) batch.keep({ entity: file.columns.entity, file: raw.file, line: raw.line, values: {}, source: raggedSource(raw) });
+}
+
 /** A ragged row's cells as read: by its header's names, and the cells past the header as "(cell N)", so none is lost. */
 function raggedSource(raw: RawRecord): Record<string, RawValue> {
   const source = { ...raw.values };
@@ -105,8 +113,7 @@ function uncheckedReference(fileName: string, entity: Entity, field: string, ref
 }
 
 async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promise<void> {
-  const entity = file.summary.entity;
-  const unchecked = new Set<string>();
+  const { entity } = file.summary, unchecked = new Set<string>();
   let problems = 0;
   // Once per file, not per row: the indexes and references of the fields this file supplies at all.
   const supplied = (field: string) => file.supplied.has(field);
@@ -131,13 +138,8 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       if ((++batch.rowsRead & 1023) === 0) ctx.onRows?.(batch.rowsRead);
       const raw = event.record;
       const location = pack(file.index, raw.line);
-      if (raw.cellCount !== undefined) {
-        // Ragged: its cells cannot be told apart, so it is not checked, but it is a row left out like any
-        // other invalid one — kept (no values, its cells as read) so results and failed.csv account for it.
-        if (ctx.keepRecords && file.columns) batch.keep({ entity: file.columns.entity, file: raw.file, line: raw.line, values: {}, source: raggedSource(raw) });
-        continue;
-      }
-      if (!file.columns || !file.rules) continue; // file not checkable
+      if (raw.cellCount !== undefined) keepRagged(batch, file, ctx, raw);
+      if (raw.cellCount !== undefined || !file.columns || !file.rules) continue; // ragged, or file not checkable
       if (rowIssues.length) rowIssues.length = 0;
       const record = mapRecord(raw, file.columns, mapping, rowIssues, withSource);
       checkRecord(record, file.rules, file.supplied, rowIssues, fromCleanText(raw, mapping));
