@@ -132,5 +132,9 @@ describe('draftMapping', () => {
     expect(dateFormat(['01/31/2020'])?.format).toBe('mm/dd/yyyy');
     expect(dateFormat(['01/02/2020'])).toMatchObject({ format: 'dd/mm/yyyy', note: expect.stringContaining('mm/dd/yyyy') });
     expect(dateFormat(['31.01.2020', 'soon'])).toBeUndefined();
+    // A typo among many dates does not hide their format (it was no transform at all, so every row was invalid).
+    expect(dateFormat(['31.12.2024', '32.13.2024', '01.02.2023'])).toEqual({ format: 'dd.mm.yyyy', note: 'values such as "31.12.2024"; "32.13.2024" is no date: validate reports it' });
+    expect(dateFormat(['03/01/2023', '29/02/2023', '15/09/2021', '1/4/2020', '??'])?.note).toContain('2 values such as "29/02/2023" are no dates');
+    expect(dateFormat(['31.12.2024', '2024-01-31', '32.13.2024'])).toBeUndefined();
   });
 });
