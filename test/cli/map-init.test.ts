@@ -90,6 +90,10 @@ describe('hrsync map init (the built CLI)', () => {
     expect(statSync(join(dir, 'map.json')).isFile()).toBe(true);
     expect((await hrsyncBinary(['map', 'init', 'missing.csv', '-o', 'x.yaml'], dir)).code).toBe(3);
     expect((await hrsyncBinary(['map', 'init', 'export.csv', '-o', 'export.csv', '--force'], dir)).code).toBe(64);
+    // A name --map would not read back as written (it was written as YAML, then refused as "not valid JSON").
+    const named = await hrsyncBinary(['map', 'init', 'export.csv', '-o', 'export.out.csv'], dir);
+    expect([named.code, named.stderr]).toEqual([64, expect.stringContaining('a mapping file is named .yaml, .yml or .json')]);
+    expect(named.stderr).toContain('e.g. --output export.out.yaml');
   });
 });
 
