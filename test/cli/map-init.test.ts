@@ -72,6 +72,17 @@ describe('hrsync map init (the built CLI)', () => {
     expect(wrong.stderr).toContain('mapping.yaml: input.encoding: unknown encoding "latin-9x"');
   });
 
+  it('refuses a file of two encodings rather than write windows-1252 for it (its UTF-8 lines would be imported garbled)', async () => {
+    const dir = tempDir();
+    const utf8 = Buffer.from('Personalnummer;Vorname;Nachname\r\nP1;Jürgen;Müller\r\n', 'utf8');
+    write(dir, 'mixed.csv', Buffer.concat([utf8, Buffer.from('P2;Björn;Weiß\r\n', 'latin1')]));
+    const run = await hrsyncBinary(['map', 'init', 'mixed.csv'], dir);
+    expect([run.code, run.stderr]).toEqual([3, expect.stringContaining('mixed.csv: it mixes two encodings: it holds UTF-8 characters ("ü") and bytes that are not (line 3)')]);
+    expect(() => statSync(join(dir, 'mapping.yaml'))).toThrow();
+    // Said in so many words, it is the user's choice.
+    expect((await hrsyncBinary(['map', 'init', 'mixed.csv', '--encoding', 'windows-1252'], dir)).code).toBe(0);
+  });
+
   it('never replaces a file without --force, writes to stdout with -o -, and JSON for a .json name', async () => {
     const dir = tempDir();
     write(dir, 'export.csv', 'Matricule,Prénom,Nom,Courriel\nM1,Léa,Dupont,lea@example.fr\n');
