@@ -30,13 +30,33 @@ export async function readHeaderSample(file: string, read: ReadOptions): Promise
     if (first.problem && first.columns.length === 0) throw new InputError(`${file}: ${first.problem.message}`, first.problem.hint);
     return { ...first, encodingGuessed: false };
   }
+  // UTF-8 characters beside bytes that are not UTF-8: two encodings in one file. Windows-1252 would garble
+  // the UTF-8 ones (Jürgen as JÃ¼rgen) in every import that reads the file with this mapping.
+  const utf8 = await firstUtf8Character(resolve(read.cwd ?? '.', file));
+  if (utf8)
+    throw new InputError(
+      `${file}: it mixes two encodings: it holds UTF-8 characters (${JSON.stringify(utf8)}) and bytes that are not (line ${first.problem.line}), so no one encoding reads it all`,
+      'save it again in one encoding (in Excel: CSV UTF-8), or pass --encoding if you know it',
+    );
   const again = await sample(file, { ...read, encoding: 'windows-1252' });
   if (again.problem && again.columns.length === 0) throw new InputError(`${file}: ${again.problem.message}`, again.problem.hint);
   return { ...again, encodingGuessed: true };
 }
 
+/** The first UTF-8 character of more than one byte in the file's first megabyte (in Windows-1252 text such byte pairs are all but unheard of). */
+async function firstUtf8Character(path: string): Promise<string | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(1 << 20), 0, 1 << 20, 0);
+    const found = /[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}/.exec(buffer.subarray(0, bytesRead).toString('latin1'));
+    return found ? Buffer.from(found[0], 'latin1').toString('utf8') : undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
 async function sample(file: string, read: ReadOptions) {
-  const out: Omit<HeaderSample, 'encodingGuessed'> & { problem?: { code: string; message: string; hint?: string } } = { columns: [], rows: [], encoding: read.encoding ?? 'utf-8' };
+  const out: Omit<HeaderSample, 'encodingGuessed'> & { problem?: { code: string; message: string; line: number; hint?: string } } = { columns: [], rows: [], encoding: read.encoding ?? 'utf-8' };
   const events = readRecords(file, read);
   try {
     for await (const batch of events) {
@@ -48,7 +68,7 @@ async function sample(file: string, read: ReadOptions) {
           if (event.delimiter) out.delimiter = event.delimiter;
         } else if (event.kind === 'record') out.rows.push(event.record.values);
         else if (event.problem.fatal || event.problem.code === 'encoding') {
-          out.problem = { code: event.problem.code, message: event.problem.message, ...(event.problem.hint ? { hint: event.problem.hint } : {}) };
+          out.problem = { code: event.problem.code, message: event.problem.message, line: event.problem.line, ...(event.problem.hint ? { hint: event.problem.hint } : {}) };
           return out;
         }
       }

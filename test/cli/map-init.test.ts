@@ -72,6 +72,17 @@ describe('hrsync map init (the built CLI)', () => {
     expect(wrong.stderr).toContain('mapping.yaml: input.encoding: unknown encoding "latin-9x"');
   });
 
+  it('refuses a file of two encodings rather than write windows-1252 for it (its UTF-8 lines would be imported garbled)', async () => {
+    const dir = tempDir();
+    const utf8 = Buffer.from('Personalnummer;Vorname;Nachname\r\nP1;Jürgen;Müller\r\n', 'utf8');
+    write(dir, 'mixed.csv', Buffer.concat([utf8, Buffer.from('P2;Björn;Weiß\r\n', 'latin1')]));
+    const run = await hrsyncBinary(['map', 'init', 'mixed.csv'], dir);
+    expect([run.code, run.stderr]).toEqual([3, expect.stringContaining('mixed.csv: it mixes two encodings: it holds UTF-8 characters ("ü") and bytes that are not (line 3)')]);
+    expect(() => statSync(join(dir, 'mapping.yaml'))).toThrow();
+    // Said in so many words, it is the user's choice.
+    expect((await hrsyncBinary(['map', 'init', 'mixed.csv', '--encoding', 'windows-1252'], dir)).code).toBe(0);
+  });
+
   it('never replaces a file without --force, writes to stdout with -o -, and JSON for a .json name', async () => {
     const dir = tempDir();
     write(dir, 'export.csv', 'Matricule,Prénom,Nom,Courriel\nM1,Léa,Dupont,lea@example.fr\n');
@@ -90,6 +101,10 @@ describe('hrsync map init (the built CLI)', () => {
     expect(statSync(join(dir, 'map.json')).isFile()).toBe(true);
     expect((await hrsyncBinary(['map', 'init', 'missing.csv', '-o', 'x.yaml'], dir)).code).toBe(3);
     expect((await hrsyncBinary(['map', 'init', 'export.csv', '-o', 'export.csv', '--force'], dir)).code).toBe(64);
+    // A name --map would not read back as written (it was written as YAML, then refused as "not valid JSON").
+    const named = await hrsyncBinary(['map', 'init', 'export.csv', '-o', 'export.out.csv'], dir);
+    expect([named.code, named.stderr]).toEqual([64, expect.stringContaining('a mapping file is named .yaml, .yml or .json')]);
+    expect(named.stderr).toContain('e.g. --output export.out.yaml');
   });
 });
 
@@ -132,5 +147,9 @@ describe('draftMapping', () => {
     expect(dateFormat(['01/31/2020'])?.format).toBe('mm/dd/yyyy');
     expect(dateFormat(['01/02/2020'])).toMatchObject({ format: 'dd/mm/yyyy', note: expect.stringContaining('mm/dd/yyyy') });
     expect(dateFormat(['31.01.2020', 'soon'])).toBeUndefined();
+    // A typo among many dates does not hide their format (it was no transform at all, so every row was invalid).
+    expect(dateFormat(['31.12.2024', '32.13.2024', '01.02.2023'])).toEqual({ format: 'dd.mm.yyyy', note: 'values such as "31.12.2024"; "32.13.2024" is no date: validate reports it' });
+    expect(dateFormat(['03/01/2023', '29/02/2023', '15/09/2021', '1/4/2020', '??'])?.note).toContain('2 values such as "29/02/2023" are no dates');
+    expect(dateFormat(['31.12.2024', '2024-01-31', '32.13.2024'])).toBeUndefined();
   });
 });

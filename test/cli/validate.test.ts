@@ -75,6 +75,8 @@ describe('hrsync validate (in-process)', () => {
     const run = await hrsyncIn(['validate', 'users.csv', '--target', 'accessplanit', '--max-invalid', '100%'], { cwd: dir });
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('tolerates invalid rows only');
+    // Its rows were read and checked (a missing column is no reason to say they were not).
+    expect(run.stderr).toContain('an error is about a whole file, not a row (a column it needs, its header, what it holds, or the file itself)');
   });
 
   it('prints the documented JSON shape', async () => {

@@ -1,5 +1,5 @@
 import { initMapping, mappingText, writeMappingFile, type MapInitResult } from '../../app/map-init.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { inputOptions } from '../input-flags.js';
 import type { MapInitFlags } from '../options.js';
 import { notAnInput } from '../parse.js';
@@ -31,6 +31,9 @@ function summary(result: MapInitResult, file: string, output: string, flags: Map
 /** `hrsync map init FILE`: writes a mapping file for the file's header. 0 written, 3 unreadable, 64 exists (no --force), 74 not written. */
 export async function mapInitCommand(file: string, flags: MapInitFlags, io: Io): Promise<number> {
   const output = flags.output;
+  // --map reads a file by its name (.yaml and .yml as YAML, else JSON): any other name would be written as YAML and then refused.
+  if (output !== '-' && !/\.(?:ya?ml|json)$/i.test(output))
+    throw new UsageError(`--output ${output}: a mapping file is named .yaml, .yml or .json (--map reads it by that name)`, `e.g. --output ${output.replace(/(\.[^./\\]+)?$/, '.yaml')}`);
   notAnInput('--output', output, [file], io.cwd);
   const { files, read, entity } = await inputOptions(flags, io, [file]);
   const result = await initMapping(files[0]!, { ...(entity ? { entity } : {}), read: read ?? { cwd: io.cwd } });

@@ -11,6 +11,6 @@ export function toleranceLine(report: InvalidCounts, tolerance: Tolerance, said:
   const of = 'share' in tolerance ? ` (${plural(allowed, 'row')} of ${plural(report.summary.rows, 'row')})` : '';
   if (withinTolerance(report, tolerance)) return c.yellow(`! ${plural(invalid, 'invalid row')}, within ${said}${of}: reported and left out, and the run does not fail on them`);
   if (report.truncated) return `${c.red('error:')} --max-errors stopped the check before every row was read: ${said} cannot be applied, the input is taken as invalid`;
-  if ((report.brokenFiles ?? 0) > 0 || invalid === 0) return `${c.red('error:')} an error is about a whole file, not a row (none of its rows was read or checked): ${said} tolerates invalid rows only`;
+  if ((report.brokenFiles ?? 0) > 0 || invalid === 0) return `${c.red('error:')} an error is about a whole file, not a row (a column it needs, its header, what it holds, or the file itself): ${said} tolerates invalid rows only`;
   return `${c.red('error:')} ${plural(invalid, 'invalid row')}: more than ${said} allows${of}`;
 }

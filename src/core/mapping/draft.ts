@@ -142,23 +142,30 @@ export function draftMapping(entity: Entity, columns: readonly string[], rows: R
 /** Date formats tried on a date column whose values are not yyyy-mm-dd: day first before month first. */
 const DATE_FORMATS = ['dd.mm.yyyy', 'dd/mm/yyyy', 'dd-mm-yyyy', 'mm/dd/yyyy', 'mm-dd-yyyy', 'yyyy/mm/dd', 'yyyy.mm.dd', 'dd.mm.yy', 'dd/mm/yy', 'dd-mm-yy', 'mm/dd/yy'];
 
-/** The format every value of a date column is in, when it is not ISO; undefined when ISO, unknown or mixed. */
+/**
+ * The format every value of a date column is in, when it is not ISO; undefined when ISO, unknown or mixed.
+ * A value that is no date in any format (a typo such as 32.13.2024) does not hide the format of the
+ * others when they are most of them: the note names it, and validate reports it.
+ */
 export function dateFormat(values: readonly string[]): { format: string; note: string } | undefined {
   if (values.length === 0 || values.every((v) => parseIsoDate(v) !== undefined)) return undefined;
-  const fits = DATE_FORMATS.filter((format) => {
-    const transform = compileTransform(`date:${format}`);
-    return values.every((v) => transform(v).ok);
-  });
+  const transforms = DATE_FORMATS.map((format) => ({ format, transform: compileTransform(`date:${format}`) }));
+  const noDate = values.filter((v) => parseIsoDate(v) === undefined && !transforms.some(({ transform }) => transform(v).ok));
+  const dates = values.filter((v) => !noDate.includes(v));
+  if (noDate.length * 2 >= values.length) return undefined;
+  const fits = transforms.filter(({ transform }) => dates.every((v) => transform(v).ok)).map(({ format }) => format);
   const first = fits[0];
   if (!first) return undefined;
   const other = first.replace(/dd|mm/g, (t) => (t === 'dd' ? 'mm' : 'dd'));
   const swapped = fits.includes(other) ? other : undefined;
-  const example = values[0]!;
+  const example = dates[0]!;
+  const bad = JSON.stringify(noDate[0]);
+  const odd = noDate.length === 0 ? '' : noDate.length === 1 ? `; ${bad} is no date: validate reports it` : `; ${noDate.length} values such as ${bad} are no dates: validate reports them`;
   return {
     format: first,
     note: swapped
-      ? `values such as ${JSON.stringify(example)}: every day was 12 or less in the rows read, so it may be ${swapped} — check`
-      : `values such as ${JSON.stringify(example)}`,
+      ? `values such as ${JSON.stringify(example)}: every day was 12 or less in the rows read, so it may be ${swapped} — check${odd}`
+      : `values such as ${JSON.stringify(example)}${odd}`,
   };
 }
 
