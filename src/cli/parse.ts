@@ -85,7 +85,7 @@ export function maxInvalid(text: string | undefined): Tolerance | undefined {
  * config's maxInvalid (the target's, else the top level's); --strict (zero) wins over the config.
  */
 export function toleranceOf(flag: string | undefined, strict: boolean, configured: { text: string; where: string } | undefined): { limit: Tolerance; said: string } | undefined {
-  if (flag !== undefined) return { limit: maxInvalid(flag)!, said: `--max-invalid ${flag}` };
+  if (flag !== undefined) return { limit: maxInvalid(flag)!, said: `--max-invalid ${flag.trim()}` };
   if (strict || !configured) return undefined;
   const limit = parseTolerance(configured.text);
   if (!limit) throw new UsageError(`${configured.where}: expected a count like 5 or a share like 2%, not "${configured.text}"`);

@@ -45,7 +45,8 @@ describe('hrsync validate (in-process)', () => {
     expect(within.code, within.stderr).toBe(0);
     expect(within.stdout).toContain('samples/invalid/users.csv:2  error    email "jan@@acme.nl" is not a valid email address  [invalid_email]');
     expect(within.stderr).toContain('! 7 invalid rows, within --max-invalid 7: reported and left out, and the run does not fail on them');
-    const beyond = await hrsync([...args, '--max-invalid', '6']);
+    // A value as a script may pass it (" 6"): said as the count it is.
+    const beyond = await hrsync([...args, '--max-invalid', ' 6']);
     expect(beyond.code).toBe(3);
     expect(beyond.stderr).toContain('error: 7 invalid rows: more than --max-invalid 6 allows');
     // 7 of 10 rows (7 users, 3 companies): 69% allows 6, 70% allows 7.
