@@ -31,10 +31,10 @@ export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string 
     meaning: 'success: the files are valid (warnings allowed); the import applied everything, or had nothing to do; an incremental run found nothing changed; the sandbox stopped cleanly',
     react: '—',
   },
-  1: { meaning: 'unexpected internal error: a bug (run with `HRSYNC_DEBUG=1` for the stack); no new write starts, and the results are still written', react: 'report it' },
+  1: { meaning: 'unexpected internal error: a bug (run again with `--debug` for the stack); no new write starts, and the results are still written', react: 'report it' },
   2: { meaning: 'with `--dry-run --detailed-exitcode`: the plan has changes', react: 'apply them (or the saved plan)' },
   3: {
-    meaning: 'the input is invalid: rows failed validation, a file is malformed, missing or unreadable (for import: with `--strict`, in a dry run that left rows out, or when nothing was left to apply); the sandbox’s state file is damaged',
+    meaning: 'the input is invalid: rows failed validation, a file is malformed, missing or unreadable (for import: with `--strict`, in a dry run that left rows out, or when nothing was left to apply); with `--max-invalid`, more invalid rows than it allows (fewer: exit 0); the sandbox’s state file is damaged',
     react: 'the HR data owner: fix the rows listed (or in `failed.csv`)',
   },
   4: {
@@ -42,7 +42,7 @@ export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string 
     react: 'operations: credentials, network, the platform’s (or the database’s) status',
   },
   5: {
-    meaning: 'an import applied some changes, but some rows failed or were left `unknown`, or invalid rows and conflicts were skipped while the rest was applied',
+    meaning: 'an import applied some changes, but some rows failed or were left `unknown`, or invalid rows and conflicts were skipped while the rest was applied (invalid rows within `--max-invalid` do not count)',
     react: 'look at `results.csv`; the next run retries them',
   },
   6: {
@@ -50,7 +50,7 @@ export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string 
     react: 'a person: never retry this blindly',
   },
   64: {
-    meaning: 'usage error: an unknown flag or target, a missing argument, a bad mapping or config file, an environment variable the config names is not set, `NODE_DEBUG` set for Node’s HTTP stack, a sandbox port in use or an invalid seed, an entity or export the target cannot do, an output hrsync will not write through (a link, a folder)',
+    meaning: 'usage error: an unknown flag or target, a missing argument, a bad mapping or config file, an environment variable the config names is not set, `NODE_DEBUG` set for Node’s HTTP stack, a sandbox port in use or an invalid seed, an entity or export the target cannot do, an output hrsync will not write through (a link, a folder), a mapping file `map init` would replace without `--force`',
     react: 'whoever changed the job: a flag, the config, a secret not set',
   },
   70: {
@@ -58,12 +58,12 @@ export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string 
     react: 'build it (`npm ci`)',
   },
   74: {
-    meaning: 'hrsync’s own output could not be written (a full disk, a missing or read-only folder): the journal, the results, an export, a saved plan, an HTML report, standard output, the state (a bookmark or the last-sent fingerprints, in a file or the state database). During an apply no new write starts after it, those in flight finish, and what was applied is printed when no results file holds it',
+    meaning: 'hrsync’s own output could not be written (a full disk, a missing or read-only folder): the journal, the results, an export, a saved plan, an HTML report, a mapping file (`map init`), standard output, the state (a bookmark or the last-sent fingerprints, in a file or the state database). During an apply no new write starts after it, those in flight finish, and what was applied is printed when no results file holds it',
     react: 'operations: the runner’s disk',
   },
   129: { meaning: 'as 130, stopped by a hangup (the terminal closed)', react: 'the next run converges' },
   130: {
-    meaning: 'stopped by Ctrl-C (SIGINT): during an apply, after the writes in flight finished and the results were written; at the confirmation or during an export, with nothing written',
+    meaning: 'stopped by Ctrl-C (SIGINT): during an apply, after the writes in flight finished and the results were written (its last line, even with `--quiet`, says what was applied and skipped, and where the results are); while an import reads and plans, at the confirmation, during an export or a validation, with nothing written',
     react: 'the next run converges',
   },
   143: { meaning: 'as 130, stopped by SIGTERM (`kill`, a cancelled job, a pod stopped)', react: 'the next run converges' },

@@ -5,7 +5,7 @@ import { anchor, referencePages, renderFields } from '../src/cli/reference-docs.
 import { OPTIONS } from '../src/cli/options.js';
 import { CONNECTORS } from '../src/connectors/registry.js';
 import { FIELDS } from '../src/core/model/fields.js';
-import { ISSUE_CODES } from '../src/core/model/issues.js';
+import { ISSUE_CODES, ISSUE_EXPLANATIONS } from '../src/core/model/issues.js';
 import { ExitCode } from '../src/errors.js';
 import { sandboxFlags } from '../src/sandbox/server.js';
 import { ROOT } from './helpers/cli.js';
@@ -89,6 +89,7 @@ describe('the reference pages under docs/reference/', () => {
     for (const [entity, defs] of Object.entries(FIELDS)) for (const d of defs) expect(pages['docs/reference/fields.md'], `${entity}.${d.name}`).toContain(`| \`${d.name}\` |`);
     for (const connector of CONNECTORS) expect(pages['docs/reference/config.md']).toContain(`### \`"type": "${connector.type}"\``);
     for (const code of Object.values(ExitCode)) expect(pages['docs/reference/exit-codes.md']).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
+    for (const code of ISSUE_CODES) expect(pages['docs/reference/issue-codes.md'], code).toContain(`| \`${code}\` | ${ISSUE_EXPLANATIONS[code].slice(0, 20)}`);
   });
 });
 

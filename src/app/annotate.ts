@@ -6,11 +6,15 @@ import { outputFailed, UsageError } from '../errors.js';
 import { readRecords } from '../io/records.js';
 import type { ReadOptions } from '../io/types.js';
 import { rawText } from '../io/cells.js';
-import { openWriter } from '../io/writers.js';
+import { csvText, encodeCsv, fitWords, STANDARD_DIALECT, type CsvDialect } from '../io/dialect.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 import { writeXlsx, type Sheet } from '../io/xlsx.js';
 
 /** The column added to each annotated row: what is wrong with it, in the words of the report. */
 export const ERRORS_COLUMN = 'hrsync errors';
+
+/** Issues about a whole file, which sit on its first line: in a JSON file, that is a record's too. */
+const FILE_CODES: ReadonlySet<string> = new Set(['unknown_column', 'unused_column', 'ambiguous_column', 'missing_column', 'unknown_entity', 'unsupported_entity']);
 
 /**
  * A file's issues as its records are read again, in the same order (by line): the notes of a line,
@@ -38,7 +42,7 @@ class LineNotes {
       }
       const issue = this.batch[this.at]!;
       if (issue.line > line) break;
-      if (issue.line === line) notes.push(`${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`);
+      if (issue.line === line && !FILE_CODES.has(issue.code)) notes.push(`${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`);
       this.at++;
     }
     this.line = line;
@@ -52,22 +56,29 @@ class LineNotes {
  * `hrsync errors` column holding that row's errors and warnings ("field: message"), the rows with
  * none left blank there: the file HR staff fix and send again.
  */
-async function annotatedSheet(file: string, report: ValidationReport<Issues>, read: ReadOptions): Promise<Sheet> {
+async function annotatedSheet(file: string, report: ValidationReport<Issues>, read: ReadOptions): Promise<Sheet & { dialect: CsvDialect }> {
   const issues = inOrder(report.issues, file);
   const notes = new LineNotes(issues);
+  let dialect: CsvDialect = STANDARD_DIALECT;
   const columns: string[] = [];
   const rows: Array<{ cells: string[]; note: string }> = [];
   // An annotated file annotated again: its old errors column is replaced, never doubled.
   const add = (names: readonly string[]) => columns.push(...names.filter((c) => c.trim().toLowerCase() !== ERRORS_COLUMN));
+  // The header's line: its issues are the file's, not a row's. A JSON file has none: its first line is a record.
+  let headerLine = 1;
   try {
     for await (const events of readRecords(file, read))
       for (const event of events) {
-        if (event.kind === 'header') add(event.columns);
+        if (event.kind === 'header') {
+          add(event.columns);
+          if (event.dialect) dialect = event.dialect;
+          headerLine = event.format === 'json' || event.format === 'ndjson' ? 0 : (event.row ?? 1);
+        }
         else if (event.kind === 'record') {
           // A JSON document's key first seen after its first records: a column like the others.
           if (event.newColumns) add(event.newColumns);
-          rows.push({ cells: columns.map((c) => rawText(event.record.values[c])), note: event.record.line > 1 ? await notes.of(event.record.line) : '' });
-        } else if (event.kind === 'problem' && event.problem.line > 1 && !event.problem.fatal) rows.push({ cells: [], note: `${event.problem.message} (line ${event.problem.line})` });
+          rows.push({ cells: columns.map((c) => rawText(event.record.values[c])), note: event.record.line > headerLine ? await notes.of(event.record.line) : '' });
+        } else if (event.kind === 'problem' && event.problem.line > headerLine && !event.problem.fatal) rows.push({ cells: [], note: `${event.problem.message} (line ${event.problem.line})` });
       }
   } finally {
     await issues.return(undefined);
@@ -78,6 +89,7 @@ async function annotatedSheet(file: string, report: ValidationReport<Issues>, re
     columns: [...columns, ERRORS_COLUMN],
     rows: rows.map(({ cells, note }) => [...cells, ...Array<string>(width - cells.length).fill(''), note]),
     highlight: [width],
+    dialect,
   };
 }
 
@@ -91,31 +103,32 @@ export function annotatedFormat(out: string, files: number): '.csv' | '.xlsx' {
 
 /**
  * `validate --annotate OUT`: the input files written back with an `hrsync errors` column. OUT.xlsx:
- * one workbook, a sheet per input file; OUT.csv: one input file. Written whole or not at all (0600).
+ * one workbook, a sheet per input file; OUT.csv: one input file, in that file's own dialect (encoding,
+ * BOM, delimiter, line ends: the spreadsheet that made it opens it the same way; a JSON input's in
+ * hrsync's). `note`: it could not be (a character its encoding has no byte for): said, never lost.
+ * Written whole or not at all (0600).
  */
-export async function writeAnnotated(files: readonly string[], report: ValidationReport<Issues>, out: string, options: { cwd: string; read?: ReadOptions }): Promise<{ path: string; rows: number }> {
+export async function writeAnnotated(files: readonly string[], report: ValidationReport<Issues>, out: string, options: { cwd: string; read?: ReadOptions }): Promise<{ path: string; rows: number; note?: string }> {
   const format = annotatedFormat(out, files.length);
   const path = resolve(options.cwd, out);
   const read = { ...options.read, cwd: options.cwd };
-  const sheets: Sheet[] = [];
+  const sheets: Array<Sheet & { dialect: CsvDialect }> = [];
   for (const file of files) sheets.push(await annotatedSheet(file, report, read));
+  let note: string | undefined;
   try {
     if (format === '.xlsx') await writeXlsx(path, sheets);
     else {
       const [sheet] = sheets;
-      const columns = sheet!.columns.map((header, i) => ({ field: String(i), header }));
-      const writer = await openWriter(path, 'csv', columns, process.stdout);
-      try {
-        await writer.write(sheet!.rows.map((row) => Object.fromEntries(row.map((cell, i) => [String(i), cell]))));
-        await writer.commit();
-      } catch (error) {
-        await writer.abort();
-        throw error;
-      }
+      const { dialect } = sheet!;
+      // The notes (the last column) are hrsync's words: made to fit the input's encoding.
+      const rows = sheet!.rows.map((row) => [...row.slice(0, -1), fitWords(row.at(-1)!, dialect.encoding)]);
+      const encoded = encodeCsv(csvText([sheet!.columns], dialect) + csvText(rows, dialect), dialect);
+      note = encoded.fallback;
+      await writeFileAtomic(path, encoded.bytes, { mode: 0o600 });
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw outputFailed('the annotated file', out, error);
   }
-  return { path: out, rows: sheets.reduce((n, s) => n + s.rows.length, 0) };
+  return { path: out, rows: sheets.reduce((n, s) => n + s.rows.length, 0), ...(note ? { note } : {}) };
 }

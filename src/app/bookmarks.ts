@@ -63,3 +63,11 @@ export class Bookmarks {
 export function sinceOf(bookmark: Bookmark | undefined): string | undefined {
   return bookmark ? new Date(Date.parse(bookmark.at) - OVERLAP_MS).toISOString() : undefined;
 }
+
+/**
+ * Where `--since last` reads from, in words, for a run to say as it starts: the bookmark (the start
+ * of the last fully successful run) less the overlap, and why the overlap.
+ */
+export function sinceWords(bookmark: Bookmark, read: string): string {
+  return `--since last: reading ${read} changed since ${sinceOf(bookmark)} — the last run's start, ${bookmark.at}, less a ${OVERLAP_MS / 60_000}-minute overlap in case the source's clock differs from this machine's; a record changed in those minutes is read again (an import finds it unchanged, an export lists it again)`;
+}

@@ -1,5 +1,6 @@
 import type { FileFormat } from '../io/types.js';
 import { openWriter } from '../io/writers.js';
+import type { CsvDialect } from '../io/dialect.js';
 import type { Entity } from '../core/model/entities.js';
 import { CUSTOM_PREFIX, FIELDS, isCustomField } from '../core/model/fields.js';
 import { Interrupted, UsageError } from '../errors.js';
@@ -11,6 +12,8 @@ export interface ExportOptions {
   /** A file, or "-" for stdout. */
   output: string;
   format: FileFormat;
+  /** CSV: how it is written (default: STANDARD_DIALECT — UTF-8, commas, LF, formulas guarded). */
+  dialect?: CsvDialect;
   /** Canonical fields to write, in this order (default: every field the target holds, in the model's order). */
   fields?: string[];
   query?: ListQuery;
@@ -64,7 +67,7 @@ export async function runExport(target: Connection, options: ExportOptions, stdo
   const columns = exportColumns(target, options.entity, options.fields, options.wire ?? false, custom);
   const started = performance.now();
   if (options.output === '-' && !stdout) throw new UsageError('an export to standard output needs a stream to write to');
-  const writer = await openWriter(options.output, options.format, columns, stdout!, options.shown);
+  const writer = await openWriter(options.output, options.format, columns, stdout!, options.shown, options.dialect);
   let rows = 0;
   const stop = options.signal;
   const stopped = (signal: NodeJS.Signals) => new Interrupted(`the export was interrupted${options.output === '-' ? '' : `: ${options.output} was not written`}`, signal);

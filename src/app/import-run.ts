@@ -8,9 +8,12 @@ import { planFields, projected } from '../core/plan/project.js';
 import type { MatchKey, Connection } from '../core/ports.js';
 import type { CanonicalRecord } from '../core/model/canonical.js';
 import { keyValue } from '../core/model/keys.js';
+import { boundedHeapGrowth } from '../shared/heap.js';
+import { Interner } from '../shared/interner.js';
 import { runPool } from '../shared/pool.js';
 import { ROW_PROBLEMS } from '../core/validate/check-rows.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
+import { withinTolerance, type Tolerance } from '../core/validate/tolerance.js';
 import { outputFailed, RemoteError, SafetyStop, UsageError } from '../errors.js';
 import { runExport, type ExportReport } from './export-run.js';
 import type { CalendarSettings } from './calendar-settings.js';
@@ -24,6 +27,8 @@ export interface ImportOptions extends InputOptions {
   plan: Omit<PlanOptions, 'invalid' | 'synced'>;
   /** Plan nothing when any row is invalid. */
   strict?: boolean;
+  /** --max-invalid: plan nothing when more rows than this are invalid; up to it, they are tolerated (PlannedImport.tolerated). */
+  maxInvalid?: Tolerance;
   /** The working folder of the run (the state is the opened target's: OpenedTarget.state). */
   cwd: string;
   /** How --max-missing was written, for the message when it stops the run. */
@@ -48,6 +53,11 @@ export interface PlannedImport {
   plan: Plan | undefined;
   /** Rows that are in the input but not in the plan because they are invalid or conflicting. */
   inputProblems: number;
+  /**
+   * Of those, the invalid rows --max-invalid accepts: still reported and left out (results, failed.csv),
+   * but not counted against the run's exit code. 0 without --max-invalid.
+   */
+  tolerated: number;
   /** For a target that cannot be listed: what was last sent to it (in the state store), updated after a successful apply. */
   sync?: SentState;
 }
@@ -58,6 +68,11 @@ export interface PlannedImport {
  * hrsync last sent it — and plan the smallest set of writes. Writes nothing.
  */
 export async function planImport(opened: OpenedTarget, files: string[], given: ImportOptions): Promise<PlannedImport> {
+  // The input's records and the target's are held together while planning: V8's heap kept from growing far past them (see boundedHeapGrowth).
+  return boundedHeapGrowth(() => planWithin(opened, files, given));
+}
+
+async function planWithin(opened: OpenedTarget, files: string[], given: ImportOptions): Promise<PlannedImport> {
   // The target's config says what a new HR id on an existing account is (a conflict unless it adopts them).
   const options = opened.onNewHrId ? { ...given, plan: { ...given.plan, onNewHrId: opened.onNewHrId } } : given;
   const target = opened.target;
@@ -66,7 +81,8 @@ export async function planImport(opened: OpenedTarget, files: string[], given: I
   // Checked before anything is read: a --where naming no field is a usage error at once.
   const policy = runPolicy(opened.policy, options.where, options.modes);
   const validation = await runValidation(opened, files, { ...options, keepRecords: true });
-  if (!validation.ok && options.strict) return { target, validation, plan: undefined, inputProblems: validation.summary.errors };
+  const tolerated = !validation.ok && withinTolerance(validation, options.maxInvalid);
+  if (!validation.ok && (options.strict || (options.maxInvalid && !tolerated))) return { target, validation, plan: undefined, inputProblems: validation.summary.errors, tolerated: 0 };
   const records = validation.records ?? [];
   // Every row read is either planned or counted here (a file-level error leaves out the whole file).
   const invalid = Math.max(0, validation.summary.rows - records.length) + (validation.ok ? 0 : validation.files.filter((f) => f.rows === 0 && f.errors > 0).length);
@@ -82,7 +98,8 @@ export async function planImport(opened: OpenedTarget, files: string[], given: I
   if (options.plan.missing === 'delete') for (const entity of [...listed]) for (const by of target.writer.deleteBlockedBy?.(entity) ?? []) listed.add(by.entity);
   // Of each target record, only what the plan reads (and the whole record's fingerprint): see planFields.
   const fields = planFields(target.writer, records, options.plan);
-  const keep = (entity: Entity) => (row: CanonicalValues) => projected(row, fields.get(entity) ?? []);
+  const interner = new Interner();
+  const keep = (entity: Entity) => (row: CanonicalValues) => projected(row, fields.get(entity) ?? [], interner);
   if (target.can.list)
     for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) {
       const rows: CanonicalValues[] = [];
@@ -119,7 +136,7 @@ export async function planImport(opened: OpenedTarget, files: string[], given: I
       'check that the input is complete; if it is, raise --max-missing',
     );
   }
-  return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, ...(sync ? { sync } : {}) };
+  return { target, validation, plan, inputProblems: plan.summary.invalid + plan.summary.conflicts, tolerated: tolerated ? plan.summary.invalid : 0, ...(sync ? { sync } : {}) };
 }
 
 /**
@@ -192,6 +209,8 @@ export interface ApplyRunOptions {
   onProgress?: (done: number, total: number, failed: number) => void;
   /** What run this is: written beside the journal (run.json). */
   run?: object;
+  /** The failed rows as failed.xlsx too (--failed-xlsx; always for a workbook input). */
+  failedXlsx?: boolean;
 }
 
 /**
@@ -229,7 +248,9 @@ function describeRow(values: CanonicalValues): string {
 
 /** Applies a plan, then remembers what was sent successfully to a target that cannot be listed. */
 export async function applyImport(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'> & Partial<Pick<PlannedImport, 'validation'>>, options: ApplyRunOptions): Promise<ApplyReport> {
-  const result = await applyPlan(planned.target, planned.plan?.operations ?? [], { ...options, resultsDir: resolve(options.cwd, options.resultsDir), leftOut: leftOutOf(planned) });
+  // Each input's failed rows are written as the input was (its encoding, delimiter, line ends).
+  const dialects = new Map((planned.validation?.files ?? []).flatMap((f) => (f.dialect ? [[f.file, f.dialect] as const] : [])));
+  const result = await applyPlan(planned.target, planned.plan?.operations ?? [], { ...options, resultsDir: resolve(options.cwd, options.resultsDir), leftOut: leftOutOf(planned), dialects });
   if (planned.sync) {
     const sent = new Map<string, string>();
     for (const r of result.results) if (r.status === 'ok' && r.op.sends) sent.set(r.op.key, r.op.sends);

@@ -27,6 +27,8 @@ export interface LockOptions {
   env?: NodeJS.ProcessEnv;
   /** Told of lock files that were ignored (planted, or not what they say) and of a shared folder not trusted. */
   warn?: (message: string) => void;
+  /** The project (the config's folder) the run belongs to: written into its lock file, for `state show`. */
+  project?: string;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -175,7 +177,7 @@ export async function acquireLock(resource: string, label: string, what: string,
   const name = `${prefix}${process.pid}-${Math.random().toString(36).slice(2, 8)}.lock`;
   const path = join(folder.dir, name);
   const uid = myUid();
-  const me: Holder = { pid: process.pid, host: hostname(), since: new Date(now()).toISOString(), what, ...(uid !== undefined ? { uid } : {}), state: 'starting' };
+  const me: Holder = { pid: process.pid, host: hostname(), since: new Date(now()).toISOString(), what, ...(options.project ? { project: options.project } : {}), ...(uid !== undefined ? { uid } : {}), state: 'starting' };
   const started = now();
   const said = new Set<string>();
   for (;;) {
@@ -209,15 +211,21 @@ export async function acquireLock(resource: string, label: string, what: string,
   }
 }
 
-/** The locks held on this machine now, as far as this user can see (`state show` of the dir backend). */
-export async function machineLocks(options: Pick<LockOptions, 'dir' | 'env'> = {}): Promise<LockHolder[]> {
+/**
+ * The locks held on this machine now, as far as this user can see (`state show` of the dir backend):
+ * every project's, each with its project folder and user; those of another project than `project`
+ * (or of an hrsync that did not say) are `elsewhere`.
+ */
+export async function machineLocks(options: Pick<LockOptions, 'dir' | 'env' | 'project'> = {}): Promise<LockHolder[]> {
   const folder = await lockFolder(options.env ?? process.env, options.dir);
   const names = (await readdir(folder.dir).catch(() => [] as string[])).filter((name) => name.endsWith('.lock'));
   const found = await Promise.all(names.map((name) => readLockFile(join(folder.dir, name)).catch(() => undefined)));
   return found.flatMap((f) => {
     if (!f?.holder) return [];
-    const { pid, host, since, what } = f.holder;
+    const { pid, host, since, what, project } = f.holder;
     const verdict = judge(f).verdict;
-    return verdict === 'suspect' ? [] : [{ pid, host, since, what, held: verdict === 'alive' }];
+    if (verdict === 'suspect') return [];
+    const whose = { ...(typeof project === 'string' ? { project } : {}), user: whoIs(f.owner), ...(options.project !== undefined && project !== options.project ? { elsewhere: true } : {}) };
+    return [{ pid, host, since, what, held: verdict === 'alive', ...whose }];
   });
 }

@@ -7,6 +7,7 @@ import type { StateStore, Connection } from '../core/ports.js';
 import { genericRules } from '../core/rules/generic.js';
 import type { RuleBook } from '../core/rules/types.js';
 import { outputFailed, UsageError } from '../errors.js';
+import { closest } from '../shared/closest.js';
 import { calendarSettings, type CalendarSettings } from './calendar-settings.js';
 import { policySettings } from './target-policy.js';
 import type { PolicyOptions } from '../core/plan/plan.js';
@@ -81,12 +82,12 @@ type Choice =
   | { kind: 'sandbox'; fallback: boolean }
   | { kind: 'rules'; rules: RuleBook; connector: ConnectorDefinition | undefined };
 
-async function choose(name: string | undefined, loaded: LoadedConfig | undefined): Promise<Choice> {
+async function choose(name: string | undefined, loaded: LoadedConfig | undefined, offline = false): Promise<Choice> {
   if (name !== undefined) {
     if (loaded && Object.hasOwn(loaded.config.targets, name)) return { kind: 'configured', name };
     if (name === 'sandbox') return { kind: 'sandbox', fallback: false };
     if (name === 'generic') return { kind: 'rules', rules: { name, entities: genericRules }, connector: undefined };
-    const { connectorFor, rulesNamed, RULE_SET_NAMES } = await registry();
+    const { connectorFor, rulesNamed, RULE_SET_NAMES, CONNECTOR_TYPES } = await registry();
     const rules = rulesNamed(name);
     if (rules) return { kind: 'rules', rules, connector: connectorFor(name) };
     if (connectorFor(name))
@@ -94,7 +95,7 @@ async function choose(name: string | undefined, loaded: LoadedConfig | undefined
         `no target named "${name}" is configured, and ${name} is a read-only source with no rules of its own to validate against`,
         `to read from it, configure a target of type ${name} in hrsync.config.json; to validate, use the rules of the platform you import into: ${RULE_SET_NAMES.join(', ')}`,
       );
-    throw unknown(name, loaded, RULE_SET_NAMES);
+    throw unknown(name, loaded, offline ? RULE_SET_NAMES : [], CONNECTOR_TYPES);
   }
   if (loaded) {
     const names = Object.keys(loaded.config.targets);
@@ -124,7 +125,7 @@ export async function openTarget(name: string | undefined, options: OpenOptions)
 
 async function open(name: string | undefined, options: OpenOptions, loaded: LoadedConfig | undefined): Promise<OpenedRules | OpenedTarget> {
   const home = loaded ? dirname(loaded.path) : options.cwd;
-  const choice = await choose(name, loaded);
+  const choice = await choose(name, loaded, options.offline === true);
   const phoneRegion = loaded?.config.phoneRegion ? { phoneRegion: loaded.config.phoneRegion.toUpperCase() } : {};
   const rulesOnly = (rules: RuleBook, connector: ConnectorDefinition | undefined, note?: string): OpenedRules => ({ target: undefined, rules, connector, note, embedded: false, home, close: async () => {} });
   if (options.offline) {
@@ -170,12 +171,20 @@ function live({ target, connector }: { target: Connection; connector: ConnectorD
   };
 }
 
-function unknown(name: string, loaded: LoadedConfig | undefined, ruleSets: readonly string[]): UsageError {
+/**
+ * `ruleSets`: the rule sets this command takes as a target (validate's: it checks offline); a command
+ * that writes takes none, so a typo of a platform's name says how to configure one rather than
+ * suggesting a name it would refuse.
+ */
+function unknown(name: string, loaded: LoadedConfig | undefined, ruleSets: readonly string[], types: readonly string[]): UsageError {
   const configured = loaded ? Object.keys(loaded.config.targets) : [];
-  return new UsageError(
-    `unknown target "${name}"`,
-    `targets: ${[...configured, 'sandbox', ...ruleSets].join(', ')}${loaded ? '' : ' (no hrsync.config.json found)'}`,
-  );
+  // A typo of a configured name first (it is what --target usually names), then of a platform's.
+  const near = closest(name, configured) ?? closest(name, ['sandbox', ...ruleSets]);
+  const platform = near ? undefined : closest(name, types);
+  const accepted = `targets: ${[...configured, 'sandbox', ...ruleSets].join(', ')}${loaded ? '' : ' (no hrsync.config.json found)'}`;
+  if (platform)
+    return new UsageError(`unknown target "${name}": no target of that name is configured (did you mean the platform "${platform}"?)`, `to use ${platform}, configure a target of type "${platform}" in hrsync.config.json (docs/guides/configuration.md), or try it with --target sandbox; ${accepted}`);
+  return new UsageError(`unknown target "${name}"${near ? `: did you mean "${near}"?` : ''}`, accepted);
 }
 
 async function embedded(options: OpenOptions, home: string, state: StateStore, note: string | undefined): Promise<OpenedTarget> {

@@ -76,11 +76,12 @@ export class DirStateStore implements StateStore {
   }
 
   lock(resource: string, label: string, what: string, request: LockRequest = {}): Promise<HeldLock> {
-    return acquireLock(resource, label, what, { ...this.lockPlace, ...(request.waitMs ? { waitMs: request.waitMs } : {}), ...(request.warn ? { warn: request.warn } : {}) });
+    return acquireLock(resource, label, what, { ...this.lockPlace, project: this.home, ...(request.waitMs ? { waitMs: request.waitMs } : {}), ...(request.warn ? { warn: request.warn } : {}) });
   }
 
+  /** The machine's locks: this project's, and the others' marked `elsewhere`. */
   locks(): Promise<LockHolder[]> {
-    return machineLocks(this.lockPlace);
+    return machineLocks({ ...this.lockPlace, project: this.home });
   }
 
   private get lockPlace(): { env: NodeJS.ProcessEnv; dir?: string } {

@@ -218,6 +218,8 @@ export async function openState(options: { config?: string | undefined; cwd: str
 /** What lockTarget needs of an opened target (open-target's OpenedTarget is one). */
 export interface Lockable {
   target: Pick<Connection, 'label'> | undefined;
+  /** The project folder (the config's): the embedded sandbox's lock file names it. */
+  home?: string;
   lockKey: string | undefined;
   embedded: boolean;
   state: StateStore;
@@ -230,7 +232,7 @@ export interface Lockable {
  */
 export async function lockTarget(opened: Lockable, what: string, request: LockRequest = {}): Promise<HeldLock | undefined> {
   if (!opened.target || !opened.lockKey) return undefined;
-  if (opened.embedded) return acquireLock(opened.lockKey, opened.target.label, what, { ...(request.waitMs ? { waitMs: request.waitMs } : {}), ...(request.warn ? { warn: request.warn } : {}) });
+  if (opened.embedded) return acquireLock(opened.lockKey, opened.target.label, what, { ...(opened.home ? { project: opened.home } : {}), ...(request.waitMs ? { waitMs: request.waitMs } : {}), ...(request.warn ? { warn: request.warn } : {}) });
   return opened.state.lock(opened.lockKey, opened.target.label, what, request);
 }
 

@@ -4,12 +4,17 @@ import type { Connection } from '../core/ports.js';
 import { ExitCode, exitCodeForSignal } from '../errors.js';
 import { printable } from './printable.js';
 import type { AppliedSummary } from './render/report-html.js';
+import { secondsLeft } from '../core/apply/duration.js';
 import { drawsLive, ratePerSecond, spinner } from './progress.js';
+import { progressText } from './render/pacing.js';
 import { colourFor, onStopSignals, plural, type Io } from './terminal.js';
 
 /** Said under every summary of a run against the embedded sandbox, so it is never taken for a real one. */
 export const EMBEDDED_PLANNED = 'planned against the embedded sandbox: nothing real was read or changed';
 export const EMBEDDED_APPLIED = 'into the embedded sandbox: nothing real was changed';
+
+/** Off a terminal, the longest an apply goes without a progress line. */
+const PROGRESS_LINE_MS = 30_000;
 
 /** An apply's report, and the signal that stopped it early, if one did — or the loss of its lock (why, in words). */
 export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals; lockLost?: string };
@@ -19,7 +24,7 @@ export type AppliedRun = ApplyReport & { stoppedBy?: NodeJS.Signals; lockLost?: 
  * SIGHUP stop new writes; those in flight finish (each is bounded by the request timeout) and the
  * results are written; a second signal only says so.
  */
-export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined; run?: object }, io: Io): Promise<AppliedRun> {
+export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 'sync'>, options: { concurrency: number; resultsDir: string; lockLost?: AbortSignal | undefined; run?: object; failedXlsx?: boolean }, io: Io): Promise<AppliedRun> {
   const err = colourFor(io.stderr, io.env);
   const target: Connection = planned.target;
   const ops = planned.plan?.operations ?? [];
@@ -53,37 +58,54 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
   const live = drawsLive(io);
   const started = performance.now();
   let lastTenth = 0;
+  let lastLine = started;
+  const pacing = target.pacing;
   progress.start(`applying ${plural(ops.length, 'change')} to ${target.label}`);
+  let report: ApplyReport;
   try {
-    const report = await applyImport(planned, {
+    report = await applyImport(planned, {
       concurrency: options.concurrency,
       resultsDir: options.resultsDir,
       cwd: io.cwd,
       signal: controller.signal,
       ...(options.run ? { run: options.run } : {}),
+      ...(options.failedXlsx ? { failedXlsx: true } : {}),
       onProgress: (done, total, failed) => {
-        progress.text = `applying to ${target.label}: ${done}/${total} done, ${failed} failed, ${ratePerSecond(done, started).toFixed(1)}/s`;
+        const perSecond = ratePerSecond(done, started);
+        const left = secondsLeft(total - done, perSecond, pacing && { perSecond: pacing.perSecond, available: pacing.available() });
+        const line = progressText({ done, total, failed, perSecond, secondsLeft: left, paced: (pacing?.waiting() ?? 0) > 0 });
+        progress.text = `applying to ${target.label}: ${line}`;
+        // Off a terminal: a line per tenth, and one at least every half minute (a paced run is slow).
         const tenth = Math.floor((done / total) * 10);
-        if (!live && tenth > lastTenth) {
+        const now = performance.now();
+        if (!live && (tenth > lastTenth || now - lastLine >= PROGRESS_LINE_MS)) {
           lastTenth = tenth;
-          io.stderr.write(`${done}/${total} done, ${failed} failed\n`);
+          lastLine = now;
+          io.stderr.write(`${line}\n`);
         }
       },
     });
-    return { ...report, ...(stoppedBy ? { stoppedBy } : {}), ...(lockLost !== undefined ? { lockLost } : {}) };
   } finally {
     progress.stop();
     dispose();
   }
+  sayResultNotes(report, io);
+  return { ...report, ...(stoppedBy ? { stoppedBy } : {}), ...(lockLost !== undefined ? { lockLost } : {}) };
+}
+
+/** What the results files could not keep as asked (a failed-rows file in UTF-8, not its input's encoding), one line each. */
+export function sayResultNotes(report: Pick<ApplyReport, 'notes' | 'resultsDir'>, io: Io): void {
+  const err = colourFor(io.stderr, io.env);
+  for (const note of report.notes ?? []) io.stderr.write(`${err.yellow('note:')} ${printable(report.resultsDir, true)}/${note}\n`);
 }
 
 /** The exit code of an apply: 0, 4 (target failed), 5 (rows failed, skipped, unknown or left out), 6 (its lock was lost), 74 (its own output failed), 130 (143, 129). */
-export function applyOutcome(result: AppliedRun, inputProblems: number): number {
+export function applyOutcome(result: AppliedRun, inputProblems: number, tolerated = 0): number {
   if (result.outputFailure) return ExitCode.output;
   if (result.targetFailure) return ExitCode.targetFailed;
   if (result.interrupted && result.lockLost !== undefined) return ExitCode.safetyStop;
   if (result.interrupted) return exitCodeForSignal(result.stoppedBy ?? 'SIGINT');
-  if (result.failed || result.skipped || result.unknown || inputProblems) return ExitCode.partialFailure;
+  if (result.failed || result.skipped || result.unknown || inputProblems > tolerated) return ExitCode.partialFailure;
   return ExitCode.ok;
 }
 
@@ -93,13 +115,21 @@ export function appliedLine(result: Pick<ApplyReport, 'ok' | 'failed' | 'unknown
   return `${plural(result.ok, 'change')} applied, ${plural(result.failed, 'failed', 'failed')}, ${result.unknown ? `${plural(result.unknown, 'unknown', 'unknown')}, ` : ''}${plural(result.skipped, 'skipped', 'skipped')}${leftOut}`;
 }
 
-/** The closing lines and the exit code of an apply; the closing line's mark and colour follow the code (never a green ✔ with exit 5). */
-export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io): number {
+/** How a stopped run names what stopped it. */
+const STOPPED_BY: Partial<Record<NodeJS.Signals, string>> = { SIGINT: 'by Ctrl-C', SIGTERM: 'by SIGTERM', SIGHUP: 'the terminal closed' };
+
+/**
+ * The closing lines and the exit code of an apply; the closing line's mark and colour follow the code
+ * (never a green ✔ with exit 5). `tolerated`: of the rows left out, the invalid ones --max-invalid accepts.
+ */
+export function applyExitCode(result: AppliedRun, inputProblems: number, io: Io, tolerated = 0): number {
   const err = colourFor(io.stderr, io.env);
-  const code = applyOutcome(result, inputProblems);
+  const code = applyOutcome(result, inputProblems, tolerated);
   const line = appliedLine(result, inputProblems);
   const where = result.resultsWritten ? `results in ${result.resultsDir}` : 'the results could not be written';
-  const mark = code === ExitCode.ok ? err.green(`✔ ${line}`) : code === ExitCode.partialFailure ? err.yellow(`! ${line}`) : err.red(`✖ ${line}`);
+  // A run stopped by a signal says so in its one summary line, which --quiet keeps (it starts "stopped:").
+  const stopped = result.interrupted && result.stoppedBy && result.lockLost === undefined ? `${err.yellow('stopped:')} ${STOPPED_BY[result.stoppedBy] ?? result.stoppedBy}, ` : undefined;
+  const mark = stopped ? `${stopped}${line}` : code === ExitCode.ok ? err.green(`✔ ${line}`) : code === ExitCode.partialFailure ? err.yellow(`! ${line}`) : err.red(`✖ ${line}`);
   io.stderr.write(`${mark}; ${where}\n`);
   if (result.outputFailure) {
     io.stderr.write(`${err.red('error:')} ${printable(result.outputFailure.message)}; no new write started after that, those in flight finished\n`);

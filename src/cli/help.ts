@@ -11,7 +11,7 @@ interface CommandHelp {
 
 /** Every command's examples (and a closing note), by its path: a test checks that each command has some. */
 export const HELP: Record<string, CommandHelp> = {
-  '': { examples: [], after: '-q, --quiet and --no-color work with every command; `hrsync COMMAND --help` shows its options and examples.' },
+  '': { examples: [], after: '-q, --quiet, -v, --verbose, --debug and --no-color work with every command; `hrsync COMMAND --help` shows its options and examples.' },
   validate: {
     examples: [
       ['hrsync validate users.csv', 'the default target’s rules (offline with no config)'],
@@ -22,7 +22,8 @@ export const HELP: Record<string, CommandHelp> = {
       ['hrsync validate users.ndjson --format json > report.json'],
       ['curl -s https://hr.example.com/users.csv | hrsync validate -', 'standard input'],
       ['hrsync validate staff.xlsx --sheet Staff --annotate fix-me.xlsx', 'the workbook back with an "hrsync errors" column'],
-      ['hrsync validate users.csv --report report.html', 'one self-contained HTML page'],
+      ['hrsync validate staff.csv --encoding windows-1252 --annotate fix-me.csv', 'a CSV back in its own encoding, delimiter, line ends'],
+      ['hrsync validate users.csv --report report.html', 'one HTML page: the issues charted, explained and by row, the rows with errors to download'],
     ],
     after: 'Exit codes: 0 valid (warnings allowed), 3 invalid, 64 usage error.',
   },
@@ -37,6 +38,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['hrsync import users.csv --where department=Sales,Support --mode create,update', 'only those departments; never take anyone down'],
       ['hrsync import users.csv --only E1001 --yes', 'a canary run on one person'],
       ['hrsync import .hrsync/runs/<time>/failed.csv --yes', 'retry just the failures'],
+      ['hrsync import staff.csv --yes --failed-xlsx', 'the failures as failed.xlsx too, for HR'],
       ['hrsync import --from hr --target lms --since 2026-11-01 --yes', 'incremental HR → LMS sync'],
       ['hrsync import --from hr --target lms --map hr-map.json --since last --yes', 'nightly: what changed since the last good run'],
       ['hrsync import approvals.csv --entity delegates --dry-run', 'HR’s approvals: delegate statuses'],
@@ -75,6 +77,8 @@ export const HELP: Record<string, CommandHelp> = {
       ['hrsync export --target hr --since 2026-11-01 -o changed.ndjson'],
       ['hrsync export --target hr --since last -o changed.csv', 'what changed since the last such export'],
       ['hrsync export --target lms -o users.xlsx', 'an Excel workbook'],
+      ['hrsync export --target lms -o users.csv --csv-dialect excel', 'CSV for Excel: UTF-8 with a BOM, ;, CRLF'],
+      ['hrsync export --target lms -o feed.csv --csv-dialect machine', 'for a program: no \' before formulas'],
       ['hrsync export --entity delegates --filter status=Provisional --since last -o requests.csv'],
       ['hrsync export --entity awards --filter status=Target -o targets.xlsx', 'also authorisations, jobroles'],
       ['hrsync export --target lms --wire -o users-platform-names.csv'],
@@ -131,10 +135,28 @@ export const HELP: Record<string, CommandHelp> = {
     ],
     after: 'Exit codes: 0 done (or nothing to do), 4 the database cannot be reached or refused the credentials, 64 a bad URL or a variable not set.',
   },
+  map: {
+    examples: [
+      ['hrsync map init export.csv', 'writes mapping.yaml from its header'],
+      ['hrsync validate export.csv --map mapping.yaml', 'then check the file with it'],
+    ],
+  },
+  'map init': {
+    examples: [
+      ['hrsync map init personio-export.csv', 'mapping.yaml: each column placed, with how it was recognised; the rest commented out, with suggestions'],
+      ['hrsync map init export.csv --encoding windows-1252 -o hr-map.yaml', 'the encoding (and a delimiter other than ,) go into its input: section'],
+      ['hrsync map init staff.xlsx --sheet Staff -o - | less', 'to standard output'],
+      ['hrsync map init companies.csv --entity companies -o companies-map.json --force', 'JSON (no comments), over an older one'],
+      ['hrsync validate export.csv --map mapping.yaml', 'then check the file with it'],
+    ],
+    after:
+      'Headers are recognised in English, German, French, Dutch and Spanish (Vorname, Prénom, Voornaam, Nombre …); the first rows settle what the header cannot (a Manager column of e-mails, dd.mm.yyyy dates, aktiv / inaktiv). How the file was read (an encoding other than UTF-8, a delimiter other than ",", --sheet) goes into the input: section of the mapping, which validate and import --map read unless a flag says otherwise. Exit codes: 0 written, 3 the file cannot be read, 64 usage (the file exists without --force), 74 it cannot be written.',
+  },
   config: { examples: [['hrsync config schema > hrsync.schema.json']] },
   'config schema': {
     examples: [['hrsync config schema > hrsync.schema.json', 'then "$schema": "./hrsync.schema.json" in the config']],
   },
+  version: { examples: [['hrsync version', 'the same as hrsync --version'], ['hrsync version --format json', '{"version": …, "node": "v20.18.0", "platform": "linux", "arch": "x64"}']] },
   completion: {
     examples: [
       ['hrsync completion bash > ~/.local/share/bash-completion/completions/hrsync'],

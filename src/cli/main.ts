@@ -7,8 +7,8 @@ import type { TargetTaking } from './accepted-targets.js';
 import { configFlag, helpWanted } from './config-flag.js';
 import { commandPath, configureHelp, HELP, renderExamples } from './help.js';
 import {
-  addOptions, APPLY_OPTIONS, EXPORT_OPTIONS, HISTORY_OPTIONS, IMPORT_OPTIONS, LISTING_OPTIONS, OPTIONS, PERSON_HISTORY_OPTIONS, SANDBOX_OPTIONS, UNDO_OPTIONS, VALIDATE_OPTIONS,
-  type ApplyFlags, type ExportFlags, type HistoryFlags, type ImportFlags, type ListingFlags, type OptionSpec, type PersonHistoryFlags, type SandboxFlags, type UndoFlags, type ValidateFlags,
+  addOptions, APPLY_OPTIONS, EXPORT_OPTIONS, HISTORY_OPTIONS, IMPORT_OPTIONS, LISTING_OPTIONS, MAP_INIT_OPTIONS, OPTIONS, PERSON_HISTORY_OPTIONS, SANDBOX_OPTIONS, UNDO_OPTIONS, VALIDATE_OPTIONS,
+  type ApplyFlags, type ExportFlags, type HistoryFlags, type ImportFlags, type ListingFlags, type MapInitFlags, type OptionSpec, type PersonHistoryFlags, type SandboxFlags, type UndoFlags, type ValidateFlags,
 } from './options.js';
 import { printable } from './printable.js';
 import { quietStream } from './quiet.js';
@@ -216,6 +216,21 @@ const COMMANDS: Record<string, CommandSpec> = {
       });
     },
   },
+  map: {
+    summary: 'mapping file helpers',
+    subcommands: { 'init <file>': 'write a mapping file from a file’s header: the columns hrsync places, and suggestions for the rest' },
+    async build(command, { io, setExit }) {
+      addOptions(
+        sub(command, 'init').description(
+          'Read the header (and the first rows) of a CSV, JSON, NDJSON or .xlsx file and write a mapping file for it: each column hrsync can place on a field — by name, alias, or an HR system’s header in German, French, Dutch or Spanish — with a comment saying how; the columns it cannot place commented out, with the field they may be; date formats and status words of the rows read as transforms and value lookups. Never replaces a file without --force.',
+        ),
+        MAP_INIT_OPTIONS,
+      ).action(async (file: string, flags: MapInitFlags) => {
+        const { mapInitCommand } = await import('./commands/map.js');
+        setExit(await mapInitCommand(file, flags, io));
+      });
+    },
+  },
   config: {
     summary: 'configuration helpers',
     subcommands: { schema: 'print the JSON Schema of hrsync.config.json, for editors' },
@@ -226,6 +241,16 @@ const COMMANDS: Record<string, CommandSpec> = {
           const { schemaCommand } = await import('./commands/targets.js');
           setExit(await schemaCommand(io));
         });
+    },
+  },
+  version: {
+    summary: 'print hrsync’s version (as --version does), or with --format json the Node version and platform too',
+    async build(command, { io, setExit }) {
+      addOptions(command.description('Print the version of hrsync, as --version does; --format json adds the Node.js version and the platform, for a bug report.'), ['listFormat']).action((flags: { format: string }) => {
+        const about = { version: version(), node: process.version, platform: process.platform, arch: process.arch };
+        io.stdout.write(flags.format === 'json' ? `${JSON.stringify(about, null, 2)}\n` : `${about.version}\n`);
+        setExit(ExitCode.ok);
+      });
     },
   },
   completion: {
@@ -282,6 +307,8 @@ export async function program(io: Io, setExit: (code: number) => void, argv: rea
     .description('Keep people data in step between HR systems and training platforms.')
     .version(version(), '-V, --version')
     .option('-q, --quiet', 'print nothing on stderr but errors (the output on stdout is unchanged)')
+    .option('-v, --verbose', 'list everything — every issue, every planned change, the locks of other projects — not the first few (where a command shortens nothing, it changes nothing)')
+    .option('--debug', 'on stderr, each HTTP request (its secrets removed) and the stack of an internal error; the same as HRSYNC_DEBUG=http')
     .option('--no-color', 'no colour in the output (also NO_COLOR=1 or FORCE_COLOR=0)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
@@ -292,11 +319,14 @@ export async function program(io: Io, setExit: (code: number) => void, argv: rea
     })
     .exitOverride();
   configureHelp(cli);
-  // --quiet and --no-color, wherever they were written, before any command runs.
+  // --quiet, --verbose, --debug and --no-color, wherever they were written, before any command runs.
   cli.hook('preAction', (_cli, action) => {
-    const global = action.optsWithGlobals<{ quiet?: boolean; color?: boolean }>();
+    const global = action.optsWithGlobals<{ quiet?: boolean; color?: boolean; verbose?: boolean; debug?: boolean }>();
     if (global.color === false) io.env = { ...io.env, FORCE_COLOR: '0' };
     if (global.quiet) io.stderr = quietStream(io.stderr);
+    // Written before the command's name, -v is the program's: the command's action finds it among its own flags.
+    if (global.verbose) action.setOptionValue('verbose', true);
+    if (global.debug) io.env = { ...io.env, HRSYNC_DEBUG: [io.env.HRSYNC_DEBUG, 'http'].filter(Boolean).join(',') };
   });
   const words = argv.slice(2).filter((a) => !a.startsWith('-'));
   const wanted = words[0] === 'help' ? words[1] : words.find((w) => Object.hasOwn(COMMANDS, w));
@@ -360,7 +390,7 @@ export async function main(argv: string[], given: Io = processIo()): Promise<num
     }
     io.stderr.write(`${c.red('internal error:')} ${printable(error instanceof Error ? error.message : String(error))}\n`);
     if (debugging(io.env, 'stack') && error instanceof Error) io.stderr.write(`${printable(error.stack ?? '')}\n`);
-    else io.stderr.write(c.dim('this is a bug in hrsync; run with HRSYNC_DEBUG=1 for details\n'));
+    else io.stderr.write(c.dim('this is a bug in hrsync; run again with --debug (or HRSYNC_DEBUG=1) for details\n'));
     return ExitCode.internal;
   }
 }

@@ -12,7 +12,7 @@ export const OPTIONS = {
   },
   config: { flags: '-c, --config <file>', description: 'the config file (default: hrsync.config.json, .yaml or .yml here)' },
   entity: { flags: '-e, --entity <entity>', description: 'what the files hold (default: inferred from the columns)', choices: ENTITIES },
-  map: { flags: '-m, --map <file>', description: 'a mapping file: column names, defaults and transforms per entity' },
+  map: { flags: '-m, --map <file>', description: 'a mapping file: column names, defaults and transforms per entity, and how its files are read (input: encoding, delimiter, sheet; these flags win)' },
   encoding: { flags: '--encoding <name>', description: 'file encoding when it is not UTF-8, e.g. windows-1252, latin1, utf-16le' },
   delimiter: { flags: '-d, --delimiter <char>', description: 'CSV delimiter: , ; | or tab (default: detected)' },
   inputFormat: { flags: '--input-format <format>', description: 'read the files (and - for standard input) as this format (default: from the extension; standard input: from its first line)', choices: ['csv', 'json', 'ndjson'] },
@@ -23,6 +23,9 @@ export const OPTIONS = {
   fields: { flags: '--fields <a,b,…>', description: 'canonical fields to write, in this order (default: all the target holds)' },
   filter: { flags: '--filter <field=v1,v2>', description: 'only records whose field has one of these values (repeatable; pushed down where the platform filters)', repeatable: true },
   since: { flags: '--since <iso|last>', description: 'only records changed since this date or date-time, or since the last fully successful run (last)' },
+  csvDialect: { flags: '--csv-dialect <dialect>', description: 'how a CSV is written: standard (UTF-8, commas, LF), excel (UTF-8 with a BOM, semicolons, CRLF: opens in columns in a German- or other European-locale Excel), machine (UTF-8, commas, LF, and no formula guard: values exactly as held, for a program)', choices: ['standard', 'excel', 'machine'], defaultValue: 'standard' },
+  exportDelimiter: { flags: '-d, --delimiter <char>', description: 'CSV delimiter to write: , ; | or tab (default: the --csv-dialect’s)' },
+  failedXlsx: { flags: '--failed-xlsx', description: 'also write the rows that did not land as failed.xlsx (always done for an .xlsx input); failed.csv is in the input’s own encoding, delimiter and line ends' },
   wire: { flags: '--wire', description: 'column names in the platform’s own words instead of canonical names' },
   planFormat: { flags: '-f, --format <format>', description: 'output format', choices: ['text', 'json'], defaultValue: 'text' },
   dryRun: { flags: '--dry-run', description: 'plan and show, write nothing' },
@@ -35,6 +38,7 @@ export const OPTIONS = {
   maxDeactivations: { flags: '--max-deactivations <n|n%>', description: 'stop (exit 6) when more records of an entity than this would be deactivated or deleted, for any reason: missing, leavers, a disabled HR status (default: the config’s maxDeactivations, else --max-missing’s limit)' },
   asOf: { flags: '--as-of <date|date-time>', description: 'plan as if it were this moment: joiners and leavers are decided at it (a date is the start of that day, a time without offset the clock, in the config’s timeZone, else UTC; default: now)' },
   blank: { flags: '--blank <policy>', description: 'blank cells: leave the target’s value alone, or clear it', choices: ['ignore', 'clear'], defaultValue: 'ignore' },
+  maxInvalid: { flags: '--max-invalid <n|n%>', description: 'accept up to this many invalid rows, a count or a share of the rows read (e.g. 5 or 2%): they are still reported and left out, and the run succeeds (exit 0); more than this fails it (exit 3), and an import then writes nothing (default: any invalid row fails it)' },
   strict: { flags: '--strict', description: 'plan nothing when any row is invalid (exit 3)' },
   where: { flags: '--where <field=v1,v2>', description: 'only users rows whose field has one of these values (repeatable: each field must match), narrowing the target’s scope: rows out of it are neither created nor updated, and their accounts never counted missing', repeatable: true },
   mode: { flags: '--mode <kinds>', description: 'what this run may write: create, update, deactivate, comma-separated, e.g. create,update (deactivate covers deletes and an HR status that disables; default: the target’s mode, else all three)' },
@@ -47,8 +51,8 @@ export const OPTIONS = {
   from: { flags: '--from <source>', description: 'read the users from a listable target (an HR source, such as an HRIS connection) instead of files' },
   sheet: { flags: '--sheet <name>', description: 'the sheet of an .xlsx input to read, hidden ones too (default: the first visible sheet; names compared ignoring case)' },
   annotate: { flags: '--annotate <file>', description: 'also write the input back with an "hrsync errors" column: out.xlsx (a sheet per input file) or out.csv (one input file)' },
-  report: { flags: '--report <file.html>', description: 'also write the run as one self-contained HTML page (summary, chart, issues, changes, results); it holds personal data' },
-  verbose: { flags: '--verbose', description: 'list everything: every planned change and every issue, not the first few of each kind' },
+  report: { flags: '--report <file.html>', description: 'also write the run as one self-contained HTML page (summary, charts, issues explained and by row, the rows with errors to download, changes, results); it holds personal data' },
+  verbose: { flags: '-v, --verbose', description: 'list everything: every planned change and every issue, not the first few of each kind' },
   undoMaxDeactivations: { flags: '--max-deactivations <n|n%>', description: 'stop (exit 6) when the undo would deactivate or delete more records of an entity than this: a count, or a share of what the target holds (default: the config’s maxDeactivations, else no limit — they are records the run created)' },
   delete: { flags: '--delete', description: 'delete the records the run created instead of deactivating them (where the platform can)' },
   historyLimit: { flags: '--limit <n>', description: 'the most recent runs to show', defaultValue: '20' },
@@ -62,6 +66,8 @@ export const OPTIONS = {
   // Its kinds are the emulator's (FAULT_HELP in src/sandbox/faults.ts): the sandbox command adds them to this.
   fault: { flags: '--fault <kind=rate>', description: 'inject a fault at a rate (repeatable)', repeatable: true },
   rateLimit: { flags: '--rate-limit <n/s|off>', description: 'requests per second across all platforms before 429; off lifts every limit, the platforms\' own quotas too' },
+  mappingOutput: { flags: '-o, --output <file>', description: 'the mapping file to write: .yaml or .yml (with comments), .json, or - for stdout', defaultValue: 'mapping.yaml' },
+  overwrite: { flags: '--force', description: 'replace the mapping file when it exists' },
   apiKey: { flags: '--api-key <key>', description: 'the API key every platform accepts instead of sandbox-key' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -109,19 +115,20 @@ export type FlagsOf<Names extends readonly OptionName[]> = Flat<
  * Each command's options, declared once: main.ts registers them (addOptions) and the command's flags
  * type is read off them (FlagsOf).
  */
-export const VALIDATE_OPTIONS = ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'report', 'verbose', 'annotate'] as const satisfies readonly OptionName[];
+export const VALIDATE_OPTIONS = ['target', 'config', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'format', 'maxErrors', 'maxInvalid', 'report', 'verbose', 'annotate'] as const satisfies readonly OptionName[];
 export const IMPORT_OPTIONS = [
   'target', 'config', 'from', 'since', 'entity', 'map', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'planFormat', 'dryRun', 'yes', 'detailedExitcode',
-  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'where', 'mode', 'blank', 'strict', 'only', 'limit', 'concurrency', 'results', 'waitLock', 'report', 'verbose',
+  'out', 'match', 'missing', 'maxMissing', 'maxDeactivations', 'asOf', 'where', 'mode', 'blank', 'strict', 'maxInvalid', 'only', 'limit', 'concurrency', 'results', 'failedXlsx', 'waitLock', 'report', 'verbose',
 ] as const satisfies readonly OptionName[];
-export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'waitLock'] as const satisfies readonly OptionName[];
+export const APPLY_OPTIONS = ['config', 'force', 'concurrency', 'results', 'failedXlsx', 'waitLock'] as const satisfies readonly OptionName[];
 export const UNDO_OPTIONS = ['config', 'delete', 'undoMaxDeactivations', 'planFormat', 'dryRun', 'yes', 'detailedExitcode', 'out', 'concurrency', 'results', 'waitLock', 'report', 'verbose'] as const satisfies readonly OptionName[];
 export const PERSON_HISTORY_OPTIONS = ['config', 'listFormat'] as const satisfies readonly OptionName[];
-export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];
+export const EXPORT_OPTIONS = ['target', 'config', 'exportEntity', 'output', 'exportFormat', 'csvDialect', 'exportDelimiter', 'fields', 'filter', 'since', 'wire'] as const satisfies readonly OptionName[];
 export const SANDBOX_OPTIONS = ['host', 'port', 'data', 'seed', 'latency', 'fault', 'rateLimit', 'apiKey'] as const satisfies readonly OptionName[];
 /** `targets`, `targets check`, and `state show`, `reset` and `migrate`. */
 export const LISTING_OPTIONS = ['config', 'listFormat'] as const satisfies readonly OptionName[];
 export const HISTORY_OPTIONS = ['config', 'listFormat', 'historyLimit'] as const satisfies readonly OptionName[];
+export const MAP_INIT_OPTIONS = ['entity', 'encoding', 'delimiter', 'sheet', 'inputFormat', 'mappingOutput', 'overwrite'] as const satisfies readonly OptionName[];
 
 export type ValidateFlags = FlagsOf<typeof VALIDATE_OPTIONS>;
 export type ImportFlags = FlagsOf<typeof IMPORT_OPTIONS>;
@@ -133,8 +140,9 @@ export type PersonHistoryFlags = FlagsOf<typeof PERSON_HISTORY_OPTIONS>;
 export type SandboxFlags = FlagsOf<typeof SANDBOX_OPTIONS> & Record<string, unknown>;
 export type ListingFlags = FlagsOf<typeof LISTING_OPTIONS>;
 export type HistoryFlags = FlagsOf<typeof HISTORY_OPTIONS>;
+export type MapInitFlags = FlagsOf<typeof MAP_INIT_OPTIONS>;
 /** The flags that say how input files are read and checked (validate's and import's; import has no --max-errors). */
-export type InputFlags = Partial<Pick<ValidateFlags, 'entity' | 'map' | 'encoding' | 'delimiter' | 'sheet' | 'inputFormat' | 'maxErrors'>>;
+export type InputFlags = Partial<Pick<ValidateFlags, 'entity' | 'map' | 'encoding' | 'delimiter' | 'sheet' | 'inputFormat' | 'maxErrors' | 'verbose'>>;
 
 /**
  * Adds the named options of the table to a command; `extra` adds options declared elsewhere (an
@@ -151,4 +159,10 @@ export function addOptions(command: Command, names: readonly OptionName[], extra
     command.addOption(option);
   }
   return command;
+}
+
+/** The program's own flags, wherever they were written: main.ts gives them to every command's action. */
+export interface GlobalFlags {
+  /** -v, --verbose: list everything (the issues, the changes, the locks of other projects), not the first few. */
+  verbose?: boolean;
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseMoment } from '../core/lifecycle/calendar.js';
 import { FIELDS } from '../core/model/fields.js';
 import { parseLimit } from '../core/plan/brake.js';
+import { parseTolerance, type Tolerance } from '../core/validate/tolerance.js';
 import type { Limit } from '../core/plan/types.js';
 import { UsageError } from '../errors.js';
 import { closest } from '../shared/closest.js';
@@ -69,6 +70,26 @@ export function maxMissing(text: string, flag = '--max-missing'): Limit {
   const limit = parseLimit(text);
   if (!limit) throw new UsageError(`${flag} must be a count or a percentage, not "${text}"`, 'e.g. 25 (records) or 10% (of the target’s records)');
   return limit;
+}
+
+/** --max-invalid 5 or 2%: the invalid rows a run accepts; undefined when the flag was not given. */
+export function maxInvalid(text: string | undefined): Tolerance | undefined {
+  if (text === undefined) return undefined;
+  const tolerance = parseTolerance(text);
+  if (!tolerance) throw new UsageError(`--max-invalid: expected a count like 5 or a share like 2%, not "${text}"`, 'a count of rows (0 or more), or a share of the rows read (up to 100%)');
+  return tolerance;
+}
+
+/**
+ * The run's tolerance of invalid rows and how it was given, for its messages: --max-invalid, else the
+ * config's maxInvalid (the target's, else the top level's); --strict (zero) wins over the config.
+ */
+export function toleranceOf(flag: string | undefined, strict: boolean, configured: { text: string; where: string } | undefined): { limit: Tolerance; said: string } | undefined {
+  if (flag !== undefined) return { limit: maxInvalid(flag)!, said: `--max-invalid ${flag}` };
+  if (strict || !configured) return undefined;
+  const limit = parseTolerance(configured.text);
+  if (!limit) throw new UsageError(`${configured.where}: expected a count like 5 or a share like 2%, not "${configured.text}"`);
+  return { limit, said: `${configured.where} ${configured.text}` };
 }
 
 const AS_OF_FORMS = 'yyyy-mm-dd (the start of that day), yyyy-mm-ddThh:mm[:ss] (that time on the clock), both in the config’s timeZone (else UTC), or with an offset: yyyy-mm-ddThh:mmZ, yyyy-mm-ddThh:mm+02:00';

@@ -4,6 +4,7 @@ import { configJsonSchema } from '../config/schema.js';
 import { CONNECTORS } from '../connectors/registry.js';
 import { ENTITIES, type Entity } from '../core/model/entities.js';
 import { CUSTOM_PREFIX, FIELDS, type FieldDef } from '../core/model/fields.js';
+import { ISSUE_CODES, ISSUE_EXPLANATIONS } from '../core/model/issues.js';
 import { EXIT_CODES, ExitCode } from '../errors.js';
 import { commandPath, HELP } from './help.js';
 import { program } from './main.js';
@@ -279,6 +280,21 @@ export function renderExitCodes(): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
+// ---------------------------------------------------------------- issue codes
+
+/** docs/reference/issue-codes.md: every issue code validate can report, in plain words (as the HTML report says it). */
+export function renderIssueCodes(): string {
+  const lines = [
+    '# Issue codes',
+    '',
+    NOTICE('the issue code table (src/core/model/issues.ts)'),
+    'Each issue `hrsync validate` (and `import`) reports has a code: in the text output after the message, in `--format json` as `code`, and in the [HTML report](../guides/validate.md#html-report), which explains each code in the words below.',
+    '',
+    table(['code', 'what it means'], ISSUE_CODES.map((code) => [`\`${code}\``, cell(ISSUE_EXPLANATIONS[code])])),
+  ];
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
 /** Every reference page, rendered now. */
 export async function referencePages(): Promise<ReferencePage[]> {
   return [
@@ -286,5 +302,6 @@ export async function referencePages(): Promise<ReferencePage[]> {
     { path: 'docs/reference/fields.md', markdown: renderFields() },
     { path: 'docs/reference/config.md', markdown: renderConfig() },
     { path: 'docs/reference/exit-codes.md', markdown: renderExitCodes() },
+    { path: 'docs/reference/issue-codes.md', markdown: renderIssueCodes() },
   ];
 }

@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import { Interrupted } from '../errors.js';
 import { printable } from './printable.js';
 
@@ -84,10 +85,44 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     stdin: process.stdin,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
-    ask: (question) => askOnTerminal(question),
+    // Decided once, when first read (main copies the Io at its start: the getter is read then).
+    get stdinIsTTY() {
+      return askOn() !== undefined;
+    },
+    ask: (question) => askOnTerminal(question, askOn()),
     signals: process,
   };
+}
+
+let asking: { on: 'stderr' | 'tty' | undefined } | undefined;
+const askOn = () => (asking ??= { on: askingOn(Boolean(process.stdin.isTTY), Boolean(process.stderr.isTTY), canOpenTerminal) }).on;
+
+/**
+ * Where a confirmation is asked: on standard error when it and standard input are the terminal; on
+ * the terminal itself (/dev/tty, as gh and git do) when standard input is one but standard error goes
+ * elsewhere (`hrsync import … 2>&1 | tail`: a question written into the pipe would never be seen, and
+ * the run would wait for an answer nobody knows is wanted); nowhere (undefined: the run is
+ * non-interactive, and writing takes --yes) when standard input is not a terminal, or the terminal
+ * cannot be opened (no controlling terminal: a service, a container without -t).
+ */
+export function askingOn(stdinIsTTY: boolean, stderrIsTTY: boolean, canOpen: () => boolean): 'stderr' | 'tty' | undefined {
+  if (!stdinIsTTY) return undefined;
+  if (stderrIsTTY) return 'stderr';
+  return canOpen() ? 'tty' : undefined;
+}
+
+/** The controlling terminal of this process, as a path (none on Windows: a question is asked on stderr or not at all). */
+const TERMINAL = '/dev/tty';
+
+/** Whether /dev/tty opens for reading and writing: a process without a controlling terminal gets ENXIO. */
+function canOpenTerminal(): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    closeSync(openSync(TERMINAL, 'r+'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The signals that stop a run gracefully: Ctrl-C, `kill`, and the terminal closing. */
@@ -108,20 +143,23 @@ export function onStopSignals(io: Io, stop: (signal: NodeJS.Signals) => void): (
 }
 
 /**
- * Asks on the terminal. Ctrl-C (the terminal is in raw mode, so it arrives as a key, not a signal) and
- * Ctrl-D (end of input) are answers too: the user stopped, and nothing was written.
+ * Asks on the terminal — standard input and error, or /dev/tty opened for the question and closed
+ * after it (see askingOn). Ctrl-C (the terminal is in raw mode, so it arrives as a key, not a signal)
+ * and Ctrl-D (end of input) are answers too: the user stopped, and nothing was written.
  */
-async function askOnTerminal(question: string): Promise<string> {
+async function askOnTerminal(question: string, where: 'stderr' | 'tty' | undefined): Promise<string> {
+  if (!where) throw new Interrupted('no terminal to confirm on: nothing was written');
   // readline loads only when there is a question to ask.
   const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const streams = where === 'tty' ? await terminalStreams() : { input: process.stdin, output: process.stderr, close: () => {} };
+  const rl = createInterface({ input: streams.input, output: streams.output, terminal: true });
   try {
     return await new Promise<string>((resolve, reject) => {
       let settled = false;
       const stop = (how: string) => {
         if (settled) return;
         settled = true;
-        process.stderr.write('\n');
+        streams.output.write('\n');
         reject(new Interrupted(`${how} at the confirmation: nothing was written`));
       };
       rl.once('SIGINT', () => stop('Ctrl-C'));
@@ -136,6 +174,21 @@ async function askOnTerminal(question: string): Promise<string> {
     });
   } finally {
     rl.close();
+    streams.close();
+  }
+}
+
+/** /dev/tty as a terminal to read from and one to write to (two descriptors: each stream closes its own). */
+async function terminalStreams(): Promise<{ input: NodeJS.ReadableStream; output: NodeJS.WritableStream; close(): void }> {
+  const { ReadStream, WriteStream } = await import('node:tty');
+  let input: InstanceType<typeof ReadStream> | undefined;
+  try {
+    input = new ReadStream(openSync(TERMINAL, 'r'));
+    const output = new WriteStream(openSync(TERMINAL, 'w'));
+    return { input, output, close: () => (input!.destroy(), output.destroy()) };
+  } catch (error) {
+    input?.destroy();
+    throw new Interrupted(`the terminal (${TERMINAL}) could not be opened to confirm on: ${(error as NodeJS.ErrnoException).code ?? String(error)}; nothing was written`);
   }
 }
 

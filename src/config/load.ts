@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse, resolve } from 'node:path';
 import { lilconfig } from 'lilconfig';
 import { UsageError } from '../errors.js';
+import { closest } from '../shared/closest.js';
 import { protoKeyPath, protoKeyRefused } from '../shared/proto-key.js';
 import type { Config } from './schema.js';
 
@@ -68,7 +69,7 @@ export async function loadConfig(explicit: string | undefined, cwd: string, env:
   const parsed = configSchema.safeParse(document);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new UsageError(`${path}: ${first.path.join('.') || '(top)'}: ${first.message}`, 'run `hrsync config schema` for the full schema');
+    throw new UsageError(`${path}: ${first.path.join('.') || '(top)'}: ${first.message}${didYouMean(document, first)}`, 'run `hrsync config schema` for the full schema');
   }
   return { path, config: parsed.data as Config };
 }
@@ -80,4 +81,14 @@ export function resolveSecret(reference: string | undefined, where: string, env:
   const value = env[name];
   if (value === undefined || value === '') throw new UsageError(`${where} refers to the environment variable ${name}, which is not set`, `export ${name}=… before running hrsync`);
   return value;
+}
+
+/** A value the schema has a list for (a target's type) and a typo of one of them: `: did you mean "accessplanit"?`. */
+function didYouMean(document: unknown, issue: { path: PropertyKey[]; options?: unknown; values?: unknown }): string {
+  const list = Array.isArray(issue.options) ? issue.options : Array.isArray(issue.values) ? issue.values : [];
+  const options = list.filter((o): o is string => typeof o === 'string');
+  let value: unknown = document;
+  for (const key of issue.path) value = value && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  const near = typeof value === 'string' && options.length ? closest(value, options) : undefined;
+  return near ? ` (not "${value as string}": did you mean "${near}"?)` : '';
 }

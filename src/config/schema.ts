@@ -72,6 +72,7 @@ export interface Config {
   createDaysBefore?: number | undefined;
   deleteDaysAfter?: number | undefined;
   maxDeactivations?: string | number | undefined;
+  maxInvalid?: string | number | undefined;
 }
 
 /** The checked `state` entry. */

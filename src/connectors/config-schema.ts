@@ -50,6 +50,10 @@ export const lifecycleOptions = {
     .union([z.int().min(0), z.string().regex(/^\s*\d+(\.\d+)?%?\s*$/, { error: 'a count such as 25 or a percentage such as "10%"' })])
     .optional()
     .describe('Stop (exit 6) when a plan would deactivate or delete more records of an entity than this, for any reason: missing, leavers, a disabled status (a count, or a percentage of the target’s records, at least one; --max-deactivations wins; default: --max-missing’s limit, 10%)'),
+  maxInvalid: z
+    .union([z.int().min(0), z.string().regex(/^\s*\d+\s*$|^\s*\d+(\.\d+)?\s*%\s*$/, { error: 'a count such as 5 or a share of the rows such as "2%"' })])
+    .optional()
+    .describe('Invalid rows an import or validate accepts and still succeeds (exit 0): they are reported and left out; more fails the run (exit 3, nothing written). A count, or a share of the rows read ("2%"); --max-invalid and --strict win; default: none'),
 };
 
 const fieldValues = z.record(z.string().min(1), z.array(z.string()).min(1));

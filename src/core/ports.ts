@@ -50,6 +50,22 @@ export interface Connection {
   close(): Promise<void>;
   /** Present on targets hrsync can write to. */
   readonly writer?: TargetWriter;
+  /** How the connection paces its requests, when it does (a platform's documented limit, or the config's rateLimit). */
+  readonly pacing?: Pacing | undefined;
+}
+
+/**
+ * A connection's pacing: a token bucket per endpoint — `burst` requests at once, then `perSecond` on
+ * average — and at most `concurrency` requests in flight. Read to say how long a run will take.
+ */
+export interface Pacing {
+  perSecond: number;
+  burst: number;
+  concurrency: number;
+  /** Requests sent before pacing holds them back now: the fewest tokens any endpoint's bucket has (`burst` before the first request). */
+  available(): number;
+  /** Requests waiting for the limit right now (0: pacing is not what holds the run back). */
+  waiting(): number;
 }
 
 export type WriteAction = 'create' | 'update' | 'deactivate' | 'delete';
@@ -167,6 +183,11 @@ export interface LockHolder {
   expires?: string;
   /** False for a lock left behind by a holder that is gone (it no longer stops anyone). */
   held?: boolean;
+  /** The project folder (the config's) of the run that took it; absent from a lock of an older hrsync. */
+  project?: string;
+  /** The machine's locks (the dir backend): the user whose file it is, and whether it is another project's. */
+  user?: string;
+  elsewhere?: boolean;
 }
 
 /** A run lock held: released at the end of the run. */

@@ -159,6 +159,15 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** How a client paces its requests (the same shape as core's Pacing, which this layer cannot import). */
+export interface ClientPacing {
+  perSecond: number;
+  burst: number;
+  concurrency: number;
+  available(): number;
+  waiting(): number;
+}
+
 /**
  * One target's HTTP client: a keep-alive pool for its origin, per-endpoint pacing, retries with
  * exponential backoff and full jitter that honour Retry-After, and errors that say what failed
@@ -226,7 +235,30 @@ export class HttpClient {
     if (!rate) return;
     let bucket = this.buckets.get(endpoint);
     if (!bucket) this.buckets.set(endpoint, (bucket = new TokenBucket(rate.perSecond, Math.max(1, rate.burst), this.now, this.sleep)));
-    await bucket.take();
+    if (bucket.available() >= 1) return void (await bucket.take());
+    this.waiting++;
+    try {
+      await bucket.take();
+    } finally {
+      this.waiting--;
+    }
+  }
+
+  /** Requests waiting for a token now (see pacing). */
+  private waiting = 0;
+
+  /** How this client paces its requests (undefined: it does not), read to say how long a run will take. */
+  get pacing(): ClientPacing | undefined {
+    const rate = this.options.rate;
+    if (!rate) return undefined;
+    const burst = Math.max(1, rate.burst);
+    return {
+      perSecond: rate.perSecond,
+      burst,
+      concurrency: this.options.concurrency ?? 8,
+      available: () => Math.min(burst, ...[...this.buckets.values()].map((b) => b.available())),
+      waiting: () => this.waiting,
+    };
   }
 
   private backoff(attempt: number): number {

@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import { sourceOf } from './paths.js';
 import type { Options } from 'csv-parse';
 import { EncodingFault, openDecoded, type DecodedStream } from './decode.js';
-import { sniffDelimiter } from './delimiter.js';
+import { sniffDelimiter, sniffEol } from './delimiter.js';
 import { LineCounter } from './line-counter.js';
 import { CsvScanner } from './csv-scanner.js';
 import { pieceEnd } from './pieces.js';
@@ -10,6 +10,7 @@ import type { RawValue } from '../core/model/canonical.js';
 import type { RawRecord, ReadEvent, ReadOptions, ReadProblem } from './types.js';
 import { encodingProblem } from './problems.js';
 import { unneutralise } from './formula.js';
+import type { CsvDialect } from './dialect.js';
 
 const SNIFF_BYTES = 64 * 1024;
 /**
@@ -39,8 +40,11 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
     ];
     return;
   }
-  const delimiter = options.delimiter ?? sniffDelimiter(Buffer.concat(head.chunks).toString('utf8'), head.ended);
-  const rows = new CsvRows(file, delimiter, decoded.encoding);
+  const text = Buffer.concat(head.chunks).toString('utf8');
+  const delimiter = options.delimiter ?? sniffDelimiter(text, head.ended);
+  // How the file is written, for the files handed back to its author (an annotated copy, its failed rows).
+  const dialect: CsvDialect = { encoding: decoded.encoding, bom: decoded.bom, delimiter, eol: sniffEol(text), quote: '"', formulaGuard: true };
+  const rows = new CsvRows(file, dialect);
   const parsers = await CsvParsers.open(delimiter, rows, (options.csvParser ?? csvParserFromEnv()) === 'scanner');
   async function* chunks(): AsyncGenerator<Buffer> {
     yield* head.chunks;
@@ -63,7 +67,7 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
     failure = await faultProblem(file, error, decoded);
   }
   const tail: ReadEvent[] = [];
-  if (!rows.columns) tail.push({ kind: 'header', file, format: 'csv', columns: [], delimiter, encoding: decoded.encoding });
+  if (!rows.columns) tail.push({ kind: 'header', file, format: 'csv', columns: [], delimiter, encoding: decoded.encoding, dialect });
   if (failure) tail.push({ kind: 'problem', problem: failure });
   if (tail.length) yield tail;
 }
@@ -178,8 +182,7 @@ class CsvRows {
 
   constructor(
     private readonly file: string,
-    private readonly delimiter: string,
-    private readonly encoding: string,
+    private readonly dialect: CsvDialect,
   ) {}
 
   private header: (ReadEvent & { kind: 'header' }) | undefined;
@@ -209,12 +212,13 @@ class CsvRows {
       this.width = cells.length;
       let named = this.width;
       while (named > 0 && cells[named - 1]!.trim() === '') named--;
-      const columns = cells.slice(0, named).map((c) => c.trim());
+      const columns = cells.slice(0, named).map((c) => unneutralise(c.trim())); // a header guarded like any cell (dialect.ts)
       this.columns = columns;
       this.headerLine = line;
       const checked = checkHeader(file, line, columns);
       this.csvHeader = new CsvHeader(columns, checked.keep);
-      this.header = { kind: 'header', file, format: 'csv', columns, delimiter: this.delimiter, encoding: this.encoding };
+      const { delimiter, encoding } = this.dialect;
+      this.header = { kind: 'header', file, format: 'csv', columns, delimiter, encoding, dialect: this.dialect };
       this.events.push(this.header);
       for (const problem of checked.problems) this.events.push({ kind: 'problem', problem });
       return;

@@ -36,6 +36,8 @@ export function utf16Without(head: Buffer): 'utf-16le' | 'utf-16be' | undefined 
 export interface DecodedStream {
   /** The encoding actually used, as a canonical WHATWG name (e.g. "utf-8", "utf-16le", "windows-1252"). */
   encoding: string;
+  /** The file starts with the byte-order mark of that encoding. */
+  bom: boolean;
   /** UTF-8 chunks, BOM removed, every byte valid UTF-8, never splitting a character. */
   chunks: AsyncGenerator<Buffer>;
   /** The physical line (1-based) of a byte offset already read: to report an EncodingFault. */
@@ -112,6 +114,7 @@ export async function openDecoded(source: string | AsyncIterable<Buffer>, encodi
   const chunks = guess ? refuse(new EncodingFault(0, 'utf-8', guess)) : encoding === 'utf-8' ? checkUtf8(rest(), bomLength) : transcode(rest(), encoding, bomLength);
   return {
     encoding,
+    bom: bomLength > 0,
     chunks: closeOnExit(chunks, () => (stream ? stream.destroy() : void raw.return?.())),
     lineOf: async (byteOffset) => (tally ? tally.lineAt(byteOffset) : lineOfByteOffset(path!, byteOffset)),
   };

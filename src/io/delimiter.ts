@@ -59,3 +59,18 @@ export function sniffDelimiter(head: string, complete: boolean): string {
   }
   return best.delimiter;
 }
+
+/**
+ * The line ends of a CSV file's first lines (outside quoted values): CRLF, LF or CR; LF when the
+ * head holds no line break.
+ */
+export function sniffEol(head: string): '\r\n' | '\n' | '\r' {
+  let quoted = false;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (!quoted && c === 10) return '\n';
+    else if (!quoted && c === 13) return head.charCodeAt(i + 1) === 10 ? '\r\n' : i + 1 < head.length ? '\r' : '\r\n';
+  }
+  return '\n';
+}

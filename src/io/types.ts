@@ -1,4 +1,5 @@
 import type { RawValue } from '../core/model/canonical.js';
+import type { CsvDialect } from './dialect.js';
 
 /** One record as read: where it starts (file, physical line) and its values keyed by source column. */
 export interface RawRecord {
@@ -76,11 +77,12 @@ export interface ReadOptions {
 }
 
 /**
- * What a reader yields: first the header (columns in file order), then records and problems in file
+ * What a reader yields (a CSV file's header also says how the file is written: its `dialect`): first the header (columns in file order), then records and problems in file
  * order. A JSON document's header lists the keys of its first records (`partial`: it is read on before
  * the rest is known); a record with a key first seen after that names it in `newColumns`.
  */
 export type ReadEvent =
-  | { kind: 'header'; file: string; format: FileFormat; columns: string[]; delimiter?: string; encoding: string; bytesPerRecord?: number; partial?: boolean }
+  /** A workbook's: `sheet`, the sheet read, `row`, the header's row, and `letters`, each column's letter (C) in the order of `columns`. */
+  | { kind: 'header'; file: string; format: FileFormat; columns: string[]; delimiter?: string; encoding: string; bytesPerRecord?: number; partial?: boolean; sheet?: string; row?: number; letters?: string[]; dialect?: CsvDialect }
   | { kind: 'record'; record: RawRecord; newColumns?: string[]; warning?: ReadProblem }
   | { kind: 'problem'; problem: ReadProblem };

@@ -1,13 +1,12 @@
 import { once } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
-import { stringify } from 'csv-stringify/sync';
 import { basename } from 'node:path';
 import { outputFailed, UsageError } from '../errors.js';
 import { pendingOutput, type PendingFile } from '../shared/atomic-write.js';
 import type { FieldValue } from '../core/model/canonical.js';
 import { cellText, type RecordWriter } from './cells.js';
 import type { FileFormat } from './types.js';
-import { neutralise } from './formula.js';
+import { csvText, STANDARD_DIALECT, type CsvDialect } from './dialect.js';
 
 /** Where the text goes: a file written beside its final name, or standard output. */
 interface Sink {
@@ -87,10 +86,12 @@ function streamSink(out: NodeJS.WritableStream, shown: (text: string) => string 
 }
 
 /**
- * Writes records as CSV, JSON (one array) or NDJSON. A file is written beside its final name and
- * renamed when complete, so a failed or interrupted export never leaves a partial file; "-" is stdout.
+ * Writes records as CSV (in `dialect`, a UTF-8 one: STANDARD_DIALECT unless given), JSON (one array) or
+ * NDJSON. A file is written beside its final name and renamed when complete, so a failed or interrupted
+ * export never leaves a partial file; "-" is stdout.
  */
-export async function openWriter(path: string, format: FileFormat, columns: Array<{ field: string; header: string }>, stdout: NodeJS.WritableStream, shown?: (text: string) => string): Promise<RecordWriter> {
+export async function openWriter(path: string, format: FileFormat, columns: Array<{ field: string; header: string }>, stdout: NodeJS.WritableStream, shown?: (text: string) => string, dialect: CsvDialect = STANDARD_DIALECT): Promise<RecordWriter> {
+  if (dialect.encoding !== 'utf-8') throw new Error(`openWriter writes UTF-8 CSV, not ${dialect.encoding}: encodeCsv writes the others`);
   if (format === 'xlsx') {
     if (path === '-') throw new UsageError('an .xlsx workbook is not written to standard output', 'give a file: -o users.xlsx');
     const { openXlsxWriter } = await import('./xlsx.js');
@@ -98,13 +99,14 @@ export async function openWriter(path: string, format: FileFormat, columns: Arra
   }
   const sink = path === '-' ? streamSink(stdout, shown) : await fileSink(path);
   let first = true;
+  const header = () => (dialect.bom ? '\uFEFF' : '') + csvText([columns.map((c) => c.header)], dialect);
   return {
     async write(rows) {
       if (format === 'csv') {
-        const cells = rows.map((row) => columns.map((c) => neutralise(cellText(row[c.field]))));
-        if (first) cells.unshift(columns.map((c) => c.header));
+        const text = csvText(rows.map((row) => columns.map((c) => cellText(row[c.field]))), dialect);
+        if (first) await sink.put(header());
         first = false;
-        if (cells.length) await sink.put(stringify(cells));
+        if (text) await sink.put(text);
         return;
       }
       for (const row of rows) {
@@ -117,7 +119,7 @@ export async function openWriter(path: string, format: FileFormat, columns: Arra
       }
     },
     async commit() {
-      if (format === 'csv' && first) await sink.put(stringify([columns.map((c) => c.header)]));
+      if (format === 'csv' && first) await sink.put(header());
       else if (format === 'json') await sink.put(first ? '[]\n' : '\n]\n');
       await sink.finish();
     },

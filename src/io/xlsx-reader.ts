@@ -105,8 +105,8 @@ class SheetRows {
 
   constructor(private readonly file: string) {}
 
-  headerEvent(columns: string[]): ReadEvent {
-    return { kind: 'header', file: this.file, format: 'xlsx', columns, encoding: 'xlsx' };
+  headerEvent(columns: string[], letters?: string[]): ReadEvent {
+    return { kind: 'header', file: this.file, format: 'xlsx', columns, encoding: 'xlsx', ...(this.sheet ? { sheet: this.sheet } : {}), ...(letters ? { row: this.line, letters } : {}) };
   }
 
   take(): ReadEvent[] {
@@ -150,14 +150,15 @@ class SheetRows {
     this.events.push({ kind: 'problem', problem: { file: this.file, fatal: false, ...p } });
   }
 
-  /** The header row: each run of unnamed columns before the last named one is one problem (a cell at XFD is not 16,000 of them). */
+  /** The header row: each run of unnamed columns between named ones is one problem (a cell at XFD is not 16,000 of them). */
   private header(row: SheetRow): void {
     if (row.fault) throw new WorkbookFault(`the header row: ${row.fault.message}`, row.fault.code, 'fix the header row in the workbook');
     const named = row.cells.filter((c) => !blank(c.value));
     const columns = named.map((c) => String(c.value).trim());
     const checked = checkHeader(this.file, row.row, columns, (i) => `column ${columnName(named[i]!.column)}`);
     const problems: ReadProblem[] = [];
-    let previous = 0;
+    // A table may start right of column A (a margin column): only the gaps between named columns count.
+    let previous = (named[0]?.column ?? 1) - 1;
     for (const cell of named) {
       if (cell.column > previous + 1) {
         const run = cell.column - previous - 1;
@@ -168,6 +169,6 @@ class SheetRows {
     }
     named.forEach((cell, i) => this.index.set(cell.column, checked.keep[i] ? i : -1));
     this.columns = columns;
-    this.events.push(this.headerEvent(columns), ...[...problems, ...checked.problems].map((problem) => ({ kind: 'problem' as const, problem })));
+    this.events.push(this.headerEvent(columns, named.map((cell) => columnName(cell.column))), ...[...problems, ...checked.problems].map((problem) => ({ kind: 'problem' as const, problem })));
   }
 }

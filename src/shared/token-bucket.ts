@@ -31,6 +31,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** The tokens there now (a fraction counts: the next whole one is on its way). */
+  available(): number {
+    this.refill();
+    return this.tokens;
+  }
+
   /** Waits until a token is there, then takes it. */
   async take(): Promise<void> {
     while (!this.tryTake()) await this.sleep(((1 - this.tokens) / this.rate) * 1000);

@@ -7,6 +7,7 @@ import { applyImport, planImport, pullSource } from '../../src/app/import-run.js
 import { listTargets } from '../../src/app/check-targets.js';
 import { openTarget, type OpenedRules } from '../../src/app/open-target.js';
 import { SafetyStop, UsageError } from '../../src/errors.js';
+import { boundedHeapGrowth, heapGrowthBounded } from '../../src/shared/heap.js';
 import { planDocument } from '../../src/cli/render/notes.js';
 import { tempDir, write } from '../helpers/files.js';
 
@@ -47,7 +48,17 @@ describe('openTarget: what --target means', () => {
     await using(open('generic'), async (o) => expect([o.target, o.rules?.name]).toEqual([undefined, 'generic']));
     await using(open('appenate'), async (o) => expect([o.target, Object.keys(o.rules!.entities)]).toEqual([undefined, ['users', 'groups']]));
     await using(open('hr'), async (o) => expect([o.target?.label, o.rules, o.connector?.role]).toEqual(['unified "hr"', undefined, 'source']));
-    await expect(open('moodle')).rejects.toThrow(/unknown target "moodle"/);
+    await expect(open('moodle')).rejects.toThrow(/unknown target "moodle"$/);
+    // A typo: of a configured target's name, or of a platform's.
+    await expect(open('lsm')).rejects.toThrow('unknown target "lsm": did you mean "lms"?');
+    // A run that writes takes no rule set: a platform's name typed wrong says how to configure one.
+    await expect(open('acesplanit')).rejects.toThrow('unknown target "acesplanit": no target of that name is configured (did you mean the platform "accessplanit"?)');
+    await expect(open('acesplanit')).rejects.toMatchObject({ hint: expect.stringMatching(/^to use accessplanit, configure a target of type "accessplanit" .*; targets: lms, hr, sandbox$/) });
+    await expect(open('unifeid')).rejects.toThrow('did you mean the platform "unified"?');
+    // validate (offline) takes a rule set: the typo is of one, and the list names them.
+    await expect(openTarget('acesplanit', { cwd: dir, env: ENV, offline: true })).rejects.toThrow('unknown target "acesplanit": did you mean "accessplanit"?');
+    await expect(openTarget('acesplanit', { cwd: dir, env: ENV, offline: true })).rejects.toMatchObject({ hint: expect.stringContaining('generic, accessplanit') });
+    await expect(open('sandbx')).rejects.toThrow('did you mean "sandbox"?');
     await expect(openTarget('unified', { cwd: tempDir(), env: {} })).rejects.toThrow(/unified is a read-only source/);
     await expect(openTarget('lms', { cwd: dir, env: {} })).rejects.toThrow('target "lms": apiKey refers to the environment variable AP_KEY, which is not set');
   });
@@ -113,6 +124,26 @@ describe('the import use case', () => {
       await expect(stop).rejects.toBeInstanceOf(SafetyStop);
       await expect(stop).rejects.toThrow(/--max-missing 0\); nothing was written/);
     });
+  });
+
+  it('plans with V8’s heap growth bounded (the records of both sides are held at once), V8’s own choice again after, a throw too', async () => {
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Company ID\nE1001,James,Smith,ACME01\n');
+    await using(open(), async (opened) => {
+      const target = opened.target!;
+      const list = target.list.bind(target);
+      const seen: boolean[] = [];
+      target.list = (...args) => {
+        seen.push(heapGrowthBounded());
+        return list(...args);
+      };
+      await planImport(opened, ['u.csv'], { asOf: AS_OF, cwd: dir, read: { cwd: dir }, plan: PLAN });
+      expect([seen.length > 0 && seen.every(Boolean), heapGrowthBounded()]).toEqual([true, false]);
+    });
+    const inner = boundedHeapGrowth(async () => {
+      await expect(boundedHeapGrowth(() => Promise.reject(new Error('nested')))).rejects.toThrow('nested');
+      return heapGrowthBounded();
+    });
+    expect([await inner, heapGrowthBounded()]).toEqual([true, false]);
   });
 
   it('refuses to import into a source or a rule set', async () => {

@@ -23,6 +23,16 @@ describe('hrsync validate --annotate', () => {
     expect(statSync(join(dir, 'fix-me.csv')).mode & 0o077).toBe(0);
   });
 
+  it('annotates an NDJSON file from its first line: that line is a record, not a header (its errors are kept; a whole-file warning is not put on it)', async () => {
+    const dir = tempProject();
+    write(dir, 'users.ndjson', '{"externalId":"A1","firstName":"Ann","lastName":"Lee","email":"bad","companyId":"ACME01","shoeSize":"9"}\n{"externalId":"A2","firstName":"Bo","lastName":"Bell","email":"bo@x.co.uk","companyId":"ACME01","shoeSize":"8"}\n');
+    const run = await hrsyncIn(['validate', 'users.ndjson', '--target', 'generic', '--annotate', 'fix-me.csv'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(3);
+    const lines = readFileSync(join(dir, 'fix-me.csv'), 'utf8').trim().split('\n');
+    expect(lines[1]).toMatch(/^A1,Ann,Lee,bad,ACME01,9,"?email "*bad"* is not a valid email address"?$/);
+    expect(lines[2]).toBe('A2,Bo,Bell,bo@x.co.uk,ACME01,8,');
+  });
+
   it('writes a workbook with a sheet per input file, the errors column highlighted, formulas as text', async () => {
     const dir = tempProject();
     write(dir, 'users.csv', USERS);

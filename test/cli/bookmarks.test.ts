@@ -41,6 +41,9 @@ describe('bookmarks for incremental runs', () => {
     const next = await import_('--yes');
     expect(next.code, next.stderr).toBe(0);
     expect(next.stderr).toMatch(/read 1 user from unified "hr" changed since /);
+    // Where it read from, and why 5 minutes before the bookmark.
+    const from = new Date(Date.parse(mark!.at) - 5 * 60_000).toISOString();
+    expect(next.stderr).toContain(`--since last: reading hr's users for accessplanit "lms" changed since ${from} — the last run's start, ${mark!.at}, less a 5-minute overlap in case the source's clock differs from this machine's; a record changed in those minutes is read again`);
     expect(next.stdout).toContain('jobTitle:');
     const [moved] = await bookmarks(dir);
     expect(Date.parse(moved!.at)).toBeGreaterThan(Date.parse(mark!.at));
@@ -65,6 +68,7 @@ describe('bookmarks for incremental runs', () => {
     expect(readFileSync(join(dir, 'all.csv'), 'utf8').trim().split('\n')).toHaveLength(301);
     Object.assign(employee('emp_00011'), { updated_at: new Date().toISOString() });
     const second = await hrsyncIn(['export', '--target', 'hr', '--since', 'last', '-o', 'changed.csv'], { cwd: dir, env: ENV });
+    expect(second.stderr).toMatch(/--since last: reading users from unified "hr" changed since \S+ — the last run's start, \S+, less a 5-minute overlap/);
     // Only what changed since the bookmark (less the 5-minute overlap: people the test before changed, too).
     const rows = readFileSync(join(dir, 'changed.csv'), 'utf8').trim().split('\n');
     expect(rows.length).toBeLessThan(10);

@@ -12,7 +12,7 @@ describe('the README’s tour: an HR export in, training data back out', () => {
     const section = readme.slice(readme.indexOf('## A ten-minute tour'), readme.indexOf('### 5. '));
     const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
     const lines = blocks.flatMap((b) => b.split('\n')).map((l) => l.replace(/\s+#.*$/, '').trim());
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(7);
     const dir = tempProject();
     const run = (line: string) => hrsyncIn(line.split(/\s+/).slice(1), { cwd: dir });
     const v = await run(lines[0]!);
@@ -34,5 +34,7 @@ describe('the README’s tour: an HR export in, training data back out', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(join(dir, 'awards.xlsx'));
     expect(book.worksheets[0]!.rowCount).toBeGreaterThan(1);
+    expect((await run(lines[6]!)).code).toBe(0);
+    expect(readFileSync(join(dir, 'users.csv'), 'utf8')).toMatch(/^\uFEFF[^\r\n]*;[^\r\n]*\r\n/); // for Excel: a BOM, ;, CRLF
   });
 });

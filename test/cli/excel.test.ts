@@ -110,9 +110,9 @@ describe('Excel files as a person sees them on the command line', () => {
     write(dir, 'book.xlsx', xlsxBytes({ sheets: [{ name: 'Notes', state: 'hidden', rows: textRow(1, ['x']) }, { name: 'Staff', rows }], strings: ['Ann', 'Lee'] }, ['types', 'rels', 'sheet1', 'sheet2', 'strings']));
     const run = await hrsyncIn(['validate', 'book.xlsx', '--target', 'generic'], { cwd: dir });
     expect(run.code).toBe(3);
-    expect(run.stdout).toContain('book.xlsx:3  error    sheet "Staff", cell B3: the cell holds the Excel error #DIV/0!');
-    expect(run.stdout).toMatch(/book\.xlsx:4 +error +.*control character/);
-    expect(run.stdout).toContain('book.xlsx:5  error    sheet "Staff", cell XFD5: column XFD has a value but no name in the header row');
+    expect(run.stdout).toContain('book.xlsx, row 3  error    sheet "Staff", cell B3: the cell holds the Excel error #DIV/0!');
+    expect(run.stdout).toMatch(/book\.xlsx, sheet "Staff", cell \w+4 +error +.*control character/);
+    expect(run.stdout).toContain('book.xlsx, row 5  error    sheet "Staff", cell XFD5: column XFD has a value but no name in the header row');
     expect(run.stdout).toContain('book.xlsx: users, 4 rows, 3 errors');
     expect(run.stdout).not.toContain('[object Object]');
     const json = JSON.parse((await hrsyncIn(['validate', 'book.xlsx', '--target', 'generic', '--format', 'json'], { cwd: dir })).stdout);

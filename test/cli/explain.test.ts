@@ -68,7 +68,7 @@ describe('what hrsync tells a person about every row', () => {
     expect(lines.length).toBeLessThan(40);
     expect(run.stdout).toContain('… and 2,495 more [required] (--verbose lists all)');
     expect(run.stdout).toContain('… and 2,495 more [invalid_email] (--verbose lists all)');
-    expect(run.stdout).toMatch(/Issues by code\n {2}error {4}invalid_email +2,500 {2}on 2,500 lines: big\.csv:2, big\.csv:4, big\.csv:6, …\n {2}error {4}required +2,500 {2}on 2,500 lines: big\.csv:3, big\.csv:5, big\.csv:7, …\n {2}warning {2}unchecked_reference +1 {2}on 1 line: big\.csv:1\n/);
+    expect(run.stdout).toMatch(/Issues by code\n {2}error {4}invalid_email +2,500 {2}on 2,500 lines: big\.csv:2 \(email\), big\.csv:4 \(email\), big\.csv:6 \(email\), …\n {2}error {4}required +2,500 {2}on 2,500 lines: big\.csv:3 \(\w+\), big\.csv:5 \(\w+\), big\.csv:7 \(\w+\), …\n {2}warning {2}unchecked_reference +1 {2}on 1 line: big\.csv:1 \(\w+\)\n/);
     const all = await hrsyncIn(['validate', 'big.csv', '--target', 'accessplanit', '--verbose'], { cwd: dir });
     expect(all.stdout.split('\n').filter((l) => l.includes('big.csv:') && l.includes('error')).length).toBeGreaterThanOrEqual(5000);
   });

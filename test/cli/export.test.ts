@@ -86,6 +86,27 @@ describe('hrsync export and targets against the sandbox (in-process)', () => {
     write(dir, 'back.csv', run.stdout.replace('firstName,lastName,status', 'First name,Last name,Company ID\n').replace(',Disabled', ',BRHT03'));
   });
 
+  it('writes phone numbers as written; --csv-dialect excel for a German Excel, machine for a program (issue 25)', async () => {
+    const dir = project();
+    const s = sandbox();
+    const body = { Forenames: '=1+1', Surname: 'Müller', Phone: '+49 30 1000028', Mobile: '+1-555-0100', MainCompanyID: 'BRHT03', Status: 'Disabled' };
+    expect((await fetch(`${s.urls.accessplanit}/User`, { method: 'POST', headers: { authorization: 'Bearer sandbox-key', 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(201);
+    const args = ['export', '--filter', 'status=Disabled', '--fields', 'firstName,lastName,phone,mobile'];
+    // The test above made a Disabled user too: only this one's line is looked at.
+    const mine = (text: string) => text.split(/(?<=\n)/).filter((line, i) => i === 0 || line.includes('Müller')).join('');
+    const standard = await hrsyncIn(args, { cwd: dir, env: ENV });
+    expect(mine(standard.stdout)).toBe("firstName,lastName,phone,mobile\n'=1+1,Müller,+49 30 1000028,'+1-555-0100\n");
+    expect((await hrsyncIn([...args, '--csv-dialect', 'excel', '-o', 'excel.csv'], { cwd: dir, env: ENV })).code).toBe(0);
+    expect(readFileSync(join(dir, 'excel.csv')).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(mine(readFileSync(join(dir, 'excel.csv'), 'utf8'))).toBe("\uFEFFfirstName;lastName;phone;mobile\r\n'=1+1;Müller;+49 30 1000028;'+1-555-0100\r\n");
+    expect((await hrsyncIn([...args, '--csv-dialect', 'excel', '--delimiter', 'comma', '-o', 'excel-comma.csv'], { cwd: dir, env: ENV })).code).toBe(0);
+    expect(mine(readFileSync(join(dir, 'excel-comma.csv'), 'utf8'))).toBe("\uFEFFfirstName,lastName,phone,mobile\r\n'=1+1,Müller,+49 30 1000028,'+1-555-0100\r\n");
+    const machine = await hrsyncIn([...args, '--csv-dialect', 'machine'], { cwd: dir, env: ENV });
+    expect(mine(machine.stdout)).toBe('firstName,lastName,phone,mobile\n=1+1,Müller,+49 30 1000028,+1-555-0100\n');
+    const xlsx = await hrsyncIn([...args, '--csv-dialect', 'excel', '-o', 'users.xlsx'], { cwd: dir, env: ENV });
+    expect([xlsx.code, xlsx.stderr]).toEqual([64, expect.stringContaining('--csv-dialect is for CSV output, and this export writes xlsx')]);
+  });
+
   it('leaves no file behind when the target fails, and exits 4', async () => {
     const dir = project();
     const run = await hrsyncIn(['export', '-o', 'users.csv'], { cwd: dir, env: { ...ENV, AP_PASSWORD: 'wrong' } });

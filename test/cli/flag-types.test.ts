@@ -17,7 +17,7 @@ describe('flags types, read off the options table', () => {
     expectTypeOf<ImportFlags['entity']>().toEqualTypeOf<Entity | undefined>();
     expectTypeOf<ExportFlags['entity']>().toEqualTypeOf<Entity>(); // exportEntity: --entity, default users
     expectTypeOf<HistoryFlags>().toEqualTypeOf<{ config?: string; format: 'text' | 'json'; limit: string }>();
-    expectTypeOf<ApplyFlags>().toEqualTypeOf<{ config?: string; force?: boolean; concurrency: string; results?: string; waitLock?: string }>();
+    expectTypeOf<ApplyFlags>().toEqualTypeOf<{ config?: string; force?: boolean; concurrency: string; results?: string; failedXlsx?: boolean; waitLock?: string }>();
     expectTypeOf<FlagsOf<['dryRun', 'maxMissing']>>().toEqualTypeOf<{ dryRun?: boolean; maxMissing: string }>();
   });
 
@@ -40,10 +40,10 @@ describe('flags types, read off the options table', () => {
     // Record<keyof …, true>: tsc refuses a key missing from, or extra to, the inferred type.
     const importKeys: Record<keyof ImportFlags, true> = {
       target: true, config: true, from: true, since: true, entity: true, map: true, encoding: true, delimiter: true, sheet: true, inputFormat: true, format: true,
-      dryRun: true, yes: true, detailedExitcode: true, out: true, match: true, missing: true, maxMissing: true, maxDeactivations: true, asOf: true, where: true, mode: true, blank: true, strict: true, only: true, limit: true,
-      concurrency: true, results: true, waitLock: true, report: true, verbose: true,
+      dryRun: true, yes: true, detailedExitcode: true, out: true, match: true, missing: true, maxMissing: true, maxDeactivations: true, asOf: true, where: true, mode: true, blank: true, strict: true, maxInvalid: true, only: true, limit: true,
+      concurrency: true, results: true, failedXlsx: true, waitLock: true, report: true, verbose: true,
     };
-    const exportKeys: Record<keyof ExportFlags, true> = { target: true, config: true, entity: true, output: true, format: true, fields: true, filter: true, since: true, wire: true };
+    const exportKeys: Record<keyof ExportFlags, true> = { target: true, config: true, entity: true, output: true, format: true, csvDialect: true, delimiter: true, fields: true, filter: true, since: true, wire: true };
     const attributes = (names: Parameters<typeof addOptions>[1]) => addOptions(new Command(), names).options.map((o) => o.attributeName()).sort();
     expect(attributes(IMPORT_OPTIONS)).toEqual(Object.keys(importKeys).sort());
     expect(attributes(EXPORT_OPTIONS)).toEqual(Object.keys(exportKeys).sort());

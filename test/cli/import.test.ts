@@ -117,6 +117,64 @@ describe('hrsync import against the sandbox (in-process)', () => {
     expect(users().some((u) => u.ExternalID === 'X1')).toBe(true);
   });
 
+  it('--max-invalid: known-bad rows within it leave a nightly run green (exit 0, failed.csv written); beyond it nothing is written (exit 3)', async () => {
+    await sandbox().reset();
+    const dir = project();
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Email,Company ID\nX1,Xena,Valid,xena@x.co.uk,ACME01\nX2,,Invalid,x2@x.co.uk,ACME01\n');
+    const beyond = await importing(dir, ['u.csv', '--yes', '--max-invalid', '0']);
+    expect(beyond.code).toBe(3);
+    expect(beyond.stderr).toContain('error: 1 invalid row: more than --max-invalid 0 allows; nothing was planned or written');
+    expect(users().some((u) => u.ExternalID === 'X1')).toBe(false);
+    const dry = await importing(dir, ['u.csv', '--dry-run', '--detailed-exitcode', '--max-invalid', '50%']);
+    expect(dry.code, dry.stderr).toBe(2);
+    const run = await importing(dir, ['u.csv', '--yes', '--max-invalid', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('! 1 invalid row, within --max-invalid 1');
+    expect(run.stderr).toContain('1 change applied, 0 failed, 0 skipped, 1 row left out');
+    expect(users().some((u) => u.ExternalID === 'X1')).toBe(true);
+    const failed = (d: string) => readFileSync(join(dir, d, 'failed.csv'), 'utf8');
+    expect(failed(/results in (\S+)/.exec(run.stderr)![1]!)).toContain('X2,,Invalid,x2@x.co.uk,ACME01');
+    // The re-run has nothing to apply: the row is still left out and reported, and the run stays green.
+    const again = await importing(dir, ['u.csv', '--yes', '--max-invalid', '1']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(failed(/results in (\S+)/.exec(again.stderr)![1]!)).toContain('X2,,Invalid,x2@x.co.uk,ACME01');
+    expect((await importing(dir, ['u.csv', '--yes'])).code).toBe(3);
+    expect((await importing(dir, ['u.csv', '--yes', '--strict', '--max-invalid', '1'])).code).toBe(64);
+    // The same from the target's config (maxInvalid); --strict still refuses.
+    const configured = lmsProject(sandbox().urls.accessplanit, { maxInvalid: 1 });
+    write(configured, 'u.csv', readFileSync(join(dir, 'u.csv')));
+    const fromConfig = await importing(configured, ['u.csv', '--yes']);
+    expect(fromConfig.code, fromConfig.stderr).toBe(0);
+    expect(fromConfig.stderr).toContain('! 1 invalid row, within the config’s targets.lms.maxInvalid 1');
+    expect((await importing(configured, ['u.csv', '--yes', '--strict'])).code).toBe(3);
+  });
+
+  it('a ragged row (a comma not quoted) is a row left out like any invalid one: counted in the plan, in results.csv and in failed.csv with every cell it had', async () => {
+    await sandbox().reset();
+    const dir = project();
+    write(dir, 'u.csv', 'Employee ID,First name,Last name,Email,Company ID\nX1,Xena,Valid,xena@x.co.uk,ACME01\nX2,Smith, Jr.,Ann,x2@x.co.uk,ACME01\n');
+    const run = await importing(dir, ['u.csv', '--yes', '--max-invalid', '1', '--format', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout) as { summary: { invalid: number }; entities?: Record<string, { invalid: number }> };
+    expect(plan.summary.invalid).toBe(1);
+    const results = /results in (\S+)/.exec(run.stderr)![1]!;
+    expect(readFileSync(join(dir, results, 'results.csv'), 'utf8')).toMatch(/u\.csv,3,.*invalid.*row has 6 cells but the header has 5 columns/);
+    // Nothing of the row is lost: the cell past the header comes back under "(cell 6)".
+    expect(readFileSync(join(dir, results, 'failed.csv'), 'utf8')).toBe('Employee ID,First name,Last name,Email,Company ID,(cell 6)\nX2,Smith, Jr.,Ann,x2@x.co.uk,ACME01\n');
+  });
+
+  it('says under the plan how long the writes take when the platform’s pacing binds, and nothing when it does not', async () => {
+    await sandbox().reset();
+    const dir = lmsProject(sandbox().urls.accessplanit, { rateLimit: '100/h' });
+    write(dir, 'many.csv', manyUsers('D', 600));
+    const paced = await importing(dir, ['many.csv', '--dry-run']);
+    expect(paced.code, paced.stderr).toBe(0);
+    // 600 writes, the 500 of the burst less what planning read, the rest at 100 an hour: about an hour.
+    expect(paced.stdout).toMatch(/\nPlan: 600 to create, 0 to update, 0 unchanged\.\npaced at 100\/h after a burst of 500: about (6\d|1\d\d) min\n$/);
+    write(dir, 'few.csv', manyUsers('D', 400));
+    expect((await importing(dir, ['few.csv', '--dry-run'])).stdout).not.toContain('paced at');
+  });
+
   it('reaches the exact state with no duplicates under 429s, 503s, resets before and after commit, and a 503 after commit', async () => {
     await sandbox().reset();
     // A write whose answer is lost is looked for over twice the timeout, then left "unknown" until the next run.
@@ -296,6 +354,34 @@ describe('an import interrupted by Ctrl-C', () => {
     expect(ok).toBeLessThan(60);
     expect(results).toContain('skipped,,not tried: interrupted');
     expect(readFileSync(join(dir, '.hrsync', 'runs', runs[0]!, 'failed.csv'), 'utf8').split('\n')[0]).toBe('Employee ID,First name,Last name,Email,Company ID');
+  });
+
+  it('while reading and planning: stops, says nothing was written, exits 130', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', manyUsers('R', 50_000));
+    const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('R'));
+    const signals = new EventEmitter();
+    const running = hrsyncIn(['import', 'u.csv', '--yes'], { cwd: dir, env: ENV, signals });
+    // Listening: the run is reading and planning (its listeners come off before the apply puts its own).
+    await expect.poll(() => signals.listenerCount('SIGINT'), { timeout: PATIENCE_MS, interval: 5 }).toBe(1);
+    signals.emit('SIGINT');
+    const run = await running;
+    expect([run.code, run.stderr]).toEqual([130, 'stopped: interrupted while reading and planning: nothing was written\n']);
+    expect(created()).toHaveLength(0);
+  });
+
+  it('says what it applied and skipped and where the results are in one line, even with --quiet', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    write(dir, 'u.csv', manyUsers('Q', 60));
+    const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('Q'));
+    const signals = new EventEmitter();
+    const running = hrsyncIn(['import', 'u.csv', '--yes', '--concurrency', '2', '--results', 'out', '-q'], { cwd: dir, env: ENV, signals });
+    await expect.poll(() => created().length, { timeout: PATIENCE_MS, interval: 10 }).toBeGreaterThan(4);
+    signals.emit('SIGINT');
+    const run = await running;
+    expect(run.code).toBe(130);
+    const applied = created().length;
+    expect(run.stderr).toBe(`stopped: by Ctrl-C, ${applied} changes applied, 0 failed, ${60 - applied} skipped; results in out\n`);
   });
 
   it('stops the same way on SIGTERM (exit 143), and a second signal only says it is still stopping', async () => {

@@ -96,7 +96,10 @@ describe('joiners and leavers through the CLI, on every writable platform', () =
       const l1 = platform.softDelete ? 'deactivated' : `${platform.name} "lms" has no soft delete for users, so it is left as it is; deleted from 2027-03-03 00:00 Pacific/Auckland`;
       expect(second.stdout).toContain(`leaver since 2027-02-01 00:00 Pacific/Auckland (last day 2027-01-31): ${l1}`);
       expect(second.stdout).not.toContain('externalId=L2');
-      expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('leaver since 2027-02-01 00:00 Pacific/Auckland');
+      const page = readFileSync(join(dir, 'report.html'), 'utf8');
+      expect(page).toContain('leaver since 2027-02-01 00:00 Pacific/Auckland');
+      // The moment it was planned as of: UTC in the page, the reader's own time once its script runs.
+      expect(page).toContain('As of <b><time datetime="2027-01-31T11:30:00.000Z" data-instant>2027-01-31 11:30:00 UTC</time></b> (--as-of)');
       expect([seen('L1'), seen('L2')]).toEqual([{ active: !platform.softDelete }, { active: true }]);
 
       // Berlin's 1 March starts at 23:00 UTC on 28 February: a second before, the joiner still waits.

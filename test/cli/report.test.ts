@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ISSUE_EXPLANATIONS } from '../../src/core/model/issues.js';
 import { renderReportHtml } from '../../src/cli/render/report-html.js';
 import { lmsProject, tempDir, write } from '../helpers/files.js';
 import { HOSTILE, HOSTILE_FILE, writeHostileInput } from '../helpers/hostile.js';
@@ -24,9 +25,18 @@ function textOf(page: string, id: string): string {
 const decode = (s: string) =>
   s.replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16))).replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
-/** What makes a page run nothing it was not meant to: one inline script and one style, both allowed by hash, no link anywhere but the page's own anchors. */
+/**
+ * What makes a page run nothing it was not meant to: one inline script and one style, both allowed by
+ * hash (the other script elements data blocks, JSON no markup can end), no link anywhere but the page's own anchors.
+ */
 function expectInert(page: string): void {
-  expect(page.match(/<script/gi)).toHaveLength(1);
+  expect(page.match(/<script>/gi)).toHaveLength(1);
+  for (const [, tag, json] of page.matchAll(/(<script[^>]*>)([^]*?)<\/script>/gi)) {
+    if (tag === '<script>') continue;
+    expect(tag).toMatch(/^<script type="application\/json" id="failed-\d+">$/);
+    expect(json).not.toMatch(/[<>&]/);
+    expect(typeof JSON.parse(json!)).toBe('string');
+  }
   expect(page.match(/<style/gi)).toHaveLength(1);
   expect(page.match(/<\/style>/gi)).toHaveLength(1);
   // Any "<" in the data is escaped: every tag is the page's own, and none has an event handler.
@@ -132,13 +142,30 @@ describe('--report: the run as one self-contained HTML page', () => {
     expect(dry.stdout).toContain('Plan: 3 to create');
   });
 
+  it('shows the time as UTC until the script makes it local, charts and explains the codes, lists rows by person (capped), and embeds the failed rows as inert JSON', () => {
+    const issues = Array.from({ length: 3 }, (_, i) => ({ file: 'u.csv', line: i + 2, entity: 'users' as const, field: 'email', value: `x${i}`, code: 'invalid_email' as const, message: 'bad', severity: 'error' as const, hint: null }));
+    const validation = { ok: false, rules: 'generic', checkedAgainst: null, summary: { files: 1, rows: 3, errors: 3, warnings: 0 }, files: [], issues, truncated: false };
+    const csv = 'Name,hrsync errors\n</script><script>alert(1)</script>\u2028,bad\n';
+    const failed = { files: [{ file: 'dir/u.csv', csv: Buffer.from(csv).toString('base64'), encoding: 'utf-8', rows: 1, total: 3 }], who: new Map([['u.csv:2', 'Ann <a@x>']]) };
+    const page = renderReportHtml({ command: 'validate', outcome: 'invalid', exitCode: 3, at: '2026-11-24T09:05:01.123Z', validation, failed, limit: 2 });
+    expectInert(page);
+    expect(page).toContain('<time datetime="2026-11-24T09:05:01.123Z" data-instant>2026-11-24 09:05:01 UTC</time>');
+    expect(textOf(page, 'issues-chart-desc')).toBe('invalid_email: 3 errors on 3 rows.');
+    expect(textOf(page, 'codes-table')).toContain(ISSUE_EXPLANATIONS.invalid_email);
+    expect(textOf(page, 'rows-table')).toBe('row who issues what is wrong u.csv:2 Ann <a@x> 1 email : bad (invalid_email) u.csv:3 1 email : bad (invalid_email)');
+    expect(textOf(page, 'rows-more')).toBe('The rows of the first 2 of 3 issues are listed here (--verbose lists all; the download above has every row with an error).');
+    expect(textOf(page, 'downloads')).toContain('— the first 1 of 3 rows with errors (--verbose: all) from dir/u.csv');
+    expect(Buffer.from(JSON.parse(/<script type="application\/json" id="failed-0">([^<]*)<\/script>/.exec(page)![1]!) as string, 'base64').toString()).toBe(csv);
+    expect(page).toContain('data-rows="failed-0" data-encoding="utf-8" download="u-failed.csv"');
+  });
+
   it('lists the first rows of a long table and says how many more there are', () => {
     const issues = Array.from({ length: 5 }, (_, i) => ({ file: 'u.csv', line: i + 2, entity: 'users' as const, field: 'email', value: `x${i}`, code: 'invalid_email' as const, message: 'bad', severity: 'error' as const, hint: null }));
     const validation = { ok: false, rules: 'generic', checkedAgainst: null, summary: { files: 1, rows: 5, errors: 5, warnings: 0 }, files: [], issues, truncated: false };
     const page = renderReportHtml({ command: 'validate', outcome: 'invalid', exitCode: 3, at: '2026-11-24T00:00:00.000Z', validation, limit: 2 });
     expect(page).toContain('The first 2 of 5 issues are listed here (--verbose lists all; --format json has them all).');
-    expect(page.match(/<tr data-code=/g)).toHaveLength(2);
-    expect(textOf(page, 'codes-table')).toContain('error invalid_email 5 5 u.csv:2, u.csv:3, u.csv:4, …');
+    expect(page.match(/<tr data-code="[^"]*" data-file=/g)).toHaveLength(2);
+    expect(textOf(page, 'codes-table')).toContain('error invalid_email 5 5 u.csv:2 (email), u.csv:3 (email), u.csv:4 (email), …');
     expect(renderReportHtml({ command: 'validate', outcome: 'invalid', exitCode: 3, at: '2026-11-24T00:00:00.000Z', validation, limit: 2 })).toBe(page);
   });
 });

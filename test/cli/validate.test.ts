@@ -1,5 +1,5 @@
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddedStateFile } from '../../src/app/cache-folder.js';
 import { tempDir } from '../helpers/files.js';
@@ -37,6 +37,44 @@ describe('hrsync validate (in-process)', () => {
     expect(run.stdout).toContain('samples/invalid/users.csv:2  error    email "jan@@acme.nl" is not a valid email address  [invalid_email]');
     expect(run.stdout).toContain('samples/invalid/users.csv:6  error    companyId "C999" does not exist (not in companies.csv)  [unknown_reference]');
     expect(run.stdout).toContain('samples/invalid/users.csv: users, 7 rows, 11 errors, 0 warnings');
+  });
+
+  it('--max-invalid: invalid rows within it are reported and exit 0; beyond it, exit 3; a bad value is a usage error', async () => {
+    const args = ['validate', 'samples/invalid/users.csv', 'samples/companies.csv', '--target', 'accessplanit'];
+    const within = await hrsync([...args, '--max-invalid', '7']);
+    expect(within.code, within.stderr).toBe(0);
+    expect(within.stdout).toContain('samples/invalid/users.csv:2  error    email "jan@@acme.nl" is not a valid email address  [invalid_email]');
+    expect(within.stderr).toContain('! 7 invalid rows, within --max-invalid 7: reported and left out, and the run does not fail on them');
+    const beyond = await hrsync([...args, '--max-invalid', '6']);
+    expect(beyond.code).toBe(3);
+    expect(beyond.stderr).toContain('error: 7 invalid rows: more than --max-invalid 6 allows');
+    // 7 of 10 rows (7 users, 3 companies): 69% allows 6, 70% allows 7.
+    expect((await hrsync([...args, '--max-invalid', '69%'])).code).toBe(3);
+    const share = await hrsync([...args, '--max-invalid', '70%', '-q']);
+    expect([share.code, share.stderr]).toEqual([0, '']);
+    const bad = await hrsync([...args, '--max-invalid', 'a few']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--max-invalid: expected a count like 5 or a share like 2%, not "a few"');
+  });
+
+  it('the config’s maxInvalid is the tolerance when --max-invalid is not given', async () => {
+    const dir = tempDir();
+    cpSync(join(ROOT, 'samples', 'invalid', 'users.csv'), join(dir, 'users.csv'));
+    cpSync(join(ROOT, 'samples', 'companies.csv'), join(dir, 'companies.csv'));
+    writeFileSync(join(dir, 'hrsync.config.json'), JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: 'https://lms.example/api', apiKey: 'env:AP_KEY' } }, maxInvalid: '70%' }));
+    const args = ['validate', 'users.csv', 'companies.csv', '--target', 'accessplanit'];
+    const configured = await hrsyncIn(args, { cwd: dir });
+    expect(configured.code, configured.stderr).toBe(0);
+    expect(configured.stderr).toContain('! 7 invalid rows, within the config’s maxInvalid 70% (7 rows of 10 rows)');
+    expect((await hrsyncIn([...args, '--max-invalid', '6'], { cwd: dir })).code).toBe(3);
+  });
+
+  it('--max-invalid never tolerates an error about a whole file', async () => {
+    const dir = tempDir();
+    writeFileSync(`${dir}/users.csv`, 'Employee ID,First name\nE1,Ann\n');
+    const run = await hrsyncIn(['validate', 'users.csv', '--target', 'accessplanit', '--max-invalid', '100%'], { cwd: dir });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('tolerates invalid rows only');
   });
 
   it('prints the documented JSON shape', async () => {

@@ -25,7 +25,9 @@ describe('configuration', () => {
   it('checks the shape: unknown keys, a defaultTarget that names nothing, a bad rate', async () => {
     const dir = tempDir();
     const cases: Array<[unknown, RegExp]> = [
-      [{ targets: { lms: { type: 'moodle', baseUrl: 'x' } } }, /targets\.lms\.type/],
+      [{ targets: { lms: { type: 'moodle', baseUrl: 'x' } } }, /targets\.lms\.type: [^(]*$/],
+      // A typo of a platform's name: the nearest one.
+      [{ targets: { lms: { type: 'acesplanit', baseUrl: 'x' } } }, /targets\.lms\.type: .* \(not "acesplanit": did you mean "accessplanit"\?\)$/],
       [{ targets: {}, defaultTarget: 'lms' }, /defaultTarget names no target/],
       [{ targets: { hr: { type: 'unified', connectionId: 'c', apiKey: 'env:K', rateLimit: 'fast' } } }, /write a rate such as "5000\/h"/],
       [{ targets: { lms: { type: 'accessplanit', baseUrl: 'x', colour: 'red' } } }, /colour/],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapColumns } from '../../src/core/mapping/columns.js';
 import { inferEntity } from '../../src/core/mapping/infer-entity.js';
-import { compileMapping } from '../../src/core/mapping/mapping-file.js';
+import { compileMapping, compileMappingFile } from '../../src/core/mapping/mapping-file.js';
 import { mapRecord, parseIsoDate } from '../../src/core/mapping/row.js';
 import { compileTransform } from '../../src/core/mapping/transforms.js';
 import { UsageError } from '../../src/errors.js';
@@ -55,6 +55,23 @@ describe('mapping file', () => {
     expect(() => compileMapping({ user: {} }, 'm.json')).toThrow(UsageError);
     expect(() => compileMapping({ users: { transforms: { dateOfBirth: 'date:yyyy' } } }, 'm.json')).toThrow(/m\.json: users\.transforms\.dateOfBirth: date format "yyyy" needs a day, a month and a year/);
     expect(() => compileMapping({ users: { transforms: { email: 'shout' } } }, 'm.json')).toThrow(/unknown transform "shout"/);
+  });
+
+  it('carries how its files are read (input: encoding, delimiter, sheet), checked as the command line is', () => {
+    const file = compileMappingFile({ input: { encoding: 'Latin1', delimiter: 'tab', sheet: 'Mitarbeiter' }, users: { columns: { Vorname: 'firstName' } } }, 'mapping.yaml');
+    // latin1 is windows-1252 by its WHATWG name, as --encoding resolves it.
+    expect(file.input).toEqual({ encoding: 'windows-1252', delimiter: '\t', sheet: 'Mitarbeiter' });
+    expect(file.mapping.users!.columns.get('Vorname')).toBe('firstName');
+    expect(compileMappingFile({ input: { delimiter: ';' } }, 'm.json').input).toEqual({ delimiter: ';' });
+    expect(compileMappingFile({ users: {} }, 'm.json').input).toEqual({});
+  });
+
+  it('refuses a wrong input section naming the file and the key', () => {
+    expect(() => compileMapping({ input: { encoding: 'latin-9x' } }, 'mapping.yaml')).toThrow(/^mapping\.yaml: input\.encoding: unknown encoding "latin-9x"$/);
+    expect(() => compileMapping({ input: { encoding: 'latin-9x' } }, 'mapping.yaml')).toThrow(UsageError);
+    expect(() => compileMapping({ input: { delimiter: ';;' } }, 'mapping.yaml')).toThrow(/^mapping\.yaml: input\.delimiter: one character \(or "tab"\), not ";;"$/);
+    expect(() => compileMapping({ input: { format: 'csv' } }, 'mapping.yaml')).toThrow(/^mapping\.yaml: input: .*"format"/);
+    expect(() => compileMapping({ input: { encoding: 1252 } }, 'mapping.yaml')).toThrow(/^mapping\.yaml: input\.encoding: /);
   });
 });
 

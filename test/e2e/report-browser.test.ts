@@ -1,32 +1,14 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, MUST_RUN, cellsOf, launchChromium, openOffline } from '../helpers/browser.js';
 import { lmsProject } from '../helpers/files.js';
 import { HOSTILE, HOSTILE_FILE, writeHostileInput } from '../helpers/hostile.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 import { hrsyncIn } from '../helpers/run.js';
 import { useSandbox } from '../helpers/sandbox.js';
-
-/** Debian's chromium (or CHROMIUM_PATH): playwright-core downloads no browser of its own. */
-function findChromium(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const dir of (process.env.PATH ?? '').split(delimiter))
-    for (const name of ['chromium', 'chromium-browser']) if (dir && existsSync(join(dir, name))) return join(dir, name);
-  return undefined;
-}
-
-const CHROMIUM = findChromium();
-const ROOT_USER = process.getuid?.() === 0;
-// In CI as root, .ci/run installs chromium: a browser test that skips there would hide a broken report.
-const MUST_RUN = Boolean(process.env.CI) && ROOT_USER;
-if (!CHROMIUM && !MUST_RUN) console.warn('skipped: the HTML report browser tests need chromium (apt-get install chromium, or set CHROMIUM_PATH)');
-
-/** The cells' text (as rendered) of each row a selector finds; only the rows shown, when asked. */
-async function cellsOf(page: Page, rows: string, onlyVisible = false): Promise<string[][]> {
-  const found = onlyVisible ? page.locator(rows).filter({ visible: true }) : page.locator(rows);
-  return Promise.all((await found.all()).map((row) => row.locator('th, td').allInnerTexts()));
-}
 
 /** What a reviewer sees: the report of a real import, opened from a file in a real browser, offline. */
 describe.skipIf(!CHROMIUM && !MUST_RUN)('the HTML report in a browser (chromium)', () => {
@@ -34,32 +16,13 @@ describe.skipIf(!CHROMIUM && !MUST_RUN)('the HTML report in a browser (chromium)
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    if (CHROMIUM) browser = await chromium.launch({ executablePath: CHROMIUM, args: ROOT_USER ? ['--no-sandbox'] : [] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
   });
 
-  /** Opens a page offline, and records every request, dialog, console error and script error it makes. */
-  async function open(file: string, javaScriptEnabled = true): Promise<{ page: Page; requests: string[]; dialogs: string[]; errors: string[] }> {
-    if (!browser) throw new Error('chromium was not found on PATH (nor CHROMIUM_PATH): in CI as root, .ci/run installs it with apt-get');
-    const context = await browser!.newContext({ offline: true, javaScriptEnabled, viewport: { width: 1100, height: 900 } });
-    const page = await context.newPage();
-    const requests: string[] = [];
-    const dialogs: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(pathToFileURL(file).href);
-    return { page, requests, dialogs, errors };
-  }
+  const open = async (file: string, javaScriptEnabled = true) => openOffline(browser, file, { javaScriptEnabled });
 
   it('shows the summary, the bars, the filtered issues, the diffs and the results, runs none of the data, and asks for nothing', async () => {
     const dir = lmsProject(sandbox().urls.accessplanit);
@@ -67,12 +30,13 @@ describe.skipIf(!CHROMIUM && !MUST_RUN)('the HTML report in a browser (chromium)
     const run = await hrsyncIn(['import', ...files, '--yes', '--results', 'out', '--report', 'report.html'], { cwd: dir, env: { AP_KEY: 'sandbox-key' } });
     expect(run.code, run.stderr).toBe(5);
     const file = join(dir, 'report.html');
-    const { page, requests, dialogs, errors } = await open(file);
+    const { page, requests, dialogs, errors, violations } = await open(file);
 
     // Nothing but the file itself was asked for; nothing ran, popped up or was refused by the CSP.
     expect(requests).toEqual([pathToFileURL(file).href]);
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
+    expect(await violations()).toEqual([]);
     expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
     expect(await page.locator('img, iframe, object, embed').count()).toBe(0);
 
@@ -122,7 +86,14 @@ describe.skipIf(!CHROMIUM && !MUST_RUN)('the HTML report in a browser (chromium)
     expect(text).toContain(HOSTILE.style);
     expect(text).toContain(HOSTILE.jsUrl);
     expect(text).toContain('Bell\\x07Esc\\x1b[31m');
-    expect(await Promise.all((await page.locator('a').all()).map((a) => a.getAttribute('href')))).toEqual(['#summary', '#results', '#changes', '#validation', '#issues']);
+    expect(await Promise.all((await page.locator('a:not(.download)').all()).map((a) => a.getAttribute('href')))).toEqual(['#summary', '#results', '#changes', '#validation', '#issues']);
+    // Each file's failed rows, to download: the hostile one's values as text in its CSV, under a name built from its own.
+    expect(await page.locator('a.download').allInnerTexts()).toEqual(['users-failed.csv', 'people "<b>"-failed.csv']);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: PATIENCE_MS }), page.click('a.download >> nth=1')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toBe('Employee ID,First name,Last name,Email,Job title,Company ID,hrsync errors');
+    expect(csv).toContain(`H2,Imogen,Img,"\"\"><img src=x onerror=\"\"window.__pwned=2;alert(1)\"\">@x.co.uk"`);
+    expect(await violations()).toEqual([]);
 
     // The diffs: an update field by field (from → to), a create with its values.
     expect(await cellsOf(page, 'table.changes[data-action=update] tbody tr')).toEqual([

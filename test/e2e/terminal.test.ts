@@ -57,7 +57,7 @@ describe.skipIf(!HAS_SCRIPT)('hrsync in a real terminal', () => {
   it('a terminal with no size (script from a pipe) gets progress lines, not a spinner that never ends, and Ctrl-C works', async () => {
     const { dir, created } = project('TB');
     const pty = hrsyncInPty(['import', 'u.csv', '--yes', '--concurrency', '2', '--results', 'out'], { cwd: dir, env: ENV, columns: 0 });
-    await pty.waitFor(/\d+\/60 done, 0 failed\r?\n/);
+    await pty.waitFor(/\d+\/60 done, 0 failed, [\d.]+\/s[^\n]*\r?\n/);
     pty.type('\x03');
     const { code, output } = await pty.exited;
     expect(code, output.slice(-2000)).toBe(130);
@@ -80,6 +80,30 @@ describe.skipIf(!HAS_SCRIPT)('hrsync in a real terminal', () => {
       expect(output).not.toContain('bug in hrsync');
       expect(created()).toHaveLength(0);
     });
+
+  it('with standard output and error piped (2>&1 | tail), the question is asked on the terminal itself, and y applies', async () => {
+    const { dir, created } = project('TP');
+    const pty = hrsyncInPty(['import', 'u.csv'], { cwd: dir, env: ENV, pipeTo: 'tail -2' });
+    // The plan went into the pipe: only the question is on the terminal, until tail prints its last lines.
+    await pty.waitFor(/Apply 60 changes to accessplanit "lms"\? \[y\/N\] /, PATIENCE_MS);
+    expect(pty.output()).not.toContain('Plan: 60 to create');
+    pty.type('y\r');
+    const { code, output } = await pty.exited;
+    expect(code, output).toBe(0);
+    expect(output).toContain('✔ 60 changes applied, 0 failed, 0 skipped');
+    expect(created()).toHaveLength(60);
+  });
+
+  it('Ctrl-C at a question asked on the terminal itself (stderr piped) writes nothing and exits 130', async () => {
+    const { dir, created } = project('TQ');
+    const pty = hrsyncInPty(['import', 'u.csv'], { cwd: dir, env: ENV, pipeTo: 'cat' });
+    await pty.waitFor(/Apply 60 changes to accessplanit "lms"\? \[y\/N\] /, PATIENCE_MS);
+    pty.type('\x03');
+    const { code, output } = await pty.exited;
+    expect(code, output).toBe(130);
+    expect(output).toContain('stopped: Ctrl-C at the confirmation: nothing was written');
+    expect(created()).toHaveLength(0);
+  });
 
   it('Ctrl-C during an export leaves neither the file nor a partial one: exit 130', async () => {
     const dir = tempDir();

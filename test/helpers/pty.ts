@@ -33,7 +33,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * process group, and raw-mode prompts read it as a key. `columns: 0` is the size-less terminal
  * `script` makes when its own input is not a terminal.
  */
-export function hrsyncInPty(args: string[], options: { cwd: string; env?: Record<string, string>; columns?: number }): PtyRun {
+export function hrsyncInPty(args: string[], options: { cwd: string; env?: Record<string, string>; columns?: number; pipeTo?: string }): PtyRun {
   // This process's environment without what changes a terminal's behaviour, then the test's own.
   const base: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
   delete base.CI;
@@ -44,7 +44,10 @@ export function hrsyncInPty(args: string[], options: { cwd: string; env?: Record
   const columns = options.columns ?? 120;
   // $$ is the shell's pid, which exec hands to hrsync: known, so a failed test can kill it (it runs in
   // the terminal's own session, out of reach of signals to script's process group).
-  const command = `echo HRSYNC_PID=$$; ${columns ? `stty cols ${columns} rows 40; ` : ''}exec ${[process.execPath, BIN, ...args].map(quote).join(' ')}`;
+  // `pipeTo`: standard output and error both into this command (`2>&1 | tail`), standard input still the
+  // terminal; the shell stays (its pid is then the one killed) and the exit code is hrsync's.
+  const run = [process.execPath, BIN, ...args].map(quote).join(' ');
+  const command = `echo HRSYNC_PID=$$; ${columns ? `stty cols ${columns} rows 40; ` : ''}${options.pipeTo ? `set -o pipefail; ${run} 2>&1 | ${options.pipeTo}` : `exec ${run}`}`;
   const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let text = '';
   const waiters = new Set<() => void>();

@@ -48,6 +48,25 @@ describe('HttpClient', () => {
     expect(waits).toEqual([0.5 * 250, 0.5 * 500]);
   });
 
+  it('says how it paces, how many requests it has left before pacing, and how many wait for the limit now', async () => {
+    let now = 0;
+    let release: () => void = () => {};
+    const { pool, client } = setup({ rate: { perSecond: 2, burst: 2 }, concurrency: 4, now: () => now, sleep: () => new Promise<void>((r) => (release = r)) });
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(200, { results: [] }).times(3);
+    const pacing = client.pacing!;
+    expect([pacing.perSecond, pacing.burst, pacing.concurrency, pacing.available(), pacing.waiting()]).toEqual([2, 2, 4, 2, 0]);
+    await client.request({ method: 'GET', path: 'User' });
+    await client.request({ method: 'GET', path: 'User' });
+    expect([pacing.available(), pacing.waiting()]).toEqual([0, 0]);
+    const third = client.request({ method: 'GET', path: 'User' });
+    await expect.poll(() => pacing.waiting()).toBe(1);
+    now += 500; // half a second: one token at 2/s
+    release();
+    await third;
+    expect(pacing.waiting()).toBe(0);
+    expect(setup().client.pacing).toBeUndefined();
+  });
+
   it('retries a read answered 500 (a GET, an idempotent POST), bounded by its attempts; never a write', async () => {
     const { pool, client, waits } = setup();
     pool.intercept({ path: '/accessplan/api/v2/User?page=7', method: 'GET' }).reply(500, 'hiccup');

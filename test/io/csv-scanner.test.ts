@@ -127,7 +127,7 @@ describe('the samples read the same on both paths', () => {
   runs.push(['hr-export.csv with hr-map.json', ['hr-export.csv'], {}]);
   for (const [name, files, options] of runs)
     it(name, async () => {
-      if (name.startsWith('hr-export')) options.mapping = await loadMapping(join(samples, 'hr-map.json'));
+      if (name.startsWith('hr-export')) options.mapping = (await loadMapping(join(samples, 'hr-map.json'))).mapping;
       const validate = (csvParser: 'scanner' | 'csv-parse') =>
         validateFiles(files.map((f) => join(samples, f)), { rules: rulesNamed('generic')!, keepRecords: true, ...options, read: { ...options.read, csvParser } });
       const scanned = await validate('scanner');

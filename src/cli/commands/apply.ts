@@ -45,7 +45,7 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
       // What is sent to a target that cannot be read back (Springest) is remembered, as an import's apply does.
       const sync = sentState(target, opened.state);
       run.results = resolve(io.cwd, resultsDir);
-      const result = await runApply({ target, plan, ...(sync ? { sync } : {}) }, { concurrency, resultsDir, lockLost: lock?.lost, run: runFile(run, 'apply', target) }, io);
+      const result = await runApply({ target, plan, ...(sync ? { sync } : {}) }, { concurrency, resultsDir, lockLost: lock?.lost, run: runFile(run, 'apply', target), ...(flags.failedXlsx ? { failedXlsx: true } : {}) }, io);
       Object.assign(counts, appliedCounts(result));
       const code = applyExitCode(result, 0, io);
       if (opened.embedded) io.stderr.write(`${c.dim(EMBEDDED_APPLIED)}\n`);

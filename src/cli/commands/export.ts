@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import { runExport } from '../../app/export-run.js';
-import { sinceOf } from '../../app/bookmarks.js';
+import { sinceOf, sinceWords } from '../../app/bookmarks.js';
 import { writeRun } from '../../app/write-run.js';
 import { openTarget } from '../../app/open-target.js';
 import { ENTITY_LIST, isEntity, SINGULAR, type Entity } from '../../core/model/entities.js';
 import type { ListQuery } from '../../core/ports.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import type { FileFormat } from '../../io/types.js';
+import { CSV_DIALECTS, type CsvDialect } from '../../io/dialect.js';
+import { parseDelimiterOption } from '../../io/delimiter.js';
 import type { ExportFlags } from '../options.js';
 import { filters, since } from '../parse.js';
 import { printable } from '../printable.js';
@@ -20,8 +22,22 @@ function formatOf(flags: ExportFlags): FileFormat {
   return ext === 'json' ? 'json' : ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'xlsx' ? 'xlsx' : 'csv';
 }
 
+/** The CSV dialect of --csv-dialect and --delimiter; a usage error when they are given for another format. */
+function dialectOf(flags: ExportFlags, format: FileFormat): CsvDialect {
+  const name = flags.csvDialect ?? 'standard';
+  if (format !== 'csv' && (name !== 'standard' || flags.delimiter !== undefined))
+    throw new UsageError(`${flags.delimiter !== undefined ? '--delimiter' : '--csv-dialect'} is for CSV output, and this export writes ${format}`, 'leave it out, or write a .csv file');
+  const dialect: CsvDialect = CSV_DIALECTS[name];
+  if (flags.delimiter === undefined) return dialect;
+  const delimiter = parseDelimiterOption(flags.delimiter);
+  if (!delimiter || delimiter === '"' || delimiter === '\n' || delimiter === '\r') throw new UsageError(`--delimiter "${flags.delimiter}" is not one character`, 'use , ; | or tab');
+  return { ...dialect, delimiter };
+}
+
 export async function exportCommand(flags: ExportFlags, io: Io): Promise<number> {
   if (!isEntity(flags.entity)) throw new UsageError(`--entity must be ${ENTITY_LIST}, not "${flags.entity}"`);
+  const format = formatOf(flags);
+  const dialect = dialectOf(flags, format);
   const entity: Entity = flags.entity;
   const sinceLast = flags.since === 'last';
   const sinceAt = sinceLast ? undefined : since(flags.since);
@@ -52,8 +68,10 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
       if (sinceLast) {
         const previous = await bookmarks.bookmark(key);
         const from = sinceOf(previous);
-        if (from) query.since = from;
-        else io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${entity} from ${target.label}: a full export`)}\n`);
+        if (from) {
+          query.since = from;
+          io.stderr.write(`${c.dim(sinceWords(previous!, `${entity} from ${target.label}`))}\n`);
+        } else io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${entity} from ${target.label}: a full export`)}\n`);
       }
       const startedAt = new Date().toISOString();
       const started = performance.now();
@@ -63,7 +81,8 @@ export async function exportCommand(flags: ExportFlags, io: Io): Promise<number>
         {
           entity,
           output: output === '-' ? output : resolve(io.cwd, output),
-          format: formatOf(flags),
+          format,
+          ...(format === 'csv' ? { dialect } : {}),
           ...(flags.fields ? { fields: flags.fields.split(',').map((f) => f.trim()).filter(Boolean) } : {}),
           query,
           wire: Boolean(flags.wire),

@@ -1,21 +1,25 @@
 import { resolve } from 'node:path';
-import { sinceOf } from '../../app/bookmarks.js';
+import { sinceOf, sinceWords } from '../../app/bookmarks.js';
 import { applyImport, planImport, pullSource, type PlannedImport } from '../../app/import-run.js';
 import { openTarget, type OpenedTarget } from '../../app/open-target.js';
 import { resultsFolder } from '../../app/results-folder.js';
 import { appliedCounts, runFile, writeRun, type WriteRun } from '../../app/write-run.js';
-import { ExitCode, UsageError, outputFailed } from '../../errors.js';
+import { ExitCode, Interrupted, UsageError, outputFailed } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
-import { appliedLine, applyExitCode, appliedSummary, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, type AppliedRun } from '../apply-output.js';
+import { appliedLine, applyExitCode, appliedSummary, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, sayResultNotes, type AppliedRun } from '../apply-output.js';
 import { inputOptions } from '../input-flags.js';
 import type { ImportFlags } from '../options.js';
-import { asOf, matchKeys, maxMissing, modes, notAnInput, positiveInt, seconds, since, where } from '../parse.js';
+import { asOf, matchKeys, maxInvalid, maxMissing, toleranceOf, modes, notAnInput, positiveInt, seconds, since, where } from '../parse.js';
 import { planDocument } from '../render/notes.js';
 import { renderPlanText } from '../render/plan.js';
-import { renderReportHtml } from '../render/report-html.js';
-import { hintText, renderValidationText } from '../render/validation.js';
+import { toleranceLine } from '../render/tolerance.js';
+import { pacedNote } from '../render/pacing.js';
+import type { Tolerance } from '../../core/validate/tolerance.js';
+import { readFailedRows } from '../../app/failed-rows.js';
+import { renderReportHtml, REPORT_LIMIT } from '../render/report-html.js';
+import { hintText, Places, renderValidationText } from '../render/validation.js';
 import { writeReport } from '../report-file.js';
-import { colourFor, plural, type Io, openOptions, warner } from '../terminal.js';
+import { colourFor, onStopSignals, plural, type Io, openOptions, warner } from '../terminal.js';
 
 /**
  * `hrsync import`: validate, read the target, plan the smallest set of writes, show it, and — unless
@@ -26,9 +30,11 @@ import { colourFor, plural, type Io, openOptions, warner } from '../terminal.js'
 export async function importCommand(files: string[], flags: ImportFlags, io: Io): Promise<number> {
   const parsed = parseImportFlags(files, flags, io);
   const { files: inputs, ...input } = await inputOptions(flags, io, files);
-  const options: ImportRunOptions = { flags, io, input, files: inputs, ...parsed }; // "-" is standard input, named <stdin>
+  // Aborted only by a signal while reading and planning (see importRun); the apply stops its own way (runApply).
+  const planStop = new AbortController();
+  const options: ImportRunOptions = { flags, io, input, files: inputs, planStop, ...parsed }; // "-" is standard input, named <stdin>
   return writeRun(
-    () => openTarget(flags.target, { ...openOptions(io, flags.config), ...(flags.concurrency !== undefined ? { concurrency: parsed.concurrency } : {}) }),
+    () => openTarget(flags.target, { ...openOptions(io, flags.config), signal: planStop.signal, ...(flags.concurrency !== undefined ? { concurrency: parsed.concurrency } : {}) }),
     {
       command: 'import',
       record: !flags.dryRun,
@@ -63,11 +69,13 @@ function parseImportFlags(files: string[], flags: ImportFlags, io: Io) {
   const clock = Date.now();
   asOf(flags.asOf, 'UTC', clock);
   const match = matchKeys(flags.match);
+  if (flags.strict && flags.maxInvalid !== undefined) throw new UsageError('give --strict or --max-invalid, not both', '--strict is --max-invalid 0');
+  maxInvalid(flags.maxInvalid); // a bad value is said before anything starts; the config's is read once the target is open
   const policy = { where: where(flags.where), modes: modes(flags.mode) };
   return { sinceLast, sinceAt, waitMs, concurrency, limit, missingLimit, deactivationLimit, clock, match, policy };
 }
 
-type ImportRunOptions = ReturnType<typeof parseImportFlags> & { flags: ImportFlags; io: Io; input: Omit<Awaited<ReturnType<typeof inputOptions>>, 'files'>; files: string[] };
+type ImportRunOptions = ReturnType<typeof parseImportFlags> & { flags: ImportFlags; io: Io; input: Omit<Awaited<ReturnType<typeof inputOptions>>, 'files'>; files: string[]; planStop: AbortController };
 
 /** What is checked once the target is open, before it is locked; the run's results folder. */
 function beforeLock(opened: OpenedTarget, flags: ImportFlags, io: Io): string {
@@ -83,13 +91,31 @@ function beforeLock(opened: OpenedTarget, flags: ImportFlags, io: Io): string {
 
 /** The import inside its run: read (--from), plan, show, and apply. */
 async function importRun(run: WriteRun, resultsDir: string, options: ImportRunOptions): Promise<number> {
+  // Ctrl-C (SIGTERM, a hangup) while reading and planning: the reads stop (the connections were opened
+  // with this signal; the validation stops at its next rows) and the run says so — nothing was written.
+  const stop = options.planStop;
+  const dispose = onStopSignals(options.io, (signal) => stop.abort(signal));
+  let planned: Awaited<ReturnType<typeof planRun>>;
+  try {
+    planned = await planRun(run, resultsDir, { ...options, input: { ...options.input, onRows: () => stop.signal.throwIfAborted() } });
+  } catch (error) {
+    if (!stop.signal.aborted) throw error;
+    throw new Interrupted('interrupted while reading and planning: nothing was written', stop.signal.reason as NodeJS.Signals);
+  } finally {
+    dispose();
+  }
+  return typeof planned === 'number' ? planned : afterPlan(planned);
+}
+
+/** Reads (--from) and plans; a number when the run ends there (an incremental read that found nothing). */
+async function planRun(run: WriteRun, resultsDir: string, options: ImportRunOptions): Promise<Planned | number> {
   const { flags, io, opened } = { ...options, opened: run.opened };
   let files = options.files;
   let sinceAt = options.sinceAt;
   /** Moves the bookmark once the run has fully succeeded (a dry run, a failure or a partial run do not). */
   let bookmark: (() => Promise<void>) | undefined;
   if (flags.from) {
-    const pulled = await pull(flags.from, flags, options.sinceLast ? { last: opened } : { at: sinceAt }, resultsDir, io);
+    const pulled = await pull(flags.from, flags, options.sinceLast ? { last: opened } : { at: sinceAt }, resultsDir, io, options.planStop.signal);
     files = [pulled.path];
     run.counts.read = pulled.rows;
     sinceAt = pulled.since;
@@ -101,10 +127,12 @@ async function importRun(run: WriteRun, resultsDir: string, options: ImportRunOp
       return ExitCode.ok;
     }
   }
+  const tolerance = toleranceOf(flags.maxInvalid, Boolean(flags.strict), opened.calendar?.maxInvalid);
   const planned = await planImport(opened, files, {
     ...options.input,
     cwd: io.cwd,
     strict: Boolean(flags.strict),
+    ...(tolerance ? { maxInvalid: tolerance.limit } : {}),
     maxMissingText: flags.maxMissing,
     asOf: asOf(flags.asOf, opened.calendar?.timeZone ?? 'UTC', options.clock),
     ...(options.deactivationLimit ? { maxDeactivationsText: flags.maxDeactivations } : {}),
@@ -123,7 +151,7 @@ async function importRun(run: WriteRun, resultsDir: string, options: ImportRunOp
   });
   if (planned.validation.issues.length && flags.format === 'text') io.stderr.write(await renderValidationText(planned.validation, colourFor(io.stderr, io.env), Boolean(flags.verbose)));
   if (planned.plan) Object.assign(run.counts, planned.plan.summary);
-  return afterPlan({ ...options, run, resultsDir, planned, ...(bookmark ? { bookmark } : {}) });
+  return { ...options, run, resultsDir, planned, ...(bookmark ? { bookmark } : {}), ...(tolerance ? { tolerance } : {}) };
 }
 
 interface Planned extends ImportRunOptions {
@@ -131,17 +159,21 @@ interface Planned extends ImportRunOptions {
   resultsDir: string;
   planned: PlannedImport;
   bookmark?: () => Promise<void>;
+  /** The invalid rows the run accepts (--max-invalid, or the config's maxInvalid), and how it was given. */
+  tolerance?: { limit: Tolerance; said: string };
 }
 
 /** What import says of a run, on stdout (--format json) and in --report; each returns the exit code it is given. */
-function importOutputs({ flags, io, run, planned }: Planned) {
+function importOutputs({ flags, io, run, planned, input }: Planned) {
   return {
     /** --report: the same run as one HTML page, written last (a failure to write it is exit 74). */
     async report(outcome: string, code: number, apply?: AppliedRun): Promise<number> {
       if (!flags.report) return code;
       const notes = run.opened.embedded ? [apply ? EMBEDDED_APPLIED : EMBEDDED_PLANNED] : [];
       const applied = apply ? appliedSummary(planned, apply, code) : undefined;
-      await writeReport(flags.report, renderReportHtml({ command: 'import', outcome, exitCode: code, at: new Date().toISOString(), notes, validation: planned.validation, plan: planned.plan, applied, ...(flags.verbose ? { limit: Infinity } : {}) }), io);
+      const { validation } = planned;
+      const failed = validation.issues.length ? await readFailedRows(validation.files, validation.issues, { ...input, limit: flags.verbose ? Infinity : REPORT_LIMIT }) : undefined;
+      await writeReport(flags.report, renderReportHtml({ command: 'import', outcome, exitCode: code, at: new Date().toISOString(), notes, validation, plan: planned.plan, applied, ...(failed ? { failed } : {}), ...(flags.verbose ? { limit: Infinity } : {}) }), io);
       return code;
     },
     /** JSON: one document at the end — the plan, the validation issues and, after an apply, its results. */
@@ -158,16 +190,23 @@ async function afterPlan(context: Planned): Promise<number> {
   const err = colourFor(io.stderr, io.env);
   const plan = planned.plan;
   if (!plan) {
+    if (context.tolerance) {
+      io.stderr.write(`${toleranceLine(planned.validation, context.tolerance.limit, context.tolerance.said, err)}; nothing was planned or written\n`);
+      return report(`${context.tolerance.said}: too many invalid rows; nothing was planned or written`, ExitCode.invalidInput);
+    }
     io.stderr.write(`${err.red('--strict:')} the input has invalid rows; nothing was planned or written\n`);
     return report('--strict: the input has invalid rows; nothing was planned or written', ExitCode.invalidInput);
   }
+  if (context.tolerance && planned.tolerated) io.stderr.write(`${toleranceLine(planned.validation, context.tolerance.limit, context.tolerance.said, err)}\n`);
+  // What counts against the exit code: rows left out, less the invalid ones --max-invalid accepts.
+  const problems = planned.inputProblems - planned.tolerated;
   if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(planDocument(plan), run.opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
-  if (flags.format !== 'json') io.stdout.write(renderPlanText(plan, colourFor(io.stdout, io.env), Boolean(flags.verbose)));
   const changes = plan.operations.length;
+  if (flags.format !== 'json') io.stdout.write(renderPlanText(plan, colourFor(io.stdout, io.env), Boolean(flags.verbose)) + pacedNote(changes, planned.target.pacing, colourFor(io.stdout, io.env)));
   if (flags.dryRun) {
     emit();
     if (run.opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_PLANNED)}\n`);
-    return report('dry run: nothing was written', planned.inputProblems ? ExitCode.invalidInput : flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok);
+    return report('dry run: nothing was written', problems ? ExitCode.invalidInput : flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok);
   }
   if (changes === 0) return nothingToApply(context);
   if (!flags.yes && io.stdinIsTTY && !/^y(es)?$/i.test((await io.ask(`Apply ${plural(changes, 'change')} to ${planned.target.label}? [y/N] `)).trim())) {
@@ -176,16 +215,16 @@ async function afterPlan(context: Planned): Promise<number> {
     return report('not applied (the answer was no): nothing was written', ExitCode.ok);
   }
   run.results = resolve(io.cwd, context.resultsDir);
-  const result = await runApply(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, lockLost: run.lock?.lost, run: runFile(run, 'import', planned.target) }, io);
+  const result = await runApply(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, lockLost: run.lock?.lost, run: runFile(run, 'import', planned.target), ...(flags.failedXlsx ? { failedXlsx: true } : {}) }, io);
   Object.assign(run.counts, appliedCounts(result));
-  const code = applyExitCode(result, planned.inputProblems, io);
+  const code = applyExitCode(result, planned.inputProblems, io, planned.tolerated);
   emit(result, code);
   if (code === ExitCode.ok) await context.bookmark?.();
   if (run.opened.embedded) io.stderr.write(`${err.dim(EMBEDDED_APPLIED)}\n`);
   return report(`${appliedLine(result, planned.inputProblems)}${result.stoppedBy ? ` (stopped by ${result.stoppedBy})` : result.lockLost !== undefined ? ' (stopped: the lock was lost)' : ''}`, code, result);
 }
 
-/** A plan with no change: success — unless rows were left out, whose results and failed.csv are written (exit 3). */
+/** A plan with no change: success — unless rows were left out, whose results and failed.csv are written (exit 3; 0 when --max-invalid accepts them all). */
 async function nothingToApply(context: Planned): Promise<number> {
   const { io, run, planned } = context;
   const { report, emit } = importOutputs(context);
@@ -196,11 +235,15 @@ async function nothingToApply(context: Planned): Promise<number> {
     await context.bookmark?.();
     return report('nothing to do: the target already holds what the input says', ExitCode.ok);
   }
-  const result = await applyImport(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, cwd: io.cwd });
+  const result = await applyImport(planned, { concurrency: context.concurrency, resultsDir: context.resultsDir, cwd: io.cwd, ...(context.flags.failedXlsx ? { failedXlsx: true } : {}) });
   if (result.outputFailure) throw result.outputFailure;
-  emit(result, ExitCode.invalidInput);
+  sayResultNotes(result, io);
+  // Only rows --max-invalid accepts left out: success, their results and failed.csv written all the same.
+  const code = planned.inputProblems > planned.tolerated ? ExitCode.invalidInput : ExitCode.ok;
+  emit(result, code);
+  if (code === ExitCode.ok) await context.bookmark?.();
   io.stderr.write(`${err.yellow(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`)}; results in ${result.resultsDir}\n`);
-  return report(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`, ExitCode.invalidInput, result);
+  return report(`nothing to apply; ${plural(planned.inputProblems, 'row')} left out`, code, result);
 }
 
 /**
@@ -209,9 +252,9 @@ async function nothingToApply(context: Planned): Promise<number> {
  * bookmark to when this read started.
  */
 async function pull(
-  name: string, flags: ImportFlags, since: { at?: string | undefined; last?: OpenedTarget }, resultsDir: string, io: Io,
+  name: string, flags: ImportFlags, since: { at?: string | undefined; last?: OpenedTarget }, resultsDir: string, io: Io, signal: AbortSignal,
 ): Promise<{ path: string; rows: number; since: string | undefined; save?: () => Promise<void> }> {
-  const source = await openTarget(name, openOptions(io, flags.config));
+  const source = await openTarget(name, { ...openOptions(io, flags.config), signal });
   try {
     const c = colourFor(io.stderr, io.env);
     const warn = warner(io);
@@ -220,6 +263,7 @@ async function pull(
     const key = into && source.target ? `import ${source.target.identity} → ${into.identity}` : undefined;
     const previous = bookmarks && key ? await bookmarks.bookmark(key) : undefined;
     const sinceAt = since.last ? sinceOf(previous) : since.at;
+    if (since.last && previous) io.stderr.write(`${c.dim(sinceWords(previous, `${name}'s users for ${into?.label ?? 'this target'}`))}\n`);
     if (since.last && !previous) io.stderr.write(`${c.dim(`--since last: no bookmark yet for ${name} into ${into?.label ?? 'this target'}: a full run`)}\n`);
     const startedAt = new Date().toISOString();
     const { path, report } = await pullSource(source, name, { ...(sinceAt ? { since: sinceAt } : {}), resultsDir, cwd: io.cwd, onNotice: warn });
@@ -237,7 +281,8 @@ async function pull(
  */
 export function importJson(planned: PlannedImport, apply?: AppliedRun, exitCode?: number): Record<string, unknown> {
   const { validation } = planned;
-  const issues = validation.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint: hintText(hint) }));
+  const places = new Places(validation.files);
+  const issues = validation.issues.map(({ file, line, entity, field, value, code, message, severity, hint }) => ({ file, line, entity, field, value, code, message, severity, hint: hintText(hint), ...places.of(file, line, field, value) }));
   return {
     ...(planned.plan && planDocument(planned.plan)),
     validation: { ok: validation.ok, summary: validation.summary, issues, truncated: validation.truncated },

@@ -4,8 +4,10 @@ import { embeddedStateFile } from '../../app/cache-folder.js';
 import { startEmbedded } from '../../app/embedded-sandbox.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { parseFault, parseLatency, type FaultRates } from '../../sandbox/faults.js';
-import { describeSandbox, type SandboxOptions } from '../../sandbox/server.js';
+import { describeSandbox, sandboxClients, type SandboxOptions } from '../../sandbox/server.js';
+import { loadConfig } from '../../config/load.js';
 import type { SandboxFlags } from '../options.js';
+import { printable } from '../printable.js';
 import { colourFor, type Io } from '../terminal.js';
 
 /** Flags → sandbox options; every mistake is a usage error (exit 64). The platforms read their own credential flags. */
@@ -58,9 +60,72 @@ export async function sandboxCommand(flags: SandboxFlags, io: Io): Promise<numbe
     io.signals.once('SIGTERM', done);
   });
   io.stdout.write(`${describeSandbox(running.sandbox)}\n`);
+  const clients = sandboxClients(running.sandbox);
+  io.stdout.write(`\nin hrsync.config.json, to use this sandbox:\n${clients.map((client) => `  ${client.platform.padEnd(12)}  ${JSON.stringify(urlFields(client.config), null, 1).replace(/\n */g, ' ').slice(2, -2)}`).join('\n')}\n`);
+  for (const note of await configNotes(clients, flags.host, io)) io.stderr.write(`${note.ok ? c.dim(note.text) : c.yellow(note.text)}\n`);
   io.stderr.write(c.dim(`state: ${options.dataFile}; Ctrl-C to stop\n`));
   await stopped;
   await running.stop();
   io.stderr.write(c.dim('sandbox stopped\n'));
   return ExitCode.ok;
+}
+
+/** A client config's base URLs, where they sit: `{"baseUrl": …}`, or `{"sites": {"default": {"baseUrl": …}}}`. */
+function urlFields(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'baseUrl' && typeof value === 'string') out[key] = value;
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const inner = urlFields(value as Record<string, unknown>);
+      if (Object.keys(inner).length) out[key] = inner;
+    }
+  }
+  return out;
+}
+
+/** Every base URL in a config entry, by its path: [["baseUrl", url]] or [["sites.default.baseUrl", url]]. */
+function baseUrls(entry: unknown, path = ''): Array<[string, string]> {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return [];
+  return Object.entries(entry).flatMap(([key, value]): Array<[string, string]> =>
+    key === 'baseUrl' && typeof value === 'string' ? [[`${path}${key}`, value]] : baseUrls(value, `${path}${key}.`));
+}
+
+const LOCAL = new Set(['127.0.0.1', 'localhost', '[::1]', '0.0.0.0']);
+
+/**
+ * The config of this folder (as every command finds it), held against this sandbox: each target of an
+ * emulated platform whose base URL is on this machine either points here, or is told the URL it wants
+ * (another port: the sandbox that config was written for, e.g. --port 4010). Targets elsewhere are the
+ * real platforms: not named. A config that cannot be read is said once; the sandbox runs all the same.
+ */
+async function configNotes(clients: ReturnType<typeof sandboxClients>, host: string, io: Io): Promise<Array<{ ok: boolean; text: string }>> {
+  let loaded;
+  try {
+    loaded = await loadConfig(undefined, io.cwd, io.env);
+  } catch (error) {
+    return [{ ok: false, text: `note: the config here cannot be read, so it is not compared with this sandbox (${error instanceof Error ? error.message : String(error)})` }];
+  }
+  if (!loaded) return [];
+  const notes: Array<{ ok: boolean; text: string }> = [];
+  // The ports of the targets that only the port keeps from this sandbox: one port is one --port to start with.
+  const ports = new Set<string>();
+  let others = 0;
+  for (const [name, entry] of Object.entries(loaded.config.targets)) {
+    const wanted = baseUrls(clients.find((c) => c.config.type === entry.type)?.config)[0]?.[1];
+    if (!wanted) continue;
+    for (const [path, url] of baseUrls(entry)) {
+      const given = URL.canParse(url) ? new URL(url) : undefined;
+      if (!given || !(LOCAL.has(given.hostname) || given.hostname === host)) continue;
+      const key = `targets.${printable(name, true)}.${path}`;
+      if (url.replace(/\/+$/, '') === wanted) notes.push({ ok: true, text: `  ${key} points at this sandbox` });
+      else {
+        notes.push({ ok: false, text: `  ${key} is ${printable(url, true)}: set it to ${wanted}` });
+        if (given.port && given.pathname.replace(/\/+$/, '') === new URL(wanted).pathname.replace(/\/+$/, '')) ports.add(given.port);
+        else others++;
+      }
+    }
+  }
+  if (notes.length === 0) return [];
+  const port = ports.size === 1 && others === 0 ? [{ ok: false, text: `  or start the sandbox with --port ${[...ports][0]!}` }] : [];
+  return [{ ok: notes.every((n) => n.ok), text: `${printable(loaded.path, true)}, held against this sandbox:` }, ...notes, ...port];
 }

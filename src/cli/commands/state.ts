@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { openState } from '../../app/state-store.js';
-import type { RunRecord, StateStore } from '../../core/ports.js';
+import type { LockHolder, RunRecord, StateStore } from '../../core/ports.js';
 import { ExitCode } from '../../errors.js';
-import type { HistoryFlags, ListingFlags } from '../options.js';
+import type { GlobalFlags, HistoryFlags, ListingFlags } from '../options.js';
 import { positiveInt } from '../parse.js';
 import { printable } from '../printable.js';
 import { colourFor, plural, type Io } from '../terminal.js';
@@ -25,13 +25,16 @@ const named = (state: StateStore) => `${state.backend} ${state.where}`;
  * per target, and the locks held now (or JSON: `bookmarks` as before, with `backend`, `where`, `sent`
  * and `locks`). Never a password: `where` names the user, host and database only.
  */
-export async function stateShowCommand(flags: ListingFlags, io: Io): Promise<number> {
+export async function stateShowCommand(flags: ListingFlags & GlobalFlags, io: Io): Promise<number> {
   return withState(flags, io, async (state) => {
     const bookmarks = await state.bookmarks();
     const sent = await state.sentSummary();
-    const locks = await state.locks();
+    // This project's locks; those of other projects on the machine (the dir backend's lock folder is the machine's) apart.
+    const all = await state.locks();
+    const locks = all.filter((l) => !l.elsewhere).map(({ elsewhere: _, ...l }) => l);
+    const others = all.filter((l) => l.elsewhere).map(({ elsewhere: _, ...l }) => l);
     if (flags.format === 'json') {
-      io.stdout.write(`${JSON.stringify({ backend: state.backend, where: state.where, ...(state.backend === 'dir' ? { path: join(state.where, 'bookmarks.json') } : {}), bookmarks, sent, locks }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ backend: state.backend, where: state.where, ...(state.backend === 'dir' ? { path: join(state.where, 'bookmarks.json') } : {}), bookmarks, sent, locks, otherLocks: others }, null, 2)}\n`);
       return ExitCode.ok;
     }
     const c = colourFor(io.stdout, io.env);
@@ -39,10 +42,21 @@ export async function stateShowCommand(flags: ListingFlags, io: Io): Promise<num
     if (bookmarks.length === 0) io.stdout.write('no bookmarks: the next --since last is a full run\n');
     for (const b of bookmarks) io.stdout.write(`${b.key.startsWith('export ') ? 'export' : 'import'}  ${printable(b.source, true)} → ${printable(b.target, true)}  ${b.entity}  ${c.bold(b.at)}\n`);
     for (const s of sent) io.stdout.write(`sent    ${printable(s.target, true)}  ${s.entity}  ${plural(s.records, 'fingerprint')} of what was last sent\n`);
-    for (const l of locks)
-      io.stdout.write(`lock    ${printable(l.what, true)}: pid ${l.pid} on ${printable(l.host, true)}, since ${l.since}${l.expires ? `, renewed until ${l.expires}` : ''}${l.held === false ? ' (its holder is gone: it stops no one)' : ''}\n`);
+    for (const l of locks) io.stdout.write(`lock    ${lockLine(l)}\n`);
+    if (flags.verbose) for (const l of others) io.stdout.write(`other   ${lockLine(l, true)}\n`);
+    else if (others.length) {
+      const held = others.filter((l) => l.held !== false).length;
+      io.stdout.write(c.dim(`${plural(others.length, 'lock')} of other projects on this machine (${held ? `${held} held now` : 'none held: their runs are gone'}): -v lists whose\n`));
+    }
     return ExitCode.ok;
   });
+}
+
+/** A lock in words: what, which process where (`whose`: of which user and project), since when, and whether it still stops anyone. */
+function lockLine(l: LockHolder, whose = false): string {
+  const user = whose && l.user ? ` of ${printable(l.user, true)}` : '';
+  const project = whose ? `, project ${l.project ? printable(l.project, true) : 'not said (an older hrsync)'}` : '';
+  return `${printable(l.what, true)}: pid ${l.pid}${user} on ${printable(l.host, true)}${project}, since ${l.since}${l.expires ? `, renewed until ${l.expires}` : ''}${l.held === false ? ' (its holder is gone: it stops no one)' : ''}`;
 }
 
 /** `hrsync state reset [match]`: clears bookmarks; the next --since last is a full run. */

@@ -13,6 +13,7 @@ import { openState } from '../../app/state-store.js';
 import { printable } from '../printable.js';
 import { planDocument } from '../render/notes.js';
 import { renderPlanText } from '../render/plan.js';
+import { pacedNote } from '../render/pacing.js';
 import { renderReportHtml } from '../render/report-html.js';
 import { writeReport } from '../report-file.js';
 import { colourFor, plural, type Io, openOptions, warner } from '../terminal.js';
@@ -67,7 +68,7 @@ async function undoRun(run: WriteRun, resultsDir: string, found: FoundRun, { fla
   Object.assign(run.counts, plan.summary);
   if (found.id) run.undoes = found.id;
   if (flags.out) await writeFileAtomic(resolve(io.cwd, flags.out), await (await import('../../app/apply-saved-plan.js')).savedPlanText(planDocument(plan), run.opened.state)).catch((error: unknown) => Promise.reject(outputFailed('the plan', flags.out!, error)));
-  if (flags.format !== 'json') io.stdout.write(renderPlanText(plan, colourFor(io.stdout, io.env), Boolean(flags.verbose)));
+  if (flags.format !== 'json') io.stdout.write(renderPlanText(plan, colourFor(io.stdout, io.env), Boolean(flags.verbose)) + pacedNote(plan.operations.length, target.pacing, colourFor(io.stdout, io.env)));
   const outputs = undoOutputs(plan, { flags, io, concurrency, limit });
   const changes = plan.operations.length;
   const leftAlone = plan.summary.conflicts;

@@ -4,32 +4,76 @@ import { runValidationToLog } from '../../app/validate-run.js';
 import { openTarget } from '../../app/open-target.js';
 import type { IssueLog } from '../../core/validate/issue-log.js';
 import type { ValidationReport } from '../../core/validate/validate-files.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, Interrupted } from '../../errors.js';
 import { inputOptions } from '../input-flags.js';
 import type { ValidateFlags } from '../options.js';
-import { notAnInput } from '../parse.js';
+import { maxInvalid, notAnInput, toleranceOf } from '../parse.js';
+import { toleranceLine } from '../render/tolerance.js';
+import { withinTolerance, type Tolerance } from '../../core/validate/tolerance.js';
 import { writeReport } from '../report-file.js';
 import { printable } from '../printable.js';
-import { digestIssues, renderValidationText, SHOWN_PER_CODE, writeValidationGithub, writeValidationJson } from '../render/validation.js';
+import { digestIssues, Places, renderValidationText, SHOWN_PER_CODE, writeValidationGithub, writeValidationJson } from '../render/validation.js';
 import { drawsLive, ratePerSecond, spinner } from '../progress.js';
-import { colourFor, formatCount, plural, type Io, openOptions } from '../terminal.js';
+import { colourFor, formatCount, onStopSignals, plural, type Io, openOptions } from '../terminal.js';
 
 /** Validates the files; the report's issues are in a log, read back as they are written out: close it. */
-export async function runValidate(args: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport<IssueLog>> {
+export async function runValidate(args: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport<IssueLog> & { tolerance?: { limit: Tolerance; said: string } }> {
   const { files, ...read } = await inputOptions(flags, io, args);
   // Text shows the first few issues of each kind and counts the rest: only those are kept.
   const counted = flags.format === 'text' && !flags.verbose && !flags.annotate && !flags.report;
-  const options = counted ? { ...read, log: { first: SHOWN_PER_CODE } } : read;
+  const logged = counted ? { ...read, log: { first: SHOWN_PER_CODE } } : read;
   // validate never starts the embedded sandbox, and writes no file: without a target, rules only.
   const opened = await openTarget(flags.target, { ...openOptions(io, flags.config), offline: true });
+  const tolerance = toleranceOf(flags.maxInvalid, false, opened.calendar?.maxInvalid);
+  // --max-invalid counts the rows with an error (not the errors: a row may have several).
+  const options = tolerance ? { ...logged, countInvalid: true } : logged;
   const progress = await validationProgress(files, io);
+  const stop = stopOnSignal(io);
   try {
     if (opened.note) io.stderr.write(`${colourFor(io.stderr, io.env).dim(opened.note)}\n`);
-    return await runValidationToLog(opened, files, { ...options, ...progress.hooks, read: { ...options.read, ...progress.hooks.read } });
+    const onRows = (rows: number) => {
+      stop.check(rows);
+      progress.hooks.onRows?.(rows);
+    };
+    const validation = runValidationToLog(opened, files, { ...options, ...progress.hooks, onRows, read: { ...options.read, ...progress.hooks.read } });
+    const report = await Promise.race([validation, stop.stopped.catch(async (error: unknown) => {
+      // Stopped: the check ends at its next rows (check throws), and a report that still comes is closed.
+      validation.then((report) => report.issues.close(), () => undefined);
+      throw error;
+    })]);
+    return tolerance ? { ...report, tolerance } : report;
   } finally {
+    stop.dispose();
     progress.stop();
     await opened.close();
   }
+}
+
+/**
+ * Ctrl-C (SIGTERM, SIGHUP) during a validation: it stops at once with "stopped: validation interrupted
+ * after N rows …" and exit 130 (143, 129) — `stopped` rejects — and the check itself ends at its next
+ * rows (`check` throws there). Nothing is written by validate but its output.
+ */
+function stopOnSignal(io: Io): { stopped: Promise<never>; check(rows: number): void; dispose(): void } {
+  let rowsRead = 0;
+  let stoppedBy: NodeJS.Signals | undefined;
+  let reject: (error: Interrupted) => void = () => {};
+  const stopped = new Promise<never>((_, no) => (reject = no));
+  stopped.catch(() => undefined); // rejected only on a signal, and then awaited
+  const interrupted = (signal: NodeJS.Signals) => new Interrupted(`validation interrupted after ${plural(rowsRead, 'row')}: the rest was not checked`, signal);
+  const dispose = onStopSignals(io, (signal) => {
+    if (stoppedBy) return;
+    stoppedBy = signal;
+    reject(interrupted(signal));
+  });
+  return {
+    stopped,
+    check(rows) {
+      rowsRead = rows;
+      if (stoppedBy) throw interrupted(stoppedBy);
+    },
+    dispose,
+  };
 }
 
 /**
@@ -81,6 +125,7 @@ const formatBytes = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(
 
 /** `hrsync validate`: checks files, prints the report, and returns the exit code (0 valid, 3 invalid). */
 export async function validateCommand(files: string[], flags: ValidateFlags, io: Io): Promise<number> {
+  maxInvalid(flags.maxInvalid); // a bad value is said before anything is read
   notAnInput('--annotate', flags.annotate, files, io.cwd);
   notAnInput('--report', flags.report, files, io.cwd);
   const annotate = flags.annotate ? await import('../../app/annotate.js') : undefined;
@@ -89,13 +134,15 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   try {
     if (annotate && flags.annotate) {
       const { writeAnnotated } = annotate;
-      const { read } = await inputOptions(flags, io);
+      const { read } = await inputOptions({ ...flags, verbose: false }, io); // read as validated; --verbose's notes were said then
       const written = await writeAnnotated(files, report, flags.annotate, { cwd: io.cwd, ...(read ? { read } : {}) });
       io.stderr.write(`${colourFor(io.stderr, io.env).dim(`wrote ${formatCount(written.rows)} rows with an "hrsync errors" column to ${printable(written.path, true)}`)}\n`);
+      if (written.note) io.stderr.write(`${colourFor(io.stderr, io.env).yellow('note:')} ${printable(written.path, true)} ${written.note}\n`);
     }
     // The issues are read back in order as they are written: the output is never held whole. A reader
     // that stops reading part-way still gets validate's exit code.
-    const code = report.ok ? ExitCode.ok : ExitCode.invalidInput;
+    const tolerance = report.tolerance;
+    const code = withinTolerance(report, tolerance?.limit) ? ExitCode.ok : ExitCode.invalidInput;
     io.settle?.(code);
     if (flags.format === 'json') await writeValidationJson(report, io.stdout);
     else if (flags.format === 'github') await writeValidationGithub(report, io.stdout);
@@ -107,9 +154,13 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
         : `${summary.errors ? 'invalid' : 'valid'}: ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`;
       const limit = flags.verbose ? Infinity : undefined;
       const { renderReportHtml, REPORT_LIMIT } = await import('../render/report-html.js');
-      const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT);
-      await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: { ...report, issues }, ...(limit ? { limit } : {}) }), io);
+      const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT, new Places(report.files));
+      const { readFailedRows } = await import('../../app/failed-rows.js');
+      const { read, mapping } = await inputOptions(flags, io);
+      const failed = await readFailedRows(report.files, report.issues, { ...(read ? { read } : {}), ...(mapping ? { mapping } : {}), limit: limit ?? REPORT_LIMIT });
+      await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: { ...report, issues }, failed, ...(limit ? { limit } : {}) }), io);
     }
+    if (tolerance && !report.ok) io.stderr.write(`${toleranceLine(report, tolerance.limit, tolerance.said, colourFor(io.stderr, io.env))}\n`);
     return code;
   } finally {
     report.issues.close();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldValue } from '../../core/model/canonical.js';
-import type { Issue } from '../../core/model/issues.js';
+import type { FailedRows } from '../../app/failed-rows.js';
+import { ISSUE_EXPLANATIONS, type Issue, type IssueCode } from '../../core/model/issues.js';
 import { decisionText, plannedAsOf } from './lifecycle.js';
 import { policyText } from './decisions.js';
 import type { Plan, PlannedOp, PlanSummary } from '../../core/plan/plan.js';
@@ -11,7 +12,7 @@ import { formatCount, plural } from '../terminal.js';
 import { reasonText } from './identity.js';
 import { noteText } from './notes.js';
 import { planCounts, summaryLine } from './plan.js';
-import { entityReasonText, hintText, issuesByCode, type IssueDigest } from './validation.js';
+import { entityReasonText, hintText, issuesByCode, type CodeSummary, type IssueDigest } from './validation.js';
 
 /** One row of an apply's results: an operation, or a row of the input left out of the plan. */
 export interface ResultRow {
@@ -58,6 +59,8 @@ export interface ReportInput {
   applied?: AppliedSummary | undefined;
   /** Rows listed per table at most, the rest counted (default 10,000; --verbose: all). */
   limit?: number;
+  /** The input's rows with an error (to download) and who each row with an issue is, read again from the files. */
+  failed?: FailedRows;
 }
 
 /** Markup that is already safe: the only thing `html` interpolates without escaping. */
@@ -115,6 +118,10 @@ svg{max-width:100%;height:auto}svg text{fill:var(--fg);font-size:12px}svg .entit
 .bar.k-unchanged rect{fill:var(--unchanged)}.bar.k-conflicts rect{fill:var(--conflict)}.bar.k-skipped rect{fill:var(--skipped)}
 .filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:.5rem 0}.filters[hidden]{display:none}
 .tally{list-style:none;padding:0;display:flex;gap:1.5rem}.tally b{font-size:1.2rem}
+.bar.sev-error rect{fill:var(--remove)}.bar.sev-warning rect{fill:var(--update)}
+button.sort{all:unset;cursor:pointer;display:block;width:100%}button.sort:focus-visible{outline:2px solid var(--conflict);outline-offset:2px}
+th[aria-sort=ascending] button.sort::after{content:" ▲"}th[aria-sort=descending] button.sort::after{content:" ▼"}
+.download[hidden]{display:none}.download{font-weight:600}ul.flat{margin:0;padding-left:1rem}.explain{max-width:40rem}
 @media print{.filters,nav{display:none}thead th{position:static}}
 `;
 
@@ -142,6 +149,62 @@ const SCRIPT = `
   bar.addEventListener('change', filter);
   bar.hidden = false;
   filter();
+})();
+(() => {
+  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+  const keyOf = (cell) => (cell ? cell.getAttribute('data-sort') ?? cell.textContent.trim() : '');
+  const number = (k) => (/^-?[\\d,]*\\.?\\d+$/.test(k) ? Number(k.replace(/,/g, '')) : NaN);
+  const instant = (k) => (/^\\d{4}-\\d\\d-\\d\\d/.test(k) ? Date.parse(k) : NaN);
+  const compare = (keys) => {
+    const given = keys.filter((k) => k !== '');
+    if (given.length && given.every((k) => !Number.isNaN(number(k)))) return (a, b) => number(a) - number(b);
+    if (given.length && given.every((k) => !Number.isNaN(instant(k)))) return (a, b) => instant(a) - instant(b);
+    return (a, b) => collator.compare(a, b);
+  };
+  const sortBy = (table, heads, th, col) => {
+    const body = table.tBodies[0];
+    const dir = th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending';
+    for (const h of heads) h.removeAttribute('aria-sort');
+    th.setAttribute('aria-sort', dir);
+    const rows = Array.from(body.rows, (row, i) => ({ row, i, k: keyOf(row.cells[col]) }));
+    const by = compare(rows.map((r) => r.k));
+    const sign = dir === 'ascending' ? 1 : -1;
+    // Blank cells last either way; equal keys keep the page's order.
+    rows.sort((a, b) => (a.k === '') - (b.k === '') || sign * by(a.k, b.k) || a.i - b.i);
+    body.append(...rows.map((r) => r.row));
+  };
+  for (const table of document.querySelectorAll('table.sortable')) {
+    if (!table.tHead || !table.tBodies[0]) continue;
+    const heads = Array.from(table.tHead.rows[0].cells);
+    heads.forEach((th, col) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sort';
+      button.title = 'sort by ' + th.textContent.trim();
+      button.append(...th.childNodes);
+      th.append(button);
+      // The whole header cell sorts (a click beside the words too); its button is what the keyboard reaches.
+      th.addEventListener('click', () => sortBy(table, heads, th, col));
+    });
+  }
+  const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'long' });
+  for (const t of document.querySelectorAll('time[data-instant]')) {
+    const at = new Date(t.getAttribute('datetime'));
+    if (Number.isNaN(at.getTime())) continue;
+    const offset = -at.getTimezoneOffset();
+    const hhmm = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0') + ':' + String(Math.abs(offset) % 60).padStart(2, '0');
+    t.title = t.textContent + ' (your time is UTC' + (offset < 0 ? '-' : '+') + hhmm + ')';
+    t.textContent = when.format(at);
+  }
+  for (const a of document.querySelectorAll('a[data-rows]')) {
+    const data = document.getElementById(a.getAttribute('data-rows'));
+    if (!data) continue;
+    const text = atob(JSON.parse(data.textContent));
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    a.href = URL.createObjectURL(new Blob([bytes], { type: 'text/csv;charset=' + a.getAttribute('data-encoding') }));
+    a.hidden = false;
+  }
 })();
 `;
 
@@ -196,7 +259,7 @@ function planTableHtml(plan: Plan): Html {
   const { columns, rows, total } = planCounts(plan);
   if (rows.length === 0) return html`<p class="dim">Nothing was planned for any entity.</p>`;
   const cells = (s: PlanSummary) => columns.map((k) => html`<td class="n ${s[k] ? `k-${k}` : 'zero'}">${formatCount(s[k])}</td>`);
-  return html`<table class="counts" id="plan-table">
+  return html`<table class="counts sortable" id="plan-table">
 <caption>The plan per entity</caption>
 <thead><tr><th scope="col">entity</th>${columns.map((k) => html`<th scope="col" class="n">${k}</th>`)}</tr></thead>
 <tbody>${rows.map(([entity, s]) => html`<tr><th scope="row">${entity}</th>${cells(s)}</tr>`)}</tbody>
@@ -275,7 +338,7 @@ ${ops.length ? html`<p>${plural(ops.length, 'operation')}, in the order they run
 ${cut(shown.length, ops.length, 'operation', '--out plan.json keeps them all')}
 ${[...groups.values()].map((group) => changeGroup(group[0]!.action, group[0]!.entity, group))}` : html`<p class="dim">No writes: nothing differs.</p>`}
 ${plan.conflicts.length ? html`<h3>Conflicts (nothing written for these rows)</h3>
-<table id="conflicts-table"><thead><tr><th scope="col">entity</th><th scope="col">row</th><th scope="col">key</th><th scope="col">why</th></tr></thead>
+<table class="sortable" id="conflicts-table"><thead><tr><th scope="col">entity</th><th scope="col">row</th><th scope="col">key</th><th scope="col">why</th></tr></thead>
 <tbody>${plan.conflicts.slice(0, limit).map((c) => html`<tr><td>${c.entity}</td><td class="v nw">${where(c.file, c.line)}</td><td class="v nw">${c.key}</td><td class="v">${c.duplicateOnTarget ? 'duplicate on target: ' : ''}${c.message}</td></tr>`)}</tbody></table>` : ''}
 ${lifecycleHtml(plan, limit)}
 ${policyHtml(plan, limit)}
@@ -289,9 +352,9 @@ function lifecycleHtml(plan: Plan, limit: number): Html {
   const asOf = plannedAsOf(plan);
   if (!decisions.length && !asOf) return html``;
   return html`<h3 id="lifecycle">Joiners and leavers</h3>
-<p>${asOf ? html`As of <b>${asOf}</b> (--as-of): start` : 'Start'} and end dates are days in each person’s own time zone.</p>
+<p>${asOf ? html`As of <b>${instantHtml(asOf)}</b> (--as-of): start` : 'Start'} and end dates are days in each person’s own time zone.</p>
 ${cut(Math.min(limit, decisions.length), decisions.length, 'decision', '--format json has them all')}
-${decisions.length ? html`<table id="lifecycle-table"><thead><tr><th scope="col">row</th><th scope="col">entity</th><th scope="col">key</th><th scope="col">kind</th><th scope="col">outcome</th><th scope="col">why</th></tr></thead>
+${decisions.length ? html`<table class="sortable" id="lifecycle-table"><thead><tr><th scope="col">row</th><th scope="col">entity</th><th scope="col">key</th><th scope="col">kind</th><th scope="col">outcome</th><th scope="col">why</th></tr></thead>
 <tbody>${decisions.slice(0, limit).map((d) => html`<tr data-outcome="${d.outcome}"><td class="v nw">${where(d.file, d.line)}</td><td>${d.entity}</td><td class="v nw">${d.key}</td><td>${d.kind}</td><td>${d.outcome}</td><td class="v">${decisionText(d, plan.target)}</td></tr>`)}</tbody></table>` : ''}`;
 }
 
@@ -301,7 +364,7 @@ function policyHtml(plan: Plan, limit: number): Html {
   if (!decisions.length) return html``;
   return html`<h3 id="policy">Scope, protected accounts, owned fields</h3>
 ${cut(Math.min(limit, decisions.length), decisions.length, 'decision', '--format json has them all')}
-<table id="policy-table"><thead><tr><th scope="col">row</th><th scope="col">entity</th><th scope="col">key</th><th scope="col">kind</th><th scope="col">why</th></tr></thead>
+<table class="sortable" id="policy-table"><thead><tr><th scope="col">row</th><th scope="col">entity</th><th scope="col">key</th><th scope="col">kind</th><th scope="col">why</th></tr></thead>
 <tbody>${decisions.slice(0, limit).map((d) => html`<tr data-kind="${d.kind}"><td class="v nw">${d.file ? where(d.file, d.line!) : ''}</td><td>${d.entity}</td><td class="v nw">${d.key}</td><td>${d.kind}</td><td class="v">${policyText(d, plan.target)}</td></tr>`)}</tbody></table>`;
 }
 
@@ -312,7 +375,7 @@ function resultsHtml(applied: AppliedSummary, limit: number): Html {
 <ul class="tally" id="results-tally">${tally.map(([label, n]) => html`<li data-tally="${label}"><b>${formatCount(n)}</b> ${label}</li>`)}</ul>
 <p class="dim">${applied.resultsDir ? html`results.csv and failed.csv in ${applied.resultsDir}` : 'the results files could not be written'}</p>
 ${cut(shown.length, applied.results.length, 'result', 'results.csv has them all')}
-<table id="results-table"><thead><tr><th scope="col">row</th><th scope="col">entity</th><th scope="col">action</th><th scope="col">key</th><th scope="col">status</th><th scope="col">target id</th><th scope="col">error</th></tr></thead>
+<table class="sortable" id="results-table"><thead><tr><th scope="col">row</th><th scope="col">entity</th><th scope="col">action</th><th scope="col">key</th><th scope="col">status</th><th scope="col">target id</th><th scope="col">error</th></tr></thead>
 <tbody>${shown.map((r) => html`<tr data-status="${r.status}"><td class="v nw">${where(r.file, r.line)}</td><td>${r.entity}</td><td>${r.action ?? ''}</td><td class="v nw">${r.key}</td><td class="st-${r.status}">${r.status}</td><td class="v">${r.id ?? ''}</td><td class="v">${r.error ?? ''}</td></tr>`)}</tbody>
 </table>
 </section>`;
@@ -323,7 +386,7 @@ function filesHtml(validation: ReportInput['validation']): Html {
   return html`<section id="validation"><h2>Validation</h2>
 <p>Rules: ${validation.rules}${validation.checkedAgainst ? html`; references also checked against ${validation.checkedAgainst}` : ''}.</p>
 ${validation.truncated ? html`<p class="note">Stopped after ${plural(summary.errors, 'error')} (--max-errors): the rest was not checked.</p>` : ''}
-<table class="counts" id="files-table"><caption>${plural(summary.files, 'file')}, ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}</caption>
+<table class="counts sortable" id="files-table"><caption>${plural(summary.files, 'file')}, ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}</caption>
 <thead><tr><th scope="col">file</th><th scope="col">entity</th><th scope="col" class="n">rows</th><th scope="col" class="n">errors</th><th scope="col" class="n">warnings</th></tr></thead>
 <tbody>${validation.files.map((f) => html`<tr><th scope="row" class="v">${f.file}</th><td>${f.entity ?? '?'} <span class="dim">(${entityReasonText(f.entityReason)})</span></td><td class="n">${formatCount(f.rows)}</td><td class="n ${f.errors ? 'sev-error' : 'zero'}">${formatCount(f.errors)}</td><td class="n ${f.warnings ? 'sev-warning' : 'zero'}">${formatCount(f.warnings)}</td></tr>`)}</tbody>
 ${validation.files.length > 1 ? html`<tfoot><tr><th scope="row">total</th><td></td><td class="n">${formatCount(summary.rows)}</td><td class="n">${formatCount(summary.errors)}</td><td class="n">${formatCount(summary.warnings)}</td></tr></tfoot>` : ''}
@@ -339,16 +402,93 @@ function select(name: string, label: string, values: Iterable<[string, string]>)
 
 const NO_FIELD = '-';
 
-function issuesHtml(issues: readonly Issue[] | IssueDigest, limit: number): Html {
+/** The issues by code as bars, errors red and warnings amber, each as long as its share of the largest count. */
+function codeChartHtml(byCode: ReadonlyArray<[string, CodeSummary]>): Html {
+  const max = Math.max(1, ...byCode.map(([, e]) => e.count));
+  const label = Math.max(CHART.label, 8 * Math.max(...byCode.map(([code]) => code.length)) + 16);
+  const bars = CHART.width - label - 80;
+  const words = byCode.map(([code, e]) => `${code}: ${plural(e.count, e.severity)} on ${plural(e.lines, 'row')}.`);
+  const parts = byCode.map(([code, e], i) => {
+    const y = i * CHART.row + 4;
+    const width = Math.max(2, Math.round((e.count / max) * bars * 10) / 10);
+    return html`<g class="bar sev-${e.severity}" data-code="${code}" data-count="${e.count}"><title>${code}: ${plural(e.count, e.severity)} on ${plural(e.lines, 'row')}</title><text x="${label - 8}" y="${y + 11}" text-anchor="end">${code}</text><rect x="${label}" y="${y}" width="${width}" height="${CHART.bar}" rx="2"></rect><text x="${label + width + 6}" y="${y + 11}">${formatCount(e.count)}</text></g>`;
+  });
+  const height = byCode.length * CHART.row + 8;
+  return html`<svg id="issues-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART.width} ${height}" width="${CHART.width}" height="${height}" role="img" aria-labelledby="issues-chart-title issues-chart-desc">
+<title id="issues-chart-title">The issues by code, as bars</title>
+<desc id="issues-chart-desc">${words.join(' ')}</desc>
+${parts}
+</svg>`;
+}
+
+/** "users.csv" → "users-failed.csv": the download's name. */
+const failedName = (file: string) => `${file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'input'}-failed.csv`;
+
+/** JSON as the text of a data block: nothing in it can end the element or start markup, and no control character or line separator is raw. */
+const dataBlock = (value: unknown) => JSON.stringify(value).replace(/[<>&\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** A link per input file to download its rows with an error as CSV, made from a data block by the page's script. */
+function downloadsHtml(failed: FailedRows | undefined): Html {
+  const files = (failed?.files ?? []).filter((f) => f.total > 0);
+  if (!files.length) return html``;
+  return html`<h3 id="failed-rows">Rows with errors, to fix and send again</h3>
+<p>Each file’s rows with an error, as CSV in the file’s own columns and separator, with an <code>hrsync errors</code> column saying what is wrong (hrsync ignores that column when the file is read again). A cell a spreadsheet would run as a formula starts with <code>'</code>.</p>
+<ul id="downloads">${files.map((f, i) =>
+    f.unread
+      ? html`<li>${f.file}: ${plural(f.total, 'row')}, not offered: ${f.unread}.</li>`
+      : html`<li><a class="download" id="download-${i}" data-rows="failed-${i}" data-encoding="${f.encoding}" download="${failedName(f.file)}" hidden>${failedName(f.file)}</a><noscript>${failedName(f.file)} (the download needs JavaScript; <code>hrsync validate --annotate</code> writes the same rows)</noscript> — ${f.rows < f.total ? `the first ${formatCount(f.rows)} of ${plural(f.total, 'row')} with errors (--verbose: all)` : plural(f.total, 'row')} from ${f.file}<script type="application/json" id="failed-${i}">${new Html(dataBlock(f.csv))}</script></li>`,
+  )}</ul>`;
+}
+
+/** Rows listed in "By row" at most, unless --verbose: every issue is in "Every issue" below, every failed row in the download. */
+export const BY_ROW_LIMIT = 1_000;
+
+/** The issues of each row, in the order their rows come, for the first `cap` rows; and how many rows more. */
+function rowsOf(shown: readonly Issue[], cap: number): { rows: Map<string, Issue[]>; more: number } {
+  const rows = new Map<string, Issue[]>();
+  const more = new Set<string>();
+  for (const issue of shown) {
+    const at = `${issue.file}:${issue.line}`;
+    const group = rows.get(at);
+    if (group) group.push(issue);
+    else if (rows.size < cap) rows.set(at, [issue]);
+    else more.add(at);
+  }
+  return { rows, more: more.size };
+}
+
+/** One row per input row with issues: where, who, and everything wrong with it together. */
+function byRowHtml(shown: readonly Issue[], total: number, failed: FailedRows | undefined, cap: number): Html {
+  const { rows, more } = rowsOf(shown, cap);
+  const who = (at: string, issues: Issue[]) => failed?.who.get(at) ?? (issues[0]!.line <= 1 ? html`<span class="dim">the whole file</span>` : '');
+  const cut = more || shown.length < total;
+  return html`<h3 id="by-row">By row</h3>
+<p>Each row of the input with an issue, who it is (name, email and ID as the row has them), and all that is wrong with it.</p>
+${cut ? html`<p class="note" id="rows-more">${more ? `The first ${plural(rows.size, 'row')} with issues are listed here, and ${shown.length < total ? 'at least ' : ''}${formatCount(more)} more` : `The rows of the first ${formatCount(shown.length)} of ${plural(total, 'issue')} are listed here`} (--verbose lists all; the download above has every row with an error).</p>` : ''}
+<table class="sortable" id="rows-table"><thead><tr><th scope="col">row</th><th scope="col">who</th><th scope="col" class="n">issues</th><th scope="col">what is wrong</th></tr></thead>
+<tbody>${[...rows].map(([at, issues]) => html`<tr data-row="${at}"><td class="v nw">${at}</td><td class="v">${who(at, issues)}</td><td class="n">${issues.length}</td><td><ul class="flat">${issues.map((i) => html`<li><span class="sev-${i.severity}">${i.field ?? i.severity}</span>: ${i.message} <span class="dim">(${i.code})</span></li>`)}</ul></td></tr>`)}</tbody>
+</table>`;
+}
+
+/** The counts by code, each code explained in plain words. */
+function codesHtml(byCode: ReadonlyArray<[string, CodeSummary]>): Html {
+  return html`<table class="counts sortable" id="codes-table"><caption>By code</caption>
+<thead><tr><th scope="col">severity</th><th scope="col">code</th><th scope="col" class="n">issues</th><th scope="col" class="n">lines</th><th scope="col">first at</th><th scope="col">what it means</th></tr></thead>
+<tbody>${byCode.map(([code, e]) => html`<tr data-code="${code}"><td class="sev-${e.severity}">${e.severity}</td><td>${code}</td><td class="n">${formatCount(e.count)}</td><td class="n">${formatCount(e.lines)}</td><td class="v">${e.first.join(', ')}${e.lines > e.first.length ? ', …' : ''}</td><td class="explain">${ISSUE_EXPLANATIONS[code as IssueCode] ?? ''}</td></tr>`)}</tbody>
+</table>`;
+}
+
+function issuesHtml(issues: readonly Issue[] | IssueDigest, limit: number, failed: FailedRows | undefined): Html {
   const total = 'total' in issues ? issues.total : issues.length;
   if (total === 0) return html`<section id="issues"><h2>Issues</h2><p class="dim">None: every row passed.</p></section>`;
   const shown = 'total' in issues ? issues.shown.slice(0, limit) : issues.slice(0, limit);
   const byCode = 'total' in issues ? issues.byCode : issuesByCode(issues);
   return html`<section id="issues"><h2>Issues</h2>
-<table class="counts" id="codes-table"><caption>By code</caption>
-<thead><tr><th scope="col">severity</th><th scope="col">code</th><th scope="col" class="n">issues</th><th scope="col" class="n">lines</th><th scope="col">first at</th></tr></thead>
-<tbody>${byCode.map(([code, e]) => html`<tr><td class="sev-${e.severity}">${e.severity}</td><td>${code}</td><td class="n">${formatCount(e.count)}</td><td class="n">${formatCount(e.lines)}</td><td class="v">${e.first.join(', ')}${e.lines > e.first.length ? ', …' : ''}</td></tr>`)}</tbody>
-</table>
+${codeChartHtml(byCode)}
+${codesHtml(byCode)}
+${downloadsHtml(failed)}
+${byRowHtml(shown, total, failed, limit === Infinity ? Infinity : Math.min(limit, BY_ROW_LIMIT))}
+<h3 id="every-issue">Every issue</h3>
 ${cut(shown.length, total, 'issue', '--format json has them all')}
 <div id="issue-filters" class="filters" role="search" aria-label="Filter the issues" hidden>
 ${select('code', 'code', shown.map((i) => [i.code, i.code]))}
@@ -357,10 +497,16 @@ ${select('field', 'field', shown.map((i) => [i.field ?? NO_FIELD, i.field ?? '(n
 <label>contains <input type="search" name="text" autocomplete="off"></label>
 <output id="issue-count" aria-live="polite"></output>
 </div>
-<table id="issues-table"><thead><tr><th scope="col">file</th><th scope="col" class="n">line</th><th scope="col">field</th><th scope="col">value</th><th scope="col">code</th><th scope="col">severity</th><th scope="col">message</th></tr></thead>
+<table class="sortable" id="issues-table"><thead><tr><th scope="col">file</th><th scope="col" class="n">line</th><th scope="col">field</th><th scope="col">value</th><th scope="col">code</th><th scope="col">severity</th><th scope="col">message</th></tr></thead>
 <tbody>${shown.map((i) => html`<tr data-code="${i.code}" data-file="${i.file}" data-field="${i.field ?? NO_FIELD}"><td class="v nw">${i.file}</td><td class="n">${i.line}</td><td>${i.field ?? '—'}</td><td class="v">${i.value ?? ''}</td><td>${i.code}</td><td class="sev-${i.severity}">${i.severity}</td><td class="v">${i.message}${i.hint ? html`<div class="hint">hint: ${hintText(i.hint)}</div>` : ''}</td></tr>`)}</tbody>
 </table>
 </section>`;
+}
+
+/** "2026-12-05 14:55:35 UTC": an instant as read without the page's script, which shows it in the reader's own time. */
+function instantHtml(at: string): Html {
+  const utc = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)/.exec(at);
+  return html`<time datetime="${at}" data-instant>${utc ? `${utc[1]} ${utc[2]} UTC` : at}</time>`;
 }
 
 /**
@@ -392,7 +538,7 @@ export function renderReportHtml(input: ReportInput): string {
 <body>
 <header>
 <h1>${title}</h1>
-<p class="meta">${input.at} · exit code ${input.exitCode}</p>
+<p class="meta">${instantHtml(input.at)} · exit code ${input.exitCode}</p>
 <p class="outcome" id="outcome">${input.outcome}</p>
 ${(input.notes ?? []).map((n) => html`<p class="note">${n}</p>`)}
 <p class="dim">This page holds personal data from the HR files: keep it as safe as they are kept. It holds no credential, and loads nothing from anywhere.</p>
@@ -406,7 +552,7 @@ ${chartHtml(plan)}
 ${applied ? resultsHtml(applied, limit) : ''}
 ${plan ? changesHtml(plan, limit) : ''}
 ${filesHtml(validation)}
-${issuesHtml(validation.issues, limit)}
+${issuesHtml(validation.issues, limit, input.failed)}
 </main>
 <script>${new Html(SCRIPT)}</script>
 </body>

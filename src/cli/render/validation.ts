@@ -1,5 +1,5 @@
 import { inOrder, IssueLog, type CodeCount, type Issues } from '../../core/validate/issue-log.js';
-import type { ValidationReport } from '../../core/validate/validate-files.js';
+import type { FileSummary, ValidationReport } from '../../core/validate/validate-files.js';
 import type { Hint, Issue } from '../../core/model/issues.js';
 import { ENTITY_GIVEN } from '../../core/validate/batch.js';
 import { printable } from '../printable.js';
@@ -27,6 +27,46 @@ const p = (text: string) => printable(text, true);
 /** Issues of one kind listed per file before the rest is only counted (--verbose lists all). */
 export const SHOWN_PER_CODE = 5;
 
+/** Where an issue is in a workbook: the sheet, and the cell when its field was read from a column. */
+export interface SheetPlace {
+  sheet: string;
+  cell?: string;
+}
+
+/**
+ * Where the issues of a report are, in words: `users.csv:12` in a text file; in a workbook the sheet
+ * and the cell, as Excel shows them — `staff.xlsx, sheet "Mitarbeiter", cell C12` — or the row, for
+ * an issue of the whole row.
+ */
+export class Places {
+  private readonly books = new Map<string, Pick<FileSummary, 'sheet' | 'cells'> & { sheet: string }>();
+
+  constructor(files: readonly FileSummary[]) {
+    for (const f of files) if (f.sheet !== undefined) this.books.set(f.file, { sheet: f.sheet, ...(f.cells ? { cells: f.cells } : {}) });
+  }
+
+  /** The sheet and cell of a place in a workbook; undefined in any other file. */
+  of(file: string, line: number, field: string | null, value: string | null = null): SheetPlace | undefined {
+    const book = this.books.get(file);
+    if (!book) return undefined;
+    // On the header's row (or above it: the file's) an issue is about a column, named by its value; below it, about a field's cell.
+    const [letters, key] = book.cells && line <= book.cells.header ? [book.cells.columns, value] : [book.cells?.fields, field];
+    const letter = letters && key !== null && Object.hasOwn(letters, key) ? letters[key] : undefined;
+    return { sheet: book.sheet, ...(letter ? { cell: `${letter}${line}` } : {}) };
+  }
+
+  /**
+   * A place in words: the cell where there is one, else the row (the line). Not the sheet again when
+   * the message names it (the reader's own: `sheet "Staff", cell B3: the cell holds …`).
+   */
+  text(file: string, line: number, field: string | null, message = '', value: string | null = null): string {
+    const place = this.of(file, line, field, value);
+    if (!place) return `${file}:${line}`;
+    if (!place.cell && message.startsWith(`sheet "${place.sheet}"`)) return `${file}, row ${line}`;
+    return `${file}, sheet "${place.sheet}", ${place.cell ? `cell ${place.cell}` : `row ${line}`}`;
+  }
+}
+
 /**
  * Text: per file, its issues one line each (file:line, severity, message) — the first few of each
  * kind, then how many more — and its counts; then, when there are issues, a summary by issue code
@@ -35,7 +75,8 @@ export const SHOWN_PER_CODE = 5;
  */
 export async function renderValidationText(report: ValidationReport<Issues>, c: Colours, verbose = false): Promise<string> {
   const out: string[] = [];
-  const codes = new CodeTally();
+  const places = new Places(report.files);
+  const codes = new CodeTally(places);
   const tallied = new Set<string>();
   // A log that kept only the first issues of each code (SHOWN_PER_CODE of them, at least) counts the rest.
   const partial = report.issues instanceof IssueLog && report.issues.partial ? report.issues : undefined;
@@ -56,7 +97,7 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
         seen.set(issue.code, n);
         if (!verbose && n > SHOWN_PER_CODE) continue;
         const sev = issue.severity === 'error' ? c.red('error  ') : c.yellow('warning');
-        out.push(`  ${c.cyan(`${p(file.file)}:${issue.line}`)}  ${sev}  ${p(issue.message)}  ${c.dim(`[${issue.code}]`)}`);
+        out.push(`  ${c.cyan(p(places.text(file.file, issue.line, issue.field, issue.message, issue.value)))}  ${sev}  ${p(issue.message)}  ${c.dim(`[${issue.code}]`)}`);
         // A hint once per kind of issue per file: enough to act on, without repeating it a thousand times.
         const hint = hintText(issue.hint);
         if (hint && !hinted.has(issue.code)) {
@@ -86,7 +127,7 @@ export async function renderValidationText(report: ValidationReport<Issues>, c: 
   return out.join('\n') + '\n';
 }
 
-/** One issue code of a report: its severity, how many issues and lines, and the first three places (file:line, as read). */
+/** One issue code of a report: its severity, how many issues and lines, and its first three lines (file:line and their fields, as read). */
 export interface CodeSummary {
   severity: Issue['severity'];
   count: number;
@@ -99,13 +140,25 @@ export interface CodeSummary {
  * of a code are counted as it moves to another — nothing is kept per issue.
  */
 export class CodeTally {
-  private readonly codes = new Map<string, { severity: Issue['severity']; count: number; lines: number; last: string; lastLine: number; first: string[] }>();
+  private readonly codes = new Map<string, { severity: Issue['severity']; count: number; lines: number; last: string; lastLine: number; first: FirstLine[]; file: string; inFile: number }>();
+
+  /** `places`: how a line reads (a workbook's sheet and row); default file:line. */
+  constructor(private readonly places?: Places) {}
 
   /** An issue, in report order; counted unless `counted` is false (its code's counts come from count()). */
   add(issue: Issue, counted = true): void {
     let entry = this.codes.get(issue.code);
-    if (!entry) this.codes.set(issue.code, (entry = { severity: issue.severity, count: 0, lines: 0, last: '', lastLine: 0, first: [] }));
-    if (entry.first.length < 3) entry.first.push(`${issue.file}:${issue.line}`);
+    if (!entry) this.codes.set(issue.code, (entry = { severity: issue.severity, count: 0, lines: 0, last: '', lastLine: 0, first: [], file: '', inFile: 0 }));
+    // A file's issues of a code come together: the first few of them (all a partial log keeps) name the
+    // first lines, each once, with the fields the code was found in there: "users.csv:12 (firstName, lastName)".
+    const at = entry.first.at(-1);
+    entry.inFile = entry.file === issue.file ? entry.inFile + 1 : 1;
+    entry.file = issue.file;
+    if (entry.inFile > SHOWN_PER_CODE) {
+      // counted below, not named
+    } else if (at?.file === issue.file && at.line === issue.line) {
+      if (issue.field !== null && !at.fields.includes(issue.field)) at.fields.push(issue.field);
+    } else if (entry.first.length < 3) entry.first.push({ file: issue.file, line: issue.line, fields: issue.field === null ? [] : [issue.field] });
     if (!counted) return;
     entry.count++;
     if (entry.lines === 0 || entry.lastLine !== issue.line || entry.last !== issue.file) {
@@ -125,10 +178,18 @@ export class CodeTally {
 
   /** The issues by code, errors first, then by count. */
   summary(): Array<[string, CodeSummary]> {
+    const line = ({ file, line, fields }: FirstLine) => `${this.places ? this.places.text(file, line, null) : `${file}:${line}`}${fields.length ? ` (${fields.join(', ')})` : ''}`;
     return [...this.codes]
-      .map(([code, { severity, count, lines, first }]): [string, CodeSummary] => [code, { severity, count, lines, first }])
+      .map(([code, { severity, count, lines, first }]): [string, CodeSummary] => [code, { severity, count, lines, first: first.map(line) }])
       .sort(([, a], [, b]) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1));
   }
+}
+
+/** A line where a code was first found, and the fields it was found in there. */
+interface FirstLine {
+  file: string;
+  line: number;
+  fields: string[];
 }
 
 /** The issues (in report order) by code, errors first, then by count: the text's "Issues by code" and the HTML report's. */
@@ -179,15 +240,18 @@ function chunked(out: OutStream): { add(text: string): Promise<void> | undefined
 export async function writeValidationJson(report: ValidationReport<Issues>, out: OutStream): Promise<void> {
   const { ok, rules, checkedAgainst, summary, files, truncated } = report;
   // "target" is the rule set's name too, as it always was: kept for the scripts that read it.
-  const named = files.map((f) => ({ ...f, entityReason: entityReasonText(f.entityReason) }));
+  const named = files.map(({ dialect: _, ...f }) => ({ ...f, entityReason: entityReasonText(f.entityReason) }));
   const whole = JSON.stringify({ ok, rules, target: rules, checkedAgainst, summary, files: named, issues: [], truncated }, null, 2);
   const at = whole.lastIndexOf('"issues": []') + '"issues": ['.length;
   const text = chunked(out);
   await text.add(whole.slice(0, at));
   let first = true;
+  const places = new Places(files);
   for await (const issues of inOrder(report.issues))
     for (const { file, line, entity, field, value, code, message, severity, hint } of issues) {
-      await text.add(`${first ? '' : ','}\n    ${JSON.stringify({ file, line, entity, field, value, code, message, severity, hint: hintText(hint) }, null, 2).replace(/\n/g, '\n    ')}`);
+      // A workbook's issue also says its sheet and cell (`sheet`, and `cell` where its field has a column).
+      const place = places.of(file, line, field, value);
+      await text.add(`${first ? '' : ','}\n    ${JSON.stringify({ file, line, entity, field, value, code, message, severity, hint: hintText(hint), ...place }, null, 2).replace(/\n/g, '\n    ')}`);
       first = false;
     }
   await text.end(`${first ? '' : '\n  '}${whole.slice(at)}\n`);
@@ -207,17 +271,20 @@ export function entityReasonText(reason: string): string {
   return reason === ENTITY_GIVEN ? '--entity' : reason;
 }
 
-export function githubAnnotation(issue: Issue): string {
+/** An annotation of an issue; in a workbook its message starts with the sheet and cell (GitHub shows a workbook's row only). */
+export function githubAnnotation(issue: Issue, place?: SheetPlace): string {
   const title = issue.field ?? issue.code;
   const hint = hintText(issue.hint);
-  const message = p(hint ? `${issue.message} (${hint})` : issue.message);
+  const where = place && !issue.message.startsWith(`sheet "${place.sheet}"`) ? `sheet "${place.sheet}", ${place.cell ? `cell ${place.cell}` : `row ${issue.line}`}: ` : '';
+  const message = p(`${where}${hint ? `${issue.message} (${hint})` : issue.message}`);
   return `::${issue.severity} file=${escapeProperty(p(issue.file))},line=${issue.line},title=${escapeProperty(title)}::${escapeData(message)}`;
 }
 
 /** GitHub Actions: an annotation per issue, written as they are read, then the counts. */
 export async function writeValidationGithub(report: ValidationReport<Issues>, out: OutStream): Promise<void> {
   const text = chunked(out);
-  for await (const issues of inOrder(report.issues)) for (const issue of issues) await text.add(`${githubAnnotation(issue)}\n`);
+  const places = new Places(report.files);
+  for await (const issues of inOrder(report.issues)) for (const issue of issues) await text.add(`${githubAnnotation(issue, places.of(issue.file, issue.line, issue.field, issue.value))}\n`);
   const { files, rows, errors, warnings } = report.summary;
   await text.end(`${plural(files, 'file')}, ${formatCount(rows)} rows, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
 }
@@ -230,9 +297,9 @@ export interface IssueDigest {
 }
 
 /** Reads the issues once, keeping only what the HTML report shows of them. */
-export async function digestIssues(issues: Issues, limit: number): Promise<IssueDigest> {
+export async function digestIssues(issues: Issues, limit: number, places?: Places): Promise<IssueDigest> {
   const shown: Issue[] = [];
-  const tally = new CodeTally();
+  const tally = new CodeTally(places);
   let total = 0;
   for await (const batch of inOrder(issues))
     for (const issue of batch) {

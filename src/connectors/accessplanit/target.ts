@@ -77,6 +77,10 @@ export class AccessplanitTarget implements Connection {
   readonly label: string;
   readonly identity: string;
   private readonly http: HttpClient;
+  /** How requests to it are paced (the documented limit, or the config's rateLimit), to say how long a run takes. */
+  get pacing() {
+    return this.http.pacing;
+  }
   private token: { value: string; expires: number; refresh?: string } | undefined;
   private readonly now: () => number;
   /** User ID → email, from every user read: a manager is an ID on the wire, an email in hrsync. */

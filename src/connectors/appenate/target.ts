@@ -75,6 +75,10 @@ export class AppenateTarget implements Connection {
   readonly label: string;
   readonly identity: string;
   private readonly http: HttpClient;
+  /** How requests to it are paced (the documented limit, or the config's rateLimit), to say how long a run takes. */
+  get pacing() {
+    return this.http.pacing;
+  }
 
   constructor(private readonly settings: AppenateSettings) {
     this.label = `appenate "${settings.name}"`;

@@ -74,6 +74,10 @@ export class ScimTarget implements Connection {
   readonly label: string;
   readonly identity: string;
   private readonly http: HttpClient;
+  /** How requests to it are paced (the documented limit, or the config's rateLimit), to say how long a run takes. */
+  get pacing() {
+    return this.http.pacing;
+  }
   private readonly userName: 'email' | 'externalId';
   /** What the provider says of itself (discovery.ts), read once, with the config's overrides. */
   private discovered: Promise<Discovered> | undefined;

@@ -187,6 +187,10 @@ export class UnifiedTarget implements Connection {
   readonly label: string;
   readonly identity: string;
   private readonly http: HttpClient;
+  /** How requests to it are paced (the documented limit, or the config's rateLimit), to say how long a run takes. */
+  get pacing() {
+    return this.http.pacing;
+  }
   private readonly managers = new Map<string, string | null>();
 
   constructor(private readonly settings: UnifiedSettings) {

@@ -29,8 +29,9 @@ export async function applyPlan(target: Connection, ops: PlannedOp[], options: A
   const all = sender.all();
   let outputFailure = journal.failure;
   let resultsWritten = false;
+  let notes: string[] = [];
   try {
-    await writeResults(options.resultsDir, all, options.leftOut ?? []);
+    notes = await writeResults(options.resultsDir, all, options.leftOut ?? [], { ...(options.dialects ? { dialects: options.dialects } : {}), ...(options.failedXlsx ? { xlsx: true } : {}) });
     resultsWritten = true;
   } catch (error) {
     outputFailure ??= outputFailed('the results in', options.resultsDir, error);
@@ -47,6 +48,7 @@ export async function applyPlan(target: Connection, ops: PlannedOp[], options: A
     ...(sender.targetFailure ? { targetFailure: sender.targetFailure } : {}),
     ...(outputFailure ? { outputFailure } : {}),
     resultsWritten,
+    ...(notes.length ? { notes } : {}),
   };
 }
 

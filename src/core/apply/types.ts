@@ -2,6 +2,7 @@ import type { OutputError, RemoteError, UsageError } from '../../errors.js';
 import type { RawValue } from '../model/canonical.js';
 import type { PlannedOp } from '../plan/plan.js';
 import type { BreakerPolicy } from './breaker.js';
+import type { CsvDialect } from '../../io/dialect.js';
 
 export interface OpResult {
   op: PlannedOp;
@@ -33,6 +34,10 @@ export interface ApplyOptions {
   run?: object;
   /** Rows left out of the plan (invalid, conflicting): listed in the results with the reason, and in failed.csv. */
   leftOut?: readonly LeftOut[];
+  /** How each input file is written (by name): its failed rows are written the same way (else hrsync's CSV). */
+  dialects?: ReadonlyMap<string, CsvDialect>;
+  /** The failed rows as failed.xlsx too (always for a workbook input). */
+  failedXlsx?: boolean;
   /** Aborted: no new writes start; those in flight finish. */
   signal?: AbortSignal;
   /** Tests: the clock and the wait between lookups while a lost write settles. */
@@ -60,4 +65,6 @@ export interface ApplyReport {
    */
   outputFailure?: OutputError | UsageError;
   resultsWritten: boolean;
+  /** What the results files could not keep as asked (a failed-rows file written as UTF-8, not its input's encoding). */
+  notes?: string[];
 }

@@ -1,4 +1,32 @@
-/** Header comparison ignores case, spaces, underscores, hyphens and dots: "E-mail" = "email" = "E_Mail". */
+/**
+ * Articles and prepositions of French, Spanish, German and Dutch headers, dropped as whole words:
+ * "Date d'entrée" = "Date entrée", "Fecha de alta" = "Fecha alta", "E-Mail des Vorgesetzten" = "E-Mail Vorgesetzten".
+ * English words are kept ("date of birth" is matched as written).
+ */
+const FILLER = new Set(['d', 'l', 'de', 'du', 'des', 'la', 'le', 'les', 'del', 'el', 'los', 'las', 'der', 'die', 'das', 'den', 'dem', 'het', 'van']);
+
+/**
+ * Header comparison ignores case, accents (ß is ss), spaces, punctuation and those filler words:
+ * "E-mail" = "email" = "E_Mail", "Prénom" = "prenom", "Date d'entrée" = "date_entree", "Employee #" = "Employee No".
+ */
 export function normaliseHeader(header: string): string {
-  return header.trim().toLowerCase().replace(/[\s_\-.]+/g, '');
+  const words = header
+    .trim()
+    .replace(/([a-z])([A-Z])/g, '$1 $2') // camelCase words: "FechaDeAlta" has the filler "De"
+    .replace(/#/g, ' no ')
+    .replace(/°/g, 'o') // "N°" as "Nº" (NFKD makes that "No")
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/ß/g, 'ss')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  const kept = words.filter((w) => !FILLER.has(w));
+  return (kept.length ? kept : words).join('');
+}
+
+/** The header without a qualifier in brackets: "Eintrittsdatum (TT.MM.JJJJ)" → "Eintrittsdatum"; undefined when it has none. */
+export function withoutQualifier(header: string): string | undefined {
+  const bare = header.replace(/\s*[([{][^)\]}]*[)\]}]\s*/g, ' ').trim();
+  return bare && bare !== header.trim() ? bare : undefined;
 }

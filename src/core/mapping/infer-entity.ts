@@ -10,6 +10,8 @@ export interface EntityGuess {
   reason: string;
   /** true when the columns alone did not decide. */
   unsure: boolean;
+  /** Undecided: the entities whose columns fit equally (none when no column names a field of any). */
+  tied?: Entity[];
 }
 
 const NAME_HINTS: Array<[RegExp, Entity]> = [
@@ -44,6 +46,7 @@ export function inferEntity(file: string, columns: readonly string[], mapping: M
     return { entity: byName, reason: `the file name${tied.length ? ` (its columns fit ${tied.join(' and ')})` : ''}`, unsure: true };
   return {
     entity: undefined,
+    tied,
     reason: tied.length ? `its columns fit ${tied.join(' and ')} equally` : 'no column names a users, companies or groups field',
     unsure: true,
   };

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../../errors.js';
+import { resolveEncoding } from '../../io/decode.js';
+import { parseDelimiterOption } from '../../io/delimiter.js';
 import { readLookupTable } from '../../io/lookup-table.js';
 import { ENTITIES, type Entity } from '../model/entities.js';
 import { FIELDS, isCustomField } from '../model/fields.js';
@@ -32,7 +34,18 @@ const entityMappingSchema = z.strictObject({
     .optional(),
 });
 
+/** How the files this mapping is for are read: what a command line's own options would say, which win. */
+const inputSchema = z.strictObject({
+  /** An encoding label, as for the command line (windows-1252, latin1, utf-16le …). */
+  encoding: z.string().optional(),
+  /** The CSV delimiter: one character, or "tab". */
+  delimiter: z.string().optional(),
+  /** A workbook's sheet, by name. */
+  sheet: z.string().optional(),
+});
+
 export const mappingFileSchema = z.strictObject({
+  input: inputSchema.optional(),
   users: entityMappingSchema.optional(),
   companies: entityMappingSchema.optional(),
   groups: entityMappingSchema.optional(),
@@ -65,6 +78,19 @@ export type ValueTables = Map<string, Array<{ from: string; to: string; line: nu
 
 export type Mapping = Partial<Record<Entity, EntityMapping>>;
 
+/** A mapping file's `input` section, checked: the encoding by its canonical name, the delimiter as one character. */
+export interface MappingInput {
+  encoding?: string;
+  delimiter?: string;
+  sheet?: string;
+}
+
+/** A mapping file, loaded: its mapping, and how its files are read. */
+export interface MappingFile {
+  mapping: Mapping;
+  input: MappingInput;
+}
+
 /** Resolves a field name as written in a mapping file ("externalid", "external_id" → "externalId"). */
 function resolveField(entity: Entity, name: string, where: string): string {
   if (isCustomField(name.trim())) return name.trim(); // custom.<name>: a platform custom field, as written
@@ -80,6 +106,31 @@ function resolveField(entity: Entity, name: string, where: string): string {
 
 /** Checks a parsed mapping document and compiles its transforms. `source` names the file in errors; `tables` holds the value tables it names, already read. */
 export function compileMapping(document: unknown, source: string, tables: ValueTables = new Map()): Mapping {
+  return compileMappingFile(document, source, tables).mapping;
+}
+
+/** A mapping file's `input` section, checked as the command line's options are; errors name the file and the key. */
+function compileInput(input: z.infer<typeof inputSchema> | undefined, source: string): MappingInput {
+  const out: MappingInput = {};
+  if (input?.encoding !== undefined) {
+    try {
+      out.encoding = resolveEncoding(input.encoding);
+    } catch (error) {
+      if (error instanceof UsageError) throw new UsageError(`${source}: input.encoding: ${error.message}`, error.hint);
+      throw error;
+    }
+  }
+  if (input?.delimiter !== undefined) {
+    const delimiter = parseDelimiterOption(input.delimiter);
+    if (!delimiter) throw new UsageError(`${source}: input.delimiter: one character (or "tab"), not "${input.delimiter}"`, 'e.g. delimiter: ";" or delimiter: tab');
+    out.delimiter = delimiter;
+  }
+  if (input?.sheet !== undefined) out.sheet = input.sheet;
+  return out;
+}
+
+/** compileMapping, and the file's `input` section: how the files it is for are read. */
+export function compileMappingFile(document: unknown, source: string, tables: ValueTables = new Map()): MappingFile {
   const proto = protoKeyPath(document);
   if (proto) throw new UsageError(protoKeyRefused(source, proto));
   const parsed = mappingFileSchema.safeParse(document);
@@ -91,6 +142,7 @@ export function compileMapping(document: unknown, source: string, tables: ValueT
       'a mapping file looks like {"users": {"columns": {"Personeelsnummer": "externalId"}, "defaults": {"country": "Netherlands"}, "transforms": {"dateOfBirth": "date:dd-mm-yyyy"}}}',
     );
   }
+  const input = compileInput(parsed.data.input, source);
   const mapping: Mapping = {};
   for (const entity of ENTITIES) {
     const spec = parsed.data[entity];
@@ -135,22 +187,24 @@ export function compileMapping(document: unknown, source: string, tables: ValueT
     }
     mapping[entity] = { columns, defaults, transforms, values };
   }
-  return mapping;
+  return { mapping, input };
 }
 
-/** Loads --map FILE (JSON). Any problem with it is a usage error naming the file. */
-export async function loadMapping(path: string, cwd?: string): Promise<Mapping> {
+/** Loads --map FILE (JSON, or YAML for .yaml and .yml) and its `input` section. Any problem with it is a usage error naming the file. */
+export async function loadMapping(path: string, cwd?: string): Promise<MappingFile> {
   let text: string;
   try {
     text = await readFile(cwd ? resolve(cwd, path) : path, 'utf8');
   } catch {
     throw new UsageError(`mapping file ${path} cannot be read`);
   }
+  // JSON, or YAML (.yaml, .yml: what `hrsync map init` writes, with its comments).
+  const yaml = /\.ya?ml$/i.test(path);
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = yaml ? (await import('yaml')).parse(text) : JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`mapping file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`mapping file ${path} is not valid ${yaml ? 'YAML' : 'JSON'}: ${error instanceof Error ? error.message : String(error)}`);
   }
   // Value tables named in the file: read relative to the mapping file, before it is compiled.
   const tables: ValueTables = new Map();
@@ -162,5 +216,5 @@ export async function loadMapping(path: string, cwd?: string): Promise<Mapping> 
           const where = resolve(dirname(cwd ? resolve(cwd, path) : resolve(path)), spec.file);
           tables.set(spec.file, await readLookupTable(where, spec.file));
         }
-  return compileMapping(document, path, tables);
+  return compileMappingFile(document, path, tables);
 }

@@ -1,6 +1,7 @@
 import type { CanonicalRecord, CanonicalValues } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 import type { TargetWriter } from '../ports.js';
+import type { Interner } from '../../shared/interner.js';
 import { fingerprint, keepFingerprint } from './digest.js';
 import type { PlanOptions } from './types.js';
 
@@ -39,10 +40,10 @@ function keyParts(keys: readonly string[]): string[] {
 /**
  * A target record as the plan keeps it: only `fields` (those it has, in that order, so that every
  * record of a list shares one shape), and the fingerprint of the whole record, which an update or a
- * removal carries (see fingerprint).
+ * removal carries (see fingerprint). With `interner`, a value many records repeat is held once.
  */
-export function projected(row: CanonicalValues, fields: readonly string[]): CanonicalValues {
+export function projected(row: CanonicalValues, fields: readonly string[], interner?: Interner): CanonicalValues {
   const out: CanonicalValues = {};
-  for (const f of fields) if (f in row) out[f] = row[f]!;
+  for (const f of fields) if (f in row) out[f] = interner ? interner.value(f, row[f]!) : row[f]!;
   return keepFingerprint(out, fingerprint(row));
 }

@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import { SpillFolder } from '../../io/spill.js';
 import type { FileFormat, ReadEvent } from '../../io/types.js';
+import type { CsvDialect } from '../../io/dialect.js';
+import { Interner } from '../../shared/interner.js';
 import type { ColumnMap } from '../mapping/columns.js';
 import type { CanonicalRecord } from '../model/canonical.js';
 import { SINGULAR, type Entity } from '../model/entities.js';
@@ -21,9 +23,18 @@ export interface FileSummary {
   format: FileFormat;
   encoding: string | null;
   delimiter: string | null;
+  /** A CSV file: how it is written (encoding, BOM, delimiter, line ends), for the files handed back. Not in validate's JSON. */
+  dialect?: CsvDialect;
   rows: number;
   errors: number;
   warnings: number;
+  /** A workbook's: the sheet read. */
+  sheet?: string;
+  /**
+   * A workbook's, for an issue's cell: the header's row, each header column's letter ("E-Mail" → "D"),
+   * and the letter each mapped field was read from (email → "D").
+   */
+  cells?: { header: number; columns: Record<string, string>; fields: Record<string, string> };
 }
 
 /** One input file of a batch, from its header on. */
@@ -58,9 +69,10 @@ export interface Deferred {
 }
 
 /** Errors about a whole file: with one of these, none of the file's records is kept. */
-const FILE_LEVEL = new Set<Issue['code']>(['missing_column', 'empty_header', 'duplicate_header', 'unknown_entity', 'unsupported_entity', 'no_records']);
+/** Errors about a whole file: none of its rows is imported. */
+export const FILE_LEVEL: ReadonlySet<Issue['code']> = new Set<Issue['code']>(['missing_column', 'empty_header', 'duplicate_header', 'unknown_entity', 'unsupported_entity', 'no_records']);
 
-/** A set that keeps nothing: which rows are invalid matters only to a run that keeps its records. */
+/** A set that keeps nothing: which rows are invalid matters only to a run that keeps its records or counts them (--max-invalid). */
 const NOTHING: Set<number> = Object.assign(new Set<number>(), { add: () => NOTHING });
 
 /**
@@ -84,6 +96,8 @@ export class Batch {
    */
   readonly broken = new Set<number>();
   readonly kept: CanonicalRecord[] = [];
+  /** The kept records' repeated values, held once (see Interner). */
+  private readonly interner = new Interner();
   /** "entity.field" → the values seen in the batch. */
   readonly indexes = new Map<string, KeyIndex>();
   readonly deferred: Deferred[] = [];
@@ -93,10 +107,17 @@ export class Batch {
 
   constructor(
     private readonly maxErrors: number,
-    private readonly options: { keepRecords?: boolean; log?: ConstructorParameters<typeof IssueLog>[0]; indexPage?: number } = {},
+    private readonly options: { keepRecords?: boolean; countInvalid?: boolean; log?: ConstructorParameters<typeof IssueLog>[0]; indexPage?: number } = {},
   ) {
     this.issues = new IssueLog(options.log);
-    this.invalid = options.keepRecords ? new Set() : NOTHING;
+    this.invalid = options.keepRecords || options.countInvalid ? new Set() : NOTHING;
+  }
+
+  /** Keeps a record for the plan, a value many rows repeat (a company id, a status) held once. */
+  keep(record: CanonicalRecord): void {
+    this.interner.all(record.values);
+    this.interner.all(record.source, '\u0000');
+    this.kept.push(record);
   }
 
   /** Removes what the key indexes wrote to disk: once the batch is settled and reported. */

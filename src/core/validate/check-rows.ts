@@ -1,7 +1,7 @@
-import type { ReadEvent, ReadProblem } from '../../io/types.js';
+import type { RawRecord, ReadEvent, ReadProblem } from '../../io/types.js';
 import type { Mapping } from '../mapping/mapping-file.js';
 import { fromCleanText, mapRecord } from '../mapping/row.js';
-import type { Approver, FieldValue } from '../model/canonical.js';
+import type { Approver, FieldValue, RawValue } from '../model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
 import type { Issue } from '../model/issues.js';
 import { checkRecord } from '../rules/check-record.js';
@@ -87,6 +87,14 @@ function readingProblem(batch: Batch, file: OpenFile, entity: Entity | null, pro
   if (!problem.fatal && ROW_PROBLEMS.has(problem.code)) file.summary.rows++;
 }
 
+/** A ragged row's cells as read: by its header's names, and the cells past the header as "(cell N)", so none is lost. */
+function raggedSource(raw: RawRecord): Record<string, RawValue> {
+  const source = { ...raw.values };
+  const named = raw.columnIndex ? Math.max(-1, ...raw.columnIndex.values()) + 1 : Object.keys(source).length;
+  for (let i = named; i < (raw.cells?.length ?? 0); i++) source[`(cell ${i + 1})`] = raw.cells![i]!;
+  return source;
+}
+
 /** Said once per field of a file: references to an entity no file of this run holds, so none were checked. */
 function uncheckedReference(fileName: string, entity: Entity, field: string, refEntity: Entity): Issue {
   return {
@@ -123,7 +131,13 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
       if ((++batch.rowsRead & 1023) === 0) ctx.onRows?.(batch.rowsRead);
       const raw = event.record;
       const location = pack(file.index, raw.line);
-      if (raw.cellCount !== undefined || !file.columns || !file.rules) continue; // ragged, or file not checkable
+      if (raw.cellCount !== undefined) {
+        // Ragged: its cells cannot be told apart, so it is not checked, but it is a row left out like any
+        // other invalid one — kept (no values, its cells as read) so results and failed.csv account for it.
+        if (ctx.keepRecords && file.columns) batch.keep({ entity: file.columns.entity, file: raw.file, line: raw.line, values: {}, source: raggedSource(raw) });
+        continue;
+      }
+      if (!file.columns || !file.rules) continue; // file not checkable
       if (rowIssues.length) rowIssues.length = 0;
       const record = mapRecord(raw, file.columns, mapping, rowIssues, withSource);
       checkRecord(record, file.rules, file.supplied, rowIssues, fromCleanText(raw, mapping));
@@ -169,7 +183,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
         if (issue.severity === 'error' && issue.line === raw.line) rowInvalid = true;
       }
       if (rowInvalid) batch.invalid.add(location);
-      if (ctx.keepRecords) batch.kept.push(record);
+      if (ctx.keepRecords) batch.keep(record);
     }
     for (let k = 0; k < indexed.length; k++) indexed[k]![1].flush(); // this batch's keys in their indexes (see KeyIndex.add)
   }

@@ -8,7 +8,8 @@ export function headerIssues(file: OpenFile, emit: (issue: Issue) => void): void
   const columns = file.columns!;
   const path = file.summary.file;
   const entity = rules.entity;
-  const base = { file: path, line: 1, entity, value: null } as const;
+  // The header's line: a workbook's header may sit below empty rows.
+  const base = { file: path, line: file.summary.cells?.header ?? 1, entity, value: null } as const;
   const exampleHeaders = (field: string) => {
     const def = FIELDS[entity].find((d) => d.name === field);
     return def ? [def.name, ...def.aliases.slice(0, 2)].map((a) => `"${a}"`).join(', ') : `"${field}"`;
@@ -20,10 +21,10 @@ export function headerIssues(file: OpenFile, emit: (issue: Issue) => void): void
   for (const group of rules.oneRequired ?? [])
     if (!group.some((f) => file.supplied.has(f)))
       emit({ ...base, field: null, code: 'missing_column', severity: 'error', message: `no column for ${group.join(' or ')}; ${rules.name} needs one of them`, hint: null });
-  for (const { column, suggestion } of columns.unknown)
+  for (const { column, suggestion, why } of columns.unknown)
     emit({ ...base, field: null, value: column, code: 'unknown_column', severity: 'warning',
-      message: `column "${column}" is not a ${entity} field and will be ignored`,
-      hint: { text: suggestion ? `did you mean ${suggestion}? map it with {option}` : 'map it to a field with {option} if it should be imported', option: 'map' } });
+      message: why ? `column "${column}" is not placed by its name alone and will be ignored: ${why}` : `column "${column}" is not a ${entity} field and will be ignored`,
+      hint: { text: why ? `map it with {option} to ${suggestion ?? 'a field'} if that is what it holds (hrsync map init FILE writes a mapping file)` : suggestion ? `did you mean ${suggestion}? map it with {option}` : 'map it to a field with {option} if it should be imported (hrsync map init FILE writes a mapping file)', option: 'map' } });
   for (const { column, field, winner } of columns.shadowed)
     emit({ ...base, field, value: column, code: 'ambiguous_column', severity: 'warning',
       message: `columns "${winner}" and "${column}" both fill ${field}; "${winner}" is used`, hint: { text: 'map one of them to null with {option} to silence this', option: 'map' } });

@@ -2,7 +2,7 @@ import { readRecords } from '../../io/records.js';
 import { statSync } from 'node:fs';
 import { onDisk } from '../../io/paths.js';
 import type { ReadEvent, ReadOptions } from '../../io/types.js';
-import { mapColumns } from '../mapping/columns.js';
+import { mapColumns, type ColumnMap } from '../mapping/columns.js';
 import { inferEntity } from '../mapping/infer-entity.js';
 import type { Mapping } from '../mapping/mapping-file.js';
 import { ENTITY_LIST, type Entity } from '../model/entities.js';
@@ -38,9 +38,11 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
       format: header?.kind === 'header' ? header.format : 'csv',
       encoding: header?.kind === 'header' ? header.encoding : null,
       delimiter: header?.kind === 'header' ? (header.delimiter ?? null) : null,
+      ...(header?.kind === 'header' && header.dialect ? { dialect: header.dialect } : {}),
       rows: 0,
       errors: 0,
       warnings: 0,
+      ...(header?.kind === 'header' && header.sheet !== undefined ? { sheet: header.sheet } : {}),
     };
     const file: OpenFile = { index, summary, events, pending, estimatedRows, columns: undefined, rules: undefined, supplied: new Set(), refs: [], partial: false };
     batch.files.push(file);
@@ -70,6 +72,7 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
     file.refs = Object.entries(rules.fields).flatMap(([field, rule]) => (rule.ref ? [[field, rule.ref] as [string, Reference]] : []));
     file.columns = mapColumns(guess.entity, columns, options.mapping?.[guess.entity]);
     for (const { field } of file.columns.mapped) file.supplied.add(field.name);
+    if (header?.kind === 'header' && header.letters) summary.cells = cellColumns(file.columns, columns, header.letters, header.row ?? 1);
     for (const field of options.mapping?.[guess.entity]?.defaults.keys() ?? []) file.supplied.add(field);
     if (header?.kind === 'header' && header.partial) {
       // A JSON document read on before its columns are all known: they are followed as they come.
@@ -104,4 +107,16 @@ function estimateRows(path: string, read: ReadOptions | undefined, bytesPerRecor
   if (bytesPerRecord) return Math.ceil((size / bytesPerRecord) * 1.05);
   const records = first.reduce((n, e) => n + (e.kind === 'record' ? 1 : 0), 0);
   return records > 0 && bytesRead > 0 ? Math.ceil((records * size * 1.05) / Math.min(bytesRead, size)) : 0;
+}
+
+/** A workbook's column letters: of each header column, and of the column each field is read from. */
+function cellColumns(map: ColumnMap, columns: readonly string[], letters: readonly string[], header: number): NonNullable<FileSummary['cells']> {
+  const byColumn = new Map<string, string>();
+  columns.forEach((column, i) => letters[i] && !byColumn.has(column) && byColumn.set(column, letters[i]));
+  const fields = new Map<string, string>();
+  for (const { column, field } of map.mapped) {
+    const letter = byColumn.get(column);
+    if (letter && !fields.has(field.name)) fields.set(field.name, letter);
+  }
+  return { header, columns: Object.fromEntries(byColumn), fields: Object.fromEntries(fields) };
 }

@@ -26,6 +26,8 @@ export interface ValidateOptions {
   maxErrors?: number;
   /** Keep the records that passed every check (import plans from them). */
   keepRecords?: boolean;
+  /** Count the rows with an error (`invalidRows`), for --max-invalid; keepRecords counts them too. */
+  countInvalid?: boolean;
   /**
    * Records already on the target: references the batch does not settle are looked up here. A function
    * is called once, after the headers are read, with the entities and fields the rules refer to.
@@ -58,6 +60,12 @@ export interface ValidationReport<Issues = Issue[]> {
   issues: Issues;
   /** true when --max-errors stopped the run before every row was checked. */
   truncated: boolean;
+  /**
+   * With keepRecords or countInvalid: how many rows have an error, and how many files have an error
+   * about the whole file (none of their rows is kept). --max-invalid reads them.
+   */
+  invalidRows?: number;
+  brokenFiles?: number;
   /** With keepRecords: the records that passed, in file order (none from a file with a file-level error). */
   records?: CanonicalRecord[];
   /** With keepRecords: the records read but left out (an error on the row, or in its file), as far as they could be read. */
@@ -83,6 +91,7 @@ export async function validateFiles(paths: readonly string[], options: ValidateO
 export async function validateToLog(paths: readonly string[], options: ValidateOptions): Promise<ValidationReport<IssueLog>> {
   const batch = new Batch(options.maxErrors && options.maxErrors > 0 ? options.maxErrors : Infinity, {
     ...(options.keepRecords ? { keepRecords: true } : {}),
+    ...(options.countInvalid ? { countInvalid: true } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.indexPage ? { indexPage: options.indexPage } : {}),
   });
@@ -127,6 +136,7 @@ function report(batch: Batch, options: ValidateOptions): ValidationReport<IssueL
     issues: batch.issues,
     truncated: batch.stopped,
   };
+  if (options.keepRecords || options.countInvalid) Object.assign(result, { invalidRows: batch.invalid.size, brokenFiles: batch.broken.size });
   if (options.keepRecords) {
     const ok = (r: CanonicalRecord) => !batch.broken.has(order.get(r.file)!) && !batch.invalid.has(pack(order.get(r.file)!, r.line));
     result.records = batch.kept.filter(ok);
