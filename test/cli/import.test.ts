@@ -46,8 +46,8 @@ describe('hrsync import against the sandbox (in-process)', () => {
     expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 20 unchanged.');
     const after = sandbox().stats();
     expect(countRequests(after, { method: WRITES }) - countRequests(before, { method: WRITES })).toBe(0);
-    // Reads: the companies for references and the users for the plan, one page each.
-    expect(countRequests(after, { method: 'GET' }) - countRequests(before, { method: 'GET' })).toBe(2);
+    // Reads: the companies for references and the users for the plan, one page each, and one user for the tenant's custom fields (the users' $select).
+    expect(countRequests(after, { method: 'GET' }) - countRequests(before, { method: 'GET' })).toBe(3);
   });
 
   it('updates only the fields that changed, leaves blanks alone unless --blank clear', async () => {

@@ -8,7 +8,7 @@ import { connect, DEFAULT_TIMEOUT_MS, endpointOf, readAheadOf, type ConnectionSe
 import { arrayIn, jsonObject, writeAnswer } from '../answer.js';
 import { PageGuard, ReadAhead } from '../paging.js';
 import { segment } from '../segment.js';
-import { ACCESSPLANIT_WIRE, accessplanitField, CUSTOM_FIELD_ENTITIES, fromAccessplanit, idsIn, MANAGER, NOT_FILTERABLE, NUMERIC_FIELDS, toAccessplanit } from './wire.js';
+import { ACCESSPLANIT_WIRE, accessplanitField, CUSTOM_FIELD_ENTITIES, fromAccessplanit, idsIn, isCustomProperty, MANAGER, NOT_FILTERABLE, NUMERIC_FIELDS, toAccessplanit, wireSelection } from './wire.js';
 
 /** Pacing unless the config says otherwise: the documented 5,000 an hour, a burst of a tenth of it. */
 const DOCUMENTED_RATE = { perSecond: 5000 / 3600, burst: 500 };
@@ -87,6 +87,8 @@ export class AccessplanitTarget implements Connection {
   private readonly emails = new Map<string, string | null>();
   /** The same, by email (lower case) → user ID. */
   private readonly ids = new Map<string, string>();
+  /** The tenant's custom-field properties (CF_…) per entity, read once a connection (customProperties). */
+  private readonly custom = new Map<Entity, Promise<string[]>>();
 
   private remember(id: string, email: unknown): void {
     const old = this.emails.get(id);
@@ -159,13 +161,16 @@ export class AccessplanitTarget implements Connection {
    * first page announces ($count=true; [guess] its name is `count`). See PageGuard for what stops it.
    * With a count, the pages after the first are read ahead at offsets of the first page's length
    * (ReadAhead): the same requests, overlapping.
+   * Each page asks only for the properties the mapping reads, and the tenant's custom fields ($select:
+   * wireSelection): a whole User is ~107 properties, of which hrsync maps 25 (issue 22).
    */
   async *list(entity: Entity, query: ListQuery = {}): AsyncIterable<CanonicalValues[]> {
     const size = this.settings.pageSize ?? PAGE_SIZE;
     const filter = odataFilter(entity, query.filter, query.since);
+    const select = wireSelection(entity, await this.customProperties(entity)).join(',');
     const guard = new PageGuard(this.label, MODULE[entity], query.onNotice, this.settings);
     const pages = new ReadAhead(async (skip) => {
-      const params = new URLSearchParams({ $top: String(size), $skip: String(skip), $orderby: 'ID' });
+      const params = new URLSearchParams({ $top: String(size), $skip: String(skip), $orderby: 'ID', $select: select });
       if (skip === 0) params.set('$count', 'true');
       if (filter) params.set('$filter', filter);
       const { list, body } = arrayIn(await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] }), 'results', FEED);
@@ -232,12 +237,29 @@ export class AccessplanitTarget implements Connection {
     return typeof n === 'number' ? n : undefined;
   }
 
-  /** The tenant's user (or delegate) custom fields, from one record's CF_ properties ($top=1: one small read). */
+  /** The tenant's user (or delegate) custom fields, as canonical names (custom.<name>). */
   async customFieldNames(entity: Entity): Promise<string[]> {
-    if (!CUSTOM_FIELD_ENTITIES.includes(entity)) return [];
-    const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?$top=1`, endpoint: MODULE[entity] });
-    const [row] = arrayIn(res, 'results', FEED).list as Array<Record<string, unknown> | undefined>;
-    return Object.keys(row ?? {}).filter((k) => k.startsWith('CF_') && k.length > 3).map((k) => `${CUSTOM_PREFIX}${k.slice(3)}`).sort();
+    return (await this.customProperties(entity)).map((k) => `${CUSTOM_PREFIX}${k.slice(3)}`);
+  }
+
+  /**
+   * The tenant's user (or delegate) custom fields, as wire properties (CF_…): one record's ($top=1: one
+   * small read, once a connection) [guess: every record carries every custom field, null when unset — the
+   * emulator's; a field only some records carried would be missed here, and by list()'s $select].
+   */
+  private customProperties(entity: Entity): Promise<string[]> {
+    if (!CUSTOM_FIELD_ENTITIES.includes(entity)) return Promise.resolve([]);
+    const known = this.custom.get(entity);
+    if (known) return known;
+    const read = (async () => {
+      const res = await this.call({ method: 'GET', path: `${MODULE[entity]}?$top=1`, endpoint: MODULE[entity] });
+      const [row] = arrayIn(res, 'results', FEED).list as Array<Record<string, unknown> | undefined>;
+      if (!row) this.custom.delete(entity); // no record to tell yet: asked again next time
+      return Object.keys(row ?? {}).filter(isCustomProperty).sort();
+    })();
+    this.custom.set(entity, read);
+    read.catch(() => this.custom.delete(entity)); // so is a failed read
+    return read;
   }
 
   close(): Promise<void> {

@@ -45,6 +45,20 @@ export const ACCESSPLANIT_WIRE: Record<Entity, WireMap> = {
 /** Entities whose records carry the tenant's custom fields as CF_<name> properties [guess: the shape]. */
 export const CUSTOM_FIELD_ENTITIES: readonly Entity[] = ['users', 'delegates'];
 
+/** Whether a wire property is one of the tenant's custom fields (CF_<name>). */
+export const isCustomProperty = (wire: string): boolean => wire.startsWith('CF_') && wire.length > 3;
+
+/**
+ * The properties a list asks for ($select, issue 22: a User has ~107, the mapping reads 25): every wire
+ * property the mapping below turns into a canonical field — so the ID, the main company a user's other
+ * companies are told from, and the manager's IDs the target resolves too — and the tenant's custom
+ * fields (`custom`: CF_ names, for an entity that has them). From the same table fromAccessplanit reads:
+ * a field added to the mapping is asked for with it.
+ */
+export function wireSelection(entity: Entity, custom: readonly string[] = []): string[] {
+  return [...new Set([...Object.values(ACCESSPLANIT_WIRE[entity]), ...(CUSTOM_FIELD_ENTITIES.includes(entity) ? custom.filter(isCustomProperty) : [])])];
+}
+
 /**
  * Wire fields that are numbers, not strings [guess: CourseDateID "e.g. 12368" is an integer key]: a
  * $filter compares them with a number literal, never a quoted one.
@@ -100,7 +114,7 @@ const FROM_WIRE = Object.fromEntries(Object.entries(ACCESSPLANIT_WIRE).map(([ent
 export function fromAccessplanit(entity: Entity, row: Record<string, unknown>): CanonicalValues {
   const out: CanonicalValues = {};
   for (const [wire, value] of Object.entries(row)) {
-    const field = FROM_WIRE[entity][wire] ?? (CUSTOM_FIELD_ENTITIES.includes(entity) && wire.startsWith('CF_') && wire.length > 3 ? `${CUSTOM_PREFIX}${wire.slice(3)}` : undefined);
+    const field = FROM_WIRE[entity][wire] ?? (CUSTOM_FIELD_ENTITIES.includes(entity) && isCustomProperty(wire) ? `${CUSTOM_PREFIX}${wire.slice(3)}` : undefined);
     if (!field || wire === MANAGER) continue;
     if (wire === 'UserCompaniesIDs') {
       // [guess] the answer may start with the main company: hrsync's field holds only the others.
