@@ -16,9 +16,15 @@ import { tempDir, write } from '../helpers/files.js';
 /** A pass-through proxy that keeps every request's path and, while `strip` is on, drops $select from it (the server then answers whole records). */
 async function selectProxy(origin: string) {
   const upstream = new URL(origin);
-  const state = { strip: false, paths: [] as string[] };
+  const state = { strip: false, refuse: false, paths: [] as string[] };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    // A server that takes no custom field's name in $select (nothing documents that it does).
+    if (state.refuse && url.searchParams.get('$select')?.includes('CF_')) {
+      state.paths.push(url.pathname + url.search);
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Could not find a property named CF_Department' }));
+      return;
+    }
     if (state.strip) url.searchParams.delete('$select');
     state.paths.push(url.pathname + url.search);
     const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: url.pathname + url.search, headers: req.headers }, (answer) => {
@@ -113,5 +119,27 @@ describe('accessplanit lists ask only for the properties the mapping reads ($sel
     expect(selects('User').every((s) => s?.split(',').includes('CF_PayrollNumber') && !s.split(',').includes('Fullname'))).toBe(true);
         expect(['create', 'update', 'deactivate'].map((action) => narrow.operations.some((op) => op.action === action && (action === 'create' || op.fingerprint)))).toEqual([true, true, true]);
     expect(JSON.stringify(narrow)).toBe(JSON.stringify(await plan(true)));
+  });
+
+  it('a server that refuses the selection (400) is read whole instead, said once: the same records, never a failed list', async () => {
+    const opened = await openTarget('lms', { cwd: dir, env: ENV });
+    const notices: string[] = [];
+    try {
+      proxy.state.strip = true;
+      const whole: CanonicalValues[] = [];
+      for await (const page of opened.target!.list('users')) whole.push(...page);
+      proxy.state.strip = false;
+      proxy.state.refuse = true;
+      proxy.state.paths = [];
+      const read: CanonicalValues[] = [];
+      for await (const page of opened.target!.list('users', { onNotice: (m) => notices.push(m) })) read.push(...page);
+      expect(read).toEqual(whole);
+      expect(notices).toEqual([expect.stringMatching(/refused \$select on User .*: reading whole records instead$/)]);
+      // The refused first page, then every page whole.
+      expect(selects('User').slice(1).every((s) => s === null)).toBe(true);
+    } finally {
+      proxy.state.refuse = false;
+      await opened.close();
+    }
   });
 });

@@ -85,6 +85,8 @@ export class AccessplanitTarget implements Connection {
   private readonly now: () => number;
   /** User ID → email, from every user read: a manager is an ID on the wire, an email in hrsync. */
   private readonly emails = new Map<string, string | null>();
+  /** The server answered a $select with 400: whole records from then on (see list). */
+  private selectRefused = false;
   /** The same, by email (lower case) → user ID. */
   private readonly ids = new Map<string, string>();
   /** The tenant's custom-field properties (CF_…) per entity, read once a connection (customProperties). */
@@ -169,13 +171,22 @@ export class AccessplanitTarget implements Connection {
     const filter = odataFilter(entity, query.filter, query.since);
     const select = wireSelection(entity, await this.customProperties(entity)).join(',');
     const guard = new PageGuard(this.label, MODULE[entity], query.onNotice, this.settings);
-    const pages = new ReadAhead(async (skip) => {
-      const params = new URLSearchParams({ $top: String(size), $skip: String(skip), $orderby: 'ID', $select: select });
+    const page = async (skip: number, selecting: boolean) => {
+      const params = new URLSearchParams({ $top: String(size), $skip: String(skip), $orderby: 'ID', ...(selecting ? { $select: select } : {}) });
       if (skip === 0) params.set('$count', 'true');
       if (filter) params.set('$filter', filter);
       const { list, body } = arrayIn(await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] }), 'results', FEED);
       return { rows: list as Array<Record<string, unknown>>, count: typeof body.count === 'number' ? body.count : undefined };
-    }, readAheadOf(this.settings));
+    };
+    // A server that refuses the selection ($select is documented, a custom field's name in it is not):
+    // the first page is asked again whole, and so is every page of this connection after it — slower, never wrong.
+    const first = this.selectRefused ? undefined : await page(0, true).catch((error: unknown) => {
+      if (!(error instanceof RemoteError) || error.status !== 400) throw error;
+      this.selectRefused = true;
+      query.onNotice?.(`${this.label} refused $select on ${MODULE[entity]} (${error.message}): reading whole records instead`);
+      return undefined;
+    });
+    const pages = new ReadAhead(async (skip) => (skip === 0 && first ? first : page(skip, !this.selectRefused)), readAheadOf(this.settings));
     for (let skip = 0; ; ) {
       const { rows, count } = await pages.get(skip);
       if (skip === 0) guard.expect(count);
