@@ -2,6 +2,7 @@ import type { RawValue } from '../core/model/canonical.js';
 import type { ReadEvent, ReadOptions, ReadProblem } from './types.js';
 import { onDisk } from './paths.js';
 import { checkHeader } from './csv.js';
+import { headerAt, skippedRows } from './header-row.js';
 import { columnName } from './xlsx-cells.js';
 import { readBook, readDateStyles, readSharedStrings, type Book, type SheetInfo } from './xlsx-book.js';
 import { SheetCells, type SheetRow } from './xlsx-sheet.js';
@@ -96,34 +97,6 @@ function noSheet(file: string, book: Book, wanted: string | undefined, why: 'mis
 
 const blank = (value: RawValue): boolean => value === null || (typeof value === 'string' && value.trim() === '');
 
-/** Rows of one cell (or far fewer cells than the header's) skipped above the header at most: a title, a date, a note or two. */
-const PREAMBLE = 5;
-const named = (row: SheetRow) => row.cells.filter((c) => !blank(c.value));
-/** A cell a header names a column with: text, not a number or a date. */
-const nameLike = (value: RawValue) => typeof value === 'string' && !/^[-+]?\d+([.,]\d+)?$|^\d{4}-\d{2}-\d{2}$/.test(value.trim());
-
-/**
- * Which of a sheet's first rows with a value (`rows`, blank ones left out) is its header, or undefined
- * while it cannot be told yet (`final`: no row follows). The first, unless it has fewer than three
- * named cells and a later row (within PREAMBLE) looks like a header — three or more distinct names,
- * none a number or a date — with every row above it far smaller (one cell, or a third of its cells at
- * most: a title, an export date), and the row below it has most of its values under its names.
- */
-export function headerAt(rows: readonly SheetRow[], final: boolean): number | undefined {
-  if (named(rows[0]!).length >= 3 || rows.some((r) => r.fault)) return 0;
-  const at = rows.findIndex((r) => named(r).length >= 3);
-  if (at < 0) return final || rows.length > PREAMBLE ? 0 : undefined;
-  const names = named(rows[at]!);
-  const distinct = new Set(names.map((c) => String(c.value).trim().toLowerCase())).size === names.length;
-  const small = rows.slice(0, at).every((r) => named(r).length === 1 || named(r).length * 3 <= names.length);
-  if (at > PREAMBLE || !distinct || !small || !names.every((c) => nameLike(c.value))) return 0;
-  const below = rows[at + 1];
-  if (!below) return final ? at : undefined;
-  const columns = new Set(names.map((c) => c.column));
-  const values = named(below);
-  return values.filter((c) => columns.has(c.column)).length * 2 >= values.length ? at : 0;
-}
-
 /** A sheet's rows turned into events: its header (headerAt), then records and their problems. */
 class SheetRows {
   events: ReadEvent[] = [];
@@ -172,25 +145,13 @@ class SheetRows {
     if (at === undefined) return;
     const [rows, header] = [this.pending, this.pending[at]!];
     this.pending = [];
-    if (at > 0) this.skipped = this.skip(rows.slice(0, at), header);
+    if (at > 0) this.skipped = skippedRows(this.file, rows.slice(0, at), header.row, { prefix: `sheet "${this.sheet}": `, unit: 'row' });
     this.line = header.row;
     this.header(header);
     for (const row of rows.slice(at + 1)) {
       this.line = row.row;
       this.record(row);
     }
-  }
-
-  private skip(rows: SheetRow[], header: SheetRow): ReadProblem {
-    const first = rows[0]!.row;
-    const title = String(named(rows[0]!)[0]!.value).trim();
-    const shown = title.length > 40 ? `${title.slice(0, 40)}…` : title;
-    const which = header.row - 1 === first ? `row ${first}` : `rows ${first}–${header.row - 1}`;
-    return {
-      file: this.file, line: first, code: 'skipped_rows', fatal: false, warning: true, value: title,
-      message: `sheet "${this.sheet}": ${which} above the header skipped (a title: "${shown}"); the header is row ${header.row}`,
-      hint: 'if the header is one of the skipped rows, delete the rows above it in the workbook',
-    };
   }
 
   private record(row: SheetRow): void {
