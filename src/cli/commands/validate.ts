@@ -17,7 +17,7 @@ import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { colourFor, formatCount, onStopSignals, plural, type Io, openOptions } from '../terminal.js';
 
 /** Validates the files; the report's issues are in a log, read back as they are written out: close it. */
-export async function runValidate(args: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport<IssueLog> & { tolerance?: { limit: Tolerance; said: string } }> {
+export async function runValidate(args: string[], flags: ValidateFlags, io: Io, stopSignal: AbortSignal): Promise<ValidationReport<IssueLog> & { tolerance?: { limit: Tolerance; said: string } }> {
   const { files, ...read } = await inputOptions(flags, io, args);
   // Text shows the first few issues of each kind and counts the rest: only those are kept.
   const counted = flags.format === 'text' && !flags.verbose && !flags.annotate && !flags.report;
@@ -28,7 +28,7 @@ export async function runValidate(args: string[], flags: ValidateFlags, io: Io):
   // --max-invalid counts the rows with an error (not the errors: a row may have several).
   const options = tolerance ? { ...logged, countInvalid: true } : logged;
   const progress = await validationProgress(files, io);
-  const stop = stopOnSignal(io);
+  const stop = stopOnSignal(stopSignal);
   try {
     if (opened.note) io.stderr.write(`${colourFor(io.stderr, io.env).dim(opened.note)}\n`);
     const onRows = (rows: number) => {
@@ -50,29 +50,27 @@ export async function runValidate(args: string[], flags: ValidateFlags, io: Io):
 }
 
 /**
- * Ctrl-C (SIGTERM, SIGHUP) during a validation: it stops at once with "stopped: validation interrupted
- * after N rows …" and exit 130 (143, 129) — `stopped` rejects — and the check itself ends at its next
- * rows (`check` throws there). Nothing is written by validate but its output.
+ * Ctrl-C (SIGTERM, SIGHUP) during a validation — `signal` aborted with its name, by the command's
+ * listener, which is there from the start — stops it at once with "stopped: validation interrupted
+ * after N rows …" and exit 130 (143, 129): `stopped` rejects, and the check itself ends at its next
+ * rows (`check` throws there).
  */
-function stopOnSignal(io: Io): { stopped: Promise<never>; check(rows: number): void; dispose(): void } {
+function stopOnSignal(signal: AbortSignal): { stopped: Promise<never>; check(rows: number): void; dispose(): void } {
   let rowsRead = 0;
-  let stoppedBy: NodeJS.Signals | undefined;
   let reject: (error: Interrupted) => void = () => {};
   const stopped = new Promise<never>((_, no) => (reject = no));
   stopped.catch(() => undefined); // rejected only on a signal, and then awaited
-  const interrupted = (signal: NodeJS.Signals) => new Interrupted(`validation interrupted after ${plural(rowsRead, 'row')}: the rest was not checked`, signal);
-  const dispose = onStopSignals(io, (signal) => {
-    if (stoppedBy) return;
-    stoppedBy = signal;
-    reject(interrupted(signal));
-  });
+  const interrupted = () => new Interrupted(`validation interrupted after ${plural(rowsRead, 'row')}: the rest was not checked`, signal.reason as NodeJS.Signals);
+  const onAbort = () => reject(interrupted());
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   return {
     stopped,
     check(rows) {
       rowsRead = rows;
-      if (stoppedBy) throw interrupted(stoppedBy);
+      if (signal.aborted) throw interrupted();
     },
-    dispose,
+    dispose: () => signal.removeEventListener('abort', onAbort),
   };
 }
 
@@ -130,12 +128,12 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   notAnInput('--report', flags.report, files, io.cwd);
   const annotate = flags.annotate ? await import('../../app/annotate.js') : undefined;
   annotate?.annotatedFormat(flags.annotate!, files.length);
-  // Listened to until the command ends (runValidate's own listener says how far the check got): a
-  // Ctrl-C while the annotated file or the report is written stops that too, with exit 130.
+  // Listened to from the start until the command ends: a Ctrl-C during the check says how far it got
+  // (runValidate), and one while the annotated file or the report is written stops that too; exit 130.
   const stop = new AbortController();
   const dispose = onStopSignals(io, (signal) => stop.abort(signal));
   try {
-    const report = await runValidate(files, flags, io);
+    const report = await runValidate(files, flags, io, stop.signal);
     try {
       const phase = { now: 'writing the output' };
       return await untilStopped(writeOutputs(files, flags, io, report, { annotate, signal: stop.signal, phase }), stop.signal, () => phase.now);
