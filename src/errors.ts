@@ -63,7 +63,7 @@ export const EXIT_CODES: Record<ExitCodeValue, { meaning: string; react: string 
   },
   129: { meaning: 'as 130, stopped by a hangup (the terminal closed)', react: 'the next run converges' },
   130: {
-    meaning: 'stopped by Ctrl-C (SIGINT): during an apply, after the writes in flight finished and the results were written (its last line, even with `--quiet`, says what was applied and skipped, and where the results are); while an import reads and plans, at the confirmation, during an export or a validation, with nothing written',
+    meaning: 'stopped by Ctrl-C (SIGINT): during an apply, after the writes in flight finished and the results were written (its last line, even with `--quiet`, says what was applied and skipped, and where the results are); while an import reads and plans, at the confirmation, during an export or a validation (its `--annotate` and `--report` files too), with nothing written',
     react: 'the next run converges',
   },
   143: { meaning: 'as 130, stopped by SIGTERM (`kill`, a cancelled job, a pod stopped)', react: 'the next run converges' },

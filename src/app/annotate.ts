@@ -56,7 +56,7 @@ class LineNotes {
  * `hrsync errors` column holding that row's errors and warnings ("field: message"), the rows with
  * none left blank there: the file HR staff fix and send again.
  */
-async function annotatedSheet(file: string, report: ValidationReport<Issues>, read: ReadOptions): Promise<Sheet & { dialect: CsvDialect }> {
+async function annotatedSheet(file: string, report: ValidationReport<Issues>, read: ReadOptions, signal?: AbortSignal): Promise<Sheet & { dialect: CsvDialect }> {
   const issues = inOrder(report.issues, file);
   const notes = new LineNotes(issues);
   let dialect: CsvDialect = STANDARD_DIALECT;
@@ -67,7 +67,8 @@ async function annotatedSheet(file: string, report: ValidationReport<Issues>, re
   // The header's line: its issues are the file's, not a row's. A JSON file has none: its first line is a record.
   let headerLine = 1;
   try {
-    for await (const events of readRecords(file, read))
+    for await (const events of readRecords(file, read)) {
+      signal?.throwIfAborted(); // stopped (Ctrl-C): the rest is not read
       for (const event of events) {
         if (event.kind === 'header') {
           add(event.columns);
@@ -80,6 +81,7 @@ async function annotatedSheet(file: string, report: ValidationReport<Issues>, re
           rows.push({ cells: columns.map((c) => rawText(event.record.values[c])), note: event.record.line > headerLine ? await notes.of(event.record.line) : '' });
         } else if (event.kind === 'problem' && event.problem.line > headerLine && !event.problem.fatal) rows.push({ cells: [], note: `${event.problem.message} (line ${event.problem.line})` });
       }
+    }
   } finally {
     await issues.return(undefined);
   }
@@ -108,15 +110,15 @@ export function annotatedFormat(out: string, files: number): '.csv' | '.xlsx' {
  * hrsync's). `note`: it could not be (a character its encoding has no byte for): said, never lost.
  * Written whole or not at all (0600).
  */
-export async function writeAnnotated(files: readonly string[], report: ValidationReport<Issues>, out: string, options: { cwd: string; read?: ReadOptions }): Promise<{ path: string; rows: number; note?: string }> {
+export async function writeAnnotated(files: readonly string[], report: ValidationReport<Issues>, out: string, options: { cwd: string; read?: ReadOptions; signal?: AbortSignal }): Promise<{ path: string; rows: number; note?: string }> {
   const format = annotatedFormat(out, files.length);
   const path = resolve(options.cwd, out);
   const read = { ...options.read, cwd: options.cwd };
   const sheets: Array<Sheet & { dialect: CsvDialect }> = [];
-  for (const file of files) sheets.push(await annotatedSheet(file, report, read));
+  for (const file of files) sheets.push(await annotatedSheet(file, report, read, options.signal));
   let note: string | undefined;
   try {
-    if (format === '.xlsx') await writeXlsx(path, sheets);
+    if (format === '.xlsx') await writeXlsx(path, sheets, options.signal);
     else {
       const [sheet] = sheets;
       const { dialect } = sheet!;
@@ -124,7 +126,7 @@ export async function writeAnnotated(files: readonly string[], report: Validatio
       const rows = sheet!.rows.map((row) => [...row.slice(0, -1), fitWords(row.at(-1)!, dialect.encoding)]);
       const encoded = encodeCsv(csvText([sheet!.columns], dialect) + csvText(rows, dialect), dialect);
       note = encoded.fallback;
-      await writeFileAtomic(path, encoded.bytes, { mode: 0o600 });
+      await writeFileAtomic(path, encoded.bytes, { mode: 0o600, ...(options.signal ? { signal: options.signal } : {}) });
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;

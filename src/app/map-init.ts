@@ -21,6 +21,8 @@ export interface HeaderSample {
   encodingGuessed: boolean;
   delimiter?: string;
   format?: FileFormat;
+  /** A workbook's rows above its header skipped (a title): the reader's words for it. */
+  skipped?: string;
 }
 
 /** The header and first rows of a file; a file that is not UTF-8 (and no --encoding) is read again as Windows-1252. */
@@ -66,7 +68,10 @@ async function sample(file: string, read: ReadOptions) {
           out.encoding = event.encoding;
           out.format = event.format;
           if (event.delimiter) out.delimiter = event.delimiter;
-        } else if (event.kind === 'record') out.rows.push(event.record.values);
+        } else if (event.kind === 'record') {
+          out.rows.push(event.record.values);
+          if (event.warning?.code === 'skipped_rows') out.skipped = event.warning.message;
+        }
         else if (event.problem.fatal || event.problem.code === 'encoding') {
           out.problem = { code: event.problem.code, message: event.problem.message, line: event.problem.line, ...(event.problem.hint ? { hint: event.problem.hint } : {}) };
           return out;

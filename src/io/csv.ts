@@ -3,6 +3,7 @@ import { sourceOf } from './paths.js';
 import type { Options } from 'csv-parse';
 import { EncodingFault, openDecoded, type DecodedStream } from './decode.js';
 import { sniffDelimiter, sniffEol } from './delimiter.js';
+import { headerAt, skippedRows, type HeaderCandidate } from './header-row.js';
 import { LineCounter } from './line-counter.js';
 import { CsvScanner } from './csv-scanner.js';
 import { pieceEnd } from './pieces.js';
@@ -66,7 +67,8 @@ export async function* readCsv(file: string, options: ReadOptions = {}): AsyncGe
   } catch (error) {
     failure = await faultProblem(file, error, decoded);
   }
-  const tail: ReadEvent[] = [];
+  rows.finish(); // the lines held while the header was not known (a short file, or one cut short)
+  const tail: ReadEvent[] = rows.take();
   if (!rows.columns) tail.push({ kind: 'header', file, format: 'csv', columns: [], delimiter, encoding: decoded.encoding, dialect });
   if (failure) tail.push({ kind: 'problem', problem: failure });
   if (tail.length) yield tail;
@@ -172,13 +174,17 @@ function csvParserFromEnv(): 'scanner' | 'csv-parse' {
   return process.env.HRSYNC_CSV_PARSER === 'csv-parse' ? 'csv-parse' : 'scanner';
 }
 
-/** A CSV row's cells turned into events: the first row is the header, then records, ragged rows, stray values. */
+/** A CSV row's cells turned into events: the header (headerAt: a title line above it is skipped), then records, ragged rows, stray values. */
 class CsvRows {
   events: ReadEvent[] = [];
   columns: string[] | undefined;
   private csvHeader: CsvHeader | undefined;
   private width = 0; // cells in the header row, unnamed trailing ones included
   private headerLine = 1;
+  /** The lines with a value read before the header is known (a title above it?). */
+  private pending: Array<HeaderCandidate & { texts: string[]; clean: boolean }> = [];
+  /** Said with the first record: the lines skipped above the header. */
+  private skipped: ReadProblem | undefined;
 
   constructor(
     private readonly file: string,
@@ -206,23 +212,49 @@ class CsvRows {
 
   /** `clean`: the text the row was read from holds no control character. */
   readonly row = (cells: string[], line: number, clean = false): void => {
+    if (this.csvHeader) return this.record(cells, line, clean);
+    if (blank(cells) && this.pending.length === 0) return this.takeHeader(cells, line); // as ever: a blank first line is the header
+    if (blank(cells)) return;
+    this.pending.push({ row: line, cells: cells.map((value, i) => ({ column: i + 1, value })), texts: cells, clean });
+    this.settle(false);
+  };
+
+  /** The end of the text (or a fault in it): the lines held while the header was not known are read now. */
+  finish(): void {
+    if (!this.csvHeader && this.pending.length) this.settle(true);
+  }
+
+  /** The header, once headerAt can tell it: the lines above it skipped (and said), the lines below it read. */
+  private settle(final: boolean): void {
+    const at = headerAt(this.pending, final);
+    if (at === undefined) return;
+    const rows = this.pending;
+    this.pending = [];
+    if (at > 0) this.skipped = skippedRows(this.file, rows.slice(0, at), rows[at]!.row, { prefix: '', unit: 'line' });
+    this.takeHeader(rows[at]!.texts, rows[at]!.row);
+    for (const row of rows.slice(at + 1)) this.record(row.texts, row.row, row.clean);
+  }
+
+  private takeHeader(cells: string[], line: number): void {
     const { file } = this;
-    if (!this.csvHeader) {
-      // Excel exports trailing unnamed columns (a;b;;;): they are not columns unless a row fills one.
-      this.width = cells.length;
-      let named = this.width;
-      while (named > 0 && cells[named - 1]!.trim() === '') named--;
-      const columns = cells.slice(0, named).map((c) => unneutralise(c.trim())); // a header guarded like any cell (dialect.ts)
-      this.columns = columns;
-      this.headerLine = line;
-      const checked = checkHeader(file, line, columns);
-      this.csvHeader = new CsvHeader(columns, checked.keep);
-      const { delimiter, encoding } = this.dialect;
-      this.header = { kind: 'header', file, format: 'csv', columns, delimiter, encoding, dialect: this.dialect };
-      this.events.push(this.header);
-      for (const problem of checked.problems) this.events.push({ kind: 'problem', problem });
-      return;
-    }
+    // Excel exports trailing unnamed columns (a;b;;;): they are not columns unless a row fills one.
+    this.width = cells.length;
+    let named = this.width;
+    while (named > 0 && cells[named - 1]!.trim() === '') named--;
+    const columns = cells.slice(0, named).map((c) => unneutralise(c.trim())); // a header guarded like any cell (dialect.ts)
+    this.columns = columns;
+    this.headerLine = line;
+    const checked = checkHeader(file, line, columns);
+    this.csvHeader = new CsvHeader(columns, checked.keep);
+    const { delimiter, encoding } = this.dialect;
+    this.header = { kind: 'header', file, format: 'csv', columns, delimiter, encoding, dialect: this.dialect };
+    this.events.push(this.header);
+    for (const problem of checked.problems) this.events.push({ kind: 'problem', problem });
+  }
+
+  private record(cells: string[], line: number, clean: boolean): void {
+    const { file } = this;
+    if (!this.csvHeader) return; // read after the header only
     if (blank(cells)) return; // a row of empty cells is a blank line (Excel writes ;;;;)
     this.records++;
     const record = new CsvRecord(file, line, cells, this.csvHeader);
@@ -233,8 +265,9 @@ class CsvRows {
     } else
       for (let i = this.csvHeader.columns.length; i < this.width; i++)
         if (cells[i]!.trim() !== '') this.events.push({ kind: 'problem', problem: unnamedValueProblem(file, line, i, cells[i]!, this.headerLine) });
-    this.events.push({ kind: 'record', record });
-  };
+    this.events.push({ kind: 'record', record, ...(this.skipped ? { warning: this.skipped } : {}) });
+    this.skipped = undefined;
+  }
 }
 
 function blank(cells: string[]): boolean {

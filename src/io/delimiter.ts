@@ -47,6 +47,11 @@ export function sniffDelimiter(head: string, complete: boolean): string {
   let lines = logicalLines(complete ? head + '\n' : head, 20);
   if (lines.length === 0) return ',';
   lines = lines.slice(0, 20);
+  // A title line above the header ("Staff list", no delimiter at all) says nothing of the delimiter:
+  // the lines from the first one with two or more of a candidate (three cells) do, within the first five.
+  const none = (line: string) => DELIMITER_CANDIDATES.every((d) => countOutsideQuotes(line, d) === 0);
+  const start = lines.findIndex((line) => DELIMITER_CANDIDATES.some((d) => countOutsideQuotes(line, d) >= 2));
+  if (start > 0 && start <= 5 && lines.slice(0, start).every(none)) lines = lines.slice(start);
   let best: { delimiter: string; score: number } = { delimiter: ',', score: 0 };
   for (const delimiter of DELIMITER_CANDIDATES) {
     const counts = lines.map((l) => countOutsideQuotes(l, delimiter));

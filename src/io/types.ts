@@ -47,7 +47,8 @@ export type ReadProblemCode =
   | 'too_deep'
   | 'inexact_number'
   | 'duplicate_key'
-  | 'excel_error';
+  | 'excel_error'
+  | 'skipped_rows';
 
 export type FileFormat = 'csv' | 'json' | 'ndjson' | 'xlsx';
 

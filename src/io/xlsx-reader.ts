@@ -2,6 +2,7 @@ import type { RawValue } from '../core/model/canonical.js';
 import type { ReadEvent, ReadOptions, ReadProblem } from './types.js';
 import { onDisk } from './paths.js';
 import { checkHeader } from './csv.js';
+import { headerAt, skippedRows } from './header-row.js';
 import { columnName } from './xlsx-cells.js';
 import { readBook, readDateStyles, readSharedStrings, type Book, type SheetInfo } from './xlsx-book.js';
 import { SheetCells, type SheetRow } from './xlsx-sheet.js';
@@ -15,7 +16,8 @@ const MAX_SHEET_BYTES = 4 * 1024 * 1024 * 1024;
 
 /**
  * Streams the first visible sheet of an .xlsx workbook (or `options.sheet`, hidden or not) like a CSV:
- * the first row with a value is the header, each later row a record whose line is its row number as
+ * the header is the first row with a value — unless rows of one cell (a title, an export date) stand
+ * above a row that names several columns, which is then the header (headerAt) — each later row a record whose line is its row number as
  * the spreadsheet shows it; empty rows are skipped; date cells become yyyy-mm-dd, formulas their
  * result. The zip is read with random access (its parts in any order), the shared strings first
  * (bounded), then the sheet's XML as it inflates, so memory stays bounded. A workbook that cannot be
@@ -35,8 +37,10 @@ export async function* readXlsx(file: string, options: ReadOptions = {}): AsyncG
       return;
     }
     if (!(error instanceof WorkbookFault)) throw error;
+    rows.finish();
     rows.events.push({ kind: 'problem', problem: { file, line: rows.line, code: error.code, message: `the workbook cannot be read: ${error.message}`, hint: error.hint, fatal: true } });
   }
+  rows.finish();
   if (!rows.columns) rows.events.unshift(rows.headerEvent([]));
   if (rows.events.length) yield rows.take();
 }
@@ -93,7 +97,7 @@ function noSheet(file: string, book: Book, wanted: string | undefined, why: 'mis
 
 const blank = (value: RawValue): boolean => value === null || (typeof value === 'string' && value.trim() === '');
 
-/** A sheet's rows turned into events: the first row with a value is the header, then records and their problems. */
+/** A sheet's rows turned into events: its header (headerAt), then records and their problems. */
 class SheetRows {
   events: ReadEvent[] = [];
   columns: string[] | undefined;
@@ -102,6 +106,11 @@ class SheetRows {
   line = 1;
   /** The named columns: their position in `columns` by column number, -1 for one not read (its name repeats another's). */
   private readonly index = new Map<number, number>();
+  /** The rows with a value read before the header is known. */
+  private pending: SheetRow[] = [];
+  /** Said with the first record: the rows skipped above the header. */
+  private skipped: ReadProblem | undefined;
+  private headerRow = 0;
 
   constructor(private readonly file: string) {}
 
@@ -118,7 +127,35 @@ class SheetRows {
   readonly row = (row: SheetRow): void => {
     this.line = row.row;
     if (row.faults === 0 && row.cells.every((c) => blank(c.value))) return; // an empty row: skipped
-    if (!this.columns) return this.header(row);
+    if (this.columns) return this.record(row);
+    this.pending.push(row);
+    this.settle(false);
+  };
+
+  /** The sheet's end (or a fault in it): the rows held while the header was not known are read now. */
+  finish(): void {
+    const line = this.line;
+    if (!this.columns && this.pending.length) this.settle(true);
+    this.line = line;
+  }
+
+  /** The header, once headerAt can tell it: the rows above it skipped (and said), the rows below it read. */
+  private settle(final: boolean): void {
+    const at = headerAt(this.pending, final);
+    if (at === undefined) return;
+    const [rows, header] = [this.pending, this.pending[at]!];
+    this.pending = [];
+    if (at > 0) this.skipped = skippedRows(this.file, rows.slice(0, at), header.row, { prefix: `sheet "${this.sheet}": `, unit: 'row' });
+    this.line = header.row;
+    this.header(header);
+    for (const row of rows.slice(at + 1)) {
+      this.line = row.row;
+      this.record(row);
+    }
+  }
+
+  private record(row: SheetRow): void {
+    if (!this.columns) return; // read after the header only
     if (row.fault) {
       const more = row.faults > 1 ? ` (and ${row.faults - 1} more ${row.faults === 2 ? 'cell' : 'cells'} in this row)` : '';
       const hint = row.fault.code === 'too_large' ? 'no person’s data is this long: clear the cell, or export the sheet as CSV' : 'fix the cell in the workbook (or clear it) and save it again';
@@ -138,13 +175,15 @@ class SheetRows {
         strays++;
       }
     }
-    this.events.push({ kind: 'record', record: { file: this.file, line: row.row, values } });
+    this.events.push({ kind: 'record', record: { file: this.file, line: row.row, values }, ...(this.skipped ? { warning: this.skipped } : {}) });
+    this.skipped = undefined;
     if (stray) {
       const name = columnName(stray.column);
       const more = strays > 1 ? ` (and ${strays - 1} more in this row)` : '';
-      this.problem({ line: row.row, column: stray.column, code: 'ragged_row', message: `sheet "${this.sheet}", cell ${name}${row.row}: column ${name} has a value but no name in the header row${more}`, value: String(stray.value), hint: 'name the column in the header row, or clear the cell' });
+      const lower = this.columns.length < 3 ? ` (or, if row ${this.headerRow} is a title, the header may be lower down: delete the rows above it)` : '';
+      this.problem({ line: row.row, column: stray.column, code: 'ragged_row', message: `sheet "${this.sheet}", cell ${name}${row.row}: column ${name} has a value but no name in the header row${more}`, value: String(stray.value), hint: `name the column in the header row, or clear the cell${lower}` });
     }
-  };
+  }
 
   private problem(p: Omit<ReadProblem, 'file' | 'fatal'>): void {
     this.events.push({ kind: 'problem', problem: { file: this.file, fatal: false, ...p } });
@@ -153,6 +192,7 @@ class SheetRows {
   /** The header row: each run of unnamed columns between named ones is one problem (a cell at XFD is not 16,000 of them). */
   private header(row: SheetRow): void {
     if (row.fault) throw new WorkbookFault(`the header row: ${row.fault.message}`, row.fault.code, 'fix the header row in the workbook');
+    this.headerRow = row.row;
     const named = row.cells.filter((c) => !blank(c.value));
     const columns = named.map((c) => String(c.value).trim());
     const checked = checkHeader(this.file, row.row, columns, (i) => `column ${columnName(named[i]!.column)}`);

@@ -25,7 +25,7 @@ function tabName(name: string, taken: Set<string>): string {
  * and readable by the owner alone (it holds the input's personal data). Every cell is a string: a value
  * that looks like a formula stays text in Excel, never runs.
  */
-export async function writeXlsx(path: string, sheets: Sheet[]): Promise<void> {
+export async function writeXlsx(path: string, sheets: Sheet[], signal?: AbortSignal): Promise<void> {
   const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'hrsync';
@@ -42,7 +42,7 @@ export async function writeXlsx(path: string, sheets: Sheet[]): Promise<void> {
       });
     }
   }
-  await writeFileAtomic(path, new Uint8Array(await book.xlsx.writeBuffer()), { mode: 0o600 });
+  await writeFileAtomic(path, new Uint8Array(await book.xlsx.writeBuffer()), { mode: 0o600, ...(signal ? { signal } : {}) });
 }
 
 /**

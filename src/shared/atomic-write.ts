@@ -128,6 +128,8 @@ export interface AtomicWriteOptions {
   mode?: number;
   /** Create missing parent folders with this mode (default: 0o700). */
   dirMode?: number;
+  /** Once aborted, the file is not committed: the temporary one is removed and the write throws (the old file stays). */
+  signal?: AbortSignal;
 }
 
 /** Writes a whole file atomically (temporary file, then rename), or in place where it is a device or a FIFO. */
@@ -135,12 +137,14 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   await mkdir(dirname(path), { recursive: true, mode: options.dirMode ?? 0o700 });
   const file = await pendingOutput(path);
   try {
+    options.signal?.throwIfAborted();
     const handle = await file.open(options.mode ?? 0o600);
     try {
       await handle.writeFile(data);
     } finally {
       await handle.close();
     }
+    options.signal?.throwIfAborted();
     await file.commit();
   } catch (error) {
     await file.abort();

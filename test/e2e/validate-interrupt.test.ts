@@ -1,5 +1,7 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn as spawnChild } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, binaryEnv } from '../helpers/cli.js';
 import { manyUsers, tempDir } from '../helpers/files.js';
@@ -18,7 +20,7 @@ const listening = (pid: number): boolean => {
 describe.skipIf(!existsSync('/proc/self/status'))('Ctrl-C during validate (a real process, a real SIGINT)', () => {
   it('says it stopped and how far it got, and exits 130', async () => {
     // Standard input held open: the check is under way, waiting for more rows, when the signal comes.
-    const child = spawn(process.execPath, [BIN, 'validate', '-', '--target', 'accessplanit'], { cwd: tempDir(), env: binaryEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnChild(process.execPath, [BIN, 'validate', '-', '--target', 'accessplanit'], { cwd: tempDir(), env: binaryEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -29,5 +31,30 @@ describe.skipIf(!existsSync('/proc/self/status'))('Ctrl-C during validate (a rea
     await expect.poll(() => stderr, { timeout: PATIENCE_MS, interval: 20 }).toMatch(/^stopped: validation interrupted after [\d,]+ rows: the rest was not checked\n$/);
     child.stdin.end();
     expect(await exited).toBe(130);
+  });
+
+  /**
+   * After the check, while the annotated file or the HTML report is written: the output is a FIFO the
+   * test opens for reading, so hrsync is known to be writing it — and, with more than a pipe's 64 KB
+   * to write, still writing — when the signal comes. Without a listener then, Node dies of the signal.
+   */
+  it.each([
+    ['--annotate', 'annotated.csv', /^stopped: interrupted while writing the annotated file annotated\.csv: nothing half-written\n$/],
+    ['--report', 'report.html', /^stopped: interrupted while writing the report report\.html: nothing half-written\n$/],
+  ])('a Ctrl-C while %s is written says so and exits 130', async (flag, name, said) => {
+    const dir = tempDir();
+    // Every row invalid (no e-mail address): a note on each annotated row, each one in the report.
+    writeFileSync(join(dir, 'people.csv'), manyUsers('S', 3000).replace(/,s\d+@x\.co\.uk,/g, ',,'));
+    execFileSync('mkfifo', [join(dir, name)]);
+    const child = spawnChild(process.execPath, [BIN, 'validate', 'people.csv', '--target', 'accessplanit', '--verbose', flag, name], { cwd: dir, env: binaryEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const reader = await open(join(dir, name), 'r'); // returns once hrsync opened it to write
+    child.kill('SIGINT');
+    await expect.poll(() => stderr, { timeout: PATIENCE_MS, interval: 20 }).toMatch(said);
+    await reader.close(); // the write under way ends (a broken pipe), unheard
+    expect(await exited).toBe(130);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 });

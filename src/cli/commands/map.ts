@@ -15,6 +15,7 @@ function summary(result: MapInitResult, file: string, output: string, flags: Map
   const placed = draft.columns.filter((col) => col.field);
   const open = draft.columns.filter((col) => !col.field);
   const lines = [`${printable(file, true)}: ${draft.entity} (${result.entityReason === 'given' ? '--entity' : printable(result.entityReason, true)}); ${plural(placed.length, 'column')} of ${draft.columns.length} placed`];
+  if (sample.skipped) lines.push(c.yellow(`note: ${printable(sample.skipped, true)}`));
   if (sample.encodingGuessed) lines.push(c.yellow(`the file is not UTF-8: read as windows-1252 (the mapping says so in input.encoding, for validate and import)`));
   for (const col of open)
     lines.push(c.yellow(`  not placed: "${printable(col.column, true)}"${col.conflict ? ` — ${col.suggestion} too, which "${printable(col.conflict, true)}" fills: choose one` : col.suggestion ? ` — ${col.suggestion}? ${printable(col.note, true)}` : ` — ${printable(col.note, true)}`}`));

@@ -17,7 +17,7 @@ import { drawsLive, ratePerSecond, spinner } from '../progress.js';
 import { colourFor, formatCount, onStopSignals, plural, type Io, openOptions } from '../terminal.js';
 
 /** Validates the files; the report's issues are in a log, read back as they are written out: close it. */
-export async function runValidate(args: string[], flags: ValidateFlags, io: Io): Promise<ValidationReport<IssueLog> & { tolerance?: { limit: Tolerance; said: string } }> {
+export async function runValidate(args: string[], flags: ValidateFlags, io: Io, stopSignal: AbortSignal): Promise<ValidationReport<IssueLog> & { tolerance?: { limit: Tolerance; said: string } }> {
   const { files, ...read } = await inputOptions(flags, io, args);
   // Text shows the first few issues of each kind and counts the rest: only those are kept.
   const counted = flags.format === 'text' && !flags.verbose && !flags.annotate && !flags.report;
@@ -28,7 +28,7 @@ export async function runValidate(args: string[], flags: ValidateFlags, io: Io):
   // --max-invalid counts the rows with an error (not the errors: a row may have several).
   const options = tolerance ? { ...logged, countInvalid: true } : logged;
   const progress = await validationProgress(files, io);
-  const stop = stopOnSignal(io);
+  const stop = stopOnSignal(stopSignal);
   try {
     if (opened.note) io.stderr.write(`${colourFor(io.stderr, io.env).dim(opened.note)}\n`);
     const onRows = (rows: number) => {
@@ -50,29 +50,27 @@ export async function runValidate(args: string[], flags: ValidateFlags, io: Io):
 }
 
 /**
- * Ctrl-C (SIGTERM, SIGHUP) during a validation: it stops at once with "stopped: validation interrupted
- * after N rows …" and exit 130 (143, 129) — `stopped` rejects — and the check itself ends at its next
- * rows (`check` throws there). Nothing is written by validate but its output.
+ * Ctrl-C (SIGTERM, SIGHUP) during a validation — `signal` aborted with its name, by the command's
+ * listener, which is there from the start — stops it at once with "stopped: validation interrupted
+ * after N rows …" and exit 130 (143, 129): `stopped` rejects, and the check itself ends at its next
+ * rows (`check` throws there).
  */
-function stopOnSignal(io: Io): { stopped: Promise<never>; check(rows: number): void; dispose(): void } {
+function stopOnSignal(signal: AbortSignal): { stopped: Promise<never>; check(rows: number): void; dispose(): void } {
   let rowsRead = 0;
-  let stoppedBy: NodeJS.Signals | undefined;
   let reject: (error: Interrupted) => void = () => {};
   const stopped = new Promise<never>((_, no) => (reject = no));
   stopped.catch(() => undefined); // rejected only on a signal, and then awaited
-  const interrupted = (signal: NodeJS.Signals) => new Interrupted(`validation interrupted after ${plural(rowsRead, 'row')}: the rest was not checked`, signal);
-  const dispose = onStopSignals(io, (signal) => {
-    if (stoppedBy) return;
-    stoppedBy = signal;
-    reject(interrupted(signal));
-  });
+  const interrupted = () => new Interrupted(`validation interrupted after ${plural(rowsRead, 'row')}: the rest was not checked`, signal.reason as NodeJS.Signals);
+  const onAbort = () => reject(interrupted());
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   return {
     stopped,
     check(rows) {
       rowsRead = rows;
-      if (stoppedBy) throw interrupted(stoppedBy);
+      if (signal.aborted) throw interrupted();
     },
-    dispose,
+    dispose: () => signal.removeEventListener('abort', onAbort),
   };
 }
 
@@ -130,39 +128,75 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   notAnInput('--report', flags.report, files, io.cwd);
   const annotate = flags.annotate ? await import('../../app/annotate.js') : undefined;
   annotate?.annotatedFormat(flags.annotate!, files.length);
-  const report = await runValidate(files, flags, io);
+  // Listened to from the start until the command ends: a Ctrl-C during the check says how far it got
+  // (runValidate), and one while the annotated file or the report is written stops that too; exit 130.
+  const stop = new AbortController();
+  const dispose = onStopSignals(io, (signal) => stop.abort(signal));
   try {
-    if (annotate && flags.annotate) {
-      const { writeAnnotated } = annotate;
-      const { read } = await inputOptions({ ...flags, verbose: false }, io); // read as validated; --verbose's notes were said then
-      const written = await writeAnnotated(files, report, flags.annotate, { cwd: io.cwd, ...(read ? { read } : {}) });
-      io.stderr.write(`${colourFor(io.stderr, io.env).dim(`wrote ${formatCount(written.rows)} rows with an "hrsync errors" column to ${printable(written.path, true)}`)}\n`);
-      if (written.note) io.stderr.write(`${colourFor(io.stderr, io.env).yellow('note:')} ${printable(written.path, true)} ${written.note}\n`);
+    const report = await runValidate(files, flags, io, stop.signal);
+    try {
+      const phase = { now: 'writing the output' };
+      return await untilStopped(writeOutputs(files, flags, io, report, { annotate, signal: stop.signal, phase }), stop.signal, () => phase.now);
+    } finally {
+      report.issues.close();
     }
-    // The issues are read back in order as they are written: the output is never held whole. A reader
-    // that stops reading part-way still gets validate's exit code.
-    const tolerance = report.tolerance;
-    const code = withinTolerance(report, tolerance?.limit) ? ExitCode.ok : ExitCode.invalidInput;
-    io.settle?.(code);
-    if (flags.format === 'json') await writeValidationJson(report, io.stdout);
-    else if (flags.format === 'github') await writeValidationGithub(report, io.stdout);
-    else io.stdout.write(await renderValidationText(report, colourFor(io.stdout, io.env), Boolean(flags.verbose)));
-    if (flags.report) {
-      const { summary } = report;
-      const outcome = report.truncated
-        ? `stopped after ${plural(summary.errors, 'error')} (--max-errors): the rest was not checked`
-        : `${summary.errors ? 'invalid' : 'valid'}: ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`;
-      const limit = flags.verbose ? Infinity : undefined;
-      const { renderReportHtml, REPORT_LIMIT } = await import('../render/report-html.js');
-      const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT, new Places(report.files));
-      const { readFailedRows } = await import('../../app/failed-rows.js');
-      const { read, mapping } = await inputOptions(flags, io);
-      const failed = await readFailedRows(report.files, report.issues, { ...(read ? { read } : {}), ...(mapping ? { mapping } : {}), limit: limit ?? REPORT_LIMIT });
-      await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: { ...report, issues }, failed, ...(limit ? { limit } : {}) }), io);
-    }
-    if (tolerance && !report.ok) io.stderr.write(`${toleranceLine(report, tolerance.limit, tolerance.said, colourFor(io.stderr, io.env))}\n`);
-    return code;
   } finally {
-    report.issues.close();
+    dispose();
   }
+}
+
+/**
+ * `work`, unless a stop signal comes first: then an Interrupted naming what was under way (`doing()`),
+ * at once. The work goes on to its next check of `signal`; each file it writes is committed only while
+ * the signal is not aborted, so nothing is left half-written.
+ */
+async function untilStopped<T>(work: Promise<T>, signal: AbortSignal, doing: () => string): Promise<T> {
+  work.catch(() => undefined); // stopped: what the work still throws is not news
+  const stopped = new Promise<never>((_, reject) => {
+    const say = () => reject(new Interrupted(`interrupted while ${doing()}`, signal.reason as NodeJS.Signals));
+    if (signal.aborted) say();
+    else signal.addEventListener('abort', say, { once: true });
+  });
+  stopped.catch(() => undefined);
+  return Promise.race([work, stopped]);
+}
+
+type Annotate = typeof import('../../app/annotate.js');
+
+/** After the check: the annotated file, the report on standard output, the HTML report; returns the exit code. */
+async function writeOutputs(files: string[], flags: ValidateFlags, io: Io, report: Awaited<ReturnType<typeof runValidate>>, how: { annotate: Annotate | undefined; signal: AbortSignal; phase: { now: string } }): Promise<number> {
+  const { signal, phase } = how;
+  if (how.annotate && flags.annotate) {
+    phase.now = `writing the annotated file ${printable(flags.annotate, true)}: nothing half-written`;
+    const { read } = await inputOptions({ ...flags, verbose: false }, io); // read as validated; --verbose's notes were said then
+    const written = await how.annotate.writeAnnotated(files, report, flags.annotate, { cwd: io.cwd, signal, ...(read ? { read } : {}) });
+    io.stderr.write(`${colourFor(io.stderr, io.env).dim(`wrote ${formatCount(written.rows)} rows with an "hrsync errors" column to ${printable(written.path, true)}`)}\n`);
+    if (written.note) io.stderr.write(`${colourFor(io.stderr, io.env).yellow('note:')} ${printable(written.path, true)} ${written.note}\n`);
+  }
+  // The issues are read back in order as they are written: the output is never held whole. A reader
+  // that stops reading part-way still gets validate's exit code.
+  const tolerance = report.tolerance;
+  const code = withinTolerance(report, tolerance?.limit) ? ExitCode.ok : ExitCode.invalidInput;
+  io.settle?.(code);
+  phase.now = `printing the issues: the files were checked${flags.annotate ? ' and the annotated file written' : ''}`;
+  if (flags.format === 'json') await writeValidationJson(report, io.stdout);
+  else if (flags.format === 'github') await writeValidationGithub(report, io.stdout);
+  else io.stdout.write(await renderValidationText(report, colourFor(io.stdout, io.env), Boolean(flags.verbose)));
+  if (flags.report) {
+    phase.now = `writing the report ${printable(flags.report, true)}: nothing half-written`;
+    const { summary } = report;
+    const outcome = report.truncated
+      ? `stopped after ${plural(summary.errors, 'error')} (--max-errors): the rest was not checked`
+      : `${summary.errors ? 'invalid' : 'valid'}: ${plural(summary.rows, 'row')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`;
+    const limit = flags.verbose ? Infinity : undefined;
+    const { renderReportHtml, REPORT_LIMIT } = await import('../render/report-html.js');
+    const issues = await digestIssues(report.issues, limit ?? REPORT_LIMIT, new Places(report.files));
+    const { readFailedRows } = await import('../../app/failed-rows.js');
+    const { read, mapping } = await inputOptions(flags, io);
+    const failed = await readFailedRows(report.files, report.issues, { ...(read ? { read } : {}), ...(mapping ? { mapping } : {}), limit: limit ?? REPORT_LIMIT });
+    signal.throwIfAborted();
+    await writeReport(flags.report, renderReportHtml({ command: 'validate', outcome, exitCode: code, at: new Date().toISOString(), validation: { ...report, issues }, failed, ...(limit ? { limit } : {}) }), io, signal);
+  }
+  if (tolerance && !report.ok) io.stderr.write(`${toleranceLine(report, tolerance.limit, tolerance.said, colourFor(io.stderr, io.env))}\n`);
+  return code;
 }

@@ -5,7 +5,7 @@ export type Severity = 'error' | 'warning';
 export const ISSUE_CODES = [
   // reading
   'encoding', 'unterminated_quote', 'malformed_csv', 'empty_header', 'duplicate_header', 'ragged_row',
-  'invalid_json', 'not_an_object', 'no_records', 'too_large', 'too_deep', 'inexact_number', 'duplicate_key', 'excel_error', 'unknown_entity', 'unsupported_entity',
+  'invalid_json', 'not_an_object', 'no_records', 'too_large', 'too_deep', 'inexact_number', 'duplicate_key', 'excel_error', 'skipped_rows', 'unknown_entity', 'unsupported_entity',
   // mapping
   'unknown_column', 'unused_column', 'ambiguous_column', 'missing_column',
   // values
@@ -36,6 +36,7 @@ export const ISSUE_EXPLANATIONS: Readonly<Record<IssueCode, string>> = {
   inexact_number: 'A number is too long to be kept exactly (it would be rounded). Write it as text in quotes: IDs are text.',
   duplicate_key: 'The record names the same field twice; the last value is used. Remove the one that is not meant.',
   excel_error: 'A cell shows an Excel error (#N/A, #DIV/0!, …) or a formula that was never calculated, not a value. Fix the formula or paste the values in.',
+  skipped_rows: 'Rows above the header (a title, an export date) were skipped: the header is the first row that names several columns. If it is not, delete the rows above the real header.',
   unknown_entity: 'It cannot be told from the columns whether the file holds users, companies or groups. Say which when you run hrsync (the hint says how).',
   unsupported_entity: 'The target does not take this kind of record from a file.',
   unknown_column: 'A column is not a field hrsync knows, so it will be ignored. If it should be imported, rename it or map it with a mapping file.',
