@@ -1,5 +1,4 @@
 import { extname, resolve } from 'node:path';
-import type { Issue } from '../core/model/issues.js';
 import { inOrder, type Issues } from '../core/validate/issue-log.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
 import { outputFailed, UsageError } from '../errors.js';
@@ -9,47 +8,8 @@ import { rawText } from '../io/cells.js';
 import { csvText, encodeCsv, fitWords, STANDARD_DIALECT, type CsvDialect } from '../io/dialect.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { writeXlsx, type Sheet } from '../io/xlsx.js';
+import { ERRORS_COLUMN, IssuesByLine, notesOf } from './issues-by-line.js';
 
-/** The column added to each annotated row: what is wrong with it, in the words of the report. */
-export const ERRORS_COLUMN = 'hrsync errors';
-
-/** Issues about a whole file, which sit on its first line: in a JSON file, that is a record's too. */
-const FILE_CODES: ReadonlySet<string> = new Set(['unknown_column', 'unused_column', 'ambiguous_column', 'missing_column', 'unknown_entity', 'unsupported_entity']);
-
-/**
- * A file's issues as its records are read again, in the same order (by line): the notes of a line,
- * from the issues in report order, read a batch at a time — never all of them at once.
- */
-class LineNotes {
-  private batch: readonly Issue[] = [];
-  private at = 0;
-  private line = 0;
-  private notes = '';
-
-  constructor(private readonly issues: AsyncGenerator<readonly Issue[]>) {}
-
-  /** "message; warning: message" for a line (lines asked for in increasing order). */
-  async of(line: number): Promise<string> {
-    if (line === this.line) return this.notes;
-    const notes: string[] = [];
-    for (;;) {
-      if (this.at === this.batch.length) {
-        const next = await this.issues.next();
-        if (next.done) break;
-        this.batch = next.value;
-        this.at = 0;
-        continue;
-      }
-      const issue = this.batch[this.at]!;
-      if (issue.line > line) break;
-      if (issue.line === line && !FILE_CODES.has(issue.code)) notes.push(`${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`);
-      this.at++;
-    }
-    this.line = line;
-    this.notes = notes.join('; ');
-    return this.notes;
-  }
-}
 
 /**
  * One input file back as it was read — its columns in its order, each record one row — with an
@@ -57,8 +17,7 @@ class LineNotes {
  * none left blank there: the file HR staff fix and send again.
  */
 async function annotatedSheet(file: string, report: ValidationReport<Issues>, read: ReadOptions, signal?: AbortSignal): Promise<Sheet & { dialect: CsvDialect }> {
-  const issues = inOrder(report.issues, file);
-  const notes = new LineNotes(issues);
+  const notes = new IssuesByLine(inOrder(report.issues, file));
   let dialect: CsvDialect = STANDARD_DIALECT;
   const columns: string[] = [];
   const rows: Array<{ cells: string[]; note: string }> = [];
@@ -78,12 +37,12 @@ async function annotatedSheet(file: string, report: ValidationReport<Issues>, re
         else if (event.kind === 'record') {
           // A JSON document's key first seen after its first records: a column like the others.
           if (event.newColumns) add(event.newColumns);
-          rows.push({ cells: columns.map((c) => rawText(event.record.values[c])), note: event.record.line > headerLine ? await notes.of(event.record.line) : '' });
+          rows.push({ cells: columns.map((c) => rawText(event.record.values[c])), note: event.record.line > headerLine ? notesOf(await notes.of(event.record.line)) : '' });
         } else if (event.kind === 'problem' && event.problem.line > headerLine && !event.problem.fatal) rows.push({ cells: [], note: `${event.problem.message} (line ${event.problem.line})` });
       }
     }
   } finally {
-    await issues.return(undefined);
+    await notes.close();
   }
   const width = columns.length;
   return {

@@ -1,7 +1,5 @@
 import { mapColumns } from '../core/mapping/columns.js';
 import type { Mapping } from '../core/mapping/mapping-file.js';
-import type { Issue } from '../core/model/issues.js';
-import { FILE_LEVEL } from '../core/validate/batch.js';
 import { inOrder, type Issues } from '../core/validate/issue-log.js';
 import type { FileSummary } from '../core/validate/validate-files.js';
 import { rawText } from '../io/cells.js';
@@ -9,15 +7,14 @@ import { csvText, encodeCsv, fitWords, STANDARD_DIALECT, type CsvDialect } from 
 import { STDIN_NAME } from '../io/paths.js';
 import { readRecords } from '../io/records.js';
 import type { RawRecord, ReadOptions } from '../io/types.js';
+import { ERRORS_COLUMN, IssuesByLine, notesOf } from './issues-by-line.js';
 
-/** The column of the failed rows that says what is wrong with each (as `validate --annotate` names it). */
-export const FAILED_ERRORS_COLUMN = 'hrsync errors';
 
 /** One input file's rows with an error, as the HTML report offers them for download. */
 export interface FailedRowsFile {
   file: string;
   /**
-   * The first `limit` of them as CSV, base64: the file's columns, then FAILED_ERRORS_COLUMN, in the
+   * The first `limit` of them as CSV, base64: the file's columns, then ERRORS_COLUMN, in the
    * file's own dialect (encoding, BOM, delimiter, line ends; a workbook or JSON: UTF-8 with a BOM,
    * commas); formula-like cells guarded with '.
    */
@@ -56,42 +53,6 @@ function whoOf(record: RawRecord, columnOf: Map<string, string>): string {
   return [name, email ? `<${email}>` : '', ids.length ? `(${ids.join(', ')})` : ''].filter(Boolean).join(' ');
 }
 
-/** Findings about a file's columns, said on line 1. */
-const ABOUT_HEADER: ReadonlySet<string> = new Set(['unknown_column', 'unused_column', 'ambiguous_column', 'unchecked_reference', 'missing_column']);
-
-/** A file's issues in line order, asked for line by line (lines in increasing order). */
-class IssuesByLine {
-  private batch: readonly Issue[] = [];
-  private at = 0;
-  /** An error about the whole file (a missing column, …): every row of it is left out. */
-  fileError = false;
-
-  constructor(private readonly issues: AsyncGenerator<readonly Issue[]>) {}
-
-  async of(line: number): Promise<Issue[]> {
-    const found: Issue[] = [];
-    for (;;) {
-      if (this.at === this.batch.length) {
-        const next = await this.issues.next();
-        if (next.done) break;
-        [this.batch, this.at] = [next.value, 0];
-        continue;
-      }
-      const issue = this.batch[this.at]!;
-      if (issue.line > line) break;
-      if (FILE_LEVEL.has(issue.code) && issue.severity === 'error') this.fileError = true;
-      // A header's findings are the file's, not its first record's (line 1 of NDJSON is a record).
-      else if (issue.line === line && !(line === 1 && ABOUT_HEADER.has(issue.code))) found.push(issue);
-      this.at++;
-    }
-    return found;
-  }
-
-  async close(): Promise<void> {
-    await this.issues.return(undefined);
-  }
-}
-
 /**
  * Reads one file again beside its issues: the rows with an error become CSV rows (the first `limit`),
  * and each row with any issue gets its "who" (the first `limit` of those). Rows stop being kept once
@@ -104,7 +65,7 @@ async function failedRowsOf(summary: FileSummary, issues: Issues, who: Map<strin
   const rows: string[][] = [];
   const columnOf = new Map<string, string>();
   const learn = (names: readonly string[]) => {
-    columns.push(...names.filter((c) => c.trim().toLowerCase() !== FAILED_ERRORS_COLUMN));
+    columns.push(...names.filter((c) => c.trim().toLowerCase() !== ERRORS_COLUMN));
     if (summary.entity) for (const { column, field } of mapColumns(summary.entity, columns, options.mapping?.[summary.entity]).mapped) columnOf.set(field.name, column);
   };
   let total = 0;
@@ -126,7 +87,7 @@ async function failedRowsOf(summary: FileSummary, issues: Issues, who: Map<strin
         if ((found.length || failed) && named++ < options.limit) who.set(`${file}:${record.line}`, whoOf(record, columnOf));
         if (!failed) continue;
         if (total++ >= options.limit || (options.limit !== Infinity && size > MAX_CHARS)) continue;
-        const notes = found.map((i) => `${i.severity === 'warning' ? 'warning: ' : ''}${i.message}`).join('; ');
+        const notes = notesOf(found);
         const row = [...columns.map((c) => rawText(record.values[c])), notes || 'left out with its file'];
         for (const cell of row) size += cell.length + 1;
         rows.push(row);
@@ -138,7 +99,7 @@ async function failedRowsOf(summary: FileSummary, issues: Issues, who: Map<strin
   // Always guarded: the page offers the file to open in a spreadsheet.
   const dialect: CsvDialect = { ...(read.dialect ?? { ...STANDARD_DIALECT, bom: true }), formulaGuard: true };
   const padded = rows.map((r) => [...r.slice(0, -1), ...Array<string>(width - r.length).fill(''), fitWords(r.at(-1)!, dialect.encoding)]);
-  const { bytes, encoding } = encodeCsv(csvText([[...columns, FAILED_ERRORS_COLUMN], ...padded], dialect), dialect);
+  const { bytes, encoding } = encodeCsv(csvText([[...columns, ERRORS_COLUMN], ...padded], dialect), dialect);
   return { file, csv: bytes.toString('base64'), encoding, rows: rows.length, total };
 }
 
