@@ -43,14 +43,16 @@ describe.skipIf(!existsSync('/proc/self/status'))('Ctrl-C during validate (a rea
     ['--report', 'report.html', /^stopped: interrupted while writing the report report\.html: nothing half-written\n$/],
   ])('a Ctrl-C while %s is written says so and exits 130', async (flag, name, said) => {
     const dir = tempDir();
-    // Every row invalid (no e-mail address): a note on each annotated row, each one in the report.
-    writeFileSync(join(dir, 'people.csv'), manyUsers('S', 3000).replace(/,s\d+@x\.co\.uk,/g, ',,'));
+    // Every row invalid (an e-mail address that is none; an empty one is allowed): a note on each
+    // annotated row, each one in the report — both far more than a pipe holds, so the write is under way.
+    writeFileSync(join(dir, 'people.csv'), manyUsers('S', 3000).replace(/,s(\d+)@x\.co\.uk,/g, ',not-an-email-$1,'));
     execFileSync('mkfifo', [join(dir, name)]);
     const child = spawnChild(process.execPath, [BIN, 'validate', 'people.csv', '--target', 'accessplanit', '--verbose', flag, name], { cwd: dir, env: binaryEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     const reader = await open(join(dir, name), 'r'); // returns once hrsync opened it to write
+    expect(readFileSync(join(dir, 'people.csv'), 'utf8')).toContain(',not-an-email-2999,');
     child.kill('SIGINT');
     await expect.poll(() => stderr, { timeout: PATIENCE_MS, interval: 20 }).toMatch(said);
     await reader.close(); // the write under way ends (a broken pipe), unheard
