@@ -56,8 +56,10 @@ async function annotatedSheet(file: string, report: ValidationReport<Issues>, re
 
 /** The annotated file's format from its name; a usage error before anything is read when it cannot be. */
 export function annotatedFormat(out: string, files: number): '.csv' | '.xlsx' {
-  const format = extname(out).toLowerCase();
-  if (format !== '.csv' && format !== '.xlsx') throw new UsageError(`--annotate ${out}: write a .csv or an .xlsx file`);
+  const named = extname(out).toLowerCase();
+  // A text export saved as .txt or .tsv (a tab-separated one, as many HR systems write) is delimited text too.
+  const format = named === '.txt' || named === '.tsv' ? '.csv' : named;
+  if (format !== '.csv' && format !== '.xlsx') throw new UsageError(`--annotate ${out}: write a .csv (or .txt, .tsv: the input's own delimiter) or an .xlsx file`);
   if (format === '.csv' && files !== 1) throw new UsageError(`--annotate ${out}: a CSV holds one input file, and ${files} were given`, 'name an .xlsx file instead: one sheet per input file');
   return format;
 }

@@ -50,7 +50,7 @@ export const OPTIONS = {
   waitLock: { flags: '--wait-lock <seconds>', description: 'when another run is writing to the same target, wait this long for it (default: refuse at once, exit 6)' },
   from: { flags: '--from <source>', description: 'read the users from a listable target (an HR source, such as an HRIS connection) instead of files' },
   sheet: { flags: '--sheet <name>', description: 'the sheet of an .xlsx input to read, hidden ones too (default: the first visible sheet; names compared ignoring case)' },
-  annotate: { flags: '--annotate <file>', description: 'also write the input back with an "hrsync errors" column: out.xlsx (a sheet per input file) or out.csv (one input file)' },
+  annotate: { flags: '--annotate <file>', description: 'also write the input back with an "hrsync errors" column: out.xlsx (a sheet per input file) or out.csv (one input file; .txt and .tsv too, in the input\'s delimiter)' },
   report: { flags: '--report <file.html>', description: 'also write the run as one self-contained HTML page (summary, charts, issues explained and by row, the rows with errors to download, changes, results); it holds personal data' },
   verbose: { flags: '-v, --verbose', description: 'list everything: every planned change and every issue, not the first few of each kind' },
   undoMaxDeactivations: { flags: '--max-deactivations <n|n%>', description: 'stop (exit 6) when the undo would deactivate or delete more records of an entity than this: a count, or a share of what the target holds (default: the config’s maxDeactivations, else no limit — they are records the run created)' },

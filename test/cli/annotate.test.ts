@@ -65,10 +65,20 @@ describe('hrsync validate --annotate', () => {
     expect(lines[1451]).toBe(`J1450,Jo,Ek,${'n'.repeat(2000)},nope,"email ""nope"" is not a valid email address"`);
   });
 
+  it('writes a tab-separated export back as .txt or .tsv, tab-separated as it came (AFAS-like exports are .txt)', async () => {
+    const dir = tempProject();
+    write(dir, 'medewerkers.txt', 'Employee ID\tFirst name\tLast name\tEmail\tCompany ID\r\nA1\tAnn\tLee\tann@x.co.uk\tACME01\r\nA2\tBo\tBell\tnope\tACME01\r\n');
+    for (const out of ['fix-me.txt', 'fix-me.tsv']) {
+      const run = await hrsyncIn(['validate', 'medewerkers.txt', '--target', 'accessplanit', '--annotate', out], { cwd: dir });
+      expect(run.code, run.stderr).toBe(3);
+      expect(readFileSync(join(dir, out), 'utf8')).toBe('Employee ID\tFirst name\tLast name\tEmail\tCompany ID\thrsync errors\r\nA1\tAnn\tLee\tann@x.co.uk\tACME01\t\r\nA2\tBo\tBell\tnope\tACME01\t"email ""nope"" is not a valid email address"\r\n');
+    }
+  });
+
   it('refuses, before reading anything, a name it cannot write or a CSV for several files (exit 64)', async () => {
     const dir = tempProject();
     for (const [args, message] of [
-      [['samples/users.csv', '--annotate', 'out.txt'], '--annotate out.txt: write a .csv or an .xlsx file'],
+      [['samples/users.csv', '--annotate', 'out.json'], '--annotate out.json: write a .csv (or .txt, .tsv: the input\'s own delimiter) or an .xlsx file'],
       [['samples/users.csv', 'samples/companies.csv', '--annotate', 'out.csv'], 'a CSV holds one input file, and 2 were given'],
     ] as const) {
       const run = await hrsyncIn(['validate', ...args, '--target', 'accessplanit'], { cwd: dir });
