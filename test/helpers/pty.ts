@@ -47,8 +47,12 @@ export function hrsyncInPty(args: string[], options: { cwd: string; env?: Record
   // `pipeTo`: standard output and error both into this command (`2>&1 | tail`), standard input still the
   // terminal; the shell stays (its pid is then the one killed) and the exit code is hrsync's.
   const run = [process.execPath, BIN, ...args].map(quote).join(' ');
-  const command = `echo HRSYNC_PID=$$; ${columns ? `stty cols ${columns} rows 40; ` : ''}${options.pipeTo ? `set -o pipefail; ${run} 2>&1 | ${options.pipeTo}` : `exec ${run}`}`;
-  const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // POSIX sh, whatever the user's $SHELL (script runs the command with it; CI's may be unset, and then
+  // it is dash, which has no pipefail): hrsync's exit code comes out of the pipe on a descriptor of
+  // its own, and the shell outlives Ctrl-C (a trap, which its children do not inherit) to report it.
+  const piped = `trap : INT; exec 3>&1; s=$( { { ${run} 2>&1; echo $? >&4; } | ${options.pipeTo} >&3; } 4>&1 ); exit $s`;
+  const command = `echo HRSYNC_PID=$$; ${columns ? `stty cols ${columns} rows 40; ` : ''}${options.pipeTo ? piped : `exec ${run}`}`;
+  const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], { cwd: options.cwd, env: { ...env, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
   let text = '';
   const waiters = new Set<() => void>();
   const onData = (d: Buffer) => {

@@ -19,17 +19,27 @@ async function retained(make: () => Promise<unknown> | unknown): Promise<number>
   await (async () => {
     held = await make();
   })();
-  gc();
+  settle();
   const holding = process.memoryUsage().heapUsed;
   held = undefined;
-  gc();
+  settle();
   return holding - process.memoryUsage().heapUsed;
+}
+
+/** Full collections, twice: what one leaves to a concurrent sweeper the next has finished. */
+function settle(): void {
+  gc();
+  gc();
 }
 
 /** A new copy of `text` each call, as a parser makes them. */
 const fresh = (text: string) => [...text].join('');
 
 const ROWS = 30_000;
+/** Values of 40 characters: what interning saves a record is then far above the measurement's noise. */
+const COMPANY = 'ACME-HOLDING-EUROPE-NORTH-WEST-BRANCH-01';
+const STATUS = 'Enabled-with-a-long-status-description-x';
+const pad = (i: number) => String(i).padStart(37, '0');
 
 describe('Interner: a value many records repeat is held once', () => {
   it('gives one copy of each value, and gives up a field of many distinct values (its table stays small)', () => {
@@ -41,22 +51,24 @@ describe('Interner: a value many records repeat is held once', () => {
   });
 
   it('a projected target record keeps the one copy: thousands of records with one company hold it once', async () => {
-    const rows = (interner?: Interner) => () => Array.from({ length: ROWS }, (_, i) => projected({ id: `u${i}`, companyId: fresh('ACME01'), status: fresh('Enabled') }, ['id', 'companyId', 'status'], interner));
+    const rows = (interner?: Interner) => () => Array.from({ length: ROWS }, (_, i) => projected({ id: `u${i}`, companyId: fresh(COMPANY), status: fresh(STATUS) }, ['id', 'companyId', 'status'], interner));
     const each = await retained(rows());
     const once = await retained(rows(new Interner()));
-    // Two strings of 24 bytes or more a record fewer.
-    expect(each - once).toBeGreaterThan(ROWS * 2 * 16);
+    // Two strings of 56 bytes a record fewer (a 40-character one has a 16-byte header); the margin is
+    // for what else a busy process's heap does between the measurements (seen: a quarter of a MB).
+    expect(each - once).toBeGreaterThan(ROWS * 2 * 32);
   });
 
   it('the records validation keeps for a plan hold a value their rows repeat once', async () => {
     const dir = tempDir();
-    const csv = (same: boolean) => ['Employee ID,First name,Last name,Company ID', ...Array.from({ length: ROWS }, (_, i) => `E${i},Pat${String(i).padStart(5, '0')},${same ? 'Lee00000' : `Lee${String(i).padStart(5, '0')}`},ACME01`)].join('\n');
+    const csv = (same: boolean) => ['Employee ID,First name,Last name,Company ID', ...Array.from({ length: ROWS }, (_, i) => `E${i},Pat${String(i).padStart(5, '0')},Lee${pad(same ? 0 : i)},ACME01`)].join('\n');
     write(dir, 'same.csv', csv(true));
     write(dir, 'distinct.csv', csv(false));
     const kept = (file: string) => () => validateFiles([file], { rules: rulesNamed('accessplanit')!, read: { cwd: dir }, keepRecords: true });
     const distinct = await retained(kept('distinct.csv'));
     const same = await retained(kept('same.csv'));
-    // The one last name held once for all rows, not once a row (24 bytes or more a row).
-    expect(distinct - same).toBeGreaterThan(ROWS * 16);
+    // The one last name held once for all rows, not once a row (56 bytes a row; CI once measured 15
+    // bytes a row less than a quiet machine, so the bound is well below).
+    expect(distinct - same).toBeGreaterThan(ROWS * 32);
   });
 });
