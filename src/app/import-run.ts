@@ -5,6 +5,7 @@ import type { CanonicalValues } from '../core/model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../core/model/entities.js';
 import { buildPlan, DeactivationLimit, MissingLimit, parseLimit, type Limit, type Plan, type PlanOptions, type RunMode } from '../core/plan/plan.js';
 import { planFields, projected } from '../core/plan/project.js';
+import { TargetRows } from './target-rows.js';
 import type { MatchKey, Connection } from '../core/ports.js';
 import type { CanonicalRecord } from '../core/model/canonical.js';
 import { keyValue } from '../core/model/keys.js';
@@ -81,34 +82,69 @@ async function planWithin(opened: OpenedTarget, files: string[], given: ImportOp
   // Checked before anything is read: a --where naming no field is a usage error at once.
   const policy = runPolicy(opened.policy, options.where, options.modes);
   const validation = await runValidation(opened, files, { ...options, keepRecords: true });
-  const tolerated = !validation.ok && withinTolerance(validation, options.maxInvalid);
-  if (!validation.ok && (options.strict || (options.maxInvalid && !tolerated))) return { target, validation, plan: undefined, inputProblems: validation.summary.errors, tolerated: 0 };
+  try {
+    const tolerated = !validation.ok && withinTolerance(validation, options.maxInvalid);
+    if (!validation.ok && (options.strict || (options.maxInvalid && !tolerated))) return { target, validation, plan: undefined, inputProblems: validation.summary.errors, tolerated: 0 };
+    return await planValidated(opened, options, policy, validation, tolerated);
+  } finally {
+    // What the records held on disk (a large input's), once planned.
+    validation.closeRecords?.();
+  }
+}
+
+/** The plan of validated records (planImport, once the input is read). */
+async function planValidated(opened: OpenedTarget, options: ImportOptions, policy: ReturnType<typeof runPolicy>, validation: ValidationReport, tolerated: boolean): Promise<PlannedImport> {
+  const target = opened.target!; // planWithin checked it is there and writable
+  const writer = target.writer!;
   const records = validation.records ?? [];
   // Every row read is either planned or counted here (a file-level error leaves out the whole file).
   const invalid = Math.max(0, validation.summary.rows - records.length) + (validation.ok ? 0 : validation.files.filter((f) => f.rows === 0 && f.errors > 0).length);
 
-  const current = new Map<Entity, CanonicalValues[]>();
   const lookedUp = !target.can.list && target.can.lookupRecords === true;
   const sync = sentState(target, opened.state);
   if (sync) sync.sent = await opened.state.loadSent(sync.scope);
-  const sent = sync?.sent;
   // The entities in the input; with deletes asked for, also those whose records can keep one from being
   // deleted (a company's users), so the plan can leave such a delete out instead of failing at apply.
   const listed = new Set(records.map((r) => r.entity));
-  if (options.plan.missing === 'delete') for (const entity of [...listed]) for (const by of target.writer.deleteBlockedBy?.(entity) ?? []) listed.add(by.entity);
-  // Of each target record, only what the plan reads (and the whole record's fingerprint): see planFields.
-  const fields = planFields(target.writer, records, options.plan);
+  if (options.plan.missing === 'delete') for (const entity of [...listed]) for (const by of writer.deleteBlockedBy?.(entity) ?? []) listed.add(by.entity);
+  const held = new TargetRows();
+  try {
+    const current = await readCurrent(target, records, listed, options, held);
+    return await planOn(opened, options, policy, validation, tolerated, current, { invalid, lookedUp, listed, ...(sync ? { sync } : {}) });
+  } finally {
+    // The target's records a large plan held on disk: its operations carry what they need of them.
+    held.close();
+  }
+}
+
+/**
+ * What the target holds now of each entity `listed`, as a plan keeps it: only the fields it reads
+ * (see planFields), a value many records repeat held once, past a number on disk (`held`).
+ */
+async function readCurrent(target: Connection, records: readonly CanonicalRecord[], listed: ReadonlySet<Entity>, options: ImportOptions, held: TargetRows): Promise<Map<Entity, CanonicalValues[]>> {
+  const current = new Map<Entity, CanonicalValues[]>();
+  const fields = planFields(target.writer!, records, options.plan);
   const interner = new Interner();
   const keep = (entity: Entity) => (row: CanonicalValues) => projected(row, fields.get(entity) ?? [], interner);
   if (target.can.list)
     for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) {
       const rows: CanonicalValues[] = [];
-      for await (const page of target.list(entity)) for (const row of page) rows.push(keep(entity)(row));
+      for await (const page of target.list(entity)) for (const row of page) rows.push(held.hold(keep(entity)(row)));
       if (rows.length === 0) await listedNothing(target, entity, records);
       current.set(entity, rows);
     }
-  if (lookedUp) for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) current.set(entity, (await lookUpEach(target, entity, records)).map(keep(entity)));
+  else if (target.can.lookupRecords === true) for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) current.set(entity, (await lookUpEach(target, entity, records)).map(keep(entity)));
+  return current;
+}
 
+/** The plan itself, once the input is read and what the target holds is known. */
+async function planOn(
+  opened: OpenedTarget, options: ImportOptions, policy: ReturnType<typeof runPolicy>, validation: ValidationReport, tolerated: boolean,
+  current: Map<Entity, CanonicalValues[]>, { invalid, lookedUp, listed, sync }: { invalid: number; lookedUp: boolean; listed: ReadonlySet<Entity>; sync?: SentState },
+): Promise<PlannedImport> {
+  const target = opened.target!;
+  const records = validation.records ?? [];
+  const sent = sync?.sent;
   const calendar: CalendarSettings = opened.calendar ?? { timeZone: 'UTC', createDaysBefore: 0 };
   const brake = deactivationBrake(options, calendar);
   let plan: Plan;

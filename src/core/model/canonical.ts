@@ -29,3 +29,12 @@ export interface CanonicalRecord {
   /** Field → the value as written, where a value lookup of the mapping file changed it. */
   mapped?: Record<string, string>;
 }
+
+/**
+ * `record` with other values: a new record, the same in all else. (Not `{ ...record }`: a record kept on
+ * disk reads its values, row and mapped values back through getters, which a spread does not copy.)
+ */
+export function withValues(record: CanonicalRecord, values: CanonicalValues): CanonicalRecord {
+  const mapped = record.mapped;
+  return { entity: record.entity, file: record.file, line: record.line, values, source: record.source, ...(mapped ? { mapped } : {}) };
+}

@@ -1,4 +1,4 @@
-import type { CanonicalRecord } from '../model/canonical.js';
+import { withValues, type CanonicalRecord } from '../model/canonical.js';
 import type { Connection } from '../ports.js';
 import { runPool } from '../../shared/pool.js';
 import { lastSent, syncKey } from './blind.js';
@@ -37,7 +37,7 @@ export async function blindRehires(target: Connection, input: readonly Canonical
       const found = await writer.lookup(record.entity, { field, value: String(record.values[field]).trim() });
       if (!found) continue;
       if (!same(off.field, found[off.field], off.value)) return;
-      rows[i] = { ...record, values: { ...record.values, [off.field]: off.active! } };
+      rows[i] = withValues(record, { ...record.values, [off.field]: off.active! });
       rehired.set(`${record.file}:${record.line}`, found[off.field]);
       return;
     }

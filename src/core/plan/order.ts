@@ -1,4 +1,4 @@
-import type { CanonicalRecord } from '../model/canonical.js';
+import type { CanonicalRecord, CanonicalValues } from '../model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
 import { keyValue } from '../model/keys.js';
 import type { TargetWriter } from '../ports.js';
@@ -6,6 +6,18 @@ import type { Draft } from './draft.js';
 import { named } from './references.js';
 import type { Conflict, PlannedOp } from './types.js';
 
+
+/**
+ * The values of the rows `ops` were planned from, by "file:line": only theirs — a plan of a million
+ * unchanged rows holds no million rows' values here (issue 22 goal 4; a row kept on disk is read back).
+ */
+function rowsOfOps(records: readonly CanonicalRecord[], entity: Entity, ops: readonly PlannedOp[]): Map<string, CanonicalValues> {
+  const lines = new Map<string, Set<number>>();
+  for (const op of ops) if (op.file !== undefined && op.line !== undefined) (lines.get(op.file) ?? lines.set(op.file, new Set()).get(op.file)!).add(op.line);
+  const rowOf = new Map<string, CanonicalValues>();
+  for (const r of records) if (r.entity === entity && lines.get(r.file)?.has(r.line)) rowOf.set(`${r.file}:${r.line}`, r.values);
+  return rowOf;
+}
 
 /**
  * A record that names another of the same entity which this plan creates (a report naming its new
@@ -17,8 +29,9 @@ export function orderByReferences(writer: TargetWriter, records: readonly Canoni
   for (const entity of DEPENDENCY_ORDER) {
     const refs = writer.writtenAfter?.(entity) ?? [];
     if (refs.length === 0) continue;
-    const rowOf = new Map(records.filter((r) => r.entity === entity).map((r) => [`${r.file}:${r.line}`, r.values]));
     const mine = ops.filter((o) => o.entity === entity && (o.action === 'create' || o.action === 'update'));
+    if (mine.length === 0) continue;
+    const rowOf = rowsOfOps(records, entity, mine);
     // What makes a key value exist on the target: the create of a record that has it, or the update
     // that gives it to a record (a manager's new email, which the reports naming it must wait for).
     const creates = new Map<string, PlannedOp>();

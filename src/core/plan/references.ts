@@ -1,4 +1,4 @@
-import type { CanonicalRecord, CanonicalValues, FieldValue } from '../model/canonical.js';
+import { withValues, type CanonicalRecord, type CanonicalValues, type FieldValue } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 import { keyValue } from '../model/keys.js';
 import type { TargetWriter } from '../ports.js';
@@ -30,20 +30,40 @@ export interface Holders {
 export function holdersByKey(writer: TargetWriter, entity: Entity, existing: CanonicalValues[], hitsOf: ReadonlyMap<CanonicalRecord, ReadonlySet<CanonicalValues>>): Map<string, Holders> {
   const out = new Map<string, Holders>();
   for (const ref of writer.writtenAfter?.(entity) ?? []) {
+    const wanted = namedKeys(ref, existing, hitsOf);
     const current = new Map<string, CanonicalValues>();
-    for (const row of existing) if (typeof row[ref.key] === 'string' && row[ref.key]) current.set(keyValue(ref.key, row[ref.key] as string), row);
     const future = new Map<string, CanonicalValues>();
     const inInput = new Set<string>();
-    for (const [record, hits] of hitsOf) {
-      const value = record.values[ref.key];
-      if (typeof value !== 'string' || !value) continue;
-      inInput.add(keyValue(ref.key, value));
-      if (hits.size === 1) future.set(keyValue(ref.key, value), [...hits][0]!);
-    }
+    const key = (value: unknown) => (typeof value === 'string' && value ? keyValue(ref.key, value) : undefined);
+    if (wanted.size)
+      for (const row of existing) {
+        const k = key(row[ref.key]);
+        if (k !== undefined && wanted.has(k)) current.set(k, row);
+      }
+    if (wanted.size)
+      for (const [record, hits] of hitsOf) {
+        const k = key(record.values[ref.key]);
+        if (k === undefined || !wanted.has(k)) continue;
+        inInput.add(k);
+        if (hits.size === 1) future.set(k, [...hits][0]!);
+      }
     const now: Holder = (v) => current.get(keyValue(ref.key, v));
     out.set(ref.field, { now, next: (v) => future.get(keyValue(ref.key, v)) ?? now(v), written: (v) => inInput.has(keyValue(ref.key, v)), byId: ref.byId === true });
   }
   return out;
+}
+
+/**
+ * The key values a holder is ever asked about (see unheld, sameHolder): those a row of the input names
+ * in the reference's field and, when any does, those the target's records name there now (a reference
+ * whose old value names the same record as its new one). The rest of the records are not held: a
+ * million people with a few thousand managers, or none named, hold those few (issue 22 goal 4).
+ */
+function namedKeys(ref: { field: string; key: string }, existing: readonly CanonicalValues[], hitsOf: ReadonlyMap<CanonicalRecord, unknown>): Set<string> {
+  const wanted = new Set<string>();
+  for (const record of hitsOf.keys()) for (const v of named(record.values[ref.field])) wanted.add(keyValue(ref.key, v));
+  if (wanted.size) for (const row of existing) for (const v of named(row[ref.field])) wanted.add(keyValue(ref.key, v));
+  return wanted;
 }
 
 /**
@@ -92,6 +112,6 @@ export function withoutInactiveReferences(writer: TargetWriter, entity: Entity, 
       else delete values[field];
       unset.push(`${record.file}:${record.line} names ${gone.join(', ')}`);
     }
-    return values === record.values ? record : { ...record, values };
+    return values === record.values ? record : withValues(record, values);
   });
 }

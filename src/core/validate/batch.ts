@@ -3,6 +3,7 @@ import { SpillFolder } from '../../io/spill.js';
 import type { FileFormat, ReadEvent } from '../../io/types.js';
 import type { CsvDialect } from '../../io/dialect.js';
 import { Interner } from '../../shared/interner.js';
+import { KeptRecords } from './kept-records.js';
 import type { ColumnMap } from '../mapping/columns.js';
 import type { CanonicalRecord } from '../model/canonical.js';
 import { SINGULAR, type Entity } from '../model/entities.js';
@@ -95,7 +96,8 @@ export class Batch {
    * read, a read cut short. None of their records is kept: half a file must not look like the whole.
    */
   readonly broken = new Set<number>();
-  readonly kept: CanonicalRecord[] = [];
+  /** The records kept for the plan: past a number, on disk (see KeptRecords). */
+  readonly kept: KeptRecords;
   /** The kept records' repeated values, held once (see Interner). */
   private readonly interner = new Interner();
   /** "entity.field" → the values seen in the batch. */
@@ -107,17 +109,21 @@ export class Batch {
 
   constructor(
     private readonly maxErrors: number,
-    private readonly options: { keepRecords?: boolean; countInvalid?: boolean; log?: ConstructorParameters<typeof IssueLog>[0]; indexPage?: number } = {},
+    private readonly options: { keepRecords?: boolean; countInvalid?: boolean; log?: ConstructorParameters<typeof IssueLog>[0]; indexPage?: number; heldRecords?: number } = {},
   ) {
     this.issues = new IssueLog(options.log);
+    this.kept = new KeptRecords(options.heldRecords, options.log?.tmp);
     this.invalid = options.keepRecords || options.countInvalid ? new Set() : NOTHING;
   }
 
-  /** Keeps a record for the plan, a value many rows repeat (a company id, a status) held once. */
-  keep(record: CanonicalRecord): void {
+  /**
+   * Keeps a record for the plan, a value many rows repeat (a company id, a status) held once; `invalid`:
+   * a row already known to be left out, kept in memory for the results and failed rows.
+   */
+  keep(record: CanonicalRecord, invalid = false): void {
     this.interner.all(record.values);
     this.interner.all(record.source, '\u0000');
-    this.kept.push(record);
+    this.kept.push(record, invalid);
   }
 
   /** Removes what the key indexes wrote to disk: once the batch is settled and reported. */

@@ -92,7 +92,7 @@ function readingProblem(batch: Batch, file: OpenFile, entity: Entity | null, pro
  * other invalid one — kept (no values, its cells as read) so results and failed.csv account for it.
  */
 function keepRagged(batch: Batch, file: OpenFile, ctx: FileContext, raw: RawRecord): void {
-  if (ctx.keepRecords && file.columns) batch.keep({ entity: file.columns.entity, file: raw.file, line: raw.line, values: {}, source: raggedSource(raw) });
+  if (ctx.keepRecords && file.columns) batch.keep({ entity: file.columns.entity, file: raw.file, line: raw.line, values: {}, source: raggedSource(raw) }, true);
 }
 
 /** A ragged row's cells as read: by its header's names, and the cells past the header as "(cell N)", so none is lost. */
@@ -185,7 +185,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
         if (issue.severity === 'error' && issue.line === raw.line) rowInvalid = true;
       }
       if (rowInvalid) batch.invalid.add(location);
-      if (ctx.keepRecords) batch.keep(record);
+      if (ctx.keepRecords) batch.keep(record, rowInvalid || file.partial); // a partial file's: in memory, a later column blanks them (late-columns.ts)
     }
     for (let k = 0; k < indexed.length; k++) indexed[k]![1].flush(); // this batch's keys in their indexes (see KeyIndex.add)
   }

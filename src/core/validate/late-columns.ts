@@ -43,7 +43,7 @@ export async function* lateColumns(
     // A kept record read before the column came: blank there, as it would have been with the column.
     if (options.keepRecords)
       for (let k = firstKept; k < batch.kept.length; k++) {
-        const values = batch.kept[k]!.values;
+        const values = batch.kept.at(k).values; // a partial file's records are held in memory (see check-rows)
         for (const field of newly) if (values[field] === undefined) values[field] = null;
       }
     if (!lines) return;

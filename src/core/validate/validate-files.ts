@@ -42,6 +42,8 @@ export interface ValidateOptions {
   log?: { tmp?: string; held?: number; first?: number };
   /** The key indexes' page size (tests: small, so that pages go to disk; see KeyIndex). */
   indexPage?: number;
+  /** With keepRecords: how many records stay in memory before the rest go to disk (see KeptRecords; tests: 0). */
+  heldRecords?: number;
 }
 
 /**
@@ -66,8 +68,13 @@ export interface ValidationReport<Issues = Issue[]> {
    */
   invalidRows?: number;
   brokenFiles?: number;
-  /** With keepRecords: the records that passed, in file order (none from a file with a file-level error). */
+  /**
+   * With keepRecords: the records that passed, in file order (none from a file with a file-level error);
+   * past a number, their values are on disk until `closeRecords()` (see KeptRecords).
+   */
   records?: CanonicalRecord[];
+  /** With keepRecords: removes what `records` holds on disk; call it once the records are no longer read. */
+  closeRecords?: () => void;
   /** With keepRecords: the records read but left out (an error on the row, or in its file), as far as they could be read. */
   rejected?: CanonicalRecord[];
 }
@@ -94,6 +101,7 @@ export async function validateToLog(paths: readonly string[], options: ValidateO
     ...(options.countInvalid ? { countInvalid: true } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.indexPage ? { indexPage: options.indexPage } : {}),
+    ...(options.heldRecords !== undefined ? { heldRecords: options.heldRecords } : {}),
   });
   try {
     await openFiles(batch, paths, options);
@@ -104,6 +112,7 @@ export async function validateToLog(paths: readonly string[], options: ValidateO
     if (!batch.stopped) settle(batch);
   } catch (error) {
     batch.issues.close();
+    batch.kept.close();
     throw error;
   } finally {
     await Promise.all(batch.files.map((f) => f.events.return(undefined)));
@@ -139,8 +148,10 @@ function report(batch: Batch, options: ValidateOptions): ValidationReport<IssueL
   if (options.keepRecords || options.countInvalid) Object.assign(result, { invalidRows: batch.invalid.size, brokenFiles: batch.broken.size });
   if (options.keepRecords) {
     const ok = (r: CanonicalRecord) => !batch.broken.has(order.get(r.file)!) && !batch.invalid.has(pack(order.get(r.file)!, r.line));
-    result.records = batch.kept.filter(ok);
-    result.rejected = batch.kept.filter((r) => !ok(r));
+    const { kept, others } = batch.kept.partition(ok);
+    Object.assign(result, { records: kept, rejected: others });
+    // Not enumerable: not data (a report printed as JSON, or compared, has none).
+    Object.defineProperty(result, 'closeRecords', { value: () => batch.kept.close(), enumerable: false });
   }
   return result;
 }

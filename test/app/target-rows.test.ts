@@ -1,0 +1,88 @@
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandbox.js';
+import type { CanonicalRecord, CanonicalValues } from '../../src/core/model/canonical.js';
+import type { Entity } from '../../src/core/model/entities.js';
+import { fingerprint } from '../../src/core/plan/digest.js';
+import { buildPlan, type Plan } from '../../src/core/plan/plan.js';
+import { projected } from '../../src/core/plan/project.js';
+import { TargetRows } from '../../src/app/target-rows.js';
+import type { Connection } from '../../src/core/ports.js';
+import { tempDir } from '../helpers/files.js';
+
+const WHOLE: CanonicalValues = { id: 'jasmit', externalId: 'E1001', firstName: 'James', lastName: 'Smith', email: 'james@acme.co.uk', tags: ['a', 'b'], active: true, note: null, unread: 'x' };
+
+describe('TargetRows: the target’s records a plan holds, past a number on disk (issue 22 goal 4)', () => {
+  it('a record on disk reads as the plain record it stands for: fields, in, keys, spread, JSON, its whole record’s fingerprint; always the same object; read-only', () => {
+    const tmp = tempDir();
+    const rows = new TargetRows(1, tmp);
+    const plainRow = projected(WHOLE, ['id', 'externalId', 'firstName', 'lastName', 'email', 'tags', 'active', 'note']);
+    const first = rows.hold(plainRow);
+    expect(first).toBe(plainRow);
+    const second = rows.hold(projected(WHOLE, ['id', 'externalId', 'firstName', 'lastName', 'email', 'tags', 'active', 'note']));
+    expect(second).not.toBe(plainRow);
+    expect(second.lastName).toBe('Smith');
+    expect(second.missing).toBeUndefined();
+    expect('note' in second && !('unread' in second)).toBe(true);
+    expect(Object.keys(second)).toEqual(Object.keys(plainRow));
+    expect({ ...second }).toEqual({ ...plainRow });
+    expect(JSON.stringify(second)).toBe(JSON.stringify(plainRow));
+    expect(Object.entries(second)).toEqual(Object.entries(plainRow));
+    expect(fingerprint(second)).toBe(fingerprint(WHOLE));
+    expect(new Set([second, second]).size).toBe(1);
+    expect(() => {
+      (second as Record<string, unknown>).lastName = 'Other';
+    }).toThrow(/read-only/);
+    expect(readdirSync(tmp)).toEqual([]);
+    rows.close();
+    expect(() => second.lastName).toThrow(/after its temporary file was removed/);
+  });
+});
+
+let running: RunningSandbox;
+let lms: Connection;
+beforeAll(async () => {
+  running = await startEmbedded({ port: 0 });
+  lms = (await running.open('accessplanit', 'lms')).target;
+});
+afterAll(async () => {
+  await lms.close();
+  await running.stop();
+});
+
+describe('a plan against target records held on disk is the plan against records in memory', () => {
+  it('the same updates (from, to, fingerprints), creates, conflicts, duplicates on the target, deactivations of the missing and the brake', async () => {
+    const on: CanonicalValues[] = [
+      ...Array.from({ length: 40 }, (_, i) => ({ id: `u${i}`, externalId: `E${i}`, firstName: 'Same', lastName: `Old${i}`, email: `p${i}@acme.co.uk`, status: 'Enabled', managerEmail: i ? 'p0@acme.co.uk' : null })),
+      { id: 'dup1', externalId: 'D1', email: 'dup@acme.co.uk', status: 'Enabled' },
+      { id: 'dup2', externalId: 'D2', email: 'dup@acme.co.uk', status: 'Enabled' },
+    ].map((r) => projected(r, Object.keys(r)));
+    let line = 1;
+    const user = (values: CanonicalValues): CanonicalRecord => ({ entity: 'users', file: 'in.csv', line: ++line, values, source: { line: String(line) } });
+    const input = [
+      ...Array.from({ length: 30 }, (_, i) => user({ externalId: `E${i}`, firstName: 'Same', lastName: i % 3 ? `Old${i}` : `New${i}`, email: `P${i}@acme.co.uk`, managerEmail: i ? 'p0@acme.co.uk' : null })),
+      user({ externalId: 'E31', email: 'p32@acme.co.uk', lastName: 'Taken' }),
+      user({ externalId: 'N1', email: 'dup@acme.co.uk', lastName: 'Dup' }),
+      user({ externalId: 'N2', email: 'n2@acme.co.uk', lastName: 'New', managerEmail: 'p1@acme.co.uk' }),
+    ];
+    const plan = async (held: number, missing: 'deactivate' | 'ignore', fraction: number): Promise<Plan | string> => {
+      const rows = new TargetRows(held, tempDir());
+      try {
+        return await buildPlan(lms, input, { missing, maxMissing: { fraction }, blank: 'ignore', invalid: 0 }, new Map<Entity, CanonicalValues[]>([['users', on.map((r) => rows.hold(r))]]));
+      } catch (error) {
+        return (error as Error).message;
+      } finally {
+        rows.close();
+      }
+    };
+    const a = (await plan(1_000, 'deactivate', 1)) as Plan;
+    expect(a.summary).toMatchObject({ create: 1, update: 10, deactivate: 8 }); // E30–E39 less the two E31's keys find
+    expect(a.conflicts.length).toBe(2);
+    const same = (p: Plan | string) => (typeof p === 'string' ? p : { ...p, createdAt: '' });
+    expect(same(await plan(0, 'deactivate', 1))).toEqual(same(a));
+    expect(same(await plan(5, 'ignore', 1))).toEqual(same(await plan(1_000, 'ignore', 1)));
+    // The brake stops both alike, naming the same records.
+    expect(await plan(0, 'deactivate', 0.1)).toBe(await plan(1_000, 'deactivate', 0.1));
+    expect(await plan(0, 'deactivate', 0.1)).toMatch(/missing from the input/);
+  });
+});
