@@ -55,12 +55,22 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 /** A value as text: strings as they are, null and undefined as "". */
 export const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
 
-/** The fields of a body a platform stores, matched ignoring case (as .NET and Rails model binders do). */
+/** Each list of field names in lower case, made once per list (the platforms' lists are constants). */
+const lowered = new WeakMap<readonly string[], readonly string[]>();
+
+/** The fields of a body a platform stores, matched ignoring case (as .NET and Rails model binders do); the first key in the body's order wins. */
 export function pickFields(body: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const keys = new Map<string, string>();
+  for (const key of Object.keys(body)) {
+    const lower = key.toLowerCase();
+    if (!keys.has(lower)) keys.set(lower, key);
+  }
+  let lower = lowered.get(fields);
+  if (!lower) lowered.set(fields, (lower = fields.map((f) => f.toLowerCase())));
   const out: Record<string, unknown> = {};
-  for (const field of fields) {
-    const key = Object.keys(body).find((k) => k.toLowerCase() === field.toLowerCase());
-    if (key !== undefined) out[field] = body[key];
+  for (let i = 0; i < fields.length; i++) {
+    const key = keys.get(lower[i]!);
+    if (key !== undefined) out[fields[i]!] = body[key];
   }
   return out;
 }

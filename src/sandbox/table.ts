@@ -60,8 +60,14 @@ export class Table {
   }
 
   private touched(before: Row | undefined, after: Row | undefined): void {
-    for (const key of new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]))
-      if (before?.[key] !== after?.[key] && (before?.[key] ?? null) !== (after?.[key] ?? null)) this.fieldVersions.set(key, (this.fieldVersions.get(key) ?? 0) + 1);
+    // Every key of either row once: before's, then those only after has.
+    if (before) for (const key of Object.keys(before)) this.compare(key, before[key], after?.[key]);
+    if (after) for (const key of Object.keys(after)) if (!before || !Object.hasOwn(before, key)) this.compare(key, undefined, after[key]);
+  }
+
+  /** A field's value before and after a change: a change of it (null and undefined alike) counts. */
+  private compare(key: string, before: unknown, after: unknown): void {
+    if (before !== after && (before ?? null) !== (after ?? null)) this.fieldVersions.set(key, (this.fieldVersions.get(key) ?? 0) + 1);
   }
 
   /**
