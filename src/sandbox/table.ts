@@ -127,6 +127,11 @@ export class Table {
     return [...this.byId.entries()];
   }
 
+  /** As saved: its [id, record] pairs. */
+  toJSON(): Array<[string, Row]> {
+    return this.entries();
+  }
+
   private changed(): void {
     this.version++;
     this.cache = undefined;
@@ -147,6 +152,7 @@ export function tablesFrom(json: unknown, what: string): Map<string, Table> {
   return new Map(Object.entries(json).map(([name, rows]) => [name, tableFrom(rows, `${what}.${name}`)]));
 }
 
-export function tablesJson(tables: Map<string, Table>): Record<string, Array<[string, Row]>> {
-  return Object.fromEntries([...tables].map(([name, table]) => [name, table.entries()]));
+/** Tables keyed by a name, to save (each table saves as its [id, record] pairs). */
+export function tablesJson(tables: Map<string, Table>): Record<string, Table> {
+  return Object.fromEntries(tables);
 }

@@ -403,7 +403,7 @@ export const accessplanit = definePlatform({
     User: new Table(), Company: new Table(), CompanyGroup: new Table(), UserCourseDate: new Table(), UserAward: new Table(), UserJobRole: new Table(),
     accessTokens: new Map(), refreshTokens: new Map(), windows: new Map(),
   }),
-  saveState: (state) => Object.fromEntries(TABLES.map((t) => [t, state[t].entries()])),
+  saveState: (state) => Object.fromEntries(TABLES.map((t) => [t, state[t]])),
   loadState: (saved): AccessplanitState => {
     if (saved === null || typeof saved !== 'object') throw new StateShapeError('accessplanit is not an object');
     const tables = saved as Record<string, unknown>;
