@@ -88,11 +88,31 @@ function frozen(value: unknown): Frozen | undefined {
 /** Records made JSON at a time. */
 const ROWS_AT_ONCE = 256;
 
+/**
+ * Each record's JSON, made once: a record is replaced on change, never edited (Table), so the next
+ * write of the state makes JSON only of what changed since — while an import adds users, the state is
+ * written once a second and all but the newest records are as they were. Kept for tables of at most
+ * TEXT_CACHE_ROWS records (it holds about their text again in memory); a larger one is made afresh.
+ */
+const rowTexts = new WeakMap<object, string>();
+const TEXT_CACHE_ROWS = 50_000;
+
+function rowJson([id, row]: [string, unknown], cache: boolean): string {
+  if (row === null || typeof row !== 'object') return JSON.stringify([id, row]);
+  let text = rowTexts.get(row);
+  if (text === undefined) {
+    text = JSON.stringify(row);
+    if (cache) rowTexts.set(row, text);
+  }
+  return `[${JSON.stringify(id)},${text}]`;
+}
+
 function* jsonOf(value: Frozen): Generator<string> {
   if ('text' in value) yield value.text;
   else if ('rows' in value) {
     yield '[';
-    for (let i = 0; i < value.rows.length; i += ROWS_AT_ONCE) yield (i ? ',' : '') + value.rows.slice(i, i + ROWS_AT_ONCE).map((row) => JSON.stringify(row)).join(',');
+    const cache = value.rows.length <= TEXT_CACHE_ROWS;
+    for (let i = 0; i < value.rows.length; i += ROWS_AT_ONCE) yield (i ? ',' : '') + value.rows.slice(i, i + ROWS_AT_ONCE).map((entry) => rowJson(entry, cache)).join(',');
     yield ']';
   } else {
     yield '{';

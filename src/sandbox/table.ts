@@ -4,7 +4,9 @@ import { StateShapeError } from './platform.js';
 /**
  * Records of one kind, keyed by id, in insertion order. `rows()` is an array cached until the next
  * change, so paging through 100,000 records costs one slice per page, not a scan; derived views
- * (a filter, an order) are cached per table version the same way.
+ * (a filter, an order) are cached per table version the same way. A record is a value: a change is a
+ * `set` of a new object, never an edit of the one stored (the indexes, the views and the state file's
+ * texts of records, state.ts, would not see it).
  */
 export class Table {
   private readonly byId = new Map<string, Row>();

@@ -50,6 +50,12 @@ describe('the state file of a large sandbox', () => {
       await persister.flush();
       expect(readFileSync(file, 'utf8')).toBe(whole);
       expect(statSync(file).mode & 0o777).toBe(0o600);
+      // A record changed (replaced, as every change is) after a write: the next write has it as it is now.
+      users.set('big7', { ...users.get('big7')!, Surname: 'Changed' });
+      users.delete('big8');
+      const now = JSON.stringify({ version: 1, ...Object.fromEntries(PLATFORMS.map((p) => [p.name, (p as AnyPlatform).saveState(slices.get(p.name))])) });
+      expect(now).toContain('"Surname":"Changed"');
+      expect([...stateChunks(PLATFORMS, slices)].join('')).toBe(now);
     } finally {
       await sandbox.stop();
     }
