@@ -133,7 +133,19 @@ const notFound = (module: Module, id: string): SandboxResponse => json(404, { me
 /** "2025-02-22T11:01:38.17": ISO without zone, two decimals, as the platform writes dates. */
 export const accessplanitTimestamp = (ms: number): string => new Date(ms).toISOString().slice(0, 22);
 
+/** Paths seen, and what they name (a write is counted and handled: each path is read twice; the same few paths come again and again). */
+const modules = new Map<string, { module: Module | 'Token' | undefined; id: string | undefined }>();
+
 function moduleOf(path: string): { module: Module | 'Token' | undefined; id: string | undefined } {
+  let known = modules.get(path);
+  if (!known) {
+    if (modules.size >= 1000) modules.clear();
+    modules.set(path, (known = parsePath(path)));
+  }
+  return known;
+}
+
+function parsePath(path: string): { module: Module | 'Token' | undefined; id: string | undefined } {
   const rest = path.slice(BASE.length).split('/').filter(Boolean).map(decodeURIComponent);
   const name = rest[0] ?? '';
   if (name.toLowerCase() === 'token') return { module: 'Token', id: undefined };
