@@ -71,14 +71,17 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
       ...(options.run ? { run: options.run } : {}),
       ...(options.failedXlsx ? { failedXlsx: true } : {}),
       onProgress: (done, total, failed) => {
+        // Off a terminal: a line per tenth, and one at least every half minute (a paced run is slow) —
+        // made only then (this runs once a write: thousands a second).
+        const tenth = Math.floor((done / total) * 10);
+        const now = performance.now();
+        const due = !live && (tenth > lastTenth || now - lastLine >= PROGRESS_LINE_MS);
+        if (!live && !due) return;
         const perSecond = ratePerSecond(done, started);
         const left = secondsLeft(total - done, perSecond, pacing && { perSecond: pacing.perSecond, available: pacing.available() });
         const line = progressText({ done, total, failed, perSecond, secondsLeft: left, paced: (pacing?.waiting() ?? 0) > 0 });
         progress.text = `applying to ${target.label}: ${line}`;
-        // Off a terminal: a line per tenth, and one at least every half minute (a paced run is slow).
-        const tenth = Math.floor((done / total) * 10);
-        const now = performance.now();
-        if (!live && (tenth > lastTenth || now - lastLine >= PROGRESS_LINE_MS)) {
+        if (due) {
           lastTenth = tenth;
           lastLine = now;
           io.stderr.write(`${line}\n`);

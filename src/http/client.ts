@@ -230,12 +230,16 @@ export class HttpClient {
     return `${this.options.label}: ${req.method} ${redact(url.pathname + (url.search || ''), this.secrets())}${this.proxy ? ` (through the proxy ${this.proxy.shown})` : ''}`;
   }
 
-  private async pace(endpoint: string): Promise<void> {
+  /** Takes a token for the endpoint: at once when one is there (undefined: nothing to wait for), else a wait for one. */
+  private pace(endpoint: string): Promise<void> | undefined {
     const rate = this.options.rate;
-    if (!rate) return;
+    if (!rate) return undefined;
     let bucket = this.buckets.get(endpoint);
     if (!bucket) this.buckets.set(endpoint, (bucket = new TokenBucket(rate.perSecond, Math.max(1, rate.burst), this.now, this.sleep)));
-    if (bucket.available() >= 1) return void (await bucket.take());
+    return bucket.tryTake() ? undefined : this.queue(bucket);
+  }
+
+  private async queue(bucket: TokenBucket): Promise<void> {
     this.waiting++;
     try {
       await bucket.take();
@@ -329,7 +333,7 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= this.retry.attempts;
       this.stopIfAsked();
-      await this.pace(endpoint);
+      await this.pace(endpoint); // undefined at once when a token is there
       this.stopIfAsked();
       let status: number;
       let responseHeaders: HttpResponse['headers'];

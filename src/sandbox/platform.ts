@@ -53,7 +53,10 @@ export interface EmulatedPlatform<Name extends string = string, State = unknown,
   readonly unlimited?: Partial<Settings>;
   /** A fresh state: empty, or the platform's own built-in data (a source's employees). */
   createState(credentials: Credentials, settings: Settings): State;
-  /** The state as plain JSON for the state file, and back; `loadState` throws on a shape it does not know. */
+  /**
+   * The state for the state file, and back; `loadState` throws on a shape it does not know. Saved: plain
+   * JSON values and `Table`s (each written as its [id, record] pairs, a few hundred records at a time).
+   */
   saveState(state: State): unknown;
   loadState(json: unknown, credentials: Credentials): State;
   handle(req: SandboxRequest, ctx: PlatformContext<State, Credentials, Settings>): SandboxResponse;

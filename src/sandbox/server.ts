@@ -5,7 +5,7 @@ import { pickFault, type FaultRates, type Latency } from './faults.js';
 import { json, readBody, send, type SandboxRequest, type SandboxResponse } from './http.js';
 import type { CredentialFlag, PlatformContext } from './platform.js';
 import { PLATFORMS, type PlatformName, type SandboxCredentials, type SandboxSettings, type SandboxState } from './platforms/index.js';
-import { loadStateFile, Persister, stateJson, type AnyPlatform, type Slices } from './state.js';
+import { loadStateFile, Persister, stateChunks, type AnyPlatform, type Slices } from './state.js';
 import { Stats, type StatsSnapshot } from './stats.js';
 
 export interface SandboxOptions {
@@ -237,7 +237,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const platforms = new Platforms(options, now);
   const loaded = options.dataFile ? await loadStateFile(options.dataFile, platforms.all, (p) => platforms.credentialsOf(p)) : undefined;
   if (loaded) platforms.load(loaded);
-  const persister = options.dataFile ? new Persister(options.dataFile, () => stateJson(platforms.all, platforms.slices())) : undefined;
+  const persister = options.dataFile ? new Persister(options.dataFile, () => stateChunks(platforms.all, platforms.slices())) : undefined;
   let sandbox: Sandbox | undefined;
   const dispatch = new Dispatch(platforms, options, persister, (req) => adminRoute(req, () => sandbox!), now);
   const listening = (seeder: boolean, port: number, host: string) => serve((req, res) => dispatch.onRequest(req, res, seeder), port, host);

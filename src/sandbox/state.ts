@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { StateShapeError, type EmulatedPlatform } from './platform.js';
+import { Table } from './table.js';
 
 /**
  * The state file: {"version": 1, "<platform>": <its slice>, …}, one slice per emulated platform in
@@ -51,8 +52,89 @@ export async function loadStateFile(path: string, platforms: readonly AnyPlatfor
   return slices;
 }
 
+/**
+ * The state file's text, in pieces to write one after another: the state as it is now (each table's
+ * records taken at once, every other value made JSON at once), its tables' records made JSON a few
+ * hundred at a time as the pieces are asked for — so a large state is never one string (V8 caps a
+ * string at 2^29 characters: ~350,000 users as the API stores them) and writing it never holds the
+ * event loop for the whole state. The pieces joined are JSON.stringify's text of the same state.
+ */
+export function stateChunks(platforms: readonly AnyPlatform[], slices: Slices): Iterable<string> {
+  const state = frozen({ version: VERSION, ...Object.fromEntries(platforms.map((p) => [p.name, p.saveState(slices.get(p.name))])) })!;
+  return pieces(jsonOf(state));
+}
+
 export function stateJson(platforms: readonly AnyPlatform[], slices: Slices): string {
-  return JSON.stringify({ version: VERSION, ...Object.fromEntries(platforms.map((p) => [p.name, p.saveState(slices.get(p.name))])) });
+  return [...stateChunks(platforms, slices)].join('');
+}
+
+/** A saved value taken now: a table's [id, record] pairs (records are replaced on change, never edited), an object's fields, or JSON text. */
+type Frozen = { text: string } | { rows: Array<[string, unknown]> } | { fields: Array<[string, Frozen]> };
+
+function frozen(value: unknown): Frozen | undefined {
+  if (value instanceof Table) return { rows: value.entries() };
+  if (value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value)) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+    const fields: Array<[string, Frozen]> = [];
+    for (const [key, inner] of Object.entries(value)) {
+      const f = frozen(inner);
+      if (f) fields.push([key, f]); // JSON.stringify leaves out what it cannot write (undefined, a function)
+    }
+    return { fields };
+  }
+  const text = JSON.stringify(value) as string | undefined;
+  return text === undefined ? undefined : { text };
+}
+
+/** Records made JSON at a time. */
+const ROWS_AT_ONCE = 256;
+
+/**
+ * Each record's JSON, made once: a record is replaced on change, never edited (Table), so the next
+ * write of the state makes JSON only of what changed since — while an import adds users, the state is
+ * written once a second and all but the newest records are as they were. Kept for tables of at most
+ * TEXT_CACHE_ROWS records (it holds about their text again in memory); a larger one is made afresh.
+ */
+const rowTexts = new WeakMap<object, string>();
+const TEXT_CACHE_ROWS = 50_000;
+
+function rowJson([id, row]: [string, unknown], cache: boolean): string {
+  if (row === null || typeof row !== 'object') return JSON.stringify([id, row]);
+  let text = rowTexts.get(row);
+  if (text === undefined) {
+    text = JSON.stringify(row);
+    if (cache) rowTexts.set(row, text);
+  }
+  return `[${JSON.stringify(id)},${text}]`;
+}
+
+function* jsonOf(value: Frozen): Generator<string> {
+  if ('text' in value) yield value.text;
+  else if ('rows' in value) {
+    yield '[';
+    const cache = value.rows.length <= TEXT_CACHE_ROWS;
+    for (let i = 0; i < value.rows.length; i += ROWS_AT_ONCE) yield (i ? ',' : '') + value.rows.slice(i, i + ROWS_AT_ONCE).map((entry) => rowJson(entry, cache)).join(',');
+    yield ']';
+  } else {
+    yield '{';
+    for (const [i, [key, inner]] of value.fields.entries()) {
+      yield `${i ? ',' : ''}${JSON.stringify(key)}:`;
+      yield* jsonOf(inner);
+    }
+    yield '}';
+  }
+}
+
+/** Small pieces put together: each write gets at least 64 KB (the last one what is left). */
+function* pieces(parts: Iterable<string>): Generator<string> {
+  let text = '';
+  for (const part of parts) {
+    text += part;
+    if (text.length >= 65_536) {
+      yield text;
+      text = '';
+    }
+  }
+  if (text) yield text;
 }
 
 /** The least time between two writes of the state file (see Persister). */
@@ -80,7 +162,8 @@ export class Persister {
 
   constructor(
     private readonly path: string,
-    private readonly text: () => string,
+    /** The state's text, whole or in pieces (stateChunks), taken when called. */
+    private readonly text: () => string | Iterable<string>,
     private readonly everyMs = PERSIST_EVERY_MS,
   ) {
     this.gap = everyMs;

@@ -4,7 +4,9 @@ import { StateShapeError } from './platform.js';
 /**
  * Records of one kind, keyed by id, in insertion order. `rows()` is an array cached until the next
  * change, so paging through 100,000 records costs one slice per page, not a scan; derived views
- * (a filter, an order) are cached per table version the same way.
+ * (a filter, an order) are cached per table version the same way. A record is a value: a change is a
+ * `set` of a new object, never an edit of the one stored (the indexes, the views and the state file's
+ * texts of records, state.ts, would not see it).
  */
 export class Table {
   private readonly byId = new Map<string, Row>();
@@ -60,8 +62,14 @@ export class Table {
   }
 
   private touched(before: Row | undefined, after: Row | undefined): void {
-    for (const key of new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]))
-      if (before?.[key] !== after?.[key] && (before?.[key] ?? null) !== (after?.[key] ?? null)) this.fieldVersions.set(key, (this.fieldVersions.get(key) ?? 0) + 1);
+    // Every key of either row once: before's, then those only after has.
+    if (before) for (const key of Object.keys(before)) this.compare(key, before[key], after?.[key]);
+    if (after) for (const key of Object.keys(after)) if (!before || !Object.hasOwn(before, key)) this.compare(key, undefined, after[key]);
+  }
+
+  /** A field's value before and after a change: a change of it (null and undefined alike) counts. */
+  private compare(key: string, before: unknown, after: unknown): void {
+    if (before !== after && (before ?? null) !== (after ?? null)) this.fieldVersions.set(key, (this.fieldVersions.get(key) ?? 0) + 1);
   }
 
   /**
@@ -121,6 +129,11 @@ export class Table {
     return [...this.byId.entries()];
   }
 
+  /** As saved: its [id, record] pairs. */
+  toJSON(): Array<[string, Row]> {
+    return this.entries();
+  }
+
   private changed(): void {
     this.version++;
     this.cache = undefined;
@@ -141,6 +154,7 @@ export function tablesFrom(json: unknown, what: string): Map<string, Table> {
   return new Map(Object.entries(json).map(([name, rows]) => [name, tableFrom(rows, `${what}.${name}`)]));
 }
 
-export function tablesJson(tables: Map<string, Table>): Record<string, Array<[string, Row]>> {
-  return Object.fromEntries([...tables].map(([name, table]) => [name, table.entries()]));
+/** Tables keyed by a name, to save (each table saves as its [id, record] pairs). */
+export function tablesJson(tables: Map<string, Table>): Record<string, Table> {
+  return Object.fromEntries(tables);
 }

@@ -132,15 +132,19 @@ export interface AtomicWriteOptions {
   signal?: AbortSignal;
 }
 
-/** Writes a whole file atomically (temporary file, then rename), or in place where it is a device or a FIFO. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+/**
+ * Writes a whole file atomically (temporary file, then rename), or in place where it is a device or a
+ * FIFO. `data`: text, bytes, or pieces of text, each made only when the one before it is written.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array | Iterable<string>, options: AtomicWriteOptions = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: options.dirMode ?? 0o700 });
   const file = await pendingOutput(path);
   try {
     options.signal?.throwIfAborted();
     const handle = await file.open(options.mode ?? 0o600);
     try {
-      await handle.writeFile(data);
+      if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+      else for (const piece of data) await writeAll(handle, Buffer.from(piece));
     } finally {
       await handle.close();
     }
@@ -150,4 +154,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await file.abort();
     throw error;
   }
+}
+
+/** All of `bytes`, however many writes it takes. */
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  while (bytes.length) bytes = bytes.subarray((await handle.write(bytes)).bytesWritten);
 }

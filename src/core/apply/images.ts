@@ -10,8 +10,30 @@ const SECRET_FIELD = /password|secret|token|api_?key/i;
  * value) and anything named like a credential.
  */
 export function imageOf(target: Connection, entity: Entity, values: CanonicalValues): CanonicalValues {
-  const createOnly = new Set(target.writer?.createOnly?.(entity) ?? []);
-  return Object.fromEntries(Object.entries(values).filter(([field]) => !createOnly.has(field) && !SECRET_FIELD.test(field)));
+  const left = leftOut(target, entity);
+  const image: CanonicalValues = {};
+  for (const field of Object.keys(values)) if (!left(field)) image[field] = values[field]!;
+  return image;
+}
+
+/** Per target and entity, whether a field is left out of its images: worked out once a field (a journal line per write). */
+const leftOutOf = new WeakMap<Connection, Map<Entity, (field: string) => boolean>>();
+
+function leftOut(target: Connection, entity: Entity): (field: string) => boolean {
+  let byEntity = leftOutOf.get(target);
+  if (!byEntity) leftOutOf.set(target, (byEntity = new Map()));
+  let left = byEntity.get(entity);
+  if (!left) {
+    const createOnly = new Set(target.writer?.createOnly?.(entity) ?? []);
+    const known = new Map<string, boolean>();
+    left = (field) => {
+      let out = known.get(field);
+      if (out === undefined) known.set(field, (out = createOnly.has(field) || SECRET_FIELD.test(field)));
+      return out;
+    };
+    byEntity.set(entity, left);
+  }
+  return left;
 }
 
 /**

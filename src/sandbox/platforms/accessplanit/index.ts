@@ -25,8 +25,16 @@ const USER_FIELDS = USER_WRITABLE;
 const COMPANY_FIELDS = ['ID', 'Name', 'Email', 'MainContactUserID', 'ExternalID', 'Address', 'Town', 'County', 'Postcode', 'Country', 'CompanyGroupIDs'];
 const GROUP_FIELDS = ['ID', 'Label'];
 const WRITABLE: Record<PeopleModule, readonly string[]> = { User: USER_FIELDS, Company: COMPANY_FIELDS, CompanyGroup: GROUP_FIELDS };
+/** A user's writable fields per list of the tenant's custom fields: made once, not on every write. */
+const userWritable = new WeakMap<readonly string[], readonly string[]>();
 /** The fields a write may set: the module's, and for users the tenant's custom fields. */
-const writable = (module: PeopleModule, ctx: Ctx): readonly string[] => (module === 'User' ? [...USER_FIELDS, ...ctx.settings.userCustomFields.map((n) => `CF_${n}`)] : WRITABLE[module]);
+function writable(module: PeopleModule, ctx: Ctx): readonly string[] {
+  if (module !== 'User') return WRITABLE[module];
+  const custom = ctx.settings.userCustomFields;
+  let fields = userWritable.get(custom);
+  if (!fields) userWritable.set(custom, (fields = [...USER_FIELDS, ...custom.map((n) => `CF_${n}`)]));
+  return fields;
+}
 
 /**
  * What a list may select, filter and sort on, with each property's type (a $filter it cannot evaluate
@@ -125,7 +133,19 @@ const notFound = (module: Module, id: string): SandboxResponse => json(404, { me
 /** "2025-02-22T11:01:38.17": ISO without zone, two decimals, as the platform writes dates. */
 export const accessplanitTimestamp = (ms: number): string => new Date(ms).toISOString().slice(0, 22);
 
+/** Paths seen, and what they name (a write is counted and handled: each path is read twice; the same few paths come again and again). */
+const modules = new Map<string, { module: Module | 'Token' | undefined; id: string | undefined }>();
+
 function moduleOf(path: string): { module: Module | 'Token' | undefined; id: string | undefined } {
+  let known = modules.get(path);
+  if (!known) {
+    if (modules.size >= 1000) modules.clear();
+    modules.set(path, (known = parsePath(path)));
+  }
+  return known;
+}
+
+function parsePath(path: string): { module: Module | 'Token' | undefined; id: string | undefined } {
   const rest = path.slice(BASE.length).split('/').filter(Boolean).map(decodeURIComponent);
   const name = rest[0] ?? '';
   if (name.toLowerCase() === 'token') return { module: 'Token', id: undefined };
@@ -322,8 +342,9 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
   }
   const body = parseJson(req.body);
   if (!isObject(body)) return json(400, { message: 'The request body must be a JSON object.' });
-  const fields: Row = pickFields(body, writable(module, ctx));
-  const unknownCustom = module === 'User' ? Object.keys(body).filter((k) => /^CF_/i.test(k) && !(k in fields) && !writable(module, ctx).some((w) => w.toLowerCase() === k.toLowerCase())) : [];
+  const settable = writable(module, ctx);
+  const fields: Row = pickFields(body, settable);
+  const unknownCustom = module === 'User' ? Object.keys(body).filter((k) => /^CF_/i.test(k) && !(k in fields) && !settable.some((w) => w.toLowerCase() === k.toLowerCase())) : [];
   if (unknownCustom.length) return badRequest(unknownCustom.map((k) => ({ field: k, message: `The custom field '${k.slice(3)}' does not exist.` })));
   const shapes = module === 'User' ? checkUserWrite(body, ctx.settings) : [];
   if (shapes.length) return badRequest(shapes);
@@ -352,7 +373,11 @@ function write(module: Module, id: string | undefined, req: SandboxRequest, ctx:
     table.set(str(existing.ID), next);
     return { status: 200, body: present(module, next, ctx), wrote: true };
   }
-  const row: Row = { ...Object.fromEntries(writable(module, ctx).map((f) => [f, null])), ...(module === 'Company' ? { CompanyGroupIDs: [] } : {}), ...fields };
+  // Every writable field, null unless sent (a company's groups an empty list), in the fields' order.
+  const row: Row = {};
+  for (const f of settable) row[f] = null;
+  if (module === 'Company') row.CompanyGroupIDs = [];
+  Object.assign(row, fields);
   if (module === 'User' && row.MarketingOptIn === null) row.MarketingOptIn = false;
   if (module === 'User' && !str(row.Status)) row.Status = 'New';
   const errors = validate(module, row, ctx, true);
@@ -390,7 +415,7 @@ export const accessplanit = definePlatform({
     User: new Table(), Company: new Table(), CompanyGroup: new Table(), UserCourseDate: new Table(), UserAward: new Table(), UserJobRole: new Table(),
     accessTokens: new Map(), refreshTokens: new Map(), windows: new Map(),
   }),
-  saveState: (state) => Object.fromEntries(TABLES.map((t) => [t, state[t].entries()])),
+  saveState: (state) => Object.fromEntries(TABLES.map((t) => [t, state[t]])),
   loadState: (saved): AccessplanitState => {
     if (saved === null || typeof saved !== 'object') throw new StateShapeError('accessplanit is not an object');
     const tables = saved as Record<string, unknown>;

@@ -74,10 +74,15 @@ const join = (values: Array<string | null | undefined>, by: string): string | nu
   return kept.length ? kept.join(by) : null;
 };
 
+/** The model's properties and types, in its order. */
+const MODEL = Object.entries(USER_MODEL);
+/** The model's properties by their name in lower case (a write's keys are matched ignoring case). */
+const MODEL_LOWER = new Map(MODEL.map(([name, type]) => [name.toLowerCase(), { name, type }]));
+
 /** A user made from a stored row (the writable properties), every property of the model present. */
 export function presentUser(row: Row, world: UserWorld, options: { lookupLists: boolean; userCompaniesWithMain: boolean }): Row {
   const out: Row = {};
-  for (const [name, type] of Object.entries(USER_MODEL)) {
+  for (const [name, type] of MODEL) {
     const value = row[name];
     if (type === 'list') {
       const values = Array.isArray(value) ? value.map(str).filter(Boolean) : str(value) ? [str(value)] : [];
@@ -86,7 +91,7 @@ export function presentUser(row: Row, world: UserWorld, options: { lookupLists: 
     else if (type === 'int') out[name] = typeof value === 'number' ? value : 0;
     else out[name] = value === undefined || value === '' ? null : value;
   }
-  for (const [name, value] of Object.entries(row)) if (name.startsWith('CF_')) out[name] = value;
+  for (const name of Object.keys(row)) if (name.startsWith('CF_')) out[name] = row[name];
   return Object.assign(out, computed(row, world, options));
 }
 
@@ -139,9 +144,8 @@ type FieldError = { field: string; message: string };
  */
 export function checkUserWrite(body: Row, options: { lookupLists: boolean; readOnlyWrites: 'refuse' | 'ignore' }): FieldError[] {
   const errors: FieldError[] = [];
-  const types = new Map(Object.entries(USER_MODEL).map(([name, type]) => [name.toLowerCase(), { name, type }]));
   for (const [key, value] of Object.entries(body)) {
-    const known = types.get(key.toLowerCase());
+    const known = MODEL_LOWER.get(key.toLowerCase());
     if (!known || value === null || value === undefined) continue;
     const { name, type } = known;
     if (USER_READ_ONLY.has(name)) {

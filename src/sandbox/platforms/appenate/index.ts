@@ -278,7 +278,7 @@ export const appenate = definePlatform({
   }),
   defaultSettings: { emptyNameSearch: 'refuse', unknownFields: 'refuse', errorsInOk: false, defaultUserType: 'Premium' } satisfies AppenateSettings as AppenateSettings,
   createState: (): AppenateState => ({ users: new Table(), groups: new Table(), folders: new Table(), invitations: [] }),
-  saveState: (state) => ({ users: state.users.entries(), groups: state.groups.entries(), folders: state.folders.entries(), invitations: state.invitations }),
+  saveState: (state) => ({ users: state.users, groups: state.groups, folders: state.folders, invitations: state.invitations }),
   loadState: (saved): AppenateState => {
     const s = (saved ?? {}) as { users?: unknown; groups?: unknown; folders?: unknown; invitations?: unknown };
     return {

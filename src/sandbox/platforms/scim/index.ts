@@ -283,7 +283,7 @@ export const scim = definePlatform({
   credentials: ({ key, given }): ScimCredentials => ({ token: key ?? 'sandbox-key', ...(given as Partial<ScimCredentials> | undefined) }),
   defaultSettings: { patch: true, maxResults: 50, userGroups: false, filter: true, enterprise: true, groupMembers: 'default', bulk: false, bulkMaxOperations: 1000, bulkMaxPayloadSize: 1_048_576 } as ScimSettings,
   createState: (): ScimState => ({ Users: new Table(), Groups: new Table() }),
-  saveState: (state) => ({ Users: state.Users.entries(), Groups: state.Groups.entries() }),
+  saveState: (state) => ({ Users: state.Users, Groups: state.Groups }),
   loadState: (saved) => tables(saved),
   describe: (origin, c) => `scim          ${origin}${BASE}   Authorization: Bearer ${c.token}`,
   client: (origin, c) => ({
