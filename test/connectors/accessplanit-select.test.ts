@@ -121,6 +121,30 @@ describe('accessplanit lists ask only for the properties the mapping reads ($sel
     expect(JSON.stringify(narrow)).toBe(JSON.stringify(await plan(true)));
   });
 
+  it('a manager written by email is the ID of a user already read, asked for with no lookup — before a write needs one and after (the email → ID map is made on first use, then kept in step)', async () => {
+    const opened = await openTarget('lms', { cwd: dir, env: ENV });
+    const target = opened.target!;
+    const lookups = () => proxy.state.paths.filter((p) => decodeURIComponent(p.replace(/\+/g, ' ')).includes('Email eq'));
+    try {
+      const users = await listAll(target, 'users');
+      const [boss, report, other] = users as [CanonicalValues, CanonicalValues, CanonicalValues];
+      proxy.state.paths = [];
+      await target.writer!.write({ action: 'update', entity: 'users', id: String(report.id), values: { managerEmail: String(boss.email).toUpperCase() } });
+      // A user created once the map is made: remembered into it, so naming it needs no lookup either.
+      const created = await target.writer!.write({ action: 'create', entity: 'users', values: { externalId: 'MGR-NEW', firstName: 'Nia', lastName: 'New', email: 'nia.new@acme-logistics.co.uk', companyId: 'ACME01' } });
+      await target.writer!.write({ action: 'update', entity: 'users', id: String(other.id), values: { managerEmail: 'nia.new@acme-logistics.co.uk' } });
+      expect(lookups()).toEqual([]);
+      const managerOf = async (id: unknown) => (await target.writer!.lookup('users', { field: 'id', value: String(id) }))!.managerEmail;
+      expect([await managerOf(report.id), await managerOf(other.id)]).toEqual([boss.email, 'nia.new@acme-logistics.co.uk']);
+      expect(created.id).toBeTruthy();
+      // A manager no user read has: one lookup.
+      await expect(target.writer!.write({ action: 'update', entity: 'users', id: String(other.id), values: { managerEmail: 'nobody@acme-logistics.co.uk' } })).rejects.toThrow(/is not a user/);
+      expect(lookups()).toHaveLength(1);
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('a server that refuses the selection (400) is read whole instead, said once: the same records, never a failed list', async () => {
     const opened = await openTarget('lms', { cwd: dir, env: ENV });
     const notices: string[] = [];

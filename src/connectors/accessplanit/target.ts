@@ -87,17 +87,31 @@ export class AccessplanitTarget implements Connection {
   private readonly emails = new Map<string, string | null>();
   /** The server answered a $select with 400: whole records from then on (see list). */
   private selectRefused = false;
-  /** The same, by email (lower case) → user ID. */
-  private readonly ids = new Map<string, string>();
+  /**
+   * The same, by email (lower case) → user ID: made from `emails` when a write first needs a manager's
+   * ID — a plan never does, and a million users' emails twice over is ~60 MB (issue 22 goal 4) — then
+   * kept in step. Two users of one email: the one read last of those first read, not the last re-read.
+   */
+  private ids: Map<string, string> | undefined;
   /** The tenant's custom-field properties (CF_…) per entity, read once a connection (customProperties). */
   private readonly custom = new Map<Entity, Promise<string[]>>();
 
   private remember(id: string, email: unknown): void {
     const old = this.emails.get(id);
-    if (old && this.ids.get(old.toLowerCase()) === id) this.ids.delete(old.toLowerCase());
     const now = typeof email === 'string' && email.trim() ? email.trim() : null;
     this.emails.set(id, now);
+    if (!this.ids) return;
+    if (old && this.ids.get(old.toLowerCase()) === id) this.ids.delete(old.toLowerCase());
     if (now) this.ids.set(now.toLowerCase(), id);
+  }
+
+  /** `ids`, made from the users read so far the first time it is asked for. */
+  private idsByEmail(): Map<string, string> {
+    if (!this.ids) {
+      this.ids = new Map();
+      for (const [id, email] of this.emails) if (email) this.ids.set(email.toLowerCase(), id);
+    }
+    return this.ids;
   }
 
   constructor(private readonly settings: AccessplanitSettings) {
@@ -229,7 +243,7 @@ export class AccessplanitTarget implements Connection {
   /** The manager's user ID by email: from the users read, else one lookup; a manager who is not (yet) a user fails the row, saying so. */
   private async managerId(email: unknown): Promise<string | null> {
     if (typeof email !== 'string' || !email.trim()) return null;
-    const known = this.ids.get(email.trim().toLowerCase());
+    const known = this.idsByEmail().get(email.trim().toLowerCase());
     if (known) return known;
     const params = new URLSearchParams({ $select: 'ID,Email', $top: '2', $filter: `Email eq ${literal(email.trim())}` });
     const res = await this.call({ method: 'GET', path: `User?${params}`, endpoint: 'User' });
