@@ -80,7 +80,7 @@ export class SpillFolder {
   private failed(error: unknown): Error {
     const code = (error as NodeJS.ErrnoException).code;
     const fix = code === 'ENOSPC' || code === 'EDQUOT' ? 'free some room there, or set TMPDIR to a folder with room' : 'set TMPDIR to a folder that exists and that hrsync can write to';
-    return outputFailed('a temporary file in', this.parent, error, `what does not fit in memory (many issues, large key indexes) goes to TMPDIR while hrsync runs: ${fix}`);
+    return outputFailed('a temporary file in', this.parent, error, `what does not fit in memory (many issues, large key indexes, a large import's rows) goes to TMPDIR while hrsync runs: ${fix}`);
   }
 
   /** Reads into `buffer` (from its start) what the file holds from `position`, up to the buffer's length: how many bytes. */

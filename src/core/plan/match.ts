@@ -47,10 +47,9 @@ export class TargetIndex {
 export interface Claims {
   /** The rows naming each record: one row, an array only when two or more do (see claimants). */
   rowsOf: Map<CanonicalValues, CanonicalRecord | CanonicalRecord[]>;
-  hitsOf: Map<CanonicalRecord, ReadonlySet<CanonicalValues>>;
 }
 
-/** What most rows find: nothing, or one record — shared, or one small object, not a Set per row of a million. */
+/** What most rows find: nothing, or one record — shared, or one small object, not a Set per row. */
 const NONE: ReadonlySet<CanonicalValues> = new Set();
 class One implements ReadonlySet<CanonicalValues> {
   constructor(private readonly only: CanonicalValues) {}
@@ -77,21 +76,22 @@ class One implements ReadonlySet<CanonicalValues> {
   }
 }
 
+/** The target records any of a row's keys finds (worked out when asked: a plan of a million rows holds none of these). */
+export function hitsOf(record: CanonicalRecord, index: TargetIndex): ReadonlySet<CanonicalValues> {
+  const found = index.findAll(record.values);
+  return found.length === 0 ? NONE : found.every((h) => h === found[0]) ? new One(found[0]!) : new Set(found);
+}
+
 export function claimsOf(input: readonly CanonicalRecord[], index: TargetIndex): Claims {
   const rowsOf = new Map<CanonicalValues, CanonicalRecord | CanonicalRecord[]>();
-  const hitsOf = new Map<CanonicalRecord, ReadonlySet<CanonicalValues>>();
-  for (const record of input) {
-    const found = index.findAll(record.values);
-    const hits = found.length === 0 ? NONE : found.every((h) => h === found[0]) ? new One(found[0]!) : new Set(found);
-    hitsOf.set(record, hits);
-    for (const hit of hits) {
+  for (const record of input)
+    for (const hit of hitsOf(record, index)) {
       const rows = rowsOf.get(hit);
       if (rows === undefined) rowsOf.set(hit, record);
       else if (Array.isArray(rows)) rows.push(record);
       else rowsOf.set(hit, [rows, record]);
     }
-  }
-  return { rowsOf, hitsOf };
+  return { rowsOf };
 }
 
 /** The rows whose keys name `hit`. */

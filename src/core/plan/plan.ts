@@ -8,8 +8,8 @@ import { fingerprint } from './digest.js';
 import { Draft } from './draft.js';
 import { planBlind } from './blind.js';
 import { checkDeactivations, markDisabling } from './brake.js';
-import { decisionOf, planLeaver, standingFor, withoutUnmade } from './lifecycle.js';
-import { claimsOf, matchRow, presentKeys, TargetIndex } from './match.js';
+import { decisionOf, madeRows, planLeaver, standingFor } from './lifecycle.js';
+import { claimsOf, hitsOf, matchRow, presentKeys, TargetIndex } from './match.js';
 import { planMissing } from './missing.js';
 import { guardProtected, holdOutOfScope, keepsProtected, keepToModes, leftOutByMode, ownedOnCreate, ownership, scopeDecision, splitByScope, withoutOwned } from './policy.js';
 import { inRunOrder, orderByReferences } from './order.js';
@@ -89,7 +89,7 @@ function planListed(target: Connection, entity: Entity, rows: { input: Canonical
   for (const record of options.leftOut ?? []) if (record.entity === entity) for (const row of index.findAll(record.values)) held.add(row);
   holdOutOfScope(rows.outside, (values) => index.findAll(values), keys, options.policy, held, draft);
   const claims = claimsOf(input, index);
-  const refs = holdersByKey(writer, entity, existing, withoutUnmade(claims.hitsOf, options.lifecycle));
+  const refs = holdersByKey(writer, entity, existing, madeRows(input, (record) => hitsOf(record, index), options.lifecycle));
   /** Rows whose reference names a record neither on the target nor written by this run: left unset, said in a note. */
   const unset: string[] = [];
 

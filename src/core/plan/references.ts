@@ -27,7 +27,7 @@ export interface Holders {
  * value (the one record that row's keys found, `hitsOf`), else the record that has it now — and
  * whether a row of this run has it at all.
  */
-export function holdersByKey(writer: TargetWriter, entity: Entity, existing: CanonicalValues[], hitsOf: ReadonlyMap<CanonicalRecord, ReadonlySet<CanonicalValues>>): Map<string, Holders> {
+export function holdersByKey(writer: TargetWriter, entity: Entity, existing: CanonicalValues[], hitsOf: Iterable<readonly [CanonicalRecord, ReadonlySet<CanonicalValues>]>): Map<string, Holders> {
   const out = new Map<string, Holders>();
   for (const ref of writer.writtenAfter?.(entity) ?? []) {
     const wanted = namedKeys(ref, existing, hitsOf);
@@ -59,9 +59,9 @@ export function holdersByKey(writer: TargetWriter, entity: Entity, existing: Can
  * whose old value names the same record as its new one). The rest of the records are not held: a
  * million people with a few thousand managers, or none named, hold those few (issue 22 goal 4).
  */
-function namedKeys(ref: { field: string; key: string }, existing: readonly CanonicalValues[], hitsOf: ReadonlyMap<CanonicalRecord, unknown>): Set<string> {
+function namedKeys(ref: { field: string; key: string }, existing: readonly CanonicalValues[], hitsOf: Iterable<readonly [CanonicalRecord, unknown]>): Set<string> {
   const wanted = new Set<string>();
-  for (const record of hitsOf.keys()) for (const v of named(record.values[ref.field])) wanted.add(keyValue(ref.key, v));
+  for (const [record] of hitsOf) for (const v of named(record.values[ref.field])) wanted.add(keyValue(ref.key, v));
   if (wanted.size) for (const row of existing) for (const v of named(row[ref.field])) wanted.add(keyValue(ref.key, v));
   return wanted;
 }

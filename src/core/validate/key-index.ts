@@ -181,6 +181,12 @@ export class KeyIndex {
     if (this.file) this.folder!.remove(this.file);
     this.file = undefined;
     this.cache.clear();
+    // What it held in memory too: an import plans long after its validation is done (issue 22 goal 4).
+    this.table = new Int32Array(0);
+    this.pages.length = 0;
+    this.words.length = 0;
+    this.repeats.clear();
+    this.far.clear();
   }
 
   // The key being looked for: `value` between `from` and `to` (folded to lower case when `fold`), or `slow`.

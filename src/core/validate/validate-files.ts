@@ -151,7 +151,8 @@ function report(batch: Batch, options: ValidateOptions): ValidationReport<IssueL
     const { kept, others } = batch.kept.partition(ok);
     Object.assign(result, { records: kept, rejected: others });
     // Not enumerable: not data (a report printed as JSON, or compared, has none).
-    Object.defineProperty(result, 'closeRecords', { value: () => batch.kept.close(), enumerable: false });
+    const store = batch.kept; // not the batch: its indexes and files are done with
+    Object.defineProperty(result, 'closeRecords', { value: () => store.close(), enumerable: false });
   }
   return result;
 }
