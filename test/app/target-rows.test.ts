@@ -1,13 +1,12 @@
 import { readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandbox.js';
+import { describe, expect, it } from 'vitest';
 import type { CanonicalRecord, CanonicalValues } from '../../src/core/model/canonical.js';
 import type { Entity } from '../../src/core/model/entities.js';
 import { fingerprint } from '../../src/core/plan/digest.js';
 import { buildPlan, type Plan } from '../../src/core/plan/plan.js';
 import { projected } from '../../src/core/plan/project.js';
 import { TargetRows } from '../../src/app/target-rows.js';
-import type { Connection } from '../../src/core/ports.js';
+import { useEmbeddedLms } from '../helpers/sandbox.js';
 import { tempDir } from '../helpers/files.js';
 
 const WHOLE: CanonicalValues = { id: 'jasmit', externalId: 'E1001', firstName: 'James', lastName: 'Smith', email: 'james@acme.co.uk', tags: ['a', 'b'], active: true, note: null, unread: 'x' };
@@ -39,16 +38,7 @@ describe('TargetRows: the target’s records a plan holds, past a number on disk
   });
 });
 
-let running: RunningSandbox;
-let lms: Connection;
-beforeAll(async () => {
-  running = await startEmbedded({ port: 0 });
-  lms = (await running.open('accessplanit', 'lms')).target;
-});
-afterAll(async () => {
-  await lms.close();
-  await running.stop();
-});
+const lms = useEmbeddedLms();
 
 describe('a plan against target records held on disk is the plan against records in memory', () => {
   it('the same updates (from, to, fingerprints), creates, conflicts, duplicates on the target, deactivations of the missing and the brake', async () => {
@@ -68,7 +58,7 @@ describe('a plan against target records held on disk is the plan against records
     const plan = async (held: number, missing: 'deactivate' | 'ignore', fraction: number): Promise<Plan | string> => {
       const rows = new TargetRows(held, tempDir());
       try {
-        return await buildPlan(lms, input, { missing, maxMissing: { fraction }, blank: 'ignore', invalid: 0 }, new Map<Entity, CanonicalValues[]>([['users', on.map((r) => rows.hold(r))]]));
+        return await buildPlan(lms(), input, { missing, maxMissing: { fraction }, blank: 'ignore', invalid: 0 }, new Map<Entity, CanonicalValues[]>([['users', on.map((r) => rows.hold(r))]]));
       } catch (error) {
         return (error as Error).message;
       } finally {

@@ -1,15 +1,14 @@
 import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbedded, type RunningSandbox } from '../../src/app/embedded-sandbox.js';
+import { describe, expect, it } from 'vitest';
 import { rulesNamed } from '../../src/connectors/registry.js';
 import type { CanonicalRecord, CanonicalValues } from '../../src/core/model/canonical.js';
 import type { Entity } from '../../src/core/model/entities.js';
 import { buildPlan, type Plan } from '../../src/core/plan/plan.js';
-import type { Connection } from '../../src/core/ports.js';
 import { KeptRecords } from '../../src/core/validate/kept-records.js';
 import { validateFiles, type ValidationReport } from '../../src/core/validate/validate-files.js';
 import { ROOT } from '../helpers/cli.js';
+import { useEmbeddedLms } from '../helpers/sandbox.js';
 import { tempDir, write } from '../helpers/files.js';
 import { fakeTarget, OPTIONS } from './plan-fakes.js';
 
@@ -46,16 +45,7 @@ describe('KeptRecords: the records kept for a plan, past a number on disk (issue
   });
 });
 
-let running: RunningSandbox;
-let lms: Connection;
-beforeAll(async () => {
-  running = await startEmbedded({ port: 0 });
-  lms = (await running.open('accessplanit', 'lms')).target;
-});
-afterAll(async () => {
-  await lms.close();
-  await running.stop();
-});
+const lms = useEmbeddedLms();
 
 const ON_TARGET: CanonicalValues[] = [
   { id: 'jasmit', externalId: 'E1001', firstName: 'James', lastName: 'Smith', email: 'james.smith@acme-logistics.co.uk', status: 'Enabled', companyId: 'ACME01' },
@@ -83,7 +73,7 @@ describe('a plan made from records kept on disk is the plan made from records in
     ].join('\n'));
     const read = (heldRecords?: number) => validateFiles(['companies.csv', 'users.csv'], { rules: rulesNamed('accessplanit')!, read: { cwd: dir }, keepRecords: true, ...(heldRecords !== undefined ? { heldRecords } : {}) });
     const plan = (report: ValidationReport) =>
-      buildPlan(lms, report.records!, { missing: 'deactivate', maxMissing: { fraction: 1 }, blank: 'ignore', invalid: 0, leftOut: report.rejected! }, new Map<Entity, CanonicalValues[]>([['users', ON_TARGET]]));
+      buildPlan(lms(), report.records!, { missing: 'deactivate', maxMissing: { fraction: 1 }, blank: 'ignore', invalid: 0, leftOut: report.rejected! }, new Map<Entity, CanonicalValues[]>([['users', ON_TARGET]]));
     const inMemory = await read();
     const onDisk = await read(0);
     try {

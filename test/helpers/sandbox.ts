@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startEmbedded, type SeededSandboxOptions } from '../../src/app/embedded-sandbox.js';
+import { startEmbedded, type RunningSandbox, type SeededSandboxOptions } from '../../src/app/embedded-sandbox.js';
+import type { Connection } from '../../src/core/ports.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { seededRandom } from '../../src/sandbox/platforms/unified/employees.js';
 
@@ -13,6 +14,21 @@ export function useSandbox(options: SeededSandboxOptions = {}): () => Sandbox {
     await sandbox?.stop();
   });
   return () => sandbox!;
+}
+
+/** The embedded sandbox's accessplanit, opened as the connection a plan writes to, for the tests of one file; closed and stopped after them. */
+export function useEmbeddedLms(): () => Connection {
+  let running: RunningSandbox | undefined;
+  let lms: Connection | undefined;
+  beforeAll(async () => {
+    running = await startEmbedded({ port: 0 });
+    lms = (await running.open('accessplanit', 'lms')).target;
+  });
+  afterAll(async () => {
+    await lms?.close();
+    await running?.stop();
+  });
+  return () => lms!;
 }
 
 export interface Reply {
