@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { StateShapeError, type EmulatedPlatform } from './platform.js';
+import { parseJsonBytes } from './large-json.js';
 import { Table } from './table.js';
 
 /**
@@ -22,17 +23,18 @@ function damaged(path: string, why: string): InputError {
 }
 
 /** The saved slices, or undefined when there is no state file; a damaged file is an input error naming it. */
-export async function loadStateFile(path: string, platforms: readonly AnyPlatform[], credentials: (p: AnyPlatform) => unknown): Promise<Slices | undefined> {
-  let text: string;
+export async function loadStateFile(path: string, platforms: readonly AnyPlatform[], credentials: (p: AnyPlatform) => unknown, options: { textLimit?: number } = {}): Promise<Slices | undefined> {
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new InputError(`the sandbox state file ${path} cannot be read: ${(error as Error).message}`);
   }
   let file: unknown;
   try {
-    file = JSON.parse(text);
+    // Never one string: a million users' state is more text than V8 holds in one (see parseJsonBytes).
+    file = parseJsonBytes(bytes, options.textLimit);
   } catch (error) {
     throw damaged(path, `not JSON (${(error as Error).message})`);
   }
