@@ -47,6 +47,18 @@ describe.skipIf(!HAS_SMALL_DISK)('a full disk', () => {
     expect(roomy.code, roomy.stderr).toBe(0);
   });
 
+  it('for an import’s rows past the first 50,000 (TMPDIR nearly full): exit 74 naming TMPDIR, nothing written, nothing left', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    // 6,000 rows past those held in memory: about 2 MB on disk, on a disk of 1 MB with 256 KB free.
+    write(dir, 'u.csv', manyUsers('FS', 56_000));
+    const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('FS'));
+    const run = await hrsyncOnSmallDisk(['import', 'u.csv', '--yes'], dir, 256, { ...ENV, TMPDIR: `${dir}/disk` });
+    expect(run.code, run.stderr).toBe(74);
+    expect(run.stderr).toMatch(/error: could not write a temporary file in .*\/disk: the disk is full \(ENOSPC\)\nhint: what does not fit in memory \(.*a large import's rows\)/);
+    expect(created()).toEqual([]);
+    expect(run.left.filter((name) => !name.startsWith('./hrsync-locks'))).toEqual([]);
+  });
+
   it('for validate’s temporary files (TMPDIR on the full disk): exit 74 naming TMPDIR, nothing left', async () => {
     const dir = tempDir();
     // More issues than are held in memory (2,048): the rest go to a temporary file.
