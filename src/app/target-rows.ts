@@ -1,6 +1,7 @@
 import { SpilledValues, type SpilledAt } from '../io/spilled-values.js';
 import type { CanonicalValues } from '../core/model/canonical.js';
 import { fingerprint, keepFingerprint } from '../core/plan/digest.js';
+import { numberRow, ROW_NUMBER } from '../core/plan/row-sets.js';
 
 /** How many of the target's records stay in memory as they are; past that, the rest go to disk (issue 22 goal 4). */
 export const TARGET_HELD_IN_MEMORY = 50_000;
@@ -12,7 +13,7 @@ interface Body {
 }
 
 /** The values a stand-in reads: those on disk, read back (and kept parsed a while: see SpilledValues). */
-type Handle = SpilledAt & { disk: SpilledValues<Body> };
+type Handle = SpilledAt & { disk: SpilledValues<Body>; n: number };
 const valuesOf = (h: Handle): CanonicalValues => h.disk.get(h).v;
 const readOnly = (): never => {
   throw new TypeError('a target record kept on disk is read-only');
@@ -24,7 +25,7 @@ const readOnly = (): never => {
  * the same object, so it can be a key of a Map or a Set, as the plan's own records are.
  */
 const STAND_IN: ProxyHandler<Handle> = {
-  get: (h, key) => Reflect.get(valuesOf(h), key),
+  get: (h, key) => (key === ROW_NUMBER ? h.n : Reflect.get(valuesOf(h), key)),
   has: (h, key) => key in valuesOf(h),
   ownKeys: (h) => Reflect.ownKeys(valuesOf(h)),
   getOwnPropertyDescriptor: (h, key) => Reflect.getOwnPropertyDescriptor(valuesOf(h), key),
@@ -52,11 +53,16 @@ export class TargetRows {
     this.disk = new SpilledValues<Body>(tmp, (body) => ({ v: keepFingerprint(body.v, body.f), f: body.f }));
   }
 
-  /** `row` as held: itself, or (past `held`) a stand-in for it on disk. Nothing may change it once held. */
+  /**
+   * `row` as held: itself, or (past `held`) a stand-in for it on disk; numbered either way, so that the
+   * plan's sets and maps of records hold a byte or a slot a record (see RowSet). Nothing may change it
+   * once held.
+   */
   hold(row: CanonicalValues): CanonicalValues {
-    if (this.count++ < this.held) return row;
+    const n = this.count++;
+    if (n < this.held) return numberRow(row, n);
     const where = this.disk.push({ v: row, f: fingerprint(row) });
-    return new Proxy<Handle>({ disk: this.disk, at: where.at, bytes: where.bytes }, STAND_IN) as unknown as CanonicalValues;
+    return new Proxy<Handle>({ disk: this.disk, at: where.at, bytes: where.bytes, n }, STAND_IN) as unknown as CanonicalValues;
   }
 
   /** Removes the file: a stand-in read after it is an error. */

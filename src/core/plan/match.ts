@@ -3,6 +3,7 @@ import type { Canary } from './canary.js';
 import type { Draft } from './draft.js';
 import { keyTakenMessage, newHrIdConflict, type Found } from './identity.js';
 import { keyLabel, keyOf } from './keys.js';
+import { RowMap } from './row-sets.js';
 import type { Conflict, ConflictCode, OnNewHrId } from './types.js';
 
 /**
@@ -46,7 +47,13 @@ export class TargetIndex {
  */
 export interface Claims {
   /** The rows naming each record: one row, an array only when two or more do (see claimants). */
-  rowsOf: Map<CanonicalValues, CanonicalRecord | CanonicalRecord[]>;
+  rowsOf: RowMap<CanonicalRecord | CanonicalRecord[]>;
+}
+
+/** The records earlier rows matched, each with its row (a Map, or a RowMap). */
+export interface Matched {
+  has(row: CanonicalValues): boolean;
+  get(row: CanonicalValues): CanonicalRecord | undefined;
 }
 
 /** What most rows find: nothing, or one record — shared, or one small object, not a Set per row. */
@@ -83,7 +90,7 @@ export function hitsOf(record: CanonicalRecord, index: TargetIndex): ReadonlySet
 }
 
 export function claimsOf(input: readonly CanonicalRecord[], index: TargetIndex): Claims {
-  const rowsOf = new Map<CanonicalValues, CanonicalRecord | CanonicalRecord[]>();
+  const rowsOf = new RowMap<CanonicalRecord | CanonicalRecord[]>();
   for (const record of input)
     for (const hit of hitsOf(record, index)) {
       const rows = rowsOf.get(hit);
@@ -132,7 +139,7 @@ export type Match = { conflict: Conflict } | { hit: CanonicalValues | undefined;
  * differs from the row's (see newHrIdConflict) are a conflict: reported, never guessed. Every record
  * found is `held` (never counted missing); `matched` holds the records earlier rows matched.
  */
-export function matchRow(record: CanonicalRecord, present: readonly string[], index: TargetIndex, claims: Claims, matched: ReadonlyMap<CanonicalValues, CanonicalRecord>, held: Set<CanonicalValues>, onNewHrId?: OnNewHrId): Match {
+export function matchRow(record: CanonicalRecord, present: readonly string[], index: TargetIndex, claims: Claims, matched: Matched, held: { add(row: CanonicalValues): unknown }, onNewHrId?: OnNewHrId): Match {
   const hits = new Map<CanonicalValues, Found>();
   let duplicate: string | undefined;
   for (const k of present) {

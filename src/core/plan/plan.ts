@@ -11,6 +11,7 @@ import { checkDeactivations, markDisabling } from './brake.js';
 import { decisionOf, madeRows, planLeaver, standingFor } from './lifecycle.js';
 import { claimsOf, hitsOf, matchRow, presentKeys, TargetIndex } from './match.js';
 import { planMissing } from './missing.js';
+import { RowMap, RowSet } from './row-sets.js';
 import { guardProtected, holdOutOfScope, keepsProtected, keepToModes, leftOutByMode, ownedOnCreate, ownership, scopeDecision, splitByScope, withoutOwned } from './policy.js';
 import { inRunOrder, orderByReferences } from './order.js';
 import { holdersByKey, withoutInactiveReferences } from './references.js';
@@ -83,9 +84,9 @@ function planListed(target: Connection, entity: Entity, rows: { input: Canonical
   const writable = writableFields(target, entity);
   const { fields, createOnly, owner } = ownership(writable, writer.createOnly?.(entity) ?? [], options.policy);
   const created: CanonicalValues[] = [];
-  const matched = new Map<CanonicalValues, CanonicalRecord>();
+  const matched = new RowMap<CanonicalRecord>();
   /** Target records a row of the input refers to, planned or not: never "missing". */
-  const held = new Set<CanonicalValues>();
+  const held = new RowSet();
   for (const record of options.leftOut ?? []) if (record.entity === entity) for (const row of index.findAll(record.values)) held.add(row);
   holdOutOfScope(rows.outside, (values) => index.findAll(values), keys, options.policy, held, draft);
   const claims = claimsOf(input, index);

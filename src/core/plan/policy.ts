@@ -30,7 +30,7 @@ export function splitByScope(records: readonly CanonicalRecord[], policy: Policy
  * Rows out of scope: neither created nor updated, each said. The target records they name are left
  * alone and never counted missing (`held`) — unless the policy's outOfScope is "missing".
  */
-export function holdOutOfScope(outside: readonly CanonicalRecord[], findAll: (values: CanonicalValues) => CanonicalValues[], keys: readonly string[], policy: PolicyOptions | undefined, held: Set<CanonicalValues>, draft: Draft): void {
+export function holdOutOfScope(outside: readonly CanonicalRecord[], findAll: (values: CanonicalValues) => CanonicalValues[], keys: readonly string[], policy: PolicyOptions | undefined, held: { add(row: CanonicalValues): unknown }, draft: Draft): void {
   for (const record of outside) {
     const rows = findAll(record.values);
     if (policy?.outOfScope !== 'missing') for (const row of rows) held.add(row);
