@@ -27,6 +27,19 @@ describe('TargetIndex', () => {
   });
 });
 
+describe('TargetIndex at scale: positions by hash, each checked against the value', () => {
+  it('finds exactly the records a Map of the key strings would, in the order listed: 60,000 records, duplicates, values with a hash in common', () => {
+    // Pairs of values whose FNV-1a hashes are equal (found by search): a hash alone must never find a record.
+    const sameHash = ['costarring', 'liquid', 'declinate', 'macallums'];
+    const existing: CanonicalValues[] = Array.from({ length: 60_000 }, (_, i) => ({ id: `u${i}`, externalId: i < 4 ? sameHash[i]! : `E${i}`, email: `p${i % 59_000}@acme.co.uk` }));
+    const index = new TargetIndex(existing, KEYS);
+    const naive = (k: string, value: string) => existing.filter((r) => (k === 'email' ? String(r[k]).toLowerCase() === value.toLowerCase() : r[k] === value));
+    const asked = [...sameHash, 'E0', 'E59999', 'E60000', 'p0@acme.co.uk', 'P58999@ACME.co.uk', 'p59000@acme.co.uk', ...Array.from({ length: 2_000 }, (_, i) => `E${i * 29}`)];
+    for (const value of asked) for (const k of KEYS) expect(index.find(k, { [k]: value }), `${k}=${value}`).toEqual(naive(k, value));
+    expect(index.find('email', { email: 'p1@acme.co.uk' }).map((r) => r.id)).toEqual(['u1', 'u59001']); // a duplicate on the target, in the order listed
+  });
+});
+
 describe('matchRow', () => {
   it('finds one record (an update), or none (a create), and holds what it found', () => {
     const found = match(user({ externalId: 'E1001', email: 'james@acme.co.uk' }), [JAMES, PRIYA]);

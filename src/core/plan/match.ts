@@ -7,36 +7,74 @@ import { RowMap } from './row-sets.js';
 import type { Conflict, ConflictCode, OnNewHrId } from './types.js';
 
 /**
- * Every target record each key value finds: more than one is a duplicate on the target. A value is
- * held with its one record, an array only for a duplicate (a million records, no million arrays).
+ * Every target record each key value finds: more than one is a duplicate on the target. Per key, a
+ * table of the records' positions by a hash of the key's value (open addressing, two Int32Arrays of
+ * twice the records: 16 bytes a record a key), each record a hash finds checked against the value —
+ * not a Map of a million key strings (~75 bytes a record a key, issue 22 goal 4).
  */
 export class TargetIndex {
-  private readonly indexes: Map<string, Map<string, CanonicalValues | CanonicalValues[]>>;
+  private readonly tables: Map<string, KeyTable>;
 
-  constructor(existing: readonly CanonicalValues[], readonly keys: readonly string[]) {
-    this.indexes = new Map(keys.map((k) => [k, new Map<string, CanonicalValues | CanonicalValues[]>()]));
-    for (const row of existing)
+  constructor(
+    private readonly existing: readonly CanonicalValues[],
+    readonly keys: readonly string[],
+  ) {
+    this.tables = new Map(keys.map((k) => [k, new KeyTable(existing.length)]));
+    for (let i = 0; i < existing.length; i++)
       for (const k of keys) {
-        const value = keyOf(k, row);
-        if (value === undefined) continue;
-        const index = this.indexes.get(k)!;
-        const found = index.get(value);
-        if (found === undefined) index.set(value, row);
-        else if (Array.isArray(found)) found.push(row);
-        else index.set(value, [found, row]);
+        const value = keyOf(k, existing[i]!);
+        if (value !== undefined) this.tables.get(k)!.add(hashOf(value), i);
       }
   }
 
-  /** The target records whose key `k` has the value `values` has. */
+  /** The target records whose key `k` has the value `values` has, in the order listed. */
   find(k: string, values: CanonicalValues): CanonicalValues[] {
     const value = keyOf(k, values);
-    const found = value === undefined ? undefined : this.indexes.get(k)!.get(value);
-    return found === undefined ? [] : Array.isArray(found) ? found : [found];
+    if (value === undefined) return [];
+    const found: CanonicalValues[] = [];
+    for (const i of this.tables.get(k)!.positions(hashOf(value))) if (keyOf(k, this.existing[i]!) === value) found.push(this.existing[i]!);
+    return found;
   }
 
   /** The target records any key of `values` finds. */
   findAll(values: CanonicalValues): CanonicalValues[] {
     return this.keys.flatMap((k) => this.find(k, values));
+  }
+}
+
+/** FNV-1a (32 bits) of a key's value. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/** Positions by hash, in a table twice the records at least (linear probing; never grows: every record is added first). */
+class KeyTable {
+  private readonly slots: Int32Array; // position + 1; 0: empty
+  private readonly hashes: Int32Array;
+  private readonly mask: number;
+
+  constructor(records: number) {
+    let capacity = 16;
+    while (capacity < records * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity);
+    this.hashes = new Int32Array(capacity);
+    this.mask = capacity - 1;
+  }
+
+  add(hash: number, position: number): void {
+    let i = hash & this.mask;
+    while (this.slots[i] !== 0) i = (i + 1) & this.mask;
+    this.slots[i] = position + 1;
+    this.hashes[i] = hash;
+  }
+
+  /** The positions added with `hash`, in the order added. */
+  positions(hash: number): number[] {
+    const out: number[] = [];
+    for (let i = hash & this.mask; this.slots[i] !== 0; i = (i + 1) & this.mask) if (this.hashes[i] === hash) out.push(this.slots[i]! - 1);
+    return out;
   }
 }
 
