@@ -81,6 +81,7 @@ export function seeder(dir?: string): (sandbox: Sandbox, platforms: readonly str
         await writeAll(target, connector, chosen);
       } finally {
         await target.close();
+        report.closeRecords?.(); // a seed of more rows than are held in memory: its temporary file
       }
     }
   };

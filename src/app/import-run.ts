@@ -85,7 +85,9 @@ async function planWithin(opened: OpenedTarget, files: string[], given: ImportOp
   try {
     const tolerated = !validation.ok && withinTolerance(validation, options.maxInvalid);
     if (!validation.ok && (options.strict || (options.maxInvalid && !tolerated))) return { target, validation, plan: undefined, inputProblems: validation.summary.errors, tolerated: 0 };
-    return await planValidated(opened, options, policy, validation, tolerated);
+    // The input's fields as validation saw them: the plan reads no row back from disk to learn them.
+    const known = validation.recordFields ? { ...options, plan: { ...options.plan, inputFields: validation.recordFields } } : options;
+    return await planValidated(opened, known, policy, validation, tolerated);
   } finally {
     // What the records held on disk (a large input's), once planned.
     validation.closeRecords?.();

@@ -1,15 +1,17 @@
-import { copyFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rulesNamed } from '../../src/connectors/registry.js';
 import type { CanonicalRecord, CanonicalValues } from '../../src/core/model/canonical.js';
 import type { Entity } from '../../src/core/model/entities.js';
 import { buildPlan, type Plan } from '../../src/core/plan/plan.js';
-import { KeptRecords } from '../../src/core/validate/kept-records.js';
+import { HELD_IN_MEMORY, KeptRecords } from '../../src/core/validate/kept-records.js';
+import { planImport } from '../../src/app/import-run.js';
+import { openTarget } from '../../src/app/open-target.js';
 import { validateFiles, type ValidationReport } from '../../src/core/validate/validate-files.js';
 import { ROOT } from '../helpers/cli.js';
-import { useEmbeddedLms } from '../helpers/sandbox.js';
-import { tempDir, write } from '../helpers/files.js';
+import { useEmbeddedLms, useSandbox } from '../helpers/sandbox.js';
+import { manyUsers, tempDir, write } from '../helpers/files.js';
 import { fakeTarget, OPTIONS } from './plan-fakes.js';
 
 /** A record as plain data: what a reader of it sees, however it is held. */
@@ -47,6 +49,7 @@ describe('KeptRecords: the records kept for a plan, past a number on disk (issue
 });
 
 const lms = useEmbeddedLms();
+const sandbox = useSandbox();
 
 const ON_TARGET: CanonicalValues[] = [
   { id: 'jasmit', externalId: 'E1001', firstName: 'James', lastName: 'Smith', email: 'james.smith@acme-logistics.co.uk', status: 'Enabled', companyId: 'ACME01' },
@@ -73,8 +76,12 @@ describe('a plan made from records kept on disk is the plan made from records in
       'E1008,Blank,Status,blank@acme-logistics.co.uk,ACME01,',
     ].join('\n'));
     const read = (heldRecords?: number) => validateFiles(['companies.csv', 'users.csv'], { rules: rulesNamed('accessplanit')!, read: { cwd: dir }, keepRecords: true, ...(heldRecords !== undefined ? { heldRecords } : {}) });
-    const plan = (report: ValidationReport) =>
-      buildPlan(lms(), report.records!, { missing: 'deactivate', maxMissing: { fraction: 1 }, blank: 'ignore', invalid: 0, leftOut: report.rejected! }, new Map<Entity, CanonicalValues[]>([['users', ON_TARGET]]));
+    const plan = (report: ValidationReport, known = false) =>
+      buildPlan(
+        lms(), report.records!,
+        { missing: 'deactivate', maxMissing: { fraction: 1 }, blank: 'ignore', invalid: 0, leftOut: report.rejected!, ...(known ? { inputFields: report.recordFields! } : {}) },
+        new Map<Entity, CanonicalValues[]>([['users', ON_TARGET]]),
+      );
     const inMemory = await read();
     const onDisk = await read(0);
     try {
@@ -87,6 +94,9 @@ describe('a plan made from records kept on disk is the plan made from records in
       expect(a.operations.length).toBeGreaterThan(5);
       expect(a.conflicts.length).toBeGreaterThan(0);
       expect(same(b)).toEqual(same(a));
+      // The fields validation saw, given to the plan (it then reads no row to learn them): the same plan.
+      expect(onDisk.recordFields?.get('users')).toEqual(new Set(Object.keys(inMemory.records!.find((r) => r.entity === 'users')!.values)));
+      expect(same(await plan(onDisk, true))).toEqual(same(a));
     } finally {
       inMemory.closeRecords?.();
       onDisk.closeRecords?.();
@@ -111,6 +121,32 @@ describe('a blind plan (a target that cannot list) of records kept on disk', () 
       expect({ ...b, createdAt: '' }).toEqual({ ...a, createdAt: '' });
     } finally {
       kept.close();
+    }
+  });
+});
+
+describe('an import of more rows than are held in memory', () => {
+  /** This process's open temporary files (their names removed at once: "…/spill.ndjson (deleted)"). */
+  const spills = () => readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`).includes('spill.ndjson');
+    } catch {
+      return false; // closed meanwhile
+    }
+  }).length;
+  it.skipIf(!existsSync('/proc/self/fd'))('removes its temporary file of rows once it has planned (its descriptor closed)', async () => {
+    const dir = tempDir();
+    write(dir, 'hrsync.config.json', JSON.stringify({ targets: { lms: { type: 'accessplanit', baseUrl: sandbox().urls.accessplanit, apiKey: 'env:AP_KEY', rateLimit: '100000/s' } }, defaultTarget: 'lms' }));
+    write(dir, 'u.csv', manyUsers('KR', HELD_IN_MEMORY + 500));
+    const opened = await openTarget('lms', { cwd: dir, env: { AP_KEY: 'sandbox-key' } });
+    try {
+      const before = spills();
+      const planned = await planImport(opened, ['u.csv'], { asOf: Date.parse('2030-01-01T00:00:00Z'), cwd: dir, read: { cwd: dir }, plan: { missing: 'ignore', maxMissing: { fraction: 1 }, blank: 'ignore' } });
+      expect(planned.plan!.summary.create).toBe(HELD_IN_MEMORY + 500);
+      expect(planned.plan!.operations.at(-1)).toMatchObject({ key: `externalId=KR${HELD_IN_MEMORY + 499}`, source: { 'Employee ID': `KR${HELD_IN_MEMORY + 499}` } });
+      expect(spills()).toBe(before);
+    } finally {
+      await opened.close();
     }
   });
 });

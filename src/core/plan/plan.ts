@@ -90,7 +90,7 @@ function planListed(target: Connection, entity: Entity, rows: { input: Canonical
   for (const record of options.leftOut ?? []) if (record.entity === entity) for (const row of index.findAll(record.values)) held.add(row);
   holdOutOfScope(rows.outside, (values) => index.findAll(values), keys, options.policy, held, draft);
   const claims = claimsOf(input, index);
-  const refs = holdersByKey(writer, entity, existing, madeRows(input, (record) => hitsOf(record, index), options.lifecycle));
+  const refs = holdersByKey(writer, entity, existing, madeRows(input, (record) => hitsOf(record, index), options.lifecycle), input, options.inputFields?.get(entity));
   /** Rows whose reference names a record neither on the target nor written by this run: left unset, said in a note. */
   const unset: string[] = [];
 

@@ -13,13 +13,16 @@ import type { PlanOptions } from './types.js';
  * for entities whose records keep another's from being deleted, the referring field. A plan that comes
  * to read another field of a target record adds it here.
  */
-export function planFields(writer: TargetWriter, records: readonly CanonicalRecord[], options: Pick<PlanOptions, 'match' | 'policy'>): Map<Entity, string[]> {
+export function planFields(writer: TargetWriter, records: readonly CanonicalRecord[], options: Pick<PlanOptions, 'match' | 'policy' | 'inputFields'>): Map<Entity, string[]> {
   const fields = new Map<Entity, Set<string>>();
   const of = (entity: Entity) => fields.get(entity) ?? fields.set(entity, new Set(['id', ...keyParts(writer.matchKeys(entity))])).get(entity)!;
-  for (const record of records) {
-    const mine = of(record.entity);
-    for (const f in record.values) mine.add(f);
-  }
+  // The input's fields, known without reading a million rows back from disk, or read off the rows.
+  if (options.inputFields) for (const [entity, known] of options.inputFields) for (const f of known) of(entity).add(f);
+  else
+    for (const record of records) {
+      const mine = of(record.entity);
+      for (const f in record.values) mine.add(f);
+    }
   for (const [entity, mine] of [...fields]) {
     for (const f of keyParts(options.match ?? [])) mine.add(f);
     const deactivation = writer.deactivation(entity);

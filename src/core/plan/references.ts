@@ -27,10 +27,14 @@ export interface Holders {
  * value (the one record that row's keys found, `hitsOf`), else the record that has it now — and
  * whether a row of this run has it at all.
  */
-export function holdersByKey(writer: TargetWriter, entity: Entity, existing: CanonicalValues[], hitsOf: Iterable<readonly [CanonicalRecord, ReadonlySet<CanonicalValues>]>): Map<string, Holders> {
+export function holdersByKey(
+  writer: TargetWriter, entity: Entity, existing: CanonicalValues[], hitsOf: Iterable<readonly [CanonicalRecord, ReadonlySet<CanonicalValues>]>,
+  input: Iterable<CanonicalRecord> = [...hitsOf].map(([record]) => record), inputFields?: ReadonlySet<string>,
+): Map<string, Holders> {
   const out = new Map<string, Holders>();
   for (const ref of writer.writtenAfter?.(entity) ?? []) {
-    const wanted = namedKeys(ref, existing, hitsOf);
+    // No row has the field at all (known without reading them): no holder is ever asked about.
+    const wanted = inputFields && !inputFields.has(ref.field) ? new Set<string>() : namedKeys(ref, existing, input);
     const current = new Map<string, CanonicalValues>();
     const future = new Map<string, CanonicalValues>();
     const inInput = new Set<string>();
@@ -59,9 +63,10 @@ export function holdersByKey(writer: TargetWriter, entity: Entity, existing: Can
  * whose old value names the same record as its new one). The rest of the records are not held: a
  * million people with a few thousand managers, or none named, hold those few (issue 22 goal 4).
  */
-function namedKeys(ref: { field: string; key: string }, existing: readonly CanonicalValues[], hitsOf: Iterable<readonly [CanonicalRecord, unknown]>): Set<string> {
+function namedKeys(ref: { field: string; key: string }, existing: readonly CanonicalValues[], input: Iterable<CanonicalRecord>): Set<string> {
   const wanted = new Set<string>();
-  for (const [record] of hitsOf) for (const v of named(record.values[ref.field])) wanted.add(keyValue(ref.key, v));
+  // Every row's, made or not: more keys than needed only keeps a few more records.
+  for (const record of input) for (const v of named(record.values[ref.field])) wanted.add(keyValue(ref.key, v));
   if (wanted.size) for (const row of existing) for (const v of named(row[ref.field])) wanted.add(keyValue(ref.key, v));
   return wanted;
 }

@@ -146,6 +146,8 @@ export interface PlanOptions {
    * deactivated.
    */
   leftOut?: CanonicalRecord[];
+  /** The fields the input's rows have (or more), per entity, when known: a plan then reads no row to learn them (issue 22 goal 4). */
+  inputFields?: ReadonlyMap<Entity, ReadonlySet<string>>;
   /**
    * For a target that cannot be listed: record key → fingerprint of the last payload sent
    * successfully. Rows are compared with it instead of with the target's records.

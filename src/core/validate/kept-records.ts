@@ -52,6 +52,8 @@ class SpilledRecord implements CanonicalRecord, SpilledAt {
 export class KeptRecords {
   private readonly list: CanonicalRecord[] = [];
   private readonly disk: SpilledValues<Body>;
+  /** The fields the records kept have, per entity (those left out too: a few more, never fewer). */
+  readonly fields = new Map<Entity, Set<string>>();
 
   /** `held`: records kept in memory before the rest go to disk; `tmp`: where (default TMPDIR). */
   constructor(
@@ -72,6 +74,8 @@ export class KeptRecords {
 
   /** Keeps `record`; `inMemory`: keep it as it is whatever the count (a row already known to be left out, or one that may still change). */
   push(record: CanonicalRecord, inMemory = false): void {
+    const fields = this.fields.get(record.entity) ?? this.fields.set(record.entity, new Set()).get(record.entity)!;
+    for (const field in record.values) fields.add(field);
     if (inMemory || this.list.length < this.held) {
       this.list.push(record);
       return;

@@ -75,6 +75,8 @@ export interface ValidationReport<Issues = Issue[]> {
   records?: CanonicalRecord[];
   /** With keepRecords: removes what `records` holds on disk; call it once the records are no longer read. */
   closeRecords?: () => void;
+  /** With keepRecords: the fields the records have (or a few more), per entity, known without reading them back. */
+  recordFields?: ReadonlyMap<Entity, ReadonlySet<string>>;
   /** With keepRecords: the records read but left out (an error on the row, or in its file), as far as they could be read. */
   rejected?: CanonicalRecord[];
 }
@@ -88,7 +90,10 @@ export interface ValidationReport<Issues = Issue[]> {
 export async function validateFiles(paths: readonly string[], options: ValidateOptions): Promise<ValidationReport> {
   const report = await validateToLog(paths, options);
   try {
-    return { ...report, issues: await report.issues.toArray() };
+    const out: ValidationReport = { ...report, issues: await report.issues.toArray() };
+    // A spread leaves out what is not data: carried over as it was, out of sight.
+    for (const name of ['closeRecords', 'recordFields'] as const) if (report[name]) Object.defineProperty(out, name, { value: report[name], enumerable: false });
+    return out;
   } finally {
     report.issues.close();
   }
@@ -153,6 +158,7 @@ function report(batch: Batch, options: ValidateOptions): ValidationReport<IssueL
     // Not enumerable: not data (a report printed as JSON, or compared, has none).
     const store = batch.kept; // not the batch: its indexes and files are done with
     Object.defineProperty(result, 'closeRecords', { value: () => store.close(), enumerable: false });
+    Object.defineProperty(result, 'recordFields', { value: store.fields, enumerable: false });
   }
   return result;
 }
