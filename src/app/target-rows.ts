@@ -38,7 +38,7 @@ const STAND_IN: ProxyHandler<Handle> = {
 /**
  * The target's records as a plan holds them while it is made. A million target records must not be a
  * million objects of values in memory: past `held`, each is written to a private temporary file (see
- * SpillFolder) and stands in memory as a small proxy (about 50 bytes) that reads it back when read.
+ * SpillFolder) and stands in memory as a small proxy (about 100 bytes with its handle) that reads it back.
  * `close()` removes the file, once the plan is made: a plan's operations carry copies of what they need.
  */
 export class TargetRows {
