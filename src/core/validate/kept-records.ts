@@ -14,8 +14,8 @@ interface Body {
 
 /**
  * A kept record on disk: where it is and which entity it is stay in memory (72 bytes: Node's V8 has no
- * pointer compression); its values,
- * its row as read and its mapped values are read back when asked for (see SpilledValues).
+ * pointer compression); its values, its row as read and its mapped values are read back when asked for
+ * (see SpilledValues).
  */
 class SpilledRecord implements CanonicalRecord, SpilledAt {
   readonly at: number;
