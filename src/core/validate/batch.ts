@@ -117,12 +117,16 @@ export class Batch {
   }
 
   /**
-   * Keeps a record for the plan, a value many rows repeat (a company id, a status) held once; `invalid`:
-   * a row already known to be left out, kept in memory for the results and failed rows.
+   * Keeps a record for the plan, a value many rows repeat (a company id, a status) held once in one kept
+   * in memory; `invalid`: a row already known to be left out, kept in memory for the results and failed
+   * rows.
    */
   keep(record: CanonicalRecord, invalid = false): void {
-    this.interner.all(record.values);
-    this.interner.all(record.source, '\u0000');
+    // One going to disk is written as JSON: its values held once would be copies again when read back.
+    if (this.kept.holdsNext(invalid)) {
+      this.interner.all(record.values);
+      this.interner.all(record.source, '\u0000');
+    }
     this.kept.push(record, invalid);
   }
 

@@ -73,11 +73,16 @@ export class KeptRecords {
     return this.list[k]!;
   }
 
+  /** Whether the next record pushed stays in memory as it is (else it goes to disk). */
+  holdsNext(inMemory = false): boolean {
+    return inMemory || this.list.length < this.held;
+  }
+
   /** Keeps `record`; `inMemory`: keep it as it is whatever the count (a row already known to be left out, or one that may still change). */
   push(record: CanonicalRecord, inMemory = false): void {
     const fields = this.fields.get(record.entity) ?? this.fields.set(record.entity, new Set()).get(record.entity)!;
     for (const field in record.values) fields.add(field);
-    if (inMemory || this.list.length < this.held) {
+    if (this.holdsNext(inMemory)) {
       this.list.push(record);
       return;
     }
