@@ -1,5 +1,6 @@
 import { RemoteError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS } from './connection.js';
+import { fnv1a } from '../shared/fnv.js';
 
 /** A list longer than this is taken for one that never ends, unless the target's maxRecords says more. */
 export const DEFAULT_MAX_RECORDS = 1_000_000;
@@ -24,10 +25,7 @@ export function defaultListSeconds(limits: Pick<ListLimits, 'maxRecords' | 'time
 
 /** A short stable hash of a record, to tell a repeated copy from a changed one. */
 function hash(record: unknown): number {
-  const text = JSON.stringify(record);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return fnv1a(JSON.stringify(record)) >>> 0;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Draft } from './draft.js';
 import { keyTakenMessage, newHrIdConflict, type Found } from './identity.js';
 import { keyLabel, keyOf } from './keys.js';
 import { RowMap } from './row-sets.js';
+import { fnv1a as hashOf } from '../../shared/fnv.js';
 import type { Conflict, ConflictCode, OnNewHrId } from './types.js';
 
 /**
@@ -40,13 +41,6 @@ export class TargetIndex {
   findAll(values: CanonicalValues): CanonicalValues[] {
     return this.keys.flatMap((k) => this.find(k, values));
   }
-}
-
-/** FNV-1a (32 bits) of a key's value. */
-function hashOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h | 0;
 }
 
 /** Positions by hash, in a table twice the records at least (linear probing; never grows: every record is added first). */
