@@ -52,15 +52,20 @@ export class SpilledValues<T> {
 
   /** The value written at `where`, read back (and parsed) unless it was lately. */
   get(where: SpilledAt): T {
-    const known = this.parsed.get(where.at);
+    return this.read(where.at, where.bytes);
+  }
+
+  /** The value written at `at`, `bytes` long: see get. */
+  read(at: number, bytes: number): T {
+    const known = this.parsed.get(at);
     if (known !== undefined) return known;
     if (this.closed) throw new Error('a value kept on disk was read after its temporary file was removed');
     this.flush();
-    if (where.at < this.blockAt || where.at + where.bytes > this.blockAt + this.blockBytes) this.read(where);
-    const start = where.at - this.blockAt;
-    const value = this.revive(JSON.parse(this.block.toString('utf8', start, start + where.bytes)) as T);
+    if (at < this.blockAt || at + bytes > this.blockAt + this.blockBytes) this.load(at, bytes);
+    const start = at - this.blockAt;
+    const value = this.revive(JSON.parse(this.block.toString('utf8', start, start + bytes)) as T);
     if (this.parsed.size >= PARSED) this.parsed.delete(this.parsed.keys().next().value!);
-    this.parsed.set(where.at, value);
+    this.parsed.set(at, value);
     return value;
   }
 
@@ -73,13 +78,13 @@ export class SpilledValues<T> {
     this.folder?.close();
   }
 
-  /** Reads the block `where` starts: a whole one when reading goes on in order, else a smaller one. */
-  private read(where: SpilledAt): void {
-    const inOrder = where.at >= this.blockAt && where.at < this.blockAt + 2 * this.block.length;
-    const size = Math.max(inOrder ? BLOCK : NEAR, where.bytes);
+  /** Reads the block a value at `at` (`bytes` long) starts: a whole one when reading goes on in order, else a smaller one. */
+  private load(at: number, bytes: number): void {
+    const inOrder = at >= this.blockAt && at < this.blockAt + 2 * this.block.length;
+    const size = Math.max(inOrder ? BLOCK : NEAR, bytes);
     if (this.block.length < size) this.block = Buffer.allocUnsafe(Math.max(BLOCK, size));
-    this.blockAt = where.at;
-    this.blockBytes = this.folder!.read(this.file!, this.block, where.at, Math.min(size, this.file!.size - where.at));
+    this.blockAt = at;
+    this.blockBytes = this.folder!.read(this.file!, this.block, at, Math.min(size, this.file!.size - at));
   }
 
   private flush(): void {

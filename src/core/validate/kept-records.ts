@@ -12,36 +12,81 @@ interface Body {
   m?: Record<string, string>;
 }
 
+/** Numbers by record, in pieces of 65,536 (no copy of a million as it grows, no room held for as many again). */
+class Column<A extends Float64Array | Int32Array> {
+  private readonly pieces: A[] = [];
+  constructor(private readonly make: (length: number) => A) {}
+  get(n: number): number {
+    return this.pieces[n >>> 16]![n & 0xffff]!;
+  }
+  set(n: number, value: number): void {
+    if (n >>> 16 === this.pieces.length) this.pieces.push(this.make(1 << 16));
+    this.pieces[n >>> 16]![n & 0xffff] = value;
+  }
+}
+
 /**
- * A kept record on disk: where it is and which entity it is stay in memory (72 bytes: Node's V8 has no
- * pointer compression); its values, its row as read and its mapped values are read back when asked for
- * (see SpilledValues).
+ * What the records on disk share, and where each one is: the n-th record on disk starts at `starts[n]`
+ * and ends where the next starts (the last, at `end`), has its line in `lines`, and its entity and file
+ * are `places[kinds[n]]` — 16 bytes a record, not properties of its own.
  */
-class SpilledRecord implements CanonicalRecord, SpilledAt {
-  readonly at: number;
-  readonly bytes: number;
-  /** Private (not a property a comparison or a copy walks into): the file of values. */
-  readonly #disk: SpilledValues<Body>;
-  constructor(
-    readonly entity: Entity,
-    readonly file: string,
-    readonly line: number,
-    disk: SpilledValues<Body>,
-    where: SpilledAt,
-  ) {
-    this.#disk = disk;
-    this.at = where.at;
-    this.bytes = where.bytes;
+class Shelf {
+  readonly starts = new Column((n) => new Float64Array(n));
+  readonly lines = new Column((n) => new Int32Array(n));
+  readonly kinds = new Column((n) => new Int32Array(n));
+  readonly places: Array<{ entity: Entity; file: string }> = [];
+  count = 0;
+  end = 0;
+  constructor(readonly disk: SpilledValues<Body>) {}
+
+  push(record: CanonicalRecord, where: SpilledAt): number {
+    const n = this.count++;
+    let kind = this.places.findIndex((p) => p.entity === record.entity && p.file === record.file);
+    if (kind < 0) kind = this.places.push({ entity: record.entity, file: record.file }) - 1;
+    this.starts.set(n, where.at);
+    this.lines.set(n, record.line);
+    this.kinds.set(n, kind);
+    this.end = where.at + where.bytes;
+    return n;
   }
-  get values(): CanonicalValues {
-    return this.#disk.get(this).v;
+
+  body(n: number): Body {
+    const at = this.starts.get(n);
+    return this.disk.read(at, (n + 1 < this.count ? this.starts.get(n + 1) : this.end) - at);
   }
-  get source(): Record<string, RawValue> {
-    return this.#disk.get(this).s;
-  }
-  get mapped(): Record<string, string> | undefined {
-    return this.#disk.get(this).m;
-  }
+}
+
+/**
+ * A kept record on disk, as the class of one KeptRecords' records: its number alone is its own (32
+ * bytes: Node's V8 has no pointer compression); its entity, file and line come from the shelf, and its
+ * values, its row as read and its mapped values are read back when asked for (see SpilledValues).
+ */
+function spilledRecords(shelf: Shelf) {
+  return class SpilledRecord implements CanonicalRecord {
+    /** Private (not a property a comparison or a copy walks into). */
+    readonly #n: number;
+    constructor(n: number) {
+      this.#n = n;
+    }
+    get entity(): Entity {
+      return shelf.places[shelf.kinds.get(this.#n)]!.entity;
+    }
+    get file(): string {
+      return shelf.places[shelf.kinds.get(this.#n)]!.file;
+    }
+    get line(): number {
+      return shelf.lines.get(this.#n);
+    }
+    get values(): CanonicalValues {
+      return shelf.body(this.#n).v;
+    }
+    get source(): Record<string, RawValue> {
+      return shelf.body(this.#n).s;
+    }
+    get mapped(): Record<string, string> | undefined {
+      return shelf.body(this.#n).m;
+    }
+  };
 }
 
 /**
@@ -53,6 +98,8 @@ class SpilledRecord implements CanonicalRecord, SpilledAt {
 export class KeptRecords {
   private readonly list: CanonicalRecord[] = [];
   private readonly disk: SpilledValues<Body>;
+  private readonly shelf: Shelf;
+  private readonly Spilled: ReturnType<typeof spilledRecords>;
   /** The fields the records kept have, per entity (those left out too: a few more, never fewer). */
   readonly fields = new Map<Entity, Set<string>>();
 
@@ -62,6 +109,8 @@ export class KeptRecords {
     tmp?: string,
   ) {
     this.disk = new SpilledValues<Body>(tmp);
+    this.shelf = new Shelf(this.disk);
+    this.Spilled = spilledRecords(this.shelf);
   }
 
   get length(): number {
@@ -87,7 +136,7 @@ export class KeptRecords {
       return;
     }
     const where = this.disk.push(record.mapped ? { v: record.values, s: record.source, m: record.mapped } : { v: record.values, s: record.source });
-    this.list.push(new SpilledRecord(record.entity, record.file, record.line, this.disk, where));
+    this.list.push(new this.Spilled(this.shelf.push(record, where)));
   }
 
   /** The records `keep` says yes to, as they are held, and the others as plain records (they outlive the file: results, failed rows); once, at the end. */
@@ -96,7 +145,7 @@ export class KeptRecords {
     const others: CanonicalRecord[] = [];
     for (const record of this.list)
       if (keep(record)) kept.push(record);
-      else others.push(record instanceof SpilledRecord ? withValues(record, record.values) : record);
+      else others.push(record instanceof this.Spilled ? withValues(record, record.values) : record);
     this.list.length = 0; // the arrays given are the records from now on (a million slots fewer)
     return { kept, others };
   }
