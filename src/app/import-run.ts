@@ -6,6 +6,7 @@ import { DEPENDENCY_ORDER, type Entity } from '../core/model/entities.js';
 import { buildPlan, DeactivationLimit, MissingLimit, parseLimit, type Limit, type Plan, type PlanOptions, type RunMode } from '../core/plan/plan.js';
 import { planFields, projected } from '../core/plan/project.js';
 import { TargetRows } from './target-rows.js';
+import type { TargetRecords } from '../core/plan/row-sets.js';
 import type { MatchKey, Connection } from '../core/ports.js';
 import type { CanonicalRecord } from '../core/model/canonical.js';
 import { keyValue } from '../core/model/keys.js';
@@ -123,15 +124,16 @@ async function planValidated(opened: OpenedTarget, options: ImportOptions, polic
  * What the target holds now of each entity `listed`, as a plan keeps it: only the fields it reads
  * (see planFields), a value many records repeat held once, past a number on disk (`held`).
  */
-async function readCurrent(target: Connection, records: readonly CanonicalRecord[], listed: ReadonlySet<Entity>, options: ImportOptions, held: TargetRows): Promise<Map<Entity, CanonicalValues[]>> {
-  const current = new Map<Entity, CanonicalValues[]>();
+async function readCurrent(target: Connection, records: readonly CanonicalRecord[], listed: ReadonlySet<Entity>, options: ImportOptions, held: TargetRows): Promise<Map<Entity, TargetRecords>> {
+  const current = new Map<Entity, TargetRecords>();
   const fields = planFields(target.writer!, records, options.plan);
   const interner = new Interner();
   const keep = (entity: Entity) => (row: CanonicalValues) => projected(row, fields.get(entity) ?? [], interner);
   if (target.can.list)
     for (const entity of DEPENDENCY_ORDER.filter((e) => listed.has(e))) {
-      const rows: CanonicalValues[] = [];
-      for await (const page of target.list(entity)) for (const row of page) rows.push(held.hold(keep(entity)(row)));
+      const from = held.size;
+      for await (const page of target.list(entity)) for (const row of page) held.hold(keep(entity)(row));
+      const rows = held.list(from);
       if (rows.length === 0) await listedNothing(target, entity, records);
       current.set(entity, rows);
     }
@@ -142,7 +144,7 @@ async function readCurrent(target: Connection, records: readonly CanonicalRecord
 /** The plan itself, once the input is read and what the target holds is known. */
 async function planOn(
   opened: OpenedTarget, options: ImportOptions, policy: ReturnType<typeof runPolicy>, validation: ValidationReport, tolerated: boolean,
-  current: Map<Entity, CanonicalValues[]>, { invalid, lookedUp, listed, sync }: { invalid: number; lookedUp: boolean; listed: ReadonlySet<Entity>; sync?: SentState },
+  current: ReadonlyMap<Entity, TargetRecords>, { invalid, lookedUp, listed, sync }: { invalid: number; lookedUp: boolean; listed: ReadonlySet<Entity>; sync?: SentState },
 ): Promise<PlannedImport> {
   const target = opened.target!;
   const records = validation.records ?? [];

@@ -29,7 +29,8 @@ describe('RowSet and RowMap: the plan’s sets and maps of target records, by th
 
   it('TargetRows numbers every record it holds, in memory or on disk; a record on disk says its number without reading the disk', () => {
     const rows = new TargetRows(2, tempDir());
-    const held = [0, 1, 2, 3].map((i) => rows.hold({ id: `u${i}` }));
+    for (const i of [0, 1, 2, 3]) rows.hold({ id: `u${i}` });
+    const held = [...rows.list(0)];
     const set = new RowSet();
     set.add(held[3]!).add(held[0]!);
     rows.close(); // what is on disk can no longer be read: the numbers still can

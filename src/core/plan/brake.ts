@@ -1,3 +1,4 @@
+import type { TargetRecords } from './row-sets.js';
 import type { CanonicalValues } from '../model/canonical.js';
 import { DEPENDENCY_ORDER, type Entity } from '../model/entities.js';
 import type { TargetWriter } from '../ports.js';
@@ -60,7 +61,7 @@ export function markDisabling(writer: TargetWriter, draft: Draft): void {
  * (`current`; a target that cannot be listed: the rows of the input). Throws DeactivationLimit before
  * anything is written.
  */
-export function checkDeactivations(draft: Draft, limit: Limit, current: ReadonlyMap<Entity, readonly CanonicalValues[]>, inputRows: ReadonlyMap<Entity, number>): void {
+export function checkDeactivations(draft: Draft, limit: Limit, current: ReadonlyMap<Entity, TargetRecords>, inputRows: ReadonlyMap<Entity, number>): void {
   for (const entity of DEPENDENCY_ORDER) {
     const ops = draft.ops.filter((op) => op.entity === entity && op.because);
     if (ops.length === 0) continue;

@@ -1,3 +1,4 @@
+import type { TargetRecords } from './row-sets.js';
 import type { CanonicalValues, FieldValue } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 import type { TargetWriter } from '../ports.js';
@@ -18,7 +19,7 @@ function refersTo(value: FieldValue | null | undefined, id: string): boolean {
  * count, updates count with their new values, creates count too. Needs the referring entity's records
  * in `current` (planImport lists them when deletes are asked for).
  */
-export function keepReferencedRecords(writer: TargetWriter, current: ReadonlyMap<Entity, readonly CanonicalValues[]>, draft: Draft): void {
+export function keepReferencedRecords(writer: TargetWriter, current: ReadonlyMap<Entity, TargetRecords>, draft: Draft): void {
   const { ops, notes } = draft;
   const deletes = ops.filter((o) => o.action === 'delete');
   if (!deletes.length || !writer.deleteBlockedBy) return;

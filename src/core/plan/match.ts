@@ -3,29 +3,32 @@ import type { Canary } from './canary.js';
 import type { Draft } from './draft.js';
 import { keyTakenMessage, newHrIdConflict, type Found } from './identity.js';
 import { keyLabel, keyOf } from './keys.js';
-import { RowMap } from './row-sets.js';
+import { recordKey, RowMap, sameRecord, type TargetRecords } from './row-sets.js';
 import { fnv1a as hashOf } from '../../shared/fnv.js';
 import type { Conflict, ConflictCode, OnNewHrId } from './types.js';
 
 /**
  * Every target record each key value finds: more than one is a duplicate on the target. Per key, a
- * table of the records' positions by a hash of the key's value (open addressing, two Int32Arrays of
- * twice the records: 16 bytes a record a key), each record a hash finds checked against the value —
+ * table of the records' positions by a hash of the key's value (open addressing: see KeyTable, ~8.6
+ * bytes a record a key), each record a hash finds checked against the value —
  * not a Map of a million key strings (~75 bytes a record a key, issue 22 goal 4).
  */
 export class TargetIndex {
   private readonly tables: Map<string, KeyTable>;
 
   constructor(
-    private readonly existing: readonly CanonicalValues[],
+    private readonly existing: TargetRecords,
     readonly keys: readonly string[],
   ) {
     this.tables = new Map(keys.map((k) => [k, new KeyTable(existing.length)]));
-    for (let i = 0; i < existing.length; i++)
+    let i = 0;
+    for (const row of existing) {
       for (const k of keys) {
-        const value = keyOf(k, existing[i]!);
+        const value = keyOf(k, row);
         if (value !== undefined) this.tables.get(k)!.add(hashOf(value), i);
       }
+      i++;
+    }
   }
 
   /** The target records whose key `k` has the value `values` has, in the order listed. */
@@ -33,7 +36,10 @@ export class TargetIndex {
     const value = keyOf(k, values);
     if (value === undefined) return [];
     const found: CanonicalValues[] = [];
-    for (const i of this.tables.get(k)!.positions(hashOf(value))) if (keyOf(k, this.existing[i]!) === value) found.push(this.existing[i]!);
+    for (const i of this.tables.get(k)!.positions(hashOf(value))) {
+      const row = this.existing.at(i)!;
+      if (keyOf(k, row) === value) found.push(row);
+    }
     return found;
   }
 
@@ -43,31 +49,34 @@ export class TargetIndex {
   }
 }
 
-/** Positions by hash, in a table twice the records at least (linear probing; never grows: every record is added first). */
+/**
+ * Positions by hash (linear probing; never grows: every record is added first), at most 70% full: a
+ * position (4 bytes) and the hash's upper 16 bits (2) a slot, ~8.6 bytes a record — a hash's whole 32
+ * bits would be 16 bytes a record at half full, for a few more records checked (one in 65,536).
+ */
 class KeyTable {
   private readonly slots: Int32Array; // position + 1; 0: empty
-  private readonly hashes: Int32Array;
-  private readonly mask: number;
+  private readonly tags: Uint16Array;
+  private readonly capacity: number;
 
   constructor(records: number) {
-    let capacity = 16;
-    while (capacity < records * 2) capacity *= 2;
-    this.slots = new Int32Array(capacity);
-    this.hashes = new Int32Array(capacity);
-    this.mask = capacity - 1;
+    this.capacity = Math.max(16, Math.ceil(records / 0.7));
+    this.slots = new Int32Array(this.capacity);
+    this.tags = new Uint16Array(this.capacity);
   }
 
   add(hash: number, position: number): void {
-    let i = hash & this.mask;
-    while (this.slots[i] !== 0) i = (i + 1) & this.mask;
+    let i = (hash >>> 0) % this.capacity;
+    while (this.slots[i] !== 0) i = i + 1 === this.capacity ? 0 : i + 1;
     this.slots[i] = position + 1;
-    this.hashes[i] = hash;
+    this.tags[i] = hash >>> 16;
   }
 
-  /** The positions added with `hash`, in the order added. */
+  /** The positions added with a hash like `hash` (its slot and upper bits), in the order added: some may have another. */
   positions(hash: number): number[] {
     const out: number[] = [];
-    for (let i = hash & this.mask; this.slots[i] !== 0; i = (i + 1) & this.mask) if (this.hashes[i] === hash) out.push(this.slots[i]! - 1);
+    const tag = hash >>> 16;
+    for (let i = (hash >>> 0) % this.capacity; this.slots[i] !== 0; i = i + 1 === this.capacity ? 0 : i + 1) if (this.tags[i] === tag) out.push(this.slots[i]! - 1);
     return out;
   }
 }
@@ -96,7 +105,7 @@ class One implements ReadonlySet<CanonicalValues> {
     return 1;
   }
   has(value: CanonicalValues): boolean {
-    return value === this.only;
+    return sameRecord(value, this.only);
   }
   forEach(f: (value: CanonicalValues, key: CanonicalValues, set: ReadonlySet<CanonicalValues>) => void, self?: unknown): void {
     f.call(self, this.only, this.only, this);
@@ -115,10 +124,14 @@ class One implements ReadonlySet<CanonicalValues> {
   }
 }
 
-/** The target records any of a row's keys finds (worked out when asked: a plan of a million rows holds none of these). */
+/** The target records any of a row's keys finds, each once (worked out when asked: a plan of a million rows holds none of these). */
 export function hitsOf(record: CanonicalRecord, index: TargetIndex): ReadonlySet<CanonicalValues> {
   const found = index.findAll(record.values);
-  return found.length === 0 ? NONE : found.every((h) => h === found[0]) ? new One(found[0]!) : new Set(found);
+  if (found.length === 0) return NONE;
+  if (found.every((h) => sameRecord(h, found[0]))) return new One(found[0]!);
+  const once = new Map<unknown, CanonicalValues>();
+  for (const hit of found) if (!once.has(recordKey(hit))) once.set(recordKey(hit), hit);
+  return new Set(once.values());
 }
 
 export function claimsOf(input: readonly CanonicalRecord[], index: TargetIndex): Claims {
@@ -173,10 +186,13 @@ export type Match = { conflict: Conflict } | { hit: CanonicalValues | undefined;
  */
 export function matchRow(record: CanonicalRecord, present: readonly string[], index: TargetIndex, claims: Claims, matched: Matched, held: { add(row: CanonicalValues): unknown }, onNewHrId?: OnNewHrId): Match {
   const hits = new Map<CanonicalValues, Found>();
+  /** Each record found, as the one object it is here (two keys finding one record may give two: see TargetRecords). */
+  const ones = new Map<unknown, CanonicalValues>();
   let duplicate: string | undefined;
   for (const k of present) {
     const found = index.find(k, record.values);
-    for (const hit of found) {
+    for (const each of found) {
+      const hit = ones.get(recordKey(each)) ?? ones.set(recordKey(each), each).get(recordKey(each))!;
       held.add(hit);
       if (!hits.has(hit)) hits.set(hit, { key: k, label: keyLabel(k, record.values) });
     }

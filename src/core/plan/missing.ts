@@ -1,3 +1,4 @@
+import type { TargetRecords } from './row-sets.js';
 import type { CanonicalValues } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 import type { Connection } from '../ports.js';
@@ -27,7 +28,7 @@ export class MissingLimit extends Error {
  * not the whole population, the platform cannot, or there are more of them than maxMissing allows
  * (the brake: MissingLimit, before anything is written). Why nothing was done is said in a note.
  */
-export function planMissing(target: Connection, entity: Entity, existing: readonly CanonicalValues[], keys: readonly string[], options: PlanOptions, kept: (row: CanonicalValues) => boolean, draft: Draft): void {
+export function planMissing(target: Connection, entity: Entity, existing: TargetRecords, keys: readonly string[], options: PlanOptions, kept: (row: CanonicalValues) => boolean, draft: Draft): void {
   const policy = options.missing;
   if (policy === 'ignore') return;
   const writer = target.writer!;
@@ -39,7 +40,8 @@ export function planMissing(target: Connection, entity: Entity, existing: readon
   if (policy === 'delete' && !writer.canDelete(entity)) return note({ code: 'missing_cannot_delete', target: target.label, entity });
   if (policy === 'deactivate' && !deactivation) return note({ code: 'missing_cannot_deactivate', target: target.label, entity });
   // Already deactivated: nothing to do.
-  const missing = existing.filter((row) => !kept(row) && !(deactivation && policy === 'deactivate' && same(deactivation.field, row[deactivation.field], deactivation.value)));
+  const missing: CanonicalValues[] = [];
+  for (const row of existing) if (!kept(row) && !(deactivation && policy === 'deactivate' && same(deactivation.field, row[deactivation.field], deactivation.value))) missing.push(row);
   const limit = 'count' in options.maxMissing ? options.maxMissing.count : Math.floor(existing.length * options.maxMissing.fraction);
   if (missing.length > limit) throw new MissingLimit(entity, missing.length, existing.length, limit, missing.slice(0, 10).map((r) => describeRecord(r, keys)));
   for (const row of missing) {

@@ -11,7 +11,7 @@ import { checkDeactivations, markDisabling } from './brake.js';
 import { decisionOf, madeRows, planLeaver, standingFor } from './lifecycle.js';
 import { claimsOf, hitsOf, matchRow, presentKeys, TargetIndex } from './match.js';
 import { planMissing } from './missing.js';
-import { RowMap, RowSet } from './row-sets.js';
+import { RowMap, RowSet, type TargetRecords } from './row-sets.js';
 import { guardProtected, holdOutOfScope, keepsProtected, keepToModes, leftOutByMode, ownedOnCreate, ownership, scopeDecision, splitByScope, withoutOwned } from './policy.js';
 import { inRunOrder, orderByReferences } from './order.js';
 import { holdersByKey, withoutInactiveReferences } from './references.js';
@@ -35,7 +35,7 @@ export { DeactivationLimit, parseLimit } from './brake.js';
  * the input lacks are left alone, deactivated or deleted as asked — unless there are more of them than
  * --max-missing allows. Creates and updates run groups → companies → users; removals in reverse.
  */
-export async function buildPlan(target: Connection, records: CanonicalRecord[], options: PlanOptions, current: Map<Entity, CanonicalValues[]>): Promise<Plan> {
+export async function buildPlan(target: Connection, records: CanonicalRecord[], options: PlanOptions, current: ReadonlyMap<Entity, TargetRecords>): Promise<Plan> {
   const writer = target.writer!;
   const draft = new Draft(options.invalid);
   const canary = new Canary(options);
@@ -77,7 +77,7 @@ export async function buildPlan(target: Connection, records: CanonicalRecord[], 
  * One entity against the target's records (`existing`): each row matched (see matchRow), then created,
  * or updated with what it changes; then the records the input lacks (see planMissing).
  */
-function planListed(target: Connection, entity: Entity, rows: { input: CanonicalRecord[]; outside: CanonicalRecord[] }, existing: CanonicalValues[], keys: string[], options: PlanOptions, canary: Canary, draft: Draft): void {
+function planListed(target: Connection, entity: Entity, rows: { input: CanonicalRecord[]; outside: CanonicalRecord[] }, existing: TargetRecords, keys: string[], options: PlanOptions, canary: Canary, draft: Draft): void {
   const writer = target.writer!;
   const input = rows.input;
   const index = new TargetIndex(existing, keys);

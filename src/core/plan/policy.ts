@@ -1,3 +1,4 @@
+import type { TargetRecords } from './row-sets.js';
 import type { CanonicalRecord, CanonicalValues, FieldValue } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 import type { TargetWriter } from '../ports.js';
@@ -110,9 +111,12 @@ export function keepsProtected(writer: TargetWriter, entity: Entity, row: Canoni
  * deactivation or delete (a leaver) leaves the plan; an update loses a change that disables the
  * account or moves a role field away from a protected value (the rest of it stays). Each is said.
  */
-export function guardProtected(writer: TargetWriter, draft: Draft, current: ReadonlyMap<Entity, readonly CanonicalValues[]>, policy: PolicyOptions | undefined): void {
+export function guardProtected(writer: TargetWriter, draft: Draft, current: ReadonlyMap<Entity, TargetRecords>, policy: PolicyOptions | undefined): void {
   if (!policy?.protect) return;
-  const byId = new Map((current.get('users') ?? []).map((row) => [String(row.id), row]));
+  // The records of the operations' ids alone: a million users' records are not a Map of a million.
+  const ids = new Set(draft.ops.flatMap((op) => (op.id === undefined ? [] : [op.id])));
+  const byId = new Map<string, CanonicalValues>();
+  if (ids.size) for (const row of current.get('users') ?? []) if (ids.has(String(row.id))) byId.set(String(row.id), row);
   const dropped = new Set<PlannedOp>();
   for (const op of draft.ops) {
     // A target that cannot be listed: no record to read, only what is sent (its keys protect it; a role cannot).

@@ -3,6 +3,7 @@ import type { Entity } from '../model/entities.js';
 import { keyValue } from '../model/keys.js';
 import type { TargetWriter } from '../ports.js';
 import { same } from './compare.js';
+import { sameRecord, type TargetRecords } from './row-sets.js';
 
 /** The values an approver-like field names: emails of `{email}` items, or the string itself. */
 export function named(value: unknown): string[] {
@@ -28,7 +29,7 @@ export interface Holders {
  * whether a row of this run has it at all.
  */
 export function holdersByKey(
-  writer: TargetWriter, entity: Entity, existing: CanonicalValues[], hitsOf: Iterable<readonly [CanonicalRecord, ReadonlySet<CanonicalValues>]>,
+  writer: TargetWriter, entity: Entity, existing: TargetRecords, hitsOf: Iterable<readonly [CanonicalRecord, ReadonlySet<CanonicalValues>]>,
   input: Iterable<CanonicalRecord> = [...hitsOf].map(([record]) => record), inputFields?: ReadonlySet<string>,
 ): Map<string, Holders> {
   const out = new Map<string, Holders>();
@@ -63,7 +64,7 @@ export function holdersByKey(
  * whose old value names the same record as its new one). The rest of the records are not held: a
  * million people with a few thousand managers, or none named, hold those few (issue 22 goal 4).
  */
-function namedKeys(ref: { field: string; key: string }, existing: readonly CanonicalValues[], input: Iterable<CanonicalRecord>): Set<string> {
+function namedKeys(ref: { field: string; key: string }, existing: TargetRecords, input: Iterable<CanonicalRecord>): Set<string> {
   const wanted = new Set<string>();
   // Every row's, made or not: more keys than needed only keeps a few more records.
   for (const record of input) for (const v of named(record.values[ref.field])) wanted.add(keyValue(ref.key, v));
@@ -86,7 +87,7 @@ export function unheld(holders: Holders | undefined, value: FieldValue | null, r
 export function sameHolder(holders: Holders | undefined, from: FieldValue | null, to: FieldValue | null): boolean {
   if (!holders?.byId || typeof from !== 'string' || typeof to !== 'string' || !from || !to) return false;
   const before = holders.now(from);
-  return before !== undefined && before === holders.next(to);
+  return before !== undefined && sameRecord(before, holders.next(to));
 }
 
 /**

@@ -16,6 +16,27 @@ export function numberRow(row: CanonicalValues, n: number): CanonicalValues {
 
 const numberOf = (row: CanonicalValues): number | undefined => (row as { [ROW_NUMBER]?: number })[ROW_NUMBER];
 
+/**
+ * The target's records of an entity as a plan reads them: an array, or a list that makes each record
+ * past a number when it is read (TargetRows in app/target-rows.ts: a million target records are not a
+ * million objects held). So one record read twice may be two objects: tell records apart with
+ * `recordKey` or `sameRecord`, never `===` or an object's place in a Map or Set.
+ */
+export interface TargetRecords extends Iterable<CanonicalValues> {
+  readonly length: number;
+  at(index: number): CanonicalValues | undefined;
+}
+
+/** What tells a target record from another: its number, or (a record without one: a test's, a looked-up one) itself. */
+export function recordKey(row: CanonicalValues): unknown {
+  return numberOf(row) ?? row;
+}
+
+/** Whether two target records are one (see TargetRecords). */
+export function sameRecord(a: CanonicalValues | undefined, b: CanonicalValues | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && numberOf(a) !== undefined && numberOf(a) === numberOf(b));
+}
+
 /** The records a plan holds (never missing): a flag by number. */
 export class RowSet {
   private flags = new Uint8Array(0);

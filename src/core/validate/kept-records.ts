@@ -1,4 +1,5 @@
 import { SpilledValues, type SpilledAt } from '../../io/spilled-values.js';
+import { Column } from '../../shared/column.js';
 import { withValues, type CanonicalRecord, type CanonicalValues, type RawValue } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 
@@ -10,19 +11,6 @@ interface Body {
   v: CanonicalValues;
   s: Record<string, RawValue>;
   m?: Record<string, string>;
-}
-
-/** Numbers by record, in pieces of 65,536 (no copy of a million as it grows, no room held for as many again). */
-class Column<A extends Float64Array | Int32Array> {
-  private readonly pieces: A[] = [];
-  constructor(private readonly make: (length: number) => A) {}
-  get(n: number): number {
-    return this.pieces[n >>> 16]![n & 0xffff]!;
-  }
-  set(n: number, value: number): void {
-    if (n >>> 16 === this.pieces.length) this.pieces.push(this.make(1 << 16));
-    this.pieces[n >>> 16]![n & 0xffff] = value;
-  }
 }
 
 /**
