@@ -46,6 +46,20 @@ describe('TargetRows: the target’s records a plan holds, past a number on disk
     rows.close();
     expect(() => second.lastName).toThrow(/after its temporary file was removed/);
   });
+
+  it('past twice the number held, the first go to disk too: numbered as before, read as before', () => {
+    const rows = new TargetRows(2, tempDir());
+    const given = Array.from({ length: 5 }, (_, i) => projected({ id: `u${i}`, email: `u${i}@x.co`, tags: [String(i)] }, ['id', 'email', 'tags']));
+    given.slice(0, 4).forEach((r) => rows.hold(r));
+    expect(rows.list(0).at(0)).toBe(given[0]); // 4 held: not past twice 2 yet
+    rows.hold(given[4]!);
+    const list = rows.list(0);
+    expect(list.at(0)).not.toBe(given[0]);
+    expect([...list].map((r) => ({ ...r }))).toEqual(given.map((r) => ({ ...r })));
+    expect([...list].map((r) => fingerprint(r))).toEqual(given.map((r) => fingerprint(r)));
+    expect(sameRecord(list.at(1), rows.list(1).at(0)) && new RowSet().add(list.at(0)!).has(rows.list(0).at(0)!)).toBe(true);
+    rows.close();
+  });
 });
 
 const lms = useEmbeddedLms();

@@ -20,7 +20,7 @@ const plain = (r: CanonicalRecord) => ({ entity: r.entity, file: r.file, line: r
 describe('KeptRecords: the records kept for a plan, past a number on disk (issue 22 goal 4)', () => {
   it('gives back each record as kept, in order, the first in memory and the rest read back from a private file that close() removes', () => {
     const tmp = tempDir();
-    const kept = new KeptRecords(2, tmp);
+    const kept = new KeptRecords(160, tmp); // under twice 160: the first 160 stay in memory
     const rows: CanonicalRecord[] = Array.from({ length: 300 }, (_, i) => ({
       entity: 'users', file: 'in.csv', line: i + 2,
       values: { externalId: `E${i}`, lastName: i % 3 ? `Lé ${i} “x”` : null, tags: ['a', 'b'], active: i % 2 === 0 },
@@ -32,9 +32,10 @@ describe('KeptRecords: the records kept for a plan, past a number on disk (issue
     expect(kept.length).toBe(301);
     expect(kept.at(0)).toBe(rows[0]);
     expect(kept.at(300)).toBe(rows[7]);
-    expect(kept.at(2)).not.toBe(rows[2]);
+    expect(kept.at(159)).toBe(rows[159]);
+    expect(kept.at(160)).not.toBe(rows[160]);
     // Read out of order too (a plan reads a conflict's other row back), and again.
-    for (const i of [299, 2, 150, 3, 299]) expect(plain(kept.at(i))).toEqual(plain(rows[i]!));
+    for (const i of [299, 162, 250, 163, 299]) expect(plain(kept.at(i))).toEqual(plain(rows[i]!));
     const { kept: ok, others } = kept.partition((r) => r.line % 2 === 0);
     expect(ok.map(plain)).toEqual(rows.filter((r) => r.line % 2 === 0).map(plain));
     // What is left out is handed on as plain records: it outlives the file (results, failed rows).
@@ -45,6 +46,28 @@ describe('KeptRecords: the records kept for a plan, past a number on disk (issue
     kept.close();
     expect(() => ok.at(-1)!.values).toThrow(/after its temporary file was removed/);
     expect(others.map(plain)).toEqual(rows.filter((r) => r.line % 2 === 1).concat(rows[7]!).map(plain));
+  });
+});
+
+describe('KeptRecords past twice the number held: the first go to disk too', () => {
+  it('a record given to stay in memory stays the very object; every other reads back as it was kept; from then on only those stay', () => {
+    const kept = new KeptRecords(3, tempDir());
+    const rows: CanonicalRecord[] = Array.from({ length: 9 }, (_, i) => ({ entity: i % 2 ? 'users' : 'companies', file: `f${i % 3}.csv`, line: i + 2, values: { externalId: `E${i}` }, source: { id: `E${i}` } }));
+    kept.push(rows[0]!);
+    kept.push(rows[1]!, true);
+    for (const r of rows.slice(2, 6)) kept.push(r);
+    expect(kept.at(0)).toBe(rows[0]); // 6 kept: not past twice 3 yet
+    kept.push(rows[6]!);
+    expect(kept.at(0)).not.toBe(rows[0]);
+    expect(kept.at(2)).not.toBe(rows[2]);
+    expect(kept.at(1)).toBe(rows[1]);
+    expect(kept.holdsNext()).toBe(false);
+    expect(kept.holdsNext(true)).toBe(true);
+    kept.push(rows[7]!);
+    kept.push(rows[8]!, true);
+    expect(kept.at(8)).toBe(rows[8]);
+    expect(Array.from({ length: 9 }, (_, k) => plain(kept.at(k)))).toEqual(rows.map(plain));
+    kept.close();
   });
 });
 

@@ -3,7 +3,11 @@ import { Column } from '../../shared/column.js';
 import { withValues, type CanonicalRecord, type CanonicalValues, type RawValue } from '../model/canonical.js';
 import type { Entity } from '../model/entities.js';
 
-/** How many kept records stay in memory as they are; past that, the rest go to disk (issue 22 goal 4). */
+/**
+ * How many kept records stay in memory as they are; past that, the rest go to disk — and past twice as
+ * many, these too (issue 22 goal 4): an import of up to 50,000 rows never reads one back, a large one
+ * holds none of its rows in memory.
+ */
 export const HELD_IN_MEMORY = 50_000;
 
 /** What of a record goes to disk: all but where it is. */
@@ -88,6 +92,10 @@ export class KeptRecords {
   private readonly disk: SpilledValues<Body>;
   private readonly shelf: Shelf;
   private readonly Spilled: ReturnType<typeof spilledRecords>;
+  /** The first records have gone to disk too (see HELD_IN_MEMORY). */
+  private demoted = false;
+  /** Of the first `held` records, those pushed to stay in memory whatever the count. */
+  private readonly pinned = new Set<number>();
   /** The fields the records kept have, per entity (those left out too: a few more, never fewer). */
   readonly fields = new Map<Entity, Set<string>>();
 
@@ -112,7 +120,7 @@ export class KeptRecords {
 
   /** Whether the next record pushed stays in memory as it is (else it goes to disk). */
   holdsNext(inMemory = false): boolean {
-    return inMemory || this.list.length < this.held;
+    return inMemory || (!this.demoted && this.list.length < this.held);
   }
 
   /** Keeps `record`; `inMemory`: keep it as it is whatever the count (a row already known to be left out, or one that may still change). */
@@ -120,11 +128,24 @@ export class KeptRecords {
     const fields = this.fields.get(record.entity) ?? this.fields.set(record.entity, new Set()).get(record.entity)!;
     for (const field in record.values) fields.add(field);
     if (this.holdsNext(inMemory)) {
+      if (inMemory && this.list.length < this.held) this.pinned.add(this.list.length);
       this.list.push(record);
       return;
     }
+    this.list.push(this.spilled(record));
+    if (!this.demoted && this.list.length > 2 * this.held) this.demote();
+  }
+
+  private spilled(record: CanonicalRecord): CanonicalRecord {
     const where = this.disk.push(record.mapped ? { v: record.values, s: record.source, m: record.mapped } : { v: record.values, s: record.source });
-    this.list.push(new this.Spilled(this.shelf.push(record, where)));
+    return new this.Spilled(this.shelf.push(record, where));
+  }
+
+  /** The first `held` records to disk too, those pushed to stay in memory left as they are: from now on, only those do. */
+  private demote(): void {
+    this.demoted = true;
+    for (let k = 0; k < this.held; k++) if (!this.pinned.has(k)) this.list[k] = this.spilled(this.list[k]!);
+    this.pinned.clear();
   }
 
   /** The records `keep` says yes to, as they are held, and the others as plain records (they outlive the file: results, failed rows); once, at the end. */
