@@ -196,6 +196,22 @@ export function matches(expr: Expr, row: Row): boolean {
   return Boolean(evaluate(expr, row));
 }
 
+/** The fields a filter names, as written. */
+export function fieldsIn(expr: Expr): string[] {
+  switch (expr.kind) {
+    case 'field':
+      return [expr.name];
+    case 'literal':
+      return [];
+    case 'not':
+      return fieldsIn(expr.operand);
+    case 'call':
+      return expr.args.flatMap(fieldsIn);
+    default:
+      return [...fieldsIn(expr.left), ...fieldsIn(expr.right)];
+  }
+}
+
 export interface ListQuery {
   filter?: Expr;
   filterText: string;

@@ -14,9 +14,9 @@ export class Table {
   private views = new Map<string, Row[]>();
   /** Field → normalised value → ids, kept up to date on every set and delete. */
   private readonly indexes = new Map<string, { normalise: (v: unknown) => string; byValue: Map<string, Set<string>> }>();
+  /** Field holding a list → item → ids of the rows whose list has it, kept up to date the same way. */
+  private readonly listIndexes = new Map<string, { split: (v: unknown) => string[]; byItem: Map<string, Set<string>> }>();
   version = 0;
-  /** Per field: how many changes touched it (a set that changed its value, a delete of a row that had one). */
-  private readonly fieldVersions = new Map<string, number>();
 
   constructor(rows: Iterable<[string, Row]> = []) {
     for (const [id, row] of rows) this.byId.set(id, row);
@@ -37,7 +37,6 @@ export class Table {
   set(id: string, row: Row): void {
     const before = this.byId.get(id);
     if (before) this.unindex(id, before);
-    this.touched(before, row);
     this.byId.set(id, row);
     this.index(id, row);
     this.changed();
@@ -47,29 +46,9 @@ export class Table {
     const before = this.byId.get(id);
     if (!before) return false;
     this.unindex(id, before);
-    this.touched(before, undefined);
     this.byId.delete(id);
     this.changed();
     return true;
-  }
-
-  /**
-   * How many changes have touched a field: what is derived from one field of every row (who manages
-   * whom) is computed again only when it moves, not on every write of the table.
-   */
-  fieldVersion(field: string): number {
-    return this.fieldVersions.get(field) ?? 0;
-  }
-
-  private touched(before: Row | undefined, after: Row | undefined): void {
-    // Every key of either row once: before's, then those only after has.
-    if (before) for (const key of Object.keys(before)) this.compare(key, before[key], after?.[key]);
-    if (after) for (const key of Object.keys(after)) if (!before || !Object.hasOwn(before, key)) this.compare(key, undefined, after[key]);
-  }
-
-  /** A field's value before and after a change: a change of it (null and undefined alike) counts. */
-  private compare(key: string, before: unknown, after: unknown): void {
-    if (before !== after && (before ?? null) !== (after ?? null)) this.fieldVersions.set(key, (this.fieldVersions.get(key) ?? 0) + 1);
   }
 
   /**
@@ -89,6 +68,29 @@ export class Table {
     return undefined;
   }
 
+  /**
+   * The ids of the rows whose `field`, a list (`split` says its items), has `item` — through an index
+   * built on first use and maintained on every change, so who a user manages costs no scan of every
+   * user on each answer. In the order the rows came to have it.
+   */
+  having(field: string, item: string, split: (v: unknown) => string[]): string[] {
+    let index = this.listIndexes.get(field);
+    if (!index) {
+      index = { split, byItem: new Map() };
+      this.listIndexes.set(field, index);
+      for (const [id, row] of this.byId) this.addItems(index, id, row[field]);
+    }
+    return [...(index.byItem.get(item) ?? [])];
+  }
+
+  private addItems(index: { split: (v: unknown) => string[]; byItem: Map<string, Set<string>> }, id: string, value: unknown): void {
+    for (const item of index.split(value)) {
+      let ids = index.byItem.get(item);
+      if (!ids) index.byItem.set(item, (ids = new Set()));
+      ids.add(id);
+    }
+  }
+
   private add(index: { normalise: (v: unknown) => string; byValue: Map<string, Set<string>> }, id: string, value: unknown): void {
     const key = index.normalise(value);
     if (key === '') return;
@@ -99,10 +101,12 @@ export class Table {
 
   private index(id: string, row: Row): void {
     for (const [field, index] of this.indexes) this.add(index, id, row[field]);
+    for (const [field, index] of this.listIndexes) this.addItems(index, id, row[field]);
   }
 
   private unindex(id: string, row: Row): void {
     for (const [field, index] of this.indexes) index.byValue.get(index.normalise(row[field]))?.delete(id);
+    for (const [field, index] of this.listIndexes) for (const item of index.split(row[field])) index.byItem.get(item)?.delete(id);
   }
 
   rows(): Row[] {

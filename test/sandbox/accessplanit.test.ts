@@ -116,6 +116,17 @@ describe('accessplanit emulation', () => {
       return reply.body.results.map((u: { ID: string }) => u.ID);
     };
 
+    it('a filter of IDs alone (decided on the ID, not on each user presented whole) answers as any filter does', async () => {
+      const all: string[] = await ids('');
+      expect(await ids("$filter=ID eq 'jasmit' or id eq 'prpate' or ID eq 'nobody'")).toEqual(all.filter((id) => id === 'jasmit' || id === 'prpate'));
+      expect(await ids("$filter=not (ID eq 'jasmit')")).toEqual(all.filter((id) => id !== 'jasmit'));
+      expect(await ids("$filter=ID ne 'jasmit' and startswith(ID,'t')")).toEqual(all.filter((id) => id.startsWith('t')));
+      expect(await ids("$filter=contains(Id,'AS')")).toEqual(all.filter((id) => id.includes('as')));
+      expect(await ids("$filter=ID eq null")).toEqual([]);
+      expect(await ids("$filter=ID gt 'p'")).toEqual(all.filter((id) => id > 'p'));
+      expect((await call(ap("User?$filter=ID eq 12"), { headers: AP_KEY })).status).toBe(400);
+    });
+
     it('filters with eq, ne, contains, startswith, and, or, not and parentheses', async () => {
       expect(await ids("$filter=ID eq 'jasmit'")).toEqual(['jasmit']);
       expect(await ids("$filter=Surname eq 'O''Brien'")).toEqual(['chobri']);

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isObject, json, parseJson, pickFields, SERVER_EMAIL, str, type SandboxRequest, type SandboxResponse } from '../../http.js';
-import { compareRows, matches, ODataError, parseListQuery, project, type Properties, type PropType, type Row } from '../../odata.js';
+import { compareRows, fieldsIn, matches, ODataError, parseListQuery, project, type Properties, type PropType, type Row } from '../../odata.js';
 import { definePlatform, StateShapeError, type PlatformContext } from '../../platform.js';
 import { Table, tableFrom } from '../../table.js';
 import { authorisations, seedTraining, TRAINING_FIELDS, TRAINING_MODULES, writeTraining, type StoredTraining, type TrainingModule } from './training.js';
@@ -305,8 +305,12 @@ function list(module: Module, req: SandboxRequest, ctx: Ctx): SandboxResponse {
     query = parseListQuery(req.url.searchParams, Infinity, queryable(module, ctx));
     const q = query;
     const key = `${q.filterText}|${JSON.stringify(q.orderBy)}`;
+    // A filter of IDs alone (hrsync asks for managers' emails 20 IDs at a time) is decided on the ID as
+    // presented, not on every user presented whole: that took 2.4 s a request at 120,000 users.
+    const idsAlone = module === 'User' && q.filter !== undefined && fieldsIn(q.filter).every((f) => f.toLowerCase() === 'id');
+    const subject = (r: Row): Row => (idsAlone ? { ID: str(r.ID) || null } : present(module, r, ctx));
     rows = tableOf(module, ctx).view(key === '|[]' ? '' : key, (all) => {
-      let out = q.filter ? all.filter((r) => matches(q.filter!, present(module, r, ctx))) : all;
+      let out = q.filter ? all.filter((r) => matches(q.filter!, subject(r))) : all;
       if (q.orderBy.length) out = [...out].sort(compareRows(q.orderBy));
       return out;
     });

@@ -36,35 +36,30 @@ interface Derived {
   key: string;
   /** The tables it was computed from: a state loaded or reset anew has tables of its own. */
   tables: Table[];
-  reports: Map<string, string[]>;
-  companyManagers: Map<string, string[]>;
   courses: Map<string, number>;
   awards: Map<string, number>;
 }
 const cache = new WeakMap<UserWorld, Derived>();
 
-const push = (map: Map<string, string[]>, key: string, value: string) => map.set(key, [...(map.get(key) ?? []), value]);
 const tally = (table: Table, keep: (row: Row) => boolean) => {
   const counts = new Map<string, number>();
   for (const row of table.rows()) if (keep(row)) counts.set(str(row.UserID), (counts.get(str(row.UserID)) ?? 0) + 1);
   return counts;
 };
 
-/** What one user's answer needs from the others, computed once per version of the tables. */
+/**
+ * What one user's answer needs of the training tables, computed once per version of them; who
+ * manages whom is read through the User table's list indexes (Table.having), kept up to date on every
+ * write: recomputed for every user on each write that names a manager, a first import of 120,000
+ * people with managers ran at ~57 creates a second (issue 22 goal 7).
+ */
 function derived(world: UserWorld): Derived {
-  // Only the fields it reads: a user created or renamed leaves who manages whom as it was.
-  const key = [world.User.fieldVersion('ManagerUsersIDs'), world.User.fieldVersion('ManagedCompaniesIDs'), world.UserCourseDate.version, world.UserAward.version].join('.');
-  const tables = [world.User, world.UserCourseDate, world.UserAward];
+  const key = [world.UserCourseDate.version, world.UserAward.version].join('.');
+  const tables = [world.UserCourseDate, world.UserAward];
   const known = cache.get(world);
   if (known?.key === key && known.tables.every((t, i) => t === tables[i])) return known;
-  const reports = new Map<string, string[]>();
-  const companyManagers = new Map<string, string[]>();
-  for (const row of world.User.rows()) {
-    for (const manager of idsOf(row.ManagerUsersIDs)) push(reports, manager, str(row.ID));
-    for (const company of idsOf(row.ManagedCompaniesIDs)) push(companyManagers, company, str(row.ID));
-  }
   const courses = tally(world.UserCourseDate, (d) => !['Completed', 'Cancelled'].includes(str(d.Status)));
-  const next = { key, tables, reports, companyManagers, courses, awards: tally(world.UserAward, () => true) };
+  const next = { key, tables, courses, awards: tally(world.UserAward, () => true) };
   cache.set(world, next);
   return next;
 }
@@ -103,9 +98,9 @@ function computed(row: Row, world: UserWorld, options: { userCompaniesWithMain: 
   const company = world.Company.get(str(row.MainCompanyID));
   const managers = idsOf(row.ManagerUsersIDs);
   const companies = [str(row.MainCompanyID), ...idsOf(row.UserCompaniesIDs)].filter(Boolean);
-  const companyManagers = companies.flatMap((c) => d.companyManagers.get(c) ?? []);
+  const companyManagers = companies.flatMap((c) => world.User.having('ManagedCompaniesIDs', c, idsOf));
   const others = idsOf(row.UserCompaniesIDs).filter((c) => c !== str(row.MainCompanyID));
-  const reports = d.reports.get(id) ?? [];
+  const reports = world.User.having('ManagerUsersIDs', id, idsOf);
   return {
     MainCompanyName: company ? (company.Name ?? null) : null,
     MainCompanyCompanyGroupIDs: company && Array.isArray(company.CompanyGroupIDs) ? join(company.CompanyGroupIDs.map(str), ',') : null,
