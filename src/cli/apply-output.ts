@@ -5,7 +5,7 @@ import { ExitCode, exitCodeForSignal } from '../errors.js';
 import { printable } from './printable.js';
 import type { AppliedSummary } from './render/report-html.js';
 import { secondsLeft } from '../core/apply/duration.js';
-import { drawsLive, ratePerSecond, spinner } from './progress.js';
+import { drawsLive, RecentRate, spinner } from './progress.js';
 import { progressText } from './render/pacing.js';
 import { colourFor, onStopSignals, plural, type Io } from './terminal.js';
 
@@ -56,9 +56,9 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
   };
   const progress = await spinner(io);
   const live = drawsLive(io);
-  const started = performance.now();
+  const rate = new RecentRate();
   let lastTenth = 0;
-  let lastLine = started;
+  let lastLine = performance.now();
   const pacing = target.pacing;
   progress.start(`applying ${plural(ops.length, 'change')} to ${target.label}`);
   let report: ApplyReport;
@@ -77,7 +77,7 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
         const now = performance.now();
         const due = !live && (tenth > lastTenth || now - lastLine >= PROGRESS_LINE_MS);
         if (!live && !due) return;
-        const perSecond = ratePerSecond(done, started);
+        const perSecond = rate.perSecond(done);
         const left = secondsLeft(total - done, perSecond, pacing && { perSecond: pacing.perSecond, available: pacing.available() });
         const line = progressText({ done, total, failed, perSecond, secondsLeft: left, paced: (pacing?.waiting() ?? 0) > 0 });
         progress.text = `applying to ${target.label}: ${line}`;
