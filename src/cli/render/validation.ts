@@ -45,6 +45,11 @@ export class Places {
     for (const f of files) if (f.sheet !== undefined) this.books.set(f.file, { sheet: f.sheet, ...(f.cells ? { cells: f.cells } : {}) });
   }
 
+  /** Whether the file is a workbook (its places are a sheet's rows and cells). */
+  inBook(file: string): boolean {
+    return this.books.has(file);
+  }
+
   /** The sheet and cell of a place in a workbook; undefined in any other file. */
   of(file: string, line: number, field: string | null, value: string | null = null): SheetPlace | undefined {
     const book = this.books.get(file);
@@ -178,7 +183,11 @@ export class CodeTally {
 
   /** The issues by code, errors first, then by count. */
   summary(): Array<[string, CodeSummary]> {
-    const line = ({ file, line, fields }: FirstLine) => `${this.places ? this.places.text(file, line, null) : `${file}:${line}`}${fields.length ? ` (${fields.join(', ')})` : ''}`;
+    // A workbook's file and sheet are said once: "staff.xlsx, sheet "Staff", row 3 (email), row 4 (email)".
+    const line = ({ file, line, fields }: FirstLine, i: number, all: FirstLine[]) => {
+      const again = i > 0 && all[i - 1]!.file === file && this.places?.inBook(file);
+      return `${again ? `row ${line}` : this.places ? this.places.text(file, line, null) : `${file}:${line}`}${fields.length ? ` (${fields.join(', ')})` : ''}`;
+    };
     return [...this.codes]
       .map(([code, { severity, count, lines, first }]): [string, CodeSummary] => [code, { severity, count, lines, first: first.map(line) }])
       .sort(([, a], [, b]) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1));
