@@ -8,8 +8,8 @@ export function headerIssues(file: OpenFile, emit: (issue: Issue) => void): void
   const columns = file.columns!;
   const path = file.summary.file;
   const entity = rules.entity;
-  // The header's line: a workbook's header may sit below empty rows.
-  const base = { file: path, line: file.summary.cells?.header ?? 1, entity, value: null } as const;
+  // The header's line: a workbook's header may sit below a title or empty rows.
+  const base = { file: path, line: file.headerLine, entity, value: null } as const;
   const exampleHeaders = (field: string) => {
     const def = FIELDS[entity].find((d) => d.name === field);
     return def ? [def.name, ...def.aliases.slice(0, 2)].map((a) => `"${a}"`).join(', ') : `"${field}"`;
