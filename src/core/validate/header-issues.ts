@@ -17,7 +17,7 @@ export function headerIssues(file: OpenFile, emit: (issue: Issue) => void): void
   for (const [field, rule] of Object.entries(rules.fields))
     if (rule.required && !file.supplied.has(field))
       emit({ ...base, field, code: 'missing_column', severity: 'error', message: `no column for ${field}, which ${rules.name} requires`,
-        hint: { text: `add a column named e.g. ${exampleHeaders(field)}, or map one with {option}`, option: 'map' } });
+        hint: { text: `add a column named e.g. ${exampleHeaders(field)}, map one with {option}, or set one for every row in the mapping file's defaults ({ "${field}": … })`, option: 'map' } });
   for (const group of rules.oneRequired ?? [])
     if (!group.some((f) => file.supplied.has(f)))
       emit({ ...base, field: null, code: 'missing_column', severity: 'error', message: `no column for ${group.join(' or ')}; ${rules.name} needs one of them`, hint: null });
