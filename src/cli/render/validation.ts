@@ -45,6 +45,11 @@ export class Places {
     for (const f of files) if (f.sheet !== undefined) this.books.set(f.file, { sheet: f.sheet, ...(f.cells ? { cells: f.cells } : {}) });
   }
 
+  /** The row of a workbook's header (its findings are the file's): 1 in any other file. */
+  headerRow(file: string): number {
+    return this.books.get(file)?.cells?.header ?? 1;
+  }
+
   /** Whether the file is a workbook (its places are a sheet's rows and cells). */
   inBook(file: string): boolean {
     return this.books.has(file);
