@@ -45,6 +45,18 @@ describe('the files handed back keep the input’s encoding, delimiter and line 
     expect(text.startsWith(`\uFEFF${lines[0]};hrsync errors\r\n${lines[1]};\r\nR2;Ольга;;olga@x.co.uk;ACME01;lastName is required`)).toBe(true);
   });
 
+  it('import of a workbook: failed.csv is UTF-8 with a BOM (Excel reads its umlauts), beside failed.xlsx', async () => {
+    const dir = lmsProject(sandbox().urls.accessplanit);
+    const book = new ExcelJS.Workbook();
+    const ws = book.addWorksheet('Mitarbeiter');
+    for (const line of GERMAN.slice(0, 3)) ws.addRow(line.split(';'));
+    await book.xlsx.writeFile(join(dir, 'staff.xlsx'));
+    const run = await hrsyncIn(['import', 'staff.xlsx', '--yes', '--results', 'out'], { cwd: dir, env: ENV });
+    expect(run.code, run.stderr).toBe(5);
+    expect(readFileSync(join(dir, 'out', 'failed.csv'))).toEqual(Buffer.from(`\uFEFF${GERMAN[0]!.replaceAll(';', ',')}\nD2,Zoë,Straße,not-an-email,ACME01,+49 (0)30 1000029\n`));
+    expect(statSync(join(dir, 'out', 'failed.xlsx')).size).toBeGreaterThan(0);
+  });
+
   it('import: failed.csv in the input’s dialect, and failed.xlsx too with --failed-xlsx', async () => {
     const dir = lmsProject(sandbox().urls.accessplanit);
     write(dir, 'staff.csv', cp1252(GERMAN));
