@@ -90,6 +90,7 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
         const tenth = Math.floor((done / total) * 10);
         const now = performance.now();
         const due = !live && (tenth > lastTenth || now - lastLine >= PROGRESS_LINE_MS);
+        rate.note(done);
         if (!live && !due) return;
         const perSecond = rate.perSecond(done);
         const left = secondsLeft(total - done, perSecond, pacing && { perSecond: pacing.perSecond, available: pacing.available() });

@@ -40,4 +40,13 @@ describe('the rate a paced apply shows', () => {
     now = 62_000;
     expect(rate.perSecond(130)).toBe(2);
   });
+
+  it('off a terminal, asked once in half a minute but told of every write: the rate of the last 20 s, not since the burst', () => {
+    let now = 0;
+    const rate = new RecentRate(() => now);
+    let done = 0;
+    for (; done < 500; done++, now += 1) rate.note(done); // the burst: half a second
+    for (let i = 0; i < 42; i++, now += 720) rate.note(++done); // then 5,000 an hour for 30 s
+    expect(rate.perSecond(done)).toBeCloseTo(1.39, 1);
+  });
 });
