@@ -33,9 +33,9 @@ describe('where an issue is', () => {
     const text = await hrsyncIn(['validate', 'staff.xlsx', '--target', 'generic'], { cwd: dir });
     expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell E4  error    email "not-an-email" is not a valid email address  [invalid_email]');
     expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell C4  error    firstName is required but empty  [required]');
-    expect(text.stdout).toMatch(/required +2 {2}on 1 line: staff\.xlsx, sheet "Mitarbeiter", row 4 \(firstName, lastName\)$/m);
-    // The file and sheet said once for the rows of a code, not before each row.
-    expect(text.stdout).toMatch(/invalid_email +2 {2}on 2 lines: staff\.xlsx, sheet "Mitarbeiter", row 4 \(email\), row 5 \(email\)$/m);
+    expect(text.stdout).toMatch(/required +2 {2}on 1 row: staff\.xlsx, sheet "Mitarbeiter", row 4 \(firstName, lastName\)$/m);
+    // The file and sheet said once for the rows of a code, not before each row; a workbook's are rows, not lines.
+    expect(text.stdout).toMatch(/invalid_email +2 {2}on 2 rows: staff\.xlsx, sheet "Mitarbeiter", row 4 \(email\), row 5 \(email\)$/m);
     // A table that starts in column B: column A is a margin, not a column without a name.
     expect(text.stdout).not.toContain('empty_header');
     // On the header's row, the column's own cell.

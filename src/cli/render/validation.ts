@@ -143,6 +143,8 @@ export interface CodeSummary {
   count: number;
   lines: number;
   first: string[];
+  /** Its lines are a workbook's rows (every place named is in one). */
+  rows?: true;
 }
 
 /**
@@ -194,7 +196,7 @@ export class CodeTally {
       return `${again ? `row ${line}` : this.places ? this.places.text(file, line, null) : `${file}:${line}`}${fields.length ? ` (${fields.join(', ')})` : ''}`;
     };
     return [...this.codes]
-      .map(([code, { severity, count, lines, first }]): [string, CodeSummary] => [code, { severity, count, lines, first: first.map(line) }])
+      .map(([code, { severity, count, lines, first }]): [string, CodeSummary] => [code, { severity, count, lines, first: first.map(line), ...(first.length && first.every((f) => this.places?.inBook(f.file)) ? { rows: true as const } : {}) }])
       .sort(([, a], [, b]) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1));
   }
 }
@@ -223,7 +225,7 @@ function byCode(sorted: Array<[string, CodeSummary]>, c: Colours): string[] {
     ...sorted.map(([code, e]) => {
       const sev = e.severity === 'error' ? c.red('error  ') : c.yellow('warning');
       const where = `${e.first.map(p).join(', ')}${e.lines > e.first.length ? ', …' : ''}`;
-      return `  ${sev}  ${code.padEnd(width)}  ${formatCount(e.count).padStart(countWidth)}  ${c.dim(`on ${plural(e.lines, 'line')}: ${where}`)}`;
+      return `  ${sev}  ${code.padEnd(width)}  ${formatCount(e.count).padStart(countWidth)}  ${c.dim(`on ${plural(e.lines, e.rows ? 'row' : 'line')}: ${where}`)}`;
     }),
     '',
   ];
