@@ -5,7 +5,7 @@ import { outputFailed, UsageError } from '../errors.js';
 import { readRecords } from '../io/records.js';
 import type { ReadOptions } from '../io/types.js';
 import { rawText } from '../io/cells.js';
-import { csvText, encodeCsv, fitWords, STANDARD_DIALECT, type CsvDialect } from '../io/dialect.js';
+import { csvText, encodeCsv, fitWords, HANDED_BACK_DIALECT, type CsvDialect } from '../io/dialect.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { writeXlsx, type Sheet } from '../io/xlsx.js';
 import { ERRORS_COLUMN, IssuesByLine, notesOf } from './issues-by-line.js';
@@ -18,7 +18,7 @@ import { ERRORS_COLUMN, IssuesByLine, notesOf } from './issues-by-line.js';
  */
 async function annotatedSheet(file: string, report: ValidationReport<Issues>, read: ReadOptions, signal?: AbortSignal): Promise<Sheet & { dialect: CsvDialect }> {
   const notes = new IssuesByLine(inOrder(report.issues, file));
-  let dialect: CsvDialect = STANDARD_DIALECT;
+  let dialect: CsvDialect = HANDED_BACK_DIALECT; // a workbook's or JSON's: UTF-8 with a BOM
   const columns: string[] = [];
   const rows: Array<{ cells: string[]; note: string }> = [];
   // An annotated file annotated again: its old errors column is replaced, never doubled.
@@ -67,8 +67,8 @@ export function annotatedFormat(out: string, files: number): '.csv' | '.xlsx' {
 /**
  * `validate --annotate OUT`: the input files written back with an `hrsync errors` column. OUT.xlsx:
  * one workbook, a sheet per input file; OUT.csv: one input file, in that file's own dialect (encoding,
- * BOM, delimiter, line ends: the spreadsheet that made it opens it the same way; a JSON input's in
- * hrsync's). `note`: it could not be (a character its encoding has no byte for): said, never lost.
+ * BOM, delimiter, line ends: the spreadsheet that made it opens it the same way; a workbook's or JSON
+ * input's in hrsync's, with a BOM for Excel). `note`: it could not be (a character its encoding has no byte for): said, never lost.
  * Written whole or not at all (0600).
  */
 export async function writeAnnotated(files: readonly string[], report: ValidationReport<Issues>, out: string, options: { cwd: string; read?: ReadOptions; signal?: AbortSignal }): Promise<{ path: string; rows: number; note?: string }> {

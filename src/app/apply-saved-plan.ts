@@ -98,14 +98,27 @@ function checkPlanIntegrity(target: Connection, plan: SavedPlan, key: Uint8Array
   }
 }
 
+/** The keys of a create looked up to see that no record has them yet: those of its values that match records. */
+function createKeys(target: Connection, op: PlannedOp): Array<{ field: string; value: string }> {
+  return target.writer!.matchKeys(op.entity).flatMap((field) => {
+    const value = op.values?.[field];
+    return typeof value === 'string' && value ? [{ field, value }] : [];
+  });
+}
+
+/** How many requests checkPlanFresh makes at most: a lookup per key of each create, one per record changed. */
+export function freshnessLookups(target: Connection, plan: Pick<Plan, 'operations'>): number {
+  if (!target.writer) return 0;
+  let n = 0;
+  for (const op of plan.operations) n += op.action === 'create' ? createKeys(target, op).length : op.fingerprint && op.id ? 1 : 0;
+  return n;
+}
+
 /** Why an operation no longer fits what the target holds, or undefined when it still does. */
 async function staleness(target: Connection, op: PlannedOp): Promise<string | undefined> {
   const writer = target.writer!;
   if (op.action === 'create') {
-    for (const field of writer.matchKeys(op.entity)) {
-      const value = op.values?.[field];
-      if (typeof value === 'string' && value && (await writer.lookup(op.entity, { field, value }))) return `${op.entity} ${op.key} exists now`;
-    }
+    for (const key of createKeys(target, op)) if (await writer.lookup(op.entity, key)) return `${op.entity} ${op.key} exists now`;
     return undefined;
   }
   if (!op.fingerprint || !op.id) return undefined; // nothing was read to plan it (a target that cannot be listed)
@@ -128,9 +141,15 @@ export async function appliedBefore(target: Connection | undefined, plan: SavedP
 /**
  * Before a saved plan is applied: every record it touches is read again (--concurrency at a time).
  * Any that changed since the plan was made stops the run (exit 6), unless `force`; then the stale
- * ones are returned, to be said.
+ * ones are returned, to be said. `onChecked` is told of each operation checked; once `signal` is
+ * aborted no new lookup starts.
  */
-export async function checkPlanFresh(target: Connection | undefined, plan: SavedPlan, state: Pick<StateStore, 'planKey' | 'where'>, options: { concurrency: number; force: boolean; now: number }): Promise<{ target: Connection; stale: string[] }> {
+export async function checkPlanFresh(
+  target: Connection | undefined,
+  plan: SavedPlan,
+  state: Pick<StateStore, 'planKey' | 'where'>,
+  options: { concurrency: number; force: boolean; now: number; signal?: AbortSignal; onChecked?: (done: number, total: number) => void },
+): Promise<{ target: Connection; stale: string[] }> {
   if (!target?.writer || target.label !== plan.target) throw new UsageError(`the plan is for ${plan.target}, which is not a writable target here`);
   checkPlanIntegrity(target, plan, await state.planKey(), state.where);
   // A plan made for a moment still to come (import --as-of) would end leavers and make joiners early.
@@ -140,10 +159,13 @@ export async function checkPlanFresh(target: Connection | undefined, plan: Saved
       'apply it once that moment has passed, or pass --force to apply it now',
     );
   const stale: string[] = [];
+  let checked = 0;
   await runPool(plan.operations, options.concurrency, async (op) => {
     const why = await staleness(target, op);
     if (why) stale.push(why);
-  });
+    options.onChecked?.(++checked, plan.operations.length);
+  }, () => options.signal?.aborted === true);
+  options.signal?.throwIfAborted();
   if (stale.length && !options.force)
     throw new SafetyStop(
       `the plan is stale: ${stale.length} ${stale.length === 1 ? 'record' : 'records'} changed since it was made (${stale.slice(0, 10).join('; ')}); nothing was written`,

@@ -3,7 +3,7 @@ import type { Mapping } from '../core/mapping/mapping-file.js';
 import { inOrder, type Issues } from '../core/validate/issue-log.js';
 import type { FileSummary } from '../core/validate/validate-files.js';
 import { rawText } from '../io/cells.js';
-import { csvText, encodeCsv, fitWords, STANDARD_DIALECT, type CsvDialect } from '../io/dialect.js';
+import { csvText, encodeCsv, fitWords, HANDED_BACK_DIALECT, type CsvDialect } from '../io/dialect.js';
 import { STDIN_NAME } from '../io/paths.js';
 import { readRecords } from '../io/records.js';
 import type { RawRecord, ReadOptions } from '../io/types.js';
@@ -97,7 +97,7 @@ async function failedRowsOf(summary: FileSummary, issues: Issues, who: Map<strin
   }
   const width = columns.length + 1;
   // Always guarded: the page offers the file to open in a spreadsheet.
-  const dialect: CsvDialect = { ...(read.dialect ?? { ...STANDARD_DIALECT, bom: true }), formulaGuard: true };
+  const dialect: CsvDialect = { ...(read.dialect ?? HANDED_BACK_DIALECT), formulaGuard: true };
   const padded = rows.map((r) => [...r.slice(0, -1), ...Array<string>(width - r.length).fill(''), fitWords(r.at(-1)!, dialect.encoding)]);
   const { bytes, encoding } = encodeCsv(csvText([[...columns, ERRORS_COLUMN], ...padded], dialect), dialect);
   return { file, csv: bytes.toString('base64'), encoding, rows: rows.length, total };

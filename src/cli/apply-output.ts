@@ -5,13 +5,27 @@ import { ExitCode, exitCodeForSignal } from '../errors.js';
 import { printable } from './printable.js';
 import type { AppliedSummary } from './render/report-html.js';
 import { secondsLeft } from '../core/apply/duration.js';
-import { drawsLive, ratePerSecond, spinner } from './progress.js';
+import { drawsLive, RecentRate, spinner } from './progress.js';
 import { progressText } from './render/pacing.js';
+import { summaryLine } from './render/plan.js';
+import type { Plan } from '../core/plan/plan.js';
 import { colourFor, onStopSignals, plural, type Io } from './terminal.js';
 
 /** Said under every summary of a run against the embedded sandbox, so it is never taken for a real one. */
 export const EMBEDDED_PLANNED = 'planned against the embedded sandbox: nothing real was read or changed';
 export const EMBEDDED_APPLIED = 'into the embedded sandbox: nothing real was changed';
+
+/**
+ * Asks whether to apply the plan, unless --yes or no one can answer (then true). When standard output is
+ * not the terminal (`hrsync import … | tail`, `--format json | jq`) the plan went there, unseen: the
+ * question says its summary first.
+ */
+export async function confirmApply(io: Io, plan: Plan, label: string, yes: boolean | undefined): Promise<boolean> {
+  if (yes || !io.stdinIsTTY) return true;
+  const unseen = io.stdout.isTTY ? '' : `${summaryLine(plan).replace(/\.$/, '')} — `;
+  const question = `${unseen}${unseen ? 'apply' : 'Apply'} ${plural(plan.operations.length, 'change')} to ${label}? [y/N] `;
+  return /^y(es)?$/i.test((await io.ask(question)).trim());
+}
 
 /** Off a terminal, the longest an apply goes without a progress line. */
 const PROGRESS_LINE_MS = 30_000;
@@ -56,9 +70,9 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
   };
   const progress = await spinner(io);
   const live = drawsLive(io);
-  const started = performance.now();
+  const rate = new RecentRate();
   let lastTenth = 0;
-  let lastLine = started;
+  let lastLine = performance.now();
   const pacing = target.pacing;
   progress.start(`applying ${plural(ops.length, 'change')} to ${target.label}`);
   let report: ApplyReport;
@@ -76,8 +90,9 @@ export async function runApply(planned: Pick<PlannedImport, 'target' | 'plan' | 
         const tenth = Math.floor((done / total) * 10);
         const now = performance.now();
         const due = !live && (tenth > lastTenth || now - lastLine >= PROGRESS_LINE_MS);
+        rate.note(done);
         if (!live && !due) return;
-        const perSecond = ratePerSecond(done, started);
+        const perSecond = rate.perSecond(done);
         const left = secondsLeft(total - done, perSecond, pacing && { perSecond: pacing.perSecond, available: pacing.available() });
         const line = progressText({ done, total, failed, perSecond, secondsLeft: left, paced: (pacing?.waiting() ?? 0) > 0 });
         progress.text = `applying to ${target.label}: ${line}`;

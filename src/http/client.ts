@@ -230,20 +230,27 @@ export class HttpClient {
     return `${this.options.label}: ${req.method} ${redact(url.pathname + (url.search || ''), this.secrets())}${this.proxy ? ` (through the proxy ${this.proxy.shown})` : ''}`;
   }
 
-  /** Takes a token for the endpoint: at once when one is there (undefined: nothing to wait for), else a wait for one. */
-  private pace(endpoint: string): Promise<void> | undefined {
+  /**
+   * Takes a token for the endpoint: at once when one is there (undefined: nothing to wait for), else a
+   * wait for one — which `stop` ends: a read not yet sent is not waited for once the user stops the run
+   * (at 100 an hour, a token comes every 36 s, and each read queued waited for its own).
+   */
+  private pace(endpoint: string, stop?: AbortSignal): Promise<void> | undefined {
     const rate = this.options.rate;
     if (!rate) return undefined;
     let bucket = this.buckets.get(endpoint);
     if (!bucket) this.buckets.set(endpoint, (bucket = new TokenBucket(rate.perSecond, Math.max(1, rate.burst), this.now, this.sleep)));
-    return bucket.tryTake() ? undefined : this.queue(bucket);
+    return bucket.tryTake() ? undefined : this.queue(bucket, stop);
   }
 
-  private async queue(bucket: TokenBucket): Promise<void> {
+  private async queue(bucket: TokenBucket, stop?: AbortSignal): Promise<void> {
     this.waiting++;
+    let onAbort = () => {};
     try {
-      await bucket.take();
+      if (!stop) return await bucket.take();
+      await Promise.race([bucket.take(stop), new Promise<void>((resolve) => stop.addEventListener('abort', (onAbort = () => resolve()), { once: true }))]);
     } finally {
+      stop?.removeEventListener('abort', onAbort);
       this.waiting--;
     }
   }
@@ -333,7 +340,7 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= this.retry.attempts;
       this.stopIfAsked();
-      await this.pace(endpoint); // undefined at once when a token is there
+      await this.pace(endpoint, cuttable || undefined); // undefined at once when a token is there
       this.stopIfAsked();
       let status: number;
       let responseHeaders: HttpResponse['headers'];

@@ -21,6 +21,13 @@ export interface CsvDialect {
 export const STANDARD_DIALECT: CsvDialect = { encoding: 'utf-8', bom: false, delimiter: ',', eol: '\n', quote: '"', formulaGuard: true };
 
 /**
+ * The rows of an input with no CSV dialect of its own (a workbook, JSON) handed back as CSV — the
+ * failed rows of a run, the report's download: hrsync's own, with a BOM, so that Excel opening it by a
+ * double-click reads its accents right (without one: Ã¤ for ä).
+ */
+export const HANDED_BACK_DIALECT: CsvDialect = { ...STANDARD_DIALECT, bom: true };
+
+/**
  * --csv-dialect: `excel`, what Excel opens by a double-click in one column per field whatever the
  * file holds — UTF-8 with a BOM (without one Excel reads ANSI: mojibake), `;` (the list separator
  * of most European locales, German among them; give --delimiter , for an English-locale Excel),

@@ -6,13 +6,14 @@ export const FORMULA_START: ReadonlySet<string> = new Set(['=', '+', '-', '@', '
 
 /**
  * A cell starting with + or - that no spreadsheet runs, so it is written as it is: a plain number
- * (-5, +1.5, -1,5, -1.234,56, -2e3, -5%), signs alone (- for "none", ---) or a phone number in groups of digits parted by single spaces, with an optional
- * (0) (+49 30 1000028, +44 20 7946 0958, +49 (0)30 1000028). Neither holds a letter (no function, no
+ * (-5, +1.5, -1,5, -1.234,56, -2e3, -5%), signs alone (- for "none", ---) or a phone number in groups of digits parted by single spaces, a group
+ * perhaps in brackets, (0) or the area code (+49 30 1000028, +44 20 7946 0958, +49 (0)30 1000028, +44 (0) 20 7946 0958,
+ * +49 (30) 1000028, +1 (555) 010 0100). Neither holds a letter (no function, no
  * reference, no DDE command) nor an operator between its digits (+1-555-0100 is arithmetic in Excel,
  * -1+1 too: those are guarded). LibreOffice Calc reads these as the number or the text written
  * (test/io/formula-calc.test.ts); Excel's formula grammar has no meaning for digits parted by spaces.
  */
-const PLAIN_SIGNED = /^(?:[+-]\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?%?|\+\d+(?: (?:\(\d+\))?\d+)+|[+-]+)$/;
+const PLAIN_SIGNED = /^(?:[+-]\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?%?|\+\d+(?: (?:\(\d+\)\d*|\d+))+|[+-]+)$/;
 
 /** The cell, read back by a spreadsheet, could be run as a formula. */
 export function runnable(cell: string): boolean {

@@ -37,9 +37,9 @@ export class TokenBucket {
     return this.tokens;
   }
 
-  /** Waits until a token is there, then takes it. */
-  async take(): Promise<void> {
-    while (!this.tryTake()) await this.sleep(((1 - this.tokens) / this.rate) * 1000);
+  /** Waits until a token is there, then takes it — or, once `stop` is aborted, gives up waiting without one. */
+  async take(stop?: AbortSignal): Promise<void> {
+    while (!stop?.aborted && !this.tryTake()) await this.sleep(((1 - this.tokens) / this.rate) * 1000);
   }
 }
 

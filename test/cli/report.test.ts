@@ -159,6 +159,14 @@ describe('--report: the run as one self-contained HTML page', () => {
     expect(page).toContain('data-rows="failed-0" data-encoding="utf-8" download="u-failed.csv"');
   });
 
+  it('lists a workbook’s rows by sheet and row, its header’s findings (below a title) as the whole file’s', () => {
+    const issue = (line: number, field: string | null, code: 'invalid_email' | 'unused_column') => ({ file: 'staff.xlsx', line, entity: 'users' as const, field, value: null, code, message: 'bad', severity: 'error' as const, hint: null });
+    const book = { file: 'staff.xlsx', entity: 'users' as const, entityReason: '', format: 'xlsx' as const, encoding: 'xlsx', delimiter: null, rows: 5, errors: 1, warnings: 1, sheet: 'Mitarbeiter', cells: { header: 2, columns: { Abteilung: 'F' }, fields: { email: 'C' } } };
+    const validation = { ok: false, rules: 'generic', checkedAgainst: null, summary: { files: 1, rows: 5, errors: 2, warnings: 0 }, files: [book], issues: [issue(2, 'department', 'unused_column'), issue(7, 'email', 'invalid_email')], truncated: false };
+    const page = renderReportHtml({ command: 'validate', outcome: 'invalid', exitCode: 3, at: '2026-11-24T00:00:00.000Z', validation });
+    expect(textOf(page, 'rows-table')).toBe('row who issues what is wrong staff.xlsx, sheet "Mitarbeiter", row 2 the whole file 1 department : bad (unused_column) staff.xlsx, sheet "Mitarbeiter", row 7 1 email : bad (invalid_email)');
+  });
+
   it('lists the first rows of a long table and says how many more there are', () => {
     const issues = Array.from({ length: 5 }, (_, i) => ({ file: 'u.csv', line: i + 2, entity: 'users' as const, field: 'email', value: `x${i}`, code: 'invalid_email' as const, message: 'bad', severity: 'error' as const, hint: null }));
     const validation = { ok: false, rules: 'generic', checkedAgainst: null, summary: { files: 1, rows: 5, errors: 5, warnings: 0 }, files: [], issues, truncated: false };

@@ -28,11 +28,14 @@ describe('where an issue is', () => {
     ws.addRow([null, 'Employee ID', 'First name', 'Last name', 'Email', 'Company ID', 'Lieblingsfarbe']);
     ws.addRow([null, 'E1', 'Ann', 'Lee', 'ann@x.co.uk', 'ACME01', 'HR']);
     ws.addRow([null, 'E2', '', '', 'not-an-email', 'ACME01', 'IT']);
+    ws.addRow([null, 'E3', 'Bo', 'Ek', 'bo-at-x.se', 'ACME01', 'IT']);
     await book.xlsx.writeFile(join(dir, 'staff.xlsx'));
     const text = await hrsyncIn(['validate', 'staff.xlsx', '--target', 'generic'], { cwd: dir });
     expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell E4  error    email "not-an-email" is not a valid email address  [invalid_email]');
     expect(text.stdout).toContain('staff.xlsx, sheet "Mitarbeiter", cell C4  error    firstName is required but empty  [required]');
-    expect(text.stdout).toMatch(/required +2 {2}on 1 line: staff\.xlsx, sheet "Mitarbeiter", row 4 \(firstName, lastName\)$/m);
+    expect(text.stdout).toMatch(/required +2 {2}on 1 row: staff\.xlsx, sheet "Mitarbeiter", row 4 \(firstName, lastName\)$/m);
+    // The file and sheet said once for the rows of a code, not before each row; a workbook's are rows, not lines.
+    expect(text.stdout).toMatch(/invalid_email +2 {2}on 2 rows: staff\.xlsx, sheet "Mitarbeiter", row 4 \(email\), row 5 \(email\)$/m);
     // A table that starts in column B: column A is a margin, not a column without a name.
     expect(text.stdout).not.toContain('empty_header');
     // On the header's row, the column's own cell.

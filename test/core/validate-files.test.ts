@@ -75,6 +75,8 @@ for (const [way, csvParser, indexPage] of WAYS) describe(way, () => {
       const users = csv('no-surname.csv', [['Forenames', 'Email', 'MainCompanyID'], ['Ann', 'a@b.co.uk', 'C1'], ['Bo', 'b@b.co.uk', 'C1']]);
       const report = await validate([companies, groups, users], { rules: rulesNamed('accessplanit')! });
       expect(report.issues.filter((i) => i.file === users).map((i) => [i.line, i.field, i.code])).toEqual([[1, 'lastName', 'missing_column']]);
+      // An HR export without the column (a German one has no company): the hint names the mapping's defaults too.
+      expect(report.issues.find((i) => i.code === 'missing_column')!.hint).toMatchObject({ text: expect.stringContaining('or set one for every row in the mapping file\'s defaults ({ "lastName": … })'), option: 'map' });
     });
 
     it('says when references could not be checked, once per field', async () => {

@@ -67,6 +67,19 @@ describe('HttpClient', () => {
     expect(setup().client.pacing).toBeUndefined();
   });
 
+  it('stops waiting for the pace when the run is stopped: a read not yet sent is given up, its token left', async () => {
+    const controller = new AbortController();
+    // A sleep that never ends: the wait for the next token lasts until the stop.
+    const { pool, client } = setup({ rate: { perSecond: 1 / 3600, burst: 1 }, signal: controller.signal, sleep: () => new Promise<void>(() => {}) });
+    pool.intercept({ path: '/accessplan/api/v2/User', method: 'GET' }).reply(200, { results: [] });
+    await client.request({ method: 'GET', path: 'User' });
+    const queued = client.request({ method: 'GET', path: 'User' }).catch((e: unknown) => e);
+    await expect.poll(() => client.pacing!.waiting()).toBe(1);
+    controller.abort('SIGINT');
+    await expect.poll(() => client.pacing!.waiting(), { timeout: PATIENCE_MS }).toBe(0); // without the stop: waits for the hour
+    expect(await queued).toBeInstanceOf(Interrupted);
+  });
+
   it('retries a read answered 500 (a GET, an idempotent POST), bounded by its attempts; never a write', async () => {
     const { pool, client, waits } = setup();
     pool.intercept({ path: '/accessplan/api/v2/User?page=7', method: 'GET' }).reply(500, 'hiccup');

@@ -23,11 +23,11 @@ const soffice = (process.env.PATH ?? '').split(PATH_SEPARATOR).map((dir) => join
 /** Cells an export could hold: formulas in every spelling, and values that only look like them. */
 const TRICKY = [
   '=1+1', '=HYPERLINK("http://example.com/?leak","click")', '+1+1', '-1+1', '@SUM(1)', '\t=1+1', '\r=1+1', "'=1+1", "-2+3+cmd|' /C calc'!A0",
-  '+1-555-0100', '-1 -1',
+  '+1-555-0100', '-1 -1', '+1 (555) 010-0100',
   // Read as written: a phone number, a negative number.
-  '+49 30 1000028', '+44 20 7946 0958', '+49 (0)30 1000028', '-5', '-1.5', '-', '---', '-1.234,56', '-5%',
+  '+49 30 1000028', '+44 20 7946 0958', '+49 (0)30 1000028', '+44 (0) 20 7946 0958', '+49 (30) 1000028', '-5', '-1.5', '-', '---', '-1.234,56', '-5%',
 ];
-const AS_WRITTEN = new Set(['+49 30 1000028', '+44 20 7946 0958', '+49 (0)30 1000028', '-5', '-1.5', '-', '---', '-1.234,56', '-5%']);
+const AS_WRITTEN = new Set(['+49 30 1000028', '+44 20 7946 0958', '+49 (0)30 1000028', '+44 (0) 20 7946 0958', '+49 (30) 1000028', '-5', '-1.5', '-', '---', '-1.234,56', '-5%']);
 /** What Calc makes of those it reads as numbers (the others are text, as written). */
 const NUMBERS: Record<string, [string, number]> = { '-5': ['float', -5], '-1.5': ['float', -1.5], '-5%': ['percentage', -0.05] };
 

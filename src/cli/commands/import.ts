@@ -6,7 +6,7 @@ import { resultsFolder } from '../../app/results-folder.js';
 import { appliedCounts, runFile, writeRun, type WriteRun } from '../../app/write-run.js';
 import { ExitCode, Interrupted, UsageError, outputFailed } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
-import { appliedLine, applyExitCode, appliedSummary, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, sayResultNotes, type AppliedRun } from '../apply-output.js';
+import { appliedLine, applyExitCode, appliedSummary, confirmApply, EMBEDDED_APPLIED, EMBEDDED_PLANNED, runApply, sayResultNotes, type AppliedRun } from '../apply-output.js';
 import { inputOptions } from '../input-flags.js';
 import type { ImportFlags } from '../options.js';
 import { asOf, matchKeys, maxInvalid, maxMissing, toleranceOf, modes, notAnInput, positiveInt, seconds, since, where } from '../parse.js';
@@ -209,7 +209,7 @@ async function afterPlan(context: Planned): Promise<number> {
     return report('dry run: nothing was written', problems ? ExitCode.invalidInput : flags.detailedExitcode && changes ? ExitCode.changes : ExitCode.ok);
   }
   if (changes === 0) return nothingToApply(context);
-  if (!flags.yes && io.stdinIsTTY && !/^y(es)?$/i.test((await io.ask(`Apply ${plural(changes, 'change')} to ${planned.target.label}? [y/N] `)).trim())) {
+  if (!(await confirmApply(io, plan, planned.target.label, flags.yes))) {
     io.stderr.write('nothing was written\n');
     emit();
     return report('not applied (the answer was no): nothing was written', ExitCode.ok);

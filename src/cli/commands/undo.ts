@@ -6,7 +6,7 @@ import { appliedCounts, runFile, sentState, writeRun, type WriteRun } from '../.
 import type { Plan } from '../../core/plan/plan.js';
 import { ExitCode, UsageError, outputFailed } from '../../errors.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
-import { appliedLine, applyExitCode, appliedSummary, EMBEDDED_APPLIED, runApply, type AppliedRun } from '../apply-output.js';
+import { appliedLine, applyExitCode, appliedSummary, confirmApply, EMBEDDED_APPLIED, runApply, type AppliedRun } from '../apply-output.js';
 import type { UndoFlags } from '../options.js';
 import { maxMissing, positiveInt, seconds } from '../parse.js';
 import { openState } from '../../app/state-store.js';
@@ -77,7 +77,7 @@ async function undoRun(run: WriteRun, resultsDir: string, found: FoundRun, { fla
     io.stderr.write(`${leftAlone ? err.yellow('!') : err.green('✔')} nothing to undo${leftAlone ? `; ${plural(leftAlone, 'conflict')} left as ${leftAlone === 1 ? 'it is' : 'they are'}` : ': the target already holds what it held before the run'}\n`);
     return outputs.done('nothing to undo', leftAlone ? ExitCode.partialFailure : ExitCode.ok);
   }
-  if (!flags.yes && io.stdinIsTTY && !/^y(es)?$/i.test((await io.ask(`Apply ${plural(changes, 'change')} to ${target.label}? [y/N] `)).trim())) {
+  if (!(await confirmApply(io, plan, target.label, flags.yes))) {
     io.stderr.write('nothing was written\n');
     return outputs.done('not applied (the answer was no): nothing was written', ExitCode.ok);
   }

@@ -12,7 +12,7 @@ import { formatCount, plural } from '../terminal.js';
 import { reasonText } from './identity.js';
 import { noteText } from './notes.js';
 import { planCounts, summaryLine } from './plan.js';
-import { entityReasonText, hintText, issuesByCode, type CodeSummary, type IssueDigest } from './validation.js';
+import { entityReasonText, hintText, issuesByCode, Places, type CodeSummary, type IssueDigest } from './validation.js';
 
 /** One row of an apply's results: an operation, or a row of the input left out of the plan. */
 export interface ResultRow {
@@ -457,16 +457,16 @@ function rowsOf(shown: readonly Issue[], cap: number): { rows: Map<string, Issue
   return { rows, more: more.size };
 }
 
-/** One row per input row with issues: where, who, and everything wrong with it together. */
-function byRowHtml(shown: readonly Issue[], total: number, failed: FailedRows | undefined, cap: number): Html {
+/** One row per input row with issues: where (in a workbook its sheet and row), who, and everything wrong with it together. */
+function byRowHtml(shown: readonly Issue[], total: number, failed: FailedRows | undefined, cap: number, places: Places): Html {
   const { rows, more } = rowsOf(shown, cap);
-  const who = (at: string, issues: Issue[]) => failed?.who.get(at) ?? (issues[0]!.line <= 1 ? html`<span class="dim">the whole file</span>` : '');
+  const who = (at: string, [first]: Issue[]) => failed?.who.get(at) ?? (first!.line <= places.headerRow(first!.file) ? html`<span class="dim">the whole file</span>` : '');
   const cut = more || shown.length < total;
   return html`<h3 id="by-row">By row</h3>
 <p>Each row of the input with an issue, who it is (name, email and ID as the row has them), and all that is wrong with it.</p>
 ${cut ? html`<p class="note" id="rows-more">${more ? `The first ${plural(rows.size, 'row')} with issues are listed here, and ${shown.length < total ? 'at least ' : ''}${formatCount(more)} more` : `The rows of the first ${formatCount(shown.length)} of ${plural(total, 'issue')} are listed here`} (--verbose lists all; the download above has every row with an error).</p>` : ''}
 <table class="sortable" id="rows-table"><thead><tr><th scope="col">row</th><th scope="col">who</th><th scope="col" class="n">issues</th><th scope="col">what is wrong</th></tr></thead>
-<tbody>${[...rows].map(([at, issues]) => html`<tr data-row="${at}"><td class="v nw">${at}</td><td class="v">${who(at, issues)}</td><td class="n">${issues.length}</td><td><ul class="flat">${issues.map((i) => html`<li><span class="sev-${i.severity}">${i.field ?? i.severity}</span>: ${i.message} <span class="dim">(${i.code})</span></li>`)}</ul></td></tr>`)}</tbody>
+<tbody>${[...rows].map(([at, issues]) => html`<tr data-row="${at}"><td class="v nw">${places.text(issues[0]!.file, issues[0]!.line, null)}</td><td class="v">${who(at, issues)}</td><td class="n">${issues.length}</td><td><ul class="flat">${issues.map((i) => html`<li><span class="sev-${i.severity}">${i.field ?? i.severity}</span>: ${i.message} <span class="dim">(${i.code})</span></li>`)}</ul></td></tr>`)}</tbody>
 </table>`;
 }
 
@@ -478,7 +478,7 @@ function codesHtml(byCode: ReadonlyArray<[string, CodeSummary]>): Html {
 </table>`;
 }
 
-function issuesHtml(issues: readonly Issue[] | IssueDigest, limit: number, failed: FailedRows | undefined): Html {
+function issuesHtml(issues: readonly Issue[] | IssueDigest, limit: number, failed: FailedRows | undefined, places: Places): Html {
   const total = 'total' in issues ? issues.total : issues.length;
   if (total === 0) return html`<section id="issues"><h2>Issues</h2><p class="dim">None: every row passed.</p></section>`;
   const shown = 'total' in issues ? issues.shown.slice(0, limit) : issues.slice(0, limit);
@@ -487,7 +487,7 @@ function issuesHtml(issues: readonly Issue[] | IssueDigest, limit: number, faile
 ${codeChartHtml(byCode)}
 ${codesHtml(byCode)}
 ${downloadsHtml(failed)}
-${byRowHtml(shown, total, failed, limit === Infinity ? Infinity : Math.min(limit, BY_ROW_LIMIT))}
+${byRowHtml(shown, total, failed, limit === Infinity ? Infinity : Math.min(limit, BY_ROW_LIMIT), places)}
 <h3 id="every-issue">Every issue</h3>
 ${cut(shown.length, total, 'issue', '--format json has them all')}
 <div id="issue-filters" class="filters" role="search" aria-label="Filter the issues" hidden>
@@ -552,7 +552,7 @@ ${chartHtml(plan)}
 ${applied ? resultsHtml(applied, limit) : ''}
 ${plan ? changesHtml(plan, limit) : ''}
 ${filesHtml(validation)}
-${issuesHtml(validation.issues, limit, input.failed)}
+${issuesHtml(validation.issues, limit, input.failed, new Places(validation.files))}
 </main>
 <script>${new Html(SCRIPT)}</script>
 </body>

@@ -45,6 +45,16 @@ export class Places {
     for (const f of files) if (f.sheet !== undefined) this.books.set(f.file, { sheet: f.sheet, ...(f.cells ? { cells: f.cells } : {}) });
   }
 
+  /** The row of a workbook's header (its findings are the file's): 1 in any other file. */
+  headerRow(file: string): number {
+    return this.books.get(file)?.cells?.header ?? 1;
+  }
+
+  /** Whether the file is a workbook (its places are a sheet's rows and cells). */
+  inBook(file: string): boolean {
+    return this.books.has(file);
+  }
+
   /** The sheet and cell of a place in a workbook; undefined in any other file. */
   of(file: string, line: number, field: string | null, value: string | null = null): SheetPlace | undefined {
     const book = this.books.get(file);
@@ -133,6 +143,8 @@ export interface CodeSummary {
   count: number;
   lines: number;
   first: string[];
+  /** Its lines are a workbook's rows (every place named is in one). */
+  rows?: true;
 }
 
 /**
@@ -178,9 +190,13 @@ export class CodeTally {
 
   /** The issues by code, errors first, then by count. */
   summary(): Array<[string, CodeSummary]> {
-    const line = ({ file, line, fields }: FirstLine) => `${this.places ? this.places.text(file, line, null) : `${file}:${line}`}${fields.length ? ` (${fields.join(', ')})` : ''}`;
+    // A workbook's file and sheet are said once: "staff.xlsx, sheet "Staff", row 3 (email), row 4 (email)".
+    const line = ({ file, line, fields }: FirstLine, i: number, all: FirstLine[]) => {
+      const again = i > 0 && all[i - 1]!.file === file && this.places?.inBook(file);
+      return `${again ? `row ${line}` : this.places ? this.places.text(file, line, null) : `${file}:${line}`}${fields.length ? ` (${fields.join(', ')})` : ''}`;
+    };
     return [...this.codes]
-      .map(([code, { severity, count, lines, first }]): [string, CodeSummary] => [code, { severity, count, lines, first: first.map(line) }])
+      .map(([code, { severity, count, lines, first }]): [string, CodeSummary] => [code, { severity, count, lines, first: first.map(line), ...(first.length && first.every((f) => this.places?.inBook(f.file)) ? { rows: true as const } : {}) }])
       .sort(([, a], [, b]) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1));
   }
 }
@@ -209,7 +225,7 @@ function byCode(sorted: Array<[string, CodeSummary]>, c: Colours): string[] {
     ...sorted.map(([code, e]) => {
       const sev = e.severity === 'error' ? c.red('error  ') : c.yellow('warning');
       const where = `${e.first.map(p).join(', ')}${e.lines > e.first.length ? ', …' : ''}`;
-      return `  ${sev}  ${code.padEnd(width)}  ${formatCount(e.count).padStart(countWidth)}  ${c.dim(`on ${plural(e.lines, 'line')}: ${where}`)}`;
+      return `  ${sev}  ${code.padEnd(width)}  ${formatCount(e.count).padStart(countWidth)}  ${c.dim(`on ${plural(e.lines, e.rows ? 'row' : 'line')}: ${where}`)}`;
     }),
     '',
   ];

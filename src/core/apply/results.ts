@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { csvText, encodeCsv, STANDARD_DIALECT, type CsvDialect } from '../../io/dialect.js';
+import { csvText, encodeCsv, HANDED_BACK_DIALECT, STANDARD_DIALECT, type CsvDialect } from '../../io/dialect.js';
 import { cellText, rawText } from '../../io/cells.js';
 import { writeXlsx } from '../../io/xlsx.js';
 import type { RawValue } from '../model/canonical.js';
@@ -25,7 +25,7 @@ export interface ResultsOptions {
 /**
  * results.csv: one row per operation, and one per row left out of the plan (invalid, conflicting);
  * failed[-<input>].csv: every row that did not land for sure, in its input's own columns and dialect
- * (encoding, delimiter, line ends) — the one file to fix and run again — and as .xlsx for a workbook
+ * (encoding, delimiter, line ends; a workbook's or JSON's as UTF-8 with a BOM) — the one file to fix and run again — and as .xlsx for a workbook
  * input or when asked. Returns what could not be done as asked (a character the input's encoding has
  * no byte for: that file is UTF-8 with a BOM).
  */
@@ -46,7 +46,8 @@ export async function writeResults(dir: string, results: OpResult[], leftOut: re
     const columns = [...new Set(sources.flatMap((s) => Object.keys(s)))];
     const name = byFile.size === 1 ? 'failed.csv' : `failed-${basename(file).replace(/\.[^.]+$/, '')}.csv`;
     const cells = sources.map((s) => columns.map((c) => rawText(s[c])));
-    const dialect = options.dialects?.get(file) ?? STANDARD_DIALECT;
+    // A workbook's or JSON's rows: UTF-8 with a BOM, as the report's download (Excel reads its accents).
+    const dialect = options.dialects?.get(file) ?? HANDED_BACK_DIALECT;
     const encoded = encodeCsv(csvText([columns], dialect) + csvText(cells, dialect), dialect);
     if (encoded.fallback) notes.push(`${name} ${encoded.fallback}`);
     await writeFileAtomic(join(dir, name), encoded.bytes);

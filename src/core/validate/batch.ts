@@ -51,6 +51,8 @@ export interface OpenFile {
   rules: RuleSet | undefined;
   /** Fields the file supplies: a mapped column or a mapping default. */
   supplied: Set<string>;
+  /** The header's line or row (below a title skipped, a workbook's empty rows): where the file's own findings are placed. */
+  headerLine: number;
   /** The rule set's references, listed once for the row loop. */
   refs: Array<[string, Reference]>;
   /**

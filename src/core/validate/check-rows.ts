@@ -104,9 +104,9 @@ function raggedSource(raw: RawRecord): Record<string, RawValue> {
 }
 
 /** Said once per field of a file: references to an entity no file of this run holds, so none were checked. */
-function uncheckedReference(fileName: string, entity: Entity, field: string, refEntity: Entity): Issue {
+function uncheckedReference(fileName: string, headerLine: number, entity: Entity, field: string, refEntity: Entity): Issue {
   return {
-    file: fileName, line: 1, entity, field, value: null, code: 'unchecked_reference', severity: 'warning',
+    file: fileName, line: headerLine, entity, field, value: null, code: 'unchecked_reference', severity: 'warning',
     message: `${field} values were not checked: no ${refEntity} file in this run to look them up in`,
     hint: `pass the ${refEntity} file in the same command to check that every ${field} exists`,
   };
@@ -171,7 +171,7 @@ async function checkFile(batch: Batch, file: OpenFile, ctx: FileContext): Promis
           }
           if (!unchecked.has(field)) {
             unchecked.add(field);
-            rowIssues.push(uncheckedReference(file.summary.file, file.rules.entity, field, ref.entity));
+            rowIssues.push(uncheckedReference(file.summary.file, file.headerLine, file.rules.entity, field, ref.entity));
           }
           continue;
         }

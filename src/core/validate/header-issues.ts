@@ -8,8 +8,8 @@ export function headerIssues(file: OpenFile, emit: (issue: Issue) => void): void
   const columns = file.columns!;
   const path = file.summary.file;
   const entity = rules.entity;
-  // The header's line: a workbook's header may sit below empty rows.
-  const base = { file: path, line: file.summary.cells?.header ?? 1, entity, value: null } as const;
+  // The header's line: a workbook's header may sit below a title or empty rows.
+  const base = { file: path, line: file.headerLine, entity, value: null } as const;
   const exampleHeaders = (field: string) => {
     const def = FIELDS[entity].find((d) => d.name === field);
     return def ? [def.name, ...def.aliases.slice(0, 2)].map((a) => `"${a}"`).join(', ') : `"${field}"`;
@@ -17,7 +17,7 @@ export function headerIssues(file: OpenFile, emit: (issue: Issue) => void): void
   for (const [field, rule] of Object.entries(rules.fields))
     if (rule.required && !file.supplied.has(field))
       emit({ ...base, field, code: 'missing_column', severity: 'error', message: `no column for ${field}, which ${rules.name} requires`,
-        hint: { text: `add a column named e.g. ${exampleHeaders(field)}, or map one with {option}`, option: 'map' } });
+        hint: { text: `add a column named e.g. ${exampleHeaders(field)}, map one with {option}, or set one for every row in the mapping file's defaults ({ "${field}": … })`, option: 'map' } });
   for (const group of rules.oneRequired ?? [])
     if (!group.some((f) => file.supplied.has(f)))
       emit({ ...base, field: null, code: 'missing_column', severity: 'error', message: `no column for ${group.join(' or ')}; ${rules.name} needs one of them`, hint: null });

@@ -44,7 +44,7 @@ export async function openFiles(batch: Batch, paths: readonly string[], options:
       warnings: 0,
       ...(header?.kind === 'header' && header.sheet !== undefined ? { sheet: header.sheet } : {}),
     };
-    const file: OpenFile = { index, summary, events, pending, estimatedRows, columns: undefined, rules: undefined, supplied: new Set(), refs: [], partial: false };
+    const file: OpenFile = { index, summary, events, pending, estimatedRows, columns: undefined, rules: undefined, supplied: new Set(), headerLine: header?.kind === 'header' ? (header.row ?? 1) : 1, refs: [], partial: false };
     batch.files.push(file);
     const columns = header?.kind === 'header' ? header.columns : [];
     if (columns.length === 0) continue; // nothing to map; read problems (if any) come with the records
