@@ -262,12 +262,14 @@ export function leftOutOf(planned: Pick<PlannedImport, 'plan'> & Partial<Pick<Pl
   const validation = planned.validation;
   if (!validation) return conflicts;
   const errors = new Map<string, string>();
+  // A workbook's header may be below a title: its findings about the whole file are on the header's row.
+  const headers = new Map(validation.files.map((f) => [f.file, f.cells?.header ?? 1]));
   for (const issue of validation.issues)
     if (issue.severity === 'error') {
       const at = `${issue.file}:${issue.line}`;
       if (!errors.has(at)) errors.set(at, issue.message);
-      // An error about the whole file (line 1) is the reason for each of its rows without one of its own.
-      if (issue.line === 1 && !errors.has(`${issue.file}:*`)) errors.set(`${issue.file}:*`, `the file is left out: ${issue.message}`);
+      // An error about the whole file (its header's line) is the reason for each of its rows without one of its own.
+      if (issue.line === (headers.get(issue.file) ?? 1) && !errors.has(`${issue.file}:*`)) errors.set(`${issue.file}:*`, `the file is left out: ${issue.message}`);
     }
   const invalid: LeftOut[] = (validation.rejected ?? []).map((r) => ({
     file: r.file, line: r.line, entity: r.entity, key: describeRow(r.values), status: 'invalid',
