@@ -55,9 +55,17 @@ export async function savedPlanText(plan: WordedPlan, state: Pick<StateStore, 'p
  * naming the file and the place.
  */
 export async function readPlan(path: string, cwd: string): Promise<SavedPlan> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`plan file ${path}: no such file`, 'a plan file is what hrsync import FILE --out plan.json writes');
+    throw new UsageError(`plan file ${path} cannot be read: ${code === 'EISDIR' ? 'it is a folder' : error instanceof Error ? error.message : String(error)}`);
+  }
   let document: unknown;
   try {
-    document = JSON.parse(await readFile(resolve(cwd, path), 'utf8'));
+    document = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`plan file ${path} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
