@@ -50,12 +50,7 @@ export class SpilledValues<T> {
     return { at, bytes: bytes.length };
   }
 
-  /** The value written at `where`, read back (and parsed) unless it was lately. */
-  get(where: SpilledAt): T {
-    return this.read(where.at, where.bytes);
-  }
-
-  /** The value written at `at`, `bytes` long: see get. */
+  /** The value written at `at`, `bytes` long (as push said), read back (and parsed) unless it was lately. */
   read(at: number, bytes: number): T {
     const known = this.parsed.get(at);
     if (known !== undefined) return known;

@@ -186,13 +186,13 @@ export type Match = { conflict: Conflict } | { hit: CanonicalValues | undefined;
  */
 export function matchRow(record: CanonicalRecord, present: readonly string[], index: TargetIndex, claims: Claims, matched: Matched, held: { add(row: CanonicalValues): unknown }, onNewHrId?: OnNewHrId): Match {
   const hits = new Map<CanonicalValues, Found>();
-  /** Each record found, as the one object it is here (two keys finding one record may give two: see TargetRecords). */
-  const ones = new Map<unknown, CanonicalValues>();
   let duplicate: string | undefined;
   for (const k of present) {
     const found = index.find(k, record.values);
     for (const each of found) {
-      const hit = ones.get(recordKey(each)) ?? ones.set(recordKey(each), each).get(recordKey(each))!;
+      // Each record as one object here: two keys finding one record may give two (see TargetRecords).
+      let hit = each;
+      for (const known of hits.keys()) if (sameRecord(known, each)) hit = known;
       held.add(hit);
       if (!hits.has(hit)) hits.set(hit, { key: k, label: keyLabel(k, record.values) });
     }
