@@ -48,10 +48,10 @@ const tally = (table: Table, keep: (row: Row) => boolean) => {
 };
 
 /**
- * What one user's answer needs of the training tables, computed once per version of them; who
- * manages whom is read through the User table's list indexes (Table.having), kept up to date on every
- * write: recomputed for every user on each write that names a manager, a first import of 120,000
- * people with managers ran at ~57 creates a second (issue 22 goal 7).
+ * What one user's answer needs of the training tables, computed once per version of them. Who manages
+ * whom is not here: it is read through the User table's list indexes (Table.having), kept up to date on
+ * every write. (Recomputed over every user on each write that named a manager, it held a first import
+ * of 120,000 people with managers to ~57 creates a second: issue 22 goal 7.)
  */
 function derived(world: UserWorld): Derived {
   const key = [world.UserCourseDate.version, world.UserAward.version].join('.');
