@@ -62,7 +62,7 @@ export const OPTIONS = {
   port: { flags: '--port <port>', description: 'port to listen on (0: any free port)', defaultValue: '4010' },
   data: { flags: '--data <file>', description: 'state file, written atomically after changes and loaded at start (default: the embedded sandbox’s for this folder, in your cache folder)' },
   seed: { flags: '--seed <dir>', description: 'folder of CSV/JSON users, companies and groups to start from (default: the samples)' },
-  latency: { flags: '--latency <ms[,jitter]>', description: 'added to every answer, e.g. 20ms or 20ms,10ms' },
+  latency: { flags: '--latency <ms[,jitter]>', description: 'each answer leaves this long after its request arrived, e.g. 20ms or 20ms,10ms' },
   // Its kinds are the emulator's (FAULT_HELP in src/sandbox/faults.ts): the sandbox command adds them to this.
   fault: { flags: '--fault <kind=rate>', description: 'inject a fault at a rate (repeatable)', repeatable: true },
   rateLimit: { flags: '--rate-limit <n/s|off>', description: 'requests per second across all platforms before 429; off lifts every limit, the platforms\' own quotas too' },

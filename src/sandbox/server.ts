@@ -59,6 +59,19 @@ export interface Sandbox {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Waits until `deadline` (performance.now()'s clock): what --latency adds is counted from the request's
+ * arrival, as a network's delay would be, not from when its body was read. Node's timers count whole
+ * milliseconds from the event loop's cached clock and fire at the loop's next turn: asked for 20 ms, they
+ * answered 20.7–21.3 ms after on average here (issue 22), so a bound of concurrency ÷ latency was out of
+ * reach of any client. The whole milliseconds left, rounded down, put the mean at about the deadline
+ * (20.1–20.3 ms measured); a single answer may leave up to a millisecond early or late.
+ */
+function sleepUntil(deadline: number): Promise<unknown> | undefined {
+  const left = Math.floor(deadline - performance.now());
+  return left > 0 ? sleep(left) : undefined;
+}
+
 type Context = PlatformContext<unknown, unknown, unknown>;
 
 /** Every platform's credentials, settings and state slice (a fresh one until a state file's is put in). */
@@ -136,6 +149,7 @@ class Dispatch {
 
   /** `seeder`: a request on the seeding server (see `seed`), the only one served while the platforms are being seeded. */
   async onRequest(raw: IncomingMessage, res: ServerResponse, seeder: boolean): Promise<void> {
+    const arrived = performance.now();
     const url = new URL(raw.url ?? '/', 'http://sandbox');
     const req: SandboxRequest = { method: raw.method ?? 'GET', url, headers: raw.headers, body: await readBody(raw) };
     // Never an empty or half-filled platform.
@@ -152,7 +166,7 @@ class Dispatch {
     const fault = pickFault(this.faults, this.random);
     if (this.dropped(fault, raw, record)) return;
     const latency = this.options.latency ? this.options.latency.ms + this.random() * this.options.latency.jitterMs : 0;
-    if (latency > 0) await sleep(latency);
+    if (latency > 0) await sleepUntil(arrived + latency);
     if (fault === 'slow-commit' && req.method !== 'GET') return this.slowCommit(platform, req, raw, res, record);
     if (fault === '429' || fault === '500' || fault === '503') return this.injected(Number(fault), res, record);
     const response = this.commit(platform, req);

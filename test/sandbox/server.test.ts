@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFault, parseLatency, type FaultKind } from '../../src/sandbox/faults.js';
@@ -82,6 +83,32 @@ describe('latency and the global rate limit', () => {
       const started = performance.now();
       await call(`${sandbox.urls.accessplanit}/User`, { headers: AP_KEY });
       expect(performance.now() - started).toBeGreaterThanOrEqual(110);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it('counts the latency from the request’s arrival, not from when its body was read', async () => {
+    // A body sent 400 ms after its headers: answered ~500 ms after the headers (the network's delay),
+    // not 400 + 500 (the latency counted from the body). The margin is wide for a busy machine.
+    const sandbox = await startSandbox({ port: 0, latency: { ms: 500, jitterMs: 0 } });
+    try {
+      const url = new URL(`${sandbox.urls.accessplanit}/User`);
+      const body = JSON.stringify(POST_USER);
+      const started = performance.now();
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(url, { method: 'POST', headers: { ...AP_KEY, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.flushHeaders();
+        setTimeout(() => req.end(body), 400);
+      });
+      const took = performance.now() - started;
+      expect(status).toBe(400); // this sandbox is not seeded: no company ACME01; the answer's time is what counts
+      expect(took).toBeGreaterThanOrEqual(480);
+      expect(took).toBeLessThan(850);
     } finally {
       await sandbox.stop();
     }
