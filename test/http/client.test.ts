@@ -303,6 +303,66 @@ describe('HttpClient, whatever the server does', () => {
     }
   });
 
+  it('keeps `concurrency` requests in flight at most, however many are asked for at once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const { url, stop } = await serve((_req, res) => {
+      most = Math.max(most, ++inFlight);
+      const answer = () => {
+        inFlight--;
+        res.end('{}');
+      };
+      setTimeout(answer, 20);
+    });
+    const client = new HttpClient({ baseUrl: url, label: 'hr', concurrency: 2 });
+    try {
+      await Promise.all(Array.from({ length: 12 }, (_, i) => client.request({ method: 'GET', path: `r${i}` })));
+      expect(most).toBe(2); // its pool may open 3 connections
+    } finally {
+      await client.close();
+      await stop();
+    }
+  });
+
+  it('sends the next request at once on a spare connection (undici reuses one only a loop turn after its answer)', async () => {
+    const sockets = new Set<unknown>();
+    const { url, stop } = await serve((req, res) => {
+      sockets.add(req.socket);
+      res.end('{}');
+    });
+    const client = new HttpClient({ baseUrl: url, label: 'hr', concurrency: 1 });
+    try {
+      await client.request({ method: 'POST', path: 'a', body: {} });
+      await client.request({ method: 'POST', path: 'b', body: {} });
+      expect(sockets.size).toBe(2);
+    } finally {
+      await client.close();
+      await stop();
+    }
+  });
+
+  it('when the run is stopped, a read waiting for a slot is given up; the write holding it still ends', async () => {
+    const { url, stop } = await serve((req, res) => {
+      if (req.method === 'POST') setTimeout(() => res.end('{"id":"1"}'), 300);
+      else res.end('{}');
+    });
+    const controller = new AbortController();
+    const client = new HttpClient({ baseUrl: url, label: 'hr', concurrency: 1, signal: controller.signal });
+    try {
+      let written = false;
+      const write = client.request({ method: 'POST', path: 'w', body: {} }).then((res) => ((written = true), res));
+      const read = client.request({ method: 'GET', path: 'r' }).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 50));
+      controller.abort('SIGINT');
+      expect(await read).toBeInstanceOf(Interrupted);
+      expect(written).toBe(false); // given up while the write still held the one slot
+      expect((await write).body).toEqual({ id: '1' });
+    } finally {
+      await client.close();
+      await stop();
+    }
+  });
+
   it('takes an answer that is not well-formed HTTP for a lost answer: a write is outcome_unknown, a read is retried', async () => {
     for (const reply of ['HTTP/1.1 201 Created\r\nContent-Length: abc\r\n\r\n{}', 'HTTP/1.1 200 OK\r\nX-Bad: a\x01b\r\nContent-Length: 2\r\n\r\n{}', 'NOT HTTP AT ALL\r\n\r\n']) {
       const server = createNetServer((socket) => socket.once('data', () => socket.end(reply)));
