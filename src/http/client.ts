@@ -167,7 +167,7 @@ function networkCode(error: unknown): string | undefined {
  * waits for both turns behind the answers being handled. Measured (issue 22, 10,000 creates at 20 ms,
  * --concurrency 32): 86–88 % of the concurrency ÷ latency bound with 32 connections, 90–92 % with 48.
  */
-export const connectionsFor = (concurrency: number): number => concurrency + Math.ceil(concurrency / 2);
+const connectionsFor = (concurrency: number): number => concurrency + Math.ceil(concurrency / 2);
 
 /** How a client paces its requests (the same shape as core's Pacing, which this layer cannot import). */
 export interface ClientPacing {
