@@ -2,8 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ENTITIES } from '../core/model/entities.js';
+import { ENTITIES, type Entity } from '../core/model/entities.js';
 import { fingerprint, planSignature, type Plan, type PlannedOp } from '../core/plan/plan.js';
+import type { CanonicalValues } from '../core/model/canonical.js';
+import { keyValue } from '../core/model/keys.js';
 import type { RunRecord, StateStore, Connection } from '../core/ports.js';
 import { SafetyStop, UsageError } from '../errors.js';
 import { runPool } from '../shared/pool.js';
@@ -114,25 +116,85 @@ function createKeys(target: Connection, op: PlannedOp): Array<{ field: string; v
   });
 }
 
-/** How many requests checkPlanFresh makes at most: a lookup per key of each create, one per record changed. */
+/** The lookups a check makes, by entity and field: the values asked for (a create's keys; a changed record's id). */
+type Asked = Map<string, { entity: Entity; field: string; values: Set<string> }>;
+
+function askedOf(target: Connection, plan: Pick<Plan, 'operations'>): Asked {
+  const asked: Asked = new Map();
+  const ask = (entity: Entity, field: string, value: string) => {
+    const at = `${entity}\u0000${field}`;
+    let group = asked.get(at);
+    if (!group) asked.set(at, (group = { entity, field, values: new Set() }));
+    group.values.add(value);
+  };
+  for (const op of plan.operations) {
+    if (op.action === 'create') for (const key of createKeys(target, op)) ask(op.entity, key.field, key.value);
+    else if (op.fingerprint && op.id) ask(op.entity, 'id', op.id);
+  }
+  return asked;
+}
+
+/**
+ * How many requests checkPlanFresh makes at most: a lookup per key of each create and one per record
+ * changed — or, where the target can ask for several at once (lookupMany), one per that many.
+ */
 export function freshnessLookups(target: Connection, plan: Pick<Plan, 'operations'>): number {
   if (!target.writer) return 0;
+  const many = target.writer.lookupMany;
   let n = 0;
-  for (const op of plan.operations) n += op.action === 'create' ? createKeys(target, op).length : op.fingerprint && op.id ? 1 : 0;
+  for (const { values } of askedOf(target, plan).values()) n += many ? Math.ceil(values.size / many.atOnce) : values.size;
   return n;
 }
 
-/** Why an operation no longer fits what the target holds, or undefined when it still does. */
-async function staleness(target: Connection, op: PlannedOp): Promise<string | undefined> {
-  const writer = target.writer!;
+/** Why an operation no longer fits what the target holds, or undefined when it still does; `find` reads a record by one key. */
+async function staleness(target: Connection, op: PlannedOp, find: (entity: Entity, key: { field: string; value: string }) => Promise<CanonicalValues | undefined>): Promise<string | undefined> {
   if (op.action === 'create') {
-    for (const key of createKeys(target, op)) if (await writer.lookup(op.entity, key)) return `${op.entity} ${op.key} exists now`;
+    for (const key of createKeys(target, op)) if (await find(op.entity, key)) return `${op.entity} ${op.key} exists now`;
     return undefined;
   }
   if (!op.fingerprint || !op.id) return undefined; // nothing was read to plan it (a target that cannot be listed)
-  const current = await writer.lookup(op.entity, { field: 'id', value: op.id });
+  const current = await find(op.entity, { field: 'id', value: op.id });
   if (!current) return `${op.entity} ${op.key} (id ${op.id}) no longer exists`;
   return fingerprint(current) === op.fingerprint ? undefined : `${op.entity} ${op.key} (id ${op.id}) changed since the plan was made`;
+}
+
+/**
+ * Every lookup of the plan made ahead, `lookupMany.atOnce` values a request (`concurrency` at a time):
+ * the record found for each value asked. A record answers a value whose key it has as a plan compares
+ * keys (keyValue), or ignoring case as a server's filter may — so a create is never taken for new where
+ * a one-by-one lookup would have found its record. A value an answer cut at a page did not find is
+ * looked up alone.
+ */
+async function lookedUpAhead(target: Connection, asked: Asked, options: { concurrency: number; signal?: AbortSignal; onLooked?: (n: number) => void }): Promise<Map<string, CanonicalValues>> {
+  const writer = target.writer!;
+  const many = writer.lookupMany!;
+  const found = new Map<string, CanonicalValues>();
+  const batches = [...asked.values()].flatMap(({ entity, field, values }) => {
+    const all = [...values];
+    return Array.from({ length: Math.ceil(all.length / many.atOnce) }, (_, i) => ({ entity, field, values: all.slice(i * many.atOnce, (i + 1) * many.atOnce) }));
+  });
+  await runPool(batches, options.concurrency, async ({ entity, field, values }) => {
+    const { records, complete } = await many.find(entity, field, values);
+    for (const value of values) {
+      const record = records.find((r) => answers(field, r[field], value));
+      if (record) found.set(lookupAt(entity, field, value), record);
+      else if (!complete) {
+        const alone = await writer.lookup(entity, { field, value });
+        if (alone) found.set(lookupAt(entity, field, value), alone);
+      }
+    }
+    options.onLooked?.(values.length);
+  }, () => options.signal?.aborted === true);
+  return found;
+}
+
+const lookupAt = (entity: Entity, field: string, value: string) => `${entity}\u0000${field}\u0000${value}`;
+
+/** Whether a record's value of a key field answers a lookup of `value`: the same key, or the same ignoring case. */
+function answers(field: string, has: unknown, value: string): boolean {
+  const text = typeof has === 'string' ? has : typeof has === 'number' ? String(has) : undefined;
+  if (text === undefined) return false;
+  return keyValue(field, text) === keyValue(field, value) || text.trim().toLowerCase() === value.trim().toLowerCase();
 }
 
 /**
@@ -147,16 +209,17 @@ export async function appliedBefore(target: Connection | undefined, plan: SavedP
 }
 
 /**
- * Before a saved plan is applied: every record it touches is read again (--concurrency at a time).
- * Any that changed since the plan was made stops the run (exit 6), unless `force`; then the stale
- * ones are returned, to be said. `onChecked` is told of each operation checked; once `signal` is
- * aborted no new lookup starts.
+ * Before a saved plan is applied: every record it touches is read again (--concurrency requests at a
+ * time; many lookups a request where the target can: lookedUpAhead). Any that changed since the plan
+ * was made stops the run (exit 6), unless `force`; then the stale ones are returned, to be said.
+ * `onChecked` is told of each operation checked (or lookup made); once `signal` is aborted no new
+ * lookup starts.
  */
 export async function checkPlanFresh(
   target: Connection | undefined,
   plan: SavedPlan,
   state: Pick<StateStore, 'planKey' | 'where'>,
-  options: { concurrency: number; force: boolean; now: number; signal?: AbortSignal; onChecked?: (done: number, total: number) => void },
+  options: { concurrency: number; force: boolean; now: number; signal?: AbortSignal; onChecked?: (done: number, total: number, what: 'operations' | 'lookups') => void },
 ): Promise<{ target: Connection; stale: string[] }> {
   if (!target?.writer || target.label !== plan.target) throw new UsageError(`the plan is for ${plan.target}, which is not a writable target here`);
   checkPlanIntegrity(target, plan, await state.planKey(), state.where);
@@ -168,11 +231,26 @@ export async function checkPlanFresh(
     );
   const stale: string[] = [];
   let checked = 0;
-  await runPool(plan.operations, options.concurrency, async (op) => {
-    const why = await staleness(target, op);
-    if (why) stale.push(why);
-    options.onChecked?.(++checked, plan.operations.length);
-  }, () => options.signal?.aborted === true);
+  if (target.writer.lookupMany) {
+    // The lookups first, many a request; then each operation against what they found.
+    const asked = askedOf(target, plan);
+    const total = [...asked.values()].reduce((n, { values }) => n + values.size, 0);
+    let looked = 0;
+    const found = await lookedUpAhead(target, asked, { ...options, onLooked: (n) => options.onChecked?.((looked += n), total, 'lookups') });
+    options.signal?.throwIfAborted();
+    const find = async (entity: Entity, key: { field: string; value: string }) => found.get(lookupAt(entity, key.field, key.value));
+    for (const op of plan.operations) {
+      const why = await staleness(target, op, find);
+      if (why) stale.push(why);
+    }
+  } else {
+    const writer = target.writer;
+    await runPool(plan.operations, options.concurrency, async (op) => {
+      const why = await staleness(target, op, (entity, key) => writer.lookup(entity, key));
+      if (why) stale.push(why);
+      options.onChecked?.(++checked, plan.operations.length, 'operations');
+    }, () => options.signal?.aborted === true);
+  }
   options.signal?.throwIfAborted();
   if (stale.length && !options.force)
     throw new SafetyStop(

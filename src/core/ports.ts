@@ -135,6 +135,13 @@ export interface TargetWriter {
   /** The record with this key, if any (used to settle a write whose answer was lost). */
   lookup(entity: Entity, key: MatchKey): Promise<CanonicalValues | undefined>;
   /**
+   * Several lookups of one field in one request, where the platform can ask for them at once (OData's
+   * `or`): `atOnce` values at most. `find` answers the records that have any of the values — maybe
+   * more than asked, from a server that compares ignoring case — and whether that is all of them
+   * (`complete`: false when the answer may have been cut at a page). Absent: one `lookup` a value.
+   */
+  lookupMany?: { atOnce: number; find(entity: Entity, field: string, values: readonly string[]): Promise<{ records: CanonicalValues[]; complete: boolean }> };
+  /**
    * Writes the target can take in one request (a SCIM /Bulk), once it knows (discovery); absent or 1:
    * one write per request. Apply then keeps that many times its concurrency in flight, and the writer
    * groups the writes it is given into requests — each still answered, and settled, one by one.

@@ -372,7 +372,7 @@ describe('an import interrupted by Ctrl-C', () => {
 
   it('apply of a saved plan: says how long its check of the target takes when the pace binds; Ctrl-C while it waits for the pace stops it at once, nothing written', async () => {
     const dir = lmsProject(sandbox().urls.accessplanit, { rateLimit: '100/h' });
-    write(dir, 'u.csv', manyUsers('P', 300));
+    write(dir, 'u.csv', manyUsers('P', 10_100));
     const planned = await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], { cwd: dir, env: ENV });
     expect(planned.code, planned.stderr).toBe(0);
     const created = () => sandbox().state().accessplanit.User.rows().filter((u) => String(u.ExternalID).startsWith('P'));
@@ -380,11 +380,11 @@ describe('an import interrupted by Ctrl-C', () => {
     const before = gets();
     const signals = new EventEmitter();
     const running = hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV, signals });
-    // 300 creates, each looked up by externalId and by email: 600 lookups, the burst's 500 at once, then one every 36 s.
+    // 10,100 creates, each looked up by externalId and by email, 20 a request: 1,010 requests, the burst's 500 at once, then one every 36 s.
     await expect.poll(() => gets() - before, { timeout: PATIENCE_MS, interval: 20 }).toBeGreaterThanOrEqual(495);
     signals.emit('SIGINT');
     const run = await running;
-    expect(run.stderr).toMatch(/^checking the plan against accessplanit "lms" first, 600 lookups \(each record it creates or changes, as it is now\): paced at 100\/h after a burst of 500: about \d+ min\n/);
+    expect(run.stderr).toMatch(/^checking the plan against accessplanit "lms" first, 1,010 requests \(a lookup of each record it creates or changes, as it is now, 20 a request\): paced at 100\/h after a burst of 500: about \d+ h \d+ min\n/);
     expect([run.code, run.stderr.split('\n').at(-2)]).toEqual([130, 'stopped: interrupted while checking the plan against the target: nothing was written']);
     expect(created()).toHaveLength(0);
   });

@@ -62,18 +62,19 @@ export async function applyCommand(planFile: string, flags: ApplyFlags, io: Io):
 
 /**
  * Checks the plan against the target as it is now — a lookup per key of each create, a read of each
- * record changed: when the target's pacing holds those back, it says how long first (3,000 creates by
- * externalId and email into accessplanit: about 1 h before the first write); a spinner counts them on
- * a terminal; Ctrl-C stops it, and nothing was written.
+ * record changed, many a request where the target can (accessplanit: 20): when the target's pacing
+ * holds those back, it says how long first; a spinner counts them on a terminal; Ctrl-C stops it, and
+ * nothing was written.
  */
 async function checkFresh(opened: OpenedTarget, plan: SavedPlan, stop: AbortController, options: { concurrency: number; force: boolean; now: number }, io: Io): ReturnType<typeof checkPlanFresh> {
   const target = opened.target;
   const label = target?.label ?? plan.target;
   const pacing = target?.pacing;
-  const lookups = target ? freshnessLookups(target, plan) : 0;
-  const seconds = pacing && pacedDuration(lookups, { perSecond: pacing.perSecond, burst: pacing.burst, available: pacing.available() });
-  if (pacing && seconds !== undefined)
-    io.stderr.write(`${colourFor(io.stderr, io.env).dim(`checking the plan against ${label} first, ${plural(lookups, 'lookup')} (each record it creates or changes, as it is now): ${pacedLine(seconds, pacing)}`)}\n`);
+  const requests = target ? freshnessLookups(target, plan) : 0;
+  const many = target?.writer?.lookupMany;
+  const what = many ? `${plural(requests, 'request')} (a lookup of each record it creates or changes, as it is now, ${many.atOnce} a request)` : `${plural(requests, 'lookup')} (each record it creates or changes, as it is now)`;
+  const seconds = pacing && pacedDuration(requests, { perSecond: pacing.perSecond, burst: pacing.burst, available: pacing.available() });
+  if (pacing && seconds !== undefined) io.stderr.write(`${colourFor(io.stderr, io.env).dim(`checking the plan against ${label} first, ${what}: ${pacedLine(seconds, pacing)}`)}\n`);
   const progress = await spinner(io);
   progress.start(`checking the plan against ${label}`);
   const dispose = onStopSignals(io, (signal) => stop.abort(signal));
@@ -81,7 +82,7 @@ async function checkFresh(opened: OpenedTarget, plan: SavedPlan, stop: AbortCont
     return await checkPlanFresh(target, plan, opened.state, {
       ...options,
       signal: stop.signal,
-      onChecked: (done, total) => (progress.text = `checking the plan against ${label}: ${formatCount(done)}/${formatCount(total)} operations`),
+      onChecked: (done, total, unit) => (progress.text = `checking the plan against ${label}: ${formatCount(done)}/${formatCount(total)} ${unit}`),
     });
   } catch (error) {
     if (!stop.signal.aborted) throw error;
