@@ -69,6 +69,12 @@ describe('HR export headers in German, French, Dutch, Spanish and English', () =
       expect(inferEntity('export.csv', columns).entity).toBe('users');
     });
 
+  it('reads a plain ASCII header (its quick path) as the Unicode path reads it', () => {
+    // A trailing no-break space is trimmed as a space is, but sends the header down the Unicode path.
+    const ascii = [...Object.values(FIELDS).flat().flatMap((d) => [d.name, ...d.aliases]), 'FechaDeAlta', 'Employee #', 'e_mail__ADRESSE', ' Date of  Birth ', 'ID', 'camelCaseHRId2', '#', '-', '', 'de la', 'Tab\tbed'];
+    for (const header of ascii) expect(normaliseHeader(header), header).toBe(normaliseHeader(`${header}\u00a0`));
+  });
+
   it('ignores case, accents, punctuation, articles, "N°" and "#", and a qualifier in brackets', () => {
     expect(normaliseHeader("Date d'Entrée")).toBe(normaliseHeader('date_entree'));
     expect(normaliseHeader('FechaDeAlta')).toBe(normaliseHeader('fecha alta'));
