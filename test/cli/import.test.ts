@@ -334,6 +334,44 @@ describe('hrsync apply plan.json', () => {
   });
 });
 
+describe('hrsync apply plan.json against a server with limits of its own', () => {
+  const sandbox = useSandbox();
+  const longEmails = (prefix: string, n: number) =>
+    ['Employee ID,First name,Last name,Email,Company ID', ...Array.from({ length: n }, (_, i) => `${prefix}${i},First,Last,first.name.with.a.rather.long.part.and.then.some.more.words.${prefix.toLowerCase()}${i}@a-long-subdomain.example-company.co.uk,ACME01`)].join('\n') + '\n';
+  const query = (path: string) => path.slice(path.indexOf('?') + 1);
+
+  it('keeps each lookup’s query under IIS’s 2,048 bytes, and asks one key at a time once the server refuses a filter of several', async () => {
+    // In front of the emulator, a server that refuses a query string over 2,048 bytes as IIS does (404.15).
+    const proxy = await startFaultProxy(sandbox().urls.accessplanit);
+    proxy.setRule((req) => (query(req.path).length > 2048 ? { status: 404, body: 'query string too long' } : 'pass'));
+    try {
+      const dir = lmsProject(proxy.via(sandbox().urls.accessplanit));
+      write(dir, 'u.csv', longEmails('L', 40));
+      expect((await hrsyncIn(['import', 'u.csv', '--dry-run', '--out', 'plan.json'], { cwd: dir, env: ENV })).code).toBe(0);
+      proxy.setRule((req) => (query(req.path).length > 2048 ? { status: 404, body: 'query string too long' } : 'pass'));
+      const applied = await hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV });
+      expect(applied.code, applied.stderr).toBe(0);
+      const filters = proxy.seen.filter((r) => r.method === 'GET' && r.path.includes('%24filter'));
+      expect(filters.every((r) => query(r.path).length <= 2048)).toBe(true);
+      expect(filters.length).toBeGreaterThan(4); // 40 externalIds and 40 emails would be 4 requests of 20: the long emails take more
+
+      // A server that refuses any filter of several clauses (400): one lookup a key, and a create whose record exists now is still found.
+      write(dir, 'v.csv', longEmails('M', 3));
+      expect((await hrsyncIn(['import', 'v.csv', '--dry-run', '--out', 'plan2.json'], { cwd: dir, env: ENV })).code).toBe(0);
+      write(dir, 'w.csv', longEmails('M', 1));
+      expect((await hrsyncIn(['import', 'w.csv', '--yes'], { cwd: dir, env: ENV })).code).toBe(0);
+      proxy.setRule((req) => (decodeURIComponent(query(req.path)).includes(' or ') || query(req.path).includes('+or+') ? { status: 400, body: { message: 'filter not supported' } } : 'pass'));
+      const stale = await hrsyncIn(['apply', 'plan2.json'], { cwd: dir, env: ENV });
+      expect([stale.code, stale.stderr]).toEqual([6, expect.stringContaining('users externalId=M0 exists now')]);
+      // Refused once for each field asked at the same moment (externalId and email), then not asked again.
+      expect(proxy.seen.filter((r) => r.action !== 'pass').length).toBeLessThanOrEqual(2);
+      expect(proxy.seen.filter((r) => r.method === 'GET' && r.action === 'pass' && r.path.includes('%24filter')).length).toBe(6); // 3 creates × 2 keys, alone
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
 describe('an import interrupted by Ctrl-C', () => {
   const sandbox = useSandbox({ latency: { ms: 40, jitterMs: 10 } });
   it('finishes the writes in flight, writes the results, and exits 130', async () => {

@@ -48,6 +48,24 @@ const EARLY_MS = 60_000;
 
 /** An OData string literal: quotes doubled. */
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+/** The longest query string a request built of clauses is let grow to (IIS's default limit is 2,048 bytes). */
+const QUERY_BYTES = 1_800;
+/** Filter clauses in groups whose `or`-joined query, URL-encoded, stays under QUERY_BYTES (a clause longer than that goes alone). */
+function* byQueryLength(clauses: readonly string[]): Generator<string[]> {
+  let part: string[] = [];
+  let bytes = 0;
+  for (const clause of clauses) {
+    const size = encodeURIComponent(` or ${clause}`).length;
+    if (part.length && bytes + size > QUERY_BYTES) {
+      yield part;
+      part = [];
+      bytes = 0;
+    }
+    part.push(clause);
+    bytes += size;
+  }
+  if (part.length) yield part;
+}
 /** A literal for a wire field: a whole number unquoted for a numeric field, else a string. */
 const literalFor = (wire: string, value: string) => (NUMERIC_FIELDS.has(wire) && /^\d+$/.test(value.trim()) ? value.trim() : literal(value));
 
@@ -91,6 +109,8 @@ export class AccessplanitTarget implements Connection {
   private readonly emails = new StringTable();
   /** The server answered a $select with 400: whole records from then on (see list). */
   private selectRefused = false;
+  /** The server answered a filter of several `or` clauses with 400, 404 or 414: one lookup a key from then on (see lookupMany). */
+  private manyRefused = false;
   /**
    * The same, by email (lower case) → user ID: made from `emails` when a write first needs a manager's
    * ID — a plan never does, and a million users' emails twice over is ~60 MB (issue 22 goal 4) — then
@@ -244,6 +264,37 @@ export class AccessplanitTarget implements Connection {
     }
   }
 
+  /**
+   * Records whose `field` is any of `values`: `$filter` clauses joined by `or`, in requests whose query
+   * stays under QUERY_BYTES (IIS refuses a query string over 2,048 bytes by default [guess: the
+   * platform's server is IIS; its answers are .NET's]). A server that refuses such a filter (400, 404 or
+   * 414) is not asked again this connection: the answer is then incomplete, and each value is looked up
+   * alone.
+   */
+  private async lookupMany(entity: Entity, field: string, values: readonly string[]): Promise<{ records: CanonicalValues[]; complete: boolean }> {
+    const wire = accessplanitField(entity, field);
+    if (!wire) return { records: [], complete: true };
+    const rows: Array<Record<string, unknown>> = [];
+    let complete = true;
+    for (const part of byQueryLength(values.map((v) => `${wire} eq ${literalFor(wire, v)}`))) {
+      if (this.manyRefused) return { records: [], complete: false };
+      const top = 2 * part.length;
+      const params = new URLSearchParams({ $top: String(top), $count: 'true', $filter: part.join(' or ') });
+      let answer;
+      try {
+        answer = arrayIn(await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] }), 'results', FEED);
+      } catch (error) {
+        if (!(error instanceof RemoteError) || ![400, 404, 414].includes(error.status ?? 0) || part.length === 1) throw error;
+        this.manyRefused = true;
+        return { records: [], complete: false };
+      }
+      const list = answer.list as Array<Record<string, unknown>>;
+      complete &&= typeof answer.body.count === 'number' ? list.length >= answer.body.count : list.length < top;
+      rows.push(...list);
+    }
+    return { records: rows.length ? await this.canonical(entity, rows) : [], complete };
+  }
+
   /** The manager's user ID by email: from the users read, else one lookup; a manager who is not (yet) a user fails the row, saying so. */
   private async managerId(email: unknown): Promise<string | null> {
     if (typeof email !== 'string' || !email.trim()) return null;
@@ -323,20 +374,8 @@ export class AccessplanitTarget implements Connection {
       const row = arrayIn(res, 'results', FEED).list[0] as Record<string, unknown> | undefined;
       return row ? (await this.canonical(entity, [row]))[0] : undefined;
     },
-    // 20 values a request, as readEmails: a filter of 20 `or` clauses. With $count the answer says whether it was cut.
-    lookupMany: {
-      atOnce: 20,
-      find: async (entity, field, values) => {
-        const wire = accessplanitField(entity, field);
-        if (!wire || values.length === 0) return { records: [], complete: true };
-        const top = 2 * values.length;
-        const params = new URLSearchParams({ $top: String(top), $count: 'true', $filter: values.map((v) => `${wire} eq ${literalFor(wire, v)}`).join(' or ') });
-        const { list, body } = arrayIn(await this.call({ method: 'GET', path: `${MODULE[entity]}?${params}`, endpoint: MODULE[entity] }), 'results', FEED);
-        const rows = list as Array<Record<string, unknown>>;
-        const complete = typeof body.count === 'number' ? rows.length >= body.count : rows.length < top;
-        return { records: rows.length ? await this.canonical(entity, rows) : [], complete };
-      },
-    },
+    // Up to 20 values a request, as readEmails: a filter of `or` clauses, with $count so a cut answer shows.
+    lookupMany: { atOnce: 20, find: (entity, field, values) => this.lookupMany(entity, field, values) },
     write: async (op) => {
       const module = MODULE[op.entity];
       if (TRAINING.has(op.entity) && op.action !== 'update') throw new Error(`hrsync never ${op.action}s ${op.entity}: only updates them`); // a bug if reached
