@@ -13,6 +13,7 @@ import { keyValue } from '../core/model/keys.js';
 import { boundedHeapGrowth } from '../shared/heap.js';
 import { Interner } from '../shared/interner.js';
 import { runPool } from '../shared/pool.js';
+import { FILE_LEVEL } from '../core/validate/batch.js';
 import { ROW_PROBLEMS } from '../core/validate/check-rows.js';
 import type { ValidationReport } from '../core/validate/validate-files.js';
 import { withinTolerance, type Tolerance } from '../core/validate/tolerance.js';
@@ -268,8 +269,8 @@ export function leftOutOf(planned: Pick<PlannedImport, 'plan'> & Partial<Pick<Pl
     if (issue.severity === 'error') {
       const at = `${issue.file}:${issue.line}`;
       if (!errors.has(at)) errors.set(at, issue.message);
-      // An error about the whole file (its header's line) is the reason for each of its rows without one of its own.
-      if (issue.line === (headers.get(issue.file) ?? 1) && !errors.has(`${issue.file}:*`)) errors.set(`${issue.file}:*`, `the file is left out: ${issue.message}`);
+      // An error about the whole file (a missing column …, or anything on its header's line) is the reason for each of its rows without one of its own.
+      if ((FILE_LEVEL.has(issue.code) || issue.line === (headers.get(issue.file) ?? 1)) && !errors.has(`${issue.file}:*`)) errors.set(`${issue.file}:*`, `the file is left out: ${issue.message}`);
     }
   const invalid: LeftOut[] = (validation.rejected ?? []).map((r) => ({
     file: r.file, line: r.line, entity: r.entity, key: describeRow(r.values), status: 'invalid',

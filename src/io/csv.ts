@@ -247,7 +247,7 @@ class CsvRows {
     const checked = checkHeader(file, line, columns);
     this.csvHeader = new CsvHeader(columns, checked.keep);
     const { delimiter, encoding } = this.dialect;
-    this.header = { kind: 'header', file, format: 'csv', columns, delimiter, encoding, dialect: this.dialect };
+    this.header = { kind: 'header', file, format: 'csv', columns, delimiter, encoding, dialect: this.dialect, row: line };
     this.events.push(this.header);
     for (const problem of checked.problems) this.events.push({ kind: 'problem', problem });
   }

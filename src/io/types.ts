@@ -83,7 +83,7 @@ export interface ReadOptions {
  * the rest is known); a record with a key first seen after that names it in `newColumns`.
  */
 export type ReadEvent =
-  /** A workbook's: `sheet`, the sheet read, `row`, the header's row, and `letters`, each column's letter (C) in the order of `columns`. */
+  /** `row`: the header's row or line (a CSV's or a workbook's, below a title); a workbook's `sheet`, the sheet read, and `letters`, each column's letter (C) in the order of `columns`. */
   | { kind: 'header'; file: string; format: FileFormat; columns: string[]; delimiter?: string; encoding: string; bytesPerRecord?: number; partial?: boolean; sheet?: string; row?: number; letters?: string[]; dialect?: CsvDialect }
   | { kind: 'record'; record: RawRecord; newColumns?: string[]; warning?: ReadProblem }
   | { kind: 'problem'; problem: ReadProblem };

@@ -8,18 +8,19 @@ import { UsageError } from '../../src/errors.js';
 import { tempDir } from '../helpers/files.js';
 
 describe('the reason each row left out gives in results.csv', () => {
-  it('a whole-file error on a workbook’s header below a title is the reason for its rows, as line 1 is in a CSV', () => {
+  it('a whole-file error on a header below a title is the reason for its rows, in a workbook or a CSV, as on line 1', () => {
     const file = (name: string, header?: number) => ({ file: name, rows: 1, errors: 1, ...(header ? { sheet: 'Mitarbeiter', cells: { header, columns: {}, fields: {} } } : {}) });
     const issue = (name: string, line: number) => ({ file: name, line, entity: 'users', field: 'companyId', value: null, code: 'missing_column', message: 'no column for companyId', severity: 'error', hint: null });
     const row = (name: string, line: number) => ({ entity: 'users' as const, file: name, line, values: { externalId: `E${line}` }, source: {} });
     const validation = {
-      files: [file('staff.xlsx', 3), file('staff.csv')],
-      issues: [issue('staff.xlsx', 3), issue('staff.csv', 1)],
-      rejected: [row('staff.xlsx', 4), row('staff.csv', 2)],
+      files: [file('staff.xlsx', 3), file('staff.csv'), file('titled.csv')],
+      issues: [issue('staff.xlsx', 3), issue('staff.csv', 1), issue('titled.csv', 3)],
+      rejected: [row('staff.xlsx', 4), row('staff.csv', 2), row('titled.csv', 4)],
     } as unknown as ValidationReport;
     expect(leftOutOf({ plan: undefined, validation }).map((r) => [r.file, r.error])).toEqual([
       ['staff.xlsx', 'the file is left out: no column for companyId'],
       ['staff.csv', 'the file is left out: no column for companyId'],
+      ['titled.csv', 'the file is left out: no column for companyId'], // a CSV's header on line 3, below its title
     ]);
   });
 });

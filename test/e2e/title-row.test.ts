@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hrsyncBinary } from '../helpers/cli.js';
@@ -37,6 +37,20 @@ describe('a workbook with a title row above its header, through the built CLI', 
       [1, 'skipped_rows', 'warning', null],
       [3, 'unchecked_reference', 'warning', null], // no company file in the run: said on the header's row, as the file's other findings are
       [5, 'invalid_email', 'error', 'D5'],
+    ]);
+  });
+});
+
+describe('a CSV with a title line above its header, through the built CLI', () => {
+  it('says a finding about the whole file on the header’s line, as a workbook does: not on the title’s', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'u.csv'), 'Personio export 2026-12-01\n\nEmployee ID,First name,Last name,Email\nE1,Ann,Lee,ann@example.com\n');
+    const run = await hrsyncBinary(['validate', 'u.csv', '--target', 'accessplanit', '--format', 'json'], dir);
+    expect(run.code, run.stderr).toBe(3);
+    const report = JSON.parse(run.stdout) as { issues: Array<{ line: number; code: string; field: string | null }> };
+    expect(report.issues.map((i) => [i.line, i.code, i.field])).toEqual([
+      [1, 'skipped_rows', null],
+      [3, 'missing_column', 'companyId'],
     ]);
   });
 });
