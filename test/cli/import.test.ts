@@ -372,6 +372,29 @@ describe('hrsync apply plan.json against a server with limits of its own', () =>
   });
 });
 
+describe('hrsync apply plan.json with keys full of apostrophes', () => {
+  const sandbox = useSandbox();
+  const query = (path: string) => path.slice(path.indexOf('?') + 1);
+
+  it('keeps each lookup’s query, as sent (an apostrophe is %27 there, and doubled in OData), under 1,800 bytes', async () => {
+    const proxy = await startFaultProxy(sandbox().urls.accessplanit);
+    try {
+      const dir = lmsProject(proxy.via(sandbox().urls.accessplanit));
+      // Each Employee ID: 40 characters, 10 of them apostrophes (20 in the literal, 60 bytes encoded).
+      const id = (i: number) => `O'B'R'I'E'N'D'A'R'C'${String(i).padStart(20, '0')}`;
+      write(dir, 'q.csv', ['Employee ID,First name,Last name,Email,Company ID', ...Array.from({ length: 40 }, (_, i) => `${id(i)},First,Last,q${i}@example.com,ACME01`)].join('\n') + '\n');
+      expect((await hrsyncIn(['import', 'q.csv', '--dry-run', '--out', 'plan.json'], { cwd: dir, env: ENV })).code).toBe(0);
+      const applied = await hrsyncIn(['apply', 'plan.json'], { cwd: dir, env: ENV });
+      expect(applied.code, applied.stderr).toBe(0);
+      const filters = proxy.seen.filter((r) => r.method === 'GET' && r.path.includes('%24filter') && r.path.includes('ExternalID'));
+      expect(filters.length).toBeGreaterThan(0);
+      expect(Math.max(...filters.map((r) => query(r.path).length))).toBeLessThanOrEqual(1800);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
 describe('an import interrupted by Ctrl-C', () => {
   const sandbox = useSandbox({ latency: { ms: 40, jitterMs: 10 } });
   it('finishes the writes in flight, writes the results, and exits 130', async () => {

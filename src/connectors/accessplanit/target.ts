@@ -50,16 +50,20 @@ const EARLY_MS = 60_000;
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 /** The longest query string a request built of clauses is let grow to (IIS's default limit is 2,048 bytes). */
 const QUERY_BYTES = 1_800;
-/** Filter clauses in groups whose `or`-joined query, URL-encoded, stays under QUERY_BYTES (a clause longer than that goes alone). */
+/** Bytes of text in a query string as URLSearchParams writes it: an apostrophe is %27 there (3 bytes), a space + (1). */
+const queryBytes = (text: string) => new URLSearchParams({ q: text }).toString().length - 2;
+/** What a lookupMany query holds besides its clauses: `$top`, `$count` and the `$filter=` name. */
+const QUERY_FRAME = new URLSearchParams({ $top: '999', $count: 'true', $filter: '' }).toString().length;
+/** Filter clauses in groups whose `or`-joined query, encoded as sent, stays under QUERY_BYTES (a clause longer than that goes alone). */
 function* byQueryLength(clauses: readonly string[]): Generator<string[]> {
   let part: string[] = [];
-  let bytes = 0;
+  let bytes = QUERY_FRAME;
   for (const clause of clauses) {
-    const size = encodeURIComponent(` or ${clause}`).length;
+    const size = queryBytes(` or ${clause}`);
     if (part.length && bytes + size > QUERY_BYTES) {
       yield part;
       part = [];
-      bytes = 0;
+      bytes = QUERY_FRAME;
     }
     part.push(clause);
     bytes += size;
