@@ -161,9 +161,9 @@ async function staleness(target: Connection, op: PlannedOp, find: (entity: Entit
 /**
  * Every lookup of the plan made ahead, `lookupMany.atOnce` values a request (`concurrency` at a time):
  * the record found for each value asked. A record answers a value whose key it has as a plan compares
- * keys (keyValue), or ignoring case as a server's filter may — so a create is never taken for new where
- * a one-by-one lookup would have found its record. A value an answer cut at a page did not find is
- * looked up alone.
+ * keys (keyValue) — or, failing that, ignoring case, as a server's filter may — so a create is never
+ * taken for new where a one-by-one lookup would have found its record. A value an answer cut at a page
+ * did not find is looked up alone.
  */
 async function lookedUpAhead(target: Connection, asked: Asked, options: { concurrency: number; signal?: AbortSignal; onLooked?: (n: number) => void }): Promise<Map<string, CanonicalValues>> {
   const writer = target.writer!;
@@ -176,7 +176,8 @@ async function lookedUpAhead(target: Connection, asked: Asked, options: { concur
   await runPool(batches, options.concurrency, async ({ entity, field, values }) => {
     const { records, complete } = await many.find(entity, field, values);
     for (const value of values) {
-      const record = records.find((r) => answers(field, r[field], value));
+      // The record with the very key first: of "u1" and "U1" (ids that differ only by case), "U1" is U1's.
+      const record = records.find((r) => sameKey(field, r[field], value)) ?? records.find((r) => sameIgnoringCase(r[field], value));
       if (record) found.set(lookupAt(entity, field, value), record);
       else if (!complete) {
         const alone = await writer.lookup(entity, { field, value });
@@ -190,11 +191,23 @@ async function lookedUpAhead(target: Connection, asked: Asked, options: { concur
 
 const lookupAt = (entity: Entity, field: string, value: string) => `${entity}\u0000${field}\u0000${value}`;
 
-/** Whether a record's value of a key field answers a lookup of `value`: the same key, or the same ignoring case. */
-function answers(field: string, has: unknown, value: string): boolean {
-  const text = typeof has === 'string' ? has : typeof has === 'number' ? String(has) : undefined;
-  if (text === undefined) return false;
-  return keyValue(field, text) === keyValue(field, value) || text.trim().toLowerCase() === value.trim().toLowerCase();
+/** A record's value of a key field as text (a number as written), or undefined. */
+const textOf = (has: unknown) => (typeof has === 'string' ? has : typeof has === 'number' ? String(has) : undefined);
+
+/** Whether a record's value of a key field is `value` as a plan compares keys (keyValue). */
+function sameKey(field: string, has: unknown, value: string): boolean {
+  const text = textOf(has);
+  return text !== undefined && keyValue(field, text) === keyValue(field, value);
+}
+
+/**
+ * The same ignoring case: what a server's filter may have found the record by. Taken as found (a plan
+ * that creates both "K1" and "k1" when only "K1" exists is then stale for both): never a create let
+ * through that a one-by-one lookup on such a server would have stopped.
+ */
+function sameIgnoringCase(has: unknown, value: string): boolean {
+  const text = textOf(has);
+  return text !== undefined && text.trim().toLowerCase() === value.trim().toLowerCase();
 }
 
 /**

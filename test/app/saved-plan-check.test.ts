@@ -80,4 +80,12 @@ describe('checking a saved plan against the target', () => {
     const shouting = holding([{ ...held(1), externalId: 'e1', email: 'someone.else@example.com' }], 20, { ignoreCase: true });
     expect((await check(shouting.target, await signed([create(1)]))).stale).toEqual(['users externalId=E1 exists now']);
   });
+
+  it('takes the record with the very key before one that differs only by case', async () => {
+    // Two records whose ids differ only by case, the other one answered first: U1's own is not "changed".
+    const upper = { ...held(1), id: 'U1', surname: 'Upper' };
+    const lower = { ...held(2), id: 'u1', surname: 'Lower' };
+    const plan = await signed([update(1, upper)]);
+    expect((await check(holding([lower, upper], 20, { ignoreCase: true }).target, plan)).stale).toEqual([]);
+  });
 });
