@@ -161,6 +161,8 @@ class Dispatch {
     const record = (status: number) => this.stats.record(platform.name, platform.endpoint(req), req.method, status);
     if (this.limit && !this.limit.tryTake()) {
       record(429);
+      // Over the network like any answer (its fixed part: the seeded random source is left as it was).
+      if (this.options.latency) await sleepUntil(arrived + this.options.latency.ms);
       return send(res, json(429, { message: 'sandbox rate limit' }, { 'retry-after': '1' }));
     }
     const fault = pickFault(this.faults, this.random);

@@ -114,6 +114,18 @@ describe('latency and the global rate limit', () => {
     }
   });
 
+  it('answers its own rate limit’s 429 after the latency too, as any answer', async () => {
+    const sandbox = await startSandbox({ port: 0, latency: { ms: 300, jitterMs: 0 }, rateLimitPerSecond: 1, now: () => 1_000_000 });
+    try {
+      expect((await call(`${sandbox.urls.accessplanit}/User`, { headers: AP_KEY })).status).toBe(200);
+      const started = performance.now();
+      expect((await call(`${sandbox.urls.accessplanit}/User`, { headers: AP_KEY })).status).toBe(429);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
   it('answers 429 past N requests per second across platforms', async () => {
     let now = 1_000_000;
     const sandbox = await startSandbox({ port: 0, rateLimitPerSecond: 2, now: () => now });
