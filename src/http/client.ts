@@ -199,6 +199,8 @@ export class HttpClient {
   private readonly now: () => number;
   /** What this client has waited so far (Retry-After and backoff), against its budget. */
   private waited = 0;
+  /** Requests in flight at most (options.concurrency, else 8). */
+  private readonly concurrency: number;
   /** Requests in flight: `concurrency` at most, whatever the pool's connections. */
   private readonly slots: Slots;
 
@@ -218,9 +220,10 @@ export class HttpClient {
     this.now = options.now ?? Date.now;
     this.owned = !options.dispatcher;
     this.proxy = options.dispatcher ? undefined : proxyFor(base, options.proxy);
-    this.slots = new Slots(options.concurrency ?? 8);
+    this.concurrency = options.concurrency ?? 8;
+    this.slots = new Slots(this.concurrency);
     const pool = {
-      connections: connectionsFor(options.concurrency ?? 8),
+      connections: connectionsFor(this.concurrency),
       headersTimeout: options.timeouts?.headersMs ?? 30_000,
       bodyTimeout: options.timeouts?.bodyMs ?? 60_000,
     };
@@ -279,7 +282,7 @@ export class HttpClient {
     return {
       perSecond: rate.perSecond,
       burst,
-      concurrency: this.options.concurrency ?? 8,
+      concurrency: this.concurrency,
       available: () => Math.min(burst, ...[...this.buckets.values()].map((b) => b.available())),
       waiting: () => this.waiting,
     };
