@@ -243,7 +243,6 @@ export async function checkPlanFresh(
       'apply it once that moment has passed, or pass --force to apply it now',
     );
   const stale: string[] = [];
-  let checked = 0;
   if (target.writer.lookupMany) {
     // The lookups first, many a request; then each operation against what they found.
     const asked = askedOf(target, plan);
@@ -258,6 +257,7 @@ export async function checkPlanFresh(
     }
   } else {
     const writer = target.writer;
+    let checked = 0;
     await runPool(plan.operations, options.concurrency, async (op) => {
       const why = await staleness(target, op, (entity, key) => writer.lookup(entity, key));
       if (why) stale.push(why);
